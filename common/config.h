@@ -1,0 +1,49 @@
+// Configuration from `--flag=value` arguments and PDPS_* environment variables.
+// A setting named "db_pool_size" is read from --db-pool-size or PDPS_DB_POOL_SIZE (the
+// flag wins). Every bad or unknown value is reported at once, before anything starts.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace pdps {
+
+class Settings {
+ public:
+  // Parses argv (after argv[0]); arguments not starting with "--" are positional.
+  // Environment variables are taken from `environ`.
+  static absl::StatusOr<Settings> FromArgs(int argc, const char* const* argv);
+  // For tests: explicit values keyed by setting name.
+  static Settings FromMap(std::map<std::string, std::string> values);
+
+  std::string String(const std::string& name, const std::string& default_value);
+  // Reports an error at Finish() when the setting is missing or empty.
+  std::string Required(const std::string& name);
+  int Int(const std::string& name, int default_value, int min, int max);
+  bool Bool(const std::string& name, bool default_value);
+  // Accepts Go-style durations: "250ms", "20s", "5m".
+  absl::Duration Duration(const std::string& name, absl::Duration default_value,
+                          absl::Duration min, absl::Duration max);
+
+  // OK, or INVALID_ARGUMENT listing every bad value and unknown flag, one per line.
+  absl::Status Finish() const;
+
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  const std::string* Find(const std::string& name);
+  void Error(const std::string& name, const std::string& what);
+
+  std::map<std::string, std::string> flags_;  // by setting name
+  std::map<std::string, std::string> env_;    // by setting name
+  std::set<std::string> used_;
+  std::vector<std::string> positional_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace pdps

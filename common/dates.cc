@@ -1,0 +1,47 @@
+// Dates.
+#include "common/dates.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/str_format.h"
+
+namespace pdps::dates {
+
+std::optional<absl::CivilDay> ParseDay(absl::string_view text) {
+  absl::CivilDay d;
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &d)) return std::nullopt;
+  return d;
+}
+
+std::optional<absl::CivilMonth> ParseMonth(absl::string_view text) {
+  absl::CivilMonth m;
+  if (text.size() != 7 || !absl::ParseCivilTime(text, &m)) return std::nullopt;
+  return m;
+}
+
+std::string FormatDay(absl::CivilDay d) {
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+std::string FormatMonth(absl::CivilMonth m) {
+  return absl::StrFormat("%04d-%02d", m.year(), m.month());
+}
+
+const absl::TimeZone& London() {
+  static const absl::TimeZone* tz = [] {
+    auto* z = new absl::TimeZone();
+    if (!absl::LoadTimeZone("Europe/London", z)) {
+      std::fprintf(stderr, "fatal: time zone Europe/London not found; install tzdata\n");
+      std::abort();
+    }
+    return z;
+  }();
+  return *tz;
+}
+
+absl::CivilDay TodayInLondon(absl::Time now) {
+  return absl::ToCivilDay(now, London());
+}
+
+}  // namespace pdps::dates

@@ -1,0 +1,161 @@
+// PostgreSQL access for every service: a bounded RAII connection pool, transactions
+// that carry the acting organisation and user (transaction-local settings read by
+// row-level security policies), prepared-statement caching, and one SQLSTATE →
+// absl::Status mapping.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace pdps::db {
+
+// A statement parameter in PostgreSQL text form; std::nullopt is SQL NULL.
+using Param = std::optional<std::string>;
+
+Param P(absl::string_view v);
+Param P(const char* v);
+Param P(const std::string& v);
+Param P(int64_t v);
+Param P(int v);
+Param P(bool v);
+Param P(absl::Time v);  // timestamptz, microsecond precision
+Param Null();
+// NULL when empty: for optional text such as filters.
+Param OrNull(absl::string_view v);
+
+// The rows of one statement. Columns are addressed by name.
+class Result {
+ public:
+  Result() = default;
+  explicit Result(pg_result* res);
+  int rows() const;
+  // Rows changed by INSERT/UPDATE/DELETE.
+  int64_t affected() const;
+  bool IsNull(int row, const char* col) const;
+  std::string String(int row, const char* col) const;  // "" for NULL
+  int64_t Int64(int row, const char* col) const;       // 0 for NULL
+  bool Bool(int row, const char* col) const;
+  double Double(int row, const char* col) const;
+  absl::Time Time(int row, const char* col) const;  // InfinitePast for NULL
+
+ private:
+  int Col(const char* col) const;
+  const char* Raw(int row, const char* col) const;
+  std::shared_ptr<pg_result> res_;
+};
+
+// One libpq connection. Not thread-safe; used through a Pool lease.
+class Connection {
+ public:
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& conninfo);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs a parameterised statement, preparing it on first use on this connection.
+  absl::StatusOr<Result> Exec(absl::string_view sql, const std::vector<Param>& params);
+  // Runs one or more statements without parameters (BEGIN, COMMIT, migration files).
+  absl::Status ExecScript(const std::string& sql);
+  // Quotes a literal for ExecScript.
+  std::string Literal(absl::string_view value);
+  // True once the server connection is lost; the pool then replaces it.
+  bool broken() const;
+
+ private:
+  explicit Connection(pg_conn* conn) : conn_(conn) {}
+  absl::Status ErrorFrom(pg_result* res);
+  pg_conn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // sql → statement name
+};
+
+// Who is acting: read by row-level security through current_setting('pdps.*').
+struct Actor {
+  std::string organisation_id;  // UUID from the token; empty for internal work
+  std::string user_id;
+  // Service identities (feeds, schedulers, peer services) may read across tenants where
+  // a policy allows it explicitly.
+  bool service = false;
+};
+
+// A transaction in progress. Obtained only from Pool::InTx.
+class Tx {
+ public:
+  absl::StatusOr<Result> Exec(absl::string_view sql, const std::vector<Param>& params = {}) {
+    return conn_->Exec(sql, params);
+  }
+  Connection& connection() { return *conn_; }
+
+ private:
+  friend class Pool;
+  explicit Tx(Connection* conn) : conn_(conn) {}
+  Connection* conn_;
+};
+
+struct PoolOptions {
+  std::string conninfo;
+  int size = 8;
+  // How long a caller waits for a free connection before UNAVAILABLE.
+  absl::Duration acquire_timeout = absl::Seconds(2);
+};
+
+struct PoolStats {
+  int size = 0;    // configured maximum
+  int open = 0;    // connections open
+  int in_use = 0;  // leased now
+  int64_t waits = 0;
+  int64_t timeouts = 0;
+  int64_t replaced = 0;  // broken connections discarded
+};
+
+class Pool {
+ public:
+  // Opens one connection to check the settings; the rest open on demand.
+  static absl::StatusOr<std::unique_ptr<Pool>> Create(PoolOptions options);
+  ~Pool();
+
+  // Runs `fn` in one transaction as `actor`, committing when it returns OK and rolling
+  // back otherwise. Serialization failures and deadlocks are retried (fn must only touch
+  // the database). Statements are cancelled when `deadline` passes (DEADLINE_EXCEEDED).
+  absl::Status InTx(const Actor& actor, absl::Time deadline,
+                    const std::function<absl::Status(Tx&)>& fn);
+
+  // Runs `fn` with a connection outside any transaction (migrations, advisory locks).
+  absl::Status WithConnection(absl::Time deadline,
+                              const std::function<absl::Status(Connection&)>& fn);
+
+  PoolStats stats() const;
+
+ private:
+  explicit Pool(PoolOptions options) : options_(std::move(options)) {}
+  absl::StatusOr<std::unique_ptr<Connection>> Acquire(absl::Time deadline);
+  void Release(std::unique_ptr<Connection> conn);
+
+  PoolOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_ = 0;
+  int in_use_ = 0;
+  int64_t waits_ = 0;
+  int64_t timeouts_ = 0;
+  int64_t replaced_ = 0;
+};
+
+// Maps a SQLSTATE to a canonical status code (CONVENTIONS.md).
+absl::StatusCode CodeForSqlState(absl::string_view sqlstate);
+
+}  // namespace pdps::db

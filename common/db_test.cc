@@ -1,0 +1,229 @@
+// The database layer against a real PostgreSQL: pool, tenancy settings, error mapping,
+// lost connections, migrations under concurrency, and the outbox feed's ordering.
+#include "common/db.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "absl/strings/escaping.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/any.pb.h"
+#include "common/events.h"
+#include "common/ids.h"
+#include "common/migrate.h"
+#include "common/testing/pg_harness.h"
+#include "google/protobuf/wrappers.pb.h"
+
+namespace pdps::db {
+namespace {
+
+using ::pdps::testing::TestDatabase;
+
+absl::Time Soon() { return absl::Now() + absl::Seconds(10); }
+
+class DbTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { db_ = TestDatabase::Create("common", {"registry"}).release(); }
+  static TestDatabase* db_;
+};
+TestDatabase* DbTest::db_ = nullptr;
+
+TEST_F(DbTest, TransactionSettingsAreTransactionLocal) {
+  auto pool = db_->AppPool("registry", 1);
+  std::string org = NewUuid();
+  std::string seen;
+  ASSERT_TRUE(pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
+    auto r = tx.Exec("SELECT current_setting('pdps.organisation_id') AS v");
+    if (!r.ok()) return r.status();
+    seen = r->String(0, "v");
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(seen, org);
+  // The same (only) connection, outside a transaction: nothing left behind.
+  ASSERT_TRUE(pool->WithConnection(Soon(), [&](Connection& c) -> absl::Status {
+    auto r = c.Exec("SELECT current_setting('pdps.organisation_id', true) AS v", {});
+    if (!r.ok()) return r.status();
+    seen = r->String(0, "v");
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(seen, "");
+}
+
+TEST_F(DbTest, FailedTransactionWritesNothing) {
+  auto pool = db_->AppPool("registry", 1);
+  std::string org = NewUuid();
+  auto st = pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
+    auto r = tx.Exec(
+        "INSERT INTO registry.organisations (id, display_name, kind) VALUES ($1, 'X', 'PROVIDER')",
+        {P(org)});
+    if (!r.ok()) return r.status();
+    return absl::InvalidArgumentError("changed my mind");
+  });
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(db_->Query("SELECT id::text AS v FROM registry.organisations WHERE id = '" + org + "'")
+                  .empty());
+}
+
+TEST_F(DbTest, SqlStatesMapToCanonicalCodes) {
+  EXPECT_EQ(CodeForSqlState("23505"), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(CodeForSqlState("23503"), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CodeForSqlState("23514"), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeForSqlState("22P02"), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeForSqlState("40001"), absl::StatusCode::kAborted);
+  EXPECT_EQ(CodeForSqlState("40P01"), absl::StatusCode::kAborted);
+  EXPECT_EQ(CodeForSqlState("57014"), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(CodeForSqlState("08006"), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(CodeForSqlState("57P01"), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(CodeForSqlState("XX000"), absl::StatusCode::kInternal);
+
+  auto pool = db_->AppPool("registry", 1);
+  std::string org = NewUuid();
+  auto insert = [&](Tx& tx) {
+    return tx.Exec(
+        "INSERT INTO registry.organisations (id, display_name, kind) VALUES ($1, 'Dup', "
+        "'PROVIDER')",
+        {P(org)}).status();
+  };
+  ASSERT_TRUE(pool->InTx({org, "u", false}, Soon(), insert).ok());
+  EXPECT_EQ(pool->InTx({org, "u", false}, Soon(), insert).code(), absl::StatusCode::kAlreadyExists);
+  auto bad_kind = pool->InTx({org, "u", false}, Soon(), [&](Tx& tx) {
+    return tx.Exec("INSERT INTO registry.organisations (id, display_name, kind) VALUES ($1, 'K', "
+                   "'ALIEN')",
+                   {P(NewUuid())}).status();
+  });
+  EXPECT_EQ(bad_kind.code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(DbTest, DeadlineCancelsSlowStatements) {
+  auto pool = db_->AppPool("registry", 1);
+  auto st = pool->InTx({NewUuid(), "u", false}, absl::Now() + absl::Milliseconds(200),
+                       [&](Tx& tx) { return tx.Exec("SELECT pg_sleep(5)").status(); });
+  EXPECT_EQ(st.code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+TEST_F(DbTest, LostConnectionIsUnavailableThenReplaced) {
+  auto pool = db_->AppPool("registry", 1);
+  std::string pid;
+  ASSERT_TRUE(pool->InTx({NewUuid(), "u", false}, Soon(), [&](Tx& tx) -> absl::Status {
+    auto r = tx.Exec("SELECT pg_backend_pid()::text AS v");
+    if (!r.ok()) return r.status();
+    pid = r->String(0, "v");
+    return absl::OkStatus();
+  }).ok());
+  db_->Query("SELECT pg_terminate_backend(" + pid + ")::text AS v");
+  auto st = pool->InTx({NewUuid(), "u", false}, Soon(),
+                       [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); });
+  EXPECT_EQ(st.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(pool->stats().replaced, 1);
+  EXPECT_TRUE(pool->InTx({NewUuid(), "u", false}, Soon(), [&](Tx& tx) {
+                    return tx.Exec("SELECT 1 AS v").status();
+                  }).ok());
+}
+
+TEST_F(DbTest, PoolIsBoundedAndTimesOut) {
+  PoolOptions o;
+  o.conninfo = db_->Conninfo("registry_app");
+  o.size = 1;
+  o.acquire_timeout = absl::Milliseconds(100);
+  auto pool = std::move(Pool::Create(o)).value();
+  std::atomic<bool> holding{false};
+  std::thread holder([&] {
+    (void)pool->InTx({NewUuid(), "u", false}, Soon(), [&](Tx& tx) {
+      holding = true;
+      return tx.Exec("SELECT pg_sleep(0.5)").status();
+    });
+  });
+  while (!holding) absl::SleepFor(absl::Milliseconds(5));
+  auto st = pool->InTx({NewUuid(), "u", false}, Soon(),
+                       [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); });
+  holder.join();
+  EXPECT_EQ(st.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(pool->stats().timeouts, 1);
+  EXPECT_LE(pool->stats().open, 1);
+}
+
+TEST_F(DbTest, MigrationsApplyOnceWhenStartedConcurrently) {
+  auto fresh = TestDatabase::Create("migr", {});
+  auto su = std::move(Connection::Open(fresh->Conninfo("postgres"))).value();
+  ASSERT_TRUE(BootstrapRoles(*su, "registry", fresh->name()).ok());
+  auto files = LoadMigrations(TestDatabase::MigrationsDir("registry"));
+  ASSERT_TRUE(files.ok()) << files.status();
+  std::vector<absl::StatusOr<MigrationReport>> reports(4, absl::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      auto c = Connection::Open(fresh->Conninfo("registry_owner"));
+      reports[i] = c.ok() ? Migrate(**c, "registry", *files) : c.status();
+    });
+  }
+  for (auto& t : threads) t.join();
+  int applied = 0;
+  for (const auto& r : reports) {
+    ASSERT_TRUE(r.ok()) << r.status();
+    applied += r->applied;
+  }
+  EXPECT_EQ(applied, static_cast<int>(files->size()));
+  EXPECT_EQ(fresh->Query("SELECT count(*)::text AS v FROM registry.schema_migrations")[0],
+            std::to_string(files->size()));
+  // And a changed, already-applied file is refused.
+  auto changed = *files;
+  changed[0].checksum = "different";
+  auto c = std::move(Connection::Open(fresh->Conninfo("registry_owner"))).value();
+  EXPECT_EQ(Migrate(*c, "registry", changed).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+// Two transactions append events; the later-starting one commits first. The feed must
+// never show a position that lets a reader skip the other.
+TEST_F(DbTest, FeedNeverSkipsAnEventCommittedOutOfOrder) {
+  auto pool = db_->AppPool("registry", 2);
+  events::Outbox outbox("registry");
+  std::string org = NewUuid();
+  auto open_tx = [&]() {
+    auto c = std::move(Connection::Open(db_->Conninfo("registry_app"))).value();
+    EXPECT_TRUE(c->ExecScript("BEGIN; SELECT set_config('pdps.organisation_id', '" + org +
+                              "', true)")
+                    .ok());
+    return c;
+  };
+  google::protobuf::StringValue a, b;
+  a.set_value("A");
+  b.set_value("B");
+  // Baseline: where the feed is now.
+  auto before = outbox.Read(*pool, 0, 1000, {}, Soon());
+  ASSERT_TRUE(before.ok()) << before.status();
+  int64_t cursor = before->empty() ? 0 : before->back().position();
+
+  auto c1 = open_tx();
+  auto c2 = open_tx();
+  auto append = [&](Connection& c, const google::protobuf::Message& m) {
+    google::protobuf::Any any;
+    any.PackFrom(m);
+    std::string b64;
+    absl::Base64Escape(any.SerializeAsString(), &b64);
+    return c.Exec("INSERT INTO registry.outbox (event_id, event_type, aggregate_type, "
+                  "aggregate_id, organisation_id, payload) VALUES ($1, 't', 'x', '1', $2, "
+                  "decode($3, 'base64'))",
+                  {P(NewUuid()), P(org), P(b64)})
+        .status();
+  };
+  ASSERT_TRUE(append(*c1, a).ok());  // first in, id smaller
+  ASSERT_TRUE(append(*c2, b).ok());
+  ASSERT_TRUE(c2->ExecScript("COMMIT").ok());  // but commits first
+
+  auto page1 = outbox.Read(*pool, cursor, 1000, {}, Soon());
+  ASSERT_TRUE(page1.ok()) << page1.status();
+  ASSERT_EQ(page1->size(), 1u);
+  cursor = page1->back().position();
+
+  ASSERT_TRUE(c1->ExecScript("COMMIT").ok());
+  auto page2 = outbox.Read(*pool, cursor, 1000, {}, Soon());
+  ASSERT_TRUE(page2.ok());
+  ASSERT_EQ(page2->size(), 1u) << "the event committed later must follow, not be skipped";
+  EXPECT_GT(page2->back().position(), cursor);
+}
+
+}  // namespace
+}  // namespace pdps::db

@@ -1,0 +1,198 @@
+// Outbox, feed and consumer.
+#include "common/events.h"
+
+#include <google/protobuf/any.pb.h>
+
+#include <algorithm>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace pdps::events {
+namespace {
+
+using pdps::common::v1::Event;
+
+db::Actor FeedActor() { return db::Actor{"", "", /*service=*/true}; }
+
+}  // namespace
+
+Outbox::Outbox(std::string schema) {
+  const std::string t = schema + ".outbox";
+  insert_sql_ = absl::StrCat(
+      "INSERT INTO ", t,
+      " (event_id, event_type, aggregate_type, aggregate_id, organisation_id, payload)"
+      " VALUES ($1, $2, $3, $4, $5::uuid, decode($6, 'base64'))");
+  // Serialised by an advisory lock held to commit, so positions follow stamping order
+  // and every stamped row was committed before any later stamp.
+  stamp_sql_ = absl::StrCat(
+      "WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended('pdps.outbox.", schema,
+      "', 0))), pending AS (SELECT o.id, row_number() OVER (ORDER BY o.id) AS rn FROM ", t,
+      " o, lock WHERE o.position IS NULL ORDER BY o.id LIMIT 1000),"
+      " base AS (SELECT COALESCE(max(position), 0) AS p FROM ", t,
+      ") UPDATE ", t, " o SET position = base.p + pending.rn FROM pending, base"
+      " WHERE o.id = pending.id");
+  read_sql_ = absl::StrCat(
+      "SELECT position, event_id, event_type, aggregate_type, aggregate_id,"
+      " COALESCE(organisation_id::text, '') AS organisation_id, encode(payload, 'base64') AS"
+      " payload, occurred_at FROM ",
+      t,
+      " WHERE position > $1 AND ($3::text[] IS NULL OR event_type = ANY($3::text[]))"
+      " ORDER BY position LIMIT $2");
+}
+
+absl::Status Outbox::Append(db::Tx& tx, const Draft& d) const {
+  google::protobuf::Any any;
+  any.PackFrom(*d.payload);
+  std::string b64;
+  absl::Base64Escape(any.SerializeAsString(), &b64);
+  auto res = tx.Exec(insert_sql_, {db::P(NewUuid()), db::P(d.event_type), db::P(d.aggregate_type),
+                                   db::P(d.aggregate_id), db::OrNull(d.organisation_id),
+                                   db::P(b64)});
+  return res.status();
+}
+
+absl::StatusOr<std::vector<Event>> Outbox::Read(db::Pool& pool, int64_t after, int limit,
+                                                const std::vector<std::string>& types,
+                                                absl::Time deadline) const {
+  RETURN_IF_ERROR(pool.InTx(FeedActor(), deadline, [&](db::Tx& tx) -> absl::Status {
+    return tx.Exec(stamp_sql_).status();
+  }));
+  std::vector<Event> out;
+  db::Param type_filter = db::Null();
+  if (!types.empty()) {
+    std::string arr = "{";
+    for (size_t i = 0; i < types.size(); ++i) {
+      absl::StrAppend(&arr, i ? "," : "", "\"", types[i], "\"");
+    }
+    type_filter = arr + "}";
+  }
+  RETURN_IF_ERROR(pool.InTx(FeedActor(), deadline, [&](db::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(db::Result r, tx.Exec(read_sql_, {db::P(after), db::P(limit), type_filter}));
+    for (int i = 0; i < r.rows(); ++i) {
+      Event e;
+      e.set_position(r.Int64(i, "position"));
+      e.set_event_id(r.String(i, "event_id"));
+      e.set_event_type(r.String(i, "event_type"));
+      e.set_aggregate_type(r.String(i, "aggregate_type"));
+      e.set_aggregate_id(r.String(i, "aggregate_id"));
+      e.set_organisation_id(r.String(i, "organisation_id"));
+      absl::Time t = r.Time(i, "occurred_at");
+      e.mutable_occur_time()->set_seconds(absl::ToUnixSeconds(t));
+      e.mutable_occur_time()->set_nanos(
+          static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(absl::ToUnixSeconds(t)))));
+      std::string raw;
+      // PostgreSQL wraps base64 output every 76 characters.
+      std::string b64 = r.String(i, "payload");
+      b64.erase(std::remove(b64.begin(), b64.end(), '\n'), b64.end());
+      if (!absl::Base64Unescape(b64, &raw) || !e.mutable_payload()->ParseFromString(raw)) {
+        return absl::InternalError("corrupt event payload");
+      }
+      out.push_back(std::move(e));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+grpc::Status FeedService::ListEvents(grpc::ServerContext* ctx,
+                                     const pdps::common::v1::ListEventsRequest* req,
+                                     pdps::common::v1::ListEventsResponse* resp) {
+  return gate_->Run(ctx, kMethod, [&](const server::Call& call) -> absl::Status {
+    Violations v;
+    if (req->after_position() < 0) v.Add("after_position", "must not be negative");
+    if (req->page_size() < 0 || req->page_size() > 1000) {
+      v.Add("page_size", "must be from 0 (default 100) to 1000");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    int limit = req->page_size() == 0 ? 100 : req->page_size();
+    std::vector<std::string> types(req->event_types().begin(), req->event_types().end());
+    ASSIGN_OR_RETURN(auto events,
+                     outbox_->Read(*pool_, req->after_position(), limit, types, call.deadline));
+    resp->set_last_position(events.empty() ? req->after_position() : events.back().position());
+    for (auto& e : events) *resp->add_events() = std::move(e);
+    return absl::OkStatus();
+  });
+}
+
+Consumer::Consumer(std::string name, std::string schema, db::Pool* pool,
+                   std::shared_ptr<grpc::Channel> peer, std::function<std::string()> token,
+                   Handler handler, std::vector<std::string> event_types)
+    : name_(std::move(name)),
+      schema_(std::move(schema)),
+      pool_(pool),
+      stub_(pdps::common::v1::EventFeedService::NewStub(peer)),
+      token_(std::move(token)),
+      handler_(std::move(handler)),
+      types_(std::move(event_types)) {
+  const std::string t = schema_ + ".feed_cursors";
+  ensure_sql_ = absl::StrCat("INSERT INTO ", t,
+                             " (consumer, position) VALUES ($1, 0) ON CONFLICT DO NOTHING");
+  lock_sql_ = absl::StrCat("SELECT position FROM ", t, " WHERE consumer = $1 FOR UPDATE");
+  advance_sql_ = absl::StrCat("UPDATE ", t,
+                              " SET position = $2, updated_at = now() WHERE consumer = $1");
+}
+
+absl::StatusOr<int64_t> Consumer::Position() {
+  int64_t pos = 0;
+  RETURN_IF_ERROR(pool_->InTx(FeedActor(), absl::Now() + absl::Seconds(10),
+                              [&](db::Tx& tx) -> absl::Status {
+                                RETURN_IF_ERROR(tx.Exec(ensure_sql_, {db::P(name_)}).status());
+                                ASSIGN_OR_RETURN(db::Result r, tx.Exec(lock_sql_, {db::P(name_)}));
+                                pos = r.Int64(0, "position");
+                                return absl::OkStatus();
+                              }));
+  return pos;
+}
+
+absl::StatusOr<int> Consumer::PollOnce(absl::Duration timeout) {
+  ASSIGN_OR_RETURN(int64_t cursor, Position());
+  pdps::common::v1::ListEventsRequest req;
+  req.set_after_position(cursor);
+  req.set_page_size(100);
+  for (const auto& t : types_) req.add_event_types(t);
+  pdps::common::v1::ListEventsResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  ctx.AddMetadata("authorization", "Bearer " + token_());
+  grpc::Status st = stub_->ListEvents(&ctx, req, &resp);
+  if (!st.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("feed read failed: ", st.error_code(), " ", st.error_message()));
+  }
+  int applied = 0;
+  for (const auto& e : resp.events()) {
+    bool effect = false;
+    RETURN_IF_ERROR(pool_->InTx(FeedActor(), absl::Now() + timeout,
+                                [&](db::Tx& tx) -> absl::Status {
+                                  ASSIGN_OR_RETURN(db::Result r, tx.Exec(lock_sql_, {db::P(name_)}));
+                                  // Another replica got here first: nothing to do.
+                                  if (r.Int64(0, "position") >= e.position()) return absl::OkStatus();
+                                  RETURN_IF_ERROR(handler_(tx, e));
+                                  effect = true;
+                                  return tx.Exec(advance_sql_, {db::P(name_), db::P(e.position())})
+                                      .status();
+                                }));
+    if (effect) ++applied;
+  }
+  return applied;
+}
+
+void Consumer::Run(server::Stopper& stop, absl::Duration idle) {
+  while (!stop.stopping()) {
+    auto n = PollOnce();
+    if (!n.ok()) {
+      log::Warning("consumer poll failed",
+                   {{"consumer", name_}, {"error", std::string(n.status().message())}});
+    }
+    if (!n.ok() || *n == 0) {
+      if (!stop.Sleep(idle)) return;
+    }
+  }
+}
+
+}  // namespace pdps::events

@@ -1,0 +1,81 @@
+// JSON-lines logger; a mutex keeps lines whole when threads log at once.
+#include "common/log.h"
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace pdps::log {
+namespace {
+
+std::mutex& Mutex() {
+  static std::mutex m;
+  return m;
+}
+std::string& ServiceName() {
+  static std::string name = "pdps";
+  return name;
+}
+std::atomic<int> g_min_level{static_cast<int>(Level::kInfo)};
+
+const char* LevelName(Level l) {
+  switch (l) {
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarning:
+      return "warning";
+    case Level::kError:
+      return "error";
+  }
+  return "info";
+}
+
+}  // namespace
+
+void Init(absl::string_view service, Level min_level) {
+  std::lock_guard<std::mutex> lock(Mutex());
+  ServiceName() = std::string(service);
+  g_min_level = static_cast<int>(min_level);
+}
+
+bool ParseLevel(absl::string_view text, Level* out) {
+  if (text == "debug") {
+    *out = Level::kDebug;
+  } else if (text == "info") {
+    *out = Level::kInfo;
+  } else if (text == "warning" || text == "warn") {
+    *out = Level::kWarning;
+  } else if (text == "error") {
+    *out = Level::kError;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void Write(Level level, absl::string_view message, nlohmann::json fields) {
+  if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) {
+    return;
+  }
+  nlohmann::json line = nlohmann::json::object();
+  line["time"] = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
+  line["level"] = LevelName(level);
+  line["msg"] = std::string(message);
+  if (fields.is_object()) {
+    for (auto& [k, v] : fields.items()) {
+      line[k] = std::move(v);
+    }
+  }
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::lock_guard<std::mutex> lock(Mutex());
+  line.clear();
+  std::fprintf(stdout, "{\"service\":\"%s\",%s\n", ServiceName().c_str(), text.c_str() + 1);
+  std::fflush(stdout);
+}
+
+}  // namespace pdps::log

@@ -1,0 +1,42 @@
+// Prometheus exposition and the HTTP exporter.
+#include "common/metrics.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+namespace pdps::metrics {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(Registry, RendersCountersHistogramsAndGauges) {
+  Registry r;
+  r.Increment("pdps_rpc_requests_total", "RPCs.", {{"method", "Get"}, {"code", "OK"}});
+  r.Increment("pdps_rpc_requests_total", "RPCs.", {{"method", "Get"}, {"code", "OK"}});
+  r.Observe("pdps_rpc_duration_seconds", "Latency.", {{"method", "Get"}}, 0.003);
+  r.Gauge("pdps_db_pool_in_use", "Leased.", {}, [] { return 3.0; });
+  std::string text = r.Render();
+  EXPECT_THAT(text, HasSubstr("# TYPE pdps_rpc_requests_total counter"));
+  EXPECT_THAT(text, HasSubstr("pdps_rpc_requests_total{method=\"Get\",code=\"OK\"} 2"));
+  EXPECT_THAT(text, HasSubstr("pdps_rpc_duration_seconds_bucket{method=\"Get\",le=\"0.0025\"} 0"));
+  EXPECT_THAT(text, HasSubstr("pdps_rpc_duration_seconds_bucket{method=\"Get\",le=\"0.005\"} 1"));
+  EXPECT_THAT(text, HasSubstr("pdps_rpc_duration_seconds_count{method=\"Get\"} 1"));
+  EXPECT_THAT(text, HasSubstr("pdps_db_pool_in_use 3"));
+}
+
+TEST(HttpExporter, ServesMetricsOverHttp) {
+  Registry r;
+  r.Increment("pdps_things_total", "Things.", {});
+  HttpExporter e(&r);
+  ASSERT_TRUE(e.Start("127.0.0.1:0").ok());
+  httplib::Client c("127.0.0.1", e.port());
+  auto res = c.Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_THAT(res->body, HasSubstr("pdps_things_total 1"));
+  e.Stop();
+}
+
+}  // namespace
+}  // namespace pdps::metrics

@@ -1,0 +1,152 @@
+// Migration runner.
+#include "common/migrate.h"
+
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace pdps::db {
+namespace {
+
+std::string Sha256Hex(const std::string& data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  std::string out;
+  for (unsigned char b : digest) absl::StrAppendFormat(&out, "%02x", b);
+  return out;
+}
+
+bool ValidSchemaName(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || c == '_';
+  });
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<MigrationFile>> LoadMigrations(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return absl::NotFoundError(absl::StrCat("migrations directory ", dir, " not found"));
+  }
+  std::vector<MigrationFile> files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".sql") continue;
+    auto underscore = name.find('_');
+    MigrationFile f;
+    if (underscore == std::string::npos ||
+        !absl::SimpleAtoi(name.substr(0, underscore), &f.version) || f.version <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("migration file ", name, " must be named NNNN_description.sql"));
+    }
+    std::ifstream in(entry.path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    f.name = name;
+    f.sql = ss.str();
+    f.checksum = Sha256Hex(f.sql);
+    files.push_back(std::move(f));
+  }
+  std::sort(files.begin(), files.end(),
+            [](const MigrationFile& a, const MigrationFile& b) { return a.version < b.version; });
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (files[i].version != static_cast<int>(i) + 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "migrations must be numbered 1, 2, 3, ... without gaps; found ", files[i].name));
+    }
+  }
+  return files;
+}
+
+absl::StatusOr<MigrationReport> Migrate(Connection& conn, const std::string& schema,
+                                        const std::vector<MigrationFile>& files) {
+  if (!ValidSchemaName(schema)) {
+    return absl::InvalidArgumentError("schema name must be lower-case letters and _");
+  }
+  const std::string lock =
+      absl::StrCat("SELECT pg_advisory_lock(hashtextextended('pdps.migrate.", schema, "', 0))");
+  const std::string unlock =
+      absl::StrCat("SELECT pg_advisory_unlock(hashtextextended('pdps.migrate.", schema, "', 0))");
+  RETURN_IF_ERROR(conn.ExecScript(lock));
+  MigrationReport report;
+  absl::Status st = [&]() -> absl::Status {
+    RETURN_IF_ERROR(conn.ExecScript(absl::StrCat(
+        "CREATE SCHEMA IF NOT EXISTS ", schema, ";",
+        "CREATE TABLE IF NOT EXISTS ", schema, ".schema_migrations (",
+        "  version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,",
+        "  applied_at timestamptz NOT NULL DEFAULT now());",
+        "ALTER TABLE ", schema, ".schema_migrations ENABLE ROW LEVEL SECURITY;",
+        "ALTER TABLE ", schema, ".schema_migrations FORCE ROW LEVEL SECURITY;",
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE schemaname = '", schema,
+        "' AND tablename = 'schema_migrations') THEN ",
+        "CREATE POLICY owner_only ON ", schema,
+        ".schema_migrations USING (true); END IF; END $$;")));  // only the owner has grants
+    ASSIGN_OR_RETURN(Result applied,
+                     conn.Exec(absl::StrCat("SELECT version, name, checksum FROM ", schema,
+                                            ".schema_migrations ORDER BY version"),
+                               {}));
+    for (const auto& f : files) {
+      bool done = false;
+      for (int r = 0; r < applied.rows(); ++r) {
+        if (applied.Int64(r, "version") == f.version) {
+          done = true;
+          if (applied.String(r, "checksum") != f.checksum) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "migration ", f.name, " changed after it was applied; add a new migration"));
+          }
+        }
+      }
+      if (done) {
+        ++report.already;
+        continue;
+      }
+      absl::Status apply = conn.ExecScript(absl::StrCat(
+          "BEGIN;\n", f.sql, "\n;INSERT INTO ", schema,
+          ".schema_migrations (version, name, checksum) VALUES (", f.version, ", ",
+          conn.Literal(f.name), ", ", conn.Literal(f.checksum), ");\nCOMMIT;"));
+      if (!apply.ok()) {
+        (void)conn.ExecScript("ROLLBACK");
+        log::Error("migration failed", {{"schema", schema}, {"file", f.name}});
+        return absl::Status(apply.code(),
+                            absl::StrCat("migration ", f.name, " failed: ", apply.message()));
+      }
+      log::Info("migration applied", {{"schema", schema}, {"file", f.name}});
+      ++report.applied;
+    }
+    return absl::OkStatus();
+  }();
+  (void)conn.ExecScript(unlock);
+  if (!st.ok()) return st;
+  return report;
+}
+
+absl::Status BootstrapRoles(Connection& su, const std::string& service,
+                            const std::string& database) {
+  if (!ValidSchemaName(service)) {
+    return absl::InvalidArgumentError("service name must be lower-case letters and _");
+  }
+  // Roles are cluster-wide: tolerate another process creating them at the same moment.
+  for (const char* suffix : {"_owner", "_app"}) {
+    RETURN_IF_ERROR(su.ExecScript(absl::StrCat(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '", service, suffix,
+        "') THEN CREATE ROLE ", service, suffix,
+        " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS; END IF; "
+        "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;")));
+  }
+  return su.ExecScript(absl::StrCat("GRANT CONNECT, CREATE ON DATABASE \"", database, "\" TO ",
+                                    service, "_owner; GRANT CONNECT ON DATABASE \"", database,
+                                    "\" TO ", service, "_app;"));
+}
+
+}  // namespace pdps::db

@@ -1,0 +1,46 @@
+// Forward-only schema migrations: numbered SQL files applied in order, each in its own
+// transaction, under a per-schema advisory lock so that replicas starting together
+// apply each file exactly once. Applied files are recorded with a checksum in
+// <schema>.schema_migrations; an applied file that later changed is refused.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/db.h"
+
+namespace pdps::db {
+
+struct MigrationFile {
+  int version = 0;
+  std::string name;  // file name
+  std::string sql;
+  std::string checksum;  // SHA-256 hex of sql
+};
+
+// Reads NNNN_description.sql files from `dir`, sorted; versions must run 1, 2, 3, ...
+absl::StatusOr<std::vector<MigrationFile>> LoadMigrations(const std::string& dir);
+
+struct MigrationReport {
+  int applied = 0;
+  int already = 0;
+};
+
+// Applies what is missing, connected as the schema's owner role.
+absl::StatusOr<MigrationReport> Migrate(Connection& conn, const std::string& schema,
+                                        const std::vector<MigrationFile>& files);
+
+}  // namespace pdps::db
+
+namespace pdps::db {
+
+// Creates the service's roles if missing — "<service>_owner" (owns the schema, runs
+// migrations) and "<service>_app" (the runtime login: owns nothing, gets only the grants
+// the migrations give it) — and lets the owner create its schema in `database`.
+// Run as a superuser; used by the local runner and the test harness. In Kubernetes,
+// CloudNativePG creates the roles (k8s/base/postgres).
+absl::Status BootstrapRoles(Connection& superuser, const std::string& service,
+                            const std::string& database);
+
+}  // namespace pdps::db

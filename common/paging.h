@@ -1,0 +1,26 @@
+// Page tokens and page sizes, the same for every List RPC (AIP-158).
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace pdps::paging {
+
+struct Page {
+  int size = 50;      // rows to return
+  std::string after;  // sort key to continue after; "" for the first page
+};
+
+// Validates page_size (0 → default, > max → max, < 0 → INVALID_ARGUMENT) and decodes a
+// page_token made for the same `filter` fingerprint.
+absl::StatusOr<Page> Parse(int page_size, absl::string_view page_token, absl::string_view filter,
+                           int default_size = 50, int max_size = 500);
+
+// The next_page_token after a page whose last row has sort key `last_key`; "" when the
+// page was not full (no more rows).
+std::string Next(int rows_returned, const Page& page, absl::string_view last_key,
+                 absl::string_view filter);
+
+}  // namespace pdps::paging

@@ -1,0 +1,227 @@
+// Gate and Runner.
+#include "common/server.h"
+
+#include <signal.h>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace pdps::server {
+namespace {
+
+std::string Metadata(const grpc::ServerContext* ctx, const char* key) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find(key);
+  if (it == md.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+bool SaneRequestId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const char* CodeName(grpc::StatusCode c) {
+  static const char* kNames[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
+  int i = static_cast<int>(c);
+  return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
+}
+
+}  // namespace
+
+grpc::Status ToGrpc(const absl::Status& status, const std::string& request_id) {
+  if (status.ok()) return grpc::Status::OK;
+  auto code = static_cast<grpc::StatusCode>(status.code());
+  std::string message(status.message());
+  if (code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNKNOWN ||
+      code == grpc::StatusCode::DATA_LOSS) {
+    message = absl::StrCat("internal error; quote request id ", request_id, " to support");
+  }
+  google::rpc::Status details;
+  details.set_code(static_cast<int>(code));
+  details.set_message(message);
+  auto violations = FieldViolationsOf(status);
+  if (!violations.empty()) {
+    google::rpc::BadRequest bad;
+    for (const auto& v : violations) {
+      auto* fv = bad.add_field_violations();
+      fv->set_field(v.field);
+      fv->set_description(v.description);
+    }
+    details.add_details()->PackFrom(bad);
+  }
+  google::rpc::RequestInfo info;
+  info.set_request_id(request_id);
+  details.add_details()->PackFrom(info);
+  return grpc::Status(code, message, details.SerializeAsString());
+}
+
+grpc::Status Gate::Run(grpc::ServerContext* ctx, const char* method,
+                       const std::function<absl::Status(const Call&)>& fn) const {
+  const absl::Time started = absl::Now();
+  Call call;
+  call.method = method;
+  call.now = clock_->Now();
+  call.request_id = Metadata(ctx, "x-request-id");
+  if (!SaneRequestId(call.request_id)) call.request_id = NewUuid();
+  ctx->AddInitialMetadata("x-request-id", call.request_id);
+
+  absl::Time client_deadline = absl::FromChrono(ctx->deadline());
+  absl::Time cap = started + options_.max_deadline;
+  call.deadline = client_deadline >= absl::Now() + absl::Hours(24 * 365)
+                      ? started + options_.default_deadline
+                      : std::min(client_deadline, cap);
+
+  absl::Status st = [&]() -> absl::Status {
+    auto token = auth::BearerToken(Metadata(ctx, "authorization"));
+    if (!token.ok()) return token.status();
+    auto principal = verifier_->Verify(*token, absl::Now());
+    if (!principal.ok()) return principal.status();
+    call.principal = std::move(principal).value();
+    auto allowed = policy_->Check(method, call.principal);
+    if (!allowed.ok()) return allowed;
+    return fn(call);
+  }();
+
+  grpc::Status out = ToGrpc(st, call.request_id);
+  double seconds = absl::ToDoubleSeconds(absl::Now() - started);
+  const char* code = CodeName(out.error_code());
+  nlohmann::json fields = {{"request_id", call.request_id},
+                           {"method", method},
+                           {"code", code},
+                           {"latency_ms", seconds * 1000.0}};
+  if (!call.principal.organisation_id.empty()) {
+    fields["organisation_id"] = call.principal.organisation_id;
+  }
+  if (out.error_code() == grpc::StatusCode::INTERNAL) {
+    fields["error"] = std::string(st.message());
+    log::Error("rpc", std::move(fields));
+  } else {
+    log::Info("rpc", std::move(fields));
+  }
+  metrics_->Increment("pdps_rpc_requests_total", "RPCs handled, by method and status code.",
+                      {{"service", options_.service}, {"method", method}, {"code", code}});
+  metrics_->Observe("pdps_rpc_duration_seconds", "RPC latency in seconds, by method.",
+                    {{"service", options_.service}, {"method", method}}, seconds);
+  return out;
+}
+
+bool Stopper::Sleep(absl::Duration d) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, absl::ToChronoNanoseconds(d), [this] { return stopping_.load(); });
+  return !stopping_.load();
+}
+
+void Stopper::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+}
+
+Runner::Runner(RunnerOptions options, metrics::Registry* metrics)
+    : options_(std::move(options)), metrics_(metrics) {}
+
+Runner::~Runner() { Shutdown(); }
+
+void Runner::AddWorker(std::string name, std::function<void(Stopper&)> loop) {
+  worker_loops_.emplace_back(std::move(name), std::move(loop));
+}
+
+int Runner::metrics_port() const { return exporter_ ? exporter_->port() : 0; }
+
+absl::Status Runner::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.grpc_addr, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  for (grpc::Service* s : services_) builder.RegisterService(s);
+  server_ = builder.BuildAndStart();
+  if (!server_ || grpc_port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", options_.grpc_addr));
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(true);
+  health->SetServingStatus(options_.health_service, true);
+  if (!options_.metrics_addr.empty()) {
+    exporter_ = std::make_unique<metrics::HttpExporter>(metrics_);
+    auto st = exporter_->Start(options_.metrics_addr);
+    if (!st.ok()) return st;
+  }
+  for (auto& [name, loop] : worker_loops_) {
+    workers_.emplace_back([this, name = name, loop = loop] {
+      log::Info("worker started", {{"worker", name}});
+      loop(stopper_);
+      log::Info("worker stopped", {{"worker", name}});
+    });
+  }
+  log::Info("serving", {{"grpc_port", grpc_port_}, {"metrics_port", metrics_port()}});
+  return absl::OkStatus();
+}
+
+void Runner::Shutdown() {
+  if (shut_down_ || !server_) return;
+  shut_down_ = true;
+  log::Info("shutting down", {{"grace_ms", absl::ToInt64Milliseconds(options_.shutdown_grace)}});
+  // Load balancers and probes see NOT_SERVING before the listener closes.
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  stopper_.Stop();
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  for (auto& t : workers_) {
+    if (t.joinable()) t.join();
+  }
+  if (exporter_) exporter_->Stop();
+  log::Info("stopped");
+}
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+std::string WaitForShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig == SIGTERM ? "SIGTERM" : "SIGINT";
+}
+
+}  // namespace pdps::server

@@ -1,0 +1,130 @@
+// The gRPC server scaffold every service uses.
+//
+// Gate::Run is the single interceptor chain of our handlers: request id, bearer-token
+// authentication, the per-service access policy, a bounded deadline, the call itself,
+// the one absl::Status → grpc::Status mapping, the access log line and the metrics.
+// Runner owns the process: gRPC server with health and reflection, metrics exporter,
+// background workers, and the graceful shutdown on SIGTERM/SIGINT.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/auth.h"
+#include "common/clock.h"
+#include "common/db.h"
+#include "common/metrics.h"
+
+namespace pdps::server {
+
+// What a handler knows about the call it serves.
+struct Call {
+  auth::Principal principal;
+  std::string request_id;
+  std::string method;
+  absl::Time deadline;
+  absl::Time now;
+  // The database actor for this caller (organisation and user from the token).
+  db::Actor actor() const {
+    return db::Actor{principal.organisation_id, principal.user_id, principal.IsService()};
+  }
+};
+
+struct GateOptions {
+  std::string service;  // e.g. "registry"
+  absl::Duration default_deadline = absl::Seconds(10);
+  absl::Duration max_deadline = absl::Seconds(60);
+};
+
+class Gate {
+ public:
+  Gate(GateOptions options, const auth::Verifier* verifier, const auth::AccessPolicy* policy,
+       metrics::Registry* metrics, const Clock* clock)
+      : options_(std::move(options)),
+        verifier_(verifier),
+        policy_(policy),
+        metrics_(metrics),
+        clock_(clock) {}
+
+  // Runs `fn` for an authenticated, authorised caller and maps its result.
+  grpc::Status Run(grpc::ServerContext* ctx, const char* method,
+                   const std::function<absl::Status(const Call&)>& fn) const;
+
+  const Clock* clock() const { return clock_; }
+
+ private:
+  GateOptions options_;
+  const auth::Verifier* verifier_;
+  const auth::AccessPolicy* policy_;
+  metrics::Registry* metrics_;
+  const Clock* clock_;
+};
+
+// absl::Status → grpc::Status with google.rpc.Status details (BadRequest field
+// violations). Internal errors are replaced by a message naming the request id only.
+grpc::Status ToGrpc(const absl::Status& status, const std::string& request_id);
+
+// A stop signal for background loops: Sleep returns false once stopping.
+class Stopper {
+ public:
+  bool Sleep(absl::Duration d);
+  void Stop();
+  bool stopping() const { return stopping_.load(); }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::atomic<bool> stopping_{false};
+};
+
+struct RunnerOptions {
+  std::string grpc_addr;     // "host:port"; port 0 picks one
+  std::string metrics_addr;  // "" disables the exporter
+  std::string health_service;  // e.g. "pdps.registry.v1.RegistryService"
+  absl::Duration shutdown_grace = absl::Seconds(20);
+  int max_message_bytes = 4 << 20;
+};
+
+class Runner {
+ public:
+  Runner(RunnerOptions options, metrics::Registry* metrics);
+  ~Runner();
+  void AddService(grpc::Service* service) { services_.push_back(service); }
+  // A loop run on its own thread until shutdown.
+  void AddWorker(std::string name, std::function<void(Stopper&)> loop);
+  absl::Status Start();
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const;
+  // Health goes NOT_SERVING, new calls are refused, in-flight calls get the grace
+  // period to finish, workers stop.
+  void Shutdown();
+
+ private:
+  RunnerOptions options_;
+  metrics::Registry* metrics_;
+  std::vector<grpc::Service*> services_;
+  std::vector<std::pair<std::string, std::function<void(Stopper&)>>> worker_loops_;
+  std::vector<std::thread> workers_;
+  Stopper stopper_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<metrics::HttpExporter> exporter_;
+  int grpc_port_ = 0;
+  bool shut_down_ = false;
+};
+
+// Blocks SIGTERM/SIGINT for every thread started afterwards; call first thing in main.
+void BlockShutdownSignals();
+// Waits for SIGTERM or SIGINT; returns its name.
+std::string WaitForShutdownSignal();
+
+}  // namespace pdps::server

@@ -1,0 +1,57 @@
+// Field violations travel inside absl::Status as a serialized google.rpc.BadRequest.
+#include "common/status.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace pdps {
+namespace {
+constexpr char kBadRequestUrl[] = "type.googleapis.com/google.rpc.BadRequest";
+}  // namespace
+
+absl::Status Violations::ToStatus(absl::string_view message) const {
+  if (list_.empty()) {
+    return absl::OkStatus();
+  }
+  return InvalidArgument(message, list_);
+}
+
+absl::Status InvalidArgument(absl::string_view message, std::vector<FieldViolation> violations) {
+  absl::Status status = absl::InvalidArgumentError(message);
+  google::rpc::BadRequest bad;
+  for (auto& v : violations) {
+    auto* fv = bad.add_field_violations();
+    fv->set_field(std::move(v.field));
+    fv->set_description(std::move(v.description));
+  }
+  status.SetPayload(kBadRequestUrl, absl::Cord(bad.SerializeAsString()));
+  return status;
+}
+
+absl::Status InvalidField(absl::string_view field, absl::string_view description) {
+  return InvalidArgument(absl::StrCat(field, ": ", description),
+                         {{std::string(field), std::string(description)}});
+}
+
+std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
+  std::vector<FieldViolation> out;
+  auto payload = status.GetPayload(kBadRequestUrl);
+  if (!payload.has_value()) {
+    return out;
+  }
+  google::rpc::BadRequest bad;
+  if (!bad.ParseFromString(std::string(*payload))) {
+    return out;
+  }
+  for (const auto& fv : bad.field_violations()) {
+    out.push_back({fv.field(), fv.description()});
+  }
+  return out;
+}
+
+absl::Status NotFound(absl::string_view kind, absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat(kind, " ", id, " not found"));
+}
+
+}  // namespace pdps

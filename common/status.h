@@ -1,0 +1,66 @@
+// Error handling shared by every service: absl::Status helpers, field violations, and
+// the one mapping from absl::Status to grpc::Status used at the edge.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+#define PDPS_CONCAT_INNER(a, b) a##b
+#define PDPS_CONCAT(a, b) PDPS_CONCAT_INNER(a, b)
+
+// Returns from the enclosing function if `expr` yields a non-OK absl::Status.
+#define RETURN_IF_ERROR(expr)                  \
+  do {                                         \
+    ::absl::Status pdps_status_ = (expr);      \
+    if (!pdps_status_.ok()) return pdps_status_; \
+  } while (0)
+
+// `ASSIGN_OR_RETURN(auto x, F());` assigns the value of an absl::StatusOr or returns its
+// error from the enclosing function.
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  PDPS_ASSIGN_OR_RETURN_IMPL(PDPS_CONCAT(pdps_statusor_, __LINE__), lhs, expr)
+#define PDPS_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                               \
+  if (!tmp.ok()) return std::move(tmp).status();   \
+  lhs = std::move(tmp).value()
+
+namespace pdps {
+
+// One wrong field of a request, named by its path (e.g. "framework.call_off.method").
+struct FieldViolation {
+  std::string field;
+  std::string description;
+};
+
+// Collects field violations while validating a request.
+class Violations {
+ public:
+  void Add(std::string field, std::string description) {
+    list_.push_back({std::move(field), std::move(description)});
+  }
+  bool empty() const { return list_.empty(); }
+  const std::vector<FieldViolation>& list() const { return list_; }
+  // OK when nothing was added; otherwise INVALID_ARGUMENT carrying every violation.
+  absl::Status ToStatus(absl::string_view message = "the request has invalid fields") const;
+
+ private:
+  std::vector<FieldViolation> list_;
+};
+
+// INVALID_ARGUMENT whose payload carries google.rpc.BadRequest field violations.
+absl::Status InvalidArgument(absl::string_view message, std::vector<FieldViolation> violations);
+// INVALID_ARGUMENT for a single field.
+absl::Status InvalidField(absl::string_view field, absl::string_view description);
+
+// The field violations carried by a status (empty if none).
+std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
+
+// NOT_FOUND with the standard message for a resource that is missing or not visible.
+absl::Status NotFound(absl::string_view kind, absl::string_view id);
+
+}  // namespace pdps

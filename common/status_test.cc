@@ -1,0 +1,52 @@
+// Errors carry field violations to the client as google.rpc.BadRequest.
+#include "common/status.h"
+
+#include <gtest/gtest.h>
+
+#include "common/server.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace pdps {
+namespace {
+
+TEST(Status, ViolationsBecomeBadRequestDetails) {
+  Violations v;
+  v.Add("lot.code", "is required");
+  v.Add("lot.max_age", "must be at least min_age");
+  grpc::Status g = server::ToGrpc(v.ToStatus(), "req-1");
+  EXPECT_EQ(g.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(g.error_details()));
+  google::rpc::BadRequest bad;
+  bool found = false;
+  for (const auto& any : details.details()) {
+    if (any.UnpackTo(&bad)) found = true;
+  }
+  ASSERT_TRUE(found);
+  ASSERT_EQ(bad.field_violations_size(), 2);
+  EXPECT_EQ(bad.field_violations(0).field(), "lot.code");
+}
+
+TEST(Status, InternalErrorsLeakNothing) {
+  grpc::Status g = server::ToGrpc(absl::InternalError("relation registry.x does not exist"), "r9");
+  EXPECT_EQ(g.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_EQ(g.error_message(), "internal error; quote request id r9 to support");
+}
+
+TEST(Status, MacrosPropagate) {
+  auto f = [](bool fail) -> absl::StatusOr<int> {
+    if (fail) return absl::NotFoundError("x");
+    return 7;
+  };
+  auto g = [&](bool fail) -> absl::Status {
+    ASSIGN_OR_RETURN(int v, f(fail));
+    RETURN_IF_ERROR(v == 7 ? absl::OkStatus() : absl::InternalError("bad"));
+    return absl::OkStatus();
+  };
+  EXPECT_TRUE(g(false).ok());
+  EXPECT_EQ(g(true).code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace pdps

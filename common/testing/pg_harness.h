@@ -1,0 +1,38 @@
+// Test support: a fresh database per test suite in the throwaway cluster that the ctest
+// fixture (tests/pg/start.sh) starts. Never skips: without the cluster the test fails.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/db.h"
+
+namespace pdps::testing {
+
+class TestDatabase {
+ public:
+  // Creates database "t_<prefix>_<random>", bootstraps the roles of `services`, and
+  // applies each service's migrations from services/<name>/migrations as its owner.
+  // Aborts the test binary with a clear message if the cluster is not reachable.
+  static std::unique_ptr<TestDatabase> Create(const std::string& prefix,
+                                              const std::vector<std::string>& services);
+  ~TestDatabase();
+
+  const std::string& name() const { return name_; }
+  // conninfo for a role in this database: "postgres", "<svc>_owner" or "<svc>_app".
+  std::string Conninfo(const std::string& role) const;
+  // A pool for the service's runtime role.
+  std::unique_ptr<db::Pool> AppPool(const std::string& service, int size = 4) const;
+  // Runs SQL as the superuser in this database (fixtures, inspection), returning the
+  // first column of every row.
+  std::vector<std::string> Query(const std::string& sql) const;
+  // The migrations directory of a service in the source tree.
+  static std::string MigrationsDir(const std::string& service);
+
+ private:
+  std::string super_conninfo_;  // server, without dbname
+  std::string name_;
+};
+
+}  // namespace pdps::testing

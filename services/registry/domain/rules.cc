@@ -1,0 +1,168 @@
+// Registry rules.
+#include "services/registry/domain/rules.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace pdps::registry::domain {
+
+absl::string_view StateName(AdmissionState s) {
+  switch (s) {
+    case AdmissionState::kApplied:
+      return "APPLIED";
+    case AdmissionState::kActive:
+      return "ACTIVE";
+    case AdmissionState::kRejected:
+      return "REJECTED";
+    case AdmissionState::kSuspended:
+      return "SUSPENDED";
+    case AdmissionState::kTerminated:
+      return "TERMINATED";
+  }
+  return "";
+}
+
+std::optional<AdmissionState> ParseState(absl::string_view name) {
+  for (auto s : {AdmissionState::kApplied, AdmissionState::kActive, AdmissionState::kRejected,
+                 AdmissionState::kSuspended, AdmissionState::kTerminated}) {
+    if (StateName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+absl::string_view VerbName(AdmissionVerb v) {
+  switch (v) {
+    case AdmissionVerb::kAdmit:
+      return "admit";
+    case AdmissionVerb::kReject:
+      return "reject";
+    case AdmissionVerb::kSuspend:
+      return "suspend";
+    case AdmissionVerb::kReinstate:
+      return "reinstate";
+    case AdmissionVerb::kTerminate:
+      return "terminate";
+  }
+  return "";
+}
+
+absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb verb) {
+  using S = AdmissionState;
+  using V = AdmissionVerb;
+  switch (verb) {
+    case V::kAdmit:
+      if (from == S::kApplied) return S::kActive;
+      break;
+    case V::kReject:
+      if (from == S::kApplied) return S::kRejected;
+      break;
+    case V::kSuspend:
+      if (from == S::kActive) return S::kSuspended;
+      break;
+    case V::kReinstate:
+      if (from == S::kSuspended) return S::kActive;
+      break;
+    case V::kTerminate:
+      if (from == S::kActive || from == S::kSuspended) return S::kTerminated;
+      break;
+  }
+  return absl::FailedPreconditionError(absl::StrCat("cannot ", VerbName(verb),
+                                                    " an admission that is ", StateName(from)));
+}
+
+bool IsLive(AdmissionState s) {
+  return s == AdmissionState::kApplied || s == AdmissionState::kActive ||
+         s == AdmissionState::kSuspended;
+}
+
+bool IsOpenOn(const std::vector<Window>& windows, absl::CivilDay day) {
+  return std::any_of(windows.begin(), windows.end(),
+                     [&](const Window& w) { return w.open <= day && day <= w.close; });
+}
+
+int FirstOverlap(std::vector<Window> windows) {
+  std::vector<size_t> order(windows.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return windows[a].open < windows[b].open; });
+  for (size_t k = 1; k < order.size(); ++k) {
+    if (windows[order[k]].open <= windows[order[k - 1]].close) {
+      return static_cast<int>(std::max(order[k], order[k - 1]));
+    }
+  }
+  return -1;
+}
+
+DocumentStatus StatusOn(std::optional<absl::CivilDay> expiry, absl::CivilDay today) {
+  if (!expiry.has_value()) return DocumentStatus::kCurrent;
+  if (*expiry < today) return DocumentStatus::kExpired;
+  if (*expiry - today <= kExpiringSoonDays) return DocumentStatus::kExpiringSoon;
+  return DocumentStatus::kCurrent;
+}
+
+namespace {
+double Round2(double v) { return std::round(v * 100.0) / 100.0; }
+}  // namespace
+
+Viability AssessViability(const Accounts& a) {
+  Viability v;
+  if (a.current_liabilities > 0) {
+    v.liquidity_ratio =
+        Round2(static_cast<double>(a.current_assets) / static_cast<double>(a.current_liabilities));
+  }
+  if (a.capital_employed > 0) {
+    v.roce_percent = Round2(100.0 * static_cast<double>(a.operating_profit) /
+                            static_cast<double>(a.capital_employed));
+  }
+  // Compared exactly in integers, not on the rounded figures. No current liabilities at
+  // all is not a liquidity breach.
+  if (a.current_liabilities > 0 && a.current_assets <= a.current_liabilities) {
+    v.breaches.push_back("liquidity ratio is not above 1");
+  }
+  if (a.capital_employed <= 0 || a.operating_profit * 20 <= a.capital_employed) {
+    v.breaches.push_back("return on capital employed is not above 5%");
+  }
+  if (a.net_assets <= 0) {
+    v.breaches.push_back("net assets are not positive");
+  }
+  return v;
+}
+
+bool MandatoryByDefault(absl::string_view kind) {
+  return kind == "CQC_REGISTRATION" || kind == "OFSTED_REGISTRATION" ||
+         kind == "EMPLOYERS_LIABILITY" || kind == "PUBLIC_LIABILITY";
+}
+
+absl::CivilDay CapacityReturnDueDate(absl::CivilMonth month, int due_day) {
+  absl::CivilMonth next = month + 1;
+  return absl::CivilDay(next.year(), next.month(), due_day);
+}
+
+bool IsLate(absl::CivilMonth month, int due_day, absl::CivilDay submitted_on) {
+  return submitted_on > CapacityReturnDueDate(month, due_day);
+}
+
+double AverageWeeklyHours(int total_weekly_hours, int workers) {
+  if (workers <= 0) return 0;
+  return std::round(10.0 * total_weekly_hours / workers) / 10.0;
+}
+
+bool HasDeclaredCapacity(std::optional<absl::CivilMonth> latest_month, int hours_available,
+                         absl::CivilDay day) {
+  if (!latest_month.has_value() || hours_available <= 0) return false;
+  absl::CivilMonth now(day);
+  return *latest_month <= now && now - *latest_month <= kCapacityReturnMaxAgeMonths;
+}
+
+std::string NormaliseArea(absl::string_view area) {
+  std::vector<absl::string_view> words =
+      absl::StrSplit(absl::StripAsciiWhitespace(area), ' ', absl::SkipEmpty());
+  return absl::AsciiStrToUpper(absl::StrJoin(words, " "));
+}
+
+}  // namespace pdps::registry::domain

@@ -1,0 +1,93 @@
+// The provider registry's rules (DOMAIN.md §2) over plain types: no gRPC, no SQL.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+
+namespace pdps::registry::domain {
+
+// ------------------------------------------------------------- admission ---
+
+enum class AdmissionState { kApplied, kActive, kRejected, kSuspended, kTerminated };
+enum class AdmissionVerb { kAdmit, kReject, kSuspend, kReinstate, kTerminate };
+
+absl::string_view StateName(AdmissionState s);
+std::optional<AdmissionState> ParseState(absl::string_view name);
+absl::string_view VerbName(AdmissionVerb v);
+
+// The state after `verb`, or FAILED_PRECONDITION naming what is allowed from `from`.
+//   APPLIED → ACTIVE (admit) | REJECTED (reject)
+//   ACTIVE → SUSPENDED (suspend) | TERMINATED (terminate)
+//   SUSPENDED → ACTIVE (reinstate) | TERMINATED (terminate)
+absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb verb);
+
+// Whether an admission in this state holds the provider's place on the lot (so a second
+// application to the same lot is refused).
+bool IsLive(AdmissionState s);
+
+// ------------------------------------------------------ application windows ---
+
+struct Window {
+  absl::CivilDay open;
+  absl::CivilDay close;  // inclusive
+};
+
+bool IsOpenOn(const std::vector<Window>& windows, absl::CivilDay day);
+// Windows must not overlap; returns the index of the first window overlapping an earlier
+// one, or -1.
+int FirstOverlap(std::vector<Window> windows);
+
+// ---------------------------------------------------------- compliance ---
+
+enum class DocumentStatus { kCurrent, kExpiringSoon, kExpired };
+inline constexpr int kExpiringSoonDays = 30;
+
+// A document with no expiry date is always current. A document is expired the day
+// after its expiry date (it is valid on the date itself).
+DocumentStatus StatusOn(std::optional<absl::CivilDay> expiry, absl::CivilDay today);
+
+struct Accounts {
+  int64_t current_assets = 0;
+  int64_t current_liabilities = 0;
+  int64_t net_assets = 0;
+  int64_t operating_profit = 0;
+  int64_t capital_employed = 0;
+};
+struct Viability {
+  double liquidity_ratio = 0;           // 2 decimal places
+  double roce_percent = 0;              // 2 decimal places
+  std::vector<std::string> breaches;    // empty when viable
+};
+// Seed 004 Appendix A: liquidity ratio > 1, return on capital employed > 5 %,
+// positive net assets. A zero denominator counts as a breach of that test.
+Viability AssessViability(const Accounts& a);
+
+// Whether a document kind is mandatory unless the provider says otherwise.
+bool MandatoryByDefault(absl::string_view kind);
+
+// ------------------------------------------------------------ capacity ---
+
+// The day a return for `month` is due: `due_day` of the following month.
+absl::CivilDay CapacityReturnDueDate(absl::CivilMonth month, int due_day);
+// Submitted (London date) after the due date.
+bool IsLate(absl::CivilMonth month, int due_day, absl::CivilDay submitted_on);
+// Weekly hours per worker to one decimal place; 0 with no workers.
+double AverageWeeklyHours(int total_weekly_hours, int workers);
+// A provider has declared capacity on `day` when its latest return is for this month or
+// one of the two before it and offers some hours.
+inline constexpr int kCapacityReturnMaxAgeMonths = 2;
+bool HasDeclaredCapacity(std::optional<absl::CivilMonth> latest_month, int hours_available,
+                         absl::CivilDay day);
+
+// --------------------------------------------------------------- areas ---
+
+// Area codes are compared case-insensitively and stored upper-case with single spaces.
+std::string NormaliseArea(absl::string_view area);
+
+}  // namespace pdps::registry::domain
