@@ -204,7 +204,7 @@ absl::Status Connection::ErrorFrom(pg_result* res) {
   return st;
 }
 
-absl::StatusOr<Result> Connection::Exec(absl::string_view sql, const std::vector<Param>& params) {
+absl::StatusOr<Result> Connection::Exec(std::string_view sql, const std::vector<Param>& params) {
   std::vector<const char*> values(params.size());
   for (size_t i = 0; i < params.size(); ++i) {
     values[i] = params[i].has_value() ? params[i]->c_str() : nullptr;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -67,7 +68,7 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // Runs a parameterised statement, preparing it on first use on this connection.
-  absl::StatusOr<Result> Exec(absl::string_view sql, const std::vector<Param>& params);
+  absl::StatusOr<Result> Exec(std::string_view sql, const std::vector<Param>& params);
   // Runs one or more statements without parameters (BEGIN, COMMIT, migration files).
   absl::Status ExecScript(const std::string& sql);
   // Quotes a literal for ExecScript.
@@ -94,7 +95,7 @@ struct Actor {
 // A transaction in progress. Obtained only from Pool::InTx.
 class Tx {
  public:
-  absl::StatusOr<Result> Exec(absl::string_view sql, const std::vector<Param>& params = {}) {
+  absl::StatusOr<Result> Exec(std::string_view sql, const std::vector<Param>& params = {}) {
     return conn_->Exec(sql, params);
   }
   Connection& connection() { return *conn_; }

@@ -91,3 +91,10 @@ bool HasDeclaredCapacity(std::optional<absl::CivilMonth> latest_month, int hours
 std::string NormaliseArea(absl::string_view area);
 
 }  // namespace pdps::registry::domain
+
+namespace pdps::registry::domain {
+// The oldest capacity-return month that still counts as declared capacity on `day`.
+inline absl::CivilMonth EarliestCapacityMonth(absl::CivilDay day) {
+  return absl::CivilMonth(day) - kCapacityReturnMaxAgeMonths;
+}
+}  // namespace pdps::registry::domain

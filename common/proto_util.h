@@ -1,0 +1,31 @@
+// Small conversions between database rows and the shared proto messages, used by every
+// service's store.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <google/protobuf/timestamp.pb.h>
+
+#include "absl/time/time.h"
+#include "common/db.h"
+#include "pdps/common/v1/common.pb.h"
+
+namespace pdps::protoutil {
+
+void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out);
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts);
+
+// Reads create_time, create_user, create_organisation, update_time, update_user.
+void FillAudit(const db::Result& r, int row, pdps::common::v1::AuditStamp* out);
+
+// A text[] column selected as array_to_json(col)::text.
+std::vector<std::string> JsonStringArray(const std::string& json);
+// A list as a JSON array, for `ARRAY(SELECT jsonb_array_elements_text($n::jsonb))`.
+std::string ToJsonArray(const std::vector<std::string>& values);
+
+// Keyset paging over two sort columns: "a<US>b" and back.
+std::string JoinKey(const std::string& a, const std::string& b);
+std::pair<std::string, std::string> SplitKey(const std::string& key);
+
+}  // namespace pdps::protoutil

@@ -1,0 +1,168 @@
+// Service process plumbing shared by every binary.
+#include "common/service.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/migrate.h"
+#include "common/status.h"
+
+namespace pdps::service {
+namespace {
+
+std::string DefaultMigrationsDir(const std::string& service) {
+  std::string installed = "/usr/local/share/pdps/" + service + "/migrations";
+  std::error_code ec;
+  if (std::filesystem::is_directory(installed, ec)) return installed;
+  return std::string(PDPS_SOURCE_DIR) + "/services/" + service + "/migrations";
+}
+
+}  // namespace
+
+Config ReadConfig(Settings& s, const std::string& service, int grpc_port, int metrics_port) {
+  Config c;
+  c.service = service;
+  c.grpc_addr = s.String("grpc_addr", absl::StrCat("127.0.0.1:", grpc_port));
+  c.metrics_addr = s.String("metrics_addr", absl::StrCat("127.0.0.1:", metrics_port));
+  c.database_url = s.String("database_url", "");
+  c.migration_database_url = s.String("migration_database_url", "");
+  c.bootstrap_database_url = s.String("bootstrap_database_url", "");
+  c.migrations_dir = s.String("migrations_dir", DefaultMigrationsDir(service));
+  c.migrate_on_start = s.Bool("migrate_on_start", false);
+  c.jwt_issuer = s.String("jwt_issuer", "");
+  c.jwt_audience = s.String("jwt_audience", "pdps");
+  c.jwt_keys_dir = s.String("jwt_keys_dir", "");
+  c.log_level = s.String("log_level", "info");
+  c.db_pool_size = s.Int("db_pool_size", 8, 1, 256);
+  c.db_acquire_timeout = s.Duration("db_acquire_timeout", absl::Seconds(2),
+                                    absl::Milliseconds(10), absl::Minutes(1));
+  c.default_deadline = s.Duration("default_deadline", absl::Seconds(10), absl::Milliseconds(100),
+                                  absl::Minutes(10));
+  c.max_deadline = s.Duration("max_deadline", absl::Seconds(60), absl::Milliseconds(100),
+                              absl::Minutes(30));
+  c.shutdown_grace =
+      s.Duration("shutdown_grace", absl::Seconds(20), absl::ZeroDuration(), absl::Minutes(10));
+  return c;
+}
+
+absl::Status Migrate(const Config& c) {
+  if (c.migration_database_url.empty()) {
+    return absl::InvalidArgumentError(
+        "PDPS_MIGRATION_DATABASE_URL (--migration-database-url) is required to migrate");
+  }
+  ASSIGN_OR_RETURN(auto files, db::LoadMigrations(c.migrations_dir));
+  if (!c.bootstrap_database_url.empty()) {
+    ASSIGN_OR_RETURN(auto su, db::Connection::Open(c.bootstrap_database_url));
+    ASSIGN_OR_RETURN(db::Result r, su->Exec("SELECT current_database() AS db", {}));
+    RETURN_IF_ERROR(db::BootstrapRoles(*su, c.service, r.String(0, "db")));
+  }
+  ASSIGN_OR_RETURN(auto owner, db::Connection::Open(c.migration_database_url));
+  ASSIGN_OR_RETURN(db::MigrationReport rep, db::Migrate(*owner, c.service, files));
+  log::Info("migrations done", {{"applied", rep.applied}, {"already_applied", rep.already}});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Base>> Build(const Config& c, const auth::AccessPolicy* policy,
+                                            const Clock* clock,
+                                            std::unique_ptr<auth::Verifier> verifier) {
+  auto b = std::make_unique<Base>();
+  b->config = c;
+  b->clock = clock;
+  if (c.migrate_on_start) RETURN_IF_ERROR(Migrate(c));
+  if (verifier == nullptr) {
+    ASSIGN_OR_RETURN(verifier, auth::Verifier::FromDirectory(
+                                   c.jwt_keys_dir, {c.jwt_issuer, c.jwt_audience}));
+  }
+  b->verifier = std::move(verifier);
+  db::PoolOptions po;
+  po.conninfo = c.database_url;
+  po.size = c.db_pool_size;
+  po.acquire_timeout = c.db_acquire_timeout;
+  ASSIGN_OR_RETURN(b->pool, db::Pool::Create(po));
+  b->metrics = std::make_unique<metrics::Registry>();
+  db::Pool* pool = b->pool.get();
+  const metrics::Labels labels = {{"service", c.service}};
+  b->metrics->Gauge("pdps_db_pool_size", "Configured maximum database connections.", labels,
+                    [pool] { return pool->stats().size; });
+  b->metrics->Gauge("pdps_db_pool_open", "Open database connections.", labels,
+                    [pool] { return pool->stats().open; });
+  b->metrics->Gauge("pdps_db_pool_in_use", "Database connections leased now.", labels,
+                    [pool] { return pool->stats().in_use; });
+  b->metrics->Gauge("pdps_db_pool_wait_timeouts", "Callers that gave up waiting for a connection.",
+                    labels, [pool] { return static_cast<double>(pool->stats().timeouts); });
+  b->metrics->Gauge("pdps_db_pool_replaced", "Broken connections discarded.", labels,
+                    [pool] { return static_cast<double>(pool->stats().replaced); });
+  server::GateOptions go;
+  go.service = c.service;
+  go.default_deadline = c.default_deadline;
+  go.max_deadline = c.max_deadline;
+  b->gate = std::make_unique<server::Gate>(go, b->verifier.get(), policy, b->metrics.get(), clock);
+  server::RunnerOptions ro;
+  ro.grpc_addr = c.grpc_addr;
+  ro.metrics_addr = c.metrics_addr;
+  ro.health_service = absl::StrCat("pdps.", c.service, ".v1.",
+                                   std::string(1, static_cast<char>(std::toupper(c.service[0]))),
+                                   c.service.substr(1), "Service");
+  ro.shutdown_grace = c.shutdown_grace;
+  b->runner = std::make_unique<server::Runner>(ro, b->metrics.get());
+  return b;
+}
+
+int Main(int argc, char** argv, const std::string& service, int grpc_port, int metrics_port,
+         const auth::AccessPolicy* policy, const ServeFn& serve) {
+  server::BlockShutdownSignals();
+  auto settings = Settings::FromArgs(argc, argv);
+  if (!settings.ok()) {
+    std::fprintf(stderr, "%s\n", settings.status().ToString().c_str());
+    return 2;
+  }
+  Config config = ReadConfig(*settings, service, grpc_port, metrics_port);
+  std::string command = settings->positional().empty() ? "serve" : settings->positional()[0];
+  if (command == "serve") {
+    if (config.database_url.empty()) settings->Required("database_url");
+    if (config.jwt_issuer.empty()) settings->Required("jwt_issuer");
+    if (config.jwt_keys_dir.empty()) settings->Required("jwt_keys_dir");
+  } else if (command != "migrate") {
+    std::fprintf(stderr, "usage: %s [serve|migrate] [--flag=value ...]\n", service.c_str());
+    return 2;
+  }
+  log::Level level;
+  if (!log::ParseLevel(config.log_level, &level)) {
+    settings->Required("log_level_must_be_debug_info_warning_or_error");
+  }
+  if (auto st = settings->Finish(); !st.ok()) {
+    std::fprintf(stderr, "%s: %s\n", service.c_str(), std::string(st.message()).c_str());
+    return 2;
+  }
+  log::Init(service, level);
+  if (command == "migrate") {
+    auto st = Migrate(config);
+    if (!st.ok()) {
+      log::Error("migrate failed", {{"error", std::string(st.message())}});
+      return 1;
+    }
+    return 0;
+  }
+  auto base = Build(config, policy, SystemClock::Get());
+  if (!base.ok()) {
+    log::Error("start-up failed", {{"error", std::string(base.status().message())}});
+    return 1;
+  }
+  auto keep = serve(**base);
+  if (!keep.ok()) {
+    log::Error("start-up failed", {{"error", std::string(keep.status().message())}});
+    return 1;
+  }
+  if (auto st = (*base)->runner->Start(); !st.ok()) {
+    log::Error("start-up failed", {{"error", std::string(st.message())}});
+    return 1;
+  }
+  std::string sig = server::WaitForShutdownSignal();
+  log::Info("signal received", {{"signal", sig}});
+  (*base)->runner->Shutdown();
+  return 0;
+}
+
+}  // namespace pdps::service

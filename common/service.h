@@ -1,0 +1,69 @@
+// What every PDPS service process has in common: its configuration, its database pool,
+// token verifier, metrics, gate and runner, the `migrate` sub-command, and main().
+// A service's own main supplies only its name, ports, policy and what it registers.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/auth.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/db.h"
+#include "common/metrics.h"
+#include "common/server.h"
+
+namespace pdps::service {
+
+struct Config {
+  std::string service;          // "registry"
+  std::string grpc_addr;        // PDPS_GRPC_ADDR
+  std::string metrics_addr;     // PDPS_METRICS_ADDR ("" disables)
+  std::string database_url;     // PDPS_DATABASE_URL: runtime role
+  std::string migration_database_url;  // PDPS_MIGRATION_DATABASE_URL: owner role
+  std::string bootstrap_database_url;  // PDPS_BOOTSTRAP_DATABASE_URL: superuser, local only
+  std::string migrations_dir;   // PDPS_MIGRATIONS_DIR
+  bool migrate_on_start = false;  // PDPS_MIGRATE_ON_START
+  std::string jwt_issuer, jwt_audience, jwt_keys_dir;
+  std::string log_level = "info";
+  int db_pool_size = 8;
+  absl::Duration db_acquire_timeout = absl::Seconds(2);
+  absl::Duration default_deadline = absl::Seconds(10);
+  absl::Duration max_deadline = absl::Seconds(60);
+  absl::Duration shutdown_grace = absl::Seconds(20);
+};
+
+// Reads the common settings; the caller reads its own extras from `s` and then calls
+// s.Finish() to report every bad value at once.
+Config ReadConfig(Settings& s, const std::string& service, int default_grpc_port,
+                  int default_metrics_port);
+
+// The parts every service process wires together.
+struct Base {
+  Config config;
+  const Clock* clock = nullptr;
+  std::unique_ptr<db::Pool> pool;
+  std::unique_ptr<auth::Verifier> verifier;
+  std::unique_ptr<metrics::Registry> metrics;
+  std::unique_ptr<server::Gate> gate;
+  std::unique_ptr<server::Runner> runner;
+};
+
+// Connects the pool (migrating first if configured), loads keys, builds gate and runner.
+absl::StatusOr<std::unique_ptr<Base>> Build(const Config& config, const auth::AccessPolicy* policy,
+                                            const Clock* clock,
+                                            std::unique_ptr<auth::Verifier> verifier = nullptr);
+
+// Bootstraps roles (if a superuser URL is given) and applies the service's migrations.
+absl::Status Migrate(const Config& config);
+
+// main() for a service: parses settings, runs `migrate` or `serve`. `extra` reads
+// service-specific settings; `serve` registers services and workers on the base, returns
+// an object kept alive until shutdown.
+using ServeFn = std::function<absl::StatusOr<std::shared_ptr<void>>(Base&)>;
+int Main(int argc, char** argv, const std::string& service, int grpc_port, int metrics_port,
+         const auth::AccessPolicy* policy, const ServeFn& serve);
+
+}  // namespace pdps::service

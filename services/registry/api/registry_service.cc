@@ -1,0 +1,503 @@
+// Registry handlers. Each one: validate the request, call one store operation, copy the
+// result into the response. Authentication, authorisation, deadlines, logging, metrics
+// and error mapping happen in server::Gate.
+#include "services/registry/api/registry_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "services/registry/domain/validate.h"
+
+namespace pdps::registry {
+namespace {
+
+using server::Call;
+
+absl::Status RequireId(const char* field, const std::string& id) {
+  if (id.empty()) return InvalidField(field, "is required");
+  if (!IsUuid(id)) return InvalidField(field, "must be a UUID");
+  return absl::OkStatus();
+}
+
+absl::Status OptionalId(const char* field, const std::string& id) {
+  return id.empty() ? absl::OkStatus() : RequireId(field, id);
+}
+
+absl::Status RequireReason(const std::string& reason) {
+  if (reason.empty()) return InvalidField("reason", "is required");
+  if (reason.size() > 2000) return InvalidField("reason", "must be at most 2000 characters");
+  return absl::OkStatus();
+}
+
+// The organisation acted for comes from the token only; a body naming another is refused.
+absl::Status SameOrganisation(const Call& c, const std::string& body_org, const char* field) {
+  if (!body_org.empty() && body_org != c.principal.organisation_id) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(field, " names another organisation; you may act only for your own"));
+  }
+  return absl::OkStatus();
+}
+
+template <typename Listed, typename Resp, typename Add>
+void CopyPage(Listed&& listed, Resp* resp, Add add) {
+  for (auto& item : listed.items) *add(resp) = std::move(item);
+  resp->set_next_page_token(listed.next_page_token);
+}
+
+absl::Status Verb(Store* store, const Call& c, const std::string& id, const std::string& etag,
+                  domain::AdmissionVerb verb, const std::string& reason, bool reason_required,
+                  v1::Admission* resp) {
+  RETURN_IF_ERROR(RequireId("id", id));
+  if (etag.empty()) return InvalidField("etag", "is required (read the admission first)");
+  if (reason_required) RETURN_IF_ERROR(RequireReason(reason));
+  ASSIGN_OR_RETURN(*resp, store->TransitionAdmission(c, id, etag, verb, reason, {}));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::Status RegistryServiceImpl::CreateOrganisation(grpc::ServerContext* ctx,
+                                                     const v1::CreateOrganisationRequest* req,
+                                                     v1::Organisation* resp) {
+  return gate_->Run(ctx, "CreateOrganisation", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateOrganisation(req->organisation()));
+    ASSIGN_OR_RETURN(*resp, store_->CreateOrganisation(c, req->organisation(), req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::GetOrganisation(grpc::ServerContext* ctx,
+                                                  const v1::GetOrganisationRequest* req,
+                                                  v1::Organisation* resp) {
+  return gate_->Run(ctx, "GetOrganisation", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetOrganisation(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::ListOrganisations(grpc::ServerContext* ctx,
+                                                    const v1::ListOrganisationsRequest* req,
+                                                    v1::ListOrganisationsResponse* resp) {
+  return gate_->Run(ctx, "ListOrganisations", [&](const Call& c) -> absl::Status {
+    std::string kind = req->kind() == v1::Organisation::KIND_UNSPECIFIED
+                           ? ""
+                           : v1::Organisation::Kind_Name(req->kind());
+    ASSIGN_OR_RETURN(auto page,
+                     store_->ListOrganisations(c, kind, req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_organisations(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::CreatePartnership(grpc::ServerContext* ctx,
+                                                    const v1::CreatePartnershipRequest* req,
+                                                    v1::Partnership* resp) {
+  return gate_->Run(ctx, "CreatePartnership", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidatePartnership(req->partnership()));
+    ASSIGN_OR_RETURN(*resp, store_->CreatePartnership(c, req->partnership(), req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::GetPartnership(grpc::ServerContext* ctx,
+                                                 const v1::GetPartnershipRequest* req,
+                                                 v1::Partnership* resp) {
+  return gate_->Run(ctx, "GetPartnership", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetPartnership(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::ListPartnerships(grpc::ServerContext* ctx,
+                                                   const v1::ListPartnershipsRequest* req,
+                                                   v1::ListPartnershipsResponse* resp) {
+  return gate_->Run(ctx, "ListPartnerships", [&](const Call& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto page, store_->ListPartnerships(c, req->mine(), req->page_size(),
+                                                         req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_partnerships(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::CreateFramework(grpc::ServerContext* ctx,
+                                                  const v1::CreateFrameworkRequest* req,
+                                                  v1::Framework* resp) {
+  return gate_->Run(ctx, "CreateFramework", [&](const Call& c) -> absl::Status {
+    v1::Framework f = req->framework();
+    domain::ApplyFrameworkDefaults(&f);
+    RETURN_IF_ERROR(domain::ValidateFramework(f, /*create=*/true));
+    ASSIGN_OR_RETURN(*resp, store_->CreateFramework(c, f, req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::GetFramework(grpc::ServerContext* ctx,
+                                               const v1::GetFrameworkRequest* req,
+                                               v1::Framework* resp) {
+  return gate_->Run(ctx, "GetFramework", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetFramework(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::ListFrameworks(grpc::ServerContext* ctx,
+                                                 const v1::ListFrameworksRequest* req,
+                                                 v1::ListFrameworksResponse* resp) {
+  return gate_->Run(ctx, "ListFrameworks", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(OptionalId("partnership_id", req->partnership_id()));
+    const std::string& open_on = req->open_for_applications_on().value();
+    if (!open_on.empty() && !dates::ParseDay(open_on)) {
+      return InvalidField("open_for_applications_on", "must be a date YYYY-MM-DD");
+    }
+    ASSIGN_OR_RETURN(auto page, store_->ListFrameworks(c, req->partnership_id(), open_on,
+                                                       req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_frameworks(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::UpdateFramework(grpc::ServerContext* ctx,
+                                                  const v1::UpdateFrameworkRequest* req,
+                                                  v1::Framework* resp) {
+  return gate_->Run(ctx, "UpdateFramework", [&](const Call& c) -> absl::Status {
+    v1::Framework f = req->framework();
+    domain::ApplyFrameworkDefaults(&f);
+    RETURN_IF_ERROR(domain::ValidateFramework(f, /*create=*/false));
+    ASSIGN_OR_RETURN(*resp, store_->UpdateFramework(c, f));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::CreateLot(grpc::ServerContext* ctx,
+                                            const v1::CreateLotRequest* req, v1::Lot* resp) {
+  return gate_->Run(ctx, "CreateLot", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateLot(req->lot(), /*create=*/true));
+    ASSIGN_OR_RETURN(*resp, store_->CreateLot(c, req->lot(), req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::GetLot(grpc::ServerContext* ctx, const v1::GetLotRequest* req,
+                                         v1::Lot* resp) {
+  return gate_->Run(ctx, "GetLot", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetLot(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::ListLots(grpc::ServerContext* ctx,
+                                           const v1::ListLotsRequest* req,
+                                           v1::ListLotsResponse* resp) {
+  return gate_->Run(ctx, "ListLots", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("framework_id", req->framework_id()));
+    ASSIGN_OR_RETURN(auto page, store_->ListLots(c, req->framework_id(), req->page_size(),
+                                                 req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_lots(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::UpdateLot(grpc::ServerContext* ctx,
+                                            const v1::UpdateLotRequest* req, v1::Lot* resp) {
+  return gate_->Run(ctx, "UpdateLot", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateLot(req->lot(), /*create=*/false));
+    ASSIGN_OR_RETURN(*resp, store_->UpdateLot(c, req->lot()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::ApplyForAdmission(grpc::ServerContext* ctx,
+                                                    const v1::ApplyForAdmissionRequest* req,
+                                                    v1::ApplyForAdmissionResponse* resp) {
+  return gate_->Run(ctx, "ApplyForAdmission", [&](const Call& c) -> absl::Status {
+    Violations v;
+    if (!IsUuid(req->framework_id())) v.Add("framework_id", "is required: a UUID");
+    if (req->lot_ids_size() == 0) v.Add("lot_ids", "needs at least one lot");
+    std::set<std::string> seen;
+    for (int i = 0; i < req->lot_ids_size(); ++i) {
+      if (!IsUuid(req->lot_ids(i))) v.Add(absl::StrCat("lot_ids[", i, "]"), "must be a UUID");
+      if (!seen.insert(req->lot_ids(i)).second) {
+        v.Add(absl::StrCat("lot_ids[", i, "]"), "is listed twice");
+      }
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    std::vector<std::string> lots(req->lot_ids().begin(), req->lot_ids().end());
+    ASSIGN_OR_RETURN(auto admissions,
+                     store_->Apply(c, req->framework_id(), lots, req->request_id()));
+    for (auto& a : admissions) *resp->add_admissions() = std::move(a);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::GetAdmission(grpc::ServerContext* ctx,
+                                               const v1::GetAdmissionRequest* req,
+                                               v1::Admission* resp) {
+  return gate_->Run(ctx, "GetAdmission", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetAdmission(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::ListAdmissions(grpc::ServerContext* ctx,
+                                                 const v1::ListAdmissionsRequest* req,
+                                                 v1::ListAdmissionsResponse* resp) {
+  return gate_->Run(ctx, "ListAdmissions", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(OptionalId("framework_id", req->framework_id()));
+    RETURN_IF_ERROR(OptionalId("lot_id", req->lot_id()));
+    RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
+    AdmissionFilter f{req->framework_id(), req->lot_id(), req->provider_id(),
+                      req->state() == v1::Admission::STATE_UNSPECIFIED
+                          ? ""
+                          : v1::Admission::State_Name(req->state())};
+    ASSIGN_OR_RETURN(auto page, store_->ListAdmissions(c, f, req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_admissions(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::AdmitProvider(grpc::ServerContext* ctx,
+                                                const v1::AdmitProviderRequest* req,
+                                                v1::Admission* resp) {
+  return gate_->Run(ctx, "AdmitProvider", [&](const Call& c) -> absl::Status {
+    std::string reason = req->reason().empty() ? "admitted" : req->reason();
+    return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kAdmit, reason, false,
+                resp);
+  });
+}
+
+grpc::Status RegistryServiceImpl::RejectApplication(grpc::ServerContext* ctx,
+                                                    const v1::RejectApplicationRequest* req,
+                                                    v1::Admission* resp) {
+  return gate_->Run(ctx, "RejectApplication", [&](const Call& c) -> absl::Status {
+    return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kReject, req->reason(),
+                true, resp);
+  });
+}
+
+grpc::Status RegistryServiceImpl::SuspendAdmission(grpc::ServerContext* ctx,
+                                                   const v1::SuspendAdmissionRequest* req,
+                                                   v1::Admission* resp) {
+  return gate_->Run(ctx, "SuspendAdmission", [&](const Call& c) -> absl::Status {
+    Violations v;
+    if (!IsUuid(req->id())) v.Add("id", "is required: a UUID");
+    if (req->etag().empty() && !c.principal.IsService()) {
+      v.Add("etag", "is required (read the admission first)");
+    }
+    if (req->reason().empty()) v.Add("reason", "is required");
+    std::vector<ActionItemInput> plan;
+    for (int i = 0; i < req->action_plan_size(); ++i) {
+      const auto& item = req->action_plan(i);
+      std::string f = absl::StrCat("action_plan[", i, "]");
+      if (item.description().empty()) v.Add(f + ".description", "is required");
+      auto due = dates::ParseDay(item.due_date().value());
+      if (!due) {
+        v.Add(f + ".due_date", "is required: a date YYYY-MM-DD");
+      } else {
+        plan.push_back({item.description(), *due});
+      }
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(*resp, store_->TransitionAdmission(c, req->id(), req->etag(),
+                                                        domain::AdmissionVerb::kSuspend,
+                                                        req->reason(), plan));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::ReinstateAdmission(grpc::ServerContext* ctx,
+                                                     const v1::ReinstateAdmissionRequest* req,
+                                                     v1::Admission* resp) {
+  return gate_->Run(ctx, "ReinstateAdmission", [&](const Call& c) -> absl::Status {
+    return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kReinstate,
+                req->reason(), true, resp);
+  });
+}
+
+grpc::Status RegistryServiceImpl::TerminateAdmission(grpc::ServerContext* ctx,
+                                                     const v1::TerminateAdmissionRequest* req,
+                                                     v1::Admission* resp) {
+  return gate_->Run(ctx, "TerminateAdmission", [&](const Call& c) -> absl::Status {
+    return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kTerminate,
+                req->reason(), true, resp);
+  });
+}
+
+grpc::Status RegistryServiceImpl::CompleteActionPlanItem(
+    grpc::ServerContext* ctx, const v1::CompleteActionPlanItemRequest* req, v1::Admission* resp) {
+  return gate_->Run(ctx, "CompleteActionPlanItem", [&](const Call& c) -> absl::Status {
+    Violations v;
+    if (!IsUuid(req->id())) v.Add("id", "is required: a UUID");
+    if (req->etag().empty()) v.Add("etag", "is required");
+    if (!IsUuid(req->item_id())) v.Add("item_id", "is required: a UUID");
+    auto day = dates::ParseDay(req->completed_date().value());
+    if (!day) v.Add("completed_date", "is required: a date YYYY-MM-DD");
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(*resp,
+                     store_->CompleteActionItem(c, req->id(), req->etag(), req->item_id(), *day));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::GetProvider(grpc::ServerContext* ctx,
+                                              const v1::GetProviderRequest* req,
+                                              v1::Provider* resp) {
+  return gate_->Run(ctx, "GetProvider", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetProvider(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::UpdateProvider(grpc::ServerContext* ctx,
+                                                 const v1::UpdateProviderRequest* req,
+                                                 v1::Provider* resp) {
+  return gate_->Run(ctx, "UpdateProvider", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateProvider(req->provider()));
+    RETURN_IF_ERROR(SameOrganisation(c, req->provider().id(), "provider.id"));
+    ASSIGN_OR_RETURN(*resp, store_->UpdateProvider(c, req->provider()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::CreateComplianceDocument(
+    grpc::ServerContext* ctx, const v1::CreateComplianceDocumentRequest* req,
+    v1::ComplianceDocument* resp) {
+  return gate_->Run(ctx, "CreateComplianceDocument", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(SameOrganisation(c, req->document().provider_id(), "document.provider_id"));
+    RETURN_IF_ERROR(domain::ValidateDocument(req->document(), /*create=*/true));
+    v1::ComplianceDocument d = req->document();
+    if (!d.mandatory()) d.set_mandatory(domain::MandatoryByDefault(
+        v1::ComplianceDocument::Kind_Name(d.kind())));
+    ASSIGN_OR_RETURN(*resp, store_->CreateDocument(c, d, req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::GetComplianceDocument(
+    grpc::ServerContext* ctx, const v1::GetComplianceDocumentRequest* req,
+    v1::ComplianceDocument* resp) {
+  return gate_->Run(ctx, "GetComplianceDocument", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetDocument(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::ListComplianceDocuments(
+    grpc::ServerContext* ctx, const v1::ListComplianceDocumentsRequest* req,
+    v1::ListComplianceDocumentsResponse* resp) {
+  return gate_->Run(ctx, "ListComplianceDocuments", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
+    if (req->expiring_within_days() < 0 || req->expiring_within_days() > 3660) {
+      return InvalidField("expiring_within_days", "must be from 0 to 3660");
+    }
+    DocumentFilter f{req->provider_id(),
+                     req->kind() == v1::ComplianceDocument::KIND_UNSPECIFIED
+                         ? ""
+                         : v1::ComplianceDocument::Kind_Name(req->kind()),
+                     req->expiring_within_days(), req->mandatory_only()};
+    ASSIGN_OR_RETURN(auto page, store_->ListDocuments(c, f, req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_documents(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::UpdateComplianceDocument(
+    grpc::ServerContext* ctx, const v1::UpdateComplianceDocumentRequest* req,
+    v1::ComplianceDocument* resp) {
+  return gate_->Run(ctx, "UpdateComplianceDocument", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(SameOrganisation(c, req->document().provider_id(), "document.provider_id"));
+    RETURN_IF_ERROR(domain::ValidateDocument(req->document(), /*create=*/false));
+    ASSIGN_OR_RETURN(*resp, store_->UpdateDocument(c, req->document()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::CreateCapacityReturn(
+    grpc::ServerContext* ctx, const v1::CreateCapacityReturnRequest* req,
+    v1::CapacityReturn* resp) {
+  return gate_->Run(ctx, "CreateCapacityReturn", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(
+        SameOrganisation(c, req->capacity_return().provider_id(), "capacity_return.provider_id"));
+    RETURN_IF_ERROR(
+        domain::ValidateCapacityReturn(req->capacity_return(), dates::TodayInLondon(c.now)));
+    ASSIGN_OR_RETURN(*resp,
+                     store_->CreateCapacityReturn(c, req->capacity_return(), req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::ListCapacityReturns(grpc::ServerContext* ctx,
+                                                      const v1::ListCapacityReturnsRequest* req,
+                                                      v1::ListCapacityReturnsResponse* resp) {
+  return gate_->Run(ctx, "ListCapacityReturns", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(OptionalId("framework_id", req->framework_id()));
+    RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
+    if (!req->month().empty() && !dates::ParseMonth(req->month())) {
+      return InvalidField("month", "must be a month YYYY-MM");
+    }
+    CapacityFilter f{req->framework_id(), req->provider_id(), req->month()};
+    ASSIGN_OR_RETURN(auto page,
+                     store_->ListCapacityReturns(c, f, req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_capacity_returns(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::ListLateCapacityReturns(
+    grpc::ServerContext* ctx, const v1::ListLateCapacityReturnsRequest* req,
+    v1::ListLateCapacityReturnsResponse* resp) {
+  return gate_->Run(ctx, "ListLateCapacityReturns", [&](const Call& c) -> absl::Status {
+    Violations v;
+    if (!IsUuid(req->framework_id())) v.Add("framework_id", "is required: a UUID");
+    auto month = dates::ParseMonth(req->month());
+    if (!month) v.Add("month", "is required: a month YYYY-MM");
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(v1::Framework f, store_->GetFramework(c, req->framework_id()));
+    ASSIGN_OR_RETURN(auto page, store_->ListLateReturns(c, req->framework_id(), *month,
+                                                        req->page_size(), req->page_token()));
+    std::string due =
+        dates::FormatDay(domain::CapacityReturnDueDate(*month, f.capacity_return_due_day()));
+    for (auto& l : page.items) {
+      auto* out = resp->add_late_returns();
+      out->set_provider_id(l.provider_id);
+      out->set_display_name(l.display_name);
+      out->set_month(req->month());
+      out->mutable_due_date()->set_value(due);
+    }
+    resp->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryServiceImpl::ListEligibleProviders(
+    grpc::ServerContext* ctx, const v1::ListEligibleProvidersRequest* req,
+    v1::ListEligibleProvidersResponse* resp) {
+  return gate_->Run(ctx, "ListEligibleProviders", [&](const Call& c) -> absl::Status {
+    Violations v;
+    if (!IsUuid(req->lot_id())) v.Add("lot_id", "is required: a UUID");
+    if (domain::NormaliseArea(req->area()).empty()) v.Add("area", "is required");
+    absl::CivilDay day = dates::TodayInLondon(c.now);
+    if (!req->date().value().empty()) {
+      auto d = dates::ParseDay(req->date().value());
+      if (!d) {
+        v.Add("date", "must be a date YYYY-MM-DD");
+      } else {
+        day = *d;
+      }
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(auto page, store_->ListEligible(c, req->lot_id(), req->area(), day,
+                                                     req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_providers(); });
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace pdps::registry

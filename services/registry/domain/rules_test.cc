@@ -1,0 +1,132 @@
+// Registry rules, table-driven.
+#include "services/registry/domain/rules.h"
+
+#include <gtest/gtest.h>
+
+namespace pdps::registry::domain {
+namespace {
+
+using S = AdmissionState;
+using V = AdmissionVerb;
+
+TEST(Admission, TransitionTable) {
+  struct Row {
+    S from;
+    V verb;
+    std::optional<S> to;  // nullopt: refused
+  };
+  const Row rows[] = {
+      {S::kApplied, V::kAdmit, S::kActive},        {S::kApplied, V::kReject, S::kRejected},
+      {S::kApplied, V::kSuspend, {}},              {S::kApplied, V::kReinstate, {}},
+      {S::kApplied, V::kTerminate, {}},            {S::kActive, V::kAdmit, {}},
+      {S::kActive, V::kReject, {}},                {S::kActive, V::kSuspend, S::kSuspended},
+      {S::kActive, V::kReinstate, {}},             {S::kActive, V::kTerminate, S::kTerminated},
+      {S::kSuspended, V::kAdmit, {}},              {S::kSuspended, V::kSuspend, {}},
+      {S::kSuspended, V::kReinstate, S::kActive},  {S::kSuspended, V::kTerminate, S::kTerminated},
+      {S::kRejected, V::kAdmit, {}},               {S::kRejected, V::kReinstate, {}},
+      {S::kTerminated, V::kReinstate, {}},         {S::kTerminated, V::kSuspend, {}},
+      {S::kTerminated, V::kTerminate, {}},
+  };
+  for (const auto& r : rows) {
+    auto got = Transition(r.from, r.verb);
+    if (r.to) {
+      ASSERT_TRUE(got.ok()) << StateName(r.from) << " " << VerbName(r.verb);
+      EXPECT_EQ(*got, *r.to);
+    } else {
+      EXPECT_EQ(got.status().code(), absl::StatusCode::kFailedPrecondition)
+          << StateName(r.from) << " " << VerbName(r.verb);
+    }
+  }
+}
+
+TEST(Admission, LiveStatesHoldTheLot) {
+  EXPECT_TRUE(IsLive(S::kApplied));
+  EXPECT_TRUE(IsLive(S::kActive));
+  EXPECT_TRUE(IsLive(S::kSuspended));
+  EXPECT_FALSE(IsLive(S::kRejected));
+  EXPECT_FALSE(IsLive(S::kTerminated));
+  for (auto s : {S::kApplied, S::kActive, S::kRejected, S::kSuspended, S::kTerminated}) {
+    EXPECT_EQ(ParseState(StateName(s)), s);
+  }
+  EXPECT_FALSE(ParseState("OPEN").has_value());
+}
+
+TEST(Windows, OpenOnInclusiveDays) {
+  std::vector<Window> w = {{absl::CivilDay(2026, 4, 1), absl::CivilDay(2026, 4, 30)},
+                           {absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 31)}};
+  EXPECT_FALSE(IsOpenOn(w, absl::CivilDay(2026, 3, 31)));
+  EXPECT_TRUE(IsOpenOn(w, absl::CivilDay(2026, 4, 1)));
+  EXPECT_TRUE(IsOpenOn(w, absl::CivilDay(2026, 4, 30)));
+  EXPECT_FALSE(IsOpenOn(w, absl::CivilDay(2026, 5, 1)));
+  EXPECT_TRUE(IsOpenOn(w, absl::CivilDay(2026, 10, 15)));
+  EXPECT_EQ(FirstOverlap(w), -1);
+  w.push_back({absl::CivilDay(2026, 4, 30), absl::CivilDay(2026, 5, 5)});
+  EXPECT_EQ(FirstOverlap(w), 2);
+}
+
+TEST(Documents, StatusByExpiryDate) {
+  absl::CivilDay today(2026, 11, 24);
+  EXPECT_EQ(StatusOn(std::nullopt, today), DocumentStatus::kCurrent);
+  EXPECT_EQ(StatusOn(absl::CivilDay(2026, 11, 23), today), DocumentStatus::kExpired);
+  EXPECT_EQ(StatusOn(absl::CivilDay(2026, 11, 24), today), DocumentStatus::kExpiringSoon);
+  EXPECT_EQ(StatusOn(absl::CivilDay(2026, 12, 24), today), DocumentStatus::kExpiringSoon);
+  EXPECT_EQ(StatusOn(absl::CivilDay(2026, 12, 25), today), DocumentStatus::kCurrent);
+}
+
+TEST(Documents, ViabilityRatiosOfSeed004) {
+  struct Row {
+    Accounts a;
+    double liquidity, roce;
+    size_t breaches;
+  };
+  const Row rows[] = {
+      // Healthy: liquidity 2.0, ROCE 10 %, net assets positive.
+      {{200, 100, 50, 10, 100}, 2.0, 10.0, 0},
+      // Liquidity exactly 1 is not above 1.
+      {{100, 100, 50, 10, 100}, 1.0, 10.0, 1},
+      // ROCE exactly 5 % is not above 5 %.
+      {{200, 100, 50, 5, 100}, 2.0, 5.0, 1},
+      // Negative net assets.
+      {{200, 100, -1, 10, 100}, 2.0, 10.0, 1},
+      // Everything wrong.
+      {{50, 100, 0, -3, 100}, 0.5, -3.0, 3},
+      // No capital employed: ROCE cannot be shown above 5 %.
+      {{200, 100, 50, 10, 0}, 2.0, 0.0, 1},
+  };
+  for (const auto& r : rows) {
+    Viability v = AssessViability(r.a);
+    EXPECT_DOUBLE_EQ(v.liquidity_ratio, r.liquidity);
+    EXPECT_DOUBLE_EQ(v.roce_percent, r.roce);
+    EXPECT_EQ(v.breaches.size(), r.breaches);
+  }
+}
+
+TEST(Capacity, DueDateAndLateness) {
+  absl::CivilMonth oct(2026, 10);
+  EXPECT_EQ(CapacityReturnDueDate(oct, 10), absl::CivilDay(2026, 11, 10));
+  EXPECT_EQ(CapacityReturnDueDate(absl::CivilMonth(2026, 12), 10), absl::CivilDay(2027, 1, 10));
+  EXPECT_FALSE(IsLate(oct, 10, absl::CivilDay(2026, 11, 10)));
+  EXPECT_TRUE(IsLate(oct, 10, absl::CivilDay(2026, 11, 11)));
+  EXPECT_FALSE(IsLate(oct, 10, absl::CivilDay(2026, 10, 31)));
+}
+
+TEST(Capacity, DeclaredCapacityIsRecentAndPositive) {
+  absl::CivilDay day(2026, 11, 24);
+  EXPECT_TRUE(HasDeclaredCapacity(absl::CivilMonth(2026, 11), 10, day));
+  EXPECT_TRUE(HasDeclaredCapacity(absl::CivilMonth(2026, 9), 10, day));
+  EXPECT_FALSE(HasDeclaredCapacity(absl::CivilMonth(2026, 8), 10, day));
+  EXPECT_FALSE(HasDeclaredCapacity(absl::CivilMonth(2026, 11), 0, day));
+  EXPECT_FALSE(HasDeclaredCapacity(std::nullopt, 10, day));
+  EXPECT_EQ(EarliestCapacityMonth(day), absl::CivilMonth(2026, 9));
+  EXPECT_DOUBLE_EQ(AverageWeeklyHours(100, 3), 33.3);
+  EXPECT_DOUBLE_EQ(AverageWeeklyHours(100, 0), 0);
+}
+
+TEST(Areas, NormalisedForComparison) {
+  EXPECT_EQ(NormaliseArea("  south   east  london "), "SOUTH EAST LONDON");
+  EXPECT_EQ(NormaliseArea("Southwark"), "SOUTHWARK");
+  EXPECT_EQ(NormaliseArea("   "), "");
+}
+
+}  // namespace
+}  // namespace pdps::registry::domain

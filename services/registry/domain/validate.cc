@@ -1,0 +1,316 @@
+// Registry request validation.
+#include "services/registry/domain/validate.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/calendar/calendar.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "services/registry/domain/rules.h"
+
+namespace pdps::registry::domain {
+namespace {
+
+void RequireText(Violations& v, const std::string& field, const std::string& value,
+                 size_t max = 200) {
+  if (value.empty()) {
+    v.Add(field, "is required");
+  } else if (value.size() > max) {
+    v.Add(field, absl::StrCat("must be at most ", max, " characters"));
+  }
+}
+
+void RequireUuid(Violations& v, const std::string& field, const std::string& value) {
+  if (value.empty()) {
+    v.Add(field, "is required");
+  } else if (!IsUuid(value)) {
+    v.Add(field, "must be a UUID");
+  }
+}
+
+std::optional<absl::CivilDay> RequireDate(Violations& v, const std::string& field,
+                                          const std::string& value) {
+  if (value.empty()) {
+    v.Add(field, "is required");
+    return std::nullopt;
+  }
+  auto d = dates::ParseDay(value);
+  if (!d) v.Add(field, "must be a date YYYY-MM-DD");
+  return d;
+}
+
+bool ValidClock(const std::string& hhmm) {
+  if (hhmm.size() != 5 || hhmm[2] != ':') return false;
+  int h = (hhmm[0] - '0') * 10 + (hhmm[1] - '0');
+  int m = (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
+  return std::isdigit(hhmm[0]) && std::isdigit(hhmm[1]) && std::isdigit(hhmm[3]) &&
+         std::isdigit(hhmm[4]) && h < 24 && m < 60;
+}
+
+bool IsCode(const std::string& s, size_t max) {
+  if (s.empty() || s.size() > max) return false;
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+bool IsInsurance(v1::ComplianceDocument::Kind k) {
+  return k == v1::ComplianceDocument::EMPLOYERS_LIABILITY ||
+         k == v1::ComplianceDocument::PUBLIC_LIABILITY ||
+         k == v1::ComplianceDocument::OTHER_INSURANCE;
+}
+
+}  // namespace
+
+void ApplyFrameworkDefaults(v1::Framework* f) {
+  auto* c = f->mutable_call_off();
+  if (c->offer_window_working_hours() == 0) c->set_offer_window_working_hours(2);
+  if (c->method() == v1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL && c->exclusive_rounds() == 0) {
+    c->set_exclusive_rounds(2);
+  }
+  if (c->friday_cutoff().empty()) c->set_friday_cutoff("12:00");
+  if (c->bid_window_working_days() == 0) c->set_bid_window_working_days(5);
+  if (f->office_hours().empty()) f->set_office_hours(kDefaultOfficeHours);
+  if (!f->has_employers_liability_minimum()) {
+    f->mutable_employers_liability_minimum()->set_pence(kDefaultEmployersLiabilityPence);
+  }
+  if (!f->has_public_liability_minimum()) {
+    f->mutable_public_liability_minimum()->set_pence(kDefaultPublicLiabilityPence);
+  }
+  if (f->capacity_return_due_day() == 0) f->set_capacity_return_due_day(10);
+}
+
+absl::Status ValidateOrganisation(const v1::Organisation& o) {
+  Violations v;
+  RequireText(v, "organisation.display_name", o.display_name());
+  if (o.kind() == v1::Organisation::KIND_UNSPECIFIED) {
+    v.Add("organisation.kind", "is required: COUNCIL, NHS_COMMISSIONER, PROVIDER or PLATFORM");
+  }
+  if (o.external_reference().size() > 100) {
+    v.Add("organisation.external_reference", "must be at most 100 characters");
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidatePartnership(const v1::Partnership& p) {
+  Violations v;
+  RequireText(v, "partnership.display_name", p.display_name());
+  if (p.member_organisation_ids_size() == 0) {
+    v.Add("partnership.member_organisation_ids", "needs at least one commissioner");
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < p.member_organisation_ids_size(); ++i) {
+    std::string f = absl::StrCat("partnership.member_organisation_ids[", i, "]");
+    RequireUuid(v, f, p.member_organisation_ids(i));
+    if (!seen.insert(p.member_organisation_ids(i)).second) v.Add(f, "is listed twice");
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidateFramework(const v1::Framework& f, bool create) {
+  Violations v;
+  if (create) {
+    RequireUuid(v, "framework.partnership_id", f.partnership_id());
+  } else {
+    RequireUuid(v, "framework.id", f.id());
+    if (f.etag().empty()) v.Add("framework.etag", "is required (read the framework first)");
+  }
+  RequireText(v, "framework.display_name", f.display_name());
+  if (f.kind() == v1::Framework::KIND_UNSPECIFIED) {
+    v.Add("framework.kind", "is required: PDPS, DPS or FRAMEWORK_AGREEMENT");
+  }
+  if (f.billing_period() == v1::Framework::BILLING_PERIOD_UNSPECIFIED) {
+    v.Add("framework.billing_period", "is required: FOUR_WEEKLY or MONTHLY");
+  }
+  const auto& c = f.call_off();
+  if (c.method() == v1::CallOffSettings::METHOD_UNSPECIFIED) {
+    v.Add("framework.call_off.method", "is required");
+  }
+  if (c.offer_window_working_hours() < 0 || c.offer_window_working_hours() > 40) {
+    v.Add("framework.call_off.offer_window_working_hours", "must be from 1 to 40");
+  }
+  if (c.exclusive_rounds() < 0 || c.exclusive_rounds() > 10) {
+    v.Add("framework.call_off.exclusive_rounds", "must be from 0 to 10");
+  }
+  if (!c.friday_cutoff().empty() && !ValidClock(c.friday_cutoff())) {
+    v.Add("framework.call_off.friday_cutoff", "must be a time HH:MM");
+  }
+  if (c.bid_window_working_days() < 0 || c.bid_window_working_days() > 30) {
+    v.Add("framework.call_off.bid_window_working_days", "must be from 1 to 30");
+  }
+  if (c.method() == v1::CallOffSettings::MINI_COMPETITION) {
+    if (c.price_weight_percent() < 0 || c.quality_weight_percent() < 0 ||
+        c.price_weight_percent() + c.quality_weight_percent() != 100) {
+      v.Add("framework.call_off.price_weight_percent",
+            "price and quality weights must be between 0 and 100 and sum to 100");
+    }
+  }
+  if (!f.office_hours().empty()) {
+    auto hours = calendar::OfficeHours::Parse(f.office_hours());
+    if (!hours.ok()) v.Add("framework.office_hours", std::string(hours.status().message()));
+  }
+  if (f.employers_liability_minimum().pence() < 0) {
+    v.Add("framework.employers_liability_minimum", "must not be negative");
+  }
+  if (f.public_liability_minimum().pence() < 0) {
+    v.Add("framework.public_liability_minimum", "must not be negative");
+  }
+  if (f.capacity_return_due_day() < 0 || f.capacity_return_due_day() > 28) {
+    v.Add("framework.capacity_return_due_day", "must be from 1 to 28");
+  }
+  std::vector<Window> windows;
+  for (int i = 0; i < f.application_windows_size(); ++i) {
+    std::string p = absl::StrCat("framework.application_windows[", i, "]");
+    auto open = RequireDate(v, p + ".open_date", f.application_windows(i).open_date().value());
+    auto close = RequireDate(v, p + ".close_date", f.application_windows(i).close_date().value());
+    if (open && close) {
+      if (*close < *open) v.Add(p + ".close_date", "must not be before open_date");
+      windows.push_back({*open, *close});
+    }
+  }
+  if (v.empty()) {
+    int overlap = FirstOverlap(windows);
+    if (overlap >= 0) {
+      v.Add(absl::StrCat("framework.application_windows[", overlap, "]"),
+            "overlaps another window");
+    }
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidateLot(const v1::Lot& l, bool create) {
+  Violations v;
+  if (create) {
+    RequireUuid(v, "lot.framework_id", l.framework_id());
+    if (!IsCode(l.code(), 20)) {
+      v.Add("lot.code", "is required: up to 20 letters, digits, _ or -");
+    }
+  } else {
+    RequireUuid(v, "lot.id", l.id());
+    if (l.etag().empty()) v.Add("lot.etag", "is required (read the lot first)");
+  }
+  RequireText(v, "lot.display_name", l.display_name());
+  RequireText(v, "lot.service_type", l.service_type(), 100);
+  if (l.min_age() < 0 || l.min_age() > 120) v.Add("lot.min_age", "must be from 0 to 120");
+  if (l.max_age() < 0 || l.max_age() > 120) v.Add("lot.max_age", "must be from 0 to 120");
+  if (l.max_age() < l.min_age()) v.Add("lot.max_age", "must be at least min_age");
+  std::set<std::string> seen;
+  for (int i = 0; i < l.competencies_size(); ++i) {
+    std::string f = absl::StrCat("lot.competencies[", i, "]");
+    if (!IsCode(l.competencies(i), 60)) {
+      v.Add(f, "must be a code of letters, digits, _ or -");
+    } else if (!seen.insert(l.competencies(i)).second) {
+      v.Add(f, "is listed twice");
+    }
+  }
+  std::set<std::pair<int, std::string>> prices;
+  for (int i = 0; i < l.prices_size(); ++i) {
+    std::string f = absl::StrCat("lot.prices[", i, "]");
+    const auto& p = l.prices(i);
+    if (p.kind() == v1::LotPrice::KIND_UNSPECIFIED) {
+      v.Add(f + ".kind", "is required: FRAMEWORK_PRICE or MAXIMUM_PRICE");
+    }
+    if (p.hourly_rate().pence() <= 0) v.Add(f + ".hourly_rate", "must be more than 0 pence");
+    if (RequireDate(v, f + ".effective_from", p.effective_from().value()) &&
+        !prices.insert({p.kind(), p.effective_from().value()}).second) {
+      v.Add(f + ".effective_from", "another price of this kind starts the same day");
+    }
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidateProvider(const v1::Provider& p) {
+  Violations v;
+  RequireUuid(v, "provider.id", p.id());
+  if (p.etag().empty()) v.Add("provider.etag", "is required (read the provider first)");
+  if (p.office_postcode().size() > 10) v.Add("provider.office_postcode", "is not a postcode");
+  if (p.office_district().size() > 100) {
+    v.Add("provider.office_district", "must be at most 100 characters");
+  }
+  if (p.coverage_areas_size() > 200) v.Add("provider.coverage_areas", "at most 200 areas");
+  for (int i = 0; i < p.coverage_areas_size(); ++i) {
+    std::string a = NormaliseArea(p.coverage_areas(i));
+    if (a.empty() || a.size() > 60) {
+      v.Add(absl::StrCat("provider.coverage_areas[", i, "]"), "must be 1 to 60 characters");
+    }
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidateDocument(const v1::ComplianceDocument& d, bool create) {
+  Violations v;
+  if (create) {
+    if (d.kind() == v1::ComplianceDocument::KIND_UNSPECIFIED) {
+      v.Add("document.kind", "is required");
+    }
+  } else {
+    RequireUuid(v, "document.id", d.id());
+    if (d.etag().empty()) v.Add("document.etag", "is required (read the document first)");
+  }
+  RequireText(v, "document.title", d.title());
+  RequireText(v, "document.evidence_reference", d.evidence_reference());
+  auto issue = RequireDate(v, "document.issue_date", d.issue_date().value());
+  std::optional<absl::CivilDay> expiry;
+  if (d.expiry_date().value().empty()) {
+    if (d.kind() != v1::ComplianceDocument::LIVING_WAGE_COMMITMENT && create) {
+      v.Add("document.expiry_date", "is required (the expiry or review date)");
+    }
+  } else {
+    expiry = RequireDate(v, "document.expiry_date", d.expiry_date().value());
+  }
+  if (issue && expiry && *expiry < *issue) {
+    v.Add("document.expiry_date", "must not be before issue_date");
+  }
+  if (d.cqc_rating() != v1::ComplianceDocument::CQC_RATING_UNSPECIFIED &&
+      d.kind() != v1::ComplianceDocument::CQC_REGISTRATION && create) {
+    v.Add("document.cqc_rating", "applies to CQC_REGISTRATION only");
+  }
+  if (create && IsInsurance(d.kind()) && d.cover().pence() <= 0) {
+    v.Add("document.cover", "is required for insurance: the amount of cover");
+  }
+  if (d.cover().pence() < 0) v.Add("document.cover", "must not be negative");
+  if (create && d.kind() == v1::ComplianceDocument::ANNUAL_ACCOUNTS) {
+    const auto& a = d.accounts();
+    if (!d.has_accounts()) {
+      v.Add("document.accounts", "is required for ANNUAL_ACCOUNTS");
+    } else {
+      if (a.current_assets().pence() < 0) {
+        v.Add("document.accounts.current_assets", "must not be negative");
+      }
+      if (a.current_liabilities().pence() < 0) {
+        v.Add("document.accounts.current_liabilities", "must not be negative");
+      }
+      if (a.capital_employed().pence() <= 0) {
+        v.Add("document.accounts.capital_employed", "must be more than 0");
+      }
+    }
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidateCapacityReturn(const v1::CapacityReturn& r, absl::CivilDay today) {
+  Violations v;
+  RequireUuid(v, "capacity_return.framework_id", r.framework_id());
+  auto month = dates::ParseMonth(r.month());
+  if (!month) {
+    v.Add("capacity_return.month", "must be a month YYYY-MM");
+  } else if (*month > absl::CivilMonth(today)) {
+    v.Add("capacity_return.month", "must not be in the future");
+  }
+  if (r.care_workers_employed() < 0) {
+    v.Add("capacity_return.care_workers_employed", "must not be negative");
+  }
+  if (r.current_packages() < 0) v.Add("capacity_return.current_packages", "must not be negative");
+  if (r.current_total_weekly_hours() < 0) {
+    v.Add("capacity_return.current_total_weekly_hours", "must not be negative");
+  }
+  if (r.estimated_weekly_hours_available() < 0) {
+    v.Add("capacity_return.estimated_weekly_hours_available", "must not be negative");
+  }
+  return v.ToStatus();
+}
+
+}  // namespace pdps::registry::domain

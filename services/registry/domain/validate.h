@@ -1,0 +1,30 @@
+// Request validation for the registry: every wrong field is reported at once as a field
+// violation (AIP-193), before anything is written. Also fills documented defaults.
+// Works on the API messages (plain data) and calls no service or database.
+#pragma once
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "pdps/registry/v1/registry.pb.h"
+
+namespace pdps::registry::domain {
+
+namespace v1 = ::pdps::registry::v1;
+
+// Defaults of a framework's optional settings (documented on the proto fields).
+inline constexpr int64_t kDefaultEmployersLiabilityPence = 5'000'000'00;   // £5m
+inline constexpr int64_t kDefaultPublicLiabilityPence = 10'000'000'00;     // £10m
+inline constexpr char kDefaultOfficeHours[] = "09:00-17:00,Mon-Fri";
+
+void ApplyFrameworkDefaults(v1::Framework* f);
+
+absl::Status ValidateOrganisation(const v1::Organisation& o);
+absl::Status ValidatePartnership(const v1::Partnership& p);
+// `create`: partnership_id is required; otherwise id and etag are.
+absl::Status ValidateFramework(const v1::Framework& f, bool create);
+absl::Status ValidateLot(const v1::Lot& l, bool create);
+absl::Status ValidateProvider(const v1::Provider& p);
+absl::Status ValidateDocument(const v1::ComplianceDocument& d, bool create);
+absl::Status ValidateCapacityReturn(const v1::CapacityReturn& r, absl::CivilDay today);
+
+}  // namespace pdps::registry::domain

@@ -1,0 +1,146 @@
+// Request validation names every wrong field.
+#include "services/registry/domain/validate.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/status.h"
+
+namespace pdps::registry::domain {
+namespace {
+
+std::vector<std::string> Fields(const absl::Status& st) {
+  std::vector<std::string> out;
+  for (const auto& v : FieldViolationsOf(st)) out.push_back(v.field);
+  return out;
+}
+
+v1::Framework GoodFramework() {
+  v1::Framework f;
+  f.set_partnership_id("11111111-1111-4111-8111-111111111111");
+  f.set_display_name("Care at home for children");
+  f.set_kind(v1::Framework::PDPS);
+  f.set_billing_period(v1::Framework::MONTHLY);
+  f.mutable_call_off()->set_method(v1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL);
+  auto* w = f.add_application_windows();
+  w->mutable_open_date()->set_value("2026-04-01");
+  w->mutable_close_date()->set_value("2026-04-30");
+  ApplyFrameworkDefaults(&f);
+  return f;
+}
+
+TEST(ValidateFramework, GoodOneWithDefaults) {
+  v1::Framework f = GoodFramework();
+  EXPECT_TRUE(ValidateFramework(f, true).ok());
+  EXPECT_EQ(f.call_off().offer_window_working_hours(), 2);
+  EXPECT_EQ(f.call_off().exclusive_rounds(), 2);
+  EXPECT_EQ(f.call_off().friday_cutoff(), "12:00");
+  EXPECT_EQ(f.office_hours(), "09:00-17:00,Mon-Fri");
+  EXPECT_EQ(f.employers_liability_minimum().pence(), 500000000);
+  EXPECT_EQ(f.public_liability_minimum().pence(), 1000000000);
+  EXPECT_EQ(f.capacity_return_due_day(), 10);
+}
+
+TEST(ValidateFramework, ReportsEveryBadField) {
+  v1::Framework f = GoodFramework();
+  f.set_partnership_id("x");
+  f.set_display_name("");
+  f.set_kind(v1::Framework::KIND_UNSPECIFIED);
+  f.mutable_call_off()->set_method(v1::CallOffSettings::MINI_COMPETITION);
+  f.mutable_call_off()->set_price_weight_percent(70);
+  f.mutable_call_off()->set_quality_weight_percent(20);
+  f.mutable_call_off()->set_friday_cutoff("25:00");
+  f.set_office_hours("nine to five");
+  f.mutable_application_windows(0)->mutable_close_date()->set_value("2026-03-01");
+  auto st = ValidateFramework(f, true);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(st), ::testing::UnorderedElementsAre(
+                              "framework.partnership_id", "framework.display_name",
+                              "framework.kind", "framework.call_off.price_weight_percent",
+                              "framework.call_off.friday_cutoff", "framework.office_hours",
+                              "framework.application_windows[0].close_date"));
+}
+
+TEST(ValidateFramework, UpdateNeedsIdAndEtag) {
+  v1::Framework f = GoodFramework();
+  EXPECT_THAT(Fields(ValidateFramework(f, false)),
+              ::testing::UnorderedElementsAre("framework.id", "framework.etag"));
+}
+
+TEST(ValidateLot, AgesPricesAndCodes) {
+  v1::Lot l;
+  l.set_framework_id("11111111-1111-4111-8111-111111111111");
+  l.set_code("A");
+  l.set_display_name("Children's nurses");
+  l.set_service_type("nursing");
+  l.set_min_age(0);
+  l.set_max_age(18);
+  l.add_competencies("safeguarding_l2");
+  auto* p = l.add_prices();
+  p->set_kind(v1::LotPrice::MAXIMUM_PRICE);
+  p->mutable_hourly_rate()->set_pence(2850);
+  p->mutable_effective_from()->set_value("2026-04-01");
+  EXPECT_TRUE(ValidateLot(l, true).ok());
+  l.set_code("A B");
+  l.set_min_age(20);
+  l.add_competencies("safeguarding_l2");
+  *l.add_prices() = *p;
+  l.mutable_prices(1)->mutable_hourly_rate()->set_pence(0);
+  EXPECT_THAT(Fields(ValidateLot(l, true)),
+              ::testing::UnorderedElementsAre("lot.code", "lot.max_age", "lot.competencies[1]",
+                                              "lot.prices[1].hourly_rate",
+                                              "lot.prices[1].effective_from"));
+}
+
+TEST(ValidateDocument, KindSpecificRules) {
+  v1::ComplianceDocument d;
+  d.set_kind(v1::ComplianceDocument::PUBLIC_LIABILITY);
+  d.set_title("Public liability");
+  d.set_evidence_reference("POL-1");
+  d.mutable_issue_date()->set_value("2026-01-01");
+  d.mutable_expiry_date()->set_value("2026-12-31");
+  EXPECT_THAT(Fields(ValidateDocument(d, true)), ::testing::ElementsAre("document.cover"));
+  d.mutable_cover()->set_pence(1000000000);
+  EXPECT_TRUE(ValidateDocument(d, true).ok());
+  d.mutable_expiry_date()->set_value("2025-12-31");
+  d.set_cqc_rating(v1::ComplianceDocument::GOOD);
+  EXPECT_THAT(Fields(ValidateDocument(d, true)),
+              ::testing::UnorderedElementsAre("document.expiry_date", "document.cqc_rating"));
+  v1::ComplianceDocument lw;
+  lw.set_kind(v1::ComplianceDocument::LIVING_WAGE_COMMITMENT);
+  lw.set_title("LLW");
+  lw.set_evidence_reference("LLW-1");
+  lw.mutable_issue_date()->set_value("2026-01-01");
+  EXPECT_TRUE(ValidateDocument(lw, true).ok());
+  v1::ComplianceDocument acc = lw;
+  acc.set_kind(v1::ComplianceDocument::ANNUAL_ACCOUNTS);
+  acc.mutable_expiry_date()->set_value("2027-01-01");
+  EXPECT_THAT(Fields(ValidateDocument(acc, true)), ::testing::ElementsAre("document.accounts"));
+}
+
+TEST(ValidateCapacityReturn, MonthAndCounts) {
+  v1::CapacityReturn r;
+  r.set_framework_id("11111111-1111-4111-8111-111111111111");
+  r.set_month("2026-11");
+  r.set_care_workers_employed(10);
+  EXPECT_TRUE(ValidateCapacityReturn(r, absl::CivilDay(2026, 11, 24)).ok());
+  r.set_month("2026-12");
+  r.set_current_packages(-1);
+  EXPECT_THAT(Fields(ValidateCapacityReturn(r, absl::CivilDay(2026, 11, 24))),
+              ::testing::UnorderedElementsAre("capacity_return.month",
+                                              "capacity_return.current_packages"));
+}
+
+TEST(ValidatePartnership, MembersRequiredAndUnique) {
+  v1::Partnership p;
+  p.set_display_name("Dorset Commissioning Partnership");
+  EXPECT_THAT(Fields(ValidatePartnership(p)),
+              ::testing::ElementsAre("partnership.member_organisation_ids"));
+  p.add_member_organisation_ids("11111111-1111-4111-8111-111111111111");
+  p.add_member_organisation_ids("11111111-1111-4111-8111-111111111111");
+  EXPECT_THAT(Fields(ValidatePartnership(p)),
+              ::testing::ElementsAre("partnership.member_organisation_ids[1]"));
+}
+
+}  // namespace
+}  // namespace pdps::registry::domain

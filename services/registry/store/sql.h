@@ -1,0 +1,309 @@
+// Every SQL statement of the registry, schema-qualified, with explicit column lists.
+// Row-level security (migrations/0001) decides what each caller sees; these statements
+// add the filters the API offers.
+#pragma once
+
+#include <string_view>
+
+namespace pdps::registry::sql {
+
+// ---------------------------------------------------------- organisations ---
+
+
+inline constexpr std::string_view kInsertOrganisation =
+    "INSERT INTO registry.organisations (id, display_name, kind, external_reference,"
+    " create_user, create_organisation, update_user) VALUES ($1, $2, $3, $4, $5, $6, $5)";
+
+inline constexpr std::string_view kSelectOrganisation =
+    "SELECT id, display_name, kind, external_reference, office_postcode, office_district,"
+    " array_to_json(coverage_areas)::text AS coverage_json, version, create_time, create_user,"
+    " create_organisation, update_time, update_user FROM registry.organisations WHERE id = $1";
+
+// $1 kind filter or NULL, $2/$3 after (display_name, id) or NULL, $4 limit.
+inline constexpr std::string_view kListOrganisations =
+    "SELECT id, display_name, kind, external_reference, office_postcode, office_district,"
+    " array_to_json(coverage_areas)::text AS coverage_json, version, create_time, create_user,"
+    " create_organisation, update_time, update_user FROM registry.organisations"
+    " WHERE ($1::text IS NULL OR kind = $1)"
+    "   AND ($2::text IS NULL OR (display_name, id::text) > ($2, $3))"
+    " ORDER BY display_name, id::text LIMIT $4";
+
+// A provider profile is visible to the provider, its commissioners and services.
+inline constexpr std::string_view kSelectProviderProfile =
+    "SELECT id, display_name, kind, external_reference, office_postcode, office_district,"
+    " array_to_json(coverage_areas)::text AS coverage_json, version, create_time, create_user,"
+    " create_organisation, update_time, update_user FROM registry.organisations"
+    " WHERE id = $1 AND kind = 'PROVIDER' AND (id = registry.current_org()"
+    "   OR registry.is_service() OR registry.commissions_provider(id))";
+
+inline constexpr std::string_view kUpdateProviderProfile =
+    "UPDATE registry.organisations SET office_postcode = $3, office_district = $4,"
+    " coverage_areas = ARRAY(SELECT jsonb_array_elements_text($5::jsonb)),"
+    " version = version + 1, update_time = now(), update_user = $6"
+    " WHERE id = $1 AND version = $2";
+
+// ----------------------------------------------------------- partnerships ---
+
+inline constexpr std::string_view kInsertPartnership =
+    "INSERT INTO registry.partnerships (id, display_name, create_user, create_organisation,"
+    " update_user) VALUES ($1, $2, $3, $4, $3)";
+inline constexpr std::string_view kInsertPartnershipMember =
+    "INSERT INTO registry.partnership_members (partnership_id, organisation_id) VALUES ($1, $2)";
+inline constexpr std::string_view kSelectOrganisationKinds =
+    "SELECT id::text AS id, kind FROM registry.organisations"
+    " WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))::uuid[])";
+inline constexpr std::string_view kSelectPartnership =
+    "SELECT p.id, p.display_name, p.version, p.create_time, p.create_user, p.create_organisation,"
+    " p.update_time, p.update_user, (SELECT array_to_json(array_agg(m.organisation_id::text"
+    " ORDER BY m.organisation_id))::text FROM registry.partnership_members m"
+    " WHERE m.partnership_id = p.id) AS members_json FROM registry.partnerships p WHERE p.id = $1";
+// $1 mine, $2 after id or NULL, $3 limit.
+inline constexpr std::string_view kListPartnerships =
+    "SELECT p.id, p.display_name, p.version, p.create_time, p.create_user, p.create_organisation,"
+    " p.update_time, p.update_user, (SELECT array_to_json(array_agg(m.organisation_id::text"
+    " ORDER BY m.organisation_id))::text FROM registry.partnership_members m"
+    " WHERE m.partnership_id = p.id) AS members_json FROM registry.partnerships p"
+    " WHERE (NOT $1::boolean OR registry.acts_for_partnership(p.id))"
+    "   AND ($2::text IS NULL OR p.id::text > $2) ORDER BY p.id::text LIMIT $3";
+inline constexpr std::string_view kActsForPartnership =
+    "SELECT registry.acts_for_partnership($1) AS ok";
+
+// ------------------------------------------------------------- frameworks ---
+
+inline constexpr std::string_view kInsertFramework =
+    "INSERT INTO registry.frameworks (id, partnership_id, display_name, kind, call_off,"
+    " office_hours, billing_period, employers_liability_minimum_pence,"
+    " public_liability_minimum_pence, capacity_return_due_day, specification_reference,"
+    " create_user, create_organisation, update_user)"
+    " VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $12)";
+inline constexpr std::string_view kUpdateFramework =
+    "UPDATE registry.frameworks SET display_name = $3, kind = $4, call_off = $5::jsonb,"
+    " office_hours = $6, billing_period = $7, employers_liability_minimum_pence = $8,"
+    " public_liability_minimum_pence = $9, capacity_return_due_day = $10,"
+    " specification_reference = $11, version = version + 1, update_time = now(),"
+    " update_user = $12 WHERE id = $1 AND version = $2";
+inline constexpr std::string_view kSelectFramework =
+    "SELECT id, partnership_id, display_name, kind, call_off::text AS call_off, office_hours,"
+    " billing_period, employers_liability_minimum_pence, public_liability_minimum_pence,"
+    " capacity_return_due_day, specification_reference, version, create_time, create_user,"
+    " create_organisation, update_time, update_user,"
+    " (SELECT json_agg(json_build_array(w.open_date::text, w.close_date::text)"
+    "   ORDER BY w.open_date)::text FROM registry.application_windows w"
+    "   WHERE w.framework_id = f.id) AS windows_json"
+    " FROM registry.frameworks f WHERE id = $1";
+// $1 partnership or NULL, $2 open-on date or NULL, $3/$4 after (display_name, id), $5 limit.
+inline constexpr std::string_view kListFrameworks =
+    "SELECT id, partnership_id, display_name, kind, call_off::text AS call_off, office_hours,"
+    " billing_period, employers_liability_minimum_pence, public_liability_minimum_pence,"
+    " capacity_return_due_day, specification_reference, version, create_time, create_user,"
+    " create_organisation, update_time, update_user,"
+    " (SELECT json_agg(json_build_array(w.open_date::text, w.close_date::text)"
+    "   ORDER BY w.open_date)::text FROM registry.application_windows w"
+    "   WHERE w.framework_id = f.id) AS windows_json"
+    " FROM registry.frameworks f"
+    " WHERE ($1::uuid IS NULL OR partnership_id = $1)"
+    "   AND ($2::date IS NULL OR EXISTS (SELECT 1 FROM registry.application_windows w"
+    "        WHERE w.framework_id = f.id AND w.open_date <= $2 AND w.close_date >= $2))"
+    "   AND ($3::text IS NULL OR (display_name, id::text) > ($3, $4))"
+    " ORDER BY display_name, id::text LIMIT $5";
+inline constexpr std::string_view kDeleteWindows =
+    "DELETE FROM registry.application_windows WHERE framework_id = $1";
+inline constexpr std::string_view kInsertWindow =
+    "INSERT INTO registry.application_windows (framework_id, partnership_id, open_date,"
+    " close_date) VALUES ($1, $2, $3, $4)";
+
+// ------------------------------------------------------------------- lots ---
+
+inline constexpr std::string_view kInsertLot =
+    "INSERT INTO registry.lots (id, framework_id, partnership_id, code, display_name,"
+    " service_type, min_age, max_age, competencies, create_user, create_organisation,"
+    " update_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+    " ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), $10, $11, $10)";
+inline constexpr std::string_view kUpdateLot =
+    "UPDATE registry.lots SET display_name = $3, service_type = $4, min_age = $5, max_age = $6,"
+    " competencies = ARRAY(SELECT jsonb_array_elements_text($7::jsonb)),"
+    " version = version + 1, update_time = now(), update_user = $8"
+    " WHERE id = $1 AND version = $2";
+inline constexpr std::string_view kSelectLot =
+    "SELECT id, framework_id, partnership_id, code, display_name, service_type, min_age, max_age,"
+    " array_to_json(competencies)::text AS competencies_json, version, create_time, create_user,"
+    " create_organisation, update_time, update_user,"
+    " (SELECT json_agg(json_build_array(p.kind, p.hourly_rate_pence, p.effective_from::text)"
+    "   ORDER BY p.kind, p.effective_from)::text FROM registry.lot_prices p"
+    "   WHERE p.lot_id = l.id) AS prices_json"
+    " FROM registry.lots l WHERE id = $1";
+// $1 framework, $2 after code or NULL, $3 limit.
+inline constexpr std::string_view kListLots =
+    "SELECT id, framework_id, partnership_id, code, display_name, service_type, min_age, max_age,"
+    " array_to_json(competencies)::text AS competencies_json, version, create_time, create_user,"
+    " create_organisation, update_time, update_user,"
+    " (SELECT json_agg(json_build_array(p.kind, p.hourly_rate_pence, p.effective_from::text)"
+    "   ORDER BY p.kind, p.effective_from)::text FROM registry.lot_prices p"
+    "   WHERE p.lot_id = l.id) AS prices_json"
+    " FROM registry.lots l WHERE framework_id = $1 AND ($2::text IS NULL OR code > $2)"
+    " ORDER BY code LIMIT $3";
+inline constexpr std::string_view kDeletePrices = "DELETE FROM registry.lot_prices WHERE lot_id = $1";
+inline constexpr std::string_view kInsertPrice =
+    "INSERT INTO registry.lot_prices (lot_id, partnership_id, kind, hourly_rate_pence,"
+    " effective_from) VALUES ($1, $2, $3, $4, $5)";
+inline constexpr std::string_view kSelectLotsOfFramework =
+    "SELECT id::text AS id FROM registry.lots WHERE framework_id = $1";
+
+// ------------------------------------------------------------- admissions ---
+
+inline constexpr std::string_view kInsertAdmission =
+    "INSERT INTO registry.admissions (id, provider_id, framework_id, lot_id, partnership_id,"
+    " state, create_user, create_organisation, update_user)"
+    " VALUES ($1, $2::text::uuid, $3, $4, $5, 'APPLIED', $6, $2::text, $6)";
+inline constexpr std::string_view kSelectAdmission =
+    "SELECT id, provider_id, framework_id, lot_id, partnership_id, state, version, create_time,"
+    " create_user, create_organisation, update_time, update_user"
+    " FROM registry.admissions WHERE id = $1";
+inline constexpr std::string_view kSelectAdmissionForUpdate =
+    "SELECT id, provider_id, framework_id, lot_id, partnership_id, state, version, create_time,"
+    " create_user, create_organisation, update_time, update_user"
+    " FROM registry.admissions WHERE id = $1 FOR UPDATE";
+// $1 framework, $2 lot, $3 provider, $4 state (each NULL for any), $5 after id, $6 limit.
+inline constexpr std::string_view kListAdmissions =
+    "SELECT id, provider_id, framework_id, lot_id, partnership_id, state, version, create_time,"
+    " create_user, create_organisation, update_time, update_user FROM registry.admissions"
+    " WHERE ($1::uuid IS NULL OR framework_id = $1) AND ($2::uuid IS NULL OR lot_id = $2)"
+    "   AND ($3::uuid IS NULL OR provider_id = $3) AND ($4::text IS NULL OR state = $4)"
+    "   AND ($5::text IS NULL OR id::text > $5) ORDER BY id::text LIMIT $6";
+inline constexpr std::string_view kUpdateAdmissionState =
+    "UPDATE registry.admissions SET state = $2, version = version + 1, update_time = now(),"
+    " update_user = $3 WHERE id = $1";
+inline constexpr std::string_view kInsertTransition =
+    "INSERT INTO registry.admission_transitions (admission_id, provider_id, partnership_id,"
+    " from_state, to_state, reason, actor_user, actor_organisation, at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+inline constexpr std::string_view kSelectTransitions =
+    "SELECT admission_id::text AS admission_id, from_state, to_state, reason, actor_user,"
+    " actor_organisation, at FROM registry.admission_transitions"
+    " WHERE admission_id = ANY($1::uuid[]) ORDER BY id";
+inline constexpr std::string_view kInsertActionItem =
+    "INSERT INTO registry.action_plan_items (id, admission_id, provider_id, partnership_id,"
+    " suspension_transition_id, description, due_date) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+// Items of each admission's latest suspension.
+inline constexpr std::string_view kSelectActionItems =
+    "SELECT i.id, i.admission_id::text AS admission_id, i.description, i.due_date::text AS"
+    " due_date, COALESCE(i.completed_date::text, '') AS completed_date"
+    " FROM registry.action_plan_items i WHERE i.admission_id = ANY($1::uuid[])"
+    "   AND i.suspension_transition_id = (SELECT max(j.suspension_transition_id)"
+    "     FROM registry.action_plan_items j WHERE j.admission_id = i.admission_id)"
+    " ORDER BY i.due_date, i.id";
+inline constexpr std::string_view kCompleteActionItem =
+    "UPDATE registry.action_plan_items SET completed_date = $3 WHERE id = $2 AND admission_id = $1";
+inline constexpr std::string_view kTouchAdmission =
+    "UPDATE registry.admissions SET version = version + 1, update_time = now(), update_user = $2"
+    " WHERE id = $1";
+
+// ------------------------------------------------------------- compliance ---
+
+inline constexpr std::string_view kInsertDocument =
+    "INSERT INTO registry.compliance_documents (id, provider_id, kind, title, evidence_reference,"
+    " issue_date, expiry_date, mandatory, cqc_rating, cover_pence, current_assets_pence,"
+    " current_liabilities_pence, net_assets_pence, operating_profit_pence, capital_employed_pence,"
+    " create_user, create_organisation, update_user)"
+    " VALUES ($1, $2::text::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+    " $2::text, $16)";
+inline constexpr std::string_view kUpdateDocument =
+    "UPDATE registry.compliance_documents SET title = $3, evidence_reference = $4,"
+    " issue_date = $5, expiry_date = $6, mandatory = $7, cqc_rating = $8, cover_pence = $9,"
+    " current_assets_pence = $10, current_liabilities_pence = $11, net_assets_pence = $12,"
+    " operating_profit_pence = $13, capital_employed_pence = $14,"
+    " expiry_notified_for = NULL, version = version + 1, update_time = now(), update_user = $15"
+    " WHERE id = $1 AND version = $2";
+inline constexpr std::string_view kSelectDocument =
+    "SELECT id, provider_id, kind, title, evidence_reference, issue_date::text AS issue_date,"
+    " COALESCE(expiry_date::text, '') AS expiry_date, mandatory, cqc_rating, cover_pence,"
+    " current_assets_pence, current_liabilities_pence, net_assets_pence, operating_profit_pence,"
+    " capital_employed_pence, version, create_time, create_user, create_organisation,"
+    " update_time, update_user FROM registry.compliance_documents WHERE id = $1";
+// $1 provider, $2 kind, $3 expiring-by date (NULL: any), $4 mandatory only,
+// $5/$6 after (sort date, id), $7 limit. Sorted by expiry when $3 is set, else by id.
+inline constexpr std::string_view kListDocuments =
+    "SELECT id, provider_id, kind, title, evidence_reference, issue_date::text AS issue_date,"
+    " COALESCE(expiry_date::text, '') AS expiry_date, mandatory, cqc_rating, cover_pence,"
+    " current_assets_pence, current_liabilities_pence, net_assets_pence, operating_profit_pence,"
+    " capital_employed_pence, version, create_time, create_user, create_organisation,"
+    " update_time, update_user FROM registry.compliance_documents"
+    " WHERE ($1::uuid IS NULL OR provider_id = $1) AND ($2::text IS NULL OR kind = $2)"
+    "   AND ($3::date IS NULL OR expiry_date <= $3) AND (NOT $4::boolean OR mandatory)"
+    "   AND ($5::text IS NULL OR (CASE WHEN $3::date IS NULL THEN '' ELSE expiry_date::text END,"
+    "        id::text) > ($5, $6))"
+    " ORDER BY CASE WHEN $3::date IS NULL THEN '' ELSE expiry_date::text END, id::text LIMIT $7";
+// Insurance minimums of every framework the provider holds a live admission on.
+inline constexpr std::string_view kInsuranceMinimums =
+    "SELECT COALESCE(max(f.employers_liability_minimum_pence), 0) AS employers,"
+    " COALESCE(max(f.public_liability_minimum_pence), 0) AS public"
+    " FROM registry.admissions a JOIN registry.frameworks f ON f.id = a.framework_id"
+    " WHERE a.provider_id = $1 AND a.state IN ('APPLIED', 'ACTIVE', 'SUSPENDED')";
+// Mandatory documents past expiry and not yet announced; one sweeper at a time per row.
+inline constexpr std::string_view kClaimExpiredDocuments =
+    "SELECT id, provider_id, kind, title, evidence_reference, issue_date::text AS issue_date,"
+    " COALESCE(expiry_date::text, '') AS expiry_date, mandatory, cqc_rating, cover_pence,"
+    " current_assets_pence, current_liabilities_pence, net_assets_pence, operating_profit_pence,"
+    " capital_employed_pence, version, create_time, create_user, create_organisation,"
+    " update_time, update_user FROM registry.compliance_documents"
+    " WHERE mandatory AND expiry_date < $1"
+    "   AND (expiry_notified_for IS NULL OR expiry_notified_for <> expiry_date)"
+    " ORDER BY expiry_date, id LIMIT 100 FOR UPDATE SKIP LOCKED";
+inline constexpr std::string_view kMarkExpiryNotified =
+    "UPDATE registry.compliance_documents SET expiry_notified_for = expiry_date WHERE id = $1";
+
+// --------------------------------------------------------------- capacity ---
+
+inline constexpr std::string_view kInsertCapacityReturn =
+    "INSERT INTO registry.capacity_returns (id, provider_id, framework_id, partnership_id, month,"
+    " care_workers_employed, current_packages, current_total_weekly_hours,"
+    " estimated_weekly_hours_available, late, submit_time, create_user)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+inline constexpr std::string_view kSelectCapacityReturn =
+    "SELECT id, provider_id, framework_id, to_char(month, 'YYYY-MM') AS month,"
+    " care_workers_employed, current_packages, current_total_weekly_hours,"
+    " estimated_weekly_hours_available, late, submit_time"
+    " FROM registry.capacity_returns WHERE id = $1";
+// $1 framework, $2 provider, $3 month (each NULL for any), $4 after id, $5 limit.
+inline constexpr std::string_view kListCapacityReturns =
+    "SELECT id, provider_id, framework_id, to_char(month, 'YYYY-MM') AS month,"
+    " care_workers_employed, current_packages, current_total_weekly_hours,"
+    " estimated_weekly_hours_available, late, submit_time FROM registry.capacity_returns"
+    " WHERE ($1::uuid IS NULL OR framework_id = $1) AND ($2::uuid IS NULL OR provider_id = $2)"
+    "   AND ($3::date IS NULL OR month = $3) AND ($4::text IS NULL OR id::text > $4)"
+    " ORDER BY id::text LIMIT $5";
+// Providers ACTIVE on any lot of the framework without a return for the month.
+// $1 framework, $2 month, $3 after provider id, $4 limit.
+inline constexpr std::string_view kListLateReturns =
+    "SELECT DISTINCT a.provider_id::text AS provider_id, o.display_name"
+    " FROM registry.admissions a JOIN registry.organisations o ON o.id = a.provider_id"
+    " WHERE a.framework_id = $1 AND a.state = 'ACTIVE'"
+    "   AND NOT EXISTS (SELECT 1 FROM registry.capacity_returns c WHERE c.provider_id ="
+    "     a.provider_id AND c.framework_id = a.framework_id AND c.month = $2)"
+    "   AND ($3::text IS NULL OR a.provider_id::text > $3)"
+    " ORDER BY a.provider_id::text LIMIT $4";
+inline constexpr std::string_view kProviderAdmittedToFramework =
+    "SELECT EXISTS (SELECT 1 FROM registry.admissions WHERE provider_id = $1"
+    " AND framework_id = $2 AND state IN ('ACTIVE', 'SUSPENDED')) AS ok";
+
+// ------------------------------------------------------------ eligibility ---
+
+// $1 lot, $2 area (normalised), $3 date, $4 earliest capacity month, $5 after provider id,
+// $6 limit.
+inline constexpr std::string_view kListEligible =
+    "SELECT a.id::text AS admission_id, a.provider_id::text AS provider_id, o.display_name,"
+    " cr.estimated_weekly_hours_available AS hours, to_char(cr.month, 'YYYY-MM') AS month"
+    " FROM registry.admissions a"
+    " JOIN registry.organisations o ON o.id = a.provider_id"
+    " JOIN LATERAL (SELECT c.month, c.estimated_weekly_hours_available"
+    "   FROM registry.capacity_returns c WHERE c.provider_id = a.provider_id"
+    "     AND c.framework_id = a.framework_id AND c.month <= date_trunc('month', $3::date)"
+    "   ORDER BY c.month DESC LIMIT 1) cr ON true"
+    " WHERE a.lot_id = $1 AND a.state = 'ACTIVE' AND $2 = ANY(o.coverage_areas)"
+    "   AND cr.month >= $4 AND cr.estimated_weekly_hours_available > 0"
+    "   AND NOT EXISTS (SELECT 1 FROM registry.compliance_documents d"
+    "     WHERE d.provider_id = a.provider_id AND d.mandatory AND d.expiry_date < $3)"
+    "   AND ($5::text IS NULL OR a.provider_id::text > $5)"
+    " ORDER BY a.provider_id::text LIMIT $6";
+
+}  // namespace pdps::registry::sql

@@ -1,0 +1,1156 @@
+// Registry store.
+#include "services/registry/store/store.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/proto_util.h"
+#include "common/status.h"
+#include "nlohmann/json.hpp"
+#include "pdps/registry/v1/registry_events.pb.h"
+#include "services/registry/store/sql.h"
+
+namespace pdps::registry {
+namespace {
+
+using db::P;
+using db::Result;
+using db::Tx;
+using protoutil::FillAudit;
+using protoutil::JsonStringArray;
+
+std::string Etag(int64_t version) { return absl::StrCat(version); }
+
+absl::Status EtagMismatch() {
+  return absl::AbortedError("the resource changed since you read it (stale etag); read it again");
+}
+
+// The list's page, decoded; a filter fingerprint ties a token to its filters.
+absl::StatusOr<paging::Page> PageFor(int size, const std::string& token, const std::string& fp) {
+  return paging::Parse(size, token, fp);
+}
+
+db::Param After(const paging::Page& page) { return db::OrNull(page.after); }
+
+// --------------------------------------------------------------- readers ---
+
+v1::Organisation ToOrganisation(const Result& r, int i) {
+  v1::Organisation o;
+  o.set_id(r.String(i, "id"));
+  o.set_display_name(r.String(i, "display_name"));
+  v1::Organisation::Kind kind;
+  if (v1::Organisation::Kind_Parse(r.String(i, "kind"), &kind)) o.set_kind(kind);
+  o.set_external_reference(r.String(i, "external_reference"));
+  o.set_etag(Etag(r.Int64(i, "version")));
+  FillAudit(r, i, o.mutable_audit());
+  return o;
+}
+
+v1::Provider ToProvider(const Result& r, int i) {
+  v1::Provider p;
+  p.set_id(r.String(i, "id"));
+  p.set_display_name(r.String(i, "display_name"));
+  p.set_office_postcode(r.String(i, "office_postcode"));
+  p.set_office_district(r.String(i, "office_district"));
+  for (auto& a : JsonStringArray(r.String(i, "coverage_json"))) p.add_coverage_areas(a);
+  p.set_etag(Etag(r.Int64(i, "version")));
+  FillAudit(r, i, p.mutable_audit());
+  return p;
+}
+
+v1::Partnership ToPartnership(const Result& r, int i) {
+  v1::Partnership p;
+  p.set_id(r.String(i, "id"));
+  p.set_display_name(r.String(i, "display_name"));
+  for (auto& m : JsonStringArray(r.String(i, "members_json"))) p.add_member_organisation_ids(m);
+  p.set_etag(Etag(r.Int64(i, "version")));
+  FillAudit(r, i, p.mutable_audit());
+  return p;
+}
+
+v1::Framework ToFramework(const Result& r, int i) {
+  v1::Framework f;
+  f.set_id(r.String(i, "id"));
+  f.set_partnership_id(r.String(i, "partnership_id"));
+  f.set_display_name(r.String(i, "display_name"));
+  v1::Framework::Kind kind;
+  if (v1::Framework::Kind_Parse(r.String(i, "kind"), &kind)) f.set_kind(kind);
+  (void)google::protobuf::util::JsonStringToMessage(r.String(i, "call_off"), f.mutable_call_off());
+  f.set_office_hours(r.String(i, "office_hours"));
+  v1::Framework::BillingPeriod bp;
+  if (v1::Framework::BillingPeriod_Parse(r.String(i, "billing_period"), &bp)) {
+    f.set_billing_period(bp);
+  }
+  auto windows = nlohmann::json::parse(r.String(i, "windows_json"), nullptr, false);
+  if (windows.is_array()) {
+    for (const auto& w : windows) {
+      auto* out = f.add_application_windows();
+      out->mutable_open_date()->set_value(w[0].get<std::string>());
+      out->mutable_close_date()->set_value(w[1].get<std::string>());
+    }
+  }
+  f.mutable_employers_liability_minimum()->set_pence(
+      r.Int64(i, "employers_liability_minimum_pence"));
+  f.mutable_public_liability_minimum()->set_pence(r.Int64(i, "public_liability_minimum_pence"));
+  f.set_capacity_return_due_day(static_cast<int>(r.Int64(i, "capacity_return_due_day")));
+  f.set_specification_reference(r.String(i, "specification_reference"));
+  f.set_etag(Etag(r.Int64(i, "version")));
+  FillAudit(r, i, f.mutable_audit());
+  return f;
+}
+
+v1::Lot ToLot(const Result& r, int i) {
+  v1::Lot l;
+  l.set_id(r.String(i, "id"));
+  l.set_framework_id(r.String(i, "framework_id"));
+  l.set_code(r.String(i, "code"));
+  l.set_display_name(r.String(i, "display_name"));
+  l.set_service_type(r.String(i, "service_type"));
+  l.set_min_age(static_cast<int>(r.Int64(i, "min_age")));
+  l.set_max_age(static_cast<int>(r.Int64(i, "max_age")));
+  for (auto& c : JsonStringArray(r.String(i, "competencies_json"))) l.add_competencies(c);
+  auto prices = nlohmann::json::parse(r.String(i, "prices_json"), nullptr, false);
+  if (prices.is_array()) {
+    for (const auto& p : prices) {
+      auto* out = l.add_prices();
+      v1::LotPrice::Kind kind;
+      if (v1::LotPrice::Kind_Parse(p[0].get<std::string>(), &kind)) out->set_kind(kind);
+      out->mutable_hourly_rate()->set_pence(p[1].get<int64_t>());
+      out->mutable_effective_from()->set_value(p[2].get<std::string>());
+    }
+  }
+  l.set_etag(Etag(r.Int64(i, "version")));
+  FillAudit(r, i, l.mutable_audit());
+  return l;
+}
+
+v1::Admission ToAdmission(const Result& r, int i) {
+  v1::Admission a;
+  a.set_id(r.String(i, "id"));
+  a.set_provider_id(r.String(i, "provider_id"));
+  a.set_framework_id(r.String(i, "framework_id"));
+  a.set_lot_id(r.String(i, "lot_id"));
+  v1::Admission::State s;
+  if (v1::Admission::State_Parse(r.String(i, "state"), &s)) a.set_state(s);
+  a.set_etag(Etag(r.Int64(i, "version")));
+  FillAudit(r, i, a.mutable_audit());
+  return a;
+}
+
+v1::ComplianceDocument ToDocument(const Result& r, int i, absl::CivilDay today) {
+  v1::ComplianceDocument d;
+  d.set_id(r.String(i, "id"));
+  d.set_provider_id(r.String(i, "provider_id"));
+  v1::ComplianceDocument::Kind kind;
+  if (v1::ComplianceDocument::Kind_Parse(r.String(i, "kind"), &kind)) d.set_kind(kind);
+  d.set_title(r.String(i, "title"));
+  d.set_evidence_reference(r.String(i, "evidence_reference"));
+  d.mutable_issue_date()->set_value(r.String(i, "issue_date"));
+  std::string expiry = r.String(i, "expiry_date");
+  if (!expiry.empty()) d.mutable_expiry_date()->set_value(expiry);
+  d.set_mandatory(r.Bool(i, "mandatory"));
+  v1::ComplianceDocument::CqcRating rating;
+  if (v1::ComplianceDocument::CqcRating_Parse(r.String(i, "cqc_rating"), &rating)) {
+    d.set_cqc_rating(rating);
+  }
+  if (r.Int64(i, "cover_pence") > 0) d.mutable_cover()->set_pence(r.Int64(i, "cover_pence"));
+  if (!r.IsNull(i, "current_assets_pence")) {
+    domain::Accounts a{r.Int64(i, "current_assets_pence"), r.Int64(i, "current_liabilities_pence"),
+                       r.Int64(i, "net_assets_pence"), r.Int64(i, "operating_profit_pence"),
+                       r.Int64(i, "capital_employed_pence")};
+    auto* out = d.mutable_accounts();
+    out->mutable_current_assets()->set_pence(a.current_assets);
+    out->mutable_current_liabilities()->set_pence(a.current_liabilities);
+    out->mutable_net_assets()->set_pence(a.net_assets);
+    out->mutable_operating_profit()->set_pence(a.operating_profit);
+    out->mutable_capital_employed()->set_pence(a.capital_employed);
+    domain::Viability v = domain::AssessViability(a);
+    out->set_liquidity_ratio(v.liquidity_ratio);
+    out->set_return_on_capital_employed_percent(v.roce_percent);
+    for (auto& b : v.breaches) out->add_viability_breaches(b);
+  }
+  switch (domain::StatusOn(dates::ParseDay(expiry), today)) {
+    case domain::DocumentStatus::kCurrent:
+      d.set_status(v1::ComplianceDocument::CURRENT);
+      break;
+    case domain::DocumentStatus::kExpiringSoon:
+      d.set_status(v1::ComplianceDocument::EXPIRING_SOON);
+      break;
+    case domain::DocumentStatus::kExpired:
+      d.set_status(v1::ComplianceDocument::EXPIRED);
+      break;
+  }
+  d.set_etag(Etag(r.Int64(i, "version")));
+  FillAudit(r, i, d.mutable_audit());
+  return d;
+}
+
+v1::CapacityReturn ToCapacityReturn(const Result& r, int i) {
+  v1::CapacityReturn c;
+  c.set_id(r.String(i, "id"));
+  c.set_provider_id(r.String(i, "provider_id"));
+  c.set_framework_id(r.String(i, "framework_id"));
+  c.set_month(r.String(i, "month"));
+  c.set_care_workers_employed(static_cast<int>(r.Int64(i, "care_workers_employed")));
+  c.set_current_packages(static_cast<int>(r.Int64(i, "current_packages")));
+  c.set_current_total_weekly_hours(static_cast<int>(r.Int64(i, "current_total_weekly_hours")));
+  c.set_average_weekly_hours_per_worker(domain::AverageWeeklyHours(
+      c.current_total_weekly_hours(), c.care_workers_employed()));
+  c.set_estimated_weekly_hours_available(
+      static_cast<int>(r.Int64(i, "estimated_weekly_hours_available")));
+  protoutil::SetTimestamp(r.Time(i, "submit_time"), c.mutable_submit_time());
+  c.set_late(r.Bool(i, "late"));
+  return c;
+}
+
+// Adds history and the latest action plan to admissions read in one page.
+absl::Status Decorate(Tx& tx, std::vector<v1::Admission*> admissions) {
+  if (admissions.empty()) return absl::OkStatus();
+  std::vector<std::string> ids;
+  for (auto* a : admissions) ids.push_back(a->id());
+  std::string arr = absl::StrCat("{", absl::StrJoin(ids, ","), "}");
+  auto find = [&](const std::string& id) -> v1::Admission* {
+    for (auto* a : admissions) {
+      if (a->id() == id) return a;
+    }
+    return nullptr;
+  };
+  ASSIGN_OR_RETURN(Result t, tx.Exec(sql::kSelectTransitions, {P(arr)}));
+  for (int i = 0; i < t.rows(); ++i) {
+    v1::Admission* a = find(t.String(i, "admission_id"));
+    if (a == nullptr) continue;
+    auto* h = a->add_history();
+    h->set_from_state(t.String(i, "from_state"));
+    h->set_to_state(t.String(i, "to_state"));
+    h->set_reason(t.String(i, "reason"));
+    h->set_actor_user(t.String(i, "actor_user"));
+    h->set_actor_organisation(t.String(i, "actor_organisation"));
+    protoutil::SetTimestamp(t.Time(i, "at"), h->mutable_time());
+  }
+  ASSIGN_OR_RETURN(Result items, tx.Exec(sql::kSelectActionItems, {P(arr)}));
+  for (int i = 0; i < items.rows(); ++i) {
+    v1::Admission* a = find(items.String(i, "admission_id"));
+    if (a == nullptr) continue;
+    auto* item = a->add_action_plan();
+    item->set_id(items.String(i, "id"));
+    item->set_description(items.String(i, "description"));
+    item->mutable_due_date()->set_value(items.String(i, "due_date"));
+    if (!items.String(i, "completed_date").empty()) {
+      item->mutable_completed_date()->set_value(items.String(i, "completed_date"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Admission> ReadAdmission(Tx& tx, const std::string& id, bool for_update) {
+  ASSIGN_OR_RETURN(Result r, tx.Exec(for_update ? sql::kSelectAdmissionForUpdate
+                                                : sql::kSelectAdmission,
+                                     {P(id)}));
+  if (r.rows() == 0) return NotFound("admission", id);
+  v1::Admission a = ToAdmission(r, 0);
+  RETURN_IF_ERROR(Decorate(tx, {&a}));
+  return a;
+}
+
+absl::StatusOr<v1::Framework> ReadFramework(Tx& tx, const std::string& id) {
+  ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectFramework, {P(id)}));
+  if (r.rows() == 0) return NotFound("framework", id);
+  return ToFramework(r, 0);
+}
+
+absl::StatusOr<v1::Lot> ReadLot(Tx& tx, const std::string& id) {
+  ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectLot, {P(id)}));
+  if (r.rows() == 0) return NotFound("lot", id);
+  return ToLot(r, 0);
+}
+
+absl::StatusOr<bool> ActsFor(Tx& tx, const std::string& partnership_id) {
+  ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kActsForPartnership, {P(partnership_id)}));
+  return r.Bool(0, "ok");
+}
+
+std::string CallOffJson(const v1::CallOffSettings& s) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(s, &out, o);
+  return out;
+}
+
+absl::Status WriteWindows(Tx& tx, const v1::Framework& f, const std::string& id,
+                          const std::string& partnership_id) {
+  RETURN_IF_ERROR(tx.Exec(sql::kDeleteWindows, {P(id)}).status());
+  for (const auto& w : f.application_windows()) {
+    RETURN_IF_ERROR(tx.Exec(sql::kInsertWindow, {P(id), P(partnership_id),
+                                                 P(w.open_date().value()),
+                                                 P(w.close_date().value())})
+                        .status());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WritePrices(Tx& tx, const v1::Lot& l, const std::string& id,
+                         const std::string& partnership_id) {
+  RETURN_IF_ERROR(tx.Exec(sql::kDeletePrices, {P(id)}).status());
+  for (const auto& p : l.prices()) {
+    RETURN_IF_ERROR(tx.Exec(sql::kInsertPrice,
+                            {P(id), P(partnership_id), P(v1::LotPrice::Kind_Name(p.kind())),
+                             P(p.hourly_rate().pence()), P(p.effective_from().value())})
+                        .status());
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> Competencies(const v1::Lot& l) {
+  return {l.competencies().begin(), l.competencies().end()};
+}
+
+const char* EventFor(domain::AdmissionVerb v) {
+  switch (v) {
+    case domain::AdmissionVerb::kAdmit:
+      return "pdps.registry.v1.AdmissionActivated";
+    case domain::AdmissionVerb::kReject:
+      return "pdps.registry.v1.AdmissionRejected";
+    case domain::AdmissionVerb::kSuspend:
+      return "pdps.registry.v1.AdmissionSuspended";
+    case domain::AdmissionVerb::kReinstate:
+      return "pdps.registry.v1.AdmissionReinstated";
+    case domain::AdmissionVerb::kTerminate:
+      return "pdps.registry.v1.AdmissionTerminated";
+  }
+  return "";
+}
+
+absl::Status AppendAdmissionEvent(const events::Outbox& outbox, Tx& tx, const char* type,
+                                  const v1::Admission& a, const common::v1::Transition& t) {
+  v1::AdmissionChanged payload;
+  *payload.mutable_admission() = a;
+  payload.mutable_admission()->clear_history();
+  *payload.mutable_transition() = t;
+  return outbox.Append(tx, {type, "admission", a.id(), a.provider_id(), &payload});
+}
+
+}  // namespace
+
+Store::Store(db::Pool* pool) : pool_(pool), outbox_("registry"), ledger_("registry") {}
+
+// ------------------------------------------------------------ organisations ---
+
+absl::StatusOr<v1::Organisation> Store::CreateOrganisation(const Call& c, const v1::Organisation& o,
+                                                           const std::string& request_id) {
+  v1::Organisation out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreateOrganisation", id));
+    if (!prior) {
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertOrganisation,
+                              {P(id), P(o.display_name()),
+                               P(v1::Organisation::Kind_Name(o.kind())),
+                               P(o.external_reference()), P(c.principal.user_id),
+                               P(c.principal.organisation_id)})
+                          .status());
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectOrganisation, {P(prior ? *prior : id)}));
+    if (r.rows() == 0) return NotFound("organisation", prior ? *prior : id);
+    out = ToOrganisation(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Organisation> Store::GetOrganisation(const Call& c, const std::string& id) {
+  v1::Organisation out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectOrganisation, {P(id)}));
+    if (r.rows() == 0) return NotFound("organisation", id);
+    out = ToOrganisation(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::Organisation>> Store::ListOrganisations(const Call& c,
+                                                                  const std::string& kind,
+                                                                  int page_size,
+                                                                  const std::string& token) {
+  std::string fp = absl::StrCat("kind=", kind);
+  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  auto [after_name, after_id] = protoutil::SplitKey(page.after);
+  Listed<v1::Organisation> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListOrganisations,
+                                       {db::OrNull(kind), page.after.empty() ? db::Null() : P(after_name),
+                                        P(after_id), P(page.size)}));
+    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToOrganisation(r, i));
+    return absl::OkStatus();
+  }));
+  if (!out.items.empty()) {
+    const auto& last = out.items.back();
+    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
+                                       protoutil::JoinKey(last.display_name(), last.id()), fp);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------- partnerships ---
+
+absl::StatusOr<v1::Partnership> Store::CreatePartnership(const Call& c, const v1::Partnership& p,
+                                                         const std::string& request_id) {
+  v1::Partnership out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreatePartnership", id));
+    if (!prior) {
+      std::vector<std::string> members(p.member_organisation_ids().begin(),
+                                       p.member_organisation_ids().end());
+      ASSIGN_OR_RETURN(Result kinds, tx.Exec(sql::kSelectOrganisationKinds,
+                                             {P(protoutil::ToJsonArray(members))}));
+      Violations v;
+      for (int m = 0; m < p.member_organisation_ids_size(); ++m) {
+        std::string kind;
+        for (int i = 0; i < kinds.rows(); ++i) {
+          if (kinds.String(i, "id") == p.member_organisation_ids(m)) kind = kinds.String(i, "kind");
+        }
+        std::string field = absl::StrCat("partnership.member_organisation_ids[", m, "]");
+        if (kind.empty()) {
+          v.Add(field, "no such organisation");
+        } else if (kind != "COUNCIL" && kind != "NHS_COMMISSIONER") {
+          v.Add(field, "must be a COUNCIL or NHS_COMMISSIONER organisation");
+        }
+      }
+      RETURN_IF_ERROR(v.ToStatus());
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertPartnership,
+                              {P(id), P(p.display_name()), P(c.principal.user_id),
+                               P(c.principal.organisation_id)})
+                          .status());
+      for (const auto& m : members) {
+        RETURN_IF_ERROR(tx.Exec(sql::kInsertPartnershipMember, {P(id), P(m)}).status());
+      }
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPartnership, {P(prior ? *prior : id)}));
+    out = ToPartnership(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Partnership> Store::GetPartnership(const Call& c, const std::string& id) {
+  v1::Partnership out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPartnership, {P(id)}));
+    if (r.rows() == 0) return NotFound("partnership", id);
+    out = ToPartnership(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::Partnership>> Store::ListPartnerships(const Call& c, bool mine,
+                                                                int page_size,
+                                                                const std::string& token) {
+  std::string fp = absl::StrCat("mine=", mine);
+  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  Listed<v1::Partnership> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r,
+                     tx.Exec(sql::kListPartnerships, {P(mine), After(page), P(page.size)}));
+    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToPartnership(r, i));
+    return absl::OkStatus();
+  }));
+  if (!out.items.empty()) {
+    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
+                                       out.items.back().id(), fp);
+  }
+  return out;
+}
+
+// --------------------------------------------------------------- frameworks ---
+
+absl::StatusOr<v1::Framework> Store::CreateFramework(const Call& c, const v1::Framework& f,
+                                                     const std::string& request_id) {
+  v1::Framework out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreateFramework", id));
+    if (!prior) {
+      ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
+      if (!member) return NotFound("partnership", f.partnership_id());
+      RETURN_IF_ERROR(
+          tx.Exec(sql::kInsertFramework,
+                  {P(id), P(f.partnership_id()), P(f.display_name()),
+                   P(v1::Framework::Kind_Name(f.kind())), P(CallOffJson(f.call_off())),
+                   P(f.office_hours()), P(v1::Framework::BillingPeriod_Name(f.billing_period())),
+                   P(f.employers_liability_minimum().pence()),
+                   P(f.public_liability_minimum().pence()), P(f.capacity_return_due_day()),
+                   P(f.specification_reference()), P(c.principal.user_id),
+                   P(c.principal.organisation_id)})
+              .status());
+      RETURN_IF_ERROR(WriteWindows(tx, f, id, f.partnership_id()));
+    }
+    ASSIGN_OR_RETURN(out, ReadFramework(tx, prior ? *prior : id));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Framework> Store::GetFramework(const Call& c, const std::string& id) {
+  v1::Framework out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(out, ReadFramework(tx, id));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::Framework>> Store::ListFrameworks(const Call& c,
+                                                            const std::string& partnership_id,
+                                                            const std::string& open_on,
+                                                            int page_size,
+                                                            const std::string& token) {
+  std::string fp = absl::StrCat("p=", partnership_id, ";open=", open_on);
+  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  auto [after_name, after_id] = protoutil::SplitKey(page.after);
+  Listed<v1::Framework> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListFrameworks,
+                                       {db::OrNull(partnership_id), db::OrNull(open_on),
+                                        page.after.empty() ? db::Null() : P(after_name),
+                                        P(after_id), P(page.size)}));
+    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToFramework(r, i));
+    return absl::OkStatus();
+  }));
+  if (!out.items.empty()) {
+    const auto& last = out.items.back();
+    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
+                                       protoutil::JoinKey(last.display_name(), last.id()), fp);
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Framework> Store::UpdateFramework(const Call& c, const v1::Framework& f) {
+  v1::Framework out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(v1::Framework current, ReadFramework(tx, f.id()));
+    ASSIGN_OR_RETURN(bool member, ActsFor(tx, current.partnership_id()));
+    if (!member) return absl::PermissionDeniedError("only the owning partnership may change it");
+    if (current.etag() != f.etag()) return EtagMismatch();
+    ASSIGN_OR_RETURN(
+        Result r,
+        tx.Exec(sql::kUpdateFramework,
+                {P(f.id()), P(f.etag()), P(f.display_name()),
+                 P(v1::Framework::Kind_Name(f.kind())), P(CallOffJson(f.call_off())),
+                 P(f.office_hours()), P(v1::Framework::BillingPeriod_Name(f.billing_period())),
+                 P(f.employers_liability_minimum().pence()),
+                 P(f.public_liability_minimum().pence()), P(f.capacity_return_due_day()),
+                 P(f.specification_reference()), P(c.principal.user_id)}));
+    if (r.affected() != 1) return EtagMismatch();
+    RETURN_IF_ERROR(WriteWindows(tx, f, f.id(), current.partnership_id()));
+    ASSIGN_OR_RETURN(out, ReadFramework(tx, f.id()));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// --------------------------------------------------------------------- lots ---
+
+absl::StatusOr<v1::Lot> Store::CreateLot(const Call& c, const v1::Lot& l,
+                                         const std::string& request_id) {
+  v1::Lot out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior,
+                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateLot", id));
+    if (!prior) {
+      ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, l.framework_id()));
+      ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
+      if (!member) {
+        return absl::PermissionDeniedError("only the owning partnership may add lots");
+      }
+      auto st = tx.Exec(sql::kInsertLot,
+                        {P(id), P(l.framework_id()), P(f.partnership_id()), P(l.code()),
+                         P(l.display_name()), P(l.service_type()), P(l.min_age()),
+                         P(l.max_age()), P(protoutil::ToJsonArray(Competencies(l))),
+                         P(c.principal.user_id), P(c.principal.organisation_id)})
+                    .status();
+      if (st.code() == absl::StatusCode::kAlreadyExists) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("lot code \"", l.code(), "\" is already used on this framework"));
+      }
+      RETURN_IF_ERROR(st);
+      RETURN_IF_ERROR(WritePrices(tx, l, id, f.partnership_id()));
+    }
+    ASSIGN_OR_RETURN(out, ReadLot(tx, prior ? *prior : id));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Lot> Store::GetLot(const Call& c, const std::string& id) {
+  v1::Lot out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(out, ReadLot(tx, id));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::Lot>> Store::ListLots(const Call& c, const std::string& framework_id,
+                                                int page_size, const std::string& token) {
+  std::string fp = absl::StrCat("f=", framework_id);
+  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  Listed<v1::Lot> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r,
+                     tx.Exec(sql::kListLots, {P(framework_id), After(page), P(page.size)}));
+    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToLot(r, i));
+    return absl::OkStatus();
+  }));
+  if (!out.items.empty()) {
+    out.next_page_token =
+        paging::Next(static_cast<int>(out.items.size()), page, out.items.back().code(), fp);
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Lot> Store::UpdateLot(const Call& c, const v1::Lot& l) {
+  v1::Lot out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(v1::Lot current, ReadLot(tx, l.id()));
+    ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, current.framework_id()));
+    ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
+    if (!member) return absl::PermissionDeniedError("only the owning partnership may change it");
+    if (current.etag() != l.etag()) return EtagMismatch();
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateLot,
+                                       {P(l.id()), P(l.etag()), P(l.display_name()),
+                                        P(l.service_type()), P(l.min_age()), P(l.max_age()),
+                                        P(protoutil::ToJsonArray(Competencies(l))),
+                                        P(c.principal.user_id)}));
+    if (r.affected() != 1) return EtagMismatch();
+    RETURN_IF_ERROR(WritePrices(tx, l, l.id(), f.partnership_id()));
+    ASSIGN_OR_RETURN(out, ReadLot(tx, l.id()));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// --------------------------------------------------------------- admissions ---
+
+absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
+                                                        const std::string& framework_id,
+                                                        const std::vector<std::string>& lot_ids,
+                                                        const std::string& request_id) {
+  std::vector<v1::Admission> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    // One ledger entry for the whole application: the first admission's id, and the
+    // others follow from the same request.
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < lot_ids.size(); ++i) ids.push_back(NewUuid());
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "ApplyForAdmission", absl::StrJoin(ids, ",")));
+    if (prior) {
+      for (absl::string_view id : absl::StrSplit(*prior, ',')) {
+        ASSIGN_OR_RETURN(v1::Admission a, ReadAdmission(tx, std::string(id), false));
+        out.push_back(std::move(a));
+      }
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, framework_id));
+    std::vector<domain::Window> windows;
+    for (const auto& w : f.application_windows()) {
+      windows.push_back({*dates::ParseDay(w.open_date().value()),
+                         *dates::ParseDay(w.close_date().value())});
+    }
+    if (!domain::IsOpenOn(windows, dates::TodayInLondon(c.now))) {
+      return absl::FailedPreconditionError(
+          "the framework is not open for applications today; see its application windows");
+    }
+    ASSIGN_OR_RETURN(Result lots, tx.Exec(sql::kSelectLotsOfFramework, {P(framework_id)}));
+    Violations v;
+    for (size_t i = 0; i < lot_ids.size(); ++i) {
+      bool found = false;
+      for (int r = 0; r < lots.rows(); ++r) found |= lots.String(r, "id") == lot_ids[i];
+      if (!found) v.Add(absl::StrCat("lot_ids[", i, "]"), "is not a lot of this framework");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    for (size_t i = 0; i < lot_ids.size(); ++i) {
+      auto st = tx.Exec(sql::kInsertAdmission,
+                        {P(ids[i]), P(c.principal.organisation_id), P(framework_id),
+                         P(lot_ids[i]), P(f.partnership_id()), P(c.principal.user_id)})
+                    .status();
+      if (st.code() == absl::StatusCode::kAlreadyExists) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "you already hold a live admission or application on lot ", lot_ids[i]));
+      }
+      RETURN_IF_ERROR(st);
+      common::v1::Transition t;
+      t.set_to_state("APPLIED");
+      t.set_reason("application");
+      t.set_actor_user(c.principal.user_id);
+      t.set_actor_organisation(c.principal.organisation_id);
+      protoutil::SetTimestamp(c.now, t.mutable_time());
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertTransition,
+                              {P(ids[i]), P(c.principal.organisation_id), P(f.partnership_id()),
+                               P(""), P("APPLIED"), P(t.reason()), P(c.principal.user_id),
+                               P(c.principal.organisation_id), P(c.now)})
+                          .status());
+      ASSIGN_OR_RETURN(v1::Admission a, ReadAdmission(tx, ids[i], false));
+      RETURN_IF_ERROR(
+          AppendAdmissionEvent(outbox_, tx, "pdps.registry.v1.AdmissionApplied", a, t));
+      out.push_back(std::move(a));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Admission> Store::GetAdmission(const Call& c, const std::string& id) {
+  v1::Admission out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(out, ReadAdmission(tx, id, false));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::Admission>> Store::ListAdmissions(const Call& c,
+                                                            const AdmissionFilter& f,
+                                                            int page_size,
+                                                            const std::string& token) {
+  std::string fp =
+      absl::StrCat(f.framework_id, "|", f.lot_id, "|", f.provider_id, "|", f.state);
+  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  Listed<v1::Admission> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r,
+                     tx.Exec(sql::kListAdmissions,
+                             {db::OrNull(f.framework_id), db::OrNull(f.lot_id),
+                              db::OrNull(f.provider_id), db::OrNull(f.state), After(page),
+                              P(page.size)}));
+    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToAdmission(r, i));
+    std::vector<v1::Admission*> ptrs;
+    for (auto& a : out.items) ptrs.push_back(&a);
+    return Decorate(tx, ptrs);
+  }));
+  if (!out.items.empty()) {
+    out.next_page_token =
+        paging::Next(static_cast<int>(out.items.size()), page, out.items.back().id(), fp);
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Admission> Store::TransitionAdmission(const Call& c, const std::string& id,
+                                                         const std::string& etag,
+                                                         domain::AdmissionVerb verb,
+                                                         const std::string& reason,
+                                                         const std::vector<ActionItemInput>& plan) {
+  v1::Admission out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAdmissionForUpdate, {P(id)}));
+    if (r.rows() == 0) return NotFound("admission", id);
+    v1::Admission current = ToAdmission(r, 0);
+    std::string partnership_id = r.String(0, "partnership_id");
+    if (!c.principal.IsService()) {
+      ASSIGN_OR_RETURN(bool member, ActsFor(tx, partnership_id));
+      if (!member) {
+        return absl::PermissionDeniedError(
+            "only commissioners of the framework's partnership may decide admissions");
+      }
+    }
+    if (!(etag.empty() && c.principal.IsService()) && etag != current.etag()) {
+      return EtagMismatch();
+    }
+    auto from = domain::ParseState(r.String(0, "state"));
+    if (!from) return absl::InternalError("unknown admission state");
+    ASSIGN_OR_RETURN(domain::AdmissionState to, domain::Transition(*from, verb));
+    RETURN_IF_ERROR(tx.Exec(sql::kUpdateAdmissionState,
+                            {P(id), P(domain::StateName(to)), P(c.principal.user_id)})
+                        .status());
+    ASSIGN_OR_RETURN(Result t, tx.Exec(sql::kInsertTransition,
+                                       {P(id), P(current.provider_id()), P(partnership_id),
+                                        P(domain::StateName(*from)), P(domain::StateName(to)),
+                                        P(reason), P(c.principal.user_id),
+                                        P(c.principal.organisation_id), P(c.now)}));
+    int64_t transition_id = t.Int64(0, "id");
+    for (const auto& item : plan) {
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertActionItem,
+                              {P(NewUuid()), P(id), P(current.provider_id()), P(partnership_id),
+                               P(transition_id), P(item.description),
+                               P(dates::FormatDay(item.due))})
+                          .status());
+    }
+    ASSIGN_OR_RETURN(out, ReadAdmission(tx, id, false));
+    common::v1::Transition tr;
+    tr.set_from_state(std::string(domain::StateName(*from)));
+    tr.set_to_state(std::string(domain::StateName(to)));
+    tr.set_reason(reason);
+    tr.set_actor_user(c.principal.user_id);
+    tr.set_actor_organisation(c.principal.organisation_id);
+    protoutil::SetTimestamp(c.now, tr.mutable_time());
+    return AppendAdmissionEvent(outbox_, tx, EventFor(verb), out, tr);
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Admission> Store::CompleteActionItem(const Call& c, const std::string& id,
+                                                        const std::string& etag,
+                                                        const std::string& item_id,
+                                                        absl::CivilDay completed) {
+  v1::Admission out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAdmissionForUpdate, {P(id)}));
+    if (r.rows() == 0) return NotFound("admission", id);
+    ASSIGN_OR_RETURN(bool member, ActsFor(tx, r.String(0, "partnership_id")));
+    if (!member) return absl::PermissionDeniedError("only the framework's commissioners may");
+    if (etag != ToAdmission(r, 0).etag()) return EtagMismatch();
+    ASSIGN_OR_RETURN(Result u, tx.Exec(sql::kCompleteActionItem,
+                                       {P(id), P(item_id), P(dates::FormatDay(completed))}));
+    if (u.affected() != 1) return NotFound("action plan item", item_id);
+    RETURN_IF_ERROR(tx.Exec(sql::kTouchAdmission, {P(id), P(c.principal.user_id)}).status());
+    ASSIGN_OR_RETURN(out, ReadAdmission(tx, id, false));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// ----------------------------------------------------------------- providers ---
+
+absl::StatusOr<v1::Provider> Store::GetProvider(const Call& c, const std::string& id) {
+  v1::Provider out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectProviderProfile, {P(id)}));
+    if (r.rows() == 0) return NotFound("provider", id);
+    out = ToProvider(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Provider> Store::UpdateProvider(const Call& c, const v1::Provider& p) {
+  v1::Provider out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectProviderProfile, {P(p.id())}));
+    if (cur.rows() == 0) return NotFound("provider", p.id());
+    if (ToProvider(cur, 0).etag() != p.etag()) return EtagMismatch();
+    std::vector<std::string> areas;
+    for (const auto& a : p.coverage_areas()) areas.push_back(domain::NormaliseArea(a));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateProviderProfile,
+                                       {P(p.id()), P(p.etag()), P(p.office_postcode()),
+                                        P(p.office_district()), P(protoutil::ToJsonArray(areas)),
+                                        P(c.principal.user_id)}));
+    if (r.affected() != 1) return EtagMismatch();
+    ASSIGN_OR_RETURN(Result after, tx.Exec(sql::kSelectProviderProfile, {P(p.id())}));
+    out = ToProvider(after, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// ---------------------------------------------------------------- compliance ---
+
+namespace {
+
+std::vector<db::Param> DocumentValues(const v1::ComplianceDocument& d) {
+  bool accounts = d.kind() == v1::ComplianceDocument::ANNUAL_ACCOUNTS;
+  auto money = [&](const common::v1::Money& m) { return accounts ? P(m.pence()) : db::Null(); };
+  return {P(d.title()),
+          P(d.evidence_reference()),
+          P(d.issue_date().value()),
+          db::OrNull(d.expiry_date().value()),
+          P(d.mandatory()),
+          P(d.cqc_rating() == v1::ComplianceDocument::CQC_RATING_UNSPECIFIED
+                ? std::string()
+                : v1::ComplianceDocument::CqcRating_Name(d.cqc_rating())),
+          P(d.cover().pence()),
+          money(d.accounts().current_assets()),
+          money(d.accounts().current_liabilities()),
+          money(d.accounts().net_assets()),
+          money(d.accounts().operating_profit()),
+          money(d.accounts().capital_employed())};
+}
+
+absl::Status CheckCover(Tx& tx, const v1::ComplianceDocument& d, const std::string& provider) {
+  bool employers = d.kind() == v1::ComplianceDocument::EMPLOYERS_LIABILITY;
+  bool pub = d.kind() == v1::ComplianceDocument::PUBLIC_LIABILITY;
+  if (!employers && !pub) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kInsuranceMinimums, {P(provider)}));
+  int64_t minimum = r.Int64(0, employers ? "employers" : "public");
+  if (d.cover().pence() < minimum) {
+    return InvalidField("document.cover",
+                        absl::StrCat("is below the minimum of £", minimum / 100,
+                                     " required by a framework you are admitted to"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ComplianceDocument> Store::CreateDocument(const Call& c,
+                                                             const v1::ComplianceDocument& d,
+                                                             const std::string& request_id) {
+  v1::ComplianceDocument out;
+  absl::CivilDay today = dates::TodayInLondon(c.now);
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreateComplianceDocument", id));
+    if (!prior) {
+      RETURN_IF_ERROR(CheckCover(tx, d, c.principal.organisation_id));
+      std::vector<db::Param> params = {P(id), P(c.principal.organisation_id),
+                                       P(v1::ComplianceDocument::Kind_Name(d.kind()))};
+      for (auto& v : DocumentValues(d)) params.push_back(std::move(v));
+      params.push_back(P(c.principal.user_id));
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertDocument, params).status());
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectDocument, {P(prior ? *prior : id)}));
+    if (r.rows() == 0) return NotFound("compliance document", prior ? *prior : id);
+    out = ToDocument(r, 0, today);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::ComplianceDocument> Store::GetDocument(const Call& c, const std::string& id) {
+  v1::ComplianceDocument out;
+  absl::CivilDay today = dates::TodayInLondon(c.now);
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectDocument, {P(id)}));
+    if (r.rows() == 0) return NotFound("compliance document", id);
+    out = ToDocument(r, 0, today);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::ComplianceDocument>> Store::ListDocuments(const Call& c,
+                                                                    const DocumentFilter& f,
+                                                                    int page_size,
+                                                                    const std::string& token) {
+  absl::CivilDay today = dates::TodayInLondon(c.now);
+  std::string by;
+  if (f.expiring_within_days > 0) by = dates::FormatDay(today + f.expiring_within_days);
+  std::string fp = absl::StrCat(f.provider_id, "|", f.kind, "|", by, "|", f.mandatory_only);
+  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  auto [after_date, after_id] = protoutil::SplitKey(page.after);
+  Listed<v1::ComplianceDocument> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListDocuments,
+                                       {db::OrNull(f.provider_id), db::OrNull(f.kind),
+                                        db::OrNull(by), P(f.mandatory_only),
+                                        page.after.empty() ? db::Null() : P(after_date),
+                                        P(after_id), P(page.size)}));
+    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToDocument(r, i, today));
+    return absl::OkStatus();
+  }));
+  if (!out.items.empty()) {
+    const auto& last = out.items.back();
+    std::string sort_date = by.empty() ? "" : last.expiry_date().value();
+    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
+                                       protoutil::JoinKey(sort_date, last.id()), fp);
+  }
+  return out;
+}
+
+absl::StatusOr<v1::ComplianceDocument> Store::UpdateDocument(const Call& c,
+                                                             const v1::ComplianceDocument& d) {
+  v1::ComplianceDocument out;
+  absl::CivilDay today = dates::TodayInLondon(c.now);
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectDocument, {P(d.id())}));
+    if (cur.rows() == 0) return NotFound("compliance document", d.id());
+    v1::ComplianceDocument current = ToDocument(cur, 0, today);
+    if (current.provider_id() != c.principal.organisation_id) {
+      return absl::PermissionDeniedError("only the provider may change its documents");
+    }
+    if (current.etag() != d.etag()) return EtagMismatch();
+    v1::ComplianceDocument next = d;
+    next.set_kind(current.kind());
+    RETURN_IF_ERROR(CheckCover(tx, next, current.provider_id()));
+    std::vector<db::Param> params = {P(d.id()), P(d.etag())};
+    for (auto& v : DocumentValues(next)) params.push_back(std::move(v));
+    params.push_back(P(c.principal.user_id));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateDocument, params));
+    if (r.affected() != 1) return EtagMismatch();
+    ASSIGN_OR_RETURN(Result after, tx.Exec(sql::kSelectDocument, {P(d.id())}));
+    out = ToDocument(after, 0, today);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<int> Store::AnnounceExpiredDocuments(absl::Time now, absl::Time deadline) {
+  absl::CivilDay today = dates::TodayInLondon(now);
+  int n = 0;
+  RETURN_IF_ERROR(pool_->InTx({"", "", true}, deadline, [&](Tx& tx) -> absl::Status {
+    n = 0;
+    ASSIGN_OR_RETURN(Result r,
+                     tx.Exec(sql::kClaimExpiredDocuments, {P(dates::FormatDay(today))}));
+    for (int i = 0; i < r.rows(); ++i) {
+      v1::ComplianceDocumentExpired payload;
+      *payload.mutable_document() = ToDocument(r, i, today);
+      const auto& d = payload.document();
+      RETURN_IF_ERROR(outbox_.Append(tx, {"pdps.registry.v1.ComplianceDocumentExpired",
+                                          "compliance_document", d.id(), d.provider_id(),
+                                          &payload}));
+      RETURN_IF_ERROR(tx.Exec(sql::kMarkExpiryNotified, {P(d.id())}).status());
+      ++n;
+    }
+    return absl::OkStatus();
+  }));
+  return n;
+}
+
+// ------------------------------------------------------------------ capacity ---
+
+absl::StatusOr<v1::CapacityReturn> Store::CreateCapacityReturn(const Call& c,
+                                                               const v1::CapacityReturn& in,
+                                                               const std::string& request_id) {
+  v1::CapacityReturn out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreateCapacityReturn", id));
+    if (!prior) {
+      ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, in.framework_id()));
+      ASSIGN_OR_RETURN(Result adm, tx.Exec(sql::kProviderAdmittedToFramework,
+                                           {P(c.principal.organisation_id), P(f.id())}));
+      if (!adm.Bool(0, "ok")) {
+        return absl::FailedPreconditionError(
+            "capacity returns are made for frameworks you are admitted to");
+      }
+      absl::CivilMonth month = *dates::ParseMonth(in.month());
+      bool late = domain::IsLate(month, f.capacity_return_due_day(), dates::TodayInLondon(c.now));
+      auto st = tx.Exec(sql::kInsertCapacityReturn,
+                        {P(id), P(c.principal.organisation_id), P(f.id()), P(f.partnership_id()),
+                         P(dates::FormatDay(absl::CivilDay(month))),
+                         P(in.care_workers_employed()), P(in.current_packages()),
+                         P(in.current_total_weekly_hours()),
+                         P(in.estimated_weekly_hours_available()), P(late), P(c.now),
+                         P(c.principal.user_id)})
+                    .status();
+      if (st.code() == absl::StatusCode::kAlreadyExists) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "a capacity return for ", in.month(), " on this framework was already made"));
+      }
+      RETURN_IF_ERROR(st);
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectCapacityReturn, {P(prior ? *prior : id)}));
+    if (r.rows() == 0) return NotFound("capacity return", prior ? *prior : id);
+    out = ToCapacityReturn(r, 0);
+    if (!prior) {
+      v1::CapacityReturnSubmitted payload;
+      *payload.mutable_capacity_return() = out;
+      RETURN_IF_ERROR(outbox_.Append(tx, {"pdps.registry.v1.CapacityReturnSubmitted",
+                                          "capacity_return", out.id(), out.provider_id(),
+                                          &payload}));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::CapacityReturn>> Store::ListCapacityReturns(const Call& c,
+                                                                      const CapacityFilter& f,
+                                                                      int page_size,
+                                                                      const std::string& token) {
+  std::string fp = absl::StrCat(f.framework_id, "|", f.provider_id, "|", f.month);
+  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  db::Param month = db::Null();
+  if (!f.month.empty()) month = f.month + "-01";
+  Listed<v1::CapacityReturn> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListCapacityReturns,
+                                       {db::OrNull(f.framework_id), db::OrNull(f.provider_id),
+                                        month, After(page), P(page.size)}));
+    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToCapacityReturn(r, i));
+    return absl::OkStatus();
+  }));
+  if (!out.items.empty()) {
+    out.next_page_token =
+        paging::Next(static_cast<int>(out.items.size()), page, out.items.back().id(), fp);
+  }
+  return out;
+}
+
+absl::StatusOr<Listed<Store::Late>> Store::ListLateReturns(const Call& c,
+                                                           const std::string& framework_id,
+                                                           absl::CivilMonth month, int page_size,
+                                                           const std::string& token) {
+  std::string fp = absl::StrCat(framework_id, "|", dates::FormatMonth(month));
+  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  Listed<Late> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, framework_id));
+    ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
+    if (!member) return NotFound("framework", framework_id);
+    // Nothing is late before the due date has passed.
+    if (dates::TodayInLondon(c.now) <=
+        domain::CapacityReturnDueDate(month, f.capacity_return_due_day())) {
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListLateReturns,
+                                       {P(framework_id),
+                                        P(dates::FormatDay(absl::CivilDay(month))), After(page),
+                                        P(page.size)}));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.items.push_back({r.String(i, "provider_id"), r.String(i, "display_name")});
+    }
+    return absl::OkStatus();
+  }));
+  if (!out.items.empty()) {
+    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
+                                       out.items.back().provider_id, fp);
+  }
+  return out;
+}
+
+// --------------------------------------------------------------- eligibility ---
+
+absl::StatusOr<Listed<v1::EligibleProvider>> Store::ListEligible(const Call& c,
+                                                                 const std::string& lot_id,
+                                                                 const std::string& area,
+                                                                 absl::CivilDay date,
+                                                                 int page_size,
+                                                                 const std::string& token) {
+  std::string norm = domain::NormaliseArea(area);
+  std::string fp = absl::StrCat(lot_id, "|", norm, "|", dates::FormatDay(date));
+  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  Listed<v1::EligibleProvider> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(v1::Lot lot, ReadLot(tx, lot_id));
+    if (!c.principal.IsService()) {
+      ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, lot.framework_id()));
+      ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
+      if (!member) return NotFound("lot", lot_id);
+    }
+    ASSIGN_OR_RETURN(
+        Result r,
+        tx.Exec(sql::kListEligible,
+                {P(lot_id), P(norm), P(dates::FormatDay(date)),
+                 P(dates::FormatDay(absl::CivilDay(domain::EarliestCapacityMonth(date)))),
+                 After(page), P(page.size)}));
+    for (int i = 0; i < r.rows(); ++i) {
+      v1::EligibleProvider e;
+      e.set_provider_id(r.String(i, "provider_id"));
+      e.set_display_name(r.String(i, "display_name"));
+      e.set_admission_id(r.String(i, "admission_id"));
+      e.set_estimated_weekly_hours_available(static_cast<int>(r.Int64(i, "hours")));
+      e.set_capacity_month(r.String(i, "month"));
+      out.items.push_back(std::move(e));
+    }
+    return absl::OkStatus();
+  }));
+  if (!out.items.empty()) {
+    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
+                                       out.items.back().provider_id(), fp);
+  }
+  return out;
+}
+
+}  // namespace pdps::registry

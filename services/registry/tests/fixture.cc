@@ -1,0 +1,184 @@
+// Registry test fixture.
+#include "services/registry/tests/fixture.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/ids.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "services/registry/api/access.h"
+
+namespace pdps::registry::testing {
+
+absl::Time DefaultNow() {
+  return absl::FromCivil(absl::CivilSecond(2026, 11, 24, 10, 0, 0), absl::UTCTimeZone());
+}
+
+RegistryServer::RegistryServer(const std::string& db_prefix) : clock_(DefaultNow()) {
+  db_ = pdps::testing::TestDatabase::Create(db_prefix, {"registry"});
+  auto settings = Settings::FromMap({});
+  service::Config config = service::ReadConfig(settings, "registry", 0, 0);
+  config.grpc_addr = "127.0.0.1:0";
+  config.metrics_addr = "127.0.0.1:0";
+  config.database_url = db_->Conninfo("registry_app");
+  config.shutdown_grace = absl::Seconds(2);
+  auto base = service::Build(config, &RegistryAccessPolicy(), &clock_,
+                             pdps::testing::Tokens::Get().Verifier());
+  if (!base.ok()) {
+    ADD_FAILURE() << base.status();
+    std::abort();
+  }
+  base_ = std::move(base).value();
+  registry_ = Assemble(*base_, absl::Hours(24));
+  auto st = base_->runner->Start();
+  if (!st.ok()) {
+    ADD_FAILURE() << st;
+    std::abort();
+  }
+  channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+  stub_ = v1::RegistryService::NewStub(channel_);
+  feed_ = pdps::common::v1::EventFeedService::NewStub(channel_);
+}
+
+RegistryServer::~RegistryServer() { base_->runner->Shutdown(); }
+
+std::string RegistryServer::address() const {
+  return absl::StrCat("127.0.0.1:", base_->runner->grpc_port());
+}
+
+void Caller::Prepare(grpc::ClientContext* ctx) const {
+  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+}
+
+Caller MakeCaller(const std::string& org, std::vector<Role> roles) {
+  return Caller{org, pdps::testing::Tokens::Get().For(org, std::move(roles))};
+}
+
+std::vector<std::string> ViolationFields(const grpc::Status& st) {
+  std::vector<std::string> out;
+  google::rpc::Status details;
+  if (!details.ParseFromString(st.error_details())) return out;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&bad)) {
+      for (const auto& v : bad.field_violations()) out.push_back(v.field());
+    }
+  }
+  return out;
+}
+
+World::World(RegistryServer* server) : server_(server) {
+  platform = MakeCaller(NewUuid(), {Role::kPlatformOperator});
+}
+
+std::string World::CreateOrg(const std::string& name, v1::Organisation::Kind kind) {
+  v1::CreateOrganisationRequest req;
+  req.mutable_organisation()->set_display_name(name);
+  req.mutable_organisation()->set_kind(kind);
+  v1::Organisation out;
+  auto st = Call(*server_, platform, &v1::RegistryService::Stub::CreateOrganisation, req, &out);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  return out.id();
+}
+
+std::string World::CreatePartnership(const std::string& name, std::vector<std::string> members) {
+  v1::CreatePartnershipRequest req;
+  req.mutable_partnership()->set_display_name(name);
+  for (auto& m : members) req.mutable_partnership()->add_member_organisation_ids(m);
+  v1::Partnership out;
+  auto st = Call(*server_, platform, &v1::RegistryService::Stub::CreatePartnership, req, &out);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  return out.id();
+}
+
+v1::Framework World::CreateFramework(const Caller& commissioner, const std::string& partnership,
+                                     const std::string& name) {
+  v1::CreateFrameworkRequest req;
+  auto* f = req.mutable_framework();
+  f->set_partnership_id(partnership);
+  f->set_display_name(name);
+  f->set_kind(v1::Framework::PDPS);
+  f->set_billing_period(v1::Framework::MONTHLY);
+  f->mutable_call_off()->set_method(v1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL);
+  auto* w = f->add_application_windows();
+  w->mutable_open_date()->set_value("2026-11-01");
+  w->mutable_close_date()->set_value("2026-12-31");
+  v1::Framework out;
+  auto st = Call(*server_, commissioner, &v1::RegistryService::Stub::CreateFramework, req, &out);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  return out;
+}
+
+v1::Lot World::CreateLot(const Caller& commissioner, const std::string& framework,
+                         const std::string& code) {
+  v1::CreateLotRequest req;
+  auto* l = req.mutable_lot();
+  l->set_framework_id(framework);
+  l->set_code(code);
+  l->set_display_name("Lot " + code);
+  l->set_service_type("care at home");
+  l->set_min_age(0);
+  l->set_max_age(18);
+  l->add_competencies("safeguarding_l2");
+  auto* p = l->add_prices();
+  p->set_kind(v1::LotPrice::MAXIMUM_PRICE);
+  p->mutable_hourly_rate()->set_pence(2500);
+  p->mutable_effective_from()->set_value("2026-04-01");
+  v1::Lot out;
+  auto st = Call(*server_, commissioner, &v1::RegistryService::Stub::CreateLot, req, &out);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  return out;
+}
+
+World::Provider World::AdmittedProvider(const std::string& name, const Caller& commissioner,
+                                        const v1::Framework& framework, const v1::Lot& lot,
+                                        std::vector<std::string> areas, int hours_available) {
+  Provider p;
+  p.org = CreateOrg(name, v1::Organisation::PROVIDER);
+  p.admin = MakeCaller(p.org, {Role::kProviderAdmin});
+  using Stub = v1::RegistryService::Stub;
+  v1::ApplyForAdmissionRequest apply;
+  apply.set_framework_id(framework.id());
+  apply.add_lot_ids(lot.id());
+  v1::ApplyForAdmissionResponse applied;
+  auto st = Call(*server_, p.admin, &Stub::ApplyForAdmission, apply, &applied);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  if (applied.admissions_size() != 1) return p;
+  v1::AdmitProviderRequest admit;
+  admit.set_id(applied.admissions(0).id());
+  admit.set_etag(applied.admissions(0).etag());
+  v1::Admission admitted;
+  st = Call(*server_, commissioner, &Stub::AdmitProvider, admit, &admitted);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  p.admission_id = admitted.id();
+
+  v1::GetProviderRequest get;
+  get.set_id(p.org);
+  v1::Provider profile;
+  st = Call(*server_, p.admin, &Stub::GetProvider, get, &profile);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  v1::UpdateProviderRequest upd;
+  *upd.mutable_provider() = profile;
+  upd.mutable_provider()->set_office_postcode("SE1 7EU");
+  upd.mutable_provider()->set_office_district("Southwark");
+  for (auto& a : areas) upd.mutable_provider()->add_coverage_areas(a);
+  st = Call(*server_, p.admin, &Stub::UpdateProvider, upd, &profile);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+
+  v1::CreateCapacityReturnRequest cap;
+  auto* r = cap.mutable_capacity_return();
+  r->set_framework_id(framework.id());
+  r->set_month("2026-11");
+  r->set_care_workers_employed(12);
+  r->set_current_packages(8);
+  r->set_current_total_weekly_hours(240);
+  r->set_estimated_weekly_hours_available(hours_available);
+  v1::CapacityReturn made;
+  st = Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &made);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  return p;
+}
+
+}  // namespace pdps::registry::testing

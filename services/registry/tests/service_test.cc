@@ -1,0 +1,614 @@
+// The registry over real gRPC against a real PostgreSQL, with real signed tokens.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
+#include "common/events.h"
+#include "common/ids.h"
+#include "common/testing/tokens.h"
+#include "pdps/registry/v1/registry_events.pb.h"
+#include "services/registry/tests/fixture.h"
+
+namespace pdps::registry::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+using Stub = v1::RegistryService::Stub;
+
+class RegistryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new RegistryServer("registry_svc");
+    world_ = new World(server_);
+    // Partnership A (council + NHS commissioner) and B (a council elsewhere).
+    council_a_ = world_->CreateOrg("London Borough of Lewisham", v1::Organisation::COUNCIL);
+    nhs_a_ = world_->CreateOrg("NHS Lewisham CCG", v1::Organisation::NHS_COMMISSIONER);
+    council_b_ = world_->CreateOrg("Derby City Council", v1::Organisation::COUNCIL);
+    partnership_a_ = world_->CreatePartnership("Lewisham", {council_a_, nhs_a_});
+    partnership_b_ = world_->CreatePartnership("Derby", {council_b_});
+    comm_a_ = MakeCaller(council_a_, {Role::kCommissioner});
+    nhs_comm_a_ = MakeCaller(nhs_a_, {Role::kCommissioner});
+    comm_b_ = MakeCaller(council_b_, {Role::kCommissioner});
+    framework_a_ = world_->CreateFramework(comm_a_, partnership_a_, "Lewisham complex needs");
+    framework_b_ = world_->CreateFramework(comm_b_, partnership_b_, "Derby day opportunities");
+    lot_a_ = world_->CreateLot(comm_a_, framework_a_.id(), "A");
+    lot_a2_ = world_->CreateLot(comm_a_, framework_a_.id(), "B");
+    lot_b_ = world_->CreateLot(comm_b_, framework_b_.id(), "T1");
+    service_ = MakeCaller(NewUuid(), {Role::kService});
+  }
+  static void TearDownTestSuite() {
+    delete world_;
+    delete server_;
+  }
+
+  static RegistryServer* server_;
+  static World* world_;
+  static std::string council_a_, nhs_a_, council_b_, partnership_a_, partnership_b_;
+  static Caller comm_a_, nhs_comm_a_, comm_b_, service_;
+  static v1::Framework framework_a_, framework_b_;
+  static v1::Lot lot_a_, lot_a2_, lot_b_;
+};
+RegistryServer* RegistryTest::server_ = nullptr;
+World* RegistryTest::world_ = nullptr;
+std::string RegistryTest::council_a_, RegistryTest::nhs_a_, RegistryTest::council_b_,
+    RegistryTest::partnership_a_, RegistryTest::partnership_b_;
+Caller RegistryTest::comm_a_, RegistryTest::nhs_comm_a_, RegistryTest::comm_b_,
+    RegistryTest::service_;
+v1::Framework RegistryTest::framework_a_, RegistryTest::framework_b_;
+v1::Lot RegistryTest::lot_a_, RegistryTest::lot_a2_, RegistryTest::lot_b_;
+
+std::vector<pdps::common::v1::Event> ReadFeed(RegistryServer& s, const Caller& who,
+                                              int64_t after) {
+  pdps::common::v1::ListEventsRequest req;
+  req.set_after_position(after);
+  req.set_page_size(1000);
+  pdps::common::v1::ListEventsResponse resp;
+  grpc::ClientContext ctx;
+  who.Prepare(&ctx);
+  auto st = s.feed().ListEvents(&ctx, req, &resp);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  return {resp.events().begin(), resp.events().end()};
+}
+
+TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
+  auto feed_before = ReadFeed(*server_, service_, 0);
+  int64_t cursor = feed_before.empty() ? 0 : feed_before.back().position();
+
+  std::string org = world_->CreateOrg("Sunrise Care Ltd", v1::Organisation::PROVIDER);
+  Caller admin = MakeCaller(org, {Role::kProviderAdmin});
+  v1::ApplyForAdmissionRequest apply;
+  apply.set_framework_id(framework_a_.id());
+  apply.add_lot_ids(lot_a_.id());
+  apply.add_lot_ids(lot_a2_.id());
+  v1::ApplyForAdmissionResponse applied;
+  ASSERT_TRUE(Call(*server_, admin, &Stub::ApplyForAdmission, apply, &applied).ok());
+  ASSERT_EQ(applied.admissions_size(), 2);
+  const v1::Admission& a = applied.admissions(0);
+  EXPECT_EQ(a.state(), v1::Admission::APPLIED);
+
+  // Applying again to a lot with a live application is refused.
+  v1::ApplyForAdmissionResponse again;
+  apply.clear_lot_ids();
+  apply.add_lot_ids(lot_a_.id());
+  EXPECT_EQ(Call(*server_, admin, &Stub::ApplyForAdmission, apply, &again).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // A provider cannot admit itself; the other partnership cannot either.
+  v1::AdmitProviderRequest admit;
+  admit.set_id(a.id());
+  admit.set_etag(a.etag());
+  v1::Admission out;
+  EXPECT_EQ(Call(*server_, admin, &Stub::AdmitProvider, admit, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(*server_, comm_b_, &Stub::AdmitProvider, admit, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // The NHS member of the partnership can.
+  ASSERT_TRUE(Call(*server_, nhs_comm_a_, &Stub::AdmitProvider, admit, &out).ok());
+  EXPECT_EQ(out.state(), v1::Admission::ACTIVE);
+
+  // Suspend with an action plan; a stale etag is ABORTED.
+  v1::SuspendAdmissionRequest suspend;
+  suspend.set_id(a.id());
+  suspend.set_etag(a.etag());  // stale
+  suspend.set_reason("CQC rating Inadequate");
+  auto* item = suspend.add_action_plan();
+  item->set_description("Submit CQC improvement plan");
+  item->mutable_due_date()->set_value("2026-12-15");
+  EXPECT_EQ(Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &out).error_code(),
+            grpc::StatusCode::ABORTED);
+  suspend.set_etag(out.etag());
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &out).ok());
+  EXPECT_EQ(out.state(), v1::Admission::SUSPENDED);
+  ASSERT_EQ(out.action_plan_size(), 1);
+  EXPECT_EQ(out.action_plan(0).due_date().value(), "2026-12-15");
+
+  // Suspending twice is the wrong state.
+  suspend.set_etag(out.etag());
+  v1::Admission unchanged;
+  EXPECT_EQ(Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &unchanged).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  v1::CompleteActionPlanItemRequest done;
+  done.set_id(a.id());
+  done.set_etag(out.etag());
+  done.set_item_id(out.action_plan(0).id());
+  done.mutable_completed_date()->set_value("2026-12-01");
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::CompleteActionPlanItem, done, &out).ok());
+  EXPECT_EQ(out.action_plan(0).completed_date().value(), "2026-12-01");
+
+  v1::ReinstateAdmissionRequest reinstate;
+  reinstate.set_id(a.id());
+  reinstate.set_etag(out.etag());
+  EXPECT_THAT(ViolationFields(
+                  Call(*server_, comm_a_, &Stub::ReinstateAdmission, reinstate, &unchanged)),
+              ElementsAre("reason"));
+  reinstate.set_reason("Improvement plan accepted");
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::ReinstateAdmission, reinstate, &out).ok());
+  v1::TerminateAdmissionRequest terminate;
+  terminate.set_id(a.id());
+  terminate.set_etag(out.etag());
+  terminate.set_reason("Provider left the market");
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::TerminateAdmission, terminate, &out).ok());
+  EXPECT_EQ(out.state(), v1::Admission::TERMINATED);
+
+  // History: who, when, why, in order.
+  std::vector<std::string> states;
+  for (const auto& h : out.history()) states.push_back(h.to_state());
+  EXPECT_THAT(states, ElementsAre("APPLIED", "ACTIVE", "SUSPENDED", "ACTIVE", "TERMINATED"));
+  EXPECT_EQ(out.history(2).reason(), "CQC rating Inadequate");
+  EXPECT_EQ(out.history(2).actor_organisation(), council_a_);
+  EXPECT_EQ(out.history(1).actor_organisation(), nhs_a_);
+
+  // Every transition is an event on the feed, in order.
+  std::vector<std::string> types;
+  for (const auto& e : ReadFeed(*server_, service_, cursor)) {
+    if (e.aggregate_id() != a.id()) continue;
+    types.push_back(e.event_type());
+    if (e.event_type() == "pdps.registry.v1.AdmissionSuspended") {
+      v1::AdmissionChanged changed;
+      ASSERT_TRUE(e.payload().UnpackTo(&changed));
+      EXPECT_EQ(changed.transition().reason(), "CQC rating Inadequate");
+      EXPECT_EQ(e.organisation_id(), org);
+    }
+  }
+  EXPECT_THAT(types, ElementsAre("pdps.registry.v1.AdmissionApplied",
+                                 "pdps.registry.v1.AdmissionActivated",
+                                 "pdps.registry.v1.AdmissionSuspended",
+                                 "pdps.registry.v1.AdmissionReinstated",
+                                 "pdps.registry.v1.AdmissionTerminated"));
+  // The feed is for services only.
+  pdps::common::v1::ListEventsRequest req;
+  pdps::common::v1::ListEventsResponse resp;
+  grpc::ClientContext ctx;
+  comm_a_.Prepare(&ctx);
+  EXPECT_EQ(server_->feed().ListEvents(&ctx, req, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(RegistryTest, EligibleProvidersAreActiveCoveringWithCapacityAndCompliant) {
+  auto in = world_->AdmittedProvider("Eligible One", comm_a_, framework_a_, lot_a_,
+                                     {"Lewisham", "Greenwich"});
+  auto other_area = world_->AdmittedProvider("Elsewhere Care", comm_a_, framework_a_, lot_a_,
+                                             {"Bromley"});
+  auto no_capacity = world_->AdmittedProvider("Full Up Care", comm_a_, framework_a_, lot_a_,
+                                              {"Lewisham"}, /*hours_available=*/0);
+  auto suspended = world_->AdmittedProvider("Paused Care", comm_a_, framework_a_, lot_a_,
+                                            {"lewisham"});
+  auto expired = world_->AdmittedProvider("Lapsed Care", comm_a_, framework_a_, lot_a_,
+                                          {"LEWISHAM"});
+  auto other_lot = world_->AdmittedProvider("Other Lot Care", comm_a_, framework_a_, lot_a2_,
+                                            {"Lewisham"});
+  // Suspend one.
+  v1::GetAdmissionRequest get;
+  get.set_id(suspended.admission_id);
+  v1::Admission adm;
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::GetAdmission, get, &adm).ok());
+  v1::SuspendAdmissionRequest s;
+  s.set_id(adm.id());
+  s.set_etag(adm.etag());
+  s.set_reason("safeguarding concerns");
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::SuspendAdmission, s, &adm).ok());
+  // One has an expired mandatory document.
+  v1::CreateComplianceDocumentRequest doc;
+  auto* d = doc.mutable_document();
+  d->set_kind(v1::ComplianceDocument::CQC_REGISTRATION);
+  d->set_title("CQC registration");
+  d->set_evidence_reference("1-000000001");
+  d->mutable_issue_date()->set_value("2025-01-01");
+  d->mutable_expiry_date()->set_value("2026-11-23");
+  v1::ComplianceDocument made;
+  ASSERT_TRUE(Call(*server_, expired.admin, &Stub::CreateComplianceDocument, doc, &made).ok());
+  EXPECT_EQ(made.status(), v1::ComplianceDocument::EXPIRED);
+  EXPECT_TRUE(made.mandatory());
+
+  v1::ListEligibleProvidersRequest req;
+  req.set_lot_id(lot_a_.id());
+  req.set_area("lewisham");
+  v1::ListEligibleProvidersResponse resp;
+  ASSERT_TRUE(Call(*server_, service_, &Stub::ListEligibleProviders, req, &resp).ok());
+  std::set<std::string> ids;
+  for (const auto& p : resp.providers()) ids.insert(p.provider_id());
+  EXPECT_EQ(ids.count(in.org), 1u);
+  EXPECT_EQ(ids.count(other_area.org), 0u);
+  EXPECT_EQ(ids.count(no_capacity.org), 0u);
+  EXPECT_EQ(ids.count(suspended.org), 0u);
+  EXPECT_EQ(ids.count(expired.org), 0u);
+  EXPECT_EQ(ids.count(other_lot.org), 0u);
+  for (const auto& p : resp.providers()) {
+    if (p.provider_id() == in.org) {
+      EXPECT_EQ(p.estimated_weekly_hours_available(), 20);
+      EXPECT_EQ(p.capacity_month(), "2026-11");
+    }
+  }
+  // A commissioner of another partnership sees nothing of this lot.
+  EXPECT_EQ(Call(*server_, comm_b_, &Stub::ListEligibleProviders, req, &resp).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // Bad input names the fields.
+  v1::ListEligibleProvidersRequest bad;
+  bad.set_lot_id("nope");
+  bad.mutable_date()->set_value("31/12/2026");
+  EXPECT_THAT(ViolationFields(Call(*server_, service_, &Stub::ListEligibleProviders, bad, &resp)),
+              UnorderedElementsAre("lot_id", "area", "date"));
+}
+
+TEST_F(RegistryTest, PagingVisitsEveryItemOnce) {
+  std::set<std::string> created;
+  for (int i = 0; i < 7; ++i) {
+    created.insert(world_->CreateOrg("Paging Provider " + std::to_string(i),
+                                     v1::Organisation::PROVIDER));
+  }
+  std::set<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    v1::ListOrganisationsRequest req;
+    req.set_kind(v1::Organisation::PROVIDER);
+    req.set_page_size(3);
+    req.set_page_token(token);
+    v1::ListOrganisationsResponse resp;
+    ASSERT_TRUE(Call(*server_, comm_a_, &Stub::ListOrganisations, req, &resp).ok());
+    for (const auto& o : resp.organisations()) {
+      EXPECT_TRUE(seen.insert(o.id()).second) << "seen twice: " << o.id();
+      EXPECT_EQ(o.kind(), v1::Organisation::PROVIDER);
+    }
+    EXPECT_LE(resp.organisations_size(), 3);
+    token = resp.next_page_token();
+    ++pages;
+  } while (!token.empty() && pages < 100);
+  for (const auto& id : created) EXPECT_EQ(seen.count(id), 1u);
+  EXPECT_GE(pages, 3);
+  // A token is refused with other filters.
+  v1::ListOrganisationsRequest first;
+  first.set_page_size(1);
+  v1::ListOrganisationsResponse r1;
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::ListOrganisations, first, &r1).ok());
+  first.set_page_token(r1.next_page_token());
+  first.set_kind(v1::Organisation::COUNCIL);
+  EXPECT_EQ(Call(*server_, comm_a_, &Stub::ListOrganisations, first, &r1).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(RegistryTest, RetriedCreateWithSameRequestIdCreatesOnce) {
+  v1::CreateOrganisationRequest req;
+  req.mutable_organisation()->set_display_name("Retry Care");
+  req.mutable_organisation()->set_kind(v1::Organisation::PROVIDER);
+  req.set_request_id(NewUuid());
+  v1::Organisation first, second;
+  ASSERT_TRUE(Call(*server_, world_->platform, &Stub::CreateOrganisation, req, &first).ok());
+  ASSERT_TRUE(Call(*server_, world_->platform, &Stub::CreateOrganisation, req, &second).ok());
+  EXPECT_EQ(first.id(), second.id());
+  EXPECT_EQ(server_->db().Query("SELECT count(*)::text AS v FROM registry.organisations WHERE "
+                                "display_name = 'Retry Care'")[0],
+            "1");
+  // The same request id for another call is refused.
+  v1::CreatePartnershipRequest other;
+  other.mutable_partnership()->set_display_name("X");
+  other.mutable_partnership()->add_member_organisation_ids(council_a_);
+  other.set_request_id(req.request_id());
+  v1::Partnership p;
+  EXPECT_THAT(
+      ViolationFields(Call(*server_, world_->platform, &Stub::CreatePartnership, other, &p)),
+      ElementsAre("request_id"));
+}
+
+TEST_F(RegistryTest, StaleEtagIsAbortedAndChangesNothing) {
+  v1::GetLotRequest get;
+  get.set_id(lot_b_.id());
+  v1::Lot lot;
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::GetLot, get, &lot).ok());
+  v1::UpdateLotRequest upd;
+  *upd.mutable_lot() = lot;
+  upd.mutable_lot()->set_display_name("Tier 1 (specialist intensive)");
+  v1::Lot updated;
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::UpdateLot, upd, &updated).ok());
+  EXPECT_NE(updated.etag(), lot.etag());
+  upd.mutable_lot()->set_display_name("Lost update");
+  EXPECT_EQ(Call(*server_, comm_b_, &Stub::UpdateLot, upd, &updated).error_code(),
+            grpc::StatusCode::ABORTED);
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::GetLot, get, &lot).ok());
+  EXPECT_EQ(lot.display_name(), "Tier 1 (specialist intensive)");
+  // Another partnership's commissioner cannot change it at all.
+  *upd.mutable_lot() = lot;
+  EXPECT_EQ(Call(*server_, comm_a_, &Stub::UpdateLot, upd, &updated).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(RegistryTest, BadInputIsRefusedWithFieldViolationsAndWritesNothing) {
+  std::string before =
+      server_->db().Query("SELECT count(*)::text AS v FROM registry.frameworks")[0];
+  v1::CreateFrameworkRequest req;
+  req.mutable_framework()->set_partnership_id(partnership_a_);
+  req.mutable_framework()->mutable_call_off()->set_method(
+      v1::CallOffSettings::MINI_COMPETITION);
+  req.mutable_framework()->mutable_call_off()->set_price_weight_percent(60);
+  v1::Framework out;
+  auto st = Call(*server_, comm_a_, &Stub::CreateFramework, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st),
+              UnorderedElementsAre("framework.display_name", "framework.kind",
+                                   "framework.billing_period",
+                                   "framework.call_off.price_weight_percent"));
+  EXPECT_EQ(server_->db().Query("SELECT count(*)::text AS v FROM registry.frameworks")[0], before);
+
+  // A lot code already used on the framework.
+  v1::CreateLotRequest dup;
+  *dup.mutable_lot() = lot_a_;
+  dup.mutable_lot()->clear_id();
+  v1::Lot lot;
+  EXPECT_EQ(Call(*server_, comm_a_, &Stub::CreateLot, dup, &lot).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+
+  // Insurance below the framework minimum (admitted providers only).
+  auto p = world_->AdmittedProvider("Underinsured Ltd", comm_a_, framework_a_, lot_a_, {"X"});
+  v1::CreateComplianceDocumentRequest doc;
+  auto* d = doc.mutable_document();
+  d->set_kind(v1::ComplianceDocument::PUBLIC_LIABILITY);
+  d->set_title("Public liability");
+  d->set_evidence_reference("PL-1");
+  d->mutable_issue_date()->set_value("2026-01-01");
+  d->mutable_expiry_date()->set_value("2026-12-31");
+  d->mutable_cover()->set_pence(100000000);  // £1m < £10m
+  v1::ComplianceDocument made;
+  EXPECT_THAT(ViolationFields(Call(*server_, p.admin, &Stub::CreateComplianceDocument, doc, &made)),
+              ElementsAre("document.cover"));
+  // Duplicate capacity return for the month.
+  v1::CreateCapacityReturnRequest cap;
+  cap.mutable_capacity_return()->set_framework_id(framework_a_.id());
+  cap.mutable_capacity_return()->set_month("2026-11");
+  v1::CapacityReturn r;
+  EXPECT_EQ(Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+}
+
+TEST_F(RegistryTest, LateCapacityReturnsAreListedForTheCommissioner) {
+  auto p = world_->AdmittedProvider("Prompt Care", comm_b_, framework_b_, lot_b_, {"Derby"});
+  auto q = world_->AdmittedProvider("Tardy Care", comm_b_, framework_b_, lot_b_, {"Derby"});
+  // October's returns were due 10 November; only Prompt made one (late but made).
+  v1::CreateCapacityReturnRequest cap;
+  cap.mutable_capacity_return()->set_framework_id(framework_b_.id());
+  cap.mutable_capacity_return()->set_month("2026-10");
+  cap.mutable_capacity_return()->set_estimated_weekly_hours_available(5);
+  v1::CapacityReturn r;
+  ASSERT_TRUE(Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r).ok());
+  EXPECT_TRUE(r.late());
+  v1::ListLateCapacityReturnsRequest req;
+  req.set_framework_id(framework_b_.id());
+  req.set_month("2026-10");
+  v1::ListLateCapacityReturnsResponse resp;
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::ListLateCapacityReturns, req, &resp).ok());
+  std::set<std::string> late;
+  for (const auto& l : resp.late_returns()) late.insert(l.provider_id());
+  EXPECT_EQ(late.count(q.org), 1u);
+  EXPECT_EQ(late.count(p.org), 0u);
+  EXPECT_EQ(resp.late_returns(0).due_date().value(), "2026-11-10");
+  // November's are not due yet: nothing is late.
+  req.set_month("2026-11");
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::ListLateCapacityReturns, req, &resp).ok());
+  EXPECT_EQ(resp.late_returns_size(), 0);
+}
+
+// ----------------------------------------------------------------- security ---
+
+std::string B64(const std::string& s) {
+  std::string out;
+  absl::WebSafeBase64Escape(s, &out);
+  return out;
+}
+
+TEST_F(RegistryTest, SecurityTableEveryBadTokenIsRefused) {
+  auto& tokens = pdps::testing::Tokens::Get();
+  auth::MintOptions base;
+  base.kid = pdps::testing::kKid;
+  base.private_key_pem = tokens.private_pem();
+  base.issuer = pdps::testing::kIssuer;
+  base.audience = pdps::testing::kAudience;
+  base.user_id = NewUuid();
+  base.organisation_id = council_a_;
+  base.roles = {Role::kCommissioner};
+  base.issued_at = absl::Now() - absl::Minutes(1);
+  auto mint = [&](std::function<void(auth::MintOptions&)> change) {
+    auth::MintOptions o = base;
+    change(o);
+    return *auth::Mint(o);
+  };
+  std::string good = mint([](auto&) {});
+  std::vector<absl::string_view> parts = absl::StrSplit(good, '.');
+  struct Case {
+    const char* name;
+    std::string token;
+  };
+  const Case cases[] = {
+      {"missing token", ""},
+      {"alg none", B64(R"({"alg":"none","kid":"test-key-1"})") + "." + std::string(parts[1]) + "."},
+      {"HS256", B64(R"({"alg":"HS256","kid":"test-key-1"})") + "." + std::string(parts[1]) + ".x"},
+      {"unknown kid", mint([](auto& o) { o.kid = "other"; })},
+      {"wrong issuer", mint([](auto& o) { o.issuer = "https://elsewhere"; })},
+      {"wrong audience", mint([](auto& o) { o.audience = "finance"; })},
+      {"expired", mint([](auto& o) {
+         o.issued_at = absl::Now() - absl::Hours(9);
+         o.lifetime = absl::Hours(1);
+       })},
+      {"not yet valid", mint([](auto& o) { o.issued_at = absl::Now() + absl::Hours(2); })},
+  };
+  for (const auto& c : cases) {
+    Caller who{council_a_, c.token};
+    v1::GetFrameworkRequest req;
+    req.set_id(framework_a_.id());
+    v1::Framework f;
+    EXPECT_EQ(Call(*server_, who, &Stub::GetFramework, req, &f).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED)
+        << c.name;
+  }
+  // The organisation in the body differs from the token's.
+  auto p = world_->AdmittedProvider("Honest Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
+  auto q = world_->AdmittedProvider("Other Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
+  v1::GetProviderRequest get;
+  get.set_id(q.org);
+  v1::Provider q_profile;
+  ASSERT_TRUE(Call(*server_, q.admin, &Stub::GetProvider, get, &q_profile).ok());
+  v1::UpdateProviderRequest upd;
+  *upd.mutable_provider() = q_profile;
+  upd.mutable_provider()->add_coverage_areas("Hijacked");
+  v1::Provider out;
+  EXPECT_EQ(Call(*server_, p.admin, &Stub::UpdateProvider, upd, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::CreateCapacityReturnRequest cap;
+  cap.mutable_capacity_return()->set_provider_id(q.org);
+  cap.mutable_capacity_return()->set_framework_id(framework_a_.id());
+  cap.mutable_capacity_return()->set_month("2026-10");
+  v1::CapacityReturn r;
+  EXPECT_EQ(Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A role that may not call the RPC.
+  v1::CreateOrganisationRequest create;
+  create.mutable_organisation()->set_display_name("Sneaky");
+  create.mutable_organisation()->set_kind(v1::Organisation::PROVIDER);
+  v1::Organisation o;
+  EXPECT_EQ(Call(*server_, comm_a_, &Stub::CreateOrganisation, create, &o).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(RegistryTest, TenantsSeeNothingOfEachOther) {
+  // Tenant A: a provider admitted on A's framework with documents and returns.
+  auto pa = world_->AdmittedProvider("A-only Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
+  v1::CreateComplianceDocumentRequest doc;
+  auto* d = doc.mutable_document();
+  d->set_kind(v1::ComplianceDocument::POLICY);
+  d->set_title("Safeguarding policy");
+  d->set_evidence_reference("POL-7");
+  d->mutable_issue_date()->set_value("2026-01-01");
+  d->mutable_expiry_date()->set_value("2027-01-01");
+  v1::ComplianceDocument made;
+  ASSERT_TRUE(Call(*server_, pa.admin, &Stub::CreateComplianceDocument, doc, &made).ok());
+
+  // Commissioner B: no Get works, no List returns anything of A's.
+  v1::GetAdmissionRequest ga;
+  ga.set_id(pa.admission_id);
+  v1::Admission adm;
+  EXPECT_EQ(Call(*server_, comm_b_, &Stub::GetAdmission, ga, &adm).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetComplianceDocumentRequest gd;
+  gd.set_id(made.id());
+  v1::ComplianceDocument doc_out;
+  EXPECT_EQ(Call(*server_, comm_b_, &Stub::GetComplianceDocument, gd, &doc_out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetProviderRequest gp;
+  gp.set_id(pa.org);
+  v1::Provider prov;
+  EXPECT_EQ(Call(*server_, comm_b_, &Stub::GetProvider, gp, &prov).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::ListAdmissionsRequest la;
+  v1::ListAdmissionsResponse lar;
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::ListAdmissions, la, &lar).ok());
+  for (const auto& a : lar.admissions()) EXPECT_EQ(a.framework_id(), framework_b_.id());
+  la.set_provider_id(pa.org);
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::ListAdmissions, la, &lar).ok());
+  EXPECT_EQ(lar.admissions_size(), 0);
+
+  v1::ListComplianceDocumentsRequest ld;
+  v1::ListComplianceDocumentsResponse ldr;
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::ListComplianceDocuments, ld, &ldr).ok());
+  for (const auto& x : ldr.documents()) EXPECT_NE(x.provider_id(), pa.org);
+  ld.set_expiring_within_days(3650);
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::ListComplianceDocuments, ld, &ldr).ok());
+  for (const auto& x : ldr.documents()) EXPECT_NE(x.provider_id(), pa.org);
+
+  v1::ListCapacityReturnsRequest lc;
+  v1::ListCapacityReturnsResponse lcr;
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::ListCapacityReturns, lc, &lcr).ok());
+  for (const auto& x : lcr.capacity_returns()) EXPECT_EQ(x.framework_id(), framework_b_.id());
+
+  v1::ListLateCapacityReturnsRequest ll;
+  ll.set_framework_id(framework_a_.id());
+  ll.set_month("2026-10");
+  v1::ListLateCapacityReturnsResponse llr;
+  EXPECT_EQ(Call(*server_, comm_b_, &Stub::ListLateCapacityReturns, ll, &llr).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // Another provider sees none of A-only Care's records either.
+  auto other = world_->AdmittedProvider("Nosy Care", comm_b_, framework_b_, lot_b_, {"Derby"});
+  EXPECT_EQ(Call(*server_, other.admin, &Stub::GetComplianceDocument, gd, &doc_out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Call(*server_, other.admin, &Stub::GetAdmission, ga, &adm).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  la.clear_provider_id();
+  ASSERT_TRUE(Call(*server_, other.admin, &Stub::ListAdmissions, la, &lar).ok());
+  for (const auto& a : lar.admissions()) EXPECT_EQ(a.provider_id(), other.org);
+  ld.Clear();
+  ASSERT_TRUE(Call(*server_, other.admin, &Stub::ListComplianceDocuments, ld, &ldr).ok());
+  for (const auto& x : ldr.documents()) EXPECT_EQ(x.provider_id(), other.org);
+  ASSERT_TRUE(Call(*server_, other.admin, &Stub::ListCapacityReturns, lc, &lcr).ok());
+  for (const auto& x : lcr.capacity_returns()) EXPECT_EQ(x.provider_id(), other.org);
+
+  // And commissioner A does see its provider's records.
+  EXPECT_TRUE(Call(*server_, comm_a_, &Stub::GetComplianceDocument, gd, &doc_out).ok());
+  EXPECT_TRUE(Call(*server_, nhs_comm_a_, &Stub::GetProvider, gp, &prov).ok());
+}
+
+TEST_F(RegistryTest, ExpiredMandatoryDocumentIsAnnouncedOnce) {
+  auto p = world_->AdmittedProvider("Sweeper Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
+  v1::CreateComplianceDocumentRequest doc;
+  auto* d = doc.mutable_document();
+  d->set_kind(v1::ComplianceDocument::EMPLOYERS_LIABILITY);
+  d->set_title("Employer's liability");
+  d->set_evidence_reference("EL-9");
+  d->mutable_issue_date()->set_value("2025-11-01");
+  d->mutable_expiry_date()->set_value("2026-11-25");
+  d->mutable_cover()->set_pence(500000000);
+  v1::ComplianceDocument made;
+  ASSERT_TRUE(Call(*server_, p.admin, &Stub::CreateComplianceDocument, doc, &made).ok());
+  EXPECT_EQ(made.status(), v1::ComplianceDocument::EXPIRING_SOON);
+  // Commissioner's view of what expires within 7 days includes it.
+  v1::ListComplianceDocumentsRequest ld;
+  ld.set_expiring_within_days(7);
+  ld.set_provider_id(p.org);
+  v1::ListComplianceDocumentsResponse ldr;
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::ListComplianceDocuments, ld, &ldr).ok());
+  ASSERT_EQ(ldr.documents_size(), 1);
+
+  auto& store = *server_->registry().store;
+  auto count_events = [&] {
+    int n = 0;
+    for (const auto& e : ReadFeed(*server_, service_, 0)) {
+      if (e.event_type() == "pdps.registry.v1.ComplianceDocumentExpired" &&
+          e.aggregate_id() == made.id()) {
+        ++n;
+      }
+    }
+    return n;
+  };
+  absl::Time later = DefaultNow() + absl::Hours(24 * 3);  // 27 November
+  ASSERT_TRUE(store.AnnounceExpiredDocuments(DefaultNow(), absl::Now() + absl::Seconds(5)).ok());
+  EXPECT_EQ(count_events(), 0);
+  ASSERT_TRUE(store.AnnounceExpiredDocuments(later, absl::Now() + absl::Seconds(5)).ok());
+  ASSERT_TRUE(store.AnnounceExpiredDocuments(later, absl::Now() + absl::Seconds(5)).ok());
+  EXPECT_EQ(count_events(), 1);
+}
+
+}  // namespace
+}  // namespace pdps::registry::testing

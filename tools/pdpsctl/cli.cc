@@ -1,0 +1,197 @@
+// pdpsctl helpers.
+#include "tools/pdpsctl/cli.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace pdps::cli {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+std::vector<std::string> Args::List(const std::string& k) const {
+  std::vector<std::string> out;
+  for (absl::string_view s : absl::StrSplit(Get(k), ',', absl::SkipEmpty())) {
+    out.emplace_back(s);
+  }
+  return out;
+}
+
+Args Parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s.rfind("--", 0) == 0) {
+      auto eq = s.find('=');
+      if (eq == std::string::npos) {
+        a.options[s.substr(2)] = "true";
+      } else {
+        a.options[s.substr(2, eq - 2)] = s.substr(eq + 1);
+      }
+    } else {
+      a.words.push_back(s);
+    }
+  }
+  return a;
+}
+
+void PrintJson(const Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions o;
+  o.add_whitespace = true;
+  o.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  std::cout << out;
+  if (out.empty() || out.back() != '\n') std::cout << "\n";
+}
+
+namespace {
+
+// A cell: scalars as text, money and dates by their value, lists joined.
+std::string Cell(const Message& m, const FieldDescriptor* f) {
+  const Reflection* r = m.GetReflection();
+  if (f->is_repeated()) {
+    int n = r->FieldSize(m, f);
+    if (f->type() == FieldDescriptor::TYPE_STRING) {
+      std::vector<std::string> v;
+      for (int i = 0; i < n; ++i) v.push_back(r->GetRepeatedString(m, f, i));
+      return absl::StrJoin(v, ",");
+    }
+    return n == 0 ? "" : std::to_string(n) + " items";
+  }
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      return r->GetString(m, f);
+    case FieldDescriptor::CPPTYPE_INT32:
+      return std::to_string(r->GetInt32(m, f));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return std::to_string(r->GetInt64(m, f));
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return r->GetBool(m, f) ? "yes" : "no";
+    case FieldDescriptor::CPPTYPE_DOUBLE: {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.2f", r->GetDouble(m, f));
+      return buf;
+    }
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return r->GetEnum(m, f)->name();
+    case FieldDescriptor::CPPTYPE_MESSAGE: {
+      if (!r->HasField(m, f)) return "";
+      const Message& sub = r->GetMessage(m, f);
+      const auto* d = sub.GetDescriptor();
+      if (d->full_name() == "pdps.common.v1.Money") {
+        int64_t p = sub.GetReflection()->GetInt64(sub, d->field(0));
+        char buf[48];
+        std::snprintf(buf, sizeof(buf), "£%lld.%02lld", static_cast<long long>(p / 100),
+                      static_cast<long long>(std::llabs(p % 100)));
+        return buf;
+      }
+      if (d->full_name() == "pdps.common.v1.Date") {
+        return sub.GetReflection()->GetString(sub, d->field(0));
+      }
+      return "";
+    }
+    default:
+      return "";
+  }
+}
+
+bool Tabular(const FieldDescriptor* f) {
+  if (f->name() == "etag" || f->name() == "audit" || f->name() == "history") return false;
+  if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return true;
+  const std::string& t = f->message_type()->full_name();
+  return !f->is_repeated() && (t == "pdps.common.v1.Money" || t == "pdps.common.v1.Date");
+}
+
+}  // namespace
+
+void PrintTable(const Message& m) {
+  const auto* d = m.GetDescriptor();
+  const FieldDescriptor* list = nullptr;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    if (f->is_repeated() && f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      list = f;
+      break;
+    }
+  }
+  bool is_list_response = list != nullptr && absl::EndsWith(d->name(), "Response");
+  if (!is_list_response) {
+    for (int i = 0; i < d->field_count(); ++i) {
+      const auto* f = d->field(i);
+      if (!Tabular(f)) continue;
+      std::string v = Cell(m, f);
+      if (!v.empty()) std::printf("%-34s %s\n", (f->name() + ":").c_str(), v.c_str());
+    }
+    return;
+  }
+  const Reflection* r = m.GetReflection();
+  int n = r->FieldSize(m, list);
+  const auto* item_d = list->message_type();
+  std::vector<const FieldDescriptor*> cols;
+  for (int i = 0; i < item_d->field_count(); ++i) {
+    if (Tabular(item_d->field(i))) cols.push_back(item_d->field(i));
+  }
+  std::vector<std::vector<std::string>> rows;
+  std::vector<size_t> width(cols.size());
+  std::vector<std::string> header;
+  for (size_t c = 0; c < cols.size(); ++c) {
+    header.push_back(cols[c]->name());
+    width[c] = header[c].size();
+  }
+  for (int i = 0; i < n; ++i) {
+    const Message& item = r->GetRepeatedMessage(m, list, i);
+    std::vector<std::string> row;
+    for (size_t c = 0; c < cols.size(); ++c) {
+      std::string v = Cell(item, cols[c]);
+      if (v.size() > 48) v = v.substr(0, 45) + "...";
+      width[c] = std::max(width[c], v.size());
+      row.push_back(v);
+    }
+    rows.push_back(row);
+  }
+  auto print = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      line += row[c] + std::string(width[c] - row[c].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::printf("%s\n", line.c_str());
+  };
+  for (auto& h : header) {
+    for (auto& ch : h) ch = static_cast<char>(std::toupper(ch));
+  }
+  print(header);
+  for (const auto& row : rows) print(row);
+  const auto* next = d->FindFieldByName("next_page_token");
+  if (next != nullptr && !r->GetString(m, next).empty()) {
+    std::printf("(more: --page-token=%s)\n", r->GetString(m, next).c_str());
+  }
+  if (n == 0) std::printf("(none)\n");
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::stringstream ss;
+  if (path == "-") {
+    ss << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path);
+    if (!in) return false;
+    ss << in.rdbuf();
+  }
+  *out = ss.str();
+  return true;
+}
+
+}  // namespace pdps::cli
