@@ -85,7 +85,8 @@ std::string Cell(const Message& m, const FieldDescriptor* f) {
       return buf;
     }
     case FieldDescriptor::CPPTYPE_ENUM:
-      return r->GetEnum(m, f)->name();
+      // The zero value means "not set" (AIP-126): leave the cell empty.
+      return r->GetEnum(m, f)->number() == 0 ? "" : r->GetEnum(m, f)->name();
     case FieldDescriptor::CPPTYPE_MESSAGE: {
       if (!r->HasField(m, f)) return "";
       const Message& sub = r->GetMessage(m, f);

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# make run: a private PostgreSQL under .local/, migrations, every service, demo data,
+# then logs in the foreground until Ctrl-C, which stops everything cleanly.
+# Running it again reuses the cluster and keeps the data.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
+LOCAL=$ROOT/.local
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PGPORT=${PDPS_PG_PORT:-5442}
+SOCK=$LOCAL/sock
+DATA=$LOCAL/pg
+LOGS=$LOCAL/logs
+KEYS=$LOCAL/keys
+DB=pdps
+SERVICES=(registry)
+declare -A GRPC_PORT=([registry]=7001)
+declare -A METRICS_PORT=([registry]=9001)
+
+mkdir -p "$LOCAL" "$LOGS" "$KEYS/public"
+AS_PG=()
+if [[ $(id -u) == 0 ]]; then
+  AS_PG=(runuser -u postgres --)
+fi
+
+# ---------------------------------------------------------- development keys ---
+# Local only: tokens for the walk-through are signed with this key. Production keys
+# come from the identity provider and are never in the repository or .local.
+if [[ ! -f $KEYS/dev-1.pem ]]; then
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEYS/dev-1.pem" 2>/dev/null
+  chmod 600 "$KEYS/dev-1.pem"
+fi
+openssl pkey -in "$KEYS/dev-1.pem" -pubout -out "$KEYS/public/dev-1.pem" 2>/dev/null
+
+# ------------------------------------------------------------------ postgres ---
+if [[ ! -f $DATA/PG_VERSION ]]; then
+  echo "Creating the local PostgreSQL cluster in $DATA"
+  mkdir -p "$DATA" "$SOCK"
+  [[ ${#AS_PG[@]} -gt 0 ]] && chown postgres: "$DATA" "$SOCK"
+  "${AS_PG[@]}" "$PGBIN/initdb" -D "$DATA" --auth=trust -U postgres -E UTF8 --locale=C.UTF-8 \
+    >"$LOGS/initdb.log"
+  cat >>"$DATA/postgresql.conf" <<CONF
+# PDPS local development cluster: unix socket and loopback only.
+listen_addresses = '127.0.0.1'
+port = $PGPORT
+unix_socket_directories = '$SOCK'
+max_connections = 200
+shared_buffers = 256MB
+CONF
+fi
+mkdir -p "$SOCK"
+[[ ${#AS_PG[@]} -gt 0 ]] && chown postgres: "$SOCK"
+PG_STARTED=0
+if ! "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+  "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DATA" -l "$DATA/postgres.log" -w start >/dev/null
+  PG_STARTED=1
+fi
+SUPER="host=$SOCK port=$PGPORT user=postgres"
+if ! psql "$SUPER dbname=postgres" -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
+  psql "$SUPER dbname=postgres" -qc "CREATE DATABASE $DB" >/dev/null
+fi
+
+# ------------------------------------------------------------------ services ---
+PIDS=()
+STOPPING=0
+stop_all() {
+  trap - INT TERM EXIT
+  STOPPING=1
+  echo
+  echo "Stopping PDPS..."
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [[ -n ${TAIL_PID:-} ]] && kill "$TAIL_PID" 2>/dev/null || true
+  if [[ $PG_STARTED == 1 ]]; then
+    "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null || true
+  fi
+  echo "Stopped. Data is kept in $LOCAL (delete it to start afresh)."
+}
+trap stop_all INT TERM EXIT
+
+export PDPS_JWT_ISSUER=https://pdps.local/dev
+export PDPS_JWT_AUDIENCE=pdps
+export PDPS_JWT_KEYS_DIR=$KEYS/public
+export PDPS_LOG_LEVEL=${PDPS_LOG_LEVEL:-info}
+for svc in "${SERVICES[@]}"; do
+  PDPS_BOOTSTRAP_DATABASE_URL="$SUPER dbname=$DB" \
+  PDPS_MIGRATION_DATABASE_URL="host=$SOCK port=$PGPORT user=${svc}_owner dbname=$DB" \
+    "$BUILD/services/$svc/$svc" migrate >>"$LOGS/$svc.log" 2>&1 ||
+    { echo "migration of $svc failed; see $LOGS/$svc.log" >&2; exit 1; }
+  PDPS_DATABASE_URL="host=$SOCK port=$PGPORT user=${svc}_app dbname=$DB" \
+  PDPS_GRPC_ADDR=127.0.0.1:${GRPC_PORT[$svc]} \
+  PDPS_METRICS_ADDR=127.0.0.1:${METRICS_PORT[$svc]} \
+    "$BUILD/services/$svc/$svc" serve >>"$LOGS/$svc.log" 2>&1 &
+  PIDS+=($!)
+done
+
+CTL="$BUILD/tools/pdpsctl/pdpsctl"
+for svc in "${SERVICES[@]}"; do
+  for _ in $(seq 1 100); do
+    "$CTL" health --addr=127.0.0.1:${GRPC_PORT[$svc]} >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  "$CTL" health --addr=127.0.0.1:${GRPC_PORT[$svc]} >/dev/null ||
+    { echo "$svc did not become healthy; see $LOGS/$svc.log" >&2; exit 1; }
+done
+
+# ----------------------------------------------------------------- demo data ---
+if [[ ! -f $LOCAL/demo-loaded ]]; then
+  echo "Loading demonstration data through the APIs..."
+  (cd "$ROOT" && "$BUILD/deploy/demo/pdps-demo" --registry=127.0.0.1:7001 --key="$KEYS/dev-1.pem")
+  date -u +%FT%TZ >"$LOCAL/demo-loaded"
+fi
+
+cat <<MSG
+
+PDPS is running.
+  registry   gRPC 127.0.0.1:7001   metrics http://127.0.0.1:9001/metrics
+  PostgreSQL $SOCK (port $PGPORT), database $DB
+  logs       $LOGS/
+
+Try it (in another terminal, from $ROOT):
+  export PATH=\$PWD/build/tools/pdpsctl:\$PATH
+  export PDPS_TOKEN=\$(pdpsctl token --org-name="London Borough of Southwark" --roles=commissioner)
+  pdpsctl frameworks list
+  pdpsctl admissions list --state=ACTIVE
+  pdpsctl documents list --expiring-within=30
+  pdpsctl eligible --lot=<LOT_ID from 'pdpsctl lots list --framework=ID'> --area=Southwark
+  export PDPS_TOKEN=\$(pdpsctl token --org-name="London Borough of Lewisham" --roles=commissioner)
+  pdpsctl admissions list --state=SUSPENDED --json
+
+Streaming logs; Ctrl-C stops everything.
+MSG
+
+LOGFILES=()
+for svc in "${SERVICES[@]}"; do LOGFILES+=("$LOGS/$svc.log"); done
+tail -n 0 -F "${LOGFILES[@]}" 2>/dev/null &
+TAIL_PID=$!
+# Sleep until a service exits or the user presses Ctrl-C.
+wait -n "${PIDS[@]}" || true
+if [[ $STOPPING == 0 ]]; then
+  echo "a service exited unexpectedly; see $LOGS" >&2
+  exit 1
+fi
