@@ -197,6 +197,7 @@ void Runner::Shutdown() {
   log::Info("shutting down", {{"grace_ms", absl::ToInt64Milliseconds(options_.shutdown_grace)}});
   // Load balancers and probes see NOT_SERVING before the listener closes.
   server_->GetHealthCheckService()->SetServingStatus(false);
+  absl::SleepFor(options_.drain_delay);
   stopper_.Stop();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   for (auto& t : workers_) {

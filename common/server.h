@@ -91,6 +91,9 @@ struct RunnerOptions {
   std::string grpc_addr;     // "host:port"; port 0 picks one
   std::string metrics_addr;  // "" disables the exporter
   std::string health_service;  // e.g. "pdps.registry.v1.RegistryService"
+  // After health turns NOT_SERVING, calls are still served this long so that load
+  // balancers and probes notice before the listener closes.
+  absl::Duration drain_delay = absl::Seconds(1);
   absl::Duration shutdown_grace = absl::Seconds(20);
   int max_message_bytes = 4 << 20;
 };
@@ -105,8 +108,8 @@ class Runner {
   absl::Status Start();
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const;
-  // Health goes NOT_SERVING, new calls are refused, in-flight calls get the grace
-  // period to finish, workers stop.
+  // Health goes NOT_SERVING; after the drain delay new calls are refused and in-flight
+  // calls get the grace period to finish; workers stop.
   void Shutdown();
 
  private:

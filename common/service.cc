@@ -44,6 +44,8 @@ Config ReadConfig(Settings& s, const std::string& service, int grpc_port, int me
                               absl::Minutes(30));
   c.shutdown_grace =
       s.Duration("shutdown_grace", absl::Seconds(20), absl::ZeroDuration(), absl::Minutes(10));
+  c.shutdown_drain =
+      s.Duration("shutdown_drain", absl::Seconds(1), absl::ZeroDuration(), absl::Minutes(1));
   return c;
 }
 
@@ -106,6 +108,7 @@ absl::StatusOr<std::unique_ptr<Base>> Build(const Config& c, const auth::AccessP
                                    std::string(1, static_cast<char>(std::toupper(c.service[0]))),
                                    c.service.substr(1), "Service");
   ro.shutdown_grace = c.shutdown_grace;
+  ro.drain_delay = c.shutdown_drain;
   b->runner = std::make_unique<server::Runner>(ro, b->metrics.get());
   return b;
 }

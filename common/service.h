@@ -33,6 +33,7 @@ struct Config {
   absl::Duration default_deadline = absl::Seconds(10);
   absl::Duration max_deadline = absl::Seconds(60);
   absl::Duration shutdown_grace = absl::Seconds(20);
+  absl::Duration shutdown_drain = absl::Seconds(1);  // PDPS_SHUTDOWN_DRAIN
 };
 
 // Reads the common settings; the caller reads its own extras from `s` and then calls

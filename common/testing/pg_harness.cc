@@ -94,9 +94,14 @@ std::vector<std::string> TestDatabase::Query(const std::string& sql) const {
   auto r = c->Exec(sql, {});
   if (!r.ok()) Die(absl::StrCat("query failed: ", sql, ": ", r.status().ToString()));
   std::vector<std::string> out;
-  // First column of every row, whatever its name.
   for (int i = 0; i < r->rows(); ++i) out.push_back(r->String(i, "v"));
   return out;
+}
+
+void TestDatabase::Run(const std::string& script) const {
+  auto c = Connect(Conninfo("postgres"));
+  auto st = c->ExecScript(script);
+  if (!st.ok()) Die(absl::StrCat("script failed: ", script, ": ", st.ToString()));
 }
 
 }  // namespace pdps::testing

@@ -23,6 +23,7 @@ RegistryServer::RegistryServer(const std::string& db_prefix) : clock_(DefaultNow
   config.metrics_addr = "127.0.0.1:0";
   config.database_url = db_->Conninfo("registry_app");
   config.shutdown_grace = absl::Seconds(2);
+  config.shutdown_drain = absl::ZeroDuration();
   auto base = service::Build(config, &RegistryAccessPolicy(), &clock_,
                              pdps::testing::Tokens::Get().Verifier());
   if (!base.ok()) {

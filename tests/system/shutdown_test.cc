@@ -1,0 +1,128 @@
+// The real registry binary shuts down gracefully: SIGTERM → health NOT_SERVING → the
+// in-flight call completes → exit status 0.
+#include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/health_client.h"
+#include "common/ids.h"
+#include "common/testing/pg_harness.h"
+#include "common/testing/tokens.h"
+#include "pdps/registry/v1/registry_service.grpc.pb.h"
+
+namespace pdps {
+namespace {
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  socklen_t len = sizeof(a);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  close(fd);
+  return port;
+}
+
+TEST(Shutdown, SigtermDrainsInFlightCallsAndExitsZero) {
+  auto db = testing::TestDatabase::Create("shutdown", {"registry"});
+  std::string keys = testing::Tokens::Get().WriteKeyDir();
+  int port = FreePort();
+  std::string addr = absl::StrCat("127.0.0.1:", port);
+  std::string binary = absl::StrCat(std::getenv("PDPS_BINARY_DIR"), "/services/registry/registry");
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setenv("PDPS_DATABASE_URL", db->Conninfo("registry_app").c_str(), 1);
+    setenv("PDPS_GRPC_ADDR", addr.c_str(), 1);
+    setenv("PDPS_METRICS_ADDR", "127.0.0.1:0", 1);
+    setenv("PDPS_JWT_ISSUER", testing::kIssuer, 1);
+    setenv("PDPS_JWT_AUDIENCE", testing::kAudience, 1);
+    setenv("PDPS_JWT_KEYS_DIR", keys.c_str(), 1);
+    setenv("PDPS_SHUTDOWN_DRAIN", "1500ms", 1);
+    setenv("PDPS_SHUTDOWN_GRACE", "20s", 1);
+    setenv("PDPS_LOG_LEVEL", "warning", 1);
+    execl(binary.c_str(), binary.c_str(), "serve", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto channel = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
+  bool up = false;
+  for (int i = 0; i < 100 && !up; ++i) {
+    auto h = health::Check(channel, "pdps.registry.v1.RegistryService", absl::Seconds(1));
+    up = h.ok() && *h == health::Serving::kServing;
+    if (!up) absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(up) << "registry did not become SERVING";
+
+  // Hold a lock so that a create blocks inside the server: an in-flight call.
+  auto locker = std::move(db::Connection::Open(db->Conninfo("postgres"))).value();
+  ASSERT_TRUE(locker->ExecScript("BEGIN; LOCK TABLE registry.organisations IN EXCLUSIVE MODE").ok());
+  grpc::Status call_status;
+  pdps::registry::v1::Organisation created;
+  std::thread in_flight([&] {
+    auto stub = pdps::registry::v1::RegistryService::NewStub(channel);
+    pdps::registry::v1::CreateOrganisationRequest req;
+    req.mutable_organisation()->set_display_name("Created During Shutdown Ltd");
+    req.mutable_organisation()->set_kind(pdps::registry::v1::Organisation::PROVIDER);
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization",
+                    "Bearer " + testing::Tokens::Get().For(NewUuid(), {auth::Role::kPlatformOperator}));
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(15));
+    call_status = stub->CreateOrganisation(&ctx, req, &created);
+  });
+  absl::SleepFor(absl::Milliseconds(300));
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+
+  bool not_serving = false;
+  for (int i = 0; i < 20 && !not_serving; ++i) {
+    auto h = health::Check(channel, "pdps.registry.v1.RegistryService", absl::Seconds(1));
+    not_serving = h.ok() && *h == health::Serving::kNotServing;
+    if (!not_serving) absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(not_serving) << "health did not turn NOT_SERVING after SIGTERM";
+
+  absl::SleepFor(absl::Milliseconds(1500));  // past the drain: the listener is closing
+  ASSERT_TRUE(locker->ExecScript("COMMIT").ok());
+  in_flight.join();
+  EXPECT_TRUE(call_status.ok()) << call_status.error_message();
+  EXPECT_FALSE(created.id().empty());
+
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM registry.organisations WHERE display_name = "
+                      "'Created During Shutdown Ltd'")[0],
+            "1");
+}
+
+TEST(Startup, BadConfigurationIsReportedClearlyAndExitsNonZero) {
+  std::string binary = absl::StrCat(std::getenv("PDPS_BINARY_DIR"), "/services/registry/registry");
+  std::string out = absl::StrCat(::testing::TempDir(), "/bad-config.txt");
+  std::string cmd = absl::StrCat("env -i PDPS_DB_POOL_SIZE=zero PDPS_SHUTDOWN_GRACE=soon ", binary,
+                                 " serve --colour=blue > ", out, " 2>&1");
+  int rc = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(rc));
+  EXPECT_EQ(WEXITSTATUS(rc), 2);
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* want : {"PDPS_DB_POOL_SIZE", "PDPS_SHUTDOWN_GRACE", "PDPS_DATABASE_URL",
+                           "PDPS_JWT_ISSUER", "PDPS_JWT_KEYS_DIR", "--colour: unknown flag"}) {
+    EXPECT_NE(text.find(want), std::string::npos) << want << " missing from:\n" << text;
+  }
+}
+
+}  // namespace
+}  // namespace pdps
