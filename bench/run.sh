@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# make bench: the registry under closed-loop load, next to ../shared/rawlimit in the
+# same run, every figure also as a percentage of the reference's.
+#
+#   1. a throwaway PostgreSQL 15 (rawlimit's settings), migrations, the registry with
+#      authentication, tenancy and JSON logging on, as in production
+#   2. seeds 1,000 providers admitted on one lot and 100,000 compliance documents
+#   3. GetProvider, ListEligibleProviders and CreateCapacityReturn (a row + its outbox
+#      event) at 1, 8 and 32 concurrent callers, DUR seconds each
+#   4. rawlimit's read and create at the same concurrencies
+#   5. prints the table (also bench/out/results.md); stops only what it started
+# Tunables: DUR (10), CONCS ("1 8 32"), PROVIDERS (1000), DOCUMENTS (100000).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
+SHARED=${SHARED:-$ROOT/../shared}
+OUT=$ROOT/bench/out
+SCRATCH=${SCRATCH:-/tmp/pdps-bench}
+DUR=${DUR:-10}
+CONCS=${CONCS:-"1 8 32"}
+PROVIDERS=${PROVIDERS:-1000}
+DOCUMENTS=${DOCUMENTS:-100000}
+PGPORT=${PGPORT:-55442}
+GRPC=127.0.0.1:7101
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+mkdir -p "$OUT"
+rm -rf "$SCRATCH"
+mkdir -p "$SCRATCH/keys/public" "$SCRATCH/sock"
+AS_PG=()
+[[ $(id -u) == 0 ]] && AS_PG=(runuser -u postgres --)
+
+SERVER_PID=""
+cleanup() {
+  [[ -n $SERVER_PID ]] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$SCRATCH/pg" -m fast -w stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT INT TERM
+
+echo "== PostgreSQL and registry"
+mkdir -p "$SCRATCH/pg"
+[[ ${#AS_PG[@]} -gt 0 ]] && chown -R postgres: "$SCRATCH/pg" "$SCRATCH/sock"
+"${AS_PG[@]}" "$PGBIN/initdb" -D "$SCRATCH/pg" --auth=trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+cat >>"$SCRATCH/pg/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PGPORT
+unix_socket_directories = '$SCRATCH/sock'
+max_connections = 200
+shared_buffers = 2GB
+max_wal_size = 4GB
+checkpoint_timeout = 15min
+CONF
+"${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$SCRATCH/pg" -l "$SCRATCH/pg/postgres.log" -w start >/dev/null
+SUPER="host=$SCRATCH/sock port=$PGPORT user=postgres"
+psql "$SUPER dbname=postgres" -qc "CREATE DATABASE pdps" >/dev/null
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$SCRATCH/keys/bench-1.pem" 2>/dev/null
+openssl pkey -in "$SCRATCH/keys/bench-1.pem" -pubout -out "$SCRATCH/keys/public/bench-1.pem" 2>/dev/null
+
+export PDPS_JWT_ISSUER=https://pdps.local/bench PDPS_JWT_AUDIENCE=pdps
+export PDPS_JWT_KEYS_DIR=$SCRATCH/keys/public
+PDPS_BOOTSTRAP_DATABASE_URL="$SUPER dbname=pdps" \
+PDPS_MIGRATION_DATABASE_URL="host=$SCRATCH/sock port=$PGPORT user=registry_owner dbname=pdps" \
+  "$BUILD/services/registry/registry" migrate >"$SCRATCH/migrate.log" 2>&1
+PDPS_DATABASE_URL="host=$SCRATCH/sock port=$PGPORT user=registry_app dbname=pdps" \
+PDPS_GRPC_ADDR=$GRPC PDPS_METRICS_ADDR=127.0.0.1:9101 PDPS_DB_POOL_SIZE=${POOL:-16} \
+  "$BUILD/services/registry/registry" serve >"$SCRATCH/registry.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  "$BUILD/tools/pdpsctl/pdpsctl" health --addr=$GRPC >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+BENCH="$BUILD/bench/pdps-bench"
+COMMON=(--target=$GRPC --key="$SCRATCH/keys/bench-1.pem" --state="$SCRATCH/state.txt")
+echo "== seeding $PROVIDERS providers and $DOCUMENTS compliance documents"
+time "$BENCH" seed "${COMMON[@]}" --providers="$PROVIDERS" --documents="$DOCUMENTS"
+psql "$SUPER dbname=pdps" -qc "VACUUM ANALYZE" >/dev/null
+
+RESULTS=$SCRATCH/pdps.tsv
+: >"$RESULTS"
+echo "== registry"
+for m in get_provider eligible create; do
+  for c in $CONCS; do
+    line=$("$BENCH" run "${COMMON[@]}" --method=$m --concurrency=$c --duration="$DUR" --warmup=1 --threads=4)
+    echo "$line"
+    declare -A kv=()
+    for f in $line; do kv[${f%%=*}]=${f#*=}; done
+    printf "%s\t%s\t%s\t%s\t%s\t%s\n" "$m" "$c" "${kv[qps]}" "${kv[p50_ms]}" "${kv[p99_ms]}" "${kv[errors]}" >>"$RESULTS"
+  done
+done
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+"${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$SCRATCH/pg" -m fast -w stop >/dev/null
+
+echo "== reference: ../shared/rawlimit (read, create)"
+SCRATCH=$SCRATCH/rawlimit DUR=$DUR REPS=1 CONCS="$CONCS" METHODS="read create" PGBENCH=0 \
+  bash "$SHARED/rawlimit/run.sh" >"$SCRATCH/rawlimit.out" 2>&1 || { cat "$SCRATCH/rawlimit.out"; exit 1; }
+REF=$SCRATCH/rawlimit/results.tsv
+
+{
+  echo "| RPC | callers | req/s | p50 ms | p99 ms | errors | reference | ref req/s | ref p99 ms | throughput % of ref | p99 × ref |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  while IFS=$'\t' read -r m c qps p50 p99 err; do
+    ref=read; [[ $m == create ]] && ref=create
+    rq=$(awk -F'\t' -v m=$ref -v c=$c '$1=="grpc" && $2==m && $3==c {print $5}' "$REF")
+    rp=$(awk -F'\t' -v m=$ref -v c=$c '$1=="grpc" && $2==m && $3==c {print $7}' "$REF")
+    name=$m; [[ $m == get_provider ]] && name=GetProvider
+    [[ $m == eligible ]] && name=ListEligibleProviders; [[ $m == create ]] && name=CreateCapacityReturn
+    awk -v n="$name" -v c="$c" -v q="$qps" -v a="$p50" -v b="$p99" -v e="$err" -v r="$ref" -v rq="$rq" -v rp="$rp" \
+      'BEGIN { printf "| %s | %s | %.0f | %.2f | %.2f | %s | %s | %.0f | %.2f | %.0f %% | %.1f |\n", n, c, q, a, b, e, r, rq, rp, (rq>0?100*q/rq:0), (rp>0?b/rp:0) }'
+  done <"$RESULTS"
+} | tee "$OUT/results.md"
+echo "(machine: $(nproc) cores, $(date -u +%FT%TZ); figures also in bench/out/results.md)"
