@@ -41,6 +41,7 @@ struct Opts {
   std::string method = "get_provider";
   std::string state = "bench/out/state.txt";
   int providers = 1000, documents = 100000, concurrency = 8, threads = 4;
+  int64_t seq_start = 0;  // first write sequence number: distinct per run
   double duration = 10, warmup = 1;
 } o;
 
@@ -227,8 +228,9 @@ struct Result {
   std::string first_err;
 };
 
-// Writes need a fresh (provider, month) each: months walk back from 1900 + offset per
-// thread so that no two calls collide and none is in the future.
+// Writes need a fresh (provider, month) each: sequence n is provider n % providers and
+// month 2000-01 minus n / providers, so no two calls collide and none is in the future.
+// Each run starts at --seq-start so runs do not collide either.
 std::atomic<int64_t> g_write_seq{0};
 
 void RunThread(int idx, int nslots, const State& s, const std::vector<std::string>& tokens,
@@ -312,6 +314,7 @@ double CpuSeconds() {
 
 int Run() {
   State s = Load();
+  g_write_seq = o.seq_start;
   std::string pem = Key();
   std::vector<std::string> tokens;
   for (size_t i = 0; i < s.providers.size(); ++i) {
@@ -379,6 +382,7 @@ int Main(int argc, char** argv) {
     else if (k == "--threads") o.threads = std::stoi(v);
     else if (k == "--duration") o.duration = std::stod(v);
     else if (k == "--warmup") o.warmup = std::stod(v);
+    else if (k == "--seq-start") o.seq_start = std::stoll(v);
     else Die("unknown flag " + k);
   }
   // Safety: only the local machine is ever a target.

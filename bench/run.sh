@@ -79,9 +79,12 @@ psql "$SUPER dbname=pdps" -qc "VACUUM ANALYZE" >/dev/null
 RESULTS=$SCRATCH/pdps.tsv
 : >"$RESULTS"
 echo "== registry"
+RUN_NO=0
 for m in get_provider eligible create; do
   for c in $CONCS; do
-    line=$("$BENCH" run "${COMMON[@]}" --method=$m --concurrency=$c --duration="$DUR" --warmup=1 --threads=4)
+    RUN_NO=$((RUN_NO + 1))
+    line=$("$BENCH" run "${COMMON[@]}" --method=$m --concurrency=$c --duration="$DUR" --warmup=1 \
+      --threads=4 --seq-start=$((RUN_NO * PROVIDERS * 100)))
     echo "$line"
     declare -A kv=()
     for f in $line; do kv[${f%%=*}]=${f#*=}; done
