@@ -76,6 +76,8 @@ int64_t Result::affected() const {
   return n;
 }
 
+std::string Result::command() const { return res_ ? PQcmdStatus(res_.get()) : ""; }
+
 int Result::Col(const char* col) const {
   int c = PQfnumber(res_.get(), col);
   if (c < 0) {
@@ -244,6 +246,75 @@ absl::Status Connection::ExecScript(const std::string& sql) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<Result>> Connection::Pipeline(const std::vector<Statement>& stmts) {
+  if (PQenterPipelineMode(conn_) != 1) return ErrorFrom(nullptr);
+  // What was sent, in order: a prepare (to cache on success) or a statement.
+  struct Sent {
+    bool prepare;
+    size_t index;  // statement index
+    std::string name;
+  };
+  std::vector<Sent> sent;
+  std::vector<std::vector<const char*>> values(stmts.size());
+  bool send_ok = true;
+  for (size_t i = 0; i < stmts.size() && send_ok; ++i) {
+    const Statement& st = stmts[i];
+    for (const auto& p : st.params) values[i].push_back(p.has_value() ? p->c_str() : nullptr);
+    std::string key(st.sql);
+    int n = static_cast<int>(st.params.size());
+    auto it = prepared_.find(key);
+    std::string name;
+    if (it != prepared_.end()) {
+      name = it->second;
+    } else if (prepared_.size() < kMaxPrepared) {
+      // Names are unique per connection even if this prepare fails.
+      name = absl::StrCat("pdps_p", prepared_.size() + 1, "_", sent.size());
+      send_ok = PQsendPrepare(conn_, name.c_str(), key.c_str(), n, nullptr) == 1;
+      sent.push_back({true, i, name});
+    }
+    if (!send_ok) break;
+    if (!name.empty()) {
+      send_ok = PQsendQueryPrepared(conn_, name.c_str(), n, values[i].data(), nullptr, nullptr, 0) == 1;
+    } else {
+      send_ok = PQsendQueryParams(conn_, key.c_str(), n, nullptr, values[i].data(), nullptr,
+                                  nullptr, 0) == 1;
+    }
+    sent.push_back({false, i, ""});
+  }
+  if (!send_ok || PQpipelineSync(conn_) != 1) {
+    log::Warning("db: pipeline send failed", {{"error", PQerrorMessage(conn_)}});
+    return Unavailable();
+  }
+  std::vector<Result> out(stmts.size());
+  absl::Status first_error;
+  for (const Sent& s : sent) {
+    ResultPtr res(PQgetResult(conn_));
+    if (!res) {
+      return broken() ? Unavailable() : absl::InternalError("pipeline result missing");
+    }
+    // Each command's result is followed by a NULL.
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    auto status = PQresultStatus(res.get());
+    if (status == PGRES_PIPELINE_ABORTED) continue;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      if (first_error.ok()) first_error = ErrorFrom(res.get());
+      continue;
+    }
+    if (s.prepare) {
+      prepared_.emplace(std::string(stmts[s.index].sql), s.name);
+    } else {
+      out[s.index] = Result(res.release());
+    }
+  }
+  ResultPtr sync(PQgetResult(conn_));
+  if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) {
+    return broken() ? Unavailable() : absl::InternalError("pipeline lost its sync point");
+  }
+  if (PQexitPipelineMode(conn_) != 1) return ErrorFrom(nullptr);
+  if (!first_error.ok()) return first_error;
+  return out;
+}
+
 std::string Connection::Literal(absl::string_view value) {
   char* lit = PQescapeLiteral(conn_, value.data(), value.size());
   if (lit == nullptr) return "''";
@@ -323,36 +394,78 @@ absl::Status Pool::WithConnection(absl::Time deadline,
   return st;
 }
 
+absl::StatusOr<Result> Tx::Exec(std::string_view sql, const std::vector<Param>& params) {
+  if (begun_) return conn_->Exec(sql, params);
+  std::vector<Statement> batch = std::move(prologue_);
+  batch.push_back({sql, params});
+  begun_ = true;
+  auto results = conn_->Pipeline(batch);
+  if (!results.ok()) return results.status();
+  return std::move(results->back());
+}
+
+void Tx::Defer(std::string_view sql, std::vector<Param> params) {
+  deferred_.push_back({sql, std::move(params)});
+}
+
+absl::Status Tx::Commit() {
+  if (!begun_ && deferred_.empty()) return absl::OkStatus();  // nothing was done
+  std::vector<Statement> batch;
+  if (!begun_) batch = std::move(prologue_);
+  begun_ = true;
+  for (auto& d : deferred_) batch.push_back(std::move(d));
+  deferred_.clear();
+  batch.push_back({"COMMIT", {}});
+  auto results = conn_->Pipeline(batch);
+  if (!results.ok()) return results.status();
+  if (results->back().command() != "COMMIT") {
+    return absl::AbortedError("the transaction was rolled back; retry the call");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Statement> Pool::Settings(const Actor& actor, absl::Time deadline) {
+  absl::Duration left = deadline - absl::Now();
+  if (left <= absl::ZeroDuration()) {
+    return absl::DeadlineExceededError("the call's deadline passed");
+  }
+  // statement_timeout bounds database work by the caller's deadline.
+  std::string timeout = "0";
+  if (deadline != absl::InfiniteFuture()) {
+    timeout = absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(left) + 1));
+  }
+  return Statement{
+      "SELECT set_config('pdps.organisation_id', $1, true), set_config('pdps.user_id', $2, true),"
+      " set_config('pdps.service', $3, true), set_config('statement_timeout', $4, true)",
+      {actor.organisation_id, actor.user_id, std::string(actor.service ? "on" : "off"), timeout}};
+}
+
+absl::StatusOr<Result> Pool::Read(const Actor& actor, absl::Time deadline, std::string_view sql,
+                                  const std::vector<Param>& params) {
+  ASSIGN_OR_RETURN(Statement settings, Settings(actor, deadline));
+  auto leased = Acquire(deadline);
+  if (!leased.ok()) return leased.status();
+  std::unique_ptr<Connection> conn = std::move(leased).value();
+  auto results = conn->Pipeline({settings, {sql, params}});
+  Release(std::move(conn));
+  if (!results.ok()) return results.status();
+  return std::move(results->back());
+}
+
 absl::Status Pool::InTx(const Actor& actor, absl::Time deadline,
                         const std::function<absl::Status(Tx&)>& fn) {
   absl::Status st;
   for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
-    absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) {
-      return absl::DeadlineExceededError("the call's deadline passed");
-    }
+    ASSIGN_OR_RETURN(Statement settings, Settings(actor, deadline));
     auto leased = Acquire(deadline);
     if (!leased.ok()) return leased.status();
     std::unique_ptr<Connection> conn = std::move(leased).value();
-    // One round trip opens the transaction and sets its transaction-local context, so
-    // nothing leaks to the next user of the connection (or through a pooler).
-    std::string begin = absl::StrCat(
-        "BEGIN; SELECT set_config('pdps.organisation_id', ", conn->Literal(actor.organisation_id),
-        ", true), set_config('pdps.user_id', ", conn->Literal(actor.user_id),
-        ", true), set_config('pdps.service', ", actor.service ? "'on'" : "'off'", ", true)");
-    if (deadline != absl::InfiniteFuture()) {
-      int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(left) + 1);
-      absl::StrAppend(&begin, ", set_config('statement_timeout', '", ms, "', true)");
-    }
-    st = conn->ExecScript(begin);
-    if (st.ok()) {
-      Tx tx(conn.get());
-      st = fn(tx);
-      if (st.ok()) {
-        st = conn->ExecScript("COMMIT");
-      }
-    }
-    if (!st.ok() && !conn->broken()) {
+    // The transaction-local settings keep the actor from leaking to the next user of the
+    // connection, or through a transaction-mode pooler.
+    Tx tx(conn.get(), {{"BEGIN", {}}, settings});
+    st = fn(tx);
+    if (st.ok()) st = tx.Commit();
+    if (!st.ok() && tx.begun_ && !conn->broken()) {
       (void)conn->ExecScript("ROLLBACK");
     }
     Release(std::move(conn));

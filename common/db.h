@@ -46,6 +46,8 @@ class Result {
   int rows() const;
   // Rows changed by INSERT/UPDATE/DELETE.
   int64_t affected() const;
+  // The command tag, e.g. "COMMIT" (or "ROLLBACK" for a COMMIT of a failed transaction).
+  std::string command() const;
   bool IsNull(int row, const char* col) const;
   std::string String(int row, const char* col) const;  // "" for NULL
   int64_t Int64(int row, const char* col) const;       // 0 for NULL
@@ -59,6 +61,12 @@ class Result {
   std::shared_ptr<pg_result> res_;
 };
 
+// A statement and its parameters, for pipelines.
+struct Statement {
+  std::string_view sql;
+  std::vector<Param> params;
+};
+
 // One libpq connection. Not thread-safe; used through a Pool lease.
 class Connection {
  public:
@@ -69,6 +77,10 @@ class Connection {
 
   // Runs a parameterised statement, preparing it on first use on this connection.
   absl::StatusOr<Result> Exec(std::string_view sql, const std::vector<Param>& params);
+  // Sends several statements in one round trip (libpq pipeline mode) and returns one
+  // Result per statement. On failure returns the first error; the server skips the rest.
+  // Without an explicit BEGIN the statements form one implicit transaction.
+  absl::StatusOr<std::vector<Result>> Pipeline(const std::vector<Statement>& statements);
   // Runs one or more statements without parameters (BEGIN, COMMIT, migration files).
   absl::Status ExecScript(const std::string& sql);
   // Quotes a literal for ExecScript.
@@ -92,18 +104,25 @@ struct Actor {
   bool service = false;
 };
 
-// A transaction in progress. Obtained only from Pool::InTx.
+// A transaction in progress. Obtained only from Pool::InTx. BEGIN and the actor's
+// settings travel with the first statement, and deferred statements with COMMIT, so a
+// transaction costs no round trips beyond its own statements.
 class Tx {
  public:
-  absl::StatusOr<Result> Exec(std::string_view sql, const std::vector<Param>& params = {}) {
-    return conn_->Exec(sql, params);
-  }
-  Connection& connection() { return *conn_; }
+  absl::StatusOr<Result> Exec(std::string_view sql, const std::vector<Param>& params = {});
+  // Runs `sql` at commit, in the same round trip as COMMIT (e.g. outbox rows); an error
+  // there fails the commit. `sql` must outlive the transaction (a constant).
+  void Defer(std::string_view sql, std::vector<Param> params);
 
  private:
   friend class Pool;
-  explicit Tx(Connection* conn) : conn_(conn) {}
+  Tx(Connection* conn, std::vector<Statement> prologue)
+      : conn_(conn), prologue_(std::move(prologue)) {}
+  absl::Status Commit();
   Connection* conn_;
+  std::vector<Statement> prologue_;  // sent with the first statement
+  std::vector<Statement> deferred_;  // sent with COMMIT
+  bool begun_ = false;
 };
 
 struct PoolOptions {
@@ -134,6 +153,11 @@ class Pool {
   absl::Status InTx(const Actor& actor, absl::Time deadline,
                     const std::function<absl::Status(Tx&)>& fn);
 
+  // One read-only statement as `actor`, in a single round trip (the settings and the
+  // statement form one implicit transaction).
+  absl::StatusOr<Result> Read(const Actor& actor, absl::Time deadline, std::string_view sql,
+                              const std::vector<Param>& params);
+
   // Runs `fn` with a connection outside any transaction (migrations, advisory locks).
   absl::Status WithConnection(absl::Time deadline,
                               const std::function<absl::Status(Connection&)>& fn);
@@ -143,6 +167,8 @@ class Pool {
  private:
   explicit Pool(PoolOptions options) : options_(std::move(options)) {}
   absl::StatusOr<std::unique_ptr<Connection>> Acquire(absl::Time deadline);
+  // The set_config statement carrying the actor and the deadline.
+  static absl::StatusOr<Statement> Settings(const Actor& actor, absl::Time deadline);
   void Release(std::unique_ptr<Connection> conn);
 
   PoolOptions options_;

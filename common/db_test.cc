@@ -13,6 +13,7 @@
 #include "common/events.h"
 #include "common/ids.h"
 #include "common/migrate.h"
+#include "common/status.h"
 #include "common/testing/pg_harness.h"
 #include "google/protobuf/wrappers.pb.h"
 
@@ -49,6 +50,52 @@ TEST_F(DbTest, TransactionSettingsAreTransactionLocal) {
     return absl::OkStatus();
   }).ok());
   EXPECT_EQ(seen, "");
+}
+
+TEST_F(DbTest, SingleStatementReadCarriesTheActorAndLeavesNothingBehind) {
+  auto pool = db_->AppPool("registry", 1);
+  std::string org = NewUuid();
+  auto r = pool->Read({org, "u1", false}, Soon(),
+                      "SELECT current_setting('pdps.organisation_id') AS v, "
+                      "registry.current_org()::text AS w",
+                      {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->String(0, "v"), org);
+  EXPECT_EQ(r->String(0, "w"), org);
+  auto after = pool->Read({"", "", false}, Soon(),
+                          "SELECT current_setting('pdps.organisation_id', true) AS v", {});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->String(0, "v"), "");
+  // An error is reported, and the connection stays usable.
+  EXPECT_EQ(pool->Read({org, "u", false}, Soon(), "SELECT 1/0 AS v", {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(pool->Read({org, "u", false}, Soon(), "SELECT 1 AS v", {}).ok());
+}
+
+TEST_F(DbTest, DeferredStatementsCommitWithTheTransactionOrNotAtAll) {
+  auto pool = db_->AppPool("registry", 1);
+  std::string org = NewUuid();
+  const std::string insert =
+      "INSERT INTO registry.organisations (id, display_name, kind) VALUES ($1, 'D', 'PROVIDER')";
+  std::string ok_id = NewUuid();
+  ASSERT_TRUE(pool->InTx({org, "u", false}, Soon(), [&](Tx& tx) {
+                    tx.Defer(insert, {P(ok_id)});
+                    return absl::OkStatus();
+                  }).ok());
+  EXPECT_EQ(db_->Query("SELECT count(*)::text AS v FROM registry.organisations WHERE id = '" +
+                       ok_id + "'")[0],
+            "1");
+  // A failing deferred statement fails the commit: the earlier statement is undone too.
+  std::string first = NewUuid();
+  auto st = pool->InTx({org, "u", false}, Soon(), [&](Tx& tx) -> absl::Status {
+    RETURN_IF_ERROR(tx.Exec(insert, {P(first)}).status());
+    tx.Defer(insert, {P(ok_id)});  // duplicate key at commit
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(st.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(db_->Query("SELECT count(*)::text AS v FROM registry.organisations WHERE id = '" +
+                       first + "'")[0],
+            "0");
 }
 
 TEST_F(DbTest, FailedTransactionWritesNothing) {

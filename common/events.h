@@ -39,7 +39,7 @@ class Outbox {
   // `schema` is the service's schema, e.g. "registry".
   explicit Outbox(std::string schema);
 
-  // Appends an event inside the caller's transaction.
+  // Appends an event inside the caller's transaction (written with its COMMIT).
   absl::Status Append(db::Tx& tx, const Draft& draft) const;
 
   // Gives positions to committed, unpublished events, then reads events after `after`.

@@ -258,7 +258,17 @@ inline constexpr std::string_view kInsertCapacityReturn =
     "INSERT INTO registry.capacity_returns (id, provider_id, framework_id, partnership_id, month,"
     " care_workers_employed, current_packages, current_total_weekly_hours,"
     " estimated_weekly_hours_available, late, submit_time, create_user)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    " RETURNING id, provider_id, framework_id, to_char(month, 'YYYY-MM') AS month,"
+    " care_workers_employed, current_packages, current_total_weekly_hours,"
+    " estimated_weekly_hours_available, late, submit_time";
+// What a capacity return needs of its framework, and whether the provider ($2) holds an
+// ACTIVE or SUSPENDED admission on it.
+inline constexpr std::string_view kCapacityReturnContext =
+    "SELECT f.partnership_id, f.capacity_return_due_day, EXISTS (SELECT 1 FROM"
+    " registry.admissions a WHERE a.provider_id = $2 AND a.framework_id = f.id"
+    " AND a.state IN ('ACTIVE', 'SUSPENDED')) AS admitted FROM registry.frameworks f"
+    " WHERE f.id = $1";
 inline constexpr std::string_view kSelectCapacityReturn =
     "SELECT id, provider_id, framework_id, to_char(month, 'YYYY-MM') AS month,"
     " care_workers_employed, current_packages, current_total_weekly_hours,"
@@ -282,14 +292,11 @@ inline constexpr std::string_view kListLateReturns =
     "     a.provider_id AND c.framework_id = a.framework_id AND c.month = $2)"
     "   AND ($3::text IS NULL OR a.provider_id::text > $3)"
     " ORDER BY a.provider_id::text LIMIT $4";
-inline constexpr std::string_view kProviderAdmittedToFramework =
-    "SELECT EXISTS (SELECT 1 FROM registry.admissions WHERE provider_id = $1"
-    " AND framework_id = $2 AND state IN ('ACTIVE', 'SUSPENDED')) AS ok";
 
 // ------------------------------------------------------------ eligibility ---
 
 // $1 lot, $2 area (normalised), $3 date, $4 earliest capacity month, $5 after provider id,
-// $6 limit.
+// $6 limit, $7 caller is a service (else only the lot's partnership members see it).
 inline constexpr std::string_view kListEligible =
     "SELECT a.id::text AS admission_id, a.provider_id::text AS provider_id, o.display_name,"
     " cr.estimated_weekly_hours_available AS hours, to_char(cr.month, 'YYYY-MM') AS month"
@@ -299,11 +306,16 @@ inline constexpr std::string_view kListEligible =
     "   FROM registry.capacity_returns c WHERE c.provider_id = a.provider_id"
     "     AND c.framework_id = a.framework_id AND c.month <= date_trunc('month', $3::date)"
     "   ORDER BY c.month DESC LIMIT 1) cr ON true"
-    " WHERE a.lot_id = $1 AND a.state = 'ACTIVE' AND $2 = ANY(o.coverage_areas)"
+    " WHERE a.lot_id = $1 AND a.state = 'ACTIVE' AND o.coverage_areas @> ARRAY[$2::text]"
+    "   AND ($7::boolean OR registry.acts_for_partnership(a.partnership_id))"
     "   AND cr.month >= $4 AND cr.estimated_weekly_hours_available > 0"
     "   AND NOT EXISTS (SELECT 1 FROM registry.compliance_documents d"
     "     WHERE d.provider_id = a.provider_id AND d.mandatory AND d.expiry_date < $3)"
     "   AND ($5::text IS NULL OR a.provider_id::text > $5)"
     " ORDER BY a.provider_id::text LIMIT $6";
+// The lot exists and the caller may broker on it ($2: caller is a service).
+inline constexpr std::string_view kLotVisibleForBrokerage =
+    "SELECT l.id FROM registry.lots l WHERE l.id = $1"
+    " AND ($2::boolean OR registry.acts_for_partnership(l.partnership_id))";
 
 }  // namespace pdps::registry::sql

@@ -336,6 +336,11 @@ absl::Status AppendAdmissionEvent(const events::Outbox& outbox, Tx& tx, const ch
 
 }  // namespace
 
+absl::StatusOr<Result> Store::Read(const Call& c, std::string_view sql,
+                                   const std::vector<db::Param>& params) {
+  return pool_->Read(c.actor(), c.deadline, sql, params);
+}
+
 Store::Store(db::Pool* pool) : pool_(pool), outbox_("registry"), ledger_("registry") {}
 
 // ------------------------------------------------------------ organisations ---
@@ -364,14 +369,9 @@ absl::StatusOr<v1::Organisation> Store::CreateOrganisation(const Call& c, const 
 }
 
 absl::StatusOr<v1::Organisation> Store::GetOrganisation(const Call& c, const std::string& id) {
-  v1::Organisation out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectOrganisation, {P(id)}));
-    if (r.rows() == 0) return NotFound("organisation", id);
-    out = ToOrganisation(r, 0);
-    return absl::OkStatus();
-  }));
-  return out;
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kSelectOrganisation, {P(id)}));
+  if (r.rows() == 0) return NotFound("organisation", id);
+  return ToOrganisation(r, 0);
 }
 
 absl::StatusOr<Listed<v1::Organisation>> Store::ListOrganisations(const Call& c,
@@ -382,13 +382,10 @@ absl::StatusOr<Listed<v1::Organisation>> Store::ListOrganisations(const Call& c,
   ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
   auto [after_name, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::Organisation> out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListOrganisations,
-                                       {db::OrNull(kind), page.after.empty() ? db::Null() : P(after_name),
-                                        P(after_id), P(page.size)}));
-    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToOrganisation(r, i));
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListOrganisations,
+                                   {db::OrNull(kind), page.after.empty() ? db::Null() : P(after_name),
+                                    P(after_id), P(page.size)}));
+  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToOrganisation(r, i));
   if (!out.items.empty()) {
     const auto& last = out.items.back();
     out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
@@ -441,14 +438,9 @@ absl::StatusOr<v1::Partnership> Store::CreatePartnership(const Call& c, const v1
 }
 
 absl::StatusOr<v1::Partnership> Store::GetPartnership(const Call& c, const std::string& id) {
-  v1::Partnership out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPartnership, {P(id)}));
-    if (r.rows() == 0) return NotFound("partnership", id);
-    out = ToPartnership(r, 0);
-    return absl::OkStatus();
-  }));
-  return out;
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kSelectPartnership, {P(id)}));
+  if (r.rows() == 0) return NotFound("partnership", id);
+  return ToPartnership(r, 0);
 }
 
 absl::StatusOr<Listed<v1::Partnership>> Store::ListPartnerships(const Call& c, bool mine,
@@ -457,12 +449,8 @@ absl::StatusOr<Listed<v1::Partnership>> Store::ListPartnerships(const Call& c, b
   std::string fp = absl::StrCat("mine=", mine);
   ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
   Listed<v1::Partnership> out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r,
-                     tx.Exec(sql::kListPartnerships, {P(mine), After(page), P(page.size)}));
-    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToPartnership(r, i));
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListPartnerships, {P(mine), After(page), P(page.size)}));
+  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToPartnership(r, i));
   if (!out.items.empty()) {
     out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
                                        out.items.back().id(), fp);
@@ -501,12 +489,9 @@ absl::StatusOr<v1::Framework> Store::CreateFramework(const Call& c, const v1::Fr
 }
 
 absl::StatusOr<v1::Framework> Store::GetFramework(const Call& c, const std::string& id) {
-  v1::Framework out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(out, ReadFramework(tx, id));
-    return absl::OkStatus();
-  }));
-  return out;
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kSelectFramework, {P(id)}));
+  if (r.rows() == 0) return NotFound("framework", id);
+  return ToFramework(r, 0);
 }
 
 absl::StatusOr<Listed<v1::Framework>> Store::ListFrameworks(const Call& c,
@@ -518,14 +503,11 @@ absl::StatusOr<Listed<v1::Framework>> Store::ListFrameworks(const Call& c,
   ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
   auto [after_name, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::Framework> out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListFrameworks,
-                                       {db::OrNull(partnership_id), db::OrNull(open_on),
-                                        page.after.empty() ? db::Null() : P(after_name),
-                                        P(after_id), P(page.size)}));
-    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToFramework(r, i));
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListFrameworks,
+                                   {db::OrNull(partnership_id), db::OrNull(open_on),
+                                    page.after.empty() ? db::Null() : P(after_name), P(after_id),
+                                    P(page.size)}));
+  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToFramework(r, i));
   if (!out.items.empty()) {
     const auto& last = out.items.back();
     out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
@@ -593,12 +575,9 @@ absl::StatusOr<v1::Lot> Store::CreateLot(const Call& c, const v1::Lot& l,
 }
 
 absl::StatusOr<v1::Lot> Store::GetLot(const Call& c, const std::string& id) {
-  v1::Lot out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(out, ReadLot(tx, id));
-    return absl::OkStatus();
-  }));
-  return out;
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kSelectLot, {P(id)}));
+  if (r.rows() == 0) return NotFound("lot", id);
+  return ToLot(r, 0);
 }
 
 absl::StatusOr<Listed<v1::Lot>> Store::ListLots(const Call& c, const std::string& framework_id,
@@ -606,12 +585,8 @@ absl::StatusOr<Listed<v1::Lot>> Store::ListLots(const Call& c, const std::string
   std::string fp = absl::StrCat("f=", framework_id);
   ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
   Listed<v1::Lot> out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r,
-                     tx.Exec(sql::kListLots, {P(framework_id), After(page), P(page.size)}));
-    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToLot(r, i));
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListLots, {P(framework_id), After(page), P(page.size)}));
+  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToLot(r, i));
   if (!out.items.empty()) {
     out.next_page_token =
         paging::Next(static_cast<int>(out.items.size()), page, out.items.back().code(), fp);
@@ -822,14 +797,9 @@ absl::StatusOr<v1::Admission> Store::CompleteActionItem(const Call& c, const std
 // ----------------------------------------------------------------- providers ---
 
 absl::StatusOr<v1::Provider> Store::GetProvider(const Call& c, const std::string& id) {
-  v1::Provider out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectProviderProfile, {P(id)}));
-    if (r.rows() == 0) return NotFound("provider", id);
-    out = ToProvider(r, 0);
-    return absl::OkStatus();
-  }));
-  return out;
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kSelectProviderProfile, {P(id)}));
+  if (r.rows() == 0) return NotFound("provider", id);
+  return ToProvider(r, 0);
 }
 
 absl::StatusOr<v1::Provider> Store::UpdateProvider(const Call& c, const v1::Provider& p) {
@@ -917,15 +887,9 @@ absl::StatusOr<v1::ComplianceDocument> Store::CreateDocument(const Call& c,
 }
 
 absl::StatusOr<v1::ComplianceDocument> Store::GetDocument(const Call& c, const std::string& id) {
-  v1::ComplianceDocument out;
-  absl::CivilDay today = dates::TodayInLondon(c.now);
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectDocument, {P(id)}));
-    if (r.rows() == 0) return NotFound("compliance document", id);
-    out = ToDocument(r, 0, today);
-    return absl::OkStatus();
-  }));
-  return out;
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kSelectDocument, {P(id)}));
+  if (r.rows() == 0) return NotFound("compliance document", id);
+  return ToDocument(r, 0, dates::TodayInLondon(c.now));
 }
 
 absl::StatusOr<Listed<v1::ComplianceDocument>> Store::ListDocuments(const Call& c,
@@ -939,15 +903,12 @@ absl::StatusOr<Listed<v1::ComplianceDocument>> Store::ListDocuments(const Call& 
   ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
   auto [after_date, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::ComplianceDocument> out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListDocuments,
-                                       {db::OrNull(f.provider_id), db::OrNull(f.kind),
-                                        db::OrNull(by), P(f.mandatory_only),
-                                        page.after.empty() ? db::Null() : P(after_date),
-                                        P(after_id), P(page.size)}));
-    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToDocument(r, i, today));
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListDocuments,
+                                   {db::OrNull(f.provider_id), db::OrNull(f.kind), db::OrNull(by),
+                                    P(f.mandatory_only),
+                                    page.after.empty() ? db::Null() : P(after_date), P(after_id),
+                                    P(page.size)}));
+  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToDocument(r, i, today));
   if (!out.items.empty()) {
     const auto& last = out.items.back();
     std::string sort_date = by.empty() ? "" : last.expiry_date().value();
@@ -1016,41 +977,40 @@ absl::StatusOr<v1::CapacityReturn> Store::CreateCapacityReturn(const Call& c,
     std::string id = NewUuid();
     ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
                                                "CreateCapacityReturn", id));
-    if (!prior) {
-      ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, in.framework_id()));
-      ASSIGN_OR_RETURN(Result adm, tx.Exec(sql::kProviderAdmittedToFramework,
-                                           {P(c.principal.organisation_id), P(f.id())}));
-      if (!adm.Bool(0, "ok")) {
-        return absl::FailedPreconditionError(
-            "capacity returns are made for frameworks you are admitted to");
-      }
-      absl::CivilMonth month = *dates::ParseMonth(in.month());
-      bool late = domain::IsLate(month, f.capacity_return_due_day(), dates::TodayInLondon(c.now));
-      auto st = tx.Exec(sql::kInsertCapacityReturn,
-                        {P(id), P(c.principal.organisation_id), P(f.id()), P(f.partnership_id()),
-                         P(dates::FormatDay(absl::CivilDay(month))),
-                         P(in.care_workers_employed()), P(in.current_packages()),
-                         P(in.current_total_weekly_hours()),
-                         P(in.estimated_weekly_hours_available()), P(late), P(c.now),
-                         P(c.principal.user_id)})
-                    .status();
-      if (st.code() == absl::StatusCode::kAlreadyExists) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "a capacity return for ", in.month(), " on this framework was already made"));
-      }
-      RETURN_IF_ERROR(st);
+    if (prior) {
+      ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectCapacityReturn, {P(*prior)}));
+      if (r.rows() == 0) return NotFound("capacity return", *prior);
+      out = ToCapacityReturn(r, 0);
+      return absl::OkStatus();
     }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectCapacityReturn, {P(prior ? *prior : id)}));
-    if (r.rows() == 0) return NotFound("capacity return", prior ? *prior : id);
-    out = ToCapacityReturn(r, 0);
-    if (!prior) {
-      v1::CapacityReturnSubmitted payload;
-      *payload.mutable_capacity_return() = out;
-      RETURN_IF_ERROR(outbox_.Append(tx, {"pdps.registry.v1.CapacityReturnSubmitted",
-                                          "capacity_return", out.id(), out.provider_id(),
-                                          &payload}));
+    ASSIGN_OR_RETURN(Result f, tx.Exec(sql::kCapacityReturnContext,
+                                       {P(in.framework_id()), P(c.principal.organisation_id)}));
+    if (f.rows() == 0) return NotFound("framework", in.framework_id());
+    if (!f.Bool(0, "admitted")) {
+      return absl::FailedPreconditionError(
+          "capacity returns are made for frameworks you are admitted to");
     }
-    return absl::OkStatus();
+    absl::CivilMonth month = *dates::ParseMonth(in.month());
+    int due_day = static_cast<int>(f.Int64(0, "capacity_return_due_day"));
+    bool late = domain::IsLate(month, due_day, dates::TodayInLondon(c.now));
+    auto inserted = tx.Exec(sql::kInsertCapacityReturn,
+                            {P(id), P(c.principal.organisation_id), P(in.framework_id()),
+                             P(f.String(0, "partnership_id")),
+                             P(dates::FormatDay(absl::CivilDay(month))),
+                             P(in.care_workers_employed()), P(in.current_packages()),
+                             P(in.current_total_weekly_hours()),
+                             P(in.estimated_weekly_hours_available()), P(late), P(c.now),
+                             P(c.principal.user_id)});
+    if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "a capacity return for ", in.month(), " on this framework was already made"));
+    }
+    RETURN_IF_ERROR(inserted.status());
+    out = ToCapacityReturn(*inserted, 0);
+    v1::CapacityReturnSubmitted payload;
+    *payload.mutable_capacity_return() = out;
+    return outbox_.Append(tx, {"pdps.registry.v1.CapacityReturnSubmitted", "capacity_return",
+                               out.id(), out.provider_id(), &payload});
   }));
   return out;
 }
@@ -1064,13 +1024,10 @@ absl::StatusOr<Listed<v1::CapacityReturn>> Store::ListCapacityReturns(const Call
   db::Param month = db::Null();
   if (!f.month.empty()) month = f.month + "-01";
   Listed<v1::CapacityReturn> out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListCapacityReturns,
-                                       {db::OrNull(f.framework_id), db::OrNull(f.provider_id),
-                                        month, After(page), P(page.size)}));
-    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToCapacityReturn(r, i));
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListCapacityReturns,
+                                   {db::OrNull(f.framework_id), db::OrNull(f.provider_id), month,
+                                    After(page), P(page.size)}));
+  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToCapacityReturn(r, i));
   if (!out.items.empty()) {
     out.next_page_token =
         paging::Next(static_cast<int>(out.items.size()), page, out.items.back().id(), fp);
@@ -1122,30 +1079,28 @@ absl::StatusOr<Listed<v1::EligibleProvider>> Store::ListEligible(const Call& c,
   std::string fp = absl::StrCat(lot_id, "|", norm, "|", dates::FormatDay(date));
   ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
   Listed<v1::EligibleProvider> out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(v1::Lot lot, ReadLot(tx, lot_id));
-    if (!c.principal.IsService()) {
-      ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, lot.framework_id()));
-      ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
-      if (!member) return NotFound("lot", lot_id);
-    }
-    ASSIGN_OR_RETURN(
-        Result r,
-        tx.Exec(sql::kListEligible,
-                {P(lot_id), P(norm), P(dates::FormatDay(date)),
-                 P(dates::FormatDay(absl::CivilDay(domain::EarliestCapacityMonth(date)))),
-                 After(page), P(page.size)}));
-    for (int i = 0; i < r.rows(); ++i) {
-      v1::EligibleProvider e;
-      e.set_provider_id(r.String(i, "provider_id"));
-      e.set_display_name(r.String(i, "display_name"));
-      e.set_admission_id(r.String(i, "admission_id"));
-      e.set_estimated_weekly_hours_available(static_cast<int>(r.Int64(i, "hours")));
-      e.set_capacity_month(r.String(i, "month"));
-      out.items.push_back(std::move(e));
-    }
-    return absl::OkStatus();
-  }));
+  // Service identities see every lot; officers only their partnerships' (checked in SQL).
+  ASSIGN_OR_RETURN(
+      Result r,
+      Read(c, sql::kListEligible,
+           {P(lot_id), P(norm), P(dates::FormatDay(date)),
+            P(dates::FormatDay(absl::CivilDay(domain::EarliestCapacityMonth(date)))), After(page),
+            P(page.size), P(c.principal.IsService())}));
+  for (int i = 0; i < r.rows(); ++i) {
+    v1::EligibleProvider e;
+    e.set_provider_id(r.String(i, "provider_id"));
+    e.set_display_name(r.String(i, "display_name"));
+    e.set_admission_id(r.String(i, "admission_id"));
+    e.set_estimated_weekly_hours_available(static_cast<int>(r.Int64(i, "hours")));
+    e.set_capacity_month(r.String(i, "month"));
+    out.items.push_back(std::move(e));
+  }
+  if (out.items.empty() && page.after.empty()) {
+    // Nobody eligible, or no such lot for this caller: tell the two apart.
+    ASSIGN_OR_RETURN(Result lot, Read(c, sql::kLotVisibleForBrokerage,
+                                      {P(lot_id), P(c.principal.IsService())}));
+    if (lot.rows() == 0) return NotFound("lot", lot_id);
+  }
   if (!out.items.empty()) {
     out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
                                        out.items.back().provider_id(), fp);

@@ -134,6 +134,10 @@ class Store {
   const events::Outbox& outbox() const { return outbox_; }
 
  private:
+  // A single-statement read in one round trip.
+  absl::StatusOr<db::Result> Read(const Call& c, std::string_view sql,
+                                  const std::vector<db::Param>& params);
+
   db::Pool* pool_;
   events::Outbox outbox_;
   idempotency::Ledger ledger_;
