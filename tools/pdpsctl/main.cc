@@ -170,6 +170,34 @@ bool FromFile(const Args& a, M* out) {
   return true;
 }
 
+template <typename Req, typename Resp>
+using Method = grpc::Status (Stub::*)(grpc::ClientContext*, const Req&, Resp*);
+
+// `<resource> get ID`.
+template <typename Req, typename Resp>
+int GetById(Env& env, Method<Req, Resp> method) {
+  Req req;
+  req.set_id(env.args.words.size() > 2 ? env.args.words[2] : "");
+  return Run(env, method, req);
+}
+
+// `<resource> create --file=...`: the body from JSON, a fresh request_id for safe retries.
+template <typename Req, typename Resp, typename Body>
+int CreateFromFile(Env& env, Method<Req, Resp> method, Body* (Req::*body)()) {
+  Req req;
+  if (!FromFile(env.args, (req.*body)())) return 2;
+  req.set_request_id(env.args.Get("request-id", NewUuid()));
+  return Run(env, method, req);
+}
+
+// `<resource> update --file=...`: the whole resource, with its id and etag, from JSON.
+template <typename Req, typename Resp, typename Body>
+int UpdateFromFile(Env& env, Method<Req, Resp> method, Body* (Req::*body)()) {
+  Req req;
+  if (!FromFile(env.args, (req.*body)())) return 2;
+  return Run(env, method, req);
+}
+
 template <typename Req>
 void Page(const Args& a, Req* req) {
   if (a.Has("page-size")) req->set_page_size(std::atoi(a.Get("page-size").c_str()));
@@ -267,11 +295,7 @@ int Orgs(Env& env, const std::string& verb) {
     Page(a, &req);
     return Run(env, &Stub::ListOrganisations, req);
   }
-  if (verb == "get") {
-    v1::GetOrganisationRequest req;
-    req.set_id(Id(a));
-    return Run(env, &Stub::GetOrganisation, req);
-  }
+  if (verb == "get") return GetById(env, &Stub::GetOrganisation);
   if (verb == "create") {
     v1::CreateOrganisationRequest req;
     req.mutable_organisation()->set_display_name(a.Get("name"));
@@ -295,11 +319,7 @@ int Partnerships(Env& env, const std::string& verb) {
     Page(a, &req);
     return Run(env, &Stub::ListPartnerships, req);
   }
-  if (verb == "get") {
-    v1::GetPartnershipRequest req;
-    req.set_id(Id(a));
-    return Run(env, &Stub::GetPartnership, req);
-  }
+  if (verb == "get") return GetById(env, &Stub::GetPartnership);
   if (verb == "create") {
     v1::CreatePartnershipRequest req;
     req.mutable_partnership()->set_display_name(a.Get("name"));
@@ -319,21 +339,12 @@ int Frameworks(Env& env, const std::string& verb) {
     Page(a, &req);
     return Run(env, &Stub::ListFrameworks, req);
   }
-  if (verb == "get") {
-    v1::GetFrameworkRequest req;
-    req.set_id(Id(a));
-    return Run(env, &Stub::GetFramework, req);
-  }
+  if (verb == "get") return GetById(env, &Stub::GetFramework);
   if (verb == "create") {
-    v1::CreateFrameworkRequest req;
-    if (!FromFile(a, req.mutable_framework())) return 2;
-    req.set_request_id(a.Get("request-id", NewUuid()));
-    return Run(env, &Stub::CreateFramework, req);
+    return CreateFromFile(env, &Stub::CreateFramework, &v1::CreateFrameworkRequest::mutable_framework);
   }
   if (verb == "update") {
-    v1::UpdateFrameworkRequest req;
-    if (!FromFile(a, req.mutable_framework())) return 2;
-    return Run(env, &Stub::UpdateFramework, req);
+    return UpdateFromFile(env, &Stub::UpdateFramework, &v1::UpdateFrameworkRequest::mutable_framework);
   }
   return Fail("frameworks: list, get, create or update");
 }
@@ -346,22 +357,9 @@ int Lots(Env& env, const std::string& verb) {
     Page(a, &req);
     return Run(env, &Stub::ListLots, req);
   }
-  if (verb == "get") {
-    v1::GetLotRequest req;
-    req.set_id(Id(a));
-    return Run(env, &Stub::GetLot, req);
-  }
-  if (verb == "create") {
-    v1::CreateLotRequest req;
-    if (!FromFile(a, req.mutable_lot())) return 2;
-    req.set_request_id(a.Get("request-id", NewUuid()));
-    return Run(env, &Stub::CreateLot, req);
-  }
-  if (verb == "update") {
-    v1::UpdateLotRequest req;
-    if (!FromFile(a, req.mutable_lot())) return 2;
-    return Run(env, &Stub::UpdateLot, req);
-  }
+  if (verb == "get") return GetById(env, &Stub::GetLot);
+  if (verb == "create") return CreateFromFile(env, &Stub::CreateLot, &v1::CreateLotRequest::mutable_lot);
+  if (verb == "update") return UpdateFromFile(env, &Stub::UpdateLot, &v1::UpdateLotRequest::mutable_lot);
   return Fail("lots: list, get, create or update");
 }
 
@@ -394,11 +392,7 @@ int Admissions(Env& env, const std::string& verb) {
     Page(a, &req);
     return Run(env, &Stub::ListAdmissions, req);
   }
-  if (verb == "get") {
-    v1::GetAdmissionRequest req;
-    req.set_id(Id(a));
-    return Run(env, &Stub::GetAdmission, req);
-  }
+  if (verb == "get") return GetById(env, &Stub::GetAdmission);
   if (verb == "apply") {
     v1::ApplyForAdmissionRequest req;
     req.set_framework_id(a.Get("framework"));
@@ -466,11 +460,7 @@ int Admissions(Env& env, const std::string& verb) {
 
 int Providers(Env& env, const std::string& verb) {
   const Args& a = env.args;
-  if (verb == "get") {
-    v1::GetProviderRequest req;
-    req.set_id(Id(a));
-    return Run(env, &Stub::GetProvider, req);
-  }
+  if (verb == "get") return GetById(env, &Stub::GetProvider);
   if (verb == "update") {
     // Read-modify-write of the caller's own profile.
     std::string id = Id(a);
@@ -505,21 +495,14 @@ int Documents(Env& env, const std::string& verb) {
     Page(a, &req);
     return Run(env, &Stub::ListComplianceDocuments, req);
   }
-  if (verb == "get") {
-    v1::GetComplianceDocumentRequest req;
-    req.set_id(Id(a));
-    return Run(env, &Stub::GetComplianceDocument, req);
-  }
+  if (verb == "get") return GetById(env, &Stub::GetComplianceDocument);
   if (verb == "create") {
-    v1::CreateComplianceDocumentRequest req;
-    if (!FromFile(a, req.mutable_document())) return 2;
-    req.set_request_id(a.Get("request-id", NewUuid()));
-    return Run(env, &Stub::CreateComplianceDocument, req);
+    return CreateFromFile(env, &Stub::CreateComplianceDocument,
+                          &v1::CreateComplianceDocumentRequest::mutable_document);
   }
   if (verb == "update") {
-    v1::UpdateComplianceDocumentRequest req;
-    if (!FromFile(a, req.mutable_document())) return 2;
-    return Run(env, &Stub::UpdateComplianceDocument, req);
+    return UpdateFromFile(env, &Stub::UpdateComplianceDocument,
+                          &v1::UpdateComplianceDocumentRequest::mutable_document);
   }
   return Fail("documents: list, get, create or update");
 }

@@ -7,6 +7,45 @@
 
 namespace pdps::registry::sql {
 
+// Column lists shared by the statements that read a resource (one place per resource).
+#define PDPS_ORGANISATION_COLUMNS                                                        \
+  "id, display_name, kind, external_reference, office_postcode, office_district,"         \
+  " array_to_json(coverage_areas)::text AS coverage_json, version, create_time, create_user," \
+  " create_organisation, update_time, update_user"
+#define PDPS_PARTNERSHIP_COLUMNS                                                          \
+  "p.id, p.display_name, p.version, p.create_time, p.create_user, p.create_organisation,"  \
+  " p.update_time, p.update_user, (SELECT array_to_json(array_agg(m.organisation_id::text" \
+  " ORDER BY m.organisation_id))::text FROM registry.partnership_members m"                 \
+  " WHERE m.partnership_id = p.id) AS members_json"
+#define PDPS_FRAMEWORK_COLUMNS                                                            \
+  "id, partnership_id, display_name, kind, call_off::text AS call_off, office_hours,"      \
+  " billing_period, employers_liability_minimum_pence, public_liability_minimum_pence,"    \
+  " capacity_return_due_day, specification_reference, version, create_time, create_user," \
+  " create_organisation, update_time, update_user,"                                        \
+  " (SELECT json_agg(json_build_array(w.open_date::text, w.close_date::text)"              \
+  "   ORDER BY w.open_date)::text FROM registry.application_windows w"                     \
+  "   WHERE w.framework_id = f.id) AS windows_json"
+#define PDPS_LOT_COLUMNS                                                                  \
+  "id, framework_id, partnership_id, code, display_name, service_type, min_age, max_age,"  \
+  " array_to_json(competencies)::text AS competencies_json, version, create_time,"         \
+  " create_user, create_organisation, update_time, update_user,"                           \
+  " (SELECT json_agg(json_build_array(p.kind, p.hourly_rate_pence, p.effective_from::text)" \
+  "   ORDER BY p.kind, p.effective_from)::text FROM registry.lot_prices p"                 \
+  "   WHERE p.lot_id = l.id) AS prices_json"
+#define PDPS_ADMISSION_COLUMNS                                                            \
+  "id, provider_id, framework_id, lot_id, partnership_id, state, version, create_time,"    \
+  " create_user, create_organisation, update_time, update_user"
+#define PDPS_DOCUMENT_COLUMNS                                                             \
+  "id, provider_id, kind, title, evidence_reference, issue_date::text AS issue_date,"      \
+  " COALESCE(expiry_date::text, '') AS expiry_date, mandatory, cqc_rating, cover_pence,"   \
+  " current_assets_pence, current_liabilities_pence, net_assets_pence,"                    \
+  " operating_profit_pence, capital_employed_pence, version, create_time, create_user,"    \
+  " create_organisation, update_time, update_user"
+#define PDPS_CAPACITY_COLUMNS                                                             \
+  "id, provider_id, framework_id, to_char(month, 'YYYY-MM') AS month,"                     \
+  " care_workers_employed, current_packages, current_total_weekly_hours,"                  \
+  " estimated_weekly_hours_available, late, submit_time"
+
 // ---------------------------------------------------------- organisations ---
 
 
@@ -15,24 +54,18 @@ inline constexpr std::string_view kInsertOrganisation =
     " create_user, create_organisation, update_user) VALUES ($1, $2, $3, $4, $5, $6, $5)";
 
 inline constexpr std::string_view kSelectOrganisation =
-    "SELECT id, display_name, kind, external_reference, office_postcode, office_district,"
-    " array_to_json(coverage_areas)::text AS coverage_json, version, create_time, create_user,"
-    " create_organisation, update_time, update_user FROM registry.organisations WHERE id = $1";
+    "SELECT " PDPS_ORGANISATION_COLUMNS " FROM registry.organisations WHERE id = $1";
 
 // $1 kind filter or NULL, $2/$3 after (display_name, id) or NULL, $4 limit.
 inline constexpr std::string_view kListOrganisations =
-    "SELECT id, display_name, kind, external_reference, office_postcode, office_district,"
-    " array_to_json(coverage_areas)::text AS coverage_json, version, create_time, create_user,"
-    " create_organisation, update_time, update_user FROM registry.organisations"
+    "SELECT " PDPS_ORGANISATION_COLUMNS " FROM registry.organisations"
     " WHERE ($1::text IS NULL OR kind = $1)"
     "   AND ($2::text IS NULL OR (display_name, id::text) > ($2, $3))"
     " ORDER BY display_name, id::text LIMIT $4";
 
 // A provider profile is visible to the provider, its commissioners and services.
 inline constexpr std::string_view kSelectProviderProfile =
-    "SELECT id, display_name, kind, external_reference, office_postcode, office_district,"
-    " array_to_json(coverage_areas)::text AS coverage_json, version, create_time, create_user,"
-    " create_organisation, update_time, update_user FROM registry.organisations"
+    "SELECT " PDPS_ORGANISATION_COLUMNS " FROM registry.organisations"
     " WHERE id = $1 AND kind = 'PROVIDER' AND (id = registry.current_org()"
     "   OR registry.is_service() OR registry.commissions_provider(id))";
 
@@ -53,16 +86,10 @@ inline constexpr std::string_view kSelectOrganisationKinds =
     "SELECT id::text AS id, kind FROM registry.organisations"
     " WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))::uuid[])";
 inline constexpr std::string_view kSelectPartnership =
-    "SELECT p.id, p.display_name, p.version, p.create_time, p.create_user, p.create_organisation,"
-    " p.update_time, p.update_user, (SELECT array_to_json(array_agg(m.organisation_id::text"
-    " ORDER BY m.organisation_id))::text FROM registry.partnership_members m"
-    " WHERE m.partnership_id = p.id) AS members_json FROM registry.partnerships p WHERE p.id = $1";
+    "SELECT " PDPS_PARTNERSHIP_COLUMNS " FROM registry.partnerships p WHERE p.id = $1";
 // $1 mine, $2 after id or NULL, $3 limit.
 inline constexpr std::string_view kListPartnerships =
-    "SELECT p.id, p.display_name, p.version, p.create_time, p.create_user, p.create_organisation,"
-    " p.update_time, p.update_user, (SELECT array_to_json(array_agg(m.organisation_id::text"
-    " ORDER BY m.organisation_id))::text FROM registry.partnership_members m"
-    " WHERE m.partnership_id = p.id) AS members_json FROM registry.partnerships p"
+    "SELECT " PDPS_PARTNERSHIP_COLUMNS " FROM registry.partnerships p"
     " WHERE (NOT $1::boolean OR registry.acts_for_partnership(p.id))"
     "   AND ($2::text IS NULL OR p.id::text > $2) ORDER BY p.id::text LIMIT $3";
 inline constexpr std::string_view kActsForPartnership =
@@ -83,24 +110,10 @@ inline constexpr std::string_view kUpdateFramework =
     " specification_reference = $11, version = version + 1, update_time = now(),"
     " update_user = $12 WHERE id = $1 AND version = $2";
 inline constexpr std::string_view kSelectFramework =
-    "SELECT id, partnership_id, display_name, kind, call_off::text AS call_off, office_hours,"
-    " billing_period, employers_liability_minimum_pence, public_liability_minimum_pence,"
-    " capacity_return_due_day, specification_reference, version, create_time, create_user,"
-    " create_organisation, update_time, update_user,"
-    " (SELECT json_agg(json_build_array(w.open_date::text, w.close_date::text)"
-    "   ORDER BY w.open_date)::text FROM registry.application_windows w"
-    "   WHERE w.framework_id = f.id) AS windows_json"
-    " FROM registry.frameworks f WHERE id = $1";
+    "SELECT " PDPS_FRAMEWORK_COLUMNS " FROM registry.frameworks f WHERE id = $1";
 // $1 partnership or NULL, $2 open-on date or NULL, $3/$4 after (display_name, id), $5 limit.
 inline constexpr std::string_view kListFrameworks =
-    "SELECT id, partnership_id, display_name, kind, call_off::text AS call_off, office_hours,"
-    " billing_period, employers_liability_minimum_pence, public_liability_minimum_pence,"
-    " capacity_return_due_day, specification_reference, version, create_time, create_user,"
-    " create_organisation, update_time, update_user,"
-    " (SELECT json_agg(json_build_array(w.open_date::text, w.close_date::text)"
-    "   ORDER BY w.open_date)::text FROM registry.application_windows w"
-    "   WHERE w.framework_id = f.id) AS windows_json"
-    " FROM registry.frameworks f"
+    "SELECT " PDPS_FRAMEWORK_COLUMNS " FROM registry.frameworks f"
     " WHERE ($1::uuid IS NULL OR partnership_id = $1)"
     "   AND ($2::date IS NULL OR EXISTS (SELECT 1 FROM registry.application_windows w"
     "        WHERE w.framework_id = f.id AND w.open_date <= $2 AND w.close_date >= $2))"
@@ -125,22 +138,10 @@ inline constexpr std::string_view kUpdateLot =
     " version = version + 1, update_time = now(), update_user = $8"
     " WHERE id = $1 AND version = $2";
 inline constexpr std::string_view kSelectLot =
-    "SELECT id, framework_id, partnership_id, code, display_name, service_type, min_age, max_age,"
-    " array_to_json(competencies)::text AS competencies_json, version, create_time, create_user,"
-    " create_organisation, update_time, update_user,"
-    " (SELECT json_agg(json_build_array(p.kind, p.hourly_rate_pence, p.effective_from::text)"
-    "   ORDER BY p.kind, p.effective_from)::text FROM registry.lot_prices p"
-    "   WHERE p.lot_id = l.id) AS prices_json"
-    " FROM registry.lots l WHERE id = $1";
+    "SELECT " PDPS_LOT_COLUMNS " FROM registry.lots l WHERE id = $1";
 // $1 framework, $2 after code or NULL, $3 limit.
 inline constexpr std::string_view kListLots =
-    "SELECT id, framework_id, partnership_id, code, display_name, service_type, min_age, max_age,"
-    " array_to_json(competencies)::text AS competencies_json, version, create_time, create_user,"
-    " create_organisation, update_time, update_user,"
-    " (SELECT json_agg(json_build_array(p.kind, p.hourly_rate_pence, p.effective_from::text)"
-    "   ORDER BY p.kind, p.effective_from)::text FROM registry.lot_prices p"
-    "   WHERE p.lot_id = l.id) AS prices_json"
-    " FROM registry.lots l WHERE framework_id = $1 AND ($2::text IS NULL OR code > $2)"
+    "SELECT " PDPS_LOT_COLUMNS " FROM registry.lots l WHERE framework_id = $1 AND ($2::text IS NULL OR code > $2)"
     " ORDER BY code LIMIT $3";
 inline constexpr std::string_view kDeletePrices = "DELETE FROM registry.lot_prices WHERE lot_id = $1";
 inline constexpr std::string_view kInsertPrice =
@@ -156,17 +157,14 @@ inline constexpr std::string_view kInsertAdmission =
     " state, create_user, create_organisation, update_user)"
     " VALUES ($1, $2::text::uuid, $3, $4, $5, 'APPLIED', $6, $2::text, $6)";
 inline constexpr std::string_view kSelectAdmission =
-    "SELECT id, provider_id, framework_id, lot_id, partnership_id, state, version, create_time,"
-    " create_user, create_organisation, update_time, update_user"
+    "SELECT " PDPS_ADMISSION_COLUMNS
     " FROM registry.admissions WHERE id = $1";
 inline constexpr std::string_view kSelectAdmissionForUpdate =
-    "SELECT id, provider_id, framework_id, lot_id, partnership_id, state, version, create_time,"
-    " create_user, create_organisation, update_time, update_user"
+    "SELECT " PDPS_ADMISSION_COLUMNS
     " FROM registry.admissions WHERE id = $1 FOR UPDATE";
 // $1 framework, $2 lot, $3 provider, $4 state (each NULL for any), $5 after id, $6 limit.
 inline constexpr std::string_view kListAdmissions =
-    "SELECT id, provider_id, framework_id, lot_id, partnership_id, state, version, create_time,"
-    " create_user, create_organisation, update_time, update_user FROM registry.admissions"
+    "SELECT " PDPS_ADMISSION_COLUMNS " FROM registry.admissions"
     " WHERE ($1::uuid IS NULL OR framework_id = $1) AND ($2::uuid IS NULL OR lot_id = $2)"
     "   AND ($3::uuid IS NULL OR provider_id = $3) AND ($4::text IS NULL OR state = $4)"
     "   AND ($5::text IS NULL OR id::text > $5) ORDER BY id::text LIMIT $6";
@@ -215,19 +213,11 @@ inline constexpr std::string_view kUpdateDocument =
     " expiry_notified_for = NULL, version = version + 1, update_time = now(), update_user = $15"
     " WHERE id = $1 AND version = $2";
 inline constexpr std::string_view kSelectDocument =
-    "SELECT id, provider_id, kind, title, evidence_reference, issue_date::text AS issue_date,"
-    " COALESCE(expiry_date::text, '') AS expiry_date, mandatory, cqc_rating, cover_pence,"
-    " current_assets_pence, current_liabilities_pence, net_assets_pence, operating_profit_pence,"
-    " capital_employed_pence, version, create_time, create_user, create_organisation,"
-    " update_time, update_user FROM registry.compliance_documents WHERE id = $1";
+    "SELECT " PDPS_DOCUMENT_COLUMNS " FROM registry.compliance_documents WHERE id = $1";
 // $1 provider, $2 kind, $3 expiring-by date (NULL: any), $4 mandatory only,
 // $5/$6 after (sort date, id), $7 limit. Sorted by expiry when $3 is set, else by id.
 inline constexpr std::string_view kListDocuments =
-    "SELECT id, provider_id, kind, title, evidence_reference, issue_date::text AS issue_date,"
-    " COALESCE(expiry_date::text, '') AS expiry_date, mandatory, cqc_rating, cover_pence,"
-    " current_assets_pence, current_liabilities_pence, net_assets_pence, operating_profit_pence,"
-    " capital_employed_pence, version, create_time, create_user, create_organisation,"
-    " update_time, update_user FROM registry.compliance_documents"
+    "SELECT " PDPS_DOCUMENT_COLUMNS " FROM registry.compliance_documents"
     " WHERE ($1::uuid IS NULL OR provider_id = $1) AND ($2::text IS NULL OR kind = $2)"
     "   AND ($3::date IS NULL OR expiry_date <= $3) AND (NOT $4::boolean OR mandatory)"
     "   AND ($5::text IS NULL OR (CASE WHEN $3::date IS NULL THEN '' ELSE expiry_date::text END,"
@@ -241,11 +231,7 @@ inline constexpr std::string_view kInsuranceMinimums =
     " WHERE a.provider_id = $1 AND a.state IN ('APPLIED', 'ACTIVE', 'SUSPENDED')";
 // Mandatory documents past expiry and not yet announced; one sweeper at a time per row.
 inline constexpr std::string_view kClaimExpiredDocuments =
-    "SELECT id, provider_id, kind, title, evidence_reference, issue_date::text AS issue_date,"
-    " COALESCE(expiry_date::text, '') AS expiry_date, mandatory, cqc_rating, cover_pence,"
-    " current_assets_pence, current_liabilities_pence, net_assets_pence, operating_profit_pence,"
-    " capital_employed_pence, version, create_time, create_user, create_organisation,"
-    " update_time, update_user FROM registry.compliance_documents"
+    "SELECT " PDPS_DOCUMENT_COLUMNS " FROM registry.compliance_documents"
     " WHERE mandatory AND expiry_date < $1"
     "   AND (expiry_notified_for IS NULL OR expiry_notified_for <> expiry_date)"
     " ORDER BY expiry_date, id LIMIT 100 FOR UPDATE SKIP LOCKED";
@@ -259,9 +245,7 @@ inline constexpr std::string_view kInsertCapacityReturn =
     " care_workers_employed, current_packages, current_total_weekly_hours,"
     " estimated_weekly_hours_available, late, submit_time, create_user)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    " RETURNING id, provider_id, framework_id, to_char(month, 'YYYY-MM') AS month,"
-    " care_workers_employed, current_packages, current_total_weekly_hours,"
-    " estimated_weekly_hours_available, late, submit_time";
+    " RETURNING " PDPS_CAPACITY_COLUMNS;
 // What a capacity return needs of its framework, and whether the provider ($2) holds an
 // ACTIVE or SUSPENDED admission on it.
 inline constexpr std::string_view kCapacityReturnContext =
@@ -270,15 +254,11 @@ inline constexpr std::string_view kCapacityReturnContext =
     " AND a.state IN ('ACTIVE', 'SUSPENDED')) AS admitted FROM registry.frameworks f"
     " WHERE f.id = $1";
 inline constexpr std::string_view kSelectCapacityReturn =
-    "SELECT id, provider_id, framework_id, to_char(month, 'YYYY-MM') AS month,"
-    " care_workers_employed, current_packages, current_total_weekly_hours,"
-    " estimated_weekly_hours_available, late, submit_time"
+    "SELECT " PDPS_CAPACITY_COLUMNS
     " FROM registry.capacity_returns WHERE id = $1";
 // $1 framework, $2 provider, $3 month (each NULL for any), $4 after id, $5 limit.
 inline constexpr std::string_view kListCapacityReturns =
-    "SELECT id, provider_id, framework_id, to_char(month, 'YYYY-MM') AS month,"
-    " care_workers_employed, current_packages, current_total_weekly_hours,"
-    " estimated_weekly_hours_available, late, submit_time FROM registry.capacity_returns"
+    "SELECT " PDPS_CAPACITY_COLUMNS " FROM registry.capacity_returns"
     " WHERE ($1::uuid IS NULL OR framework_id = $1) AND ($2::uuid IS NULL OR provider_id = $2)"
     "   AND ($3::date IS NULL OR month = $3) AND ($4::text IS NULL OR id::text > $4)"
     " ORDER BY id::text LIMIT $5";
