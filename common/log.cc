@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <mutex>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -75,6 +77,31 @@ void Write(Level level, absl::string_view message, nlohmann::json fields) {
   std::lock_guard<std::mutex> lock(Mutex());
   line.clear();
   std::fprintf(stdout, "{\"service\":\"%s\",%s\n", ServiceName().c_str(), text.c_str() + 1);
+  std::fflush(stdout);
+}
+
+void Rpc(const RpcRecord& r) {
+  const Level level = r.error.empty() ? Level::kInfo : Level::kError;
+  if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) {
+    return;
+  }
+  std::string line;
+  line.reserve(256);
+  absl::StrAppend(&line, "{\"service\":\"", ServiceName(), "\",\"time\":\"",
+                  absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+                  "\",\"level\":\"", LevelName(level), "\",\"msg\":\"rpc\",\"method\":\"",
+                  r.method, "\",\"code\":\"", r.code, "\",\"latency_ms\":",
+                  absl::StrFormat("%.3f", r.latency_ms), ",\"request_id\":\"", r.request_id, "\"");
+  if (!r.organisation_id.empty()) {
+    absl::StrAppend(&line, ",\"organisation_id\":\"", r.organisation_id, "\"");
+  }
+  if (!r.error.empty()) {
+    absl::StrAppend(&line, ",\"error\":", nlohmann::json(std::string(r.error)).dump(
+                                               -1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  line += "}\n";
+  std::lock_guard<std::mutex> lock(Mutex());
+  std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
 }
 

@@ -19,6 +19,18 @@ bool ParseLevel(absl::string_view text, Level* out);
 
 void Write(Level level, absl::string_view message, nlohmann::json fields = nlohmann::json::object());
 
+// The access-log line of one RPC, written on the hot path without building a JSON
+// object: every field but `error` is an identifier or a code, so nothing needs escaping.
+struct RpcRecord {
+  absl::string_view request_id;  // [A-Za-z0-9._-] only (checked by the gate)
+  absl::string_view method;
+  absl::string_view code;
+  double latency_ms = 0;
+  absl::string_view organisation_id;  // a UUID or empty
+  absl::string_view error;            // escaped; only for INTERNAL
+};
+void Rpc(const RpcRecord& r);
+
 inline void Debug(absl::string_view m, nlohmann::json f = nlohmann::json::object()) {
   Write(Level::kDebug, m, std::move(f));
 }

@@ -53,20 +53,40 @@ Registry::Family& Registry::FamilyFor(const std::string& name, const std::string
 
 void Registry::Increment(const std::string& name, const std::string& help, const Labels& labels,
                          double delta) {
-  std::lock_guard<std::mutex> lock(mu_);
-  FamilyFor(name, help, "counter").values[labels] += delta;
+  Add(CounterCell(name, help, labels), delta);
 }
 
 void Registry::Observe(const std::string& name, const std::string& help, const Labels& labels,
                        double value) {
+  Observe(HistogramCell(name, help, labels), value);
+}
+
+double* Registry::CounterCell(const std::string& name, const std::string& help,
+                              const Labels& labels) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return &FamilyFor(name, help, "counter").values[labels];  // std::map nodes are stable
+}
+
+Registry::Histogram* Registry::HistogramCell(const std::string& name, const std::string& help,
+                                             const Labels& labels) {
   std::lock_guard<std::mutex> lock(mu_);
   Histogram& h = FamilyFor(name, help, "histogram").histograms[labels];
   if (h.buckets.empty()) h.buckets.assign(Buckets().size(), 0);
+  return &h;
+}
+
+void Registry::Add(double* cell, double delta) {
+  std::lock_guard<std::mutex> lock(mu_);
+  *cell += delta;
+}
+
+void Registry::Observe(Histogram* h, double value) {
+  std::lock_guard<std::mutex> lock(mu_);
   for (size_t i = 0; i < Buckets().size(); ++i) {
-    if (value <= Buckets()[i]) ++h.buckets[i];
+    if (value <= Buckets()[i]) ++h->buckets[i];
   }
-  ++h.count;
-  h.sum += value;
+  ++h->count;
+  h->sum += value;
 }
 
 void Registry::Gauge(const std::string& name, const std::string& help, const Labels& labels,

@@ -35,12 +35,20 @@ class Registry {
   // Text exposition format 0.0.4.
   std::string Render() const;
 
- private:
   struct Histogram {
     std::vector<uint64_t> buckets;
     uint64_t count = 0;
     double sum = 0;
   };
+  // Stable handles for hot paths: resolve the labels once, then add without building
+  // label vectors per call.
+  double* CounterCell(const std::string& name, const std::string& help, const Labels& labels);
+  Histogram* HistogramCell(const std::string& name, const std::string& help,
+                           const Labels& labels);
+  void Add(double* cell, double delta);
+  void Observe(Histogram* cell, double value);
+
+ private:
   struct Family {
     std::string help;
     std::string type;

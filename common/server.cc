@@ -115,24 +115,26 @@ grpc::Status Gate::Run(grpc::ServerContext* ctx, const char* method,
   grpc::Status out = ToGrpc(st, call.request_id);
   double seconds = absl::ToDoubleSeconds(absl::Now() - started);
   const char* code = CodeName(out.error_code());
-  nlohmann::json fields = {{"request_id", call.request_id},
-                           {"method", method},
-                           {"code", code},
-                           {"latency_ms", seconds * 1000.0}};
-  if (!call.principal.organisation_id.empty()) {
-    fields["organisation_id"] = call.principal.organisation_id;
-  }
-  if (out.error_code() == grpc::StatusCode::INTERNAL) {
-    fields["error"] = std::string(st.message());
-    log::Error("rpc", std::move(fields));
-  } else {
-    log::Info("rpc", std::move(fields));
-  }
-  metrics_->Increment("pdps_rpc_requests_total", "RPCs handled, by method and status code.",
-                      {{"service", options_.service}, {"method", method}, {"code", code}});
-  metrics_->Observe("pdps_rpc_duration_seconds", "RPC latency in seconds, by method.",
-                    {{"service", options_.service}, {"method", method}}, seconds);
+  log::Rpc({call.request_id, method, code, seconds * 1000.0, call.principal.organisation_id,
+            out.error_code() == grpc::StatusCode::INTERNAL ? st.message() : ""});
+  RpcCells cells = Cells(method, code);
+  metrics_->Add(cells.requests, 1);
+  metrics_->Observe(cells.duration, seconds);
   return out;
+}
+
+Gate::RpcCells Gate::Cells(const char* method, const char* code) const {
+  std::string key = absl::StrCat(method, "/", code);
+  std::lock_guard<std::mutex> lock(cells_mu_);
+  auto it = cells_.find(key);
+  if (it != cells_.end()) return it->second;
+  RpcCells c{metrics_->CounterCell("pdps_rpc_requests_total",
+                                   "RPCs handled, by method and status code.",
+                                   {{"service", options_.service}, {"method", method}, {"code", code}}),
+             metrics_->HistogramCell("pdps_rpc_duration_seconds", "RPC latency in seconds, by method.",
+                                     {{"service", options_.service}, {"method", method}})};
+  cells_.emplace(std::move(key), c);
+  return c;
 }
 
 bool Stopper::Sleep(absl::Duration d) {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
@@ -63,11 +64,20 @@ class Gate {
   const Clock* clock() const { return clock_; }
 
  private:
+  struct RpcCells {
+    double* requests;
+    metrics::Registry::Histogram* duration;
+  };
+  // The metric cells of (method, code), resolved once.
+  RpcCells Cells(const char* method, const char* code) const;
+
   GateOptions options_;
   const auth::Verifier* verifier_;
   const auth::AccessPolicy* policy_;
   metrics::Registry* metrics_;
   const Clock* clock_;
+  mutable std::mutex cells_mu_;
+  mutable std::unordered_map<std::string, RpcCells> cells_;
 };
 
 // absl::Status → grpc::Status with google.rpc.Status details (BadRequest field
