@@ -34,6 +34,8 @@ bool SaneRequestId(const std::string& id) {
   return true;
 }
 
+}  // namespace
+
 const char* CodeName(grpc::StatusCode c) {
   static const char* kNames[] = {"OK",
                                  "CANCELLED",
@@ -56,7 +58,6 @@ const char* CodeName(grpc::StatusCode c) {
   return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
 }
 
-}  // namespace
 
 grpc::Status ToGrpc(const absl::Status& status, const std::string& request_id) {
   if (status.ok()) return grpc::Status::OK;

@@ -80,6 +80,9 @@ class Gate {
   mutable std::unordered_map<std::string, RpcCells> cells_;
 };
 
+// "NOT_FOUND" etc.
+const char* CodeName(grpc::StatusCode code);
+
 // absl::Status → grpc::Status with google.rpc.Status details (BadRequest field
 // violations). Internal errors are replaced by a message naming the request id only.
 grpc::Status ToGrpc(const absl::Status& status, const std::string& request_id);

@@ -21,6 +21,7 @@
 #include "common/auth.h"
 #include "common/health_client.h"
 #include "common/ids.h"
+#include "common/server.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "pdps/common/v1/events.grpc.pb.h"
@@ -103,8 +104,7 @@ int Fail(const std::string& message) {
 
 // Prints a gRPC error with its field violations; returns the exit code.
 int Report(const grpc::Status& st) {
-  std::fprintf(stderr, "error: %s: %s\n",
-               std::string(absl::StrCat("code ", st.error_code())).c_str(),
+  std::fprintf(stderr, "error: %s: %s\n", server::CodeName(st.error_code()),
                st.error_message().c_str());
   google::rpc::Status details;
   if (details.ParseFromString(st.error_details())) {
