@@ -51,10 +51,10 @@ CONF
 fi
 mkdir -p "$SOCK"
 [[ ${#AS_PG[@]} -gt 0 ]] && chown postgres: "$SOCK"
-PG_STARTED=0
+# The cluster is private to this checkout: start it if a previous run left it down, and
+# stop it when this run ends, whoever started it.
 if ! "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
   "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DATA" -l "$DATA/postgres.log" -w start >/dev/null
-  PG_STARTED=1
 fi
 SUPER="host=$SOCK port=$PGPORT user=postgres"
 if ! psql "$SUPER dbname=postgres" -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
@@ -72,9 +72,7 @@ stop_all() {
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   [[ -n ${TAIL_PID:-} ]] && kill "$TAIL_PID" 2>/dev/null || true
-  if [[ $PG_STARTED == 1 ]]; then
-    "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null || true
-  fi
+  "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null || true
   echo "Stopped. Data is kept in $LOCAL (delete it to start afresh)."
 }
 trap stop_all INT TERM EXIT
