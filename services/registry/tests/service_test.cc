@@ -612,6 +612,89 @@ TEST_F(RegistryTest, ExpiredMandatoryDocumentIsAnnouncedOnce) {
   EXPECT_EQ(count_events(), 1);
 }
 
+TEST_F(RegistryTest, ApplicationWindowsPartnershipMembersRejectionAndRenewal) {
+  // A framework whose only window has closed: applications are refused, and it is not
+  // listed as open.
+  v1::CreateFrameworkRequest fr;
+  auto* f = fr.mutable_framework();
+  f->set_partnership_id(partnership_b_);
+  f->set_display_name("Closed DPS");
+  f->set_kind(v1::Framework::DPS);
+  f->set_billing_period(v1::Framework::MONTHLY);
+  f->mutable_call_off()->set_method(v1::CallOffSettings::BROADCAST_FIRST_RESPONDER);
+  auto* w = f->add_application_windows();
+  w->mutable_open_date()->set_value("2026-01-01");
+  w->mutable_close_date()->set_value("2026-03-31");
+  v1::Framework closed;
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::CreateFramework, fr, &closed).ok());
+  v1::Lot lot = world_->CreateLot(comm_b_, closed.id(), "X1");
+  std::string org = world_->CreateOrg("Late Applicant Ltd", v1::Organisation::PROVIDER);
+  Caller admin = MakeCaller(org, {Role::kProviderAdmin});
+  v1::ApplyForAdmissionRequest apply;
+  apply.set_framework_id(closed.id());
+  apply.add_lot_ids(lot.id());
+  v1::ApplyForAdmissionResponse applied;
+  EXPECT_EQ(Call(*server_, admin, &Stub::ApplyForAdmission, apply, &applied).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  v1::ListFrameworksRequest open;
+  open.mutable_open_for_applications_on()->set_value("2026-11-24");
+  open.set_page_size(500);
+  v1::ListFrameworksResponse listed;
+  ASSERT_TRUE(Call(*server_, admin, &Stub::ListFrameworks, open, &listed).ok());
+  std::set<std::string> ids;
+  for (const auto& x : listed.frameworks()) ids.insert(x.id());
+  EXPECT_EQ(ids.count(closed.id()), 0u);
+  EXPECT_EQ(ids.count(framework_a_.id()), 1u);
+
+  // Rejection with a reason; the provider may then apply again (no live admission).
+  apply.set_framework_id(framework_a_.id());
+  apply.clear_lot_ids();
+  apply.add_lot_ids(lot_a2_.id());
+  ASSERT_TRUE(Call(*server_, admin, &Stub::ApplyForAdmission, apply, &applied).ok());
+  v1::RejectApplicationRequest reject;
+  reject.set_id(applied.admissions(0).id());
+  reject.set_etag(applied.admissions(0).etag());
+  v1::Admission rejected;
+  EXPECT_THAT(ViolationFields(Call(*server_, comm_a_, &Stub::RejectApplication, reject, &rejected)),
+              ElementsAre("reason"));
+  reject.set_reason("Insufficient evidence of safeguarding training");
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::RejectApplication, reject, &rejected).ok());
+  EXPECT_EQ(rejected.state(), v1::Admission::REJECTED);
+  EXPECT_TRUE(Call(*server_, admin, &Stub::ApplyForAdmission, apply, &applied).ok());
+
+  // Partnerships are made of commissioners only.
+  v1::CreatePartnershipRequest part;
+  part.mutable_partnership()->set_display_name("Odd partnership");
+  part.mutable_partnership()->add_member_organisation_ids(council_a_);
+  part.mutable_partnership()->add_member_organisation_ids(org);
+  part.mutable_partnership()->add_member_organisation_ids(NewUuid());
+  v1::Partnership p;
+  EXPECT_THAT(ViolationFields(Call(*server_, world_->platform, &Stub::CreatePartnership, part, &p)),
+              ElementsAre("partnership.member_organisation_ids[1]",
+                          "partnership.member_organisation_ids[2]"));
+
+  // Renewing an expired document makes it current again, announced once per expiry.
+  v1::CreateComplianceDocumentRequest doc;
+  auto* d = doc.mutable_document();
+  d->set_kind(v1::ComplianceDocument::OFSTED_REGISTRATION);
+  d->set_title("Ofsted registration");
+  d->set_evidence_reference("SC-1");
+  d->mutable_issue_date()->set_value("2025-01-01");
+  d->mutable_expiry_date()->set_value("2026-11-01");
+  v1::ComplianceDocument made;
+  ASSERT_TRUE(Call(*server_, admin, &Stub::CreateComplianceDocument, doc, &made).ok());
+  EXPECT_EQ(made.status(), v1::ComplianceDocument::EXPIRED);
+  v1::UpdateComplianceDocumentRequest renew;
+  *renew.mutable_document() = made;
+  renew.mutable_document()->mutable_expiry_date()->set_value("2027-11-01");
+  renew.mutable_document()->set_evidence_reference("SC-2");
+  v1::ComplianceDocument renewed;
+  ASSERT_TRUE(Call(*server_, admin, &Stub::UpdateComplianceDocument, renew, &renewed).ok());
+  EXPECT_EQ(renewed.status(), v1::ComplianceDocument::CURRENT);
+  EXPECT_EQ(Call(*server_, admin, &Stub::UpdateComplianceDocument, renew, &renewed).error_code(),
+            grpc::StatusCode::ABORTED);
+}
+
 // A consumer that dies mid-batch resumes from its cursor: nothing lost, nothing applied
 // twice, also with two consumers polling the same feed at once.
 TEST_F(RegistryTest, FeedConsumerResumesWithoutLossOrDoubleEffect) {
