@@ -1,177 +1,241 @@
-// Validates rendered manifests offline and strictly: every field of every object must
-// exist in the Kubernetes API (the official client's generated models) or in our
-// CloudNativePG transcription (cnpg-types.mjs), with the right type; then PDPS's own
-// rules (non-root, read-only root, no capabilities, resources, probes, named ports).
-// Usage: node validate.mjs render1.yaml [render2.yaml ...]
+// Validates rendered manifests offline: every object against its JSON schema with unknown
+// fields rejected, then PDPS's own rules for workloads and Services.
+// Usage: node validate.mjs NAME=render.yaml [NAME=render.yaml ...]
+//
+// Kubernetes schemas: the OpenAPI definitions that the npm package kubernetes-models
+// (pinned in package.json) ships as plain JSON schemas, one module per type. They leave
+// objects open, so every object schema is closed here (additionalProperties: false),
+// as kubeconform's -strict does. CloudNativePG: our transcription in schemas/.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
 import YAML from "yaml";
-import { cnpgTypes, cnpgEnums } from "./cnpg-types.mjs";
 
-const modelsDir = path.join(path.dirname(new URL(import.meta.url).pathname),
-  "node_modules/@kubernetes/client-node/dist/gen/models");
-const models = new Map();
-async function model(name) {
-  if (models.has(name)) return models.get(name);
-  const file = path.join(modelsDir, `${name}.js`);
-  let m = null;
-  if (fs.existsSync(file)) {
-    const mod = await import(file);
-    const cls = mod[name];
-    if (cls && typeof cls.getAttributeTypeMap === "function") {
-      const fields = {};
-      for (const a of cls.getAttributeTypeMap()) fields[a.baseName] = a.type;
-      m = { fields };
-    }
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+// Each kubernetes-models schema module hands its raw schema to
+// @kubernetes-models/validate's register(); replacing register() collects them.
+function kubernetesSchemas() {
+  const modelsDir = path.dirname(require.resolve("kubernetes-models/package.json"));
+  const fromModels = createRequire(path.join(modelsDir, "package.json"));
+  const collected = new Map();
+  fromModels("@kubernetes-models/validate").register = (id, schema) => {
+    if (!collected.has(id)) collected.set(id, schema);
+  };
+  const dir = path.join(modelsDir, "_schemas");
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".js"))) {
+    fromModels(path.join(dir, file)).addSchema();
   }
-  models.set(name, m);
-  return m;
+  if (!collected.has("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")) {
+    throw new Error("kubernetes-models registered no ObjectMeta: two copies of " +
+      "@kubernetes-models/validate are installed? (npm ls @kubernetes-models/validate)");
+  }
+  return collected;
 }
 
-// apiVersion/kind → root type name.
-const roots = {
-  "v1/Namespace": "V1Namespace", "v1/ConfigMap": "V1ConfigMap", "v1/Secret": "V1Secret",
-  "v1/Service": "V1Service", "v1/ServiceAccount": "V1ServiceAccount",
-  "apps/v1/Deployment": "V1Deployment", "batch/v1/Job": "V1Job",
-  "policy/v1/PodDisruptionBudget": "V1PodDisruptionBudget",
-  "autoscaling/v2/HorizontalPodAutoscaler": "V2HorizontalPodAutoscaler",
-  "networking.k8s.io/v1/NetworkPolicy": "V1NetworkPolicy",
-  "postgresql.cnpg.io/v1/Cluster": "cnpg:Cluster",
-  "postgresql.cnpg.io/v1/ScheduledBackup": "cnpg:ScheduledBackup",
-};
-
-async function check(value, type, where, errors) {
-  if (value === null || value === undefined) return;
-  if (type === "any" || type === "object" || type === "Date" && typeof value === "string") {
-    return;
+function strict(node) {
+  if (Array.isArray(node)) return node.map(strict);
+  if (node === null || typeof node !== "object") return node;
+  // An optional reference is written oneOf [ref, null]; rendered manifests hold no nulls,
+  // and the bare reference reports one clear error instead of three.
+  if (Array.isArray(node.oneOf) && node.oneOf.length === 2 &&
+      node.oneOf.some((s) => s.type === "null")) {
+    return strict(node.oneOf.find((s) => s.type !== "null"));
   }
-  if (type === "string") {
-    if (typeof value !== "string") errors.push(`${where}: expected a string`);
-    return;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] = key === "properties"
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strict(v)]))
+      : strict(value);
   }
-  if (type === "number") {
-    if (typeof value !== "number") errors.push(`${where}: expected a number`);
-    return;
+  if (out.properties && out.additionalProperties === undefined &&
+      !out["x-kubernetes-preserve-unknown-fields"]) {
+    out.additionalProperties = false;
   }
-  if (type === "boolean") {
-    if (typeof value !== "boolean") errors.push(`${where}: expected true or false`);
-    return;
-  }
-  if (type === "IntOrString") {
-    if (typeof value !== "number" && typeof value !== "string") {
-      errors.push(`${where}: expected a number or a string`);
-    }
-    return;
-  }
-  let m = type.match(/^Array<(.+)>$/);
-  if (m) {
-    if (!Array.isArray(value)) return errors.push(`${where}: expected a list`);
-    for (let i = 0; i < value.length; i++) await check(value[i], m[1], `${where}[${i}]`, errors);
-    return;
-  }
-  m = type.match(/^\{ \[key: string\]: (.+); \}$/);
-  if (m) {
-    if (typeof value !== "object" || Array.isArray(value)) return errors.push(`${where}: expected a map`);
-    for (const [k, v] of Object.entries(value)) await check(v, m[1], `${where}.${k}`, errors);
-    return;
-  }
-  const local = type.startsWith("cnpg:") ? type.slice(5) : null;
-  const def = local ? cnpgTypes[local] : (cnpgTypes[type] && !(await model(type)) ? cnpgTypes[type] : await model(type));
-  if (!def) return errors.push(`${where}: validator has no type ${type}`);
-  if (typeof value !== "object" || Array.isArray(value)) return errors.push(`${where}: expected an object`);
-  const typeName = local ?? type;
-  for (const [k, v] of Object.entries(value)) {
-    if (!(k in def.fields)) {
-      errors.push(`${where}.${k}: unknown field (not in ${typeName})`);
-      continue;
-    }
-    let fieldType = def.fields[k];
-    if (local && cnpgTypes[fieldType]) fieldType = `cnpg:${fieldType}`;
-    const allowed = cnpgEnums[`${typeName}.${k}`];
-    if (allowed && !allowed.includes(v)) errors.push(`${where}.${k}: must be one of ${allowed.join(", ")}`);
-    await check(v, fieldType, `${where}.${k}`, errors);
-  }
+  return out;
 }
 
-// PDPS rules for workloads and services.
-function policy(doc, where, errors) {
-  const kind = doc.kind;
-  if (kind === "Deployment" || kind === "Job") {
-    const pod = doc.spec?.template?.spec ?? {};
-    if (pod.securityContext?.runAsNonRoot !== true) errors.push(`${where}: pod must set runAsNonRoot`);
-    if (pod.automountServiceAccountToken !== false) {
-      errors.push(`${where}: pod must not mount a service account token`);
-    }
-    for (const c of pod.containers ?? []) {
-      const w = `${where} container ${c.name}`;
-      const sc = c.securityContext ?? {};
-      if (sc.readOnlyRootFilesystem !== true) errors.push(`${w}: readOnlyRootFilesystem must be true`);
-      if (sc.allowPrivilegeEscalation !== false) errors.push(`${w}: allowPrivilegeEscalation must be false`);
-      if (!(sc.capabilities?.drop ?? []).includes("ALL")) errors.push(`${w}: must drop ALL capabilities`);
-      for (const r of ["requests", "limits"]) {
-        if (!c.resources?.[r]?.cpu && r === "requests") errors.push(`${w}: resources.requests.cpu missing`);
-        if (!c.resources?.[r]?.memory) errors.push(`${w}: resources.${r}.memory missing`);
-      }
-      if (kind === "Deployment") {
-        if (!c.readinessProbe?.grpc) errors.push(`${w}: needs a grpc readinessProbe`);
-        if (!c.livenessProbe?.grpc) errors.push(`${w}: needs a grpc livenessProbe`);
-      }
-    }
+function buildValidator() {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  ajv.addFormat("quantity", /^[+-]?(\d+|\d+\.\d*|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/);
+  const byKind = new Map(); // "apiVersion/kind" -> schema id
+  const add = (id, schema) => {
+    ajv.addSchema(strict(schema), id);
+    const apiVersion = schema.properties?.apiVersion?.enum;
+    const kind = schema.properties?.kind?.enum;
+    if (apiVersion?.length === 1 && kind?.length === 1) byKind.set(`${apiVersion[0]}/${kind[0]}`, id);
+  };
+  for (const [id, schema] of kubernetesSchemas()) add(id, schema);
+  const cnpgDir = path.join(here, "schemas");
+  for (const file of fs.readdirSync(cnpgDir).filter((f) => f.endsWith(".json"))) {
+    add(path.basename(file, ".json"), JSON.parse(fs.readFileSync(path.join(cnpgDir, file), "utf8")));
   }
-  if (kind === "Service" && !(doc.spec?.ports ?? []).some((p) => p.name === "grpc")) {
-    errors.push(`${where}: needs a port named grpc`);
+  return { ajv, byKind };
+}
+
+// "/spec/template/spec/containers/0/foo" -> "spec.template.spec.containers[0].foo"
+function fieldPath(pointer) {
+  return pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
+}
+
+function describe(err) {
+  const at = fieldPath(err.instancePath) || "(object)";
+  switch (err.keyword) {
+    case "additionalProperties":
+      return `${at ? `${at}.` : ""}${err.params.additionalProperty}: unknown field`.replace(/^\(object\)\./, "");
+    case "required":
+      return `${at}: missing required field "${err.params.missingProperty}"`;
+    case "enum":
+      return `${at}: must be one of ${err.params.allowedValues.join(", ")}`;
+    default:
+      return `${at}: ${err.message}`;
   }
 }
 
-async function validateDoc(doc, where) {
+function schemaErrors(v, doc) {
+  const id = v.byKind.get(`${doc.apiVersion}/${doc.kind}`);
+  if (!id) return [`no schema for ${doc.apiVersion} ${doc.kind} (add one to tests/k8s/schemas/)`];
+  const validate = v.ajv.getSchema(id);
+  return validate(doc) ? [] : [...new Set(validate.errors.map(describe))];
+}
+
+function seconds(duration) {
+  const units = { ms: 0.001, s: 1, m: 60, h: 3600 };
+  const parts = [...String(duration).matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  return parts.length ? parts.reduce((t, [, n, u]) => t + Number(n) * units[u], 0) : NaN;
+}
+
+// PDPS's rules (CONVENTIONS.md, Kubernetes): what a schema cannot say.
+function policyErrors(doc, render, configMaps) {
   const errors = [];
-  const key = `${doc.apiVersion}/${doc.kind}`;
-  const root = roots[key];
-  if (!root) return [`${where}: ${key} is not a kind PDPS deploys (add it to the validator)`];
-  await check(doc, root, where, errors);
-  policy(doc, where, errors);
+  const pod = doc.kind === "CronJob" ? doc.spec?.jobTemplate?.spec?.template?.spec
+    : doc.spec?.template?.spec;
+  if (["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"].includes(doc.kind) && pod) {
+    if (pod.automountServiceAccountToken !== false) {
+      errors.push("pod: automountServiceAccountToken must be false");
+    }
+    const containers = [...(pod.initContainers ?? []), ...(pod.containers ?? [])];
+    for (const c of containers) {
+      const at = `container ${c.name}`;
+      const sc = c.securityContext ?? {};
+      const psc = pod.securityContext ?? {};
+      if ((sc.runAsNonRoot ?? psc.runAsNonRoot) !== true) errors.push(`${at}: runAsNonRoot must be true`);
+      if ((sc.seccompProfile ?? psc.seccompProfile)?.type !== "RuntimeDefault") {
+        errors.push(`${at}: seccompProfile must be RuntimeDefault`);
+      }
+      if (sc.readOnlyRootFilesystem !== true) errors.push(`${at}: readOnlyRootFilesystem must be true`);
+      if (sc.allowPrivilegeEscalation !== false) errors.push(`${at}: allowPrivilegeEscalation must be false`);
+      if (!(sc.capabilities?.drop ?? []).includes("ALL")) errors.push(`${at}: capabilities must drop ALL`);
+      for (const kind of ["requests", "limits"]) {
+        for (const r of ["cpu", "memory"]) {
+          if (c.resources?.[kind]?.[r] === undefined) errors.push(`${at}: resources.${kind}.${r} missing`);
+        }
+      }
+      // Base renders leave tags to the overlays; an overlay must pin one.
+      const tag = /@sha256:|:([^/:]+)$/.exec(c.image ?? "");
+      if (render !== "base" && (!tag || tag[1] === "latest")) {
+        errors.push(`${at}: image "${c.image}" needs a pinned tag (not latest)`);
+      }
+    }
+    if (doc.kind === "Deployment") {
+      for (const c of pod.containers ?? []) {
+        if (!c.readinessProbe?.grpc) errors.push(`container ${c.name}: needs a grpc readinessProbe`);
+        if (!c.livenessProbe?.grpc) errors.push(`container ${c.name}: needs a grpc livenessProbe`);
+        // SIGTERM drains for PDPS_SHUTDOWN_GRACE: the kubelet must wait longer than that.
+        const fromEnv = (c.env ?? []).find((e) => e.name === "PDPS_SHUTDOWN_GRACE")?.value;
+        const fromMaps = (c.envFrom ?? []).map((f) => configMaps.get(f.configMapRef?.name))
+          .find((data) => data?.PDPS_SHUTDOWN_GRACE)?.PDPS_SHUTDOWN_GRACE;
+        const grace = seconds(fromEnv ?? fromMaps ?? "20s");
+        const period = pod.terminationGracePeriodSeconds ?? 30;
+        if (!(period > grace)) {
+          errors.push(`pod: terminationGracePeriodSeconds (${period}) must exceed PDPS_SHUTDOWN_GRACE (${grace}s)`);
+        }
+      }
+    }
+  }
+  if (doc.kind === "Service" && !(doc.spec?.ports ?? []).some((p) => p.name === "grpc")) {
+    errors.push("spec.ports: needs a port named grpc");
+  }
   return errors;
 }
 
-// Proves the check is strict: an unknown container field must be refused.
-async function selfCheck() {
-  const bad = {
-    apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "bad" },
-    spec: { selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "b" } },
-      spec: { containers: [{ name: "c", image: "i", imagePullPolicyy: "Always" }] } } },
-  };
-  const errors = await validateDoc(bad, "self-check");
-  if (!errors.some((e) => e.includes("imagePullPolicyy: unknown field"))) {
-    throw new Error("self-check failed: an unknown field was not rejected");
-  }
-  const badDb = { apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster", metadata: { name: "x" },
-    spec: { instances: 1, storage: { size: "1Gi", sise: "2Gi" } } };
-  if (!(await validateDoc(badDb, "self-check")).some((e) => e.includes("sise: unknown field"))) {
-    throw new Error("self-check failed: an unknown CloudNativePG field was not rejected");
-  }
+function check(v, doc, render, configMaps) {
+  return [...schemaErrors(v, doc), ...policyErrors(doc, render, configMaps)];
 }
 
-await selfCheck();
-let objects = 0;
-let failures = [];
-for (const file of process.argv.slice(2)) {
-  const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8"));
-  for (const d of docs) {
-    if (d.errors.length) {
-      failures.push(`${file}: YAML error ${d.errors[0].message}`);
-      continue;
+// Proves the checks bite: copies of rendered objects with one planted fault must each be
+// refused for exactly that fault (so the clean copy passed, and the fault was seen).
+function selfCheck(v, renders) {
+  const all = renders.flatMap((r) => r.docs.map((doc) => ({ ...r, doc })));
+  const pick = (kind) => all.find((x) => x.doc.kind === kind);
+  const cases = [
+    ["Deployment", "unknown field in a container",
+      (d) => { d.spec.template.spec.containers[0].imagePullPolicyy = "Always"; },
+      "spec.template.spec.containers[0].imagePullPolicyy: unknown field"],
+    ["Deployment", "writable root filesystem",
+      (d) => { delete d.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem; },
+      "readOnlyRootFilesystem must be true"],
+    ["Cluster", "unknown CloudNativePG field",
+      (d) => { d.spec.storage.sise = "1Gi"; }, "spec.storage.sise: unknown field"],
+    ["Cluster", "CloudNativePG enum",
+      (d) => { d.spec.primaryUpdateStrategy = "automatic"; }, "must be one of unsupervised, supervised"],
+  ];
+  for (const [kind, what, plant, expected] of cases) {
+    const found = pick(kind);
+    if (!found) throw new Error(`self-check: no ${kind} rendered to plant a fault in`);
+    const doc = structuredClone(found.doc);
+    plant(doc);
+    const errors = check(v, doc, found.name, found.configMaps);
+    if (errors.length !== 1 || !errors[0].includes(expected)) {
+      throw new Error(`self-check (${what}) failed: expected only "${expected}", got ` +
+        JSON.stringify(errors));
     }
-    const doc = d.toJS();
-    if (!doc) continue;
-    objects++;
-    const where = `${path.basename(file)}: ${doc.kind}/${doc.metadata?.name}`;
-    failures = failures.concat(await validateDoc(doc, where));
   }
+  return cases.length;
 }
-if (failures.length) {
-  for (const f of failures) console.error(`k8s: ${f}`);
-  console.error(`k8s: ${failures.length} problem(s) in ${objects} objects`);
+
+function main() {
+  const renders = process.argv.slice(2).map((arg) => {
+    const [name, file] = arg.split("=");
+    const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => {
+      if (d.errors.length) throw new Error(`${name}: YAML: ${d.errors[0].message}`);
+      return d.toJS();
+    }).filter(Boolean);
+    const configMaps = new Map(docs.filter((d) => d.kind === "ConfigMap")
+      .map((d) => [d.metadata.name, d.data ?? {}]));
+    return { name, docs, configMaps };
+  });
+  const v = buildValidator();
+  let objects = 0;
+  const failures = [];
+  for (const r of renders) {
+    for (const doc of r.docs) {
+      objects++;
+      for (const e of check(v, doc, r.name, r.configMaps)) {
+        failures.push(`${r.name}: ${doc.kind}/${doc.metadata?.name}: ${e}`);
+      }
+    }
+  }
+  if (failures.length) {
+    for (const f of failures) console.error(`k8s: FAIL ${f}`);
+    console.error(`k8s: ${failures.length} problem(s) in ${objects} objects in ${renders.length} renders`);
+    process.exit(1);
+  }
+  // Only on a clean render: each planted fault must then be the one error reported.
+  const planted = selfCheck(v, renders);
+  console.log(`k8s: self-check refused ${planted} planted faults`);
+  console.log(`k8s: ${objects} objects valid in ${renders.length} renders`);
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`k8s: ${e.message}`);
   process.exit(1);
 }
-console.log(`k8s: ${objects} objects valid in ${process.argv.length - 2} renders (strict)`);
