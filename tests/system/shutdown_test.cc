@@ -19,52 +19,21 @@
 #include "common/testing/pg_harness.h"
 #include "common/testing/tokens.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
+#include "tests/system/registry_process.h"
 
 namespace pdps {
 namespace {
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  close(fd);
-  return port;
-}
-
 TEST(Shutdown, SigtermDrainsInFlightCallsAndExitsZero) {
   auto db = testing::TestDatabase::Create("shutdown", {"registry"});
-  std::string keys = testing::Tokens::Get().WriteKeyDir();
-  int port = FreePort();
-  std::string addr = absl::StrCat("127.0.0.1:", port);
-  std::string binary = absl::StrCat(std::getenv("PDPS_BINARY_DIR"), "/services/registry/registry");
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    setenv("PDPS_DATABASE_URL", db->Conninfo("registry_app").c_str(), 1);
-    setenv("PDPS_GRPC_ADDR", addr.c_str(), 1);
-    setenv("PDPS_METRICS_ADDR", "127.0.0.1:0", 1);
-    setenv("PDPS_JWT_ISSUER", testing::kIssuer, 1);
-    setenv("PDPS_JWT_AUDIENCE", testing::kAudience, 1);
-    setenv("PDPS_JWT_KEYS_DIR", keys.c_str(), 1);
-    setenv("PDPS_SHUTDOWN_DRAIN", "1500ms", 1);
-    setenv("PDPS_SHUTDOWN_GRACE", "20s", 1);
-    setenv("PDPS_LOG_LEVEL", "warning", 1);
-    execl(binary.c_str(), binary.c_str(), "serve", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  auto channel = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
-  bool up = false;
-  for (int i = 0; i < 100 && !up; ++i) {
-    auto h = health::Check(channel, "pdps.registry.v1.RegistryService", absl::Seconds(1));
-    up = h.ok() && *h == health::Serving::kServing;
-    if (!up) absl::SleepFor(absl::Milliseconds(100));
-  }
-  ASSERT_TRUE(up) << "registry did not become SERVING";
+  systemtest::RegistryProcess registry(
+      db->Conninfo("registry_app"),
+      {{"PDPS_JWT_ISSUER", testing::kIssuer},
+       {"PDPS_JWT_AUDIENCE", testing::kAudience},
+       {"PDPS_JWT_KEYS_DIR", testing::Tokens::Get().WriteKeyDir()},
+       {"PDPS_SHUTDOWN_DRAIN", "1500ms"},
+       {"PDPS_SHUTDOWN_GRACE", "20s"}});
+  auto channel = registry.channel();
 
   // Hold a lock so that a create blocks inside the server: an in-flight call.
   auto locker = std::move(db::Connection::Open(db->Conninfo("postgres"))).value();
@@ -83,7 +52,7 @@ TEST(Shutdown, SigtermDrainsInFlightCallsAndExitsZero) {
     call_status = stub->CreateOrganisation(&ctx, req, &created);
   });
   absl::SleepFor(absl::Milliseconds(300));
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  ASSERT_EQ(kill(registry.pid(), SIGTERM), 0);
 
   bool not_serving = false;
   for (int i = 0; i < 20 && !not_serving; ++i) {
@@ -99,17 +68,14 @@ TEST(Shutdown, SigtermDrainsInFlightCallsAndExitsZero) {
   EXPECT_TRUE(call_status.ok()) << call_status.error_message();
   EXPECT_FALSE(created.id().empty());
 
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(registry.Wait(), 0);
   EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM registry.organisations WHERE display_name = "
                       "'Created During Shutdown Ltd'")[0],
             "1");
 }
 
 TEST(Startup, BadConfigurationIsReportedClearlyAndExitsNonZero) {
-  std::string binary = absl::StrCat(std::getenv("PDPS_BINARY_DIR"), "/services/registry/registry");
+  std::string binary = systemtest::BinaryDir() + "/services/registry/registry";
   std::string out = absl::StrCat(::testing::TempDir(), "/bad-config.txt");
   std::string cmd = absl::StrCat("env -i PDPS_DB_POOL_SIZE=zero PDPS_SHUTDOWN_GRACE=soon ", binary,
                                  " serve --colour=blue > ", out, " 2>&1");

@@ -1,0 +1,42 @@
+// System-test support: runs the real registry binary on a free loopback port.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+namespace pdps::systemtest {
+
+// A free TCP port on 127.0.0.1.
+int FreePort();
+
+class RegistryProcess {
+ public:
+  // Starts `registry serve` with these PDPS_* settings (plus address and database) and
+  // waits until it reports SERVING; aborts the test binary if it does not.
+  RegistryProcess(const std::string& database_url, std::map<std::string, std::string> env);
+  ~RegistryProcess();  // SIGTERM and wait, if still running
+
+  const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  // Waits for exit; returns the exit status (or -1 if killed by a signal).
+  int Wait();
+
+ private:
+  pid_t pid_ = -1;
+  std::string address_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// Runs a shell command, returning its exit status and standard output.
+int RunCommand(const std::string& command, std::string* out);
+
+// The build tree (PDPS_BINARY_DIR, set by ctest).
+std::string BinaryDir();
+
+}  // namespace pdps::systemtest
