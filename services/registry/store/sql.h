@@ -67,7 +67,9 @@ inline constexpr std::string_view kListOrganisations =
 inline constexpr std::string_view kSelectProviderProfile =
     "SELECT " PDPS_ORGANISATION_COLUMNS " FROM registry.organisations"
     " WHERE id = $1 AND kind = 'PROVIDER' AND (id = registry.current_org()"
-    "   OR registry.is_service() OR registry.commissions_provider(id))";
+    "   OR registry.is_service() OR EXISTS (SELECT 1 FROM registry.admissions a"
+    "     JOIN registry.partnership_members m ON m.partnership_id = a.partnership_id"
+    "     WHERE a.provider_id = organisations.id AND m.organisation_id = registry.current_org()))";
 
 inline constexpr std::string_view kUpdateProviderProfile =
     "UPDATE registry.organisations SET office_postcode = $3, office_district = $4,"
