@@ -75,7 +75,9 @@ stop_all() {
   "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null || true
   echo "Stopped. Data is kept in $LOCAL (delete it to start afresh)."
 }
-trap stop_all INT TERM EXIT
+# Ctrl-C or SIGTERM is a normal stop (status 0); any other exit keeps its status.
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
 
 export PDPS_JWT_ISSUER=https://pdps.local/dev
 export PDPS_JWT_AUDIENCE=pdps
@@ -89,7 +91,9 @@ for svc in "${SERVICES[@]}"; do
   PDPS_DATABASE_URL="host=$SOCK port=$PGPORT user=${svc}_app dbname=$DB" \
   PDPS_GRPC_ADDR=127.0.0.1:${GRPC_PORT[$svc]} \
   PDPS_METRICS_ADDR=127.0.0.1:${METRICS_PORT[$svc]} \
-    "$BUILD/services/$svc/$svc" serve >>"$LOGS/$svc.log" 2>&1 &
+    setsid "$BUILD/services/$svc/$svc" serve >>"$LOGS/$svc.log" 2>&1 &
+  # In their own session, services do not see the terminal's Ctrl-C: this script stops
+  # them in order (SIGTERM, graceful drain), then PostgreSQL.
   PIDS+=($!)
 done
 
