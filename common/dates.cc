@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_format.h"
+#include "common/calendar/calendar.h"
 
 namespace pdps::dates {
 
@@ -30,12 +31,12 @@ std::string FormatMonth(absl::CivilMonth m) {
 
 const absl::TimeZone& London() {
   static const absl::TimeZone* tz = [] {
-    auto* z = new absl::TimeZone();
-    if (!absl::LoadTimeZone("Europe/London", z)) {
-      std::fprintf(stderr, "fatal: time zone Europe/London not found; install tzdata\n");
+    auto zone = calendar::WorkingTime::London();
+    if (!zone.ok()) {
+      std::fprintf(stderr, "fatal: %s\n", std::string(zone.status().message()).c_str());
       std::abort();
     }
-    return z;
+    return new absl::TimeZone(*zone);
   }();
   return *tz;
 }

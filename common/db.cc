@@ -207,34 +207,9 @@ absl::Status Connection::ErrorFrom(pg_result* res) {
 }
 
 absl::StatusOr<Result> Connection::Exec(std::string_view sql, const std::vector<Param>& params) {
-  std::vector<const char*> values(params.size());
-  for (size_t i = 0; i < params.size(); ++i) {
-    values[i] = params[i].has_value() ? params[i]->c_str() : nullptr;
-  }
-  std::string key(sql);
-  ResultPtr res;
-  auto it = prepared_.find(key);
-  if (it == prepared_.end() && prepared_.size() < kMaxPrepared) {
-    std::string name = absl::StrCat("pdps_", prepared_.size() + 1);
-    ResultPtr prep(PQprepare(conn_, name.c_str(), key.c_str(), static_cast<int>(params.size()),
-                             nullptr));
-    if (PQresultStatus(prep.get()) != PGRES_COMMAND_OK) {
-      return ErrorFrom(prep.get());
-    }
-    it = prepared_.emplace(key, name).first;
-  }
-  if (it != prepared_.end()) {
-    res.reset(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
-                             values.data(), nullptr, nullptr, 0));
-  } else {
-    res.reset(PQexecParams(conn_, key.c_str(), static_cast<int>(params.size()), nullptr,
-                           values.data(), nullptr, nullptr, 0));
-  }
-  auto status = PQresultStatus(res.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    return ErrorFrom(res.get());
-  }
-  return Result(res.release());
+  // One statement is a pipeline of one: a single way to prepare, cache and run.
+  ASSIGN_OR_RETURN(std::vector<Result> results, Pipeline({{sql, params}}));
+  return std::move(results[0]);
 }
 
 absl::Status Connection::ExecScript(const std::string& sql) {

@@ -170,6 +170,9 @@ bool FromFile(const Args& a, M* out) {
   return true;
 }
 
+// The ID word of "<resource> <verb> ID".
+std::string Id(const Args& a) { return a.words.size() > 2 ? a.words[2] : ""; }
+
 template <typename Req, typename Resp>
 using Method = grpc::Status (Stub::*)(grpc::ClientContext*, const Req&, Resp*);
 
@@ -177,7 +180,7 @@ using Method = grpc::Status (Stub::*)(grpc::ClientContext*, const Req&, Resp*);
 template <typename Req, typename Resp>
 int GetById(Env& env, Method<Req, Resp> method) {
   Req req;
-  req.set_id(env.args.words.size() > 2 ? env.args.words[2] : "");
+  req.set_id(Id(env.args));
   return Run(env, method, req);
 }
 
@@ -204,7 +207,6 @@ void Page(const Args& a, Req* req) {
   if (a.Has("page-token")) req->set_page_token(a.Get("page-token"));
 }
 
-std::string Id(const Args& a) { return a.words.size() > 2 ? a.words[2] : ""; }
 
 // ---------------------------------------------------------------- token ---
 
@@ -377,6 +379,16 @@ bool CurrentEtag(Env& env, const std::string& id, std::string* etag) {
   return true;
 }
 
+// A decision on an admission: id, etag and --reason.
+template <typename Req, typename Resp>
+int Decide(Env& env, Method<Req, Resp> method, const std::string& etag) {
+  Req req;
+  req.set_id(Id(env.args));
+  req.set_etag(etag);
+  req.set_reason(env.args.Get("reason"));
+  return Run(env, method, req);
+}
+
 int Admissions(Env& env, const std::string& verb) {
   const Args& a = env.args;
   if (verb == "list") {
@@ -405,34 +417,10 @@ int Admissions(Env& env, const std::string& verb) {
       verb == "suspend" || verb == "complete-action") {
     if (!CurrentEtag(env, Id(a), &etag)) return 1;
   }
-  if (verb == "admit") {
-    v1::AdmitProviderRequest req;
-    req.set_id(Id(a));
-    req.set_etag(etag);
-    req.set_reason(a.Get("reason"));
-    return Run(env, &Stub::AdmitProvider, req);
-  }
-  if (verb == "reject") {
-    v1::RejectApplicationRequest req;
-    req.set_id(Id(a));
-    req.set_etag(etag);
-    req.set_reason(a.Get("reason"));
-    return Run(env, &Stub::RejectApplication, req);
-  }
-  if (verb == "reinstate") {
-    v1::ReinstateAdmissionRequest req;
-    req.set_id(Id(a));
-    req.set_etag(etag);
-    req.set_reason(a.Get("reason"));
-    return Run(env, &Stub::ReinstateAdmission, req);
-  }
-  if (verb == "terminate") {
-    v1::TerminateAdmissionRequest req;
-    req.set_id(Id(a));
-    req.set_etag(etag);
-    req.set_reason(a.Get("reason"));
-    return Run(env, &Stub::TerminateAdmission, req);
-  }
+  if (verb == "admit") return Decide(env, &Stub::AdmitProvider, etag);
+  if (verb == "reject") return Decide(env, &Stub::RejectApplication, etag);
+  if (verb == "reinstate") return Decide(env, &Stub::ReinstateAdmission, etag);
+  if (verb == "terminate") return Decide(env, &Stub::TerminateAdmission, etag);
   if (verb == "suspend") {
     v1::SuspendAdmissionRequest req;
     req.set_id(Id(a));

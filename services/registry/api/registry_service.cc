@@ -459,17 +459,14 @@ grpc::Status RegistryServiceImpl::ListLateCapacityReturns(
     auto month = dates::ParseMonth(req->month());
     if (!month) v.Add("month", "is required: a month YYYY-MM");
     RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(v1::Framework f, store_->GetFramework(c, req->framework_id()));
     ASSIGN_OR_RETURN(auto page, store_->ListLateReturns(c, req->framework_id(), *month,
                                                         req->page_size(), req->page_token()));
-    std::string due =
-        dates::FormatDay(domain::CapacityReturnDueDate(*month, f.capacity_return_due_day()));
     for (auto& l : page.items) {
       auto* out = resp->add_late_returns();
       out->set_provider_id(l.provider_id);
       out->set_display_name(l.display_name);
       out->set_month(req->month());
-      out->mutable_due_date()->set_value(due);
+      out->mutable_due_date()->set_value(dates::FormatDay(l.due_date));
     }
     resp->set_next_page_token(page.next_page_token);
     return absl::OkStatus();

@@ -1047,16 +1047,14 @@ absl::StatusOr<Listed<Store::Late>> Store::ListLateReturns(const Call& c,
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
     if (!member) return NotFound("framework", framework_id);
     // Nothing is late before the due date has passed.
-    if (dates::TodayInLondon(c.now) <=
-        domain::CapacityReturnDueDate(month, f.capacity_return_due_day())) {
-      return absl::OkStatus();
-    }
+    const absl::CivilDay due = domain::CapacityReturnDueDate(month, f.capacity_return_due_day());
+    if (dates::TodayInLondon(c.now) <= due) return absl::OkStatus();
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListLateReturns,
                                        {P(framework_id),
                                         P(dates::FormatDay(absl::CivilDay(month))), After(page),
                                         P(page.size)}));
     for (int i = 0; i < r.rows(); ++i) {
-      out.items.push_back({r.String(i, "provider_id"), r.String(i, "display_name")});
+      out.items.push_back({r.String(i, "provider_id"), r.String(i, "display_name"), due});
     }
     return absl::OkStatus();
   }));

@@ -120,6 +120,7 @@ class Store {
                                                                  const std::string& page_token);
   struct Late {
     std::string provider_id, display_name;
+    absl::CivilDay due_date;  // when the return was due
   };
   absl::StatusOr<Listed<Late>> ListLateReturns(const Call& c, const std::string& framework_id,
                                                absl::CivilMonth month, int page_size,
