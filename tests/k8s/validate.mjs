@@ -1,5 +1,5 @@
 // Validates rendered manifests offline: every object against its JSON schema with unknown
-// fields rejected, then PDPS's own rules for workloads and Services.
+// fields rejected, then PDPS's own rules for workloads, Services and NetworkPolicies.
 // Usage: node validate.mjs NAME=render.yaml [NAME=render.yaml ...]
 //
 // Kubernetes schemas: the OpenAPI definitions that the npm package kubernetes-models
@@ -165,6 +165,202 @@ function policyErrors(doc, render, configMaps) {
   return errors;
 }
 
+// ---- NetworkPolicy: what may talk to what (ARCHITECTURE.md, "Between services") ----
+// A service's peers are its PDPS_<PEER>_ADDR settings (host:port of a Service in the same
+// namespace; PDPS_GRPC_ADDR and PDPS_METRICS_ADDR are its own listeners). For every
+// workload: some NetworkPolicy selects its pods for both Ingress and Egress; its egress
+// allows the database, DNS and each declared peer's gRPC port and nothing else; and each
+// peer's ingress admits it on that port. A service with peers mounts its service token.
+
+const DB_PORT = 5432;
+const DNS_NAMESPACE = "kube-system";
+const OWN_ADDRS = new Set(["PDPS_GRPC_ADDR", "PDPS_METRICS_ADDR"]);
+
+function selects(selector, labels) {
+  if (!selector) return true;
+  for (const [k, val] of Object.entries(selector.matchLabels ?? {})) {
+    if (labels?.[k] !== val) return false;
+  }
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels ?? {}, e.key);
+    const val = labels?.[e.key];
+    if (e.operator === "In" && !(has && e.values.includes(val))) return false;
+    if (e.operator === "NotIn" && has && e.values.includes(val)) return false;
+    if (e.operator === "Exists" && !has) return false;
+    if (e.operator === "DoesNotExist" && has) return false;
+  }
+  return true;
+}
+
+// The pods of a render that run PDPS code: labels, container ports, settings, namespace.
+function workloads(docs, configMaps) {
+  const out = [];
+  for (const doc of docs) {
+    if (!["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(doc.kind)) continue;
+    const pod = doc.spec?.template;
+    if (!pod?.spec) continue;
+    const env = {};
+    const ports = [];
+    for (const c of pod.spec.containers ?? []) {
+      for (const f of c.envFrom ?? []) Object.assign(env, configMaps.get(f.configMapRef?.name) ?? {});
+      for (const e of c.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
+      for (const p of c.ports ?? []) ports.push({ ...p, protocol: p.protocol ?? "TCP" });
+    }
+    out.push({ doc, name: `${doc.kind}/${doc.metadata.name}`, labels: pod.metadata?.labels ?? {},
+      namespace: doc.metadata.namespace, pod: pod.spec, env, ports });
+  }
+  return out;
+}
+
+function namespaceLabels(docs, name) {
+  const ns = docs.find((d) => d.kind === "Namespace" && d.metadata?.name === name);
+  return { ...(ns?.metadata?.labels ?? {}), "kubernetes.io/metadata.name": name };
+}
+
+// Does a NetworkPolicy peer (one element of from/to) cover pods with these labels in that
+// namespace, as seen from a policy in policyNs?
+function peerCovers(docs, peer, policyNs, labels, namespace) {
+  if (peer.ipBlock) return false; // pod-to-pod traffic is judged by selectors only
+  if (peer.namespaceSelector) {
+    if (!selects(peer.namespaceSelector, namespaceLabels(docs, namespace))) return false;
+  } else if (namespace !== policyNs) {
+    return false;
+  }
+  return selects(peer.podSelector, labels);
+}
+
+// Does a rule's port list cover (port, protocol) on pods whose named ports are `named`?
+function portsCover(rulePorts, port, protocol, named) {
+  if (!rulePorts?.length) return true;
+  return rulePorts.some((p) => {
+    if ((p.protocol ?? "TCP") !== protocol) return false;
+    if (p.port === undefined) return true;
+    const number = typeof p.port === "number" ? p.port
+      : named.find((n) => n.name === p.port)?.containerPort;
+    return number === port || (p.endPort !== undefined && number <= port && port <= p.endPort);
+  });
+}
+
+function policiesFor(docs, w, type) {
+  return docs.filter((d) => d.kind === "NetworkPolicy" && d.metadata.namespace === w.namespace &&
+    (d.spec.policyTypes ?? ["Ingress"]).includes(type) && selects(d.spec.podSelector, w.labels));
+}
+
+// host:port -> the Service, and the pods and container port behind that Service port.
+function resolvePeer(docs, all, w, key, value) {
+  const m = /^([a-z0-9.-]+):(\d+)$/.exec(value);
+  if (!m) return { error: `${key}=${value}: expected host:port` };
+  const [service, ns = w.namespace, ...rest] = m[1].split(".");
+  if (ns !== w.namespace || (rest.length && rest.join(".") !== "svc" && !/^svc\./.test(rest.join(".")))) {
+    return { error: `${key}=${value}: must name a Service in this namespace (${w.namespace})` };
+  }
+  const svc = docs.find((d) => d.kind === "Service" && d.metadata.name === service &&
+    d.metadata.namespace === w.namespace);
+  const sp = svc?.spec?.ports?.find((p) => p.port === Number(m[2]));
+  if (!sp) return { error: `${key}=${value}: no Service ${service} with port ${m[2]} in this render` };
+  const targets = all.filter((t) => t.namespace === w.namespace && svc.spec.selector &&
+    selects({ matchLabels: svc.spec.selector }, t.labels));
+  if (!targets.length) return { error: `${key}=${value}: Service ${service} selects no workload` };
+  const target = targets[0];
+  const tp = sp.targetPort ?? sp.port;
+  const cp = target.ports.find((p) => (typeof tp === "number" ? p.containerPort === tp : p.name === tp));
+  if (!cp) return { error: `${key}=${value}: ${target.name} has no container port ${tp}` };
+  return { key, service, target, port: cp.containerPort, protocol: sp.protocol ?? "TCP" };
+}
+
+function networkErrors(render) {
+  const { docs, configMaps } = render;
+  const all = workloads(docs, configMaps);
+  const errors = [];
+  const fail = (w, e) => errors.push(`${w.name}: ${e}`);
+  // Peers are declared by a service's Deployment; its Job shares the policy.
+  for (const w of all.filter((x) => x.doc.kind === "Deployment")) {
+    const peers = [];
+    for (const [key, value] of Object.entries(w.env)) {
+      if (!/^PDPS_[A-Z0-9_]+_ADDR$/.test(key) || OWN_ADDRS.has(key)) continue;
+      const peer = resolvePeer(docs, all, w, key, value);
+      if (peer.error) fail(w, peer.error); else peers.push(peer);
+    }
+    w.peers = peers;
+  }
+  // Every egress rule is the database, DNS, or the gRPC port of a peer that a workload it
+  // selects declares; nothing broader. Judged once per policy.
+  const clusters = new Set(docs.filter((d) => d.kind === "Cluster").map((d) => d.metadata.name));
+  const dnsSelector = JSON.stringify({ matchLabels: { "kubernetes.io/metadata.name": DNS_NAMESPACE } });
+  for (const np of docs.filter((d) => d.kind === "NetworkPolicy")) {
+    const peers = all.filter((w) => w.namespace === np.metadata.namespace &&
+      selects(np.spec.podSelector, w.labels)).flatMap((w) => w.peers ?? []);
+    const allowed = (dest, ports) => {
+      if (dest.ipBlock || dest.podSelector?.matchExpressions?.length) return false;
+      const labels = dest.podSelector?.matchLabels ?? {};
+      const only = (p, port, protocols) => p.port === port && !p.endPort &&
+        protocols.includes(p.protocol ?? "TCP");
+      if (dest.namespaceSelector) { // DNS: kube-system, port 53 only
+        return !dest.podSelector && JSON.stringify(dest.namespaceSelector) === dnsSelector &&
+          ports.every((p) => only(p, 53, ["UDP", "TCP"]));
+      }
+      if (clusters.has(labels["cnpg.io/cluster"])) { // the database
+        return ports.every((p) => only(p, DB_PORT, ["TCP"]));
+      }
+      // A declared peer, named by app, on the port its Service forwards to.
+      const mine = peers.filter((q) => labels["app.kubernetes.io/name"] &&
+        labels["app.kubernetes.io/name"] === q.target.labels["app.kubernetes.io/name"] &&
+        selects(dest.podSelector, q.target.labels));
+      return mine.length > 0 && ports.every((p) => mine.some((q) => !p.endPort &&
+        (p.protocol ?? "TCP") === q.protocol &&
+        (p.port === q.port || q.target.ports.some((cp) => cp.name === p.port && cp.containerPort === q.port))));
+    };
+    (np.spec.egress ?? []).forEach((rule, i) => {
+      const at = `NetworkPolicy/${np.metadata.name}: egress[${i}]`;
+      const to = rule.to ?? [];
+      const ports = rule.ports ?? [];
+      if (!to.length || !ports.length) {
+        errors.push(`${at}: allows every ${to.length ? "port" : "destination"}; name the database, DNS or a peer`);
+      } else if (!to.every((dest) => allowed(dest, ports))) {
+        errors.push(`${at}: allows ${JSON.stringify({ to, ports })}, which is not the database, DNS ` +
+          `or a peer declared by a PDPS_*_ADDR setting (${[...new Set(peers.map((q) => q.key))].join(", ") || "none"})`);
+      }
+    });
+  }
+  for (const w of all) {
+    const ingress = policiesFor(docs, w, "Ingress");
+    const egress = policiesFor(docs, w, "Egress");
+    if (!ingress.length) fail(w, "no NetworkPolicy restricts its ingress");
+    if (!egress.length) { fail(w, "no NetworkPolicy restricts its egress"); continue; }
+    // Each declared peer: this side may send, the other side admits.
+    for (const peer of w.peers ?? []) {
+      const out = egress.some((np) => (np.spec.egress ?? []).some((rule) =>
+        (!rule.to?.length || rule.to.some((t) =>
+          peerCovers(docs, t, np.metadata.namespace, peer.target.labels, peer.target.namespace))) &&
+        portsCover(rule.ports, peer.port, peer.protocol, peer.target.ports)));
+      if (!out) fail(w, `egress does not allow ${peer.key} (${peer.target.name} port ${peer.port})`);
+      const theirs = policiesFor(docs, peer.target, "Ingress");
+      const admitted = !theirs.length || theirs.some((np) => (np.spec.ingress ?? []).some((rule) =>
+        (!rule.from?.length || rule.from.some((f) =>
+          peerCovers(docs, f, np.metadata.namespace, w.labels, w.namespace))) &&
+        portsCover(rule.ports, peer.port, peer.protocol, peer.target.ports)));
+      if (!admitted) {
+        fail(w, `${peer.target.name}'s ingress does not admit it on port ${peer.port} (${peer.key})`);
+      }
+    }
+    // Calling a peer needs the service's own token, from a required Secret, mounted
+    // read-only as a whole directory (no subPath) so that a renewed token reaches the pod.
+    if (w.peers?.length) {
+      const file = w.env.PDPS_SERVICE_TOKEN_FILE;
+      const containers = w.pod.containers ?? [];
+      const mount = file && containers.flatMap((c) => c.volumeMounts ?? [])
+        .find((m) => m.mountPath === path.posix.dirname(file));
+      const volume = mount && (w.pod.volumes ?? []).find((v) => v.name === mount.name);
+      if (!file) fail(w, "calls peers but PDPS_SERVICE_TOKEN_FILE is not set");
+      else if (!mount) fail(w, `PDPS_SERVICE_TOKEN_FILE ${file}: no volume mounted at ${path.posix.dirname(file)}`);
+      else if (mount.readOnly !== true || mount.subPath || !volume?.secret || volume.secret.optional === true) {
+        fail(w, `PDPS_SERVICE_TOKEN_FILE ${file}: must be a required Secret mounted read-only without subPath`);
+      }
+    }
+  }
+  return errors;
+}
+
 function check(v, doc, render, configMaps) {
   return [...schemaErrors(v, doc), ...policyErrors(doc, render, configMaps)];
 }
@@ -197,7 +393,41 @@ function selfCheck(v, renders) {
         JSON.stringify(errors));
     }
   }
-  return cases.length;
+  // NetworkPolicy rules span objects: plant into a copy of a whole render.
+  const policy = (docs, name) => docs.find((d) => d.kind === "NetworkPolicy" && d.metadata.name === name);
+  const toRegistry = (r) => r.to?.some((t) => t.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "registry");
+  const netCases = [
+    ["referrals egress to anywhere on 443",
+      (docs) => { policy(docs, "referrals").spec.egress.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }); },
+      "which is not the database, DNS or a peer"],
+    ["referrals egress to the registry's metrics port",
+      (docs) => { policy(docs, "referrals").spec.egress.find(toRegistry).ports.push({ port: 9001, protocol: "TCP" }); },
+      "which is not the database, DNS or a peer"],
+    ["referrals egress without the registry",
+      (docs) => { const np = policy(docs, "referrals"); np.spec.egress = np.spec.egress.filter((r) => !toRegistry(r)); },
+      "egress does not allow PDPS_REGISTRY_ADDR"],
+    ["registry ingress without referrals",
+      (docs) => { policy(docs, "registry").spec.ingress[0].from[0].podSelector.matchLabels = { "app.kubernetes.io/name": "nobody" }; },
+      "ingress does not admit it on port 7001 (PDPS_REGISTRY_ADDR)"],
+    ["referrals service token optional",
+      (docs) => {
+        const d = docs.find((x) => x.kind === "Deployment" && x.metadata.name === "referrals");
+        d.spec.template.spec.volumes.find((x) => x.name === "service-token").secret.optional = true;
+      },
+      "must be a required Secret"],
+  ];
+  const base = renders.find((r) => policy(r.docs, "referrals") && policy(r.docs, "registry"));
+  if (!base) throw new Error("self-check: no render with the referrals and registry NetworkPolicies");
+  for (const [what, plant, expected] of netCases) {
+    const docs = structuredClone(base.docs);
+    plant(docs);
+    const errors = networkErrors({ ...base, docs });
+    if (errors.length !== 1 || !errors[0].includes(expected)) {
+      throw new Error(`self-check (${what}) failed: expected only "${expected}", got ` +
+        JSON.stringify(errors));
+    }
+  }
+  return cases.length + netCases.length;
 }
 
 function main() {
@@ -221,6 +451,7 @@ function main() {
         failures.push(`${r.name}: ${doc.kind}/${doc.metadata?.name}: ${e}`);
       }
     }
+    for (const e of networkErrors(r)) failures.push(`${r.name}: ${e}`);
   }
   if (failures.length) {
     for (const f of failures) console.error(`k8s: FAIL ${f}`);
