@@ -13,6 +13,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "common/dates.h"
 
 namespace pdps::cli {
 
@@ -101,6 +103,11 @@ std::string Cell(const Message& m, const FieldDescriptor* f) {
       if (d->full_name() == "pdps.common.v1.Date") {
         return sub.GetReflection()->GetString(sub, d->field(0));
       }
+      if (d->full_name() == "google.protobuf.Timestamp") {
+        // Local time, where every deadline of the platform is counted.
+        absl::Time t = absl::FromUnixSeconds(sub.GetReflection()->GetInt64(sub, d->field(0)));
+        return absl::FormatTime("%Y-%m-%d %H:%M %Z", t, dates::London());
+      }
       return "";
     }
     default:
@@ -108,16 +115,66 @@ std::string Cell(const Message& m, const FieldDescriptor* f) {
   }
 }
 
-bool Tabular(const FieldDescriptor* f) {
-  if (f->name() == "etag" || f->name() == "audit" || f->name() == "history") return false;
-  if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return true;
+// Messages shown as one cell.
+bool Leaf(const FieldDescriptor* f) {
   const std::string& t = f->message_type()->full_name();
-  return !f->is_repeated() && (t == "pdps.common.v1.Money" || t == "pdps.common.v1.Date");
+  return t == "pdps.common.v1.Money" || t == "pdps.common.v1.Date" ||
+         t == "google.protobuf.Timestamp";
+}
+
+bool Skipped(const FieldDescriptor* f) {
+  return f->name() == "etag" || f->name() == "audit" || f->name() == "history";
+}
+
+bool Tabular(const FieldDescriptor* f) {
+  if (Skipped(f)) return false;
+  if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return true;
+  return !f->is_repeated() && Leaf(f);
+}
+
+// The cell at a field path such as "referral.area"; empty if any part is unset or unknown.
+std::string PathCell(const Message& m, const std::string& path) {
+  const Message* cur = &m;
+  std::vector<std::string> parts = absl::StrSplit(path, '.');
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const FieldDescriptor* f = cur->GetDescriptor()->FindFieldByName(parts[i]);
+    if (f == nullptr) return "";
+    if (i + 1 == parts.size()) return Cell(*cur, f);
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated() ||
+        !cur->GetReflection()->HasField(*cur, f)) {
+      return "";
+    }
+    cur = &cur->GetReflection()->GetMessage(*cur, f);
+  }
+  return "";
+}
+
+// "field: value" lines of one message, nested messages under "prefix.".
+void PrintFields(const Message& m, const std::string& prefix) {
+  const auto* d = m.GetDescriptor();
+  const Reflection* r = m.GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    if (Skipped(f)) continue;
+    std::string name = prefix + f->name();
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !Leaf(f)) {
+      if (f->is_repeated()) {
+        for (int k = 0; k < r->FieldSize(m, f); ++k) {
+          PrintFields(r->GetRepeatedMessage(m, f, k), absl::StrCat(name, "[", k, "]."));
+        }
+      } else if (r->HasField(m, f)) {
+        PrintFields(r->GetMessage(m, f), name + ".");
+      }
+      continue;
+    }
+    std::string v = Cell(m, f);
+    if (!v.empty()) std::printf("%-34s %s\n", (name + ":").c_str(), v.c_str());
+  }
 }
 
 }  // namespace
 
-void PrintTable(const Message& m) {
+void PrintTable(const Message& m, const std::vector<std::string>& columns) {
   const auto* d = m.GetDescriptor();
   const FieldDescriptor* list = nullptr;
   for (int i = 0; i < d->field_count(); ++i) {
@@ -129,33 +186,31 @@ void PrintTable(const Message& m) {
   }
   bool is_list_response = list != nullptr && absl::EndsWith(d->name(), "Response");
   if (!is_list_response) {
-    for (int i = 0; i < d->field_count(); ++i) {
-      const auto* f = d->field(i);
-      if (!Tabular(f)) continue;
-      std::string v = Cell(m, f);
-      if (!v.empty()) std::printf("%-34s %s\n", (f->name() + ":").c_str(), v.c_str());
-    }
+    PrintFields(m, "");
     return;
   }
   const Reflection* r = m.GetReflection();
   int n = r->FieldSize(m, list);
   const auto* item_d = list->message_type();
-  std::vector<const FieldDescriptor*> cols;
-  for (int i = 0; i < item_d->field_count(); ++i) {
-    if (Tabular(item_d->field(i))) cols.push_back(item_d->field(i));
+  std::vector<std::string> cols = columns;
+  if (cols.empty()) {
+    for (int i = 0; i < item_d->field_count(); ++i) {
+      if (Tabular(item_d->field(i))) cols.push_back(item_d->field(i)->name());
+    }
   }
   std::vector<std::vector<std::string>> rows;
   std::vector<size_t> width(cols.size());
   std::vector<std::string> header;
   for (size_t c = 0; c < cols.size(); ++c) {
-    header.push_back(cols[c]->name());
+    // A nested column is headed by its last part: "referral.area" is AREA.
+    header.push_back(cols[c].substr(cols[c].rfind('.') + 1));
     width[c] = header[c].size();
   }
   for (int i = 0; i < n; ++i) {
     const Message& item = r->GetRepeatedMessage(m, list, i);
     std::vector<std::string> row;
     for (size_t c = 0; c < cols.size(); ++c) {
-      std::string v = Cell(item, cols[c]);
+      std::string v = PathCell(item, cols[c]);
       if (v.size() > 48) v = v.substr(0, 45) + "...";
       width[c] = std::max(width[c], v.size());
       row.push_back(v);

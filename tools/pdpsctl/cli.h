@@ -25,9 +25,11 @@ Args Parse(int argc, char** argv);
 
 // Prints a message as JSON (one object, pretty) to stdout.
 void PrintJson(const google::protobuf::Message& m);
-// Prints the items of a message's first repeated message field as a table; for a single
-// message prints "field: value" lines.
-void PrintTable(const google::protobuf::Message& m);
+// Prints the items of a list response's first repeated message field as a table; for a
+// single message prints "field: value" lines, nested messages as "parent.field: value".
+// `columns` chooses a list's columns by field path ("id", "referral.area"); empty: every
+// scalar, money, date and time field of the item.
+void PrintTable(const google::protobuf::Message& m, const std::vector<std::string>& columns = {});
 
 // Reads a file ("-" for stdin) into `out`.
 bool ReadFile(const std::string& path, std::string* out);

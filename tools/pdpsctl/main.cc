@@ -1,6 +1,7 @@
 // pdpsctl: the command-line client for PDPS officers, providers and SREs.
 //
-//   pdpsctl [--addr=HOST:PORT] [--token=JWT] [--json] <resource> <verb> [ID] [--option=value]
+//   pdpsctl [--addr=HOST:PORT] [--referrals-addr=HOST:PORT] [--token=JWT] [--json]
+//           <resource> <verb> [ID] [--option=value]
 //
 // The token comes from --token or $PDPS_TOKEN; `pdpsctl token` mints a development token
 // from the local key made by `make run` (never usable against production keys).
@@ -14,6 +15,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -25,6 +27,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "pdps/common/v1/events.grpc.pb.h"
+#include "pdps/referrals/v1/referrals_service.grpc.pb.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
 #include "tools/pdpsctl/cli.h"
 
@@ -32,13 +35,17 @@ namespace pdps::ctl {
 namespace {
 
 namespace v1 = ::pdps::registry::v1;
+namespace rv1 = ::pdps::referrals::v1;
 using cli::Args;
 using Stub = v1::RegistryService::Stub;
+using RStub = rv1::ReferralsService::Stub;
 
-constexpr char kUsage[] = R"(usage: pdpsctl [--addr=HOST:PORT] [--token=JWT] [--json] <command>
+constexpr char kUsage[] = R"(usage: pdpsctl [--addr=HOST:PORT] [--referrals-addr=HOST:PORT] [--token=JWT] [--json]
+               <command>
 
 Global options
   --addr        registry address (default $PDPS_REGISTRY_ADDR or 127.0.0.1:7001)
+  --referrals-addr   referrals address (default $PDPS_REFERRALS_ADDR or 127.0.0.1:7002)
   --token       bearer token (default $PDPS_TOKEN)
   --json        print JSON instead of tables
   --page-size, --page-token   paging for list commands
@@ -84,18 +91,60 @@ Providers, compliance and capacity
   capacity late --framework=ID --month=YYYY-MM
   eligible --lot=ID --area=AREA [--date=YYYY-MM-DD]
 
+Referrals (brokerage_officer or commissioner of the framework's partnership)
+  referrals raise --lot=ID --area=SOUTHWARK --hours=10.5 --pattern="Mon-Fri 07:30-08:30"
+      --outcomes=A,B --needs=TEXT --start=YYYY-MM-DD [--end=YYYY-MM-DD] [--urgency=EMERGENCY]
+      [--funding=ORG_ID:6000,ORG_ID:4000 | --direct-payment] [--extra-competencies=C,C]
+      [--care-plan=TEXT] [--communication=TEXT] [--special=TEXT]
+      [--gender=female] [--languages=L,L] [--culture=TEXT] [--religion=TEXT]
+      --name=NAME --dob=YYYY-MM-DD --address="line 1;line 2" --postcode=PC [--nhs=N]
+      [--key-safe=CODE] [--contacts="NAME|RELATIONSHIP|PHONE|EMAIL;..."]   (raised as DRAFT)
+  referrals list [--state=OPEN] [--lot=ID] [--framework=ID]
+  referrals get ID
+  referrals update --file=referral.json     (JSON of a DRAFT Referral with id and etag)
+  referrals open ID                         DRAFT -> OPEN: offers go to eligible providers
+  referrals award ID (--offer=OFFER_ID | --provider=ORG_ID) [--rationale=TEXT]
+  referrals withdraw ID --reason=TEXT
+  referrals reopen ID --reason=TEXT [--method=BROADCAST_FIRST_RESPONDER]   (UNCOVERED)
+  referrals person ID --purpose=TEXT        identifying details; the read is audited
+  referrals access-log ID                   every read and write of those details
+  offers list --referral=ID [--live]
+  offers get ID
+  offers review OFFER_ID [--shortlisted] [--family-view=TEXT] [--met-worker]   (proposals)
+  offers evaluate OFFER_ID --marks=4,3,5    (bids, after the bid deadline)
+
+Answering offers (provider_admin or provider_coordinator)
+  inbox [--live]                            your offers with their pen portraits
+  offers get ID
+  accept OFFER_ID                           exclusive or broadcast offers
+  decline OFFER_ID --reason=NO_CAPACITY --rationale=TEXT
+      (NO_CAPACITY, NO_SUITABLE_WORKER, AREA_NOT_COVERED, START_DATE_NOT_ACHIEVABLE,
+       CANNOT_MEET_NEEDS, OTHER)
+  bid OFFER_ID --rate=PENCE --answers="answer 1|answer 2"        (mini-competition)
+  offer OFFER_ID --competencies=C,C --role=TEXT --summary=TEXT [--years=N]
+      [--languages=L,L] [--gender=TEXT] [--notes=TEXT]            (competitive offers)
+  referrals person ID --purpose=TEXT        once your organisation is awarded
+
+Verbs that need an etag read the resource first; pass --etag to use your own.
+
 Operations
   health                         gRPC health of the service at --addr
-  events [--after=N]             the registry's event feed (service token)
+                                 (--addr=127.0.0.1:7002 for referrals)
+  events [--after=N]             the event feed of the service at --addr (service token)
 )";
 
 struct Env {
   Args args;
-  std::shared_ptr<grpc::Channel> channel;
+  std::shared_ptr<grpc::Channel> channel;  // --addr: the registry (and health, events)
   std::unique_ptr<Stub> stub;
+  std::unique_ptr<RStub> referrals;  // --referrals-addr
   std::string token;
   bool json = false;
 };
+
+// The stub a generated method belongs to.
+Stub& StubOf(Env& env, Stub*) { return *env.stub; }
+RStub& StubOf(Env& env, RStub*) { return *env.referrals; }
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "pdpsctl: %s\n", message.c_str());
@@ -123,35 +172,42 @@ int Report(const grpc::Status& st) {
   return 1;
 }
 
-template <typename Req, typename Resp>
-int Run(Env& env, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-        const Req& req) {
-  grpc::ClientContext ctx;
-  if (!env.token.empty()) ctx.AddMetadata("authorization", "Bearer " + env.token);
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  Resp resp;
-  grpc::Status st = ((*env.stub).*method)(&ctx, req, &resp);
-  if (!st.ok()) return Report(st);
-  if (env.json) {
-    cli::PrintJson(resp);
-  } else {
-    cli::PrintTable(resp);
-  }
-  return 0;
-}
+// A unary method of a generated stub (registry or referrals).
+template <typename S, typename Req, typename Resp>
+using Method = grpc::Status (S::*)(grpc::ClientContext*, const Req&, Resp*);
 
-template <typename Req, typename Resp>
-bool Fetch(Env& env, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-           const Req& req, Resp* resp) {
+// Calls `method` with the token and a 30 s deadline; reports an error and returns false.
+template <typename S, typename Req, typename Resp>
+bool Fetch(Env& env, Method<S, Req, Resp> method, const Req& req, Resp* resp) {
   grpc::ClientContext ctx;
   if (!env.token.empty()) ctx.AddMetadata("authorization", "Bearer " + env.token);
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  grpc::Status st = ((*env.stub).*method)(&ctx, req, resp);
+  grpc::Status st = (StubOf(env, static_cast<S*>(nullptr)).*method)(&ctx, req, resp);
   if (!st.ok()) {
     Report(st);
     return false;
   }
   return true;
+}
+
+// Prints a response as JSON (--json) or a table (list `columns` as for cli::PrintTable).
+void Print(const Env& env, const google::protobuf::Message& resp,
+           const std::vector<std::string>& columns = {}) {
+  if (env.json) {
+    cli::PrintJson(resp);
+  } else {
+    cli::PrintTable(resp, columns);
+  }
+}
+
+// Calls `method` and prints the response; returns the exit code.
+template <typename S, typename Req, typename Resp>
+int Run(Env& env, Method<S, Req, Resp> method, const Req& req,
+        const std::vector<std::string>& columns = {}) {
+  Resp resp;
+  if (!Fetch(env, method, req, &resp)) return 1;
+  Print(env, resp, columns);
+  return 0;
 }
 
 template <typename M>
@@ -173,20 +229,17 @@ bool FromFile(const Args& a, M* out) {
 // The ID word of "<resource> <verb> ID".
 std::string Id(const Args& a) { return a.words.size() > 2 ? a.words[2] : ""; }
 
-template <typename Req, typename Resp>
-using Method = grpc::Status (Stub::*)(grpc::ClientContext*, const Req&, Resp*);
-
 // `<resource> get ID`.
-template <typename Req, typename Resp>
-int GetById(Env& env, Method<Req, Resp> method) {
+template <typename S, typename Req, typename Resp>
+int GetById(Env& env, Method<S, Req, Resp> method) {
   Req req;
   req.set_id(Id(env.args));
   return Run(env, method, req);
 }
 
 // `<resource> create --file=...`: the body from JSON, a fresh request_id for safe retries.
-template <typename Req, typename Resp, typename Body>
-int CreateFromFile(Env& env, Method<Req, Resp> method, Body* (Req::*body)()) {
+template <typename S, typename Req, typename Resp, typename Body>
+int CreateFromFile(Env& env, Method<S, Req, Resp> method, Body* (Req::*body)()) {
   Req req;
   if (!FromFile(env.args, (req.*body)())) return 2;
   req.set_request_id(env.args.Get("request-id", NewUuid()));
@@ -194,8 +247,8 @@ int CreateFromFile(Env& env, Method<Req, Resp> method, Body* (Req::*body)()) {
 }
 
 // `<resource> update --file=...`: the whole resource, with its id and etag, from JSON.
-template <typename Req, typename Resp, typename Body>
-int UpdateFromFile(Env& env, Method<Req, Resp> method, Body* (Req::*body)()) {
+template <typename S, typename Req, typename Resp, typename Body>
+int UpdateFromFile(Env& env, Method<S, Req, Resp> method, Body* (Req::*body)()) {
   Req req;
   if (!FromFile(env.args, (req.*body)())) return 2;
   return Run(env, method, req);
@@ -365,23 +418,24 @@ int Lots(Env& env, const std::string& verb) {
   return Fail("lots: list, get, create or update");
 }
 
-// The admission's current etag, unless given with --etag.
-bool CurrentEtag(Env& env, const std::string& id, std::string* etag) {
+// A resource's current etag read with its Get method, unless given with --etag.
+template <typename S, typename Req, typename Resp>
+bool CurrentEtag(Env& env, Method<S, Req, Resp> get, const std::string& id, std::string* etag) {
   if (env.args.Has("etag")) {
     *etag = env.args.Get("etag");
     return true;
   }
-  v1::GetAdmissionRequest req;
+  Req req;
   req.set_id(id);
-  v1::Admission a;
-  if (!Fetch(env, &Stub::GetAdmission, req, &a)) return false;
-  *etag = a.etag();
+  Resp r;
+  if (!Fetch(env, get, req, &r)) return false;
+  *etag = r.etag();
   return true;
 }
 
 // A decision on an admission: id, etag and --reason.
 template <typename Req, typename Resp>
-int Decide(Env& env, Method<Req, Resp> method, const std::string& etag) {
+int Decide(Env& env, Method<Stub, Req, Resp> method, const std::string& etag) {
   Req req;
   req.set_id(Id(env.args));
   req.set_etag(etag);
@@ -415,7 +469,7 @@ int Admissions(Env& env, const std::string& verb) {
   std::string etag;
   if (verb == "admit" || verb == "reject" || verb == "reinstate" || verb == "terminate" ||
       verb == "suspend" || verb == "complete-action") {
-    if (!CurrentEtag(env, Id(a), &etag)) return 1;
+    if (!CurrentEtag(env, &Stub::GetAdmission, Id(a), &etag)) return 1;
   }
   if (verb == "admit") return Decide(env, &Stub::AdmitProvider, etag);
   if (verb == "reject") return Decide(env, &Stub::RejectApplication, etag);
@@ -537,6 +591,276 @@ int Eligible(Env& env) {
   return Run(env, &Stub::ListEligibleProviders, req);
 }
 
+// ------------------------------------------------------------ referrals ---
+
+// Table columns: what an officer scans a referral list for.
+const std::vector<std::string> kReferralColumns = {
+    "id",   "state", "method", "round", "urgency", "area", "planned_weekly_hours",
+    "start_date", "stage_deadline", "lot_id"};
+// An officer's view of the offers of one referral.
+const std::vector<std::string> kOfferColumns = {
+    "id",          "provider_id",   "kind",           "state",
+    "rota_position", "deadline",    "answer_time",    "decline_reason",
+    "proposal.worker_profile.role", "proposal.shortlisted", "bid.hourly_rate",
+    "bid.total_score", "bid.rank"};
+// A provider's inbox: the offer and its pen portrait.
+const std::vector<std::string> kInboxColumns = {
+    "id",   "kind", "state", "deadline", "referral.urgency", "referral.area",
+    "referral.planned_weekly_hours", "referral.start_date", "referral.age_years",
+    "referral.needs_summary"};
+
+bool ParseHours(const std::string& text, double* out) {
+  char* end = nullptr;
+  *out = std::strtod(text.c_str(), &end);
+  return !text.empty() && end != nullptr && *end == '\0';
+}
+
+// `referrals raise`: the referral and the person's details from options.
+int Raise(Env& env) {
+  const Args& a = env.args;
+  rv1::CreateReferralRequest req;
+  rv1::Referral* r = req.mutable_referral();
+  r->set_lot_id(a.Get("lot"));
+  r->set_area(a.Get("area"));
+  double hours = 0;
+  if (a.Has("hours") && !ParseHours(a.Get("hours"), &hours)) return Fail("bad --hours");
+  r->set_planned_weekly_hours(hours);
+  r->set_session_pattern(a.Get("pattern"));
+  for (const auto& o : a.List("outcomes")) r->add_outcomes(o);
+  r->set_needs_summary(a.Get("needs"));
+  r->set_communication_needs(a.Get("communication"));
+  r->set_special_requirements(a.Get("special"));
+  if (a.Has("start")) r->mutable_start_date()->set_value(a.Get("start"));
+  if (a.Has("end")) r->mutable_end_date()->set_value(a.Get("end"));
+  rv1::Referral::Urgency urgency = rv1::Referral::ROUTINE;
+  if (a.Has("urgency") && !rv1::Referral::Urgency_Parse(a.Get("urgency"), &urgency)) {
+    return Fail("bad --urgency (ROUTINE or EMERGENCY)");
+  }
+  r->set_urgency(urgency);
+  if (a.Has("gender") || a.Has("languages") || a.Has("culture") || a.Has("religion")) {
+    auto* p = r->mutable_preferences();
+    p->set_worker_gender(a.Get("gender"));
+    for (const auto& l : a.List("languages")) p->add_languages(l);
+    p->set_culture(a.Get("culture"));
+    p->set_religion(a.Get("religion"));
+  }
+  for (const auto& c : a.List("extra-competencies")) r->add_extra_competencies(c);
+  // --funding=ORG_ID:BASIS_POINTS[:STREAM],...
+  for (const auto& share : a.List("funding")) {
+    std::vector<std::string> parts = absl::StrSplit(share, absl::MaxSplits(':', 2));
+    int bp = 0;
+    if (parts.size() < 2 || !absl::SimpleAtoi(parts[1], &bp)) {
+      return Fail("bad --funding: ORG_ID:BASIS_POINTS[:STREAM],... e.g. ORG:6000,ORG:4000");
+    }
+    auto* f = r->add_funding();
+    f->set_organisation_id(parts[0]);
+    f->set_share_basis_points(bp);
+    if (parts.size() > 2) f->set_funding_stream(parts[2]);
+  }
+  r->set_direct_payment(a.Has("direct-payment"));
+  r->set_care_plan_extract(a.Get("care-plan"));
+  rv1::PersonDetails* p = req.mutable_person();
+  p->set_full_name(a.Get("name"));
+  if (a.Has("dob")) p->mutable_date_of_birth()->set_value(a.Get("dob"));
+  for (absl::string_view line : absl::StrSplit(a.Get("address"), ';', absl::SkipEmpty())) {
+    p->add_address_lines(std::string(line));
+  }
+  p->set_postcode(a.Get("postcode"));
+  p->set_nhs_number(a.Get("nhs"));
+  p->set_key_safe_code(a.Get("key-safe"));
+  // --contacts="NAME|RELATIONSHIP[|PHONE[|EMAIL]];..."
+  for (absl::string_view c : absl::StrSplit(a.Get("contacts"), ';', absl::SkipEmpty())) {
+    std::vector<std::string> parts = absl::StrSplit(c, '|');
+    parts.resize(4);
+    auto* contact = p->add_contacts();
+    contact->set_name(parts[0]);
+    contact->set_relationship(parts[1]);
+    contact->set_phone(parts[2]);
+    contact->set_email(parts[3]);
+  }
+  req.set_request_id(a.Get("request-id", NewUuid()));
+  return Run(env, &RStub::CreateReferral, req);
+}
+
+int Referrals(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  if (verb == "list") {
+    rv1::ListReferralsRequest req;
+    if (a.Has("state")) {
+      rv1::Referral::State s;
+      if (!rv1::Referral::State_Parse(a.Get("state"), &s)) return Fail("bad --state");
+      req.set_state(s);
+    }
+    req.set_lot_id(a.Get("lot"));
+    req.set_framework_id(a.Get("framework"));
+    Page(a, &req);
+    return Run(env, &RStub::ListReferrals, req, kReferralColumns);
+  }
+  if (verb == "get") return GetById(env, &RStub::GetReferral);
+  if (verb == "raise") return Raise(env);
+  if (verb == "update") {
+    return UpdateFromFile(env, &RStub::UpdateReferral,
+                          &rv1::UpdateReferralRequest::mutable_referral);
+  }
+  if (verb == "person") {
+    rv1::GetPersonDetailsRequest req;
+    req.set_referral_id(Id(a));
+    req.set_purpose(a.Get("purpose"));
+    return Run(env, &RStub::GetPersonDetails, req);
+  }
+  if (verb == "access-log") {
+    rv1::ListPersonDetailsAccessRequest req;
+    req.set_referral_id(Id(a));
+    Page(a, &req);
+    return Run(env, &RStub::ListPersonDetailsAccess, req);
+  }
+  std::string etag;
+  if (verb == "open" || verb == "award" || verb == "withdraw" || verb == "reopen") {
+    if (!CurrentEtag(env, &RStub::GetReferral, Id(a), &etag)) return 1;
+  }
+  if (verb == "open") {
+    rv1::OpenReferralRequest req;
+    req.set_id(Id(a));
+    req.set_etag(etag);
+    return Run(env, &RStub::OpenReferral, req);
+  }
+  if (verb == "award") {
+    rv1::AwardReferralRequest req;
+    req.set_id(Id(a));
+    req.set_etag(etag);
+    req.set_offer_id(a.Get("offer"));
+    req.set_provider_id(a.Get("provider"));
+    req.set_rationale(a.Get("rationale"));
+    return Run(env, &RStub::AwardReferral, req);
+  }
+  if (verb == "withdraw") {
+    rv1::WithdrawReferralRequest req;
+    req.set_id(Id(a));
+    req.set_etag(etag);
+    req.set_reason(a.Get("reason"));
+    return Run(env, &RStub::WithdrawReferral, req);
+  }
+  if (verb == "reopen") {
+    rv1::ReopenReferralRequest req;
+    req.set_id(Id(a));
+    req.set_etag(etag);
+    if (a.Has("method")) {
+      rv1::CallOffMethod m;
+      if (!rv1::CallOffMethod_Parse(a.Get("method"), &m)) return Fail("bad --method");
+      req.set_method(m);
+    }
+    req.set_reason(a.Get("reason"));
+    return Run(env, &RStub::ReopenReferral, req);
+  }
+  return Fail("referrals: list, get, raise, update, open, award, withdraw, reopen, person, "
+              "access-log");
+}
+
+int Offers(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  if (verb == "list") {
+    rv1::ListOffersRequest req;
+    req.set_referral_id(a.Get("referral"));
+    req.set_live_only(a.Has("live"));
+    Page(a, &req);
+    return Run(env, &RStub::ListOffers, req, kOfferColumns);
+  }
+  if (verb == "get") return GetById(env, &RStub::GetOffer);
+  std::string etag;
+  if (verb == "review" || verb == "evaluate") {
+    if (!CurrentEtag(env, &RStub::GetOffer, Id(a), &etag)) return 1;
+  }
+  if (verb == "review") {
+    rv1::ReviewProposalRequest req;
+    req.set_id(Id(a));
+    req.set_etag(etag);
+    req.set_shortlisted(a.Has("shortlisted") && a.Get("shortlisted") != "false");
+    req.set_family_view(a.Get("family-view"));
+    req.set_family_met_worker(a.Has("met-worker") && a.Get("met-worker") != "false");
+    return Run(env, &RStub::ReviewProposal, req);
+  }
+  if (verb == "evaluate") {
+    rv1::EvaluateBidRequest req;
+    req.set_id(Id(a));
+    req.set_etag(etag);
+    for (const auto& m : a.List("marks")) {
+      int mark = 0;
+      if (!absl::SimpleAtoi(m, &mark)) return Fail("bad --marks: e.g. --marks=4,3,5");
+      req.add_marks(mark);
+    }
+    return Run(env, &RStub::EvaluateBid, req);
+  }
+  return Fail("offers: list, get, review or evaluate");
+}
+
+// ------------------------------------------------- providers' answers ---
+
+// `inbox [--live]`: the caller's own offers, by deadline.
+int Inbox(Env& env, const std::string&) {
+  rv1::ListOffersRequest req;
+  req.set_live_only(env.args.Has("live"));
+  Page(env.args, &req);
+  return Run(env, &RStub::ListOffers, req, kInboxColumns);
+}
+
+// `accept|decline|bid|offer OFFER_ID ...`: the offer's current etag, then the answer.
+int Answer(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  std::string id = a.words.size() > 1 ? a.words[1] : "";
+  if (id.empty()) return Fail(verb + " OFFER_ID is required");
+  std::string etag;
+  if (!CurrentEtag(env, &RStub::GetOffer, id, &etag)) return 1;
+  if (verb == "accept") {
+    rv1::AcceptOfferRequest req;
+    req.set_id(id);
+    req.set_etag(etag);
+    return Run(env, &RStub::AcceptOffer, req);
+  }
+  if (verb == "decline") {
+    rv1::DeclineOfferRequest req;
+    req.set_id(id);
+    req.set_etag(etag);
+    rv1::DeclineReason reason = rv1::DECLINE_REASON_UNSPECIFIED;
+    if (a.Has("reason") && !rv1::DeclineReason_Parse(a.Get("reason"), &reason)) {
+      return Fail("bad --reason: NO_CAPACITY, NO_SUITABLE_WORKER, AREA_NOT_COVERED, "
+                  "START_DATE_NOT_ACHIEVABLE, CANNOT_MEET_NEEDS or OTHER");
+    }
+    req.set_reason(reason);
+    req.set_rationale(a.Get("rationale"));
+    return Run(env, &RStub::DeclineOffer, req);
+  }
+  if (verb == "bid") {
+    rv1::SubmitBidRequest req;
+    req.set_id(id);
+    req.set_etag(etag);
+    int64_t pence = 0;
+    if (!absl::SimpleAtoi(a.Get("rate"), &pence)) return Fail("--rate=PENCE is required, e.g. 2150");
+    req.mutable_bid()->mutable_hourly_rate()->set_pence(pence);
+    int i = 0;
+    for (absl::string_view text : absl::StrSplit(a.Get("answers"), '|', absl::SkipEmpty())) {
+      auto* answer = req.mutable_bid()->add_answers();
+      answer->set_question_index(i++);
+      answer->set_answer(std::string(text));
+    }
+    return Run(env, &RStub::SubmitBid, req);
+  }
+  // offer: a proposal with a worker profile (competitive offers).
+  rv1::SubmitProposalRequest req;
+  req.set_id(id);
+  req.set_etag(etag);
+  auto* p = req.mutable_proposal();
+  for (const auto& c : a.List("competencies")) p->add_matched_competencies(c);
+  p->set_notes(a.Get("notes"));
+  auto* w = p->mutable_worker_profile();
+  w->set_role(a.Get("role"));
+  w->set_summary(a.Get("summary"));
+  w->set_years_experience(std::atoi(a.Get("years", "0").c_str()));
+  w->set_gender(a.Get("gender"));
+  for (const auto& l : a.List("languages")) w->add_languages(l);
+  w->set_staff_id(a.Get("staff-id"));
+  return Run(env, &RStub::SubmitProposal, req);
+}
+
 int Health(Env& env) {
   auto st = health::Check(env.channel, env.args.Get("service"), absl::Seconds(5));
   if (!st.ok()) return Fail(std::string(st.status().message()));
@@ -555,11 +879,7 @@ int Events(Env& env) {
   pdps::common::v1::ListEventsResponse resp;
   auto st = stub->ListEvents(&ctx, req, &resp);
   if (!st.ok()) return Report(st);
-  if (env.json) {
-    cli::PrintJson(resp);
-  } else {
-    cli::PrintTable(resp);
-  }
+  Print(env, resp);
   return 0;
 }
 
@@ -580,6 +900,10 @@ int Main(int argc, char** argv) {
   env.json = a.Has("json");
   env.channel = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
   env.stub = v1::RegistryService::NewStub(env.channel);
+  const char* env_referrals = std::getenv("PDPS_REFERRALS_ADDR");
+  env.referrals = rv1::ReferralsService::NewStub(grpc::CreateChannel(
+      a.Get("referrals-addr", env_referrals != nullptr ? env_referrals : "127.0.0.1:7002"),
+      grpc::InsecureChannelCredentials()));
   const std::string& resource = a.words[0];
   std::string verb = a.words.size() > 1 ? a.words[1] : "";
   if (resource == "token") return Token(env);
@@ -590,11 +914,17 @@ int Main(int argc, char** argv) {
       {"orgs", Orgs},         {"partnerships", Partnerships}, {"frameworks", Frameworks},
       {"lots", Lots},         {"admissions", Admissions},     {"providers", Providers},
       {"documents", Documents}, {"capacity", Capacity},
+      {"referrals", Referrals}, {"offers", Offers},       {"inbox", Inbox},
+      {"accept", Answer},       {"decline", Answer},          {"bid", Answer},
+      {"offer", Answer},
   };
   auto it = commands.find(resource);
   if (it == commands.end()) return Fail("unknown command \"" + resource + "\"; try --help");
   if (env.token.empty()) return Fail("no token: pass --token or set PDPS_TOKEN (see `pdpsctl token`)");
-  return it->second(env, verb);
+  // Providers' answers are verbs of their own: "accept OFFER_ID".
+  bool answer = resource == "accept" || resource == "decline" || resource == "bid" ||
+                resource == "offer";
+  return it->second(env, answer ? resource : verb);
 }
 
 }  // namespace pdps::ctl
