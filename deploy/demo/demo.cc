@@ -1,17 +1,21 @@
 // pdps-demo: loads the demonstration data of the five seed commissioners through the
-// registry's public API, signing development tokens with the local key (.local/keys).
+// public APIs, signing development tokens with the local key (.local/keys).
 //
-//   pdps-demo --registry=127.0.0.1:7001 --key=.local/keys/dev-1.pem
+//   pdps-demo --registry=127.0.0.1:7001 --key=.local/keys/dev-1.pem [--referrals=127.0.0.1:7002]
 //
 // Everything is fictional except the commissioners' names and their frameworks' shapes,
-// which follow the specifications in ../shared/seeds (see DOMAIN.md §2). Creates use
-// deterministic request ids, so a second run returns what the first made.
+// which follow the specifications in ../shared/seeds (see DOMAIN.md §2, §3). People
+// referred are invented, with NHS numbers from the test range (999...). Creates use
+// deterministic request ids, so a second run returns what the first made; verbs are
+// sent only while the resource is still in the state they start from, so a second run
+// changes nothing. Referrals are loaded only when --referrals is given.
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <openssl/sha.h>
@@ -21,14 +25,20 @@
 #include "absl/time/clock.h"
 #include "common/auth.h"
 #include "common/dates.h"
+#include "pdps/referrals/v1/referrals_service.grpc.pb.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
 
 namespace pdps::demo {
 namespace {
 
 namespace v1 = ::pdps::registry::v1;
+namespace rv1 = ::pdps::referrals::v1;
 using auth::Role;
 using Stub = v1::RegistryService::Stub;
+using RStub = rv1::ReferralsService::Stub;
+
+template <typename S, typename Req, typename Resp>
+using Method = grpc::Status (S::*)(grpc::ClientContext*, const Req&, Resp*);
 
 constexpr char kPlatformOrg[] = "00000000-0000-4000-8000-000000000001";
 
@@ -49,6 +59,10 @@ class Loader {
   Loader(std::shared_ptr<grpc::Channel> ch, std::string key)
       : stub_(v1::RegistryService::NewStub(ch)), key_(std::move(key)) {}
 
+  void ConnectReferrals(std::shared_ptr<grpc::Channel> ch) {
+    referrals_ = rv1::ReferralsService::NewStub(ch);
+  }
+
   std::string Token(const std::string& org, Role role) {
     auth::MintOptions o;
     o.kid = "dev-1";
@@ -64,22 +78,36 @@ class Loader {
     return *t;
   }
 
-  template <typename Req, typename Resp>
-  grpc::Status Call(const std::string& token,
-                    grpc::Status (Stub::*m)(grpc::ClientContext*, const Req&, Resp*),
-                    const Req& req, Resp* resp) {
+  template <typename S, typename Req, typename Resp>
+  grpc::Status Call(const std::string& token, Method<S, Req, Resp> m, const Req& req,
+                    Resp* resp) {
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", "Bearer " + token);
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    return ((*stub_).*m)(&ctx, req, resp);
+    return (StubOf(static_cast<S*>(nullptr)).*m)(&ctx, req, resp);
   }
 
-  template <typename Req, typename Resp>
-  void Must(const std::string& what, const std::string& token,
-            grpc::Status (Stub::*m)(grpc::ClientContext*, const Req&, Resp*), const Req& req,
-            Resp* resp) {
+  template <typename S, typename Req, typename Resp>
+  void Must(const std::string& what, const std::string& token, Method<S, Req, Resp> m,
+            const Req& req, Resp* resp) {
     auto st = Call(token, m, req, resp);
     if (!st.ok()) Die(absl::StrCat(what, ": ", st.error_message()));
+  }
+
+  // A verb that a second run may find already done: FAILED_PRECONDITION (the state has
+  // moved on) and ABORTED (changed since read) are reported and skipped; anything else
+  // stops the load. Returns whether the verb was applied now.
+  template <typename S, typename Req, typename Resp>
+  bool Verb(const std::string& what, const std::string& token, Method<S, Req, Resp> m,
+            const Req& req, Resp* resp) {
+    auto st = Call(token, m, req, resp);
+    if (st.ok()) return true;
+    if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
+        st.error_code() == grpc::StatusCode::ABORTED) {
+      std::printf("  %s: already done (%s)\n", what.c_str(), st.error_message().c_str());
+      return false;
+    }
+    Die(absl::StrCat(what, ": ", st.error_message()));
   }
 
   [[noreturn]] void Die(const std::string& m) {
@@ -170,6 +198,7 @@ class Loader {
                          std::vector<std::string> areas, const std::string& postcode,
                          const std::string& district, int n) {
     Provider p{Org(name, v1::Organisation::PROVIDER), name};
+    providers_[name] = p.org;
     std::string admin = Token(p.org, Role::kProviderAdmin);
     v1::GetProviderRequest get;
     get.set_id(p.org);
@@ -294,12 +323,207 @@ class Loader {
     ++count_["suspensions"];
   }
 
+  // ------------------------------------------------------------ referrals ---
+
+  std::string Officer(const std::string& org) { return Token(org, Role::kBrokerageOfficer); }
+  std::string ProviderAdmin(const std::string& org) { return Token(org, Role::kProviderAdmin); }
+
+  // Raises (or, on a rerun, finds) the referral `key`; returns its current state.
+  rv1::Referral Raise(const std::string& key, const std::string& officer_org,
+                      const rv1::Referral& r, const rv1::PersonDetails& person) {
+    rv1::CreateReferralRequest req;
+    *req.mutable_referral() = r;
+    *req.mutable_person() = person;
+    req.set_request_id(NameUuid("referral:" + key));
+    rv1::Referral out;
+    Must("raise referral " + key, Officer(officer_org), &RStub::CreateReferral, req, &out);
+    ++count_["referrals"];
+    return Get(officer_org, out.id());
+  }
+
+  rv1::Referral Get(const std::string& officer_org, const std::string& id) {
+    rv1::GetReferralRequest req;
+    req.set_id(id);
+    rv1::Referral out;
+    Must("get referral", Officer(officer_org), &RStub::GetReferral, req, &out);
+    return out;
+  }
+
+  // DRAFT -> OPEN (the framework's call-off method starts).
+  rv1::Referral Open(const std::string& officer_org, const rv1::Referral& r) {
+    if (r.state() != rv1::Referral::DRAFT) return r;
+    rv1::OpenReferralRequest req;
+    req.set_id(r.id());
+    req.set_etag(r.etag());
+    rv1::Referral out;
+    Verb("open referral", Officer(officer_org), &RStub::OpenReferral, req, &out);
+    return Get(officer_org, r.id());
+  }
+
+  // The offers of a referral, as its officers see them.
+  std::vector<rv1::Offer> Offers(const std::string& officer_org, const rv1::Referral& r) {
+    std::vector<rv1::Offer> out;
+    rv1::ListOffersRequest req;
+    req.set_referral_id(r.id());
+    req.set_page_size(500);
+    rv1::ListOffersResponse resp;
+    Must("list offers", Officer(officer_org), &RStub::ListOffers, req, &resp);
+    for (const auto& o : resp.offers()) out.push_back(o);
+    return out;
+  }
+
+  // The offer as the provider sees it (bids are sealed from officers until the deadline).
+  rv1::Offer ProviderView(const rv1::Offer& o) {
+    rv1::GetOfferRequest req;
+    req.set_id(o.id());
+    rv1::Offer out;
+    Must("get offer", ProviderAdmin(o.provider_id()), &RStub::GetOffer, req, &out);
+    return out;
+  }
+
+  // The first offer still waiting for an answer, if any.
+  std::optional<rv1::Offer> LiveOffer(const std::string& officer_org, const rv1::Referral& r) {
+    for (const auto& o : Offers(officer_org, r)) {
+      if (o.state() == rv1::Offer::OPEN) return o;
+    }
+    return std::nullopt;
+  }
+
+  bool Accept(const rv1::Offer& o) {
+    if (o.state() != rv1::Offer::OPEN) return false;
+    rv1::AcceptOfferRequest req;
+    req.set_id(o.id());
+    req.set_etag(o.etag());
+    rv1::Offer out;
+    bool done = Verb("accept offer", ProviderAdmin(o.provider_id()), &RStub::AcceptOffer, req,
+                     &out);
+    if (done) ++count_["offers accepted"];
+    return done;
+  }
+
+  bool Decline(const rv1::Offer& o, rv1::DeclineReason reason, const std::string& rationale) {
+    if (o.state() != rv1::Offer::OPEN) return false;
+    rv1::DeclineOfferRequest req;
+    req.set_id(o.id());
+    req.set_etag(o.etag());
+    req.set_reason(reason);
+    req.set_rationale(rationale);
+    rv1::Offer out;
+    bool done = Verb("decline offer", ProviderAdmin(o.provider_id()), &RStub::DeclineOffer,
+                     req, &out);
+    if (done) ++count_["offers declined"];
+    return done;
+  }
+
+  bool Propose(const rv1::Offer& o, const rv1::Proposal& p) {
+    if (o.state() != rv1::Offer::OPEN || o.kind() != rv1::Offer::PROPOSAL_INVITATION) {
+      return false;
+    }
+    rv1::SubmitProposalRequest req;
+    req.set_id(o.id());
+    req.set_etag(o.etag());
+    *req.mutable_proposal() = p;
+    rv1::Offer out;
+    bool done = Verb("submit proposal", ProviderAdmin(o.provider_id()), &RStub::SubmitProposal,
+                     req, &out);
+    if (done) ++count_["proposals"];
+    return done;
+  }
+
+  bool Bid(const rv1::Offer& o, int64_t pence, const std::vector<std::string>& answers) {
+    if (o.state() != rv1::Offer::OPEN || o.kind() != rv1::Offer::BID_INVITATION) return false;
+    rv1::SubmitBidRequest req;
+    req.set_id(o.id());
+    req.set_etag(o.etag());
+    req.mutable_bid()->mutable_hourly_rate()->set_pence(pence);
+    for (size_t i = 0; i < answers.size(); ++i) {
+      auto* a = req.mutable_bid()->add_answers();
+      a->set_question_index(static_cast<int>(i));
+      a->set_answer(answers[i]);
+    }
+    rv1::Offer out;
+    bool done = Verb("submit bid", ProviderAdmin(o.provider_id()), &RStub::SubmitBid, req, &out);
+    if (done) ++count_["bids"];
+    return done;
+  }
+
+  void Review(const std::string& officer_org, const rv1::Offer& o, bool shortlisted,
+              const std::string& family_view, bool met) {
+    if (o.state() != rv1::Offer::SUBMITTED || o.proposal().family_view() == family_view) return;
+    rv1::ReviewProposalRequest req;
+    req.set_id(o.id());
+    req.set_etag(o.etag());
+    req.set_shortlisted(shortlisted);
+    req.set_family_view(family_view);
+    req.set_family_met_worker(met);
+    rv1::Offer out;
+    Verb("review proposal", Officer(officer_org), &RStub::ReviewProposal, req, &out);
+  }
+
+  // Awards to an offer (offer_id) or directly to a provider (provider_id, with rationale).
+  bool Award(const std::string& officer_org, const rv1::Referral& r, const std::string& offer_id,
+             const std::string& provider_id, const std::string& rationale) {
+    if (r.state() == rv1::Referral::AWARDED || r.state() == rv1::Referral::WITHDRAWN) {
+      return false;
+    }
+    rv1::AwardReferralRequest req;
+    req.set_id(r.id());
+    req.set_etag(r.etag());
+    req.set_offer_id(offer_id);
+    req.set_provider_id(provider_id);
+    req.set_rationale(rationale);
+    rv1::Referral out;
+    return Verb("award referral", Officer(officer_org), &RStub::AwardReferral, req, &out);
+  }
+
+  void Withdraw(const std::string& officer_org, const rv1::Referral& r,
+                const std::string& reason) {
+    if (r.state() == rv1::Referral::AWARDED || r.state() == rv1::Referral::WITHDRAWN) return;
+    rv1::WithdrawReferralRequest req;
+    req.set_id(r.id());
+    req.set_etag(r.etag());
+    req.set_reason(reason);
+    rv1::Referral out;
+    Verb("withdraw referral", Officer(officer_org), &RStub::WithdrawReferral, req, &out);
+  }
+
+  // Reads the identifying details (the read is recorded in the referral's access log).
+  void ReadPerson(const std::string& token, const rv1::Referral& r, const std::string& purpose) {
+    rv1::GetPersonDetailsRequest req;
+    req.set_referral_id(r.id());
+    req.set_purpose(purpose);
+    rv1::PersonDetails out;
+    Must("read person details", token, &RStub::GetPersonDetails, req, &out);
+    ++count_["person details reads"];
+  }
+
+  // Counts the referral's final state of this run.
+  void Tally(const std::string& officer_org, const rv1::Referral& r) {
+    rv1::Referral now = Get(officer_org, r.id());
+    ++count_["referrals " + rv1::Referral::State_Name(now.state())];
+  }
+
+  // The organisation id of a provider made by AdmitProvider.
+  std::string ProviderOrg(const std::string& name) {
+    auto it = providers_.find(name);
+    if (it == providers_.end()) Die("no provider " + name);
+    return it->second;
+  }
+
   void Summary() {
     for (const auto& [k, v] : count_) std::printf("  %-22s %d\n", k.c_str(), v);
   }
 
  private:
+  Stub& StubOf(Stub*) { return *stub_; }
+  RStub& StubOf(RStub*) {
+    if (referrals_ == nullptr) Die("no referrals service: pass --referrals=HOST:PORT");
+    return *referrals_;
+  }
+
   std::unique_ptr<Stub> stub_;
+  std::unique_ptr<RStub> referrals_;
+  std::map<std::string, std::string> providers_;  // name -> organisation id
   std::string key_;
   std::map<std::string, int> count_;
 };
@@ -317,13 +541,417 @@ v1::Framework Shape(const std::string& partnership, const std::string& name,
   return f;
 }
 
+// ------------------------------------------------------------------ referrals ---
+
+// What the referral plan needs from the registry part.
+struct Seeds {
+  std::string lewisham, lewisham_ccg, peterborough, cambs, southwark, dorset, dorset_ccg, derby;
+  v1::Lot la, lb, ld, cg, cc, cs, ch, sh, d_la, d_cc, y1, y2, y4;
+};
+
+// A referral's pen-portrait fields and funding (shares in basis points).
+rv1::Referral Need(const v1::Lot& lot, const std::string& area, double hours,
+                   const std::string& pattern, std::vector<std::string> outcomes,
+                   const std::string& needs, int start_in_days,
+                   std::vector<std::pair<std::string, int>> funding) {
+  rv1::Referral r;
+  r.set_lot_id(lot.id());
+  r.set_area(area);
+  r.set_urgency(rv1::Referral::ROUTINE);
+  r.set_planned_weekly_hours(hours);
+  r.set_session_pattern(pattern);
+  for (auto& o : outcomes) r.add_outcomes(o);
+  r.set_needs_summary(needs);
+  absl::CivilDay today = dates::TodayInLondon(absl::Now());
+  r.mutable_start_date()->set_value(dates::FormatDay(today + start_in_days));
+  for (auto& [org, bp] : funding) {
+    auto* f = r.add_funding();
+    f->set_organisation_id(org);
+    f->set_share_basis_points(bp);
+  }
+  return r;
+}
+
+// Identifying details of an invented person (NHS numbers from the 999 test range).
+rv1::PersonDetails Person(const std::string& name, const std::string& dob,
+                          std::vector<std::string> address, const std::string& postcode,
+                          const std::string& nhs, const std::string& contact,
+                          const std::string& relationship) {
+  rv1::PersonDetails p;
+  p.set_full_name(name);
+  p.mutable_date_of_birth()->set_value(dob);
+  for (auto& line : address) p.add_address_lines(line);
+  p.set_postcode(postcode);
+  p.set_nhs_number(nhs);
+  auto* c = p.add_contacts();
+  c->set_name(contact);
+  c->set_relationship(relationship);
+  c->set_phone("07700 900" + nhs.substr(7));  // Ofcom's drama range
+  return p;
+}
+
+rv1::Proposal Proposal(std::vector<std::string> competencies, const std::string& role,
+                       int years, const std::string& summary, std::vector<std::string> languages) {
+  rv1::Proposal p;
+  for (auto& c : competencies) p.add_matched_competencies(c);
+  auto* w = p.mutable_worker_profile();
+  w->set_role(role);
+  w->set_years_experience(years);
+  w->set_summary(summary);
+  for (auto& l : languages) w->add_languages(l);
+  return p;
+}
+
+// Referrals on each framework with its own call-off method, so that the demo shows every
+// state a real clock reaches while it runs: DRAFT, OPEN (live offers in inboxes),
+// AWARDED (accepted, chosen proposal, direct award), UNCOVERED (all declined, or nobody
+// eligible) and WITHDRAWN. EVALUATING is not among them: a mini-competition or
+// competitive-offers referral reaches it only when its bid deadline passes (3 to 5
+// working days after opening), which no demo run waits for; the open mini-competitions
+// below (Dorset, Derby) get there on their own if `make run` is left up that long.
+void LoadReferrals(Loader& L, const Seeds& s) {
+  using R = rv1::Referral;
+  const char kVisit[] = "arrange the first visit";
+
+  // Southwark, rotational first refusal (seed 002 45): each referral goes first to one
+  // provider in rota order, exclusively for 2 working hours.
+  {
+    R r = Need(s.sh, "SOUTHWARK", 10.5, "Mon-Fri 07:30-08:30 and 16:30-17:30",
+               {"Gets ready for school on time", "Personal care with dignity"},
+               "Boy with cerebral palsy; needs hoisting and help with personal care "
+               "before and after school.",
+               7, {{s.southwark, 10000}});
+    r.mutable_preferences()->set_worker_gender("male");
+    R ref = L.Raise("sw-open", s.southwark, r,
+                    Person("Tobias Example", "2017-03-14", {"12 Example Row", "London"},
+                           "SE15 9ZZ", "9990010005", "Marta Example", "mother"));
+    ref = L.Open(s.southwark, ref);  // stays OPEN: the first-refusal offer is live
+    L.Tally(s.southwark, ref);
+  }
+  {
+    R r = Need(s.sh, "SOUTHWARK", 6, "Sat-Sun 10:00-13:00",
+               {"Carers get a regular weekend break", "Takes part in community activities"},
+               "Girl with a learning disability and epilepsy; weekend support at home "
+               "and in the community.",
+               10, {{s.southwark, 10000}});
+    r.add_extra_competencies("seizure_management");
+    R ref = L.Raise("sw-accepted", s.southwark, r,
+                    Person("Lily Sample", "2013-06-02", {"4 Placeholder Court", "London"},
+                           "SE1 9ZZ", "9990010013", "Dan Sample", "father"));
+    ref = L.Open(s.southwark, ref);
+    for (const auto& o : L.Offers(s.southwark, ref)) {
+      if (o.rota_position() == 1 && L.Accept(o)) {
+        L.ReadPerson(L.ProviderAdmin(o.provider_id()), ref, kVisit);
+      }
+    }
+    L.Tally(s.southwark, ref);
+  }
+  {
+    R r = Need(s.sh, "SOUTHWARK", 14, "Mon-Sun 19:00-21:00",
+               {"Settles to sleep with a consistent routine"},
+               "Boy with autism; evening routine support and personal care.", 14,
+               {{s.southwark, 10000}});
+    R ref = L.Raise("sw-second-refusal", s.southwark, r,
+                    Person("Arlo Testcase", "2011-09-21", {"Flat 3, 9 Sample Street", "London"},
+                           "SE5 9ZZ", "9990010021", "Priya Testcase", "mother"));
+    ref = L.Open(s.southwark, ref);
+    // The first-refusal provider declines; the second in the rota now holds the offer
+    // (unless the Friday-afternoon rule holds the referral until Monday 09:00).
+    for (const auto& o : L.Offers(s.southwark, ref)) {
+      if (o.rota_position() == 1) {
+        L.Decline(o, rv1::NO_CAPACITY,
+                  "No carers free in the evenings in SE5 until the new year.");
+      }
+    }
+    L.Tally(s.southwark, ref);
+  }
+  {
+    R r = Need(s.sh, "SOUTHWARK", 4, "Wed 15:30-17:30 and Fri 15:30-17:30",
+               {"Goes swimming with a worker"}, "Girl; after-school support.", 28,
+               {{s.southwark, 10000}});
+    R ref = L.Raise("sw-draft", s.southwark, r,
+                    Person("Ivy Example", "2019-02-08", {"27 Example Gardens", "London"},
+                           "SE16 9ZZ", "9990010048", "Sam Example", "grandparent"));
+    L.Tally(s.southwark, ref);  // DRAFT: the officer has not opened it yet
+  }
+
+  // Cambridgeshire and Peterborough, broadcast, first responder (seed 001).
+  {
+    R r = Need(s.cg, "PETERBOROUGH", 21, "Mon-Sun 08:00-09:00 and 18:00-20:00",
+               {"Stays living at home with family", "Medication given safely"},
+               "Young person after a hospital discharge; personal care and medication "
+               "while a parent is in hospital.",
+               1, {{s.peterborough, 6000}, {s.cambs, 4000}});
+    r.set_urgency(R::EMERGENCY);
+    R ref = L.Raise("cp-emergency-open", s.peterborough, r,
+                    Person("Noah Sample", "2010-05-30", {"8 Example Drove", "Peterborough"},
+                           "PE1 9ZZ", "9990010056", "Grace Sample", "aunt"));
+    ref = L.Open(s.peterborough, ref);  // both eligible providers have a live offer
+    L.Tally(s.peterborough, ref);
+  }
+  {
+    R r = Need(s.ch, "CAMBRIDGE", 8, "Tue and Thu 16:00-20:00",
+               {"Family routines restored", "Attends school every day"},
+               "Family of a girl needing intensive family support after a crisis.", 5,
+               {{s.cambs, 10000}});
+    R ref = L.Raise("cp-accepted", s.cambs, r,
+                    Person("Ada Placeholder", "2015-01-17", {"2 Sample Lane", "Cambridge"},
+                           "CB1 9ZZ", "9990010064", "Ruth Placeholder", "mother"));
+    ref = L.Open(s.cambs, ref);
+    std::string huntingdon = L.ProviderOrg("Huntingdon Carers Co-operative");
+    std::string fenland = L.ProviderOrg("Fenland Family Support");
+    for (const auto& o : L.Offers(s.cambs, ref)) {
+      if (o.provider_id() == huntingdon) {
+        L.Decline(o, rv1::NO_SUITABLE_WORKER,
+                  "Our family support workers in Cambridge are all at capacity on weekdays.");
+      }
+    }
+    for (const auto& o : L.Offers(s.cambs, ref)) {
+      if (o.provider_id() == fenland && L.Accept(o)) {
+        L.ReadPerson(L.ProviderAdmin(fenland), ref, kVisit);
+      }
+    }
+    L.Tally(s.cambs, ref);
+  }
+  {
+    R r = Need(s.cs, "HUNTINGDONSHIRE", 12, "Sat 09:00-15:00 and Sun 09:00-15:00",
+               {"Builds friendships outside school"},
+               "Boy with ADHD; community support at weekends.", 21,
+               {{s.cambs, 10000}});
+    R ref = L.Raise("cp-uncovered", s.cambs, r,
+                    Person("Rex Testcase", "2012-08-09", {"15 Example Close", "Huntingdon"},
+                           "PE29 9ZZ", "9990010072", "Jo Testcase", "father"));
+    ref = L.Open(s.cambs, ref);
+    // Every offered provider declines, each with a reason and rationale (seed 001 4.13).
+    for (const auto& o : L.Offers(s.cambs, ref)) {
+      L.Decline(o, rv1::NO_CAPACITY,
+                "Weekend rota for Huntingdonshire is full; we can review in March.");
+    }
+    L.Tally(s.cambs, ref);
+  }
+  {
+    R r = Need(s.cc, "PETERBOROUGH", 28, "Mon-Fri 07:00-09:00 and 17:00-19:00",
+               {"Safe moving and handling at home"},
+               "Girl with complex physical needs; two carers for transfers.", 14,
+               {{s.peterborough, 10000}});
+    R ref = L.Raise("cp-withdrawn", s.peterborough, r,
+                    Person("Elsie Example", "2014-11-03", {"31 Sample Road", "Peterborough"},
+                           "PE2 9ZZ", "9990010080", "Kim Example", "mother"));
+    ref = L.Open(s.peterborough, ref);
+    L.Withdraw(s.peterborough, ref,
+               "Family chose a direct payment and employs its own personal assistants.");
+    L.Tally(s.peterborough, ref);
+  }
+
+  // Lewisham, competitive offers with worker profiles (seed 000 6.1): every eligible
+  // provider on the lot is invited to propose a worker; officers and family choose.
+  {
+    R r = Need(s.la, "LEWISHAM", 30, "Mon-Fri 18:00-24:00",
+               {"Safe overnight ventilation at home", "Parents get sleep"},
+               "Child on night-time ventilation with a gastrostomy; a children's nurse "
+               "at home in the evenings.",
+               21, {{s.lewisham, 5000}, {s.lewisham_ccg, 5000}});
+    r.mutable_funding(1)->set_funding_stream("continuing care");
+    r.set_care_plan_extract("Health: ventilated overnight via tracheostomy; suction as needed. "
+                            "Feeding: gastrostomy, regime from the dietitian's plan.");
+    R ref = L.Raise("lw-proposal-awarded", s.lewisham, r,
+                    Person("Milo Sample", "2020-04-11", {"6 Example Vale", "London"},
+                           "SE13 9ZZ", "9990010099", "Ana Sample", "mother"));
+    ref = L.Open(s.lewisham, ref);
+    std::string riverside = L.ProviderOrg("Riverside Children's Nursing");
+    std::string chosen;
+    for (const auto& o : L.Offers(s.lewisham, ref)) {
+      bool river = o.provider_id() == riverside;
+      L.Propose(o, river ? Proposal({"ventilation", "gastrostomy", "basic_life_support"},
+                                    "children's nurse (RNC)", 9,
+                                    "Nine years on a paediatric intensive care unit; cares for "
+                                    "two ventilated children at home now.",
+                                    {"English", "Portuguese"})
+                         : Proposal({"ventilation", "medication"}, "registered nurse", 4,
+                                    "Adult critical care background, paediatric ventilation "
+                                    "training completed this year.",
+                                    {"English"}));
+    }
+    for (const auto& o : L.Offers(s.lewisham, ref)) {
+      bool river = o.provider_id() == riverside;
+      L.Review(s.lewisham, o, river,
+               river ? "Parents liked her at the meeting; she already knows the equipment."
+                     : "Family would prefer someone with more children's experience.",
+               river);
+      if (river) chosen = o.id();
+    }
+    if (!chosen.empty() &&
+        L.Award(s.lewisham, L.Get(s.lewisham, ref.id()), chosen, "",
+                "The family's choice after meeting the nurse.")) {
+      L.ReadPerson(L.ProviderAdmin(riverside), ref, kVisit);
+      L.ReadPerson(L.Officer(s.lewisham_ccg), ref, "continuing care funding panel");
+    }
+    L.Tally(s.lewisham, ref);
+  }
+  {
+    R r = Need(s.lb, "LEWISHAM", 15, "Mon, Wed, Fri 15:30-20:30",
+               {"Calmer evenings at home", "Uses Makaton with the worker"},
+               "Boy with autism and anaphylaxis; after-school care at home.", 28,
+               {{s.lewisham, 10000}});
+    r.add_extra_competencies("makaton");
+    R ref = L.Raise("lw-proposals-open", s.lewisham, r,
+                    Person("Finn Example", "2016-07-25", {"19 Sample Hill", "London"},
+                           "SE4 9ZZ", "9990010102", "Lee Example", "father"));
+    ref = L.Open(s.lewisham, ref);
+    // One provider has proposed a worker; the other's invitation is still in its inbox.
+    std::string ladywell = L.ProviderOrg("Ladywell Support Services");
+    for (const auto& o : L.Offers(s.lewisham, ref)) {
+      if (o.provider_id() == ladywell) {
+        L.Propose(o, Proposal({"anaphylaxis", "asd_challenging_behaviour", "makaton"},
+                              "senior support worker", 6,
+                              "Six years supporting autistic children at home; Makaton "
+                              "level 2.",
+                              {"English"}));
+      }
+    }
+    L.Tally(s.lewisham, ref);
+  }
+  {
+    R r = Need(s.ld, "LEWISHAM", 5, "Sat 10:00-15:00", {"Keeps the mentor he trusts"},
+               "Young person whose mentor changed employer; continuity matters more "
+               "than anything.",
+               7, {{s.lewisham, 10000}});
+    R ref = L.Raise("lw-direct-award", s.lewisham, r,
+                    Person("Jude Placeholder", "2011-02-19", {"40 Example Park", "London"},
+                           "SE6 9ZZ", "9990010110", "Fay Placeholder", "foster carer"));
+    std::string blackheath = L.ProviderOrg("Blackheath Mentoring Trust");
+    if (L.Award(s.lewisham, ref, "", blackheath,
+                "Direct award for continuity: the young person's mentor of three years now "
+                "works for this provider; agreed by the head of service.")) {
+      L.ReadPerson(L.ProviderAdmin(blackheath), ref, kVisit);
+    }
+    L.Tally(s.lewisham, ref);
+  }
+  {
+    R r = Need(s.ld, "GREENWICH", 6, "Tue and Thu 16:00-19:00", {"Goes out with friends safely"},
+               "Girl with anxiety; mentoring in the community.", 14,
+               {{s.lewisham, 10000}});
+    R ref = L.Raise("lw-nobody-eligible", s.lewisham, r,
+                    Person("Nell Testcase", "2012-10-05", {"3 Sample Walk", "London"},
+                           "SE10 9ZZ", "9990010129", "Ben Testcase", "father"));
+    // No provider on the lot covers Greenwich with capacity: UNCOVERED at once.
+    ref = L.Open(s.lewisham, ref);
+    L.Tally(s.lewisham, ref);
+  }
+
+  // Dorset, mini-competition (seed 003 8.1): sealed bids at or under the lot's maximum,
+  // with answers to the quality questions, by the bid deadline; 40% price, 60% quality.
+  {
+    R r = Need(s.d_la, "DORSET", 18, "Mon-Fri 07:30-08:30 and 15:30-17:30",
+               {"Stays at home with family", "Independence with personal care"},
+               "Girl with a physical disability; morning and after-school care.", 21,
+               {{s.dorset, 10000}});
+    R ref = L.Raise("do-bids-open", s.dorset, r,
+                    Person("Ruby Sample", "2014-03-28", {"7 Example Lane", "Dorchester"},
+                           "DT1 9ZZ", "9990010137", "Tom Sample", "father"));
+    ref = L.Open(s.dorset, ref);
+    std::string wessex = L.ProviderOrg("Wessex Children's Care");
+    std::string blackmore = L.ProviderOrg("Blackmore Vale Carers");
+    for (const auto& o : L.Offers(s.dorset, ref)) {
+      rv1::Offer mine = L.ProviderView(o);
+      if (o.provider_id() == wessex) {
+        L.Bid(mine, 2190,
+              {"Two named carers on a fixed rota, with one cover carer the family has met.",
+               "A planning visit at home with the family before the start and a review at "
+               "six weeks."});
+      } else if (o.provider_id() == blackmore) {
+        L.Bid(mine, 2250,
+              {"A team of three carers based in Dorchester, scheduled by postcode.",
+               "The family signs off the plan; a coordinator calls monthly."});
+      }
+    }
+    // The third provider's invitation is still open; at the deadline the referral is
+    // EVALUATING, and officers mark each answer (EvaluateBid) and award the best score.
+    L.Tally(s.dorset, ref);
+  }
+  {
+    R r = Need(s.d_cc, "POOLE", 35, "Mon-Sun 20:00-01:00",
+               {"Safe gastrostomy feeding overnight"},
+               "Child with a gastrostomy and complex health needs; nurse-overseen care.",
+               14, {{s.dorset_ccg, 10000}});
+    r.mutable_funding(0)->set_funding_stream("continuing healthcare");
+    R ref = L.Raise("do-withdrawn", s.dorset_ccg, r,
+                    Person("Otto Example", "2022-05-16", {"22 Sample Quay", "Poole"},
+                           "BH15 9ZZ", "9990010145", "Eve Example", "mother"));
+    ref = L.Open(s.dorset_ccg, ref);
+    L.Withdraw(s.dorset_ccg, ref,
+               "Admitted to hospital for surgery; a new referral will follow discharge.");
+    L.Tally(s.dorset_ccg, ref);
+  }
+  {
+    R r = Need(s.d_la, "WEYMOUTH", 9, "Sat-Sun 09:00-13:30", {"Carers get a weekend break"},
+               "Boy with Down's syndrome; weekend short breaks at home.", 35,
+               {{s.dorset, 7000}, {s.dorset_ccg, 3000}});
+    R ref = L.Raise("do-draft", s.dorset, r,
+                    Person("Cole Placeholder", "2018-01-30", {"5 Example Esplanade", "Weymouth"},
+                           "DT4 9ZZ", "9434765919", "Mia Placeholder", "mother"));
+    L.Tally(s.dorset, ref);  // DRAFT
+  }
+
+  // Derby, mini-competition (seed 004 3.23): 50% price, 50% quality.
+  {
+    R r = Need(s.y1, "DERBY", 25, "Mon-Fri 10:00-15:00",
+               {"Meaningful activity every weekday", "Learns to travel by bus"},
+               "Man with a learning disability and autism; 1:1 support at a day "
+               "service.",
+               14, {{s.derby, 10000}});
+    R ref = L.Raise("de-bids-open", s.derby, r,
+                    Person("Carl Testcase", "2002-06-12", {"18 Sample Avenue", "Derby"},
+                           "DE1 9ZZ", "9990010153", "Lyn Testcase", "mother"));
+    ref = L.Open(s.derby, ref);
+    std::string derwent = L.ProviderOrg("Derwent Day Opportunities");
+    for (const auto& o : L.Offers(s.derby, ref)) {
+      if (o.provider_id() == derwent) {
+        L.Bid(L.ProviderView(o), 2480,
+              {"Gardening on Mondays, cooking and shopping mid-week, travel training on "
+               "Fridays with a bus pass."});
+      }
+    }
+    L.Tally(s.derby, ref);
+  }
+  {
+    R r = Need(s.y4, "DERBY", 12, "Tue, Wed, Thu 10:00-14:00",
+               {"A safe day while the carer recovers"},
+               "Woman with dementia; her carer is in hospital from today.", 1,
+               {{s.derby, 10000}});
+    r.set_urgency(R::EMERGENCY);
+    R ref = L.Raise("de-emergency-direct", s.derby, r,
+                    Person("Maud Example", "1968-09-01", {"11 Example Terrace", "Derby"},
+                           "DE22 9ZZ", "9990010161", "Ray Example", "husband"));
+    std::string normanton = L.ProviderOrg("Normanton Community Hub");
+    if (L.Award(s.derby, ref, "", normanton,
+                "Emergency (under 24 hours' notice): the only group service with a place "
+                "tomorrow; a mini-competition could not start in time.")) {
+      L.ReadPerson(L.ProviderAdmin(normanton), ref, kVisit);
+    }
+    L.Tally(s.derby, ref);
+  }
+  {
+    R r = Need(s.y2, "DERBY", 10, "Mon and Thu 10:00-15:00", {"Volunteering in the community"},
+               "Woman with a brain injury; targeted support towards volunteering.", 42,
+               {});
+    r.set_direct_payment(true);  // she buys it at the framework price
+    R ref = L.Raise("de-direct-payment-draft", s.derby, r,
+                    Person("Bea Sample", "1995-12-20", {"9 Sample Mews", "Derby"}, "DE3 9ZZ",
+                           "9990010188", "Hal Sample", "brother"));
+    L.Tally(s.derby, ref);  // DRAFT
+  }
+}
+
 int Main(int argc, char** argv) {
   std::string registry = "127.0.0.1:7001";
   std::string key_path = ".local/keys/dev-1.pem";
+  std::string referrals;  // empty: registry data only
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--registry=", 0) == 0) registry = a.substr(11);
     if (a.rfind("--key=", 0) == 0) key_path = a.substr(6);
+    if (a.rfind("--referrals=", 0) == 0) referrals = a.substr(12);
   }
   std::ifstream in(key_path);
   if (!in) {
@@ -472,6 +1100,12 @@ int Main(int argc, char** argv) {
   std::vector<std::vector<v1::Lot>> de_lots = {{y1, y2}, {y3}, {y2, y4}, {y4}, {y4}, {y1}};
   for (int i = 0; i < 6; ++i) {
     L.AdmitProvider(de_names[i], derby, fy, de_lots[i], {"Derby"}, "DE1 2FS", "Derby", ++n);
+  }
+  if (!referrals.empty()) {
+    L.ConnectReferrals(grpc::CreateChannel(referrals, grpc::InsecureChannelCredentials()));
+    Seeds seeds{lewisham, lewisham_ccg, peterborough, cambs, southwark, dorset, dorset_ccg,
+                derby, la, lb, ld, cg, cc, cs, ch, sh, d_la, d_cc, y1, y2, y4};
+    LoadReferrals(L, seeds);
   }
   std::printf("Demonstration data loaded:\n");
   L.Summary();

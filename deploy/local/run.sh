@@ -14,9 +14,21 @@ DATA=$LOCAL/pg
 LOGS=$LOCAL/logs
 KEYS=$LOCAL/keys
 DB=pdps
-SERVICES=(registry)
-declare -A GRPC_PORT=([registry]=7001)
-declare -A METRICS_PORT=([registry]=9001)
+# In start order: referrals calls the registry.
+SERVICES=(registry referrals)
+declare -A GRPC_PORT=([registry]=7001 [referrals]=7002)
+declare -A METRICS_PORT=([registry]=9001 [referrals]=9002)
+# The environment a service needs beyond database, addresses and token checking.
+service_env() {
+  SERVICE_ENV=()
+  case $1 in
+    referrals)
+      # Asks the registry who is eligible, under a service-identity token it mints itself
+      # with the local development key; in production it reads PDPS_SERVICE_TOKEN_FILE.
+      SERVICE_ENV=("PDPS_REGISTRY_ADDR=127.0.0.1:${GRPC_PORT[registry]}"
+                   "PDPS_SERVICE_KEY_FILE=$KEYS/dev-1.pem" "PDPS_SERVICE_KEY_ID=dev-1") ;;
+  esac
+}
 
 mkdir -p "$LOCAL" "$LOGS" "$KEYS/public"
 AS_PG=()
@@ -83,11 +95,14 @@ export PDPS_JWT_ISSUER=https://pdps.local/dev
 export PDPS_JWT_AUDIENCE=pdps
 export PDPS_JWT_KEYS_DIR=$KEYS/public
 export PDPS_LOG_LEVEL=${PDPS_LOG_LEVEL:-info}
+CTL="$BUILD/tools/pdpsctl/pdpsctl"
 for svc in "${SERVICES[@]}"; do
   PDPS_BOOTSTRAP_DATABASE_URL="$SUPER dbname=$DB" \
   PDPS_MIGRATION_DATABASE_URL="host=$SOCK port=$PGPORT user=${svc}_owner dbname=$DB" \
     "$BUILD/services/$svc/$svc" migrate >>"$LOGS/$svc.log" 2>&1 ||
     { echo "migration of $svc failed; see $LOGS/$svc.log" >&2; exit 1; }
+  service_env "$svc"
+  env "${SERVICE_ENV[@]}" \
   PDPS_DATABASE_URL="host=$SOCK port=$PGPORT user=${svc}_app dbname=$DB" \
   PDPS_GRPC_ADDR=127.0.0.1:${GRPC_PORT[$svc]} \
   PDPS_METRICS_ADDR=127.0.0.1:${METRICS_PORT[$svc]} \
@@ -95,10 +110,7 @@ for svc in "${SERVICES[@]}"; do
   # In their own session, services do not see the terminal's Ctrl-C: this script stops
   # them in order (SIGTERM, graceful drain), then PostgreSQL.
   PIDS+=($!)
-done
-
-CTL="$BUILD/tools/pdpsctl/pdpsctl"
-for svc in "${SERVICES[@]}"; do
+  # Each service is healthy before the next starts (referrals needs the registry).
   for _ in $(seq 1 100); do
     "$CTL" health --addr=127.0.0.1:${GRPC_PORT[$svc]} >/dev/null 2>&1 && break
     sleep 0.1
@@ -110,7 +122,8 @@ done
 # ----------------------------------------------------------------- demo data ---
 if [[ ! -f $LOCAL/demo-loaded ]]; then
   echo "Loading demonstration data through the APIs..."
-  (cd "$ROOT" && "$BUILD/deploy/demo/pdps-demo" --registry=127.0.0.1:7001 --key="$KEYS/dev-1.pem")
+  (cd "$ROOT" && "$BUILD/deploy/demo/pdps-demo" --registry=127.0.0.1:${GRPC_PORT[registry]} \
+    --referrals=127.0.0.1:${GRPC_PORT[referrals]} --key="$KEYS/dev-1.pem")
   date -u +%FT%TZ >"$LOCAL/demo-loaded"
 fi
 
@@ -118,6 +131,7 @@ cat <<MSG
 
 PDPS is running.
   registry   gRPC 127.0.0.1:7001   metrics http://127.0.0.1:9001/metrics
+  referrals  gRPC 127.0.0.1:7002   metrics http://127.0.0.1:9002/metrics
   PostgreSQL $SOCK (port $PGPORT), database $DB
   logs       $LOGS/
 
@@ -130,6 +144,15 @@ Try it (in another terminal, from $ROOT):
   pdpsctl eligible --lot=<LOT_ID from 'pdpsctl lots list --framework=ID'> --area=Southwark
   export PDPS_TOKEN=\$(pdpsctl token --org-name="London Borough of Lewisham" --roles=commissioner)
   pdpsctl admissions list --state=SUSPENDED --json
+
+Brokerage:
+  export PDPS_TOKEN=\$(pdpsctl token --org-name="London Borough of Southwark" --roles=brokerage_officer)
+  pdpsctl referrals list --state=OPEN
+  pdpsctl offers list --referral=<REFERRAL_ID>           # who holds the first refusal
+  export PDPS_TOKEN=\$(pdpsctl token --org-name="<PROVIDER_NAME from offers>" --roles=provider_admin)
+  pdpsctl inbox --live                                   # pen portraits only
+  pdpsctl accept <OFFER_ID>      # or: pdpsctl decline <OFFER_ID> --reason=NO_CAPACITY --rationale="..."
+  pdpsctl referrals person <REFERRAL_ID> --purpose="arrange the first visit"   # once awarded
 
 Streaming logs; Ctrl-C stops everything.
 MSG
