@@ -607,8 +607,9 @@ rv1::Proposal Proposal(std::vector<std::string> competencies, const std::string&
 // AWARDED (accepted, chosen proposal, direct award), UNCOVERED (all declined, or nobody
 // eligible) and WITHDRAWN. EVALUATING is not among them: a mini-competition or
 // competitive-offers referral reaches it only when its bid deadline passes (3 to 5
-// working days after opening), which no demo run waits for; the open mini-competitions
-// below (Dorset, Derby) get there on their own if `make run` is left up that long.
+// working days after opening), which no demo run waits for. The open mini-competitions
+// below (Dorset, Derby) get there once their deadline has passed (`make run` keeps its
+// data in .local), and their bids can then be evaluated and awarded.
 void LoadReferrals(Loader& L, const Seeds& s) {
   using R = rv1::Referral;
   const char kVisit[] = "arrange the first visit";
