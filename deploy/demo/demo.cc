@@ -25,6 +25,9 @@
 #include "absl/time/clock.h"
 #include "common/auth.h"
 #include "common/dates.h"
+#include "common/server.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "pdps/referrals/v1/referrals_service.grpc.pb.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
 
@@ -41,6 +44,22 @@ template <typename S, typename Req, typename Resp>
 using Method = grpc::Status (S::*)(grpc::ClientContext*, const Req&, Resp*);
 
 constexpr char kPlatformOrg[] = "00000000-0000-4000-8000-000000000001";
+
+// An error with its code and field violations, for the operator to act on.
+std::string Describe(const grpc::Status& st) {
+  std::string out = absl::StrCat(server::CodeName(st.error_code()), ": ", st.error_message());
+  google::rpc::Status details;
+  if (details.ParseFromString(st.error_details())) {
+    for (const auto& any : details.details()) {
+      google::rpc::BadRequest bad;
+      if (!any.UnpackTo(&bad)) continue;
+      for (const auto& v : bad.field_violations()) {
+        absl::StrAppend(&out, "; ", v.field(), ": ", v.description());
+      }
+    }
+  }
+  return out;
+}
 
 // A UUID derived from a name, so that reruns send the same request ids.
 std::string NameUuid(const std::string& name) {
@@ -91,7 +110,7 @@ class Loader {
   void Must(const std::string& what, const std::string& token, Method<S, Req, Resp> m,
             const Req& req, Resp* resp) {
     auto st = Call(token, m, req, resp);
-    if (!st.ok()) Die(absl::StrCat(what, ": ", st.error_message()));
+    if (!st.ok()) Die(absl::StrCat(what, ": ", Describe(st)));
   }
 
   // A verb that a second run may find already done: FAILED_PRECONDITION (the state has
@@ -107,7 +126,7 @@ class Loader {
       std::printf("  %s: already done (%s)\n", what.c_str(), st.error_message().c_str());
       return false;
     }
-    Die(absl::StrCat(what, ": ", st.error_message()));
+    Die(absl::StrCat(what, ": ", Describe(st)));
   }
 
   [[noreturn]] void Die(const std::string& m) {
