@@ -2,11 +2,19 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace pdps::paging {
+
+// One page of a List RPC: the items and the token for the next page ("" at the end).
+template <typename T>
+struct Listed {
+  std::vector<T> items;
+  std::string next_page_token;
+};
 
 struct Page {
   int size = 50;      // rows to return

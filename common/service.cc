@@ -114,7 +114,7 @@ absl::StatusOr<std::unique_ptr<Base>> Build(const Config& c, const auth::AccessP
 }
 
 int Main(int argc, char** argv, const std::string& service, int grpc_port, int metrics_port,
-         const auth::AccessPolicy* policy, const ServeFn& serve) {
+         const auth::AccessPolicy* policy, const ServeFn& serve, const ExtraFn& extra) {
   server::BlockShutdownSignals();
   auto settings = Settings::FromArgs(argc, argv);
   if (!settings.ok()) {
@@ -123,6 +123,7 @@ int Main(int argc, char** argv, const std::string& service, int grpc_port, int m
   }
   Config config = ReadConfig(*settings, service, grpc_port, metrics_port);
   std::string command = settings->positional().empty() ? "serve" : settings->positional()[0];
+  if (extra) extra(*settings);
   if (command == "serve") {
     if (config.database_url.empty()) settings->Required("database_url");
     if (config.jwt_issuer.empty()) settings->Required("jwt_issuer");

@@ -64,7 +64,10 @@ absl::Status Migrate(const Config& config);
 // service-specific settings; `serve` registers services and workers on the base, returns
 // an object kept alive until shutdown.
 using ServeFn = std::function<absl::StatusOr<std::shared_ptr<void>>(Base&)>;
+// Reads a service's own settings (peers, worker intervals) before they are checked, so
+// that every bad or unknown value of either kind is reported at once.
+using ExtraFn = std::function<void(Settings&)>;
 int Main(int argc, char** argv, const std::string& service, int grpc_port, int metrics_port,
-         const auth::AccessPolicy* policy, const ServeFn& serve);
+         const auth::AccessPolicy* policy, const ServeFn& serve, const ExtraFn& extra = nullptr);
 
 }  // namespace pdps::service

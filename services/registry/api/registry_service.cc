@@ -4,6 +4,7 @@
 #include "services/registry/api/registry_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/api.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/status.h"
@@ -12,23 +13,11 @@
 namespace pdps::registry {
 namespace {
 
+using api::CopyPage;
+using api::OptionalId;
+using api::RequireId;
+using api::RequireReason;
 using server::Call;
-
-absl::Status RequireId(const char* field, const std::string& id) {
-  if (id.empty()) return InvalidField(field, "is required");
-  if (!IsUuid(id)) return InvalidField(field, "must be a UUID");
-  return absl::OkStatus();
-}
-
-absl::Status OptionalId(const char* field, const std::string& id) {
-  return id.empty() ? absl::OkStatus() : RequireId(field, id);
-}
-
-absl::Status RequireReason(const std::string& reason) {
-  if (reason.empty()) return InvalidField("reason", "is required");
-  if (reason.size() > 2000) return InvalidField("reason", "must be at most 2000 characters");
-  return absl::OkStatus();
-}
 
 // The organisation acted for comes from the token only; a body naming another is refused.
 absl::Status SameOrganisation(const Call& c, const std::string& body_org, const char* field) {
@@ -37,12 +26,6 @@ absl::Status SameOrganisation(const Call& c, const std::string& body_org, const 
         absl::StrCat(field, " names another organisation; you may act only for your own"));
   }
   return absl::OkStatus();
-}
-
-template <typename Listed, typename Resp, typename Add>
-void CopyPage(Listed&& listed, Resp* resp, Add add) {
-  for (auto& item : listed.items) *add(resp) = std::move(item);
-  resp->set_next_page_token(listed.next_page_token);
 }
 
 absl::Status Verb(Store* store, const Call& c, const std::string& id, const std::string& etag,

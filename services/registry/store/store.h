@@ -20,10 +20,7 @@ namespace pdps::registry {
 namespace v1 = ::pdps::registry::v1;
 
 template <typename T>
-struct Listed {
-  std::vector<T> items;
-  std::string next_page_token;
-};
+using Listed = paging::Listed<T>;
 
 struct AdmissionFilter {
   std::string framework_id, lot_id, provider_id, state;

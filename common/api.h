@@ -1,0 +1,40 @@
+// Small request checks and response helpers every service's handlers share, so that the
+// same mistake gets the same error from every API.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "common/ids.h"
+#include "common/status.h"
+
+namespace pdps::api {
+
+// A required UUID field.
+inline absl::Status RequireId(const char* field, const std::string& id) {
+  if (id.empty()) return InvalidField(field, "is required");
+  if (!IsUuid(id)) return InvalidField(field, "must be a UUID");
+  return absl::OkStatus();
+}
+
+// An optional UUID field (filters).
+inline absl::Status OptionalId(const char* field, const std::string& id) {
+  return id.empty() ? absl::OkStatus() : RequireId(field, id);
+}
+
+// A required free-text reason of a verb.
+inline absl::Status RequireReason(const std::string& reason, const char* field = "reason") {
+  if (reason.empty()) return InvalidField(field, "is required");
+  if (reason.size() > 2000) return InvalidField(field, "must be at most 2000 characters");
+  return absl::OkStatus();
+}
+
+// Copies a store page (paging::Listed) into a List response.
+template <typename Listed, typename Resp, typename Add>
+void CopyPage(Listed&& listed, Resp* resp, Add add) {
+  for (auto& item : listed.items) *add(resp) = std::move(item);
+  resp->set_next_page_token(listed.next_page_token);
+}
+
+}  // namespace pdps::api

@@ -1,0 +1,57 @@
+// The identity a service presents when it calls its peers (ARCHITECTURE.md "Identity"):
+// a bearer token with the "service" role, either issued by the identity provider and
+// kept in a file (Kubernetes Secret; re-read when it changes), or minted locally with a
+// private key (development and tests only).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/config.h"
+
+namespace pdps::auth {
+
+struct ServiceIdentityConfig {
+  std::string token_file;       // PDPS_SERVICE_TOKEN_FILE
+  std::string key_file;         // PDPS_SERVICE_KEY_FILE (development)
+  std::string key_id;           // PDPS_SERVICE_KEY_ID
+  std::string organisation_id;  // PDPS_SERVICE_ORGANISATION_ID (the platform's)
+};
+
+// Reads the settings above; the caller reports errors with Settings::Finish().
+ServiceIdentityConfig ReadServiceIdentityConfig(Settings& s);
+
+class ServiceTokenSource {
+ public:
+  // From the configuration: token_file wins over key_file; one of them is required.
+  // `service` names the user ("service:<name>"), `issuer`/`audience` as for verifying.
+  static absl::StatusOr<std::unique_ptr<ServiceTokenSource>> Create(
+      const ServiceIdentityConfig& config, const std::string& service, const std::string& issuer,
+      const std::string& audience, const Clock* clock);
+  // A fixed token (tests).
+  static std::unique_ptr<ServiceTokenSource> Fixed(std::string token);
+
+  // The current token; "" when none can be had (the peer then answers UNAUTHENTICATED,
+  // and the error is logged once per change).
+  std::string Token();
+
+ private:
+  ServiceTokenSource() = default;
+  std::string TokenFromFile();
+  std::string TokenFromKey();
+
+  ServiceIdentityConfig config_;
+  std::string service_, issuer_, audience_;
+  const Clock* clock_ = nullptr;
+  std::string private_pem_;
+  std::mutex mu_;
+  std::string token_;
+  absl::Time refresh_at_ = absl::InfinitePast();
+  int64_t file_mtime_ = -1;
+};
+
+}  // namespace pdps::auth

@@ -1,0 +1,162 @@
+// Brokerage use cases.
+#include "services/referrals/api/brokerage.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/api.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "nlohmann/json.hpp"
+#include "services/referrals/domain/validate.h"
+
+namespace pdps::referrals {
+namespace {
+
+namespace rv1 = ::pdps::registry::v1;
+
+int CutoffMinute(const std::string& hhmm) {
+  std::vector<std::string> parts = absl::StrSplit(hhmm, ':');
+  int h = 0, m = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &h) || !absl::SimpleAtoi(parts[1], &m) ||
+      h < 0 || h > 23 || m < 0 || m > 59) {
+    return 12 * 60;
+  }
+  return h * 60 + m;
+}
+
+absl::Status ForeignPartnership() {
+  return absl::PermissionDeniedError(
+      "the lot's framework belongs to another commissioning partnership; you can raise "
+      "referrals only on your own partnership's frameworks");
+}
+
+}  // namespace
+
+domain::CallOff CallOffFor(const rv1::CallOffSettings& s, std::optional<domain::Method> method) {
+  domain::CallOff c;
+  c.method = method ? *method
+                    : domain::ParseMethod(rv1::CallOffSettings::Method_Name(s.method()))
+                          .value_or(domain::Method::kBroadcast);
+  c.offer_window_working_hours = s.offer_window_working_hours() > 0 ? s.offer_window_working_hours() : 2;
+  c.exclusive_rounds = s.exclusive_rounds() > 0 ? s.exclusive_rounds() : 2;
+  c.friday_afternoon_rule = s.friday_afternoon_rule();
+  c.friday_cutoff_minute = CutoffMinute(s.friday_cutoff().empty() ? "12:00" : s.friday_cutoff());
+  c.bid_window_working_days = s.bid_window_working_days() > 0 ? s.bid_window_working_days() : 5;
+  if (s.price_weight_percent() + s.quality_weight_percent() == 100) {
+    c.price_weight_percent = s.price_weight_percent();
+    c.quality_weight_percent = s.quality_weight_percent();
+  }
+  return c;
+}
+
+std::string CallOffJson(const domain::CallOff& c) {
+  return nlohmann::json{{"offer_window_working_hours", c.offer_window_working_hours},
+                        {"exclusive_rounds", c.exclusive_rounds},
+                        {"friday_afternoon_rule", c.friday_afternoon_rule},
+                        {"friday_cutoff_minute", c.friday_cutoff_minute},
+                        {"bid_window_working_days", c.bid_window_working_days},
+                        {"price_weight_percent", c.price_weight_percent},
+                        {"quality_weight_percent", c.quality_weight_percent}}
+      .dump();
+}
+
+absl::StatusOr<v1::Referral> Brokerage::Raise(const Call& c, const v1::CreateReferralRequest& req) {
+  const v1::Referral& r = req.referral();
+  absl::CivilDay today = dates::TodayInLondon(c.now);
+  // Shape first, so bad input is reported even while the registry is away; the funders
+  // are checked against the partnership once it is known.
+  if (r.lot_id().empty() || !IsUuid(r.lot_id())) {
+    Violations v;
+    v.Add("referral.lot_id", r.lot_id().empty() ? "is required" : "must be a UUID");
+    return v.ToStatus();
+  }
+  RETURN_IF_ERROR(domain::ValidatePerson(req.person(), today));
+  ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(r.lot_id(), today));
+  if (lot.members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
+    return ForeignPartnership();
+  }
+  RETURN_IF_ERROR(domain::ValidateReferral(r, lot.members));
+  RETURN_IF_ERROR(store_->SyncPartnership(lot.framework.partnership_id(), lot.members, c.deadline));
+  RaiseInput in;
+  in.partnership_id = lot.framework.partnership_id();
+  in.framework_id = lot.framework.id();
+  in.lot_competencies = {lot.lot.competencies().begin(), lot.lot.competencies().end()};
+  in.age_years = domain::AgeOn(*dates::ParseDay(req.person().date_of_birth().value()), today);
+  return store_->CreateReferral(c, r, req.person(), in, req.request_id());
+}
+
+absl::StatusOr<v1::Referral> Brokerage::Update(const Call& c, const v1::UpdateReferralRequest& req) {
+  const v1::Referral& r = req.referral();
+  absl::CivilDay today = dates::TodayInLondon(c.now);
+  RETURN_IF_ERROR(api::RequireId("referral.id", r.id()));
+  if (r.etag().empty()) return InvalidField("referral.etag", "is required (read the referral first)");
+  ASSIGN_OR_RETURN(v1::Referral current, store_->GetReferral(c, r.id()));
+  v1::Referral merged = r;
+  if (merged.lot_id().empty()) merged.set_lot_id(current.lot_id());
+  if (merged.lot_id() != current.lot_id()) return InvalidField("referral.lot_id", "cannot change");
+  int age = current.age_years();
+  if (req.has_person()) {
+    RETURN_IF_ERROR(domain::ValidatePerson(req.person(), today));
+    age = domain::AgeOn(*dates::ParseDay(req.person().date_of_birth().value()), today);
+  }
+  ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(current.lot_id(), today));
+  RETURN_IF_ERROR(domain::ValidateReferral(merged, lot.members));
+  return store_->UpdateReferral(c, merged, req.has_person() ? &req.person() : nullptr, age);
+}
+
+absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::string& id,
+                                                   const std::string& etag, domain::Verb verb,
+                                                   v1::CallOffMethod method,
+                                                   const std::string& reason) {
+  ASSIGN_OR_RETURN(v1::Referral current, store_->GetReferral(c, id));
+  if (current.etag() != etag) {
+    return absl::AbortedError("the referral changed since you read it (stale etag); read it again");
+  }
+  auto state = domain::ParseState(v1::Referral::State_Name(current.state()));
+  RETURN_IF_ERROR(domain::CheckVerb(state.value_or(domain::ReferralState::kDraft), verb));
+  std::optional<domain::Method> chosen;
+  if (method != v1::CALL_OFF_METHOD_UNSPECIFIED) {
+    chosen = domain::ParseMethod(v1::CallOffMethod_Name(method));
+    if (!chosen || *chosen == domain::Method::kDirect) {
+      return InvalidField("method", "must be a call-off method (use AwardReferral to award directly)");
+    }
+  }
+  absl::CivilDay today = dates::TodayInLondon(c.now);
+  ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(current.lot_id(), today));
+  RoundInput in;
+  in.verb = verb;
+  in.call_off = CallOffFor(lot.framework.call_off(), chosen);
+  in.call_off_json = CallOffJson(in.call_off);
+  in.office_hours = lot.framework.office_hours();
+  in.reason = reason;
+  if (in.call_off.method == domain::Method::kMiniCompetition) {
+    if (lot.maximum_hourly_rate_pence <= 0) {
+      return absl::FailedPreconditionError(
+          "the lot has no maximum price in force; a mini-competition needs one (registry UpdateLot)");
+    }
+    in.maximum_rate_pence = lot.maximum_hourly_rate_pence;
+    in.questions = {lot.framework.call_off().quality_questions().begin(),
+                    lot.framework.call_off().quality_questions().end()};
+  }
+  ASSIGN_OR_RETURN(in.eligible, registry_->ListEligible(current.lot_id(), current.area(), today));
+  return store_->StartRound(c, id, etag, in);
+}
+
+absl::StatusOr<v1::Referral> Brokerage::Award(const Call& c, const v1::AwardReferralRequest& req) {
+  AwardInput in;
+  in.offer_id = req.offer_id();
+  in.provider_id = absl::AsciiStrToLower(req.provider_id());
+  in.rationale = req.rationale();
+  if (!in.provider_id.empty()) {
+    ASSIGN_OR_RETURN(v1::Referral current, store_->GetReferral(c, req.id()));
+    ASSIGN_OR_RETURN(std::string admission,
+                     registry_->ActiveAdmission(in.provider_id, current.lot_id()));
+    in.provider_active = !admission.empty();
+  }
+  return store_->Award(c, req.id(), req.etag(), in);
+}
+
+}  // namespace pdps::referrals

@@ -1,0 +1,40 @@
+// The brokerage use cases that need the registry as well as the store: raising a
+// referral (lot, framework and partnership), opening a round (settings and eligible
+// providers) and direct award (is the provider active on the lot?). The registry is
+// asked before any transaction starts, so an outage changes nothing.
+#pragma once
+
+#include "common/server.h"
+#include "pdps/referrals/v1/referrals_service.pb.h"
+#include "pdps/registry/v1/registry.pb.h"
+#include "services/referrals/clients/registry_client.h"
+#include "services/referrals/store/store.h"
+
+namespace pdps::referrals {
+
+// The framework's call-off settings as the engine reads them, with the registry's
+// defaults for anything left unset, and `method` replacing the framework's when given.
+domain::CallOff CallOffFor(const pdps::registry::v1::CallOffSettings& s,
+                           std::optional<domain::Method> method);
+// The snapshot stored with a round (JSON of the fields CallOffFor reads).
+std::string CallOffJson(const domain::CallOff& c);
+
+class Brokerage {
+ public:
+  using Call = server::Call;
+  Brokerage(Store* store, RegistryClient* registry) : store_(store), registry_(registry) {}
+
+  absl::StatusOr<v1::Referral> Raise(const Call& c, const v1::CreateReferralRequest& req);
+  absl::StatusOr<v1::Referral> Update(const Call& c, const v1::UpdateReferralRequest& req);
+  // Open (DRAFT) or re-open (UNCOVERED, optionally with another method).
+  absl::StatusOr<v1::Referral> StartRound(const Call& c, const std::string& id,
+                                          const std::string& etag, domain::Verb verb,
+                                          v1::CallOffMethod method, const std::string& reason);
+  absl::StatusOr<v1::Referral> Award(const Call& c, const v1::AwardReferralRequest& req);
+
+ private:
+  Store* store_;
+  RegistryClient* registry_;
+};
+
+}  // namespace pdps::referrals

@@ -1,0 +1,269 @@
+// Referrals handlers. Each one: check the request's shape, call one use case or store
+// operation, copy the result into the response.
+#include "services/referrals/api/referrals_service.h"
+
+#include "common/api.h"
+#include "common/status.h"
+#include "services/referrals/domain/validate.h"
+
+namespace pdps::referrals {
+namespace {
+
+using api::CopyPage;
+using api::OptionalId;
+using api::RequireId;
+using api::RequireReason;
+using server::Call;
+
+absl::Status RequireEtag(const std::string& etag, const char* what) {
+  if (etag.empty()) return InvalidField("etag", absl::StrCat("is required (read the ", what, " first)"));
+  return absl::OkStatus();
+}
+
+// Provider answers share their checks; the store decides whether the offer can still be
+// answered.
+absl::Status Answer(Store* store, const Call& c, const std::string& id, AnswerInput in,
+                    v1::Offer* resp) {
+  RETURN_IF_ERROR(RequireId("id", id));
+  ASSIGN_OR_RETURN(*resp, store->Answer(c, id, in));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::Status ReferralsServiceImpl::CreateReferral(grpc::ServerContext* ctx,
+                                                  const v1::CreateReferralRequest* req,
+                                                  v1::Referral* resp) {
+  return gate_->Run(ctx, "CreateReferral", [&](const Call& c) -> absl::Status {
+    ASSIGN_OR_RETURN(*resp, brokerage_->Raise(c, *req));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::GetReferral(grpc::ServerContext* ctx,
+                                               const v1::GetReferralRequest* req,
+                                               v1::Referral* resp) {
+  return gate_->Run(ctx, "GetReferral", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetReferral(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::ListReferrals(grpc::ServerContext* ctx,
+                                                 const v1::ListReferralsRequest* req,
+                                                 v1::ListReferralsResponse* resp) {
+  return gate_->Run(ctx, "ListReferrals", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(OptionalId("lot_id", req->lot_id()));
+    RETURN_IF_ERROR(OptionalId("framework_id", req->framework_id()));
+    ReferralFilter f;
+    if (req->state() != v1::Referral::STATE_UNSPECIFIED) {
+      f.state = v1::Referral::State_Name(req->state());
+    }
+    f.lot_id = req->lot_id();
+    f.framework_id = req->framework_id();
+    ASSIGN_OR_RETURN(auto page, store_->ListReferrals(c, f, req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_referrals(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::UpdateReferral(grpc::ServerContext* ctx,
+                                                  const v1::UpdateReferralRequest* req,
+                                                  v1::Referral* resp) {
+  return gate_->Run(ctx, "UpdateReferral", [&](const Call& c) -> absl::Status {
+    ASSIGN_OR_RETURN(*resp, brokerage_->Update(c, *req));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::OpenReferral(grpc::ServerContext* ctx,
+                                                const v1::OpenReferralRequest* req,
+                                                v1::Referral* resp) {
+  return gate_->Run(ctx, "OpenReferral", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
+    ASSIGN_OR_RETURN(*resp, brokerage_->StartRound(c, req->id(), req->etag(), domain::Verb::kOpen,
+                                                   v1::CALL_OFF_METHOD_UNSPECIFIED, ""));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::ReopenReferral(grpc::ServerContext* ctx,
+                                                  const v1::ReopenReferralRequest* req,
+                                                  v1::Referral* resp) {
+  return gate_->Run(ctx, "ReopenReferral", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
+    RETURN_IF_ERROR(RequireReason(req->reason()));
+    ASSIGN_OR_RETURN(*resp, brokerage_->StartRound(c, req->id(), req->etag(),
+                                                   domain::Verb::kReopen, req->method(),
+                                                   req->reason()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::AwardReferral(grpc::ServerContext* ctx,
+                                                 const v1::AwardReferralRequest* req,
+                                                 v1::Referral* resp) {
+  return gate_->Run(ctx, "AwardReferral", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
+    Violations v;
+    if (req->offer_id().empty() == req->provider_id().empty()) {
+      v.Add("offer_id", "give exactly one of offer_id (a proposal or bid) and provider_id");
+    } else if (!req->offer_id().empty() && !IsUuid(req->offer_id())) {
+      v.Add("offer_id", "must be a UUID");
+    } else if (!req->provider_id().empty() && !IsUuid(req->provider_id())) {
+      v.Add("provider_id", "must be a UUID");
+    }
+    if (!req->provider_id().empty() && req->rationale().empty()) {
+      v.Add("rationale", "is required for a direct award");
+    }
+    if (req->rationale().size() > 2000) v.Add("rationale", "must be at most 2000 characters");
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(*resp, brokerage_->Award(c, *req));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::WithdrawReferral(grpc::ServerContext* ctx,
+                                                    const v1::WithdrawReferralRequest* req,
+                                                    v1::Referral* resp) {
+  return gate_->Run(ctx, "WithdrawReferral", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
+    RETURN_IF_ERROR(RequireReason(req->reason()));
+    ASSIGN_OR_RETURN(*resp, store_->Withdraw(c, req->id(), req->etag(), req->reason()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::GetPersonDetails(grpc::ServerContext* ctx,
+                                                    const v1::GetPersonDetailsRequest* req,
+                                                    v1::PersonDetails* resp) {
+  return gate_->Run(ctx, "GetPersonDetails", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
+    Violations v;
+    if (req->purpose().empty()) v.Add("purpose", "is required: say why you read the details");
+    if (req->purpose().size() > 500) v.Add("purpose", "must be at most 500 characters");
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(*resp, store_->ReadPerson(c, req->referral_id(), req->purpose()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::ListPersonDetailsAccess(
+    grpc::ServerContext* ctx, const v1::ListPersonDetailsAccessRequest* req,
+    v1::ListPersonDetailsAccessResponse* resp) {
+  return gate_->Run(ctx, "ListPersonDetailsAccess", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
+    ASSIGN_OR_RETURN(auto page, store_->ListAccess(c, req->referral_id(), req->page_size(),
+                                                   req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_accesses(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::GetOffer(grpc::ServerContext* ctx,
+                                            const v1::GetOfferRequest* req, v1::Offer* resp) {
+  return gate_->Run(ctx, "GetOffer", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetOffer(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::ListOffers(grpc::ServerContext* ctx,
+                                              const v1::ListOffersRequest* req,
+                                              v1::ListOffersResponse* resp) {
+  return gate_->Run(ctx, "ListOffers", [&](const Call& c) -> absl::Status {
+    bool officer = c.principal.Has(auth::Role::kBrokerageOfficer) ||
+                   c.principal.Has(auth::Role::kCommissioner);
+    if (officer) {
+      RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
+    } else {
+      RETURN_IF_ERROR(OptionalId("referral_id", req->referral_id()));
+    }
+    ASSIGN_OR_RETURN(auto page, store_->ListOffers(c, req->referral_id(), req->live_only(),
+                                                   req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_offers(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::AcceptOffer(grpc::ServerContext* ctx,
+                                               const v1::AcceptOfferRequest* req,
+                                               v1::Offer* resp) {
+  return gate_->Run(ctx, "AcceptOffer", [&](const Call& c) -> absl::Status {
+    AnswerInput in;
+    in.kind = AnswerKind::kAccept;
+    in.etag = req->etag();
+    return Answer(store_, c, req->id(), in, resp);
+  });
+}
+
+grpc::Status ReferralsServiceImpl::DeclineOffer(grpc::ServerContext* ctx,
+                                                const v1::DeclineOfferRequest* req,
+                                                v1::Offer* resp) {
+  return gate_->Run(ctx, "DeclineOffer", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    RETURN_IF_ERROR(domain::ValidateDecline(req->reason(), req->rationale()));
+    AnswerInput in;
+    in.kind = AnswerKind::kDecline;
+    in.etag = req->etag();
+    in.reason = req->reason();
+    in.rationale = req->rationale();
+    return Answer(store_, c, req->id(), in, resp);
+  });
+}
+
+grpc::Status ReferralsServiceImpl::SubmitProposal(grpc::ServerContext* ctx,
+                                                  const v1::SubmitProposalRequest* req,
+                                                  v1::Offer* resp) {
+  return gate_->Run(ctx, "SubmitProposal", [&](const Call& c) -> absl::Status {
+    AnswerInput in;
+    in.kind = AnswerKind::kProposal;
+    in.etag = req->etag();
+    in.proposal = req->proposal();
+    return Answer(store_, c, req->id(), in, resp);
+  });
+}
+
+grpc::Status ReferralsServiceImpl::SubmitBid(grpc::ServerContext* ctx,
+                                             const v1::SubmitBidRequest* req, v1::Offer* resp) {
+  return gate_->Run(ctx, "SubmitBid", [&](const Call& c) -> absl::Status {
+    AnswerInput in;
+    in.kind = AnswerKind::kBid;
+    in.etag = req->etag();
+    in.bid = req->bid();
+    return Answer(store_, c, req->id(), in, resp);
+  });
+}
+
+grpc::Status ReferralsServiceImpl::ReviewProposal(grpc::ServerContext* ctx,
+                                                  const v1::ReviewProposalRequest* req,
+                                                  v1::Offer* resp) {
+  return gate_->Run(ctx, "ReviewProposal", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    if (req->family_view().size() > 4000) {
+      return InvalidField("family_view", "must be at most 4000 characters");
+    }
+    ASSIGN_OR_RETURN(*resp, store_->ReviewProposal(c, req->id(), req->etag(), req->shortlisted(),
+                                                   req->family_view(), req->family_met_worker()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::EvaluateBid(grpc::ServerContext* ctx,
+                                               const v1::EvaluateBidRequest* req,
+                                               v1::Offer* resp) {
+  return gate_->Run(ctx, "EvaluateBid", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->EvaluateBid(c, req->id(), req->etag(),
+                                                {req->marks().begin(), req->marks().end()}));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace pdps::referrals

@@ -1,0 +1,122 @@
+// Registry client.
+#include "services/referrals/clients/registry_client.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "common/log.h"
+#include "common/server.h"
+#include "common/status.h"
+
+namespace pdps::referrals {
+namespace {
+
+namespace rv1 = ::pdps::registry::v1;
+
+// The registry's answer as our status: its NOT_FOUND stays NOT_FOUND; anything that a
+// retry may cure, or that is the registry's own fault, is UNAVAILABLE to our caller.
+absl::Status FromRegistry(const grpc::Status& st, const char* what, const std::string& id) {
+  switch (st.error_code()) {
+    case grpc::StatusCode::OK:
+      return absl::OkStatus();
+    case grpc::StatusCode::NOT_FOUND:
+      return NotFound(what, id);
+    default:
+      log::Warning("registry call failed", {{"call", what},
+                                             {"code", server::CodeName(st.error_code())},
+                                             {"error", st.error_message()}});
+      return absl::UnavailableError(
+          "the provider registry cannot be reached just now; nothing was changed, retry");
+  }
+}
+
+}  // namespace
+
+GrpcRegistryClient::GrpcRegistryClient(std::shared_ptr<grpc::Channel> channel,
+                                       auth::ServiceTokenSource* tokens, absl::Duration timeout)
+    : stub_(rv1::RegistryService::NewStub(std::move(channel))),
+      tokens_(tokens),
+      timeout_(timeout) {}
+
+void GrpcRegistryClient::Prepare(grpc::ClientContext* ctx) const {
+  ctx->AddMetadata("authorization", "Bearer " + tokens_->Token());
+  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+}
+
+absl::StatusOr<LotContext> GrpcRegistryClient::GetLotContext(const std::string& lot_id,
+                                                             absl::CivilDay day) {
+  LotContext out;
+  {
+    rv1::GetLotRequest req;
+    req.set_id(lot_id);
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    RETURN_IF_ERROR(FromRegistry(stub_->GetLot(&ctx, req, &out.lot), "lot", lot_id));
+  }
+  {
+    rv1::GetFrameworkRequest req;
+    req.set_id(out.lot.framework_id());
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    RETURN_IF_ERROR(FromRegistry(stub_->GetFramework(&ctx, req, &out.framework), "framework",
+                                 out.lot.framework_id()));
+  }
+  {
+    rv1::GetPartnershipRequest req;
+    req.set_id(out.framework.partnership_id());
+    rv1::Partnership p;
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    RETURN_IF_ERROR(FromRegistry(stub_->GetPartnership(&ctx, req, &p), "partnership",
+                                 out.framework.partnership_id()));
+    for (const auto& m : p.member_organisation_ids()) out.members.insert(absl::AsciiStrToLower(m));
+  }
+  std::string best_from;
+  for (const auto& price : out.lot.prices()) {
+    if (price.kind() != rv1::LotPrice::MAXIMUM_PRICE) continue;
+    auto from = dates::ParseDay(price.effective_from().value());
+    if (!from || *from > day) continue;
+    if (price.effective_from().value() >= best_from) {
+      best_from = price.effective_from().value();
+      out.maximum_hourly_rate_pence = price.hourly_rate().pence();
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<EligibleProvider>> GrpcRegistryClient::ListEligible(
+    const std::string& lot_id, const std::string& area, absl::CivilDay day) {
+  std::vector<EligibleProvider> out;
+  std::string token;
+  do {
+    rv1::ListEligibleProvidersRequest req;
+    req.set_lot_id(lot_id);
+    req.set_area(area);
+    req.mutable_date()->set_value(dates::FormatDay(day));
+    req.set_page_size(500);
+    req.set_page_token(token);
+    rv1::ListEligibleProvidersResponse resp;
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    RETURN_IF_ERROR(FromRegistry(stub_->ListEligibleProviders(&ctx, req, &resp), "lot", lot_id));
+    for (const auto& p : resp.providers()) out.push_back({p.provider_id(), p.admission_id()});
+    token = resp.next_page_token();
+  } while (!token.empty());
+  return out;
+}
+
+absl::StatusOr<std::string> GrpcRegistryClient::ActiveAdmission(const std::string& provider_id,
+                                                                const std::string& lot_id) {
+  rv1::ListAdmissionsRequest req;
+  req.set_lot_id(lot_id);
+  req.set_provider_id(provider_id);
+  req.set_state(rv1::Admission::ACTIVE);
+  req.set_page_size(1);
+  rv1::ListAdmissionsResponse resp;
+  grpc::ClientContext ctx;
+  Prepare(&ctx);
+  RETURN_IF_ERROR(FromRegistry(stub_->ListAdmissions(&ctx, req, &resp), "lot", lot_id));
+  return resp.admissions().empty() ? std::string() : resp.admissions(0).id();
+}
+
+}  // namespace pdps::referrals

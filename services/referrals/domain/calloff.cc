@@ -1,0 +1,323 @@
+// The call-off engine.
+#include "services/referrals/domain/calloff.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+
+namespace pdps::referrals::domain {
+namespace {
+
+template <typename E, size_t N>
+std::optional<E> ParseIn(const std::array<std::pair<E, absl::string_view>, N>& names,
+                         absl::string_view name) {
+  for (const auto& [e, n] : names) {
+    if (n == name) return e;
+  }
+  return std::nullopt;
+}
+
+template <typename E, size_t N>
+absl::string_view NameIn(const std::array<std::pair<E, absl::string_view>, N>& names, E e) {
+  for (const auto& [v, n] : names) {
+    if (v == e) return n;
+  }
+  return "";
+}
+
+constexpr std::array<std::pair<Method, absl::string_view>, 5> kMethods = {{
+    {Method::kRotational, "ROTATIONAL_FIRST_REFUSAL"},
+    {Method::kBroadcast, "BROADCAST_FIRST_RESPONDER"},
+    {Method::kCompetitive, "COMPETITIVE_OFFERS"},
+    {Method::kMiniCompetition, "MINI_COMPETITION"},
+    {Method::kDirect, "DIRECT_AWARD"},
+}};
+constexpr std::array<std::pair<ReferralState, absl::string_view>, 6> kStates = {{
+    {ReferralState::kDraft, "DRAFT"},
+    {ReferralState::kOpen, "OPEN"},
+    {ReferralState::kEvaluating, "EVALUATING"},
+    {ReferralState::kAwarded, "AWARDED"},
+    {ReferralState::kUncovered, "UNCOVERED"},
+    {ReferralState::kWithdrawn, "WITHDRAWN"},
+}};
+constexpr std::array<std::pair<OfferKind, absl::string_view>, 4> kKinds = {{
+    {OfferKind::kExclusive, "EXCLUSIVE"},
+    {OfferKind::kBroadcast, "BROADCAST"},
+    {OfferKind::kProposal, "PROPOSAL_INVITATION"},
+    {OfferKind::kBid, "BID_INVITATION"},
+}};
+constexpr std::array<std::pair<OfferState, absl::string_view>, 8> kOfferStates = {{
+    {OfferState::kOpen, "OPEN"},
+    {OfferState::kAccepted, "ACCEPTED"},
+    {OfferState::kDeclined, "DECLINED"},
+    {OfferState::kTimedOut, "TIMED_OUT"},
+    {OfferState::kSubmitted, "SUBMITTED"},
+    {OfferState::kWithdrawn, "WITHDRAWN"},
+    {OfferState::kNotSelected, "NOT_SELECTED"},
+    {OfferState::kSelected, "SELECTED"},
+}};
+
+// Every candidate not removed and not yet offered anything in this round, in rota order.
+std::vector<const Candidate*> NotYetOffered(const Round& r) {
+  std::set<std::string> offered;
+  for (const auto& o : r.offers) offered.insert(o.provider_id);
+  std::vector<const Candidate*> out;
+  for (const auto& c : r.candidates) {
+    if (!c.removed && offered.count(c.provider_id) == 0) out.push_back(&c);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Candidate* a, const Candidate* b) { return a->position < b->position; });
+  return out;
+}
+
+void Close(Plan* p, ReferralState s, std::string reason) {
+  p->new_state = s;
+  p->reason = std::move(reason);
+  p->next_due = absl::InfiniteFuture();
+}
+
+Plan StepRotational(const Round& r, const CallOff& c, const calendar::WorkingTime& wt,
+                    absl::Time now, std::vector<OfferSnapshot> offers, Plan p) {
+  bool broadcast_started = false;
+  int exclusive_made = 0;
+  absl::Time waiting_until = absl::InfiniteFuture();
+  bool waiting = false;
+  for (const auto& o : offers) {
+    if (o.kind == OfferKind::kBroadcast) broadcast_started = true;
+    if (o.kind == OfferKind::kExclusive) ++exclusive_made;
+    if (o.state == OfferState::kOpen) {
+      waiting = true;
+      waiting_until = std::min(waiting_until, o.deadline);
+    }
+  }
+  if (waiting) {
+    p.next_due = waiting_until;
+    return p;
+  }
+  if (broadcast_started) {
+    Close(&p, ReferralState::kUncovered,
+          "no provider accepted: first refusal and the broadcast were declined or not answered");
+    return p;
+  }
+  // Held by the Friday rule: the first-refusal provider has answered, nobody else yet.
+  if (exclusive_made > 0 && now < r.held_until) {
+    p.next_due = r.held_until;
+    return p;
+  }
+  std::vector<const Candidate*> rest = NotYetOffered(r);
+  absl::Time window_end = wt.AddWorkingHours(now, c.offer_window_working_hours);
+  if (exclusive_made < c.exclusive_rounds && !rest.empty()) {
+    NewOffer o{rest.front()->provider_id, OfferKind::kExclusive, exclusive_made + 1, window_end};
+    if (exclusive_made == 0 && FridayRuleApplies(c, now, wt.time_zone())) {
+      p.held_until = wt.StartOfNextWorkingDay(now);
+      o.deadline = std::max(o.deadline, p.held_until);
+    }
+    p.make.push_back(o);
+    p.stage_deadline = o.deadline;
+    p.next_due = o.deadline;
+    return p;
+  }
+  if (rest.empty()) {
+    Close(&p, ReferralState::kUncovered,
+          exclusive_made == 0 ? "no eligible provider to offer it to"
+                              : "no provider accepted and no other eligible provider remains");
+    return p;
+  }
+  for (const Candidate* cand : rest) {
+    p.make.push_back({cand->provider_id, OfferKind::kBroadcast, 0, window_end});
+  }
+  p.stage_deadline = window_end;
+  p.next_due = window_end;
+  return p;
+}
+
+Plan StepBroadcast(const Round& r, const CallOff& c, const calendar::WorkingTime& wt,
+                   absl::Time now, std::vector<OfferSnapshot> offers, Plan p) {
+  if (offers.empty()) {
+    std::vector<const Candidate*> rest = NotYetOffered(r);
+    if (rest.empty()) {
+      Close(&p, ReferralState::kUncovered, "no eligible provider to offer it to");
+      return p;
+    }
+    absl::Time end = wt.AddWorkingHours(now, c.offer_window_working_hours);
+    for (const Candidate* cand : rest) {
+      p.make.push_back({cand->provider_id, OfferKind::kBroadcast, 0, end});
+    }
+    p.stage_deadline = end;
+    p.next_due = end;
+    return p;
+  }
+  absl::Time until = absl::InfiniteFuture();
+  bool waiting = false;
+  for (const auto& o : offers) {
+    if (o.state == OfferState::kOpen) {
+      waiting = true;
+      until = std::min(until, o.deadline);
+    }
+  }
+  if (waiting) {
+    p.next_due = until;
+    return p;
+  }
+  Close(&p, ReferralState::kUncovered, "no provider accepted the broadcast");
+  return p;
+}
+
+Plan StepInvitations(const Round& r, const CallOff& c, const calendar::WorkingTime& wt,
+                     absl::Time now, std::vector<OfferSnapshot> offers, Plan p) {
+  OfferKind kind = c.method == Method::kCompetitive ? OfferKind::kProposal : OfferKind::kBid;
+  if (offers.empty()) {
+    std::vector<const Candidate*> rest = NotYetOffered(r);
+    if (rest.empty()) {
+      Close(&p, ReferralState::kUncovered, "no eligible provider to invite");
+      return p;
+    }
+    absl::Time end = wt.AddWorkingDays(now, c.bid_window_working_days);
+    for (const Candidate* cand : rest) p.make.push_back({cand->provider_id, kind, 0, end});
+    p.stage_deadline = end;
+    p.next_due = end;
+    return p;
+  }
+  bool open = false, submitted = false;
+  for (const auto& o : offers) {
+    if (o.state == OfferState::kOpen) open = true;
+    if (o.state == OfferState::kSubmitted) submitted = true;
+  }
+  const char* what = kind == OfferKind::kProposal ? "proposal" : "bid";
+  if (now >= r.stage_deadline) {
+    if (submitted) {
+      Close(&p, ReferralState::kEvaluating,
+            absl::StrCat("the ", what, " deadline has passed; evaluate and award"));
+    } else {
+      Close(&p, ReferralState::kUncovered, absl::StrCat("no ", what, " was submitted"));
+    }
+    return p;
+  }
+  if (!open && !submitted) {
+    Close(&p, ReferralState::kUncovered,
+          absl::StrCat("every invited provider declined; no ", what, " was submitted"));
+    return p;
+  }
+  p.next_due = r.stage_deadline;
+  return p;
+}
+
+}  // namespace
+
+absl::string_view MethodName(Method m) { return NameIn(kMethods, m); }
+std::optional<Method> ParseMethod(absl::string_view n) { return ParseIn(kMethods, n); }
+absl::string_view StateName(ReferralState s) { return NameIn(kStates, s); }
+std::optional<ReferralState> ParseState(absl::string_view n) { return ParseIn(kStates, n); }
+absl::string_view OfferKindName(OfferKind k) { return NameIn(kKinds, k); }
+std::optional<OfferKind> ParseOfferKind(absl::string_view n) { return ParseIn(kKinds, n); }
+absl::string_view OfferStateName(OfferState s) { return NameIn(kOfferStates, s); }
+std::optional<OfferState> ParseOfferState(absl::string_view n) { return ParseIn(kOfferStates, n); }
+
+bool FridayRuleApplies(const CallOff& c, absl::Time opened, const absl::TimeZone& tz) {
+  if (!c.friday_afternoon_rule) return false;
+  absl::CivilSecond cs = absl::ToCivilSecond(opened, tz);
+  if (absl::GetWeekday(absl::CivilDay(cs)) != absl::Weekday::friday) return false;
+  return cs.hour() * 60 + cs.minute() >= c.friday_cutoff_minute;
+}
+
+Plan Step(const Round& round, const CallOff& c, const calendar::WorkingTime& wt, absl::Time now) {
+  Plan p;
+  p.stage_deadline = round.stage_deadline;
+  p.held_until = round.held_until;
+  // Lapsed offers first: they count as answered (timed out) for what follows.
+  std::vector<OfferSnapshot> offers = round.offers;
+  for (auto& o : offers) {
+    if (o.state == OfferState::kOpen && now >= o.deadline) {
+      p.time_out.push_back(o.id);
+      o.state = OfferState::kTimedOut;
+    }
+  }
+  switch (c.method) {
+    case Method::kRotational:
+      return StepRotational(round, c, wt, now, std::move(offers), std::move(p));
+    case Method::kBroadcast:
+      return StepBroadcast(round, c, wt, now, std::move(offers), std::move(p));
+    case Method::kCompetitive:
+    case Method::kMiniCompetition:
+      return StepInvitations(round, c, wt, now, std::move(offers), std::move(p));
+    case Method::kDirect:
+      break;
+  }
+  return p;
+}
+
+absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Time deadline,
+                             absl::Time now) {
+  if (offer == OfferState::kWithdrawn) {
+    return absl::FailedPreconditionError("the offer was withdrawn; it can no longer be answered");
+  }
+  if (offer != OfferState::kOpen) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the offer was already answered (", OfferStateName(offer), ")"));
+  }
+  if (referral != ReferralState::kOpen) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the referral is no longer open (", StateName(referral), ")"));
+  }
+  if (now >= deadline) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the offer's deadline passed at ", absl::FormatTime(deadline),
+                     "; it can no longer be answered"));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> RotaOrder(std::vector<std::string> eligible,
+                                   const std::string& last_first) {
+  std::sort(eligible.begin(), eligible.end());
+  eligible.erase(std::unique(eligible.begin(), eligible.end()), eligible.end());
+  auto start = std::upper_bound(eligible.begin(), eligible.end(), last_first);
+  std::rotate(eligible.begin(), start, eligible.end());
+  return eligible;
+}
+
+absl::Status CheckVerb(ReferralState from, Verb verb) {
+  using S = ReferralState;
+  std::vector<S> allowed;
+  const char* name = "";
+  switch (verb) {
+    case Verb::kOpen:
+      allowed = {S::kDraft};
+      name = "opened";
+      break;
+    case Verb::kUpdate:
+      allowed = {S::kDraft};
+      name = "changed";
+      break;
+    case Verb::kReopen:
+      allowed = {S::kUncovered};
+      name = "re-opened";
+      break;
+    case Verb::kEvaluate:
+      allowed = {S::kEvaluating};
+      name = "evaluated";
+      break;
+    case Verb::kAward:
+      allowed = {S::kDraft, S::kOpen, S::kEvaluating, S::kUncovered};
+      name = "awarded";
+      break;
+    case Verb::kWithdraw:
+      allowed = {S::kDraft, S::kOpen, S::kEvaluating, S::kUncovered};
+      name = "withdrawn";
+      break;
+  }
+  if (std::find(allowed.begin(), allowed.end(), from) != allowed.end()) return absl::OkStatus();
+  std::string list;
+  for (size_t i = 0; i < allowed.size(); ++i) {
+    absl::StrAppend(&list, i == 0 ? "" : (i + 1 == allowed.size() ? " or " : ", "),
+                    StateName(allowed[i]));
+  }
+  return absl::FailedPreconditionError(absl::StrCat("the referral is ", StateName(from),
+                                                    "; it can be ", name, " only when ", list));
+}
+
+}  // namespace pdps::referrals::domain

@@ -1,0 +1,133 @@
+// The call-off engine (DOMAIN.md §3) over plain types: given a referral's current round
+// (candidates in rota order, offers made so far) and the time, it decides what happens
+// next. The store applies the plan in one transaction; the scheduler calls Step again
+// at plan.next_due. No gRPC, no SQL, no clock: everything is an argument.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/calendar/calendar.h"
+
+namespace pdps::referrals::domain {
+
+enum class Method { kRotational, kBroadcast, kCompetitive, kMiniCompetition, kDirect };
+enum class ReferralState { kDraft, kOpen, kEvaluating, kAwarded, kUncovered, kWithdrawn };
+enum class OfferKind { kExclusive, kBroadcast, kProposal, kBid };
+enum class OfferState {
+  kOpen,
+  kAccepted,
+  kDeclined,
+  kTimedOut,
+  kSubmitted,
+  kWithdrawn,
+  kNotSelected,
+  kSelected
+};
+
+// Names as stored and as in the proto enums ("ROTATIONAL_FIRST_REFUSAL", "OPEN", ...).
+absl::string_view MethodName(Method m);
+std::optional<Method> ParseMethod(absl::string_view name);
+absl::string_view StateName(ReferralState s);
+std::optional<ReferralState> ParseState(absl::string_view name);
+absl::string_view OfferKindName(OfferKind k);
+std::optional<OfferKind> ParseOfferKind(absl::string_view name);
+absl::string_view OfferStateName(OfferState s);
+std::optional<OfferState> ParseOfferState(absl::string_view name);
+
+// The framework's call-off settings for one round (a snapshot taken when it opens).
+struct CallOff {
+  Method method = Method::kRotational;
+  int offer_window_working_hours = 2;
+  int exclusive_rounds = 2;
+  bool friday_afternoon_rule = true;
+  int friday_cutoff_minute = 12 * 60;  // minutes after midnight, Europe/London
+  int bid_window_working_days = 5;
+  int price_weight_percent = 60;
+  int quality_weight_percent = 40;
+};
+
+struct Candidate {
+  std::string provider_id;
+  int position = 0;  // rota order, from 1
+  bool removed = false;  // suspended or terminated since the round opened
+};
+
+struct OfferSnapshot {
+  std::string id;
+  std::string provider_id;
+  OfferKind kind = OfferKind::kExclusive;
+  OfferState state = OfferState::kOpen;
+  absl::Time deadline;
+};
+
+struct Round {
+  absl::Time opened;
+  absl::Time held_until = absl::InfinitePast();  // Friday rule; InfinitePast if none
+  absl::Time stage_deadline = absl::InfinitePast();
+  std::vector<Candidate> candidates;  // in rota order
+  std::vector<OfferSnapshot> offers;  // of this round
+};
+
+struct NewOffer {
+  std::string provider_id;
+  OfferKind kind = OfferKind::kExclusive;
+  int rota_position = 0;  // exclusive offers only
+  absl::Time deadline;
+};
+
+struct Plan {
+  std::vector<std::string> time_out;  // ids of OPEN offers whose deadline has passed
+  std::vector<NewOffer> make;
+  // Set when the referral leaves OPEN: kUncovered or kEvaluating, with a reason.
+  std::optional<ReferralState> new_state;
+  std::string reason;
+  absl::Time stage_deadline = absl::InfinitePast();
+  absl::Time held_until = absl::InfinitePast();
+  // When Step must run again if nobody answers first; InfiniteFuture for never.
+  absl::Time next_due = absl::InfiniteFuture();
+};
+
+// Whether the Friday-afternoon rule holds a round opened at `opened`: a Friday at or
+// after the cut-off, Europe/London (seed 002 para 45).
+bool FridayRuleApplies(const CallOff& c, absl::Time opened, const absl::TimeZone& tz);
+
+// The next step of an OPEN round at `now`.
+//   Rotational: exclusive offers one at a time in rota order, up to exclusive_rounds,
+//   each open for the offer window; then one broadcast to every remaining candidate;
+//   nothing taken → UNCOVERED. Opened on a Friday afternoon (rule on), the first offer
+//   stays open and nothing goes further until the next working day's opening.
+//   Broadcast: every candidate at once; nothing taken by the window's end, or every
+//   offer declined → UNCOVERED.
+//   Competitive offers / mini-competition: invitations to every candidate, open until
+//   the close of the bid_window_working_days-th working day; at the deadline the round
+//   is EVALUATING if anything was submitted, else UNCOVERED (also early, once every
+//   invitation is declined with nothing submitted).
+// Removed candidates are never offered anything new.
+Plan Step(const Round& round, const CallOff& c, const calendar::WorkingTime& wt, absl::Time now);
+
+// Whether a provider may still answer `offer` at `now` (referral must be OPEN):
+// FAILED_PRECONDITION with a message the provider can act on otherwise.
+absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Time deadline,
+                             absl::Time now);
+
+// The rota for a new round: eligible provider ids (any order) rotated so that the first
+// is the one after `last_first` in id order (wrapping), so first refusal passes to each
+// provider on the lot in turn. An empty or unknown `last_first` starts from the lowest id
+// after it in order.
+std::vector<std::string> RotaOrder(std::vector<std::string> eligible, const std::string& last_first);
+
+// ------------------------------------------------------------ verbs ---
+
+enum class Verb { kOpen, kReopen, kAward, kWithdraw, kUpdate, kEvaluate };
+// FAILED_PRECONDITION naming the allowed states if `verb` is not allowed in `from`.
+//   open: DRAFT; reopen: UNCOVERED; update: DRAFT;
+//   award: DRAFT, OPEN, EVALUATING, UNCOVERED (what may be awarded is checked apart);
+//   withdraw: DRAFT, OPEN, EVALUATING, UNCOVERED.
+absl::Status CheckVerb(ReferralState from, Verb verb);
+
+}  // namespace pdps::referrals::domain

@@ -1,0 +1,63 @@
+// Mini-competition scoring.
+#include "services/referrals/domain/scoring.h"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+namespace pdps::referrals::domain {
+namespace {
+
+double Round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+}  // namespace
+
+std::vector<BidScore> ScoreBids(const std::vector<BidInput>& bids, int price_weight,
+                                int quality_weight, int questions) {
+  std::vector<BidScore> out;
+  if (bids.empty()) return out;
+  int64_t lowest = bids.front().hourly_rate_pence;
+  for (const auto& b : bids) lowest = std::min(lowest, b.hourly_rate_pence);
+  std::vector<int64_t> rates;
+  for (const auto& b : bids) {
+    BidScore s;
+    s.offer_id = b.offer_id;
+    s.price_score = b.hourly_rate_pence > 0
+                        ? Round2(price_weight * static_cast<double>(lowest) /
+                                 static_cast<double>(b.hourly_rate_pence))
+                        : 0;
+    if (questions <= 0) {
+      s.quality_score = quality_weight;
+    } else {
+      int sum = 0;
+      for (int m : b.marks) sum += std::clamp(m, 0, kMaxMark);
+      s.quality_score =
+          Round2(quality_weight * static_cast<double>(sum) / (kMaxMark * questions));
+    }
+    s.total_score = Round2(s.price_score + s.quality_score);
+    out.push_back(s);
+    rates.push_back(b.hourly_rate_pence);
+  }
+  std::vector<size_t> idx(out.size());
+  for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  auto key = [&](size_t i) {
+    // Higher total, then higher quality, then lower rate.
+    return std::make_tuple(-out[i].total_score, -out[i].quality_score, rates[i]);
+  };
+  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+  std::vector<BidScore> ranked;
+  for (size_t k = 0; k < idx.size(); ++k) {
+    BidScore s = out[idx[k]];
+    if (k > 0 && key(idx[k]) == key(idx[k - 1])) {
+      s.rank = ranked.back().rank;
+      s.tied = true;
+      ranked.back().tied = true;
+    } else {
+      s.rank = static_cast<int>(k) + 1;
+    }
+    ranked.push_back(s);
+  }
+  return ranked;
+}
+
+}  // namespace pdps::referrals::domain

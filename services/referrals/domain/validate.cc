@@ -1,0 +1,279 @@
+// Referral input rules and the pen portrait.
+#include "services/referrals/domain/validate.h"
+
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/status.h"
+
+namespace pdps::referrals::domain {
+namespace {
+
+constexpr size_t kShortText = 200;
+constexpr size_t kLongText = 4000;
+constexpr size_t kExtractText = 20000;
+
+void Text(Violations& v, const std::string& field, const std::string& text, bool required,
+          size_t max) {
+  if (required && absl::StripAsciiWhitespace(text).empty()) {
+    v.Add(field, "is required");
+  } else if (text.size() > max) {
+    v.Add(field, absl::StrCat("must be at most ", max, " characters"));
+  }
+}
+
+std::optional<absl::CivilDay> Day(Violations& v, const std::string& field, const std::string& text,
+                                  bool required) {
+  if (text.empty()) {
+    if (required) v.Add(field, "is required (YYYY-MM-DD)");
+    return std::nullopt;
+  }
+  auto d = dates::ParseDay(text);
+  if (!d) v.Add(field, "must be a date YYYY-MM-DD");
+  return d;
+}
+
+}  // namespace
+
+absl::Status RequireText(const char* field, const std::string& text, size_t max) {
+  Violations v;
+  Text(v, field, text, true, max);
+  return v.ToStatus();
+}
+
+absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>& members) {
+  Violations v;
+  if (r.lot_id().empty()) {
+    v.Add("referral.lot_id", "is required");
+  } else if (!IsUuid(r.lot_id())) {
+    v.Add("referral.lot_id", "must be a UUID");
+  }
+  if (r.urgency() == v1::Referral::URGENCY_UNSPECIFIED) {
+    v.Add("referral.urgency", "is required: ROUTINE or EMERGENCY");
+  }
+  Text(v, "referral.area", r.area(), true, 100);
+  double h = r.planned_weekly_hours();
+  if (!(h > 0) || h > 168) {
+    v.Add("referral.planned_weekly_hours", "must be more than 0 and at most 168");
+  } else if (std::fabs(h * 4 - std::round(h * 4)) > 1e-9) {
+    v.Add("referral.planned_weekly_hours", "must be in steps of 0.25 hours");
+  }
+  Text(v, "referral.session_pattern", r.session_pattern(), true, kShortText * 2);
+  if (r.outcomes().empty()) v.Add("referral.outcomes", "at least one outcome is required");
+  for (int i = 0; i < r.outcomes_size(); ++i) {
+    Text(v, absl::StrCat("referral.outcomes[", i, "]"), r.outcomes(i), true, kShortText * 2);
+  }
+  Text(v, "referral.needs_summary", r.needs_summary(), true, kLongText);
+  Text(v, "referral.communication_needs", r.communication_needs(), false, kLongText);
+  Text(v, "referral.special_requirements", r.special_requirements(), false, kLongText);
+  Text(v, "referral.care_plan_extract", r.care_plan_extract(), false, kExtractText);
+  auto start = Day(v, "referral.start_date", r.start_date().value(), true);
+  auto end = Day(v, "referral.end_date", r.end_date().value(), false);
+  if (start && end && *end < *start) v.Add("referral.end_date", "must be on or after start_date");
+  const auto& pref = r.preferences();
+  if (!pref.worker_gender().empty() && pref.worker_gender() != "female" &&
+      pref.worker_gender() != "male") {
+    v.Add("referral.preferences.worker_gender", "must be \"female\", \"male\" or empty");
+  }
+  for (int i = 0; i < pref.languages_size(); ++i) {
+    Text(v, absl::StrCat("referral.preferences.languages[", i, "]"), pref.languages(i), true,
+         100);
+  }
+  Text(v, "referral.preferences.culture", pref.culture(), false, kShortText);
+  Text(v, "referral.preferences.religion", pref.religion(), false, kShortText);
+  for (int i = 0; i < r.extra_competencies_size(); ++i) {
+    Text(v, absl::StrCat("referral.extra_competencies[", i, "]"), r.extra_competencies(i), true,
+         100);
+  }
+  if (r.direct_payment()) {
+    if (!r.funding().empty()) {
+      v.Add("referral.funding", "must be empty for a direct payment");
+    }
+  } else if (r.funding().empty()) {
+    v.Add("referral.funding", "is required (shares summing to 10000) unless direct_payment");
+  } else {
+    int64_t sum = 0;
+    std::set<std::string> seen;
+    for (int i = 0; i < r.funding_size(); ++i) {
+      const auto& f = r.funding(i);
+      std::string field = absl::StrCat("referral.funding[", i, "]");
+      if (!IsUuid(f.organisation_id())) {
+        v.Add(field + ".organisation_id", "must be a UUID");
+      } else if (members.count(absl::AsciiStrToLower(f.organisation_id())) == 0) {
+        v.Add(field + ".organisation_id",
+              "must be a commissioner of the partnership that owns the framework");
+      } else if (!seen.insert(absl::AsciiStrToLower(f.organisation_id())).second) {
+        v.Add(field + ".organisation_id", "appears twice");
+      }
+      if (f.share_basis_points() < 1 || f.share_basis_points() > 10000) {
+        v.Add(field + ".share_basis_points", "must be from 1 to 10000");
+      }
+      sum += f.share_basis_points();
+      Text(v, field + ".funding_stream", f.funding_stream(), false, 100);
+    }
+    if (sum != 10000) {
+      v.Add("referral.funding", absl::StrCat("shares must sum to 10000 basis points, not ", sum));
+    }
+  }
+  return v.ToStatus();
+}
+
+bool ValidNhsNumber(const std::string& digits) {
+  if (digits.size() != 10) return false;
+  int sum = 0;
+  for (int i = 0; i < 10; ++i) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(digits[i]))) return false;
+  }
+  for (int i = 0; i < 9; ++i) sum += (digits[i] - '0') * (10 - i);
+  int check = 11 - sum % 11;
+  if (check == 11) check = 0;
+  if (check == 10) return false;
+  return check == digits[9] - '0';
+}
+
+int AgeOn(absl::CivilDay born, absl::CivilDay day) {
+  int age = static_cast<int>(day.year() - born.year());
+  if (day.month() < born.month() || (day.month() == born.month() && day.day() < born.day())) {
+    --age;
+  }
+  return age;
+}
+
+absl::Status ValidatePerson(const v1::PersonDetails& p, absl::CivilDay today) {
+  Violations v;
+  Text(v, "person.full_name", p.full_name(), true, kShortText);
+  auto dob = Day(v, "person.date_of_birth", p.date_of_birth().value(), true);
+  if (dob && (*dob > today || AgeOn(*dob, today) > 120)) {
+    v.Add("person.date_of_birth", "must be a past date within 120 years");
+  }
+  if (p.address_lines().empty()) v.Add("person.address_lines", "at least one line is required");
+  for (int i = 0; i < p.address_lines_size(); ++i) {
+    Text(v, absl::StrCat("person.address_lines[", i, "]"), p.address_lines(i), true, kShortText);
+  }
+  Text(v, "person.postcode", p.postcode(), true, 10);
+  if (!p.nhs_number().empty() && !ValidNhsNumber(p.nhs_number())) {
+    v.Add("person.nhs_number", "must be 10 digits with a valid check digit");
+  }
+  Text(v, "person.key_safe_code", p.key_safe_code(), false, 50);
+  for (int i = 0; i < p.contacts_size(); ++i) {
+    std::string f = absl::StrCat("person.contacts[", i, "]");
+    Text(v, f + ".name", p.contacts(i).name(), true, kShortText);
+    Text(v, f + ".relationship", p.contacts(i).relationship(), true, 100);
+    Text(v, f + ".phone", p.contacts(i).phone(), false, 50);
+    Text(v, f + ".email", p.contacts(i).email(), false, kShortText);
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& rationale) {
+  Violations v;
+  if (reason == v1::DECLINE_REASON_UNSPECIFIED) {
+    v.Add("reason", "is required (e.g. NO_CAPACITY, NO_SUITABLE_WORKER, OTHER)");
+  }
+  Text(v, "rationale", rationale, true, 2000);
+  return v.ToStatus("a decline needs a reason and a rationale (every referral must be answered)");
+}
+
+absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>& required) {
+  Violations v;
+  if (p.matched_competencies().empty()) {
+    v.Add("proposal.matched_competencies", "at least one competency is required");
+  }
+  for (int i = 0; i < p.matched_competencies_size(); ++i) {
+    if (required.count(p.matched_competencies(i)) == 0) {
+      v.Add(absl::StrCat("proposal.matched_competencies[", i, "]"),
+            "is not a competency this referral asks for");
+    }
+  }
+  Text(v, "proposal.worker_profile.role", p.worker_profile().role(), true, kShortText);
+  Text(v, "proposal.worker_profile.summary", p.worker_profile().summary(), true, kLongText);
+  Text(v, "proposal.worker_profile.gender", p.worker_profile().gender(), false, 50);
+  if (p.worker_profile().years_experience() < 0 || p.worker_profile().years_experience() > 70) {
+    v.Add("proposal.worker_profile.years_experience", "must be from 0 to 70");
+  }
+  if (!p.worker_profile().staff_id().empty() && !IsUuid(p.worker_profile().staff_id())) {
+    v.Add("proposal.worker_profile.staff_id", "must be a UUID");
+  }
+  Text(v, "proposal.notes", p.notes(), false, kLongText);
+  return v.ToStatus();
+}
+
+absl::Status ValidateBid(const v1::Bid& b, int64_t maximum_rate_pence, int questions) {
+  Violations v;
+  int64_t rate = b.hourly_rate().pence();
+  if (rate <= 0) {
+    v.Add("bid.hourly_rate", "must be more than 0 pence");
+  } else if (rate > maximum_rate_pence) {
+    v.Add("bid.hourly_rate",
+          absl::StrCat("is above the lot's maximum price of ", maximum_rate_pence,
+                       " pence an hour"));
+  }
+  std::vector<bool> answered(questions > 0 ? questions : 0, false);
+  for (int i = 0; i < b.answers_size(); ++i) {
+    const auto& a = b.answers(i);
+    std::string f = absl::StrCat("bid.answers[", i, "]");
+    if (a.question_index() < 0 || a.question_index() >= questions) {
+      v.Add(f + ".question_index", absl::StrCat("must be from 0 to ", questions - 1));
+      continue;
+    }
+    if (answered[a.question_index()]) v.Add(f + ".question_index", "answers a question twice");
+    answered[a.question_index()] = true;
+    Text(v, f + ".answer", a.answer(), true, kLongText);
+  }
+  for (int q = 0; q < questions; ++q) {
+    if (!answered[q]) v.Add("bid.answers", absl::StrCat("question ", q, " is not answered"));
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidateMarks(const std::vector<int>& marks, int questions) {
+  Violations v;
+  if (static_cast<int>(marks.size()) != questions) {
+    v.Add("marks", absl::StrCat("must have one mark per question (", questions, ")"));
+  }
+  for (size_t i = 0; i < marks.size(); ++i) {
+    if (marks[i] < 0 || marks[i] > 5) v.Add(absl::StrCat("marks[", i, "]"), "must be 0..5");
+  }
+  return v.ToStatus();
+}
+
+v1::Referral PenPortrait(const v1::Referral& full, bool awarded_to_viewer) {
+  v1::Referral p;
+  p.set_id(full.id());
+  p.set_lot_id(full.lot_id());
+  p.set_framework_id(full.framework_id());
+  p.set_state(full.state());
+  p.set_urgency(full.urgency());
+  p.set_area(full.area());
+  p.set_planned_weekly_hours(full.planned_weekly_hours());
+  p.set_session_pattern(full.session_pattern());
+  *p.mutable_outcomes() = full.outcomes();
+  p.set_needs_summary(full.needs_summary());
+  p.set_communication_needs(full.communication_needs());
+  p.set_special_requirements(full.special_requirements());
+  *p.mutable_start_date() = full.start_date();
+  if (full.has_end_date()) *p.mutable_end_date() = full.end_date();
+  *p.mutable_preferences() = full.preferences();
+  p.set_age_years(full.age_years());
+  *p.mutable_extra_competencies() = full.extra_competencies();
+  p.set_method(full.method());
+  p.set_round(full.round());
+  if (full.has_stage_deadline()) *p.mutable_stage_deadline() = full.stage_deadline();
+  if (full.has_maximum_hourly_rate()) *p.mutable_maximum_hourly_rate() = full.maximum_hourly_rate();
+  *p.mutable_quality_questions() = full.quality_questions();
+  p.set_price_weight_percent(full.price_weight_percent());
+  p.set_quality_weight_percent(full.quality_weight_percent());
+  p.set_etag(full.etag());
+  if (awarded_to_viewer) {
+    *p.mutable_award() = full.award();
+    p.mutable_award()->clear_award_user();
+    p.set_care_plan_extract(full.care_plan_extract());
+    p.set_direct_payment(full.direct_payment());
+  }
+  return p;
+}
+
+}  // namespace pdps::referrals::domain

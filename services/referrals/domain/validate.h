@@ -1,0 +1,52 @@
+// Input rules for referrals, person details, answers, proposals and bids, and the
+// provider's view of a referral (data minimisation, DOMAIN.md §3). Plain functions over
+// the API messages: no gRPC, no SQL.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "pdps/referrals/v1/referrals.pb.h"
+
+namespace pdps::referrals::domain {
+
+namespace v1 = ::pdps::referrals::v1;
+
+// The input fields of a referral (output-only fields are ignored). `members` are the
+// organisations of the owning partnership: funders must be among them.
+absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>& members);
+
+// The person's details; `today` bounds the date of birth.
+absl::Status ValidatePerson(const v1::PersonDetails& p, absl::CivilDay today);
+
+// Ten digits whose modulus-11 check digit is right.
+bool ValidNhsNumber(const std::string& digits);
+
+// Age in whole years on `day`.
+int AgeOn(absl::CivilDay born, absl::CivilDay day);
+
+// A decline needs a reason code and a rationale (seed 001 4.13).
+absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& rationale);
+
+// A proposal's matched competencies must be among the referral's (`required`: the lot's
+// base set and the package's extras), with a worker profile.
+absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>& required);
+
+// A bid at or under the maximum rate, answering every question once.
+absl::Status ValidateBid(const v1::Bid& b, int64_t maximum_rate_pence, int questions);
+
+// One mark 0..5 per question.
+absl::Status ValidateMarks(const std::vector<int>& marks, int questions);
+
+// Free text: required, at most `max` characters.
+absl::Status RequireText(const char* field, const std::string& text, size_t max = 2000);
+
+// What a provider sees of a referral: the pen portrait. The awarded provider also sees
+// the award and the care-plan extract.
+v1::Referral PenPortrait(const v1::Referral& full, bool awarded_to_viewer);
+
+}  // namespace pdps::referrals::domain

@@ -1,0 +1,85 @@
+// Referrals assembly.
+#include "services/referrals/referrals.h"
+
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace pdps::referrals {
+
+Options ReadOptions(Settings& s) {
+  Options o;
+  o.registry_addr = s.String("registry_addr", o.registry_addr);
+  o.registry_timeout = s.Duration("registry_timeout", o.registry_timeout, absl::Milliseconds(100),
+                                  absl::Minutes(1));
+  o.identity = auth::ReadServiceIdentityConfig(s);
+  o.holiday_changes_file = s.String("holiday_changes_file", "");
+  o.scheduler_interval = s.Duration("scheduler_interval", o.scheduler_interval,
+                                    absl::Milliseconds(50), absl::Minutes(10));
+  o.feed_poll_interval = s.Duration("feed_poll_interval", o.feed_poll_interval,
+                                    absl::Milliseconds(50), absl::Minutes(10));
+  return o;
+}
+
+absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const Options& options,
+                                                    std::unique_ptr<auth::ServiceTokenSource> tokens) {
+  auto r = std::make_unique<Referrals>();
+  if (tokens == nullptr) {
+    ASSIGN_OR_RETURN(tokens, auth::ServiceTokenSource::Create(
+                                 options.identity, "referrals", base.config.jwt_issuer,
+                                 base.config.jwt_audience, base.clock));
+  }
+  r->tokens = std::move(tokens);
+  calendar::HolidayCalendar holidays = calendar::HolidayCalendar::EnglandAndWales();
+  if (!options.holiday_changes_file.empty()) {
+    RETURN_IF_ERROR(holidays.LoadChangesFile(options.holiday_changes_file));
+  }
+  r->registry_channel =
+      grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials());
+  r->registry = std::make_unique<GrpcRegistryClient>(r->registry_channel, r->tokens.get(),
+                                                     options.registry_timeout);
+  r->store = std::make_unique<Store>(base.pool.get(), std::move(holidays));
+  r->brokerage = std::make_unique<Brokerage>(r->store.get(), r->registry.get());
+  r->api = std::make_unique<ReferralsServiceImpl>(base.gate.get(), r->store.get(),
+                                                  r->brokerage.get());
+  r->feed = std::make_unique<events::FeedService>(base.gate.get(), base.pool.get(),
+                                                  &r->store->outbox());
+  base.runner->AddService(r->api.get());
+  base.runner->AddService(r->feed.get());
+
+  Store* store = r->store.get();
+  const Clock* clock = base.clock;
+  auth::ServiceTokenSource* token_source = r->tokens.get();
+  r->registry_feed = std::make_unique<events::Consumer>(
+      "referrals<-registry", "referrals", base.pool.get(), r->registry_channel,
+      [token_source] { return token_source->Token(); },
+      [store, clock](db::Tx& tx, const pdps::common::v1::Event& e) {
+        return store->ApplyAdmissionEvent(tx, e, clock->Now());
+      },
+      std::vector<std::string>{"pdps.registry.v1.AdmissionSuspended",
+                               "pdps.registry.v1.AdmissionTerminated"});
+  if (!options.start_workers) return r;
+
+  metrics::Registry* m = base.metrics.get();
+  absl::Duration interval = options.scheduler_interval;
+  // Fires offer windows and bid deadlines. Every replica runs it: each due referral is
+  // claimed with SKIP LOCKED and advanced in one transaction.
+  base.runner->AddWorker("deadline-scheduler", [store, clock, m, interval](server::Stopper& stop) {
+    do {
+      auto n = store->RunDue(clock->Now(), 100, absl::Now() + absl::Seconds(30));
+      if (!n.ok()) {
+        log::Warning("deadline scheduler failed", {{"error", std::string(n.status().message())}});
+      } else if (*n > 0) {
+        m->Increment("pdps_referrals_steps_total",
+                     "Referrals advanced by the deadline scheduler.", {}, *n);
+      }
+    } while (stop.Sleep(interval));
+  });
+  events::Consumer* consumer = r->registry_feed.get();
+  absl::Duration poll = options.feed_poll_interval;
+  base.runner->AddWorker("registry-feed",
+                         [consumer, poll](server::Stopper& stop) { consumer->Run(stop, poll); });
+  return r;
+}
+
+}  // namespace pdps::referrals

@@ -1,0 +1,227 @@
+// Every SQL statement of the referrals service, schema-qualified, with explicit column
+// lists. Row-level security (migrations/0001) decides what each caller sees; these
+// statements add the filters the API offers.
+#pragma once
+
+#include <string_view>
+
+namespace pdps::referrals::sql {
+
+#define PDPS_REFERRAL_COLUMNS                                                               \
+  "id, partnership_id, framework_id, lot_id, state, urgency, area,"                          \
+  " planned_weekly_hours::float8 AS planned_weekly_hours, session_pattern,"                  \
+  " array_to_json(outcomes)::text AS outcomes_json, needs_summary, communication_needs,"     \
+  " special_requirements, start_date::text AS start_date,"                                   \
+  " COALESCE(end_date::text, '') AS end_date, preferences::text AS preferences, age_years,"  \
+  " array_to_json(extra_competencies)::text AS extra_json,"                                  \
+  " array_to_json(lot_competencies)::text AS lot_competencies_json, funding::text AS funding," \
+  " direct_payment, care_plan_extract, method, round, call_off::text AS call_off,"           \
+  " office_hours, stage_deadline, held_until, next_due_at, maximum_hourly_rate_pence,"       \
+  " array_to_json(quality_questions)::text AS questions_json, price_weight_percent,"         \
+  " quality_weight_percent, COALESCE(award_provider_id::text, '') AS award_provider_id,"     \
+  " COALESCE(award_method, '') AS award_method,"                                             \
+  " COALESCE(award_offer_id::text, '') AS award_offer_id,"                                   \
+  " COALESCE(award_rationale, '') AS award_rationale, award_rate_pence, award_time,"         \
+  " COALESCE(award_user, '') AS award_user, state_reason, version, create_time, create_user," \
+  " create_organisation, update_time, update_user"
+
+#define PDPS_OFFER_COLUMNS                                                                  \
+  "o.id, o.referral_id, o.partnership_id, o.lot_id, o.provider_id, o.kind, o.state, o.round," \
+  " o.rota_position, o.offer_time, o.deadline, o.answer_time, o.response_working_seconds,"   \
+  " o.response_elapsed_seconds, o.decline_reason, o.decline_rationale, o.state_reason,"      \
+  " COALESCE(o.proposal::text, '') AS proposal, o.bid_rate_pence,"                           \
+  " COALESCE(o.bid_answers::text, '') AS bid_answers,"                                       \
+  " COALESCE(array_to_json(o.bid_marks)::text, '') AS bid_marks, o.version"
+
+// ------------------------------------------------------------- partnerships ---
+
+// $1 partnership, $2 members as a JSON array: replaces the copy of the membership.
+inline constexpr std::string_view kDeleteStaleMembers =
+    "DELETE FROM referrals.partnership_members WHERE partnership_id = $1"
+    " AND organisation_id::text <> ALL (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))";
+inline constexpr std::string_view kInsertMembers =
+    "INSERT INTO referrals.partnership_members (partnership_id, organisation_id)"
+    " SELECT $1, m::uuid FROM jsonb_array_elements_text($2::jsonb) m"
+    " ON CONFLICT (partnership_id, organisation_id) DO UPDATE SET synced_at = now()";
+
+// ---------------------------------------------------------------- referrals ---
+
+inline constexpr std::string_view kInsertReferral =
+    "INSERT INTO referrals.referrals (id, partnership_id, framework_id, lot_id, state, urgency,"
+    " area, planned_weekly_hours, session_pattern, outcomes, needs_summary, communication_needs,"
+    " special_requirements, start_date, end_date, preferences, age_years, extra_competencies,"
+    " lot_competencies, funding, direct_payment, care_plan_extract, create_user,"
+    " create_organisation, update_user, create_time, update_time)"
+    " VALUES ($1, $2, $3, $4, 'DRAFT', $5, $6, $7::numeric, $8,"
+    " ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), $10, $11, $12, $13::date, $14::date,"
+    " $15::jsonb, $16, ARRAY(SELECT jsonb_array_elements_text($17::jsonb)),"
+    " ARRAY(SELECT jsonb_array_elements_text($18::jsonb)), $19::jsonb, $20, $21, $22, $23, $22,"
+    " $24, $24)";
+
+inline constexpr std::string_view kUpdateReferralFields =
+    "UPDATE referrals.referrals SET urgency = $2, area = $3, planned_weekly_hours = $4::numeric,"
+    " session_pattern = $5, outcomes = ARRAY(SELECT jsonb_array_elements_text($6::jsonb)),"
+    " needs_summary = $7, communication_needs = $8, special_requirements = $9,"
+    " start_date = $10::date, end_date = $11::date, preferences = $12::jsonb, age_years = $13,"
+    " extra_competencies = ARRAY(SELECT jsonb_array_elements_text($14::jsonb)),"
+    " funding = $15::jsonb, direct_payment = $16, care_plan_extract = $17,"
+    " version = version + 1, update_user = $18, update_time = $19 WHERE id = $1";
+
+inline constexpr std::string_view kSelectReferral =
+    "SELECT " PDPS_REFERRAL_COLUMNS " FROM referrals.referrals WHERE id = $1";
+inline constexpr std::string_view kSelectReferralForUpdate =
+    "SELECT " PDPS_REFERRAL_COLUMNS " FROM referrals.referrals WHERE id = $1 FOR UPDATE";
+
+// Officers see their partnerships' referrals; providers those offered or awarded to them
+// (row-level security). $1 state, $2 lot, $3 framework (NULL = any), $4/$5 after
+// (create_time, id), $6 limit. Newest first.
+inline constexpr std::string_view kListReferrals =
+    "SELECT " PDPS_REFERRAL_COLUMNS " FROM referrals.referrals"
+    " WHERE ($1::text IS NULL OR state = $1) AND ($2::uuid IS NULL OR lot_id = $2)"
+    " AND ($3::uuid IS NULL OR framework_id = $3)"
+    " AND ($4::timestamptz IS NULL OR (create_time, id) < ($4::timestamptz, $5::uuid))"
+    " ORDER BY create_time DESC, id DESC LIMIT $6";
+
+// A round starts: method, settings snapshot, round number.
+inline constexpr std::string_view kStartRound =
+    "UPDATE referrals.referrals SET state = 'OPEN', method = $2, round = round + 1,"
+    " call_off = $3::jsonb, office_hours = $4, maximum_hourly_rate_pence = $5,"
+    " quality_questions = ARRAY(SELECT jsonb_array_elements_text($6::jsonb)),"
+    " price_weight_percent = $7, quality_weight_percent = $8, stage_deadline = NULL,"
+    " held_until = NULL, next_due_at = NULL, state_reason = '', version = version + 1,"
+    " update_user = $9, update_time = $10 WHERE id = $1 RETURNING round";
+
+// After a step: stage times, the scheduler's next look, and a state change if any.
+inline constexpr std::string_view kUpdateSchedule =
+    "UPDATE referrals.referrals SET stage_deadline = $2, held_until = $3, next_due_at = $4,"
+    " state = COALESCE($5, state), state_reason = COALESCE($6, state_reason),"
+    " version = version + 1, update_time = $7 WHERE id = $1";
+
+inline constexpr std::string_view kSetState =
+    "UPDATE referrals.referrals SET state = $2, state_reason = $3, next_due_at = NULL,"
+    " version = version + 1, update_user = $4, update_time = $5 WHERE id = $1";
+
+inline constexpr std::string_view kSetAward =
+    "UPDATE referrals.referrals SET state = 'AWARDED', award_provider_id = $2, award_method = $3,"
+    " award_offer_id = $4::uuid, award_rationale = $5, award_rate_pence = $6, award_time = $7,"
+    " award_user = $8, state_reason = '', next_due_at = NULL, version = version + 1,"
+    " update_user = $8, update_time = $7 WHERE id = $1";
+
+// Ask the scheduler to look at a referral now (a candidate was removed).
+inline constexpr std::string_view kMarkDue =
+    "UPDATE referrals.referrals SET next_due_at = LEAST(COALESCE(next_due_at, $2), $2)"
+    " WHERE id = $1 AND state = 'OPEN'";
+
+// The scheduler's claim: one due referral, skipping those another replica holds.
+inline constexpr std::string_view kClaimDue =
+    "SELECT id FROM referrals.referrals WHERE next_due_at IS NOT NULL AND next_due_at <= $1"
+    " AND state = 'OPEN' ORDER BY next_due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+
+inline constexpr std::string_view kInsertTransition =
+    "INSERT INTO referrals.referral_transitions (referral_id, partnership_id, from_state,"
+    " to_state, reason, actor_user, actor_organisation, at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+inline constexpr std::string_view kSelectTransitions =
+    "SELECT referral_id, from_state, to_state, reason, actor_user, actor_organisation, at"
+    " FROM referrals.referral_transitions WHERE referral_id = ANY($1::uuid[]) ORDER BY id";
+
+// ------------------------------------------------------------------- people ---
+
+inline constexpr std::string_view kInsertPerson =
+    "INSERT INTO referrals.people (referral_id, partnership_id, details, update_time)"
+    " VALUES ($1, $2, $3::jsonb, $4)";
+inline constexpr std::string_view kUpdatePerson =
+    "UPDATE referrals.people SET details = $2::jsonb, update_time = $3 WHERE referral_id = $1";
+inline constexpr std::string_view kSelectPerson =
+    "SELECT p.details::text AS details, p.partnership_id FROM referrals.people p"
+    " WHERE p.referral_id = $1";
+inline constexpr std::string_view kInsertAccess =
+    "INSERT INTO referrals.person_access_log (referral_id, partnership_id, user_id,"
+    " organisation_id, action, purpose, at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+// $1 referral, $2 after id (or NULL), $3 limit. Newest first.
+inline constexpr std::string_view kListAccess =
+    "SELECT id, referral_id, user_id, organisation_id, action, purpose, at"
+    " FROM referrals.person_access_log WHERE referral_id = $1"
+    " AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3";
+
+// --------------------------------------------------------------- candidates ---
+
+inline constexpr std::string_view kInsertCandidate =
+    "INSERT INTO referrals.candidates (referral_id, round, provider_id, admission_id, lot_id,"
+    " partnership_id, position) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+inline constexpr std::string_view kSelectCandidates =
+    "SELECT provider_id, position, removed_reason IS NOT NULL AS removed"
+    " FROM referrals.candidates WHERE referral_id = $1 AND round = $2 ORDER BY position";
+// A suspended or terminated admission: $1 provider, $2 lot, $3 reason. Returns the
+// live referrals affected.
+inline constexpr std::string_view kRemoveCandidate =
+    "UPDATE referrals.candidates c SET removed_reason = $3 FROM referrals.referrals r"
+    " WHERE c.referral_id = r.id AND c.round = r.round AND r.state IN ('OPEN', 'EVALUATING')"
+    " AND c.provider_id = $1 AND c.lot_id = $2 AND c.removed_reason IS NULL"
+    " RETURNING c.referral_id";
+
+inline constexpr std::string_view kSelectRota =
+    "SELECT last_provider_id::text AS last FROM referrals.rotas WHERE lot_id = $1 FOR UPDATE";
+inline constexpr std::string_view kUpsertRota =
+    "INSERT INTO referrals.rotas (lot_id, partnership_id, last_provider_id, update_time)"
+    " VALUES ($1, $2, $3, $4) ON CONFLICT (lot_id) DO UPDATE"
+    " SET last_provider_id = EXCLUDED.last_provider_id, update_time = EXCLUDED.update_time";
+
+// ------------------------------------------------------------------- offers ---
+
+inline constexpr std::string_view kInsertOffer =
+    "INSERT INTO referrals.offers (id, referral_id, partnership_id, lot_id, provider_id, kind,"
+    " state, round, rota_position, offer_time, deadline)"
+    " VALUES ($1, $2, $3, $4, $5, $6, 'OPEN', $7, $8, $9, $10)";
+inline constexpr std::string_view kSelectOffer =
+    "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o WHERE o.id = $1";
+inline constexpr std::string_view kSelectOfferForUpdate =
+    "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o WHERE o.id = $1 FOR UPDATE";
+inline constexpr std::string_view kSelectRoundOffers =
+    "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o"
+    " WHERE o.referral_id = $1 AND o.round = $2 ORDER BY o.offer_time, o.id";
+// An answer or a closing: state, times, reason, decline fields.
+inline constexpr std::string_view kAnswerOffer =
+    "UPDATE referrals.offers SET state = $2, answer_time = $3, response_working_seconds = $4,"
+    " response_elapsed_seconds = $5, decline_reason = $6, decline_rationale = $7,"
+    " answer_user = $8, version = version + 1 WHERE id = $1";
+inline constexpr std::string_view kCloseOffer =
+    "UPDATE referrals.offers SET state = $2, state_reason = $3, version = version + 1"
+    " WHERE id = $1";
+inline constexpr std::string_view kSubmitProposal =
+    "UPDATE referrals.offers SET state = 'SUBMITTED', proposal = $2::jsonb, answer_time = $3,"
+    " response_working_seconds = $4, response_elapsed_seconds = $5, answer_user = $6,"
+    " version = version + 1 WHERE id = $1";
+inline constexpr std::string_view kSubmitBid =
+    "UPDATE referrals.offers SET state = 'SUBMITTED', bid_rate_pence = $2,"
+    " bid_answers = $3::jsonb, answer_time = $4, response_working_seconds = $5,"
+    " response_elapsed_seconds = $6, answer_user = $7, version = version + 1 WHERE id = $1";
+inline constexpr std::string_view kReviewProposal =
+    "UPDATE referrals.offers SET proposal = proposal || $2::jsonb, version = version + 1"
+    " WHERE id = $1";
+inline constexpr std::string_view kMarkBid =
+    "UPDATE referrals.offers SET bid_marks = ARRAY(SELECT jsonb_array_elements_text($2::jsonb))"
+    "::integer[], version = version + 1 WHERE id = $1";
+// Live offers of a provider on a lot (suspension): $1 provider, $2 lot.
+inline constexpr std::string_view kLiveOffersOfProvider =
+    "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o JOIN referrals.referrals r"
+    " ON r.id = o.referral_id WHERE o.provider_id = $1 AND o.lot_id = $2"
+    " AND o.state IN ('OPEN', 'SUBMITTED') AND r.state IN ('OPEN', 'EVALUATING')"
+    " ORDER BY o.id FOR UPDATE OF o";
+
+// A provider's inbox: its own offers by deadline. $1 live only, $2/$3 after (deadline, id),
+// $4 limit, $5 the provider (the caller's organisation; row-level security agrees).
+inline constexpr std::string_view kListInbox =
+    "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o WHERE o.provider_id = $5"
+    " AND (NOT $1 OR o.state = 'OPEN')"
+    " AND ($2::timestamptz IS NULL OR (o.deadline, o.id) > ($2::timestamptz, $3::uuid))"
+    " ORDER BY o.deadline, o.id LIMIT $4";
+// A referral's offers for officers, by offer time. $1 referral, $2 live only,
+// $3/$4 after (offer_time, id), $5 limit.
+inline constexpr std::string_view kListReferralOffers =
+    "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o WHERE o.referral_id = $1"
+    " AND (NOT $2 OR o.state = 'OPEN')"
+    " AND ($3::timestamptz IS NULL OR (o.offer_time, o.id) > ($3::timestamptz, $4::uuid))"
+    " ORDER BY o.offer_time, o.id LIMIT $5";
+
+}  // namespace pdps::referrals::sql

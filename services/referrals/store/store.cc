@@ -1,0 +1,1210 @@
+// Referrals store.
+#include "services/referrals/store/store.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/proto_util.h"
+#include "common/status.h"
+#include "nlohmann/json.hpp"
+#include "pdps/referrals/v1/referrals_events.pb.h"
+#include "pdps/registry/v1/registry_events.pb.h"
+#include "services/referrals/domain/scoring.h"
+#include "services/referrals/domain/validate.h"
+#include "services/referrals/store/sql.h"
+
+namespace pdps::referrals {
+namespace {
+
+using db::P;
+using db::Result;
+using db::Tx;
+using domain::OfferState;
+using domain::ReferralState;
+using protoutil::JsonStringArray;
+using protoutil::SetTimestamp;
+using protoutil::ToJsonArray;
+
+constexpr char kSystemUser[] = "system";
+
+std::string Etag(int64_t version) { return absl::StrCat(version); }
+
+absl::Status EtagMismatch(const char* what) {
+  return absl::AbortedError(
+      absl::StrCat("the ", what, " changed since you read it (stale etag); read it again"));
+}
+
+db::Param TimeOrNull(absl::Time t) {
+  return (t == absl::InfinitePast() || t == absl::InfiniteFuture()) ? db::Null() : P(t);
+}
+
+std::string ToJson(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  return out;
+}
+
+template <typename M>
+M FromJson(const std::string& json) {
+  M m;
+  if (!json.empty()) {
+    google::protobuf::util::JsonParseOptions o;
+    o.ignore_unknown_fields = true;
+    (void)google::protobuf::util::JsonStringToMessage(json, &m, o);
+  }
+  return m;
+}
+
+std::string FundingJson(const v1::Referral& r) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& f : r.funding()) {
+    a.push_back({{"organisation_id", f.organisation_id()},
+                 {"share_basis_points", f.share_basis_points()},
+                 {"funding_stream", f.funding_stream()}});
+  }
+  return a.dump();
+}
+
+std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::string>& f) {
+  return {f.begin(), f.end()};
+}
+
+bool IsOfficer(const server::Call& c) {
+  return c.principal.Has(auth::Role::kBrokerageOfficer) ||
+         c.principal.Has(auth::Role::kCommissioner) || c.principal.IsService();
+}
+
+// A provider's answer changes rows it may not write itself (the referral, other
+// providers' offers): after its own offer has been read and checked under row-level
+// security as the provider, the rest of the transaction acts as the service.
+absl::Status Elevate(Tx& tx) {
+  return tx.Exec("SELECT set_config('pdps.service', 'on', true)").status();
+}
+
+v1::CallOffMethod MethodProto(domain::Method m) {
+  v1::CallOffMethod out = v1::CALL_OFF_METHOD_UNSPECIFIED;
+  v1::CallOffMethod_Parse(std::string(domain::MethodName(m)), &out);
+  return out;
+}
+
+domain::CallOff CallOffFromJson(const std::string& json, domain::Method method) {
+  domain::CallOff c;
+  c.method = method;
+  auto j = nlohmann::json::parse(json.empty() ? "{}" : json, nullptr, false);
+  if (!j.is_object()) return c;
+  c.offer_window_working_hours = j.value("offer_window_working_hours", 2);
+  c.exclusive_rounds = j.value("exclusive_rounds", 2);
+  c.friday_afternoon_rule = j.value("friday_afternoon_rule", true);
+  c.friday_cutoff_minute = j.value("friday_cutoff_minute", 12 * 60);
+  c.bid_window_working_days = j.value("bid_window_working_days", 5);
+  c.price_weight_percent = j.value("price_weight_percent", 60);
+  c.quality_weight_percent = j.value("quality_weight_percent", 40);
+  return c;
+}
+
+v1::Offer ToOffer(const Result& r, int i) {
+  v1::Offer o;
+  o.set_id(r.String(i, "id"));
+  o.set_referral_id(r.String(i, "referral_id"));
+  o.set_provider_id(r.String(i, "provider_id"));
+  v1::Offer::Kind kind;
+  if (v1::Offer::Kind_Parse(r.String(i, "kind"), &kind)) o.set_kind(kind);
+  v1::Offer::State state;
+  if (v1::Offer::State_Parse(r.String(i, "state"), &state)) o.set_state(state);
+  o.set_round(static_cast<int>(r.Int64(i, "round")));
+  o.set_rota_position(static_cast<int>(r.Int64(i, "rota_position")));
+  SetTimestamp(r.Time(i, "offer_time"), o.mutable_offer_time());
+  SetTimestamp(r.Time(i, "deadline"), o.mutable_deadline());
+  if (!r.IsNull(i, "answer_time")) SetTimestamp(r.Time(i, "answer_time"), o.mutable_answer_time());
+  o.set_response_working_seconds(r.Int64(i, "response_working_seconds"));
+  o.set_response_elapsed_seconds(r.Int64(i, "response_elapsed_seconds"));
+  v1::DeclineReason reason;
+  if (v1::DeclineReason_Parse(r.String(i, "decline_reason"), &reason)) o.set_decline_reason(reason);
+  o.set_decline_rationale(r.String(i, "decline_rationale"));
+  o.set_state_reason(r.String(i, "state_reason"));
+  if (!r.String(i, "proposal").empty()) {
+    *o.mutable_proposal() = FromJson<v1::Proposal>(r.String(i, "proposal"));
+  }
+  if (!r.IsNull(i, "bid_rate_pence")) {
+    auto* b = o.mutable_bid();
+    b->mutable_hourly_rate()->set_pence(r.Int64(i, "bid_rate_pence"));
+    auto answers = nlohmann::json::parse(r.String(i, "bid_answers"), nullptr, false);
+    auto marks = nlohmann::json::parse(r.String(i, "bid_marks"), nullptr, false);
+    if (answers.is_array()) {
+      for (size_t k = 0; k < answers.size(); ++k) {
+        auto* a = b->add_answers();
+        a->set_question_index(static_cast<int>(k));
+        a->set_answer(answers[k].get<std::string>());
+        if (marks.is_array() && k < marks.size()) a->set_mark(marks[k].get<int>());
+      }
+    }
+    b->set_evaluated(marks.is_array() && !marks.empty());
+  }
+  o.set_etag(Etag(r.Int64(i, "version")));
+  return o;
+}
+
+domain::OfferSnapshot Snapshot(const v1::Offer& o) {
+  domain::OfferSnapshot s;
+  s.id = o.id();
+  s.provider_id = o.provider_id();
+  s.kind = domain::ParseOfferKind(v1::Offer::Kind_Name(o.kind())).value_or(domain::OfferKind::kExclusive);
+  s.state = domain::ParseOfferState(v1::Offer::State_Name(o.state())).value_or(OfferState::kOpen);
+  s.deadline = protoutil::FromTimestamp(o.deadline());
+  return s;
+}
+
+}  // namespace
+
+// A locked referral with the fields the rules need beyond the API message.
+struct Store::Row {
+  v1::Referral r;
+  ReferralState state = ReferralState::kDraft;
+  domain::Method method = domain::Method::kRotational;
+  domain::CallOff call_off;
+  std::string office_hours;
+  absl::Time held_until = absl::InfinitePast();
+  absl::Time stage_deadline = absl::InfinitePast();
+  absl::Time next_due = absl::InfiniteFuture();
+  int64_t version = 0;
+  std::string create_org;
+  std::set<std::string> competencies;  // lot base set and the package's extras
+};
+
+namespace {
+
+Store::Call SystemCall() {
+  Store::Call c;
+  c.principal.user_id = kSystemUser;
+  c.principal.roles = {auth::Role::kService};
+  return c;
+}
+
+}  // namespace
+
+Store::Store(db::Pool* pool, calendar::HolidayCalendar holidays)
+    : pool_(pool),
+      holidays_(std::move(holidays)),
+      outbox_("referrals"),
+      ledger_("referrals") {}
+
+calendar::WorkingTime Store::WorkingTimeFor(const std::string& office_hours) const {
+  auto hours = calendar::OfficeHours::Parse(office_hours.empty() ? "09:00-17:00" : office_hours);
+  return calendar::WorkingTime(holidays_, hours.ok() ? *hours : calendar::OfficeHours());
+}
+
+// ------------------------------------------------------------------ readers ---
+
+namespace {
+
+struct Parsed {
+  v1::Referral r;
+  std::string call_off_json, office_hours, method;
+  absl::Time held_until = absl::InfinitePast(), stage_deadline = absl::InfinitePast();
+  absl::Time next_due = absl::InfiniteFuture();
+  int64_t version = 0;
+  std::string create_org;
+  std::vector<std::string> lot_competencies;
+};
+
+Parsed ParseReferral(const Result& res, int i) {
+  Parsed p;
+  v1::Referral& r = p.r;
+  r.set_id(res.String(i, "id"));
+  r.set_partnership_id(res.String(i, "partnership_id"));
+  r.set_framework_id(res.String(i, "framework_id"));
+  r.set_lot_id(res.String(i, "lot_id"));
+  v1::Referral::State st;
+  if (v1::Referral::State_Parse(res.String(i, "state"), &st)) r.set_state(st);
+  v1::Referral::Urgency u;
+  if (v1::Referral::Urgency_Parse(res.String(i, "urgency"), &u)) r.set_urgency(u);
+  r.set_area(res.String(i, "area"));
+  r.set_planned_weekly_hours(res.Double(i, "planned_weekly_hours"));
+  r.set_session_pattern(res.String(i, "session_pattern"));
+  for (auto& o : JsonStringArray(res.String(i, "outcomes_json"))) r.add_outcomes(o);
+  r.set_needs_summary(res.String(i, "needs_summary"));
+  r.set_communication_needs(res.String(i, "communication_needs"));
+  r.set_special_requirements(res.String(i, "special_requirements"));
+  r.mutable_start_date()->set_value(res.String(i, "start_date"));
+  if (!res.String(i, "end_date").empty()) r.mutable_end_date()->set_value(res.String(i, "end_date"));
+  *r.mutable_preferences() = FromJson<v1::Preferences>(res.String(i, "preferences"));
+  r.set_age_years(static_cast<int>(res.Int64(i, "age_years")));
+  for (auto& e : JsonStringArray(res.String(i, "extra_json"))) r.add_extra_competencies(e);
+  p.lot_competencies = JsonStringArray(res.String(i, "lot_competencies_json"));
+  auto funding = nlohmann::json::parse(res.String(i, "funding"), nullptr, false);
+  if (funding.is_array()) {
+    for (const auto& f : funding) {
+      auto* out = r.add_funding();
+      out->set_organisation_id(f.value("organisation_id", ""));
+      out->set_share_basis_points(f.value("share_basis_points", 0));
+      out->set_funding_stream(f.value("funding_stream", ""));
+    }
+  }
+  r.set_direct_payment(res.Bool(i, "direct_payment"));
+  r.set_care_plan_extract(res.String(i, "care_plan_extract"));
+  p.method = res.String(i, "method");
+  v1::CallOffMethod m;
+  if (!p.method.empty() && v1::CallOffMethod_Parse(p.method, &m)) r.set_method(m);
+  r.set_round(static_cast<int>(res.Int64(i, "round")));
+  p.call_off_json = res.String(i, "call_off");
+  p.office_hours = res.String(i, "office_hours");
+  if (!res.IsNull(i, "stage_deadline")) {
+    p.stage_deadline = res.Time(i, "stage_deadline");
+    SetTimestamp(p.stage_deadline, r.mutable_stage_deadline());
+  }
+  if (!res.IsNull(i, "held_until")) {
+    p.held_until = res.Time(i, "held_until");
+    SetTimestamp(p.held_until, r.mutable_held_until());
+  }
+  if (!res.IsNull(i, "next_due_at")) p.next_due = res.Time(i, "next_due_at");
+  if (!res.IsNull(i, "maximum_hourly_rate_pence")) {
+    r.mutable_maximum_hourly_rate()->set_pence(res.Int64(i, "maximum_hourly_rate_pence"));
+  }
+  for (auto& q : JsonStringArray(res.String(i, "questions_json"))) r.add_quality_questions(q);
+  r.set_price_weight_percent(static_cast<int>(res.Int64(i, "price_weight_percent")));
+  r.set_quality_weight_percent(static_cast<int>(res.Int64(i, "quality_weight_percent")));
+  if (!res.String(i, "award_provider_id").empty()) {
+    auto* a = r.mutable_award();
+    a->set_provider_id(res.String(i, "award_provider_id"));
+    v1::CallOffMethod am;
+    if (v1::CallOffMethod_Parse(res.String(i, "award_method"), &am)) a->set_method(am);
+    a->set_offer_id(res.String(i, "award_offer_id"));
+    a->set_rationale(res.String(i, "award_rationale"));
+    if (!res.IsNull(i, "award_rate_pence")) {
+      a->mutable_hourly_rate()->set_pence(res.Int64(i, "award_rate_pence"));
+    }
+    SetTimestamp(res.Time(i, "award_time"), a->mutable_award_time());
+    a->set_award_user(res.String(i, "award_user"));
+  }
+  r.set_state_reason(res.String(i, "state_reason"));
+  p.version = res.Int64(i, "version");
+  r.set_etag(Etag(p.version));
+  protoutil::FillAudit(res, i, r.mutable_audit());
+  p.create_org = res.String(i, "create_organisation");
+  return p;
+}
+
+}  // namespace
+
+absl::StatusOr<Store::Row> Store::LockReferral(Tx& tx, const std::string& id) {
+  ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferralForUpdate, {P(id)}));
+  if (res.rows() == 0) return NotFound("referral", id);
+  Parsed p = ParseReferral(res, 0);
+  Row row;
+  row.r = std::move(p.r);
+  row.state = domain::ParseState(v1::Referral::State_Name(row.r.state())).value_or(ReferralState::kDraft);
+  row.method = domain::ParseMethod(p.method).value_or(domain::Method::kRotational);
+  row.call_off = CallOffFromJson(p.call_off_json, row.method);
+  row.office_hours = p.office_hours;
+  row.held_until = p.held_until;
+  row.stage_deadline = p.stage_deadline;
+  row.next_due = p.next_due;
+  row.version = p.version;
+  row.create_org = p.create_org;
+  row.competencies.insert(p.lot_competencies.begin(), p.lot_competencies.end());
+  for (const auto& e : row.r.extra_competencies()) row.competencies.insert(e);
+  return row;
+}
+
+absl::Status Store::DecorateHistory(Tx& tx, std::vector<v1::Referral*> referrals) {
+  if (referrals.empty()) return absl::OkStatus();
+  std::vector<std::string> ids;
+  std::map<std::string, v1::Referral*> by_id;
+  for (auto* r : referrals) {
+    ids.push_back(r->id());
+    by_id[r->id()] = r;
+  }
+  ASSIGN_OR_RETURN(Result t, tx.Exec(sql::kSelectTransitions,
+                                     {P(absl::StrCat("{", absl::StrJoin(ids, ","), "}"))}));
+  for (int i = 0; i < t.rows(); ++i) {
+    auto it = by_id.find(t.String(i, "referral_id"));
+    if (it == by_id.end()) continue;
+    auto* h = it->second->add_history();
+    h->set_from_state(t.String(i, "from_state"));
+    h->set_to_state(t.String(i, "to_state"));
+    h->set_reason(t.String(i, "reason"));
+    h->set_actor_user(t.String(i, "actor_user"));
+    h->set_actor_organisation(t.String(i, "actor_organisation"));
+    SetTimestamp(t.Time(i, "at"), h->mutable_time());
+  }
+  return absl::OkStatus();
+}
+
+// The referral as the caller may see it: officers in full with history, providers the
+// pen portrait (row-level security has already hidden it from everyone else).
+absl::StatusOr<v1::Referral> Store::ViewFor(Tx& tx, const Call& c, const std::string& id) {
+  ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferral, {P(id)}));
+  if (res.rows() == 0) return NotFound("referral", id);
+  v1::Referral r = ParseReferral(res, 0).r;
+  if (!IsOfficer(c)) {
+    bool awarded = r.state() == v1::Referral::AWARDED &&
+                   r.award().provider_id() == c.principal.organisation_id;
+    return domain::PenPortrait(r, awarded);
+  }
+  RETURN_IF_ERROR(DecorateHistory(tx, {&r}));
+  return r;
+}
+
+// ------------------------------------------------------------------- events ---
+
+namespace {
+
+absl::Status EmitOffer(const events::Outbox& outbox, Tx& tx, const char* type, const v1::Offer& o,
+                       const v1::Referral& r) {
+  v1::OfferChanged e;
+  *e.mutable_offer() = o;
+  // Events say that a bid arrived or closed, never what it is (bids are sealed), and
+  // carry no pen portrait.
+  e.mutable_offer()->clear_referral();
+  e.mutable_offer()->clear_bid();
+  e.set_lot_id(r.lot_id());
+  e.set_framework_id(r.framework_id());
+  return outbox.Append(tx, {type, "offer", o.id(), o.provider_id(), &e});
+}
+
+absl::Status EmitClosed(const events::Outbox& outbox, Tx& tx, const char* type,
+                        const v1::Referral& r, const std::string& org, const std::string& reason) {
+  v1::ReferralClosed e;
+  e.set_referral_id(r.id());
+  e.set_lot_id(r.lot_id());
+  e.set_framework_id(r.framework_id());
+  e.set_state(r.state());
+  e.set_reason(reason);
+  e.set_round(r.round());
+  return outbox.Append(tx, {type, "referral", r.id(), org, &e});
+}
+
+absl::StatusOr<v1::Offer> ReadOffer(Tx& tx, const std::string& id, bool for_update) {
+  ASSIGN_OR_RETURN(Result r,
+                   tx.Exec(for_update ? sql::kSelectOfferForUpdate : sql::kSelectOffer, {P(id)}));
+  if (r.rows() == 0) return NotFound("offer", id);
+  return ToOffer(r, 0);
+}
+
+absl::StatusOr<std::vector<v1::Offer>> RoundOffers(Tx& tx, const std::string& referral_id,
+                                                   int round) {
+  ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectRoundOffers, {P(referral_id), P(round)}));
+  std::vector<v1::Offer> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(ToOffer(r, i));
+  return out;
+}
+
+absl::Status Transition(Tx& tx, const v1::Referral& r, ReferralState from, ReferralState to,
+                        const std::string& reason, const server::Call& c, absl::Time now) {
+  return tx
+      .Exec(sql::kInsertTransition,
+            {P(r.id()), P(r.partnership_id()), P(from == to ? "" : domain::StateName(from)),
+             P(domain::StateName(to)), P(reason), P(c.principal.user_id),
+             P(c.principal.organisation_id), P(now)})
+      .status();
+}
+
+// Closes an offer that no longer needs an answer (WITHDRAWN, NOT_SELECTED, SELECTED).
+absl::Status CloseOffer(const events::Outbox& outbox, Tx& tx, v1::Offer o, v1::Offer::State to,
+                        const std::string& reason, const v1::Referral& r) {
+  RETURN_IF_ERROR(
+      tx.Exec(sql::kCloseOffer, {P(o.id()), P(v1::Offer::State_Name(to)), P(reason)}).status());
+  o.set_state(to);
+  o.set_state_reason(reason);
+  return EmitOffer(outbox, tx, "pdps.referrals.v1.OfferAnswered", o, r);
+}
+
+// Every offer of the round still awaiting something closes (award, withdrawal).
+absl::Status CloseLiveOffers(const events::Outbox& outbox, Tx& tx, const v1::Referral& r,
+                             const std::string& except_id, const std::string& reason) {
+  ASSIGN_OR_RETURN(auto offers, RoundOffers(tx, r.id(), r.round()));
+  for (auto& o : offers) {
+    if (o.id() == except_id) continue;
+    if (o.state() == v1::Offer::OPEN) {
+      RETURN_IF_ERROR(CloseOffer(outbox, tx, o, v1::Offer::WITHDRAWN, reason, r));
+    } else if (o.state() == v1::Offer::SUBMITTED) {
+      RETURN_IF_ERROR(CloseOffer(outbox, tx, o, v1::Offer::NOT_SELECTED, reason, r));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// ------------------------------------------------------------- the engine ---
+
+absl::Status Store::ApplyStep(Tx& tx, Row& row, absl::Time now) {
+  if (row.state != ReferralState::kOpen) return absl::OkStatus();
+  calendar::WorkingTime wt = WorkingTimeFor(row.office_hours);
+  domain::Round round;
+  round.held_until = row.held_until;
+  round.stage_deadline = row.stage_deadline;
+  ASSIGN_OR_RETURN(Result cands, tx.Exec(sql::kSelectCandidates, {P(row.r.id()), P(row.r.round())}));
+  for (int i = 0; i < cands.rows(); ++i) {
+    round.candidates.push_back({cands.String(i, "provider_id"),
+                                static_cast<int>(cands.Int64(i, "position")),
+                                cands.Bool(i, "removed")});
+  }
+  ASSIGN_OR_RETURN(auto offers, RoundOffers(tx, row.r.id(), row.r.round()));
+  std::map<std::string, v1::Offer> by_id;
+  for (auto& o : offers) {
+    round.offers.push_back(Snapshot(o));
+    by_id[o.id()] = o;
+  }
+  domain::Plan plan = domain::Step(round, row.call_off, wt, now);
+
+  for (const auto& id : plan.time_out) {
+    v1::Offer o = by_id[id];
+    absl::Time made = protoutil::FromTimestamp(o.offer_time());
+    absl::Time deadline = protoutil::FromTimestamp(o.deadline());
+    int64_t working = absl::ToInt64Seconds(wt.WorkingDurationBetween(made, deadline));
+    int64_t elapsed = absl::ToInt64Seconds(deadline - made);
+    RETURN_IF_ERROR(tx.Exec(sql::kAnswerOffer, {P(id), P("TIMED_OUT"), P(deadline), P(working),
+                                                P(elapsed), P(""), P(""), P(kSystemUser)})
+                        .status());
+    o.set_state(v1::Offer::TIMED_OUT);
+    SetTimestamp(deadline, o.mutable_answer_time());
+    o.set_response_working_seconds(working);
+    o.set_response_elapsed_seconds(elapsed);
+    RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
+  }
+  for (const auto& n : plan.make) {
+    v1::Offer o;
+    o.set_id(NewUuid());
+    o.set_referral_id(row.r.id());
+    o.set_provider_id(n.provider_id);
+    v1::Offer::Kind kind;
+    v1::Offer::Kind_Parse(std::string(domain::OfferKindName(n.kind)), &kind);
+    o.set_kind(kind);
+    o.set_state(v1::Offer::OPEN);
+    o.set_round(row.r.round());
+    o.set_rota_position(n.rota_position);
+    SetTimestamp(now, o.mutable_offer_time());
+    SetTimestamp(n.deadline, o.mutable_deadline());
+    RETURN_IF_ERROR(tx.Exec(sql::kInsertOffer,
+                            {P(o.id()), P(row.r.id()), P(row.r.partnership_id()),
+                             P(row.r.lot_id()), P(n.provider_id),
+                             P(domain::OfferKindName(n.kind)), P(row.r.round()),
+                             P(n.rota_position), P(now), P(n.deadline)})
+                        .status());
+    RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferMade", o, row.r));
+  }
+  db::Param new_state = db::Null(), reason = db::Null();
+  if (plan.new_state) {
+    new_state = P(domain::StateName(*plan.new_state));
+    reason = P(plan.reason);
+    RETURN_IF_ERROR(Transition(tx, row.r, row.state, *plan.new_state, plan.reason, SystemCall(), now));
+    row.state = *plan.new_state;
+    v1::Referral::State ps;
+    v1::Referral::State_Parse(std::string(domain::StateName(row.state)), &ps);
+    row.r.set_state(ps);
+    if (row.state == ReferralState::kUncovered) {
+      RETURN_IF_ERROR(EmitClosed(outbox_, tx, "pdps.referrals.v1.ReferralUncovered", row.r,
+                                 row.create_org, plan.reason));
+    }
+  }
+  RETURN_IF_ERROR(tx.Exec(sql::kUpdateSchedule,
+                          {P(row.r.id()), TimeOrNull(plan.stage_deadline),
+                           TimeOrNull(plan.held_until), TimeOrNull(plan.next_due), new_state,
+                           reason, P(now)})
+                      .status());
+  row.held_until = plan.held_until;
+  row.stage_deadline = plan.stage_deadline;
+  row.next_due = plan.next_due;
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------- referrals ---
+
+absl::Status Store::SyncPartnership(const std::string& partnership_id,
+                                    const std::set<std::string>& members, absl::Time deadline) {
+  std::string json = ToJsonArray({members.begin(), members.end()});
+  return pool_->InTx(db::Actor{"", "", true}, deadline, [&](Tx& tx) -> absl::Status {
+    RETURN_IF_ERROR(tx.Exec(sql::kDeleteStaleMembers, {P(partnership_id), P(json)}).status());
+    return tx.Exec(sql::kInsertMembers, {P(partnership_id), P(json)}).status();
+  });
+}
+
+absl::StatusOr<v1::Referral> Store::CreateReferral(const Call& c, const v1::Referral& r,
+                                                   const v1::PersonDetails& person,
+                                                   const RaiseInput& in,
+                                                   const std::string& request_id) {
+  v1::Referral out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreateReferral", id));
+    if (!prior) {
+      RETURN_IF_ERROR(
+          tx.Exec(sql::kInsertReferral,
+                  {P(id), P(in.partnership_id), P(in.framework_id), P(r.lot_id()),
+                   P(v1::Referral::Urgency_Name(r.urgency())), P(r.area()),
+                   P(absl::StrCat(r.planned_weekly_hours())), P(r.session_pattern()),
+                   P(ToJsonArray(Strings(r.outcomes()))), P(r.needs_summary()),
+                   P(r.communication_needs()), P(r.special_requirements()),
+                   P(r.start_date().value()), db::OrNull(r.end_date().value()),
+                   P(ToJson(r.preferences())), P(in.age_years),
+                   P(ToJsonArray(Strings(r.extra_competencies()))),
+                   P(ToJsonArray(in.lot_competencies)), P(FundingJson(r)), P(r.direct_payment()),
+                   P(r.care_plan_extract()), P(c.principal.user_id),
+                   P(c.principal.organisation_id), P(c.now)})
+              .status());
+      RETURN_IF_ERROR(
+          tx.Exec(sql::kInsertPerson, {P(id), P(in.partnership_id), P(ToJson(person)), P(c.now)})
+              .status());
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertAccess,
+                              {P(id), P(in.partnership_id), P(c.principal.user_id),
+                               P(c.principal.organisation_id), P("CREATE"),
+                               P("referral raised"), P(c.now)})
+                          .status());
+      v1::Referral stub;
+      stub.set_id(id);
+      stub.set_partnership_id(in.partnership_id);
+      RETURN_IF_ERROR(Transition(tx, stub, ReferralState::kDraft, ReferralState::kDraft,
+                                 "referral raised", c, c.now));
+    }
+    ASSIGN_OR_RETURN(out, ViewFor(tx, c, prior ? *prior : id));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Referral> Store::GetReferral(const Call& c, const std::string& id) {
+  v1::Referral out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(out, ViewFor(tx, c, id));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::Referral>> Store::ListReferrals(const Call& c, const ReferralFilter& f,
+                                                          int page_size,
+                                                          const std::string& page_token) {
+  std::string fp = absl::StrCat("referrals|", f.state, "|", f.lot_id, "|", f.framework_id);
+  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+  auto [after_time, after_id] = protoutil::SplitKey(page.after);
+  Listed<v1::Referral> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result res,
+                     tx.Exec(sql::kListReferrals,
+                             {db::OrNull(f.state), db::OrNull(f.lot_id), db::OrNull(f.framework_id),
+                              db::OrNull(after_time), db::OrNull(after_id), P(page.size)}));
+    std::vector<v1::Referral*> full;
+    std::string last;
+    for (int i = 0; i < res.rows(); ++i) {
+      v1::Referral r = ParseReferral(res, i).r;
+      last = protoutil::JoinKey(res.String(i, "create_time"), r.id());
+      if (IsOfficer(c)) {
+        out.items.push_back(std::move(r));
+      } else {
+        bool awarded = r.state() == v1::Referral::AWARDED &&
+                       r.award().provider_id() == c.principal.organisation_id;
+        out.items.push_back(domain::PenPortrait(r, awarded));
+      }
+    }
+    if (IsOfficer(c)) {
+      for (auto& r : out.items) full.push_back(&r);
+      RETURN_IF_ERROR(DecorateHistory(tx, full));
+    }
+    out.next_page_token = paging::Next(res.rows(), page, last, fp);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Referral> Store::UpdateReferral(const Call& c, const v1::Referral& r,
+                                                   const v1::PersonDetails* person,
+                                                   int age_years) {
+  v1::Referral out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Row row, LockReferral(tx, r.id()));
+    if (row.r.etag() != r.etag()) return EtagMismatch("referral");
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kUpdate));
+    if (r.lot_id() != row.r.lot_id()) return InvalidField("referral.lot_id", "cannot change");
+    RETURN_IF_ERROR(
+        tx.Exec(sql::kUpdateReferralFields,
+                {P(r.id()), P(v1::Referral::Urgency_Name(r.urgency())), P(r.area()),
+                 P(absl::StrCat(r.planned_weekly_hours())), P(r.session_pattern()),
+                 P(ToJsonArray(Strings(r.outcomes()))), P(r.needs_summary()),
+                 P(r.communication_needs()), P(r.special_requirements()),
+                 P(r.start_date().value()), db::OrNull(r.end_date().value()),
+                 P(ToJson(r.preferences())), P(person ? age_years : row.r.age_years()),
+                 P(ToJsonArray(Strings(r.extra_competencies()))), P(FundingJson(r)),
+                 P(r.direct_payment()), P(r.care_plan_extract()), P(c.principal.user_id),
+                 P(c.now)})
+            .status());
+    if (person != nullptr) {
+      RETURN_IF_ERROR(tx.Exec(sql::kUpdatePerson, {P(r.id()), P(ToJson(*person)), P(c.now)}).status());
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertAccess,
+                              {P(r.id()), P(row.r.partnership_id()), P(c.principal.user_id),
+                               P(c.principal.organisation_id), P("UPDATE"),
+                               P("details corrected"), P(c.now)})
+                          .status());
+    }
+    ASSIGN_OR_RETURN(out, ViewFor(tx, c, r.id()));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string& id,
+                                               const std::string& etag, const RoundInput& in) {
+  v1::Referral out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
+    if (row.r.etag() != etag) return EtagMismatch("referral");
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, in.verb));
+    // Candidates in rota order; the rota of the lot advances with each rotational round.
+    std::vector<std::string> ids;
+    std::map<std::string, std::string> admission;
+    for (const auto& e : in.eligible) {
+      ids.push_back(e.provider_id);
+      admission[e.provider_id] = e.admission_id;
+    }
+    std::vector<std::string> order;
+    if (in.call_off.method == domain::Method::kRotational) {
+      ASSIGN_OR_RETURN(Result rota, tx.Exec(sql::kSelectRota, {P(row.r.lot_id())}));
+      order = domain::RotaOrder(ids, rota.rows() ? rota.String(0, "last") : "");
+      if (!order.empty()) {
+        RETURN_IF_ERROR(tx.Exec(sql::kUpsertRota, {P(row.r.lot_id()), P(row.r.partnership_id()),
+                                                   P(order.front()), P(c.now)})
+                            .status());
+      }
+    } else {
+      order = domain::RotaOrder(ids, "");
+    }
+    ASSIGN_OR_RETURN(Result started,
+                     tx.Exec(sql::kStartRound,
+                             {P(id), P(domain::MethodName(in.call_off.method)), P(in.call_off_json),
+                              P(in.office_hours),
+                              in.maximum_rate_pence > 0 ? P(in.maximum_rate_pence) : db::Null(),
+                              P(ToJsonArray(in.questions)), P(in.call_off.price_weight_percent),
+                              P(in.call_off.quality_weight_percent), P(c.principal.user_id),
+                              P(c.now)}));
+    int round = static_cast<int>(started.Int64(0, "round"));
+    for (size_t i = 0; i < order.size(); ++i) {
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertCandidate,
+                              {P(id), P(round), P(order[i]), P(admission[order[i]]),
+                               P(row.r.lot_id()), P(row.r.partnership_id()),
+                               P(static_cast<int>(i) + 1)})
+                          .status());
+    }
+    std::string why = in.verb == domain::Verb::kOpen
+                          ? absl::StrCat("opened: ", domain::MethodName(in.call_off.method))
+                          : absl::StrCat("re-opened (", domain::MethodName(in.call_off.method),
+                                         "): ", in.reason);
+    RETURN_IF_ERROR(Transition(tx, row.r, row.state, ReferralState::kOpen, why, c, c.now));
+    ASSIGN_OR_RETURN(row, LockReferral(tx, id));
+    v1::ReferralOpened e;
+    e.set_referral_id(id);
+    e.set_lot_id(row.r.lot_id());
+    e.set_framework_id(row.r.framework_id());
+    e.set_method(MethodProto(in.call_off.method));
+    e.set_round(round);
+    e.set_eligible_providers(static_cast<int>(order.size()));
+    RETURN_IF_ERROR(outbox_.Append(tx, {"pdps.referrals.v1.ReferralOpened", "referral", id,
+                                        row.create_org, &e}));
+    RETURN_IF_ERROR(ApplyStep(tx, row, c.now));
+    ASSIGN_OR_RETURN(out, ViewFor(tx, c, id));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+namespace {
+
+absl::Status EmitAwarded(const events::Outbox& outbox, Tx& tx, const v1::Referral& r,
+                         const std::string& org) {
+  v1::ReferralAwarded e;
+  e.set_referral_id(r.id());
+  e.set_provider_id(r.award().provider_id());
+  e.set_lot_id(r.lot_id());
+  e.set_framework_id(r.framework_id());
+  e.set_partnership_id(r.partnership_id());
+  e.set_method(r.award().method());
+  e.set_planned_weekly_hours(r.planned_weekly_hours());
+  e.set_session_pattern(r.session_pattern());
+  *e.mutable_start_date() = r.start_date();
+  if (r.has_end_date()) *e.mutable_end_date() = r.end_date();
+  *e.mutable_funding() = r.funding();
+  e.set_direct_payment(r.direct_payment());
+  e.set_urgency(r.urgency());
+  *e.mutable_outcomes() = r.outcomes();
+  *e.mutable_extra_competencies() = r.extra_competencies();
+  if (r.award().has_hourly_rate()) *e.mutable_hourly_rate() = r.award().hourly_rate();
+  *e.mutable_award_time() = r.award().award_time();
+  return outbox.Append(tx, {"pdps.referrals.v1.ReferralAwarded", "referral", r.id(), org, &e});
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
+                                          const std::string& etag, const AwardInput& in) {
+  v1::Referral out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
+    if (row.r.etag() != etag) return EtagMismatch("referral");
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kAward));
+    std::string provider = in.provider_id, offer_id, method;
+    db::Param rate = db::Null();
+    if (!in.offer_id.empty()) {
+      ASSIGN_OR_RETURN(v1::Offer chosen, ReadOffer(tx, in.offer_id, /*for_update=*/true));
+      if (chosen.referral_id() != id) return NotFound("offer", in.offer_id);
+      if (chosen.round() != row.r.round() || chosen.state() != v1::Offer::SUBMITTED) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "only a submitted proposal or bid of the current round can be awarded (the offer is ",
+            v1::Offer::State_Name(chosen.state()), ")"));
+      }
+      if (row.method == domain::Method::kMiniCompetition) {
+        if (row.state != ReferralState::kEvaluating) {
+          return absl::FailedPreconditionError(
+              "bids are sealed until the deadline; award after it, once every bid is evaluated");
+        }
+        ASSIGN_OR_RETURN(auto offers, RoundOffers(tx, id, row.r.round()));
+        std::vector<domain::BidInput> bids;
+        for (const auto& o : offers) {
+          if (o.state() != v1::Offer::SUBMITTED) continue;
+          if (!o.bid().evaluated()) {
+            return absl::FailedPreconditionError(
+                "every bid must be evaluated (EvaluateBid) before the award");
+          }
+          domain::BidInput b{o.id(), o.bid().hourly_rate().pence(), {}};
+          for (const auto& a : o.bid().answers()) b.marks.push_back(a.mark());
+          bids.push_back(b);
+        }
+        auto scores = domain::ScoreBids(bids, row.r.price_weight_percent(),
+                                        row.r.quality_weight_percent(),
+                                        row.r.quality_questions_size());
+        for (const auto& s : scores) {
+          if (s.offer_id != chosen.id()) continue;
+          if ((s.rank != 1 || s.tied) && in.rationale.empty()) {
+            return InvalidField("rationale", s.tied ? "is required: the bid is tied with another"
+                                                    : "is required: the bid is not ranked first");
+          }
+        }
+        rate = P(chosen.bid().hourly_rate().pence());
+      } else if (row.method != domain::Method::kCompetitive) {
+        return absl::FailedPreconditionError(
+            "this call-off awards itself on acceptance; give provider_id for a direct award");
+      }
+      provider = chosen.provider_id();
+      offer_id = chosen.id();
+      method = std::string(domain::MethodName(row.method));
+      RETURN_IF_ERROR(CloseOffer(outbox_, tx, chosen, v1::Offer::SELECTED, "awarded", row.r));
+    } else {
+      if (!in.provider_active) {
+        return absl::FailedPreconditionError(
+            "the provider is not active on this lot; a direct award needs an ACTIVE admission");
+      }
+      method = "DIRECT_AWARD";
+    }
+    if (row.state == ReferralState::kOpen || row.state == ReferralState::kEvaluating) {
+      RETURN_IF_ERROR(
+          CloseLiveOffers(outbox_, tx, row.r, offer_id, "the referral was awarded to another provider"));
+    }
+    RETURN_IF_ERROR(tx.Exec(sql::kSetAward, {P(id), P(provider), P(method), db::OrNull(offer_id),
+                                             P(in.rationale), rate, P(c.now),
+                                             P(c.principal.user_id)})
+                        .status());
+    RETURN_IF_ERROR(Transition(tx, row.r, row.state, ReferralState::kAwarded,
+                               in.rationale.empty() ? "awarded" : in.rationale, c, c.now));
+    ASSIGN_OR_RETURN(Row after, LockReferral(tx, id));
+    RETURN_IF_ERROR(EmitAwarded(outbox_, tx, after.r, after.create_org));
+    ASSIGN_OR_RETURN(out, ViewFor(tx, c, id));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Referral> Store::Withdraw(const Call& c, const std::string& id,
+                                             const std::string& etag, const std::string& reason) {
+  v1::Referral out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
+    if (row.r.etag() != etag) return EtagMismatch("referral");
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kWithdraw));
+    if (row.r.round() > 0) {
+      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, "", "the referral was withdrawn"));
+    }
+    RETURN_IF_ERROR(
+        tx.Exec(sql::kSetState, {P(id), P("WITHDRAWN"), P(reason), P(c.principal.user_id), P(c.now)})
+            .status());
+    RETURN_IF_ERROR(Transition(tx, row.r, row.state, ReferralState::kWithdrawn, reason, c, c.now));
+    row.r.set_state(v1::Referral::WITHDRAWN);
+    RETURN_IF_ERROR(EmitClosed(outbox_, tx, "pdps.referrals.v1.ReferralWithdrawn", row.r,
+                               row.create_org, reason));
+    ASSIGN_OR_RETURN(out, ViewFor(tx, c, id));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// ------------------------------------------------------------------- people ---
+
+absl::StatusOr<v1::PersonDetails> Store::ReadPerson(const Call& c, const std::string& referral_id,
+                                                    const std::string& purpose) {
+  v1::PersonDetails out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPerson, {P(referral_id)}));
+    if (r.rows() == 0) return NotFound("referral", referral_id);
+    out = FromJson<v1::PersonDetails>(r.String(0, "details"));
+    return tx
+        .Exec(sql::kInsertAccess, {P(referral_id), P(r.String(0, "partnership_id")),
+                                   P(c.principal.user_id), P(c.principal.organisation_id),
+                                   P("READ"), P(purpose), P(c.now)})
+        .status();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::PersonDetailsAccess>> Store::ListAccess(const Call& c,
+                                                                 const std::string& referral_id,
+                                                                 int page_size,
+                                                                 const std::string& page_token) {
+  std::string fp = absl::StrCat("access|", referral_id);
+  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+  Listed<v1::PersonDetailsAccess> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result seen, tx.Exec(sql::kSelectReferral, {P(referral_id)}));
+    if (seen.rows() == 0) return NotFound("referral", referral_id);
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListAccess, {P(referral_id), db::OrNull(page.after),
+                                                          P(page.size)}));
+    std::string last;
+    for (int i = 0; i < r.rows(); ++i) {
+      v1::PersonDetailsAccess a;
+      a.set_referral_id(r.String(i, "referral_id"));
+      a.set_user_id(r.String(i, "user_id"));
+      a.set_organisation_id(r.String(i, "organisation_id"));
+      a.set_action(r.String(i, "action"));
+      a.set_purpose(r.String(i, "purpose"));
+      SetTimestamp(r.Time(i, "at"), a.mutable_time());
+      last = r.String(i, "id");
+      out.items.push_back(std::move(a));
+    }
+    out.next_page_token = paging::Next(r.rows(), page, last, fp);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// ------------------------------------------------------------------- offers ---
+
+// Shapes offers for the caller: bids stay sealed from officers until the deadline and
+// are scored once every bid is evaluated; providers' inboxes carry the pen portrait.
+absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> offers,
+                                bool with_referral) {
+  std::map<std::string, v1::Referral> referrals;
+  for (auto* o : offers) {
+    if (referrals.count(o->referral_id())) continue;
+    ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferral, {P(o->referral_id())}));
+    if (res.rows() == 0) continue;
+    referrals[o->referral_id()] = ParseReferral(res, 0).r;
+  }
+  std::map<std::pair<std::string, int>, std::vector<domain::BidScore>> scores;
+  for (auto* o : offers) {
+    auto it = referrals.find(o->referral_id());
+    if (it == referrals.end()) continue;
+    const v1::Referral& r = it->second;
+    bool mine = o->provider_id() == c.principal.organisation_id;
+    if (o->kind() == v1::Offer::BID_INVITATION && o->has_bid() && !mine) {
+      bool sealed = r.round() == o->round() && r.state() == v1::Referral::OPEN;
+      if (sealed) {
+        o->clear_bid();
+      } else {
+        auto key = std::make_pair(r.id(), o->round());
+        if (!scores.count(key)) {
+          ASSIGN_OR_RETURN(auto round_offers, RoundOffers(tx, r.id(), o->round()));
+          std::vector<domain::BidInput> bids;
+          bool all = true;
+          for (const auto& b : round_offers) {
+            if (!b.has_bid()) continue;
+            if (!b.bid().evaluated()) all = false;
+            domain::BidInput in{b.id(), b.bid().hourly_rate().pence(), {}};
+            for (const auto& a : b.bid().answers()) in.marks.push_back(a.mark());
+            bids.push_back(in);
+          }
+          scores[key] = all ? domain::ScoreBids(bids, r.price_weight_percent(),
+                                                r.quality_weight_percent(),
+                                                r.quality_questions_size())
+                            : std::vector<domain::BidScore>{};
+        }
+        for (const auto& s : scores[key]) {
+          if (s.offer_id != o->id()) continue;
+          auto* b = o->mutable_bid();
+          b->set_price_score(s.price_score);
+          b->set_quality_score(s.quality_score);
+          b->set_total_score(s.total_score);
+          b->set_rank(s.rank);
+          b->set_tied(s.tied);
+        }
+      }
+    }
+    if (with_referral) {
+      bool awarded = r.state() == v1::Referral::AWARDED &&
+                     r.award().provider_id() == c.principal.organisation_id;
+      *o->mutable_referral() = domain::PenPortrait(r, awarded);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Offer> Store::GetOffer(const Call& c, const std::string& id) {
+  v1::Offer out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(out, ReadOffer(tx, id, false));
+    return ShapeOffers(tx, c, {&out}, !IsOfficer(c));
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::string& referral_id,
+                                                    bool live_only, int page_size,
+                                                    const std::string& page_token) {
+  std::string fp = absl::StrCat("offers|", referral_id, "|", live_only);
+  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+  auto [after_time, after_id] = protoutil::SplitKey(page.after);
+  Listed<v1::Offer> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    Result r;
+    if (referral_id.empty()) {
+      ASSIGN_OR_RETURN(r, tx.Exec(sql::kListInbox, {P(live_only), db::OrNull(after_time),
+                                                    db::OrNull(after_id), P(page.size),
+                                                    P(c.principal.organisation_id)}));
+    } else {
+      ASSIGN_OR_RETURN(Result seen, tx.Exec(sql::kSelectReferral, {P(referral_id)}));
+      if (seen.rows() == 0) return NotFound("referral", referral_id);
+      ASSIGN_OR_RETURN(r, tx.Exec(sql::kListReferralOffers,
+                                  {P(referral_id), P(live_only), db::OrNull(after_time),
+                                   db::OrNull(after_id), P(page.size)}));
+    }
+    std::string last;
+    for (int i = 0; i < r.rows(); ++i) {
+      out.items.push_back(ToOffer(r, i));
+      last = protoutil::JoinKey(r.String(i, referral_id.empty() ? "deadline" : "offer_time"),
+                                out.items.back().id());
+    }
+    std::vector<v1::Offer*> ptrs;
+    for (auto& o : out.items) ptrs.push_back(&o);
+    RETURN_IF_ERROR(ShapeOffers(tx, c, ptrs, referral_id.empty()));
+    out.next_page_token = paging::Next(r.rows(), page, last, fp);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_id,
+                                        const AnswerInput& in) {
+  v1::Offer out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    // As the provider: its own offer only (another's is NOT_FOUND, as if absent).
+    ASSIGN_OR_RETURN(v1::Offer seen, ReadOffer(tx, offer_id, false));
+    if (seen.provider_id() != c.principal.organisation_id) return NotFound("offer", offer_id);
+    RETURN_IF_ERROR(Elevate(tx));
+    // Lock order everywhere: the referral, then its offers.
+    ASSIGN_OR_RETURN(Row row, LockReferral(tx, seen.referral_id()));
+    ASSIGN_OR_RETURN(v1::Offer o, ReadOffer(tx, offer_id, true));
+    if (!in.etag.empty() && in.etag != o.etag()) return EtagMismatch("offer");
+    if (o.round() != row.r.round()) {
+      return absl::FailedPreconditionError("the offer belongs to an earlier round");
+    }
+    auto ostate = domain::ParseOfferState(v1::Offer::State_Name(o.state())).value_or(OfferState::kOpen);
+    absl::Time deadline = protoutil::FromTimestamp(o.deadline());
+    RETURN_IF_ERROR(domain::CheckAnswerable(row.state, ostate, deadline, c.now));
+    bool invitation = o.kind() == v1::Offer::PROPOSAL_INVITATION ||
+                      o.kind() == v1::Offer::BID_INVITATION;
+    if (in.kind == AnswerKind::kAccept && invitation) {
+      return absl::FailedPreconditionError(
+          o.kind() == v1::Offer::BID_INVITATION
+              ? "this offer invites a bid: use SubmitBid (or DeclineOffer)"
+              : "this offer invites a proposal: use SubmitProposal (or DeclineOffer)");
+    }
+    if (in.kind == AnswerKind::kProposal && o.kind() != v1::Offer::PROPOSAL_INVITATION) {
+      return absl::FailedPreconditionError("this offer does not invite a proposal");
+    }
+    if (in.kind == AnswerKind::kBid && o.kind() != v1::Offer::BID_INVITATION) {
+      return absl::FailedPreconditionError("this offer does not invite a bid");
+    }
+    calendar::WorkingTime wt = WorkingTimeFor(row.office_hours);
+    absl::Time made = protoutil::FromTimestamp(o.offer_time());
+    int64_t working = absl::ToInt64Seconds(wt.WorkingDurationBetween(made, c.now));
+    int64_t elapsed = absl::ToInt64Seconds(c.now - made);
+    switch (in.kind) {
+      case AnswerKind::kAccept: {
+        RETURN_IF_ERROR(tx.Exec(sql::kAnswerOffer, {P(offer_id), P("ACCEPTED"), P(c.now),
+                                                    P(working), P(elapsed), P(""), P(""),
+                                                    P(c.principal.user_id)})
+                            .status());
+        ASSIGN_OR_RETURN(o, ReadOffer(tx, offer_id, false));
+        RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
+        RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, offer_id,
+                                        "another provider accepted first"));
+        RETURN_IF_ERROR(tx.Exec(sql::kSetAward,
+                                {P(row.r.id()), P(o.provider_id()), P(domain::MethodName(row.method)),
+                                 P(offer_id), P(""), db::Null(), P(c.now), P(c.principal.user_id)})
+                            .status());
+        RETURN_IF_ERROR(Transition(tx, row.r, row.state, ReferralState::kAwarded,
+                                   "accepted by the provider", c, c.now));
+        ASSIGN_OR_RETURN(Row after, LockReferral(tx, row.r.id()));
+        RETURN_IF_ERROR(EmitAwarded(outbox_, tx, after.r, after.create_org));
+        break;
+      }
+      case AnswerKind::kDecline: {
+        RETURN_IF_ERROR(tx.Exec(sql::kAnswerOffer,
+                                {P(offer_id), P("DECLINED"), P(c.now), P(working), P(elapsed),
+                                 P(v1::DeclineReason_Name(in.reason)), P(in.rationale),
+                                 P(c.principal.user_id)})
+                            .status());
+        ASSIGN_OR_RETURN(o, ReadOffer(tx, offer_id, false));
+        RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
+        RETURN_IF_ERROR(ApplyStep(tx, row, c.now));
+        break;
+      }
+      case AnswerKind::kProposal: {
+        RETURN_IF_ERROR(domain::ValidateProposal(in.proposal, row.competencies));
+        v1::Proposal p = in.proposal;
+        p.set_shortlisted(false);
+        p.clear_family_view();
+        p.set_family_met_worker(false);
+        RETURN_IF_ERROR(tx.Exec(sql::kSubmitProposal, {P(offer_id), P(ToJson(p)), P(c.now),
+                                                       P(working), P(elapsed),
+                                                       P(c.principal.user_id)})
+                            .status());
+        ASSIGN_OR_RETURN(o, ReadOffer(tx, offer_id, false));
+        RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
+        break;
+      }
+      case AnswerKind::kBid: {
+        RETURN_IF_ERROR(domain::ValidateBid(in.bid, row.r.maximum_hourly_rate().pence(),
+                                            row.r.quality_questions_size()));
+        std::vector<std::string> answers(row.r.quality_questions_size());
+        for (const auto& a : in.bid.answers()) answers[a.question_index()] = a.answer();
+        RETURN_IF_ERROR(tx.Exec(sql::kSubmitBid,
+                                {P(offer_id), P(in.bid.hourly_rate().pence()),
+                                 P(ToJsonArray(answers)), P(c.now), P(working), P(elapsed),
+                                 P(c.principal.user_id)})
+                            .status());
+        ASSIGN_OR_RETURN(o, ReadOffer(tx, offer_id, false));
+        RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
+        break;
+      }
+    }
+    ASSIGN_OR_RETURN(out, ReadOffer(tx, offer_id, false));
+    return ShapeOffers(tx, c, {&out}, true);
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Offer> Store::ReviewProposal(const Call& c, const std::string& offer_id,
+                                                const std::string& etag, bool shortlisted,
+                                                const std::string& family_view, bool met_worker) {
+  v1::Offer out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(v1::Offer seen, ReadOffer(tx, offer_id, false));
+    ASSIGN_OR_RETURN(Row row, LockReferral(tx, seen.referral_id()));
+    ASSIGN_OR_RETURN(v1::Offer o, ReadOffer(tx, offer_id, true));
+    if (!etag.empty() && etag != o.etag()) return EtagMismatch("offer");
+    if (o.kind() != v1::Offer::PROPOSAL_INVITATION || o.state() != v1::Offer::SUBMITTED) {
+      return absl::FailedPreconditionError("only a submitted proposal can be reviewed");
+    }
+    if (row.state != ReferralState::kOpen && row.state != ReferralState::kEvaluating) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the referral is ", domain::StateName(row.state)));
+    }
+    nlohmann::json patch = {{"shortlisted", shortlisted},
+                            {"family_view", family_view},
+                            {"family_met_worker", met_worker}};
+    RETURN_IF_ERROR(tx.Exec(sql::kReviewProposal, {P(offer_id), P(patch.dump())}).status());
+    ASSIGN_OR_RETURN(out, ReadOffer(tx, offer_id, false));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Offer> Store::EvaluateBid(const Call& c, const std::string& offer_id,
+                                             const std::string& etag,
+                                             const std::vector<int>& marks) {
+  v1::Offer out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(v1::Offer seen, ReadOffer(tx, offer_id, false));
+    ASSIGN_OR_RETURN(Row row, LockReferral(tx, seen.referral_id()));
+    ASSIGN_OR_RETURN(v1::Offer o, ReadOffer(tx, offer_id, true));
+    if (!etag.empty() && etag != o.etag()) return EtagMismatch("offer");
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kEvaluate));
+    if (o.kind() != v1::Offer::BID_INVITATION || o.state() != v1::Offer::SUBMITTED ||
+        o.round() != row.r.round()) {
+      return absl::FailedPreconditionError("only a submitted bid of the current round can be evaluated");
+    }
+    RETURN_IF_ERROR(domain::ValidateMarks(marks, row.r.quality_questions_size()));
+    RETURN_IF_ERROR(tx.Exec(sql::kMarkBid, {P(offer_id), P(nlohmann::json(marks).dump())}).status());
+    ASSIGN_OR_RETURN(out, ReadOffer(tx, offer_id, false));
+    return ShapeOffers(tx, c, {&out}, false);
+  }));
+  return out;
+}
+
+// ------------------------------------------------------ scheduler and feed ---
+
+absl::StatusOr<int> Store::RunDue(absl::Time now, int limit, absl::Time deadline) {
+  int done = 0;
+  while (done < limit) {
+    bool claimed = false;
+    RETURN_IF_ERROR(pool_->InTx(db::Actor{"", kSystemUser, true}, deadline,
+                                [&](Tx& tx) -> absl::Status {
+                                  claimed = false;
+                                  ASSIGN_OR_RETURN(Result due, tx.Exec(sql::kClaimDue, {P(now)}));
+                                  if (due.rows() == 0) return absl::OkStatus();
+                                  std::string id = due.String(0, "id");
+                                  ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
+                                  RETURN_IF_ERROR(ApplyStep(tx, row, now));
+                                  if (fault_) RETURN_IF_ERROR(fault_(tx, id));
+                                  claimed = true;
+                                  return absl::OkStatus();
+                                }));
+    if (!claimed) break;
+    ++done;
+  }
+  return done;
+}
+
+absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e, absl::Time now) {
+  pdps::registry::v1::AdmissionChanged changed;
+  if (!e.payload().UnpackTo(&changed)) {
+    log::Warning("unreadable admission event skipped", {{"position", e.position()}});
+    return absl::OkStatus();
+  }
+  const auto& a = changed.admission();
+  std::string verb = e.event_type() == "pdps.registry.v1.AdmissionTerminated" ? "terminated"
+                                                                               : "suspended";
+  std::string reason = absl::StrCat("the provider's admission was ", verb, ": ",
+                                    changed.transition().reason());
+  ASSIGN_OR_RETURN(Result removed,
+                   tx.Exec(sql::kRemoveCandidate, {P(a.provider_id()), P(a.lot_id()), P(reason)}));
+  std::set<std::string> affected;
+  for (int i = 0; i < removed.rows(); ++i) affected.insert(removed.String(i, "referral_id"));
+  ASSIGN_OR_RETURN(Result live,
+                   tx.Exec(sql::kLiveOffersOfProvider, {P(a.provider_id()), P(a.lot_id())}));
+  for (int i = 0; i < live.rows(); ++i) {
+    v1::Offer o = ToOffer(live, i);
+    ASSIGN_OR_RETURN(Result rr, tx.Exec(sql::kSelectReferral, {P(o.referral_id())}));
+    if (rr.rows() == 0) continue;
+    v1::Referral r = ParseReferral(rr, 0).r;
+    RETURN_IF_ERROR(CloseOffer(outbox_, tx, o, v1::Offer::WITHDRAWN, reason, r));
+    affected.insert(o.referral_id());
+  }
+  for (const auto& id : affected) {
+    RETURN_IF_ERROR(tx.Exec(sql::kMarkDue, {P(id), P(now)}).status());
+  }
+  if (!affected.empty()) {
+    log::Info("provider removed from live referrals",
+              {{"provider_id", a.provider_id()}, {"lot_id", a.lot_id()},
+               {"referrals", static_cast<int>(affected.size())}});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace pdps::referrals

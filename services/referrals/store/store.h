@@ -1,0 +1,157 @@
+// The referrals service's persistence: each method is one transaction as the calling
+// organisation (row-level security decides what it may see), applying the call-off
+// engine (domain/calloff.h) and appending events to the outbox in the same transaction.
+//
+// A provider's answer is read and locked as the provider; its consequences for the
+// referral and other providers' offers are then applied with the service's own authority
+// (Elevate), because a provider may never write those rows itself.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/calendar/calendar.h"
+#include "common/db.h"
+#include "common/events.h"
+#include "common/idempotency.h"
+#include "common/paging.h"
+#include "common/server.h"
+#include "pdps/referrals/v1/referrals.pb.h"
+#include "services/referrals/clients/registry_client.h"
+#include "services/referrals/domain/calloff.h"
+
+namespace pdps::referrals {
+
+namespace v1 = ::pdps::referrals::v1;
+
+template <typename T>
+using Listed = paging::Listed<T>;
+
+struct ReferralFilter {
+  std::string state, lot_id, framework_id;
+};
+
+// What the registry said about a referral's lot, framework and partnership, taken when
+// it is raised.
+struct RaiseInput {
+  std::string partnership_id;
+  std::string framework_id;
+  std::vector<std::string> lot_competencies;
+  int age_years = 0;
+};
+
+// A new call-off round, prepared from the registry before the transaction.
+struct RoundInput {
+  domain::Verb verb = domain::Verb::kOpen;  // kOpen or kReopen
+  domain::CallOff call_off;
+  std::string call_off_json;  // the framework's settings as stored with the round
+  std::string office_hours;
+  std::vector<EligibleProvider> eligible;
+  int64_t maximum_rate_pence = 0;
+  std::vector<std::string> questions;
+  std::string reason;  // re-open only
+};
+
+struct AwardInput {
+  std::string offer_id;     // a proposal or bid
+  std::string provider_id;  // a direct award
+  bool provider_active = false;  // direct award: the registry's answer
+  std::string rationale;
+};
+
+enum class AnswerKind { kAccept, kDecline, kProposal, kBid };
+struct AnswerInput {
+  AnswerKind kind = AnswerKind::kAccept;
+  std::string etag;  // optional
+  v1::DeclineReason reason = v1::DECLINE_REASON_UNSPECIFIED;
+  std::string rationale;
+  v1::Proposal proposal;
+  v1::Bid bid;
+};
+
+class Store {
+ public:
+  using Call = server::Call;
+
+  Store(db::Pool* pool, calendar::HolidayCalendar holidays);
+
+  // Replaces the local copy of a partnership's members (as the service itself).
+  absl::Status SyncPartnership(const std::string& partnership_id,
+                               const std::set<std::string>& members, absl::Time deadline);
+
+  absl::StatusOr<v1::Referral> CreateReferral(const Call& c, const v1::Referral& r,
+                                              const v1::PersonDetails& person,
+                                              const RaiseInput& in, const std::string& request_id);
+  // Shaped for the caller: officers see everything, providers the pen portrait.
+  absl::StatusOr<v1::Referral> GetReferral(const Call& c, const std::string& id);
+  absl::StatusOr<Listed<v1::Referral>> ListReferrals(const Call& c, const ReferralFilter& f,
+                                                     int page_size, const std::string& page_token);
+  absl::StatusOr<v1::Referral> UpdateReferral(const Call& c, const v1::Referral& r,
+                                              const v1::PersonDetails* person, int age_years);
+
+  absl::StatusOr<v1::Referral> StartRound(const Call& c, const std::string& id,
+                                          const std::string& etag, const RoundInput& in);
+  absl::StatusOr<v1::Referral> Award(const Call& c, const std::string& id, const std::string& etag,
+                                     const AwardInput& in);
+  absl::StatusOr<v1::Referral> Withdraw(const Call& c, const std::string& id,
+                                        const std::string& etag, const std::string& reason);
+
+  // Reads the person's details and records the read, in one transaction.
+  absl::StatusOr<v1::PersonDetails> ReadPerson(const Call& c, const std::string& referral_id,
+                                               const std::string& purpose);
+  absl::StatusOr<Listed<v1::PersonDetailsAccess>> ListAccess(const Call& c,
+                                                            const std::string& referral_id,
+                                                            int page_size,
+                                                            const std::string& page_token);
+
+  absl::StatusOr<v1::Offer> GetOffer(const Call& c, const std::string& id);
+  // referral_id empty: the caller's own offers (provider inbox).
+  absl::StatusOr<Listed<v1::Offer>> ListOffers(const Call& c, const std::string& referral_id,
+                                               bool live_only, int page_size,
+                                               const std::string& page_token);
+  absl::StatusOr<v1::Offer> Answer(const Call& c, const std::string& offer_id,
+                                   const AnswerInput& in);
+  absl::StatusOr<v1::Offer> ReviewProposal(const Call& c, const std::string& offer_id,
+                                           const std::string& etag, bool shortlisted,
+                                           const std::string& family_view, bool met_worker);
+  absl::StatusOr<v1::Offer> EvaluateBid(const Call& c, const std::string& offer_id,
+                                        const std::string& etag, const std::vector<int>& marks);
+
+  // The scheduler: advances every referral due at `now`, one transaction each, claimed
+  // with SKIP LOCKED so that replicas share the work and nothing runs twice. Returns how
+  // many were advanced.
+  absl::StatusOr<int> RunDue(absl::Time now, int limit, absl::Time deadline);
+
+  // The registry feed: a suspended or terminated admission removes the provider from live
+  // rounds on that lot and withdraws its live offers; the referrals are due at once.
+  absl::Status ApplyAdmissionEvent(db::Tx& tx, const pdps::common::v1::Event& e, absl::Time now);
+
+  // Test hook: runs inside the scheduler's transaction after a step was applied, before
+  // COMMIT; an error rolls the step back as a crash would.
+  void SetSchedulerFaultForTest(std::function<absl::Status(db::Tx&, const std::string&)> f) {
+    fault_ = std::move(f);
+  }
+
+  const events::Outbox& outbox() const { return outbox_; }
+
+ private:
+  struct Row;
+  absl::StatusOr<Row> LockReferral(db::Tx& tx, const std::string& id);
+  absl::Status ApplyStep(db::Tx& tx, Row& row, absl::Time now);
+  absl::Status DecorateHistory(db::Tx& tx, std::vector<v1::Referral*> referrals);
+  absl::StatusOr<v1::Referral> ViewFor(db::Tx& tx, const Call& c, const std::string& id);
+  absl::Status ShapeOffers(db::Tx& tx, const Call& c, std::vector<v1::Offer*> offers,
+                           bool with_referral);
+  calendar::WorkingTime WorkingTimeFor(const std::string& office_hours) const;
+
+  db::Pool* pool_;
+  calendar::HolidayCalendar holidays_;
+  events::Outbox outbox_;
+  idempotency::Ledger ledger_;
+  std::function<absl::Status(db::Tx&, const std::string&)> fault_;
+};
+
+}  // namespace pdps::referrals
