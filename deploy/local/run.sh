@@ -97,11 +97,12 @@ export PDPS_JWT_KEYS_DIR=$KEYS/public
 export PDPS_LOG_LEVEL=${PDPS_LOG_LEVEL:-info}
 CTL="$BUILD/tools/pdpsctl/pdpsctl"
 for svc in "${SERVICES[@]}"; do
+  service_env "$svc"
+  env "${SERVICE_ENV[@]}" \
   PDPS_BOOTSTRAP_DATABASE_URL="$SUPER dbname=$DB" \
   PDPS_MIGRATION_DATABASE_URL="host=$SOCK port=$PGPORT user=${svc}_owner dbname=$DB" \
     "$BUILD/services/$svc/$svc" migrate >>"$LOGS/$svc.log" 2>&1 ||
     { echo "migration of $svc failed; see $LOGS/$svc.log" >&2; exit 1; }
-  service_env "$svc"
   env "${SERVICE_ENV[@]}" \
   PDPS_DATABASE_URL="host=$SOCK port=$PGPORT user=${svc}_app dbname=$DB" \
   PDPS_GRPC_ADDR=127.0.0.1:${GRPC_PORT[$svc]} \
@@ -149,7 +150,7 @@ Brokerage:
   export PDPS_TOKEN=\$(pdpsctl token --org-name="London Borough of Southwark" --roles=brokerage_officer)
   pdpsctl referrals list --state=OPEN
   pdpsctl offers list --referral=<REFERRAL_ID>           # who holds the first refusal
-  export PDPS_TOKEN=\$(pdpsctl token --org-name="<PROVIDER_NAME from offers>" --roles=provider_admin)
+  export PDPS_TOKEN=\$(pdpsctl token --org=<PROVIDER_ID from offers> --roles=provider_admin)
   pdpsctl inbox --live                                   # pen portraits only
   pdpsctl accept <OFFER_ID>      # or: pdpsctl decline <OFFER_ID> --reason=NO_CAPACITY --rationale="..."
   pdpsctl referrals person <REFERRAL_ID> --purpose="arrange the first visit"   # once awarded

@@ -60,15 +60,15 @@ void PrintJson(const Message& m) {
 
 namespace {
 
-// A cell: scalars as text, money and dates by their value, lists joined.
-std::string Cell(const Message& m, const FieldDescriptor* f) {
+// A cell: scalars as text, money and dates by their value, lists joined with `sep`.
+std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = ",") {
   const Reflection* r = m.GetReflection();
   if (f->is_repeated()) {
     int n = r->FieldSize(m, f);
     if (f->type() == FieldDescriptor::TYPE_STRING) {
       std::vector<std::string> v;
       for (int i = 0; i < n; ++i) v.push_back(r->GetRepeatedString(m, f, i));
-      return absl::StrJoin(v, ",");
+      return absl::StrJoin(v, sep);
     }
     return n == 0 ? "" : std::to_string(n) + " items";
   }
@@ -167,7 +167,8 @@ void PrintFields(const Message& m, const std::string& prefix) {
       }
       continue;
     }
-    std::string v = Cell(m, f);
+    // Lines of text (addresses, outcomes) may hold commas themselves.
+    std::string v = Cell(m, f, "; ");
     if (!v.empty()) std::printf("%-34s %s\n", (name + ":").c_str(), v.c_str());
   }
 }

@@ -599,7 +599,7 @@ const std::vector<std::string> kReferralColumns = {
     "start_date", "stage_deadline", "lot_id"};
 // An officer's view of the offers of one referral.
 const std::vector<std::string> kOfferColumns = {
-    "id",          "provider_id",   "kind",           "state",
+    "id",          "provider_id",   "kind",           "state",          "round",
     "rota_position", "deadline",    "answer_time",    "decline_reason",
     "proposal.worker_profile.role", "proposal.shortlisted", "bid.hourly_rate",
     "bid.total_score", "bid.rank"};
