@@ -1,0 +1,199 @@
+// Mini-competition scores against figures worked out by hand, ranks and the tie rule.
+#include "services/referrals/domain/scoring.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace pdps::referrals::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+std::vector<std::string> Ids(const std::vector<BidScore>& scores) {
+  std::vector<std::string> out;
+  for (const auto& s : scores) out.push_back(s.offer_id);
+  return out;
+}
+
+const BidScore& Find(const std::vector<BidScore>& scores, const std::string& id) {
+  for (const auto& s : scores) {
+    if (s.offer_id == id) return s;
+  }
+  ADD_FAILURE() << "no score for " << id;
+  static BidScore none;
+  return none;
+}
+
+TEST(ScoreBids, HandWorkedFigures) {
+  // Weights 60/40, three questions marked out of 5 (15 marks in all).
+  //   A: £20.00, marks 3+4+3 = 10: price 60 × 2000/2000 = 60; quality 40 × 10/15 = 26.666… → 26.67
+  //   B: £25.00, marks 5+5+4 = 14: price 60 × 2000/2500 = 48; quality 40 × 14/15 = 37.333… → 37.33
+  //   C: £23.00, marks 4+4+3 = 11: price 60 × 2000/2300 = 52.1739… → 52.17;
+  //      quality 40 × 11/15 = 29.333… → 29.33
+  std::vector<BidInput> bids = {
+      {"A", 2000, {3, 4, 3}},
+      {"B", 2500, {5, 5, 4}},
+      {"C", 2300, {4, 4, 3}},
+  };
+  auto scores = ScoreBids(bids, 60, 40, 3);
+  ASSERT_EQ(scores.size(), 3u);
+  EXPECT_THAT(Ids(scores), ElementsAre("A", "B", "C"));
+
+  const BidScore& a = Find(scores, "A");
+  EXPECT_DOUBLE_EQ(a.price_score, 60.0);
+  EXPECT_DOUBLE_EQ(a.quality_score, 26.67);
+  EXPECT_DOUBLE_EQ(a.total_score, 86.67);
+  EXPECT_EQ(a.rank, 1);
+  EXPECT_FALSE(a.tied);
+
+  const BidScore& b = Find(scores, "B");
+  EXPECT_DOUBLE_EQ(b.price_score, 48.0);
+  EXPECT_DOUBLE_EQ(b.quality_score, 37.33);
+  EXPECT_DOUBLE_EQ(b.total_score, 85.33);
+  EXPECT_EQ(b.rank, 2);
+  EXPECT_FALSE(b.tied);
+
+  const BidScore& c = Find(scores, "C");
+  EXPECT_DOUBLE_EQ(c.price_score, 52.17);
+  EXPECT_DOUBLE_EQ(c.quality_score, 29.33);
+  EXPECT_DOUBLE_EQ(c.total_score, 81.5);
+  EXPECT_EQ(c.rank, 3);
+  EXPECT_FALSE(c.tied);
+}
+
+TEST(ScoreBids, RoundsEachScoreToTwoDecimals) {
+  struct Row {
+    int64_t lowest;
+    int64_t rate;
+    int price_weight;
+    double price_score;
+  };
+  const Row rows[] = {
+      {2000, 2000, 60, 60.0},   {2000, 2500, 60, 48.0}, {2000, 2300, 60, 52.17},  // 52.1739…
+      {2000, 2100, 60, 57.14},                                                    // 57.1428…
+      {1999, 2400, 70, 58.30},                                                    // 58.3041…
+      {1000, 3000, 50, 16.67},   // 16.666…: rounds up
+      {1000, 1600, 50, 31.25},   // exact
+      {2000, 2003, 100, 99.85},  // 99.8502…
+  };
+  for (const Row& r : rows) {
+    std::vector<BidInput> bids = {{"low", r.lowest, {}}, {"x", r.rate, {}}};
+    auto scores = ScoreBids(bids, r.price_weight, 100 - r.price_weight, 0);
+    EXPECT_DOUBLE_EQ(Find(scores, "x").price_score, r.price_score) << r.rate;
+    EXPECT_DOUBLE_EQ(Find(scores, "low").price_score, r.price_weight) << r.rate;
+  }
+}
+
+TEST(ScoreBids, EqualTotalGoesToBetterQuality) {
+  // Weights 50/50, one question: quality = 10 × mark.
+  //   cheap: £20.00 → price 50, mark 3 → 30, total 80.
+  //   good:  £25.00 → price 40, mark 4 → 40, total 80.
+  std::vector<BidInput> bids = {{"cheap", 2000, {3}}, {"good", 2500, {4}}};
+  auto scores = ScoreBids(bids, 50, 50, 1);
+  EXPECT_THAT(Ids(scores), ElementsAre("good", "cheap"));
+  EXPECT_DOUBLE_EQ(scores[0].total_score, 80.0);
+  EXPECT_DOUBLE_EQ(scores[1].total_score, 80.0);
+  EXPECT_EQ(scores[0].rank, 1);
+  EXPECT_EQ(scores[1].rank, 2);
+  EXPECT_FALSE(scores[0].tied);
+  EXPECT_FALSE(scores[1].tied);
+}
+
+TEST(ScoreBids, EqualTotalAndQualityGoesToLowerRate) {
+  // Two bids far above the lowest: their price scores round to the same 0.40
+  // (60 × 2000/300000 = 0.4, 60 × 2000/300001 = 0.39999…), so only the rate separates them.
+  std::vector<BidInput> bids = {
+      {"dearer", 300001, {2}},
+      {"lowest", 2000, {2}},
+      {"dear", 300000, {2}},
+  };
+  auto scores = ScoreBids(bids, 60, 40, 1);
+  EXPECT_THAT(Ids(scores), ElementsAre("lowest", "dear", "dearer"));
+  EXPECT_DOUBLE_EQ(scores[1].price_score, 0.4);
+  EXPECT_DOUBLE_EQ(scores[2].price_score, 0.4);
+  EXPECT_DOUBLE_EQ(scores[1].total_score, scores[2].total_score);
+  EXPECT_EQ(scores[1].rank, 2);
+  EXPECT_EQ(scores[2].rank, 3);
+  EXPECT_FALSE(scores[1].tied);
+  EXPECT_FALSE(scores[2].tied);
+}
+
+TEST(ScoreBids, FullTieSharesTheRank) {
+  std::vector<BidInput> bids = {
+      {"third", 2600, {1, 1}},
+      {"twin-a", 2000, {4, 3}},
+      {"twin-b", 2000, {3, 4}},
+  };
+  auto scores = ScoreBids(bids, 60, 40, 2);
+  ASSERT_EQ(scores.size(), 3u);
+  // Stable: the twins keep their input order.
+  EXPECT_THAT(Ids(scores), ElementsAre("twin-a", "twin-b", "third"));
+  EXPECT_EQ(scores[0].rank, 1);
+  EXPECT_EQ(scores[1].rank, 1);
+  EXPECT_TRUE(scores[0].tied);
+  EXPECT_TRUE(scores[1].tied);
+  // Competition ranking: after two firsts comes third.
+  EXPECT_EQ(scores[2].rank, 3);
+  EXPECT_FALSE(scores[2].tied);
+  // 60 + 40 × 7/10 = 88; the third: 60 × 2000/2600 = 46.15, 40 × 2/10 = 8.
+  EXPECT_DOUBLE_EQ(scores[0].total_score, 88.0);
+  EXPECT_DOUBLE_EQ(scores[2].price_score, 46.15);
+  EXPECT_DOUBLE_EQ(scores[2].quality_score, 8.0);
+  EXPECT_DOUBLE_EQ(scores[2].total_score, 54.15);
+}
+
+TEST(ScoreBids, TieBelowFirstPlace) {
+  std::vector<BidInput> bids = {
+      {"best", 2000, {5}},
+      {"x", 2500, {3}},
+      {"y", 2500, {3}},
+      {"last", 2500, {1}},
+  };
+  auto scores = ScoreBids(bids, 60, 40, 1);
+  EXPECT_THAT(Ids(scores), ElementsAre("best", "x", "y", "last"));
+  EXPECT_EQ(scores[0].rank, 1);
+  EXPECT_FALSE(scores[0].tied);
+  EXPECT_EQ(scores[1].rank, 2);
+  EXPECT_EQ(scores[2].rank, 2);
+  EXPECT_TRUE(scores[1].tied);
+  EXPECT_TRUE(scores[2].tied);
+  EXPECT_EQ(scores[3].rank, 4);
+  EXPECT_FALSE(scores[3].tied);
+}
+
+TEST(ScoreBids, NoQuestionsGivesFullQualityWeight) {
+  std::vector<BidInput> bids = {{"a", 2500, {}}, {"b", 2000, {}}};
+  auto scores = ScoreBids(bids, 70, 30, 0);
+  EXPECT_THAT(Ids(scores), ElementsAre("b", "a"));
+  EXPECT_DOUBLE_EQ(scores[0].quality_score, 30.0);
+  EXPECT_DOUBLE_EQ(scores[1].quality_score, 30.0);
+  EXPECT_DOUBLE_EQ(scores[0].total_score, 100.0);
+  EXPECT_DOUBLE_EQ(scores[1].price_score, 56.0);  // 70 × 2000/2500
+  EXPECT_DOUBLE_EQ(scores[1].total_score, 86.0);
+}
+
+TEST(ScoreBids, MarksOutOfRangeAreClamped) {
+  std::vector<BidInput> bids = {{"a", 2000, {9, -3}}};
+  auto scores = ScoreBids(bids, 60, 40, 2);
+  ASSERT_EQ(scores.size(), 1u);
+  EXPECT_DOUBLE_EQ(scores[0].quality_score, 20.0);  // (5 + 0) / 10 × 40
+}
+
+TEST(ScoreBids, SingleBid) {
+  auto scores = ScoreBids({{"only", 1800, {2, 2}}}, 60, 40, 2);
+  ASSERT_EQ(scores.size(), 1u);
+  EXPECT_DOUBLE_EQ(scores[0].price_score, 60.0);
+  EXPECT_DOUBLE_EQ(scores[0].quality_score, 16.0);
+  EXPECT_DOUBLE_EQ(scores[0].total_score, 76.0);
+  EXPECT_EQ(scores[0].rank, 1);
+  EXPECT_FALSE(scores[0].tied);
+}
+
+TEST(ScoreBids, EmptyInput) { EXPECT_THAT(ScoreBids({}, 60, 40, 3), IsEmpty()); }
+
+}  // namespace
+}  // namespace pdps::referrals::domain

@@ -1,0 +1,613 @@
+// Input rules name every wrong field; the NHS number check, ages, and the pen portrait.
+#include "services/referrals/domain/validate.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace pdps::referrals::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAreArray;
+
+constexpr char kOrgA[] = "aaaaaaaa-1111-4111-8111-111111111111";
+constexpr char kOrgB[] = "bbbbbbbb-2222-4222-8222-222222222222";
+constexpr char kStranger[] = "cccccccc-3333-4333-8333-333333333333";
+constexpr char kLot[] = "dddddddd-4444-4444-8444-444444444444";
+
+std::vector<std::string> Fields(const absl::Status& st) {
+  std::vector<std::string> out;
+  for (const auto& v : FieldViolationsOf(st)) out.push_back(v.field);
+  return out;
+}
+
+const std::set<std::string>& Members() {
+  static const std::set<std::string> m = {kOrgA, kOrgB};
+  return m;
+}
+
+v1::Referral GoodReferral() {
+  v1::Referral r;
+  r.set_lot_id(kLot);
+  r.set_urgency(v1::Referral::ROUTINE);
+  r.set_area("SOUTHWARK");
+  r.set_planned_weekly_hours(10.5);
+  r.set_session_pattern("Mon-Fri 07:30-08:30");
+  r.add_outcomes("personal care");
+  r.set_needs_summary("Support with personal care before school.");
+  r.mutable_start_date()->set_value("2026-07-01");
+  auto* f = r.add_funding();
+  f->set_organisation_id(kOrgA);
+  f->set_share_basis_points(10000);
+  return r;
+}
+
+// ------------------------------------------------------------ referral ---
+
+TEST(ValidateReferral, GoodOnes) {
+  EXPECT_TRUE(ValidateReferral(GoodReferral(), Members()).ok());
+
+  v1::Referral split = GoodReferral();
+  split.mutable_funding(0)->set_share_basis_points(6000);
+  auto* f = split.add_funding();
+  f->set_organisation_id(kOrgB);
+  f->set_share_basis_points(4000);
+  f->set_funding_stream("continuing healthcare");
+  split.mutable_end_date()->set_value("2026-07-01");  // same day as start
+  split.mutable_preferences()->set_worker_gender("female");
+  split.mutable_preferences()->add_languages("Polish");
+  EXPECT_TRUE(ValidateReferral(split, Members()).ok());
+
+  v1::Referral dp = GoodReferral();
+  dp.clear_funding();
+  dp.set_direct_payment(true);
+  EXPECT_TRUE(ValidateReferral(dp, Members()).ok());
+
+  // Organisation ids compare case-insensitively against the (lower-case) members.
+  v1::Referral upper = GoodReferral();
+  upper.mutable_funding(0)->set_organisation_id("AAAAAAAA-1111-4111-8111-111111111111");
+  EXPECT_TRUE(ValidateReferral(upper, Members()).ok());
+
+  for (double h : {0.25, 1.0, 37.75, 168.0}) {
+    v1::Referral r = GoodReferral();
+    r.set_planned_weekly_hours(h);
+    EXPECT_TRUE(ValidateReferral(r, Members()).ok()) << h;
+  }
+}
+
+TEST(ValidateReferral, NamesEachWrongField) {
+  struct Row {
+    const char* what;
+    std::function<void(v1::Referral&)> change;
+    std::vector<std::string> fields;
+  };
+  const Row rows[] = {
+      {"no lot", [](auto& r) { r.clear_lot_id(); }, {"referral.lot_id"}},
+      {"lot not a UUID", [](auto& r) { r.set_lot_id("lot-a"); }, {"referral.lot_id"}},
+      {"no urgency",
+       [](auto& r) { r.set_urgency(v1::Referral::URGENCY_UNSPECIFIED); },
+       {"referral.urgency"}},
+      {"blank area", [](auto& r) { r.set_area("   "); }, {"referral.area"}},
+      {"no hours",
+       [](auto& r) { r.set_planned_weekly_hours(0); },
+       {"referral.planned_weekly_hours"}},
+      {"negative hours",
+       [](auto& r) { r.set_planned_weekly_hours(-2); },
+       {"referral.planned_weekly_hours"}},
+      {"more hours than a week",
+       [](auto& r) { r.set_planned_weekly_hours(168.25); },
+       {"referral.planned_weekly_hours"}},
+      {"hours not in quarters",
+       [](auto& r) { r.set_planned_weekly_hours(10.1); },
+       {"referral.planned_weekly_hours"}},
+      {"no session pattern",
+       [](auto& r) { r.clear_session_pattern(); },
+       {"referral.session_pattern"}},
+      {"no outcomes", [](auto& r) { r.clear_outcomes(); }, {"referral.outcomes"}},
+      {"blank outcome", [](auto& r) { r.add_outcomes(""); }, {"referral.outcomes[1]"}},
+      {"no needs", [](auto& r) { r.clear_needs_summary(); }, {"referral.needs_summary"}},
+      {"needs too long",
+       [](auto& r) { r.set_needs_summary(std::string(4001, 'x')); },
+       {"referral.needs_summary"}},
+      {"communication needs too long",
+       [](auto& r) { r.set_communication_needs(std::string(4001, 'x')); },
+       {"referral.communication_needs"}},
+      {"extract too long",
+       [](auto& r) { r.set_care_plan_extract(std::string(20001, 'x')); },
+       {"referral.care_plan_extract"}},
+      {"no start date", [](auto& r) { r.clear_start_date(); }, {"referral.start_date"}},
+      {"bad start date",
+       [](auto& r) { r.mutable_start_date()->set_value("2026-13-01"); },
+       {"referral.start_date"}},
+      {"bad end date",
+       [](auto& r) { r.mutable_end_date()->set_value("1 July"); },
+       {"referral.end_date"}},
+      {"end before start",
+       [](auto& r) { r.mutable_end_date()->set_value("2026-06-30"); },
+       {"referral.end_date"}},
+      {"odd gender",
+       [](auto& r) { r.mutable_preferences()->set_worker_gender("any"); },
+       {"referral.preferences.worker_gender"}},
+      {"blank language",
+       [](auto& r) { r.mutable_preferences()->add_languages(" "); },
+       {"referral.preferences.languages[0]"}},
+      {"blank extra competency",
+       [](auto& r) { r.add_extra_competencies(""); },
+       {"referral.extra_competencies[0]"}},
+      {"no funding", [](auto& r) { r.clear_funding(); }, {"referral.funding"}},
+      {"direct payment with funding",
+       [](auto& r) { r.set_direct_payment(true); },
+       {"referral.funding"}},
+      {"shares short of 10000",
+       [](auto& r) { r.mutable_funding(0)->set_share_basis_points(9999); },
+       {"referral.funding"}},
+      {"shares over 10000",
+       [](auto& r) {
+         auto* f = r.add_funding();
+         f->set_organisation_id(kOrgB);
+         f->set_share_basis_points(1);
+       },
+       {"referral.funding"}},
+      {"zero share",
+       [](auto& r) { r.mutable_funding(0)->set_share_basis_points(0); },
+       {"referral.funding[0].share_basis_points", "referral.funding"}},
+      {"share above 10000",
+       [](auto& r) { r.mutable_funding(0)->set_share_basis_points(10001); },
+       {"referral.funding[0].share_basis_points", "referral.funding"}},
+      {"funder not a UUID",
+       [](auto& r) { r.mutable_funding(0)->set_organisation_id("council"); },
+       {"referral.funding[0].organisation_id"}},
+      {"funder outside the partnership",
+       [](auto& r) { r.mutable_funding(0)->set_organisation_id(kStranger); },
+       {"referral.funding[0].organisation_id"}},
+      {"funder twice",
+       [](auto& r) {
+         r.mutable_funding(0)->set_share_basis_points(5000);
+         auto* f = r.add_funding();
+         f->set_organisation_id(kOrgA);
+         f->set_share_basis_points(5000);
+       },
+       {"referral.funding[1].organisation_id"}},
+  };
+  for (const Row& row : rows) {
+    v1::Referral r = GoodReferral();
+    row.change(r);
+    absl::Status st = ValidateReferral(r, Members());
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << row.what;
+    EXPECT_THAT(Fields(st), UnorderedElementsAreArray(row.fields)) << row.what;
+  }
+}
+
+TEST(ValidateReferral, ReportsEveryFieldAtOnce) {
+  v1::Referral r;
+  absl::Status st = ValidateReferral(r, Members());
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(st),
+              UnorderedElementsAreArray<std::string>(
+                  {"referral.lot_id", "referral.urgency", "referral.area",
+                   "referral.planned_weekly_hours", "referral.session_pattern", "referral.outcomes",
+                   "referral.needs_summary", "referral.start_date", "referral.funding"}));
+}
+
+// -------------------------------------------------------------- person ---
+
+v1::PersonDetails GoodPerson() {
+  v1::PersonDetails p;
+  p.set_full_name("Alex Example");
+  p.mutable_date_of_birth()->set_value("2015-03-02");
+  p.add_address_lines("1 Example Street");
+  p.set_postcode("SE1 1AA");
+  p.set_nhs_number("9434765919");
+  auto* c = p.add_contacts();
+  c->set_name("Sam Example");
+  c->set_relationship("mother");
+  c->set_phone("020 7946 0000");
+  return p;
+}
+
+const absl::CivilDay kToday(2026, 6, 16);
+
+TEST(ValidatePerson, GoodOnes) {
+  EXPECT_TRUE(ValidatePerson(GoodPerson(), kToday).ok());
+  v1::PersonDetails no_nhs = GoodPerson();
+  no_nhs.clear_nhs_number();
+  no_nhs.clear_contacts();
+  EXPECT_TRUE(ValidatePerson(no_nhs, kToday).ok());
+  v1::PersonDetails born_today = GoodPerson();
+  born_today.mutable_date_of_birth()->set_value("2026-06-16");
+  EXPECT_TRUE(ValidatePerson(born_today, kToday).ok());
+  v1::PersonDetails aged_120 = GoodPerson();
+  aged_120.mutable_date_of_birth()->set_value("1906-06-16");
+  EXPECT_TRUE(ValidatePerson(aged_120, kToday).ok());
+}
+
+TEST(ValidatePerson, NamesEachWrongField) {
+  struct Row {
+    const char* what;
+    std::function<void(v1::PersonDetails&)> change;
+    std::vector<std::string> fields;
+  };
+  const Row rows[] = {
+      {"no name", [](auto& p) { p.set_full_name(" "); }, {"person.full_name"}},
+      {"no date of birth", [](auto& p) { p.clear_date_of_birth(); }, {"person.date_of_birth"}},
+      {"bad date of birth",
+       [](auto& p) { p.mutable_date_of_birth()->set_value("02/03/2015"); },
+       {"person.date_of_birth"}},
+      {"born tomorrow",
+       [](auto& p) { p.mutable_date_of_birth()->set_value("2026-06-17"); },
+       {"person.date_of_birth"}},
+      {"over 120",
+       [](auto& p) { p.mutable_date_of_birth()->set_value("1905-06-16"); },
+       {"person.date_of_birth"}},
+      {"no address", [](auto& p) { p.clear_address_lines(); }, {"person.address_lines"}},
+      {"blank address line", [](auto& p) { p.add_address_lines(""); }, {"person.address_lines[1]"}},
+      {"no postcode", [](auto& p) { p.clear_postcode(); }, {"person.postcode"}},
+      {"postcode too long", [](auto& p) { p.set_postcode("SE1 1AA XXXX"); }, {"person.postcode"}},
+      {"bad NHS check digit",
+       [](auto& p) { p.set_nhs_number("9434765918"); },
+       {"person.nhs_number"}},
+      {"NHS number with spaces",
+       [](auto& p) { p.set_nhs_number("943 476 5919"); },
+       {"person.nhs_number"}},
+      {"key safe too long",
+       [](auto& p) { p.set_key_safe_code(std::string(51, '1')); },
+       {"person.key_safe_code"}},
+      {"contact without name",
+       [](auto& p) { p.mutable_contacts(0)->clear_name(); },
+       {"person.contacts[0].name"}},
+      {"contact without relationship",
+       [](auto& p) { p.mutable_contacts(0)->clear_relationship(); },
+       {"person.contacts[0].relationship"}},
+  };
+  for (const Row& row : rows) {
+    v1::PersonDetails p = GoodPerson();
+    row.change(p);
+    absl::Status st = ValidatePerson(p, kToday);
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << row.what;
+    EXPECT_THAT(Fields(st), UnorderedElementsAreArray(row.fields)) << row.what;
+  }
+}
+
+TEST(NhsNumber, Table) {
+  struct Row {
+    const char* digits;
+    bool valid;
+  };
+  const Row rows[] = {
+      {"9434765919", true},   // the NHS's published example
+      {"9434765918", false},  // wrong check digit
+      {"9434765910", false},
+      {"1000000060", true},   // remainder 0: check digit 0
+      {"1000000010", false},  // check digit would be 10: never valid
+      {"1000000011", false},
+      {"943476591", false},    // nine digits
+      {"94347659190", false},  // eleven
+      {"", false},
+      {"94347A5919", false},  // a letter
+      {"abcdefghij", false},
+      {"943476591X", false},
+      {"943 476 5919", false},
+      {"-434765919", false},
+  };
+  for (const Row& r : rows) EXPECT_EQ(ValidNhsNumber(r.digits), r.valid) << r.digits;
+}
+
+TEST(AgeOn, Birthdays) {
+  using D = absl::CivilDay;
+  struct Row {
+    D born;
+    D day;
+    int age;
+  };
+  const Row rows[] = {
+      {D(2010, 6, 16), D(2026, 6, 15), 15},  // day before the birthday
+      {D(2010, 6, 16), D(2026, 6, 16), 16},  // on it
+      {D(2010, 6, 16), D(2026, 6, 17), 16},
+      {D(2010, 6, 16), D(2026, 5, 31), 15},
+      {D(2010, 6, 16), D(2026, 12, 31), 16},
+      {D(2010, 12, 31), D(2026, 1, 1), 15},
+      {D(2026, 6, 16), D(2026, 6, 16), 0},  // born today
+      {D(2025, 6, 17), D(2026, 6, 16), 0},
+      // 29 February: a year older on 1 March in ordinary years, on the 29th in leap years.
+      {D(2012, 2, 29), D(2026, 2, 28), 13},
+      {D(2012, 2, 29), D(2026, 3, 1), 14},
+      {D(2012, 2, 29), D(2028, 2, 28), 15},
+      {D(2012, 2, 29), D(2028, 2, 29), 16},
+  };
+  for (const Row& r : rows) EXPECT_EQ(AgeOn(r.born, r.day), r.age) << r.born << " on " << r.day;
+}
+
+// ------------------------------------------------------------- decline ---
+
+TEST(ValidateDecline, NeedsReasonAndRationale) {
+  EXPECT_TRUE(ValidateDecline(v1::NO_CAPACITY, "No worker free before 08:00.").ok());
+
+  absl::Status st = ValidateDecline(v1::NO_CAPACITY, "");
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(st), ElementsAre("rationale"));
+  EXPECT_THAT(std::string(st.message()), HasSubstr("rationale"));
+
+  EXPECT_THAT(Fields(ValidateDecline(v1::OTHER, " \t\n")), ElementsAre("rationale"));
+  EXPECT_THAT(Fields(ValidateDecline(v1::OTHER, std::string(2001, 'x'))), ElementsAre("rationale"));
+  EXPECT_TRUE(ValidateDecline(v1::OTHER, std::string(2000, 'x')).ok());
+  EXPECT_THAT(Fields(ValidateDecline(v1::DECLINE_REASON_UNSPECIFIED, "full")),
+              ElementsAre("reason"));
+  EXPECT_THAT(Fields(ValidateDecline(v1::DECLINE_REASON_UNSPECIFIED, "")),
+              UnorderedElementsAreArray<std::string>({"reason", "rationale"}));
+}
+
+// ------------------------------------------------------------ proposal ---
+
+v1::Proposal GoodProposal() {
+  v1::Proposal p;
+  p.add_matched_competencies("safeguarding_l2");
+  p.add_matched_competencies("peg_feeding");
+  p.mutable_worker_profile()->set_role("senior support worker");
+  p.mutable_worker_profile()->set_years_experience(6);
+  p.mutable_worker_profile()->set_summary("Six years with children with complex needs.");
+  return p;
+}
+
+TEST(ValidateProposal, Table) {
+  const std::set<std::string> required = {"safeguarding_l2", "peg_feeding", "manual_handling"};
+  EXPECT_TRUE(ValidateProposal(GoodProposal(), required).ok());
+  struct Row {
+    const char* what;
+    std::function<void(v1::Proposal&)> change;
+    std::vector<std::string> fields;
+  };
+  const Row rows[] = {
+      {"no competencies",
+       [](auto& p) { p.clear_matched_competencies(); },
+       {"proposal.matched_competencies"}},
+      {"competency not asked for",
+       [](auto& p) { p.add_matched_competencies("driving"); },
+       {"proposal.matched_competencies[2]"}},
+      {"no role",
+       [](auto& p) { p.mutable_worker_profile()->clear_role(); },
+       {"proposal.worker_profile.role"}},
+      {"no summary",
+       [](auto& p) { p.mutable_worker_profile()->set_summary(""); },
+       {"proposal.worker_profile.summary"}},
+      {"negative experience",
+       [](auto& p) { p.mutable_worker_profile()->set_years_experience(-1); },
+       {"proposal.worker_profile.years_experience"}},
+      {"implausible experience",
+       [](auto& p) { p.mutable_worker_profile()->set_years_experience(71); },
+       {"proposal.worker_profile.years_experience"}},
+      {"staff id not a UUID",
+       [](auto& p) { p.mutable_worker_profile()->set_staff_id("w1"); },
+       {"proposal.worker_profile.staff_id"}},
+      {"notes too long", [](auto& p) { p.set_notes(std::string(4001, 'x')); }, {"proposal.notes"}},
+  };
+  for (const Row& row : rows) {
+    v1::Proposal p = GoodProposal();
+    row.change(p);
+    absl::Status st = ValidateProposal(p, required);
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << row.what;
+    EXPECT_THAT(Fields(st), UnorderedElementsAreArray(row.fields)) << row.what;
+  }
+}
+
+// ----------------------------------------------------------------- bid ---
+
+v1::Bid GoodBid() {
+  v1::Bid b;
+  b.mutable_hourly_rate()->set_pence(2400);
+  for (int q = 0; q < 2; ++q) {
+    auto* a = b.add_answers();
+    a->set_question_index(q);
+    a->set_answer("We will ...");
+  }
+  return b;
+}
+
+TEST(ValidateBid, Table) {
+  EXPECT_TRUE(ValidateBid(GoodBid(), 2500, 2).ok());
+  v1::Bid at_max = GoodBid();
+  at_max.mutable_hourly_rate()->set_pence(2500);
+  EXPECT_TRUE(ValidateBid(at_max, 2500, 2).ok());
+  v1::Bid no_questions;
+  no_questions.mutable_hourly_rate()->set_pence(1000);
+  EXPECT_TRUE(ValidateBid(no_questions, 2500, 0).ok());
+
+  struct Row {
+    const char* what;
+    std::function<void(v1::Bid&)> change;
+    std::vector<std::string> fields;
+  };
+  const Row rows[] = {
+      {"above the maximum",
+       [](auto& b) { b.mutable_hourly_rate()->set_pence(2501); },
+       {"bid.hourly_rate"}},
+      {"zero rate", [](auto& b) { b.mutable_hourly_rate()->set_pence(0); }, {"bid.hourly_rate"}},
+      {"no rate", [](auto& b) { b.clear_hourly_rate(); }, {"bid.hourly_rate"}},
+      {"negative rate",
+       [](auto& b) { b.mutable_hourly_rate()->set_pence(-5); },
+       {"bid.hourly_rate"}},
+      {"missing answer", [](auto& b) { b.mutable_answers()->RemoveLast(); }, {"bid.answers"}},
+      {"no answers", [](auto& b) { b.clear_answers(); }, {"bid.answers", "bid.answers"}},
+      {"blank answer",
+       [](auto& b) { b.mutable_answers(1)->set_answer("  "); },
+       {"bid.answers[1].answer"}},
+      {"answer too long",
+       [](auto& b) { b.mutable_answers(0)->set_answer(std::string(4001, 'x')); },
+       {"bid.answers[0].answer"}},
+      {"question twice",
+       [](auto& b) { b.mutable_answers(1)->set_question_index(0); },
+       {"bid.answers[1].question_index", "bid.answers"}},
+      {"no such question",
+       [](auto& b) { b.mutable_answers(1)->set_question_index(2); },
+       {"bid.answers[1].question_index", "bid.answers"}},
+      {"negative question",
+       [](auto& b) { b.mutable_answers(0)->set_question_index(-1); },
+       {"bid.answers[0].question_index", "bid.answers"}},
+  };
+  for (const Row& row : rows) {
+    v1::Bid b = GoodBid();
+    row.change(b);
+    absl::Status st = ValidateBid(b, 2500, 2);
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << row.what;
+    EXPECT_THAT(Fields(st), UnorderedElementsAreArray(row.fields)) << row.what;
+  }
+}
+
+TEST(ValidateBid, AboveMaximumSaysTheMaximum) {
+  v1::Bid b = GoodBid();
+  b.mutable_hourly_rate()->set_pence(2600);
+  auto v = FieldViolationsOf(ValidateBid(b, 2500, 2));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, "bid.hourly_rate");
+  EXPECT_THAT(v[0].description, HasSubstr("2500"));
+}
+
+TEST(ValidateMarks, Table) {
+  struct Row {
+    std::vector<int> marks;
+    int questions;
+    std::vector<std::string> fields;
+  };
+  const Row rows[] = {
+      {{3, 4}, 2, {}},
+      {{0, 5}, 2, {}},
+      {{}, 0, {}},
+      {{3}, 2, {"marks"}},
+      {{3, 4, 5}, 2, {"marks"}},
+      {{6, -1}, 2, {"marks[0]", "marks[1]"}},
+      {{6}, 2, {"marks", "marks[0]"}},
+  };
+  for (const Row& r : rows) {
+    absl::Status st = ValidateMarks(r.marks, r.questions);
+    EXPECT_EQ(st.ok(), r.fields.empty()) << st;
+    EXPECT_THAT(Fields(st), UnorderedElementsAreArray(r.fields)) << st;
+  }
+}
+
+TEST(RequireText, Table) {
+  EXPECT_TRUE(RequireText("rationale", "because").ok());
+  EXPECT_THAT(Fields(RequireText("rationale", "")), ElementsAre("rationale"));
+  EXPECT_THAT(Fields(RequireText("note", "  ")), ElementsAre("note"));
+  EXPECT_THAT(Fields(RequireText("note", "abcdef", 5)), ElementsAre("note"));
+  EXPECT_TRUE(RequireText("note", "abcde", 5).ok());
+}
+
+// ---------------------------------------------------------- pen portrait ---
+
+v1::Referral FullReferral() {
+  v1::Referral r = GoodReferral();
+  r.set_id("eeeeeeee-5555-4555-8555-555555555555");
+  r.set_framework_id("ffffffff-6666-4666-8666-666666666666");
+  r.set_partnership_id("99999999-7777-4777-8777-777777777777");
+  r.set_state(v1::Referral::AWARDED);
+  r.set_urgency(v1::Referral::EMERGENCY);
+  r.set_communication_needs("Makaton");
+  r.set_special_requirements("Two carers for hoisting");
+  r.mutable_end_date()->set_value("2027-07-01");
+  r.mutable_preferences()->set_worker_gender("female");
+  r.mutable_preferences()->add_languages("Polish");
+  r.mutable_preferences()->set_religion("Catholic");
+  r.set_age_years(11);
+  r.add_extra_competencies("peg_feeding");
+  r.set_care_plan_extract("Section 4: personal care at home ...");
+  r.set_method(v1::MINI_COMPETITION);
+  r.set_round(2);
+  r.mutable_stage_deadline()->set_seconds(1780000000);
+  r.mutable_held_until()->set_seconds(1779990000);
+  r.mutable_maximum_hourly_rate()->set_pence(2500);
+  r.add_quality_questions("How will you keep continuity of workers?");
+  r.set_price_weight_percent(60);
+  r.set_quality_weight_percent(40);
+  r.mutable_award()->set_provider_id("12121212-8888-4888-8888-888888888888");
+  r.mutable_award()->set_offer_id("13131313-9999-4999-8999-999999999999");
+  r.mutable_award()->set_rationale("best score");
+  r.mutable_award()->set_award_user("officer-1");
+  r.mutable_award()->mutable_hourly_rate()->set_pence(2300);
+  r.set_state_reason("awarded to the best bid");
+  r.add_history()->set_to_state("OPEN");
+  r.mutable_audit()->set_create_user("officer-1");
+  r.set_etag("7");
+  return r;
+}
+
+void ExpectPenPortraitFields(const v1::Referral& pen, const v1::Referral& full) {
+  EXPECT_EQ(pen.id(), full.id());
+  EXPECT_EQ(pen.lot_id(), full.lot_id());
+  EXPECT_EQ(pen.framework_id(), full.framework_id());
+  EXPECT_EQ(pen.state(), full.state());
+  EXPECT_EQ(pen.urgency(), full.urgency());
+  EXPECT_EQ(pen.area(), "SOUTHWARK");
+  EXPECT_EQ(pen.planned_weekly_hours(), 10.5);
+  EXPECT_EQ(pen.session_pattern(), full.session_pattern());
+  EXPECT_THAT(pen.outcomes(), ElementsAre("personal care"));
+  EXPECT_EQ(pen.needs_summary(), full.needs_summary());
+  EXPECT_EQ(pen.communication_needs(), "Makaton");
+  EXPECT_EQ(pen.special_requirements(), "Two carers for hoisting");
+  EXPECT_EQ(pen.start_date().value(), "2026-07-01");
+  EXPECT_EQ(pen.end_date().value(), "2027-07-01");
+  EXPECT_EQ(pen.preferences().worker_gender(), "female");
+  EXPECT_THAT(pen.preferences().languages(), ElementsAre("Polish"));
+  EXPECT_EQ(pen.preferences().religion(), "Catholic");
+  EXPECT_EQ(pen.age_years(), 11);
+  EXPECT_THAT(pen.extra_competencies(), ElementsAre("peg_feeding"));
+  EXPECT_EQ(pen.method(), v1::MINI_COMPETITION);
+  EXPECT_EQ(pen.round(), 2);
+  EXPECT_EQ(pen.stage_deadline().seconds(), 1780000000);
+  EXPECT_EQ(pen.maximum_hourly_rate().pence(), 2500);
+  EXPECT_THAT(pen.quality_questions(), ElementsAre("How will you keep continuity of workers?"));
+  EXPECT_EQ(pen.price_weight_percent(), 60);
+  EXPECT_EQ(pen.quality_weight_percent(), 40);
+  EXPECT_EQ(pen.etag(), "7");
+  // Never in a provider's view, awarded or not.
+  EXPECT_TRUE(pen.partnership_id().empty());
+  EXPECT_THAT(pen.funding(), IsEmpty());
+  EXPECT_THAT(pen.history(), IsEmpty());
+  EXPECT_FALSE(pen.has_audit());
+  EXPECT_TRUE(pen.state_reason().empty());
+  EXPECT_FALSE(pen.has_held_until());
+}
+
+TEST(PenPortrait, OfferedProviderSeesNeedsNotIdentityOrMoney) {
+  const v1::Referral full = FullReferral();
+  v1::Referral pen = PenPortrait(full, false);
+  ExpectPenPortraitFields(pen, full);
+  EXPECT_TRUE(pen.care_plan_extract().empty());
+  EXPECT_FALSE(pen.has_award());
+  EXPECT_FALSE(pen.direct_payment());
+}
+
+TEST(PenPortrait, AwardedProviderAlsoSeesAwardAndExtract) {
+  v1::Referral full = FullReferral();
+  v1::Referral pen = PenPortrait(full, true);
+  ExpectPenPortraitFields(pen, full);
+  EXPECT_EQ(pen.care_plan_extract(), full.care_plan_extract());
+  ASSERT_TRUE(pen.has_award());
+  EXPECT_EQ(pen.award().provider_id(), full.award().provider_id());
+  EXPECT_EQ(pen.award().offer_id(), full.award().offer_id());
+  EXPECT_EQ(pen.award().hourly_rate().pence(), 2300);
+  EXPECT_TRUE(pen.award().award_user().empty());  // which officer awarded stays inside
+
+  full.clear_funding();
+  full.set_direct_payment(true);
+  EXPECT_TRUE(PenPortrait(full, true).direct_payment());
+  EXPECT_FALSE(PenPortrait(full, false).direct_payment());
+}
+
+TEST(PenPortrait, NoEndDateStaysUnset) {
+  v1::Referral full = FullReferral();
+  full.clear_end_date();
+  full.clear_stage_deadline();
+  v1::Referral pen = PenPortrait(full, false);
+  EXPECT_FALSE(pen.has_end_date());
+  EXPECT_FALSE(pen.has_stage_deadline());
+}
+
+}  // namespace
+}  // namespace pdps::referrals::domain
