@@ -2,22 +2,39 @@
 #include "common/ids.h"
 
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <cstdio>
 
 namespace pdps {
 
-std::string NewUuid() {
-  unsigned char b[16];
-  RAND_bytes(b, sizeof(b));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
+namespace {
+
+std::string Format(unsigned char* b) {
   char out[37];
   std::snprintf(out, sizeof(out),
                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
                 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
                 b[15]);
   return out;
+}
+
+}  // namespace
+
+std::string NewUuid() {
+  unsigned char b[16];
+  RAND_bytes(b, sizeof(b));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  return Format(b);
+}
+
+std::string NameUuid(absl::string_view name) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(name.data()), name.size(), d);
+  d[6] = (d[6] & 0x0f) | 0x50;
+  d[8] = (d[8] & 0x3f) | 0x80;
+  return Format(d);
 }
 
 bool IsUuid(absl::string_view s) {

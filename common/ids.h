@@ -9,6 +9,9 @@ namespace pdps {
 
 // A new random UUID in lower-case canonical form.
 std::string NewUuid();
+// A UUID derived from a name (version-5 style over SHA-256): the same name always gives
+// the same id, e.g. a service's user id or a demo loader's request ids.
+std::string NameUuid(absl::string_view name);
 // True for a lower- or upper-case canonical UUID.
 bool IsUuid(absl::string_view s);
 

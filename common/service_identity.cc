@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth.h"
+#include "common/ids.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -34,9 +35,8 @@ ServiceIdentityConfig ReadServiceIdentityConfig(Settings& s) {
   c.key_file = s.String("service_key_file", "");
   c.key_id = s.String("service_key_id", "");
   c.organisation_id = s.String("service_organisation_id", kPlatformOrganisation);
-  if (c.token_file.empty() && c.key_file.empty()) {
-    s.Required("service_token_file_or_service_key_file");
-  }
+  // Whether one of token_file and key_file is given is checked when serving
+  // (ServiceTokenSource::Create), so that `migrate` needs neither.
   if (!c.key_file.empty() && c.key_id.empty()) s.Required("service_key_id");
   return c;
 }
@@ -106,7 +106,7 @@ std::string ServiceTokenSource::TokenFromKey() {
   o.private_key_pem = private_pem_;
   o.issuer = issuer_;
   o.audience = audience_;
-  o.user_id = absl::StrCat("service:", service_);
+  o.user_id = NameUuid(absl::StrCat("pdps-service:", service_));
   o.organisation_id = config_.organisation_id;
   o.roles = {Role::kService};
   o.issued_at = now - absl::Seconds(5);

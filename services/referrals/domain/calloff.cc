@@ -103,12 +103,13 @@ Plan StepRotational(const Round& r, const CallOff& c, const calendar::WorkingTim
           "no provider accepted: first refusal and the broadcast were declined or not answered");
     return p;
   }
+  std::vector<const Candidate*> rest = NotYetOffered(r);
   // Held by the Friday rule: the first-refusal provider has answered, nobody else yet.
-  if (exclusive_made > 0 && now < r.held_until) {
+  // With nobody left to offer it to, the brokerage team hears now rather than on Monday.
+  if (exclusive_made > 0 && now < r.held_until && !rest.empty()) {
     p.next_due = r.held_until;
     return p;
   }
-  std::vector<const Candidate*> rest = NotYetOffered(r);
   absl::Time window_end = wt.AddWorkingHours(now, c.offer_window_working_hours);
   if (exclusive_made < c.exclusive_rounds && !rest.empty()) {
     NewOffer o{rest.front()->provider_id, OfferKind::kExclusive, exclusive_made + 1, window_end};

@@ -438,6 +438,18 @@ TEST(FridayRule, HoldsUntilMondayThenContinues) {
   EXPECT_EQ(p.make[0].deadline, L(2026, 6, 22, 13, 0));
 }
 
+TEST(FridayRule, NobodyLeftAfterTheFirstRefusalIsUncoveredAtOnce) {
+  Sim sim(Method::kRotational, {"p1"});
+  sim.c.friday_afternoon_rule = true;
+  sim.Run(L(2026, 6, 19, 12, 1));
+  sim.Answer("p1", OfferState::kDeclined);
+  // Holding it until Monday would only delay telling the brokerage team.
+  Plan p = sim.Run(L(2026, 6, 19, 13, 0));
+  EXPECT_THAT(p.make, IsEmpty());
+  ASSERT_TRUE(p.new_state.has_value());
+  EXPECT_EQ(*p.new_state, ReferralState::kUncovered);
+}
+
 TEST(FridayRule, FirstProviderSilentTimesOutMonday) {
   Sim sim(Method::kRotational, {"p1", "p2", "p3"});
   sim.Run(L(2026, 6, 19, 14, 0));

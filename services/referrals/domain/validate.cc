@@ -216,7 +216,9 @@ absl::Status ValidateBid(const v1::Bid& b, int64_t maximum_rate_pence, int quest
     const auto& a = b.answers(i);
     std::string f = absl::StrCat("bid.answers[", i, "]");
     if (a.question_index() < 0 || a.question_index() >= questions) {
-      v.Add(f + ".question_index", absl::StrCat("must be from 0 to ", questions - 1));
+      v.Add(f + ".question_index",
+            questions == 0 ? std::string("there are no quality questions to answer")
+                           : absl::StrCat("must be from 0 to ", questions - 1));
       continue;
     }
     if (answered[a.question_index()]) v.Add(f + ".question_index", "answers a question twice");

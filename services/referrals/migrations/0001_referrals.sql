@@ -328,7 +328,7 @@ GRANT SELECT, INSERT ON referrals.partnership_members, referrals.referrals,
   referrals.referral_transitions, referrals.people, referrals.person_access_log,
   referrals.candidates, referrals.offers, referrals.rotas, referrals.request_ids,
   referrals.outbox, referrals.feed_cursors TO referrals_app;
-GRANT UPDATE ON referrals.referrals, referrals.people, referrals.candidates, referrals.offers,
+GRANT UPDATE ON referrals.partnership_members, referrals.referrals, referrals.people, referrals.candidates, referrals.offers,
   referrals.rotas, referrals.outbox, referrals.feed_cursors TO referrals_app;
 GRANT DELETE ON referrals.partnership_members TO referrals_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA referrals TO referrals_app;

@@ -678,13 +678,14 @@ absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string&
     } else {
       order = domain::RotaOrder(ids, "");
     }
+    const bool mini = in.call_off.method == domain::Method::kMiniCompetition;
     ASSIGN_OR_RETURN(Result started,
                      tx.Exec(sql::kStartRound,
                              {P(id), P(domain::MethodName(in.call_off.method)), P(in.call_off_json),
                               P(in.office_hours),
                               in.maximum_rate_pence > 0 ? P(in.maximum_rate_pence) : db::Null(),
-                              P(ToJsonArray(in.questions)), P(in.call_off.price_weight_percent),
-                              P(in.call_off.quality_weight_percent), P(c.principal.user_id),
+                              P(ToJsonArray(in.questions)), P(mini ? in.call_off.price_weight_percent : 0),
+                              P(mini ? in.call_off.quality_weight_percent : 0), P(c.principal.user_id),
                               P(c.now)}));
     int round = static_cast<int>(started.Int64(0, "round"));
     for (size_t i = 0; i < order.size(); ++i) {

@@ -15,8 +15,10 @@ absl::Time DefaultNow() {
   return absl::FromCivil(absl::CivilSecond(2026, 11, 24, 10, 0, 0), absl::UTCTimeZone());
 }
 
-RegistryServer::RegistryServer(const std::string& db_prefix) : clock_(DefaultNow()) {
-  db_ = pdps::testing::TestDatabase::Create(db_prefix, {"registry"});
+RegistryServer::RegistryServer(const std::string& db_prefix,
+                               const std::vector<std::string>& services)
+    : clock_(DefaultNow()) {
+  db_ = pdps::testing::TestDatabase::Create(db_prefix, services);
   auto settings = Settings::FromMap({});
   service::Config config = service::ReadConfig(settings, "registry", 0, 0);
   config.grpc_addr = "127.0.0.1:0";

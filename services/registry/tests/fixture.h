@@ -25,7 +25,10 @@ absl::Time DefaultNow();
 
 class RegistryServer {
  public:
-  explicit RegistryServer(const std::string& db_prefix);
+  // A fresh database holding the schemas of `services` (the registry's and, for
+  // cross-service tests, its peers').
+  explicit RegistryServer(const std::string& db_prefix,
+                          const std::vector<std::string>& services = {"registry"});
   ~RegistryServer();
 
   v1::RegistryService::Stub& stub() { return *stub_; }

@@ -1,0 +1,110 @@
+// Referrals test fixture.
+#include "services/referrals/tests/fixture.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/testing/tokens.h"
+#include "services/referrals/api/access.h"
+
+namespace pdps::referrals::testing {
+
+Options TestOptions(const std::string& registry_addr) {
+  Options o;
+  o.registry_addr = registry_addr;
+  o.registry_timeout = absl::Seconds(5);
+  o.start_workers = false;
+  o.scheduler_interval = absl::Milliseconds(50);
+  o.feed_poll_interval = absl::Milliseconds(50);
+  return o;
+}
+
+ReferralsServer::ReferralsServer(RegistryServer* registry, Options options) {
+  auto settings = Settings::FromMap({});
+  service::Config config = service::ReadConfig(settings, "referrals", 0, 0);
+  config.grpc_addr = "127.0.0.1:0";
+  config.metrics_addr = "127.0.0.1:0";
+  config.database_url = registry->db().Conninfo("referrals_app");
+  config.shutdown_grace = absl::Seconds(2);
+  config.shutdown_drain = absl::ZeroDuration();
+  auto base = service::Build(config, &ReferralsAccessPolicy(), &registry->clock(),
+                             pdps::testing::Tokens::Get().Verifier());
+  if (!base.ok()) {
+    ADD_FAILURE() << base.status();
+    std::abort();
+  }
+  base_ = std::move(base).value();
+  std::string service_org = "00000000-0000-4000-8000-000000000001";
+  auto tokens = auth::ServiceTokenSource::Fixed(
+      pdps::testing::Tokens::Get().For(service_org, {auth::Role::kService}, NameUuid("pdps-service:referrals")));
+  auto r = Assemble(*base_, options, std::move(tokens));
+  if (!r.ok()) {
+    ADD_FAILURE() << r.status();
+    std::abort();
+  }
+  referrals_ = std::move(r).value();
+  auto st = base_->runner->Start();
+  if (!st.ok()) {
+    ADD_FAILURE() << st;
+    std::abort();
+  }
+  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", base_->runner->grpc_port()),
+                                 grpc::InsecureChannelCredentials());
+  stub_ = v1::ReferralsService::NewStub(channel_);
+  feed_ = pdps::common::v1::EventFeedService::NewStub(channel_);
+}
+
+void ReferralsServer::Shutdown() {
+  if (stopped_) return;
+  stopped_ = true;
+  base_->runner->Shutdown();
+}
+
+ReferralsServer::~ReferralsServer() { Shutdown(); }
+
+absl::Time London(int y, int mo, int d, int h, int mi) {
+  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), dates::London());
+}
+
+v1::Referral SampleReferral(const std::string& lot, const std::string& area,
+                            const std::string& funder) {
+  v1::Referral r;
+  r.set_lot_id(lot);
+  r.set_urgency(v1::Referral::ROUTINE);
+  r.set_area(area);
+  r.set_planned_weekly_hours(10.5);
+  r.set_session_pattern("Mon-Fri 07:30-08:30 and 17:00-18:00");
+  r.add_outcomes("Personal care with dignity");
+  r.add_outcomes("Friendships outside school");
+  r.set_needs_summary("Autistic young person, non-verbal, needs two carers for hoisting.");
+  r.mutable_start_date()->set_value("2026-12-14");
+  r.mutable_preferences()->set_worker_gender("female");
+  r.mutable_preferences()->add_languages("Polish");
+  r.add_extra_competencies("gastrostomy");
+  r.set_care_plan_extract("Section 4: morning routine, PEG feed at 07:45.");
+  auto* f = r.add_funding();
+  f->set_organisation_id(funder);
+  f->set_share_basis_points(10000);
+  f->set_funding_stream("social care");
+  return r;
+}
+
+v1::PersonDetails SamplePerson() {
+  v1::PersonDetails p;
+  p.set_full_name("Alex Testperson");
+  p.mutable_date_of_birth()->set_value("2012-03-04");
+  p.add_address_lines("1 Example Road");
+  p.add_address_lines("London");
+  p.set_postcode("SE1 1AA");
+  p.set_nhs_number("9434765919");
+  p.set_key_safe_code("4321");
+  auto* c = p.add_contacts();
+  c->set_name("Sam Testperson");
+  c->set_relationship("mother");
+  c->set_phone("020 7946 0000");
+  return p;
+}
+
+}  // namespace pdps::referrals::testing

@@ -1,0 +1,1062 @@
+// Referrals over real gRPC against a real PostgreSQL, with the real registry beside it
+// (eligibility over gRPC, suspensions through its event feed), real signed tokens and
+// an injected clock shared by both services.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/ids.h"
+#include "common/proto_util.h"
+#include "common/testing/tokens.h"
+#include "pdps/referrals/v1/referrals_events.pb.h"
+#include "services/referrals/tests/fixture.h"
+
+namespace pdps::referrals::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Not;
+using auth::Role;
+using RStub = rv1::RegistryService::Stub;
+
+template <typename Req, typename Resp>
+grpc::Status RCall(RegistryServer& s, const Caller& who,
+                   grpc::Status (RStub::*m)(grpc::ClientContext*, const Req&, Resp*),
+                   const Req& req, Resp* resp) {
+  return registry::testing::Call(s, who, m, req, resp);
+}
+
+absl::Time Ts(const google::protobuf::Timestamp& t) { return protoutil::FromTimestamp(t); }
+
+struct Lot {
+  rv1::Framework framework;
+  rv1::Lot lot;
+  std::vector<World::Provider> providers;
+  std::string Provider(const std::string& org) const { return org; }
+};
+
+class ReferralsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    registry_ = new RegistryServer("referrals_svc", {"registry", "referrals"});
+    world_ = new World(registry_);
+    council_ = world_->CreateOrg("London Borough of Southwark", rv1::Organisation::COUNCIL);
+    ccg_ = world_->CreateOrg("NHS South East London", rv1::Organisation::NHS_COMMISSIONER);
+    other_council_ = world_->CreateOrg("Derby City Council", rv1::Organisation::COUNCIL);
+    partnership_ = world_->CreatePartnership("Southwark", {council_, ccg_});
+    other_partnership_ = world_->CreatePartnership("Derby", {other_council_});
+    commissioner_ = MakeCaller(council_, {Role::kCommissioner});
+    officer_ = MakeCaller(council_, {Role::kBrokerageOfficer});
+    nhs_officer_ = MakeCaller(ccg_, {Role::kBrokerageOfficer});
+    other_officer_ = MakeCaller(other_council_, {Role::kBrokerageOfficer});
+    other_commissioner_ = MakeCaller(other_council_, {Role::kCommissioner});
+    service_ = MakeCaller("00000000-0000-4000-8000-000000000001", {Role::kService});
+    server_ = new ReferralsServer(registry_, TestOptions(registry_->address()));
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete world_;
+    delete registry_;
+  }
+  void SetUp() override { registry_->clock().Set(London(2026, 11, 24, 10, 0)); }
+
+  FakeClock& clock() { return registry_->clock(); }
+  Stub& stub() { return server_->stub(); }
+
+  // A framework of the Southwark partnership with its own call-off settings, one lot
+  // (maximum price £25/hour) and `n` active providers covering SOUTHWARK.
+  Lot MakeLot(rv1::CallOffSettings::Method method, int n,
+              const std::function<void(rv1::CallOffSettings*)>& tune = nullptr) {
+    Lot out;
+    rv1::CreateFrameworkRequest req;
+    auto* f = req.mutable_framework();
+    f->set_partnership_id(partnership_);
+    f->set_display_name(absl::StrCat("Framework ", ++counter_));
+    f->set_kind(rv1::Framework::PDPS);
+    f->set_billing_period(rv1::Framework::MONTHLY);
+    f->mutable_call_off()->set_method(method);
+    if (method == rv1::CallOffSettings::MINI_COMPETITION) {
+      f->mutable_call_off()->set_price_weight_percent(60);
+      f->mutable_call_off()->set_quality_weight_percent(40);
+      f->mutable_call_off()->add_quality_questions("Continuity of carers?");
+      f->mutable_call_off()->add_quality_questions("Involving the family?");
+    }
+    if (tune) tune(f->mutable_call_off());
+    auto* w = f->add_application_windows();
+    w->mutable_open_date()->set_value("2026-11-01");
+    w->mutable_close_date()->set_value("2026-12-31");
+    EXPECT_TRUE(RCall(*registry_, commissioner_, &RStub::CreateFramework, req, &out.framework).ok());
+    out.lot = world_->CreateLot(commissioner_, out.framework.id(), "A");
+    for (int i = 0; i < n; ++i) {
+      out.providers.push_back(world_->AdmittedProvider(absl::StrCat("Provider ", counter_, "-", i),
+                                                       commissioner_, out.framework, out.lot,
+                                                       {"SOUTHWARK"}));
+    }
+    return out;
+  }
+
+  const World::Provider& ProviderOf(const Lot& lot, const std::string& org) {
+    for (const auto& p : lot.providers) {
+      if (p.org == org) return p;
+    }
+    ADD_FAILURE() << "no provider " << org;
+    return lot.providers.front();
+  }
+
+  v1::Referral Raise(const Lot& lot, const Caller& who = {}) {
+    v1::CreateReferralRequest req;
+    *req.mutable_referral() = SampleReferral(lot.lot.id(), "Southwark", council_);
+    *req.mutable_person() = SamplePerson();
+    req.set_request_id(NewUuid());
+    v1::Referral out;
+    auto st = Call(stub(), who.token.empty() ? officer_ : who, &Stub::CreateReferral, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  v1::Referral Open(const v1::Referral& r) {
+    v1::OpenReferralRequest req;
+    req.set_id(r.id());
+    req.set_etag(r.etag());
+    v1::Referral out;
+    auto st = Call(stub(), officer_, &Stub::OpenReferral, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  v1::Referral Get(const std::string& id, const Caller& who) {
+    v1::GetReferralRequest req;
+    req.set_id(id);
+    v1::Referral out;
+    auto st = Call(stub(), who, &Stub::GetReferral, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  std::vector<v1::Offer> Offers(const std::string& referral_id) {
+    v1::ListOffersRequest req;
+    req.set_referral_id(referral_id);
+    v1::ListOffersResponse resp;
+    auto st = Call(stub(), officer_, &Stub::ListOffers, req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return {resp.offers().begin(), resp.offers().end()};
+  }
+
+  std::vector<v1::Offer> Live(const std::string& referral_id) {
+    std::vector<v1::Offer> out;
+    for (auto& o : Offers(referral_id)) {
+      if (o.state() == v1::Offer::OPEN) out.push_back(o);
+    }
+    return out;
+  }
+
+  std::vector<v1::Offer> Inbox(const Caller& provider, bool live = true) {
+    v1::ListOffersRequest req;
+    req.set_live_only(live);
+    v1::ListOffersResponse resp;
+    auto st = Call(stub(), provider, &Stub::ListOffers, req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return {resp.offers().begin(), resp.offers().end()};
+  }
+
+  grpc::Status Decline(const Caller& provider, const std::string& offer, const std::string& why,
+                       v1::Offer* out = nullptr) {
+    v1::DeclineOfferRequest req;
+    req.set_id(offer);
+    req.set_reason(v1::NO_CAPACITY);
+    req.set_rationale(why);
+    v1::Offer o;
+    return Call(stub(), provider, &Stub::DeclineOffer, req, out ? out : &o);
+  }
+
+  grpc::Status Accept(const Caller& provider, const std::string& offer, v1::Offer* out = nullptr) {
+    v1::AcceptOfferRequest req;
+    req.set_id(offer);
+    v1::Offer o;
+    return Call(stub(), provider, &Stub::AcceptOffer, req, out ? out : &o);
+  }
+
+  int RunDue() {
+    auto n = server_->store().RunDue(clock().Now(), 1000, absl::Now() + absl::Seconds(30));
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.ok() ? *n : -1;
+  }
+
+  std::vector<pdps::common::v1::Event> Feed(int64_t after = 0) {
+    std::vector<pdps::common::v1::Event> out;
+    for (;;) {
+      pdps::common::v1::ListEventsRequest req;
+      req.set_after_position(after);
+      req.set_page_size(1000);
+      pdps::common::v1::ListEventsResponse resp;
+      grpc::ClientContext ctx;
+      service_.Prepare(&ctx);
+      auto st = server_->feed().ListEvents(&ctx, req, &resp);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+      out.insert(out.end(), resp.events().begin(), resp.events().end());
+      if (resp.events_size() < 1000) return out;
+      after = resp.last_position();
+    }
+  }
+
+  std::vector<pdps::common::v1::Event> EventsAbout(const std::string& referral_id) {
+    std::vector<pdps::common::v1::Event> out;
+    for (auto& e : Feed()) {
+      if (e.aggregate_id() == referral_id) {
+        out.push_back(e);
+        continue;
+      }
+      v1::OfferChanged oc;
+      if (e.payload().UnpackTo(&oc) && oc.offer().referral_id() == referral_id) out.push_back(e);
+    }
+    return out;
+  }
+
+  static RegistryServer* registry_;
+  static World* world_;
+  static ReferralsServer* server_;
+  static std::string council_, ccg_, other_council_, partnership_, other_partnership_;
+  static Caller commissioner_, officer_, nhs_officer_, other_officer_, other_commissioner_,
+      service_;
+  static int counter_;
+};
+RegistryServer* ReferralsTest::registry_ = nullptr;
+World* ReferralsTest::world_ = nullptr;
+ReferralsServer* ReferralsTest::server_ = nullptr;
+std::string ReferralsTest::council_, ReferralsTest::ccg_, ReferralsTest::other_council_,
+    ReferralsTest::partnership_, ReferralsTest::other_partnership_;
+Caller ReferralsTest::commissioner_, ReferralsTest::officer_, ReferralsTest::nhs_officer_,
+    ReferralsTest::other_officer_, ReferralsTest::other_commissioner_, ReferralsTest::service_;
+int ReferralsTest::counter_ = 0;
+
+// ------------------------------------------------------------- rotation ---
+
+TEST_F(ReferralsTest, RotationTwoRefusalsThenFirstResponderWins) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 4);
+  v1::Referral r = Raise(lot);
+  EXPECT_EQ(r.state(), v1::Referral::DRAFT);
+  r = Open(r);
+  ASSERT_EQ(r.state(), v1::Referral::OPEN);
+  EXPECT_EQ(r.method(), v1::ROTATIONAL_FIRST_REFUSAL);
+
+  // First refusal: one exclusive offer, two working hours.
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  v1::Offer first = live[0];
+  EXPECT_EQ(first.kind(), v1::Offer::EXCLUSIVE);
+  EXPECT_EQ(first.rota_position(), 1);
+  EXPECT_EQ(Ts(first.deadline()), London(2026, 11, 24, 12, 0));
+  // Only the first-refusal provider has it in its inbox.
+  for (const auto& p : lot.providers) {
+    EXPECT_EQ(Inbox(p.admin).size(), p.org == first.provider_id() ? 1u : 0u);
+  }
+
+  clock().Advance(absl::Minutes(30));
+  ASSERT_TRUE(Decline(ProviderOf(lot, first.provider_id()).admin, first.id(),
+                      "No carers free in the mornings").ok());
+  live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  v1::Offer second = live[0];
+  EXPECT_NE(second.provider_id(), first.provider_id());
+  EXPECT_EQ(second.rota_position(), 2);
+  EXPECT_EQ(Ts(second.deadline()), London(2026, 11, 24, 12, 30));
+
+  // The second lets its window lapse: the rest are offered at once.
+  clock().Set(London(2026, 11, 24, 12, 30));
+  RunDue();
+  auto all = Offers(r.id());
+  std::map<std::string, v1::Offer> by_provider;
+  for (auto& o : all) by_provider[o.provider_id()] = o;
+  EXPECT_EQ(by_provider[first.provider_id()].state(), v1::Offer::DECLINED);
+  EXPECT_EQ(by_provider[first.provider_id()].response_working_seconds(), 30 * 60);
+  EXPECT_EQ(by_provider[second.provider_id()].state(), v1::Offer::TIMED_OUT);
+  EXPECT_EQ(by_provider[second.provider_id()].response_working_seconds(), 2 * 3600);
+  live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  for (auto& o : live) {
+    EXPECT_EQ(o.kind(), v1::Offer::BROADCAST);
+    EXPECT_EQ(Ts(o.deadline()), London(2026, 11, 24, 14, 30));
+  }
+  // Nothing more is due until the broadcast window ends.
+  RunDue();
+
+  // First acceptance wins; the other broadcast offer is withdrawn.
+  clock().Advance(absl::Minutes(10));
+  v1::Offer accepted;
+  ASSERT_TRUE(Accept(ProviderOf(lot, live[1].provider_id()).admin, live[1].id(), &accepted).ok());
+  EXPECT_EQ(accepted.state(), v1::Offer::ACCEPTED);
+  EXPECT_EQ(accepted.response_working_seconds(), 600);
+  auto late = Accept(ProviderOf(lot, live[0].provider_id()).admin, live[0].id());
+  EXPECT_EQ(late.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << late.error_message();
+
+  r = Get(r.id(), officer_);
+  EXPECT_EQ(r.state(), v1::Referral::AWARDED);
+  EXPECT_EQ(r.award().provider_id(), live[1].provider_id());
+  EXPECT_EQ(r.award().method(), v1::ROTATIONAL_FIRST_REFUSAL);
+  ASSERT_GE(r.history_size(), 3);
+  EXPECT_EQ(r.history(r.history_size() - 1).to_state(), "AWARDED");
+  for (auto& o : Offers(r.id())) {
+    if (o.provider_id() == live[0].provider_id()) EXPECT_EQ(o.state(), v1::Offer::WITHDRAWN);
+  }
+
+  // The feed tells care planning and finance the package terms.
+  std::vector<std::string> types;
+  v1::ReferralAwarded awarded;
+  for (auto& e : EventsAbout(r.id())) {
+    types.push_back(e.event_type());
+    if (e.event_type() == "pdps.referrals.v1.ReferralAwarded") e.payload().UnpackTo(&awarded);
+  }
+  EXPECT_THAT(types, Contains("pdps.referrals.v1.ReferralOpened"));
+  EXPECT_EQ(std::count(types.begin(), types.end(), "pdps.referrals.v1.OfferMade"), 4);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "pdps.referrals.v1.ReferralAwarded"), 1);
+  EXPECT_EQ(awarded.provider_id(), live[1].provider_id());
+  EXPECT_EQ(awarded.lot_id(), lot.lot.id());
+  EXPECT_DOUBLE_EQ(awarded.planned_weekly_hours(), 10.5);
+  EXPECT_EQ(awarded.start_date().value(), "2026-12-14");
+  ASSERT_EQ(awarded.funding_size(), 1);
+  EXPECT_EQ(awarded.funding(0).share_basis_points(), 10000);
+}
+
+TEST_F(ReferralsTest, FridayAfternoonHoldsWithFirstRefusalUntilMonday) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 3,
+                    [](rv1::CallOffSettings* c) { c->set_friday_afternoon_rule(true); });
+  clock().Set(London(2026, 11, 27, 12, 1));  // Friday
+  v1::Referral r = Open(Raise(lot));
+  EXPECT_EQ(Ts(r.held_until()), London(2026, 11, 30, 9, 0));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(Ts(live[0].deadline()), London(2026, 11, 30, 9, 0));
+
+  // Declined on Friday afternoon: it goes no further before Monday 09:00.
+  clock().Set(London(2026, 11, 27, 13, 0));
+  ASSERT_TRUE(Decline(ProviderOf(lot, live[0].provider_id()).admin, live[0].id(),
+                      "Cannot staff a weekend start").ok());
+  EXPECT_TRUE(Live(r.id()).empty());
+  clock().Set(London(2026, 11, 28, 11, 0));
+  RunDue();
+  clock().Set(London(2026, 11, 30, 8, 59));
+  RunDue();
+  EXPECT_TRUE(Live(r.id()).empty());
+  clock().Set(London(2026, 11, 30, 9, 0));
+  RunDue();
+  live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].rota_position(), 2);
+  EXPECT_EQ(Ts(live[0].deadline()), London(2026, 11, 30, 11, 0));
+}
+
+TEST_F(ReferralsTest, FridayBeforeABankHolidayMondayWaitsForTuesday) {
+  // The operator's holiday changes file makes Monday 30 November a bank holiday.
+  std::string path = ::testing::TempDir() + "/holidays.csv";
+  {
+    std::ofstream f(path);
+    f << "# test\n2026-11-30,add,Test bank holiday\n";
+  }
+  Options o = TestOptions(registry_->address());
+  o.holiday_changes_file = path;
+  ReferralsServer replica(registry_, o);
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2,
+                    [](rv1::CallOffSettings* c) { c->set_friday_afternoon_rule(true); });
+  clock().Set(London(2026, 11, 27, 14, 0));
+  v1::CreateReferralRequest create;
+  *create.mutable_referral() = SampleReferral(lot.lot.id(), "SOUTHWARK", council_);
+  *create.mutable_person() = SamplePerson();
+  v1::Referral r;
+  ASSERT_TRUE(Call(replica.stub(), officer_, &Stub::CreateReferral, create, &r).ok());
+  v1::OpenReferralRequest open;
+  open.set_id(r.id());
+  open.set_etag(r.etag());
+  ASSERT_TRUE(Call(replica.stub(), officer_, &Stub::OpenReferral, open, &r).ok());
+  EXPECT_EQ(Ts(r.held_until()), London(2026, 12, 1, 9, 0));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(Ts(live[0].deadline()), London(2026, 12, 1, 9, 0));
+  std::remove(path.c_str());
+}
+
+TEST_F(ReferralsTest, FirstRefusalRotatesFairlyAcrossReferralsOnALot) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 3);
+  std::vector<std::string> firsts;
+  for (int i = 0; i < 6; ++i) {
+    v1::Referral r = Open(Raise(lot));
+    auto live = Live(r.id());
+    ASSERT_EQ(live.size(), 1u);
+    firsts.push_back(live[0].provider_id());
+  }
+  // Each provider has first refusal once in every three referrals, in the same order.
+  std::set<std::string> cycle(firsts.begin(), firsts.begin() + 3);
+  EXPECT_EQ(cycle.size(), 3u);
+  EXPECT_EQ(firsts[3], firsts[0]);
+  EXPECT_EQ(firsts[4], firsts[1]);
+  EXPECT_EQ(firsts[5], firsts[2]);
+}
+
+TEST_F(ReferralsTest, BroadcastFirstResponderAndUncoveredThenReopenAndDirectAward) {
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  for (auto& o : live) EXPECT_EQ(o.kind(), v1::Offer::BROADCAST);
+  ASSERT_TRUE(Decline(ProviderOf(lot, live[0].provider_id()).admin, live[0].id(), "Full").ok());
+  ASSERT_TRUE(Decline(ProviderOf(lot, live[1].provider_id()).admin, live[1].id(), "Full").ok());
+  r = Get(r.id(), officer_);
+  EXPECT_EQ(r.state(), v1::Referral::UNCOVERED);
+  EXPECT_FALSE(r.state_reason().empty());
+  // Uncovered stays visible to the brokerage team.
+  v1::ListReferralsRequest list;
+  list.set_state(v1::Referral::UNCOVERED);
+  v1::ListReferralsResponse listed;
+  ASSERT_TRUE(Call(stub(), nhs_officer_, &Stub::ListReferrals, list, &listed).ok());
+  bool found = false;
+  for (auto& x : listed.referrals()) found |= x.id() == r.id();
+  EXPECT_TRUE(found);
+
+  // Re-open with another method: a new round, new offers.
+  v1::ReopenReferralRequest reopen;
+  reopen.set_id(r.id());
+  reopen.set_etag(r.etag());
+  reopen.set_method(v1::ROTATIONAL_FIRST_REFUSAL);
+  reopen.set_reason("Hours reduced; try the rota");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ReopenReferral, reopen, &r).ok());
+  EXPECT_EQ(r.round(), 2);
+  EXPECT_EQ(r.method(), v1::ROTATIONAL_FIRST_REFUSAL);
+  ASSERT_EQ(Live(r.id()).size(), 1u);
+
+  // Direct award: rationale required; the provider must be active on the lot.
+  v1::AwardReferralRequest award;
+  award.set_id(r.id());
+  award.set_etag(r.etag());
+  award.set_provider_id(lot.providers[0].org);
+  v1::Referral out;
+  auto st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st), Contains("rationale"));
+  award.set_rationale("Family asked for the provider who supports the sibling");
+  award.set_provider_id(NewUuid());
+  st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  award.set_provider_id(lot.providers[0].org);
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &out).ok());
+  EXPECT_EQ(out.state(), v1::Referral::AWARDED);
+  EXPECT_EQ(out.award().method(), v1::DIRECT_AWARD);
+  EXPECT_EQ(out.award().rationale(), "Family asked for the provider who supports the sibling");
+  EXPECT_TRUE(Live(r.id()).empty());
+  // Award twice: refused, nothing changes.
+  award.set_etag(out.etag());
+  st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_EQ(Get(r.id(), officer_).award().provider_id(), lot.providers[0].org);
+}
+
+// ------------------------------------------------------- mini-competition ---
+
+TEST_F(ReferralsTest, MiniCompetitionSealedBidsScoredAndAwarded) {
+  Lot lot = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 3,
+                    [](rv1::CallOffSettings* c) { c->set_bid_window_working_days(2); });
+  v1::Referral r = Open(Raise(lot));
+  EXPECT_EQ(r.maximum_hourly_rate().pence(), 2500);
+  EXPECT_EQ(r.quality_questions_size(), 2);
+  // Close of the second working day after Tuesday 24 November.
+  EXPECT_EQ(Ts(r.stage_deadline()), London(2026, 11, 26, 17, 0));
+  std::map<std::string, v1::Offer> invitation;
+  for (auto& o : Live(r.id())) {
+    EXPECT_EQ(o.kind(), v1::Offer::BID_INVITATION);
+    invitation[o.provider_id()] = o;
+  }
+  ASSERT_EQ(invitation.size(), 3u);
+  const auto& p0 = lot.providers[0];
+  const auto& p1 = lot.providers[1];
+  const auto& p2 = lot.providers[2];
+
+  auto bid = [&](const World::Provider& p, int64_t pence, v1::Offer* out) {
+    v1::SubmitBidRequest req;
+    req.set_id(invitation[p.org].id());
+    req.mutable_bid()->mutable_hourly_rate()->set_pence(pence);
+    for (int q = 0; q < 2; ++q) {
+      auto* a = req.mutable_bid()->add_answers();
+      a->set_question_index(q);
+      a->set_answer(absl::StrCat("Answer ", q, " from ", p.org));
+    }
+    return Call(stub(), p.admin, &Stub::SubmitBid, req, out);
+  };
+  v1::Offer o;
+  // Over the maximum price: refused with the field named, nothing recorded.
+  auto st = bid(p0, 2600, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st), Contains("bid.hourly_rate"));
+  ASSERT_EQ(Inbox(p0.admin).size(), 1u);
+  EXPECT_EQ(Inbox(p0.admin)[0].state(), v1::Offer::OPEN);
+  // A provider not on the lot has no invitation to bid on.
+  auto outsider = world_->AdmittedProvider("Outsider Care", commissioner_, lot.framework,
+                                           world_->CreateLot(commissioner_, lot.framework.id(), "Z"),
+                                           {"SOUTHWARK"});
+  v1::SubmitBidRequest stray;
+  stray.set_id(invitation[p0.org].id());
+  stray.mutable_bid()->mutable_hourly_rate()->set_pence(2000);
+  st = Call(stub(), outsider.admin, &Stub::SubmitBid, stray, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+
+  ASSERT_TRUE(bid(p0, 2400, &o).ok());
+  EXPECT_EQ(o.state(), v1::Offer::SUBMITTED);
+  EXPECT_EQ(o.bid().hourly_rate().pence(), 2400);  // the bidder sees its own bid
+  ASSERT_TRUE(bid(p1, 2000, &o).ok());
+  ASSERT_TRUE(Decline(p2.admin, invitation[p2.org].id(), "No nurse-led staff in the area").ok());
+
+  // Sealed: other providers cannot see a bid at all; officers see no content yet.
+  v1::GetOfferRequest get;
+  get.set_id(invitation[p0.org].id());
+  st = Call(stub(), p1.admin, &Stub::GetOffer, get, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::GetOffer, get, &o).ok());
+  EXPECT_EQ(o.state(), v1::Offer::SUBMITTED);
+  EXPECT_FALSE(o.has_bid());
+  for (auto& x : Offers(r.id())) EXPECT_FALSE(x.has_bid());
+  for (auto& e : EventsAbout(r.id())) {
+    v1::OfferChanged oc;
+    if (e.payload().UnpackTo(&oc)) EXPECT_FALSE(oc.offer().has_bid());
+  }
+  v1::AwardReferralRequest award;
+  award.set_id(r.id());
+  award.set_etag(Get(r.id(), officer_).etag());
+  award.set_offer_id(invitation[p1.org].id());
+  v1::Referral out;
+  st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+
+  // The deadline passes: EVALUATING; bids are opened to officers.
+  clock().Set(London(2026, 11, 26, 17, 0));
+  RunDue();
+  r = Get(r.id(), officer_);
+  EXPECT_EQ(r.state(), v1::Referral::EVALUATING);
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::GetOffer, get, &o).ok());
+  EXPECT_EQ(o.bid().hourly_rate().pence(), 2400);
+  ASSERT_EQ(o.bid().answers_size(), 2);
+
+  // Award before evaluation: refused.
+  award.set_etag(r.etag());
+  st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  auto evaluate = [&](const World::Provider& p, std::vector<int> marks) {
+    v1::EvaluateBidRequest req;
+    req.set_id(invitation[p.org].id());
+    for (int m : marks) req.add_marks(m);
+    v1::Offer e;
+    auto s = Call(stub(), officer_, &Stub::EvaluateBid, req, &e);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return e;
+  };
+  v1::EvaluateBidRequest bad;
+  bad.set_id(invitation[p0.org].id());
+  bad.add_marks(7);
+  st = Call(stub(), officer_, &Stub::EvaluateBid, bad, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  evaluate(p0, {5, 5});  // price 60*2000/2400 = 50.00, quality 40 → 90.00
+  v1::Offer scored = evaluate(p1, {2, 3});  // price 60, quality 40*5/10 = 20 → 80.00
+  EXPECT_DOUBLE_EQ(scored.bid().total_score(), 80.0);
+  EXPECT_EQ(scored.bid().rank(), 2);
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::GetOffer, get, &o).ok());
+  EXPECT_DOUBLE_EQ(o.bid().price_score(), 50.0);
+  EXPECT_DOUBLE_EQ(o.bid().quality_score(), 40.0);
+  EXPECT_DOUBLE_EQ(o.bid().total_score(), 90.0);
+  EXPECT_EQ(o.bid().rank(), 1);
+
+  // The second-ranked bid needs a rationale; the first does not.
+  st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st), Contains("rationale"));
+  award.set_offer_id(invitation[p0.org].id());
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &out).ok());
+  EXPECT_EQ(out.state(), v1::Referral::AWARDED);
+  EXPECT_EQ(out.award().provider_id(), p0.org);
+  EXPECT_EQ(out.award().hourly_rate().pence(), 2400);
+  EXPECT_EQ(out.award().method(), v1::MINI_COMPETITION);
+  for (auto& x : Offers(r.id())) {
+    if (x.provider_id() == p1.org) EXPECT_EQ(x.state(), v1::Offer::NOT_SELECTED);
+    if (x.provider_id() == p0.org) EXPECT_EQ(x.state(), v1::Offer::SELECTED);
+  }
+}
+
+TEST_F(ReferralsTest, MiniCompetitionTieNeedsRationaleAndNoBidsIsUncovered) {
+  Lot lot = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 2,
+                    [](rv1::CallOffSettings* c) { c->set_bid_window_working_days(1); });
+  v1::Referral tied = Open(Raise(lot));
+  v1::Referral none = Open(Raise(lot));
+  for (auto& inv : Live(tied.id())) {
+    v1::SubmitBidRequest req;
+    req.set_id(inv.id());
+    req.mutable_bid()->mutable_hourly_rate()->set_pence(2200);
+    for (int q = 0; q < 2; ++q) {
+      auto* a = req.mutable_bid()->add_answers();
+      a->set_question_index(q);
+      a->set_answer("Same answer");
+    }
+    v1::Offer o;
+    ASSERT_TRUE(Call(stub(), ProviderOf(lot, inv.provider_id()).admin, &Stub::SubmitBid, req, &o).ok());
+  }
+  clock().Set(London(2026, 11, 25, 17, 0));
+  RunDue();
+  EXPECT_EQ(Get(none.id(), officer_).state(), v1::Referral::UNCOVERED);
+  for (auto& o : Offers(none.id())) EXPECT_EQ(o.state(), v1::Offer::TIMED_OUT);
+  tied = Get(tied.id(), officer_);
+  ASSERT_EQ(tied.state(), v1::Referral::EVALUATING);
+  std::string pick;
+  for (auto& o : Offers(tied.id())) {
+    v1::EvaluateBidRequest req;
+    req.set_id(o.id());
+    req.add_marks(4);
+    req.add_marks(4);
+    v1::Offer e;
+    ASSERT_TRUE(Call(stub(), officer_, &Stub::EvaluateBid, req, &e).ok());
+    pick = o.id();
+  }
+  for (auto& o : Offers(tied.id())) {
+    EXPECT_TRUE(o.bid().tied());
+    EXPECT_EQ(o.bid().rank(), 1);
+  }
+  v1::AwardReferralRequest award;
+  award.set_id(tied.id());
+  award.set_etag(tied.etag());
+  award.set_offer_id(pick);
+  v1::Referral out;
+  auto st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  award.set_rationale("Tied on every criterion; the family preferred this provider's carer");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &out).ok());
+  EXPECT_EQ(out.state(), v1::Referral::AWARDED);
+}
+
+// ------------------------------------------------------ competitive offers ---
+
+TEST_F(ReferralsTest, CompetitiveOffersWithWorkerProfilesShortlistedAndAwarded) {
+  Lot lot = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 2);
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  for (auto& o : live) EXPECT_EQ(o.kind(), v1::Offer::PROPOSAL_INVITATION);
+  const auto& a = ProviderOf(lot, live[0].provider_id());
+  const auto& b = ProviderOf(lot, live[1].provider_id());
+
+  // Accepting an invitation is not how it works: a proposal is.
+  auto st = Accept(a.admin, live[0].id());
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  v1::SubmitProposalRequest prop;
+  prop.set_id(live[0].id());
+  prop.mutable_proposal()->add_matched_competencies("safeguarding_l2");
+  prop.mutable_proposal()->add_matched_competencies("juggling");
+  prop.mutable_proposal()->mutable_worker_profile()->set_role("Senior support worker");
+  prop.mutable_proposal()->mutable_worker_profile()->set_summary("Six years with ASD teenagers");
+  v1::Offer o;
+  st = Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st),
+              Contains("proposal.matched_competencies[1]"));
+  prop.mutable_proposal()->set_matched_competencies(1, "gastrostomy");
+  ASSERT_TRUE(Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o).ok());
+  EXPECT_EQ(o.state(), v1::Offer::SUBMITTED);
+  prop.set_id(live[1].id());
+  prop.mutable_proposal()->mutable_worker_profile()->set_summary("Newly qualified");
+  ASSERT_TRUE(Call(stub(), b.admin, &Stub::SubmitProposal, prop, &o).ok());
+
+  // Officers see proposals as they arrive, shortlist and record the family's view.
+  v1::ReviewProposalRequest review;
+  review.set_id(live[0].id());
+  review.set_shortlisted(true);
+  review.set_family_view("Met Tuesday; the young person took to her at once");
+  review.set_family_met_worker(true);
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ReviewProposal, review, &o).ok());
+  EXPECT_TRUE(o.proposal().shortlisted());
+  EXPECT_TRUE(o.proposal().family_met_worker());
+  EXPECT_EQ(o.proposal().worker_profile().summary(), "Six years with ASD teenagers");
+
+  v1::AwardReferralRequest award;
+  award.set_id(r.id());
+  award.set_etag(Get(r.id(), officer_).etag());
+  award.set_offer_id(live[0].id());
+  v1::Referral out;
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &out).ok());
+  EXPECT_EQ(out.state(), v1::Referral::AWARDED);
+  EXPECT_EQ(out.award().provider_id(), a.org);
+  EXPECT_EQ(out.award().method(), v1::COMPETITIVE_OFFERS);
+  for (auto& x : Offers(r.id())) {
+    EXPECT_EQ(x.state(), x.provider_id() == a.org ? v1::Offer::SELECTED : v1::Offer::NOT_SELECTED);
+  }
+}
+
+// ------------------------------------------------------- data minimisation ---
+
+TEST_F(ReferralsTest, PenPortraitBeforeAwardDetailsOnlyForTheAwardedProviderAndEveryReadAudited) {
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
+  auto bystander = world_->AdmittedProvider("Bystander Care", commissioner_, lot.framework,
+                                            world_->CreateLot(commissioner_, lot.framework.id(), "Q"),
+                                            {"SOUTHWARK"});
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  const auto& winner = ProviderOf(lot, live[0].provider_id());
+  const auto& loser = ProviderOf(lot, live[1].provider_id());
+
+  // Offered: the pen portrait only.
+  v1::Referral seen = Get(r.id(), winner.admin);
+  EXPECT_EQ(seen.needs_summary(), r.needs_summary());
+  EXPECT_EQ(seen.area(), "Southwark");
+  EXPECT_EQ(seen.age_years(), 14);
+  EXPECT_EQ(seen.preferences().worker_gender(), "female");
+  EXPECT_TRUE(seen.funding().empty());
+  EXPECT_TRUE(seen.care_plan_extract().empty());
+  EXPECT_TRUE(seen.history().empty());
+  EXPECT_TRUE(seen.partnership_id().empty());
+  auto inbox = Inbox(winner.admin);
+  ASSERT_EQ(inbox.size(), 1u);
+  EXPECT_EQ(inbox[0].referral().needs_summary(), r.needs_summary());
+  EXPECT_TRUE(inbox[0].referral().funding().empty());
+
+  v1::GetPersonDetailsRequest person;
+  person.set_referral_id(r.id());
+  person.set_purpose("check before accepting");
+  v1::PersonDetails details;
+  auto st = Call(stub(), winner.admin, &Stub::GetPersonDetails, person, &details);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(st.error_message(), Not(::testing::HasSubstr("Alex")));
+
+  // Not offered: nothing at all, in gets, lists or person details.
+  v1::GetReferralRequest get;
+  get.set_id(r.id());
+  v1::Referral none;
+  EXPECT_EQ(Call(stub(), bystander.admin, &Stub::GetReferral, get, &none).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Call(stub(), other_officer_, &Stub::GetReferral, get, &none).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::ListReferralsRequest list;
+  v1::ListReferralsResponse listed;
+  ASSERT_TRUE(Call(stub(), bystander.admin, &Stub::ListReferrals, list, &listed).ok());
+  for (auto& x : listed.referrals()) EXPECT_NE(x.id(), r.id());
+  ASSERT_TRUE(Call(stub(), other_officer_, &Stub::ListReferrals, list, &listed).ok());
+  for (auto& x : listed.referrals()) EXPECT_NE(x.id(), r.id());
+  v1::ListOffersRequest offers;
+  offers.set_referral_id(r.id());
+  v1::ListOffersResponse offered;
+  EXPECT_EQ(Call(stub(), other_officer_, &Stub::ListOffers, offers, &offered).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // Officers of both partnership members read the details; each read is logged.
+  ASSERT_TRUE(Call(stub(), nhs_officer_, &Stub::GetPersonDetails, person, &details).ok());
+  EXPECT_EQ(details.full_name(), "Alex Testperson");
+  EXPECT_EQ(details.nhs_number(), "9434765919");
+
+  ASSERT_TRUE(Accept(winner.admin, live[0].id()).ok());
+  ASSERT_TRUE(Call(stub(), winner.admin, &Stub::GetPersonDetails, person, &details).ok());
+  EXPECT_EQ(details.key_safe_code(), "4321");
+  seen = Get(r.id(), winner.admin);
+  EXPECT_EQ(seen.care_plan_extract(), r.care_plan_extract());
+  EXPECT_EQ(seen.award().provider_id(), winner.org);
+  // The provider offered but not awarded still gets nothing.
+  EXPECT_EQ(Call(stub(), loser.admin, &Stub::GetPersonDetails, person, &details).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  seen = Get(r.id(), loser.admin);
+  EXPECT_EQ(seen.state(), v1::Referral::AWARDED);
+  EXPECT_FALSE(seen.has_award());
+  EXPECT_TRUE(seen.care_plan_extract().empty());
+  // A purpose is required.
+  person.set_purpose("");
+  EXPECT_EQ(Call(stub(), winner.admin, &Stub::GetPersonDetails, person, &details).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::ListPersonDetailsAccessRequest log;
+  log.set_referral_id(r.id());
+  v1::ListPersonDetailsAccessResponse logged;
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ListPersonDetailsAccess, log, &logged).ok());
+  std::vector<std::string> actions;
+  for (auto& a : logged.accesses()) actions.push_back(a.action() + ":" + a.organisation_id());
+  EXPECT_THAT(actions, ElementsAre("READ:" + winner.org, "READ:" + ccg_, "CREATE:" + council_));
+  EXPECT_EQ(logged.accesses(0).purpose(), "check before accepting");
+  // The log is append-only, even for the table's owner.
+  auto changed = registry_->db().Query(absl::StrCat(
+      "SELECT count(*)::text AS v FROM referrals.person_access_log WHERE referral_id = '", r.id(),
+      "'"));
+  EXPECT_EQ(changed, std::vector<std::string>{"3"});
+  auto owner = db::Connection::Open(registry_->db().Conninfo("postgres"));
+  ASSERT_TRUE(owner.ok());
+  EXPECT_FALSE((*owner)->ExecScript("DELETE FROM referrals.person_access_log").ok());
+  EXPECT_FALSE((*owner)->ExecScript("UPDATE referrals.person_access_log SET purpose = 'x'").ok());
+  EXPECT_EQ(registry_->db().Query(absl::StrCat(
+                "SELECT count(*)::text AS v FROM referrals.person_access_log WHERE referral_id = '",
+                r.id(), "'")),
+            std::vector<std::string>{"3"});
+
+  // No identifying detail leaves through the event feed.
+  for (auto& e : Feed()) {
+    std::string bytes = e.payload().value();
+    EXPECT_EQ(bytes.find("Alex Testperson"), std::string::npos) << e.event_type();
+    EXPECT_EQ(bytes.find("9434765919"), std::string::npos) << e.event_type();
+    EXPECT_EQ(bytes.find("SE1 1AA"), std::string::npos) << e.event_type();
+    EXPECT_EQ(bytes.find("4321"), std::string::npos) << e.event_type();
+  }
+}
+
+// ------------------------------------------------ errors change nothing ---
+
+TEST_F(ReferralsTest, BadAnswersAndVerbsGetTheRightErrorAndChangeNothing) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2);
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  const auto& p = ProviderOf(lot, live[0].provider_id());
+  const auto& other = lot.providers[0].org == p.org ? lot.providers[1] : lot.providers[0];
+
+  // Decline without rationale.
+  auto st = Decline(p.admin, live[0].id(), "");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st), Contains("rationale"));
+  EXPECT_EQ(Live(r.id()).size(), 1u);
+  // Someone else's offer looks like no offer at all.
+  st = Accept(other.admin, live[0].id());
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  // Officers cannot answer for providers.
+  v1::AcceptOfferRequest acc;
+  acc.set_id(live[0].id());
+  v1::Offer o;
+  EXPECT_EQ(Call(stub(), officer_, &Stub::AcceptOffer, acc, &o).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Stale etag on an answer.
+  acc.set_etag("999");
+  EXPECT_EQ(Call(stub(), p.admin, &Stub::AcceptOffer, acc, &o).error_code(),
+            grpc::StatusCode::ABORTED);
+  // Accept after the deadline (not yet swept by the scheduler).
+  clock().Set(Ts(live[0].deadline()));
+  st = Accept(p.admin, live[0].id());
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Live(r.id()).size(), 1u);
+  EXPECT_EQ(Get(r.id(), officer_).state(), v1::Referral::OPEN);
+  clock().Set(Ts(live[0].deadline()) - absl::Minutes(1));
+  ASSERT_TRUE(Accept(p.admin, live[0].id()).ok());
+  // Accept twice.
+  st = Accept(p.admin, live[0].id());
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // Withdraw an awarded referral.
+  v1::Referral now = Get(r.id(), officer_);
+  v1::WithdrawReferralRequest w;
+  w.set_id(r.id());
+  w.set_etag(now.etag());
+  w.set_reason("Family moved away");
+  v1::Referral out;
+  EXPECT_EQ(Call(stub(), officer_, &Stub::WithdrawReferral, w, &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Get(r.id(), officer_).etag(), now.etag());
+}
+
+TEST_F(ReferralsTest, CreateValidatesIsIdempotentAndStaysInThePartnership) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 1);
+  v1::CreateReferralRequest req;
+  *req.mutable_referral() = SampleReferral(lot.lot.id(), "SOUTHWARK", council_);
+  req.mutable_referral()->mutable_funding(0)->set_share_basis_points(6000);
+  auto* share = req.mutable_referral()->add_funding();
+  share->set_organisation_id(other_council_);
+  share->set_share_basis_points(3000);
+  req.mutable_referral()->set_planned_weekly_hours(0.3);
+  *req.mutable_person() = SamplePerson();
+  req.mutable_person()->set_nhs_number("9434765918");
+  v1::Referral out;
+  auto st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st), Contains("person.nhs_number"));
+  req.mutable_person()->set_nhs_number("9434765919");
+  st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto fields = registry::testing::ViolationFields(st);
+  EXPECT_THAT(fields, Contains("referral.funding[1].organisation_id"));
+  EXPECT_THAT(fields, Contains("referral.funding"));
+  EXPECT_THAT(fields, Contains("referral.planned_weekly_hours"));
+
+  // Jointly funded by the council and the NHS member: fine; a retry returns the same.
+  req.mutable_referral()->mutable_funding(1)->set_organisation_id(ccg_);
+  req.mutable_referral()->mutable_funding(1)->set_share_basis_points(4000);
+  req.mutable_referral()->set_planned_weekly_hours(12.25);
+  req.set_request_id(NewUuid());
+  ASSERT_TRUE(Call(stub(), nhs_officer_, &Stub::CreateReferral, req, &out).ok());
+  v1::Referral again;
+  ASSERT_TRUE(Call(stub(), nhs_officer_, &Stub::CreateReferral, req, &again).ok());
+  EXPECT_EQ(again.id(), out.id());
+  EXPECT_EQ(out.funding_size(), 2);
+  EXPECT_DOUBLE_EQ(out.planned_weekly_hours(), 12.25);
+
+  // Another partnership's officers may not raise on this lot, and see nothing of it.
+  st = Call(stub(), other_officer_, &Stub::CreateReferral, req, &again);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << st.error_message();
+  // Unknown lot.
+  req.mutable_referral()->set_lot_id(NewUuid());
+  st = Call(stub(), officer_, &Stub::CreateReferral, req, &again);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // Update in DRAFT with a stale etag: ABORTED; with the right one: changed.
+  v1::UpdateReferralRequest upd;
+  *upd.mutable_referral() = out;
+  upd.mutable_referral()->set_session_pattern("Sat-Sun 10:00-16:00");
+  upd.mutable_referral()->set_etag("0");
+  v1::Referral updated;
+  EXPECT_EQ(Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated).error_code(),
+            grpc::StatusCode::ABORTED);
+  upd.mutable_referral()->set_etag(out.etag());
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated).ok());
+  EXPECT_EQ(updated.session_pattern(), "Sat-Sun 10:00-16:00");
+
+  // Paging: a page of one, then the next.
+  v1::ListReferralsRequest list;
+  list.set_lot_id(lot.lot.id());
+  list.set_page_size(1);
+  v1::ListReferralsResponse page;
+  Raise(lot);
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ListReferrals, list, &page).ok());
+  ASSERT_EQ(page.referrals_size(), 1);
+  ASSERT_FALSE(page.next_page_token().empty());
+  std::string first = page.referrals(0).id();
+  list.set_page_token(page.next_page_token());
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ListReferrals, list, &page).ok());
+  ASSERT_EQ(page.referrals_size(), 1);
+  EXPECT_NE(page.referrals(0).id(), first);
+}
+
+TEST_F(ReferralsTest, RegistryOutageIsUnavailableAndNothingIsHalfOpened) {
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
+  v1::Referral r = Raise(lot);
+  ReferralsServer cut_off(registry_, TestOptions("127.0.0.1:1"));
+  v1::OpenReferralRequest open;
+  open.set_id(r.id());
+  open.set_etag(r.etag());
+  v1::Referral out;
+  auto st = Call(cut_off.stub(), officer_, &Stub::OpenReferral, open, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE) << st.error_message();
+  v1::Referral after = Get(r.id(), officer_);
+  EXPECT_EQ(after.state(), v1::Referral::DRAFT);
+  EXPECT_EQ(after.etag(), r.etag());
+  EXPECT_TRUE(Offers(r.id()).empty());
+  v1::CreateReferralRequest create;
+  *create.mutable_referral() = SampleReferral(lot.lot.id(), "SOUTHWARK", council_);
+  *create.mutable_person() = SamplePerson();
+  st = Call(cut_off.stub(), officer_, &Stub::CreateReferral, create, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+// ------------------------------------------------- suspension via the feed ---
+
+TEST_F(ReferralsTest, SuspendedProviderLosesItsLiveOfferAndGetsNoMore) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 3);
+  // Catch the consumer up with the registry's past so only the suspension is new.
+  ASSERT_TRUE(server_->referrals().registry_feed->PollOnce().ok());
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  std::string suspended = live[0].provider_id();
+  const auto& provider = ProviderOf(lot, suspended);
+
+  rv1::GetAdmissionRequest ga;
+  ga.set_id(provider.admission_id);
+  rv1::Admission adm;
+  ASSERT_TRUE(RCall(*registry_, commissioner_, &RStub::GetAdmission, ga, &adm).ok());
+  rv1::SuspendAdmissionRequest sus;
+  sus.set_id(adm.id());
+  sus.set_etag(adm.etag());
+  sus.set_reason("CQC rated inadequate");
+  ASSERT_TRUE(RCall(*registry_, commissioner_, &RStub::SuspendAdmission, sus, &adm).ok());
+
+  // The registry's feed reaches referrals: the live offer is withdrawn, the referral due.
+  auto applied = server_->referrals().registry_feed->PollOnce();
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_GE(*applied, 1);
+  for (auto& o : Offers(r.id())) {
+    if (o.provider_id() == suspended) {
+      EXPECT_EQ(o.state(), v1::Offer::WITHDRAWN);
+      EXPECT_THAT(o.state_reason(), ::testing::HasSubstr("CQC rated inadequate"));
+    }
+  }
+  EXPECT_TRUE(Inbox(provider.admin).empty());
+  RunDue();
+  live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_NE(live[0].provider_id(), suspended);
+  // After the next refusal the broadcast skips the suspended provider too.
+  ASSERT_TRUE(Decline(ProviderOf(lot, live[0].provider_id()).admin, live[0].id(), "Full").ok());
+  for (auto& o : Live(r.id())) EXPECT_NE(o.provider_id(), suspended);
+  // And a new referral never offers to it.
+  v1::Referral fresh = Open(Raise(lot));
+  for (auto& o : Offers(fresh.id())) EXPECT_NE(o.provider_id(), suspended);
+  // Replaying the feed changes nothing more.
+  auto again = server_->referrals().registry_feed->PollOnce();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+}
+
+// ----------------------------------------------------- several replicas ---
+
+TEST_F(ReferralsTest, TwoReplicasFireEachDeadlineExactlyOnceAndACrashLosesNothing) {
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) ids.push_back(Open(Raise(lot)).id());
+  Options o = TestOptions(registry_->address());
+  o.start_workers = true;
+  o.scheduler_interval = absl::Milliseconds(10);
+  o.feed_poll_interval = absl::Seconds(60);
+  ReferralsServer a(registry_, o);
+  // Replica A dies mid-step the first two times: its database session is killed inside
+  // the transaction, exactly as when the process is killed.
+  std::atomic<int> crashes{0};
+  a.store().SetSchedulerFaultForTest([&crashes](db::Tx& tx, const std::string&) -> absl::Status {
+    if (crashes.fetch_add(1) < 2) {
+      (void)tx.Exec("SELECT pg_terminate_backend(pg_backend_pid())");
+      return absl::UnavailableError("replica crashed");
+    }
+    return absl::OkStatus();
+  });
+  ReferralsServer b(registry_, o);
+  clock().Set(London(2026, 11, 24, 12, 0));  // every window has ended
+  absl::Time give_up = absl::Now() + absl::Seconds(30);
+  int uncovered = 0;
+  while (absl::Now() < give_up) {
+    uncovered = 0;
+    for (auto& id : ids) uncovered += Get(id, officer_).state() == v1::Referral::UNCOVERED;
+    if (uncovered == static_cast<int>(ids.size())) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  a.Shutdown();
+  b.Shutdown();
+  EXPECT_EQ(uncovered, static_cast<int>(ids.size()));
+  EXPECT_GE(crashes.load(), 2);
+  std::string list = absl::StrCat("'", absl::StrJoin(ids, "','"), "'");
+  // Each offer timed out once, each referral uncovered once: in the data and the feed.
+  EXPECT_EQ(registry_->db().Query(absl::StrCat(
+                "SELECT count(*)::text AS v FROM referrals.offers WHERE state = 'TIMED_OUT'"
+                " AND referral_id IN (", list, ")")),
+            std::vector<std::string>{std::to_string(2 * ids.size())});
+  EXPECT_EQ(registry_->db().Query(absl::StrCat(
+                "SELECT count(*)::text AS v FROM referrals.referral_transitions"
+                " WHERE to_state = 'UNCOVERED' AND referral_id IN (", list, ")")),
+            std::vector<std::string>{std::to_string(ids.size())});
+  std::map<std::string, int> timed_out_events, uncovered_events;
+  for (auto& e : Feed()) {
+    if (e.event_type() == "pdps.referrals.v1.ReferralUncovered") ++uncovered_events[e.aggregate_id()];
+    v1::OfferChanged oc;
+    if (e.event_type() == "pdps.referrals.v1.OfferAnswered" && e.payload().UnpackTo(&oc) &&
+        oc.offer().state() == v1::Offer::TIMED_OUT) {
+      ++timed_out_events[oc.offer().id()];
+    }
+  }
+  for (auto& id : ids) EXPECT_EQ(uncovered_events[id], 1) << id;
+  int offers = 0;
+  for (auto& id : ids) {
+    for (auto& off : Offers(id)) {
+      EXPECT_EQ(timed_out_events[off.id()], 1) << off.id();
+      ++offers;
+    }
+  }
+  EXPECT_EQ(offers, static_cast<int>(2 * ids.size()));
+}
+
+}  // namespace
+}  // namespace pdps::referrals::testing
