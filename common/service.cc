@@ -21,6 +21,13 @@ std::string DefaultMigrationsDir(const std::string& service) {
 
 }  // namespace
 
+std::string HealthServiceName(const std::string& service) {
+  if (service.empty()) return "";
+  return absl::StrCat("pdps.", service, ".v1.",
+                      std::string(1, static_cast<char>(std::toupper(service[0]))),
+                      service.substr(1), "Service");
+}
+
 Config ReadConfig(Settings& s, const std::string& service, int grpc_port, int metrics_port) {
   Config c;
   c.service = service;
@@ -104,9 +111,7 @@ absl::StatusOr<std::unique_ptr<Base>> Build(const Config& c, const auth::AccessP
   server::RunnerOptions ro;
   ro.grpc_addr = c.grpc_addr;
   ro.metrics_addr = c.metrics_addr;
-  ro.health_service = absl::StrCat("pdps.", c.service, ".v1.",
-                                   std::string(1, static_cast<char>(std::toupper(c.service[0]))),
-                                   c.service.substr(1), "Service");
+  ro.health_service = HealthServiceName(c.service);
   ro.shutdown_grace = c.shutdown_grace;
   ro.drain_delay = c.shutdown_drain;
   b->runner = std::make_unique<server::Runner>(ro, b->metrics.get());

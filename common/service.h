@@ -36,6 +36,9 @@ struct Config {
   absl::Duration shutdown_drain = absl::Seconds(1);  // PDPS_SHUTDOWN_DRAIN
 };
 
+// The grpc.health.v1 name a service reports: "registry" → "pdps.registry.v1.RegistryService".
+std::string HealthServiceName(const std::string& service);
+
 // Reads the common settings; the caller reads its own extras from `s` and then calls
 // s.Finish() to report every bad value at once.
 Config ReadConfig(Settings& s, const std::string& service, int default_grpc_port,

@@ -9,7 +9,7 @@ namespace pdps {
 namespace {
 
 // Every service with migrations; add each new service here.
-const std::vector<std::string> kServices = {"registry"};
+const std::vector<std::string> kServices = {"registry", "referrals"};
 
 TEST(Catalog, EveryTableHasRowLevelSecurityEnabledAndForced) {
   auto db = testing::TestDatabase::Create("catalog", kServices);

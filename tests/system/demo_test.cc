@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth.h"
 #include "common/testing/pg_harness.h"
-#include "tests/system/registry_process.h"
+#include "tests/system/service_process.h"
 
 namespace pdps {
 namespace {
@@ -26,7 +26,7 @@ TEST(Demo, LoadsTwiceAndTheWalkThroughWorks) {
   ASSERT_TRUE(kp.ok());
   std::ofstream(dir + "/dev-1.pem") << kp->first;
   std::ofstream(dir + "/public/dev-1.pem") << kp->second;
-  systemtest::RegistryProcess registry(db->Conninfo("registry_app"),
+  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"),
                                        {{"PDPS_JWT_ISSUER", "https://pdps.local/dev"},
                                         {"PDPS_JWT_KEYS_DIR", dir + "/public"}});
   const std::string bin = systemtest::BinaryDir();

@@ -19,14 +19,15 @@
 #include "common/testing/pg_harness.h"
 #include "common/testing/tokens.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
-#include "tests/system/registry_process.h"
+#include "tests/system/service_process.h"
 
 namespace pdps {
 namespace {
 
 TEST(Shutdown, SigtermDrainsInFlightCallsAndExitsZero) {
   auto db = testing::TestDatabase::Create("shutdown", {"registry"});
-  systemtest::RegistryProcess registry(
+  systemtest::ServiceProcess registry(
+      "registry",
       db->Conninfo("registry_app"),
       {{"PDPS_JWT_ISSUER", testing::kIssuer},
        {"PDPS_JWT_AUDIENCE", testing::kAudience},

@@ -10,8 +10,6 @@
 --               their own offers, and the person's details only once awarded to them;
 --   services  = the scheduler and the feed consumer act across tenants.
 
-CREATE SCHEMA IF NOT EXISTS referrals;
-
 CREATE FUNCTION referrals.current_org() RETURNS uuid LANGUAGE sql STABLE AS
 $$ SELECT NULLIF(current_setting('pdps.organisation_id', true), '')::uuid $$;
 CREATE FUNCTION referrals.is_service() RETURNS boolean LANGUAGE sql STABLE AS

@@ -1,4 +1,4 @@
-// System-test support: runs the real registry binary on a free loopback port.
+// System-test support: runs a real service binary on a free loopback port.
 #pragma once
 
 #include <sys/types.h>
@@ -14,12 +14,14 @@ namespace pdps::systemtest {
 // A free TCP port on 127.0.0.1.
 int FreePort();
 
-class RegistryProcess {
+class ServiceProcess {
  public:
-  // Starts `registry serve` with these PDPS_* settings (plus address and database) and
-  // waits until it reports SERVING; aborts the test binary if it does not.
-  RegistryProcess(const std::string& database_url, std::map<std::string, std::string> env);
-  ~RegistryProcess();  // SIGTERM and wait, if still running
+  // Starts `<service> serve` (services/<service>/<service> in the build tree) with these
+  // PDPS_* settings (plus address and database) and waits until it reports SERVING;
+  // aborts the test binary if it does not.
+  ServiceProcess(const std::string& service, const std::string& database_url,
+                 std::map<std::string, std::string> env);
+  ~ServiceProcess();  // SIGTERM and wait, if still running
 
   const std::string& address() const { return address_; }
   pid_t pid() const { return pid_; }

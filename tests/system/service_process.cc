@@ -1,5 +1,5 @@
-// RegistryProcess.
-#include "tests/system/registry_process.h"
+// ServiceProcess.
+#include "tests/system/service_process.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/health_client.h"
+#include "common/service.h"
 
 namespace pdps::systemtest {
 
@@ -35,14 +36,14 @@ std::string BinaryDir() {
   return dir != nullptr ? dir : ".";
 }
 
-RegistryProcess::RegistryProcess(const std::string& database_url,
-                                 std::map<std::string, std::string> env) {
+ServiceProcess::ServiceProcess(const std::string& service, const std::string& database_url,
+                               std::map<std::string, std::string> env) {
   address_ = absl::StrCat("127.0.0.1:", FreePort());
   env["PDPS_DATABASE_URL"] = database_url;
   env["PDPS_GRPC_ADDR"] = address_;
   env.emplace("PDPS_METRICS_ADDR", "127.0.0.1:0");
   env.emplace("PDPS_LOG_LEVEL", "warning");
-  std::string binary = BinaryDir() + "/services/registry/registry";
+  std::string binary = BinaryDir() + "/services/" + service + "/" + service;
   pid_ = fork();
   if (pid_ == 0) {
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
@@ -51,22 +52,22 @@ RegistryProcess::RegistryProcess(const std::string& database_url,
   }
   channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
   for (int i = 0; i < 100; ++i) {
-    auto h = health::Check(channel_, "pdps.registry.v1.RegistryService", absl::Seconds(1));
+    auto h = health::Check(channel_, service::HealthServiceName(service), absl::Seconds(1));
     if (h.ok() && *h == health::Serving::kServing) return;
     absl::SleepFor(absl::Milliseconds(100));
   }
-  std::fprintf(stderr, "registry did not become SERVING at %s\n", address_.c_str());
+  std::fprintf(stderr, "%s did not become SERVING at %s\n", service.c_str(), address_.c_str());
   std::abort();
 }
 
-RegistryProcess::~RegistryProcess() {
+ServiceProcess::~ServiceProcess() {
   if (pid_ > 0) {
     kill(pid_, SIGTERM);
     Wait();
   }
 }
 
-int RegistryProcess::Wait() {
+int ServiceProcess::Wait() {
   int status = 0;
   if (pid_ <= 0 || waitpid(pid_, &status, 0) != pid_) return -1;
   pid_ = -1;

@@ -1,0 +1,142 @@
+// Brokerage on the real binaries, as `make run` wires them: registry and referrals
+// processes on one database, the referrals process calling the registry with its own
+// service identity (minted from the development key) and following the registry's feed.
+// The demo loader fills both through the public APIs (twice: idempotent); pdpsctl then
+// walks a provider's inbox, and a suspension in the registry reaches referrals.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/auth.h"
+#include "common/testing/pg_harness.h"
+#include "tests/system/service_process.h"
+
+namespace pdps {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+TEST(Brokerage, DemoLoadsEveryStateAndTheFeedCarriesSuspensions) {
+  auto db = testing::TestDatabase::Create("brokerage", {"registry", "referrals"});
+  std::string dir = absl::StrCat(::testing::TempDir(), "/pdps-brokerage-keys");
+  std::filesystem::create_directories(dir + "/public");
+  auto kp = auth::GenerateKeyPair(2048);
+  ASSERT_TRUE(kp.ok());
+  std::ofstream(dir + "/dev-1.pem") << kp->first;
+  std::ofstream(dir + "/public/dev-1.pem") << kp->second;
+  std::map<std::string, std::string> common = {{"PDPS_JWT_ISSUER", "https://pdps.local/dev"},
+                                               {"PDPS_JWT_KEYS_DIR", dir + "/public"}};
+  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), common);
+  auto env = common;
+  env["PDPS_REGISTRY_ADDR"] = registry.address();
+  env["PDPS_SERVICE_KEY_FILE"] = dir + "/dev-1.pem";
+  env["PDPS_SERVICE_KEY_ID"] = "dev-1";
+  env["PDPS_FEED_POLL_INTERVAL"] = "100ms";
+  env["PDPS_SCHEDULER_INTERVAL"] = "200ms";
+  systemtest::ServiceProcess referrals("referrals", db->Conninfo("referrals_app"), env);
+
+  const std::string bin = systemtest::BinaryDir();
+  const std::string demo =
+      absl::StrCat(bin, "/deploy/demo/pdps-demo --registry=", registry.address(),
+                   " --referrals=", referrals.address(), " --key=", dir, "/dev-1.pem 2>&1");
+  std::string out;
+  ASSERT_EQ(systemtest::RunCommand(demo, &out), 0) << out;
+  ASSERT_EQ(systemtest::RunCommand(demo, &out), 0) << "second load: " << out;
+  // Every state a real clock can reach, and each framework with its own method.
+  for (const char* state : {"DRAFT", "OPEN", "AWARDED", "UNCOVERED", "WITHDRAWN"}) {
+    EXPECT_NE(db->Query(absl::StrCat("SELECT count(*)::text AS v FROM referrals.referrals WHERE "
+                                     "state = '", state, "'"))[0],
+              "0")
+        << state;
+  }
+  auto methods = db->Query(
+      "SELECT string_agg(DISTINCT method, ',' ORDER BY method) AS v FROM referrals.referrals "
+      "WHERE method <> ''");
+  EXPECT_EQ(methods[0],
+            "BROADCAST_FIRST_RESPONDER,COMPETITIVE_OFFERS,MINI_COMPETITION,ROTATIONAL_FIRST_REFUSAL");
+  EXPECT_NE(db->Query("SELECT count(*)::text AS v FROM referrals.referrals r WHERE state = "
+                      "'AWARDED' AND award_method = 'DIRECT_AWARD'")[0],
+            "0");
+  std::string total = db->Query("SELECT count(*)::text AS v FROM referrals.referrals")[0];
+
+  // A provider with a live offer finds it in its inbox, as a pen portrait, and accepts.
+  auto live = db->Query(
+      "SELECT o.id || ' ' || o.provider_id || ' ' || o.kind AS v FROM referrals.offers o "
+      "WHERE o.state = 'OPEN' AND o.kind IN ('EXCLUSIVE', 'BROADCAST') ORDER BY o.offer_time, o.id");
+  ASSERT_GE(live.size(), 2u);
+  std::vector<std::string> first = absl::StrSplit(live[0], ' ');
+  const std::string ctl = absl::StrCat("PDPS_DEV_KEY=", dir, "/dev-1.pem ", bin,
+                                       "/tools/pdpsctl/pdpsctl --addr=", registry.address(),
+                                       " --referrals-addr=", referrals.address());
+  std::string token;
+  ASSERT_EQ(systemtest::RunCommand(ctl + " token --org=" + first[1] + " --roles=provider_admin",
+                                   &token),
+            0)
+      << token;
+  token = Trim(token);
+  ASSERT_EQ(systemtest::RunCommand(ctl + " --token=" + token + " inbox --live --json", &out), 0)
+      << out;
+  EXPECT_THAT(out, HasSubstr(first[0]));
+  EXPECT_THAT(out, HasSubstr("needs_summary"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("full_name")));
+  ASSERT_EQ(systemtest::RunCommand(ctl + " --token=" + token + " accept " + first[0] + " 2>&1",
+                                   &out),
+            0)
+      << out;
+  EXPECT_EQ(systemtest::RunCommand(ctl + " --token=" + token + " accept " + first[0] + " 2>&1",
+                                   &out),
+            1);
+  EXPECT_THAT(out, HasSubstr("FAILED_PRECONDITION"));
+
+  // A commissioner suspends another provider that holds a live offer: through the
+  // registry's feed, referrals withdraws the offer within moments.
+  std::string victim;
+  for (size_t i = 1; i < live.size() && victim.empty(); ++i) {
+    std::vector<std::string> f = absl::StrSplit(live[i], ' ');
+    if (f[1] != first[1] &&
+        db->Query("SELECT state AS v FROM referrals.offers WHERE id = '" + f[0] + "'")[0] == "OPEN") {
+      victim = live[i];
+    }
+  }
+  ASSERT_FALSE(victim.empty());
+  std::vector<std::string> v = absl::StrSplit(victim, ' ');
+  auto admission = db->Query(
+      "SELECT a.id::text AS v FROM registry.admissions a JOIN referrals.offers o ON o.lot_id = "
+      "a.lot_id AND o.provider_id = a.provider_id WHERE o.id = '" + v[0] + "'");
+  ASSERT_EQ(admission.size(), 1u);
+  auto org = db->Query(
+      "SELECT r.create_organisation AS v FROM referrals.referrals r JOIN referrals.offers o ON "
+      "o.referral_id = r.id WHERE o.id = '" + v[0] + "'");
+  std::string commissioner;
+  ASSERT_EQ(systemtest::RunCommand(ctl + " token --org=" + org[0] + " --roles=commissioner",
+                                   &commissioner),
+            0);
+  commissioner = Trim(commissioner);
+  ASSERT_EQ(systemtest::RunCommand(ctl + " --token=" + commissioner + " admissions suspend " +
+                                       admission[0] + " --reason='Safeguarding concern' 2>&1",
+                                   &out),
+            0)
+      << out;
+  std::string state;
+  for (int i = 0; i < 100 && state != "WITHDRAWN"; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    state = db->Query("SELECT state AS v FROM referrals.offers WHERE id = '" + v[0] + "'")[0];
+  }
+  EXPECT_EQ(state, "WITHDRAWN");
+  EXPECT_THAT(db->Query("SELECT state_reason AS v FROM referrals.offers WHERE id = '" + v[0] + "'")[0],
+              HasSubstr("Safeguarding concern"));
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM referrals.referrals")[0], total);
+}
+
+}  // namespace
+}  // namespace pdps
