@@ -1,0 +1,377 @@
+// Workforce handlers. Each one: check the request's shape, call one store operation,
+// copy the result into the response.
+#include "services/workforce/api/workforce_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/dates.h"
+#include "common/status.h"
+#include "services/workforce/domain/validate.h"
+
+namespace pdps::workforce {
+namespace {
+
+using api::CopyPage;
+using api::OptionalId;
+using api::RequireId;
+using domain::Day;
+using server::Call;
+
+absl::Status RequireEtag(const std::string& etag, const char* field, const char* what) {
+  if (etag.empty()) return InvalidField(field, absl::StrCat("is required (read the ", what, " first)"));
+  return absl::OkStatus();
+}
+
+Day Today(const Call& c) { return dates::TodayInLondon(c.now); }
+
+// An optional date defaulting to today in London.
+absl::StatusOr<Day> DayOrToday(const Call& c, const char* field, const pdps::common::v1::Date& d) {
+  if (d.value().empty()) return Today(c);
+  auto day = dates::ParseDay(d.value());
+  if (!day) return InvalidField(field, "must be a date YYYY-MM-DD");
+  return *day;
+}
+
+}  // namespace
+
+// -------------------------------------------------------------------- staff ---
+
+grpc::Status WorkforceServiceImpl::CreateStaffMember(grpc::ServerContext* ctx,
+                                                     const v1::CreateStaffMemberRequest* req,
+                                                     v1::StaffMember* resp) {
+  return gate_->Run(ctx, "CreateStaffMember", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateStaff(req->staff_member(), Today(c)));
+    ASSIGN_OR_RETURN(*resp, store_->CreateStaff(c, req->staff_member(), req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::GetStaffMember(grpc::ServerContext* ctx,
+                                                  const v1::GetStaffMemberRequest* req,
+                                                  v1::StaffMember* resp) {
+  return gate_->Run(ctx, "GetStaffMember", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetStaff(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::ListStaffMembers(grpc::ServerContext* ctx,
+                                                    const v1::ListStaffMembersRequest* req,
+                                                    v1::ListStaffMembersResponse* resp) {
+  return gate_->Run(ctx, "ListStaffMembers", [&](const Call& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto page, store_->ListStaff(c, req->include_leavers(), req->page_size(),
+                                                  req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_staff_members(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::UpdateStaffMember(grpc::ServerContext* ctx,
+                                                     const v1::UpdateStaffMemberRequest* req,
+                                                     v1::StaffMember* resp) {
+  return gate_->Run(ctx, "UpdateStaffMember", [&](const Call& c) -> absl::Status {
+    const auto& s = req->staff_member();
+    RETURN_IF_ERROR(RequireId("staff_member.id", s.id()));
+    RETURN_IF_ERROR(RequireEtag(s.etag(), "staff_member.etag", "staff member"));
+    RETURN_IF_ERROR(domain::ValidateStaff(s, Today(c)));
+    ASSIGN_OR_RETURN(*resp, store_->UpdateStaff(c, s));
+    return absl::OkStatus();
+  });
+}
+
+// --------------------------------------------------------- training matrices ---
+
+grpc::Status WorkforceServiceImpl::CreateTrainingMatrix(grpc::ServerContext* ctx,
+                                                        const v1::CreateTrainingMatrixRequest* req,
+                                                        v1::TrainingMatrix* resp) {
+  return gate_->Run(ctx, "CreateTrainingMatrix", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateMatrix(req->training_matrix()));
+    ASSIGN_OR_RETURN(*resp, store_->CreateMatrix(c, req->training_matrix(), req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::GetTrainingMatrix(grpc::ServerContext* ctx,
+                                                     const v1::GetTrainingMatrixRequest* req,
+                                                     v1::TrainingMatrix* resp) {
+  return gate_->Run(ctx, "GetTrainingMatrix", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetMatrix(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::ListTrainingMatrices(grpc::ServerContext* ctx,
+                                                        const v1::ListTrainingMatricesRequest* req,
+                                                        v1::ListTrainingMatricesResponse* resp) {
+  return gate_->Run(ctx, "ListTrainingMatrices", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(OptionalId("lot_id", req->lot_id()));
+    RETURN_IF_ERROR(OptionalId("framework_id", req->framework_id()));
+    ASSIGN_OR_RETURN(auto page, store_->ListMatrices(c, req->lot_id(), req->framework_id(),
+                                                     req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_training_matrices(); });
+    return absl::OkStatus();
+  });
+}
+
+// --------------------------------------------------------- training records ---
+
+grpc::Status WorkforceServiceImpl::CreateTrainingRecord(grpc::ServerContext* ctx,
+                                                        const v1::CreateTrainingRecordRequest* req,
+                                                        v1::TrainingRecord* resp) {
+  return gate_->Run(ctx, "CreateTrainingRecord", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateTrainingRecord(req->training_record(), Today(c)));
+    ASSIGN_OR_RETURN(*resp, store_->CreateTraining(c, req->training_record(), req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::ListTrainingRecords(grpc::ServerContext* ctx,
+                                                       const v1::ListTrainingRecordsRequest* req,
+                                                       v1::ListTrainingRecordsResponse* resp) {
+  return gate_->Run(ctx, "ListTrainingRecords", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("staff_id", req->staff_id()));
+    ASSIGN_OR_RETURN(auto page, store_->ListTraining(c, req->staff_id(), req->page_size(),
+                                                     req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_training_records(); });
+    return absl::OkStatus();
+  });
+}
+
+// --------------------------------------------------------------- compliance ---
+
+grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
+    grpc::ServerContext* ctx, const v1::CheckWorkerEligibilityRequest* req,
+    v1::CheckWorkerEligibilityResponse* resp) {
+  return gate_->Run(ctx, "CheckWorkerEligibility", [&](const Call& c) -> absl::Status {
+    Violations v;
+    if (!IsUuid(req->staff_id())) v.Add("staff_id", "must be a UUID");
+    if (!IsUuid(req->lot_id())) v.Add("lot_id", "must be a UUID");
+    if (req->extra_competencies_size() > 100) v.Add("extra_competencies", "must have at most 100");
+    for (int i = 0; i < req->extra_competencies_size(); ++i) {
+      if (!domain::ValidCode(req->extra_competencies(i))) {
+        v.Add(absl::StrCat("extra_competencies[", i, "]"), "must be a lower_snake_case code");
+      }
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
+    ASSIGN_OR_RETURN(*resp, store_->CheckEligibility(
+                                c, req->staff_id(), absl::AsciiStrToLower(req->lot_id()),
+                                {req->extra_competencies().begin(), req->extra_competencies().end()},
+                                day));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::GetWorkforceCompliance(
+    grpc::ServerContext* ctx, const v1::GetWorkforceComplianceRequest* req,
+    v1::WorkforceCompliance* resp) {
+  return gate_->Run(ctx, "GetWorkforceCompliance", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("provider_id", req->provider_id()));
+    RETURN_IF_ERROR(RequireId("lot_id", req->lot_id()));
+    ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
+    const std::string provider = absl::AsciiStrToLower(req->provider_id());
+    bool provider_caller = !c.principal.Has(auth::Role::kCommissioner) && !c.principal.IsService();
+    if (provider_caller && provider != absl::AsciiStrToLower(c.principal.organisation_id)) {
+      return NotFound("provider", req->provider_id());
+    }
+    ASSIGN_OR_RETURN(*resp, store_->Compliance(c, provider, absl::AsciiStrToLower(req->lot_id()), day));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::ListExpiries(grpc::ServerContext* ctx,
+                                                const v1::ListExpiriesRequest* req,
+                                                v1::ListExpiriesResponse* resp) {
+  return gate_->Run(ctx, "ListExpiries", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(OptionalId("lot_id", req->lot_id()));
+    if (req->within_days() < 0 || req->within_days() > 366) {
+      return InvalidField("within_days", "must be from 0 (default 30) to 366");
+    }
+    ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
+    int within = req->within_days() == 0 ? 30 : req->within_days();
+    ASSIGN_OR_RETURN(auto page, store_->ListExpiries(c, absl::AsciiStrToLower(req->lot_id()), day,
+                                                     within, req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_items(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
+                                                      const v1::GetWorkforceReturnRequest* req,
+                                                      v1::WorkforceReturn* resp) {
+  return gate_->Run(ctx, "GetWorkforceReturn", [&](const Call& c) -> absl::Status {
+    auto q = domain::ParseQuarter(req->quarter());
+    Violations v;
+    if (!q) v.Add("quarter", "must be YYYY-Qn, e.g. 2026-Q3");
+    if (!req->lot_id().empty() && !IsUuid(req->lot_id())) v.Add("lot_id", "must be a UUID");
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(*resp, store_->Return(c, *q, absl::AsciiStrToLower(req->lot_id())));
+    return absl::OkStatus();
+  });
+}
+
+// --------------------------------------------------------------- complaints ---
+
+grpc::Status WorkforceServiceImpl::CreateComplaint(grpc::ServerContext* ctx,
+                                                   const v1::CreateComplaintRequest* req,
+                                                   v1::Complaint* resp) {
+  return gate_->Run(ctx, "CreateComplaint", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateComplaint(req->complaint(), c.now));
+    ASSIGN_OR_RETURN(*resp, store_->CreateComplaint(c, req->complaint(), req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::GetComplaint(grpc::ServerContext* ctx,
+                                                const v1::GetComplaintRequest* req,
+                                                v1::Complaint* resp) {
+  return gate_->Run(ctx, "GetComplaint", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetComplaint(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::ListComplaints(grpc::ServerContext* ctx,
+                                                  const v1::ListComplaintsRequest* req,
+                                                  v1::ListComplaintsResponse* resp) {
+  return gate_->Run(ctx, "ListComplaints", [&](const Call& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto page, store_->ListComplaints(c, req->overdue_only(), req->page_size(),
+                                                       req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_complaints(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::AcknowledgeComplaint(grpc::ServerContext* ctx,
+                                                        const v1::AcknowledgeComplaintRequest* req,
+                                                        v1::Complaint* resp) {
+  return gate_->Run(ctx, "AcknowledgeComplaint", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "complaint"));
+    ASSIGN_OR_RETURN(*resp, store_->AcknowledgeComplaint(c, req->id(), req->etag()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::AnswerComplaint(grpc::ServerContext* ctx,
+                                                   const v1::AnswerComplaintRequest* req,
+                                                   v1::Complaint* resp) {
+  return gate_->Run(ctx, "AnswerComplaint", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "complaint"));
+    RETURN_IF_ERROR(domain::ValidateAnswer(req->outcome(), req->learning()));
+    ASSIGN_OR_RETURN(*resp, store_->AnswerComplaint(c, req->id(), req->etag(), req->outcome(),
+                                                    req->learning()));
+    return absl::OkStatus();
+  });
+}
+
+// ------------------------------------------------------- quality monitoring ---
+
+grpc::Status WorkforceServiceImpl::CreateMonitoringVisit(
+    grpc::ServerContext* ctx, const v1::CreateMonitoringVisitRequest* req,
+    v1::MonitoringVisit* resp) {
+  return gate_->Run(ctx, "CreateMonitoringVisit", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateVisit(req->visit(), Today(c)));
+    ASSIGN_OR_RETURN(*resp, store_->CreateVisit(c, req->visit(), req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::ListMonitoringVisits(grpc::ServerContext* ctx,
+                                                        const v1::ListMonitoringVisitsRequest* req,
+                                                        v1::ListMonitoringVisitsResponse* resp) {
+  return gate_->Run(ctx, "ListMonitoringVisits", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
+    ASSIGN_OR_RETURN(auto page, store_->ListVisits(c, absl::AsciiStrToLower(req->provider_id()),
+                                                   req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_visits(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::CreateActionPlan(grpc::ServerContext* ctx,
+                                                    const v1::CreateActionPlanRequest* req,
+                                                    v1::ActionPlan* resp) {
+  return gate_->Run(ctx, "CreateActionPlan", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateActionPlan(req->action_plan()));
+    ASSIGN_OR_RETURN(*resp, store_->CreatePlan(c, req->action_plan(), req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::ListActionPlans(grpc::ServerContext* ctx,
+                                                   const v1::ListActionPlansRequest* req,
+                                                   v1::ListActionPlansResponse* resp) {
+  return gate_->Run(ctx, "ListActionPlans", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
+    ASSIGN_OR_RETURN(auto page, store_->ListPlans(c, absl::AsciiStrToLower(req->provider_id()),
+                                                  req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_action_plans(); });
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::CompleteActionItem(grpc::ServerContext* ctx,
+                                                      const v1::CompleteActionItemRequest* req,
+                                                      v1::ActionPlan* resp) {
+  return gate_->Run(ctx, "CompleteActionItem", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "action plan"));
+    ASSIGN_OR_RETURN(Day day, DayOrToday(c, "completed_on", req->completed_on()));
+    if (day > Today(c)) return InvalidField("completed_on", "must not be in the future");
+    ASSIGN_OR_RETURN(*resp,
+                     store_->CompleteItem(c, req->id(), req->etag(), req->item_index(), day));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::RecordFinancialAccounts(
+    grpc::ServerContext* ctx, const v1::RecordFinancialAccountsRequest* req,
+    v1::FinancialAccounts* resp) {
+  return gate_->Run(ctx, "RecordFinancialAccounts", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateAccounts(req->accounts(), Today(c)));
+    ASSIGN_OR_RETURN(*resp, store_->RecordAccounts(c, req->accounts(), req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::ListFinancialAccounts(
+    grpc::ServerContext* ctx, const v1::ListFinancialAccountsRequest* req,
+    v1::ListFinancialAccountsResponse* resp) {
+  return gate_->Run(ctx, "ListFinancialAccounts", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
+    ASSIGN_OR_RETURN(auto page, store_->ListAccounts(c, absl::AsciiStrToLower(req->provider_id()),
+                                                     req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_accounts(); });
+    return absl::OkStatus();
+  });
+}
+
+// --------------------------------------------------------- suspension rules ---
+
+grpc::Status WorkforceServiceImpl::SetSuspensionRules(grpc::ServerContext* ctx,
+                                                      const v1::SetSuspensionRulesRequest* req,
+                                                      v1::SuspensionRules* resp) {
+  return gate_->Run(ctx, "SetSuspensionRules", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateRules(req->rules()));
+    ASSIGN_OR_RETURN(*resp, store_->SetRules(c, req->rules()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::GetSuspensionRules(grpc::ServerContext* ctx,
+                                                      const v1::GetSuspensionRulesRequest* req,
+                                                      v1::SuspensionRules* resp) {
+  return gate_->Run(ctx, "GetSuspensionRules", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("framework_id", req->framework_id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetRules(c, req->framework_id()));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace pdps::workforce

@@ -1,0 +1,328 @@
+// Workforce rules.
+#include "services/workforce/domain/rules.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/dates.h"
+
+namespace pdps::workforce::domain {
+
+Day AddMonths(Day day, int months) {
+  absl::CivilMonth m = absl::CivilMonth(day) + months;
+  Day last = Day(m + 1) - 1;
+  return Day(m.year(), m.month(), std::min<int>(day.day(), last.day()));
+}
+
+const Matrix* InForce(const std::vector<Matrix>& versions, Day day) {
+  const Matrix* best = nullptr;
+  for (const auto& m : versions) {
+    if (m.effective_from > day) continue;
+    if (best == nullptr || m.effective_from > best->effective_from) best = &m;
+  }
+  return best;
+}
+
+const char* ReasonName(ReasonKind kind) {
+  switch (kind) {
+    case ReasonKind::kNotInPost: return "NOT_IN_POST";
+    case ReasonKind::kDbsMissing: return "DBS_MISSING";
+    case ReasonKind::kDbsExpired: return "DBS_EXPIRED";
+    case ReasonKind::kBarredListMissing: return "BARRED_LIST_CHECK_MISSING";
+    case ReasonKind::kRightToWorkMissing: return "RIGHT_TO_WORK_MISSING";
+    case ReasonKind::kRightToWorkLapsed: return "RIGHT_TO_WORK_LAPSED";
+    case ReasonKind::kRegistrationMissing: return "REGISTRATION_MISSING";
+    case ReasonKind::kRegistrationExpired: return "REGISTRATION_EXPIRED";
+    case ReasonKind::kCompetencyMissing: return "COMPETENCY_MISSING";
+    case ReasonKind::kCompetencyExpired: return "COMPETENCY_EXPIRED";
+    case ReasonKind::kCompetencyOverdue: return "COMPETENCY_OVERDUE";
+  }
+  return "KIND_UNSPECIFIED";
+}
+
+bool InPost(const Worker& w, Day day) {
+  return w.start <= day && (!w.leave || *w.leave >= day);
+}
+
+std::vector<CompetencyRule> Required(const Matrix& m, const std::vector<std::string>& extras) {
+  std::set<std::string> named(extras.begin(), extras.end());
+  std::vector<CompetencyRule> out;
+  for (const auto& c : m.competencies) {
+    if (!c.conditional || named.count(c.code) > 0) out.push_back(c);
+    named.erase(c.code);
+  }
+  for (const auto& code : named) {
+    CompetencyRule extra;
+    extra.code = code;
+    extra.name = code;
+    out.push_back(extra);
+  }
+  return out;
+}
+
+std::optional<Day> CompetencyValidUntil(const CompetencyRule& rule,
+                                        const std::vector<Completion>& done, Day day) {
+  std::optional<Day> latest;
+  for (const auto& c : done) {
+    if (c.code != rule.code || c.completed_on > day) continue;
+    if (!latest || c.completed_on > *latest) latest = c.completed_on;
+  }
+  if (!latest) return std::nullopt;
+  if (rule.renewal_months <= 0) return Day::max();
+  return AddMonths(*latest, rule.renewal_months);
+}
+
+namespace {
+
+// A new starter's deadline for a competency, if the matrix gives one.
+std::optional<Day> InductionDue(const CompetencyRule& c, Day start) {
+  if (c.due_within_weeks > 0) return start + 7 * c.due_within_weeks;
+  if (c.due_within_months > 0) return AddMonths(start, c.due_within_months);
+  return std::nullopt;
+}
+
+Day DbsValidUntil(const Worker& w, int months) {
+  return AddMonths(*w.dbs_date, months > 0 ? months : kDefaultDbsRenewalMonths);
+}
+
+Day SupervisionDue(const Worker& w, int months) {
+  return AddMonths(w.last_supervision.value_or(w.start),
+                   months > 0 ? months : kDefaultSupervisionMonths);
+}
+
+Day AppraisalDue(const Worker& w, int months) {
+  return AddMonths(w.last_appraisal.value_or(w.start),
+                   months > 0 ? months : kDefaultAppraisalMonths);
+}
+
+}  // namespace
+
+std::vector<Reason> CheckEligibility(const Worker& w, const Matrix& m,
+                                     const std::vector<Completion>& done,
+                                     const std::vector<std::string>& extras, Day day) {
+  std::vector<Reason> out;
+  if (!InPost(w, day)) out.push_back({ReasonKind::kNotInPost, "", std::nullopt});
+  if (!w.dbs_date) {
+    out.push_back({ReasonKind::kDbsMissing, "", std::nullopt});
+  } else if (Day until = DbsValidUntil(w, m.dbs_renewal_months); until < day) {
+    out.push_back({ReasonKind::kDbsExpired, "", until});
+  }
+  if (!w.barred_list_checked) out.push_back({ReasonKind::kBarredListMissing, "", std::nullopt});
+  if (w.right_to_work == RightToWork::kNone ||
+      (w.right_to_work == RightToWork::kTimeLimited && !w.right_to_work_expiry)) {
+    out.push_back({ReasonKind::kRightToWorkMissing, "", std::nullopt});
+  } else if (w.right_to_work == RightToWork::kTimeLimited && *w.right_to_work_expiry < day) {
+    out.push_back({ReasonKind::kRightToWorkLapsed, "", w.right_to_work_expiry});
+  }
+  if (!m.required_registration_body.empty()) {
+    if (w.registration_body != m.required_registration_body || !w.registration_expiry) {
+      out.push_back({ReasonKind::kRegistrationMissing, "", std::nullopt});
+    } else if (*w.registration_expiry < day) {
+      out.push_back({ReasonKind::kRegistrationExpired, "", w.registration_expiry});
+    }
+  }
+  for (const auto& c : Required(m, extras)) {
+    std::optional<Day> until = CompetencyValidUntil(c, done, day);
+    if (until && *until >= day) continue;
+    std::optional<Day> due = InductionDue(c, w.start);
+    if (!until) {
+      if (!due) {
+        out.push_back({ReasonKind::kCompetencyMissing, c.code, std::nullopt});
+      } else if (*due < day) {
+        out.push_back({ReasonKind::kCompetencyOverdue, c.code, due});
+      }  // still within the new starter's grace
+    } else {
+      out.push_back({ReasonKind::kCompetencyExpired, c.code, until});
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------- expiry watch ---
+
+const char* ExpiryName(ExpiryKind kind) {
+  switch (kind) {
+    case ExpiryKind::kDbs: return "DBS";
+    case ExpiryKind::kRegistration: return "REGISTRATION";
+    case ExpiryKind::kRightToWork: return "RIGHT_TO_WORK";
+    case ExpiryKind::kTraining: return "TRAINING";
+    case ExpiryKind::kSupervision: return "SUPERVISION";
+    case ExpiryKind::kAppraisal: return "APPRAISAL";
+    case ExpiryKind::kBusinessInsurance: return "BUSINESS_INSURANCE";
+  }
+  return "KIND_UNSPECIFIED";
+}
+
+std::vector<Expiry> Expiries(const Worker& w, const Matrix* m, const std::vector<Completion>& done,
+                             Day day, int within_days) {
+  std::vector<Expiry> out;
+  if (!InPost(w, day)) return out;
+  const Day horizon = day + within_days;
+  auto add = [&](ExpiryKind kind, const std::string& code, Day due) {
+    if (due <= horizon) out.push_back({w.id, kind, code, due, due < day});
+  };
+  if (w.dbs_date) add(ExpiryKind::kDbs, "", DbsValidUntil(w, m ? m->dbs_renewal_months : 0));
+  if (w.registration_expiry) add(ExpiryKind::kRegistration, "", *w.registration_expiry);
+  if (w.right_to_work == RightToWork::kTimeLimited && w.right_to_work_expiry) {
+    add(ExpiryKind::kRightToWork, "", *w.right_to_work_expiry);
+  }
+  if (w.drives && w.business_insurance_expiry) {
+    add(ExpiryKind::kBusinessInsurance, "", *w.business_insurance_expiry);
+  }
+  if (m != nullptr) {
+    for (const auto& c : Required(*m, {})) {
+      std::optional<Day> until = CompetencyValidUntil(c, done, day);
+      if (until) {
+        if (*until != Day::max()) add(ExpiryKind::kTraining, c.code, *until);
+      } else if (std::optional<Day> due = InductionDue(c, w.start)) {
+        add(ExpiryKind::kTraining, c.code, *due);
+      } else {
+        add(ExpiryKind::kTraining, c.code, w.start);  // never done: lapsed since start
+      }
+    }
+  }
+  add(ExpiryKind::kSupervision, "", SupervisionDue(w, m ? m->supervision_months : 0));
+  add(ExpiryKind::kAppraisal, "", AppraisalDue(w, m ? m->appraisal_months : 0));
+  std::sort(out.begin(), out.end(), [](const Expiry& a, const Expiry& b) {
+    return std::tie(a.due, a.kind, a.code) < std::tie(b.due, b.kind, b.code);
+  });
+  return out;
+}
+
+// ------------------------------------------------------------------ returns ---
+
+std::optional<Quarter> ParseQuarter(const std::string& text) {
+  int year = 0, q = 0;
+  if (text.size() != 7 || text[4] != '-' || text[5] != 'Q' ||
+      !absl::SimpleAtoi(text.substr(0, 4), &year) || !absl::SimpleAtoi(text.substr(6, 1), &q) ||
+      year < 1990 || year > 2100 || q < 1 || q > 4) {
+    return std::nullopt;
+  }
+  return Quarter{year, q};
+}
+
+namespace {
+
+double Percent(int part, int whole) { return whole == 0 ? 0 : 100.0 * part / whole; }
+
+}  // namespace
+
+Return ComputeReturn(const std::vector<Worker>& workers,
+                     const std::vector<std::vector<Completion>>& done, const Matrix* m,
+                     Quarter q) {
+  Return r;
+  const Day first = q.first(), last = q.last();
+  int dbs_ok = 0, supervised = 0, trained = 0;
+  for (size_t i = 0; i < workers.size(); ++i) {
+    const Worker& w = workers[i];
+    // In post when the quarter opens: started before it, not left before it.
+    if (w.start < first && (!w.leave || *w.leave >= first)) ++r.headcount_start;
+    if (w.start >= first && w.start <= last) ++r.starters;
+    if (w.leave && *w.leave >= first && *w.leave <= last) ++r.leavers;
+    // In post when it closes: started by its last day, not left by it.
+    if (w.start > last || (w.leave && *w.leave <= last)) continue;
+    ++r.headcount_end;
+    if (w.dbs_date && w.barred_list_checked &&
+        DbsValidUntil(w, m ? m->dbs_renewal_months : 0) >= last) {
+      ++dbs_ok;
+    }
+    if (w.last_supervision && SupervisionDue(w, m ? m->supervision_months : 0) >= last) {
+      ++supervised;
+    }
+    if (m != nullptr) {
+      static const std::vector<Completion> kNone;
+      const auto& d = i < done.size() ? done[i] : kNone;
+      bool ok = true;
+      for (const auto& reason : CheckEligibility(w, *m, d, {}, last)) {
+        if (reason.kind == ReasonKind::kCompetencyMissing ||
+            reason.kind == ReasonKind::kCompetencyExpired ||
+            reason.kind == ReasonKind::kCompetencyOverdue) {
+          ok = false;
+        }
+      }
+      if (ok) ++trained;
+    }
+  }
+  r.average_headcount = (r.headcount_start + r.headcount_end) / 2.0;
+  r.turnover_percent = r.average_headcount > 0 ? 100.0 * r.leavers / r.average_headcount : 0;
+  r.turnover_within_target = r.turnover_percent < kTurnoverTargetPercent;
+  r.dbs_percent = Percent(dbs_ok, r.headcount_end);
+  r.supervision_percent = Percent(supervised, r.headcount_end);
+  r.training_percent = Percent(trained, r.headcount_end);
+  return r;
+}
+
+// ------------------------------------------------------------- complaints ---
+
+absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time received) {
+  return wt.AddWorkingDays(received, kComplaintAnswerWorkingDays);
+}
+
+// ---------------------------------------------------------------- finances ---
+
+Viability AssessAccounts(const Accounts& a) {
+  Viability v;
+  if (a.current_liabilities > 0) {
+    v.liquidity = static_cast<double>(a.current_assets) / static_cast<double>(a.current_liabilities);
+    // Compare in integers: liquidity > 1 ⇔ assets > liabilities.
+    if (a.current_assets <= a.current_liabilities) v.breaches.push_back(Breach::kLiquidity);
+  }
+  if (a.capital_employed > 0) {
+    v.roce_percent =
+        100.0 * static_cast<double>(a.operating_profit) / static_cast<double>(a.capital_employed);
+  }
+  // ROCE > 5 % ⇔ 20 × profit > capital employed (capital employed must be positive).
+  if (a.capital_employed <= 0 || a.operating_profit <= 0 ||
+      a.operating_profit * 20 <= a.capital_employed) {
+    v.breaches.push_back(Breach::kRoce);
+  }
+  if (a.net_assets <= 0) v.breaches.push_back(Breach::kNetAssets);
+  return v;
+}
+
+// ------------------------------------------------------- suspension rules ---
+
+std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_date) {
+  if (!r.inadequate_visit || rating != Rating::kInadequate) return std::nullopt;
+  return Trip{Rule::kInadequateVisit,
+              absl::StrCat("monitoring visit on ", dates::FormatDay(visit_date),
+                           " rated INADEQUATE")};
+}
+
+std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, int upheld_in_window) {
+  if (r.upheld_safeguarding_complaints <= 0 || upheld_in_window < r.upheld_safeguarding_complaints) {
+    return std::nullopt;
+  }
+  int window = r.complaint_window_months > 0 ? r.complaint_window_months
+                                             : kDefaultComplaintWindowMonths;
+  return Trip{Rule::kUpheldSafeguardingComplaints,
+              absl::StrCat(upheld_in_window, " upheld safeguarding complaints in ", window,
+                           " months (rule: ", r.upheld_safeguarding_complaints, ")")};
+}
+
+std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end) {
+  if (!r.financial_breach || v.breaches.empty()) return std::nullopt;
+  std::string what;
+  for (Breach b : v.breaches) {
+    if (!what.empty()) what += ", ";
+    switch (b) {
+      case Breach::kLiquidity:
+        what += absl::StrFormat("liquidity %.2f not above 1", v.liquidity);
+        break;
+      case Breach::kRoce:
+        what += absl::StrFormat("ROCE %.1f%% not above 5%%", v.roce_percent);
+        break;
+      case Breach::kNetAssets:
+        what += "net assets not positive";
+        break;
+    }
+  }
+  return Trip{Rule::kFinancialViability,
+              absl::StrCat("accounts to ", dates::FormatDay(year_end), ": ", what)};
+}
+
+}  // namespace pdps::workforce::domain

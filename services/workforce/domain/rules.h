@@ -1,0 +1,212 @@
+// The workforce rules of DOMAIN.md §5 and §7 as plain functions over plain structs: the
+// compliance gate, expiry watch, the quarterly return, the complaint deadline,
+// financial viability and the automatic suspension rules. No gRPC, no SQL.
+//
+// Dates are civil days in Europe/London. A check is valid up to and including its
+// expiry day (expires today: valid today, lapsed tomorrow).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/calendar/calendar.h"
+
+namespace pdps::workforce::domain {
+
+using Day = absl::CivilDay;
+
+// `day` plus `months` calendar months, clamped to the month's last day (31 Jan + 1
+// month = 28 or 29 Feb).
+Day AddMonths(Day day, int months);
+
+inline constexpr int kDefaultDbsRenewalMonths = 36;     // seed 002 para 58
+inline constexpr int kDefaultSupervisionMonths = 3;     // seed 001 9.5, 002 para 66
+inline constexpr int kDefaultAppraisalMonths = 12;      // seed 002 para 68
+inline constexpr int kComplaintAnswerWorkingDays = 15;  // seed 002 para 92
+inline constexpr int kDefaultComplaintWindowMonths = 12;
+inline constexpr double kTurnoverTargetPercent = 5.0;   // seed 002 KPI 4.1
+
+struct CompetencyRule {
+  std::string code;
+  std::string name;
+  int renewal_months = 0;  // 0: no renewal
+  bool conditional = false;
+  int due_within_weeks = 0;   // a new starter's grace from start_date
+  int due_within_months = 0;
+};
+
+// One version of a lot's training matrix.
+struct Matrix {
+  std::string id;
+  int version = 0;
+  Day effective_from;
+  std::vector<CompetencyRule> competencies;
+  int dbs_renewal_months = kDefaultDbsRenewalMonths;
+  int supervision_months = kDefaultSupervisionMonths;
+  int appraisal_months = kDefaultAppraisalMonths;
+  std::string required_registration_body;  // e.g. "NMC"; empty: none
+};
+
+// The version in force on `day`: the latest effective_from on or before it; nullptr if
+// none. `versions` in any order.
+const Matrix* InForce(const std::vector<Matrix>& versions, Day day);
+
+enum class RightToWork { kNone, kUnlimited, kTimeLimited };
+
+// The facts of a staff record the rules read.
+struct Worker {
+  std::string id;
+  Day start;
+  std::optional<Day> leave;
+  std::optional<Day> dbs_date;
+  std::optional<Day> barred_list_checked;
+  RightToWork right_to_work = RightToWork::kNone;
+  std::optional<Day> right_to_work_expiry;  // time-limited only
+  std::string registration_body;
+  std::optional<Day> registration_expiry;
+  bool drives = false;
+  std::optional<Day> business_insurance_expiry;
+  std::optional<Day> last_supervision;
+  std::optional<Day> last_appraisal;
+};
+
+struct Completion {
+  std::string code;
+  Day completed_on;
+};
+
+enum class ReasonKind {
+  kNotInPost,
+  kDbsMissing,
+  kDbsExpired,
+  kBarredListMissing,
+  kRightToWorkMissing,
+  kRightToWorkLapsed,
+  kRegistrationMissing,
+  kRegistrationExpired,
+  kCompetencyMissing,
+  kCompetencyExpired,
+  kCompetencyOverdue,
+};
+// "DBS_EXPIRED" etc., as the API names them.
+const char* ReasonName(ReasonKind kind);
+
+struct Reason {
+  ReasonKind kind;
+  std::string code;        // competency, for kCompetency*
+  std::optional<Day> date;  // lapsed on (expired) or due (overdue)
+  bool operator==(const Reason& o) const {
+    return kind == o.kind && code == o.code && date == o.date;
+  }
+};
+
+// In post on `day`: started on or before it and not left before it.
+bool InPost(const Worker& w, Day day);
+
+// The competencies required of a package: the matrix's unconditional ones, its
+// conditional ones named by `extras`, and any extra the matrix does not know (no
+// renewal).
+std::vector<CompetencyRule> Required(const Matrix& m, const std::vector<std::string>& extras);
+
+// The last valid day of a competency for a worker: from the latest completion on or
+// before `day` (std::nullopt if none; Day::max() when it never needs renewal).
+std::optional<Day> CompetencyValidUntil(const CompetencyRule& rule,
+                                        const std::vector<Completion>& done, Day day);
+
+// The compliance gate (DOMAIN.md §5): every reason the worker may not work a package
+// on the lot of `m` with `extras` on `day`; empty means eligible.
+std::vector<Reason> CheckEligibility(const Worker& w, const Matrix& m,
+                                     const std::vector<Completion>& done,
+                                     const std::vector<std::string>& extras, Day day);
+
+// ------------------------------------------------------------- expiry watch ---
+
+enum class ExpiryKind { kDbs, kRegistration, kRightToWork, kTraining, kSupervision, kAppraisal,
+                        kBusinessInsurance };
+const char* ExpiryName(ExpiryKind kind);
+
+struct Expiry {
+  std::string staff_id;
+  ExpiryKind kind;
+  std::string code;  // training only
+  Day due;           // last valid day, or the day due
+  bool lapsed = false;  // due < day
+};
+
+// What of a worker in post lapses on or before `day + within_days` (already lapsed
+// included). Training only when `m` is given (its base set); periods from `m` or the
+// defaults. Sorted by due day, then kind, then code.
+std::vector<Expiry> Expiries(const Worker& w, const Matrix* m, const std::vector<Completion>& done,
+                             Day day, int within_days);
+
+// ------------------------------------------------------------------ returns ---
+
+struct Quarter {
+  int year = 0;
+  int q = 0;  // 1..4, Q1 = January-March
+  Day first() const { return Day(year, (q - 1) * 3 + 1, 1); }
+  Day last() const { return Day(absl::CivilMonth(year, q * 3 + 1, 1)) - 1; }
+};
+// "2026-Q3"; std::nullopt if malformed.
+std::optional<Quarter> ParseQuarter(const std::string& text);
+
+struct Return {
+  int headcount_start = 0, headcount_end = 0, starters = 0, leavers = 0;
+  double average_headcount = 0, turnover_percent = 0;
+  bool turnover_within_target = true;
+  double dbs_percent = 0, supervision_percent = 0, training_percent = 0;
+};
+
+// The quarterly workforce return. `m`: the lot's matrix in force at the quarter's end,
+// or nullptr (no training figure; default periods). `done` is indexed like `workers`.
+Return ComputeReturn(const std::vector<Worker>& workers,
+                     const std::vector<std::vector<Completion>>& done, const Matrix* m,
+                     Quarter q);
+
+// ------------------------------------------------------------- complaints ---
+
+// The answer deadline: close of office hours on the 15th working day after receipt.
+absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time received);
+
+// ---------------------------------------------------------------- finances ---
+
+struct Accounts {
+  int64_t current_assets = 0, current_liabilities = 0, operating_profit = 0,
+          capital_employed = 0, net_assets = 0;  // pence
+};
+enum class Breach { kLiquidity, kRoce, kNetAssets };
+struct Viability {
+  double liquidity = 0;  // 0 when there are no current liabilities
+  double roce_percent = 0;
+  std::vector<Breach> breaches;
+};
+// Seed 004 Appendix A: liquidity > 1, ROCE > 5 %, net assets > 0.
+Viability AssessAccounts(const Accounts& a);
+
+// ------------------------------------------------------- suspension rules ---
+
+struct SuspensionRules {
+  bool inadequate_visit = false;
+  int upheld_safeguarding_complaints = 0;  // 0: off
+  int complaint_window_months = kDefaultComplaintWindowMonths;
+  bool financial_breach = false;
+};
+enum class Rule { kInadequateVisit, kUpheldSafeguardingComplaints, kFinancialViability };
+struct Trip {
+  Rule rule;
+  std::string reason;  // no personal data
+};
+
+enum class Rating { kOutstanding, kGood, kRequiresImprovement, kInadequate };
+
+std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_date);
+// `upheld_in_window`: upheld (wholly or partly) safeguarding complaints answered in the
+// window, the one just answered included. Trips when it reaches the threshold.
+std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, int upheld_in_window);
+std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end);
+
+}  // namespace pdps::workforce::domain

@@ -1,0 +1,510 @@
+// The workforce rules, table-driven: the compliance gate at every boundary (expires
+// today: valid today, lapsed tomorrow), package extras and matrix versions across their
+// effective date; expiry watch; the quarterly return against hand-computed figures; the
+// complaint deadline across bank holidays and weekends; financial viability; the
+// automatic suspension rules.
+#include "services/workforce/domain/rules.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "common/dates.h"
+
+namespace pdps::workforce::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+Day D(int y, int m, int d) { return Day(y, m, d); }
+
+CompetencyRule Comp(const char* code, int renewal, bool conditional = false, int weeks = 0,
+                    int months = 0) {
+  CompetencyRule c;
+  c.code = code;
+  c.name = code;
+  c.renewal_months = renewal;
+  c.conditional = conditional;
+  c.due_within_weeks = weeks;
+  c.due_within_months = months;
+  return c;
+}
+
+Matrix BaseMatrix() {
+  Matrix m;
+  m.id = "m1";
+  m.version = 1;
+  m.effective_from = D(2025, 1, 1);
+  m.competencies = {Comp("first_aid", 36), Comp("safeguarding", 12),
+                    Comp("seizure_management", 12, /*conditional=*/true),
+                    Comp("care_certificate", 0, false, /*weeks=*/12)};
+  return m;
+}
+
+Worker GoodWorker() {
+  Worker w;
+  w.id = "w1";
+  w.start = D(2024, 1, 15);
+  w.dbs_date = D(2024, 1, 10);
+  w.barred_list_checked = D(2024, 1, 10);
+  w.right_to_work = RightToWork::kUnlimited;
+  return w;
+}
+
+std::vector<Completion> GoodDone() {
+  return {{"first_aid", D(2024, 2, 1)}, {"safeguarding", D(2025, 6, 30)},
+          {"care_certificate", D(2024, 3, 1)}};
+}
+
+Reason R(ReasonKind k, std::string code = "", std::optional<Day> date = std::nullopt) {
+  return Reason{k, std::move(code), date};
+}
+
+TEST(AddMonths, ClampsToTheMonthsLastDay) {
+  EXPECT_EQ(AddMonths(D(2026, 1, 31), 1), D(2026, 2, 28));
+  EXPECT_EQ(AddMonths(D(2024, 1, 31), 1), D(2024, 2, 29));
+  EXPECT_EQ(AddMonths(D(2024, 2, 29), 12), D(2025, 2, 28));
+  EXPECT_EQ(AddMonths(D(2026, 3, 31), -1), D(2026, 2, 28));
+  EXPECT_EQ(AddMonths(D(2026, 11, 15), 3), D(2027, 2, 15));
+  EXPECT_EQ(AddMonths(D(2026, 5, 5), 0), D(2026, 5, 5));
+}
+
+struct Case {
+  const char* name;
+  std::function<void(Worker&, std::vector<Completion>&, Matrix&)> change;
+  std::vector<std::string> extras;
+  Day day;
+  std::vector<Reason> want;
+};
+
+TEST(CheckEligibility, Table) {
+  const Case cases[] = {
+      {"eligible, safeguarding expires today", nullptr, {}, D(2026, 6, 30), {}},
+      {"safeguarding lapsed tomorrow", nullptr, {}, D(2026, 7, 1),
+       {R(ReasonKind::kCompetencyExpired, "safeguarding", D(2026, 6, 30))}},
+      {"DBS expires today (36 months)",
+       [](Worker& w, auto&, auto&) { w.dbs_date = D(2023, 6, 30); }, {}, D(2026, 6, 30), {}},
+      {"DBS lapsed tomorrow", [](Worker& w, auto&, auto&) { w.dbs_date = D(2023, 6, 29); }, {},
+       D(2026, 6, 30), {R(ReasonKind::kDbsExpired, "", D(2026, 6, 29))}},
+      {"DBS period from the matrix (Lewisham-style 6 months)",
+       [](Worker& w, auto&, Matrix& m) {
+         w.dbs_date = D(2025, 12, 31);
+         m.dbs_renewal_months = 6;
+       },
+       {}, D(2026, 6, 30), {}},
+      {"DBS period from the matrix, a day late",
+       [](Worker& w, auto&, Matrix& m) {
+         w.dbs_date = D(2025, 12, 29);
+         m.dbs_renewal_months = 6;
+       },
+       {}, D(2026, 6, 30), {R(ReasonKind::kDbsExpired, "", D(2026, 6, 29))}},
+      {"no DBS and no barred-list check",
+       [](Worker& w, auto&, auto&) {
+         w.dbs_date.reset();
+         w.barred_list_checked.reset();
+       },
+       {}, D(2026, 6, 1), {R(ReasonKind::kDbsMissing), R(ReasonKind::kBarredListMissing)}},
+      {"barred-list check missing", [](Worker& w, auto&, auto&) { w.barred_list_checked.reset(); },
+       {}, D(2026, 6, 1), {R(ReasonKind::kBarredListMissing)}},
+      {"right to work expires today",
+       [](Worker& w, auto&, auto&) {
+         w.right_to_work = RightToWork::kTimeLimited;
+         w.right_to_work_expiry = D(2026, 6, 1);
+       },
+       {}, D(2026, 6, 1), {}},
+      {"right to work lapsed",
+       [](Worker& w, auto&, auto&) {
+         w.right_to_work = RightToWork::kTimeLimited;
+         w.right_to_work_expiry = D(2026, 5, 31);
+       },
+       {}, D(2026, 6, 1), {R(ReasonKind::kRightToWorkLapsed, "", D(2026, 5, 31))}},
+      {"right to work not checked",
+       [](Worker& w, auto&, auto&) { w.right_to_work = RightToWork::kNone; }, {}, D(2026, 6, 1),
+       {R(ReasonKind::kRightToWorkMissing)}},
+      {"time-limited right to work without an expiry",
+       [](Worker& w, auto&, auto&) { w.right_to_work = RightToWork::kTimeLimited; }, {},
+       D(2026, 6, 1), {R(ReasonKind::kRightToWorkMissing)}},
+      {"NMC required, not registered",
+       [](Worker&, auto&, Matrix& m) { m.required_registration_body = "NMC"; }, {}, D(2026, 6, 1),
+       {R(ReasonKind::kRegistrationMissing)}},
+      {"NMC required, registered elsewhere",
+       [](Worker& w, auto&, Matrix& m) {
+         m.required_registration_body = "NMC";
+         w.registration_body = "HCPC";
+         w.registration_expiry = D(2027, 1, 1);
+       },
+       {}, D(2026, 6, 1), {R(ReasonKind::kRegistrationMissing)}},
+      {"NMC registration expires today",
+       [](Worker& w, auto&, Matrix& m) {
+         m.required_registration_body = "NMC";
+         w.registration_body = "NMC";
+         w.registration_expiry = D(2026, 6, 1);
+       },
+       {}, D(2026, 6, 1), {}},
+      {"NMC registration lapsed",
+       [](Worker& w, auto&, Matrix& m) {
+         m.required_registration_body = "NMC";
+         w.registration_body = "NMC";
+         w.registration_expiry = D(2026, 5, 31);
+       },
+       {}, D(2026, 6, 1), {R(ReasonKind::kRegistrationExpired, "", D(2026, 5, 31))}},
+      {"conditional competency not needed by the package", nullptr, {}, D(2026, 6, 1), {}},
+      {"conditional competency named by the package", nullptr, {"seizure_management"},
+       D(2026, 6, 1), {R(ReasonKind::kCompetencyMissing, "seizure_management")}},
+      {"conditional competency named and done",
+       [](Worker&, std::vector<Completion>& d, auto&) {
+         d.push_back({"seizure_management", D(2026, 1, 10)});
+       },
+       {"seizure_management"}, D(2026, 6, 1), {}},
+      {"an extra the matrix does not know is required",
+       nullptr, {"gastrostomy"}, D(2026, 6, 1), {R(ReasonKind::kCompetencyMissing, "gastrostomy")}},
+      {"an unknown extra done once never lapses",
+       [](Worker&, std::vector<Completion>& d, auto&) { d.push_back({"gastrostomy", D(2019, 1, 1)}); },
+       {"gastrostomy"}, D(2026, 6, 1), {}},
+      {"Care Certificate: a new starter on the 12-week deadline",
+       [](Worker& w, std::vector<Completion>& d, auto&) {
+         w.start = D(2026, 4, 1);
+         d = {{"first_aid", D(2026, 4, 2)}, {"safeguarding", D(2026, 4, 2)}};
+       },
+       {}, D(2026, 6, 24), {}},
+      {"Care Certificate overdue the day after 12 weeks",
+       [](Worker& w, std::vector<Completion>& d, auto&) {
+         w.start = D(2026, 4, 1);
+         d = {{"first_aid", D(2026, 4, 2)}, {"safeguarding", D(2026, 4, 2)}};
+       },
+       {}, D(2026, 6, 25), {R(ReasonKind::kCompetencyOverdue, "care_certificate", D(2026, 6, 24))}},
+      {"safeguarding within 3 months of start (Southwark), on the day",
+       [](Worker& w, std::vector<Completion>& d, Matrix& m) {
+         w.start = D(2026, 4, 1);
+         m.competencies = {Comp("safeguarding", 12, false, 0, /*months=*/3)};
+         d.clear();
+       },
+       {}, D(2026, 7, 1), {}},
+      {"safeguarding within 3 months of start (Southwark), overdue",
+       [](Worker& w, std::vector<Completion>& d, Matrix& m) {
+         w.start = D(2026, 4, 1);
+         m.competencies = {Comp("safeguarding", 12, false, 0, 3)};
+         d.clear();
+       },
+       {}, D(2026, 7, 2), {R(ReasonKind::kCompetencyOverdue, "safeguarding", D(2026, 7, 1))}},
+      {"a completion after the day does not count yet",
+       [](Worker&, std::vector<Completion>& d, auto&) {
+         d.push_back({"safeguarding", D(2026, 8, 1)});
+       },
+       {}, D(2026, 7, 15), {R(ReasonKind::kCompetencyExpired, "safeguarding", D(2026, 6, 30))}},
+      {"the latest completion counts",
+       [](Worker&, std::vector<Completion>& d, auto&) {
+         d.push_back({"safeguarding", D(2026, 7, 10)});
+       },
+       {}, D(2026, 7, 15), {}},
+      {"before the start date", nullptr, {}, D(2024, 1, 14),
+       {R(ReasonKind::kNotInPost), R(ReasonKind::kCompetencyMissing, "first_aid"),
+        R(ReasonKind::kCompetencyMissing, "safeguarding")}},
+      {"on the leaving day", [](Worker& w, auto&, auto&) { w.leave = D(2026, 6, 1); }, {},
+       D(2026, 6, 1), {}},
+      {"after the leaving day", [](Worker& w, auto&, auto&) { w.leave = D(2026, 6, 1); }, {},
+       D(2026, 6, 2), {R(ReasonKind::kNotInPost)}},
+      {"every reason at once",
+       [](Worker& w, std::vector<Completion>& d, Matrix& m) {
+         w = Worker{};
+         w.start = D(2020, 1, 1);
+         d = {{"first_aid", D(2020, 1, 1)}};
+         m.required_registration_body = "NMC";
+       },
+       {"seizure_management"}, D(2026, 6, 1),
+       {R(ReasonKind::kDbsMissing), R(ReasonKind::kBarredListMissing),
+        R(ReasonKind::kRightToWorkMissing), R(ReasonKind::kRegistrationMissing),
+        R(ReasonKind::kCompetencyExpired, "first_aid", D(2023, 1, 1)),
+        R(ReasonKind::kCompetencyMissing, "safeguarding"),
+        R(ReasonKind::kCompetencyMissing, "seizure_management"),
+        R(ReasonKind::kCompetencyOverdue, "care_certificate", D(2020, 3, 25))}},
+  };
+  for (const Case& c : cases) {
+    Worker w = GoodWorker();
+    std::vector<Completion> done = GoodDone();
+    Matrix m = BaseMatrix();
+    if (c.change) c.change(w, done, m);
+    EXPECT_EQ(CheckEligibility(w, m, done, c.extras, c.day), c.want) << c.name;
+  }
+}
+
+TEST(CheckEligibility, MatrixVersionsApplyFromTheirEffectiveDate) {
+  Matrix v1 = BaseMatrix();
+  Matrix v2 = BaseMatrix();
+  v2.id = "m2";
+  v2.version = 2;
+  v2.effective_from = D(2026, 9, 1);
+  v2.competencies = {Comp("first_aid", 36), Comp("safeguarding", 24), Comp("mca", 24)};
+  std::vector<Matrix> versions = {v2, v1};  // any order
+  EXPECT_EQ(InForce(versions, D(2024, 12, 31)), nullptr);
+  EXPECT_EQ(InForce(versions, D(2025, 1, 1))->id, "m1");
+  EXPECT_EQ(InForce(versions, D(2026, 8, 31))->id, "m1");
+  EXPECT_EQ(InForce(versions, D(2026, 9, 1))->id, "m2");
+
+  Worker w = GoodWorker();
+  auto done = GoodDone();  // safeguarding on 2025-06-30
+  // The day before: v1's yearly safeguarding has lapsed.
+  EXPECT_THAT(CheckEligibility(w, *InForce(versions, D(2026, 8, 31)), done, {}, D(2026, 8, 31)),
+              ElementsAre(R(ReasonKind::kCompetencyExpired, "safeguarding", D(2026, 6, 30))));
+  // From v2's effective date: two-yearly safeguarding is in date, but MCA is new.
+  EXPECT_THAT(CheckEligibility(w, *InForce(versions, D(2026, 9, 1)), done, {}, D(2026, 9, 1)),
+              ElementsAre(R(ReasonKind::kCompetencyMissing, "mca")));
+}
+
+TEST(CheckEligibility, NoRenewalNeverExpires) {
+  CompetencyRule once = Comp("care_certificate", 0);
+  EXPECT_EQ(CompetencyValidUntil(once, {{"care_certificate", D(2001, 1, 1)}}, D(2026, 1, 1)),
+            Day::max());
+  EXPECT_EQ(CompetencyValidUntil(once, {}, D(2026, 1, 1)), std::nullopt);
+}
+
+TEST(Required, BaseSetConditionalsNamedAndUnknownExtras) {
+  auto req = Required(BaseMatrix(), {"seizure_management", "hoist", "hoist"});
+  std::vector<std::string> codes;
+  for (const auto& c : req) codes.push_back(c.code);
+  EXPECT_THAT(codes, ElementsAre("first_aid", "safeguarding", "seizure_management",
+                                 "care_certificate", "hoist"));
+}
+
+// ------------------------------------------------------------- expiry watch ---
+
+TEST(Expiries, WithinTheWindowSortedAndLapsedMarked) {
+  Worker w = GoodWorker();
+  w.dbs_date = D(2023, 7, 20);  // valid until 2026-07-20
+  w.registration_body = "NMC";
+  w.registration_expiry = D(2026, 6, 10);
+  w.right_to_work = RightToWork::kTimeLimited;
+  w.right_to_work_expiry = D(2027, 1, 1);  // outside the window
+  w.drives = true;
+  w.business_insurance_expiry = D(2026, 6, 30);
+  w.last_supervision = D(2026, 3, 5);   // due 2026-06-05: lapsed on 2026-06-15
+  w.last_appraisal = D(2025, 7, 1);     // due 2026-07-01
+  Matrix m = BaseMatrix();
+  auto got = Expiries(w, &m, GoodDone(), D(2026, 6, 15), 30);  // horizon 2026-07-15
+  std::vector<std::tuple<ExpiryKind, std::string, Day, bool>> flat;
+  for (const auto& e : got) flat.emplace_back(e.kind, e.code, e.due, e.lapsed);
+  EXPECT_THAT(flat,
+              ElementsAre(std::make_tuple(ExpiryKind::kSupervision, "", D(2026, 6, 5), true),
+                          std::make_tuple(ExpiryKind::kRegistration, "", D(2026, 6, 10), true),
+                          std::make_tuple(ExpiryKind::kTraining, "safeguarding", D(2026, 6, 30), false),
+                          std::make_tuple(ExpiryKind::kBusinessInsurance, "", D(2026, 6, 30), false),
+                          std::make_tuple(ExpiryKind::kAppraisal, "", D(2026, 7, 1), false)));
+  // Without a matrix: no training, default periods.
+  auto no_matrix = Expiries(w, nullptr, GoodDone(), D(2026, 6, 15), 30);
+  for (const auto& e : no_matrix) EXPECT_NE(e.kind, ExpiryKind::kTraining);
+  EXPECT_EQ(no_matrix.size(), 4u);
+  // Derby-style monthly supervision from the matrix.
+  m.supervision_months = 1;
+  w.last_supervision = D(2026, 6, 1);
+  bool found = false;
+  for (const auto& e : Expiries(w, &m, GoodDone(), D(2026, 6, 15), 30)) {
+    if (e.kind == ExpiryKind::kSupervision) {
+      EXPECT_EQ(e.due, D(2026, 7, 1));
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+  // Leavers are not watched.
+  w.leave = D(2026, 6, 14);
+  EXPECT_THAT(Expiries(w, &m, GoodDone(), D(2026, 6, 15), 30), IsEmpty());
+}
+
+TEST(Expiries, NeverDoneAndInductionDeadlines) {
+  Worker w = GoodWorker();
+  w.start = D(2026, 6, 1);
+  w.last_supervision = D(2026, 6, 1);
+  w.last_appraisal = D(2026, 6, 1);
+  auto got = Expiries(w, nullptr, {}, D(2026, 6, 2), 90);
+  Matrix m = BaseMatrix();
+  got = Expiries(w, &m, {}, D(2026, 6, 2), 90);
+  std::vector<std::tuple<ExpiryKind, std::string, Day, bool>> flat;
+  for (const auto& e : got) {
+    if (e.kind == ExpiryKind::kTraining) flat.emplace_back(e.kind, e.code, e.due, e.lapsed);
+  }
+  // Never done: lapsed since the start; the Care Certificate is due 12 weeks in.
+  EXPECT_THAT(flat, ElementsAre(
+                        std::make_tuple(ExpiryKind::kTraining, "first_aid", D(2026, 6, 1), true),
+                        std::make_tuple(ExpiryKind::kTraining, "safeguarding", D(2026, 6, 1), true),
+                        std::make_tuple(ExpiryKind::kTraining, "care_certificate", D(2026, 8, 24),
+                                        false)));
+}
+
+// ------------------------------------------------------------------ returns ---
+
+TEST(ParseQuarter, Forms) {
+  auto q = ParseQuarter("2026-Q3");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->first(), D(2026, 7, 1));
+  EXPECT_EQ(q->last(), D(2026, 9, 30));
+  EXPECT_EQ(ParseQuarter("2026-Q4")->last(), D(2026, 12, 31));
+  EXPECT_EQ(ParseQuarter("2026-Q1")->last(), D(2026, 3, 31));
+  for (const char* bad : {"2026-Q0", "2026-Q5", "2026Q3", "26-Q3", "2026-q3", "", "2026-Q3x"}) {
+    EXPECT_FALSE(ParseQuarter(bad)) << bad;
+  }
+}
+
+Worker W(const char* id, Day start, std::optional<Day> leave = std::nullopt) {
+  Worker w;
+  w.id = id;
+  w.start = start;
+  w.leave = leave;
+  w.right_to_work = RightToWork::kUnlimited;
+  return w;
+}
+
+// Hand-computed: 2026-Q3 is 1 July to 30 September.
+TEST(ComputeReturn, HandComputedQuarter) {
+  Quarter q{2026, 3};
+  Worker a = W("A", D(2020, 1, 1));
+  a.dbs_date = D(2024, 1, 1), a.barred_list_checked = D(2024, 1, 1);
+  a.last_supervision = D(2026, 6, 30);  // due 30 Sep: in date at the close
+  Worker b = W("B", D(2021, 5, 1), D(2026, 8, 15));  // leaver
+  Worker c = W("C", D(2026, 7, 10));                 // starter
+  c.dbs_date = D(2026, 7, 1), c.barred_list_checked = D(2026, 7, 1);
+  Worker d = W("D", D(2026, 7, 1));  // starter on the first day
+  d.dbs_date = D(2023, 9, 30), d.barred_list_checked = D(2023, 9, 30);  // valid to 30 Sep
+  d.last_supervision = D(2026, 7, 15);
+  Worker e = W("E", D(2019, 1, 1), D(2026, 6, 30));  // left before the quarter
+  Worker f = W("F", D(2022, 1, 1), D(2026, 9, 30));  // leaves on the last day
+  Worker g = W("G", D(2022, 1, 1), D(2026, 7, 1));   // leaves on the first day
+  Worker h = W("H", D(2026, 10, 1));                 // starts after
+  Worker i = W("I", D(2023, 3, 1));
+  i.dbs_date = D(2023, 9, 29), i.barred_list_checked = D(2023, 9, 29);  // lapsed 29 Sep
+  i.last_supervision = D(2026, 6, 29);                                  // due 29 Sep
+  Worker j = W("J", D(2023, 3, 1));
+  j.dbs_date = D(2025, 1, 1);  // no barred-list check
+  j.last_supervision = D(2026, 9, 1);
+  std::vector<Worker> workers = {a, b, c, d, e, f, g, h, i, j};
+  std::vector<Completion> all = {{"first_aid", D(2026, 1, 1)}, {"safeguarding", D(2026, 1, 1)},
+                                 {"care_certificate", D(2024, 1, 1)}};
+  std::vector<Completion> d_done = all;
+  d_done.push_back({"care_certificate", D(2026, 8, 1)});
+  std::vector<Completion> c_done = {{"first_aid", D(2026, 7, 11)},
+                                    {"safeguarding", D(2026, 7, 11)}};  // Care Certificate in grace
+  std::vector<Completion> i_done = {{"first_aid", D(2026, 1, 1)}, {"safeguarding", D(2025, 9, 29)},
+                                    {"care_certificate", D(2023, 4, 1)}};
+  std::vector<std::vector<Completion>> done = {all, all, c_done, d_done, all,
+                                               all, all, all, i_done, all};
+  Matrix m = BaseMatrix();
+  Return r = ComputeReturn(workers, done, &m, q);
+  EXPECT_EQ(r.headcount_start, 6);  // A B F G I J
+  EXPECT_EQ(r.starters, 2);         // C D
+  EXPECT_EQ(r.leavers, 3);          // B F G
+  EXPECT_EQ(r.headcount_end, 5);    // A C D I J = 6 + 2 - 3
+  EXPECT_DOUBLE_EQ(r.average_headcount, 5.5);
+  EXPECT_DOUBLE_EQ(r.turnover_percent, 300.0 / 5.5);
+  EXPECT_FALSE(r.turnover_within_target);
+  EXPECT_DOUBLE_EQ(r.dbs_percent, 60.0);          // A C D of 5 (I lapsed, J no barred check)
+  EXPECT_DOUBLE_EQ(r.supervision_percent, 60.0);  // A D J (C never, I due 29 Sep)
+  EXPECT_DOUBLE_EQ(r.training_percent, 80.0);     // A C D J (I's safeguarding lapsed)
+
+  Return no_matrix = ComputeReturn(workers, done, nullptr, q);
+  EXPECT_DOUBLE_EQ(no_matrix.training_percent, 0.0);
+  EXPECT_DOUBLE_EQ(no_matrix.dbs_percent, 60.0);
+}
+
+TEST(ComputeReturn, SouthwarkTurnoverTargetIsBelowFivePercent) {
+  Quarter q{2026, 2};
+  auto make = [&](int stayers, int leavers) {
+    std::vector<Worker> ws;
+    for (int k = 0; k < stayers; ++k) ws.push_back(W("s", D(2020, 1, 1)));
+    for (int k = 0; k < leavers; ++k) ws.push_back(W("l", D(2020, 1, 1), D(2026, 5, 1)));
+    return ComputeReturn(ws, {}, nullptr, q);
+  };
+  // 1 leaver of 25 → average 24.5 → 4.08 %.
+  Return under = make(24, 1);
+  EXPECT_NEAR(under.turnover_percent, 100.0 / 24.5, 1e-9);
+  EXPECT_TRUE(under.turnover_within_target);
+  // 1 leaver, start 20, end 19 → average 19.5 → 5.13 %.
+  EXPECT_FALSE(make(19, 1).turnover_within_target);
+  // Exactly 5 %: 2 leavers, start 41, end 39 → average 40.
+  Return five = make(39, 2);
+  EXPECT_DOUBLE_EQ(five.turnover_percent, 5.0);
+  EXPECT_FALSE(five.turnover_within_target);
+  Return empty = ComputeReturn({}, {}, nullptr, q);
+  EXPECT_EQ(empty.turnover_percent, 0.0);
+  EXPECT_TRUE(empty.turnover_within_target);
+  EXPECT_EQ(empty.dbs_percent, 0.0);
+}
+
+// ------------------------------------------------------------- complaints ---
+
+absl::Time London(int y, int mo, int d, int h, int mi) {
+  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), dates::London());
+}
+
+TEST(ComplaintAnswerDue, FifteenWorkingDaysAcrossChristmasAndWeekends) {
+  calendar::WorkingTime wt(calendar::HolidayCalendar::EnglandAndWales());
+  // Thursday 17 Dec 2026: Christmas Day is a Friday, Boxing Day a Saturday (substitute
+  // Monday 28th), New Year's Day a Friday; three weekends.
+  EXPECT_EQ(ComplaintAnswerDue(wt, London(2026, 12, 17, 10, 0)), London(2027, 1, 12, 17, 0));
+  // Received on a Saturday before the early May bank holiday (Mon 4 May): the day of
+  // receipt is Tuesday 5 May; Spring bank holiday Monday 25 May is skipped too.
+  EXPECT_EQ(ComplaintAnswerDue(wt, London(2026, 5, 2, 11, 0)), London(2026, 5, 27, 17, 0));
+  // Received on a Friday after the close counts from Monday.
+  EXPECT_EQ(ComplaintAnswerDue(wt, London(2026, 11, 27, 18, 30)), London(2026, 12, 21, 17, 0));
+  // Without holidays (25 and 28 Dec, 1 Jan) the same complaint is due three working days sooner.
+  calendar::WorkingTime plain{calendar::HolidayCalendar()};
+  EXPECT_EQ(ComplaintAnswerDue(plain, London(2026, 12, 17, 10, 0)), London(2027, 1, 7, 17, 0));
+}
+
+// ---------------------------------------------------------------- finances ---
+
+TEST(AssessAccounts, Seed004Thresholds) {
+  auto breaches = [](Accounts a) { return AssessAccounts(a).breaches; };
+  Accounts good{120000, 100000, 6000, 100000, 50000};  // 1.2, 6 %, positive
+  EXPECT_THAT(breaches(good), IsEmpty());
+  EXPECT_DOUBLE_EQ(AssessAccounts(good).liquidity, 1.2);
+  EXPECT_DOUBLE_EQ(AssessAccounts(good).roce_percent, 6.0);
+  Accounts liquidity_one = good;
+  liquidity_one.current_assets = 100000;  // exactly 1: not above
+  EXPECT_THAT(breaches(liquidity_one), ElementsAre(Breach::kLiquidity));
+  Accounts roce_five = good;
+  roce_five.operating_profit = 5000;  // exactly 5 %
+  EXPECT_THAT(breaches(roce_five), ElementsAre(Breach::kRoce));
+  Accounts roce_above = good;
+  roce_above.operating_profit = 5001;
+  EXPECT_THAT(breaches(roce_above), IsEmpty());
+  Accounts zero_net = good;
+  zero_net.net_assets = 0;
+  EXPECT_THAT(breaches(zero_net), ElementsAre(Breach::kNetAssets));
+  Accounts no_liabilities = good;
+  no_liabilities.current_liabilities = 0;
+  EXPECT_THAT(breaches(no_liabilities), IsEmpty());
+  EXPECT_EQ(AssessAccounts(no_liabilities).liquidity, 0);
+  Accounts all_bad{50, 100, -10, -5, -1};
+  EXPECT_THAT(breaches(all_bad), ElementsAre(Breach::kLiquidity, Breach::kRoce, Breach::kNetAssets));
+}
+
+// ------------------------------------------------------- suspension rules ---
+
+TEST(SuspensionRules, EachRuleTripsOnlyWhenOnAndBreached) {
+  SuspensionRules off;
+  EXPECT_FALSE(OnVisit(off, Rating::kInadequate, D(2026, 11, 20)));
+  EXPECT_FALSE(OnUpheldSafeguardingComplaint(off, 10));
+  EXPECT_FALSE(OnAccounts(off, AssessAccounts({1, 2, -1, 1, -1}), D(2026, 3, 31)));
+
+  SuspensionRules on;
+  on.inadequate_visit = true;
+  on.upheld_safeguarding_complaints = 3;
+  on.financial_breach = true;
+  EXPECT_FALSE(OnVisit(on, Rating::kRequiresImprovement, D(2026, 11, 20)));
+  auto visit = OnVisit(on, Rating::kInadequate, D(2026, 11, 20));
+  ASSERT_TRUE(visit);
+  EXPECT_EQ(visit->rule, Rule::kInadequateVisit);
+  EXPECT_EQ(visit->reason, "monitoring visit on 2026-11-20 rated INADEQUATE");
+  EXPECT_FALSE(OnUpheldSafeguardingComplaint(on, 2));
+  auto complaints = OnUpheldSafeguardingComplaint(on, 3);
+  ASSERT_TRUE(complaints);
+  EXPECT_EQ(complaints->reason, "3 upheld safeguarding complaints in 12 months (rule: 3)");
+  EXPECT_FALSE(OnAccounts(on, AssessAccounts({120000, 100000, 6000, 100000, 1}), D(2026, 3, 31)));
+  auto accounts = OnAccounts(on, AssessAccounts({90000, 100000, 6000, 100000, 1}), D(2026, 3, 31));
+  ASSERT_TRUE(accounts);
+  EXPECT_EQ(accounts->rule, Rule::kFinancialViability);
+  EXPECT_EQ(accounts->reason, "accounts to 2026-03-31: liquidity 0.90 not above 1");
+}
+
+}  // namespace
+}  // namespace pdps::workforce::domain

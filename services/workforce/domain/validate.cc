@@ -1,0 +1,330 @@
+// Workforce input rules.
+#include "services/workforce/domain/validate.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/proto_util.h"
+#include "common/status.h"
+
+namespace pdps::workforce::domain {
+namespace {
+
+std::string F(const std::string& prefix, const char* field) {
+  return prefix.empty() ? field : absl::StrCat(prefix, ".", field);
+}
+
+void Text(Violations& v, const std::string& field, const std::string& text, size_t max,
+          bool required) {
+  if (required && text.empty()) {
+    v.Add(field, "is required");
+  } else if (text.size() > max) {
+    v.Add(field, absl::StrCat("must be at most ", max, " characters"));
+  }
+}
+
+void Id(Violations& v, const std::string& field, const std::string& id, bool required) {
+  if (id.empty()) {
+    if (required) v.Add(field, "is required");
+  } else if (!IsUuid(id)) {
+    v.Add(field, "must be a UUID");
+  }
+}
+
+// A date field: required or optional, well formed; returns the day when set and valid.
+std::optional<Day> DateField(Violations& v, const std::string& field,
+                             const pdps::common::v1::Date& d, bool required) {
+  if (d.value().empty()) {
+    if (required) v.Add(field, "is required");
+    return std::nullopt;
+  }
+  auto day = dates::ParseDay(d.value());
+  if (!day) v.Add(field, "must be a date YYYY-MM-DD");
+  return day;
+}
+
+void NotAfter(Violations& v, const std::string& field, const std::optional<Day>& d, Day today) {
+  if (d && *d > today) v.Add(field, "must not be in the future");
+}
+
+void Range(Violations& v, const std::string& field, int64_t value, int64_t lo, int64_t hi) {
+  if (value < lo || value > hi) v.Add(field, absl::StrCat("must be from ", lo, " to ", hi));
+}
+
+}  // namespace
+
+bool ValidCode(const std::string& code) {
+  if (code.empty() || code.size() > 64 || code[0] < 'a' || code[0] > 'z') return false;
+  for (char c : code) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::string& p) {
+  Violations v;
+  Text(v, F(p, "display_name"), s.display_name(), 200, true);
+  Text(v, F(p, "role"), s.role(), 200, true);
+  Text(v, F(p, "grade"), s.grade(), 100, false);
+  auto start = DateField(v, F(p, "start_date"), s.start_date(), true);
+  auto leave = DateField(v, F(p, "leave_date"), s.leave_date(), false);
+  if (start && leave && *leave < *start) v.Add(F(p, "leave_date"), "must not be before start_date");
+  if (s.contract_type() == v1::CONTRACT_TYPE_UNSPECIFIED) {
+    v.Add(F(p, "contract_type"), "is required");
+  } else if (s.contract_type() == v1::ZERO_HOURS) {
+    // Seed 002 para 15: zero hours only at the worker's own documented request.
+    if (!s.zero_hours_requested_by_worker()) {
+      v.Add(F(p, "zero_hours_requested_by_worker"),
+            "must be true for ZERO_HOURS: zero-hours contracts only at the worker's request");
+    }
+    if (s.zero_hours_request_evidence().empty()) {
+      v.Add(F(p, "zero_hours_request_evidence"),
+            "is required for ZERO_HOURS: reference the worker's documented request");
+    }
+  }
+  Text(v, F(p, "zero_hours_request_evidence"), s.zero_hours_request_evidence(), 200, false);
+  auto dbs = DateField(v, F(p, "dbs.certificate_date"), s.dbs().certificate_date(), false);
+  NotAfter(v, F(p, "dbs.certificate_date"), dbs, today);
+  auto barred =
+      DateField(v, F(p, "dbs.barred_list_check_date"), s.dbs().barred_list_check_date(), false);
+  NotAfter(v, F(p, "dbs.barred_list_check_date"), barred, today);
+  Text(v, F(p, "dbs.certificate_reference"), s.dbs().certificate_reference(), 100, false);
+  const auto& rtw = s.right_to_work();
+  DateField(v, F(p, "right_to_work.checked_on"), rtw.checked_on(), false);
+  if (rtw.kind() == v1::RightToWork::TIME_LIMITED) {
+    DateField(v, F(p, "right_to_work.expiry_date"), rtw.expiry_date(), true);
+  } else if (!rtw.expiry_date().value().empty()) {
+    v.Add(F(p, "right_to_work.expiry_date"), "is only for TIME_LIMITED right to work");
+  }
+  Text(v, F(p, "right_to_work.evidence_reference"), rtw.evidence_reference(), 200, false);
+  Range(v, F(p, "references_received"), s.references_received(), 0, 10);
+  const auto& reg = s.registration();
+  Text(v, F(p, "registration.body"), reg.body(), 20, false);
+  Text(v, F(p, "registration.number"), reg.number(), 50, false);
+  if (reg.body().empty() && (!reg.number().empty() || !reg.expiry_date().value().empty())) {
+    v.Add(F(p, "registration.body"), "is required with a registration number or expiry");
+  }
+  DateField(v, F(p, "registration.expiry_date"), reg.expiry_date(), !reg.body().empty());
+  Text(v, F(p, "english_proficiency"), s.english_proficiency(), 100, false);
+  if (s.languages_size() > 20) v.Add(F(p, "languages"), "must have at most 20 entries");
+  for (int i = 0; i < s.languages_size(); ++i) {
+    Text(v, absl::StrCat(F(p, "languages"), "[", i, "]"), s.languages(i), 100, true);
+  }
+  static const std::set<std::string> kGenders = {"", "female", "male", "non-binary"};
+  if (kGenders.count(s.gender()) == 0) {
+    v.Add(F(p, "gender"), "must be female, male, non-binary or empty");
+  }
+  const auto& drv = s.driving();
+  auto licence = DateField(v, F(p, "driving.licence_checked_on"), drv.licence_checked_on(),
+                           drv.drives());
+  NotAfter(v, F(p, "driving.licence_checked_on"), licence, today);
+  DateField(v, F(p, "driving.business_insurance_expiry"), drv.business_insurance_expiry(),
+            drv.drives());
+  auto sup = DateField(v, F(p, "last_supervision_date"), s.last_supervision_date(), false);
+  NotAfter(v, F(p, "last_supervision_date"), sup, today);
+  auto app = DateField(v, F(p, "last_appraisal_date"), s.last_appraisal_date(), false);
+  NotAfter(v, F(p, "last_appraisal_date"), app, today);
+  return v.ToStatus();
+}
+
+absl::Status ValidateMatrix(const v1::TrainingMatrix& m, const std::string& p) {
+  Violations v;
+  Id(v, F(p, "framework_id"), m.framework_id(), true);
+  Id(v, F(p, "lot_id"), m.lot_id(), true);
+  Text(v, F(p, "title"), m.title(), 200, false);
+  DateField(v, F(p, "effective_from"), m.effective_from(), true);
+  if (m.competencies_size() == 0) v.Add(F(p, "competencies"), "must have at least one competency");
+  if (m.competencies_size() > 200) v.Add(F(p, "competencies"), "must have at most 200");
+  std::set<std::string> codes;
+  for (int i = 0; i < m.competencies_size(); ++i) {
+    const auto& c = m.competencies(i);
+    std::string f = absl::StrCat(F(p, "competencies"), "[", i, "]");
+    if (!ValidCode(c.code())) {
+      v.Add(f + ".code", "must be lower_snake_case, at most 64 characters");
+    } else if (!codes.insert(c.code()).second) {
+      v.Add(f + ".code", "must be unique in the matrix");
+    }
+    Text(v, f + ".name", c.name(), 200, true);
+    Range(v, f + ".renewal_months", c.renewal_months(), 0, 120);
+    Range(v, f + ".due_within_weeks", c.due_within_weeks(), 0, 104);
+    Range(v, f + ".due_within_months", c.due_within_months(), 0, 24);
+    if (c.due_within_weeks() > 0 && c.due_within_months() > 0) {
+      v.Add(f + ".due_within_months", "give due_within_weeks or due_within_months, not both");
+    }
+  }
+  Range(v, F(p, "dbs_renewal_months"), m.dbs_renewal_months(), 0, 120);
+  Range(v, F(p, "supervision_interval_months"), m.supervision_interval_months(), 0, 24);
+  Range(v, F(p, "appraisal_interval_months"), m.appraisal_interval_months(), 0, 36);
+  Text(v, F(p, "required_registration_body"), m.required_registration_body(), 20, false);
+  return v.ToStatus();
+}
+
+absl::Status ValidateTrainingRecord(const v1::TrainingRecord& r, Day today, const std::string& p) {
+  Violations v;
+  Id(v, F(p, "staff_id"), r.staff_id(), true);
+  if (!ValidCode(r.competency_code())) {
+    v.Add(F(p, "competency_code"), "must be lower_snake_case, at most 64 characters");
+  }
+  auto done = DateField(v, F(p, "completed_on"), r.completed_on(), true);
+  NotAfter(v, F(p, "completed_on"), done, today);
+  Text(v, F(p, "training_provider"), r.training_provider(), 200, false);
+  Text(v, F(p, "evidence_reference"), r.evidence_reference(), 200, false);
+  return v.ToStatus();
+}
+
+absl::Status ValidateComplaint(const v1::Complaint& c, absl::Time now, const std::string& p) {
+  Violations v;
+  Id(v, F(p, "framework_id"), c.framework_id(), true);
+  Id(v, F(p, "lot_id"), c.lot_id(), false);
+  if (!c.has_received_time()) {
+    v.Add(F(p, "received_time"), "is required");
+  } else if (protoutil::FromTimestamp(c.received_time()) > now) {
+    v.Add(F(p, "received_time"), "must not be in the future");
+  }
+  Text(v, F(p, "summary"), c.summary(), 4000, true);
+  return v.ToStatus();
+}
+
+absl::Status ValidateAnswer(v1::Complaint::Outcome outcome, const std::string& learning) {
+  Violations v;
+  if (outcome == v1::Complaint::OUTCOME_UNSPECIFIED) v.Add("outcome", "is required");
+  Text(v, "learning", learning, 4000, true);
+  return v.ToStatus();
+}
+
+absl::Status ValidateVisit(const v1::MonitoringVisit& m, Day today, const std::string& p) {
+  Violations v;
+  Id(v, F(p, "provider_id"), m.provider_id(), true);
+  Id(v, F(p, "framework_id"), m.framework_id(), true);
+  Id(v, F(p, "lot_id"), m.lot_id(), false);
+  auto d = DateField(v, F(p, "visit_date"), m.visit_date(), true);
+  NotAfter(v, F(p, "visit_date"), d, today);
+  Text(v, F(p, "findings"), m.findings(), 8000, true);
+  if (m.rating() == v1::RATING_UNSPECIFIED) v.Add(F(p, "rating"), "is required");
+  return v.ToStatus();
+}
+
+absl::Status ValidateActionPlan(const v1::ActionPlan& a, const std::string& p) {
+  Violations v;
+  Id(v, F(p, "provider_id"), a.provider_id(), true);
+  Id(v, F(p, "framework_id"), a.framework_id(), true);
+  Id(v, F(p, "visit_id"), a.visit_id(), false);
+  Text(v, F(p, "title"), a.title(), 100, true);
+  if (a.items_size() == 0 || a.items_size() > 100) v.Add(F(p, "items"), "must have 1 to 100 items");
+  for (int i = 0; i < a.items_size(); ++i) {
+    std::string f = absl::StrCat(F(p, "items"), "[", i, "]");
+    Text(v, f + ".description", a.items(i).description(), 2000, true);
+    DateField(v, f + ".due_date", a.items(i).due_date(), true);
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today, const std::string& p) {
+  Violations v;
+  Id(v, F(p, "provider_id"), a.provider_id(), true);
+  Id(v, F(p, "framework_id"), a.framework_id(), true);
+  auto d = DateField(v, F(p, "year_end"), a.year_end(), true);
+  NotAfter(v, F(p, "year_end"), d, today);
+  if (a.current_assets().pence() < 0) v.Add(F(p, "current_assets"), "must not be negative");
+  if (a.current_liabilities().pence() < 0) {
+    v.Add(F(p, "current_liabilities"), "must not be negative");
+  }
+  // Guards the integer comparison of AssessAccounts (profit × 20).
+  constexpr int64_t kMax = int64_t{1} << 56;
+  for (auto [name, pence] : {std::pair<const char*, int64_t>{"current_assets", a.current_assets().pence()},
+                             {"current_liabilities", a.current_liabilities().pence()},
+                             {"operating_profit", a.operating_profit().pence()},
+                             {"capital_employed", a.capital_employed().pence()},
+                             {"net_assets", a.net_assets().pence()}}) {
+    if (pence > kMax || pence < -kMax) v.Add(F(p, name), "is out of range");
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& p) {
+  Violations v;
+  Id(v, F(p, "framework_id"), r.framework_id(), true);
+  Range(v, F(p, "upheld_safeguarding_complaints"), r.upheld_safeguarding_complaints(), 0, 100);
+  Range(v, F(p, "complaint_window_months"), r.complaint_window_months(), 0, 60);
+  return v.ToStatus();
+}
+
+// ------------------------------------------------------------------ readings ---
+
+std::optional<Day> DayOf(const pdps::common::v1::Date& d) {
+  if (d.value().empty()) return std::nullopt;
+  return dates::ParseDay(d.value());
+}
+
+Worker WorkerOf(const v1::StaffMember& s) {
+  Worker w;
+  w.id = s.id();
+  w.start = DayOf(s.start_date()).value_or(Day::max());
+  w.leave = DayOf(s.leave_date());
+  w.dbs_date = DayOf(s.dbs().certificate_date());
+  w.barred_list_checked = DayOf(s.dbs().barred_list_check_date());
+  switch (s.right_to_work().kind()) {
+    case v1::RightToWork::UNLIMITED: w.right_to_work = RightToWork::kUnlimited; break;
+    case v1::RightToWork::TIME_LIMITED: w.right_to_work = RightToWork::kTimeLimited; break;
+    default: w.right_to_work = RightToWork::kNone; break;
+  }
+  w.right_to_work_expiry = DayOf(s.right_to_work().expiry_date());
+  w.registration_body = s.registration().body();
+  w.registration_expiry = DayOf(s.registration().expiry_date());
+  w.drives = s.driving().drives();
+  w.business_insurance_expiry = DayOf(s.driving().business_insurance_expiry());
+  w.last_supervision = DayOf(s.last_supervision_date());
+  w.last_appraisal = DayOf(s.last_appraisal_date());
+  return w;
+}
+
+Matrix MatrixOf(const v1::TrainingMatrix& m) {
+  Matrix out;
+  out.id = m.id();
+  out.version = m.version();
+  out.effective_from = DayOf(m.effective_from()).value_or(Day::max());
+  for (const auto& c : m.competencies()) {
+    CompetencyRule r;
+    r.code = c.code();
+    r.name = c.name();
+    r.renewal_months = c.renewal_months();
+    r.conditional = c.conditional();
+    r.due_within_weeks = c.due_within_weeks();
+    r.due_within_months = c.due_within_months();
+    out.competencies.push_back(std::move(r));
+  }
+  if (m.dbs_renewal_months() > 0) out.dbs_renewal_months = m.dbs_renewal_months();
+  if (m.supervision_interval_months() > 0) out.supervision_months = m.supervision_interval_months();
+  if (m.appraisal_interval_months() > 0) out.appraisal_months = m.appraisal_interval_months();
+  out.required_registration_body = m.required_registration_body();
+  return out;
+}
+
+SuspensionRules RulesOf(const v1::SuspensionRules& r) {
+  SuspensionRules out;
+  out.inadequate_visit = r.suspend_on_inadequate_visit();
+  out.upheld_safeguarding_complaints = r.upheld_safeguarding_complaints();
+  if (r.complaint_window_months() > 0) out.complaint_window_months = r.complaint_window_months();
+  out.financial_breach = r.suspend_on_financial_breach();
+  return out;
+}
+
+Accounts AccountsOf(const v1::FinancialAccounts& a) {
+  return Accounts{a.current_assets().pence(), a.current_liabilities().pence(),
+                  a.operating_profit().pence(), a.capital_employed().pence(),
+                  a.net_assets().pence()};
+}
+
+Rating RatingOf(v1::Rating r) {
+  switch (r) {
+    case v1::OUTSTANDING: return Rating::kOutstanding;
+    case v1::GOOD: return Rating::kGood;
+    case v1::REQUIRES_IMPROVEMENT: return Rating::kRequiresImprovement;
+    case v1::INADEQUATE: return Rating::kInadequate;
+    default: return Rating::kGood;  // unreachable after ValidateVisit
+  }
+}
+
+}  // namespace pdps::workforce::domain

@@ -1,0 +1,48 @@
+// Input rules for the workforce API's messages, and their reading into the plain
+// structs of rules.h. Plain functions over the API messages: no gRPC, no SQL. Every
+// check names the wrong field (google.rpc.BadRequest), so a bad request changes nothing.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "pdps/workforce/v1/workforce.pb.h"
+#include "services/workforce/domain/rules.h"
+
+namespace pdps::workforce::domain {
+
+namespace v1 = ::pdps::workforce::v1;
+
+// The input fields of a staff record (output-only fields are ignored). `today` bounds
+// supervision and appraisal dates. `prefix` names the request field, "staff_member".
+absl::Status ValidateStaff(const v1::StaffMember& s, Day today,
+                           const std::string& prefix = "staff_member");
+absl::Status ValidateMatrix(const v1::TrainingMatrix& m,
+                            const std::string& prefix = "training_matrix");
+absl::Status ValidateTrainingRecord(const v1::TrainingRecord& r, Day today,
+                                    const std::string& prefix = "training_record");
+absl::Status ValidateComplaint(const v1::Complaint& c, absl::Time now,
+                               const std::string& prefix = "complaint");
+absl::Status ValidateAnswer(v1::Complaint::Outcome outcome, const std::string& learning);
+absl::Status ValidateVisit(const v1::MonitoringVisit& v, Day today,
+                           const std::string& prefix = "visit");
+absl::Status ValidateActionPlan(const v1::ActionPlan& p, const std::string& prefix = "action_plan");
+absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today,
+                              const std::string& prefix = "accounts");
+absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& prefix = "rules");
+
+// A lower_snake_case competency code of at most 64 characters.
+bool ValidCode(const std::string& code);
+
+// Readings of validated messages.
+std::optional<Day> DayOf(const pdps::common::v1::Date& d);
+Worker WorkerOf(const v1::StaffMember& s);
+Matrix MatrixOf(const v1::TrainingMatrix& m);
+SuspensionRules RulesOf(const v1::SuspensionRules& r);
+Accounts AccountsOf(const v1::FinancialAccounts& a);
+Rating RatingOf(v1::Rating r);
+
+}  // namespace pdps::workforce::domain

@@ -1,0 +1,236 @@
+// Every SQL statement of the workforce service, schema-qualified, with explicit column
+// lists. Row-level security (migrations/0001) decides what each caller sees; these
+// statements add the filters the API offers.
+#pragma once
+
+#include <string_view>
+
+namespace pdps::workforce::sql {
+
+#define PDPS_AUDIT_COLUMNS \
+  " create_time, create_user, create_organisation::text AS create_organisation, update_time, update_user"
+
+// -------------------------------------------------------------------- staff ---
+
+#define PDPS_STAFF_COLUMNS \
+  "id::text AS id, provider_id::text AS provider_id, record::text AS record, version," PDPS_AUDIT_COLUMNS
+
+// $1 id, $2 provider, $3 name, $4 start, $5 leave, $6 contract, $7 record, $8 time, $9 user.
+inline constexpr std::string_view kInsertStaff =
+    "INSERT INTO workforce.staff (id, provider_id, display_name, start_date, leave_date,"
+    " contract_type, record, create_time, create_user, create_organisation, update_time,"
+    " update_user) VALUES ($1, $2, $3, $4::date, $5::date, $6, $7::jsonb, $8, $9, $2, $8, $9)";
+inline constexpr std::string_view kSelectStaff =
+    "SELECT " PDPS_STAFF_COLUMNS " FROM workforce.staff WHERE id = $1";
+inline constexpr std::string_view kSelectStaffForUpdate =
+    "SELECT " PDPS_STAFF_COLUMNS " FROM workforce.staff WHERE id = $1 FOR UPDATE";
+// $1 id, $2 name, $3 start, $4 leave, $5 contract, $6 record, $7 time, $8 user.
+inline constexpr std::string_view kUpdateStaff =
+    "UPDATE workforce.staff SET display_name = $2, start_date = $3::date, leave_date = $4::date,"
+    " contract_type = $5, record = $6::jsonb, version = version + 1, update_time = $7,"
+    " update_user = $8 WHERE id = $1";
+// $1 provider, $2 include leavers, $3 today, $4/$5 after (name, id), $6 limit. By name.
+inline constexpr std::string_view kListStaff =
+    "SELECT " PDPS_STAFF_COLUMNS " FROM workforce.staff WHERE provider_id = $1"
+    " AND ($2 OR leave_date IS NULL OR leave_date >= $3::date)"
+    " AND ($4::text IS NULL OR (display_name, id) > ($4::text, $5::uuid))"
+    " ORDER BY display_name, id LIMIT $6";
+// Every worker of a provider (aggregates, expiry watch, returns).
+inline constexpr std::string_view kSelectProviderStaff =
+    "SELECT " PDPS_STAFF_COLUMNS " FROM workforce.staff WHERE provider_id = $1 ORDER BY id";
+
+// --------------------------------------------------------- training matrices ---
+
+#define PDPS_MATRIX_COLUMNS                                                              \
+  "id::text AS id, framework_id::text AS framework_id, lot_id::text AS lot_id, version,"  \
+  " effective_from::text AS effective_from, matrix::text AS matrix," PDPS_AUDIT_COLUMNS
+
+// Serialises version numbering of one lot.
+inline constexpr std::string_view kLockLot =
+    "SELECT pg_advisory_xact_lock(hashtextextended('workforce.lot:' || $1, 0))";
+// The latest version of a lot and the organisation that made the first.
+inline constexpr std::string_view kLatestMatrix =
+    "SELECT version, effective_from::text AS effective_from,"
+    " (SELECT create_organisation::text FROM workforce.training_matrices f"
+    "   WHERE f.lot_id = $1 ORDER BY version LIMIT 1) AS owner"
+    " FROM workforce.training_matrices WHERE lot_id = $1 ORDER BY version DESC LIMIT 1";
+// $1 id, $2 framework, $3 lot, $4 version, $5 effective, $6 matrix, $7 time, $8 user, $9 org.
+inline constexpr std::string_view kInsertMatrix =
+    "INSERT INTO workforce.training_matrices (id, framework_id, lot_id, version, effective_from,"
+    " matrix, create_time, create_user, create_organisation, update_time, update_user)"
+    " VALUES ($1, $2, $3, $4, $5::date, $6::jsonb, $7, $8, $9, $7, $8)";
+inline constexpr std::string_view kSelectMatrix =
+    "SELECT " PDPS_MATRIX_COLUMNS " FROM workforce.training_matrices WHERE id = $1";
+inline constexpr std::string_view kSelectLotMatrices =
+    "SELECT " PDPS_MATRIX_COLUMNS " FROM workforce.training_matrices WHERE lot_id = $1"
+    " ORDER BY version";
+// $1 lot, $2 framework (NULL = any), $3/$4 after (lot, version), $5 limit.
+inline constexpr std::string_view kListMatrices =
+    "SELECT " PDPS_MATRIX_COLUMNS " FROM workforce.training_matrices"
+    " WHERE ($1::uuid IS NULL OR lot_id = $1) AND ($2::uuid IS NULL OR framework_id = $2)"
+    " AND ($3::uuid IS NULL OR (lot_id, version) > ($3::uuid, $4::integer))"
+    " ORDER BY lot_id, version LIMIT $5";
+
+// --------------------------------------------------------- training records ---
+
+#define PDPS_TRAINING_COLUMNS                                                           \
+  "id::text AS id, staff_id::text AS staff_id, competency_code,"                         \
+  " completed_on::text AS completed_on, training_provider, evidence_reference," PDPS_AUDIT_COLUMNS
+
+// $1 id, $2 provider, $3 staff, $4 code, $5 completed, $6 trainer, $7 evidence, $8 time, $9 user.
+inline constexpr std::string_view kInsertTraining =
+    "INSERT INTO workforce.training_records (id, provider_id, staff_id, competency_code,"
+    " completed_on, training_provider, evidence_reference, create_time, create_user,"
+    " create_organisation, update_time, update_user)"
+    " VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $2, $8, $9)";
+inline constexpr std::string_view kSelectTraining =
+    "SELECT " PDPS_TRAINING_COLUMNS " FROM workforce.training_records WHERE id = $1";
+// $1 staff, $2/$3 after (completed_on, id), $4 limit. Newest first.
+inline constexpr std::string_view kListTraining =
+    "SELECT " PDPS_TRAINING_COLUMNS " FROM workforce.training_records WHERE staff_id = $1"
+    " AND ($2::date IS NULL OR (completed_on, id) < ($2::date, $3::uuid))"
+    " ORDER BY completed_on DESC, id DESC LIMIT $4";
+inline constexpr std::string_view kSelectStaffCompletions =
+    "SELECT staff_id::text AS staff_id, competency_code, completed_on::text AS completed_on"
+    " FROM workforce.training_records WHERE staff_id = $1";
+inline constexpr std::string_view kSelectProviderCompletions =
+    "SELECT staff_id::text AS staff_id, competency_code, completed_on::text AS completed_on"
+    " FROM workforce.training_records WHERE provider_id = $1";
+
+// --------------------------------------------------------------- complaints ---
+
+#define PDPS_COMPLAINT_COLUMNS                                                           \
+  "id::text AS id, provider_id::text AS provider_id, framework_id::text AS framework_id," \
+  " COALESCE(lot_id::text, '') AS lot_id, received_time, answer_due_time,"                \
+  " acknowledged_time, answered_time, state, outcome, learning, safeguarding, summary,"   \
+  " version," PDPS_AUDIT_COLUMNS
+
+// $1 id, $2 provider, $3 framework, $4 lot, $5 received, $6 due, $7 safeguarding,
+// $8 summary, $9 time, $10 user.
+inline constexpr std::string_view kInsertComplaint =
+    "INSERT INTO workforce.complaints (id, provider_id, framework_id, lot_id, received_time,"
+    " answer_due_time, state, safeguarding, summary, create_time, create_user,"
+    " create_organisation, update_time, update_user)"
+    " VALUES ($1, $2, $3, $4::uuid, $5, $6, 'RECEIVED', $7, $8, $9, $10, $2, $9, $10)";
+inline constexpr std::string_view kSelectComplaint =
+    "SELECT " PDPS_COMPLAINT_COLUMNS " FROM workforce.complaints WHERE id = $1";
+inline constexpr std::string_view kSelectComplaintForUpdate =
+    "SELECT " PDPS_COMPLAINT_COLUMNS " FROM workforce.complaints WHERE id = $1 FOR UPDATE";
+// $1 provider, $2 overdue only, $3 now, $4/$5 after (received_time, id), $6 limit.
+inline constexpr std::string_view kListComplaints =
+    "SELECT " PDPS_COMPLAINT_COLUMNS " FROM workforce.complaints WHERE provider_id = $1"
+    " AND (NOT $2 OR (state <> 'ANSWERED' AND answer_due_time < $3))"
+    " AND ($4::timestamptz IS NULL OR (received_time, id) < ($4::timestamptz, $5::uuid))"
+    " ORDER BY received_time DESC, id DESC LIMIT $6";
+// $1 id, $2 time, $3 user.
+inline constexpr std::string_view kAcknowledgeComplaint =
+    "UPDATE workforce.complaints SET state = 'ACKNOWLEDGED', acknowledged_time = $2,"
+    " version = version + 1, update_time = $2, update_user = $3 WHERE id = $1";
+// $1 id, $2 outcome, $3 learning, $4 time, $5 user.
+inline constexpr std::string_view kAnswerComplaint =
+    "UPDATE workforce.complaints SET state = 'ANSWERED', outcome = $2, learning = $3,"
+    " answered_time = $4, version = version + 1, update_time = $4, update_user = $5"
+    " WHERE id = $1";
+// Upheld (wholly or partly) safeguarding complaints of a provider under a framework
+// answered since $3.
+inline constexpr std::string_view kCountUpheldSafeguarding =
+    "SELECT count(*) AS n FROM workforce.complaints WHERE provider_id = $1"
+    " AND framework_id = $2 AND safeguarding AND outcome IN ('UPHELD', 'PARTLY_UPHELD')"
+    " AND answered_time >= $3";
+
+// ------------------------------------------------------- quality monitoring ---
+
+#define PDPS_VISIT_COLUMNS                                                               \
+  "id::text AS id, provider_id::text AS provider_id, framework_id::text AS framework_id," \
+  " COALESCE(lot_id::text, '') AS lot_id, visit_date::text AS visit_date, findings,"      \
+  " rating," PDPS_AUDIT_COLUMNS
+
+// $1 id, $2 provider, $3 framework, $4 lot, $5 date, $6 findings, $7 rating, $8 time,
+// $9 user, $10 org.
+inline constexpr std::string_view kInsertVisit =
+    "INSERT INTO workforce.monitoring_visits (id, provider_id, framework_id, lot_id, visit_date,"
+    " findings, rating, create_time, create_user, create_organisation, update_time, update_user)"
+    " VALUES ($1, $2, $3, $4::uuid, $5::date, $6, $7, $8, $9, $10, $8, $9)";
+inline constexpr std::string_view kSelectVisit =
+    "SELECT " PDPS_VISIT_COLUMNS " FROM workforce.monitoring_visits WHERE id = $1";
+// $1 provider (NULL = any visible), $2/$3 after (visit_date, id), $4 limit.
+inline constexpr std::string_view kListVisits =
+    "SELECT " PDPS_VISIT_COLUMNS " FROM workforce.monitoring_visits"
+    " WHERE ($1::uuid IS NULL OR provider_id = $1)"
+    " AND ($2::date IS NULL OR (visit_date, id) < ($2::date, $3::uuid))"
+    " ORDER BY visit_date DESC, id DESC LIMIT $4";
+
+#define PDPS_PLAN_COLUMNS                                                                \
+  "id::text AS id, provider_id::text AS provider_id, framework_id::text AS framework_id," \
+  " COALESCE(visit_id::text, '') AS visit_id, title, items::text AS items, version,"      \
+  PDPS_AUDIT_COLUMNS
+
+// $1 id, $2 provider, $3 framework, $4 visit, $5 title, $6 items, $7 time, $8 user, $9 org.
+inline constexpr std::string_view kInsertPlan =
+    "INSERT INTO workforce.action_plans (id, provider_id, framework_id, visit_id, title, items,"
+    " create_time, create_user, create_organisation, update_time, update_user)"
+    " VALUES ($1, $2, $3, $4::uuid, $5, $6::jsonb, $7, $8, $9, $7, $8)";
+inline constexpr std::string_view kSelectPlan =
+    "SELECT " PDPS_PLAN_COLUMNS " FROM workforce.action_plans WHERE id = $1";
+inline constexpr std::string_view kSelectPlanForUpdate =
+    "SELECT " PDPS_PLAN_COLUMNS " FROM workforce.action_plans WHERE id = $1 FOR UPDATE";
+// $1 id, $2 items, $3 time, $4 user.
+inline constexpr std::string_view kUpdatePlanItems =
+    "UPDATE workforce.action_plans SET items = $2::jsonb, version = version + 1,"
+    " update_time = $3, update_user = $4 WHERE id = $1";
+// $1 provider (NULL = any visible), $2/$3 after (create_time, id), $4 limit.
+inline constexpr std::string_view kListPlans =
+    "SELECT " PDPS_PLAN_COLUMNS " FROM workforce.action_plans"
+    " WHERE ($1::uuid IS NULL OR provider_id = $1)"
+    " AND ($2::timestamptz IS NULL OR (create_time, id) < ($2::timestamptz, $3::uuid))"
+    " ORDER BY create_time DESC, id DESC LIMIT $4";
+
+#define PDPS_ACCOUNTS_COLUMNS                                                            \
+  "id::text AS id, provider_id::text AS provider_id, framework_id::text AS framework_id," \
+  " year_end::text AS year_end, current_assets_pence, current_liabilities_pence,"         \
+  " operating_profit_pence, capital_employed_pence, net_assets_pence," PDPS_AUDIT_COLUMNS
+
+// $1 id, $2 provider, $3 framework, $4 year end, $5..$9 pence, $10 time, $11 user, $12 org.
+inline constexpr std::string_view kInsertAccounts =
+    "INSERT INTO workforce.financial_accounts (id, provider_id, framework_id, year_end,"
+    " current_assets_pence, current_liabilities_pence, operating_profit_pence,"
+    " capital_employed_pence, net_assets_pence, create_time, create_user, create_organisation,"
+    " update_time, update_user)"
+    " VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12, $10, $11)";
+inline constexpr std::string_view kSelectAccounts =
+    "SELECT " PDPS_ACCOUNTS_COLUMNS " FROM workforce.financial_accounts WHERE id = $1";
+// $1 provider (NULL = any visible), $2/$3 after (year_end, id), $4 limit.
+inline constexpr std::string_view kListAccounts =
+    "SELECT " PDPS_ACCOUNTS_COLUMNS " FROM workforce.financial_accounts"
+    " WHERE ($1::uuid IS NULL OR provider_id = $1)"
+    " AND ($2::date IS NULL OR (year_end, id) < ($2::date, $3::uuid))"
+    " ORDER BY year_end DESC, id DESC LIMIT $4";
+
+// --------------------------------------------------------- suspension rules ---
+
+#define PDPS_RULES_COLUMNS                                                                \
+  "framework_id::text AS framework_id, owner_organisation::text AS owner_organisation,"   \
+  " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months," \
+  " suspend_on_financial_breach, version," PDPS_AUDIT_COLUMNS
+
+inline constexpr std::string_view kSelectRules =
+    "SELECT " PDPS_RULES_COLUMNS " FROM workforce.suspension_rules WHERE framework_id = $1";
+inline constexpr std::string_view kSelectRulesForUpdate =
+    "SELECT " PDPS_RULES_COLUMNS " FROM workforce.suspension_rules WHERE framework_id = $1"
+    " FOR UPDATE";
+// $1 framework, $2 owner, $3 visit, $4 complaints, $5 window, $6 financial, $7 time, $8 user.
+// A concurrent first set loses with ALREADY_EXISTS.
+inline constexpr std::string_view kInsertRules =
+    "INSERT INTO workforce.suspension_rules (framework_id, owner_organisation,"
+    " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months,"
+    " suspend_on_financial_breach, create_time, create_user, create_organisation, update_time,"
+    " update_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $2, $7, $8)";
+inline constexpr std::string_view kUpdateRules =
+    "UPDATE workforce.suspension_rules SET suspend_on_inadequate_visit = $3,"
+    " upheld_safeguarding_complaints = $4, complaint_window_months = $5,"
+    " suspend_on_financial_breach = $6, version = version + 1, update_time = $7,"
+    " update_user = $8 WHERE framework_id = $1 AND owner_organisation = $2";
+
+#undef PDPS_AUDIT_COLUMNS
+
+}  // namespace pdps::workforce::sql

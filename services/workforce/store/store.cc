@@ -1,0 +1,988 @@
+// Workforce store.
+#include "services/workforce/store/store.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/proto_util.h"
+#include "common/status.h"
+#include "pdps/workforce/v1/workforce_events.pb.h"
+#include "services/workforce/domain/validate.h"
+#include "services/workforce/store/sql.h"
+
+namespace pdps::workforce {
+namespace {
+
+using db::P;
+using db::Result;
+using db::Tx;
+using domain::Day;
+using protoutil::SetTimestamp;
+
+std::string Etag(int64_t version) { return absl::StrCat(version); }
+
+absl::Status EtagMismatch(const char* what) {
+  return absl::AbortedError(
+      absl::StrCat("the ", what, " changed since you read it (stale etag); read it again"));
+}
+
+std::string ToJson(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  return out;
+}
+
+template <typename M>
+M FromJson(const std::string& json) {
+  M m;
+  if (!json.empty()) {
+    google::protobuf::util::JsonParseOptions o;
+    o.ignore_unknown_fields = true;
+    (void)google::protobuf::util::JsonStringToMessage(json, &m, o);
+  }
+  return m;
+}
+
+std::string Lower(const std::string& id) { return absl::AsciiStrToLower(id); }
+
+db::Param DateOrNull(const pdps::common::v1::Date& d) { return db::OrNull(d.value()); }
+
+absl::Time LondonMidnight(Day d) { return absl::FromCivil(d, dates::London()); }
+
+// A service actor for reads across tenants that return no personal data.
+db::Actor ServiceActor(const server::Call& c) { return db::Actor{"", c.principal.user_id, true}; }
+
+// ------------------------------------------------------------------ readers ---
+
+// The stored record: the input fields only.
+v1::StaffMember RecordOf(const v1::StaffMember& s) {
+  v1::StaffMember r = s;
+  r.clear_id();
+  r.clear_provider_id();
+  r.clear_etag();
+  r.clear_audit();
+  return r;
+}
+
+v1::StaffMember StaffOf(const Result& r, int i) {
+  v1::StaffMember s = FromJson<v1::StaffMember>(r.String(i, "record"));
+  s.set_id(r.String(i, "id"));
+  s.set_provider_id(r.String(i, "provider_id"));
+  s.set_etag(Etag(r.Int64(i, "version")));
+  protoutil::FillAudit(r, i, s.mutable_audit());
+  return s;
+}
+
+v1::TrainingMatrix MatrixOf(const Result& r, int i) {
+  v1::TrainingMatrix m = FromJson<v1::TrainingMatrix>(r.String(i, "matrix"));
+  m.set_id(r.String(i, "id"));
+  m.set_framework_id(r.String(i, "framework_id"));
+  m.set_lot_id(r.String(i, "lot_id"));
+  m.set_version(static_cast<int>(r.Int64(i, "version")));
+  m.mutable_effective_from()->set_value(r.String(i, "effective_from"));
+  protoutil::FillAudit(r, i, m.mutable_audit());
+  return m;
+}
+
+v1::TrainingRecord TrainingOf(const Result& r, int i) {
+  v1::TrainingRecord t;
+  t.set_id(r.String(i, "id"));
+  t.set_staff_id(r.String(i, "staff_id"));
+  t.set_competency_code(r.String(i, "competency_code"));
+  t.mutable_completed_on()->set_value(r.String(i, "completed_on"));
+  t.set_training_provider(r.String(i, "training_provider"));
+  t.set_evidence_reference(r.String(i, "evidence_reference"));
+  protoutil::FillAudit(r, i, t.mutable_audit());
+  return t;
+}
+
+v1::Complaint ComplaintOf(const Result& r, int i, absl::Time now) {
+  v1::Complaint c;
+  c.set_id(r.String(i, "id"));
+  c.set_provider_id(r.String(i, "provider_id"));
+  c.set_framework_id(r.String(i, "framework_id"));
+  c.set_lot_id(r.String(i, "lot_id"));
+  SetTimestamp(r.Time(i, "received_time"), c.mutable_received_time());
+  absl::Time due = r.Time(i, "answer_due_time");
+  SetTimestamp(due, c.mutable_answer_due_time());
+  if (!r.IsNull(i, "acknowledged_time")) {
+    SetTimestamp(r.Time(i, "acknowledged_time"), c.mutable_acknowledged_time());
+  }
+  if (!r.IsNull(i, "answered_time")) {
+    SetTimestamp(r.Time(i, "answered_time"), c.mutable_answered_time());
+  }
+  v1::Complaint::State st;
+  if (v1::Complaint::State_Parse(r.String(i, "state"), &st)) c.set_state(st);
+  v1::Complaint::Outcome out;
+  if (v1::Complaint::Outcome_Parse(r.String(i, "outcome"), &out)) c.set_outcome(out);
+  c.set_learning(r.String(i, "learning"));
+  c.set_safeguarding(r.Bool(i, "safeguarding"));
+  c.set_summary(r.String(i, "summary"));
+  c.set_overdue(c.state() != v1::Complaint::ANSWERED && due < now);
+  c.set_etag(Etag(r.Int64(i, "version")));
+  protoutil::FillAudit(r, i, c.mutable_audit());
+  return c;
+}
+
+v1::MonitoringVisit VisitOf(const Result& r, int i) {
+  v1::MonitoringVisit v;
+  v.set_id(r.String(i, "id"));
+  v.set_provider_id(r.String(i, "provider_id"));
+  v.set_framework_id(r.String(i, "framework_id"));
+  v.set_lot_id(r.String(i, "lot_id"));
+  v.mutable_visit_date()->set_value(r.String(i, "visit_date"));
+  v.set_findings(r.String(i, "findings"));
+  v1::Rating rating;
+  if (v1::Rating_Parse(r.String(i, "rating"), &rating)) v.set_rating(rating);
+  protoutil::FillAudit(r, i, v.mutable_audit());
+  return v;
+}
+
+// Items are stored as an ActionPlan holding only its items.
+v1::ActionPlan PlanOf(const Result& r, int i, Day today) {
+  v1::ActionPlan p = FromJson<v1::ActionPlan>(r.String(i, "items"));
+  p.set_id(r.String(i, "id"));
+  p.set_provider_id(r.String(i, "provider_id"));
+  p.set_framework_id(r.String(i, "framework_id"));
+  p.set_visit_id(r.String(i, "visit_id"));
+  p.set_title(r.String(i, "title"));
+  for (auto& item : *p.mutable_items()) {
+    auto due = domain::DayOf(item.due_date());
+    item.set_overdue(item.completed_on().value().empty() && due && *due < today);
+  }
+  p.set_etag(Etag(r.Int64(i, "version")));
+  protoutil::FillAudit(r, i, p.mutable_audit());
+  return p;
+}
+
+std::string ItemsJson(const v1::ActionPlan& p) {
+  v1::ActionPlan items;
+  for (const auto& item : p.items()) {
+    auto* out = items.add_items();
+    *out = item;
+    out->clear_overdue();
+  }
+  return ToJson(items);
+}
+
+v1::FinancialAccounts AccountsOf(const Result& r, int i) {
+  v1::FinancialAccounts a;
+  a.set_id(r.String(i, "id"));
+  a.set_provider_id(r.String(i, "provider_id"));
+  a.set_framework_id(r.String(i, "framework_id"));
+  a.mutable_year_end()->set_value(r.String(i, "year_end"));
+  a.mutable_current_assets()->set_pence(r.Int64(i, "current_assets_pence"));
+  a.mutable_current_liabilities()->set_pence(r.Int64(i, "current_liabilities_pence"));
+  a.mutable_operating_profit()->set_pence(r.Int64(i, "operating_profit_pence"));
+  a.mutable_capital_employed()->set_pence(r.Int64(i, "capital_employed_pence"));
+  a.mutable_net_assets()->set_pence(r.Int64(i, "net_assets_pence"));
+  domain::Viability v = domain::AssessAccounts(domain::AccountsOf(a));
+  a.set_liquidity_ratio(v.liquidity);
+  a.set_roce_percent(v.roce_percent);
+  for (domain::Breach b : v.breaches) {
+    switch (b) {
+      case domain::Breach::kLiquidity: a.add_breaches(v1::FinancialAccounts::LIQUIDITY); break;
+      case domain::Breach::kRoce: a.add_breaches(v1::FinancialAccounts::ROCE); break;
+      case domain::Breach::kNetAssets: a.add_breaches(v1::FinancialAccounts::NET_ASSETS); break;
+    }
+  }
+  protoutil::FillAudit(r, i, a.mutable_audit());
+  return a;
+}
+
+v1::SuspensionRules RulesOf(const Result& r, int i) {
+  v1::SuspensionRules s;
+  s.set_framework_id(r.String(i, "framework_id"));
+  s.set_owner_organisation_id(r.String(i, "owner_organisation"));
+  s.set_suspend_on_inadequate_visit(r.Bool(i, "suspend_on_inadequate_visit"));
+  s.set_upheld_safeguarding_complaints(
+      static_cast<int>(r.Int64(i, "upheld_safeguarding_complaints")));
+  s.set_complaint_window_months(static_cast<int>(r.Int64(i, "complaint_window_months")));
+  s.set_suspend_on_financial_breach(r.Bool(i, "suspend_on_financial_breach"));
+  s.set_etag(Etag(r.Int64(i, "version")));
+  protoutil::FillAudit(r, i, s.mutable_audit());
+  return s;
+}
+
+// The rules of a framework; none set: nothing trips.
+absl::StatusOr<domain::SuspensionRules> FrameworkRules(Tx& tx, const std::string& framework_id) {
+  ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectRules, {P(framework_id)}));
+  if (r.rows() == 0) return domain::SuspensionRules{};
+  return domain::RulesOf(RulesOf(r, 0));
+}
+
+// ------------------------------------------------------------ rule inputs ---
+
+absl::StatusOr<std::vector<domain::Matrix>> LotMatrices(Tx& tx, const std::string& lot_id) {
+  ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectLotMatrices, {P(lot_id)}));
+  std::vector<domain::Matrix> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(domain::MatrixOf(MatrixOf(r, i)));
+  return out;
+}
+
+absl::Status NoMatrix(const std::string& lot_id, Day day) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("lot ", lot_id, " has no training matrix in force on ", dates::FormatDay(day),
+                   " (a commissioner creates one with CreateTrainingMatrix)"));
+}
+
+std::vector<domain::Completion> CompletionsOf(const Result& r) {
+  std::vector<domain::Completion> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    auto d = dates::ParseDay(r.String(i, "completed_on"));
+    if (d) out.push_back({r.String(i, "competency_code"), *d});
+  }
+  return out;
+}
+
+// A provider's workers with their completions, in one read each.
+struct Workforce {
+  std::vector<v1::StaffMember> staff;
+  std::vector<domain::Worker> workers;
+  std::vector<std::vector<domain::Completion>> done;
+};
+
+absl::StatusOr<Workforce> LoadWorkforce(Tx& tx, const std::string& provider_id) {
+  Workforce w;
+  ASSIGN_OR_RETURN(Result s, tx.Exec(sql::kSelectProviderStaff, {P(provider_id)}));
+  ASSIGN_OR_RETURN(Result t, tx.Exec(sql::kSelectProviderCompletions, {P(provider_id)}));
+  std::map<std::string, size_t> index;
+  for (int i = 0; i < s.rows(); ++i) {
+    w.staff.push_back(StaffOf(s, i));
+    w.workers.push_back(domain::WorkerOf(w.staff.back()));
+    index[w.staff.back().id()] = w.workers.size() - 1;
+  }
+  w.done.resize(w.workers.size());
+  for (int i = 0; i < t.rows(); ++i) {
+    auto it = index.find(t.String(i, "staff_id"));
+    auto d = dates::ParseDay(t.String(i, "completed_on"));
+    if (it != index.end() && d) w.done[it->second].push_back({t.String(i, "competency_code"), *d});
+  }
+  return w;
+}
+
+v1::IneligibilityReason::Kind ReasonProto(domain::ReasonKind k) {
+  v1::IneligibilityReason::Kind out = v1::IneligibilityReason::KIND_UNSPECIFIED;
+  v1::IneligibilityReason::Kind_Parse(domain::ReasonName(k), &out);
+  return out;
+}
+
+v1::SuspensionRule RuleProto(domain::Rule r) {
+  switch (r) {
+    case domain::Rule::kInadequateVisit: return v1::INADEQUATE_VISIT;
+    case domain::Rule::kUpheldSafeguardingComplaints: return v1::UPHELD_SAFEGUARDING_COMPLAINTS;
+    case domain::Rule::kFinancialViability: return v1::FINANCIAL_VIABILITY;
+  }
+  return v1::SUSPENSION_RULE_UNSPECIFIED;
+}
+
+}  // namespace
+
+Store::Store(db::Pool* pool, calendar::HolidayCalendar holidays)
+    : pool_(pool),
+      working_time_(std::move(holidays)),
+      outbox_("workforce"),
+      ledger_("workforce") {}
+
+absl::Status Store::Trip(Tx& tx, const std::optional<domain::Trip>& trip,
+                         const std::string& provider_id, const std::string& framework_id,
+                         const std::string& lot_id, const std::string& source_id) {
+  if (!trip) return absl::OkStatus();
+  v1::SuspensionRuleTripped e;
+  e.set_provider_id(provider_id);
+  e.set_framework_id(framework_id);
+  e.set_lot_id(lot_id);
+  e.set_rule(RuleProto(trip->rule));
+  e.set_reason(trip->reason);
+  e.set_source_id(source_id);
+  return outbox_.Append(tx, {"pdps.workforce.v1.SuspensionRuleTripped", "provider", provider_id,
+                             provider_id, &e});
+}
+
+// -------------------------------------------------------------------- staff ---
+
+absl::StatusOr<v1::StaffMember> Store::CreateStaff(const Call& c, const v1::StaffMember& s,
+                                                   const std::string& request_id) {
+  v1::StaffMember out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreateStaffMember", id));
+    if (!prior) {
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertStaff,
+                              {P(id), P(c.principal.organisation_id), P(s.display_name()),
+                               P(s.start_date().value()), DateOrNull(s.leave_date()),
+                               P(v1::ContractType_Name(s.contract_type())),
+                               P(ToJson(RecordOf(s))), P(c.now), P(c.principal.user_id)})
+                          .status());
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectStaff, {P(prior ? *prior : id)}));
+    if (r.rows() == 0) return NotFound("staff member", prior ? *prior : id);
+    out = StaffOf(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::StaffMember> Store::GetStaff(const Call& c, const std::string& id) {
+  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kSelectStaff, {P(id)}));
+  if (r.rows() == 0) return NotFound("staff member", id);
+  return StaffOf(r, 0);
+}
+
+absl::StatusOr<Listed<v1::StaffMember>> Store::ListStaff(const Call& c, bool include_leavers,
+                                                         int page_size,
+                                                         const std::string& page_token) {
+  std::string fp = absl::StrCat("staff|", include_leavers);
+  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+  auto [after_name, after_id] = protoutil::SplitKey(page.after);
+  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kListStaff,
+                                         {P(c.principal.organisation_id), P(include_leavers),
+                                          P(dates::FormatDay(dates::TodayInLondon(c.now))),
+                                          db::OrNull(after_name), db::OrNull(after_id),
+                                          P(page.size)}));
+  Listed<v1::StaffMember> out;
+  std::string last;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.items.push_back(StaffOf(r, i));
+    last = protoutil::JoinKey(out.items.back().display_name(), out.items.back().id());
+  }
+  out.next_page_token = paging::Next(r.rows(), page, last, fp);
+  return out;
+}
+
+absl::StatusOr<v1::StaffMember> Store::UpdateStaff(const Call& c, const v1::StaffMember& s) {
+  v1::StaffMember out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectStaffForUpdate, {P(s.id())}));
+    if (cur.rows() == 0) return NotFound("staff member", s.id());
+    if (Etag(cur.Int64(0, "version")) != s.etag()) return EtagMismatch("staff member");
+    RETURN_IF_ERROR(tx.Exec(sql::kUpdateStaff,
+                            {P(s.id()), P(s.display_name()), P(s.start_date().value()),
+                             DateOrNull(s.leave_date()), P(v1::ContractType_Name(s.contract_type())),
+                             P(ToJson(RecordOf(s))), P(c.now), P(c.principal.user_id)})
+                        .status());
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectStaff, {P(s.id())}));
+    out = StaffOf(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// --------------------------------------------------------- training matrices ---
+
+absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::TrainingMatrix& m,
+                                                       const std::string& request_id) {
+  v1::TrainingMatrix out;
+  const std::string lot = Lower(m.lot_id());
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreateTrainingMatrix", id));
+    if (!prior) {
+      RETURN_IF_ERROR(tx.Exec(sql::kLockLot, {P(lot)}).status());
+      ASSIGN_OR_RETURN(Result latest, tx.Exec(sql::kLatestMatrix, {P(lot)}));
+      int version = 1;
+      if (latest.rows() > 0) {
+        if (latest.String(0, "owner") != Lower(c.principal.organisation_id)) {
+          return absl::PermissionDeniedError(
+              "this lot's training matrix is kept by another organisation");
+        }
+        if (m.effective_from().value() <= latest.String(0, "effective_from")) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "effective_from must be after the latest version's (",
+              latest.String(0, "effective_from"), "); versions apply in order"));
+        }
+        version = static_cast<int>(latest.Int64(0, "version")) + 1;
+      }
+      v1::TrainingMatrix body;
+      body.set_title(m.title());
+      *body.mutable_competencies() = m.competencies();
+      body.set_dbs_renewal_months(m.dbs_renewal_months());
+      body.set_supervision_interval_months(m.supervision_interval_months());
+      body.set_appraisal_interval_months(m.appraisal_interval_months());
+      body.set_required_registration_body(m.required_registration_body());
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertMatrix,
+                              {P(id), P(m.framework_id()), P(lot), P(version),
+                               P(m.effective_from().value()), P(ToJson(body)), P(c.now),
+                               P(c.principal.user_id), P(c.principal.organisation_id)})
+                          .status());
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectMatrix, {P(prior ? *prior : id)}));
+    if (r.rows() == 0) return NotFound("training matrix", prior ? *prior : id);
+    out = MatrixOf(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::TrainingMatrix> Store::GetMatrix(const Call& c, const std::string& id) {
+  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kSelectMatrix, {P(id)}));
+  if (r.rows() == 0) return NotFound("training matrix", id);
+  return MatrixOf(r, 0);
+}
+
+absl::StatusOr<Listed<v1::TrainingMatrix>> Store::ListMatrices(const Call& c,
+                                                               const std::string& lot_id,
+                                                               const std::string& framework_id,
+                                                               int page_size,
+                                                               const std::string& page_token) {
+  std::string fp = absl::StrCat("matrices|", lot_id, "|", framework_id);
+  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+  auto [after_lot, after_version] = protoutil::SplitKey(page.after);
+  ASSIGN_OR_RETURN(Result r,
+                   pool_->Read(c.actor(), c.deadline, sql::kListMatrices,
+                               {db::OrNull(lot_id), db::OrNull(framework_id), db::OrNull(after_lot),
+                                db::OrNull(after_version), P(page.size)}));
+  Listed<v1::TrainingMatrix> out;
+  std::string last;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.items.push_back(MatrixOf(r, i));
+    last = protoutil::JoinKey(out.items.back().lot_id(), absl::StrCat(out.items.back().version()));
+  }
+  out.next_page_token = paging::Next(r.rows(), page, last, fp);
+  return out;
+}
+
+// --------------------------------------------------------- training records ---
+
+absl::StatusOr<v1::TrainingRecord> Store::CreateTraining(const Call& c,
+                                                         const v1::TrainingRecord& t,
+                                                         const std::string& request_id) {
+  v1::TrainingRecord out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreateTrainingRecord", id));
+    if (!prior) {
+      ASSIGN_OR_RETURN(Result staff, tx.Exec(sql::kSelectStaff, {P(t.staff_id())}));
+      if (staff.rows() == 0) return NotFound("staff member", t.staff_id());
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertTraining,
+                              {P(id), P(c.principal.organisation_id), P(t.staff_id()),
+                               P(t.competency_code()), P(t.completed_on().value()),
+                               P(t.training_provider()), P(t.evidence_reference()), P(c.now),
+                               P(c.principal.user_id)})
+                          .status());
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectTraining, {P(prior ? *prior : id)}));
+    if (r.rows() == 0) return NotFound("training record", prior ? *prior : id);
+    out = TrainingOf(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::TrainingRecord>> Store::ListTraining(const Call& c,
+                                                               const std::string& staff_id,
+                                                               int page_size,
+                                                               const std::string& page_token) {
+  std::string fp = absl::StrCat("training|", staff_id);
+  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+  auto [after_day, after_id] = protoutil::SplitKey(page.after);
+  Listed<v1::TrainingRecord> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result staff, tx.Exec(sql::kSelectStaff, {P(staff_id)}));
+    if (staff.rows() == 0) return NotFound("staff member", staff_id);
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListTraining, {P(staff_id), db::OrNull(after_day),
+                                                            db::OrNull(after_id), P(page.size)}));
+    std::string last;
+    for (int i = 0; i < r.rows(); ++i) {
+      out.items.push_back(TrainingOf(r, i));
+      last = protoutil::JoinKey(out.items.back().completed_on().value(), out.items.back().id());
+    }
+    out.next_page_token = paging::Next(r.rows(), page, last, fp);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// --------------------------------------------------------------- compliance ---
+
+absl::StatusOr<v1::CheckWorkerEligibilityResponse> Store::CheckEligibility(
+    const Call& c, const std::string& staff_id, const std::string& lot_id,
+    const std::vector<std::string>& extras, Day day) {
+  v1::CheckWorkerEligibilityResponse out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result s, tx.Exec(sql::kSelectStaff, {P(staff_id)}));
+    if (s.rows() == 0) return NotFound("staff member", staff_id);
+    ASSIGN_OR_RETURN(auto versions, LotMatrices(tx, lot_id));
+    const domain::Matrix* m = domain::InForce(versions, day);
+    if (m == nullptr) return NoMatrix(lot_id, day);
+    ASSIGN_OR_RETURN(Result t, tx.Exec(sql::kSelectStaffCompletions, {P(staff_id)}));
+    auto reasons =
+        domain::CheckEligibility(domain::WorkerOf(StaffOf(s, 0)), *m, CompletionsOf(t), extras, day);
+    out.set_eligible(reasons.empty());
+    for (const auto& r : reasons) {
+      auto* p = out.add_reasons();
+      p->set_kind(ReasonProto(r.kind));
+      p->set_competency_code(r.code);
+      if (r.date) p->mutable_date()->set_value(dates::FormatDay(*r.date));
+    }
+    out.set_matrix_id(m->id);
+    out.set_matrix_version(m->version);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::WorkforceCompliance> Store::Compliance(const Call& c,
+                                                          const std::string& provider_id,
+                                                          const std::string& lot_id, Day day) {
+  v1::WorkforceCompliance out;
+  // Counts only leave this transaction, so it may read the provider's rows as the service.
+  RETURN_IF_ERROR(pool_->InTx(ServiceActor(c), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto versions, LotMatrices(tx, lot_id));
+    const domain::Matrix* m = domain::InForce(versions, day);
+    if (m == nullptr) return NoMatrix(lot_id, day);
+    ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
+    std::map<domain::ReasonKind, int> counts;
+    int in_post = 0, eligible = 0;
+    for (size_t i = 0; i < w.workers.size(); ++i) {
+      if (!domain::InPost(w.workers[i], day)) continue;
+      ++in_post;
+      auto reasons = domain::CheckEligibility(w.workers[i], *m, w.done[i], {}, day);
+      if (reasons.empty()) ++eligible;
+      std::set<domain::ReasonKind> kinds;
+      for (const auto& r : reasons) kinds.insert(r.kind);
+      for (auto k : kinds) ++counts[k];
+    }
+    out.set_provider_id(provider_id);
+    out.set_lot_id(lot_id);
+    out.mutable_date()->set_value(dates::FormatDay(day));
+    out.set_matrix_version(m->version);
+    out.set_staff_in_post(in_post);
+    out.set_eligible(eligible);
+    out.set_eligible_percent(in_post == 0 ? 0 : 100.0 * eligible / in_post);
+    for (const auto& [kind, n] : counts) {
+      auto* rc = out.add_reasons();
+      rc->set_kind(ReasonProto(kind));
+      rc->set_staff(n);
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const std::string& lot_id,
+                                                           Day day, int within_days, int page_size,
+                                                           const std::string& page_token) {
+  std::string fp = absl::StrCat("expiries|", lot_id, "|", dates::FormatDay(day), "|", within_days);
+  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+  Listed<v1::ExpiryItem> out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    const domain::Matrix* m = nullptr;
+    std::vector<domain::Matrix> versions;
+    if (!lot_id.empty()) {
+      ASSIGN_OR_RETURN(versions, LotMatrices(tx, lot_id));
+      m = domain::InForce(versions, day);
+      if (m == nullptr) return NoMatrix(lot_id, day);
+    }
+    ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, c.principal.organisation_id));
+    // The whole list sorted by one key, so that pages continue after a key.
+    std::vector<std::pair<std::string, v1::ExpiryItem>> all;
+    for (size_t i = 0; i < w.workers.size(); ++i) {
+      for (const auto& e : domain::Expiries(w.workers[i], m, w.done[i], day, within_days)) {
+        v1::ExpiryItem item;
+        item.set_staff_id(e.staff_id);
+        item.set_display_name(w.staff[i].display_name());
+        v1::ExpiryItem::Kind kind = v1::ExpiryItem::KIND_UNSPECIFIED;
+        v1::ExpiryItem::Kind_Parse(domain::ExpiryName(e.kind), &kind);
+        item.set_kind(kind);
+        item.set_competency_code(e.code);
+        item.mutable_due_date()->set_value(dates::FormatDay(e.due));
+        item.set_lapsed(e.lapsed);
+        std::string key = absl::StrCat(dates::FormatDay(e.due), " ",
+                                       absl::StrFormat("%02d", static_cast<int>(kind)), " ",
+                                       e.code, " ", e.staff_id);
+        all.emplace_back(std::move(key), std::move(item));
+      }
+    }
+    std::sort(all.begin(), all.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string last;
+    for (auto& [key, item] : all) {
+      if (!page.after.empty() && key <= page.after) continue;
+      if (static_cast<int>(out.items.size()) == page.size) break;
+      last = key;
+      out.items.push_back(std::move(item));
+    }
+    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page, last, fp);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, domain::Quarter q,
+                                                  const std::string& lot_id) {
+  v1::WorkforceReturn out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    const domain::Matrix* m = nullptr;
+    std::vector<domain::Matrix> versions;
+    if (!lot_id.empty()) {
+      ASSIGN_OR_RETURN(versions, LotMatrices(tx, lot_id));
+      m = domain::InForce(versions, q.last());
+      if (m == nullptr) return NoMatrix(lot_id, q.last());
+    }
+    ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, c.principal.organisation_id));
+    domain::Return r = domain::ComputeReturn(w.workers, w.done, m, q);
+    out.set_provider_id(c.principal.organisation_id);
+    out.set_quarter(absl::StrCat(q.year, "-Q", q.q));
+    out.mutable_period_start()->set_value(dates::FormatDay(q.first()));
+    out.mutable_period_end()->set_value(dates::FormatDay(q.last()));
+    out.set_headcount_start(r.headcount_start);
+    out.set_headcount_end(r.headcount_end);
+    out.set_starters(r.starters);
+    out.set_leavers(r.leavers);
+    out.set_average_headcount(r.average_headcount);
+    out.set_turnover_percent(r.turnover_percent);
+    out.set_turnover_within_target(r.turnover_within_target);
+    out.set_dbs_compliance_percent(r.dbs_percent);
+    out.set_supervision_compliance_percent(r.supervision_percent);
+    if (m != nullptr) out.set_training_compliance_percent(r.training_percent);
+    out.set_lot_id(lot_id);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// --------------------------------------------------------------- complaints ---
+
+absl::StatusOr<v1::Complaint> Store::CreateComplaint(const Call& c, const v1::Complaint& in,
+                                                     const std::string& request_id) {
+  v1::Complaint out;
+  absl::Time received = protoutil::FromTimestamp(in.received_time());
+  absl::Time due = domain::ComplaintAnswerDue(working_time_, received);
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreateComplaint", id));
+    if (!prior) {
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertComplaint,
+                              {P(id), P(c.principal.organisation_id), P(in.framework_id()),
+                               db::OrNull(in.lot_id()), P(received), P(due), P(in.safeguarding()),
+                               P(in.summary()), P(c.now), P(c.principal.user_id)})
+                          .status());
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectComplaint, {P(prior ? *prior : id)}));
+    if (r.rows() == 0) return NotFound("complaint", prior ? *prior : id);
+    out = ComplaintOf(r, 0, c.now);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Complaint> Store::GetComplaint(const Call& c, const std::string& id) {
+  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kSelectComplaint, {P(id)}));
+  if (r.rows() == 0) return NotFound("complaint", id);
+  return ComplaintOf(r, 0, c.now);
+}
+
+absl::StatusOr<Listed<v1::Complaint>> Store::ListComplaints(const Call& c, bool overdue_only,
+                                                            int page_size,
+                                                            const std::string& page_token) {
+  std::string fp = absl::StrCat("complaints|", overdue_only);
+  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+  auto [after_time, after_id] = protoutil::SplitKey(page.after);
+  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kListComplaints,
+                                         {P(c.principal.organisation_id), P(overdue_only), P(c.now),
+                                          db::OrNull(after_time), db::OrNull(after_id),
+                                          P(page.size)}));
+  Listed<v1::Complaint> out;
+  std::string last;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.items.push_back(ComplaintOf(r, i, c.now));
+    last = protoutil::JoinKey(r.String(i, "received_time"), out.items.back().id());
+  }
+  out.next_page_token = paging::Next(r.rows(), page, last, fp);
+  return out;
+}
+
+absl::StatusOr<v1::Complaint> Store::AcknowledgeComplaint(const Call& c, const std::string& id,
+                                                          const std::string& etag) {
+  v1::Complaint out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectComplaintForUpdate, {P(id)}));
+    if (cur.rows() == 0) return NotFound("complaint", id);
+    v1::Complaint before = ComplaintOf(cur, 0, c.now);
+    if (before.etag() != etag) return EtagMismatch("complaint");
+    if (before.state() != v1::Complaint::RECEIVED) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the complaint is ", v1::Complaint::State_Name(before.state()),
+          "; only a RECEIVED complaint can be acknowledged"));
+    }
+    RETURN_IF_ERROR(
+        tx.Exec(sql::kAcknowledgeComplaint, {P(id), P(c.now), P(c.principal.user_id)}).status());
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectComplaint, {P(id)}));
+    out = ComplaintOf(r, 0, c.now);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Complaint> Store::AnswerComplaint(const Call& c, const std::string& id,
+                                                     const std::string& etag,
+                                                     v1::Complaint::Outcome outcome,
+                                                     const std::string& learning) {
+  v1::Complaint out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectComplaintForUpdate, {P(id)}));
+    if (cur.rows() == 0) return NotFound("complaint", id);
+    v1::Complaint before = ComplaintOf(cur, 0, c.now);
+    if (before.etag() != etag) return EtagMismatch("complaint");
+    if (before.state() == v1::Complaint::ANSWERED) {
+      return absl::FailedPreconditionError("the complaint has already been answered");
+    }
+    RETURN_IF_ERROR(tx.Exec(sql::kAnswerComplaint,
+                            {P(id), P(v1::Complaint::Outcome_Name(outcome)), P(learning), P(c.now),
+                             P(c.principal.user_id)})
+                        .status());
+    bool upheld = outcome == v1::Complaint::UPHELD || outcome == v1::Complaint::PARTLY_UPHELD;
+    if (before.safeguarding() && upheld) {
+      ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, before.framework_id()));
+      if (rules.upheld_safeguarding_complaints > 0) {
+        Day since = domain::AddMonths(dates::TodayInLondon(c.now), -rules.complaint_window_months);
+        ASSIGN_OR_RETURN(Result n, tx.Exec(sql::kCountUpheldSafeguarding,
+                                           {P(before.provider_id()), P(before.framework_id()),
+                                            P(LondonMidnight(since))}));
+        RETURN_IF_ERROR(Trip(tx,
+                             domain::OnUpheldSafeguardingComplaint(
+                                 rules, static_cast<int>(n.Int64(0, "n"))),
+                             before.provider_id(), before.framework_id(), before.lot_id(), id));
+      }
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectComplaint, {P(id)}));
+    out = ComplaintOf(r, 0, c.now);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// ------------------------------------------------------- quality monitoring ---
+
+absl::StatusOr<v1::MonitoringVisit> Store::CreateVisit(const Call& c, const v1::MonitoringVisit& v,
+                                                       const std::string& request_id) {
+  v1::MonitoringVisit out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreateMonitoringVisit", id));
+    if (!prior) {
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertVisit,
+                              {P(id), P(v.provider_id()), P(v.framework_id()),
+                               db::OrNull(v.lot_id()), P(v.visit_date().value()), P(v.findings()),
+                               P(v1::Rating_Name(v.rating())), P(c.now), P(c.principal.user_id),
+                               P(c.principal.organisation_id)})
+                          .status());
+      ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, v.framework_id()));
+      RETURN_IF_ERROR(Trip(tx,
+                           domain::OnVisit(rules, domain::RatingOf(v.rating()),
+                                           *domain::DayOf(v.visit_date())),
+                           Lower(v.provider_id()), Lower(v.framework_id()), Lower(v.lot_id()), id));
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectVisit, {P(prior ? *prior : id)}));
+    if (r.rows() == 0) return NotFound("monitoring visit", prior ? *prior : id);
+    out = VisitOf(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::MonitoringVisit>> Store::ListVisits(const Call& c,
+                                                              const std::string& provider_id,
+                                                              int page_size,
+                                                              const std::string& page_token) {
+  std::string fp = absl::StrCat("visits|", provider_id);
+  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+  auto [after_day, after_id] = protoutil::SplitKey(page.after);
+  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kListVisits,
+                                         {db::OrNull(provider_id), db::OrNull(after_day),
+                                          db::OrNull(after_id), P(page.size)}));
+  Listed<v1::MonitoringVisit> out;
+  std::string last;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.items.push_back(VisitOf(r, i));
+    last = protoutil::JoinKey(out.items.back().visit_date().value(), out.items.back().id());
+  }
+  out.next_page_token = paging::Next(r.rows(), page, last, fp);
+  return out;
+}
+
+absl::StatusOr<v1::ActionPlan> Store::CreatePlan(const Call& c, const v1::ActionPlan& p,
+                                                 const std::string& request_id) {
+  v1::ActionPlan out;
+  Day today = dates::TodayInLondon(c.now);
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreateActionPlan", id));
+    if (!prior) {
+      if (!p.visit_id().empty()) {
+        ASSIGN_OR_RETURN(Result v, tx.Exec(sql::kSelectVisit, {P(p.visit_id())}));
+        if (v.rows() == 0 || v.String(0, "provider_id") != Lower(p.provider_id()) ||
+            v.String(0, "create_organisation") != Lower(c.principal.organisation_id)) {
+          return NotFound("monitoring visit", p.visit_id());
+        }
+      }
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertPlan,
+                              {P(id), P(p.provider_id()), P(p.framework_id()),
+                               db::OrNull(p.visit_id()), P(p.title()), P(ItemsJson(p)), P(c.now),
+                               P(c.principal.user_id), P(c.principal.organisation_id)})
+                          .status());
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPlan, {P(prior ? *prior : id)}));
+    if (r.rows() == 0) return NotFound("action plan", prior ? *prior : id);
+    out = PlanOf(r, 0, today);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::ActionPlan>> Store::ListPlans(const Call& c,
+                                                        const std::string& provider_id,
+                                                        int page_size,
+                                                        const std::string& page_token) {
+  std::string fp = absl::StrCat("plans|", provider_id);
+  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+  auto [after_time, after_id] = protoutil::SplitKey(page.after);
+  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kListPlans,
+                                         {db::OrNull(provider_id), db::OrNull(after_time),
+                                          db::OrNull(after_id), P(page.size)}));
+  Listed<v1::ActionPlan> out;
+  std::string last;
+  Day today = dates::TodayInLondon(c.now);
+  for (int i = 0; i < r.rows(); ++i) {
+    out.items.push_back(PlanOf(r, i, today));
+    last = protoutil::JoinKey(r.String(i, "create_time"), out.items.back().id());
+  }
+  out.next_page_token = paging::Next(r.rows(), page, last, fp);
+  return out;
+}
+
+absl::StatusOr<v1::ActionPlan> Store::CompleteItem(const Call& c, const std::string& id,
+                                                   const std::string& etag, int index, Day day) {
+  v1::ActionPlan out;
+  Day today = dates::TodayInLondon(c.now);
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectPlanForUpdate, {P(id)}));
+    if (cur.rows() == 0) return NotFound("action plan", id);
+    v1::ActionPlan plan = PlanOf(cur, 0, today);
+    if (plan.etag() != etag) return EtagMismatch("action plan");
+    if (index < 0 || index >= plan.items_size()) {
+      return InvalidField("item_index", absl::StrCat("must be from 0 to ", plan.items_size() - 1));
+    }
+    if (!plan.items(index).completed_on().value().empty()) {
+      return absl::FailedPreconditionError("the action item is already completed");
+    }
+    plan.mutable_items(index)->mutable_completed_on()->set_value(dates::FormatDay(day));
+    RETURN_IF_ERROR(
+        tx.Exec(sql::kUpdatePlanItems, {P(id), P(ItemsJson(plan)), P(c.now), P(c.principal.user_id)})
+            .status());
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPlan, {P(id)}));
+    out = PlanOf(r, 0, today);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
+                                                            const v1::FinancialAccounts& a,
+                                                            const std::string& request_id) {
+  v1::FinancialAccounts out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "RecordFinancialAccounts", id));
+    if (!prior) {
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertAccounts,
+                              {P(id), P(a.provider_id()), P(a.framework_id()),
+                               P(a.year_end().value()), P(a.current_assets().pence()),
+                               P(a.current_liabilities().pence()), P(a.operating_profit().pence()),
+                               P(a.capital_employed().pence()), P(a.net_assets().pence()), P(c.now),
+                               P(c.principal.user_id), P(c.principal.organisation_id)})
+                          .status());
+      ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, a.framework_id()));
+      RETURN_IF_ERROR(Trip(tx,
+                           domain::OnAccounts(rules, domain::AssessAccounts(domain::AccountsOf(a)),
+                                              *domain::DayOf(a.year_end())),
+                           Lower(a.provider_id()), Lower(a.framework_id()), "", id));
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAccounts, {P(prior ? *prior : id)}));
+    if (r.rows() == 0) return NotFound("financial accounts", prior ? *prior : id);
+    out = AccountsOf(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::FinancialAccounts>> Store::ListAccounts(const Call& c,
+                                                                  const std::string& provider_id,
+                                                                  int page_size,
+                                                                  const std::string& page_token) {
+  std::string fp = absl::StrCat("accounts|", provider_id);
+  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+  auto [after_day, after_id] = protoutil::SplitKey(page.after);
+  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kListAccounts,
+                                         {db::OrNull(provider_id), db::OrNull(after_day),
+                                          db::OrNull(after_id), P(page.size)}));
+  Listed<v1::FinancialAccounts> out;
+  std::string last;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.items.push_back(AccountsOf(r, i));
+    last = protoutil::JoinKey(out.items.back().year_end().value(), out.items.back().id());
+  }
+  out.next_page_token = paging::Next(r.rows(), page, last, fp);
+  return out;
+}
+
+// --------------------------------------------------------- suspension rules ---
+
+absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::SuspensionRules& in) {
+  v1::SuspensionRules out;
+  const int window = in.complaint_window_months() > 0 ? in.complaint_window_months()
+                                                      : domain::kDefaultComplaintWindowMonths;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectRulesForUpdate, {P(in.framework_id())}));
+    std::vector<db::Param> params = {P(in.framework_id()), P(c.principal.organisation_id),
+                                     P(in.suspend_on_inadequate_visit()),
+                                     P(in.upheld_safeguarding_complaints()), P(window),
+                                     P(in.suspend_on_financial_breach()), P(c.now),
+                                     P(c.principal.user_id)};
+    if (cur.rows() == 0) {
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertRules, params).status());
+    } else {
+      v1::SuspensionRules before = RulesOf(cur, 0);
+      if (before.owner_organisation_id() != Lower(c.principal.organisation_id)) {
+        return absl::PermissionDeniedError(
+            "this framework's suspension rules are kept by another organisation");
+      }
+      if (in.etag().empty()) {
+        return InvalidField("rules.etag", "is required to change existing rules (read them first)");
+      }
+      if (before.etag() != in.etag()) return EtagMismatch("suspension rules");
+      RETURN_IF_ERROR(tx.Exec(sql::kUpdateRules, params).status());
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectRules, {P(in.framework_id())}));
+    out = RulesOf(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::SuspensionRules> Store::GetRules(const Call& c, const std::string& framework_id) {
+  ASSIGN_OR_RETURN(Result r,
+                   pool_->Read(c.actor(), c.deadline, sql::kSelectRules, {P(framework_id)}));
+  if (r.rows() == 0) return NotFound("suspension rules of framework", framework_id);
+  return RulesOf(r, 0);
+}
+
+}  // namespace pdps::workforce

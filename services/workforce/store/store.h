@@ -1,0 +1,127 @@
+// The workforce service's persistence: each method is one transaction as the calling
+// organisation (row-level security decides what it may see), applying the rules of
+// domain/ and appending events to the outbox in the same transaction.
+//
+// Commissioners never read staff rows: GetWorkforceCompliance reads a provider's staff
+// with the service's own authority and returns counts only (decision 0030).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/calendar/calendar.h"
+#include "common/db.h"
+#include "common/events.h"
+#include "common/idempotency.h"
+#include "common/paging.h"
+#include "common/server.h"
+#include "pdps/workforce/v1/workforce_service.pb.h"
+#include "services/workforce/domain/rules.h"
+
+namespace pdps::workforce {
+
+namespace v1 = ::pdps::workforce::v1;
+
+template <typename T>
+using Listed = paging::Listed<T>;
+
+class Store {
+ public:
+  using Call = server::Call;
+
+  Store(db::Pool* pool, calendar::HolidayCalendar holidays);
+
+  // Staff (the caller's organisation is the provider).
+  absl::StatusOr<v1::StaffMember> CreateStaff(const Call& c, const v1::StaffMember& s,
+                                              const std::string& request_id);
+  absl::StatusOr<v1::StaffMember> GetStaff(const Call& c, const std::string& id);
+  absl::StatusOr<Listed<v1::StaffMember>> ListStaff(const Call& c, bool include_leavers,
+                                                    int page_size, const std::string& page_token);
+  absl::StatusOr<v1::StaffMember> UpdateStaff(const Call& c, const v1::StaffMember& s);
+
+  // Training matrices.
+  absl::StatusOr<v1::TrainingMatrix> CreateMatrix(const Call& c, const v1::TrainingMatrix& m,
+                                                  const std::string& request_id);
+  absl::StatusOr<v1::TrainingMatrix> GetMatrix(const Call& c, const std::string& id);
+  absl::StatusOr<Listed<v1::TrainingMatrix>> ListMatrices(const Call& c, const std::string& lot_id,
+                                                          const std::string& framework_id,
+                                                          int page_size,
+                                                          const std::string& page_token);
+
+  // Training records.
+  absl::StatusOr<v1::TrainingRecord> CreateTraining(const Call& c, const v1::TrainingRecord& r,
+                                                    const std::string& request_id);
+  absl::StatusOr<Listed<v1::TrainingRecord>> ListTraining(const Call& c,
+                                                          const std::string& staff_id,
+                                                          int page_size,
+                                                          const std::string& page_token);
+
+  // Compliance.
+  absl::StatusOr<v1::CheckWorkerEligibilityResponse> CheckEligibility(
+      const Call& c, const std::string& staff_id, const std::string& lot_id,
+      const std::vector<std::string>& extras, domain::Day day);
+  absl::StatusOr<v1::WorkforceCompliance> Compliance(const Call& c, const std::string& provider_id,
+                                                     const std::string& lot_id, domain::Day day);
+  absl::StatusOr<Listed<v1::ExpiryItem>> ListExpiries(const Call& c, const std::string& lot_id,
+                                                      domain::Day day, int within_days,
+                                                      int page_size,
+                                                      const std::string& page_token);
+  absl::StatusOr<v1::WorkforceReturn> Return(const Call& c, domain::Quarter q,
+                                             const std::string& lot_id);
+
+  // Complaints.
+  absl::StatusOr<v1::Complaint> CreateComplaint(const Call& c, const v1::Complaint& in,
+                                                const std::string& request_id);
+  absl::StatusOr<v1::Complaint> GetComplaint(const Call& c, const std::string& id);
+  absl::StatusOr<Listed<v1::Complaint>> ListComplaints(const Call& c, bool overdue_only,
+                                                       int page_size,
+                                                       const std::string& page_token);
+  absl::StatusOr<v1::Complaint> AcknowledgeComplaint(const Call& c, const std::string& id,
+                                                     const std::string& etag);
+  absl::StatusOr<v1::Complaint> AnswerComplaint(const Call& c, const std::string& id,
+                                                const std::string& etag,
+                                                v1::Complaint::Outcome outcome,
+                                                const std::string& learning);
+
+  // Quality monitoring.
+  absl::StatusOr<v1::MonitoringVisit> CreateVisit(const Call& c, const v1::MonitoringVisit& v,
+                                                  const std::string& request_id);
+  absl::StatusOr<Listed<v1::MonitoringVisit>> ListVisits(const Call& c,
+                                                         const std::string& provider_id,
+                                                         int page_size,
+                                                         const std::string& page_token);
+  absl::StatusOr<v1::ActionPlan> CreatePlan(const Call& c, const v1::ActionPlan& p,
+                                            const std::string& request_id);
+  absl::StatusOr<Listed<v1::ActionPlan>> ListPlans(const Call& c, const std::string& provider_id,
+                                                   int page_size, const std::string& page_token);
+  absl::StatusOr<v1::ActionPlan> CompleteItem(const Call& c, const std::string& id,
+                                              const std::string& etag, int index,
+                                              domain::Day day);
+  absl::StatusOr<v1::FinancialAccounts> RecordAccounts(const Call& c,
+                                                       const v1::FinancialAccounts& a,
+                                                       const std::string& request_id);
+  absl::StatusOr<Listed<v1::FinancialAccounts>> ListAccounts(const Call& c,
+                                                             const std::string& provider_id,
+                                                             int page_size,
+                                                             const std::string& page_token);
+
+  // Suspension rules.
+  absl::StatusOr<v1::SuspensionRules> SetRules(const Call& c, const v1::SuspensionRules& r);
+  absl::StatusOr<v1::SuspensionRules> GetRules(const Call& c, const std::string& framework_id);
+
+  const events::Outbox& outbox() const { return outbox_; }
+
+ private:
+  // Publishes SuspensionRuleTripped when `trip` is set.
+  absl::Status Trip(db::Tx& tx, const std::optional<domain::Trip>& trip,
+                    const std::string& provider_id, const std::string& framework_id,
+                    const std::string& lot_id, const std::string& source_id);
+
+  db::Pool* pool_;
+  calendar::WorkingTime working_time_;
+  events::Outbox outbox_;
+  idempotency::Ledger ledger_;
+};
+
+}  // namespace pdps::workforce
