@@ -81,7 +81,7 @@ void Write(Level level, absl::string_view message, nlohmann::json fields) {
 }
 
 void Rpc(const RpcRecord& r) {
-  const Level level = r.error.empty() ? Level::kInfo : Level::kError;
+  const Level level = !r.error.empty() ? Level::kError : r.poll ? Level::kDebug : Level::kInfo;
   if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) {
     return;
   }

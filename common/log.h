@@ -28,6 +28,9 @@ struct RpcRecord {
   double latency_ms = 0;
   absl::string_view organisation_id;  // a UUID or empty
   absl::string_view error;            // escaped; only for INTERNAL
+  // A successful feed poll: peers poll every few seconds, so these go at debug level
+  // (the metrics still count them) and the info log keeps to what people did.
+  bool poll = false;
 };
 void Rpc(const RpcRecord& r);
 

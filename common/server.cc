@@ -3,6 +3,8 @@
 
 #include <signal.h>
 
+#include <cstring>
+
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
@@ -117,7 +119,8 @@ grpc::Status Gate::Run(grpc::ServerContext* ctx, const char* method,
   double seconds = absl::ToDoubleSeconds(absl::Now() - started);
   const char* code = CodeName(out.error_code());
   log::Rpc({call.request_id, method, code, seconds * 1000.0, call.principal.organisation_id,
-            out.error_code() == grpc::StatusCode::INTERNAL ? st.message() : ""});
+            out.error_code() == grpc::StatusCode::INTERNAL ? st.message() : "",
+            out.ok() && std::strcmp(method, "ListEvents") == 0});
   RpcCells cells = Cells(method, code);
   metrics_->Add(cells.requests, 1);
   metrics_->Observe(cells.duration, seconds);
