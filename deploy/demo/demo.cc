@@ -18,12 +18,12 @@
 #include <optional>
 #include <sstream>
 
-#include <openssl/sha.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/auth.h"
+#include "common/ids.h"
 #include "common/dates.h"
 #include "common/server.h"
 #include "google/rpc/error_details.pb.h"
@@ -62,16 +62,7 @@ std::string Describe(const grpc::Status& st) {
 }
 
 // A UUID derived from a name, so that reruns send the same request ids.
-std::string NameUuid(const std::string& name) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  std::string in = "pdps-demo:" + name;
-  SHA256(reinterpret_cast<const unsigned char*>(in.data()), in.size(), d);
-  d[6] = (d[6] & 0x0f) | 0x50;
-  d[8] = (d[8] & 0x3f) | 0x80;
-  return absl::StrFormat("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                         d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11],
-                         d[12], d[13], d[14], d[15]);
-}
+std::string NameUuid(const std::string& name) { return pdps::NameUuid("pdps-demo:" + name); }
 
 class Loader {
  public:
