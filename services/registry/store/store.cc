@@ -727,6 +727,19 @@ absl::StatusOr<v1::Admission> Store::TransitionAdmission(const Call& c, const st
                                                          const std::vector<ActionItemInput>& plan) {
   v1::Admission out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(out, ApplyTransition(tx, c, id, etag, verb, reason, plan));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Admission> Store::ApplyTransition(Tx& tx, const Call& c, const std::string& id,
+                                                     const std::string& etag,
+                                                     domain::AdmissionVerb verb,
+                                                     const std::string& reason,
+                                                     const std::vector<ActionItemInput>& plan) {
+  v1::Admission out;
+  {
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAdmissionForUpdate, {P(id)}));
     if (r.rows() == 0) return NotFound("admission", id);
     v1::Admission current = ToAdmission(r, 0);
@@ -768,8 +781,8 @@ absl::StatusOr<v1::Admission> Store::TransitionAdmission(const Call& c, const st
     tr.set_actor_user(c.principal.user_id);
     tr.set_actor_organisation(c.principal.organisation_id);
     protoutil::SetTimestamp(c.now, tr.mutable_time());
-    return AppendAdmissionEvent(outbox_, tx, EventFor(verb), out, tr);
-  }));
+    RETURN_IF_ERROR(AppendAdmissionEvent(outbox_, tx, EventFor(verb), out, tr));
+  }
   return out;
 }
 

@@ -132,6 +132,12 @@ class Store {
   const events::Outbox& outbox() const { return outbox_; }
 
  private:
+  // A verb inside the caller's transaction (TransitionAdmission and the feed consumers).
+  absl::StatusOr<v1::Admission> ApplyTransition(db::Tx& tx, const Call& c, const std::string& id,
+                                                const std::string& etag,
+                                                domain::AdmissionVerb verb,
+                                                const std::string& reason,
+                                                const std::vector<ActionItemInput>& plan);
   // A single-statement read in one round trip.
   absl::StatusOr<db::Result> Read(const Call& c, std::string_view sql,
                                   const std::vector<db::Param>& params);
