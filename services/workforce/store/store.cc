@@ -951,6 +951,13 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
   const int window = in.complaint_window_months() > 0 ? in.complaint_window_months()
                                                       : domain::kDefaultComplaintWindowMonths;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    // Read first without a lock: row-level security lets only the owner lock the row.
+    ASSIGN_OR_RETURN(Result seen, tx.Exec(sql::kSelectRules, {P(in.framework_id())}));
+    if (seen.rows() > 0 &&
+        seen.String(0, "owner_organisation") != Lower(c.principal.organisation_id)) {
+      return absl::PermissionDeniedError(
+          "this framework's suspension rules are kept by another organisation");
+    }
     ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectRulesForUpdate, {P(in.framework_id())}));
     std::vector<db::Param> params = {P(in.framework_id()), P(c.principal.organisation_id),
                                      P(in.suspend_on_inadequate_visit()),
@@ -961,10 +968,6 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
       RETURN_IF_ERROR(tx.Exec(sql::kInsertRules, params).status());
     } else {
       v1::SuspensionRules before = RulesOf(cur, 0);
-      if (before.owner_organisation_id() != Lower(c.principal.organisation_id)) {
-        return absl::PermissionDeniedError(
-            "this framework's suspension rules are kept by another organisation");
-      }
       if (in.etag().empty()) {
         return InvalidField("rules.etag", "is required to change existing rules (read them first)");
       }

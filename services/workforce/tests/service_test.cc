@@ -1,0 +1,672 @@
+// The workforce service through real gRPC on a real PostgreSQL: tenant isolation of staff,
+// what commissioners may see, the compliance gate with matrix versions, the complaint
+// deadline across a bank holiday and a weekend, suspension rules publishing exactly one
+// event on the feed, the quarterly return, and bad input that changes nothing.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/ids.h"
+#include "common/proto_util.h"
+#include "pdps/workforce/v1/workforce_events.pb.h"
+#include "services/workforce/tests/fixture.h"
+
+namespace pdps::workforce::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+class WorkforceServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new WorkforceServer("workforce"); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    server_->clock().Set(DefaultNow());
+    provider_ = MakeCaller(NewUuid(), {Role::kProviderAdmin});
+    other_provider_ = MakeCaller(NewUuid(), {Role::kProviderCoordinator});
+    commissioner_ = MakeCaller(NewUuid(), {Role::kCommissioner});
+    framework_ = NewUuid();
+    lot_ = NewUuid();
+  }
+
+  Stub& stub() { return server_->stub(); }
+
+  v1::StaffMember CreateStaff(const Caller& who, const v1::StaffMember& s) {
+    v1::CreateStaffMemberRequest req;
+    *req.mutable_staff_member() = s;
+    v1::StaffMember out;
+    auto st = Call(stub(), who, &Stub::CreateStaffMember, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  v1::TrainingMatrix CreateMatrix(const Caller& who, const std::string& effective,
+                                  int safeguarding_months, grpc::Status* status = nullptr) {
+    v1::CreateTrainingMatrixRequest req;
+    auto* m = req.mutable_training_matrix();
+    m->set_framework_id(framework_);
+    m->set_lot_id(lot_);
+    m->set_title("Lot C: support workers");
+    m->mutable_effective_from()->set_value(effective);
+    auto add = [&](const char* code, int months, bool conditional) {
+      auto* c = m->add_competencies();
+      c->set_code(code);
+      c->set_name(code);
+      c->set_renewal_months(months);
+      c->set_conditional(conditional);
+    };
+    add("first_aid", 36, false);
+    add("safeguarding_level_2", safeguarding_months, false);
+    add("seizure_management", 12, true);
+    v1::TrainingMatrix out;
+    auto st = Call(stub(), who, &Stub::CreateTrainingMatrix, req, &out);
+    if (status != nullptr) {
+      *status = st;
+    } else {
+      EXPECT_TRUE(st.ok()) << st.error_message();
+    }
+    return out;
+  }
+
+  void Train(const Caller& who, const std::string& staff, const char* code, const char* day) {
+    v1::CreateTrainingRecordRequest req;
+    req.mutable_training_record()->set_staff_id(staff);
+    req.mutable_training_record()->set_competency_code(code);
+    req.mutable_training_record()->mutable_completed_on()->set_value(day);
+    req.mutable_training_record()->set_training_provider("St John Ambulance");
+    v1::TrainingRecord out;
+    auto st = Call(stub(), who, &Stub::CreateTrainingRecord, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+  }
+
+  v1::CheckWorkerEligibilityResponse Check(const Caller& who, const std::string& staff,
+                                           const char* day, std::vector<std::string> extras = {},
+                                           grpc::Status* status = nullptr) {
+    v1::CheckWorkerEligibilityRequest req;
+    req.set_staff_id(staff);
+    req.set_lot_id(lot_);
+    req.mutable_date()->set_value(day);
+    for (auto& e : extras) req.add_extra_competencies(e);
+    v1::CheckWorkerEligibilityResponse out;
+    auto st = Call(stub(), who, &Stub::CheckWorkerEligibility, req, &out);
+    if (status != nullptr) {
+      *status = st;
+    } else {
+      EXPECT_TRUE(st.ok()) << st.error_message();
+    }
+    return out;
+  }
+
+  v1::Complaint CreateComplaint(absl::Time received, bool safeguarding) {
+    v1::CreateComplaintRequest req;
+    auto* c = req.mutable_complaint();
+    c->set_framework_id(framework_);
+    c->set_lot_id(lot_);
+    protoutil::SetTimestamp(received, c->mutable_received_time());
+    c->set_safeguarding(safeguarding);
+    c->set_summary("Carer arrived late twice and left early");
+    v1::Complaint out;
+    auto st = Call(stub(), provider_, &Stub::CreateComplaint, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  v1::Complaint Answer(const v1::Complaint& c, v1::Complaint::Outcome outcome) {
+    v1::AnswerComplaintRequest req;
+    req.set_id(c.id());
+    req.set_etag(c.etag());
+    req.set_outcome(outcome);
+    req.set_learning("Rota changes now need a coordinator's sign-off");
+    v1::Complaint out;
+    auto st = Call(stub(), provider_, &Stub::AnswerComplaint, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  void SetRules(int upheld, bool visit, bool financial) {
+    v1::SetSuspensionRulesRequest req;
+    req.mutable_rules()->set_framework_id(framework_);
+    req.mutable_rules()->set_upheld_safeguarding_complaints(upheld);
+    req.mutable_rules()->set_suspend_on_inadequate_visit(visit);
+    req.mutable_rules()->set_suspend_on_financial_breach(financial);
+    v1::SuspensionRules out;
+    auto st = Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &out);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+
+  // Every SuspensionRuleTripped on the feed about `provider`, read as a service would.
+  std::vector<v1::SuspensionRuleTripped> Trips(const std::string& provider) {
+    std::vector<v1::SuspensionRuleTripped> out;
+    int64_t after = 0;
+    for (;;) {
+      pdps::common::v1::ListEventsRequest req;
+      req.set_after_position(after);
+      req.set_page_size(1000);
+      req.add_event_types("pdps.workforce.v1.SuspensionRuleTripped");
+      pdps::common::v1::ListEventsResponse resp;
+      auto st = Call(server_->feed(), ServiceCaller(), &pdps::common::v1::EventFeedService::Stub::ListEvents,
+                     req, &resp);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+      for (const auto& e : resp.events()) {
+        v1::SuspensionRuleTripped t;
+        EXPECT_TRUE(e.payload().UnpackTo(&t));
+        if (t.provider_id() == provider) {
+          EXPECT_EQ(e.organisation_id(), provider);
+          EXPECT_EQ(e.aggregate_type(), "provider");
+          out.push_back(t);
+        }
+      }
+      if (resp.events_size() < 1000) break;
+      after = resp.last_position();
+    }
+    return out;
+  }
+
+  int Rows(const std::string& table) {
+    return std::stoi(server_->db().Query(absl::StrCat("SELECT count(*)::text AS v FROM workforce.", table))[0]);
+  }
+
+  static WorkforceServer* server_;
+  Caller provider_, other_provider_, commissioner_;
+  std::string framework_, lot_;
+};
+
+WorkforceServer* WorkforceServiceTest::server_ = nullptr;
+
+// ----------------------------------------------------------------- tenancy ---
+
+TEST_F(WorkforceServiceTest, AProviderCannotReadAnotherProvidersStaff) {
+  v1::StaffMember mine = CreateStaff(provider_, SampleStaff("Ada Worker"));
+  v1::StaffMember theirs = CreateStaff(other_provider_, SampleStaff("Bea Other"));
+  EXPECT_EQ(mine.provider_id(), provider_.org);
+
+  v1::GetStaffMemberRequest get;
+  get.set_id(mine.id());
+  v1::StaffMember got;
+  EXPECT_TRUE(Call(stub(), provider_, &Stub::GetStaffMember, get, &got).ok());
+  EXPECT_EQ(got.display_name(), "Ada Worker");
+  EXPECT_EQ(got.languages(0), "Polish");
+  auto st = Call(stub(), other_provider_, &Stub::GetStaffMember, get, &got);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::ListStaffMembersRequest list;
+  v1::ListStaffMembersResponse page;
+  ASSERT_TRUE(Call(stub(), other_provider_, &Stub::ListStaffMembers, list, &page).ok());
+  ASSERT_EQ(page.staff_members_size(), 1);
+  EXPECT_EQ(page.staff_members(0).id(), theirs.id());
+
+  // Nor change it, train it or check it.
+  v1::UpdateStaffMemberRequest upd;
+  *upd.mutable_staff_member() = mine;
+  upd.mutable_staff_member()->set_grade("Lead");
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::UpdateStaffMember, upd, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::CreateTrainingRecordRequest train;
+  train.mutable_training_record()->set_staff_id(mine.id());
+  train.mutable_training_record()->set_competency_code("first_aid");
+  train.mutable_training_record()->mutable_completed_on()->set_value("2026-01-01");
+  v1::TrainingRecord rec;
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::CreateTrainingRecord, train, &rec).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  grpc::Status check;
+  Check(other_provider_, mine.id(), "2026-11-24", {}, &check);
+  EXPECT_EQ(check.error_code(), grpc::StatusCode::NOT_FOUND);
+  // A commissioner may not read staff at all.
+  EXPECT_EQ(Call(stub(), commissioner_, &Stub::GetStaffMember, get, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // The owner's update works, and a stale etag is refused.
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::UpdateStaffMember, upd, &got).ok());
+  EXPECT_EQ(got.grade(), "Lead");
+  EXPECT_NE(got.etag(), mine.etag());
+  EXPECT_EQ(Call(stub(), provider_, &Stub::UpdateStaffMember, upd, &got).error_code(),
+            grpc::StatusCode::ABORTED);
+}
+
+TEST_F(WorkforceServiceTest, CreatesAreIdempotentWithARequestId) {
+  v1::CreateStaffMemberRequest req;
+  *req.mutable_staff_member() = SampleStaff("Cy Retry");
+  req.set_request_id(NewUuid());
+  v1::StaffMember a, b;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::CreateStaffMember, req, &a).ok());
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::CreateStaffMember, req, &b).ok());
+  EXPECT_EQ(a.id(), b.id());
+  v1::ListStaffMembersResponse page;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListStaffMembers, v1::ListStaffMembersRequest(), &page).ok());
+  EXPECT_EQ(page.staff_members_size(), 1);
+}
+
+TEST_F(WorkforceServiceTest, ListsPageAndExcludeLeaversUnlessAsked) {
+  for (int i = 0; i < 5; ++i) CreateStaff(provider_, SampleStaff(absl::StrCat("Worker ", i)));
+  v1::StaffMember leaver = SampleStaff("Zed Leaver");
+  leaver.mutable_leave_date()->set_value("2026-10-31");
+  CreateStaff(provider_, leaver);
+  std::vector<std::string> names;
+  v1::ListStaffMembersRequest req;
+  req.set_page_size(2);
+  for (;;) {
+    v1::ListStaffMembersResponse page;
+    ASSERT_TRUE(Call(stub(), provider_, &Stub::ListStaffMembers, req, &page).ok());
+    for (const auto& s : page.staff_members()) names.push_back(s.display_name());
+    if (page.next_page_token().empty()) break;
+    req.set_page_token(page.next_page_token());
+  }
+  EXPECT_THAT(names, ElementsAre("Worker 0", "Worker 1", "Worker 2", "Worker 3", "Worker 4"));
+  v1::ListStaffMembersRequest all;
+  all.set_include_leavers(true);
+  v1::ListStaffMembersResponse page;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListStaffMembers, all, &page).ok());
+  EXPECT_EQ(page.staff_members_size(), 6);
+}
+
+// --------------------------------------------------------------- bad input ---
+
+TEST_F(WorkforceServiceTest, BadInputGetsTheRightCodeAndWritesNothing) {
+  int staff = Rows("staff"), complaints = Rows("complaints"), matrices = Rows("training_matrices");
+  v1::StaffMember zero = SampleStaff("Zero Hours");
+  zero.set_contract_type(v1::ZERO_HOURS);
+  v1::CreateStaffMemberRequest req;
+  *req.mutable_staff_member() = zero;
+  v1::StaffMember out;
+  auto st = Call(stub(), provider_, &Stub::CreateStaffMember, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st),
+              UnorderedElementsAre("staff_member.zero_hours_requested_by_worker",
+                                   "staff_member.zero_hours_request_evidence"));
+  // With the worker's documented request it is accepted.
+  req.mutable_staff_member()->set_zero_hours_requested_by_worker(true);
+  req.mutable_staff_member()->set_zero_hours_request_evidence("HR/2026/044 signed request");
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::CreateStaffMember, req, &out).ok());
+  EXPECT_EQ(Rows("staff"), staff + 1);
+
+  v1::CreateComplaintRequest future;
+  future.mutable_complaint()->set_framework_id(framework_);
+  future.mutable_complaint()->set_summary("x");
+  protoutil::SetTimestamp(DefaultNow() + absl::Hours(1), future.mutable_complaint()->mutable_received_time());
+  v1::Complaint c;
+  st = Call(stub(), provider_, &Stub::CreateComplaint, future, &c);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("complaint.received_time"));
+  EXPECT_EQ(Rows("complaints"), complaints);
+
+  v1::CreateTrainingMatrixRequest m;
+  m.mutable_training_matrix()->set_lot_id("Lot A");
+  v1::TrainingMatrix tm;
+  st = Call(stub(), commissioner_, &Stub::CreateTrainingMatrix, m, &tm);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), UnorderedElementsAre("training_matrix.framework_id",
+                                                        "training_matrix.lot_id",
+                                                        "training_matrix.effective_from",
+                                                        "training_matrix.competencies"));
+  EXPECT_EQ(Rows("training_matrices"), matrices);
+
+  v1::CheckWorkerEligibilityRequest bad;
+  bad.set_staff_id("nope");
+  bad.set_lot_id(lot_);
+  bad.add_extra_competencies("Seizure Management");
+  v1::CheckWorkerEligibilityResponse resp;
+  st = Call(stub(), provider_, &Stub::CheckWorkerEligibility, bad, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), UnorderedElementsAre("staff_id", "extra_competencies[0]"));
+
+  v1::GetWorkforceReturnRequest ret;
+  ret.set_quarter("2026-Q5");
+  v1::WorkforceReturn wr;
+  EXPECT_EQ(Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &wr).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // No token at all.
+  v1::ListStaffMembersResponse page;
+  EXPECT_EQ(Call(stub(), Caller{}, &Stub::ListStaffMembers, v1::ListStaffMembersRequest(), &page)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// ----------------------------------------------------------- the compliance gate ---
+
+TEST_F(WorkforceServiceTest, EligibilityAcrossMatrixVersionsWithPackageExtras) {
+  grpc::Status st;
+  // No matrix yet.
+  v1::StaffMember s = CreateStaff(provider_, SampleStaff("Dee Carer"));
+  Check(provider_, s.id(), "2026-11-24", {}, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  v1::TrainingMatrix v1m = CreateMatrix(commissioner_, "2026-01-01", 12);
+  EXPECT_EQ(v1m.version(), 1);
+  v1::TrainingMatrix v2m = CreateMatrix(commissioner_, "2027-01-01", 24);
+  EXPECT_EQ(v2m.version(), 2);
+  // Versions apply in order; only the keeper of the lot's matrix adds versions.
+  CreateMatrix(commissioner_, "2026-06-01", 12, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  CreateMatrix(MakeCaller(NewUuid(), {Role::kCommissioner}), "2027-06-01", 12, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  CreateMatrix(provider_, "2027-06-01", 12, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  Train(provider_, s.id(), "first_aid", "2025-02-01");
+  Train(provider_, s.id(), "safeguarding_level_2", "2025-12-31");
+
+  auto ok = Check(provider_, s.id(), "2026-12-31");  // yearly safeguarding expires today
+  EXPECT_TRUE(ok.eligible());
+  EXPECT_EQ(ok.matrix_version(), 1);
+  auto lapsed = Check(provider_, s.id(), "2026-12-31", {"seizure_management"});
+  EXPECT_FALSE(lapsed.eligible());
+  ASSERT_EQ(lapsed.reasons_size(), 1);
+  EXPECT_EQ(lapsed.reasons(0).kind(), v1::IneligibilityReason::COMPETENCY_MISSING);
+  EXPECT_EQ(lapsed.reasons(0).competency_code(), "seizure_management");
+  // A day later v2 is in force: two-yearly safeguarding is still in date.
+  auto v2 = Check(provider_, s.id(), "2027-01-01");
+  EXPECT_TRUE(v2.eligible());
+  EXPECT_EQ(v2.matrix_version(), 2);
+  EXPECT_EQ(v2.matrix_id(), v2m.id());
+
+  // A service identity (care planning) may ask; a commissioner may not.
+  auto as_service = Check(ServiceCaller(), s.id(), "2026-12-31");
+  EXPECT_TRUE(as_service.eligible());
+  Check(commissioner_, s.id(), "2026-12-31", {}, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  // Every reason at once for a worker with nothing checked.
+  v1::StaffMember bare;
+  bare.set_display_name("Eve Unchecked");
+  bare.set_role("Support worker");
+  bare.mutable_start_date()->set_value("2026-01-05");
+  bare.set_contract_type(v1::BANK);
+  v1::StaffMember b = CreateStaff(provider_, bare);
+  auto none = Check(provider_, b.id(), "2026-11-24");
+  std::vector<v1::IneligibilityReason::Kind> kinds;
+  for (const auto& r : none.reasons()) kinds.push_back(r.kind());
+  EXPECT_THAT(kinds, ElementsAre(v1::IneligibilityReason::DBS_MISSING,
+                                 v1::IneligibilityReason::BARRED_LIST_CHECK_MISSING,
+                                 v1::IneligibilityReason::RIGHT_TO_WORK_MISSING,
+                                 v1::IneligibilityReason::COMPETENCY_MISSING,
+                                 v1::IneligibilityReason::COMPETENCY_MISSING));
+
+  // Matrices are listed by version for anyone who may read them.
+  v1::ListTrainingMatricesRequest lr;
+  lr.set_lot_id(lot_);
+  v1::ListTrainingMatricesResponse page;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListTrainingMatrices, lr, &page).ok());
+  ASSERT_EQ(page.training_matrices_size(), 2);
+  EXPECT_EQ(page.training_matrices(0).effective_from().value(), "2026-01-01");
+  EXPECT_EQ(page.training_matrices(1).competencies(1).renewal_months(), 24);
+}
+
+TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  v1::StaffMember good = CreateStaff(provider_, SampleStaff("Fay Compliant"));
+  Train(provider_, good.id(), "first_aid", "2026-02-01");
+  Train(provider_, good.id(), "safeguarding_level_2", "2026-02-01");
+  v1::StaffMember lapsed = SampleStaff("Gus Lapsed");
+  lapsed.mutable_dbs()->mutable_certificate_date()->set_value("2023-01-01");
+  v1::StaffMember l = CreateStaff(provider_, lapsed);
+  Train(provider_, l.id(), "first_aid", "2026-02-01");
+  v1::StaffMember left = SampleStaff("Hal Left");
+  left.mutable_leave_date()->set_value("2026-06-30");
+  CreateStaff(provider_, left);
+  CreateStaff(other_provider_, SampleStaff("Ivy Elsewhere"));
+
+  v1::GetWorkforceComplianceRequest req;
+  req.set_provider_id(provider_.org);
+  req.set_lot_id(lot_);
+  v1::WorkforceCompliance out;
+  // A commissioner of any partnership (decision 0030).
+  auto st = Call(stub(), MakeCaller(NewUuid(), {Role::kCommissioner}), &Stub::GetWorkforceCompliance,
+                 req, &out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(out.staff_in_post(), 2);
+  EXPECT_EQ(out.eligible(), 1);
+  EXPECT_DOUBLE_EQ(out.eligible_percent(), 50.0);
+  std::map<v1::IneligibilityReason::Kind, int> reasons;
+  for (const auto& r : out.reasons()) reasons[r.kind()] = r.staff();
+  EXPECT_EQ(reasons, (std::map<v1::IneligibilityReason::Kind, int>{
+                         {v1::IneligibilityReason::DBS_EXPIRED, 1},
+                         {v1::IneligibilityReason::COMPETENCY_MISSING, 1}}));
+  // No personal field is in the answer: no name, no staff id.
+  std::string wire = out.SerializeAsString() + out.DebugString();
+  for (const std::string& secret : {std::string("Fay"), std::string("Gus"), good.id(), l.id()}) {
+    EXPECT_THAT(wire, ::testing::Not(HasSubstr(secret))) << secret;
+  }
+  // The provider may ask about itself, not about another provider.
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceCompliance, req, &out).ok());
+  EXPECT_EQ(out.eligible(), 1);
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::GetWorkforceCompliance, req, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(WorkforceServiceTest, ExpiryWatchListsWhatLapsesSoon) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  v1::StaffMember s = SampleStaff("Jo Expiring");
+  s.mutable_dbs()->mutable_certificate_date()->set_value("2023-12-10");  // lapses 2026-12-10
+  s.mutable_last_supervision_date()->set_value("2026-08-01");            // due 2026-11-01
+  v1::StaffMember st = CreateStaff(provider_, s);
+  Train(provider_, st.id(), "first_aid", "2024-01-01");
+  Train(provider_, st.id(), "safeguarding_level_2", "2025-12-20");  // lapses 2026-12-20
+  CreateStaff(other_provider_, s);
+  v1::ListExpiriesRequest req;
+  req.set_lot_id(lot_);
+  req.set_within_days(30);
+  v1::ListExpiriesResponse page;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListExpiries, req, &page).ok());
+  std::vector<std::tuple<v1::ExpiryItem::Kind, std::string, std::string, bool>> got;
+  for (const auto& e : page.items()) {
+    EXPECT_EQ(e.staff_id(), st.id());
+    got.emplace_back(e.kind(), e.competency_code(), e.due_date().value(), e.lapsed());
+  }
+  EXPECT_THAT(got, ElementsAre(std::make_tuple(v1::ExpiryItem::SUPERVISION, "", "2026-11-01", true),
+                               std::make_tuple(v1::ExpiryItem::DBS, "", "2026-12-10", false),
+                               std::make_tuple(v1::ExpiryItem::TRAINING, "safeguarding_level_2",
+                                               "2026-12-20", false)));
+  // Paging through one item at a time gives the same list.
+  req.set_page_size(1);
+  int n = 0;
+  for (;;) {
+    ASSERT_TRUE(Call(stub(), provider_, &Stub::ListExpiries, req, &page).ok());
+    n += page.items_size();
+    if (page.next_page_token().empty()) break;
+    req.set_page_token(page.next_page_token());
+  }
+  EXPECT_EQ(n, 3);
+}
+
+// -------------------------------------------------------------- complaints ---
+
+TEST_F(WorkforceServiceTest, ComplaintDeadlineAcrossABankHolidayAndAWeekend) {
+  // Thursday 17 December 2026, 10:00: Christmas (Fri), Boxing Day substitute (Mon 28),
+  // New Year's Day (Fri) and three weekends fall in the 15 working days.
+  server_->clock().Set(London(2026, 12, 17, 11, 0));
+  v1::Complaint c = CreateComplaint(London(2026, 12, 17, 10, 0), false);
+  EXPECT_EQ(protoutil::FromTimestamp(c.answer_due_time()), London(2027, 1, 12, 17, 0));
+  EXPECT_EQ(c.state(), v1::Complaint::RECEIVED);
+  EXPECT_FALSE(c.overdue());
+
+  v1::AcknowledgeComplaintRequest ack;
+  ack.set_id(c.id());
+  ack.set_etag(c.etag());
+  v1::Complaint acked;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::AcknowledgeComplaint, ack, &acked).ok());
+  EXPECT_EQ(acked.state(), v1::Complaint::ACKNOWLEDGED);
+  EXPECT_EQ(Call(stub(), provider_, &Stub::AcknowledgeComplaint, ack, &acked).error_code(),
+            grpc::StatusCode::ABORTED);
+  ack.set_etag(acked.etag());
+  EXPECT_EQ(Call(stub(), provider_, &Stub::AcknowledgeComplaint, ack, &acked).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  v1::ListComplaintsRequest overdue;
+  overdue.set_overdue_only(true);
+  v1::ListComplaintsResponse page;
+  // At the deadline it is not yet overdue; a minute later it is.
+  server_->clock().Set(London(2027, 1, 12, 17, 0));
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListComplaints, overdue, &page).ok());
+  EXPECT_EQ(page.complaints_size(), 0);
+  server_->clock().Set(London(2027, 1, 12, 17, 1));
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListComplaints, overdue, &page).ok());
+  ASSERT_EQ(page.complaints_size(), 1);
+  EXPECT_TRUE(page.complaints(0).overdue());
+  // Another provider sees none of it.
+  EXPECT_TRUE(Call(stub(), other_provider_, &Stub::ListComplaints, overdue, &page).ok());
+  EXPECT_EQ(page.complaints_size(), 0);
+
+  v1::Complaint answered = Answer(acked, v1::Complaint::PARTLY_UPHELD);
+  EXPECT_EQ(answered.state(), v1::Complaint::ANSWERED);
+  EXPECT_FALSE(answered.overdue());
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListComplaints, overdue, &page).ok());
+  EXPECT_EQ(page.complaints_size(), 0);
+}
+
+// --------------------------------------------------------- suspension rules ---
+
+TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
+  SetRules(/*upheld=*/2, /*visit=*/true, /*financial=*/true);
+  // Another commissioner may not change them.
+  v1::SetSuspensionRulesRequest other;
+  other.mutable_rules()->set_framework_id(framework_);
+  v1::SuspensionRules out;
+  EXPECT_EQ(Call(stub(), MakeCaller(NewUuid(), {Role::kCommissioner}), &Stub::SetSuspensionRules,
+                 other, &out)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::Complaint first = CreateComplaint(DefaultNow() - absl::Hours(48), true);
+  v1::Complaint second = CreateComplaint(DefaultNow() - absl::Hours(24), true);
+  v1::Complaint not_safeguarding = CreateComplaint(DefaultNow() - absl::Hours(2), false);
+  Answer(first, v1::Complaint::UPHELD);
+  Answer(not_safeguarding, v1::Complaint::UPHELD);
+  EXPECT_THAT(Trips(provider_.org), IsEmpty());
+  Answer(second, v1::Complaint::PARTLY_UPHELD);  // the second upheld: the rule trips
+  auto trips = Trips(provider_.org);
+  ASSERT_EQ(trips.size(), 1u);
+  EXPECT_EQ(trips[0].rule(), v1::UPHELD_SAFEGUARDING_COMPLAINTS);
+  EXPECT_EQ(trips[0].framework_id(), framework_);
+  EXPECT_EQ(trips[0].lot_id(), lot_);
+  EXPECT_EQ(trips[0].source_id(), second.id());
+  EXPECT_EQ(trips[0].reason(), "2 upheld safeguarding complaints in 12 months (rule: 2)");
+
+  // A GOOD visit trips nothing; an INADEQUATE one trips once more.
+  v1::CreateMonitoringVisitRequest visit;
+  visit.mutable_visit()->set_provider_id(provider_.org);
+  visit.mutable_visit()->set_framework_id(framework_);
+  visit.mutable_visit()->mutable_visit_date()->set_value("2026-11-20");
+  visit.mutable_visit()->set_findings("Care records incomplete; two staff files without references");
+  visit.mutable_visit()->set_rating(v1::GOOD);
+  v1::MonitoringVisit v;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CreateMonitoringVisit, visit, &v).ok());
+  EXPECT_EQ(Trips(provider_.org).size(), 1u);
+  visit.mutable_visit()->set_rating(v1::INADEQUATE);
+  visit.set_request_id(NewUuid());
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CreateMonitoringVisit, visit, &v).ok());
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CreateMonitoringVisit, visit, &v).ok());  // retry
+  trips = Trips(provider_.org);
+  ASSERT_EQ(trips.size(), 2u);
+  EXPECT_EQ(trips[1].rule(), v1::INADEQUATE_VISIT);
+  EXPECT_EQ(trips[1].reason(), "monitoring visit on 2026-11-20 rated INADEQUATE");
+  EXPECT_EQ(trips[1].source_id(), v.id());
+
+  // The provider sees the visit; another provider does not.
+  v1::ListMonitoringVisitsResponse visits;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListMonitoringVisits, v1::ListMonitoringVisitsRequest(),
+                   &visits).ok());
+  EXPECT_EQ(visits.visits_size(), 2);
+  ASSERT_TRUE(Call(stub(), other_provider_, &Stub::ListMonitoringVisits,
+                   v1::ListMonitoringVisitsRequest(), &visits).ok());
+  EXPECT_EQ(visits.visits_size(), 0);
+
+  // An action plan after the visit; the provider completes an item.
+  v1::CreateActionPlanRequest plan;
+  plan.mutable_action_plan()->set_provider_id(provider_.org);
+  plan.mutable_action_plan()->set_framework_id(framework_);
+  plan.mutable_action_plan()->set_visit_id(v.id());
+  plan.mutable_action_plan()->set_title("Records and references");
+  auto* item = plan.mutable_action_plan()->add_items();
+  item->set_description("Obtain the missing references");
+  item->mutable_due_date()->set_value("2026-11-23");
+  v1::ActionPlan p;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CreateActionPlan, plan, &p).ok());
+  EXPECT_TRUE(p.items(0).overdue());
+  v1::CompleteActionItemRequest done;
+  done.set_id(p.id());
+  done.set_etag(p.etag());
+  done.set_item_index(0);
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::CompleteActionItem, done, &p).ok());
+  EXPECT_EQ(p.items(0).completed_on().value(), "2026-11-24");
+  EXPECT_FALSE(p.items(0).overdue());
+
+  // Accounts breaching liquidity trip the financial rule.
+  v1::RecordFinancialAccountsRequest acc;
+  auto* a = acc.mutable_accounts();
+  a->set_provider_id(provider_.org);
+  a->set_framework_id(framework_);
+  a->mutable_year_end()->set_value("2026-03-31");
+  a->mutable_current_assets()->set_pence(9000000);
+  a->mutable_current_liabilities()->set_pence(10000000);
+  a->mutable_operating_profit()->set_pence(700000);
+  a->mutable_capital_employed()->set_pence(10000000);
+  a->mutable_net_assets()->set_pence(2500000);
+  v1::FinancialAccounts fa;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, acc, &fa).ok());
+  EXPECT_DOUBLE_EQ(fa.liquidity_ratio(), 0.9);
+  EXPECT_DOUBLE_EQ(fa.roce_percent(), 7.0);
+  EXPECT_THAT(fa.breaches(), ElementsAre(v1::FinancialAccounts::LIQUIDITY));
+  trips = Trips(provider_.org);
+  ASSERT_EQ(trips.size(), 3u);
+  EXPECT_EQ(trips[2].rule(), v1::FINANCIAL_VIABILITY);
+  EXPECT_THAT(trips[2].reason(), HasSubstr("liquidity 0.90"));
+  // No personal data in any event.
+  for (const auto& t : trips) EXPECT_THAT(t.reason(), ::testing::Not(HasSubstr("Carer")));
+}
+
+// ------------------------------------------------------------------ returns ---
+
+TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  auto staff = [&](const char* name, const char* start, const char* leave, const char* dbs,
+                   const char* supervised) {
+    v1::StaffMember s = SampleStaff(name);
+    s.mutable_start_date()->set_value(start);
+    if (leave != nullptr) s.mutable_leave_date()->set_value(leave);
+    s.mutable_dbs()->mutable_certificate_date()->set_value(dbs);
+    s.mutable_dbs()->mutable_barred_list_check_date()->set_value(dbs);
+    s.mutable_last_supervision_date()->set_value(supervised);
+    return CreateStaff(provider_, s);
+  };
+  // 2026-Q3: 1 July - 30 September.
+  auto a = staff("A", "2024-01-01", nullptr, "2024-01-01", "2026-09-01");
+  auto b = staff("B", "2024-01-01", "2026-08-31", "2024-01-01", "2026-08-01");  // leaver
+  auto c = staff("C", "2024-01-01", nullptr, "2023-09-01", "2026-05-01");  // DBS to 2026-09-01; supervision due 1 Aug
+  auto d = staff("D", "2026-08-03", nullptr, "2026-07-20", "2026-08-03");  // starter
+  staff("E", "2026-10-01", nullptr, "2026-09-01", "2026-10-01");           // after the quarter
+  for (const auto& s : {a, b, c, d}) {
+    Train(provider_, s.id(), "first_aid", "2026-01-10");
+    Train(provider_, s.id(), "safeguarding_level_2", "2026-01-10");
+  }
+  v1::GetWorkforceReturnRequest req;
+  req.set_quarter("2026-Q3");
+  req.set_lot_id(lot_);
+  v1::WorkforceReturn r;
+  auto st = Call(stub(), provider_, &Stub::GetWorkforceReturn, req, &r);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(r.period_start().value(), "2026-07-01");
+  EXPECT_EQ(r.period_end().value(), "2026-09-30");
+  EXPECT_EQ(r.headcount_start(), 3);  // A B C
+  EXPECT_EQ(r.starters(), 1);         // D
+  EXPECT_EQ(r.leavers(), 1);          // B
+  EXPECT_EQ(r.headcount_end(), 3);    // A C D
+  EXPECT_DOUBLE_EQ(r.average_headcount(), 3.0);
+  EXPECT_DOUBLE_EQ(r.turnover_percent(), 100.0 / 3.0);
+  EXPECT_FALSE(r.turnover_within_target());
+  EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 200.0 / 3.0);          // A D
+  EXPECT_DOUBLE_EQ(r.supervision_compliance_percent(), 200.0 / 3.0);  // A D
+  EXPECT_DOUBLE_EQ(r.training_compliance_percent(), 100.0);
+  // Another provider's return is its own (empty) workforce.
+  ASSERT_TRUE(Call(stub(), other_provider_, &Stub::GetWorkforceReturn, req, &r).ok());
+  EXPECT_EQ(r.headcount_end(), 0);
+  EXPECT_EQ(r.turnover_percent(), 0.0);
+}
+
+}  // namespace
+}  // namespace pdps::workforce::testing
