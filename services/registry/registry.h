@@ -3,9 +3,12 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
+#include "common/config.h"
 #include "common/events.h"
 #include "common/service.h"
+#include "common/service_identity.h"
 #include "services/registry/api/registry_service.h"
 #include "services/registry/store/store.h"
 
@@ -14,14 +17,31 @@ namespace pdps::registry {
 inline constexpr int kGrpcPort = 7001;
 inline constexpr int kMetricsPort = 9001;
 
+struct Options {
+  absl::Duration sweep_interval = absl::Minutes(5);  // expiry sweeper
+  // The workforce service, whose feed carries automatic suspension rules that trip
+  // (PDPS_WORKFORCE_ADDR). Empty: no rule is applied automatically (logged at start).
+  std::string workforce_addr;
+  auth::ServiceIdentityConfig identity;  // to read the workforce feed
+  absl::Duration feed_poll_interval = absl::Seconds(2);  // PDPS_FEED_POLL_INTERVAL
+  bool start_workers = true;  // tests may drive the workers by hand
+};
+
+// Reads the registry's own settings; the caller reports errors with Settings::Finish().
+Options ReadOptions(Settings& s);
+
 struct Registry {
   std::unique_ptr<Store> store;
   std::unique_ptr<RegistryServiceImpl> api;
   std::unique_ptr<events::FeedService> feed;
+  std::unique_ptr<auth::ServiceTokenSource> tokens;
+  std::unique_ptr<events::Consumer> workforce_feed;  // null without workforce_addr
 };
 
-// Registers the registry's services and its expiry sweeper on `base` (not yet started).
-std::unique_ptr<Registry> Assemble(service::Base& base,
-                                   absl::Duration sweep_interval = absl::Minutes(5));
+// Registers the registry's services and workers on `base` (not yet started). `tokens`
+// replaces the configured service identity (tests).
+absl::StatusOr<std::unique_ptr<Registry>> Assemble(
+    service::Base& base, const Options& options,
+    std::unique_ptr<auth::ServiceTokenSource> tokens = nullptr);
 
 }  // namespace pdps::registry

@@ -9,7 +9,7 @@ namespace pdps {
 namespace {
 
 // Every service with migrations; add each new service here.
-const std::vector<std::string> kServices = {"registry", "referrals"};
+const std::vector<std::string> kServices = {"registry", "referrals", "workforce"};
 
 TEST(Catalog, EveryTableHasRowLevelSecurityEnabledAndForced) {
   auto db = testing::TestDatabase::Create("catalog", kServices);

@@ -50,8 +50,14 @@ ServiceProcess::ServiceProcess(const std::string& service, const std::string& da
     execl(binary.c_str(), binary.c_str(), "serve", static_cast<char*>(nullptr));
     _exit(127);
   }
-  channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
-  for (int i = 0; i < 100; ++i) {
+  // Reconnect quickly while the process starts: gRPC's default backoff (1 s, growing)
+  // would otherwise make a slow start look like a hang.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
+  channel_ = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  for (int i = 0; i < 300; ++i) {
     auto h = health::Check(channel_, service::HealthServiceName(service), absl::Seconds(1));
     if (h.ok() && *h == health::Serving::kServing) return;
     absl::SleepFor(absl::Milliseconds(100));

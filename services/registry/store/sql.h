@@ -161,6 +161,12 @@ inline constexpr std::string_view kInsertAdmission =
 inline constexpr std::string_view kSelectAdmission =
     "SELECT " PDPS_ADMISSION_COLUMNS
     " FROM registry.admissions WHERE id = $1";
+// A tripped automatic suspension rule: the provider's ACTIVE admissions on a framework,
+// or on one lot of it. $1 provider, $2 framework, $3 lot or NULL.
+inline constexpr std::string_view kSelectActiveAdmissionsOfProvider =
+    "SELECT id FROM registry.admissions WHERE provider_id = $1 AND framework_id = $2"
+    " AND ($3::uuid IS NULL OR lot_id = $3::uuid) AND state = 'ACTIVE' ORDER BY id";
+
 inline constexpr std::string_view kSelectAdmissionForUpdate =
     "SELECT " PDPS_ADMISSION_COLUMNS
     " FROM registry.admissions WHERE id = $1 FOR UPDATE";

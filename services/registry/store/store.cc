@@ -12,6 +12,8 @@
 #include "common/status.h"
 #include "nlohmann/json.hpp"
 #include "pdps/registry/v1/registry_events.pb.h"
+#include "pdps/workforce/v1/workforce_events.pb.h"
+#include "common/log.h"
 #include "services/registry/store/sql.h"
 
 namespace pdps::registry {
@@ -784,6 +786,34 @@ absl::StatusOr<v1::Admission> Store::ApplyTransition(Tx& tx, const Call& c, cons
     RETURN_IF_ERROR(AppendAdmissionEvent(outbox_, tx, EventFor(verb), out, tr));
   }
   return out;
+}
+
+absl::Status Store::ApplySuspensionRule(Tx& tx, const pdps::common::v1::Event& e, absl::Time now) {
+  pdps::workforce::v1::SuspensionRuleTripped tripped;
+  if (!e.payload().UnpackTo(&tripped) || !IsUuid(tripped.provider_id()) ||
+      !IsUuid(tripped.framework_id())) {
+    log::Warning("unreadable suspension rule event skipped", {{"position", e.position()}});
+    return absl::OkStatus();
+  }
+  Call c;
+  c.principal.user_id = "system";
+  c.principal.roles = {auth::Role::kService};
+  c.now = now;
+  std::string reason = absl::StrCat(
+      "automatic suspension rule ",
+      pdps::workforce::v1::SuspensionRule_Name(tripped.rule()), ": ", tripped.reason());
+  ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectActiveAdmissionsOfProvider,
+                                     {P(tripped.provider_id()), P(tripped.framework_id()),
+                                      db::OrNull(tripped.lot_id())}));
+  for (int i = 0; i < r.rows(); ++i) {
+    RETURN_IF_ERROR(ApplyTransition(tx, c, r.String(i, "id"), "", domain::AdmissionVerb::kSuspend,
+                                    reason, {})
+                        .status());
+  }
+  log::Info("automatic suspension rule applied",
+            {{"provider_id", tripped.provider_id()}, {"framework_id", tripped.framework_id()},
+             {"admissions", r.rows()}});
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Admission> Store::CompleteActionItem(const Call& c, const std::string& id,

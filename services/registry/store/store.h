@@ -129,6 +129,12 @@ class Store {
                                                             absl::CivilDay date, int page_size,
                                                             const std::string& page_token);
 
+  // The workforce feed: a tripped automatic suspension rule suspends the provider's
+  // ACTIVE admissions on the framework (or the lot named) from new referrals, with the
+  // rule as reason, inside the consumer's transaction. Lifting it stays a commissioner's
+  // decision (ReinstateAdmission).
+  absl::Status ApplySuspensionRule(db::Tx& tx, const pdps::common::v1::Event& e, absl::Time now);
+
   const events::Outbox& outbox() const { return outbox_; }
 
  private:

@@ -33,7 +33,14 @@ RegistryServer::RegistryServer(const std::string& db_prefix,
     std::abort();
   }
   base_ = std::move(base).value();
-  registry_ = Assemble(*base_, absl::Hours(24));
+  Options options;
+  options.sweep_interval = absl::Hours(24);
+  auto assembled = Assemble(*base_, options);
+  if (!assembled.ok()) {
+    ADD_FAILURE() << assembled.status();
+    std::abort();
+  }
+  registry_ = std::move(assembled).value();
   auto st = base_->runner->Start();
   if (!st.ok()) {
     ADD_FAILURE() << st;

@@ -1,0 +1,167 @@
+// Automatic suspension end to end on the real binaries: a rule trips in workforce (a
+// monitoring visit rated INADEQUATE), the registry reads it from workforce's feed and
+// suspends the provider's admission with the rule as reason, and referrals reads that
+// from the registry's feed: the provider's live offer is withdrawn and it is offered
+// nothing new. Lifting the suspension stays a commissioner's decision.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/auth.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/testing/pg_harness.h"
+#include "pdps/workforce/v1/workforce_service.grpc.pb.h"
+#include "tests/system/service_process.h"
+
+namespace pdps {
+namespace {
+
+using ::testing::HasSubstr;
+namespace wv1 = ::pdps::workforce::v1;
+
+std::string Mint(const std::string& key, const std::string& org, auth::Role role) {
+  auth::MintOptions o;
+  o.kid = "dev-1";
+  o.private_key_pem = key;
+  o.issuer = "https://pdps.local/dev";
+  o.audience = "pdps";
+  o.user_id = NewUuid();
+  o.organisation_id = org;
+  o.roles = {role};
+  o.issued_at = absl::Now() - absl::Seconds(5);
+  auto t = auth::Mint(o);
+  EXPECT_TRUE(t.ok()) << t.status();
+  return t.ok() ? *t : "";
+}
+
+std::string WaitFor(const testing::TestDatabase& db, const std::string& sql,
+                    const std::string& want) {
+  std::string got;
+  for (int i = 0; i < 150; ++i) {
+    auto rows = db.Query(sql);
+    got = rows.empty() ? "" : rows[0];
+    if (got == want) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return got;
+}
+
+TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffering) {
+  auto db = testing::TestDatabase::Create("suspension", {"registry", "referrals", "workforce"});
+  std::string dir = absl::StrCat(::testing::TempDir(), "/pdps-suspension-keys");
+  std::filesystem::create_directories(dir + "/public");
+  auto kp = auth::GenerateKeyPair(2048);
+  ASSERT_TRUE(kp.ok());
+  std::ofstream(dir + "/dev-1.pem") << kp->first;
+  std::ofstream(dir + "/public/dev-1.pem") << kp->second;
+  std::map<std::string, std::string> common = {{"PDPS_JWT_ISSUER", "https://pdps.local/dev"},
+                                               {"PDPS_JWT_KEYS_DIR", dir + "/public"},
+                                               {"PDPS_SERVICE_KEY_FILE", dir + "/dev-1.pem"},
+                                               {"PDPS_SERVICE_KEY_ID", "dev-1"},
+                                               {"PDPS_FEED_POLL_INTERVAL", "100ms"}};
+  std::map<std::string, std::string> wf_env = {{"PDPS_JWT_ISSUER", "https://pdps.local/dev"},
+                                               {"PDPS_JWT_KEYS_DIR", dir + "/public"}};
+  systemtest::ServiceProcess workforce("workforce", db->Conninfo("workforce_app"), wf_env);
+  auto reg_env = common;
+  reg_env["PDPS_WORKFORCE_ADDR"] = workforce.address();
+  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), reg_env);
+  auto ref_env = common;
+  ref_env["PDPS_REGISTRY_ADDR"] = registry.address();
+  systemtest::ServiceProcess referrals("referrals", db->Conninfo("referrals_app"), ref_env);
+
+  // The demo's commissioners, providers and referrals, loaded through the APIs.
+  const std::string bin = systemtest::BinaryDir();
+  std::string out;
+  ASSERT_EQ(systemtest::RunCommand(
+                absl::StrCat(bin, "/deploy/demo/pdps-demo --registry=", registry.address(),
+                             " --referrals=", referrals.address(), " --key=", dir,
+                             "/dev-1.pem 2>&1"),
+                &out),
+            0)
+      << out;
+
+  // A rotational referral whose first refusal is live: suspend that provider.
+  auto live = db->Query(
+      "SELECT o.id || ' ' || o.provider_id || ' ' || o.lot_id || ' ' || r.framework_id || ' ' ||"
+      " r.create_organisation || ' ' || r.id AS v FROM referrals.offers o JOIN"
+      " referrals.referrals r ON r.id = o.referral_id WHERE o.state = 'OPEN' AND"
+      " o.kind = 'EXCLUSIVE' ORDER BY o.offer_time, o.id LIMIT 1");
+  ASSERT_EQ(live.size(), 1u);
+  std::vector<std::string> f = absl::StrSplit(live[0], ' ');
+  const std::string offer = f[0], provider = f[1], lot = f[2], framework = f[3], council = f[4],
+                    referral = f[5];
+  ASSERT_EQ(db->Query("SELECT state AS v FROM registry.admissions WHERE provider_id = '" +
+                      provider + "' AND lot_id = '" + lot + "'")[0],
+            "ACTIVE");
+
+  auto channel = grpc::CreateChannel(workforce.address(), grpc::InsecureChannelCredentials());
+  auto stub = wv1::WorkforceService::NewStub(channel);
+  std::string token = Mint(kp->first, council, auth::Role::kCommissioner);
+  {
+    wv1::SetSuspensionRulesRequest req;
+    req.mutable_rules()->set_framework_id(framework);
+    req.mutable_rules()->set_suspend_on_inadequate_visit(true);
+    wv1::SuspensionRules rules;
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token);
+    auto st = stub->SetSuspensionRules(&ctx, req, &rules);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  {
+    wv1::CreateMonitoringVisitRequest req;
+    auto* v = req.mutable_visit();
+    v->set_provider_id(provider);
+    v->set_framework_id(framework);
+    v->set_lot_id(lot);
+    v->mutable_visit_date()->set_value(dates::FormatDay(dates::TodayInLondon(absl::Now())));
+    v->set_findings("Medication records incomplete; two missed visits unreported.");
+    v->set_rating(wv1::INADEQUATE);
+    req.set_request_id(NewUuid());
+    wv1::MonitoringVisit made;
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token);
+    auto st = stub->CreateMonitoringVisit(&ctx, req, &made);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+
+  // workforce → registry: the admission is suspended with the rule as reason.
+  EXPECT_EQ(WaitFor(*db,
+                    "SELECT state AS v FROM registry.admissions WHERE provider_id = '" + provider +
+                        "' AND lot_id = '" + lot + "'",
+                    "SUSPENDED"),
+            "SUSPENDED");
+  auto why = db->Query(
+      "SELECT t.reason AS v FROM registry.admission_transitions t JOIN registry.admissions a ON "
+      "a.id = t.admission_id WHERE a.provider_id = '" + provider + "' AND a.lot_id = '" + lot +
+      "' ORDER BY t.id DESC LIMIT 1");
+  ASSERT_EQ(why.size(), 1u);
+  EXPECT_THAT(why[0], HasSubstr("INADEQUATE_VISIT"));
+  // registry → referrals: the live offer is withdrawn and the rota moves on.
+  EXPECT_EQ(WaitFor(*db, "SELECT state AS v FROM referrals.offers WHERE id = '" + offer + "'",
+                    "WITHDRAWN"),
+            "WITHDRAWN");
+  EXPECT_EQ(WaitFor(*db,
+                    "SELECT count(*)::text AS v FROM referrals.offers WHERE referral_id = '" +
+                        referral + "' AND state = 'OPEN'",
+                    "1"),
+            "1");
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM referrals.offers WHERE provider_id = '" +
+                      provider + "' AND lot_id = '" + lot + "' AND state = 'OPEN'")[0],
+            "0");
+  // The rule fired once: one suspension, however often the feeds are read.
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM registry.admission_transitions t JOIN "
+                      "registry.admissions a ON a.id = t.admission_id WHERE a.provider_id = '" +
+                      provider + "' AND t.to_state = 'SUSPENDED' AND t.reason LIKE "
+                      "'automatic%'")[0],
+            "1");
+}
+
+}  // namespace
+}  // namespace pdps
