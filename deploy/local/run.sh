@@ -14,14 +14,18 @@ DATA=$LOCAL/pg
 LOGS=$LOCAL/logs
 KEYS=$LOCAL/keys
 DB=pdps
-# In start order: referrals calls the registry.
-SERVICES=(registry referrals)
-declare -A GRPC_PORT=([registry]=7001 [referrals]=7002)
-declare -A METRICS_PORT=([registry]=9001 [referrals]=9002)
+# In start order: the registry reads workforce's feed; referrals calls the registry.
+SERVICES=(workforce registry referrals)
+declare -A GRPC_PORT=([registry]=7001 [referrals]=7002 [workforce]=7004)
+declare -A METRICS_PORT=([registry]=9001 [referrals]=9002 [workforce]=9004)
 # The environment a service needs beyond database, addresses and token checking.
 service_env() {
   SERVICE_ENV=()
   case $1 in
+    registry)
+      # Reads workforce's feed (automatic suspension rules) as a service identity.
+      SERVICE_ENV=("PDPS_WORKFORCE_ADDR=127.0.0.1:${GRPC_PORT[workforce]}"
+                   "PDPS_SERVICE_KEY_FILE=$KEYS/dev-1.pem" "PDPS_SERVICE_KEY_ID=dev-1") ;;
     referrals)
       # Asks the registry who is eligible, under a service-identity token it mints itself
       # with the local development key; in production it reads PDPS_SERVICE_TOKEN_FILE.
@@ -133,6 +137,7 @@ cat <<MSG
 PDPS is running.
   registry   gRPC 127.0.0.1:7001   metrics http://127.0.0.1:9001/metrics
   referrals  gRPC 127.0.0.1:7002   metrics http://127.0.0.1:9002/metrics
+  workforce  gRPC 127.0.0.1:7004   metrics http://127.0.0.1:9004/metrics
   PostgreSQL $SOCK (port $PGPORT), database $DB
   logs       $LOGS/
 
