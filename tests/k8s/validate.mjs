@@ -395,7 +395,10 @@ function selfCheck(v, renders) {
   }
   // NetworkPolicy rules span objects: plant into a copy of a whole render.
   const policy = (docs, name) => docs.find((d) => d.kind === "NetworkPolicy" && d.metadata.name === name);
-  const toRegistry = (r) => r.to?.some((t) => t.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "registry");
+  const toApp = (app) => (r) => r.to?.some((t) => t.podSelector?.matchLabels?.["app.kubernetes.io/name"] === app);
+  const toRegistry = toApp("registry");
+  const toWorkforce = toApp("workforce");
+  const deployment = (docs, name) => docs.find((x) => x.kind === "Deployment" && x.metadata.name === name);
   const netCases = [
     ["referrals egress to anywhere on 443",
       (docs) => { policy(docs, "referrals").spec.egress.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }); },
@@ -411,13 +414,29 @@ function selfCheck(v, renders) {
       "ingress does not admit it on port 7001 (PDPS_REGISTRY_ADDR)"],
     ["referrals service token optional",
       (docs) => {
-        const d = docs.find((x) => x.kind === "Deployment" && x.metadata.name === "referrals");
-        d.spec.template.spec.volumes.find((x) => x.name === "service-token").secret.optional = true;
+        deployment(docs, "referrals").spec.template.spec.volumes.find((x) => x.name === "service-token").secret.optional = true;
       },
       "must be a required Secret"],
+    // The registry reads workforce's event feed (PDPS_WORKFORCE_ADDR).
+    ["registry egress without workforce",
+      (docs) => { const np = policy(docs, "registry"); np.spec.egress = np.spec.egress.filter((r) => !toWorkforce(r)); },
+      "egress does not allow PDPS_WORKFORCE_ADDR"],
+    ["workforce ingress without the registry",
+      (docs) => { policy(docs, "workforce").spec.ingress[0].from[0].podSelector.matchLabels = { "app.kubernetes.io/name": "nobody" }; },
+      "ingress does not admit it on port 7004 (PDPS_WORKFORCE_ADDR)"],
+    ["registry service token mounted through subPath",
+      (docs) => {
+        deployment(docs, "registry").spec.template.spec.containers[0].volumeMounts
+          .find((m) => m.name === "service-token").subPath = "token";
+      },
+      "must be a required Secret"],
+    // Workforce declares no peer, so no egress rule may name another PDPS service.
+    ["workforce egress to the registry",
+      (docs) => { policy(docs, "workforce").spec.egress.push({ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "registry" } } }], ports: [{ port: 7001, protocol: "TCP" }] }); },
+      "which is not the database, DNS or a peer declared by a PDPS_*_ADDR setting (none)"],
   ];
-  const base = renders.find((r) => policy(r.docs, "referrals") && policy(r.docs, "registry"));
-  if (!base) throw new Error("self-check: no render with the referrals and registry NetworkPolicies");
+  const base = renders.find((r) => ["referrals", "registry", "workforce"].every((n) => policy(r.docs, n)));
+  if (!base) throw new Error("self-check: no render with the referrals, registry and workforce NetworkPolicies");
   for (const [what, plant, expected] of netCases) {
     const docs = structuredClone(base.docs);
     plant(docs);
