@@ -1,7 +1,7 @@
 // pdpsctl: the command-line client for PDPS officers, providers and SREs.
 //
-//   pdpsctl [--addr=HOST:PORT] [--referrals-addr=HOST:PORT] [--token=JWT] [--json]
-//           <resource> <verb> [ID] [--option=value]
+//   pdpsctl [--addr=HOST:PORT] [--referrals-addr=HOST:PORT] [--workforce-addr=HOST:PORT]
+//           [--token=JWT] [--json] <resource> <verb> [ID] [--option=value]
 //
 // The token comes from --token or $PDPS_TOKEN; `pdpsctl token` mints a development token
 // from the local key made by `make run` (never usable against production keys).
@@ -21,14 +21,17 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/auth.h"
+#include "common/dates.h"
 #include "common/health_client.h"
 #include "common/ids.h"
+#include "common/proto_util.h"
 #include "common/server.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "pdps/common/v1/events.grpc.pb.h"
 #include "pdps/referrals/v1/referrals_service.grpc.pb.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
+#include "pdps/workforce/v1/workforce_service.grpc.pb.h"
 #include "tools/pdpsctl/cli.h"
 
 namespace pdps::ctl {
@@ -36,16 +39,19 @@ namespace {
 
 namespace v1 = ::pdps::registry::v1;
 namespace rv1 = ::pdps::referrals::v1;
+namespace wv1 = ::pdps::workforce::v1;
 using cli::Args;
 using Stub = v1::RegistryService::Stub;
 using RStub = rv1::ReferralsService::Stub;
+using WStub = wv1::WorkforceService::Stub;
 
-constexpr char kUsage[] = R"(usage: pdpsctl [--addr=HOST:PORT] [--referrals-addr=HOST:PORT] [--token=JWT] [--json]
-               <command>
+constexpr char kUsage[] = R"(usage: pdpsctl [--addr=HOST:PORT] [--referrals-addr=HOST:PORT]
+               [--workforce-addr=HOST:PORT] [--token=JWT] [--json] <command>
 
 Global options
   --addr        registry address (default $PDPS_REGISTRY_ADDR or 127.0.0.1:7001)
   --referrals-addr   referrals address (default $PDPS_REFERRALS_ADDR or 127.0.0.1:7002)
+  --workforce-addr   workforce address (default $PDPS_WORKFORCE_ADDR or 127.0.0.1:7004)
   --token       bearer token (default $PDPS_TOKEN)
   --json        print JSON instead of tables
   --page-size, --page-token   paging for list commands
@@ -125,11 +131,58 @@ Answering offers (provider_admin or provider_coordinator)
       [--languages=L,L] [--gender=TEXT] [--notes=TEXT]            (competitive offers)
   referrals person ID --purpose=TEXT        once your organisation is awarded
 
+Workforce: a provider's own staff (provider_admin or provider_coordinator)
+  staff list [--leavers]
+  staff get ID
+  staff create --name=NAME --role=ROLE --start=YYYY-MM-DD --contract=PERMANENT [--grade=G]
+      [--leave=DATE] [--zero-hours-evidence=REF  (ZERO_HOURS: the worker's own request)]
+      [--dbs-date=DATE --dbs-ref=REF --barred-check=DATE]
+      [--rtw=UNLIMITED|TIME_LIMITED --rtw-checked=DATE --rtw-expiry=DATE --rtw-evidence=REF]
+      [--references=N] [--reg-body=NMC --reg-number=PIN --reg-expiry=DATE]
+      [--english=TEXT] [--languages=L,L] [--gender=TEXT]
+      [--drives --licence-checked=DATE --insurance-expiry=DATE]
+      [--supervised=DATE] [--appraised=DATE]          | staff create --file=staff.json
+  staff update ID [the create options to change]     | staff update --file=staff.json
+  training list --staff=ID
+  training record --staff=ID --competency=CODE --completed=YYYY-MM-DD [--by=TRAINER]
+      [--evidence=REF]
+  eligibility --staff=ID --lot=ID [--extra=CODE,CODE] [--date=YYYY-MM-DD]
+                                 the compliance gate, with every reason (also services)
+  expiries [--within=30] [--lot=ID] [--date=YYYY-MM-DD]   what lapses (and has lapsed)
+  complaints list [--overdue]
+  complaints get ID
+  complaints create --framework=ID [--lot=ID] --summary=TEXT [--safeguarding]
+      [--received="YYYY-MM-DD HH:MM" | RFC 3339]     (default now; due in 15 working days)
+  complaints acknowledge ID
+  complaints answer ID --outcome=UPHELD|PARTLY_UPHELD|NOT_UPHELD --learning=TEXT
+  returns --quarter=2026-Q3 [--lot=ID]               the quarterly workforce return
+  compliance --provider=OWN_ID --lot=ID [--date=]     counts only
+
+Workforce: commissioners
+  compliance --provider=ID --lot=ID [--date=YYYY-MM-DD]   in post, eligible, reasons (counts)
+  matrices list [--lot=ID] [--framework=ID]          training matrices, every version
+  matrices get ID
+  matrices create --file=matrix.json                 the lot's next version (TrainingMatrix)
+  visits list [--provider=ID]                        (providers: visits of them)
+  visits create --provider=ID --framework=ID [--lot=ID] --date=YYYY-MM-DD
+      --rating=OUTSTANDING|GOOD|REQUIRES_IMPROVEMENT|INADEQUATE --findings=TEXT
+  action-plans list [--provider=ID]                  (providers: plans for them)
+  action-plans create --provider=ID --framework=ID [--visit=ID] --title=TEXT
+      --action="Description@YYYY-MM-DD,..."          | action-plans create --file=plan.json
+  action-plans complete ID --item=INDEX [--date=YYYY-MM-DD]   (also the provider)
+  accounts list [--provider=ID]                      (providers: accounts about them)
+  accounts record --provider=ID --framework=ID --year-end=YYYY-MM-DD --current-assets=PENCE
+      --current-liabilities=PENCE --operating-profit=PENCE --capital-employed=PENCE
+      --net-assets=PENCE                             ratios and breaches are computed
+  rules get --framework=ID                           automatic suspension rules
+  rules set --framework=ID [--inadequate-visit[=false]] [--upheld-safeguarding=N]
+      [--window-months=N] [--financial-breach[=false]]   changes only the options given
+
 Verbs that need an etag read the resource first; pass --etag to use your own.
 
 Operations
   health                         gRPC health of the service at --addr
-                                 (--addr=127.0.0.1:7002 for referrals)
+                                 (--addr=127.0.0.1:7002 for referrals, 7004 for workforce)
   events [--after=N]             the event feed of the service at --addr (service token)
 )";
 
@@ -138,6 +191,7 @@ struct Env {
   std::shared_ptr<grpc::Channel> channel;  // --addr: the registry (and health, events)
   std::unique_ptr<Stub> stub;
   std::unique_ptr<RStub> referrals;  // --referrals-addr
+  std::unique_ptr<WStub> workforce;  // --workforce-addr
   std::string token;
   bool json = false;
 };
@@ -145,6 +199,7 @@ struct Env {
 // The stub a generated method belongs to.
 Stub& StubOf(Env& env, Stub*) { return *env.stub; }
 RStub& StubOf(Env& env, RStub*) { return *env.referrals; }
+WStub& StubOf(Env& env, WStub*) { return *env.workforce; }
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "pdpsctl: %s\n", message.c_str());
@@ -172,17 +227,23 @@ int Report(const grpc::Status& st) {
   return 1;
 }
 
-// A unary method of a generated stub (registry or referrals).
+// A unary method of a generated stub (registry, referrals or workforce).
 template <typename S, typename Req, typename Resp>
 using Method = grpc::Status (S::*)(grpc::ClientContext*, const Req&, Resp*);
 
-// Calls `method` with the token and a 30 s deadline; reports an error and returns false.
+// Calls `method` with the token and a 30 s deadline; returns the status unreported.
 template <typename S, typename Req, typename Resp>
-bool Fetch(Env& env, Method<S, Req, Resp> method, const Req& req, Resp* resp) {
+grpc::Status Call(Env& env, Method<S, Req, Resp> method, const Req& req, Resp* resp) {
   grpc::ClientContext ctx;
   if (!env.token.empty()) ctx.AddMetadata("authorization", "Bearer " + env.token);
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  grpc::Status st = (StubOf(env, static_cast<S*>(nullptr)).*method)(&ctx, req, resp);
+  return (StubOf(env, static_cast<S*>(nullptr)).*method)(&ctx, req, resp);
+}
+
+// Calls `method`; reports an error and returns false.
+template <typename S, typename Req, typename Resp>
+bool Fetch(Env& env, Method<S, Req, Resp> method, const Req& req, Resp* resp) {
+  grpc::Status st = Call(env, method, req, resp);
   if (!st.ok()) {
     Report(st);
     return false;
@@ -861,6 +922,423 @@ int Answer(Env& env, const std::string& verb) {
   return Run(env, &RStub::SubmitProposal, req);
 }
 
+// ------------------------------------------------------------ workforce ---
+
+// Table columns of the workforce lists.
+const std::vector<std::string> kStaffColumns = {
+    "id", "display_name", "role", "grade", "contract_type", "start_date", "leave_date",
+    "dbs.certificate_date", "right_to_work.kind", "registration.body",
+    "last_supervision_date"};
+const std::vector<std::string> kComplaintColumns = {
+    "id", "state", "safeguarding", "received_time", "answer_due_time", "overdue", "outcome",
+    "summary"};
+const std::vector<std::string> kMatrixColumns = {
+    "id", "lot_id", "version", "effective_from", "title", "competencies",
+    "required_registration_body"};
+
+// "--flag" or "--flag=true|false"; `def` when absent.
+bool Flag(const Args& a, const std::string& k, bool def = false) {
+  if (!a.Has(k)) return def;
+  return a.Get(k) != "false" && a.Get(k) != "0" && a.Get(k) != "no";
+}
+
+// Sets a Date field from --k=YYYY-MM-DD when given ("" clears it).
+void DateFlag(const Args& a, const std::string& k, pdps::common::v1::Date* d) {
+  if (a.Has(k)) d->set_value(a.Get(k));
+}
+
+// --k=PENCE into a Money field; false (and a message) if not an integer.
+bool PenceFlag(const Args& a, const std::string& k, pdps::common::v1::Money* m) {
+  int64_t pence = 0;
+  if (!absl::SimpleAtoi(a.Get(k, "0"), &pence)) {
+    std::fprintf(stderr, "pdpsctl: --%s=PENCE must be a whole number of pence\n", k.c_str());
+    return false;
+  }
+  m->set_pence(pence);
+  return true;
+}
+
+// The staff fields given as options, over `s` (create: an empty record; update: the
+// current one). Returns an error message, or "".
+std::string StaffFlags(const Args& a, wv1::StaffMember* s) {
+  if (a.Has("name")) s->set_display_name(a.Get("name"));
+  if (a.Has("role")) s->set_role(a.Get("role"));
+  if (a.Has("grade")) s->set_grade(a.Get("grade"));
+  DateFlag(a, "start", s->mutable_start_date());
+  DateFlag(a, "leave", s->mutable_leave_date());
+  if (a.Has("contract")) {
+    wv1::ContractType t;
+    if (!wv1::ContractType_Parse(a.Get("contract"), &t)) {
+      return "bad --contract: PERMANENT, FIXED_TERM, ZERO_HOURS or BANK";
+    }
+    s->set_contract_type(t);
+  }
+  if (a.Has("zero-hours-evidence")) {
+    // The worker's documented request (seed 002 para 15).
+    s->set_zero_hours_requested_by_worker(true);
+    s->set_zero_hours_request_evidence(a.Get("zero-hours-evidence"));
+  }
+  DateFlag(a, "dbs-date", s->mutable_dbs()->mutable_certificate_date());
+  if (a.Has("dbs-ref")) s->mutable_dbs()->set_certificate_reference(a.Get("dbs-ref"));
+  DateFlag(a, "barred-check", s->mutable_dbs()->mutable_barred_list_check_date());
+  if (a.Has("rtw")) {
+    wv1::RightToWork::Kind k;
+    if (!wv1::RightToWork::Kind_Parse(a.Get("rtw"), &k)) {
+      return "bad --rtw: UNLIMITED or TIME_LIMITED";
+    }
+    s->mutable_right_to_work()->set_kind(k);
+  }
+  DateFlag(a, "rtw-checked", s->mutable_right_to_work()->mutable_checked_on());
+  DateFlag(a, "rtw-expiry", s->mutable_right_to_work()->mutable_expiry_date());
+  if (a.Has("rtw-evidence")) s->mutable_right_to_work()->set_evidence_reference(a.Get("rtw-evidence"));
+  if (a.Has("references")) s->set_references_received(std::atoi(a.Get("references").c_str()));
+  if (a.Has("reg-body")) s->mutable_registration()->set_body(a.Get("reg-body"));
+  if (a.Has("reg-number")) s->mutable_registration()->set_number(a.Get("reg-number"));
+  DateFlag(a, "reg-expiry", s->mutable_registration()->mutable_expiry_date());
+  if (a.Has("english")) s->set_english_proficiency(a.Get("english"));
+  if (a.Has("languages")) {
+    s->clear_languages();
+    for (const auto& l : a.List("languages")) s->add_languages(l);
+  }
+  if (a.Has("gender")) s->set_gender(a.Get("gender"));
+  if (a.Has("drives")) s->mutable_driving()->set_drives(Flag(a, "drives"));
+  DateFlag(a, "licence-checked", s->mutable_driving()->mutable_licence_checked_on());
+  DateFlag(a, "insurance-expiry", s->mutable_driving()->mutable_business_insurance_expiry());
+  DateFlag(a, "supervised", s->mutable_last_supervision_date());
+  DateFlag(a, "appraised", s->mutable_last_appraisal_date());
+  return "";
+}
+
+int Staff(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  if (verb == "list") {
+    wv1::ListStaffMembersRequest req;
+    req.set_include_leavers(Flag(a, "leavers"));
+    Page(a, &req);
+    return Run(env, &WStub::ListStaffMembers, req, kStaffColumns);
+  }
+  if (verb == "get") return GetById(env, &WStub::GetStaffMember);
+  if (verb == "create") {
+    if (a.Has("file")) {
+      return CreateFromFile(env, &WStub::CreateStaffMember,
+                            &wv1::CreateStaffMemberRequest::mutable_staff_member);
+    }
+    wv1::CreateStaffMemberRequest req;
+    std::string bad = StaffFlags(a, req.mutable_staff_member());
+    if (!bad.empty()) return Fail(bad);
+    req.set_request_id(a.Get("request-id", NewUuid()));
+    return Run(env, &WStub::CreateStaffMember, req);
+  }
+  if (verb == "update") {
+    if (a.Has("file")) {
+      return UpdateFromFile(env, &WStub::UpdateStaffMember,
+                            &wv1::UpdateStaffMemberRequest::mutable_staff_member);
+    }
+    // Read-modify-write: the current record (and its etag) with the options given.
+    std::string id = Id(a);
+    if (id.empty()) return Fail("staff update ID [--option=value ...] | staff update --file=staff.json");
+    wv1::GetStaffMemberRequest get;
+    get.set_id(id);
+    wv1::UpdateStaffMemberRequest req;
+    if (!Fetch(env, &WStub::GetStaffMember, get, req.mutable_staff_member())) return 1;
+    std::string bad = StaffFlags(a, req.mutable_staff_member());
+    if (!bad.empty()) return Fail(bad);
+    if (a.Has("etag")) req.mutable_staff_member()->set_etag(a.Get("etag"));
+    return Run(env, &WStub::UpdateStaffMember, req);
+  }
+  return Fail("staff: list, get, create or update");
+}
+
+int Training(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  if (verb == "list") {
+    wv1::ListTrainingRecordsRequest req;
+    req.set_staff_id(a.Get("staff"));
+    Page(a, &req);
+    return Run(env, &WStub::ListTrainingRecords, req);
+  }
+  if (verb == "record") {
+    wv1::CreateTrainingRecordRequest req;
+    auto* t = req.mutable_training_record();
+    t->set_staff_id(a.Get("staff"));
+    t->set_competency_code(a.Get("competency"));
+    DateFlag(a, "completed", t->mutable_completed_on());
+    t->set_training_provider(a.Get("by"));
+    t->set_evidence_reference(a.Get("evidence"));
+    req.set_request_id(a.Get("request-id", NewUuid()));
+    return Run(env, &WStub::CreateTrainingRecord, req);
+  }
+  return Fail("training: list --staff=ID, or record --staff=ID --competency=CODE "
+              "--completed=YYYY-MM-DD [--by=TRAINER] [--evidence=REF]");
+}
+
+// `eligibility --staff=ID --lot=ID [--extra=a,b] [--date=]`: the gate, every reason.
+int Eligibility(Env& env, const std::string&) {
+  const Args& a = env.args;
+  wv1::CheckWorkerEligibilityRequest req;
+  req.set_staff_id(a.Get("staff"));
+  req.set_lot_id(a.Get("lot"));
+  for (const auto& c : a.List("extra")) req.add_extra_competencies(c);
+  DateFlag(a, "date", req.mutable_date());
+  wv1::CheckWorkerEligibilityResponse resp;
+  if (!Fetch(env, &WStub::CheckWorkerEligibility, req, &resp)) return 1;
+  if (env.json) {
+    cli::PrintJson(resp);
+  } else {
+    std::printf("eligible: %s   (training matrix %s, version %d)\n",
+                resp.eligible() ? "yes" : "no", resp.matrix_id().c_str(), resp.matrix_version());
+    if (!resp.eligible()) cli::PrintTable(resp, {"kind", "competency_code", "date"});
+  }
+  return 0;
+}
+
+int Expiries(Env& env, const std::string&) {
+  const Args& a = env.args;
+  wv1::ListExpiriesRequest req;
+  req.set_within_days(std::atoi(a.Get("within", "30").c_str()));
+  req.set_lot_id(a.Get("lot"));
+  DateFlag(a, "date", req.mutable_date());
+  Page(a, &req);
+  return Run(env, &WStub::ListExpiries, req);
+}
+
+// A complaint's received time: RFC 3339, or "YYYY-MM-DD HH:MM" in London; default now.
+bool ReceivedTime(const Args& a, google::protobuf::Timestamp* out) {
+  absl::Time t = absl::Now();
+  if (a.Has("received")) {
+    std::string err;
+    if (!absl::ParseTime(absl::RFC3339_full, a.Get("received"), &t, &err) &&
+        !absl::ParseTime("%Y-%m-%d %H:%M", a.Get("received"), dates::London(), &t, &err) &&
+        !absl::ParseTime("%Y-%m-%d", a.Get("received"), dates::London(), &t, &err)) {
+      return false;
+    }
+  }
+  protoutil::SetTimestamp(t, out);
+  return true;
+}
+
+int Complaints(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  if (verb == "list") {
+    wv1::ListComplaintsRequest req;
+    req.set_overdue_only(Flag(a, "overdue"));
+    Page(a, &req);
+    return Run(env, &WStub::ListComplaints, req, kComplaintColumns);
+  }
+  if (verb == "get") return GetById(env, &WStub::GetComplaint);
+  if (verb == "create") {
+    wv1::CreateComplaintRequest req;
+    auto* c = req.mutable_complaint();
+    c->set_framework_id(a.Get("framework"));
+    c->set_lot_id(a.Get("lot"));
+    if (!ReceivedTime(a, c->mutable_received_time())) {
+      return Fail("bad --received: RFC 3339, or \"YYYY-MM-DD HH:MM\" London time");
+    }
+    c->set_summary(a.Get("summary"));
+    c->set_safeguarding(Flag(a, "safeguarding"));
+    req.set_request_id(a.Get("request-id", NewUuid()));
+    return Run(env, &WStub::CreateComplaint, req);
+  }
+  std::string etag;
+  if (verb == "acknowledge" || verb == "answer") {
+    if (!CurrentEtag(env, &WStub::GetComplaint, Id(a), &etag)) return 1;
+  }
+  if (verb == "acknowledge") {
+    wv1::AcknowledgeComplaintRequest req;
+    req.set_id(Id(a));
+    req.set_etag(etag);
+    return Run(env, &WStub::AcknowledgeComplaint, req);
+  }
+  if (verb == "answer") {
+    wv1::AnswerComplaintRequest req;
+    req.set_id(Id(a));
+    req.set_etag(etag);
+    wv1::Complaint::Outcome o = wv1::Complaint::OUTCOME_UNSPECIFIED;
+    if (a.Has("outcome") && !wv1::Complaint::Outcome_Parse(a.Get("outcome"), &o)) {
+      return Fail("bad --outcome: UPHELD, PARTLY_UPHELD or NOT_UPHELD");
+    }
+    req.set_outcome(o);
+    req.set_learning(a.Get("learning"));
+    return Run(env, &WStub::AnswerComplaint, req);
+  }
+  return Fail("complaints: list, get, create, acknowledge or answer");
+}
+
+int Returns(Env& env, const std::string&) {
+  wv1::GetWorkforceReturnRequest req;
+  req.set_quarter(env.args.Get("quarter"));
+  req.set_lot_id(env.args.Get("lot"));
+  return Run(env, &WStub::GetWorkforceReturn, req);
+}
+
+// `compliance --provider=ID --lot=ID [--date=]`: counts only (decision 0030).
+int Compliance(Env& env, const std::string&) {
+  wv1::GetWorkforceComplianceRequest req;
+  req.set_provider_id(env.args.Get("provider"));
+  req.set_lot_id(env.args.Get("lot"));
+  DateFlag(env.args, "date", req.mutable_date());
+  return Run(env, &WStub::GetWorkforceCompliance, req);
+}
+
+int Matrices(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  if (verb == "list") {
+    wv1::ListTrainingMatricesRequest req;
+    req.set_lot_id(a.Get("lot"));
+    req.set_framework_id(a.Get("framework"));
+    Page(a, &req);
+    return Run(env, &WStub::ListTrainingMatrices, req, kMatrixColumns);
+  }
+  if (verb == "get") return GetById(env, &WStub::GetTrainingMatrix);
+  if (verb == "create") {
+    return CreateFromFile(env, &WStub::CreateTrainingMatrix,
+                          &wv1::CreateTrainingMatrixRequest::mutable_training_matrix);
+  }
+  return Fail("matrices: list, get or create --file=matrix.json");
+}
+
+int Visits(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  if (verb == "list") {
+    wv1::ListMonitoringVisitsRequest req;
+    req.set_provider_id(a.Get("provider"));
+    Page(a, &req);
+    return Run(env, &WStub::ListMonitoringVisits, req);
+  }
+  if (verb == "create") {
+    wv1::CreateMonitoringVisitRequest req;
+    auto* v = req.mutable_visit();
+    v->set_provider_id(a.Get("provider"));
+    v->set_framework_id(a.Get("framework"));
+    v->set_lot_id(a.Get("lot"));
+    DateFlag(a, "date", v->mutable_visit_date());
+    v->set_findings(a.Get("findings"));
+    wv1::Rating r = wv1::RATING_UNSPECIFIED;
+    if (a.Has("rating") && !wv1::Rating_Parse(a.Get("rating"), &r)) {
+      return Fail("bad --rating: OUTSTANDING, GOOD, REQUIRES_IMPROVEMENT or INADEQUATE");
+    }
+    v->set_rating(r);
+    req.set_request_id(a.Get("request-id", NewUuid()));
+    return Run(env, &WStub::CreateMonitoringVisit, req);
+  }
+  return Fail("visits: list or create");
+}
+
+int ActionPlans(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  if (verb == "list") {
+    wv1::ListActionPlansRequest req;
+    req.set_provider_id(a.Get("provider"));
+    Page(a, &req);
+    return Run(env, &WStub::ListActionPlans, req, {"id", "provider_id", "framework_id", "title",
+                                                   "visit_id", "items"});
+  }
+  if (verb == "create") {
+    if (a.Has("file")) {
+      return CreateFromFile(env, &WStub::CreateActionPlan,
+                            &wv1::CreateActionPlanRequest::mutable_action_plan);
+    }
+    wv1::CreateActionPlanRequest req;
+    auto* p = req.mutable_action_plan();
+    p->set_provider_id(a.Get("provider"));
+    p->set_framework_id(a.Get("framework"));
+    p->set_visit_id(a.Get("visit"));
+    p->set_title(a.Get("title"));
+    // --action="Description@YYYY-MM-DD,..." as for `admissions suspend`.
+    for (const auto& action : a.List("action")) {
+      std::vector<std::string> parts = absl::StrSplit(action, '@');
+      auto* item = p->add_items();
+      item->set_description(parts[0]);
+      if (parts.size() > 1) item->mutable_due_date()->set_value(parts[1]);
+    }
+    req.set_request_id(a.Get("request-id", NewUuid()));
+    return Run(env, &WStub::CreateActionPlan, req);
+  }
+  if (verb == "complete") {
+    // No GetActionPlan: the plan's etag comes from the caller's list (or --etag).
+    std::string id = Id(a);
+    std::string etag = a.Get("etag");
+    if (etag.empty()) {
+      std::string page;
+      do {
+        wv1::ListActionPlansRequest list;
+        list.set_page_size(500);
+        list.set_page_token(page);
+        wv1::ListActionPlansResponse resp;
+        if (!Fetch(env, &WStub::ListActionPlans, list, &resp)) return 1;
+        for (const auto& p : resp.action_plans()) {
+          if (p.id() == id) etag = p.etag();
+        }
+        page = resp.next_page_token();
+      } while (!page.empty() && etag.empty());
+      if (etag.empty()) return Fail("no action plan " + id + " visible to you");
+    }
+    wv1::CompleteActionItemRequest req;
+    req.set_id(id);
+    req.set_etag(etag);
+    int item = -1;
+    if (!absl::SimpleAtoi(a.Get("item"), &item)) return Fail("--item=INDEX (0, 1, ...) is required");
+    req.set_item_index(item);
+    DateFlag(a, "date", req.mutable_completed_on());
+    return Run(env, &WStub::CompleteActionItem, req);
+  }
+  return Fail("action-plans: list, create or complete");
+}
+
+int Accounts(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  if (verb == "list") {
+    wv1::ListFinancialAccountsRequest req;
+    req.set_provider_id(a.Get("provider"));
+    Page(a, &req);
+    return Run(env, &WStub::ListFinancialAccounts, req);
+  }
+  if (verb == "record") {
+    wv1::RecordFinancialAccountsRequest req;
+    auto* f = req.mutable_accounts();
+    f->set_provider_id(a.Get("provider"));
+    f->set_framework_id(a.Get("framework"));
+    DateFlag(a, "year-end", f->mutable_year_end());
+    if (!PenceFlag(a, "current-assets", f->mutable_current_assets()) ||
+        !PenceFlag(a, "current-liabilities", f->mutable_current_liabilities()) ||
+        !PenceFlag(a, "operating-profit", f->mutable_operating_profit()) ||
+        !PenceFlag(a, "capital-employed", f->mutable_capital_employed()) ||
+        !PenceFlag(a, "net-assets", f->mutable_net_assets())) {
+      return 2;
+    }
+    req.set_request_id(a.Get("request-id", NewUuid()));
+    return Run(env, &WStub::RecordFinancialAccounts, req);
+  }
+  return Fail("accounts: list or record");
+}
+
+// `rules get|set --framework=ID`: set changes only the options given, over the current
+// rules (or none), with their etag.
+int Rules(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  wv1::GetSuspensionRulesRequest get;
+  get.set_framework_id(a.Get("framework"));
+  if (verb == "get") return Run(env, &WStub::GetSuspensionRules, get);
+  if (verb == "set") {
+    wv1::SetSuspensionRulesRequest req;
+    grpc::Status st = Call(env, &WStub::GetSuspensionRules, get, req.mutable_rules());
+    if (!st.ok() && st.error_code() != grpc::StatusCode::NOT_FOUND) return Report(st);
+    auto* r = req.mutable_rules();
+    r->set_framework_id(a.Get("framework"));
+    r->set_suspend_on_inadequate_visit(Flag(a, "inadequate-visit", r->suspend_on_inadequate_visit()));
+    if (a.Has("upheld-safeguarding")) {
+      r->set_upheld_safeguarding_complaints(std::atoi(a.Get("upheld-safeguarding").c_str()));
+    }
+    if (a.Has("window-months")) {
+      r->set_complaint_window_months(std::atoi(a.Get("window-months").c_str()));
+    }
+    r->set_suspend_on_financial_breach(Flag(a, "financial-breach", r->suspend_on_financial_breach()));
+    if (a.Has("etag")) r->set_etag(a.Get("etag"));
+    return Run(env, &WStub::SetSuspensionRules, req);
+  }
+  return Fail("rules: get or set --framework=ID");
+}
+
 int Health(Env& env) {
   auto st = health::Check(env.channel, env.args.Get("service"), absl::Seconds(5));
   if (!st.ok()) return Fail(std::string(st.status().message()));
@@ -904,6 +1382,10 @@ int Main(int argc, char** argv) {
   env.referrals = rv1::ReferralsService::NewStub(grpc::CreateChannel(
       a.Get("referrals-addr", env_referrals != nullptr ? env_referrals : "127.0.0.1:7002"),
       grpc::InsecureChannelCredentials()));
+  const char* env_workforce = std::getenv("PDPS_WORKFORCE_ADDR");
+  env.workforce = wv1::WorkforceService::NewStub(grpc::CreateChannel(
+      a.Get("workforce-addr", env_workforce != nullptr ? env_workforce : "127.0.0.1:7004"),
+      grpc::InsecureChannelCredentials()));
   const std::string& resource = a.words[0];
   std::string verb = a.words.size() > 1 ? a.words[1] : "";
   if (resource == "token") return Token(env);
@@ -917,6 +1399,10 @@ int Main(int argc, char** argv) {
       {"referrals", Referrals}, {"offers", Offers},       {"inbox", Inbox},
       {"accept", Answer},       {"decline", Answer},          {"bid", Answer},
       {"offer", Answer},
+      {"staff", Staff},         {"training", Training},       {"eligibility", Eligibility},
+      {"expiries", Expiries},   {"complaints", Complaints},   {"returns", Returns},
+      {"compliance", Compliance}, {"matrices", Matrices},     {"visits", Visits},
+      {"action-plans", ActionPlans}, {"accounts", Accounts},  {"rules", Rules},
   };
   auto it = commands.find(resource);
   if (it == commands.end()) return Fail("unknown command \"" + resource + "\"; try --help");
