@@ -2,13 +2,17 @@
 // public APIs, signing development tokens with the local key (.local/keys).
 //
 //   pdps-demo --registry=127.0.0.1:7001 --key=.local/keys/dev-1.pem [--referrals=127.0.0.1:7002]
+//             [--workforce=127.0.0.1:7004]
 //
 // Everything is fictional except the commissioners' names and their frameworks' shapes,
 // which follow the specifications in ../shared/seeds (see DOMAIN.md §2, §3). People
 // referred are invented, with NHS numbers from the test range (999...). Creates use
 // deterministic request ids, so a second run returns what the first made; verbs are
 // sent only while the resource is still in the state they start from, so a second run
-// changes nothing. Referrals are loaded only when --referrals is given.
+// changes nothing. Referrals are loaded only when --referrals is given; workforce data
+// (training matrices, staff and training, complaints, monitoring, accounts and one
+// automatic suspension applied by the registry through workforce's feed) only when
+// --workforce is given.
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
@@ -16,6 +20,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 
@@ -25,20 +30,25 @@
 #include "common/auth.h"
 #include "common/ids.h"
 #include "common/dates.h"
+#include "common/proto_util.h"
 #include "common/server.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "pdps/referrals/v1/referrals_service.grpc.pb.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
+#include "pdps/workforce/v1/workforce_service.grpc.pb.h"
+#include "services/workforce/domain/seed_matrices.h"
 
 namespace pdps::demo {
 namespace {
 
 namespace v1 = ::pdps::registry::v1;
 namespace rv1 = ::pdps::referrals::v1;
+namespace wv1 = ::pdps::workforce::v1;
 using auth::Role;
 using Stub = v1::RegistryService::Stub;
 using RStub = rv1::ReferralsService::Stub;
+using WStub = wv1::WorkforceService::Stub;
 
 template <typename S, typename Req, typename Resp>
 using Method = grpc::Status (S::*)(grpc::ClientContext*, const Req&, Resp*);
@@ -71,6 +81,10 @@ class Loader {
 
   void ConnectReferrals(std::shared_ptr<grpc::Channel> ch) {
     referrals_ = rv1::ReferralsService::NewStub(ch);
+  }
+
+  void ConnectWorkforce(std::shared_ptr<grpc::Channel> ch) {
+    workforce_ = wv1::WorkforceService::NewStub(ch);
   }
 
   std::string Token(const std::string& org, Role role) {
@@ -520,6 +534,8 @@ class Loader {
     return it->second;
   }
 
+  void Count(const std::string& what, int n = 1) { count_[what] += n; }
+
   void Summary() {
     for (const auto& [k, v] : count_) std::printf("  %-22s %d\n", k.c_str(), v);
   }
@@ -530,9 +546,14 @@ class Loader {
     if (referrals_ == nullptr) Die("no referrals service: pass --referrals=HOST:PORT");
     return *referrals_;
   }
+  WStub& StubOf(WStub*) {
+    if (workforce_ == nullptr) Die("no workforce service: pass --workforce=HOST:PORT");
+    return *workforce_;
+  }
 
   std::unique_ptr<Stub> stub_;
   std::unique_ptr<RStub> referrals_;
+  std::unique_ptr<WStub> workforce_;
   std::map<std::string, std::string> providers_;  // name -> organisation id
   std::string key_;
   std::map<std::string, int> count_;
@@ -954,15 +975,604 @@ void LoadReferrals(Loader& L, const Seeds& s) {
   }
 }
 
+// ------------------------------------------------------------------ workforce ---
+
+// What the workforce plan needs from the registry part.
+struct WorkforceSeeds {
+  std::string lewisham, peterborough, southwark, dorset, derby;
+  v1::Framework fl, fc, fs, fd, fy;
+  std::vector<v1::Lot> lewisham_lots;  // A, B, C, D
+  std::vector<v1::Lot> cp_lots, sw_lots, do_lots, de_lots;
+};
+
+// Loads the workforce part through the workforce API: training matrices of every seed
+// lot, staff with training (compliant, soon to lapse and blocked workers), complaints in
+// every state, monitoring visits, action plans, annual accounts, and the suspension
+// rules of Cambridgeshire and Peterborough, which a visit rated INADEQUATE trips: the
+// registry then suspends that admission through workforce's feed.
+class WorkforcePlan {
+ public:
+  WorkforcePlan(Loader& L, const WorkforceSeeds& s)
+      : L_(L), s_(s), today_(dates::TodayInLondon(absl::Now())) {}
+
+  void Load() {
+    Matrices();
+    Rules();
+    StaffAndTraining();
+    ComplaintsInEveryState();
+    Monitoring();
+    Accounts();
+    AwaitAutomaticSuspension();
+  }
+
+ private:
+  using Day = absl::CivilDay;
+  std::string D(Day d) const { return dates::FormatDay(d); }
+  std::string Commissioner(const std::string& org) { return L_.Token(org, Role::kCommissioner); }
+  std::string Admin(const std::string& org) { return L_.Token(org, Role::kProviderAdmin); }
+
+  // ---------------------------------------------------------- matrices ---
+
+  // Sends one matrix version (a rerun returns the version the first run made).
+  void Matrix(const std::string& commissioner, const v1::Framework& f, const v1::Lot& lot,
+              wv1::TrainingMatrix m, const std::string& key) {
+    m.set_framework_id(f.id());
+    m.set_lot_id(lot.id());
+    wv1::CreateTrainingMatrixRequest req;
+    *req.mutable_training_matrix() = m;
+    req.set_request_id(NameUuid("matrix:" + lot.id() + ":" + key));
+    wv1::TrainingMatrix out;
+    L_.Must("training matrix for lot " + lot.code(), Commissioner(commissioner),
+            &WStub::CreateTrainingMatrix, req, &out);
+    L_.Count("training matrices");
+    // The version in force today is what the gate uses for this lot.
+    auto from = dates::ParseDay(out.effective_from().value());
+    auto& cur = in_force_[lot.id()];
+    if (from && *from <= today_ &&
+        (cur.effective_from().value().empty() ||
+         out.effective_from().value() > cur.effective_from().value())) {
+      cur = out;
+    }
+  }
+
+  static wv1::TrainingMatrix FromSeed(const workforce::domain::SeedMatrix& seed) {
+    wv1::TrainingMatrix m;
+    m.set_title(seed.title);
+    m.mutable_effective_from()->set_value(dates::FormatDay(seed.matrix.effective_from));
+    for (const auto& c : seed.matrix.competencies) {
+      auto* out = m.add_competencies();
+      out->set_code(c.code);
+      out->set_name(c.name);
+      out->set_renewal_months(c.renewal_months);
+      out->set_conditional(c.conditional);
+      out->set_due_within_weeks(c.due_within_weeks);
+      out->set_due_within_months(c.due_within_months);
+    }
+    m.set_dbs_renewal_months(seed.matrix.dbs_renewal_months);
+    m.set_supervision_interval_months(seed.matrix.supervision_months);
+    m.set_appraisal_interval_months(seed.matrix.appraisal_months);
+    m.set_required_registration_body(seed.matrix.required_registration_body);
+    return m;
+  }
+
+  static void Add(wv1::TrainingMatrix* m, const std::string& code, const std::string& name,
+                  int renewal_months) {
+    auto* c = m->add_competencies();
+    c->set_code(code);
+    c->set_name(name);
+    c->set_renewal_months(renewal_months);
+  }
+
+  void Matrices() {
+    // The seed matrices as the workforce service reads the specifications (decision
+    // 0031), version 1 of each lot from the frameworks' 2025 start.
+    const Day from(2025, 4, 1);
+    for (const auto& seed : workforce::domain::SeedMatrices(from)) {
+      wv1::TrainingMatrix m = FromSeed(seed);
+      if (seed.framework == "lewisham") {
+        const v1::Lot& lot = s_.lewisham_lots[seed.lot[0] - 'A'];
+        Matrix(s_.lewisham, s_.fl, lot, m, "v1");
+      } else if (seed.framework == "cambridgeshire_peterborough") {
+        for (const auto& lot : s_.cp_lots) Matrix(s_.peterborough, s_.fc, lot, m, "v1");
+      } else if (seed.framework == "southwark") {
+        for (const auto& lot : s_.sw_lots) {
+          Matrix(s_.southwark, s_.fs, lot, m, "v1");
+          // Version 2 from October 2026: moving and handling yearly as well (the lot
+          // lists it); versions apply from their own date, the gate uses the one in force.
+          wv1::TrainingMatrix v2 = m;
+          v2.set_title(m.title() + " (v2: moving and handling)");
+          v2.mutable_effective_from()->set_value("2026-10-01");
+          Add(&v2, "moving_handling", "Moving and handling", 12);
+          Matrix(s_.southwark, s_.fs, lot, v2, "v2");
+        }
+      } else if (seed.framework == "derby") {
+        for (const auto& lot : s_.de_lots) Matrix(s_.derby, s_.fy, lot, m, "v1");
+      }
+    }
+    // Dorset's specification (seed 003) gives no training table, only safe recruitment
+    // with an enhanced DBS (5.1, 6.1): the council's own matrix from its lots' lists.
+    for (const auto& lot : s_.do_lots) {
+      wv1::TrainingMatrix m;
+      m.set_title(lot.display_name() + ": Dorset Council's minimum training");
+      m.mutable_effective_from()->set_value(D(from));
+      Add(&m, "safeguarding_children", "Safeguarding children (DSCB procedures)", 12);
+      Add(&m, "first_aid", "Paediatric first aid", 36);
+      Add(&m, "medication_administration", "Administration of medications", 12);
+      if (lot.code() == "9-CHC") {
+        Add(&m, "gastrostomy_ng_tubes", "Gastrostomy / NG tubes", 12);
+        Add(&m, "nurse_delegated_tasks", "Clinical tasks delegated by the overseeing nurse", 12);
+      }
+      Matrix(s_.dorset, s_.fd, lot, m, "v1");
+    }
+  }
+
+  // ------------------------------------------------------------- rules ---
+
+  // Cambridgeshire and Peterborough's automatic suspension (seed 001 13.6-13.7): a
+  // failing quality assessment, or repeated upheld safeguarding concerns.
+  void Rules() {
+    std::string token = Commissioner(s_.peterborough);
+    wv1::GetSuspensionRulesRequest get;
+    get.set_framework_id(s_.fc.id());
+    wv1::SuspensionRules cur;
+    auto st = L_.Call(token, &WStub::GetSuspensionRules, get, &cur);
+    if (st.ok()) {
+      std::printf("  suspension rules of %s: already set\n", s_.fc.display_name().c_str());
+      return;
+    }
+    if (st.error_code() != grpc::StatusCode::NOT_FOUND) {
+      L_.Die("get suspension rules: " + Describe(st));
+    }
+    wv1::SetSuspensionRulesRequest req;
+    auto* r = req.mutable_rules();
+    r->set_framework_id(s_.fc.id());
+    r->set_suspend_on_inadequate_visit(true);
+    r->set_upheld_safeguarding_complaints(2);
+    r->set_complaint_window_months(12);
+    r->set_suspend_on_financial_breach(true);
+    wv1::SuspensionRules out;
+    L_.Verb("set suspension rules", token, &WStub::SetSuspensionRules, req, &out);
+    L_.Count("suspension rules");
+  }
+
+  // ---------------------------------------------------------- staff ---
+
+  enum class Profile {
+    kCompliant,         // everything in date
+    kZeroHours,         // compliant; zero hours at the worker's documented request
+    kExpiringSoon,      // a yearly training (or the DBS) lapses within 30 days
+    kDbsExpired,        // enhanced DBS older than the matrix's period
+    kMissingTraining,   // one required competency never done
+    kLeaver,            // left in the last quarter
+    kCareCertOverdue,   // a new starter past the 12 weeks for the Care Certificate
+    kNewStarter,        // within the induction deadlines: eligible meanwhile
+  };
+
+  struct Team {
+    std::string provider;
+    std::vector<v1::Lot> lots;
+    std::string role, grade;
+    std::vector<Profile> profiles;
+  };
+
+  // Fictional names, combined deterministically.
+  std::string Name(int k) const {
+    static const char* first[] = {"Amara", "Ben", "Chloe", "Dev", "Elif", "Femi", "Greta",
+                                  "Hamza", "Isla", "Jonah", "Kasia", "Luca", "Maya", "Niall",
+                                  "Orla", "Pavel", "Quinn", "Rosa", "Sami", "Tia", "Umar",
+                                  "Vera", "Wren", "Yusuf", "Zara"};
+    static const char* last[] = {"Ashdown", "Brookfield", "Carrow", "Dunmore", "Ellery",
+                                 "Fairley", "Gosling", "Hartwell", "Ingram", "Jessop",
+                                 "Kilburn", "Lambeth", "Marlow", "Northcott", "Orme",
+                                 "Pennant", "Quarles", "Rudd", "Sefton", "Thorne", "Upton"};
+    return absl::StrCat(first[k % 25], " ", last[(k * 7 + k / 25) % 21]);
+  }
+
+  // The competencies a worker of `lots` needs: every unconditional one of the matrices
+  // in force, once.
+  std::vector<wv1::Competency> Required(const std::vector<v1::Lot>& lots) {
+    std::vector<wv1::Competency> out;
+    std::set<std::string> seen;
+    for (const auto& lot : lots) {
+      for (const auto& c : in_force_[lot.id()].competencies()) {
+        if (!c.conditional() && seen.insert(c.code()).second) out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+  int SupervisionMonths(const std::vector<v1::Lot>& lots) {
+    int m = 3;
+    for (const auto& lot : lots) {
+      int v = in_force_[lot.id()].supervision_interval_months();
+      if (v > 0) m = std::min(m, v);
+    }
+    return m;
+  }
+
+  std::string Registration(const std::vector<v1::Lot>& lots) {
+    for (const auto& lot : lots) {
+      if (!in_force_[lot.id()].required_registration_body().empty()) {
+        return in_force_[lot.id()].required_registration_body();
+      }
+    }
+    return "";
+  }
+
+  wv1::StaffMember Worker(const Team& t, Profile p, int k) {
+    using workforce::domain::AddMonths;
+    wv1::StaffMember w;
+    w.set_display_name(Name(k));
+    w.set_role(t.role);
+    w.set_grade(p == Profile::kNewStarter || p == Profile::kCareCertOverdue ? "Trainee"
+                                                                            : t.grade);
+    Day start = today_ - (700 + 37 * (k % 11));
+    if (p == Profile::kCareCertOverdue) start = today_ - 16 * 7;
+    if (p == Profile::kNewStarter) start = today_ - 20;
+    w.mutable_start_date()->set_value(D(start));
+    if (p == Profile::kLeaver) w.mutable_leave_date()->set_value(D(today_ - 75));
+    if (p == Profile::kZeroHours) {
+      w.set_contract_type(wv1::ZERO_HOURS);
+      w.set_zero_hours_requested_by_worker(true);
+      w.set_zero_hours_request_evidence(absl::StrCat("HR-ZH-", 100 + k));
+    } else {
+      w.set_contract_type(k % 5 == 4 ? wv1::BANK : wv1::PERMANENT);
+    }
+    Day dbs = std::max(start - 30, today_ - 400);
+    if (p == Profile::kDbsExpired) dbs = AddMonths(today_, -36) - 40;
+    if (p == Profile::kExpiringSoon) dbs = AddMonths(today_, -36) + 20;
+    w.mutable_dbs()->mutable_certificate_date()->set_value(D(dbs));
+    w.mutable_dbs()->set_certificate_reference(absl::StrCat("DBS-00", 1000 + k * 13));
+    w.mutable_dbs()->mutable_barred_list_check_date()->set_value(D(dbs));
+    w.mutable_right_to_work()->mutable_checked_on()->set_value(D(start - 14));
+    if (k % 6 == 3) {
+      w.mutable_right_to_work()->set_kind(wv1::RightToWork::TIME_LIMITED);
+      w.mutable_right_to_work()->mutable_expiry_date()->set_value(
+          D(today_ + (p == Profile::kExpiringSoon ? 24 : 500)));
+    } else {
+      w.mutable_right_to_work()->set_kind(wv1::RightToWork::UNLIMITED);
+    }
+    w.mutable_right_to_work()->set_evidence_reference(absl::StrCat("RTW-", 2000 + k));
+    w.set_references_received(2);
+    std::string body = Registration(t.lots);
+    if (!body.empty()) {
+      w.mutable_registration()->set_body(body);
+      w.mutable_registration()->set_number(absl::StrCat(10 + k % 89, "A", 1000 + k, "E"));
+      w.mutable_registration()->mutable_expiry_date()->set_value(
+          D(today_ + (p == Profile::kExpiringSoon ? 25 : 300 + k)));
+    }
+    w.set_english_proficiency(k % 7 == 2 ? "IELTS 7.0" : "native");
+    w.add_languages("English");
+    if (k % 4 == 1) w.add_languages(k % 8 == 1 ? "Polish" : "Urdu");
+    w.set_gender(k % 3 == 0 ? "male" : "female");
+    if (p == Profile::kCompliant || p == Profile::kExpiringSoon) {
+      w.mutable_driving()->set_drives(true);
+      w.mutable_driving()->mutable_licence_checked_on()->set_value(D(today_ - 90));
+      w.mutable_driving()->mutable_business_insurance_expiry()->set_value(
+          D(today_ + (p == Profile::kExpiringSoon ? 12 : 200)));
+    }
+    int sup = SupervisionMonths(t.lots);
+    Day supervised = p == Profile::kExpiringSoon ? AddMonths(today_, -sup) + 9 : today_ - 12;
+    if (p == Profile::kDbsExpired) supervised = AddMonths(today_, -sup) - 20;  // overdue too
+    if (supervised >= start) w.mutable_last_supervision_date()->set_value(D(supervised));
+    if (today_ - start > 365) w.mutable_last_appraisal_date()->set_value(D(today_ - 150 - k % 60));
+    return w;
+  }
+
+  // The training a profile has done.
+  void Train(const Team& t, const wv1::StaffMember& w, Profile p) {
+    using workforce::domain::AddMonths;
+    std::vector<wv1::Competency> required = Required(t.lots);
+    Day start = *dates::ParseDay(w.start_date().value());
+    bool expiring_done = false;
+    for (size_t i = 0; i < required.size(); ++i) {
+      const auto& c = required[i];
+      if (p == Profile::kMissingTraining && i + 1 == required.size()) continue;
+      if ((p == Profile::kCareCertOverdue || p == Profile::kNewStarter) &&
+          c.code() == "care_certificate") {
+        continue;  // not yet: overdue after 12 weeks, still in time before
+      }
+      if (p == Profile::kNewStarter && c.due_within_months() > 0) continue;
+      Day done = start + 10 + static_cast<int>(i);
+      if (c.renewal_months() > 0) done = std::max(done, today_ - 60 - static_cast<int>(i) * 9);
+      if (p == Profile::kExpiringSoon && c.renewal_months() > 0 && !expiring_done) {
+        done = AddMonths(today_, -c.renewal_months()) + 18;  // lapses in 18 days
+        expiring_done = true;
+      }
+      done = std::min(done, today_);
+      wv1::CreateTrainingRecordRequest req;
+      auto* r = req.mutable_training_record();
+      r->set_staff_id(w.id());
+      r->set_competency_code(c.code());
+      r->mutable_completed_on()->set_value(D(done));
+      r->set_training_provider(i % 2 ? "In-house trainer" : "Regional care training partnership");
+      r->set_evidence_reference(absl::StrCat("CERT-", c.code().substr(0, 6), "-", i));
+      req.set_request_id(NameUuid("training:" + w.id() + ":" + c.code()));
+      wv1::TrainingRecord out;
+      L_.Must("training record", Admin(L_.ProviderOrg(t.provider)), &WStub::CreateTrainingRecord,
+              req, &out);
+      L_.Count("training records");
+    }
+  }
+
+  void StaffAndTraining() {
+    using P = Profile;
+    const std::vector<P> mix = {P::kCompliant,   P::kZeroHours,       P::kExpiringSoon,
+                                P::kDbsExpired,  P::kMissingTraining, P::kLeaver};
+    std::vector<P> southwark = mix;
+    southwark.push_back(P::kCareCertOverdue);
+    southwark.push_back(P::kNewStarter);
+    const auto& lw = s_.lewisham_lots;
+    std::vector<Team> teams = {
+        {"Riverside Children's Nursing", {lw[0]}, "Children's nurse", "Band 6", mix},
+        {"Brightpath Complex Care", {lw[1]}, "Senior carer", "Senior", mix},
+        {"Ladywell Support Services", {lw[2]}, "Support worker", "Level 3", mix},
+        {"Nene Valley Care", {s_.cp_lots[0], s_.cp_lots[1]}, "Support worker", "Senior", mix},
+        {"Fenland Family Support", {s_.cp_lots[4]}, "Family support worker", "Level 3", mix},
+        {"Peterborough Complex Care", {s_.cp_lots[1]}, "Complex care worker", "Senior", mix},
+        {"Bermondsey Home Care", s_.sw_lots, "Care worker", "Level 2", southwark},
+        {"Peckham Children's Care", s_.sw_lots, "Care worker", "Level 2", southwark},
+        {"Wessex Children's Care", {s_.do_lots[0]}, "Care and support worker", "Senior", mix},
+        {"Jurassic Coast Nursing", {s_.do_lots[1]}, "Nurse-led care worker", "Band 4", mix},
+        {"Derwent Day Opportunities", {s_.de_lots[0], s_.de_lots[1]},
+         "Day opportunities support worker", "Senior", mix},
+        {"Pride Park Enablement", {s_.de_lots[2]}, "Enablement worker", "Level 3", mix},
+    };
+    int k = 0;
+    for (const auto& t : teams) {
+      std::string admin = Admin(L_.ProviderOrg(t.provider));
+      for (size_t i = 0; i < t.profiles.size(); ++i, ++k) {
+        wv1::CreateStaffMemberRequest req;
+        *req.mutable_staff_member() = Worker(t, t.profiles[i], k);
+        req.set_request_id(NameUuid(absl::StrCat("staff:", t.provider, ":", i)));
+        wv1::StaffMember out;
+        L_.Must("staff member of " + t.provider, admin, &WStub::CreateStaffMember, req, &out);
+        L_.Count("staff members");
+        Train(t, out, t.profiles[i]);
+      }
+    }
+  }
+
+  // -------------------------------------------------------- complaints ---
+
+  wv1::Complaint Complaint(const std::string& provider, const v1::Framework& f,
+                           const v1::Lot& lot, const std::string& key, absl::Duration ago,
+                           bool safeguarding, const std::string& summary) {
+    wv1::CreateComplaintRequest req;
+    auto* c = req.mutable_complaint();
+    c->set_framework_id(f.id());
+    c->set_lot_id(lot.id());
+    // Received `ago` before now (a rerun returns the complaint the first run made).
+    protoutil::SetTimestamp(absl::Now() - ago, c->mutable_received_time());
+    c->set_safeguarding(safeguarding);
+    c->set_summary(summary);
+    req.set_request_id(NameUuid("complaint:" + provider + ":" + key));
+    wv1::Complaint out;
+    L_.Must("complaint " + key, Admin(L_.ProviderOrg(provider)), &WStub::CreateComplaint, req,
+            &out);
+    L_.Count("complaints");
+    return out;
+  }
+
+  wv1::Complaint Acknowledge(const std::string& provider, wv1::Complaint c) {
+    if (c.state() != wv1::Complaint::RECEIVED) return c;
+    wv1::AcknowledgeComplaintRequest req;
+    req.set_id(c.id());
+    req.set_etag(c.etag());
+    wv1::Complaint out;
+    if (L_.Verb("acknowledge complaint", Admin(L_.ProviderOrg(provider)),
+                &WStub::AcknowledgeComplaint, req, &out)) {
+      return out;
+    }
+    return c;
+  }
+
+  void Answer(const std::string& provider, const wv1::Complaint& c,
+              wv1::Complaint::Outcome outcome, const std::string& learning) {
+    if (c.state() == wv1::Complaint::ANSWERED) return;
+    wv1::AnswerComplaintRequest req;
+    req.set_id(c.id());
+    req.set_etag(c.etag());
+    req.set_outcome(outcome);
+    req.set_learning(learning);
+    wv1::Complaint out;
+    L_.Verb("answer complaint", Admin(L_.ProviderOrg(provider)), &WStub::AnswerComplaint, req,
+            &out);
+  }
+
+  void ComplaintsInEveryState() {
+    using O = wv1::Complaint;
+    const std::string bh = "Bermondsey Home Care";
+    const v1::Lot& sh = s_.sw_lots[0];
+    absl::Duration day = absl::Hours(24);
+    Complaint(bh, s_.fs, sh, "received", absl::Hours(2), false,
+              "Parent reports the morning carer arrived 40 minutes late twice this week.");
+    Acknowledge(bh, Complaint(bh, s_.fs, sh, "acknowledged", 3 * day, false,
+                              "Family asks why the evening carer changed three times in a "
+                              "fortnight without notice."));
+    Answer(bh,
+           Acknowledge(bh, Complaint(bh, s_.fs, sh, "upheld", 12 * day, false,
+                                     "Evening visit missed; no call to the family.")),
+           O::UPHELD,
+           "Rota gap when a carer went off sick; coordinators now call the family for any "
+           "visit not started within 30 minutes.");
+    Answer(bh,
+           Acknowledge(bh, Complaint(bh, s_.fs, sh, "partly-upheld", 9 * day, false,
+                                     "Care notes not written after two visits; medication "
+                                     "record incomplete once.")),
+           O::PARTLY_UPHELD,
+           "Notes were late, not missing; one medication entry was missed. Refresher on "
+           "record keeping for the team.");
+    Answer(bh,
+           Complaint(bh, s_.fs, sh, "not-upheld", 6 * day, false,
+                     "Neighbour complains about a carer's car parked across a driveway."),
+           O::NOT_UPHELD,
+           "The car belonged to a visitor of another house; carers park in the bay, as "
+           "the family confirmed.");
+    // Overdue: acknowledged five weeks ago, the 15 working days have passed.
+    Acknowledge(bh, Complaint(bh, s_.fs, sh, "overdue", 35 * day, false,
+                              "Family disputes the hours invoiced for October against the "
+                              "visits they recorded."));
+    // Cambridgeshire and Peterborough count upheld safeguarding complaints (rule: 2 in
+    // 12 months); this provider has one, so nothing trips.
+    const std::string fen = "Fenland Family Support";
+    Answer(fen,
+           Acknowledge(fen, Complaint(fen, s_.fc, s_.cp_lots[4], "safeguarding", 8 * day, true,
+                                      "Worker left a young person alone in the community "
+                                      "for twenty minutes against the risk assessment.")),
+           O::PARTLY_UPHELD,
+           "Risk assessment was not shared with the relief worker; handovers now include "
+           "it, and the worker has repeated safeguarding training.");
+    Complaint("Derwent Day Opportunities", s_.fy, s_.de_lots[0], "received", absl::Hours(5),
+              false, "Transport to the day service left 25 minutes early; a man was missed.");
+  }
+
+  // -------------------------------------------------------- monitoring ---
+
+  wv1::MonitoringVisit Visit(const std::string& commissioner, const std::string& provider,
+                             const v1::Framework& f, const v1::Lot& lot, int days_ago,
+                             wv1::Rating rating, const std::string& findings) {
+    wv1::CreateMonitoringVisitRequest req;
+    auto* v = req.mutable_visit();
+    v->set_provider_id(L_.ProviderOrg(provider));
+    v->set_framework_id(f.id());
+    v->set_lot_id(lot.id());
+    v->mutable_visit_date()->set_value(D(today_ - days_ago));
+    v->set_findings(findings);
+    v->set_rating(rating);
+    req.set_request_id(NameUuid("visit:" + provider + ":" + f.id()));
+    wv1::MonitoringVisit out;
+    L_.Must("monitoring visit of " + provider, Commissioner(commissioner),
+            &WStub::CreateMonitoringVisit, req, &out);
+    L_.Count("monitoring visits");
+    return out;
+  }
+
+  wv1::ActionPlan Plan(const std::string& commissioner, const wv1::MonitoringVisit& v,
+                       const std::string& title,
+                       std::vector<std::pair<std::string, int>> items) {
+    wv1::CreateActionPlanRequest req;
+    auto* p = req.mutable_action_plan();
+    p->set_provider_id(v.provider_id());
+    p->set_framework_id(v.framework_id());
+    p->set_visit_id(v.id());
+    p->set_title(title);
+    for (auto& [description, due_in] : items) {
+      auto* i = p->add_items();
+      i->set_description(description);
+      i->mutable_due_date()->set_value(D(today_ + due_in));
+    }
+    req.set_request_id(NameUuid("action-plan:" + v.id()));
+    wv1::ActionPlan out;
+    L_.Must("action plan", Commissioner(commissioner), &WStub::CreateActionPlan, req, &out);
+    L_.Count("action plans");
+    return out;
+  }
+
+  void Monitoring() {
+    Visit(s_.southwark, "Bermondsey Home Care", s_.fs, s_.sw_lots[0], 40, wv1::GOOD,
+          "Care plans current and signed by families; rota continuity 92%; complaints log "
+          "kept with learning recorded.");
+    auto brightpath = Visit(
+        s_.lewisham, "Brightpath Complex Care", s_.fl, s_.lewisham_lots[1], 21,
+        wv1::REQUIRES_IMPROVEMENT,
+        "Supervision records behind for a third of carers; two medication competency "
+        "assessments out of date; families positive about the carers.");
+    wv1::ActionPlan plan = Plan(
+        s_.lewisham, brightpath, "Supervision and medication competency",
+        {{"Bring every carer's one-to-one supervision within 3 months", -7},
+         {"Reassess medication competency for the two carers named at the visit", -2},
+         {"Send the contract manager the supervision schedule for the next quarter", 28}});
+    // The provider has done the first item; the second is overdue.
+    if (plan.items_size() > 0 && !plan.items(0).has_completed_on()) {
+      wv1::CompleteActionItemRequest req;
+      req.set_id(plan.id());
+      req.set_etag(plan.etag());
+      req.set_item_index(0);
+      req.mutable_completed_on()->set_value(D(today_ - 8));
+      wv1::ActionPlan out;
+      L_.Verb("complete action item", Admin(plan.provider_id()), &WStub::CompleteActionItem,
+              req, &out);
+    }
+    // Cambridgeshire and Peterborough suspend automatically on an INADEQUATE visit.
+    auto failing = Visit(
+        s_.peterborough, "Peterborough Complex Care", s_.fc, s_.cp_lots[1], 6, wv1::INADEQUATE,
+        "Two young people's moving and handling plans not followed (single-carer transfers "
+        "where two are assessed); DBS checks lapsed for several staff; no evidence of "
+        "supervision since the summer.");
+    Plan(s_.peterborough, failing, "Safe care before reinstatement",
+         {{"Two-carer transfers on every package assessed for them, from today", 1},
+          {"Renew every lapsed DBS check; no lapsed worker on shift meanwhile", 14},
+          {"Supervision for every worker, and a schedule for the next quarter", 28}});
+  }
+
+  // ---------------------------------------------------------- finances ---
+
+  void Accounts() {
+    Day year_end(today_.year(), 3, 31);
+    if (year_end > today_) year_end = Day(today_.year() - 1, 3, 31);
+    auto record = [&](const std::string& provider, int64_t assets, int64_t liabilities,
+                      int64_t profit, int64_t capital, int64_t net) {
+      wv1::RecordFinancialAccountsRequest req;
+      auto* a = req.mutable_accounts();
+      a->set_provider_id(L_.ProviderOrg(provider));
+      a->set_framework_id(s_.fy.id());
+      a->mutable_year_end()->set_value(D(year_end));
+      a->mutable_current_assets()->set_pence(assets);
+      a->mutable_current_liabilities()->set_pence(liabilities);
+      a->mutable_operating_profit()->set_pence(profit);
+      a->mutable_capital_employed()->set_pence(capital);
+      a->mutable_net_assets()->set_pence(net);
+      req.set_request_id(NameUuid("accounts:" + provider + ":" + D(year_end)));
+      wv1::FinancialAccounts out;
+      L_.Must("accounts of " + provider, Commissioner(s_.derby), &WStub::RecordFinancialAccounts,
+              req, &out);
+      L_.Count("annual accounts");
+      if (out.breaches_size() > 0) L_.Count("accounts breaching");
+    };
+    // Derby's viability tests (seed 004 Appendix A); Derby sets no automatic rule.
+    record("Derwent Day Opportunities", 31000000, 12000000, 5200000, 48000000, 39000000);
+    record("Pride Park Enablement", 14500000, 9000000, 2100000, 30000000, 16000000);
+    // Liquidity 0.8, ROCE 1.5 %, net assets negative: every threshold breached.
+    record("Allestree Activity Centre", 7200000, 9000000, 300000, 20000000, -1500000);
+  }
+
+  // The registry applies the tripped rule from workforce's feed, shortly after.
+  void AwaitAutomaticSuspension() {
+    std::string token = Commissioner(s_.peterborough);
+    v1::ListAdmissionsRequest req;
+    req.set_provider_id(L_.ProviderOrg("Peterborough Complex Care"));
+    req.set_state(v1::Admission::SUSPENDED);
+    for (int i = 0; i < 60; ++i) {
+      v1::ListAdmissionsResponse resp;
+      L_.Must("list admissions", token, &Stub::ListAdmissions, req, &resp);
+      if (resp.admissions_size() > 0) {
+        L_.Count("automatic suspensions", resp.admissions_size());
+        return;
+      }
+      absl::SleepFor(absl::Milliseconds(250));
+    }
+    std::printf("  automatic suspension: not applied yet (is the registry reading "
+                "workforce's feed? PDPS_WORKFORCE_ADDR)\n");
+  }
+
+  Loader& L_;
+  const WorkforceSeeds& s_;
+  Day today_;
+  std::map<std::string, wv1::TrainingMatrix> in_force_;  // lot id -> version in force today
+};
+
 int Main(int argc, char** argv) {
   std::string registry = "127.0.0.1:7001";
   std::string key_path = ".local/keys/dev-1.pem";
   std::string referrals;  // empty: registry data only
+  std::string workforce;  // empty: no workforce data
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--registry=", 0) == 0) registry = a.substr(11);
     if (a.rfind("--key=", 0) == 0) key_path = a.substr(6);
     if (a.rfind("--referrals=", 0) == 0) referrals = a.substr(12);
+    if (a.rfind("--workforce=", 0) == 0) workforce = a.substr(12);
   }
   std::ifstream in(key_path);
   if (!in) {
@@ -1024,8 +1634,8 @@ int Main(int argc, char** argv) {
   auto cc = L.Lot(peterborough, fc, "CHC", "Complex Home Care", "home care", 0, 18, cp, 2450, false);
   auto cs = L.Lot(peterborough, fc, "GCS", "Generic Community Support", "community support", 0,
                   18, cp, 2090, false);
-  L.Lot(peterborough, fc, "CCS", "Complex Community Support", "community support", 0, 18, cp,
-        2380, false);
+  auto ccs = L.Lot(peterborough, fc, "CCS", "Complex Community Support", "community support",
+                   0, 18, cp, 2380, false);
   auto ch = L.Lot(peterborough, fc, "HLFS", "High Level Family Support", "family support", 6, 18,
                   cp, 2600, false);
 
@@ -1117,6 +1727,14 @@ int Main(int argc, char** argv) {
     Seeds seeds{lewisham, lewisham_ccg, peterborough, cambs, southwark, dorset, dorset_ccg,
                 derby, la, lb, ld, cg, cc, cs, ch, sh, d_la, d_cc, y1, y2, y4};
     LoadReferrals(L, seeds);
+  }
+  if (!workforce.empty()) {
+    L.ConnectWorkforce(grpc::CreateChannel(workforce, grpc::InsecureChannelCredentials()));
+    WorkforceSeeds seeds{lewisham, peterborough, southwark, dorset, derby,
+                         fl, fc, fs, fd, fy,
+                         {la, lb, lc, ld}, {cg, cc, cs, ccs, ch}, {sh}, {d_la, d_cc},
+                         {y1, y2, y3, y4}};
+    WorkforcePlan(L, seeds).Load();
   }
   std::printf("Demonstration data loaded:\n");
   L.Summary();

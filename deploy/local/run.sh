@@ -128,7 +128,8 @@ done
 if [[ ! -f $LOCAL/demo-loaded ]]; then
   echo "Loading demonstration data through the APIs..."
   (cd "$ROOT" && "$BUILD/deploy/demo/pdps-demo" --registry=127.0.0.1:${GRPC_PORT[registry]} \
-    --referrals=127.0.0.1:${GRPC_PORT[referrals]} --key="$KEYS/dev-1.pem")
+    --referrals=127.0.0.1:${GRPC_PORT[referrals]} --workforce=127.0.0.1:${GRPC_PORT[workforce]} \
+    --key="$KEYS/dev-1.pem")
   date -u +%FT%TZ >"$LOCAL/demo-loaded"
 fi
 
@@ -159,6 +160,17 @@ Brokerage:
   pdpsctl inbox --live                                   # pen portraits only
   pdpsctl accept <OFFER_ID>      # or: pdpsctl decline <OFFER_ID> --reason=NO_CAPACITY --rationale="..."
   pdpsctl referrals person <REFERRAL_ID> --purpose="arrange the first visit"   # once awarded
+
+Workforce:
+  export PDPS_TOKEN=\$(pdpsctl token --org-name="Bermondsey Home Care" --roles=provider_admin)
+  pdpsctl expiries --within=30 --lot=<LOT_ID>            # DBS, training, supervision lapsing
+  pdpsctl staff list
+  pdpsctl eligibility --staff=<STAFF_ID> --lot=<LOT_ID>  # the gate, with every reason
+  pdpsctl complaints list --overdue                      # past the 15 working days
+  export PDPS_TOKEN=\$(pdpsctl token --org-name="Peterborough City Council" --roles=commissioner)
+  pdpsctl compliance --provider=<PROVIDER_ID> --lot=<LOT_ID>   # counts only, no names
+  pdpsctl visits list                                    # one rated INADEQUATE...
+  pdpsctl admissions list --state=SUSPENDED              # ...and the registry suspended it
 
 Streaming logs; Ctrl-C stops everything.
 MSG
