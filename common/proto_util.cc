@@ -1,6 +1,10 @@
 // Row ↔ proto helpers.
 #include "common/proto_util.h"
 
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/str_cat.h"
+
 #include "nlohmann/json.hpp"
 
 namespace pdps::protoutil {
@@ -43,6 +47,22 @@ std::pair<std::string, std::string> SplitKey(const std::string& key) {
   auto pos = key.find('\x1f');
   if (pos == std::string::npos) return {key, ""};
   return {key.substr(0, pos), key.substr(pos + 1)};
+}
+
+std::string EtagOf(int64_t version) { return absl::StrCat(version); }
+
+std::string ToJson(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  return out;
+}
+
+bool ParseJson(const std::string& json, google::protobuf::Message* out) {
+  google::protobuf::util::JsonParseOptions o;
+  o.ignore_unknown_fields = true;
+  return google::protobuf::util::JsonStringToMessage(json, out, o).ok();
 }
 
 }  // namespace pdps::protoutil

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/message.h>
 #include <google/protobuf/timestamp.pb.h>
 
 #include "absl/time/time.h"
@@ -12,6 +13,20 @@
 #include "pdps/common/v1/common.pb.h"
 
 namespace pdps::protoutil {
+
+// The etag of a row at `version` (every mutable table keeps a version counter).
+std::string EtagOf(int64_t version);
+
+// A message as JSON with the proto field names (for jsonb columns), and back; unknown
+// fields are ignored so that columns written by a newer version still read.
+std::string ToJson(const google::protobuf::Message& m);
+bool ParseJson(const std::string& json, google::protobuf::Message* out);
+template <typename M>
+M FromJson(const std::string& json) {
+  M m;
+  if (!json.empty()) (void)ParseJson(json, &m);
+  return m;
+}
 
 void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out);
 absl::Time FromTimestamp(const google::protobuf::Timestamp& ts);

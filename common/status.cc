@@ -54,4 +54,9 @@ absl::Status NotFound(absl::string_view kind, absl::string_view id) {
   return absl::NotFoundError(absl::StrCat(kind, " ", id, " not found"));
 }
 
+absl::Status StaleEtag(absl::string_view kind) {
+  return absl::AbortedError(
+      absl::StrCat("the ", kind, " changed since you read it (stale etag); read it again"));
+}
+
 }  // namespace pdps

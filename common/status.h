@@ -60,6 +60,10 @@ absl::Status InvalidField(absl::string_view field, absl::string_view description
 // The field violations carried by a status (empty if none).
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 
+// ABORTED for an update or verb whose etag is not the resource's current one
+// (AIP-154): the caller must read again and retry.
+absl::Status StaleEtag(absl::string_view kind);
+
 // NOT_FOUND with the standard message for a resource that is missing or not visible.
 absl::Status NotFound(absl::string_view kind, absl::string_view id);
 

@@ -1,7 +1,6 @@
 // Referrals store.
 #include "services/referrals/store/store.h"
 
-#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 #include <map>
@@ -34,34 +33,8 @@ using protoutil::ToJsonArray;
 
 constexpr char kSystemUser[] = "system";
 
-std::string Etag(int64_t version) { return absl::StrCat(version); }
-
-absl::Status EtagMismatch(const char* what) {
-  return absl::AbortedError(
-      absl::StrCat("the ", what, " changed since you read it (stale etag); read it again"));
-}
-
 db::Param TimeOrNull(absl::Time t) {
   return (t == absl::InfinitePast() || t == absl::InfiniteFuture()) ? db::Null() : P(t);
-}
-
-std::string ToJson(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions o;
-  o.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
-  return out;
-}
-
-template <typename M>
-M FromJson(const std::string& json) {
-  M m;
-  if (!json.empty()) {
-    google::protobuf::util::JsonParseOptions o;
-    o.ignore_unknown_fields = true;
-    (void)google::protobuf::util::JsonStringToMessage(json, &m, o);
-  }
-  return m;
 }
 
 std::string FundingJson(const v1::Referral& r) {
@@ -132,7 +105,7 @@ v1::Offer ToOffer(const Result& r, int i) {
   o.set_decline_rationale(r.String(i, "decline_rationale"));
   o.set_state_reason(r.String(i, "state_reason"));
   if (!r.String(i, "proposal").empty()) {
-    *o.mutable_proposal() = FromJson<v1::Proposal>(r.String(i, "proposal"));
+    *o.mutable_proposal() = protoutil::FromJson<v1::Proposal>(r.String(i, "proposal"));
   }
   if (!r.IsNull(i, "bid_rate_pence")) {
     auto* b = o.mutable_bid();
@@ -149,7 +122,7 @@ v1::Offer ToOffer(const Result& r, int i) {
     }
     b->set_evaluated(marks.is_array() && !marks.empty());
   }
-  o.set_etag(Etag(r.Int64(i, "version")));
+  o.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   return o;
 }
 
@@ -236,7 +209,7 @@ Parsed ParseReferral(const Result& res, int i) {
   r.set_special_requirements(res.String(i, "special_requirements"));
   r.mutable_start_date()->set_value(res.String(i, "start_date"));
   if (!res.String(i, "end_date").empty()) r.mutable_end_date()->set_value(res.String(i, "end_date"));
-  *r.mutable_preferences() = FromJson<v1::Preferences>(res.String(i, "preferences"));
+  *r.mutable_preferences() = protoutil::FromJson<v1::Preferences>(res.String(i, "preferences"));
   r.set_age_years(static_cast<int>(res.Int64(i, "age_years")));
   for (auto& e : JsonStringArray(res.String(i, "extra_json"))) r.add_extra_competencies(e);
   p.lot_competencies = JsonStringArray(res.String(i, "lot_competencies_json"));
@@ -287,7 +260,7 @@ Parsed ParseReferral(const Result& res, int i) {
   }
   r.set_state_reason(res.String(i, "state_reason"));
   p.version = res.Int64(i, "version");
-  r.set_etag(Etag(p.version));
+  r.set_etag(protoutil::EtagOf(p.version));
   protoutil::FillAudit(res, i, r.mutable_audit());
   p.create_org = res.String(i, "create_organisation");
   return p;
@@ -547,14 +520,14 @@ absl::StatusOr<v1::Referral> Store::CreateReferral(const Call& c, const v1::Refe
                    P(ToJsonArray(Strings(r.outcomes()))), P(r.needs_summary()),
                    P(r.communication_needs()), P(r.special_requirements()),
                    P(r.start_date().value()), db::OrNull(r.end_date().value()),
-                   P(ToJson(r.preferences())), P(in.age_years),
+                   P(protoutil::ToJson(r.preferences())), P(in.age_years),
                    P(ToJsonArray(Strings(r.extra_competencies()))),
                    P(ToJsonArray(in.lot_competencies)), P(FundingJson(r)), P(r.direct_payment()),
                    P(r.care_plan_extract()), P(c.principal.user_id),
                    P(c.principal.organisation_id), P(c.now)})
               .status());
       RETURN_IF_ERROR(
-          tx.Exec(sql::kInsertPerson, {P(id), P(in.partnership_id), P(ToJson(person)), P(c.now)})
+          tx.Exec(sql::kInsertPerson, {P(id), P(in.partnership_id), P(protoutil::ToJson(person)), P(c.now)})
               .status());
       RETURN_IF_ERROR(tx.Exec(sql::kInsertAccess,
                               {P(id), P(in.partnership_id), P(c.principal.user_id),
@@ -623,7 +596,7 @@ absl::StatusOr<v1::Referral> Store::UpdateReferral(const Call& c, const v1::Refe
   v1::Referral out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, r.id()));
-    if (row.r.etag() != r.etag()) return EtagMismatch("referral");
+    if (row.r.etag() != r.etag()) return StaleEtag("referral");
     RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kUpdate));
     if (r.lot_id() != row.r.lot_id()) return InvalidField("referral.lot_id", "cannot change");
     RETURN_IF_ERROR(
@@ -633,13 +606,13 @@ absl::StatusOr<v1::Referral> Store::UpdateReferral(const Call& c, const v1::Refe
                  P(ToJsonArray(Strings(r.outcomes()))), P(r.needs_summary()),
                  P(r.communication_needs()), P(r.special_requirements()),
                  P(r.start_date().value()), db::OrNull(r.end_date().value()),
-                 P(ToJson(r.preferences())), P(person ? age_years : row.r.age_years()),
+                 P(protoutil::ToJson(r.preferences())), P(person ? age_years : row.r.age_years()),
                  P(ToJsonArray(Strings(r.extra_competencies()))), P(FundingJson(r)),
                  P(r.direct_payment()), P(r.care_plan_extract()), P(c.principal.user_id),
                  P(c.now)})
             .status());
     if (person != nullptr) {
-      RETURN_IF_ERROR(tx.Exec(sql::kUpdatePerson, {P(r.id()), P(ToJson(*person)), P(c.now)}).status());
+      RETURN_IF_ERROR(tx.Exec(sql::kUpdatePerson, {P(r.id()), P(protoutil::ToJson(*person)), P(c.now)}).status());
       RETURN_IF_ERROR(tx.Exec(sql::kInsertAccess,
                               {P(r.id()), P(row.r.partnership_id()), P(c.principal.user_id),
                                P(c.principal.organisation_id), P("UPDATE"),
@@ -657,7 +630,7 @@ absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string&
   v1::Referral out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
-    if (row.r.etag() != etag) return EtagMismatch("referral");
+    if (row.r.etag() != etag) return StaleEtag("referral");
     RETURN_IF_ERROR(domain::CheckVerb(row.state, in.verb));
     // Candidates in rota order; the rota of the lot advances with each rotational round.
     std::vector<std::string> ids;
@@ -749,7 +722,7 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
   v1::Referral out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
-    if (row.r.etag() != etag) return EtagMismatch("referral");
+    if (row.r.etag() != etag) return StaleEtag("referral");
     RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kAward));
     std::string provider = in.provider_id, offer_id, method;
     db::Param rate = db::Null();
@@ -827,7 +800,7 @@ absl::StatusOr<v1::Referral> Store::Withdraw(const Call& c, const std::string& i
   v1::Referral out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
-    if (row.r.etag() != etag) return EtagMismatch("referral");
+    if (row.r.etag() != etag) return StaleEtag("referral");
     RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kWithdraw));
     if (row.r.round() > 0) {
       RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, "", "the referral was withdrawn"));
@@ -853,7 +826,7 @@ absl::StatusOr<v1::PersonDetails> Store::ReadPerson(const Call& c, const std::st
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPerson, {P(referral_id)}));
     if (r.rows() == 0) return NotFound("referral", referral_id);
-    out = FromJson<v1::PersonDetails>(r.String(0, "details"));
+    out = protoutil::FromJson<v1::PersonDetails>(r.String(0, "details"));
     return tx
         .Exec(sql::kInsertAccess, {P(referral_id), P(r.String(0, "partnership_id")),
                                    P(c.principal.user_id), P(c.principal.organisation_id),
@@ -1009,7 +982,7 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
     // Lock order everywhere: the referral, then its offers.
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, seen.referral_id()));
     ASSIGN_OR_RETURN(v1::Offer o, ReadOffer(tx, offer_id, true));
-    if (!in.etag.empty() && in.etag != o.etag()) return EtagMismatch("offer");
+    if (!in.etag.empty() && in.etag != o.etag()) return StaleEtag("offer");
     if (o.round() != row.r.round()) {
       return absl::FailedPreconditionError("the offer belongs to an earlier round");
     }
@@ -1071,7 +1044,7 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
         p.set_shortlisted(false);
         p.clear_family_view();
         p.set_family_met_worker(false);
-        RETURN_IF_ERROR(tx.Exec(sql::kSubmitProposal, {P(offer_id), P(ToJson(p)), P(c.now),
+        RETURN_IF_ERROR(tx.Exec(sql::kSubmitProposal, {P(offer_id), P(protoutil::ToJson(p)), P(c.now),
                                                        P(working), P(elapsed),
                                                        P(c.principal.user_id)})
                             .status());
@@ -1108,7 +1081,7 @@ absl::StatusOr<v1::Offer> Store::ReviewProposal(const Call& c, const std::string
     ASSIGN_OR_RETURN(v1::Offer seen, ReadOffer(tx, offer_id, false));
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, seen.referral_id()));
     ASSIGN_OR_RETURN(v1::Offer o, ReadOffer(tx, offer_id, true));
-    if (!etag.empty() && etag != o.etag()) return EtagMismatch("offer");
+    if (!etag.empty() && etag != o.etag()) return StaleEtag("offer");
     if (o.kind() != v1::Offer::PROPOSAL_INVITATION || o.state() != v1::Offer::SUBMITTED) {
       return absl::FailedPreconditionError("only a submitted proposal can be reviewed");
     }
@@ -1134,7 +1107,7 @@ absl::StatusOr<v1::Offer> Store::EvaluateBid(const Call& c, const std::string& o
     ASSIGN_OR_RETURN(v1::Offer seen, ReadOffer(tx, offer_id, false));
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, seen.referral_id()));
     ASSIGN_OR_RETURN(v1::Offer o, ReadOffer(tx, offer_id, true));
-    if (!etag.empty() && etag != o.etag()) return EtagMismatch("offer");
+    if (!etag.empty() && etag != o.etag()) return StaleEtag("offer");
     RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kEvaluate));
     if (o.kind() != v1::Offer::BID_INVITATION || o.state() != v1::Offer::SUBMITTED ||
         o.round() != row.r.round()) {

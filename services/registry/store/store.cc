@@ -25,12 +25,6 @@ using db::Tx;
 using protoutil::FillAudit;
 using protoutil::JsonStringArray;
 
-std::string Etag(int64_t version) { return absl::StrCat(version); }
-
-absl::Status EtagMismatch() {
-  return absl::AbortedError("the resource changed since you read it (stale etag); read it again");
-}
-
 // The list's page, decoded; a filter fingerprint ties a token to its filters.
 absl::StatusOr<paging::Page> PageFor(int size, const std::string& token, const std::string& fp) {
   return paging::Parse(size, token, fp);
@@ -47,7 +41,7 @@ v1::Organisation ToOrganisation(const Result& r, int i) {
   v1::Organisation::Kind kind;
   if (v1::Organisation::Kind_Parse(r.String(i, "kind"), &kind)) o.set_kind(kind);
   o.set_external_reference(r.String(i, "external_reference"));
-  o.set_etag(Etag(r.Int64(i, "version")));
+  o.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, o.mutable_audit());
   return o;
 }
@@ -59,7 +53,7 @@ v1::Provider ToProvider(const Result& r, int i) {
   p.set_office_postcode(r.String(i, "office_postcode"));
   p.set_office_district(r.String(i, "office_district"));
   for (auto& a : JsonStringArray(r.String(i, "coverage_json"))) p.add_coverage_areas(a);
-  p.set_etag(Etag(r.Int64(i, "version")));
+  p.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, p.mutable_audit());
   return p;
 }
@@ -69,7 +63,7 @@ v1::Partnership ToPartnership(const Result& r, int i) {
   p.set_id(r.String(i, "id"));
   p.set_display_name(r.String(i, "display_name"));
   for (auto& m : JsonStringArray(r.String(i, "members_json"))) p.add_member_organisation_ids(m);
-  p.set_etag(Etag(r.Int64(i, "version")));
+  p.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, p.mutable_audit());
   return p;
 }
@@ -100,7 +94,7 @@ v1::Framework ToFramework(const Result& r, int i) {
   f.mutable_public_liability_minimum()->set_pence(r.Int64(i, "public_liability_minimum_pence"));
   f.set_capacity_return_due_day(static_cast<int>(r.Int64(i, "capacity_return_due_day")));
   f.set_specification_reference(r.String(i, "specification_reference"));
-  f.set_etag(Etag(r.Int64(i, "version")));
+  f.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, f.mutable_audit());
   return f;
 }
@@ -125,7 +119,7 @@ v1::Lot ToLot(const Result& r, int i) {
       out->mutable_effective_from()->set_value(p[2].get<std::string>());
     }
   }
-  l.set_etag(Etag(r.Int64(i, "version")));
+  l.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, l.mutable_audit());
   return l;
 }
@@ -138,7 +132,7 @@ v1::Admission ToAdmission(const Result& r, int i) {
   a.set_lot_id(r.String(i, "lot_id"));
   v1::Admission::State s;
   if (v1::Admission::State_Parse(r.String(i, "state"), &s)) a.set_state(s);
-  a.set_etag(Etag(r.Int64(i, "version")));
+  a.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, a.mutable_audit());
   return a;
 }
@@ -186,7 +180,7 @@ v1::ComplianceDocument ToDocument(const Result& r, int i, absl::CivilDay today) 
       d.set_status(v1::ComplianceDocument::EXPIRED);
       break;
   }
-  d.set_etag(Etag(r.Int64(i, "version")));
+  d.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, d.mutable_audit());
   return d;
 }
@@ -524,7 +518,7 @@ absl::StatusOr<v1::Framework> Store::UpdateFramework(const Call& c, const v1::Fr
     ASSIGN_OR_RETURN(v1::Framework current, ReadFramework(tx, f.id()));
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, current.partnership_id()));
     if (!member) return absl::PermissionDeniedError("only the owning partnership may change it");
-    if (current.etag() != f.etag()) return EtagMismatch();
+    if (current.etag() != f.etag()) return StaleEtag("resource");
     ASSIGN_OR_RETURN(
         Result r,
         tx.Exec(sql::kUpdateFramework,
@@ -534,7 +528,7 @@ absl::StatusOr<v1::Framework> Store::UpdateFramework(const Call& c, const v1::Fr
                  P(f.employers_liability_minimum().pence()),
                  P(f.public_liability_minimum().pence()), P(f.capacity_return_due_day()),
                  P(f.specification_reference()), P(c.principal.user_id)}));
-    if (r.affected() != 1) return EtagMismatch();
+    if (r.affected() != 1) return StaleEtag("resource");
     RETURN_IF_ERROR(WriteWindows(tx, f, f.id(), current.partnership_id()));
     ASSIGN_OR_RETURN(out, ReadFramework(tx, f.id()));
     return absl::OkStatus();
@@ -603,13 +597,13 @@ absl::StatusOr<v1::Lot> Store::UpdateLot(const Call& c, const v1::Lot& l) {
     ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, current.framework_id()));
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
     if (!member) return absl::PermissionDeniedError("only the owning partnership may change it");
-    if (current.etag() != l.etag()) return EtagMismatch();
+    if (current.etag() != l.etag()) return StaleEtag("resource");
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateLot,
                                        {P(l.id()), P(l.etag()), P(l.display_name()),
                                         P(l.service_type()), P(l.min_age()), P(l.max_age()),
                                         P(protoutil::ToJsonArray(Competencies(l))),
                                         P(c.principal.user_id)}));
-    if (r.affected() != 1) return EtagMismatch();
+    if (r.affected() != 1) return StaleEtag("resource");
     RETURN_IF_ERROR(WritePrices(tx, l, l.id(), f.partnership_id()));
     ASSIGN_OR_RETURN(out, ReadLot(tx, l.id()));
     return absl::OkStatus();
@@ -754,7 +748,7 @@ absl::StatusOr<v1::Admission> Store::ApplyTransition(Tx& tx, const Call& c, cons
       }
     }
     if (!(etag.empty() && c.principal.IsService()) && etag != current.etag()) {
-      return EtagMismatch();
+      return StaleEtag("resource");
     }
     auto from = domain::ParseState(r.String(0, "state"));
     if (!from) return absl::InternalError("unknown admission state");
@@ -826,7 +820,7 @@ absl::StatusOr<v1::Admission> Store::CompleteActionItem(const Call& c, const std
     if (r.rows() == 0) return NotFound("admission", id);
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, r.String(0, "partnership_id")));
     if (!member) return absl::PermissionDeniedError("only the framework's commissioners may");
-    if (etag != ToAdmission(r, 0).etag()) return EtagMismatch();
+    if (etag != ToAdmission(r, 0).etag()) return StaleEtag("resource");
     ASSIGN_OR_RETURN(Result u, tx.Exec(sql::kCompleteActionItem,
                                        {P(id), P(item_id), P(dates::FormatDay(completed))}));
     if (u.affected() != 1) return NotFound("action plan item", item_id);
@@ -850,14 +844,14 @@ absl::StatusOr<v1::Provider> Store::UpdateProvider(const Call& c, const v1::Prov
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectProviderProfile, {P(p.id())}));
     if (cur.rows() == 0) return NotFound("provider", p.id());
-    if (ToProvider(cur, 0).etag() != p.etag()) return EtagMismatch();
+    if (ToProvider(cur, 0).etag() != p.etag()) return StaleEtag("resource");
     std::vector<std::string> areas;
     for (const auto& a : p.coverage_areas()) areas.push_back(domain::NormaliseArea(a));
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateProviderProfile,
                                        {P(p.id()), P(p.etag()), P(p.office_postcode()),
                                         P(p.office_district()), P(protoutil::ToJsonArray(areas)),
                                         P(c.principal.user_id)}));
-    if (r.affected() != 1) return EtagMismatch();
+    if (r.affected() != 1) return StaleEtag("resource");
     ASSIGN_OR_RETURN(Result after, tx.Exec(sql::kSelectProviderProfile, {P(p.id())}));
     out = ToProvider(after, 0);
     return absl::OkStatus();
@@ -972,7 +966,7 @@ absl::StatusOr<v1::ComplianceDocument> Store::UpdateDocument(const Call& c,
     if (current.provider_id() != c.principal.organisation_id) {
       return absl::PermissionDeniedError("only the provider may change its documents");
     }
-    if (current.etag() != d.etag()) return EtagMismatch();
+    if (current.etag() != d.etag()) return StaleEtag("resource");
     v1::ComplianceDocument next = d;
     next.set_kind(current.kind());
     RETURN_IF_ERROR(CheckCover(tx, next, current.provider_id()));
@@ -980,7 +974,7 @@ absl::StatusOr<v1::ComplianceDocument> Store::UpdateDocument(const Call& c,
     for (auto& v : DocumentValues(next)) params.push_back(std::move(v));
     params.push_back(P(c.principal.user_id));
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateDocument, params));
-    if (r.affected() != 1) return EtagMismatch();
+    if (r.affected() != 1) return StaleEtag("resource");
     ASSIGN_OR_RETURN(Result after, tx.Exec(sql::kSelectDocument, {P(d.id())}));
     out = ToDocument(after, 0, today);
     return absl::OkStatus();

@@ -1,7 +1,6 @@
 // Workforce store.
 #include "services/workforce/store/store.h"
 
-#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 #include <map>
@@ -27,32 +26,6 @@ using db::Tx;
 using domain::Day;
 using protoutil::SetTimestamp;
 
-std::string Etag(int64_t version) { return absl::StrCat(version); }
-
-absl::Status EtagMismatch(const char* what) {
-  return absl::AbortedError(
-      absl::StrCat("the ", what, " changed since you read it (stale etag); read it again"));
-}
-
-std::string ToJson(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions o;
-  o.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
-  return out;
-}
-
-template <typename M>
-M FromJson(const std::string& json) {
-  M m;
-  if (!json.empty()) {
-    google::protobuf::util::JsonParseOptions o;
-    o.ignore_unknown_fields = true;
-    (void)google::protobuf::util::JsonStringToMessage(json, &m, o);
-  }
-  return m;
-}
-
 std::string Lower(const std::string& id) { return absl::AsciiStrToLower(id); }
 
 db::Param DateOrNull(const pdps::common::v1::Date& d) { return db::OrNull(d.value()); }
@@ -75,16 +48,16 @@ v1::StaffMember RecordOf(const v1::StaffMember& s) {
 }
 
 v1::StaffMember StaffOf(const Result& r, int i) {
-  v1::StaffMember s = FromJson<v1::StaffMember>(r.String(i, "record"));
+  v1::StaffMember s = protoutil::FromJson<v1::StaffMember>(r.String(i, "record"));
   s.set_id(r.String(i, "id"));
   s.set_provider_id(r.String(i, "provider_id"));
-  s.set_etag(Etag(r.Int64(i, "version")));
+  s.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, s.mutable_audit());
   return s;
 }
 
 v1::TrainingMatrix MatrixOf(const Result& r, int i) {
-  v1::TrainingMatrix m = FromJson<v1::TrainingMatrix>(r.String(i, "matrix"));
+  v1::TrainingMatrix m = protoutil::FromJson<v1::TrainingMatrix>(r.String(i, "matrix"));
   m.set_id(r.String(i, "id"));
   m.set_framework_id(r.String(i, "framework_id"));
   m.set_lot_id(r.String(i, "lot_id"));
@@ -129,7 +102,7 @@ v1::Complaint ComplaintOf(const Result& r, int i, absl::Time now) {
   c.set_safeguarding(r.Bool(i, "safeguarding"));
   c.set_summary(r.String(i, "summary"));
   c.set_overdue(c.state() != v1::Complaint::ANSWERED && due < now);
-  c.set_etag(Etag(r.Int64(i, "version")));
+  c.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, c.mutable_audit());
   return c;
 }
@@ -150,7 +123,7 @@ v1::MonitoringVisit VisitOf(const Result& r, int i) {
 
 // Items are stored as an ActionPlan holding only its items.
 v1::ActionPlan PlanOf(const Result& r, int i, Day today) {
-  v1::ActionPlan p = FromJson<v1::ActionPlan>(r.String(i, "items"));
+  v1::ActionPlan p = protoutil::FromJson<v1::ActionPlan>(r.String(i, "items"));
   p.set_id(r.String(i, "id"));
   p.set_provider_id(r.String(i, "provider_id"));
   p.set_framework_id(r.String(i, "framework_id"));
@@ -160,7 +133,7 @@ v1::ActionPlan PlanOf(const Result& r, int i, Day today) {
     auto due = domain::DayOf(item.due_date());
     item.set_overdue(item.completed_on().value().empty() && due && *due < today);
   }
-  p.set_etag(Etag(r.Int64(i, "version")));
+  p.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, p.mutable_audit());
   return p;
 }
@@ -172,7 +145,7 @@ std::string ItemsJson(const v1::ActionPlan& p) {
     *out = item;
     out->clear_overdue();
   }
-  return ToJson(items);
+  return protoutil::ToJson(items);
 }
 
 v1::FinancialAccounts AccountsOf(const Result& r, int i) {
@@ -209,7 +182,7 @@ v1::SuspensionRules RulesOf(const Result& r, int i) {
       static_cast<int>(r.Int64(i, "upheld_safeguarding_complaints")));
   s.set_complaint_window_months(static_cast<int>(r.Int64(i, "complaint_window_months")));
   s.set_suspend_on_financial_breach(r.Bool(i, "suspend_on_financial_breach"));
-  s.set_etag(Etag(r.Int64(i, "version")));
+  s.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, s.mutable_audit());
   return s;
 }
@@ -323,7 +296,7 @@ absl::StatusOr<v1::StaffMember> Store::CreateStaff(const Call& c, const v1::Staf
                               {P(id), P(c.principal.organisation_id), P(s.display_name()),
                                P(s.start_date().value()), DateOrNull(s.leave_date()),
                                P(v1::ContractType_Name(s.contract_type())),
-                               P(ToJson(RecordOf(s))), P(c.now), P(c.principal.user_id)})
+                               P(protoutil::ToJson(RecordOf(s))), P(c.now), P(c.principal.user_id)})
                           .status());
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectStaff, {P(prior ? *prior : id)}));
@@ -366,11 +339,11 @@ absl::StatusOr<v1::StaffMember> Store::UpdateStaff(const Call& c, const v1::Staf
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectStaffForUpdate, {P(s.id())}));
     if (cur.rows() == 0) return NotFound("staff member", s.id());
-    if (Etag(cur.Int64(0, "version")) != s.etag()) return EtagMismatch("staff member");
+    if (protoutil::EtagOf(cur.Int64(0, "version")) != s.etag()) return StaleEtag("staff member");
     RETURN_IF_ERROR(tx.Exec(sql::kUpdateStaff,
                             {P(s.id()), P(s.display_name()), P(s.start_date().value()),
                              DateOrNull(s.leave_date()), P(v1::ContractType_Name(s.contract_type())),
-                             P(ToJson(RecordOf(s))), P(c.now), P(c.principal.user_id)})
+                             P(protoutil::ToJson(RecordOf(s))), P(c.now), P(c.principal.user_id)})
                         .status());
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectStaff, {P(s.id())}));
     out = StaffOf(r, 0);
@@ -414,7 +387,7 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
       body.set_required_registration_body(m.required_registration_body());
       RETURN_IF_ERROR(tx.Exec(sql::kInsertMatrix,
                               {P(id), P(m.framework_id()), P(lot), P(version),
-                               P(m.effective_from().value()), P(ToJson(body)), P(c.now),
+                               P(m.effective_from().value()), P(protoutil::ToJson(body)), P(c.now),
                                P(c.principal.user_id), P(c.principal.organisation_id)})
                           .status());
     }
@@ -714,7 +687,7 @@ absl::StatusOr<v1::Complaint> Store::AcknowledgeComplaint(const Call& c, const s
     ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectComplaintForUpdate, {P(id)}));
     if (cur.rows() == 0) return NotFound("complaint", id);
     v1::Complaint before = ComplaintOf(cur, 0, c.now);
-    if (before.etag() != etag) return EtagMismatch("complaint");
+    if (before.etag() != etag) return StaleEtag("complaint");
     if (before.state() != v1::Complaint::RECEIVED) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the complaint is ", v1::Complaint::State_Name(before.state()),
@@ -738,7 +711,7 @@ absl::StatusOr<v1::Complaint> Store::AnswerComplaint(const Call& c, const std::s
     ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectComplaintForUpdate, {P(id)}));
     if (cur.rows() == 0) return NotFound("complaint", id);
     v1::Complaint before = ComplaintOf(cur, 0, c.now);
-    if (before.etag() != etag) return EtagMismatch("complaint");
+    if (before.etag() != etag) return StaleEtag("complaint");
     if (before.state() == v1::Complaint::ANSWERED) {
       return absl::FailedPreconditionError("the complaint has already been answered");
     }
@@ -876,7 +849,7 @@ absl::StatusOr<v1::ActionPlan> Store::CompleteItem(const Call& c, const std::str
     ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectPlanForUpdate, {P(id)}));
     if (cur.rows() == 0) return NotFound("action plan", id);
     v1::ActionPlan plan = PlanOf(cur, 0, today);
-    if (plan.etag() != etag) return EtagMismatch("action plan");
+    if (plan.etag() != etag) return StaleEtag("action plan");
     if (index < 0 || index >= plan.items_size()) {
       return InvalidField("item_index", absl::StrCat("must be from 0 to ", plan.items_size() - 1));
     }
@@ -971,7 +944,7 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
       if (in.etag().empty()) {
         return InvalidField("rules.etag", "is required to change existing rules (read them first)");
       }
-      if (before.etag() != in.etag()) return EtagMismatch("suspension rules");
+      if (before.etag() != in.etag()) return StaleEtag("suspension rules");
       RETURN_IF_ERROR(tx.Exec(sql::kUpdateRules, params).status());
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectRules, {P(in.framework_id())}));
