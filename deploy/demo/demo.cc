@@ -1165,7 +1165,7 @@ class WorkforcePlan {
                                  "Fairley", "Gosling", "Hartwell", "Ingram", "Jessop",
                                  "Kilburn", "Lambeth", "Marlow", "Northcott", "Orme",
                                  "Pennant", "Quarles", "Rudd", "Sefton", "Thorne", "Upton"};
-    return absl::StrCat(first[k % 25], " ", last[(k * 7 + k / 25) % 21]);
+    return absl::StrCat(first[k % 25], " ", last[(k * 8 + k / 25) % 21]);
   }
 
   // The competencies a worker of `lots` needs: every unconditional one of the matrices

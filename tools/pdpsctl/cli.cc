@@ -70,6 +70,11 @@ std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = "
       for (int i = 0; i < n; ++i) v.push_back(r->GetRepeatedString(m, f, i));
       return absl::StrJoin(v, sep);
     }
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      std::vector<std::string> v;
+      for (int i = 0; i < n; ++i) v.push_back(r->GetRepeatedEnum(m, f, i)->name());
+      return absl::StrJoin(v, sep);
+    }
     return n == 0 ? "" : std::to_string(n) + " items";
   }
   switch (f->cpp_type()) {
@@ -96,7 +101,8 @@ std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = "
       if (d->full_name() == "pdps.common.v1.Money") {
         int64_t p = sub.GetReflection()->GetInt64(sub, d->field(0));
         char buf[48];
-        std::snprintf(buf, sizeof(buf), "£%lld.%02lld", static_cast<long long>(p / 100),
+        std::snprintf(buf, sizeof(buf), "%s£%lld.%02lld", p < 0 ? "-" : "",
+                      static_cast<long long>(std::llabs(p / 100)),
                       static_cast<long long>(std::llabs(p % 100)));
         return buf;
       }
