@@ -41,6 +41,20 @@ struct Call {
   }
 };
 
+// The user id recorded for work the service does itself (schedulers, feed consumers).
+inline constexpr char kSystemUser[] = "system";
+
+// A call made by the service itself at `now`: the service role, user "system", no
+// organisation. Its actor reads across tenants where a policy allows services.
+inline Call SystemCall(absl::Time now) {
+  Call c;
+  c.principal.user_id = kSystemUser;
+  c.principal.roles = {auth::Role::kService};
+  c.now = now;
+  c.deadline = absl::InfiniteFuture();
+  return c;
+}
+
 struct GateOptions {
   std::string service;  // e.g. "registry"
   absl::Duration default_deadline = absl::Seconds(10);

@@ -31,7 +31,7 @@ using protoutil::JsonStringArray;
 using protoutil::SetTimestamp;
 using protoutil::ToJsonArray;
 
-constexpr char kSystemUser[] = "system";
+using server::kSystemUser;
 
 db::Param TimeOrNull(absl::Time t) {
   return (t == absl::InfinitePast() || t == absl::InfiniteFuture()) ? db::Null() : P(t);
@@ -152,17 +152,6 @@ struct Store::Row {
   std::string create_org;
   std::set<std::string> competencies;  // lot base set and the package's extras
 };
-
-namespace {
-
-Store::Call SystemCall() {
-  Store::Call c;
-  c.principal.user_id = kSystemUser;
-  c.principal.roles = {auth::Role::kService};
-  return c;
-}
-
-}  // namespace
 
 Store::Store(db::Pool* pool, calendar::HolidayCalendar holidays)
     : pool_(pool),
@@ -470,7 +459,7 @@ absl::Status Store::ApplyStep(Tx& tx, Row& row, absl::Time now) {
   if (plan.new_state) {
     new_state = P(domain::StateName(*plan.new_state));
     reason = P(plan.reason);
-    RETURN_IF_ERROR(Transition(tx, row.r, row.state, *plan.new_state, plan.reason, SystemCall(), now));
+    RETURN_IF_ERROR(Transition(tx, row.r, row.state, *plan.new_state, plan.reason, server::SystemCall(now), now));
     row.state = *plan.new_state;
     v1::Referral::State ps;
     v1::Referral::State_Parse(std::string(domain::StateName(row.state)), &ps);

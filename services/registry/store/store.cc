@@ -789,10 +789,7 @@ absl::Status Store::ApplySuspensionRule(Tx& tx, const pdps::common::v1::Event& e
     log::Warning("unreadable suspension rule event skipped", {{"position", e.position()}});
     return absl::OkStatus();
   }
-  Call c;
-  c.principal.user_id = "system";
-  c.principal.roles = {auth::Role::kService};
-  c.now = now;
+  const Call c = server::SystemCall(now);
   std::string reason = absl::StrCat(
       "automatic suspension rule ",
       pdps::workforce::v1::SuspensionRule_Name(tripped.rule()), ": ", tripped.reason());
