@@ -28,17 +28,30 @@ function(pdps_proto_library name)
   target_compile_options(${name} PRIVATE -w)
 endfunction()
 
-# pdps_test(NAME SOURCES ... LIBS ... [DB]) registers a GoogleTest binary with ctest.
-# DB tests require the throwaway PostgreSQL cluster fixture started by tests/pg.
+# pdps_test(NAME SOURCES ... LIBS ... [DB] [SUITES a b ...]) registers a GoogleTest binary
+# with ctest. DB tests require the throwaway PostgreSQL cluster fixture started by
+# tests/pg. With SUITES, each test suite is its own ctest entry (NAME.<suite>), so slow
+# suites run in parallel under `ctest -j`.
 function(pdps_test name)
-  cmake_parse_arguments(ARG "DB" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "DB" "" "SOURCES;LIBS;SUITES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
-  add_test(NAME ${name} COMMAND ${name})
-  set_tests_properties(${name} PROPERTIES TIMEOUT 600
-    ENVIRONMENT "PDPS_SOURCE_DIR=${PDPS_SOURCE_DIR};PDPS_BINARY_DIR=${CMAKE_BINARY_DIR}")
-  if(ARG_DB)
-    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED pg
-      ENVIRONMENT "PDPS_SOURCE_DIR=${PDPS_SOURCE_DIR};PDPS_BINARY_DIR=${CMAKE_BINARY_DIR};PDPS_TEST_PG_ENV=${CMAKE_BINARY_DIR}/test-pg/env")
+  set(tests)
+  if(ARG_SUITES)
+    foreach(suite ${ARG_SUITES})
+      add_test(NAME ${name}.${suite} COMMAND ${name} --gtest_filter=${suite}.*)
+      list(APPEND tests ${name}.${suite})
+    endforeach()
+    add_test(NAME ${name}.suites_listed
+             COMMAND bash ${PDPS_SOURCE_DIR}/cmake/check_suites.sh $<TARGET_FILE:${name}> ${ARG_SUITES})
+  else()
+    add_test(NAME ${name} COMMAND ${name})
+    list(APPEND tests ${name})
   endif()
+  set(env "PDPS_SOURCE_DIR=${PDPS_SOURCE_DIR};PDPS_BINARY_DIR=${CMAKE_BINARY_DIR}")
+  if(ARG_DB)
+    list(APPEND env "PDPS_TEST_PG_ENV=${CMAKE_BINARY_DIR}/test-pg/env")
+    set_tests_properties(${tests} PROPERTIES FIXTURES_REQUIRED pg)
+  endif()
+  set_tests_properties(${tests} PROPERTIES TIMEOUT 600 ENVIRONMENT "${env}")
 endfunction()
