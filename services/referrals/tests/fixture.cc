@@ -7,6 +7,7 @@
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/testing/tokens.h"
+#include "common/testing/service_harness.h"
 #include "services/referrals/api/access.h"
 
 namespace pdps::referrals::testing {
@@ -22,36 +23,15 @@ Options TestOptions(const std::string& registry_addr) {
 }
 
 ReferralsServer::ReferralsServer(RegistryServer* registry, Options options) {
-  auto settings = Settings::FromMap({});
-  service::Config config = service::ReadConfig(settings, "referrals", 0, 0);
-  config.grpc_addr = "127.0.0.1:0";
-  config.metrics_addr = "127.0.0.1:0";
-  config.database_url = registry->db().Conninfo("referrals_app");
-  config.shutdown_grace = absl::Seconds(2);
-  config.shutdown_drain = absl::ZeroDuration();
-  auto base = service::Build(config, &ReferralsAccessPolicy(), &registry->clock(),
-                             pdps::testing::Tokens::Get().Verifier());
-  if (!base.ok()) {
-    ADD_FAILURE() << base.status();
-    std::abort();
-  }
-  base_ = std::move(base).value();
+  base_ = pdps::testing::TestBase("referrals", registry->db().Conninfo("referrals_app"),
+                                  &ReferralsAccessPolicy(), &registry->clock());
   std::string service_org = "00000000-0000-4000-8000-000000000001";
-  auto tokens = auth::ServiceTokenSource::Fixed(
-      pdps::testing::Tokens::Get().For(service_org, {auth::Role::kService}, NameUuid("pdps-service:referrals")));
-  auto r = Assemble(*base_, options, std::move(tokens));
-  if (!r.ok()) {
-    ADD_FAILURE() << r.status();
-    std::abort();
-  }
-  referrals_ = std::move(r).value();
-  auto st = base_->runner->Start();
-  if (!st.ok()) {
-    ADD_FAILURE() << st;
-    std::abort();
-  }
-  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", base_->runner->grpc_port()),
-                                 grpc::InsecureChannelCredentials());
+  auto tokens = auth::ServiceTokenSource::Fixed(pdps::testing::Tokens::Get().For(
+      service_org, {auth::Role::kService}, NameUuid("pdps-service:referrals")));
+  referrals_ = pdps::testing::OrDie(Assemble(*base_, options, std::move(tokens)),
+                                    "referrals assembly");
+  pdps::testing::StartOrDie(*base_);
+  channel_ = grpc::CreateChannel(pdps::testing::Address(*base_), grpc::InsecureChannelCredentials());
   stub_ = v1::ReferralsService::NewStub(channel_);
   feed_ = pdps::common::v1::EventFeedService::NewStub(channel_);
 }

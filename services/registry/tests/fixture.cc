@@ -7,6 +7,7 @@
 #include "common/ids.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "common/testing/service_harness.h"
 #include "services/registry/api/access.h"
 
 namespace pdps::registry::testing {
@@ -19,33 +20,12 @@ RegistryServer::RegistryServer(const std::string& db_prefix,
                                const std::vector<std::string>& services)
     : clock_(DefaultNow()) {
   db_ = pdps::testing::TestDatabase::Create(db_prefix, services);
-  auto settings = Settings::FromMap({});
-  service::Config config = service::ReadConfig(settings, "registry", 0, 0);
-  config.grpc_addr = "127.0.0.1:0";
-  config.metrics_addr = "127.0.0.1:0";
-  config.database_url = db_->Conninfo("registry_app");
-  config.shutdown_grace = absl::Seconds(2);
-  config.shutdown_drain = absl::ZeroDuration();
-  auto base = service::Build(config, &RegistryAccessPolicy(), &clock_,
-                             pdps::testing::Tokens::Get().Verifier());
-  if (!base.ok()) {
-    ADD_FAILURE() << base.status();
-    std::abort();
-  }
-  base_ = std::move(base).value();
+  base_ = pdps::testing::TestBase("registry", db_->Conninfo("registry_app"),
+                                  &RegistryAccessPolicy(), &clock_);
   Options options;
   options.sweep_interval = absl::Hours(24);
-  auto assembled = Assemble(*base_, options);
-  if (!assembled.ok()) {
-    ADD_FAILURE() << assembled.status();
-    std::abort();
-  }
-  registry_ = std::move(assembled).value();
-  auto st = base_->runner->Start();
-  if (!st.ok()) {
-    ADD_FAILURE() << st;
-    std::abort();
-  }
+  registry_ = pdps::testing::OrDie(Assemble(*base_, options), "registry assembly");
+  pdps::testing::StartOrDie(*base_);
   channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
   stub_ = v1::RegistryService::NewStub(channel_);
   feed_ = pdps::common::v1::EventFeedService::NewStub(channel_);
@@ -53,9 +33,7 @@ RegistryServer::RegistryServer(const std::string& db_prefix,
 
 RegistryServer::~RegistryServer() { base_->runner->Shutdown(); }
 
-std::string RegistryServer::address() const {
-  return absl::StrCat("127.0.0.1:", base_->runner->grpc_port());
-}
+std::string RegistryServer::address() const { return pdps::testing::Address(*base_); }
 
 void Caller::Prepare(grpc::ClientContext* ctx) const {
   if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);

@@ -149,6 +149,9 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
     Violations v;
     if (!IsUuid(req->staff_id())) v.Add("staff_id", "must be a UUID");
     if (!IsUuid(req->lot_id())) v.Add("lot_id", "must be a UUID");
+    if (!req->provider_id().empty() && !IsUuid(req->provider_id())) {
+      v.Add("provider_id", "must be a UUID");
+    }
     if (req->extra_competencies_size() > 100) v.Add("extra_competencies", "must have at most 100");
     for (int i = 0; i < req->extra_competencies_size(); ++i) {
       if (!domain::ValidCode(req->extra_competencies(i))) {
@@ -158,7 +161,8 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
     ASSIGN_OR_RETURN(*resp, store_->CheckEligibility(
-                                c, req->staff_id(), absl::AsciiStrToLower(req->lot_id()),
+                                c, req->staff_id(), absl::AsciiStrToLower(req->provider_id()),
+                                absl::AsciiStrToLower(req->lot_id()),
                                 {req->extra_competencies().begin(), req->extra_competencies().end()},
                                 day));
     return absl::OkStatus();

@@ -482,12 +482,15 @@ absl::StatusOr<Listed<v1::TrainingRecord>> Store::ListTraining(const Call& c,
 // --------------------------------------------------------------- compliance ---
 
 absl::StatusOr<v1::CheckWorkerEligibilityResponse> Store::CheckEligibility(
-    const Call& c, const std::string& staff_id, const std::string& lot_id,
-    const std::vector<std::string>& extras, Day day) {
+    const Call& c, const std::string& staff_id, const std::string& provider_id,
+    const std::string& lot_id, const std::vector<std::string>& extras, Day day) {
   v1::CheckWorkerEligibilityResponse out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Result s, tx.Exec(sql::kSelectStaff, {P(staff_id)}));
     if (s.rows() == 0) return NotFound("staff member", staff_id);
+    if (!provider_id.empty() && s.String(0, "provider_id") != provider_id) {
+      return NotFound("staff member", staff_id);
+    }
     ASSIGN_OR_RETURN(auto versions, LotMatrices(tx, lot_id));
     const domain::Matrix* m = domain::InForce(versions, day);
     if (m == nullptr) return NoMatrix(lot_id, day);

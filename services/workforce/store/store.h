@@ -58,9 +58,10 @@ class Store {
                                                           const std::string& page_token);
 
   // Compliance.
+  // `provider_id` non-empty: NOT_FOUND unless the worker is that provider's.
   absl::StatusOr<v1::CheckWorkerEligibilityResponse> CheckEligibility(
-      const Call& c, const std::string& staff_id, const std::string& lot_id,
-      const std::vector<std::string>& extras, domain::Day day);
+      const Call& c, const std::string& staff_id, const std::string& provider_id,
+      const std::string& lot_id, const std::vector<std::string>& extras, domain::Day day);
   absl::StatusOr<v1::WorkforceCompliance> Compliance(const Call& c, const std::string& provider_id,
                                                      const std::string& lot_id, domain::Day day);
   absl::StatusOr<Listed<v1::ExpiryItem>> ListExpiries(const Call& c, const std::string& lot_id,

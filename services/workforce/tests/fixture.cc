@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
 #include "common/ids.h"
+#include "common/testing/service_harness.h"
 #include "common/testing/tokens.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -19,38 +20,29 @@ absl::Time London(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), dates::London());
 }
 
-WorkforceServer::WorkforceServer(const std::string& db_prefix) : clock_(DefaultNow()) {
-  db_ = pdps::testing::TestDatabase::Create(db_prefix, {"workforce"});
-  auto settings = Settings::FromMap({});
-  service::Config config = service::ReadConfig(settings, "workforce", 0, 0);
-  config.grpc_addr = "127.0.0.1:0";
-  config.metrics_addr = "127.0.0.1:0";
-  config.database_url = db_->Conninfo("workforce_app");
-  config.shutdown_grace = absl::Seconds(2);
-  config.shutdown_drain = absl::ZeroDuration();
-  auto base = service::Build(config, &WorkforceAccessPolicy(), &clock_,
-                             pdps::testing::Tokens::Get().Verifier());
-  if (!base.ok()) {
-    ADD_FAILURE() << base.status();
-    std::abort();
-  }
-  base_ = std::move(base).value();
-  auto w = Assemble(*base_, Options{});
-  if (!w.ok()) {
-    ADD_FAILURE() << w.status();
-    std::abort();
-  }
-  workforce_ = std::move(w).value();
-  auto st = base_->runner->Start();
-  if (!st.ok()) {
-    ADD_FAILURE() << st;
-    std::abort();
-  }
-  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", base_->runner->grpc_port()),
-                                 grpc::InsecureChannelCredentials());
+WorkforceServer::WorkforceServer(const std::string& db_prefix)
+    : own_clock_(DefaultNow()), clock_(&own_clock_) {
+  own_db_ = pdps::testing::TestDatabase::Create(db_prefix, {"workforce"});
+  db_ = own_db_.get();
+  Start();
+}
+
+WorkforceServer::WorkforceServer(pdps::testing::TestDatabase* db, FakeClock* clock)
+    : own_clock_(DefaultNow()), clock_(clock), db_(db) {
+  Start();
+}
+
+void WorkforceServer::Start() {
+  base_ = pdps::testing::TestBase("workforce", db_->Conninfo("workforce_app"),
+                                  &WorkforceAccessPolicy(), clock_);
+  workforce_ = pdps::testing::OrDie(Assemble(*base_, Options{}), "workforce assembly");
+  pdps::testing::StartOrDie(*base_);
+  channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
   stub_ = v1::WorkforceService::NewStub(channel_);
   feed_ = pdps::common::v1::EventFeedService::NewStub(channel_);
 }
+
+std::string WorkforceServer::address() const { return pdps::testing::Address(*base_); }
 
 WorkforceServer::~WorkforceServer() { base_->runner->Shutdown(); }
 

@@ -30,15 +30,22 @@ absl::Time London(int y, int mo, int d, int h, int mi);
 class WorkforceServer {
  public:
   explicit WorkforceServer(const std::string& db_prefix);
+  // On a database and clock shared with other services (cross-service tests); the
+  // database must hold the workforce schema.
+  WorkforceServer(pdps::testing::TestDatabase* db, FakeClock* clock);
   ~WorkforceServer();
   Stub& stub() { return *stub_; }
   pdps::common::v1::EventFeedService::Stub& feed() { return *feed_; }
-  FakeClock& clock() { return clock_; }
+  FakeClock& clock() { return *clock_; }
   pdps::testing::TestDatabase& db() { return *db_; }
+  std::string address() const;
 
  private:
-  FakeClock clock_;
-  std::unique_ptr<pdps::testing::TestDatabase> db_;
+  void Start();
+  FakeClock own_clock_;
+  FakeClock* clock_;
+  std::unique_ptr<pdps::testing::TestDatabase> own_db_;
+  pdps::testing::TestDatabase* db_;
   std::unique_ptr<service::Base> base_;
   std::unique_ptr<Workforce> workforce_;
   std::shared_ptr<grpc::Channel> channel_;
