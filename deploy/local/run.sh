@@ -30,6 +30,7 @@ service_env() {
       # Asks the registry who is eligible, under a service-identity token it mints itself
       # with the local development key; in production it reads PDPS_SERVICE_TOKEN_FILE.
       SERVICE_ENV=("PDPS_REGISTRY_ADDR=127.0.0.1:${GRPC_PORT[registry]}"
+                   "PDPS_WORKFORCE_ADDR=127.0.0.1:${GRPC_PORT[workforce]}"
                    "PDPS_SERVICE_KEY_FILE=$KEYS/dev-1.pem" "PDPS_SERVICE_KEY_ID=dev-1") ;;
   esac
 }

@@ -12,6 +12,9 @@ Options ReadOptions(Settings& s) {
   o.registry_addr = s.String("registry_addr", o.registry_addr);
   o.registry_timeout = s.Duration("registry_timeout", o.registry_timeout, absl::Milliseconds(100),
                                   absl::Minutes(1));
+  o.workforce_addr = s.String("workforce_addr", "");
+  o.workforce_timeout = s.Duration("workforce_timeout", o.workforce_timeout,
+                                   absl::Milliseconds(100), absl::Minutes(1));
   o.identity = auth::ReadServiceIdentityConfig(s);
   o.holiday_changes_file = s.String("holiday_changes_file", "");
   o.scheduler_interval = s.Duration("scheduler_interval", o.scheduler_interval,
@@ -38,8 +41,16 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
       grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials());
   r->registry = std::make_unique<GrpcRegistryClient>(r->registry_channel, r->tokens.get(),
                                                      options.registry_timeout);
+  if (!options.workforce_addr.empty()) {
+    r->workforce = std::make_unique<GrpcWorkforceClient>(
+        grpc::CreateChannel(options.workforce_addr, grpc::InsecureChannelCredentials()),
+        r->tokens.get(), options.workforce_timeout);
+  } else {
+    log::Warning("PDPS_WORKFORCE_ADDR is not set: workers named in proposals are not checked");
+  }
   r->store = std::make_unique<Store>(base.pool.get(), std::move(holidays));
-  r->brokerage = std::make_unique<Brokerage>(r->store.get(), r->registry.get());
+  r->brokerage =
+      std::make_unique<Brokerage>(r->store.get(), r->registry.get(), r->workforce.get());
   r->api = std::make_unique<ReferralsServiceImpl>(base.gate.get(), r->store.get(),
                                                   r->brokerage.get());
   r->feed = std::make_unique<events::FeedService>(base.gate.get(), base.pool.get(),

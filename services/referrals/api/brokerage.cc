@@ -4,6 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api.h"
 #include "common/dates.h"
@@ -157,6 +158,36 @@ absl::StatusOr<v1::Referral> Brokerage::Award(const Call& c, const v1::AwardRefe
     in.provider_active = !admission.empty();
   }
   return store_->Award(c, req.id(), req.etag(), in);
+}
+
+absl::StatusOr<v1::Offer> Brokerage::SubmitProposal(const Call& c,
+                                                    const v1::SubmitProposalRequest& req) {
+  RETURN_IF_ERROR(api::RequireId("id", req.id()));
+  AnswerInput in;
+  in.kind = AnswerKind::kProposal;
+  in.etag = req.etag();
+  in.proposal = req.proposal();
+  const std::string staff = absl::AsciiStrToLower(req.proposal().worker_profile().staff_id());
+  if (!staff.empty() && workforce_ != nullptr && IsUuid(staff)) {
+    // The offer as the provider sees it carries the package: lot, extras, start date.
+    ASSIGN_OR_RETURN(v1::Offer offer, store_->GetOffer(c, req.id()));
+    const v1::Referral& r = offer.referral();
+    auto check = workforce_->CheckWorker(
+        staff, c.principal.organisation_id, r.lot_id(),
+        {r.extra_competencies().begin(), r.extra_competencies().end()}, r.start_date().value());
+    if (absl::IsNotFound(check.status())) {
+      return InvalidField("proposal.worker_profile.staff_id",
+                          "is not a worker of your organisation in the workforce service");
+    }
+    RETURN_IF_ERROR(check.status());
+    if (!check->eligible) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the proposed worker is not eligible for this package on ", r.start_date().value(),
+          ": ", absl::StrJoin(check->reasons, ", ")));
+    }
+    in.worker_checked = true;
+  }
+  return store_->Answer(c, req.id(), in);
 }
 
 }  // namespace pdps::referrals

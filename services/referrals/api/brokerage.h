@@ -8,6 +8,7 @@
 #include "pdps/referrals/v1/referrals_service.pb.h"
 #include "pdps/registry/v1/registry.pb.h"
 #include "services/referrals/clients/registry_client.h"
+#include "services/referrals/clients/workforce_client.h"
 #include "services/referrals/store/store.h"
 
 namespace pdps::referrals {
@@ -22,7 +23,9 @@ std::string CallOffJson(const domain::CallOff& c);
 class Brokerage {
  public:
   using Call = server::Call;
-  Brokerage(Store* store, RegistryClient* registry) : store_(store), registry_(registry) {}
+  // `workforce` may be null: proposed workers are then not checked (logged at start).
+  Brokerage(Store* store, RegistryClient* registry, WorkforceClient* workforce)
+      : store_(store), registry_(registry), workforce_(workforce) {}
 
   absl::StatusOr<v1::Referral> Raise(const Call& c, const v1::CreateReferralRequest& req);
   absl::StatusOr<v1::Referral> Update(const Call& c, const v1::UpdateReferralRequest& req);
@@ -31,10 +34,13 @@ class Brokerage {
                                           const std::string& etag, domain::Verb verb,
                                           v1::CallOffMethod method, const std::string& reason);
   absl::StatusOr<v1::Referral> Award(const Call& c, const v1::AwardReferralRequest& req);
+  // A proposal, its named worker checked with workforce's compliance gate first.
+  absl::StatusOr<v1::Offer> SubmitProposal(const Call& c, const v1::SubmitProposalRequest& req);
 
  private:
   Store* store_;
   RegistryClient* registry_;
+  WorkforceClient* workforce_;
 };
 
 }  // namespace pdps::referrals

@@ -222,11 +222,8 @@ grpc::Status ReferralsServiceImpl::SubmitProposal(grpc::ServerContext* ctx,
                                                   const v1::SubmitProposalRequest* req,
                                                   v1::Offer* resp) {
   return gate_->Run(ctx, "SubmitProposal", [&](const Call& c) -> absl::Status {
-    AnswerInput in;
-    in.kind = AnswerKind::kProposal;
-    in.etag = req->etag();
-    in.proposal = req->proposal();
-    return Answer(store_, c, req->id(), in, resp);
+    ASSIGN_OR_RETURN(*resp, brokerage_->SubmitProposal(c, *req));
+    return absl::OkStatus();
   });
 }
 

@@ -4,8 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
-#include "common/log.h"
-#include "common/server.h"
+#include "common/peer.h"
 #include "common/status.h"
 
 namespace pdps::referrals {
@@ -13,21 +12,8 @@ namespace {
 
 namespace rv1 = ::pdps::registry::v1;
 
-// The registry's answer as our status: its NOT_FOUND stays NOT_FOUND; anything that a
-// retry may cure, or that is the registry's own fault, is UNAVAILABLE to our caller.
 absl::Status FromRegistry(const grpc::Status& st, const char* what, const std::string& id) {
-  switch (st.error_code()) {
-    case grpc::StatusCode::OK:
-      return absl::OkStatus();
-    case grpc::StatusCode::NOT_FOUND:
-      return NotFound(what, id);
-    default:
-      log::Warning("registry call failed", {{"call", what},
-                                             {"code", server::CodeName(st.error_code())},
-                                             {"error", st.error_message()}});
-      return absl::UnavailableError(
-          "the provider registry cannot be reached just now; nothing was changed, retry");
-  }
+  return peer::FromPeer(st, "provider registry", what, id);
 }
 
 }  // namespace
@@ -39,8 +25,7 @@ GrpcRegistryClient::GrpcRegistryClient(std::shared_ptr<grpc::Channel> channel,
       timeout_(timeout) {}
 
 void GrpcRegistryClient::Prepare(grpc::ClientContext* ctx) const {
-  ctx->AddMetadata("authorization", "Bearer " + tokens_->Token());
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  peer::Prepare(ctx, tokens_, timeout_);
 }
 
 absl::StatusOr<LotContext> GrpcRegistryClient::GetLotContext(const std::string& lot_id,

@@ -1033,6 +1033,7 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
         p.set_shortlisted(false);
         p.clear_family_view();
         p.set_family_met_worker(false);
+        p.set_worker_checked(in.worker_checked);
         RETURN_IF_ERROR(tx.Exec(sql::kSubmitProposal, {P(offer_id), P(protoutil::ToJson(p)), P(c.now),
                                                        P(working), P(elapsed),
                                                        P(c.principal.user_id)})

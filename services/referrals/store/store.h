@@ -69,6 +69,7 @@ struct AnswerInput {
   v1::DeclineReason reason = v1::DECLINE_REASON_UNSPECIFIED;
   std::string rationale;
   v1::Proposal proposal;
+  bool worker_checked = false;  // the proposal's staff_id passed the workforce gate
   v1::Bid bid;
 };
 

@@ -17,6 +17,7 @@
 #include "common/testing/tokens.h"
 #include "pdps/referrals/v1/referrals_events.pb.h"
 #include "services/referrals/tests/fixture.h"
+#include "services/workforce/tests/fixture.h"
 
 namespace pdps::referrals::testing {
 namespace {
@@ -26,6 +27,8 @@ using ::testing::ElementsAre;
 using ::testing::Not;
 using auth::Role;
 using RStub = rv1::RegistryService::Stub;
+namespace wv1 = ::pdps::workforce::v1;
+using WStub = wv1::WorkforceService::Stub;
 
 template <typename Req, typename Resp>
 grpc::Status RCall(RegistryServer& s, const Caller& who,
@@ -46,7 +49,8 @@ struct Lot {
 class ReferralsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    registry_ = new RegistryServer("referrals_svc", {"registry", "referrals"});
+    registry_ = new RegistryServer("referrals_svc", {"registry", "referrals", "workforce"});
+    workforce_ = new workforce::testing::WorkforceServer(&registry_->db(), &registry_->clock());
     world_ = new World(registry_);
     council_ = world_->CreateOrg("London Borough of Southwark", rv1::Organisation::COUNCIL);
     ccg_ = world_->CreateOrg("NHS South East London", rv1::Organisation::NHS_COMMISSIONER);
@@ -59,10 +63,13 @@ class ReferralsTest : public ::testing::Test {
     other_officer_ = MakeCaller(other_council_, {Role::kBrokerageOfficer});
     other_commissioner_ = MakeCaller(other_council_, {Role::kCommissioner});
     service_ = MakeCaller("00000000-0000-4000-8000-000000000001", {Role::kService});
-    server_ = new ReferralsServer(registry_, TestOptions(registry_->address()));
+    Options options = TestOptions(registry_->address());
+    options.workforce_addr = workforce_->address();
+    server_ = new ReferralsServer(registry_, options);
   }
   static void TearDownTestSuite() {
     delete server_;
+    delete workforce_;
     delete world_;
     delete registry_;
   }
@@ -184,6 +191,36 @@ class ReferralsTest : public ::testing::Test {
     return Call(stub(), provider, &Stub::AcceptOffer, req, out ? out : &o);
   }
 
+  template <typename Req, typename Resp>
+  grpc::Status WCall(const Caller& who,
+                     grpc::Status (WStub::*m)(grpc::ClientContext*, const Req&, Resp*),
+                     const Req& req, Resp* resp) {
+    grpc::ClientContext ctx;
+    who.Prepare(&ctx);
+    return (workforce_->stub().*m)(&ctx, req, resp);
+  }
+
+  // A worker of `provider` in workforce, trained in `competencies` this year.
+  std::string Worker(const Caller& provider, const std::string& name,
+                     const std::vector<std::string>& competencies) {
+    wv1::CreateStaffMemberRequest req;
+    *req.mutable_staff_member() = workforce::testing::SampleStaff(name);
+    wv1::StaffMember staff;
+    auto st = WCall(provider, &WStub::CreateStaffMember, req, &staff);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    for (const auto& code : competencies) {
+      wv1::CreateTrainingRecordRequest t;
+      t.mutable_training_record()->set_staff_id(staff.id());
+      t.mutable_training_record()->set_competency_code(code);
+      t.mutable_training_record()->mutable_completed_on()->set_value("2026-06-01");
+      t.mutable_training_record()->set_training_provider("St John Ambulance");
+      wv1::TrainingRecord rec;
+      st = WCall(provider, &WStub::CreateTrainingRecord, t, &rec);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+    }
+    return staff.id();
+  }
+
   int RunDue() {
     auto n = server_->store().RunDue(clock().Now(), 1000, absl::Now() + absl::Seconds(30));
     EXPECT_TRUE(n.ok()) << n.status();
@@ -221,6 +258,7 @@ class ReferralsTest : public ::testing::Test {
   }
 
   static RegistryServer* registry_;
+  static workforce::testing::WorkforceServer* workforce_;
   static World* world_;
   static ReferralsServer* server_;
   static std::string council_, ccg_, other_council_, partnership_, other_partnership_;
@@ -229,6 +267,7 @@ class ReferralsTest : public ::testing::Test {
   static int counter_;
 };
 RegistryServer* ReferralsTest::registry_ = nullptr;
+workforce::testing::WorkforceServer* ReferralsTest::workforce_ = nullptr;
 World* ReferralsTest::world_ = nullptr;
 ReferralsServer* ReferralsTest::server_ = nullptr;
 std::string ReferralsTest::council_, ReferralsTest::ccg_, ReferralsTest::other_council_,
@@ -688,6 +727,67 @@ TEST_F(ReferralsTest, CompetitiveOffersWithWorkerProfilesShortlistedAndAwarded) 
   for (auto& x : Offers(r.id())) {
     EXPECT_EQ(x.state(), x.provider_id() == a.org ? v1::Offer::SELECTED : v1::Offer::NOT_SELECTED);
   }
+}
+
+TEST_F(ReferralsTest, ANamedWorkerMustPassTheWorkforceGateBeforeAProposalIsTaken) {
+  Lot lot = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 2);
+  // The lot's training matrix in workforce: the base competency and the asterisked one
+  // this package needs.
+  wv1::CreateTrainingMatrixRequest mreq;
+  auto* m = mreq.mutable_training_matrix();
+  m->set_framework_id(lot.framework.id());
+  m->set_lot_id(lot.lot.id());
+  m->set_title("Lot A");
+  m->mutable_effective_from()->set_value("2026-01-01");
+  for (auto [code, conditional] : {std::pair{"safeguarding_l2", false}, {"gastrostomy", true}}) {
+    auto* c = m->add_competencies();
+    c->set_code(code);
+    c->set_name(code);
+    c->set_renewal_months(12);
+    c->set_conditional(conditional);
+  }
+  wv1::TrainingMatrix matrix;
+  ASSERT_TRUE(WCall(commissioner_, &WStub::CreateTrainingMatrix, mreq, &matrix).ok());
+
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  const auto& a = ProviderOf(lot, live[0].provider_id());
+  const auto& b = ProviderOf(lot, live[1].provider_id());
+  std::string ready = Worker(a.admin, "Ready Carer", {"safeguarding_l2", "gastrostomy"});
+  std::string untrained = Worker(a.admin, "New Carer", {"safeguarding_l2"});
+  std::string elsewhere = Worker(b.admin, "Other Carer", {"safeguarding_l2", "gastrostomy"});
+
+  v1::SubmitProposalRequest prop;
+  prop.set_id(live[0].id());
+  prop.mutable_proposal()->add_matched_competencies("gastrostomy");
+  prop.mutable_proposal()->mutable_worker_profile()->set_role("Support worker");
+  prop.mutable_proposal()->mutable_worker_profile()->set_summary("PEG feeding at school");
+  v1::Offer o;
+  // Not eligible: every reason, and nothing recorded.
+  prop.mutable_proposal()->mutable_worker_profile()->set_staff_id(untrained);
+  auto st = Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("COMPETENCY_MISSING gastrostomy"));
+  EXPECT_THAT(st.error_message(), Not(::testing::HasSubstr("New Carer")));
+  EXPECT_EQ(Inbox(a.admin)[0].state(), v1::Offer::OPEN);
+  // Another provider's worker is not the caller's to propose.
+  prop.mutable_proposal()->mutable_worker_profile()->set_staff_id(elsewhere);
+  st = Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st),
+              Contains("proposal.worker_profile.staff_id"));
+  // Compliant on the start date: taken, and marked as checked.
+  prop.mutable_proposal()->mutable_worker_profile()->set_staff_id(ready);
+  ASSERT_TRUE(Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o).ok());
+  EXPECT_EQ(o.state(), v1::Offer::SUBMITTED);
+  EXPECT_TRUE(o.proposal().worker_checked());
+  // Without a named worker nothing is checked.
+  v1::SubmitProposalRequest plain = prop;
+  plain.set_id(live[1].id());
+  plain.mutable_proposal()->mutable_worker_profile()->clear_staff_id();
+  ASSERT_TRUE(Call(stub(), b.admin, &Stub::SubmitProposal, plain, &o).ok());
+  EXPECT_FALSE(o.proposal().worker_checked());
 }
 
 // ------------------------------------------------------- data minimisation ---

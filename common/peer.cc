@@ -1,0 +1,36 @@
+// Peer calls.
+#include "common/peer.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "common/server.h"
+#include "common/status.h"
+
+namespace pdps::peer {
+
+void Prepare(grpc::ClientContext* ctx, auth::ServiceTokenSource* tokens, absl::Duration timeout) {
+  ctx->AddMetadata("authorization", "Bearer " + tokens->Token());
+  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+absl::Status FromPeer(const grpc::Status& st, absl::string_view peer, absl::string_view what,
+                      const std::string& id) {
+  switch (st.error_code()) {
+    case grpc::StatusCode::OK:
+      return absl::OkStatus();
+    case grpc::StatusCode::NOT_FOUND:
+      return NotFound(what, id);
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return absl::FailedPreconditionError(st.error_message());
+    default:
+      log::Warning("peer call failed", {{"peer", std::string(peer)},
+                                        {"call", std::string(what)},
+                                        {"code", server::CodeName(st.error_code())},
+                                        {"error", st.error_message()}});
+      return absl::UnavailableError(
+          absl::StrCat("the ", peer, " cannot be reached just now; nothing was changed, retry"));
+  }
+}
+
+}  // namespace pdps::peer
