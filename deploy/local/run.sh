@@ -14,7 +14,8 @@ DATA=$LOCAL/pg
 LOGS=$LOCAL/logs
 KEYS=$LOCAL/keys
 DB=pdps
-# In start order: the registry reads workforce's feed; referrals calls the registry.
+# In start order: the registry reads workforce's feed, workforce and referrals call the
+# registry (peers retry, so the order only shortens the first seconds).
 SERVICES=(workforce registry referrals)
 declare -A GRPC_PORT=([registry]=7001 [referrals]=7002 [workforce]=7004)
 declare -A METRICS_PORT=([registry]=9001 [referrals]=9002 [workforce]=9004)
@@ -22,6 +23,10 @@ declare -A METRICS_PORT=([registry]=9001 [referrals]=9002 [workforce]=9004)
 service_env() {
   SERVICE_ENV=()
   case $1 in
+    workforce)
+      # Asks the registry who commissions a framework before framework-scoped writes.
+      SERVICE_ENV=("PDPS_REGISTRY_ADDR=127.0.0.1:${GRPC_PORT[registry]}"
+                   "PDPS_SERVICE_KEY_FILE=$KEYS/dev-1.pem" "PDPS_SERVICE_KEY_ID=dev-1") ;;
     registry)
       # Reads workforce's feed (automatic suspension rules) as a service identity.
       SERVICE_ENV=("PDPS_WORKFORCE_ADDR=127.0.0.1:${GRPC_PORT[workforce]}"

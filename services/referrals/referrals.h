@@ -12,7 +12,7 @@
 #include "common/service_identity.h"
 #include "services/referrals/api/brokerage.h"
 #include "services/referrals/api/referrals_service.h"
-#include "services/referrals/clients/registry_client.h"
+#include "services/registry/client/registry_client.h"
 #include "services/referrals/store/store.h"
 
 namespace pdps::referrals {

@@ -1,6 +1,6 @@
 // Assembles the workforce service on a service::Base: store, gRPC services and the
 // event feed. Used by main.cc and by the tests, so both run exactly the same wiring.
-// The service calls no peer yet.
+// It asks the registry who commissions a framework.
 #pragma once
 
 #include <memory>
@@ -9,6 +9,8 @@
 #include "common/config.h"
 #include "common/events.h"
 #include "common/service.h"
+#include "common/service_identity.h"
+#include "services/registry/client/registry_client.h"
 #include "services/workforce/api/workforce_service.h"
 #include "services/workforce/store/store.h"
 
@@ -19,18 +21,30 @@ inline constexpr int kMetricsPort = 9004;
 
 struct Options {
   std::string holiday_changes_file;  // PDPS_HOLIDAY_CHANGES_FILE (optional)
+  // The registry, which says who commissions a framework (PDPS_REGISTRY_ADDR, default
+  // 127.0.0.1:7001 in the binary). Empty: framework-scoped writes are not checked
+  // against the registry (a warning at start); only tests of this service alone do that.
+  std::string registry_addr;
+  absl::Duration registry_timeout = absl::Seconds(3);  // PDPS_REGISTRY_TIMEOUT
+  auth::ServiceIdentityConfig identity;                // to call the registry
 };
 
 // Reads the workforce settings; the caller reports errors with Settings::Finish().
 Options ReadOptions(Settings& s);
 
 struct Workforce {
+  std::unique_ptr<auth::ServiceTokenSource> tokens;
+  std::unique_ptr<registry::RegistryClient> registry;  // null without registry_addr
+  std::unique_ptr<CommissioningCheck> check;
   std::unique_ptr<Store> store;
   std::unique_ptr<WorkforceServiceImpl> api;
   std::unique_ptr<events::FeedService> feed;
 };
 
 // Registers the services on `base` (not yet started).
-absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const Options& options);
+// `tokens` replaces the configured service identity (tests).
+absl::StatusOr<std::unique_ptr<Workforce>> Assemble(
+    service::Base& base, const Options& options,
+    std::unique_ptr<auth::ServiceTokenSource> tokens = nullptr);
 
 }  // namespace pdps::workforce

@@ -38,7 +38,9 @@ std::string BinaryDir() {
 
 ServiceProcess::ServiceProcess(const std::string& service, const std::string& database_url,
                                std::map<std::string, std::string> env) {
-  address_ = absl::StrCat("127.0.0.1:", FreePort());
+  // A caller may fix the address (peers that must know it before the process starts).
+  address_ = env.count("PDPS_GRPC_ADDR") ? env["PDPS_GRPC_ADDR"]
+                                         : absl::StrCat("127.0.0.1:", FreePort());
   env["PDPS_DATABASE_URL"] = database_url;
   env["PDPS_GRPC_ADDR"] = address_;
   env.emplace("PDPS_METRICS_ADDR", "127.0.0.1:0");

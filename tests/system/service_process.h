@@ -17,7 +17,8 @@ int FreePort();
 class ServiceProcess {
  public:
   // Starts `<service> serve` (services/<service>/<service> in the build tree) with these
-  // PDPS_* settings (plus address and database) and waits until it reports SERVING;
+  // PDPS_* settings (plus database, and a free address unless PDPS_GRPC_ADDR is given)
+  // and waits until it reports SERVING;
   // aborts the test binary if it does not.
   ServiceProcess(const std::string& service, const std::string& database_url,
                  std::map<std::string, std::string> env);

@@ -65,12 +65,16 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
                                                {"PDPS_SERVICE_KEY_FILE", dir + "/dev-1.pem"},
                                                {"PDPS_SERVICE_KEY_ID", "dev-1"},
                                                {"PDPS_FEED_POLL_INTERVAL", "100ms"}};
-  std::map<std::string, std::string> wf_env = {{"PDPS_JWT_ISSUER", "https://pdps.local/dev"},
-                                               {"PDPS_JWT_KEYS_DIR", dir + "/public"}};
-  systemtest::ServiceProcess workforce("workforce", db->Conninfo("workforce_app"), wf_env);
+  // The registry reads workforce's feed and workforce asks the registry who commissions
+  // a framework: workforce's address is fixed first.
+  const std::string workforce_addr = absl::StrCat("127.0.0.1:", systemtest::FreePort());
   auto reg_env = common;
-  reg_env["PDPS_WORKFORCE_ADDR"] = workforce.address();
+  reg_env["PDPS_WORKFORCE_ADDR"] = workforce_addr;
   systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), reg_env);
+  auto wf_env = common;
+  wf_env["PDPS_GRPC_ADDR"] = workforce_addr;
+  wf_env["PDPS_REGISTRY_ADDR"] = registry.address();
+  systemtest::ServiceProcess workforce("workforce", db->Conninfo("workforce_app"), wf_env);
   auto ref_env = common;
   ref_env["PDPS_REGISTRY_ADDR"] = registry.address();
   systemtest::ServiceProcess referrals("referrals", db->Conninfo("referrals_app"), ref_env);
@@ -103,6 +107,25 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
   auto channel = grpc::CreateChannel(workforce.address(), grpc::InsecureChannelCredentials());
   auto stub = wv1::WorkforceService::NewStub(channel);
   std::string token = Mint(kp->first, council, auth::Role::kCommissioner);
+  // A commissioner of another partnership: the registry says it does not commission
+  // this framework, so it can neither claim its rules nor record findings that trip them.
+  auto other = db->Query("SELECT o.id::text AS v FROM registry.organisations o WHERE o.kind = "
+                         "'COUNCIL' AND o.id <> '" + council + "' AND NOT EXISTS (SELECT 1 FROM "
+                         "registry.partnership_members m JOIN registry.frameworks f ON "
+                         "f.partnership_id = m.partnership_id WHERE f.id = '" + framework +
+                         "' AND m.organisation_id = o.id) LIMIT 1");
+  ASSERT_EQ(other.size(), 1u);
+  const std::string outsider = Mint(kp->first, other[0], auth::Role::kCommissioner);
+  {
+    wv1::SetSuspensionRulesRequest req;
+    req.mutable_rules()->set_framework_id(framework);
+    req.mutable_rules()->set_suspend_on_inadequate_visit(true);
+    wv1::SuspensionRules rules;
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + outsider);
+    auto st = stub->SetSuspensionRules(&ctx, req, &rules);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << st.error_message();
+  }
   {
     wv1::SetSuspensionRulesRequest req;
     req.mutable_rules()->set_framework_id(framework);
@@ -113,7 +136,7 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
     auto st = stub->SetSuspensionRules(&ctx, req, &rules);
     ASSERT_TRUE(st.ok()) << st.error_message();
   }
-  {
+  auto visit = [&](const std::string& as, wv1::MonitoringVisit* made) {
     wv1::CreateMonitoringVisitRequest req;
     auto* v = req.mutable_visit();
     v->set_provider_id(provider);
@@ -123,13 +146,20 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
     v->set_findings("Medication records incomplete; two missed visits unreported.");
     v->set_rating(wv1::INADEQUATE);
     req.set_request_id(NewUuid());
-    wv1::MonitoringVisit made;
     grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + token);
-    auto st = stub->CreateMonitoringVisit(&ctx, req, &made);
+    ctx.AddMetadata("authorization", "Bearer " + as);
+    return stub->CreateMonitoringVisit(&ctx, req, made);
+  };
+  {
+    wv1::MonitoringVisit made;
+    auto st = visit(outsider, &made);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << st.error_message();
+  }
+  {
+    wv1::MonitoringVisit made;
+    auto st = visit(token, &made);
     ASSERT_TRUE(st.ok()) << st.error_message();
   }
-
   // workforce → registry: the admission is suspended with the rule as reason.
   EXPECT_EQ(WaitFor(*db,
                     "SELECT state AS v FROM registry.admissions WHERE provider_id = '" + provider +

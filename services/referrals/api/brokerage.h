@@ -7,7 +7,7 @@
 #include "common/server.h"
 #include "pdps/referrals/v1/referrals_service.pb.h"
 #include "pdps/registry/v1/registry.pb.h"
-#include "services/referrals/clients/registry_client.h"
+#include "services/registry/client/registry_client.h"
 #include "services/referrals/clients/workforce_client.h"
 #include "services/referrals/store/store.h"
 

@@ -20,12 +20,16 @@
 #include "common/paging.h"
 #include "common/server.h"
 #include "pdps/referrals/v1/referrals.pb.h"
-#include "services/referrals/clients/registry_client.h"
+#include "services/registry/client/registry_client.h"
 #include "services/referrals/domain/calloff.h"
 
 namespace pdps::referrals {
 
 namespace v1 = ::pdps::referrals::v1;
+using ::pdps::registry::EligibleProvider;
+using ::pdps::registry::GrpcRegistryClient;
+using ::pdps::registry::LotContext;
+using ::pdps::registry::RegistryClient;
 
 template <typename T>
 using Listed = paging::Listed<T>;

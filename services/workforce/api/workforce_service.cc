@@ -88,6 +88,7 @@ grpc::Status WorkforceServiceImpl::CreateTrainingMatrix(grpc::ServerContext* ctx
                                                         v1::TrainingMatrix* resp) {
   return gate_->Run(ctx, "CreateTrainingMatrix", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateMatrix(req->training_matrix()));
+    RETURN_IF_ERROR(check_->Require(c, req->training_matrix().framework_id()));
     ASSIGN_OR_RETURN(*resp, store_->CreateMatrix(c, req->training_matrix(), req->request_id()));
     return absl::OkStatus();
   });
@@ -281,6 +282,7 @@ grpc::Status WorkforceServiceImpl::CreateMonitoringVisit(
     v1::MonitoringVisit* resp) {
   return gate_->Run(ctx, "CreateMonitoringVisit", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateVisit(req->visit(), Today(c)));
+    RETURN_IF_ERROR(check_->Require(c, req->visit().framework_id(), req->visit().provider_id()));
     ASSIGN_OR_RETURN(*resp, store_->CreateVisit(c, req->visit(), req->request_id()));
     return absl::OkStatus();
   });
@@ -303,6 +305,8 @@ grpc::Status WorkforceServiceImpl::CreateActionPlan(grpc::ServerContext* ctx,
                                                     v1::ActionPlan* resp) {
   return gate_->Run(ctx, "CreateActionPlan", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateActionPlan(req->action_plan()));
+    RETURN_IF_ERROR(check_->Require(c, req->action_plan().framework_id(),
+                                    req->action_plan().provider_id()));
     ASSIGN_OR_RETURN(*resp, store_->CreatePlan(c, req->action_plan(), req->request_id()));
     return absl::OkStatus();
   });
@@ -339,6 +343,8 @@ grpc::Status WorkforceServiceImpl::RecordFinancialAccounts(
     v1::FinancialAccounts* resp) {
   return gate_->Run(ctx, "RecordFinancialAccounts", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateAccounts(req->accounts(), Today(c)));
+    RETURN_IF_ERROR(check_->Require(c, req->accounts().framework_id(),
+                                    req->accounts().provider_id()));
     ASSIGN_OR_RETURN(*resp, store_->RecordAccounts(c, req->accounts(), req->request_id()));
     return absl::OkStatus();
   });
@@ -363,6 +369,7 @@ grpc::Status WorkforceServiceImpl::SetSuspensionRules(grpc::ServerContext* ctx,
                                                       v1::SuspensionRules* resp) {
   return gate_->Run(ctx, "SetSuspensionRules", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateRules(req->rules()));
+    RETURN_IF_ERROR(check_->Require(c, req->rules().framework_id()));
     ASSIGN_OR_RETURN(*resp, store_->SetRules(c, req->rules()));
     return absl::OkStatus();
   });

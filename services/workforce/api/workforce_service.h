@@ -5,13 +5,15 @@
 
 #include "common/server.h"
 #include "pdps/workforce/v1/workforce_service.grpc.pb.h"
+#include "services/workforce/api/commissioning.h"
 #include "services/workforce/store/store.h"
 
 namespace pdps::workforce {
 
 class WorkforceServiceImpl final : public v1::WorkforceService::Service {
  public:
-  WorkforceServiceImpl(const server::Gate* gate, Store* store) : gate_(gate), store_(store) {}
+  WorkforceServiceImpl(const server::Gate* gate, Store* store, const CommissioningCheck* check)
+      : gate_(gate), store_(store), check_(check) {}
 
 #define PDPS_RPC(Name, Req, Resp) \
   grpc::Status Name(grpc::ServerContext* ctx, const v1::Req* req, v1::Resp* resp) override;
@@ -47,6 +49,7 @@ class WorkforceServiceImpl final : public v1::WorkforceService::Service {
  private:
   const server::Gate* gate_;
   Store* store_;
+  const CommissioningCheck* check_;
 };
 
 }  // namespace pdps::workforce

@@ -1,5 +1,5 @@
 // Registry client.
-#include "services/referrals/clients/registry_client.h"
+#include "services/registry/client/registry_client.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -7,7 +7,7 @@
 #include "common/peer.h"
 #include "common/status.h"
 
-namespace pdps::referrals {
+namespace pdps::registry {
 namespace {
 
 namespace rv1 = ::pdps::registry::v1;
@@ -46,16 +46,7 @@ absl::StatusOr<LotContext> GrpcRegistryClient::GetLotContext(const std::string& 
     RETURN_IF_ERROR(FromRegistry(stub_->GetFramework(&ctx, req, &out.framework), "framework",
                                  out.lot.framework_id()));
   }
-  {
-    rv1::GetPartnershipRequest req;
-    req.set_id(out.framework.partnership_id());
-    rv1::Partnership p;
-    grpc::ClientContext ctx;
-    Prepare(&ctx);
-    RETURN_IF_ERROR(FromRegistry(stub_->GetPartnership(&ctx, req, &p), "partnership",
-                                 out.framework.partnership_id()));
-    for (const auto& m : p.member_organisation_ids()) out.members.insert(absl::AsciiStrToLower(m));
-  }
+  ASSIGN_OR_RETURN(out.members, PartnershipMembers(out.framework.partnership_id()));
   std::string best_from;
   for (const auto& price : out.lot.prices()) {
     if (price.kind() != rv1::LotPrice::MAXIMUM_PRICE) continue;
@@ -104,4 +95,43 @@ absl::StatusOr<std::string> GrpcRegistryClient::ActiveAdmission(const std::strin
   return resp.admissions().empty() ? std::string() : resp.admissions(0).id();
 }
 
-}  // namespace pdps::referrals
+absl::StatusOr<std::set<std::string>> GrpcRegistryClient::PartnershipMembers(
+    const std::string& partnership_id) {
+  rv1::GetPartnershipRequest req;
+  req.set_id(partnership_id);
+  rv1::Partnership p;
+  grpc::ClientContext ctx;
+  Prepare(&ctx);
+  RETURN_IF_ERROR(
+      FromRegistry(stub_->GetPartnership(&ctx, req, &p), "partnership", partnership_id));
+  std::set<std::string> out;
+  for (const auto& m : p.member_organisation_ids()) out.insert(absl::AsciiStrToLower(m));
+  return out;
+}
+
+absl::StatusOr<std::set<std::string>> GrpcRegistryClient::FrameworkMembers(
+    const std::string& framework_id) {
+  rv1::GetFrameworkRequest req;
+  req.set_id(framework_id);
+  rv1::Framework f;
+  grpc::ClientContext ctx;
+  Prepare(&ctx);
+  RETURN_IF_ERROR(FromRegistry(stub_->GetFramework(&ctx, req, &f), "framework", framework_id));
+  return PartnershipMembers(f.partnership_id());
+}
+
+absl::StatusOr<bool> GrpcRegistryClient::HasAdmission(const std::string& provider_id,
+                                                      const std::string& framework_id) {
+  rv1::ListAdmissionsRequest req;
+  req.set_framework_id(framework_id);
+  req.set_provider_id(provider_id);
+  req.set_page_size(1);
+  rv1::ListAdmissionsResponse resp;
+  grpc::ClientContext ctx;
+  Prepare(&ctx);
+  RETURN_IF_ERROR(
+      FromRegistry(stub_->ListAdmissions(&ctx, req, &resp), "framework", framework_id));
+  return !resp.admissions().empty();
+}
+
+}  // namespace pdps::registry

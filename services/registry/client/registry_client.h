@@ -1,8 +1,9 @@
-// What referrals asks the registry, over gRPC with a deadline and the service's own
-// identity: the lot, its framework and partnership when a referral is raised or opened,
-// the eligible providers, and whether a provider is active on a lot (direct award).
-// Transport failures become UNAVAILABLE ("nothing was changed; retry") so that no
-// referral is ever half-opened.
+// The registry's client for its peers, over gRPC with a deadline and the caller's
+// service identity: lots, frameworks and partnerships, eligible providers, admissions.
+// Referrals asks it when a referral is raised, opened or directly awarded; workforce
+// asks whether the caller commissions a framework and the provider is admitted to it.
+// Failures become UNAVAILABLE ("nothing was changed; retry"), asked before any
+// transaction, so nothing is ever half-done.
 #pragma once
 
 #include <memory>
@@ -18,7 +19,7 @@
 #include "common/service_identity.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
 
-namespace pdps::referrals {
+namespace pdps::registry {
 
 // The registry facts a referral needs, read together.
 struct LotContext {
@@ -46,6 +47,13 @@ class RegistryClient {
   // The provider's ACTIVE admission id on the lot, or "" if none.
   virtual absl::StatusOr<std::string> ActiveAdmission(const std::string& provider_id,
                                                       const std::string& lot_id) = 0;
+  // The organisations (lower case) of the partnership owning the framework.
+  // NOT_FOUND if the framework does not exist.
+  virtual absl::StatusOr<std::set<std::string>> FrameworkMembers(
+      const std::string& framework_id) = 0;
+  // Whether the provider holds an admission on the framework, in any state.
+  virtual absl::StatusOr<bool> HasAdmission(const std::string& provider_id,
+                                            const std::string& framework_id) = 0;
 };
 
 class GrpcRegistryClient final : public RegistryClient {
@@ -58,12 +66,16 @@ class GrpcRegistryClient final : public RegistryClient {
                                                              absl::CivilDay day) override;
   absl::StatusOr<std::string> ActiveAdmission(const std::string& provider_id,
                                               const std::string& lot_id) override;
+  absl::StatusOr<std::set<std::string>> FrameworkMembers(const std::string& framework_id) override;
+  absl::StatusOr<bool> HasAdmission(const std::string& provider_id,
+                                    const std::string& framework_id) override;
 
  private:
   void Prepare(grpc::ClientContext* ctx) const;
+  absl::StatusOr<std::set<std::string>> PartnershipMembers(const std::string& partnership_id);
   std::unique_ptr<pdps::registry::v1::RegistryService::Stub> stub_;
   auth::ServiceTokenSource* tokens_;
   absl::Duration timeout_;
 };
 
-}  // namespace pdps::referrals
+}  // namespace pdps::registry
