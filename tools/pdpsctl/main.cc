@@ -111,7 +111,7 @@ Referrals (brokerage_officer or commissioner of the framework's partnership)
   referrals open ID                         DRAFT -> OPEN: offers go to eligible providers
   referrals award ID (--offer=OFFER_ID | --provider=ORG_ID) [--rationale=TEXT]
   referrals withdraw ID --reason=TEXT
-  referrals reopen ID --reason=TEXT [--method=BROADCAST_FIRST_RESPONDER]   (UNCOVERED)
+  referrals reopen ID --reason=TEXT [--method=BROADCAST_FIRST_RESPONDER]   (UNCOVERED, EVALUATING)
   referrals person ID --purpose=TEXT        identifying details; the read is audited
   referrals access-log ID                   every read and write of those details
   offers list --referral=ID [--live]

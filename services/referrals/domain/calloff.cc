@@ -295,7 +295,7 @@ absl::Status CheckVerb(ReferralState from, Verb verb) {
       name = "changed";
       break;
     case Verb::kReopen:
-      allowed = {S::kUncovered};
+      allowed = {S::kEvaluating, S::kUncovered};
       name = "re-opened";
       break;
     case Verb::kEvaluate:

@@ -125,7 +125,8 @@ std::vector<std::string> RotaOrder(std::vector<std::string> eligible, const std:
 
 enum class Verb { kOpen, kReopen, kAward, kWithdraw, kUpdate, kEvaluate };
 // FAILED_PRECONDITION naming the allowed states if `verb` is not allowed in `from`.
-//   open: DRAFT; reopen: UNCOVERED; update: DRAFT;
+//   open: DRAFT; reopen: EVALUATING (nothing acceptable was submitted) or UNCOVERED;
+//   update: DRAFT;
 //   award: DRAFT, OPEN, EVALUATING, UNCOVERED (what may be awarded is checked apart);
 //   withdraw: DRAFT, OPEN, EVALUATING, UNCOVERED.
 absl::Status CheckVerb(ReferralState from, Verb verb);

@@ -949,7 +949,7 @@ TEST(CheckVerb, EveryVerbInEveryState) {
   const Row rows[] = {
       {Verb::kOpen, "opened", {S::kDraft}, "only when DRAFT"},
       {Verb::kUpdate, "changed", {S::kDraft}, "only when DRAFT"},
-      {Verb::kReopen, "re-opened", {S::kUncovered}, "only when UNCOVERED"},
+      {Verb::kReopen, "re-opened", {S::kEvaluating, S::kUncovered}, "only when EVALUATING or UNCOVERED"},
       {Verb::kEvaluate, "evaluated", {S::kEvaluating}, "only when EVALUATING"},
       {Verb::kAward,
        "awarded",

@@ -621,6 +621,11 @@ absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string&
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
     if (row.r.etag() != etag) return StaleEtag("referral");
     RETURN_IF_ERROR(domain::CheckVerb(row.state, in.verb));
+    // Re-opened after an evaluation that found nothing to award: its bids or proposals
+    // are closed before the new round starts.
+    if (row.state == ReferralState::kEvaluating) {
+      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, "", "the referral was re-opened"));
+    }
     // Candidates in rota order; the rota of the lot advances with each rotational round.
     std::vector<std::string> ids;
     std::map<std::string, std::string> admission;

@@ -672,6 +672,42 @@ TEST_F(ReferralsTest, MiniCompetitionTieNeedsRationaleAndNoBidsIsUncovered) {
   EXPECT_EQ(out.state(), v1::Referral::AWARDED);
 }
 
+TEST_F(ReferralsTest, AnEvaluationWithNothingToAwardIsReopenedWithAnotherMethod) {
+  Lot lot = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 2,
+                    [](rv1::CallOffSettings* c) { c->set_bid_window_working_days(1); });
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  v1::SubmitBidRequest req;
+  req.set_id(live[0].id());
+  req.mutable_bid()->mutable_hourly_rate()->set_pence(2500);
+  for (int q = 0; q < 2; ++q) {
+    auto* a = req.mutable_bid()->add_answers();
+    a->set_question_index(q);
+    a->set_answer("Brief");
+  }
+  v1::Offer o;
+  ASSERT_TRUE(Call(stub(), ProviderOf(lot, live[0].provider_id()).admin, &Stub::SubmitBid, req, &o).ok());
+  clock().Set(London(2026, 11, 25, 17, 0));
+  RunDue();
+  r = Get(r.id(), officer_);
+  ASSERT_EQ(r.state(), v1::Referral::EVALUATING);
+  v1::ReopenReferralRequest reopen;
+  reopen.set_id(r.id());
+  reopen.set_etag(r.etag());
+  reopen.set_method(v1::BROADCAST_FIRST_RESPONDER);
+  reopen.set_reason("The only bid did not meet the quality threshold");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ReopenReferral, reopen, &r).ok());
+  EXPECT_EQ(r.state(), v1::Referral::OPEN);
+  EXPECT_EQ(r.round(), 2);
+  EXPECT_EQ(r.method(), v1::BROADCAST_FIRST_RESPONDER);
+  for (auto& x : Offers(r.id())) {
+    if (x.round() == 1 && x.id() == live[0].id()) EXPECT_EQ(x.state(), v1::Offer::NOT_SELECTED);
+    if (x.round() == 2) EXPECT_EQ(x.kind(), v1::Offer::BROADCAST);
+  }
+  EXPECT_EQ(Live(r.id()).size(), 2u);
+}
+
 // ------------------------------------------------------ competitive offers ---
 
 TEST_F(ReferralsTest, CompetitiveOffersWithWorkerProfilesShortlistedAndAwarded) {
