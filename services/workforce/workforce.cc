@@ -1,6 +1,7 @@
 // Workforce assembly.
 #include "services/workforce/workforce.h"
 
+#include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -13,6 +14,8 @@ Options ReadOptions(Settings& s) {
   o.registry_timeout = s.Duration("registry_timeout", o.registry_timeout, absl::Milliseconds(100),
                                   absl::Minutes(1));
   o.identity = auth::ReadServiceIdentityConfig(s);
+  o.expiry_sweep_interval = s.Duration("expiry_sweep_interval", o.expiry_sweep_interval,
+                                       absl::Seconds(1), absl::Hours(24));
   return o;
 }
 
@@ -43,6 +46,24 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
                                                   &w->store->outbox());
   base.runner->AddService(w->api.get());
   base.runner->AddService(w->feed.get());
+  if (!options.start_workers) return w;
+  // The expiry watch's events (ComplianceLapsing): every replica sweeps; each item and
+  // stage is announced once (a unique row written with the event).
+  Store* store = w->store.get();
+  const Clock* clock = base.clock;
+  metrics::Registry* m = base.metrics.get();
+  absl::Duration interval = options.expiry_sweep_interval;
+  base.runner->AddWorker("expiry-watch", [store, clock, m, interval](server::Stopper& stop) {
+    do {
+      auto n = store->AnnounceExpiries(clock->Now(), absl::Now() + absl::Seconds(60));
+      if (!n.ok()) {
+        log::Warning("expiry watch failed", {{"error", std::string(n.status().message())}});
+      } else if (*n > 0) {
+        m->Increment("pdps_workforce_expiries_announced_total",
+                     "Worker compliance items announced as lapsing or lapsed.", {}, *n);
+      }
+    } while (stop.Sleep(interval));
+  });
   return w;
 }
 

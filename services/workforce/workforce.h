@@ -27,6 +27,8 @@ struct Options {
   std::string registry_addr;
   absl::Duration registry_timeout = absl::Seconds(3);  // PDPS_REGISTRY_TIMEOUT
   auth::ServiceIdentityConfig identity;                // to call the registry
+  absl::Duration expiry_sweep_interval = absl::Hours(1);  // PDPS_EXPIRY_SWEEP_INTERVAL
+  bool start_workers = true;  // tests may drive the sweep by hand
 };
 
 // Reads the workforce settings; the caller reports errors with Settings::Finish().

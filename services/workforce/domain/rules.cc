@@ -325,4 +325,11 @@ std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day
               absl::StrCat("accounts to ", dates::FormatDay(year_end), ": ", what)};
 }
 
+int AnnouncementStage(Day due, Day today) {
+  if (due < today) return 0;
+  if (due - today <= 30) return 30;
+  if (due - today <= 60) return 60;
+  return -1;
+}
+
 }  // namespace pdps::workforce::domain

@@ -143,6 +143,10 @@ struct Expiry {
 std::vector<Expiry> Expiries(const Worker& w, const Matrix* m, const std::vector<Completion>& done,
                              Day day, int within_days);
 
+// The stage at which an item due on `due` is announced on `today`: 0 once lapsed (due
+// before today), 30 within 30 days, 60 within 60 days, -1 further off.
+int AnnouncementStage(Day due, Day today);
+
 // ------------------------------------------------------------------ returns ---
 
 struct Quarter {

@@ -506,5 +506,15 @@ TEST(SuspensionRules, EachRuleTripsOnlyWhenOnAndBreached) {
   EXPECT_EQ(accounts->reason, "accounts to 2026-03-31: liquidity 0.90 not above 1");
 }
 
+TEST(AnnouncementStage, Boundaries) {
+  const Day today = D(2026, 11, 24);
+  EXPECT_EQ(AnnouncementStage(D(2026, 11, 23), today), 0);   // lapsed yesterday
+  EXPECT_EQ(AnnouncementStage(D(2026, 11, 24), today), 30);  // last valid day is today
+  EXPECT_EQ(AnnouncementStage(D(2026, 12, 24), today), 30);  // 30 days
+  EXPECT_EQ(AnnouncementStage(D(2026, 12, 25), today), 60);  // 31 days
+  EXPECT_EQ(AnnouncementStage(D(2027, 1, 23), today), 60);   // 60 days
+  EXPECT_EQ(AnnouncementStage(D(2027, 1, 24), today), -1);   // 61 days
+}
+
 }  // namespace
 }  // namespace pdps::workforce::domain

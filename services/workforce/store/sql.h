@@ -39,6 +39,14 @@ inline constexpr std::string_view kListStaff =
 inline constexpr std::string_view kSelectProviderStaff =
     "SELECT " PDPS_STAFF_COLUMNS " FROM workforce.staff WHERE provider_id = $1 ORDER BY id";
 
+// The expiry watch: providers with staff, and one announcement per item and stage.
+inline constexpr std::string_view kSelectProvidersWithStaff =
+    "SELECT DISTINCT provider_id::text AS provider_id FROM workforce.staff ORDER BY 1";
+inline constexpr std::string_view kInsertAnnouncement =
+    "INSERT INTO workforce.expiry_announcements (provider_id, staff_id, kind, code, due_date,"
+    " within_days) VALUES ($1, $2, $3, $4, $5::date, $6) ON CONFLICT DO NOTHING"
+    " RETURNING staff_id";
+
 // --------------------------------------------------------- training matrices ---
 
 #define PDPS_MATRIX_COLUMNS                                                              \

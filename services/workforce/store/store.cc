@@ -549,6 +549,48 @@ absl::StatusOr<v1::WorkforceCompliance> Store::Compliance(const Call& c,
   return out;
 }
 
+absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline) {
+  const Day today = dates::TodayInLondon(now);
+  int announced = 0;
+  RETURN_IF_ERROR(pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline,
+                              [&](Tx& tx) -> absl::Status {
+    announced = 0;
+    ASSIGN_OR_RETURN(Result providers, tx.Exec(sql::kSelectProvidersWithStaff));
+    for (int p = 0; p < providers.rows(); ++p) {
+      const std::string provider = providers.String(p, "provider_id");
+      ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider));
+      for (size_t i = 0; i < w.workers.size(); ++i) {
+        for (const auto& e : domain::Expiries(w.workers[i], nullptr, w.done[i], today, 60)) {
+          int stage = domain::AnnouncementStage(e.due, today);
+          if (stage < 0) continue;
+          ASSIGN_OR_RETURN(Result inserted,
+                           tx.Exec(sql::kInsertAnnouncement,
+                                   {P(provider), P(e.staff_id), P(domain::ExpiryName(e.kind)),
+                                    P(e.code), P(dates::FormatDay(e.due)), P(stage)}));
+          if (inserted.rows() == 0) continue;
+          v1::ComplianceLapsing event;
+          event.set_provider_id(provider);
+          event.set_within_days(stage);
+          auto* item = event.mutable_item();
+          item->set_staff_id(e.staff_id);
+          v1::ExpiryItem::Kind kind = v1::ExpiryItem::KIND_UNSPECIFIED;
+          v1::ExpiryItem::Kind_Parse(domain::ExpiryName(e.kind), &kind);
+          item->set_kind(kind);
+          item->set_competency_code(e.code);
+          item->mutable_due_date()->set_value(dates::FormatDay(e.due));
+          item->set_lapsed(e.lapsed);
+          RETURN_IF_ERROR(outbox_.Append(
+              tx, {"pdps.workforce.v1.ComplianceLapsing", "staff_member", e.staff_id, provider,
+                   &event}));
+          ++announced;
+        }
+      }
+    }
+    return absl::OkStatus();
+  }));
+  return announced;
+}
+
 absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const std::string& lot_id,
                                                            Day day, int within_days, int page_size,
                                                            const std::string& page_token) {

@@ -111,6 +111,11 @@ class Store {
   absl::StatusOr<v1::SuspensionRules> SetRules(const Call& c, const v1::SuspensionRules& r);
   absl::StatusOr<v1::SuspensionRules> GetRules(const Call& c, const std::string& framework_id);
 
+  // The expiry watch's events: every item of a worker in post that lapses within 60
+  // days, within 30, or has lapsed is announced once per stage (ComplianceLapsing), as
+  // the service, safe with several replicas. Returns how many were announced.
+  absl::StatusOr<int> AnnounceExpiries(absl::Time now, absl::Time deadline);
+
   const events::Outbox& outbox() const { return outbox_; }
 
  private:

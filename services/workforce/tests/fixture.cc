@@ -35,7 +35,9 @@ WorkforceServer::WorkforceServer(pdps::testing::TestDatabase* db, FakeClock* clo
 void WorkforceServer::Start() {
   base_ = pdps::testing::TestBase("workforce", db_->Conninfo("workforce_app"),
                                   &WorkforceAccessPolicy(), clock_);
-  workforce_ = pdps::testing::OrDie(Assemble(*base_, Options{}), "workforce assembly");
+  Options options;
+  options.start_workers = false;  // tests drive the expiry watch
+  workforce_ = pdps::testing::OrDie(Assemble(*base_, options), "workforce assembly");
   pdps::testing::StartOrDie(*base_);
   channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
   stub_ = v1::WorkforceService::NewStub(channel_);

@@ -39,6 +39,7 @@ class WorkforceServer {
   FakeClock& clock() { return *clock_; }
   pdps::testing::TestDatabase& db() { return *db_; }
   std::string address() const;
+  Store& store() { return *workforce_->store; }
 
  private:
   void Start();

@@ -474,6 +474,55 @@ TEST_F(WorkforceServiceTest, ExpiryWatchListsWhatLapsesSoon) {
   EXPECT_EQ(n, 3);
 }
 
+TEST_F(WorkforceServiceTest, ExpiryWatchAnnouncesEachStageOnceOnTheFeed) {
+  v1::StaffMember s = SampleStaff("Kim Lapsing");
+  s.mutable_dbs()->mutable_certificate_date()->set_value("2023-12-20");  // lapses 2026-12-20
+  v1::StaffMember st = CreateStaff(provider_, s);
+  auto lapsing = [&]() {
+    std::vector<std::pair<int, std::string>> out;
+    pdps::common::v1::ListEventsRequest req;
+    req.set_page_size(1000);
+    req.add_event_types("pdps.workforce.v1.ComplianceLapsing");
+    pdps::common::v1::ListEventsResponse resp;
+    auto rc = Call(server_->feed(), ServiceCaller(),
+                   &pdps::common::v1::EventFeedService::Stub::ListEvents, req, &resp);
+    EXPECT_TRUE(rc.ok()) << rc.error_message();
+    for (const auto& e : resp.events()) {
+      v1::ComplianceLapsing l;
+      EXPECT_TRUE(e.payload().UnpackTo(&l));
+      EXPECT_TRUE(l.item().display_name().empty());  // ids only, never a name
+      if (l.item().staff_id() == st.id() && l.item().kind() == v1::ExpiryItem::DBS) {
+        EXPECT_EQ(e.organisation_id(), l.provider_id());
+        out.emplace_back(l.within_days(), l.item().due_date().value());
+      }
+    }
+    return out;
+  };
+  auto sweep = [&](absl::Time at) {
+    auto n = server_->store().AnnounceExpiries(at, absl::Now() + absl::Seconds(30));
+    EXPECT_TRUE(n.ok()) << n.status();
+  };
+  using P = std::pair<int, std::string>;
+  sweep(London(2026, 11, 24, 10, 0));  // 26 days before: within 30 (and so within 60)
+  EXPECT_THAT(lapsing(), ElementsAre(P{30, "2026-12-20"}));
+  sweep(London(2026, 11, 24, 11, 0));  // the same stage again: nothing new
+  sweep(London(2026, 12, 1, 10, 0));
+  EXPECT_THAT(lapsing(), ElementsAre(P{30, "2026-12-20"}));
+  sweep(London(2026, 12, 21, 9, 0));  // lapsed
+  EXPECT_THAT(lapsing(), ElementsAre(P{30, "2026-12-20"}, P{0, "2026-12-20"}));
+  // Renewed: the new date is further off than 60 days, so nothing until it comes near.
+  server_->clock().Set(London(2026, 12, 22, 9, 0));
+  v1::StaffMember renewed = st;
+  renewed.mutable_dbs()->mutable_certificate_date()->set_value("2026-12-21");
+  v1::UpdateStaffMemberRequest upd;
+  *upd.mutable_staff_member() = renewed;
+  v1::StaffMember after;
+  auto rc = Call(stub(), provider_, &Stub::UpdateStaffMember, upd, &after);
+  ASSERT_TRUE(rc.ok()) << rc.error_message();
+  sweep(London(2026, 12, 22, 9, 0));
+  EXPECT_EQ(lapsing().size(), 2u);
+}
+
 // -------------------------------------------------------------- complaints ---
 
 TEST_F(WorkforceServiceTest, ComplaintDeadlineAcrossABankHolidayAndAWeekend) {
