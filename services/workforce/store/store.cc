@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "common/dates.h"
 #include "common/ids.h"
+#include "common/listing.h"
 #include "common/proto_util.h"
 #include "common/status.h"
 #include "pdps/workforce/v1/workforce_events.pb.h"
@@ -316,22 +317,14 @@ absl::StatusOr<v1::StaffMember> Store::GetStaff(const Call& c, const std::string
 absl::StatusOr<Listed<v1::StaffMember>> Store::ListStaff(const Call& c, bool include_leavers,
                                                          int page_size,
                                                          const std::string& page_token) {
-  std::string fp = absl::StrCat("staff|", include_leavers);
-  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
-  auto [after_name, after_id] = protoutil::SplitKey(page.after);
-  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kListStaff,
-                                         {P(c.principal.organisation_id), P(include_leavers),
-                                          P(dates::FormatDay(dates::TodayInLondon(c.now))),
-                                          db::OrNull(after_name), db::OrNull(after_id),
-                                          P(page.size)}));
-  Listed<v1::StaffMember> out;
-  std::string last;
-  for (int i = 0; i < r.rows(); ++i) {
-    out.items.push_back(StaffOf(r, i));
-    last = protoutil::JoinKey(out.items.back().display_name(), out.items.back().id());
-  }
-  out.next_page_token = paging::Next(r.rows(), page, last, fp);
-  return out;
+  return listing::ReadPage<v1::StaffMember>(
+      *pool_, c, sql::kListStaff, absl::StrCat("staff|", include_leavers), page_size, page_token,
+      {P(c.principal.organisation_id), P(include_leavers),
+       P(dates::FormatDay(dates::TodayInLondon(c.now)))},
+      [](const Result& r, int i) { return StaffOf(r, i); },
+      [](const Result&, int, const v1::StaffMember& m) {
+        return protoutil::JoinKey(m.display_name(), m.id());
+      });
 }
 
 absl::StatusOr<v1::StaffMember> Store::UpdateStaff(const Call& c, const v1::StaffMember& s) {
@@ -708,21 +701,13 @@ absl::StatusOr<v1::Complaint> Store::GetComplaint(const Call& c, const std::stri
 absl::StatusOr<Listed<v1::Complaint>> Store::ListComplaints(const Call& c, bool overdue_only,
                                                             int page_size,
                                                             const std::string& page_token) {
-  std::string fp = absl::StrCat("complaints|", overdue_only);
-  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
-  auto [after_time, after_id] = protoutil::SplitKey(page.after);
-  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kListComplaints,
-                                         {P(c.principal.organisation_id), P(overdue_only), P(c.now),
-                                          db::OrNull(after_time), db::OrNull(after_id),
-                                          P(page.size)}));
-  Listed<v1::Complaint> out;
-  std::string last;
-  for (int i = 0; i < r.rows(); ++i) {
-    out.items.push_back(ComplaintOf(r, i, c.now));
-    last = protoutil::JoinKey(r.String(i, "received_time"), out.items.back().id());
-  }
-  out.next_page_token = paging::Next(r.rows(), page, last, fp);
-  return out;
+  return listing::ReadPage<v1::Complaint>(
+      *pool_, c, sql::kListComplaints, absl::StrCat("complaints|", overdue_only), page_size,
+      page_token, {P(c.principal.organisation_id), P(overdue_only), P(c.now)},
+      [&c](const Result& r, int i) { return ComplaintOf(r, i, c.now); },
+      [](const Result& r, int i, const v1::Complaint& m) {
+        return protoutil::JoinKey(r.String(i, "received_time"), m.id());
+      });
 }
 
 absl::StatusOr<v1::Complaint> Store::AcknowledgeComplaint(const Call& c, const std::string& id,
@@ -819,20 +804,12 @@ absl::StatusOr<Listed<v1::MonitoringVisit>> Store::ListVisits(const Call& c,
                                                               const std::string& provider_id,
                                                               int page_size,
                                                               const std::string& page_token) {
-  std::string fp = absl::StrCat("visits|", provider_id);
-  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
-  auto [after_day, after_id] = protoutil::SplitKey(page.after);
-  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kListVisits,
-                                         {db::OrNull(provider_id), db::OrNull(after_day),
-                                          db::OrNull(after_id), P(page.size)}));
-  Listed<v1::MonitoringVisit> out;
-  std::string last;
-  for (int i = 0; i < r.rows(); ++i) {
-    out.items.push_back(VisitOf(r, i));
-    last = protoutil::JoinKey(out.items.back().visit_date().value(), out.items.back().id());
-  }
-  out.next_page_token = paging::Next(r.rows(), page, last, fp);
-  return out;
+  return listing::ReadPage<v1::MonitoringVisit>(
+      *pool_, c, sql::kListVisits, absl::StrCat("visits|", provider_id), page_size, page_token,
+      {db::OrNull(provider_id)}, [](const Result& r, int i) { return VisitOf(r, i); },
+      [](const Result&, int, const v1::MonitoringVisit& m) {
+        return protoutil::JoinKey(m.visit_date().value(), m.id());
+      });
 }
 
 absl::StatusOr<v1::ActionPlan> Store::CreatePlan(const Call& c, const v1::ActionPlan& p,
@@ -869,21 +846,13 @@ absl::StatusOr<Listed<v1::ActionPlan>> Store::ListPlans(const Call& c,
                                                         const std::string& provider_id,
                                                         int page_size,
                                                         const std::string& page_token) {
-  std::string fp = absl::StrCat("plans|", provider_id);
-  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
-  auto [after_time, after_id] = protoutil::SplitKey(page.after);
-  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kListPlans,
-                                         {db::OrNull(provider_id), db::OrNull(after_time),
-                                          db::OrNull(after_id), P(page.size)}));
-  Listed<v1::ActionPlan> out;
-  std::string last;
-  Day today = dates::TodayInLondon(c.now);
-  for (int i = 0; i < r.rows(); ++i) {
-    out.items.push_back(PlanOf(r, i, today));
-    last = protoutil::JoinKey(r.String(i, "create_time"), out.items.back().id());
-  }
-  out.next_page_token = paging::Next(r.rows(), page, last, fp);
-  return out;
+  const Day today = dates::TodayInLondon(c.now);
+  return listing::ReadPage<v1::ActionPlan>(
+      *pool_, c, sql::kListPlans, absl::StrCat("plans|", provider_id), page_size, page_token,
+      {db::OrNull(provider_id)}, [today](const Result& r, int i) { return PlanOf(r, i, today); },
+      [](const Result& r, int i, const v1::ActionPlan& m) {
+        return protoutil::JoinKey(r.String(i, "create_time"), m.id());
+      });
 }
 
 absl::StatusOr<v1::ActionPlan> Store::CompleteItem(const Call& c, const std::string& id,
@@ -946,20 +915,13 @@ absl::StatusOr<Listed<v1::FinancialAccounts>> Store::ListAccounts(const Call& c,
                                                                   const std::string& provider_id,
                                                                   int page_size,
                                                                   const std::string& page_token) {
-  std::string fp = absl::StrCat("accounts|", provider_id);
-  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
-  auto [after_day, after_id] = protoutil::SplitKey(page.after);
-  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kListAccounts,
-                                         {db::OrNull(provider_id), db::OrNull(after_day),
-                                          db::OrNull(after_id), P(page.size)}));
-  Listed<v1::FinancialAccounts> out;
-  std::string last;
-  for (int i = 0; i < r.rows(); ++i) {
-    out.items.push_back(AccountsOf(r, i));
-    last = protoutil::JoinKey(out.items.back().year_end().value(), out.items.back().id());
-  }
-  out.next_page_token = paging::Next(r.rows(), page, last, fp);
-  return out;
+  return listing::ReadPage<v1::FinancialAccounts>(
+      *pool_, c, sql::kListAccounts, absl::StrCat("accounts|", provider_id), page_size,
+      page_token, {db::OrNull(provider_id)},
+      [](const Result& r, int i) { return AccountsOf(r, i); },
+      [](const Result&, int, const v1::FinancialAccounts& m) {
+        return protoutil::JoinKey(m.year_end().value(), m.id());
+      });
 }
 
 // --------------------------------------------------------- suspension rules ---
