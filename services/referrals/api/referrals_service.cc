@@ -178,9 +178,7 @@ grpc::Status ReferralsServiceImpl::ListOffers(grpc::ServerContext* ctx,
                                               const v1::ListOffersRequest* req,
                                               v1::ListOffersResponse* resp) {
   return gate_->Run(ctx, "ListOffers", [&](const Call& c) -> absl::Status {
-    bool officer = c.principal.Has(auth::Role::kBrokerageOfficer) ||
-                   c.principal.Has(auth::Role::kCommissioner);
-    if (officer) {
+    if (domain::IsOfficer(c.principal)) {
       RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
     } else {
       RETURN_IF_ERROR(OptionalId("referral_id", req->referral_id()));

@@ -278,4 +278,16 @@ v1::Referral PenPortrait(const v1::Referral& full, bool awarded_to_viewer) {
   return p;
 }
 
+bool IsOfficer(const auth::Principal& p) {
+  return p.Has(auth::Role::kBrokerageOfficer) || p.Has(auth::Role::kCommissioner) ||
+         p.IsService();
+}
+
+v1::Referral ViewFor(const v1::Referral& full, const auth::Principal& viewer) {
+  if (IsOfficer(viewer)) return full;
+  bool awarded = full.state() == v1::Referral::AWARDED &&
+                 full.award().provider_id() == viewer.organisation_id;
+  return PenPortrait(full, awarded);
+}
+
 }  // namespace pdps::referrals::domain

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
+#include "common/auth.h"
 #include "pdps/referrals/v1/referrals.pb.h"
 
 namespace pdps::referrals::domain {
@@ -48,5 +49,13 @@ absl::Status RequireText(const char* field, const std::string& text, size_t max 
 // What a provider sees of a referral: the pen portrait. The awarded provider also sees
 // the award and the care-plan extract.
 v1::Referral PenPortrait(const v1::Referral& full, bool awarded_to_viewer);
+
+// Officers (brokerage officers, commissioners) and services see referrals in full;
+// everyone else who may see one at all is a provider.
+bool IsOfficer(const auth::Principal& p);
+
+// The referral as `viewer` may see it: in full for officers, else the pen portrait (with
+// the award when it went to the viewer's organisation).
+v1::Referral ViewFor(const v1::Referral& full, const auth::Principal& viewer);
 
 }  // namespace pdps::referrals::domain

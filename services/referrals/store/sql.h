@@ -69,6 +69,8 @@ inline constexpr std::string_view kUpdateReferralFields =
 
 inline constexpr std::string_view kSelectReferral =
     "SELECT " PDPS_REFERRAL_COLUMNS " FROM referrals.referrals WHERE id = $1";
+inline constexpr std::string_view kSelectReferralsByIds =
+    "SELECT " PDPS_REFERRAL_COLUMNS " FROM referrals.referrals WHERE id = ANY($1::uuid[])";
 inline constexpr std::string_view kSelectReferralForUpdate =
     "SELECT " PDPS_REFERRAL_COLUMNS " FROM referrals.referrals WHERE id = $1 FOR UPDATE";
 

@@ -51,10 +51,7 @@ std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::s
   return {f.begin(), f.end()};
 }
 
-bool IsOfficer(const server::Call& c) {
-  return c.principal.Has(auth::Role::kBrokerageOfficer) ||
-         c.principal.Has(auth::Role::kCommissioner) || c.principal.IsService();
-}
+bool IsOfficer(const server::Call& c) { return domain::IsOfficer(c.principal); }
 
 // A provider's answer changes rows it may not write itself (the referral, other
 // providers' offers): after its own offer has been read and checked under row-level
@@ -307,11 +304,7 @@ absl::StatusOr<v1::Referral> Store::ViewFor(Tx& tx, const Call& c, const std::st
   ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferral, {P(id)}));
   if (res.rows() == 0) return NotFound("referral", id);
   v1::Referral r = ParseReferral(res, 0).r;
-  if (!IsOfficer(c)) {
-    bool awarded = r.state() == v1::Referral::AWARDED &&
-                   r.award().provider_id() == c.principal.organisation_id;
-    return domain::PenPortrait(r, awarded);
-  }
+  if (!IsOfficer(c)) return domain::ViewFor(r, c.principal);
   RETURN_IF_ERROR(DecorateHistory(tx, {&r}));
   return r;
 }
@@ -561,13 +554,7 @@ absl::StatusOr<Listed<v1::Referral>> Store::ListReferrals(const Call& c, const R
     for (int i = 0; i < res.rows(); ++i) {
       v1::Referral r = ParseReferral(res, i).r;
       last = protoutil::JoinKey(res.String(i, "create_time"), r.id());
-      if (IsOfficer(c)) {
-        out.items.push_back(std::move(r));
-      } else {
-        bool awarded = r.state() == v1::Referral::AWARDED &&
-                       r.award().provider_id() == c.principal.organisation_id;
-        out.items.push_back(domain::PenPortrait(r, awarded));
-      }
+      out.items.push_back(domain::ViewFor(r, c.principal));
     }
     if (IsOfficer(c)) {
       for (auto& r : out.items) full.push_back(&r);
@@ -867,11 +854,16 @@ absl::StatusOr<Listed<v1::PersonDetailsAccess>> Store::ListAccess(const Call& c,
 absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> offers,
                                 bool with_referral) {
   std::map<std::string, v1::Referral> referrals;
-  for (auto* o : offers) {
-    if (referrals.count(o->referral_id())) continue;
-    ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferral, {P(o->referral_id())}));
-    if (res.rows() == 0) continue;
-    referrals[o->referral_id()] = ParseReferral(res, 0).r;
+  std::set<std::string> ids;
+  for (auto* o : offers) ids.insert(o->referral_id());
+  if (!ids.empty()) {
+    // The page's referrals in one statement.
+    ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferralsByIds,
+                                         {P(absl::StrCat("{", absl::StrJoin(ids, ","), "}"))}));
+    for (int i = 0; i < res.rows(); ++i) {
+      v1::Referral r = ParseReferral(res, i).r;
+      referrals[r.id()] = std::move(r);
+    }
   }
   std::map<std::pair<std::string, int>, std::vector<domain::BidScore>> scores;
   for (auto* o : offers) {
@@ -912,11 +904,7 @@ absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> o
         }
       }
     }
-    if (with_referral) {
-      bool awarded = r.state() == v1::Referral::AWARDED &&
-                     r.award().provider_id() == c.principal.organisation_id;
-      *o->mutable_referral() = domain::PenPortrait(r, awarded);
-    }
+    if (with_referral) *o->mutable_referral() = domain::ViewFor(r, c.principal);
   }
   return absl::OkStatus();
 }
