@@ -16,7 +16,7 @@ namespace pdps::referrals::sql {
   " array_to_json(extra_competencies)::text AS extra_json,"                                  \
   " array_to_json(lot_competencies)::text AS lot_competencies_json, funding::text AS funding," \
   " direct_payment, care_plan_extract, method, round, call_off::text AS call_off,"           \
-  " office_hours, stage_deadline, held_until, next_due_at, maximum_hourly_rate_pence,"       \
+  " office_hours, stage_deadline, held_until, maximum_hourly_rate_pence,"       \
   " array_to_json(quality_questions)::text AS questions_json, price_weight_percent,"         \
   " quality_weight_percent, COALESCE(award_provider_id::text, '') AS award_provider_id,"     \
   " COALESCE(award_method, '') AS award_method,"                                             \

@@ -144,8 +144,6 @@ struct Store::Row {
   std::string office_hours;
   absl::Time held_until = absl::InfinitePast();
   absl::Time stage_deadline = absl::InfinitePast();
-  absl::Time next_due = absl::InfiniteFuture();
-  int64_t version = 0;
   std::string create_org;
   std::set<std::string> competencies;  // lot base set and the package's extras
 };
@@ -169,8 +167,6 @@ struct Parsed {
   v1::Referral r;
   std::string call_off_json, office_hours, method;
   absl::Time held_until = absl::InfinitePast(), stage_deadline = absl::InfinitePast();
-  absl::Time next_due = absl::InfiniteFuture();
-  int64_t version = 0;
   std::string create_org;
   std::vector<std::string> lot_competencies;
 };
@@ -224,7 +220,6 @@ Parsed ParseReferral(const Result& res, int i) {
     p.held_until = res.Time(i, "held_until");
     SetTimestamp(p.held_until, r.mutable_held_until());
   }
-  if (!res.IsNull(i, "next_due_at")) p.next_due = res.Time(i, "next_due_at");
   if (!res.IsNull(i, "maximum_hourly_rate_pence")) {
     r.mutable_maximum_hourly_rate()->set_pence(res.Int64(i, "maximum_hourly_rate_pence"));
   }
@@ -245,8 +240,7 @@ Parsed ParseReferral(const Result& res, int i) {
     a->set_award_user(res.String(i, "award_user"));
   }
   r.set_state_reason(res.String(i, "state_reason"));
-  p.version = res.Int64(i, "version");
-  r.set_etag(protoutil::EtagOf(p.version));
+  r.set_etag(protoutil::EtagOf(res.Int64(i, "version")));
   protoutil::FillAudit(res, i, r.mutable_audit());
   p.create_org = res.String(i, "create_organisation");
   return p;
@@ -266,8 +260,6 @@ absl::StatusOr<Store::Row> Store::LockReferral(Tx& tx, const std::string& id) {
   row.office_hours = p.office_hours;
   row.held_until = p.held_until;
   row.stage_deadline = p.stage_deadline;
-  row.next_due = p.next_due;
-  row.version = p.version;
   row.create_org = p.create_org;
   row.competencies.insert(p.lot_competencies.begin(), p.lot_competencies.end());
   for (const auto& e : row.r.extra_competencies()) row.competencies.insert(e);
@@ -469,7 +461,6 @@ absl::Status Store::ApplyStep(Tx& tx, Row& row, absl::Time now) {
                       .status());
   row.held_until = plan.held_until;
   row.stage_deadline = plan.stage_deadline;
-  row.next_due = plan.next_due;
   return absl::OkStatus();
 }
 
