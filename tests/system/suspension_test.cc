@@ -155,6 +155,26 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
     auto st = visit(outsider, &made);
     EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << st.error_message();
   }
+  // Nor can its own commissioners record findings about a provider it never admitted.
+  auto stranger = db->Query("SELECT o.id::text AS v FROM registry.organisations o WHERE o.kind = "
+                            "'PROVIDER' AND NOT EXISTS (SELECT 1 FROM registry.admissions a WHERE "
+                            "a.provider_id = o.id AND a.framework_id = '" + framework +
+                            "') LIMIT 1");
+  ASSERT_EQ(stranger.size(), 1u);
+  {
+    wv1::CreateMonitoringVisitRequest req;
+    auto* v = req.mutable_visit();
+    v->set_provider_id(stranger[0]);
+    v->set_framework_id(framework);
+    v->mutable_visit_date()->set_value(dates::FormatDay(dates::TodayInLondon(absl::Now())));
+    v->set_findings("Visited in error.");
+    v->set_rating(wv1::INADEQUATE);
+    wv1::MonitoringVisit made;
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token);
+    auto st = stub->CreateMonitoringVisit(&ctx, req, &made);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  }
   {
     wv1::MonitoringVisit made;
     auto st = visit(token, &made);
