@@ -13,6 +13,9 @@ Options ReadOptions(Settings& s) {
   o.registry_addr = s.String("registry_addr", "127.0.0.1:7001");
   o.registry_timeout = s.Duration("registry_timeout", o.registry_timeout, absl::Milliseconds(100),
                                   absl::Minutes(1));
+  o.referrals_addr = s.String("referrals_addr", "127.0.0.1:7002");
+  o.feed_poll_interval = s.Duration("feed_poll_interval", o.feed_poll_interval,
+                                    absl::Milliseconds(50), absl::Minutes(10));
   o.identity = auth::ReadServiceIdentityConfig(s);
   o.expiry_sweep_interval = s.Duration("expiry_sweep_interval", o.expiry_sweep_interval,
                                        absl::Seconds(1), absl::Hours(24));
@@ -22,13 +25,15 @@ Options ReadOptions(Settings& s) {
 absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const Options& options,
                                                     std::unique_ptr<auth::ServiceTokenSource> tokens) {
   auto w = std::make_unique<Workforce>();
-  if (!options.registry_addr.empty()) {
+  if (!options.registry_addr.empty() || !options.referrals_addr.empty()) {
     if (tokens == nullptr) {
       ASSIGN_OR_RETURN(tokens, auth::ServiceTokenSource::Create(
                                    options.identity, "workforce", base.config.jwt_issuer,
                                    base.config.jwt_audience, base.clock));
     }
     w->tokens = std::move(tokens);
+  }
+  if (!options.registry_addr.empty()) {
     w->registry = std::make_unique<registry::GrpcRegistryClient>(
         grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials()),
         w->tokens.get(), options.registry_timeout);
@@ -46,10 +51,30 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
                                                   &w->store->outbox());
   base.runner->AddService(w->api.get());
   base.runner->AddService(w->feed.get());
-  if (!options.start_workers) return w;
-  // The expiry watch's events (ComplianceLapsing): every replica sweeps; each item and
-  // stage is announced once (a unique row written with the event).
   Store* store = w->store.get();
+  if (!options.referrals_addr.empty()) {
+    auth::ServiceTokenSource* source = w->tokens.get();
+    w->referrals_feed = std::make_unique<events::Consumer>(
+        "workforce<-referrals", "workforce", base.pool.get(),
+        grpc::CreateChannel(options.referrals_addr, grpc::InsecureChannelCredentials()),
+        [source] { return source->Token(); },
+        [store](db::Tx& tx, const pdps::common::v1::Event& e) {
+          return store->ApplyReferralAwarded(tx, e);
+        },
+        std::vector<std::string>{"pdps.referrals.v1.ReferralAwarded"});
+  } else {
+    log::Warning("PDPS_REFERRALS_ADDR is empty: awarded packages are not followed");
+  }
+  if (!options.start_workers) return w;
+  if (w->referrals_feed != nullptr) {
+    events::Consumer* consumer = w->referrals_feed.get();
+    absl::Duration poll = options.feed_poll_interval;
+    base.runner->AddWorker("referrals-feed",
+                           [consumer, poll](server::Stopper& stop) { consumer->Run(stop, poll); });
+  }
+  // The expiry watch's events (ComplianceLapsing) and the package-worker suspension
+  // rule: every replica sweeps; each item and stage is announced once, each rule trips
+  // once per assignment and reasons (unique rows written with the events).
   const Clock* clock = base.clock;
   metrics::Registry* m = base.metrics.get();
   absl::Duration interval = options.expiry_sweep_interval;
@@ -61,6 +86,15 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
       } else if (*n > 0) {
         m->Increment("pdps_workforce_expiries_announced_total",
                      "Worker compliance items announced as lapsing or lapsed.", {}, *n);
+      }
+      auto t = store->CheckPackageWorkers(clock->Now(), absl::Now() + absl::Seconds(60));
+      if (!t.ok()) {
+        log::Warning("package worker check failed",
+                     {{"error", std::string(t.status().message())}});
+      } else if (*t > 0) {
+        m->Increment("pdps_workforce_package_worker_trips_total",
+                     "Suspension rules tripped by a named worker not eligible for a package.",
+                     {}, *t);
       }
     } while (stop.Sleep(interval));
   });

@@ -1,6 +1,7 @@
 // Assembles the workforce service on a service::Base: store, gRPC services and the
 // event feed. Used by main.cc and by the tests, so both run exactly the same wiring.
-// It asks the registry who commissions a framework.
+// It asks the registry who commissions a framework, and follows the referrals feed for
+// awarded packages.
 #pragma once
 
 #include <memory>
@@ -26,6 +27,11 @@ struct Options {
   // against the registry (a warning at start); only tests of this service alone do that.
   std::string registry_addr;
   absl::Duration registry_timeout = absl::Seconds(3);  // PDPS_REGISTRY_TIMEOUT
+  // The referrals service, whose feed announces awarded packages (PDPS_REFERRALS_ADDR,
+  // default 127.0.0.1:7002 in the binary). Empty: no packages are known, so no named
+  // workers (a warning at start); only tests of this service alone do that.
+  std::string referrals_addr;
+  absl::Duration feed_poll_interval = absl::Seconds(1);  // PDPS_FEED_POLL_INTERVAL
   auth::ServiceIdentityConfig identity;                // to call the registry
   absl::Duration expiry_sweep_interval = absl::Hours(1);  // PDPS_EXPIRY_SWEEP_INTERVAL
   bool start_workers = true;  // tests may drive the sweep by hand
@@ -41,6 +47,7 @@ struct Workforce {
   std::unique_ptr<Store> store;
   std::unique_ptr<WorkforceServiceImpl> api;
   std::unique_ptr<events::FeedService> feed;
+  std::unique_ptr<events::Consumer> referrals_feed;  // null without referrals_addr
 };
 
 // Registers the services on `base` (not yet started).

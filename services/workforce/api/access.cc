@@ -11,6 +11,8 @@ const auth::AccessPolicy& WorkforceAccessPolicy() {
     const std::set<R> parties = {R::kCommissioner, R::kProviderAdmin, R::kProviderCoordinator};
     const std::set<R> readers = {R::kCommissioner, R::kProviderAdmin, R::kProviderCoordinator,
                                  R::kService};
+    const std::set<R> package_parties = {R::kCommissioner, R::kBrokerageOfficer,
+                                         R::kProviderAdmin, R::kProviderCoordinator, R::kService};
     auto* p = new auth::AccessPolicy();
     p->Allow("CreateStaffMember", providers)
         .Allow("GetStaffMember", providers)
@@ -39,6 +41,10 @@ const auth::AccessPolicy& WorkforceAccessPolicy() {
         .Allow("SetSuspensionRules", commissioners)
         .Allow("GetSuspensionRules", readers)
         .Allow("GetWorkforceReturn", providers)
+        .Allow("GetPackage", package_parties)
+        .Allow("CreatePackageAssignment", providers)
+        .Allow("EndPackageAssignment", providers)
+        .Allow("ListPackageWorkers", package_parties)
         .Allow("ListEvents", {R::kService});
     return p;
   }();

@@ -53,6 +53,10 @@ const Row kTable[] = {
     {"SetSuspensionRules", {0, 1, 0, 0, 0, 0, 0}},
     {"GetSuspensionRules", {0, 1, 0, 0, 1, 1, 1}},
     {"GetWorkforceReturn", {0, 0, 0, 0, 1, 1, 0}},
+    {"GetPackage", {0, 1, 1, 0, 1, 1, 1}},
+    {"CreatePackageAssignment", {0, 0, 0, 0, 1, 1, 0}},
+    {"EndPackageAssignment", {0, 0, 0, 0, 1, 1, 0}},
+    {"ListPackageWorkers", {0, 1, 1, 0, 1, 1, 1}},
     {"ListEvents", {0, 0, 0, 0, 0, 0, 1}},
 };
 
@@ -74,7 +78,9 @@ TEST(WorkforceAccess, Table) {
       auth::Principal p{"u", "o", {kRoleColumns[i]}};
       absl::Status st = WorkforceAccessPolicy().Check(row.method, p);
       EXPECT_EQ(st.ok(), row.allowed[i]) << row.method << " as " << auth::RoleName(kRoleColumns[i]);
-      if (!st.ok()) EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied) << row.method;
+      if (!st.ok()) {
+        EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied) << row.method;
+      }
     }
   }
 }

@@ -2,6 +2,7 @@
 #include "services/workforce/api/commissioning.h"
 
 #include "absl/strings/ascii.h"
+#include "common/dates.h"
 #include "common/status.h"
 
 namespace pdps::workforce {
@@ -23,6 +24,39 @@ absl::Status CommissioningCheck::Require(const server::Call& c, const std::strin
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status CommissioningCheck::RequireForLot(const server::Call& c, const std::string& lot_id,
+                                               const std::string& provider_id) const {
+  if (registry_ == nullptr) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto lot, registry_->GetLotContext(absl::AsciiStrToLower(lot_id),
+                                                      dates::TodayInLondon(c.now)));
+  if (lot.members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
+    return absl::PermissionDeniedError(
+        "only commissioners of the partnership that owns the lot's framework may see its "
+        "providers' workforce compliance");
+  }
+  ASSIGN_OR_RETURN(bool admitted, registry_->HasAdmission(absl::AsciiStrToLower(provider_id),
+                                                          lot.framework.id()));
+  if (!admitted) {
+    return absl::PermissionDeniedError(
+        "the provider holds no admission on the lot's framework; commissioners see the "
+        "workforce of providers admitted to their frameworks");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CommissioningCheck::RequirePackageParty(
+    const server::Call& c, const pdps::workforce::v1::Package& package) const {
+  if (c.principal.IsService()) return absl::OkStatus();
+  const std::string org = absl::AsciiStrToLower(c.principal.organisation_id);
+  if (package.provider_id() == org) return absl::OkStatus();
+  bool officer = c.principal.Has(auth::Role::kCommissioner) ||
+                 c.principal.Has(auth::Role::kBrokerageOfficer);
+  if (!officer) return NotFound("package", package.id());
+  absl::Status s = Require(c, package.framework_id());
+  if (absl::IsPermissionDenied(s)) return NotFound("package", package.id());
+  return s;
 }
 
 }  // namespace pdps::workforce

@@ -1,13 +1,15 @@
-// Who may write a framework's workforce rules and findings: commissioner writes scoped to
-// a framework (training matrices, suspension rules, monitoring visits, action plans,
-// accounts) need the caller's organisation in the partnership that owns it, and a named
-// provider admitted to it. The registry decides, over gRPC, before the transaction.
+// Who commissions what, as the registry says over gRPC before any transaction.
+// Commissioner writes scoped to a framework (training matrices, suspension rules,
+// monitoring visits, action plans, accounts) need the caller's organisation in the
+// partnership that owns it, and a named provider admitted to it. Reads about a provider
+// (its workforce's compliance) and a package (its named workers) are scoped the same way.
 #pragma once
 
 #include <string>
 
 #include "absl/status/status.h"
 #include "common/server.h"
+#include "pdps/workforce/v1/workforce.pb.h"
 #include "services/registry/client/registry_client.h"
 
 namespace pdps::workforce {
@@ -23,6 +25,18 @@ class CommissioningCheck {
   // UNAVAILABLE if the registry cannot answer (nothing changed).
   absl::Status Require(const server::Call& c, const std::string& framework_id,
                        const std::string& provider_id = "") const;
+
+  // A commissioner asking about a provider's workforce on a lot: PERMISSION_DENIED unless
+  // the caller commissions the lot's framework and the provider holds an admission on
+  // it; NOT_FOUND for an unknown lot; UNAVAILABLE if the registry cannot answer.
+  absl::Status RequireForLot(const server::Call& c, const std::string& lot_id,
+                             const std::string& provider_id) const;
+
+  // Who may see a package and its named workers: its provider, services, and
+  // commissioners or brokerage officers of the partnership owning its framework.
+  // NOT_FOUND for anyone else (the package's existence is not revealed).
+  absl::Status RequirePackageParty(const server::Call& c,
+                                   const pdps::workforce::v1::Package& package) const;
 
  private:
   registry::RegistryClient* registry_;

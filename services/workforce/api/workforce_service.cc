@@ -178,11 +178,17 @@ grpc::Status WorkforceServiceImpl::GetWorkforceCompliance(
     RETURN_IF_ERROR(RequireId("lot_id", req->lot_id()));
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
     const std::string provider = absl::AsciiStrToLower(req->provider_id());
-    bool provider_caller = !c.principal.Has(auth::Role::kCommissioner) && !c.principal.IsService();
-    if (provider_caller && provider != absl::AsciiStrToLower(c.principal.organisation_id)) {
+    const std::string lot = absl::AsciiStrToLower(req->lot_id());
+    if (c.principal.IsService()) {
+      // services may ask about any provider
+    } else if (provider == absl::AsciiStrToLower(c.principal.organisation_id)) {
+      // a provider about itself
+    } else if (c.principal.Has(auth::Role::kCommissioner)) {
+      RETURN_IF_ERROR(check_->RequireForLot(c, lot, provider));
+    } else {
       return NotFound("provider", req->provider_id());
     }
-    ASSIGN_OR_RETURN(*resp, store_->Compliance(c, provider, absl::AsciiStrToLower(req->lot_id()), day));
+    ASSIGN_OR_RETURN(*resp, store_->Compliance(c, provider, lot, day));
     return absl::OkStatus();
   });
 }
@@ -381,6 +387,63 @@ grpc::Status WorkforceServiceImpl::GetSuspensionRules(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "GetSuspensionRules", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("framework_id", req->framework_id()));
     ASSIGN_OR_RETURN(*resp, store_->GetRules(c, req->framework_id()));
+    return absl::OkStatus();
+  });
+}
+
+// ----------------------------------------------------------------- packages ---
+
+grpc::Status WorkforceServiceImpl::GetPackage(grpc::ServerContext* ctx,
+                                              const v1::GetPackageRequest* req, v1::Package* resp) {
+  return gate_->Run(ctx, "GetPackage", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(v1::Package p, store_->GetPackage(c, req->id()));
+    RETURN_IF_ERROR(check_->RequirePackageParty(c, p));
+    *resp = std::move(p);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::CreatePackageAssignment(
+    grpc::ServerContext* ctx, const v1::CreatePackageAssignmentRequest* req,
+    v1::PackageAssignment* resp) {
+  return gate_->Run(ctx, "CreatePackageAssignment", [&](const Call& c) -> absl::Status {
+    const auto& a = req->assignment();
+    Violations v;
+    if (!IsUuid(a.package_id())) v.Add("assignment.package_id", "must be a UUID");
+    if (!IsUuid(a.staff_id())) v.Add("assignment.staff_id", "must be a UUID");
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(Day from, DayOrToday(c, "assignment.from_date", a.from_date()));
+    ASSIGN_OR_RETURN(*resp, store_->CreateAssignment(c, a.package_id(), a.staff_id(), from,
+                                                     req->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::EndPackageAssignment(
+    grpc::ServerContext* ctx, const v1::EndPackageAssignmentRequest* req,
+    v1::PackageAssignment* resp) {
+  return gate_->Run(ctx, "EndPackageAssignment", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "assignment"));
+    RETURN_IF_ERROR(api::RequireReason(req->reason()));
+    ASSIGN_OR_RETURN(Day last, DayOrToday(c, "last_day", req->last_day()));
+    ASSIGN_OR_RETURN(*resp, store_->EndAssignment(c, req->id(), req->etag(), last, req->reason()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::ListPackageWorkers(grpc::ServerContext* ctx,
+                                                      const v1::ListPackageWorkersRequest* req,
+                                                      v1::ListPackageWorkersResponse* resp) {
+  return gate_->Run(ctx, "ListPackageWorkers", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("package_id", req->package_id()));
+    ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
+    ASSIGN_OR_RETURN(v1::Package p, store_->GetPackage(c, req->package_id()));
+    RETURN_IF_ERROR(check_->RequirePackageParty(c, p));
+    ASSIGN_OR_RETURN(auto page, store_->ListPackageWorkers(c, p, day, req->include_ended(),
+                                                           req->page_size(), req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_workers(); });
     return absl::OkStatus();
   });
 }

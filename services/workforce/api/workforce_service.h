@@ -44,6 +44,10 @@ class WorkforceServiceImpl final : public v1::WorkforceService::Service {
   PDPS_RPC(SetSuspensionRules, SetSuspensionRulesRequest, SuspensionRules)
   PDPS_RPC(GetSuspensionRules, GetSuspensionRulesRequest, SuspensionRules)
   PDPS_RPC(GetWorkforceReturn, GetWorkforceReturnRequest, WorkforceReturn)
+  PDPS_RPC(GetPackage, GetPackageRequest, Package)
+  PDPS_RPC(CreatePackageAssignment, CreatePackageAssignmentRequest, PackageAssignment)
+  PDPS_RPC(EndPackageAssignment, EndPackageAssignmentRequest, PackageAssignment)
+  PDPS_RPC(ListPackageWorkers, ListPackageWorkersRequest, ListPackageWorkersResponse)
 #undef PDPS_RPC
 
  private:

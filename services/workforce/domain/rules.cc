@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "common/dates.h"
 
 namespace pdps::workforce::domain {
@@ -330,6 +331,48 @@ int AnnouncementStage(Day due, Day today) {
   if (due - today <= 30) return 30;
   if (due - today <= 60) return 60;
   return -1;
+}
+
+std::string ReasonsSignature(const std::vector<Reason>& reasons) {
+  std::vector<std::string> parts;
+  for (const auto& r : reasons) {
+    std::string part = ReasonName(r.kind);
+    if (!r.code.empty()) absl::StrAppend(&part, ":", r.code);
+    if (r.date) absl::StrAppend(&part, "@", dates::FormatDay(*r.date));
+    parts.push_back(std::move(part));
+  }
+  std::sort(parts.begin(), parts.end());
+  return absl::StrJoin(parts, ",");
+}
+
+std::string DescribeReasons(const std::vector<Reason>& reasons) {
+  std::vector<std::string> parts;
+  for (const auto& r : reasons) {
+    std::string part = ReasonName(r.kind);
+    if (!r.code.empty()) absl::StrAppend(&part, " ", r.code);
+    if (r.date) absl::StrAppend(&part, " (", dates::FormatDay(*r.date), ")");
+    parts.push_back(std::move(part));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+std::optional<Trip> OnPackageWorkerCheck(const SuspensionRules& r, const std::string& package_id,
+                                         const std::vector<Reason>& reasons, Day day) {
+  if (!r.ineligible_package_worker || reasons.empty()) return std::nullopt;
+  return Trip{Rule::kIneligiblePackageWorker,
+              absl::StrCat("a named worker on package ", package_id, " is not eligible on ",
+                           dates::FormatDay(day), ": ", DescribeReasons(reasons))};
+}
+
+std::string PackageDatesProblem(Day start, std::optional<Day> end, Day from) {
+  if (from < start) {
+    return absl::StrCat("the package starts on ", dates::FormatDay(start),
+                        "; from_date may not be earlier");
+  }
+  if (end && from > *end) {
+    return absl::StrCat("the package ended on ", dates::FormatDay(*end));
+  }
+  return "";
 }
 
 }  // namespace pdps::workforce::domain

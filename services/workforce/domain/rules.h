@@ -198,8 +198,10 @@ struct SuspensionRules {
   int upheld_safeguarding_complaints = 0;  // 0: off
   int complaint_window_months = kDefaultComplaintWindowMonths;
   bool financial_breach = false;
+  bool ineligible_package_worker = false;
 };
-enum class Rule { kInadequateVisit, kUpheldSafeguardingComplaints, kFinancialViability };
+enum class Rule { kInadequateVisit, kUpheldSafeguardingComplaints, kFinancialViability,
+                  kIneligiblePackageWorker };
 struct Trip {
   Rule rule;
   std::string reason;  // no personal data
@@ -212,5 +214,21 @@ std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_d
 // window, the one just answered included. Trips when it reaches the threshold.
 std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, int upheld_in_window);
 std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end);
+// Expired mandatory compliance: a named worker on a live package of the framework has
+// the gate's `reasons` on `day` (empty: eligible, nothing trips). The reason text names
+// the package and the reasons, never the worker.
+std::optional<Trip> OnPackageWorkerCheck(const SuspensionRules& r, const std::string& package_id,
+                                         const std::vector<Reason>& reasons, Day day);
+// The same facts give the same signature, whatever the day they are seen: a rule trips
+// once for them ("DBS_EXPIRED@2026-11-30,COMPETENCY_MISSING:first_aid").
+std::string ReasonsSignature(const std::vector<Reason>& reasons);
+// "DBS_EXPIRED (2026-11-30), COMPETENCY_MISSING first_aid": for messages.
+std::string DescribeReasons(const std::vector<Reason>& reasons);
+
+// ---------------------------------------------------------------- packages ---
+
+// Why a worker cannot start on a package on `from`: outside the package's dates
+// (start, end inclusive; no end: open-ended). Empty when it may.
+std::string PackageDatesProblem(Day start, std::optional<Day> end, Day from);
 
 }  // namespace pdps::workforce::domain

@@ -516,5 +516,41 @@ TEST(AnnouncementStage, Boundaries) {
   EXPECT_EQ(AnnouncementStage(D(2027, 1, 24), today), -1);   // 61 days
 }
 
+TEST(PackageWorkerRule, TripsOnlyWhenOnAndTheWorkerHasReasons) {
+  std::vector<Reason> reasons = {
+      {ReasonKind::kCompetencyMissing, "first_aid", std::nullopt},
+      {ReasonKind::kDbsExpired, "", D(2026, 11, 30)},
+  };
+  SuspensionRules off;
+  EXPECT_FALSE(OnPackageWorkerCheck(off, "pkg", reasons, D(2026, 12, 1)));
+  SuspensionRules on;
+  on.ineligible_package_worker = true;
+  EXPECT_FALSE(OnPackageWorkerCheck(on, "pkg", {}, D(2026, 12, 1)));
+  auto trip = OnPackageWorkerCheck(on, "pkg", reasons, D(2026, 12, 1));
+  ASSERT_TRUE(trip);
+  EXPECT_EQ(trip->rule, Rule::kIneligiblePackageWorker);
+  EXPECT_EQ(trip->reason,
+            "a named worker on package pkg is not eligible on 2026-12-01: COMPETENCY_MISSING "
+            "first_aid, DBS_EXPIRED (2026-11-30)");
+}
+
+TEST(PackageWorkerRule, TheSignatureIsTheFactsInAnyOrder) {
+  Reason a{ReasonKind::kCompetencyMissing, "first_aid", std::nullopt};
+  Reason b{ReasonKind::kDbsExpired, "", D(2026, 11, 30)};
+  EXPECT_EQ(ReasonsSignature({a, b}), ReasonsSignature({b, a}));
+  EXPECT_EQ(ReasonsSignature({a, b}), "COMPETENCY_MISSING:first_aid,DBS_EXPIRED@2026-11-30");
+  EXPECT_NE(ReasonsSignature({a}), ReasonsSignature({a, b}));
+  EXPECT_EQ(ReasonsSignature({}), "");
+}
+
+TEST(PackageDates, FromDateWithinThePackage) {
+  EXPECT_EQ(PackageDatesProblem(D(2026, 11, 2), std::nullopt, D(2026, 11, 2)), "");
+  EXPECT_EQ(PackageDatesProblem(D(2026, 11, 2), D(2027, 3, 31), D(2027, 3, 31)), "");
+  EXPECT_EQ(PackageDatesProblem(D(2026, 11, 2), std::nullopt, D(2026, 11, 1)),
+            "the package starts on 2026-11-02; from_date may not be earlier");
+  EXPECT_EQ(PackageDatesProblem(D(2026, 11, 2), D(2027, 3, 31), D(2027, 4, 1)),
+            "the package ended on 2027-03-31");
+}
+
 }  // namespace
 }  // namespace pdps::workforce::domain

@@ -308,6 +308,7 @@ SuspensionRules RulesOf(const v1::SuspensionRules& r) {
   out.upheld_safeguarding_complaints = r.upheld_safeguarding_complaints();
   if (r.complaint_window_months() > 0) out.complaint_window_months = r.complaint_window_months();
   out.financial_breach = r.suspend_on_financial_breach();
+  out.ineligible_package_worker = r.suspend_on_ineligible_package_worker();
   return out;
 }
 

@@ -219,25 +219,100 @@ inline constexpr std::string_view kListAccounts =
 #define PDPS_RULES_COLUMNS                                                                \
   "framework_id::text AS framework_id, owner_organisation::text AS owner_organisation,"   \
   " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months," \
-  " suspend_on_financial_breach, version," PDPS_AUDIT_COLUMNS
+  " suspend_on_financial_breach, suspend_on_ineligible_package_worker, version,"      \
+  PDPS_AUDIT_COLUMNS
 
 inline constexpr std::string_view kSelectRules =
     "SELECT " PDPS_RULES_COLUMNS " FROM workforce.suspension_rules WHERE framework_id = $1";
 inline constexpr std::string_view kSelectRulesForUpdate =
     "SELECT " PDPS_RULES_COLUMNS " FROM workforce.suspension_rules WHERE framework_id = $1"
     " FOR UPDATE";
-// $1 framework, $2 owner, $3 visit, $4 complaints, $5 window, $6 financial, $7 time, $8 user.
-// A concurrent first set loses with ALREADY_EXISTS.
+// $1 framework, $2 owner, $3 visit, $4 complaints, $5 window, $6 financial, $7 time, $8 user,
+// $9 package worker. A concurrent first set loses with ALREADY_EXISTS.
 inline constexpr std::string_view kInsertRules =
     "INSERT INTO workforce.suspension_rules (framework_id, owner_organisation,"
     " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months,"
-    " suspend_on_financial_breach, create_time, create_user, create_organisation, update_time,"
-    " update_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $2, $7, $8)";
+    " suspend_on_financial_breach, suspend_on_ineligible_package_worker, create_time,"
+    " create_user, create_organisation, update_time, update_user)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $9, $7, $8, $2, $7, $8)";
 inline constexpr std::string_view kUpdateRules =
     "UPDATE workforce.suspension_rules SET suspend_on_inadequate_visit = $3,"
     " upheld_safeguarding_complaints = $4, complaint_window_months = $5,"
-    " suspend_on_financial_breach = $6, version = version + 1, update_time = $7,"
-    " update_user = $8 WHERE framework_id = $1 AND owner_organisation = $2";
+    " suspend_on_financial_breach = $6, suspend_on_ineligible_package_worker = $9,"
+    " version = version + 1, update_time = $7, update_user = $8"
+    " WHERE framework_id = $1 AND owner_organisation = $2";
+
+// ---------------------------------------------------------------- packages ---
+
+#define PDPS_PACKAGE_COLUMNS                                                            \
+  "p.id::text AS id, p.provider_id::text AS provider_id, p.framework_id::text AS"       \
+  " framework_id, p.lot_id::text AS lot_id, p.partnership_id::text AS partnership_id,"  \
+  " array_to_string(p.extra_competencies, ',') AS extra_competencies,"                  \
+  " p.start_date::text AS start_date, COALESCE(p.end_date::text, '') AS end_date"
+
+// From the referrals feed; a replayed award changes nothing. $1 id, $2 provider,
+// $3 framework, $4 lot, $5 partnership, $6 extras (comma-separated), $7 start, $8 end,
+// $9 award time.
+inline constexpr std::string_view kInsertPackage =
+    "INSERT INTO workforce.packages (id, provider_id, framework_id, lot_id, partnership_id,"
+    " extra_competencies, start_date, end_date, award_time)"
+    " VALUES ($1, $2, $3, $4, $5, string_to_array(NULLIF($6, ''), ','), $7::date, $8::date, $9)"
+    " ON CONFLICT (id) DO NOTHING";
+inline constexpr std::string_view kSelectPackage =
+    "SELECT " PDPS_PACKAGE_COLUMNS " FROM workforce.packages p WHERE p.id = $1";
+
+#define PDPS_ASSIGNMENT_COLUMNS                                                          \
+  "a.id::text AS id, a.package_id::text AS package_id, a.staff_id::text AS staff_id,"    \
+  " a.from_date::text AS from_date, COALESCE(a.to_date::text, '') AS to_date,"           \
+  " a.end_reason, a.version, a.create_time, a.create_user,"                               \
+  " a.create_organisation::text AS create_organisation, a.update_time, a.update_user"
+
+// $1 id, $2 package, $3 provider, $4 staff, $5 from, $6 time, $7 user.
+inline constexpr std::string_view kInsertAssignment =
+    "INSERT INTO workforce.package_assignments (id, package_id, provider_id, staff_id,"
+    " from_date, create_time, create_user, create_organisation, update_time, update_user)"
+    " VALUES ($1, $2, $3, $4, $5::date, $6, $7, $3, $6, $7)";
+inline constexpr std::string_view kSelectAssignment =
+    "SELECT " PDPS_ASSIGNMENT_COLUMNS " FROM workforce.package_assignments a WHERE a.id = $1";
+inline constexpr std::string_view kSelectAssignmentForUpdate =
+    "SELECT " PDPS_ASSIGNMENT_COLUMNS " FROM workforce.package_assignments a WHERE a.id = $1"
+    " FOR UPDATE";
+// $1 package, $2 staff.
+inline constexpr std::string_view kSelectRunningAssignment =
+    "SELECT a.id::text AS id FROM workforce.package_assignments a"
+    " WHERE a.package_id = $1 AND a.staff_id = $2 AND a.to_date IS NULL";
+// $1 id, $2 last day, $3 reason, $4 time, $5 user.
+inline constexpr std::string_view kEndAssignment =
+    "UPDATE workforce.package_assignments SET to_date = $2::date, end_reason = $3,"
+    " version = version + 1, update_time = $4, update_user = $5 WHERE id = $1";
+// The named workers of a package: $1 package, $2 include ended, $3 day, $4/$5 after
+// (from_date, id), $6 limit. With the worker's record for the gate.
+inline constexpr std::string_view kListPackageWorkers =
+    "SELECT " PDPS_ASSIGNMENT_COLUMNS ", s.display_name, s.record::text AS record,"
+    " s.id::text AS staff_key, s.provider_id::text AS staff_provider, s.version AS staff_version"
+    " FROM workforce.package_assignments a JOIN workforce.staff s ON s.id = a.staff_id"
+    " WHERE a.package_id = $1"
+    " AND ($2 OR (a.from_date <= $3::date AND (a.to_date IS NULL OR a.to_date >= $3::date)))"
+    " AND ($4::text IS NULL OR (a.from_date, a.id) > ($4::date, $5::uuid))"
+    " ORDER BY a.from_date, a.id LIMIT $6";
+// Running assignments on $1 (a day) with their package: the compliance sweep. $2
+// provider (NULL: every provider).
+inline constexpr std::string_view kSelectRunningAssignments =
+    "SELECT a.id::text AS assignment_id, a.staff_id::text AS staff_id, " PDPS_PACKAGE_COLUMNS
+    " FROM workforce.package_assignments a JOIN workforce.packages p ON p.id = a.package_id"
+    " WHERE a.from_date <= $1::date AND (a.to_date IS NULL OR a.to_date >= $1::date)"
+    " AND p.start_date <= $1::date AND (p.end_date IS NULL OR p.end_date >= $1::date)"
+    " AND ($2::uuid IS NULL OR a.provider_id = $2) ORDER BY a.provider_id, a.id";
+// Frameworks whose package-worker rule is on.
+inline constexpr std::string_view kSelectPackageWorkerRuleFrameworks =
+    "SELECT framework_id::text AS framework_id FROM workforce.suspension_rules"
+    " WHERE suspend_on_ineligible_package_worker";
+// $1 framework, $2 rule, $3 source, $4 signature: a row only the first time.
+inline constexpr std::string_view kInsertRuleTrip =
+    "INSERT INTO workforce.rule_trips (framework_id, rule, source_id, signature)"
+    " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING source_id";
+#undef PDPS_ASSIGNMENT_COLUMNS
+#undef PDPS_PACKAGE_COLUMNS
 
 #undef PDPS_AUDIT_COLUMNS
 

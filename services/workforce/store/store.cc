@@ -9,11 +9,14 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/listing.h"
 #include "common/proto_util.h"
 #include "common/status.h"
+#include "pdps/referrals/v1/referrals_events.pb.h"
 #include "pdps/workforce/v1/workforce_events.pb.h"
 #include "services/workforce/domain/validate.h"
 #include "services/workforce/store/sql.h"
@@ -183,6 +186,7 @@ v1::SuspensionRules RulesOf(const Result& r, int i) {
       static_cast<int>(r.Int64(i, "upheld_safeguarding_complaints")));
   s.set_complaint_window_months(static_cast<int>(r.Int64(i, "complaint_window_months")));
   s.set_suspend_on_financial_breach(r.Bool(i, "suspend_on_financial_breach"));
+  s.set_suspend_on_ineligible_package_worker(r.Bool(i, "suspend_on_ineligible_package_worker"));
   s.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, s.mutable_audit());
   return s;
@@ -217,6 +221,68 @@ std::vector<domain::Completion> CompletionsOf(const Result& r) {
     if (d) out.push_back({r.String(i, "competency_code"), *d});
   }
   return out;
+}
+
+// The lot's matrix version in force on `day`; FAILED_PRECONDITION if none.
+absl::StatusOr<domain::Matrix> MatrixInForce(Tx& tx, const std::string& lot_id, Day day) {
+  ASSIGN_OR_RETURN(auto versions, LotMatrices(tx, lot_id));
+  const domain::Matrix* m = domain::InForce(versions, day);
+  if (m == nullptr) return NoMatrix(lot_id, day);
+  return *m;
+}
+
+// The compliance gate for one worker (its training read here).
+absl::StatusOr<std::vector<domain::Reason>> GateReasons(Tx& tx, const v1::StaffMember& staff,
+                                                        const domain::Matrix& m,
+                                                        const std::vector<std::string>& extras,
+                                                        Day day) {
+  ASSIGN_OR_RETURN(Result t, tx.Exec(sql::kSelectStaffCompletions, {P(staff.id())}));
+  return domain::CheckEligibility(domain::WorkerOf(staff), m, CompletionsOf(t), extras, day);
+}
+
+v1::IneligibilityReason::Kind ReasonProto(domain::ReasonKind k);
+
+void CopyReasons(const std::vector<domain::Reason>& reasons,
+                 google::protobuf::RepeatedPtrField<v1::IneligibilityReason>* out) {
+  for (const auto& r : reasons) {
+    auto* p = out->Add();
+    p->set_kind(ReasonProto(r.kind));
+    p->set_competency_code(r.code);
+    if (r.date) p->mutable_date()->set_value(dates::FormatDay(*r.date));
+  }
+}
+
+v1::Package PackageOf(const Result& r, int i) {
+  v1::Package p;
+  p.set_id(r.String(i, "id"));
+  p.set_provider_id(r.String(i, "provider_id"));
+  p.set_framework_id(r.String(i, "framework_id"));
+  p.set_lot_id(r.String(i, "lot_id"));
+  p.set_partnership_id(r.String(i, "partnership_id"));
+  for (absl::string_view code : absl::StrSplit(r.String(i, "extra_competencies"), ',',
+                                               absl::SkipEmpty())) {
+    p.add_extra_competencies(std::string(code));
+  }
+  p.mutable_start_date()->set_value(r.String(i, "start_date"));
+  if (!r.String(i, "end_date").empty()) p.mutable_end_date()->set_value(r.String(i, "end_date"));
+  return p;
+}
+
+std::vector<std::string> ExtrasOf(const v1::Package& p) {
+  return {p.extra_competencies().begin(), p.extra_competencies().end()};
+}
+
+v1::PackageAssignment AssignmentOf(const Result& r, int i) {
+  v1::PackageAssignment a;
+  a.set_id(r.String(i, "id"));
+  a.set_package_id(r.String(i, "package_id"));
+  a.set_staff_id(r.String(i, "staff_id"));
+  a.mutable_from_date()->set_value(r.String(i, "from_date"));
+  if (!r.String(i, "to_date").empty()) a.mutable_to_date()->set_value(r.String(i, "to_date"));
+  a.set_end_reason(r.String(i, "end_reason"));
+  a.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
+  protoutil::FillAudit(r, i, a.mutable_audit());
+  return a;
 }
 
 // A provider's workers with their completions, in one read each.
@@ -256,6 +322,7 @@ v1::SuspensionRule RuleProto(domain::Rule r) {
     case domain::Rule::kInadequateVisit: return v1::INADEQUATE_VISIT;
     case domain::Rule::kUpheldSafeguardingComplaints: return v1::UPHELD_SAFEGUARDING_COMPLAINTS;
     case domain::Rule::kFinancialViability: return v1::FINANCIAL_VIABILITY;
+    case domain::Rule::kIneligiblePackageWorker: return v1::INELIGIBLE_PACKAGE_WORKER;
   }
   return v1::SUSPENSION_RULE_UNSPECIFIED;
 }
@@ -484,21 +551,12 @@ absl::StatusOr<v1::CheckWorkerEligibilityResponse> Store::CheckEligibility(
     if (!provider_id.empty() && s.String(0, "provider_id") != provider_id) {
       return NotFound("staff member", staff_id);
     }
-    ASSIGN_OR_RETURN(auto versions, LotMatrices(tx, lot_id));
-    const domain::Matrix* m = domain::InForce(versions, day);
-    if (m == nullptr) return NoMatrix(lot_id, day);
-    ASSIGN_OR_RETURN(Result t, tx.Exec(sql::kSelectStaffCompletions, {P(staff_id)}));
-    auto reasons =
-        domain::CheckEligibility(domain::WorkerOf(StaffOf(s, 0)), *m, CompletionsOf(t), extras, day);
+    ASSIGN_OR_RETURN(domain::Matrix m, MatrixInForce(tx, lot_id, day));
+    ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, StaffOf(s, 0), m, extras, day));
     out.set_eligible(reasons.empty());
-    for (const auto& r : reasons) {
-      auto* p = out.add_reasons();
-      p->set_kind(ReasonProto(r.kind));
-      p->set_competency_code(r.code);
-      if (r.date) p->mutable_date()->set_value(dates::FormatDay(*r.date));
-    }
-    out.set_matrix_id(m->id);
-    out.set_matrix_version(m->version);
+    CopyReasons(reasons, out.mutable_reasons());
+    out.set_matrix_id(m.id);
+    out.set_matrix_version(m.version);
     return absl::OkStatus();
   }));
   return out;
@@ -510,9 +568,8 @@ absl::StatusOr<v1::WorkforceCompliance> Store::Compliance(const Call& c,
   v1::WorkforceCompliance out;
   // Counts only leave this transaction, so it may read the provider's rows as the service.
   RETURN_IF_ERROR(pool_->InTx(ServiceActor(c), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto versions, LotMatrices(tx, lot_id));
-    const domain::Matrix* m = domain::InForce(versions, day);
-    if (m == nullptr) return NoMatrix(lot_id, day);
+    ASSIGN_OR_RETURN(domain::Matrix matrix, MatrixInForce(tx, lot_id, day));
+    const domain::Matrix* m = &matrix;
     ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
     std::map<domain::ReasonKind, int> counts;
     int in_post = 0, eligible = 0;
@@ -548,12 +605,32 @@ absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline)
   RETURN_IF_ERROR(pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline,
                               [&](Tx& tx) -> absl::Status {
     announced = 0;
+    // Training is watched for the lots each worker is named on.
+    ASSIGN_OR_RETURN(Result running, tx.Exec(sql::kSelectRunningAssignments,
+                                             {P(dates::FormatDay(today)), db::Null()}));
+    std::map<std::string, std::set<std::string>> lots_of;  // staff id -> lot ids
+    for (int i = 0; i < running.rows(); ++i) {
+      lots_of[running.String(i, "staff_id")].insert(running.String(i, "lot_id"));
+    }
+    std::map<std::string, std::optional<domain::Matrix>> matrix_of;  // lot id -> in force
     ASSIGN_OR_RETURN(Result providers, tx.Exec(sql::kSelectProvidersWithStaff));
     for (int p = 0; p < providers.rows(); ++p) {
       const std::string provider = providers.String(p, "provider_id");
       ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider));
       for (size_t i = 0; i < w.workers.size(); ++i) {
-        for (const auto& e : domain::Expiries(w.workers[i], nullptr, w.done[i], today, 60)) {
+        std::vector<domain::Expiry> items =
+            domain::Expiries(w.workers[i], nullptr, w.done[i], today, 60);
+        for (const std::string& lot : lots_of[w.workers[i].id]) {
+          if (matrix_of.count(lot) == 0) {
+            auto m = MatrixInForce(tx, lot, today);
+            matrix_of[lot] = m.ok() ? std::optional<domain::Matrix>(*m) : std::nullopt;
+          }
+          if (!matrix_of[lot]) continue;
+          for (auto& e : domain::Expiries(w.workers[i], &*matrix_of[lot], w.done[i], today, 60)) {
+            if (e.kind == domain::ExpiryKind::kTraining) items.push_back(std::move(e));
+          }
+        }
+        for (const auto& e : items) {
           int stage = domain::AnnouncementStage(e.due, today);
           if (stage < 0) continue;
           ASSIGN_OR_RETURN(Result inserted,
@@ -943,7 +1020,8 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
                                      P(in.suspend_on_inadequate_visit()),
                                      P(in.upheld_safeguarding_complaints()), P(window),
                                      P(in.suspend_on_financial_breach()), P(c.now),
-                                     P(c.principal.user_id)};
+                                     P(c.principal.user_id),
+                                     P(in.suspend_on_ineligible_package_worker())};
     if (cur.rows() == 0) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertRules, params).status());
     } else {
@@ -966,6 +1044,189 @@ absl::StatusOr<v1::SuspensionRules> Store::GetRules(const Call& c, const std::st
                    pool_->Read(c.actor(), c.deadline, sql::kSelectRules, {P(framework_id)}));
   if (r.rows() == 0) return NotFound("suspension rules of framework", framework_id);
   return RulesOf(r, 0);
+}
+
+// ---------------------------------------------------------------- packages ---
+
+absl::Status Store::ApplyReferralAwarded(Tx& tx, const pdps::common::v1::Event& e) {
+  pdps::referrals::v1::ReferralAwarded a;
+  if (!e.payload().UnpackTo(&a)) {
+    return absl::DataLossError(absl::StrCat("event ", e.position(), " is not a ReferralAwarded"));
+  }
+  std::string extras = absl::StrJoin(a.extra_competencies(), ",");
+  absl::Time awarded = protoutil::FromTimestamp(a.award_time());
+  return tx.Exec(sql::kInsertPackage,
+                 {P(Lower(a.referral_id())), P(Lower(a.provider_id())), P(Lower(a.framework_id())),
+                  P(Lower(a.lot_id())), P(Lower(a.partnership_id())), P(extras),
+                  P(a.start_date().value()), DateOrNull(a.end_date()), P(awarded)})
+      .status();
+}
+
+absl::StatusOr<v1::Package> Store::GetPackage(const Call& c, const std::string& id) {
+  ASSIGN_OR_RETURN(Result r, pool_->Read(ServiceActor(c), c.deadline, sql::kSelectPackage,
+                                         {P(Lower(id))}));
+  if (r.rows() == 0) return NotFound("package", id);
+  return PackageOf(r, 0);
+}
+
+absl::StatusOr<v1::PackageAssignment> Store::CreateAssignment(const Call& c,
+                                                              const std::string& package_id,
+                                                              const std::string& staff_id, Day from,
+                                                              const std::string& request_id) {
+  v1::PackageAssignment out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    std::string id = NewUuid();
+    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
+                                               "CreatePackageAssignment", id));
+    if (!prior) {
+      // Row-level security shows a provider only its own packages and workers.
+      ASSIGN_OR_RETURN(Result pr, tx.Exec(sql::kSelectPackage, {P(Lower(package_id))}));
+      if (pr.rows() == 0) return NotFound("package", package_id);
+      v1::Package pkg = PackageOf(pr, 0);
+      ASSIGN_OR_RETURN(Result sr, tx.Exec(sql::kSelectStaff, {P(Lower(staff_id))}));
+      if (sr.rows() == 0) return NotFound("staff member", staff_id);
+      v1::StaffMember staff = StaffOf(sr, 0);
+      std::string dates_problem = domain::PackageDatesProblem(
+          *domain::DayOf(pkg.start_date()), domain::DayOf(pkg.end_date()), from);
+      if (!dates_problem.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat("from_date ", dates::FormatDay(from),
+                                                          ": ", dates_problem));
+      }
+      ASSIGN_OR_RETURN(Result running, tx.Exec(sql::kSelectRunningAssignment,
+                                               {P(pkg.id()), P(staff.id())}));
+      if (running.rows() > 0) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "the worker is already named on this package (assignment ",
+            running.String(0, "id"), "); end it first to change its dates"));
+      }
+      ASSIGN_OR_RETURN(domain::Matrix m, MatrixInForce(tx, pkg.lot_id(), from));
+      ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, staff, m, ExtrasOf(pkg), from));
+      if (!reasons.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the worker is not eligible for this package on ", dates::FormatDay(from), ": ",
+            domain::DescribeReasons(reasons),
+            " (CheckWorkerEligibility with the package's lot and extra competencies lists the"
+            " same)"));
+      }
+      RETURN_IF_ERROR(tx.Exec(sql::kInsertAssignment,
+                              {P(id), P(pkg.id()), P(c.principal.organisation_id), P(staff.id()),
+                               P(dates::FormatDay(from)), P(c.now), P(c.principal.user_id)})
+                          .status());
+    }
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAssignment, {P(prior ? *prior : id)}));
+    if (r.rows() == 0) return NotFound("package assignment", prior ? *prior : id);
+    out = AssignmentOf(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::PackageAssignment> Store::EndAssignment(const Call& c, const std::string& id,
+                                                           const std::string& etag, Day last_day,
+                                                           const std::string& reason) {
+  v1::PackageAssignment out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectAssignmentForUpdate, {P(Lower(id))}));
+    if (cur.rows() == 0) return NotFound("package assignment", id);
+    v1::PackageAssignment a = AssignmentOf(cur, 0);
+    if (a.etag() != etag) return StaleEtag("package assignment");
+    if (!a.to_date().value().empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the assignment already ended on ", a.to_date().value()));
+    }
+    if (last_day < *domain::DayOf(a.from_date())) {
+      return InvalidField("last_day", absl::StrCat("must not be before the assignment's from_date ",
+                                                   a.from_date().value()));
+    }
+    RETURN_IF_ERROR(tx.Exec(sql::kEndAssignment, {P(a.id()), P(dates::FormatDay(last_day)),
+                                                  P(reason), P(c.now), P(c.principal.user_id)})
+                        .status());
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAssignment, {P(a.id())}));
+    out = AssignmentOf(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Listed<v1::NamedWorker>> Store::ListPackageWorkers(
+    const Call& c, const v1::Package& pkg, Day day, bool include_ended, int page_size,
+    const std::string& page_token) {
+  std::string fp = absl::StrCat("package-workers|", pkg.id(), "|", dates::FormatDay(day), "|",
+                                include_ended);
+  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, page_token, fp));
+  auto [after_a, after_b] = protoutil::SplitKey(page.after);
+  Listed<v1::NamedWorker> out;
+  // Only names, roles and the gate's answer leave this transaction (the caller was
+  // allowed by the handler), so it reads the provider's rows as the service.
+  RETURN_IF_ERROR(pool_->InTx(ServiceActor(c), c.deadline, [&](Tx& tx) -> absl::Status {
+    out = {};
+    ASSIGN_OR_RETURN(domain::Matrix m, MatrixInForce(tx, pkg.lot_id(), day));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListPackageWorkers,
+                                       {P(pkg.id()), P(include_ended), P(dates::FormatDay(day)),
+                                        db::OrNull(after_a), db::OrNull(after_b), P(page.size)}));
+    std::string last;
+    for (int i = 0; i < r.rows(); ++i) {
+      v1::PackageAssignment a = AssignmentOf(r, i);
+      v1::StaffMember staff = protoutil::FromJson<v1::StaffMember>(r.String(i, "record"));
+      staff.set_id(r.String(i, "staff_key"));
+      ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, staff, m, ExtrasOf(pkg), day));
+      v1::NamedWorker w;
+      w.set_assignment_id(a.id());
+      w.set_staff_id(a.staff_id());
+      w.set_display_name(r.String(i, "display_name"));
+      w.set_role(staff.role());
+      *w.mutable_from_date() = a.from_date();
+      if (a.has_to_date()) *w.mutable_to_date() = a.to_date();
+      w.set_eligible(reasons.empty());
+      CopyReasons(reasons, w.mutable_reasons());
+      out.items.push_back(std::move(w));
+      last = protoutil::JoinKey(a.from_date().value(), a.id());
+    }
+    out.next_page_token = paging::Next(r.rows(), page, last, fp);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<int> Store::CheckPackageWorkers(absl::Time now, absl::Time deadline) {
+  const Day today = dates::TodayInLondon(now);
+  int tripped = 0;
+  RETURN_IF_ERROR(pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline,
+                              [&](Tx& tx) -> absl::Status {
+    tripped = 0;
+    ASSIGN_OR_RETURN(Result on, tx.Exec(sql::kSelectPackageWorkerRuleFrameworks));
+    std::set<std::string> frameworks;
+    for (int i = 0; i < on.rows(); ++i) frameworks.insert(on.String(i, "framework_id"));
+    if (frameworks.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(Result running, tx.Exec(sql::kSelectRunningAssignments,
+                                             {P(dates::FormatDay(today)), db::Null()}));
+    std::map<std::string, domain::SuspensionRules> rules_of;
+    for (int i = 0; i < running.rows(); ++i) {
+      v1::Package pkg = PackageOf(running, i);
+      if (frameworks.count(pkg.framework_id()) == 0) continue;
+      if (rules_of.count(pkg.framework_id()) == 0) {
+        ASSIGN_OR_RETURN(rules_of[pkg.framework_id()], FrameworkRules(tx, pkg.framework_id()));
+      }
+      auto m = MatrixInForce(tx, pkg.lot_id(), today);
+      if (!m.ok()) continue;  // nothing to check against: the gate refuses every worker
+      ASSIGN_OR_RETURN(Result sr, tx.Exec(sql::kSelectStaff, {P(running.String(i, "staff_id"))}));
+      if (sr.rows() == 0) continue;
+      ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, StaffOf(sr, 0), *m, ExtrasOf(pkg), today));
+      auto trip = domain::OnPackageWorkerCheck(rules_of[pkg.framework_id()], pkg.id(), reasons,
+                                               today);
+      if (!trip) continue;
+      const std::string assignment = running.String(i, "assignment_id");
+      ASSIGN_OR_RETURN(Result first, tx.Exec(sql::kInsertRuleTrip,
+                                             {P(pkg.framework_id()), P("INELIGIBLE_PACKAGE_WORKER"),
+                                              P(assignment), P(domain::ReasonsSignature(reasons))}));
+      if (first.rows() == 0) continue;
+      RETURN_IF_ERROR(Trip(tx, trip, pkg.provider_id(), pkg.framework_id(), pkg.lot_id(),
+                           assignment));
+      ++tripped;
+    }
+    return absl::OkStatus();
+  }));
+  return tripped;
 }
 
 }  // namespace pdps::workforce

@@ -16,6 +16,7 @@
 #include "common/idempotency.h"
 #include "common/paging.h"
 #include "common/server.h"
+#include "pdps/common/v1/events.pb.h"
 #include "pdps/workforce/v1/workforce_service.pb.h"
 #include "services/workforce/domain/rules.h"
 
@@ -29,6 +30,7 @@ using Listed = paging::Listed<T>;
 class Store {
  public:
   using Call = server::Call;
+  using Day = domain::Day;
 
   Store(db::Pool* pool, calendar::HolidayCalendar holidays);
 
@@ -113,8 +115,37 @@ class Store {
 
   // The expiry watch's events: every item of a worker in post that lapses within 60
   // days, within 30, or has lapsed is announced once per stage (ComplianceLapsing), as
-  // the service, safe with several replicas. Returns how many were announced.
+  // the service, safe with several replicas; training for the lots of the packages the
+  // worker is named on. Returns how many were announced.
   absl::StatusOr<int> AnnounceExpiries(absl::Time now, absl::Time deadline);
+
+  // Packages (copied from the referrals feed) and their named workers.
+  // The feed consumer's handler for pdps.referrals.v1.ReferralAwarded: a replay is a
+  // no-op.
+  absl::Status ApplyReferralAwarded(db::Tx& tx, const pdps::common::v1::Event& e);
+  // Read as the service (a package holds no personal data); the handler decides who
+  // may see it.
+  absl::StatusOr<v1::Package> GetPackage(const Call& c, const std::string& id);
+  // The caller (a provider) names one of its workers on one of its packages, from
+  // `from`, if the compliance gate passes.
+  absl::StatusOr<v1::PackageAssignment> CreateAssignment(const Call& c,
+                                                         const std::string& package_id,
+                                                         const std::string& staff_id, Day from,
+                                                         const std::string& request_id);
+  absl::StatusOr<v1::PackageAssignment> EndAssignment(const Call& c, const std::string& id,
+                                                      const std::string& etag, Day last_day,
+                                                      const std::string& reason);
+  // Read as the service after the handler has allowed the caller: names, roles and the
+  // gate's answer only.
+  absl::StatusOr<Listed<v1::NamedWorker>> ListPackageWorkers(const Call& c, const v1::Package& p,
+                                                             Day day, bool include_ended,
+                                                             int page_size,
+                                                             const std::string& page_token);
+  // The package-worker suspension rule: every running assignment on a live package of a
+  // framework whose rule is on is put through the gate; a worker not eligible trips the
+  // rule for the package's lot, once per assignment and set of reasons. Returns how
+  // many tripped.
+  absl::StatusOr<int> CheckPackageWorkers(absl::Time now, absl::Time deadline);
 
   const events::Outbox& outbox() const { return outbox_; }
 

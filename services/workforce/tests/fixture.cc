@@ -44,6 +44,15 @@ void WorkforceServer::Start() {
   feed_ = pdps::common::v1::EventFeedService::NewStub(channel_);
 }
 
+void WorkforceServer::Award(const pdps::referrals::v1::ReferralAwarded& award) {
+  pdps::common::v1::Event e;
+  e.set_event_type("pdps.referrals.v1.ReferralAwarded");
+  e.mutable_payload()->PackFrom(award);
+  absl::Status st = base_->pool->InTx(db::Actor{"", "test-feed", true}, absl::Now() + absl::Seconds(10),
+                                      [&](db::Tx& tx) { return workforce_->store->ApplyReferralAwarded(tx, e); });
+  if (!st.ok()) pdps::testing::Die("applying ReferralAwarded", st);
+}
+
 std::string WorkforceServer::address() const { return pdps::testing::Address(*base_); }
 
 WorkforceServer::~WorkforceServer() { base_->runner->Shutdown(); }

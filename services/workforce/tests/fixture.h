@@ -14,6 +14,7 @@
 #include "common/service.h"
 #include "common/testing/pg_harness.h"
 #include "pdps/common/v1/events.grpc.pb.h"
+#include "pdps/referrals/v1/referrals_events.pb.h"
 #include "pdps/workforce/v1/workforce_service.grpc.pb.h"
 #include "services/workforce/workforce.h"
 
@@ -40,6 +41,9 @@ class WorkforceServer {
   pdps::testing::TestDatabase& db() { return *db_; }
   std::string address() const;
   Store& store() { return *workforce_->store; }
+  // Applies a ReferralAwarded as the referrals feed consumer does, in a transaction as
+  // the service (the feed itself between real processes is the system test's).
+  void Award(const pdps::referrals::v1::ReferralAwarded& award);
 
  private:
   void Start();

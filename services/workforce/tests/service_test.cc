@@ -17,6 +17,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
 class WorkforceServiceTest : public ::testing::Test {
@@ -715,6 +716,195 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   ASSERT_TRUE(Call(stub(), other_provider_, &Stub::GetWorkforceReturn, req, &r).ok());
   EXPECT_EQ(r.headcount_end(), 0);
   EXPECT_EQ(r.turnover_percent(), 0.0);
+}
+
+// ----------------------------------------------------------------- packages ---
+
+class PackageTest : public WorkforceServiceTest {
+ protected:
+  // A package awarded to provider_ on lot_ that needs seizure management.
+  std::string AwardPackage(const std::string& start = "2026-11-02") {
+    pdps::referrals::v1::ReferralAwarded a;
+    a.set_referral_id(NewUuid());
+    a.set_provider_id(provider_.org);
+    a.set_framework_id(framework_);
+    a.set_lot_id(lot_);
+    a.set_partnership_id(NewUuid());
+    a.add_extra_competencies("seizure_management");
+    a.mutable_start_date()->set_value(start);
+    protoutil::SetTimestamp(DefaultNow(), a.mutable_award_time());
+    server_->Award(a);
+    server_->Award(a);  // a replayed event changes nothing
+    return a.referral_id();
+  }
+  // A compliant worker for the package (seizure management done).
+  v1::StaffMember Compliant(const char* name) {
+    v1::StaffMember s = CreateStaff(provider_, SampleStaff(name));
+    Train(provider_, s.id(), "first_aid", "2025-02-01");
+    Train(provider_, s.id(), "safeguarding_level_2", "2025-12-01");
+    Train(provider_, s.id(), "seizure_management", "2026-03-01");
+    return s;
+  }
+  grpc::Status Assign(const Caller& who, const std::string& package, const std::string& staff,
+                      v1::PackageAssignment* out, const char* from = "") {
+    v1::CreatePackageAssignmentRequest req;
+    req.mutable_assignment()->set_package_id(package);
+    req.mutable_assignment()->set_staff_id(staff);
+    if (*from != 0) req.mutable_assignment()->mutable_from_date()->set_value(from);
+    return Call(stub(), who, &Stub::CreatePackageAssignment, req, out);
+  }
+  grpc::Status Workers(const Caller& who, const std::string& package,
+                       v1::ListPackageWorkersResponse* out, bool include_ended = false,
+                       const char* day = "") {
+    v1::ListPackageWorkersRequest req;
+    req.set_package_id(package);
+    req.set_include_ended(include_ended);
+    if (*day != 0) req.mutable_date()->set_value(day);
+    return Call(stub(), who, &Stub::ListPackageWorkers, req, out);
+  }
+};
+
+TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  const std::string package = AwardPackage();
+  EXPECT_EQ(server_->db().Query(absl::StrCat(
+                "SELECT count(*)::text AS v FROM workforce.packages WHERE id = '", package, "'")),
+            std::vector<std::string>{"1"});
+  v1::StaffMember ok = Compliant("Fay Named");
+  v1::StaffMember missing = CreateStaff(provider_, SampleStaff("Gil Untrained"));
+  Train(provider_, missing.id(), "first_aid", "2025-02-01");
+  Train(provider_, missing.id(), "safeguarding_level_2", "2025-12-01");
+  v1::StaffMember theirs = CreateStaff(other_provider_, SampleStaff("Hal Elsewhere"));
+
+  v1::PackageAssignment a;
+  ASSERT_TRUE(Assign(provider_, package, ok.id(), &a).ok());
+  EXPECT_EQ(a.from_date().value(), "2026-11-24");
+  EXPECT_FALSE(a.etag().empty());
+
+  // Refusals, each writing nothing.
+  int before = Rows("package_assignments");
+  v1::PackageAssignment no;
+  auto st = Assign(provider_, package, missing.id(), &no);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(st.error_message(), HasSubstr("COMPETENCY_MISSING seizure_management"));
+  EXPECT_EQ(Assign(provider_, package, ok.id(), &no).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(Assign(provider_, package, theirs.id(), &no).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Assign(other_provider_, package, theirs.id(), &no).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Assign(provider_, NewUuid(), ok.id(), &no).error_code(), grpc::StatusCode::NOT_FOUND);
+  st = Assign(provider_, package, Compliant("Ivy Early").id(), &no, "2026-10-01");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(st.error_message(), HasSubstr("the package starts on 2026-11-02"));
+  EXPECT_EQ(Assign(provider_, "not-a-uuid", "", &no).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Assign(commissioner_, package, ok.id(), &no).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Rows("package_assignments"), before);
+
+  // The package's commissioner sees the name, the role and the gate's answer only.
+  v1::ListPackageWorkersResponse seen;
+  ASSERT_TRUE(Workers(commissioner_, package, &seen).ok());
+  ASSERT_EQ(seen.workers_size(), 1);
+  EXPECT_EQ(seen.workers(0).display_name(), "Fay Named");
+  EXPECT_EQ(seen.workers(0).role(), "Support worker");
+  EXPECT_TRUE(seen.workers(0).eligible());
+  std::string wire = protoutil::ToJson(seen);
+  for (const char* personal : {"Polish", "001234567890", "female", "Senior", "2024-12-01"}) {
+    EXPECT_THAT(wire, Not(HasSubstr(personal))) << personal;
+  }
+  // Another provider, and a caller of neither side, learn nothing.
+  EXPECT_EQ(Workers(other_provider_, package, &seen).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::GetPackageRequest get;
+  get.set_id(package);
+  v1::Package pkg;
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::GetPackage, get, &pkg).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetPackage, get, &pkg).ok());
+  EXPECT_THAT(pkg.extra_competencies(), ElementsAre("seizure_management"));
+  EXPECT_EQ(pkg.lot_id(), lot_);
+
+  // The gate's answer is of the day asked: first aid (3-yearly, done 2025-02-01) holds,
+  // safeguarding (yearly, done 2025-12-01) has lapsed by 2026-12-02.
+  ASSERT_TRUE(Workers(provider_, package, &seen, false, "2026-12-02").ok());
+  ASSERT_EQ(seen.workers_size(), 1);
+  EXPECT_FALSE(seen.workers(0).eligible());
+  ASSERT_EQ(seen.workers(0).reasons_size(), 1);
+  EXPECT_EQ(seen.workers(0).reasons(0).kind(), v1::IneligibilityReason::COMPETENCY_EXPIRED);
+  EXPECT_EQ(seen.workers(0).reasons(0).competency_code(), "safeguarding_level_2");
+
+  // Ending: etag and reason required, once only; ended ones are listed when asked.
+  v1::EndPackageAssignmentRequest end;
+  end.set_id(a.id());
+  end.set_etag(a.etag());
+  v1::PackageAssignment ended;
+  EXPECT_EQ(Call(stub(), provider_, &Stub::EndPackageAssignment, end, &ended).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  end.set_reason("worker moved to another package");
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::EndPackageAssignment, end, &ended).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::EndPackageAssignment, end, &ended).ok());
+  EXPECT_EQ(ended.to_date().value(), "2026-11-24");
+  EXPECT_EQ(Call(stub(), provider_, &Stub::EndPackageAssignment, end, &ended).error_code(),
+            grpc::StatusCode::ABORTED);
+  end.set_etag(ended.etag());
+  EXPECT_EQ(Call(stub(), provider_, &Stub::EndPackageAssignment, end, &ended).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Workers(commissioner_, package, &seen, false, "2026-11-25").ok());
+  EXPECT_EQ(seen.workers_size(), 0);
+  ASSERT_TRUE(Workers(commissioner_, package, &seen, true, "2026-11-25").ok());
+  ASSERT_EQ(seen.workers_size(), 1);
+  EXPECT_EQ(seen.workers(0).to_date().value(), "2026-11-24");
+  // Once ended, the worker may be named again.
+  EXPECT_TRUE(Assign(provider_, package, ok.id(), &no).ok());
+}
+
+TEST_F(PackageTest, AnIneligibleNamedWorkerTripsTheRuleOncePerSetOfReasons) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  v1::SetSuspensionRulesRequest rules;
+  rules.mutable_rules()->set_framework_id(framework_);
+  rules.mutable_rules()->set_suspend_on_ineligible_package_worker(true);
+  v1::SuspensionRules set;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, rules, &set).ok());
+  EXPECT_TRUE(set.suspend_on_ineligible_package_worker());
+  const std::string package = AwardPackage();
+  v1::PackageAssignment a;
+  ASSERT_TRUE(Assign(provider_, package, Compliant("Jo Named").id(), &a).ok());
+
+  // Everyone is in date: nothing trips.
+  auto n = server_->store().CheckPackageWorkers(DefaultNow(), absl::Now() + absl::Seconds(20));
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 0);
+  EXPECT_THAT(Trips(provider_.org), IsEmpty());
+
+  // Safeguarding (done 2025-12-01, yearly) lapses after 2026-12-01; before that the
+  // expiry watch announces the training on the package's lot.
+  auto announced = server_->store().AnnounceExpiries(London(2026, 11, 25, 6, 0),
+                                                     absl::Now() + absl::Seconds(20));
+  ASSERT_TRUE(announced.ok()) << announced.status();
+  EXPECT_EQ(server_->db().Query(absl::StrCat(
+                "SELECT code || '@' || due_date::text || '/' || within_days AS v FROM"
+                " workforce.expiry_announcements WHERE kind = 'TRAINING' AND staff_id = '",
+                a.staff_id(), "'")),
+            std::vector<std::string>{"safeguarding_level_2@2026-12-01/30"});
+
+  absl::Time lapsed = London(2026, 12, 2, 6, 0);
+  n = server_->store().CheckPackageWorkers(lapsed, absl::Now() + absl::Seconds(20));
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  // The same facts the next day trip nothing more.
+  n = server_->store().CheckPackageWorkers(lapsed + absl::Hours(24), absl::Now() + absl::Seconds(20));
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 0);
+  auto trips = Trips(provider_.org);
+  ASSERT_EQ(trips.size(), 1u);
+  EXPECT_EQ(trips[0].rule(), v1::INELIGIBLE_PACKAGE_WORKER);
+  EXPECT_EQ(trips[0].framework_id(), framework_);
+  EXPECT_EQ(trips[0].lot_id(), lot_);
+  EXPECT_EQ(trips[0].source_id(), a.id());
+  EXPECT_THAT(trips[0].reason(), HasSubstr("COMPETENCY_EXPIRED safeguarding_level_2 (2026-12-01)"));
+  EXPECT_THAT(trips[0].reason(), Not(HasSubstr("Jo Named")));
 }
 
 }  // namespace
