@@ -24,9 +24,11 @@ service_env() {
   SERVICE_ENV=()
   case $1 in
     workforce)
-      # Asks the registry who commissions a framework before framework-scoped writes;
-      # locally the expiry watch sweeps every minute so the demo's lapses show soon.
+      # Asks the registry who commissions a framework before framework-scoped writes and
+      # follows the referrals feed for awarded packages; locally the expiry watch sweeps
+      # every minute so the demo's lapses show soon.
       SERVICE_ENV=("PDPS_REGISTRY_ADDR=127.0.0.1:${GRPC_PORT[registry]}"
+                   "PDPS_REFERRALS_ADDR=127.0.0.1:${GRPC_PORT[referrals]}"
                    "PDPS_SERVICE_KEY_FILE=$KEYS/dev-1.pem" "PDPS_SERVICE_KEY_ID=dev-1"
                    "PDPS_EXPIRY_SWEEP_INTERVAL=1m") ;;
     registry)

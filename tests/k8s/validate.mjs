@@ -431,10 +431,10 @@ function selfCheck(v, renders) {
           .find((m) => m.name === "service-token").subPath = "token";
       },
       "must be a required Secret"],
-    // Workforce declares only the registry, so no egress rule may name another service.
-    ["workforce egress to referrals",
-      (docs) => { policy(docs, "workforce").spec.egress.push({ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "referrals" } } }], ports: [{ port: 7002, protocol: "TCP" }] }); },
-      "which is not the database, DNS or a peer declared by a PDPS_*_ADDR setting (PDPS_REGISTRY_ADDR)"],
+    // The registry declares only workforce, so no egress rule may name another service.
+    ["registry egress to referrals",
+      (docs) => { policy(docs, "registry").spec.egress.push({ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "referrals" } } }], ports: [{ port: 7002, protocol: "TCP" }] }); },
+      "which is not the database, DNS or a peer declared by a PDPS_*_ADDR setting (PDPS_WORKFORCE_ADDR)"],
   ];
   const base = renders.find((r) => ["referrals", "registry", "workforce"].every((n) => policy(r.docs, n)));
   if (!base) throw new Error("self-check: no render with the referrals, registry and workforce NetworkPolicies");
