@@ -157,9 +157,17 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
   complaints answer ID --outcome=UPHELD|PARTLY_UPHELD|NOT_UPHELD --learning=TEXT
   returns --quarter=2026-Q3 [--lot=ID]               the quarterly workforce return
   compliance --provider=OWN_ID --lot=ID [--date=]     counts only
+  packages assign PACKAGE_ID --staff=ID [--from=YYYY-MM-DD]
+                                 name a worker on a package awarded to you (the gate
+                                 must pass; PACKAGE_ID is the awarded referral's id)
+  packages unassign --assignment=ID --etag=ETAG --reason=TEXT [--last-day=YYYY-MM-DD]
 
 Workforce: commissioners
   compliance --provider=ID --lot=ID [--date=YYYY-MM-DD]   in post, eligible, reasons (counts)
+                                 (providers admitted to your framework)
+  packages get ID                a package you commission (also its provider)
+  packages workers ID [--date=YYYY-MM-DD] [--ended]
+                                 its named workers: name, role, the gate's answer
   matrices list [--lot=ID] [--framework=ID]          training matrices, every version
   matrices get ID
   matrices create --file=matrix.json                 the lot's next version (TrainingMatrix)
@@ -176,7 +184,8 @@ Workforce: commissioners
       --net-assets=PENCE                             ratios and breaches are computed
   rules get --framework=ID                           automatic suspension rules
   rules set --framework=ID [--inadequate-visit[=false]] [--upheld-safeguarding=N]
-      [--window-months=N] [--financial-breach[=false]]   changes only the options given
+      [--window-months=N] [--financial-breach[=false]] [--ineligible-worker[=false]]
+                                 changes only the options given
 
 Verbs that need an etag read the resource first; pass --etag to use your own.
 
@@ -1333,10 +1342,50 @@ int Rules(Env& env, const std::string& verb) {
       r->set_complaint_window_months(std::atoi(a.Get("window-months").c_str()));
     }
     r->set_suspend_on_financial_breach(Flag(a, "financial-breach", r->suspend_on_financial_breach()));
+    r->set_suspend_on_ineligible_package_worker(
+        Flag(a, "ineligible-worker", r->suspend_on_ineligible_package_worker()));
     if (a.Has("etag")) r->set_etag(a.Get("etag"));
     return Run(env, &WStub::SetSuspensionRules, req);
   }
   return Fail("rules: get or set --framework=ID");
+}
+
+// Packages (awarded referrals) and the workers named on them.
+int Packages(Env& env, const std::string& verb) {
+  const Args& a = env.args;
+  if (verb == "get") {
+    wv1::GetPackageRequest req;
+    req.set_id(Id(a));
+    return Run(env, &WStub::GetPackage, req);
+  }
+  if (verb == "workers") {
+    wv1::ListPackageWorkersRequest req;
+    req.set_package_id(Id(a));
+    DateFlag(a, "date", req.mutable_date());
+    req.set_include_ended(Flag(a, "ended"));
+    Page(a, &req);
+    return Run(env, &WStub::ListPackageWorkers, req,
+               {"assignment_id", "display_name", "role", "from_date", "to_date", "eligible",
+                "reasons"});
+  }
+  if (verb == "assign") {
+    wv1::CreatePackageAssignmentRequest req;
+    req.mutable_assignment()->set_package_id(Id(a));
+    req.mutable_assignment()->set_staff_id(a.Get("staff"));
+    DateFlag(a, "from", req.mutable_assignment()->mutable_from_date());
+    req.set_request_id(a.Get("request-id", NewUuid()));
+    return Run(env, &WStub::CreatePackageAssignment, req);
+  }
+  if (verb == "unassign") {
+    wv1::EndPackageAssignmentRequest req;
+    req.set_id(a.Get("assignment"));
+    req.set_etag(a.Get("etag"));
+    req.set_reason(a.Get("reason"));
+    DateFlag(a, "last-day", req.mutable_last_day());
+    return Run(env, &WStub::EndPackageAssignment, req);
+  }
+  return Fail("packages: get ID, workers ID, assign ID --staff=ID, or unassign "
+              "--assignment=ID --etag=ETAG --reason=TEXT");
 }
 
 int Health(Env& env) {
@@ -1403,6 +1452,7 @@ int Main(int argc, char** argv) {
       {"expiries", Expiries},   {"complaints", Complaints},   {"returns", Returns},
       {"compliance", Compliance}, {"matrices", Matrices},     {"visits", Visits},
       {"action-plans", ActionPlans}, {"accounts", Accounts},  {"rules", Rules},
+      {"packages", Packages},
   };
   auto it = commands.find(resource);
   if (it == commands.end()) return Fail("unknown command \"" + resource + "\"; try --help");
