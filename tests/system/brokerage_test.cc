@@ -6,13 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "common/auth.h"
 #include "common/testing/pg_harness.h"
 #include "tests/system/service_process.h"
 
@@ -28,27 +24,17 @@ std::string Trim(std::string s) {
 
 TEST(Brokerage, DemoLoadsEveryStateAndTheFeedCarriesSuspensions) {
   auto db = testing::TestDatabase::Create("brokerage", {"registry", "referrals"});
-  std::string dir = absl::StrCat(::testing::TempDir(), "/pdps-brokerage-keys");
-  std::filesystem::create_directories(dir + "/public");
-  auto kp = auth::GenerateKeyPair(2048);
-  ASSERT_TRUE(kp.ok());
-  std::ofstream(dir + "/dev-1.pem") << kp->first;
-  std::ofstream(dir + "/public/dev-1.pem") << kp->second;
-  std::map<std::string, std::string> common = {{"PDPS_JWT_ISSUER", "https://pdps.local/dev"},
-                                               {"PDPS_JWT_KEYS_DIR", dir + "/public"}};
-  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), common);
-  auto env = common;
+  systemtest::DevKeys keys("pdps-brokerage-keys");
+  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), keys.Env());
+  auto env = keys.Env();
   env["PDPS_REGISTRY_ADDR"] = registry.address();
-  env["PDPS_SERVICE_KEY_FILE"] = dir + "/dev-1.pem";
-  env["PDPS_SERVICE_KEY_ID"] = "dev-1";
   env["PDPS_FEED_POLL_INTERVAL"] = "100ms";
   env["PDPS_SCHEDULER_INTERVAL"] = "200ms";
   systemtest::ServiceProcess referrals("referrals", db->Conninfo("referrals_app"), env);
 
   const std::string bin = systemtest::BinaryDir();
-  const std::string demo =
-      absl::StrCat(bin, "/deploy/demo/pdps-demo --registry=", registry.address(),
-                   " --referrals=", referrals.address(), " --key=", dir, "/dev-1.pem 2>&1");
+  const std::string demo = systemtest::DemoCommand(
+      keys, absl::StrCat("--registry=", registry.address(), " --referrals=", referrals.address()));
   std::string out;
   ASSERT_EQ(systemtest::RunCommand(demo, &out), 0) << out;
   ASSERT_EQ(systemtest::RunCommand(demo, &out), 0) << "second load: " << out;
@@ -75,7 +61,7 @@ TEST(Brokerage, DemoLoadsEveryStateAndTheFeedCarriesSuspensions) {
       "WHERE o.state = 'OPEN' AND o.kind IN ('EXCLUSIVE', 'BROADCAST') ORDER BY o.offer_time, o.id");
   ASSERT_GE(live.size(), 2u);
   std::vector<std::string> first = absl::StrSplit(live[0], ' ');
-  const std::string ctl = absl::StrCat("PDPS_DEV_KEY=", dir, "/dev-1.pem ", bin,
+  const std::string ctl = absl::StrCat("PDPS_DEV_KEY=", keys.private_key_file(), " ", bin,
                                        "/tools/pdpsctl/pdpsctl --addr=", registry.address(),
                                        " --referrals-addr=", referrals.address());
   std::string token;

@@ -4,11 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "absl/strings/str_cat.h"
-#include "common/auth.h"
 #include "common/testing/pg_harness.h"
 #include "tests/system/service_process.h"
 
@@ -19,19 +15,10 @@ using ::testing::HasSubstr;
 
 TEST(Demo, LoadsTwiceAndTheWalkThroughWorks) {
   auto db = testing::TestDatabase::Create("demo", {"registry"});
-  // A development key pair as `make run` makes it: dev-1.pem and public/dev-1.pem.
-  std::string dir = absl::StrCat(::testing::TempDir(), "/pdps-demo-keys");
-  std::filesystem::create_directories(dir + "/public");
-  auto kp = auth::GenerateKeyPair(2048);
-  ASSERT_TRUE(kp.ok());
-  std::ofstream(dir + "/dev-1.pem") << kp->first;
-  std::ofstream(dir + "/public/dev-1.pem") << kp->second;
-  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"),
-                                       {{"PDPS_JWT_ISSUER", "https://pdps.local/dev"},
-                                        {"PDPS_JWT_KEYS_DIR", dir + "/public"}});
+  systemtest::DevKeys keys("pdps-demo-keys");
+  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), keys.Env());
   const std::string bin = systemtest::BinaryDir();
-  const std::string demo = absl::StrCat(bin, "/deploy/demo/pdps-demo --registry=",
-                                        registry.address(), " --key=", dir, "/dev-1.pem 2>&1");
+  const std::string demo = systemtest::DemoCommand(keys, "--registry=" + registry.address());
   std::string out;
   ASSERT_EQ(systemtest::RunCommand(demo, &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("admissions             38"));
@@ -42,7 +29,7 @@ TEST(Demo, LoadsTwiceAndTheWalkThroughWorks) {
                       "'SUSPENDED'")[0],
             "1");
 
-  const std::string ctl = absl::StrCat("PDPS_DEV_KEY=", dir, "/dev-1.pem ", bin,
+  const std::string ctl = absl::StrCat("PDPS_DEV_KEY=", keys.private_key_file(), " ", bin,
                                        "/tools/pdpsctl/pdpsctl --addr=", registry.address());
   std::string token;
   ASSERT_EQ(systemtest::RunCommand(ctl + " token --org-name='London Borough of Lewisham'"

@@ -10,11 +10,17 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/health_client.h"
+#include "common/ids.h"
 #include "common/service.h"
+#include "common/testing/pg_harness.h"
 
 namespace pdps::systemtest {
 
@@ -52,17 +58,19 @@ ServiceProcess::ServiceProcess(const std::string& service, const std::string& da
     execl(binary.c_str(), binary.c_str(), "serve", static_cast<char*>(nullptr));
     _exit(127);
   }
-  // Reconnect quickly while the process starts: gRPC's default backoff (1 s, growing)
-  // would otherwise make a slow start look like a hang.
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
-  channel_ = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  // Each probe has a channel of its own: one that failed to connect while the process
+  // started waits out its reconnect backoff (seconds, whatever the channel arguments say)
+  // before it tries again, which made every start take several seconds.
   for (int i = 0; i < 300; ++i) {
-    auto h = health::Check(channel_, service::HealthServiceName(service), absl::Seconds(1));
-    if (h.ok() && *h == health::Serving::kServing) return;
-    absl::SleepFor(absl::Milliseconds(100));
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    auto probe = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+    auto h = health::Check(probe, service::HealthServiceName(service), absl::Seconds(1));
+    if (h.ok() && *h == health::Serving::kServing) {
+      channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+      return;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
   }
   std::fprintf(stderr, "%s did not become SERVING at %s\n", service.c_str(), address_.c_str());
   std::abort();
@@ -82,6 +90,11 @@ int ServiceProcess::Wait() {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int ServiceProcess::Kill() {
+  if (pid_ > 0) kill(pid_, SIGKILL);
+  return Wait();
+}
+
 int RunCommand(const std::string& command, std::string* out) {
   FILE* p = popen(command.c_str(), "r");
   if (p == nullptr) return -1;
@@ -91,6 +104,56 @@ int RunCommand(const std::string& command, std::string* out) {
   while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out->append(buf, n);
   int status = pclose(p);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+DevKeys::DevKeys(const std::string& name) : dir_(absl::StrCat(::testing::TempDir(), "/", name)) {
+  std::filesystem::create_directories(dir_ + "/public");
+  auto kp = auth::GenerateKeyPair(2048);
+  if (!kp.ok()) {
+    std::fprintf(stderr, "no key pair: %s\n", std::string(kp.status().message()).c_str());
+    std::abort();
+  }
+  private_pem_ = kp->first;
+  std::ofstream(dir_ + "/dev-1.pem") << kp->first;
+  std::ofstream(dir_ + "/public/dev-1.pem") << kp->second;
+}
+
+std::map<std::string, std::string> DevKeys::Env() const {
+  return {{"PDPS_JWT_ISSUER", "https://pdps.local/dev"},
+          {"PDPS_JWT_KEYS_DIR", dir_ + "/public"},
+          {"PDPS_SERVICE_KEY_FILE", private_key_file()},
+          {"PDPS_SERVICE_KEY_ID", "dev-1"}};
+}
+
+std::string DevKeys::Mint(const std::string& org, auth::Role role) const {
+  auth::MintOptions o;
+  o.kid = "dev-1";
+  o.private_key_pem = private_pem_;
+  o.issuer = "https://pdps.local/dev";
+  o.audience = "pdps";
+  o.user_id = NewUuid();
+  o.organisation_id = org;
+  o.roles = {role};
+  o.issued_at = absl::Now() - absl::Seconds(5);
+  auto t = auth::Mint(o);
+  EXPECT_TRUE(t.ok()) << t.status();
+  return t.ok() ? *t : "";
+}
+
+std::string DemoCommand(const DevKeys& keys, const std::string& flags) {
+  return absl::StrCat(BinaryDir(), "/deploy/demo/pdps-demo --key=", keys.private_key_file(), " ",
+                      flags, " 2>&1");
+}
+
+std::string WaitFor(const testing::TestDatabase& db, const std::string& sql,
+                    const std::string& want, absl::Duration timeout) {
+  std::string got;
+  for (absl::Time end = absl::Now() + timeout;;) {
+    auto rows = db.Query(sql);
+    got = rows.empty() ? "" : rows[0];
+    if (got == want || absl::Now() >= end) return got;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
 }
 
 }  // namespace pdps::systemtest

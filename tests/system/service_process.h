@@ -1,13 +1,22 @@
-// System-test support: runs a real service binary on a free loopback port.
+// System-test support: runs a real service binary on a free loopback port, with the
+// development keys `make run` uses, and waits on what the database shows.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
 
 #include <grpcpp/grpcpp.h>
+
+#include "absl/time/time.h"
+#include "common/auth.h"
+
+namespace pdps::testing {
+class TestDatabase;
+}
 
 namespace pdps::systemtest {
 
@@ -29,6 +38,9 @@ class ServiceProcess {
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   // Waits for exit; returns the exit status (or -1 if killed by a signal).
   int Wait();
+  // SIGKILL, as a crash or an evicted pod: no drain, open transactions left to the
+  // database to roll back. Returns Wait()'s result.
+  int Kill();
 
  private:
   pid_t pid_ = -1;
@@ -36,10 +48,49 @@ class ServiceProcess {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
+// Runs a unary RPC with `token` as bearer and a 20 s deadline:
+// `Call(stub, token, &Stub::Method, request, &response)`.
+template <typename S, typename Req, typename Resp>
+grpc::Status Call(S& stub, const std::string& token,
+                  grpc::Status (S::*method)(grpc::ClientContext*, const Req&, Resp*),
+                  const Req& req, Resp* resp) {
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  return (stub.*method)(&ctx, req, resp);
+}
+
 // Runs a shell command, returning its exit status and standard output.
 int RunCommand(const std::string& command, std::string* out);
 
 // The build tree (PDPS_BINARY_DIR, set by ctest).
 std::string BinaryDir();
+
+// A development key pair as `make run` makes it, in a directory of the test's own:
+// <dir>/dev-1.pem (the demo loader, pdpsctl and services' own identities sign with it)
+// and <dir>/public/dev-1.pem (services check tokens against it).
+class DevKeys {
+ public:
+  explicit DevKeys(const std::string& name);
+  const std::string& dir() const { return dir_; }
+  std::string private_key_file() const { return dir_ + "/dev-1.pem"; }
+  // PDPS_JWT_ISSUER, PDPS_JWT_KEYS_DIR, PDPS_SERVICE_KEY_FILE and PDPS_SERVICE_KEY_ID.
+  std::map<std::string, std::string> Env() const;
+  // A token for a user of `org` acting as `role`.
+  std::string Mint(const std::string& org, auth::Role role) const;
+
+ private:
+  std::string dir_;
+  std::string private_pem_;
+};
+
+// The demo loader's command line with these keys and `flags` (e.g. --registry=...),
+// standard error folded into standard output.
+std::string DemoCommand(const DevKeys& keys, const std::string& flags);
+
+// Runs `sql` (its column "v", first row) every 100 ms until it gives `want` or
+// `timeout` has passed; returns what it gave last ("" for no row).
+std::string WaitFor(const testing::TestDatabase& db, const std::string& sql,
+                    const std::string& want, absl::Duration timeout = absl::Seconds(15));
 
 }  // namespace pdps::systemtest

@@ -6,9 +6,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -24,47 +21,13 @@ namespace {
 
 using ::testing::HasSubstr;
 namespace wv1 = ::pdps::workforce::v1;
-
-std::string Mint(const std::string& key, const std::string& org, auth::Role role) {
-  auth::MintOptions o;
-  o.kid = "dev-1";
-  o.private_key_pem = key;
-  o.issuer = "https://pdps.local/dev";
-  o.audience = "pdps";
-  o.user_id = NewUuid();
-  o.organisation_id = org;
-  o.roles = {role};
-  o.issued_at = absl::Now() - absl::Seconds(5);
-  auto t = auth::Mint(o);
-  EXPECT_TRUE(t.ok()) << t.status();
-  return t.ok() ? *t : "";
-}
-
-std::string WaitFor(const testing::TestDatabase& db, const std::string& sql,
-                    const std::string& want) {
-  std::string got;
-  for (int i = 0; i < 150; ++i) {
-    auto rows = db.Query(sql);
-    got = rows.empty() ? "" : rows[0];
-    if (got == want) break;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  return got;
-}
+using systemtest::WaitFor;
 
 TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffering) {
   auto db = testing::TestDatabase::Create("suspension", {"registry", "referrals", "workforce"});
-  std::string dir = absl::StrCat(::testing::TempDir(), "/pdps-suspension-keys");
-  std::filesystem::create_directories(dir + "/public");
-  auto kp = auth::GenerateKeyPair(2048);
-  ASSERT_TRUE(kp.ok());
-  std::ofstream(dir + "/dev-1.pem") << kp->first;
-  std::ofstream(dir + "/public/dev-1.pem") << kp->second;
-  std::map<std::string, std::string> common = {{"PDPS_JWT_ISSUER", "https://pdps.local/dev"},
-                                               {"PDPS_JWT_KEYS_DIR", dir + "/public"},
-                                               {"PDPS_SERVICE_KEY_FILE", dir + "/dev-1.pem"},
-                                               {"PDPS_SERVICE_KEY_ID", "dev-1"},
-                                               {"PDPS_FEED_POLL_INTERVAL", "100ms"}};
+  systemtest::DevKeys keys("pdps-suspension-keys");
+  auto common = keys.Env();
+  common["PDPS_FEED_POLL_INTERVAL"] = "100ms";
   // The registry reads workforce's feed and workforce asks the registry who commissions
   // a framework: workforce's address is fixed first.
   const std::string workforce_addr = absl::StrCat("127.0.0.1:", systemtest::FreePort());
@@ -80,12 +43,10 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
   systemtest::ServiceProcess referrals("referrals", db->Conninfo("referrals_app"), ref_env);
 
   // The demo's commissioners, providers and referrals, loaded through the APIs.
-  const std::string bin = systemtest::BinaryDir();
   std::string out;
   ASSERT_EQ(systemtest::RunCommand(
-                absl::StrCat(bin, "/deploy/demo/pdps-demo --registry=", registry.address(),
-                             " --referrals=", referrals.address(), " --key=", dir,
-                             "/dev-1.pem 2>&1"),
+                systemtest::DemoCommand(keys, absl::StrCat("--registry=", registry.address(),
+                                                           " --referrals=", referrals.address())),
                 &out),
             0)
       << out;
@@ -106,7 +67,7 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
 
   auto channel = grpc::CreateChannel(workforce.address(), grpc::InsecureChannelCredentials());
   auto stub = wv1::WorkforceService::NewStub(channel);
-  std::string token = Mint(kp->first, council, auth::Role::kCommissioner);
+  std::string token = keys.Mint(council, auth::Role::kCommissioner);
   // A commissioner of another partnership: the registry says it does not commission
   // this framework, so it can neither claim its rules nor record findings that trip them.
   auto other = db->Query("SELECT o.id::text AS v FROM registry.organisations o WHERE o.kind = "
@@ -115,7 +76,7 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
                          "f.partnership_id = m.partnership_id WHERE f.id = '" + framework +
                          "' AND m.organisation_id = o.id) LIMIT 1");
   ASSERT_EQ(other.size(), 1u);
-  const std::string outsider = Mint(kp->first, other[0], auth::Role::kCommissioner);
+  const std::string outsider = keys.Mint(other[0], auth::Role::kCommissioner);
   {
     wv1::SetSuspensionRulesRequest req;
     req.mutable_rules()->set_framework_id(framework);
