@@ -2,7 +2,7 @@
 // public APIs, signing development tokens with the local key (.local/keys).
 //
 //   pdps-demo --registry=127.0.0.1:7001 --key=.local/keys/dev-1.pem [--referrals=127.0.0.1:7002]
-//             [--workforce=127.0.0.1:7004]
+//             [--workforce=127.0.0.1:7004] [--referrals-database=CONNINFO]
 //
 // Everything is fictional except the commissioners' names and their frameworks' shapes,
 // which follow the specifications in ../shared/seeds (see DOMAIN.md §2, §3). People
@@ -13,6 +13,13 @@
 // (training matrices, staff and training, complaints, monitoring, accounts and one
 // automatic suspension applied by the registry through workforce's feed) only when
 // --workforce is given.
+//
+// One thing is not done through an API: a bid deadline passes days after the demo runs,
+// and the services have no clock but the real one. With --referrals-database (referrals'
+// own connection, as `make run` gives the service), the loader moves one
+// mini-competition's bid deadline to now, as if those days had passed, and the referrals
+// scheduler then closes the round as it would at the deadline: EVALUATING. That is the
+// only SQL it sends; without the flag that referral stays OPEN.
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
@@ -30,6 +37,7 @@
 #include "common/auth.h"
 #include "common/ids.h"
 #include "common/dates.h"
+#include "common/db.h"
 #include "common/proto_util.h"
 #include "common/server.h"
 #include "google/rpc/error_details.pb.h"
@@ -85,6 +93,16 @@ class Loader {
 
   void ConnectWorkforce(std::shared_ptr<grpc::Channel> ch) {
     workforce_ = wv1::WorkforceService::NewStub(ch);
+  }
+
+  // Referrals' database, used only as the demo's clock (PassBidDeadline).
+  void ConnectReferralsDatabase(const std::string& conninfo) {
+    db::PoolOptions o;
+    o.conninfo = conninfo;
+    o.size = 1;
+    auto pool = db::Pool::Create(o);
+    if (!pool.ok()) Die(absl::StrCat("referrals database: ", pool.status().message()));
+    referrals_db_ = std::move(pool).value();
   }
 
   std::string Token(const std::string& org, Role role) {
@@ -471,6 +489,26 @@ class Loader {
     return done;
   }
 
+  // A provider's bid: rate in pence per hour and one answer per quality question.
+  struct BidPlan {
+    int64_t pence;
+    std::vector<std::string> answers;
+  };
+  // The providers in `bids` (by organisation id) bid on their invitation to `r`; the
+  // others decline with `decline` as rationale, or leave it open when that is empty.
+  void Bids(const std::string& officer_org, const rv1::Referral& r,
+            const std::map<std::string, BidPlan>& bids, const std::string& decline) {
+    for (const auto& o : Offers(officer_org, r)) {
+      rv1::Offer mine = ProviderView(o);  // bids are sealed from officers
+      auto it = bids.find(o.provider_id());
+      if (it != bids.end()) {
+        Bid(mine, it->second.pence, it->second.answers);
+      } else if (!decline.empty()) {
+        Decline(mine, rv1::NO_CAPACITY, decline);
+      }
+    }
+  }
+
   void Review(const std::string& officer_org, const rv1::Offer& o, bool shortlisted,
               const std::string& family_view, bool met) {
     if (o.state() != rv1::Offer::SUBMITTED || o.proposal().family_view() == family_view) return;
@@ -509,6 +547,40 @@ class Loader {
     req.set_reason(reason);
     rv1::Referral out;
     Verb("withdraw referral", Officer(officer_org), &RStub::WithdrawReferral, req, &out);
+  }
+
+  // The bid deadline of an OPEN mini-competition or competitive-offers round passes now
+  // instead of days from now: the round's deadline and its live offers' are set to now,
+  // as the scheduler's service identity, and the referrals scheduler does the rest on its
+  // next tick, as at the real deadline. Returns the referral as the scheduler left it
+  // (unchanged without a referrals database).
+  rv1::Referral PassBidDeadline(const std::string& officer_org, const rv1::Referral& r) {
+    if (r.state() != rv1::Referral::OPEN) return r;
+    if (referrals_db_ == nullptr) {
+      std::printf("  %s: OPEN until its bid deadline (no --referrals-database)\n",
+                  r.id().c_str());
+      return r;
+    }
+    auto st = referrals_db_->InTx(
+        db::Actor{"", "pdps-demo", true}, absl::Now() + absl::Seconds(10),
+        [&](db::Tx& tx) -> absl::Status {
+          return tx.Exec("WITH r AS (UPDATE referrals.referrals SET stage_deadline = now(),"
+                         " next_due_at = now() WHERE id = $1 AND state = 'OPEN'"
+                         " RETURNING id, round)"
+                         " UPDATE referrals.offers o SET deadline = now() FROM r"
+                         " WHERE o.referral_id = r.id AND o.round = r.round"
+                         " AND o.state IN ('OPEN', 'SUBMITTED')",
+                         {db::P(r.id())})
+              .status();
+        });
+    if (!st.ok()) Die(absl::StrCat("pass the bid deadline of ", r.id(), ": ", st.message()));
+    const absl::Time give_up = absl::Now() + absl::Minutes(1);
+    for (;;) {
+      rv1::Referral now = Get(officer_org, r.id());
+      if (now.state() != rv1::Referral::OPEN) return now;
+      if (absl::Now() > give_up) Die("the referrals scheduler did not close " + r.id());
+      absl::SleepFor(absl::Milliseconds(200));
+    }
   }
 
   // Reads the identifying details (the read is recorded in the referral's access log).
@@ -554,6 +626,7 @@ class Loader {
   std::unique_ptr<Stub> stub_;
   std::unique_ptr<RStub> referrals_;
   std::unique_ptr<WStub> workforce_;
+  std::unique_ptr<db::Pool> referrals_db_;
   std::map<std::string, std::string> providers_;  // name -> organisation id
   std::string key_;
   std::map<std::string, int> count_;
@@ -634,13 +707,11 @@ rv1::Proposal Proposal(std::vector<std::string> competencies, const std::string&
 }
 
 // Referrals on each framework with its own call-off method, so that the demo shows every
-// state a real clock reaches while it runs: DRAFT, OPEN (live offers in inboxes),
-// AWARDED (accepted, chosen proposal, direct award), UNCOVERED (all declined, or nobody
-// eligible) and WITHDRAWN. EVALUATING is not among them: a mini-competition or
-// competitive-offers referral reaches it only when its bid deadline passes (3 to 5
-// working days after opening), which no demo run waits for. The open mini-competitions
-// below (Dorset, Derby) get there once their deadline has passed (`make run` keeps its
-// data in .local), and their bids can then be evaluated and awarded.
+// state: DRAFT, OPEN (live offers in inboxes), EVALUATING (a mini-competition past its
+// bid deadline, see PassBidDeadline), AWARDED (accepted, chosen proposal, direct award),
+// UNCOVERED (all declined, or nobody eligible) and WITHDRAWN. The other open
+// mini-competitions (Dorset, Derby) reach EVALUATING at their real deadline, 5 working
+// days after opening (`make run` keeps its data in .local).
 void LoadReferrals(Loader& L, const Seeds& s) {
   using R = rv1::Referral;
   const char kVisit[] = "arrange the first visit";
@@ -873,6 +944,8 @@ void LoadReferrals(Loader& L, const Seeds& s) {
 
   // Dorset, mini-competition (seed 003 8.1): sealed bids at or under the lot's maximum,
   // with answers to the quality questions, by the bid deadline; 40% price, 60% quality.
+  const std::string wessex = L.ProviderOrg("Wessex Children's Care");
+  const std::string blackmore = L.ProviderOrg("Blackmore Vale Carers");
   {
     R r = Need(s.d_la, "DORSET", 18, "Mon-Fri 07:30-08:30 and 15:30-17:30",
                {"Stays at home with family", "Independence with personal care"},
@@ -882,23 +955,45 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                     Person("Ruby Sample", "2014-03-28", {"7 Example Lane", "Dorchester"},
                            "DT1 9ZZ", "9990010137", "Tom Sample", "father"));
     ref = L.Open(s.dorset, ref);
-    std::string wessex = L.ProviderOrg("Wessex Children's Care");
-    std::string blackmore = L.ProviderOrg("Blackmore Vale Carers");
-    for (const auto& o : L.Offers(s.dorset, ref)) {
-      rv1::Offer mine = L.ProviderView(o);
-      if (o.provider_id() == wessex) {
-        L.Bid(mine, 2190,
+    L.Bids(s.dorset, ref,
+           {{wessex,
+             {2190,
               {"Two named carers on a fixed rota, with one cover carer the family has met.",
                "A planning visit at home with the family before the start and a review at "
-               "six weeks."});
-      } else if (o.provider_id() == blackmore) {
-        L.Bid(mine, 2250,
+               "six weeks."}}},
+            {blackmore,
+             {2250,
               {"A team of three carers based in Dorchester, scheduled by postcode.",
-               "The family signs off the plan; a coordinator calls monthly."});
-      }
-    }
+               "The family signs off the plan; a coordinator calls monthly."}}}},
+           "");
     // The third provider's invitation is still open; at the deadline the referral is
     // EVALUATING, and officers mark each answer (EvaluateBid) and award the best score.
+    L.Tally(s.dorset, ref);
+  }
+  {
+    R r = Need(s.d_la, "DORSET", 12, "Mon-Fri 15:30-17:30 and Sat 10:00-12:00",
+               {"Keeps going to the after-school club", "The family has Saturday mornings"},
+               "Boy with autism and a learning disability; after-school and Saturday "
+               "support at home and in the community.",
+               28, {{s.dorset, 10000}});
+    R ref = L.Raise("do-evaluating", s.dorset, r,
+                    Person("Hugo Testcase", "2015-10-12", {"14 Sample Row", "Bridport"},
+                           "DT6 9ZZ", "9990010196", "Nia Testcase", "mother"));
+    ref = L.Open(s.dorset, ref);
+    L.Bids(s.dorset, ref,
+           {{wessex,
+             {2260,
+              {"Two carers who already work in Bridport, one of them Makaton trained.",
+               "A joint visit with the club's staff before the start; monthly reviews."}}},
+            {blackmore,
+             {2140,
+              {"A team of three, with a named lead carer for Saturdays.",
+               "The family chooses the Saturday activities; a review at six weeks."}}}},
+           "No carers free after school in Bridport until the spring.");
+    // Every invited provider has answered. Once the bid deadline has passed the bids are
+    // unsealed and the referral is EVALUATING: officers mark each answer (EvaluateBid)
+    // and award the best score.
+    ref = L.PassBidDeadline(s.dorset, ref);
     L.Tally(s.dorset, ref);
   }
   {
@@ -936,14 +1031,12 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                     Person("Carl Testcase", "2002-06-12", {"18 Sample Avenue", "Derby"},
                            "DE1 9ZZ", "9990010153", "Lyn Testcase", "mother"));
     ref = L.Open(s.derby, ref);
-    std::string derwent = L.ProviderOrg("Derwent Day Opportunities");
-    for (const auto& o : L.Offers(s.derby, ref)) {
-      if (o.provider_id() == derwent) {
-        L.Bid(L.ProviderView(o), 2480,
+    L.Bids(s.derby, ref,
+           {{L.ProviderOrg("Derwent Day Opportunities"),
+             {2480,
               {"Gardening on Mondays, cooking and shopping mid-week, travel training on "
-               "Fridays with a bus pass."});
-      }
-    }
+               "Fridays with a bus pass."}}}},
+           "");
     L.Tally(s.derby, ref);
   }
   {
@@ -1567,12 +1660,14 @@ int Main(int argc, char** argv) {
   std::string key_path = ".local/keys/dev-1.pem";
   std::string referrals;  // empty: registry data only
   std::string workforce;  // empty: no workforce data
+  std::string referrals_database;  // empty: one bid deadline is left to the real clock
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--registry=", 0) == 0) registry = a.substr(11);
     if (a.rfind("--key=", 0) == 0) key_path = a.substr(6);
     if (a.rfind("--referrals=", 0) == 0) referrals = a.substr(12);
     if (a.rfind("--workforce=", 0) == 0) workforce = a.substr(12);
+    if (a.rfind("--referrals-database=", 0) == 0) referrals_database = a.substr(21);
   }
   std::ifstream in(key_path);
   if (!in) {
@@ -1724,6 +1819,7 @@ int Main(int argc, char** argv) {
   }
   if (!referrals.empty()) {
     L.ConnectReferrals(grpc::CreateChannel(referrals, grpc::InsecureChannelCredentials()));
+    if (!referrals_database.empty()) L.ConnectReferralsDatabase(referrals_database);
     Seeds seeds{lewisham, lewisham_ccg, peterborough, cambs, southwark, dorset, dorset_ccg,
                 derby, la, lb, ld, cg, cc, cs, ch, sh, d_la, d_cc, y1, y2, y4};
     LoadReferrals(L, seeds);

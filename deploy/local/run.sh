@@ -137,8 +137,11 @@ done
 # ----------------------------------------------------------------- demo data ---
 if [[ ! -f $LOCAL/demo-loaded ]]; then
   echo "Loading demonstration data through the APIs..."
+  # Referrals' own database connection stands in for the clock: one mini-competition's
+  # bid deadline passes now rather than in 5 working days, so the demo has EVALUATING.
   (cd "$ROOT" && "$BUILD/deploy/demo/pdps-demo" --registry=127.0.0.1:${GRPC_PORT[registry]} \
     --referrals=127.0.0.1:${GRPC_PORT[referrals]} --workforce=127.0.0.1:${GRPC_PORT[workforce]} \
+    --referrals-database="host=$SOCK port=$PGPORT user=referrals_app dbname=$DB" \
     --key="$KEYS/dev-1.pem")
   date -u +%FT%TZ >"$LOCAL/demo-loaded"
 fi

@@ -1,8 +1,9 @@
 // Brokerage on the real binaries, as `make run` wires them: registry and referrals
 // processes on one database, the referrals process calling the registry with its own
 // service identity (minted from the development key) and following the registry's feed.
-// The demo loader fills both through the public APIs (twice: idempotent); pdpsctl then
-// walks a provider's inbox, and a suspension in the registry reaches referrals.
+// The demo loader fills both through the public APIs (twice: idempotent), passing one
+// bid deadline in referrals' database as the clock would; pdpsctl then walks a
+// provider's inbox, and a suspension in the registry reaches referrals.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -33,18 +34,25 @@ TEST(Brokerage, DemoLoadsEveryStateAndTheFeedCarriesSuspensions) {
   systemtest::ServiceProcess referrals("referrals", db->Conninfo("referrals_app"), env);
 
   const std::string bin = systemtest::BinaryDir();
+  // The referrals database as make run gives it: the loader's clock for one bid deadline.
   const std::string demo = systemtest::DemoCommand(
-      keys, absl::StrCat("--registry=", registry.address(), " --referrals=", referrals.address()));
+      keys, absl::StrCat("--registry=", registry.address(), " --referrals=", referrals.address(),
+                         " --referrals-database='", db->Conninfo("referrals_app"), "'"));
   std::string out;
   ASSERT_EQ(systemtest::RunCommand(demo, &out), 0) << out;
   ASSERT_EQ(systemtest::RunCommand(demo, &out), 0) << "second load: " << out;
-  // Every state a real clock can reach, and each framework with its own method.
-  for (const char* state : {"DRAFT", "OPEN", "AWARDED", "UNCOVERED", "WITHDRAWN"}) {
+  // Every state, and each framework with its own method.
+  for (const char* state : {"DRAFT", "OPEN", "EVALUATING", "AWARDED", "UNCOVERED", "WITHDRAWN"}) {
     EXPECT_NE(db->Query(absl::StrCat("SELECT count(*)::text AS v FROM referrals.referrals WHERE "
                                      "state = '", state, "'"))[0],
               "0")
         << state;
   }
+  // EVALUATING: the Dorset mini-competition whose bid deadline the loader passed.
+  EXPECT_EQ(db->Query("SELECT r.method || ' ' || count(o.id) AS v FROM referrals.referrals r JOIN "
+                      "referrals.offers o ON o.referral_id = r.id AND o.state = 'SUBMITTED' "
+                      "WHERE r.state = 'EVALUATING' GROUP BY r.id, r.method"),
+            std::vector<std::string>{"MINI_COMPETITION 2"});
   auto methods = db->Query(
       "SELECT string_agg(DISTINCT method, ',' ORDER BY method) AS v FROM referrals.referrals "
       "WHERE method <> ''");
