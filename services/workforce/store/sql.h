@@ -256,7 +256,7 @@ inline constexpr std::string_view kUpdateRules =
 inline constexpr std::string_view kInsertPackage =
     "INSERT INTO workforce.packages (id, provider_id, framework_id, lot_id, partnership_id,"
     " extra_competencies, start_date, end_date, award_time)"
-    " VALUES ($1, $2, $3, $4, $5, string_to_array(NULLIF($6, ''), ','), $7::date, $8::date, $9)"
+    " VALUES ($1, $2, $3, $4, $5, COALESCE(string_to_array(NULLIF($6, ''), ','), '{}'), $7::date, $8::date, $9)"
     " ON CONFLICT (id) DO NOTHING";
 inline constexpr std::string_view kSelectPackage =
     "SELECT " PDPS_PACKAGE_COLUMNS " FROM workforce.packages p WHERE p.id = $1";

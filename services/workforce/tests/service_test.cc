@@ -723,14 +723,14 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
 class PackageTest : public WorkforceServiceTest {
  protected:
   // A package awarded to provider_ on lot_ that needs seizure management.
-  std::string AwardPackage(const std::string& start = "2026-11-02") {
+  std::string AwardPackage(const std::string& start = "2026-11-02", bool extras = true) {
     pdps::referrals::v1::ReferralAwarded a;
     a.set_referral_id(NewUuid());
     a.set_provider_id(provider_.org);
     a.set_framework_id(framework_);
     a.set_lot_id(lot_);
     a.set_partnership_id(NewUuid());
-    a.add_extra_competencies("seizure_management");
+    if (extras) a.add_extra_competencies("seizure_management");
     a.mutable_start_date()->set_value(start);
     protoutil::SetTimestamp(DefaultNow(), a.mutable_award_time());
     server_->Award(a);
@@ -824,6 +824,11 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   ASSERT_TRUE(Call(stub(), provider_, &Stub::GetPackage, get, &pkg).ok());
   EXPECT_THAT(pkg.extra_competencies(), ElementsAre("seizure_management"));
   EXPECT_EQ(pkg.lot_id(), lot_);
+  // A package with no extras needs the lot's base set only.
+  get.set_id(AwardPackage("2026-11-02", false));
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetPackage, get, &pkg).ok());
+  EXPECT_THAT(pkg.extra_competencies(), IsEmpty());
+  EXPECT_TRUE(Assign(provider_, pkg.id(), missing.id(), &no).ok());
 
   // The gate's answer is of the day asked: first aid (3-yearly, done 2025-02-01) holds,
   // safeguarding (yearly, done 2025-12-01) has lapsed by 2026-12-02.

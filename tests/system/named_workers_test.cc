@@ -1,0 +1,243 @@
+// Named workers end to end on the real binaries: a package awarded in referrals reaches
+// workforce through the referrals feed; its provider names a worker through the
+// compliance gate; the package's commissioner sees who works on it (name, role, in
+// date) and a commissioner of another partnership sees nothing; when the worker's DBS
+// lapses, the package-worker rule trips in workforce and the registry suspends the
+// provider on that lot (expired mandatory compliance, through the real feeds).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/dates.h"
+#include "common/ids.h"
+#include "common/proto_util.h"
+#include "common/testing/pg_harness.h"
+#include "pdps/workforce/v1/workforce_service.grpc.pb.h"
+#include "tests/system/service_process.h"
+
+namespace pdps {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+namespace wv1 = ::pdps::workforce::v1;
+using WStub = wv1::WorkforceService::Stub;
+
+template <typename Req, typename Resp>
+grpc::Status Call(WStub& stub, const std::string& token,
+                  grpc::Status (WStub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                  const Req& req, Resp* resp) {
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  return (stub.*method)(&ctx, req, resp);
+}
+
+std::string Day(absl::Duration from_now) {
+  return dates::FormatDay(dates::TodayInLondon(absl::Now() + from_now));
+}
+
+TEST(NamedWorkers, ArriveFromReferralsAreSeenByTheirCommissionersAndLapsesSuspend) {
+  auto db = testing::TestDatabase::Create("namedworkers", {"registry", "referrals", "workforce"});
+  systemtest::DevKeys keys("named-workers");
+  auto common = keys.Env();
+  common["PDPS_FEED_POLL_INTERVAL"] = "100ms";
+  // Each service reads another's feed: addresses are fixed before any starts.
+  const std::string workforce_addr = absl::StrCat("127.0.0.1:", systemtest::FreePort());
+  const std::string referrals_addr = absl::StrCat("127.0.0.1:", systemtest::FreePort());
+  auto reg_env = common;
+  reg_env["PDPS_WORKFORCE_ADDR"] = workforce_addr;
+  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), reg_env);
+  auto wf_env = common;
+  wf_env["PDPS_GRPC_ADDR"] = workforce_addr;
+  wf_env["PDPS_REGISTRY_ADDR"] = registry.address();
+  wf_env["PDPS_REFERRALS_ADDR"] = referrals_addr;
+  wf_env["PDPS_EXPIRY_SWEEP_INTERVAL"] = "1s";
+  systemtest::ServiceProcess workforce("workforce", db->Conninfo("workforce_app"), wf_env);
+  auto ref_env = common;
+  ref_env["PDPS_GRPC_ADDR"] = referrals_addr;
+  ref_env["PDPS_REGISTRY_ADDR"] = registry.address();
+  ref_env["PDPS_WORKFORCE_ADDR"] = workforce_addr;
+  systemtest::ServiceProcess referrals("referrals", db->Conninfo("referrals_app"), ref_env);
+
+  std::string out;
+  ASSERT_EQ(systemtest::RunCommand(
+                systemtest::DemoCommand(
+                    keys, absl::StrCat("--registry=", registry.address(), " --referrals=",
+                                       referrals.address(), " --workforce=", workforce.address())),
+                &out),
+            0)
+      << out;
+
+  // referrals → workforce: every awarded referral becomes a package.
+  const std::string awarded =
+      db->Query("SELECT count(*)::text AS v FROM referrals.referrals WHERE state = 'AWARDED'")[0];
+  ASSERT_NE(awarded, "0");
+  EXPECT_EQ(systemtest::WaitFor(*db, "SELECT count(*)::text AS v FROM workforce.packages", awarded),
+            awarded);
+
+  // A package on a lot with a training matrix, whose provider is still active there.
+  auto row = db->Query(
+      "SELECT p.id || ' ' || p.provider_id || ' ' || p.lot_id || ' ' || p.framework_id || ' ' ||"
+      " r.create_organisation AS v FROM workforce.packages p"
+      " JOIN referrals.referrals r ON r.id = p.id"
+      " JOIN registry.admissions a ON a.provider_id = p.provider_id AND a.lot_id = p.lot_id"
+      " WHERE a.state = 'ACTIVE'"
+      " AND EXISTS (SELECT 1 FROM workforce.training_matrices m WHERE m.lot_id = p.lot_id)"
+      " ORDER BY p.id LIMIT 1");
+  ASSERT_EQ(row.size(), 1u) << "no awarded package on a lot with a matrix in the demo: "
+                            << absl::StrJoin(db->Query(
+                                   "SELECT p.id || ' ' || p.start_date || ' ' || coalesce((SELECT"
+                                   " state FROM registry.admissions a WHERE a.provider_id ="
+                                   " p.provider_id AND a.lot_id = p.lot_id), '-') || ' ' ||"
+                                   " (SELECT count(*) FROM workforce.training_matrices m WHERE"
+                                   " m.lot_id = p.lot_id) AS v FROM workforce.packages p"), "; ");
+  std::vector<std::string> f = absl::StrSplit(row[0], ' ');
+  const std::string package = f[0], provider = f[1], lot = f[2], framework = f[3], council = f[4];
+  auto other = db->Query(
+      "SELECT o.id::text AS v FROM registry.organisations o WHERE o.kind = 'COUNCIL' AND NOT"
+      " EXISTS (SELECT 1 FROM registry.partnership_members m JOIN registry.frameworks f ON"
+      " f.partnership_id = m.partnership_id WHERE f.id = '" + framework +
+      "' AND m.organisation_id = o.id) LIMIT 1");
+  ASSERT_EQ(other.size(), 1u);
+
+  // The demo's packages start in the coming weeks, and the binaries keep the wall clock:
+  // let time pass for this one by starting it today.
+  db->Query("UPDATE workforce.packages SET start_date = '" + Day(absl::ZeroDuration()) +
+            "' WHERE id = '" + package + "' RETURNING id::text AS v");
+
+  auto stub = wv1::WorkforceService::NewStub(workforce.channel());
+  const std::string provider_token = keys.Mint(provider, auth::Role::kProviderAdmin);
+  const std::string council_token = keys.Mint(council, auth::Role::kCommissioner);
+  const std::string outsider_token = keys.Mint(other[0], auth::Role::kCommissioner);
+
+  wv1::GetPackageRequest get;
+  get.set_id(package);
+  wv1::Package pkg;
+  ASSERT_TRUE(Call(*stub, provider_token, &WStub::GetPackage, get, &pkg).ok());
+
+  // A worker with every check in date and every competency of the lot's matrix (and the
+  // package's extras) done today.
+  wv1::StaffMember s;
+  s.set_display_name("Nell Named-Worker");
+  s.set_role("Support worker");
+  s.mutable_start_date()->set_value(Day(-absl::Hours(24 * 400)));
+  s.set_contract_type(wv1::PERMANENT);
+  s.mutable_dbs()->mutable_certificate_date()->set_value(Day(-absl::Hours(24 * 30)));
+  s.mutable_dbs()->set_certificate_reference("009988776655");
+  s.mutable_dbs()->mutable_barred_list_check_date()->set_value(Day(-absl::Hours(24 * 30)));
+  s.mutable_right_to_work()->set_kind(wv1::RightToWork::UNLIMITED);
+  s.mutable_right_to_work()->mutable_checked_on()->set_value(Day(-absl::Hours(24 * 400)));
+  s.mutable_last_supervision_date()->set_value(Day(-absl::Hours(24 * 7)));
+  s.mutable_last_appraisal_date()->set_value(Day(-absl::Hours(24 * 7)));
+  s.add_languages("Gujarati");
+  wv1::ListTrainingMatricesRequest lm;
+  lm.set_lot_id(lot);
+  lm.set_page_size(100);
+  wv1::ListTrainingMatricesResponse matrices;
+  ASSERT_TRUE(Call(*stub, provider_token, &WStub::ListTrainingMatrices, lm, &matrices).ok());
+  ASSERT_GT(matrices.training_matrices_size(), 0);
+  const auto& matrix = matrices.training_matrices(matrices.training_matrices_size() - 1);
+  if (!matrix.required_registration_body().empty()) {
+    s.mutable_registration()->set_body(matrix.required_registration_body());
+    s.mutable_registration()->set_number("12A3456B");
+    s.mutable_registration()->mutable_expiry_date()->set_value(Day(absl::Hours(24 * 300)));
+  }
+  wv1::CreateStaffMemberRequest cs;
+  *cs.mutable_staff_member() = s;
+  wv1::StaffMember staff;
+  ASSERT_TRUE(Call(*stub, provider_token, &WStub::CreateStaffMember, cs, &staff).ok());
+  std::vector<std::string> codes(pkg.extra_competencies().begin(), pkg.extra_competencies().end());
+  for (const auto& c : matrix.competencies()) codes.push_back(c.code());
+  for (const auto& code : codes) {
+    wv1::CreateTrainingRecordRequest tr;
+    tr.mutable_training_record()->set_staff_id(staff.id());
+    tr.mutable_training_record()->set_competency_code(code);
+    tr.mutable_training_record()->mutable_completed_on()->set_value(Day(absl::ZeroDuration()));
+    wv1::TrainingRecord rec;
+    ASSERT_TRUE(Call(*stub, provider_token, &WStub::CreateTrainingRecord, tr, &rec).ok()) << code;
+  }
+
+  wv1::CreatePackageAssignmentRequest assign;
+  assign.mutable_assignment()->set_package_id(package);
+  assign.mutable_assignment()->set_staff_id(staff.id());
+  wv1::PackageAssignment assignment;
+  auto st = Call(*stub, provider_token, &WStub::CreatePackageAssignment, assign, &assignment);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+
+  // The package's commissioner sees the worker; another partnership's sees nothing.
+  wv1::ListPackageWorkersRequest lw;
+  lw.set_package_id(package);
+  wv1::ListPackageWorkersResponse workers;
+  st = Call(*stub, council_token, &WStub::ListPackageWorkers, lw, &workers);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(workers.workers_size(), 1);
+  EXPECT_EQ(workers.workers(0).display_name(), "Nell Named-Worker");
+  EXPECT_TRUE(workers.workers(0).eligible());
+  EXPECT_THAT(protoutil::ToJson(workers), Not(HasSubstr("Gujarati")));
+  EXPECT_THAT(protoutil::ToJson(workers), Not(HasSubstr("009988776655")));
+  st = Call(*stub, outsider_token, &WStub::ListPackageWorkers, lw, &workers);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  wv1::GetWorkforceComplianceRequest gc;
+  gc.set_provider_id(provider);
+  gc.set_lot_id(lot);
+  wv1::WorkforceCompliance compliance;
+  st = Call(*stub, council_token, &WStub::GetWorkforceCompliance, gc, &compliance);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  EXPECT_GE(compliance.staff_in_post(), 1);
+  st = Call(*stub, outsider_token, &WStub::GetWorkforceCompliance, gc, &compliance);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << st.error_message();
+
+  // The framework's keeper turns the package-worker rule on.
+  wv1::GetSuspensionRulesRequest gr;
+  gr.set_framework_id(framework);
+  wv1::SetSuspensionRulesRequest sr;
+  std::string keeper = council_token;
+  if (Call(*stub, council_token, &WStub::GetSuspensionRules, gr, sr.mutable_rules()).ok()) {
+    keeper = keys.Mint(sr.rules().owner_organisation_id(), auth::Role::kCommissioner);
+  }
+  sr.mutable_rules()->set_framework_id(framework);
+  sr.mutable_rules()->set_suspend_on_ineligible_package_worker(true);
+  wv1::SuspensionRules rules;
+  st = Call(*stub, keeper, &WStub::SetSuspensionRules, sr, &rules);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  // Nothing has lapsed: the sweep trips nothing.
+  absl::SleepFor(absl::Milliseconds(1500));
+  const std::string admission_state = "SELECT state AS v FROM registry.admissions WHERE"
+                                      " provider_id = '" + provider + "' AND lot_id = '" + lot + "'";
+  EXPECT_EQ(db->Query(admission_state)[0], "ACTIVE");
+
+  // The worker's DBS is found to be older than the framework allows.
+  wv1::GetStaffMemberRequest gs;
+  gs.set_id(staff.id());
+  wv1::UpdateStaffMemberRequest us;
+  ASSERT_TRUE(Call(*stub, provider_token, &WStub::GetStaffMember, gs, us.mutable_staff_member()).ok());
+  us.mutable_staff_member()->mutable_dbs()->mutable_certificate_date()->set_value(
+      Day(-absl::Hours(24 * 365 * 6)));
+  ASSERT_TRUE(Call(*stub, provider_token, &WStub::UpdateStaffMember, us, &staff).ok());
+
+  // workforce → registry: the provider is suspended on that lot, the rule as reason.
+  EXPECT_EQ(systemtest::WaitFor(*db, admission_state, "SUSPENDED"), "SUSPENDED");
+  auto why = db->Query(
+      "SELECT t.reason AS v FROM registry.admission_transitions t JOIN registry.admissions a ON "
+      "a.id = t.admission_id WHERE a.provider_id = '" + provider + "' AND a.lot_id = '" + lot +
+      "' ORDER BY t.id DESC LIMIT 1");
+  ASSERT_EQ(why.size(), 1u);
+  EXPECT_THAT(why[0], HasSubstr("INELIGIBLE_PACKAGE_WORKER"));
+  EXPECT_THAT(why[0], HasSubstr("DBS_EXPIRED"));
+  EXPECT_THAT(why[0], Not(HasSubstr("Nell")));
+  // The commissioner sees why: the named worker is no longer eligible.
+  st = Call(*stub, council_token, &WStub::ListPackageWorkers, lw, &workers);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(workers.workers_size(), 1);
+  EXPECT_FALSE(workers.workers(0).eligible());
+  // The same facts trip once, however many sweeps run.
+  absl::SleepFor(absl::Milliseconds(2500));
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM workforce.rule_trips")[0], "1");
+}
+
+}  // namespace
+}  // namespace pdps
