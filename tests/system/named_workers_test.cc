@@ -26,15 +26,7 @@ using ::testing::Not;
 namespace wv1 = ::pdps::workforce::v1;
 using WStub = wv1::WorkforceService::Stub;
 
-template <typename Req, typename Resp>
-grpc::Status Call(WStub& stub, const std::string& token,
-                  grpc::Status (WStub::*method)(grpc::ClientContext*, const Req&, Resp*),
-                  const Req& req, Resp* resp) {
-  grpc::ClientContext ctx;
-  ctx.AddMetadata("authorization", "Bearer " + token);
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  return (stub.*method)(&ctx, req, resp);
-}
+using systemtest::Call;
 
 std::string Day(absl::Duration from_now) {
   return dates::FormatDay(dates::TodayInLondon(absl::Now() + from_now));
@@ -43,33 +35,11 @@ std::string Day(absl::Duration from_now) {
 TEST(NamedWorkers, ArriveFromReferralsAreSeenByTheirCommissionersAndLapsesSuspend) {
   auto db = testing::TestDatabase::Create("namedworkers", {"registry", "referrals", "workforce"});
   systemtest::DevKeys keys("named-workers");
-  auto common = keys.Env();
-  common["PDPS_FEED_POLL_INTERVAL"] = "100ms";
-  // Each service reads another's feed: addresses are fixed before any starts.
-  const std::string workforce_addr = absl::StrCat("127.0.0.1:", systemtest::FreePort());
-  const std::string referrals_addr = absl::StrCat("127.0.0.1:", systemtest::FreePort());
-  auto reg_env = common;
-  reg_env["PDPS_WORKFORCE_ADDR"] = workforce_addr;
-  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), reg_env);
-  auto wf_env = common;
-  wf_env["PDPS_GRPC_ADDR"] = workforce_addr;
-  wf_env["PDPS_REGISTRY_ADDR"] = registry.address();
-  wf_env["PDPS_REFERRALS_ADDR"] = referrals_addr;
-  wf_env["PDPS_EXPIRY_SWEEP_INTERVAL"] = "1s";
-  systemtest::ServiceProcess workforce("workforce", db->Conninfo("workforce_app"), wf_env);
-  auto ref_env = common;
-  ref_env["PDPS_GRPC_ADDR"] = referrals_addr;
-  ref_env["PDPS_REGISTRY_ADDR"] = registry.address();
-  ref_env["PDPS_WORKFORCE_ADDR"] = workforce_addr;
-  systemtest::ServiceProcess referrals("referrals", db->Conninfo("referrals_app"), ref_env);
+  systemtest::Platform platform(*db, keys, {{"workforce", {{"PDPS_EXPIRY_SWEEP_INTERVAL", "1s"}}}});
+  auto& workforce = *platform.workforce;
 
   std::string out;
-  ASSERT_EQ(systemtest::RunCommand(
-                systemtest::DemoCommand(
-                    keys, absl::StrCat("--registry=", registry.address(), " --referrals=",
-                                       referrals.address(), " --workforce=", workforce.address())),
-                &out),
-            0)
+  ASSERT_EQ(systemtest::RunCommand(systemtest::DemoCommand(keys, platform.DemoFlags()), &out), 0)
       << out;
 
   // referrals → workforce: every awarded referral becomes a package.

@@ -156,4 +156,34 @@ std::string WaitFor(const testing::TestDatabase& db, const std::string& sql,
   }
 }
 
+Platform::Platform(const testing::TestDatabase& db, const DevKeys& keys,
+                   std::map<std::string, std::map<std::string, std::string>> extra) {
+  auto env = [&](const std::string& service) {
+    auto e = keys.Env();
+    e["PDPS_FEED_POLL_INTERVAL"] = "100ms";
+    for (const auto& [k, v] : extra[service]) e[k] = v;
+    return e;
+  };
+  const std::string workforce_addr = absl::StrCat("127.0.0.1:", FreePort());
+  const std::string referrals_addr = absl::StrCat("127.0.0.1:", FreePort());
+  auto reg = env("registry");
+  reg["PDPS_WORKFORCE_ADDR"] = workforce_addr;
+  registry = std::make_unique<ServiceProcess>("registry", db.Conninfo("registry_app"), reg);
+  auto wf = env("workforce");
+  wf["PDPS_GRPC_ADDR"] = workforce_addr;
+  wf["PDPS_REGISTRY_ADDR"] = registry->address();
+  wf["PDPS_REFERRALS_ADDR"] = referrals_addr;
+  workforce = std::make_unique<ServiceProcess>("workforce", db.Conninfo("workforce_app"), wf);
+  auto ref = env("referrals");
+  ref["PDPS_GRPC_ADDR"] = referrals_addr;
+  ref["PDPS_REGISTRY_ADDR"] = registry->address();
+  ref["PDPS_WORKFORCE_ADDR"] = workforce_addr;
+  referrals = std::make_unique<ServiceProcess>("referrals", db.Conninfo("referrals_app"), ref);
+}
+
+std::string Platform::DemoFlags() const {
+  return absl::StrCat("--registry=", registry->address(), " --referrals=", referrals->address(),
+                      " --workforce=", workforce->address());
+}
+
 }  // namespace pdps::systemtest

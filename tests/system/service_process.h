@@ -84,6 +84,18 @@ class DevKeys {
   std::string private_pem_;
 };
 
+// The registry, workforce and referrals on one database, wired to each other as
+// `make run` wires them (each reading the feeds it follows, workforce and referrals at
+// addresses fixed before any starts), feeds polled every 100 ms. `extra` adds settings
+// per service name (e.g. {"workforce", {{"PDPS_EXPIRY_SWEEP_INTERVAL", "1s"}}}).
+struct Platform {
+  Platform(const testing::TestDatabase& db, const DevKeys& keys,
+           std::map<std::string, std::map<std::string, std::string>> extra = {});
+  std::unique_ptr<ServiceProcess> registry, workforce, referrals;
+  // The demo loader's flags for the three.
+  std::string DemoFlags() const;
+};
+
 // The demo loader's command line with these keys and `flags` (e.g. --registry=...),
 // standard error folded into standard output.
 std::string DemoCommand(const DevKeys& keys, const std::string& flags);

@@ -26,25 +26,10 @@ using systemtest::WaitFor;
 TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffering) {
   auto db = testing::TestDatabase::Create("suspension", {"registry", "referrals", "workforce"});
   systemtest::DevKeys keys("pdps-suspension-keys");
-  auto common = keys.Env();
-  common["PDPS_FEED_POLL_INTERVAL"] = "100ms";
-  // The registry reads workforce's feed, workforce asks the registry who commissions a
-  // framework and reads referrals' feed: workforce's and referrals' addresses are fixed
-  // first.
-  const std::string workforce_addr = absl::StrCat("127.0.0.1:", systemtest::FreePort());
-  const std::string referrals_addr = absl::StrCat("127.0.0.1:", systemtest::FreePort());
-  auto reg_env = common;
-  reg_env["PDPS_WORKFORCE_ADDR"] = workforce_addr;
-  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), reg_env);
-  auto wf_env = common;
-  wf_env["PDPS_GRPC_ADDR"] = workforce_addr;
-  wf_env["PDPS_REGISTRY_ADDR"] = registry.address();
-  wf_env["PDPS_REFERRALS_ADDR"] = referrals_addr;
-  systemtest::ServiceProcess workforce("workforce", db->Conninfo("workforce_app"), wf_env);
-  auto ref_env = common;
-  ref_env["PDPS_GRPC_ADDR"] = referrals_addr;
-  ref_env["PDPS_REGISTRY_ADDR"] = registry.address();
-  systemtest::ServiceProcess referrals("referrals", db->Conninfo("referrals_app"), ref_env);
+  systemtest::Platform platform(*db, keys);
+  auto& registry = *platform.registry;
+  auto& workforce = *platform.workforce;
+  auto& referrals = *platform.referrals;
 
   // The demo's commissioners, providers and referrals, loaded through the APIs.
   std::string out;
