@@ -157,6 +157,7 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
   complaints answer ID --outcome=UPHELD|PARTLY_UPHELD|NOT_UPHELD --learning=TEXT
   returns --quarter=2026-Q3 [--lot=ID]               the quarterly workforce return
   compliance --provider=OWN_ID --lot=ID [--date=]     counts only
+  packages list                  packages awarded to you (from referrals, within seconds)
   packages assign PACKAGE_ID --staff=ID [--from=YYYY-MM-DD]
                                  name a worker on a package awarded to you (the gate
                                  must pass; PACKAGE_ID is the awarded referral's id)
@@ -1358,6 +1359,13 @@ int Packages(Env& env, const std::string& verb) {
     req.set_id(Id(a));
     return Run(env, &WStub::GetPackage, req);
   }
+  if (verb == "list") {
+    wv1::ListPackagesRequest req;
+    req.set_provider_id(a.Get("provider"));
+    Page(a, &req);
+    return Run(env, &WStub::ListPackages, req,
+               {"id", "lot_id", "start_date", "end_date", "extra_competencies"});
+  }
   if (verb == "workers") {
     wv1::ListPackageWorkersRequest req;
     req.set_package_id(Id(a));
@@ -1384,7 +1392,7 @@ int Packages(Env& env, const std::string& verb) {
     DateFlag(a, "last-day", req.mutable_last_day());
     return Run(env, &WStub::EndPackageAssignment, req);
   }
-  return Fail("packages: get ID, workers ID, assign ID --staff=ID, or unassign "
+  return Fail("packages: list, get ID, workers ID, assign ID --staff=ID, or unassign "
               "--assignment=ID --etag=ETAG --reason=TEXT");
 }
 

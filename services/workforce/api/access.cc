@@ -42,6 +42,7 @@ const auth::AccessPolicy& WorkforceAccessPolicy() {
         .Allow("GetSuspensionRules", readers)
         .Allow("GetWorkforceReturn", providers)
         .Allow("GetPackage", package_parties)
+        .Allow("ListPackages", {R::kProviderAdmin, R::kProviderCoordinator, R::kService})
         .Allow("CreatePackageAssignment", providers)
         .Allow("EndPackageAssignment", providers)
         .Allow("ListPackageWorkers", package_parties)

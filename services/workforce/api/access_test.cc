@@ -54,6 +54,7 @@ const Row kTable[] = {
     {"GetSuspensionRules", {0, 1, 0, 0, 1, 1, 1}},
     {"GetWorkforceReturn", {0, 0, 0, 0, 1, 1, 0}},
     {"GetPackage", {0, 1, 1, 0, 1, 1, 1}},
+    {"ListPackages", {0, 0, 0, 0, 1, 1, 1}},
     {"CreatePackageAssignment", {0, 0, 0, 0, 1, 1, 0}},
     {"EndPackageAssignment", {0, 0, 0, 0, 1, 1, 0}},
     {"ListPackageWorkers", {0, 1, 1, 0, 1, 1, 1}},

@@ -404,6 +404,21 @@ grpc::Status WorkforceServiceImpl::GetPackage(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status WorkforceServiceImpl::ListPackages(grpc::ServerContext* ctx,
+                                                const v1::ListPackagesRequest* req,
+                                                v1::ListPackagesResponse* resp) {
+  return gate_->Run(ctx, "ListPackages", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
+    // A provider always lists its own (row-level security would hide the rest anyway).
+    std::string provider = c.principal.IsService() ? absl::AsciiStrToLower(req->provider_id())
+                                                   : absl::AsciiStrToLower(c.principal.organisation_id);
+    ASSIGN_OR_RETURN(auto page, store_->ListPackages(c, provider, req->page_size(),
+                                                     req->page_token()));
+    CopyPage(std::move(page), resp, [](auto* r) { return r->add_packages(); });
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status WorkforceServiceImpl::CreatePackageAssignment(
     grpc::ServerContext* ctx, const v1::CreatePackageAssignmentRequest* req,
     v1::PackageAssignment* resp) {

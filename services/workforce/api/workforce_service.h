@@ -45,6 +45,7 @@ class WorkforceServiceImpl final : public v1::WorkforceService::Service {
   PDPS_RPC(GetSuspensionRules, GetSuspensionRulesRequest, SuspensionRules)
   PDPS_RPC(GetWorkforceReturn, GetWorkforceReturnRequest, WorkforceReturn)
   PDPS_RPC(GetPackage, GetPackageRequest, Package)
+  PDPS_RPC(ListPackages, ListPackagesRequest, ListPackagesResponse)
   PDPS_RPC(CreatePackageAssignment, CreatePackageAssignmentRequest, PackageAssignment)
   PDPS_RPC(EndPackageAssignment, EndPackageAssignmentRequest, PackageAssignment)
   PDPS_RPC(ListPackageWorkers, ListPackageWorkersRequest, ListPackageWorkersResponse)

@@ -260,6 +260,13 @@ inline constexpr std::string_view kInsertPackage =
     " ON CONFLICT (id) DO NOTHING";
 inline constexpr std::string_view kSelectPackage =
     "SELECT " PDPS_PACKAGE_COLUMNS " FROM workforce.packages p WHERE p.id = $1";
+// Row-level security keeps a provider to its own. $1 provider (NULL = every visible),
+// $2/$3 after (start_date, id), $4 limit.
+inline constexpr std::string_view kListPackages =
+    "SELECT " PDPS_PACKAGE_COLUMNS " FROM workforce.packages p"
+    " WHERE ($1::uuid IS NULL OR p.provider_id = $1)"
+    " AND ($2::text IS NULL OR (p.start_date, p.id) > ($2::date, $3::uuid))"
+    " ORDER BY p.start_date, p.id LIMIT $4";
 
 #define PDPS_ASSIGNMENT_COLUMNS                                                          \
   "a.id::text AS id, a.package_id::text AS package_id, a.staff_id::text AS staff_id,"    \

@@ -1069,6 +1069,18 @@ absl::StatusOr<v1::Package> Store::GetPackage(const Call& c, const std::string& 
   return PackageOf(r, 0);
 }
 
+absl::StatusOr<Listed<v1::Package>> Store::ListPackages(const Call& c,
+                                                        const std::string& provider_id,
+                                                        int page_size,
+                                                        const std::string& page_token) {
+  return listing::ReadPage<v1::Package>(
+      *pool_, c, sql::kListPackages, absl::StrCat("packages|", provider_id), page_size,
+      page_token, {db::OrNull(provider_id)}, [](const Result& r, int i) { return PackageOf(r, i); },
+      [](const Result&, int, const v1::Package& p) {
+        return protoutil::JoinKey(p.start_date().value(), p.id());
+      });
+}
+
 absl::StatusOr<v1::PackageAssignment> Store::CreateAssignment(const Call& c,
                                                               const std::string& package_id,
                                                               const std::string& staff_id, Day from,

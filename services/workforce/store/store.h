@@ -126,6 +126,9 @@ class Store {
   // Read as the service (a package holds no personal data); the handler decides who
   // may see it.
   absl::StatusOr<v1::Package> GetPackage(const Call& c, const std::string& id);
+  // As the caller: a provider sees its own.
+  absl::StatusOr<Listed<v1::Package>> ListPackages(const Call& c, const std::string& provider_id,
+                                                   int page_size, const std::string& page_token);
   // The caller (a provider) names one of its workers on one of its packages, from
   // `from`, if the compliance gate passes.
   absl::StatusOr<v1::PackageAssignment> CreateAssignment(const Call& c,

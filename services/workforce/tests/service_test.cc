@@ -824,6 +824,17 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   ASSERT_TRUE(Call(stub(), provider_, &Stub::GetPackage, get, &pkg).ok());
   EXPECT_THAT(pkg.extra_competencies(), ElementsAre("seizure_management"));
   EXPECT_EQ(pkg.lot_id(), lot_);
+  // Providers list their own packages only.
+  v1::ListPackagesRequest lp;
+  v1::ListPackagesResponse listed;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListPackages, lp, &listed).ok());
+  ASSERT_EQ(listed.packages_size(), 1);
+  EXPECT_EQ(listed.packages(0).id(), package);
+  ASSERT_TRUE(Call(stub(), other_provider_, &Stub::ListPackages, lp, &listed).ok());
+  EXPECT_EQ(listed.packages_size(), 0);
+  lp.set_provider_id(provider_.org);  // ignored for providers
+  ASSERT_TRUE(Call(stub(), other_provider_, &Stub::ListPackages, lp, &listed).ok());
+  EXPECT_EQ(listed.packages_size(), 0);
   // A package with no extras needs the lot's base set only.
   get.set_id(AwardPackage("2026-11-02", false));
   ASSERT_TRUE(Call(stub(), provider_, &Stub::GetPackage, get, &pkg).ok());
