@@ -607,6 +607,10 @@ class Loader {
   }
 
   void Count(const std::string& what, int n = 1) { count_[what] += n; }
+  int Counted(const std::string& what) const {
+    auto it = count_.find(what);
+    return it == count_.end() ? 0 : it->second;
+  }
 
   void Summary() {
     for (const auto& [k, v] : count_) std::printf("  %-22s %d\n", k.c_str(), v);
@@ -1092,6 +1096,7 @@ class WorkforcePlan {
     Matrices();
     Rules();
     StaffAndTraining();
+    NamedWorkers();
     ComplaintsInEveryState();
     Monitoring();
     Accounts();
@@ -1422,7 +1427,55 @@ class WorkforcePlan {
         L_.Must("staff member of " + t.provider, admin, &WStub::CreateStaffMember, req, &out);
         L_.Count("staff members");
         Train(t, out, t.profiles[i]);
+        staff_of_[L_.ProviderOrg(t.provider)].push_back(out.id());
       }
+    }
+  }
+
+  // ------------------------------------------------------ named workers ---
+
+  // Every awarded package reaches workforce through the referrals feed; each provider
+  // names up to two of its workers who pass the gate for the package from its start.
+  void NamedWorkers() {
+    const int awarded = L_.Counted("referrals AWARDED");
+    if (awarded == 0) return;
+    const std::string service = L_.Token(NameUuid("demo-loader"), Role::kService);
+    std::vector<wv1::Package> packages;
+    for (int i = 0; i < 80; ++i) {
+      packages.clear();
+      wv1::ListPackagesRequest req;
+      req.set_page_size(500);
+      wv1::ListPackagesResponse resp;
+      L_.Must("list packages", service, &WStub::ListPackages, req, &resp);
+      packages.assign(resp.packages().begin(), resp.packages().end());
+      if (static_cast<int>(packages.size()) >= awarded) break;
+      absl::SleepFor(absl::Milliseconds(250));
+    }
+    if (static_cast<int>(packages.size()) < awarded) {
+      std::printf("  named workers: %zu of %d packages arrived (is workforce reading the "
+                  "referrals feed? PDPS_REFERRALS_ADDR)\n", packages.size(), awarded);
+    }
+    for (const auto& p : packages) {
+      std::string admin = Admin(p.provider_id());
+      Day start = *dates::ParseDay(p.start_date().value());
+      int named = 0;
+      for (const auto& staff : staff_of_[p.provider_id()]) {
+        if (named == 2) break;
+        wv1::CreatePackageAssignmentRequest req;
+        req.mutable_assignment()->set_package_id(p.id());
+        req.mutable_assignment()->set_staff_id(staff);
+        req.mutable_assignment()->mutable_from_date()->set_value(D(std::max(start, today_)));
+        req.set_request_id(NameUuid("assignment:" + p.id() + ":" + staff));
+        wv1::PackageAssignment out;
+        auto st = L_.Call(admin, &WStub::CreatePackageAssignment, req, &out);
+        // Workers the gate refuses (lapsed DBS, missing training) are simply not named.
+        if (st.ok() || st.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+          ++named;
+        } else if (st.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+          L_.Die(absl::StrCat("name a worker on package ", p.id(), ": ", Describe(st)));
+        }
+      }
+      L_.Count("named workers", named);
     }
   }
 
@@ -1653,6 +1706,7 @@ class WorkforcePlan {
   const WorkforceSeeds& s_;
   Day today_;
   std::map<std::string, wv1::TrainingMatrix> in_force_;  // lot id -> version in force today
+  std::map<std::string, std::vector<std::string>> staff_of_;  // provider org -> staff ids
 };
 
 int Main(int argc, char** argv) {
