@@ -1172,7 +1172,7 @@ absl::StatusOr<Listed<v1::NamedWorker>> Store::ListPackageWorkers(
   // allowed by the handler), so it reads the provider's rows as the service.
   RETURN_IF_ERROR(pool_->InTx(ServiceActor(c), c.deadline, [&](Tx& tx) -> absl::Status {
     out = {};
-    ASSIGN_OR_RETURN(domain::Matrix m, MatrixInForce(tx, pkg.lot_id(), day));
+    ASSIGN_OR_RETURN(auto versions, LotMatrices(tx, pkg.lot_id()));
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListPackageWorkers,
                                        {P(pkg.id()), P(include_ended), P(dates::FormatDay(day)),
                                         db::OrNull(after_a), db::OrNull(after_b), P(page.size)}));
@@ -1181,7 +1181,11 @@ absl::StatusOr<Listed<v1::NamedWorker>> Store::ListPackageWorkers(
       v1::PackageAssignment a = AssignmentOf(r, i);
       v1::StaffMember staff = protoutil::FromJson<v1::StaffMember>(r.String(i, "record"));
       staff.set_id(r.String(i, "staff_key"));
-      ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, staff, m, ExtrasOf(pkg), day));
+      // An upcoming worker is judged on the first day they work on the package.
+      const Day on = std::max(day, *domain::DayOf(a.from_date()));
+      const domain::Matrix* m = domain::InForce(versions, on);
+      if (m == nullptr) return NoMatrix(pkg.lot_id(), on);
+      ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, staff, *m, ExtrasOf(pkg), on));
       v1::NamedWorker w;
       w.set_assignment_id(a.id());
       w.set_staff_id(a.staff_id());

@@ -814,6 +814,21 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   for (const char* personal : {"Polish", "001234567890", "female", "Senior", "2024-12-01"}) {
     EXPECT_THAT(wire, Not(HasSubstr(personal))) << personal;
   }
+  // A worker who starts later is listed now and judged on their first day: Fay's yearly
+  // safeguarding (2025-12-01) would have lapsed by then, so the gate refuses her.
+  EXPECT_EQ(Assign(provider_, package, Compliant("Kit Later").id(), &no, "2026-12-10").error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  v1::StaffMember later = CreateStaff(provider_, SampleStaff("Lou Later"));
+  Train(provider_, later.id(), "first_aid", "2025-02-01");
+  Train(provider_, later.id(), "safeguarding_level_2", "2026-06-01");
+  Train(provider_, later.id(), "seizure_management", "2026-06-01");
+  v1::PackageAssignment upcoming;
+  ASSERT_TRUE(Assign(provider_, package, later.id(), &upcoming, "2026-12-10").ok());
+  ASSERT_TRUE(Workers(commissioner_, package, &seen).ok());
+  ASSERT_EQ(seen.workers_size(), 2);
+  EXPECT_EQ(seen.workers(1).display_name(), "Lou Later");
+  EXPECT_EQ(seen.workers(1).from_date().value(), "2026-12-10");
+  EXPECT_TRUE(seen.workers(1).eligible());
   // Another provider, and a caller of neither side, learn nothing.
   EXPECT_EQ(Workers(other_provider_, package, &seen).error_code(), grpc::StatusCode::NOT_FOUND);
   v1::GetPackageRequest get;
@@ -844,7 +859,8 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   // The gate's answer is of the day asked: first aid (3-yearly, done 2025-02-01) holds,
   // safeguarding (yearly, done 2025-12-01) has lapsed by 2026-12-02.
   ASSERT_TRUE(Workers(provider_, package, &seen, false, "2026-12-02").ok());
-  ASSERT_EQ(seen.workers_size(), 1);
+  ASSERT_EQ(seen.workers_size(), 2);
+  EXPECT_EQ(seen.workers(0).display_name(), "Fay Named");
   EXPECT_FALSE(seen.workers(0).eligible());
   ASSERT_EQ(seen.workers(0).reasons_size(), 1);
   EXPECT_EQ(seen.workers(0).reasons(0).kind(), v1::IneligibilityReason::COMPETENCY_EXPIRED);
@@ -868,9 +884,10 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   EXPECT_EQ(Call(stub(), provider_, &Stub::EndPackageAssignment, end, &ended).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   ASSERT_TRUE(Workers(commissioner_, package, &seen, false, "2026-11-25").ok());
-  EXPECT_EQ(seen.workers_size(), 0);
-  ASSERT_TRUE(Workers(commissioner_, package, &seen, true, "2026-11-25").ok());
   ASSERT_EQ(seen.workers_size(), 1);
+  EXPECT_EQ(seen.workers(0).display_name(), "Lou Later");
+  ASSERT_TRUE(Workers(commissioner_, package, &seen, true, "2026-11-25").ok());
+  ASSERT_EQ(seen.workers_size(), 2);
   EXPECT_EQ(seen.workers(0).to_date().value(), "2026-11-24");
   // Once ended, the worker may be named again.
   EXPECT_TRUE(Assign(provider_, package, ok.id(), &no).ok());
