@@ -184,6 +184,8 @@ Workforce:
   pdpsctl compliance --provider=<PROVIDER_ID> --lot=<LOT_ID>   # counts only, no names
   pdpsctl visits list                                    # one rated INADEQUATE...
   pdpsctl admissions list --state=SUSPENDED              # ...and the registry suspended it
+  export PDPS_TOKEN=\$(pdpsctl token --org-name="London Borough of Lewisham" --roles=commissioner)
+  pdpsctl packages workers <REFERRAL_ID from 'referrals list --state=AWARDED'>   # who works on it
 
 Streaming logs; Ctrl-C stops everything.
 MSG
