@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,8 +53,13 @@ ServiceProcess::ServiceProcess(const std::string& service, const std::string& da
   env.emplace("PDPS_METRICS_ADDR", "127.0.0.1:0");
   env.emplace("PDPS_LOG_LEVEL", "warning");
   std::string binary = BinaryDir() + "/services/" + service + "/" + service;
+  pid_t parent = getpid();
   pid_ = fork();
   if (pid_ == 0) {
+    // A test binary that aborts (a failed harness, a crash) must not leave services
+    // behind holding ports and database connections.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(127);
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     execl(binary.c_str(), binary.c_str(), "serve", static_cast<char*>(nullptr));
     _exit(127);
