@@ -605,7 +605,7 @@ absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline)
   RETURN_IF_ERROR(pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline,
                               [&](Tx& tx) -> absl::Status {
     announced = 0;
-    // Training is watched for the lots each worker is named on.
+    // Training and the lot's own periods are watched for the lots each worker is named on.
     ASSIGN_OR_RETURN(Result running, tx.Exec(sql::kSelectRunningAssignments,
                                              {P(dates::FormatDay(today)), db::Null()}));
     std::map<std::string, std::set<std::string>> lots_of;  // staff id -> lot ids
@@ -626,8 +626,10 @@ absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline)
             matrix_of[lot] = m.ok() ? std::optional<domain::Matrix>(*m) : std::nullopt;
           }
           if (!matrix_of[lot]) continue;
+          // The lot's training, and its own periods (Derby supervises monthly); what is
+          // the same under every matrix is announced once (the announcement's key).
           for (auto& e : domain::Expiries(w.workers[i], &*matrix_of[lot], w.done[i], today, 60)) {
-            if (e.kind == domain::ExpiryKind::kTraining) items.push_back(std::move(e));
+            items.push_back(std::move(e));
           }
         }
         for (const auto& e : items) {

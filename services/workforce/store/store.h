@@ -115,8 +115,8 @@ class Store {
 
   // The expiry watch's events: every item of a worker in post that lapses within 60
   // days, within 30, or has lapsed is announced once per stage (ComplianceLapsing), as
-  // the service, safe with several replicas; training for the lots of the packages the
-  // worker is named on. Returns how many were announced.
+  // the service, safe with several replicas; training and the lot's periods for the lots
+  // of the packages the worker is named on. Returns how many were announced.
   absl::StatusOr<int> AnnounceExpiries(absl::Time now, absl::Time deadline);
 
   // Packages (copied from the referrals feed) and their named workers.
