@@ -410,8 +410,9 @@ grpc::Status WorkforceServiceImpl::ListPackages(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "ListPackages", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
     // A provider always lists its own (row-level security would hide the rest anyway).
-    std::string provider = c.principal.IsService() ? absl::AsciiStrToLower(req->provider_id())
-                                                   : absl::AsciiStrToLower(c.principal.organisation_id);
+    const std::string& asked =
+        c.principal.IsService() ? req->provider_id() : c.principal.organisation_id;
+    const std::string provider = absl::AsciiStrToLower(asked);
     ASSIGN_OR_RETURN(auto page, store_->ListPackages(c, provider, req->page_size(),
                                                      req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_packages(); });
