@@ -182,12 +182,23 @@ absl::StatusOr<int> Consumer::PollOnce(absl::Duration timeout) {
   return applied;
 }
 
-void Consumer::Run(server::Stopper& stop, absl::Duration idle) {
+void Consumer::Run(server::Stopper& stop, absl::Duration idle, metrics::Registry* metrics) {
+  const metrics::Labels labels = {{"consumer", name_}};
+  double* applied = metrics->CounterCell("pdps_feed_events_applied_total",
+                                         "Events of a peer's feed applied by this consumer.",
+                                         labels);
+  double* failed = metrics->CounterCell(
+      "pdps_feed_poll_failures_total",
+      "Polls of a peer's feed that failed (peer unreachable, or an event's effect failed).",
+      labels);
   while (!stop.stopping()) {
     auto n = PollOnce();
     if (!n.ok()) {
+      metrics->Add(failed, 1);
       log::Warning("consumer poll failed",
                    {{"consumer", name_}, {"error", std::string(n.status().message())}});
+    } else if (*n > 0) {
+      metrics->Add(applied, *n);
     }
     if (!n.ok() || *n == 0) {
       if (!stop.Sleep(idle)) return;

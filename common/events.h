@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/db.h"
+#include "common/metrics.h"
 #include "common/server.h"
 #include "pdps/common/v1/events.grpc.pb.h"
 
@@ -82,8 +83,11 @@ class Consumer {
 
   // Reads one page and applies it; returns how many events had an effect applied.
   absl::StatusOr<int> PollOnce(absl::Duration timeout = absl::Seconds(10));
-  // Polls until stopped, sleeping `idle` when caught up or after an error.
-  void Run(server::Stopper& stop, absl::Duration idle);
+  // Polls until stopped, sleeping `idle` when caught up or after an error. Counts
+  // events applied and failed polls in `metrics` (pdps_feed_events_applied_total,
+  // pdps_feed_poll_failures_total, label consumer): a consumer stuck on one event shows
+  // as failures rising while nothing is applied.
+  void Run(server::Stopper& stop, absl::Duration idle, metrics::Registry* metrics);
   // The stored cursor.
   absl::StatusOr<int64_t> Position();
 

@@ -89,7 +89,9 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
   events::Consumer* consumer = r->registry_feed.get();
   absl::Duration poll = options.feed_poll_interval;
   base.runner->AddWorker("registry-feed",
-                         [consumer, poll](server::Stopper& stop) { consumer->Run(stop, poll); });
+                         [consumer, poll, m](server::Stopper& stop) {
+                           consumer->Run(stop, poll, m);
+                         });
   return r;
 }
 

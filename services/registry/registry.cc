@@ -69,7 +69,9 @@ absl::StatusOr<std::unique_ptr<Registry>> Assemble(service::Base& base, const Op
     events::Consumer* consumer = r->workforce_feed.get();
     absl::Duration poll = options.feed_poll_interval;
     base.runner->AddWorker("workforce-feed",
-                           [consumer, poll](server::Stopper& stop) { consumer->Run(stop, poll); });
+                           [consumer, poll, m](server::Stopper& stop) {
+                             consumer->Run(stop, poll, m);
+                           });
   }
   return r;
 }

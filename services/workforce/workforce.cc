@@ -66,17 +66,19 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
     log::Warning("PDPS_REFERRALS_ADDR is empty: awarded packages are not followed");
   }
   if (!options.start_workers) return w;
+  metrics::Registry* m = base.metrics.get();
   if (w->referrals_feed != nullptr) {
     events::Consumer* consumer = w->referrals_feed.get();
     absl::Duration poll = options.feed_poll_interval;
     base.runner->AddWorker("referrals-feed",
-                           [consumer, poll](server::Stopper& stop) { consumer->Run(stop, poll); });
+                           [consumer, poll, m](server::Stopper& stop) {
+                             consumer->Run(stop, poll, m);
+                           });
   }
   // The expiry watch's events (ComplianceLapsing) and the package-worker suspension
   // rule: every replica sweeps; each item and stage is announced once, each rule trips
   // once per assignment and reasons (unique rows written with the events).
   const Clock* clock = base.clock;
-  metrics::Registry* m = base.metrics.get();
   absl::Duration interval = options.expiry_sweep_interval;
   base.runner->AddWorker("expiry-watch", [store, clock, m, interval](server::Stopper& stop) {
     do {

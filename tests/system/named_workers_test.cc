@@ -35,7 +35,12 @@ std::string Day(absl::Duration from_now) {
 TEST(NamedWorkers, ArriveFromReferralsAreSeenByTheirCommissionersAndLapsesSuspend) {
   auto db = testing::TestDatabase::Create("namedworkers", {"registry", "referrals", "workforce"});
   systemtest::DevKeys keys("named-workers");
-  systemtest::Platform platform(*db, keys, {{"workforce", {{"PDPS_EXPIRY_SWEEP_INTERVAL", "1s"}}}});
+  const int workforce_metrics = systemtest::FreePort();
+  systemtest::Platform platform(
+      *db, keys,
+      {{"workforce",
+        {{"PDPS_EXPIRY_SWEEP_INTERVAL", "1s"},
+         {"PDPS_METRICS_ADDR", absl::StrCat("127.0.0.1:", workforce_metrics)}}}});
   auto& workforce = *platform.workforce;
 
   std::string out;
@@ -48,6 +53,16 @@ TEST(NamedWorkers, ArriveFromReferralsAreSeenByTheirCommissionersAndLapsesSuspen
   ASSERT_NE(awarded, "0");
   EXPECT_EQ(systemtest::WaitFor(*db, "SELECT count(*)::text AS v FROM workforce.packages", awarded),
             awarded);
+
+  // The consumer counts what it applied (an SRE's view of the same feed).
+  const std::string applied =
+      absl::StrCat("pdps_feed_events_applied_total{consumer=\"workforce<-referrals\"} ", awarded);
+  std::string scraped;
+  for (int i = 0; i < 50 && scraped.find(applied) == std::string::npos; ++i) {
+    if (i > 0) absl::SleepFor(absl::Milliseconds(100));  // counted once the page is applied
+    scraped = systemtest::HttpGet(workforce_metrics, "/metrics");
+  }
+  EXPECT_THAT(scraped, HasSubstr(applied));
 
   // The demo named workers who pass the gate on the packages of its providers.
   EXPECT_THAT(out, HasSubstr("named workers"));

@@ -60,6 +60,9 @@ grpc::Status Call(S& stub, const std::string& token,
   return (stub.*method)(&ctx, req, resp);
 }
 
+// The body of `GET path` from 127.0.0.1:`port` (HTTP/1.0), or "" if it cannot be read.
+std::string HttpGet(int port, const std::string& path);
+
 // Runs a shell command, returning its exit status and standard output.
 int RunCommand(const std::string& command, std::string* out);
 
