@@ -375,4 +375,6 @@ std::string PackageDatesProblem(Day start, std::optional<Day> end, Day from) {
   return "";
 }
 
+Day AssignmentEnd(Day from, Day last_day) { return last_day < from ? from - 1 : last_day; }
+
 }  // namespace pdps::workforce::domain

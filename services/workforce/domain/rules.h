@@ -231,4 +231,8 @@ std::string DescribeReasons(const std::vector<Reason>& reasons);
 // (start, end inclusive; no end: open-ended). Empty when it may.
 std::string PackageDatesProblem(Day start, std::optional<Day> end, Day from);
 
+// The stored last day of an assignment from `from` ended on `last_day`: an assignment
+// ended before its first day never ran and ends the day before it began.
+Day AssignmentEnd(Day from, Day last_day);
+
 }  // namespace pdps::workforce::domain

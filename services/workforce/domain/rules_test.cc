@@ -552,5 +552,11 @@ TEST(PackageDates, FromDateWithinThePackage) {
             "the package ended on 2027-03-31");
 }
 
+TEST(PackageDates, AnAssignmentEndedBeforeItsFirstDayNeverRan) {
+  EXPECT_EQ(AssignmentEnd(D(2026, 12, 10), D(2026, 12, 31)), D(2026, 12, 31));
+  EXPECT_EQ(AssignmentEnd(D(2026, 12, 10), D(2026, 12, 10)), D(2026, 12, 10));
+  EXPECT_EQ(AssignmentEnd(D(2026, 12, 10), D(2026, 11, 24)), D(2026, 12, 9));
+}
+
 }  // namespace
 }  // namespace pdps::workforce::domain

@@ -293,14 +293,14 @@ inline constexpr std::string_view kEndAssignment =
     "UPDATE workforce.package_assignments SET to_date = $2::date, end_reason = $3,"
     " version = version + 1, update_time = $4, update_user = $5 WHERE id = $1";
 // The named workers of a package: $1 package, $2 include ended, $3 day (without $2:
-// assignments not ended before it, upcoming ones included), $4/$5 after (from_date, id),
-// $6 limit. With the worker's record for the gate.
+// assignments not ended before it, upcoming ones included, none that never ran),
+// $4/$5 after (from_date, id), $6 limit. With the worker's record for the gate.
 inline constexpr std::string_view kListPackageWorkers =
     "SELECT " PDPS_ASSIGNMENT_COLUMNS ", s.display_name, s.record::text AS record,"
     " s.id::text AS staff_key, s.provider_id::text AS staff_provider, s.version AS staff_version"
     " FROM workforce.package_assignments a JOIN workforce.staff s ON s.id = a.staff_id"
     " WHERE a.package_id = $1"
-    " AND ($2 OR a.to_date IS NULL OR a.to_date >= $3::date)"
+    " AND ($2 OR a.to_date IS NULL OR (a.to_date >= $3::date AND a.to_date >= a.from_date))"
     " AND ($4::text IS NULL OR (a.from_date, a.id) > ($4::date, $5::uuid))"
     " ORDER BY a.from_date, a.id LIMIT $6";
 // Running assignments on $1 (a day) with their package: the compliance sweep. $2

@@ -1148,11 +1148,8 @@ absl::StatusOr<v1::PackageAssignment> Store::EndAssignment(const Call& c, const 
       return absl::FailedPreconditionError(
           absl::StrCat("the assignment already ended on ", a.to_date().value()));
     }
-    if (last_day < *domain::DayOf(a.from_date())) {
-      return InvalidField("last_day", absl::StrCat("must not be before the assignment's from_date ",
-                                                   a.from_date().value()));
-    }
-    RETURN_IF_ERROR(tx.Exec(sql::kEndAssignment, {P(a.id()), P(dates::FormatDay(last_day)),
+    const Day to = domain::AssignmentEnd(*domain::DayOf(a.from_date()), last_day);
+    RETURN_IF_ERROR(tx.Exec(sql::kEndAssignment, {P(a.id()), P(dates::FormatDay(to)),
                                                   P(reason), P(c.now), P(c.principal.user_id)})
                         .status());
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAssignment, {P(a.id())}));

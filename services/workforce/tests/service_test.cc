@@ -886,6 +886,15 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   ASSERT_TRUE(Workers(commissioner_, package, &seen, false, "2026-11-25").ok());
   ASSERT_EQ(seen.workers_size(), 1);
   EXPECT_EQ(seen.workers(0).display_name(), "Lou Later");
+  // Lou is stood down before her first day: the assignment never ran and is not listed.
+  v1::EndPackageAssignmentRequest stand_down;
+  stand_down.set_id(upcoming.id());
+  stand_down.set_etag(upcoming.etag());
+  stand_down.set_reason("the family asked for another carer");
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::EndPackageAssignment, stand_down, &upcoming).ok());
+  EXPECT_EQ(upcoming.to_date().value(), "2026-12-09");
+  ASSERT_TRUE(Workers(commissioner_, package, &seen, false, "2026-11-25").ok());
+  EXPECT_EQ(seen.workers_size(), 0);
   ASSERT_TRUE(Workers(commissioner_, package, &seen, true, "2026-11-25").ok());
   ASSERT_EQ(seen.workers_size(), 2);
   EXPECT_EQ(seen.workers(0).to_date().value(), "2026-11-24");
