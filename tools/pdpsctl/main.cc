@@ -146,7 +146,7 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
   training list --staff=ID
   training record --staff=ID --competency=CODE --completed=YYYY-MM-DD [--by=TRAINER]
       [--evidence=REF]
-  eligibility --staff=ID --lot=ID [--extra=CODE,CODE] [--date=YYYY-MM-DD]
+  eligibility --staff=ID (--lot=ID [--extra=CODE,CODE] | --package=ID) [--date=YYYY-MM-DD]
                                  the compliance gate, with every reason (also services)
   expiries [--within=30] [--lot=ID] [--date=YYYY-MM-DD]   what lapses (and has lapsed)
   complaints list [--overdue]
@@ -1082,12 +1082,13 @@ int Training(Env& env, const std::string& verb) {
               "--completed=YYYY-MM-DD [--by=TRAINER] [--evidence=REF]");
 }
 
-// `eligibility --staff=ID --lot=ID [--extra=a,b] [--date=]`: the gate, every reason.
+// `eligibility --staff=ID (--lot=ID [--extra=a,b] | --package=ID) [--date=]`: the gate.
 int Eligibility(Env& env, const std::string&) {
   const Args& a = env.args;
   wv1::CheckWorkerEligibilityRequest req;
   req.set_staff_id(a.Get("staff"));
   req.set_lot_id(a.Get("lot"));
+  req.set_package_id(a.Get("package"));
   for (const auto& c : a.List("extra")) req.add_extra_competencies(c);
   DateFlag(a, "date", req.mutable_date());
   wv1::CheckWorkerEligibilityResponse resp;

@@ -149,7 +149,13 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
   return gate_->Run(ctx, "CheckWorkerEligibility", [&](const Call& c) -> absl::Status {
     Violations v;
     if (!IsUuid(req->staff_id())) v.Add("staff_id", "must be a UUID");
-    if (!IsUuid(req->lot_id())) v.Add("lot_id", "must be a UUID");
+    if (req->package_id().empty() ? !IsUuid(req->lot_id())
+                                  : !req->lot_id().empty() && !IsUuid(req->lot_id())) {
+      v.Add("lot_id", "must be a UUID (required unless package_id is given)");
+    }
+    if (!req->package_id().empty() && !IsUuid(req->package_id())) {
+      v.Add("package_id", "must be a UUID");
+    }
     if (!req->provider_id().empty() && !IsUuid(req->provider_id())) {
       v.Add("provider_id", "must be a UUID");
     }
@@ -161,11 +167,24 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
     }
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
-    ASSIGN_OR_RETURN(*resp, store_->CheckEligibility(
-                                c, req->staff_id(), absl::AsciiStrToLower(req->provider_id()),
-                                absl::AsciiStrToLower(req->lot_id()),
-                                {req->extra_competencies().begin(), req->extra_competencies().end()},
-                                day));
+    std::string lot = absl::AsciiStrToLower(req->lot_id());
+    std::vector<std::string> extras(req->extra_competencies().begin(),
+                                    req->extra_competencies().end());
+    if (!req->package_id().empty()) {
+      ASSIGN_OR_RETURN(v1::Package p, store_->GetPackage(c, req->package_id()));
+      if (!c.principal.IsService() &&
+          p.provider_id() != absl::AsciiStrToLower(c.principal.organisation_id)) {
+        return NotFound("package", req->package_id());
+      }
+      if (!lot.empty() && lot != p.lot_id()) {
+        return InvalidField("lot_id", "is not the package's lot (leave it empty)");
+      }
+      lot = p.lot_id();
+      extras.insert(extras.end(), p.extra_competencies().begin(), p.extra_competencies().end());
+    }
+    ASSIGN_OR_RETURN(*resp, store_->CheckEligibility(c, req->staff_id(),
+                                                     absl::AsciiStrToLower(req->provider_id()),
+                                                     lot, extras, day));
     return absl::OkStatus();
   });
 }

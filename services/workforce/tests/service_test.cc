@@ -839,6 +839,23 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   ASSERT_TRUE(Call(stub(), provider_, &Stub::GetPackage, get, &pkg).ok());
   EXPECT_THAT(pkg.extra_competencies(), ElementsAre("seizure_management"));
   EXPECT_EQ(pkg.lot_id(), lot_);
+  // The gate by package: its lot and extras, for the package's provider only.
+  v1::CheckWorkerEligibilityRequest by_package;
+  by_package.set_staff_id(missing.id());
+  by_package.set_package_id(package);
+  v1::CheckWorkerEligibilityResponse gate;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::CheckWorkerEligibility, by_package, &gate).ok());
+  EXPECT_FALSE(gate.eligible());
+  ASSERT_EQ(gate.reasons_size(), 1);
+  EXPECT_EQ(gate.reasons(0).competency_code(), "seizure_management");
+  by_package.set_staff_id(theirs.id());
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::CheckWorkerEligibility, by_package, &gate)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  by_package.set_staff_id(missing.id());
+  by_package.set_lot_id(NewUuid());
+  EXPECT_EQ(Call(stub(), provider_, &Stub::CheckWorkerEligibility, by_package, &gate).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
   // Providers list their own packages only.
   v1::ListPackagesRequest lp;
   v1::ListPackagesResponse listed;
