@@ -26,8 +26,12 @@ absl::Status CommissioningCheck::Require(const server::Call& c, const std::strin
   return absl::OkStatus();
 }
 
-absl::Status CommissioningCheck::RequireForLot(const server::Call& c, const std::string& lot_id,
-                                               const std::string& provider_id) const {
+absl::Status CommissioningCheck::RequireWorkforceReader(const server::Call& c,
+                                                        const std::string& lot_id,
+                                                        const std::string& provider_id) const {
+  if (c.principal.IsService()) return absl::OkStatus();
+  if (provider_id == absl::AsciiStrToLower(c.principal.organisation_id)) return absl::OkStatus();
+  if (!c.principal.Has(auth::Role::kCommissioner)) return NotFound("provider", provider_id);
   if (registry_ == nullptr) return absl::OkStatus();
   ASSIGN_OR_RETURN(auto lot, registry_->GetLotContext(absl::AsciiStrToLower(lot_id),
                                                       dates::TodayInLondon(c.now)));

@@ -26,11 +26,12 @@ class CommissioningCheck {
   absl::Status Require(const server::Call& c, const std::string& framework_id,
                        const std::string& provider_id = "") const;
 
-  // A commissioner asking about a provider's workforce on a lot: PERMISSION_DENIED unless
-  // the caller commissions the lot's framework and the provider holds an admission on
-  // it; NOT_FOUND for an unknown lot; UNAVAILABLE if the registry cannot answer.
-  absl::Status RequireForLot(const server::Call& c, const std::string& lot_id,
-                             const std::string& provider_id) const;
+  // Who may read a provider's workforce counts on a lot: services; the provider itself
+  // (another provider gets NOT_FOUND); a commissioner of the lot's framework when the
+  // provider holds an admission on it (PERMISSION_DENIED otherwise, NOT_FOUND for an
+  // unknown lot, UNAVAILABLE if the registry cannot answer).
+  absl::Status RequireWorkforceReader(const server::Call& c, const std::string& lot_id,
+                                      const std::string& provider_id) const;
 
   // Who may see a package and its named workers: its provider, services, and
   // commissioners or brokerage officers of the partnership owning its framework.

@@ -172,10 +172,7 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
                                     req->extra_competencies().end());
     if (!req->package_id().empty()) {
       ASSIGN_OR_RETURN(v1::Package p, store_->GetPackage(c, req->package_id()));
-      if (!c.principal.IsService() &&
-          p.provider_id() != absl::AsciiStrToLower(c.principal.organisation_id)) {
-        return NotFound("package", req->package_id());
-      }
+      RETURN_IF_ERROR(check_->RequirePackageParty(c, p));
       if (!lot.empty() && lot != p.lot_id()) {
         return InvalidField("lot_id", "is not the package's lot (leave it empty)");
       }
@@ -198,15 +195,7 @@ grpc::Status WorkforceServiceImpl::GetWorkforceCompliance(
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
     const std::string provider = absl::AsciiStrToLower(req->provider_id());
     const std::string lot = absl::AsciiStrToLower(req->lot_id());
-    if (c.principal.IsService()) {
-      // services may ask about any provider
-    } else if (provider == absl::AsciiStrToLower(c.principal.organisation_id)) {
-      // a provider about itself
-    } else if (c.principal.Has(auth::Role::kCommissioner)) {
-      RETURN_IF_ERROR(check_->RequireForLot(c, lot, provider));
-    } else {
-      return NotFound("provider", req->provider_id());
-    }
+    RETURN_IF_ERROR(check_->RequireWorkforceReader(c, lot, provider));
     ASSIGN_OR_RETURN(*resp, store_->Compliance(c, provider, lot, day));
     return absl::OkStatus();
   });

@@ -303,14 +303,13 @@ inline constexpr std::string_view kListPackageWorkers =
     " AND ($2 OR a.to_date IS NULL OR (a.to_date >= $3::date AND a.to_date >= a.from_date))"
     " AND ($4::text IS NULL OR (a.from_date, a.id) > ($4::date, $5::uuid))"
     " ORDER BY a.from_date, a.id LIMIT $6";
-// Running assignments on $1 (a day) with their package: the compliance sweep. $2
-// provider (NULL: every provider).
+// Running assignments on $1 (a day) with their package: the sweeps.
 inline constexpr std::string_view kSelectRunningAssignments =
     "SELECT a.id::text AS assignment_id, a.staff_id::text AS staff_id, " PDPS_PACKAGE_COLUMNS
     " FROM workforce.package_assignments a JOIN workforce.packages p ON p.id = a.package_id"
     " WHERE a.from_date <= $1::date AND (a.to_date IS NULL OR a.to_date >= $1::date)"
     " AND p.start_date <= $1::date AND (p.end_date IS NULL OR p.end_date >= $1::date)"
-    " AND ($2::uuid IS NULL OR a.provider_id = $2) ORDER BY a.provider_id, a.id";
+    " ORDER BY a.provider_id, a.id";
 // Frameworks whose package-worker rule is on.
 inline constexpr std::string_view kSelectPackageWorkerRuleFrameworks =
     "SELECT framework_id::text AS framework_id FROM workforce.suspension_rules"

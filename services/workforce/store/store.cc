@@ -231,6 +231,28 @@ absl::StatusOr<domain::Matrix> MatrixInForce(Tx& tx, const std::string& lot_id, 
   return *m;
 }
 
+// The matrix in force on one day for each lot asked about, each lot read once (the
+// sweeps go through many workers on few lots).
+class MatricesOnDay {
+ public:
+  MatricesOnDay(Tx& tx, Day day) : tx_(tx), day_(day) {}
+  // nullptr when the lot has no matrix in force on the day.
+  absl::StatusOr<const domain::Matrix*> For(const std::string& lot_id) {
+    auto it = of_.find(lot_id);
+    if (it == of_.end()) {
+      ASSIGN_OR_RETURN(auto versions, LotMatrices(tx_, lot_id));
+      const domain::Matrix* m = domain::InForce(versions, day_);
+      it = of_.emplace(lot_id, m ? std::optional<domain::Matrix>(*m) : std::nullopt).first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
+ private:
+  Tx& tx_;
+  Day day_;
+  std::map<std::string, std::optional<domain::Matrix>> of_;
+};
+
 // The compliance gate for one worker (its training read here).
 absl::StatusOr<std::vector<domain::Reason>> GateReasons(Tx& tx, const v1::StaffMember& staff,
                                                         const domain::Matrix& m,
@@ -240,7 +262,11 @@ absl::StatusOr<std::vector<domain::Reason>> GateReasons(Tx& tx, const v1::StaffM
   return domain::CheckEligibility(domain::WorkerOf(staff), m, CompletionsOf(t), extras, day);
 }
 
-v1::IneligibilityReason::Kind ReasonProto(domain::ReasonKind k);
+v1::IneligibilityReason::Kind ReasonProto(domain::ReasonKind k) {
+  v1::IneligibilityReason::Kind out = v1::IneligibilityReason::KIND_UNSPECIFIED;
+  v1::IneligibilityReason::Kind_Parse(domain::ReasonName(k), &out);
+  return out;
+}
 
 void CopyReasons(const std::vector<domain::Reason>& reasons,
                  google::protobuf::RepeatedPtrField<v1::IneligibilityReason>* out) {
@@ -311,11 +337,6 @@ absl::StatusOr<Workforce> LoadWorkforce(Tx& tx, const std::string& provider_id) 
   return w;
 }
 
-v1::IneligibilityReason::Kind ReasonProto(domain::ReasonKind k) {
-  v1::IneligibilityReason::Kind out = v1::IneligibilityReason::KIND_UNSPECIFIED;
-  v1::IneligibilityReason::Kind_Parse(domain::ReasonName(k), &out);
-  return out;
-}
 
 v1::SuspensionRule RuleProto(domain::Rule r) {
   switch (r) {
@@ -606,13 +627,13 @@ absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline)
                               [&](Tx& tx) -> absl::Status {
     announced = 0;
     // Training and the lot's own periods are watched for the lots each worker is named on.
-    ASSIGN_OR_RETURN(Result running, tx.Exec(sql::kSelectRunningAssignments,
-                                             {P(dates::FormatDay(today)), db::Null()}));
+    ASSIGN_OR_RETURN(Result running,
+                     tx.Exec(sql::kSelectRunningAssignments, {P(dates::FormatDay(today))}));
     std::map<std::string, std::set<std::string>> lots_of;  // staff id -> lot ids
     for (int i = 0; i < running.rows(); ++i) {
       lots_of[running.String(i, "staff_id")].insert(running.String(i, "lot_id"));
     }
-    std::map<std::string, std::optional<domain::Matrix>> matrix_of;  // lot id -> in force
+    MatricesOnDay matrices(tx, today);
     ASSIGN_OR_RETURN(Result providers, tx.Exec(sql::kSelectProvidersWithStaff));
     for (int p = 0; p < providers.rows(); ++p) {
       const std::string provider = providers.String(p, "provider_id");
@@ -621,14 +642,11 @@ absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline)
         std::vector<domain::Expiry> items =
             domain::Expiries(w.workers[i], nullptr, w.done[i], today, 60);
         for (const std::string& lot : lots_of[w.workers[i].id]) {
-          if (matrix_of.count(lot) == 0) {
-            auto m = MatrixInForce(tx, lot, today);
-            matrix_of[lot] = m.ok() ? std::optional<domain::Matrix>(*m) : std::nullopt;
-          }
-          if (!matrix_of[lot]) continue;
+          ASSIGN_OR_RETURN(const domain::Matrix* m, matrices.For(lot));
+          if (m == nullptr) continue;
           // The lot's training, and its own periods (Derby supervises monthly); what is
           // the same under every matrix is announced once (the announcement's key).
-          for (auto& e : domain::Expiries(w.workers[i], &*matrix_of[lot], w.done[i], today, 60)) {
+          for (auto& e : domain::Expiries(w.workers[i], m, w.done[i], today, 60)) {
             items.push_back(std::move(e));
           }
         }
@@ -1213,17 +1231,18 @@ absl::StatusOr<int> Store::CheckPackageWorkers(absl::Time now, absl::Time deadli
     std::set<std::string> frameworks;
     for (int i = 0; i < on.rows(); ++i) frameworks.insert(on.String(i, "framework_id"));
     if (frameworks.empty()) return absl::OkStatus();
-    ASSIGN_OR_RETURN(Result running, tx.Exec(sql::kSelectRunningAssignments,
-                                             {P(dates::FormatDay(today)), db::Null()}));
+    ASSIGN_OR_RETURN(Result running,
+                     tx.Exec(sql::kSelectRunningAssignments, {P(dates::FormatDay(today))}));
     std::map<std::string, domain::SuspensionRules> rules_of;
+    MatricesOnDay matrices(tx, today);
     for (int i = 0; i < running.rows(); ++i) {
       v1::Package pkg = PackageOf(running, i);
       if (frameworks.count(pkg.framework_id()) == 0) continue;
       if (rules_of.count(pkg.framework_id()) == 0) {
         ASSIGN_OR_RETURN(rules_of[pkg.framework_id()], FrameworkRules(tx, pkg.framework_id()));
       }
-      auto m = MatrixInForce(tx, pkg.lot_id(), today);
-      if (!m.ok()) continue;  // nothing to check against: the gate refuses every worker
+      ASSIGN_OR_RETURN(const domain::Matrix* m, matrices.For(pkg.lot_id()));
+      if (m == nullptr) continue;  // nothing to check against
       ASSIGN_OR_RETURN(Result sr, tx.Exec(sql::kSelectStaff, {P(running.String(i, "staff_id"))}));
       if (sr.rows() == 0) continue;
       ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, StaffOf(sr, 0), *m, ExtrasOf(pkg), today));
