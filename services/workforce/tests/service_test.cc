@@ -966,5 +966,33 @@ TEST_F(PackageTest, AnIneligibleNamedWorkerTripsTheRuleOncePerSetOfReasons) {
   EXPECT_THAT(trips[0].reason(), Not(HasSubstr("Jo Named")));
 }
 
+TEST_F(PackageTest, ANamedWorkersLapsesFollowThePeriodsOfThePackagesLot) {
+  // A lot supervised monthly (Derby, seed 004 3.16).
+  v1::CreateTrainingMatrixRequest req;
+  auto* m = req.mutable_training_matrix();
+  m->set_framework_id(framework_);
+  m->set_lot_id(lot_);
+  m->mutable_effective_from()->set_value("2026-01-01");
+  m->set_supervision_interval_months(1);
+  auto* c = m->add_competencies();
+  c->set_code("first_aid");
+  c->set_name("First aid");
+  c->set_renewal_months(36);
+  v1::TrainingMatrix made;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CreateTrainingMatrix, req, &made).ok());
+  v1::StaffMember s = Compliant("Mo Monthly");  // last supervised 2026-10-01
+  v1::PackageAssignment a;
+  ASSERT_TRUE(Assign(provider_, AwardPackage(), s.id(), &a).ok());
+  auto n = server_->store().AnnounceExpiries(DefaultNow(), absl::Now() + absl::Seconds(20));
+  ASSERT_TRUE(n.ok()) << n.status();
+  // Default period (3 months): due 2027-01-01, within 60 days; the lot's (1 month): due
+  // 2026-11-01, lapsed.
+  EXPECT_THAT(server_->db().Query(absl::StrCat(
+                  "SELECT due_date::text || '/' || within_days AS v FROM"
+                  " workforce.expiry_announcements WHERE kind = 'SUPERVISION' AND staff_id = '",
+                  s.id(), "' ORDER BY due_date")),
+              ElementsAre("2026-11-01/0", "2027-01-01/60"));
+}
+
 }  // namespace
 }  // namespace pdps::workforce::testing
