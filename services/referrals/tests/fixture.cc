@@ -79,7 +79,7 @@ v1::PersonDetails SamplePerson() {
   p.add_address_lines("London");
   p.set_postcode("SE1 1AA");
   p.set_nhs_number("9434765919");
-  p.set_key_safe_code("4321");
+  p.set_key_safe_code("KS-4321");  // not a run of hex digits a UUID could hold
   auto* c = p.add_contacts();
   c->set_name("Sam Testperson");
   c->set_relationship("mother");

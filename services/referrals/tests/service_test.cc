@@ -889,7 +889,7 @@ TEST_F(ReferralsTest, PenPortraitBeforeAwardDetailsOnlyForTheAwardedProviderAndE
 
   ASSERT_TRUE(Accept(winner.admin, live[0].id()).ok());
   ASSERT_TRUE(Call(stub(), winner.admin, &Stub::GetPersonDetails, person, &details).ok());
-  EXPECT_EQ(details.key_safe_code(), "4321");
+  EXPECT_EQ(details.key_safe_code(), "KS-4321");
   seen = Get(r.id(), winner.admin);
   EXPECT_EQ(seen.care_plan_extract(), r.care_plan_extract());
   EXPECT_EQ(seen.award().provider_id(), winner.org);
@@ -933,7 +933,7 @@ TEST_F(ReferralsTest, PenPortraitBeforeAwardDetailsOnlyForTheAwardedProviderAndE
     EXPECT_EQ(bytes.find("Alex Testperson"), std::string::npos) << e.event_type();
     EXPECT_EQ(bytes.find("9434765919"), std::string::npos) << e.event_type();
     EXPECT_EQ(bytes.find("SE1 1AA"), std::string::npos) << e.event_type();
-    EXPECT_EQ(bytes.find("4321"), std::string::npos) << e.event_type();
+    EXPECT_EQ(bytes.find("KS-4321"), std::string::npos) << e.event_type();
   }
 }
 
