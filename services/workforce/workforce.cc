@@ -25,22 +25,21 @@ Options ReadOptions(Settings& s) {
 absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const Options& options,
                                                     std::unique_ptr<auth::ServiceTokenSource> tokens) {
   auto w = std::make_unique<Workforce>();
-  if (!options.registry_addr.empty() || !options.referrals_addr.empty()) {
-    if (tokens == nullptr) {
-      ASSIGN_OR_RETURN(tokens, auth::ServiceTokenSource::Create(
-                                   options.identity, "workforce", base.config.jwt_issuer,
-                                   base.config.jwt_audience, base.clock));
-    }
-    w->tokens = std::move(tokens);
+  if (options.registry_addr.empty()) {
+    return absl::InvalidArgumentError(
+        "PDPS_REGISTRY_ADDR is empty: workforce needs the registry to know who commissions a "
+        "framework, so it does not start without one");
   }
-  if (!options.registry_addr.empty()) {
-    w->registry = std::make_unique<registry::GrpcRegistryClient>(
-        grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials()),
-        w->tokens.get(), options.registry_timeout);
-  } else {
-    log::Warning("PDPS_REGISTRY_ADDR is empty: framework-scoped writes are not checked");
+  if (tokens == nullptr) {
+    ASSIGN_OR_RETURN(tokens, auth::ServiceTokenSource::Create(
+                                 options.identity, "workforce", base.config.jwt_issuer,
+                                 base.config.jwt_audience, base.clock));
   }
-  w->check = std::make_unique<CommissioningCheck>(w->registry.get());
+  w->tokens = std::move(tokens);
+  w->registry = std::make_unique<registry::GrpcRegistryClient>(
+      grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials()),
+      w->tokens.get(), options.registry_timeout);
+  w->check = std::make_unique<CommissioningCheck>(*w->registry);
   calendar::HolidayCalendar holidays = calendar::HolidayCalendar::EnglandAndWales();
   if (!options.holiday_changes_file.empty()) {
     RETURN_IF_ERROR(holidays.LoadChangesFile(options.holiday_changes_file));

@@ -22,9 +22,9 @@ inline constexpr int kMetricsPort = 9004;
 
 struct Options {
   std::string holiday_changes_file;  // PDPS_HOLIDAY_CHANGES_FILE (optional)
-  // The registry, which says who commissions a framework (PDPS_REGISTRY_ADDR, default
-  // 127.0.0.1:7001 in the binary). Empty: framework-scoped writes are not checked
-  // against the registry (a warning at start); only tests of this service alone do that.
+  // The registry, which says who commissions a framework and which lots are its
+  // (PDPS_REGISTRY_ADDR, default 127.0.0.1:7001 in the binary). Required: every
+  // commissioner's call is checked with it, so there is no unchecked mode.
   std::string registry_addr;
   absl::Duration registry_timeout = absl::Seconds(3);  // PDPS_REGISTRY_TIMEOUT
   // The referrals service, whose feed announces awarded packages (PDPS_REFERRALS_ADDR,
@@ -42,7 +42,7 @@ Options ReadOptions(Settings& s);
 
 struct Workforce {
   std::unique_ptr<auth::ServiceTokenSource> tokens;
-  std::unique_ptr<registry::RegistryClient> registry;  // null without registry_addr
+  std::unique_ptr<registry::RegistryClient> registry;
   std::unique_ptr<CommissioningCheck> check;
   std::unique_ptr<Store> store;
   std::unique_ptr<WorkforceServiceImpl> api;

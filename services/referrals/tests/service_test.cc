@@ -50,7 +50,7 @@ class ReferralsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     registry_ = new RegistryServer("referrals_svc", {"registry", "referrals", "workforce"});
-    workforce_ = new workforce::testing::WorkforceServer(&registry_->db(), &registry_->clock());
+    workforce_ = new workforce::testing::WorkforceServer(registry_);
     world_ = new World(registry_);
     council_ = world_->CreateOrg("London Borough of Southwark", rv1::Organisation::COUNCIL);
     ccg_ = world_->CreateOrg("NHS South East London", rv1::Organisation::NHS_COMMISSIONER);

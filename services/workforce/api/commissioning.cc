@@ -7,23 +7,53 @@
 
 namespace pdps::workforce {
 
+absl::Status CommissioningCheck::RequireLotOf(const std::string& framework_id,
+                                              const LotField& lot, const server::Call& c) const {
+  if (lot.lot_id.empty()) return absl::OkStatus();
+  auto context = registry_.GetLotContext(absl::AsciiStrToLower(lot.lot_id),
+                                         dates::TodayInLondon(c.now));
+  if (absl::IsNotFound(context.status())) {
+    return InvalidField(lot.field, "no such lot");
+  }
+  if (!context.ok()) return context.status();
+  if (context->framework.id() != absl::AsciiStrToLower(framework_id)) {
+    return InvalidField(lot.field, "the lot belongs to another framework");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CommissioningCheck::Require(const server::Call& c, const std::string& framework_id,
-                                         const std::string& provider_id) const {
-  if (registry_ == nullptr) return absl::OkStatus();
+                                         const std::string& provider_id,
+                                         const LotField& lot) const {
   const std::string framework = absl::AsciiStrToLower(framework_id);
-  ASSIGN_OR_RETURN(auto members, registry_->FrameworkMembers(framework));
+  ASSIGN_OR_RETURN(auto members, registry_.FrameworkMembers(framework));
   if (members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
     return absl::PermissionDeniedError(
         "only commissioners of the partnership that owns the framework may do this");
   }
   if (!provider_id.empty()) {
     ASSIGN_OR_RETURN(bool admitted,
-                     registry_->HasAdmission(absl::AsciiStrToLower(provider_id), framework));
+                     registry_.HasAdmission(absl::AsciiStrToLower(provider_id), framework));
     if (!admitted) {
       return absl::FailedPreconditionError("the provider holds no admission on this framework");
     }
   }
-  return absl::OkStatus();
+  return RequireLotOf(framework, lot, c);
+}
+
+absl::Status CommissioningCheck::RequireAdmittedProvider(const server::Call& c,
+                                                         const std::string& framework_id,
+                                                         const LotField& lot) const {
+  const std::string framework = absl::AsciiStrToLower(framework_id);
+  ASSIGN_OR_RETURN(bool admitted,
+                   registry_.HasAdmission(absl::AsciiStrToLower(c.principal.organisation_id),
+                                          framework));
+  if (!admitted) {
+    return absl::FailedPreconditionError(
+        "your organisation holds no admission on this framework; complaints are recorded "
+        "against a framework you provide on");
+  }
+  return RequireLotOf(framework, lot, c);
 }
 
 absl::Status CommissioningCheck::RequireWorkforceReader(const server::Call& c,
@@ -32,16 +62,15 @@ absl::Status CommissioningCheck::RequireWorkforceReader(const server::Call& c,
   if (c.principal.IsService()) return absl::OkStatus();
   if (provider_id == absl::AsciiStrToLower(c.principal.organisation_id)) return absl::OkStatus();
   if (!c.principal.Has(auth::Role::kCommissioner)) return NotFound("provider", provider_id);
-  if (registry_ == nullptr) return absl::OkStatus();
-  ASSIGN_OR_RETURN(auto lot, registry_->GetLotContext(absl::AsciiStrToLower(lot_id),
+  ASSIGN_OR_RETURN(auto lot, registry_.GetLotContext(absl::AsciiStrToLower(lot_id),
                                                       dates::TodayInLondon(c.now)));
   if (lot.members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
     return absl::PermissionDeniedError(
         "only commissioners of the partnership that owns the lot's framework may see its "
         "providers' workforce compliance");
   }
-  ASSIGN_OR_RETURN(bool admitted, registry_->HasAdmission(absl::AsciiStrToLower(provider_id),
-                                                          lot.framework.id()));
+  ASSIGN_OR_RETURN(bool admitted, registry_.HasAdmission(absl::AsciiStrToLower(provider_id),
+                                                         lot.framework.id()));
   if (!admitted) {
     return absl::PermissionDeniedError(
         "the provider holds no admission on the lot's framework; commissioners see the "

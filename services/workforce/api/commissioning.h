@@ -16,15 +16,27 @@ namespace pdps::workforce {
 
 class CommissioningCheck {
  public:
-  // `registry` null: no check (a process configured without a registry; tests of this
-  // service alone). The binary has one unless PDPS_REGISTRY_ADDR is set empty.
-  explicit CommissioningCheck(registry::RegistryClient* registry) : registry_(registry) {}
+  explicit CommissioningCheck(registry::RegistryClient& registry) : registry_(registry) {}
+
+  // A lot named beside its framework in a request, and the request field naming it
+  // (for the field violation).
+  struct LotField {
+    std::string lot_id;  // empty: no lot named
+    std::string field;   // e.g. "visit.lot_id"
+  };
 
   // PERMISSION_DENIED unless the caller commissions `framework_id`; NOT_FOUND if it does
   // not exist; FAILED_PRECONDITION if `provider_id` (optional) holds no admission on it;
-  // UNAVAILABLE if the registry cannot answer (nothing changed).
+  // INVALID_ARGUMENT (a violation on `lot.field`) if the lot named is not one of the
+  // framework's; UNAVAILABLE if the registry cannot answer (nothing changed).
   absl::Status Require(const server::Call& c, const std::string& framework_id,
-                       const std::string& provider_id = "") const;
+                       const std::string& provider_id = "", const LotField& lot = {}) const;
+
+  // A provider writing about its own service on a framework (a complaint): FAILED_PRECONDITION
+  // unless the caller's organisation holds an admission on `framework_id` (in any state),
+  // NOT_FOUND for an unknown framework, INVALID_ARGUMENT if the lot is not the framework's.
+  absl::Status RequireAdmittedProvider(const server::Call& c, const std::string& framework_id,
+                                       const LotField& lot = {}) const;
 
   // Who may read a provider's workforce counts on a lot: services; the provider itself
   // (another provider gets NOT_FOUND); a commissioner of the lot's framework when the
@@ -40,7 +52,10 @@ class CommissioningCheck {
                                    const pdps::workforce::v1::Package& package) const;
 
  private:
-  registry::RegistryClient* registry_;
+  absl::Status RequireLotOf(const std::string& framework_id, const LotField& lot,
+                            const server::Call& c) const;
+
+  registry::RegistryClient& registry_;
 };
 
 }  // namespace pdps::workforce

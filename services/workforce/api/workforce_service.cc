@@ -88,7 +88,8 @@ grpc::Status WorkforceServiceImpl::CreateTrainingMatrix(grpc::ServerContext* ctx
                                                         v1::TrainingMatrix* resp) {
   return gate_->Run(ctx, "CreateTrainingMatrix", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateMatrix(req->training_matrix()));
-    RETURN_IF_ERROR(check_->Require(c, req->training_matrix().framework_id()));
+    RETURN_IF_ERROR(check_->Require(c, req->training_matrix().framework_id(), "",
+                                    {req->training_matrix().lot_id(), "training_matrix.lot_id"}));
     ASSIGN_OR_RETURN(*resp, store_->CreateMatrix(c, req->training_matrix(), req->request_id()));
     return absl::OkStatus();
   });
@@ -168,6 +169,7 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
     std::string lot = absl::AsciiStrToLower(req->lot_id());
+    std::string provider = absl::AsciiStrToLower(req->provider_id());
     std::vector<std::string> extras(req->extra_competencies().begin(),
                                     req->extra_competencies().end());
     if (!req->package_id().empty()) {
@@ -176,12 +178,16 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
       if (!lot.empty() && lot != p.lot_id()) {
         return InvalidField("lot_id", "is not the package's lot (leave it empty)");
       }
+      std::string asked = absl::AsciiStrToLower(req->provider_id());
+      if (!asked.empty() && asked != p.provider_id()) {
+        return InvalidField("provider_id", "is not the package's provider (leave it empty)");
+      }
+      provider = p.provider_id();  // a worker is checked only for its own provider's package
       lot = p.lot_id();
       extras.insert(extras.end(), p.extra_competencies().begin(), p.extra_competencies().end());
     }
-    ASSIGN_OR_RETURN(*resp, store_->CheckEligibility(c, req->staff_id(),
-                                                     absl::AsciiStrToLower(req->provider_id()),
-                                                     lot, extras, day));
+    ASSIGN_OR_RETURN(*resp, store_->CheckEligibility(c, req->staff_id(), provider, lot, extras,
+                                                     day));
     return absl::OkStatus();
   });
 }
@@ -239,6 +245,8 @@ grpc::Status WorkforceServiceImpl::CreateComplaint(grpc::ServerContext* ctx,
                                                    v1::Complaint* resp) {
   return gate_->Run(ctx, "CreateComplaint", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateComplaint(req->complaint(), c.now));
+    RETURN_IF_ERROR(check_->RequireAdmittedProvider(
+        c, req->complaint().framework_id(), {req->complaint().lot_id(), "complaint.lot_id"}));
     ASSIGN_OR_RETURN(*resp, store_->CreateComplaint(c, req->complaint(), req->request_id()));
     return absl::OkStatus();
   });
@@ -296,7 +304,8 @@ grpc::Status WorkforceServiceImpl::CreateMonitoringVisit(
     v1::MonitoringVisit* resp) {
   return gate_->Run(ctx, "CreateMonitoringVisit", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateVisit(req->visit(), Today(c)));
-    RETURN_IF_ERROR(check_->Require(c, req->visit().framework_id(), req->visit().provider_id()));
+    RETURN_IF_ERROR(check_->Require(c, req->visit().framework_id(), req->visit().provider_id(),
+                                    {req->visit().lot_id(), "visit.lot_id"}));
     ASSIGN_OR_RETURN(*resp, store_->CreateVisit(c, req->visit(), req->request_id()));
     return absl::OkStatus();
   });

@@ -130,13 +130,16 @@ std::vector<SeedMatrix> SeedMatrices(Day from) {
 
   // Southwark: DBS every 3 years (58); Care Certificate within 12 weeks; prevention of
   // abuse within 3 months, then yearly (65); supervision quarterly (66); annual
-  // appraisal (68). The Level 2 diploma is a target, not a gate.
+  // appraisal (68); challenging behaviour in children with learning disabilities or
+  // autism (61) and the specialist autism training "delivered to all of the workforce"
+  // (62), which give no period, so are needed once, before work. The Level 2 diploma
+  // is a target, not a gate.
   {
     SeedMatrix s;
     s.framework = "southwark";
     s.lot = "*";
     s.title = "Care at home for children and young people: induction and development";
-    s.source = "seed 002 paragraphs 58, 65-68";
+    s.source = "seed 002 paragraphs 58, 61-62, 65-68";
     s.matrix.effective_from = from;
     s.matrix.dbs_renewal_months = 36;
     s.matrix.supervision_months = 3;
@@ -145,12 +148,19 @@ std::vector<SeedMatrix> SeedMatrices(Day from) {
     care.due_within_weeks = 12;
     CompetencyRule abuse = C("safeguarding", "Prevention of abuse (safeguarding)", kAnnual);
     abuse.due_within_months = 3;
-    s.matrix.competencies = {care, abuse};
+    s.matrix.competencies = {
+        care, abuse,
+        C("challenging_behaviour_asd", "Managing challenging behaviour (learning disabilities, ASD)",
+          0),
+        C("autism_specialist", "Specialist autism training: communication, anxiety, sensory "
+          "needs, social interaction", 0)};
     out.push_back(std::move(s));
   }
 
-  // Derby: 3.16's mandatory list (periods where given) and its additional/specialist
-  // list as conditional; professional supervision at least monthly (Appendix A).
+  // Derby: the Care Certificate for every new member of staff before working
+  // unsupervised (3.16 d), 3.16's mandatory list (periods where given) and its whole
+  // additional/specialist list as conditional; professional supervision at least
+  // monthly (3.16, "in place" list).
   {
     SeedMatrix s;
     s.framework = "derby";
@@ -160,6 +170,7 @@ std::vector<SeedMatrix> SeedMatrices(Day from) {
     s.matrix.effective_from = from;
     s.matrix.supervision_months = 1;
     s.matrix.competencies = {
+        C("care_certificate", "Care Certificate", 0),
         C("person_centred_planning", "Person centred planning", 0, true),  // assessors only
         C("promoting_independence", "Promoting independence", 0),
         C("moving_handling", "Moving and Handling", 0),
@@ -188,7 +199,14 @@ std::vector<SeedMatrix> SeedMatrices(Day from) {
           "Communication for Customers with Sensory Impairments", 0, true),
         C("conflict_management", "Conflict Management/ resolution training", 0, true),
         C("physical_intervention", "Physical intervention and restraint reduction", 0, true),
-        C("choice_and_control", "Choice and control", 0, true)};
+        C("choice_and_control", "Choice and control", 0, true),
+        C("fluids_nutrition", "Fluids and Nutrition", 0, true),
+        C("co_occurring_conditions", "Common co-occurring medical conditions", 0, true),
+        C("continence_management", "Continence Management", 0, true),
+        C("mental_health_awareness", "Mental Health Awareness", 0, true),
+        C("catheter_care", "Catheter Care", 0, true),
+        C("positive_behaviour_support", "Positive behaviour support and management", 0, true),
+        C("advocacy", "Advocacy", 0, true)};
     out.push_back(std::move(s));
   }
   return out;

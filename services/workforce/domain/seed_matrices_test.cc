@@ -106,6 +106,13 @@ TEST(SeedMatrices, OtherFrameworks) {
   EXPECT_EQ(Comp(sw, "care_certificate")->renewal_months, 0);
   EXPECT_EQ(Comp(sw, "safeguarding")->due_within_months, 3);
   EXPECT_EQ(Comp(sw, "safeguarding")->renewal_months, 12);
+  // Paragraphs 61-62: for the whole workforce, no period, so needed before work.
+  for (const char* code : {"challenging_behaviour_asd", "autism_specialist"}) {
+    ASSERT_NE(Comp(sw, code), nullptr) << code;
+    EXPECT_FALSE(Comp(sw, code)->conditional) << code;
+    EXPECT_EQ(Comp(sw, code)->due_within_weeks, 0) << code;
+  }
+  EXPECT_EQ(sw.competencies.size(), 4u);
 
   const Matrix& derby = Find(all, "derby", "*").matrix;
   EXPECT_EQ(derby.supervision_months, 1);
@@ -115,6 +122,15 @@ TEST(SeedMatrices, OtherFrameworks) {
   EXPECT_EQ(Comp(derby, "challenging_behaviour")->renewal_months, 12);
   EXPECT_TRUE(Comp(derby, "managing_medication")->conditional);
   EXPECT_FALSE(Comp(derby, "safeguarding_children")->conditional);
+  EXPECT_FALSE(Comp(derby, "care_certificate")->conditional);  // 3.16 d, every new starter
+  // 3.16: 18 mandatory rows, 17 additional/specialist ones (conditional), the
+  // Care Certificate.
+  EXPECT_EQ(derby.competencies.size(), 36u);
+  int conditional = 0;
+  for (const auto& c : derby.competencies) conditional += c.conditional ? 1 : 0;
+  EXPECT_EQ(conditional, 19);  // the 17 specialist, person centred planning, food hygiene
+  EXPECT_TRUE(Comp(derby, "advocacy")->conditional);
+  EXPECT_TRUE(Comp(derby, "catheter_care")->conditional);
 }
 
 // A Southwark new starter: eligible in the grace period, not after it.
@@ -126,8 +142,15 @@ TEST(SeedMatrices, SouthwarkNewStarterThroughTheGate) {
   w.dbs_date = Day(2026, 4, 20);
   w.barred_list_checked = Day(2026, 4, 20);
   w.right_to_work = RightToWork::kUnlimited;
-  EXPECT_TRUE(CheckEligibility(w, sw, {}, {}, Day(2026, 7, 24)).empty());
-  auto late = CheckEligibility(w, sw, {}, {}, Day(2026, 8, 2));
+  // Paragraphs 61-62 have no grace period: done in the first week.
+  std::vector<Completion> done = {{"challenging_behaviour_asd", Day(2026, 5, 6)},
+                                  {"autism_specialist", Day(2026, 5, 7)}};
+  EXPECT_TRUE(CheckEligibility(w, sw, done, {}, Day(2026, 7, 24)).empty());
+  auto first_day = CheckEligibility(w, sw, {}, {}, Day(2026, 5, 1));
+  ASSERT_EQ(first_day.size(), 2u);  // the grace periods run; the specialist items do not
+  EXPECT_EQ(first_day[0].code, "challenging_behaviour_asd");
+  EXPECT_EQ(first_day[1].code, "autism_specialist");
+  auto late = CheckEligibility(w, sw, done, {}, Day(2026, 8, 2));
   ASSERT_EQ(late.size(), 2u);
   EXPECT_EQ(late[0].code, "care_certificate");  // due 24 July
   EXPECT_EQ(late[1].code, "safeguarding");      // due 1 August

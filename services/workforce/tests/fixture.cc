@@ -8,36 +8,36 @@
 #include "common/ids.h"
 #include "common/testing/service_harness.h"
 #include "common/testing/tokens.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "services/workforce/api/access.h"
 
 namespace pdps::workforce::testing {
-
-absl::Time DefaultNow() { return London(2026, 11, 24, 10, 0); }
+namespace {
+constexpr char kServiceOrg[] = "00000000-0000-4000-8000-000000000001";
+}  // namespace
 
 absl::Time London(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), dates::London());
 }
 
 WorkforceServer::WorkforceServer(const std::string& db_prefix)
-    : own_clock_(DefaultNow()), clock_(&own_clock_) {
-  own_db_ = pdps::testing::TestDatabase::Create(db_prefix, {"workforce"});
-  db_ = own_db_.get();
+    : own_registry_(std::make_unique<RegistryServer>(
+          db_prefix, std::vector<std::string>{"registry", "workforce"})),
+      registry_(own_registry_.get()) {
   Start();
 }
 
-WorkforceServer::WorkforceServer(pdps::testing::TestDatabase* db, FakeClock* clock)
-    : own_clock_(DefaultNow()), clock_(clock), db_(db) {
-  Start();
-}
+WorkforceServer::WorkforceServer(RegistryServer* registry) : registry_(registry) { Start(); }
 
 void WorkforceServer::Start() {
-  base_ = pdps::testing::TestBase("workforce", db_->Conninfo("workforce_app"),
-                                  &WorkforceAccessPolicy(), clock_);
+  base_ = pdps::testing::TestBase("workforce", db().Conninfo("workforce_app"),
+                                  &WorkforceAccessPolicy(), &clock());
   Options options;
+  options.registry_addr = registry_->address();
   options.start_workers = false;  // tests drive the expiry watch
-  workforce_ = pdps::testing::OrDie(Assemble(*base_, options), "workforce assembly");
+  auto tokens = auth::ServiceTokenSource::Fixed(pdps::testing::Tokens::Get().For(
+      kServiceOrg, {Role::kService}, NameUuid("pdps-service:workforce")));
+  workforce_ = pdps::testing::OrDie(Assemble(*base_, options, std::move(tokens)),
+                                    "workforce assembly");
   pdps::testing::StartOrDie(*base_);
   channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
   stub_ = v1::WorkforceService::NewStub(channel_);
@@ -55,34 +55,23 @@ void WorkforceServer::Award(const pdps::referrals::v1::ReferralAwarded& award) {
 
 std::string WorkforceServer::address() const { return pdps::testing::Address(*base_); }
 
-WorkforceServer::~WorkforceServer() { base_->runner->Shutdown(); }
+WorkforceServer::~WorkforceServer() { base_->runner->Shutdown(); }  // before its registry
 
-void Caller::Prepare(grpc::ClientContext* ctx) const {
-  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-}
-
-Caller MakeCaller(const std::string& org, std::vector<Role> roles) {
-  return Caller{org, pdps::testing::Tokens::Get().For(org, std::move(roles))};
+Commissioned Commission(World& world, const std::string& provider_name) {
+  Commissioned out;
+  std::string council = world.CreateOrg("Council of " + provider_name, rv1::Organisation::COUNCIL);
+  std::string partnership = world.CreatePartnership("Partnership of " + provider_name, {council});
+  out.commissioner = MakeCaller(council, {Role::kCommissioner});
+  out.framework = world.CreateFramework(out.commissioner, partnership, "Care at home");
+  out.lot = world.CreateLot(out.commissioner, out.framework.id(), "C");
+  out.provider = world.AdmittedProvider(provider_name, out.commissioner, out.framework, out.lot,
+                                        {"Southwark"});
+  return out;
 }
 
 Caller ServiceCaller() {
-  const std::string org = "00000000-0000-4000-8000-000000000001";
-  return Caller{org, pdps::testing::Tokens::Get().For(org, {Role::kService},
-                                                      NameUuid("pdps-service:careplanning"))};
-}
-
-std::vector<std::string> ViolationFields(const grpc::Status& st) {
-  std::vector<std::string> out;
-  google::rpc::Status details;
-  if (!details.ParseFromString(st.error_details())) return out;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&bad)) {
-      for (const auto& v : bad.field_violations()) out.push_back(v.field());
-    }
-  }
-  return out;
+  return Caller{kServiceOrg, pdps::testing::Tokens::Get().For(
+                                 kServiceOrg, {Role::kService}, NameUuid("pdps-service:careplanning"))};
 }
 
 v1::StaffMember SampleStaff(const std::string& name) {

@@ -1,6 +1,7 @@
-// Test fixture: a real workforce service (same wiring as main) on a fresh database,
-// served over real gRPC on 127.0.0.1 port 0, with real signed tokens and an injected
-// clock. The service has no peers, so nothing else runs.
+// Test fixture: a real workforce service (same wiring as main) and the real registry it
+// asks who commissions what, on one fresh database, served over real gRPC on 127.0.0.1
+// port 0, with real signed tokens and one injected clock. The referrals feed is not
+// followed: tests apply awarded packages with Award().
 #pragma once
 
 #include <memory>
@@ -16,29 +17,36 @@
 #include "pdps/common/v1/events.grpc.pb.h"
 #include "pdps/referrals/v1/referrals_events.pb.h"
 #include "pdps/workforce/v1/workforce_service.grpc.pb.h"
+#include "services/registry/tests/fixture.h"
 #include "services/workforce/workforce.h"
 
 namespace pdps::workforce::testing {
 
 using Stub = v1::WorkforceService::Stub;
 using auth::Role;
-
-// 2026-11-24 10:00 in London (GMT): a Tuesday.
-absl::Time DefaultNow();
+using registry::testing::Caller;
+using registry::testing::DefaultNow;  // 2026-11-24 10:00 in London (GMT): a Tuesday
+using registry::testing::MakeCaller;
+using registry::testing::RegistryServer;
+using registry::testing::ViolationFields;
+using registry::testing::World;
+namespace rv1 = ::pdps::registry::v1;
 // A London civil time as an instant.
 absl::Time London(int y, int mo, int d, int h, int mi);
 
 class WorkforceServer {
  public:
+  // With its own registry on a fresh database.
   explicit WorkforceServer(const std::string& db_prefix);
-  // On a database and clock shared with other services (cross-service tests); the
-  // database must hold the workforce schema.
-  WorkforceServer(pdps::testing::TestDatabase* db, FakeClock* clock);
+  // Beside a registry whose database holds the workforce schema too (cross-service
+  // tests), on its clock.
+  explicit WorkforceServer(RegistryServer* registry);
   ~WorkforceServer();
   Stub& stub() { return *stub_; }
   pdps::common::v1::EventFeedService::Stub& feed() { return *feed_; }
-  FakeClock& clock() { return *clock_; }
-  pdps::testing::TestDatabase& db() { return *db_; }
+  RegistryServer& registry() { return *registry_; }
+  FakeClock& clock() { return registry_->clock(); }
+  pdps::testing::TestDatabase& db() { return registry_->db(); }
   std::string address() const;
   Store& store() { return *workforce_->store; }
   // Applies a ReferralAwarded as the referrals feed consumer does, in a transaction as
@@ -47,10 +55,8 @@ class WorkforceServer {
 
  private:
   void Start();
-  FakeClock own_clock_;
-  FakeClock* clock_;
-  std::unique_ptr<pdps::testing::TestDatabase> own_db_;
-  pdps::testing::TestDatabase* db_;
+  std::unique_ptr<RegistryServer> own_registry_;
+  RegistryServer* registry_;
   std::unique_ptr<service::Base> base_;
   std::unique_ptr<Workforce> workforce_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -58,13 +64,16 @@ class WorkforceServer {
   std::unique_ptr<pdps::common::v1::EventFeedService::Stub> feed_;
 };
 
-// A caller: an organisation and roles, with a token.
-struct Caller {
-  std::string org;
-  std::string token;
-  void Prepare(grpc::ClientContext* ctx) const;
+// A framework commissioned in the registry: a council's commissioner, its partnership's
+// framework with one lot, and a provider admitted to it (ACTIVE).
+struct Commissioned {
+  Caller commissioner;
+  rv1::Framework framework;
+  rv1::Lot lot;
+  World::Provider provider;
 };
-Caller MakeCaller(const std::string& org, std::vector<Role> roles);
+Commissioned Commission(World& world, const std::string& provider_name);
+
 // A PDPS service identity (care planning, the registry's feed consumer).
 Caller ServiceCaller();
 
@@ -77,9 +86,6 @@ grpc::Status Call(S& stub, const Caller& who,
   who.Prepare(&ctx);
   return (stub.*method)(&ctx, req, resp);
 }
-
-// Field names of the BadRequest violations in a status.
-std::vector<std::string> ViolationFields(const grpc::Status& st);
 
 // A staff member with every check in date on DefaultNow().
 v1::StaffMember SampleStaff(const std::string& name);

@@ -22,18 +22,25 @@ using ::testing::UnorderedElementsAre;
 
 class WorkforceServiceTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new WorkforceServer("workforce"); }
+  static void SetUpTestSuite() {
+    server_ = new WorkforceServer("workforce");
+    world_ = new World(&server_->registry());
+  }
   static void TearDownTestSuite() {
+    delete world_;
     delete server_;
     server_ = nullptr;
   }
+  // Each test: a framework of its own in the registry, commissioned by one council, with
+  // one lot and the provider admitted to it; another provider with no admission.
   void SetUp() override {
     server_->clock().Set(DefaultNow());
-    provider_ = MakeCaller(NewUuid(), {Role::kProviderAdmin});
+    scene_ = Commission(*world_, "Care " + NewUuid().substr(0, 8));
+    provider_ = scene_.provider.admin;
     other_provider_ = MakeCaller(NewUuid(), {Role::kProviderCoordinator});
-    commissioner_ = MakeCaller(NewUuid(), {Role::kCommissioner});
-    framework_ = NewUuid();
-    lot_ = NewUuid();
+    commissioner_ = scene_.commissioner;
+    framework_ = scene_.framework.id();
+    lot_ = scene_.lot.id();
   }
 
   Stub& stub() { return server_->stub(); }
@@ -174,11 +181,14 @@ class WorkforceServiceTest : public ::testing::Test {
   }
 
   static WorkforceServer* server_;
+  static World* world_;
+  Commissioned scene_;
   Caller provider_, other_provider_, commissioner_;
   std::string framework_, lot_;
 };
 
 WorkforceServer* WorkforceServiceTest::server_ = nullptr;
+World* WorkforceServiceTest::world_ = nullptr;
 
 // ----------------------------------------------------------------- tenancy ---
 
@@ -328,6 +338,64 @@ TEST_F(WorkforceServiceTest, BadInputGetsTheRightCodeAndWritesNothing) {
             grpc::StatusCode::UNAUTHENTICATED);
 }
 
+// Lots and admissions are the registry's: a lot of another framework, or a complaint from
+// a provider the framework never admitted, is refused before anything is written.
+TEST_F(WorkforceServiceTest, FrameworkScopedCallsAreCheckedWithTheRegistry) {
+  Commissioned elsewhere = Commission(*world_, "Care " + NewUuid().substr(0, 8));
+  int matrices = Rows("training_matrices"), visits = Rows("monitoring_visits"),
+      complaints = Rows("complaints");
+  grpc::Status st;
+  // A lot of another partnership's framework, claimed under this one.
+  lot_ = elsewhere.lot.id();
+  CreateMatrix(commissioner_, "2026-01-01", 12, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("training_matrix.lot_id"));
+  EXPECT_THAT(st.error_message(), HasSubstr("another framework"));
+  lot_ = NewUuid();  // no such lot
+  CreateMatrix(commissioner_, "2026-01-01", 12, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("training_matrix.lot_id"));
+  // The other framework's own commissioner creating it under this framework: not theirs.
+  framework_ = scene_.framework.id();
+  lot_ = elsewhere.lot.id();
+  CreateMatrix(elsewhere.commissioner, "2026-01-01", 12, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Rows("training_matrices"), matrices);
+
+  v1::CreateMonitoringVisitRequest visit;
+  visit.mutable_visit()->set_provider_id(provider_.org);
+  visit.mutable_visit()->set_framework_id(scene_.framework.id());
+  visit.mutable_visit()->set_lot_id(elsewhere.lot.id());
+  visit.mutable_visit()->mutable_visit_date()->set_value("2026-11-20");
+  visit.mutable_visit()->set_findings("Rotas and care notes reviewed");
+  visit.mutable_visit()->set_rating(v1::INADEQUATE);
+  v1::MonitoringVisit mv;
+  st = Call(stub(), commissioner_, &Stub::CreateMonitoringVisit, visit, &mv);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("visit.lot_id"));
+  EXPECT_EQ(Rows("monitoring_visits"), visits);
+
+  v1::CreateComplaintRequest complaint;
+  complaint.mutable_complaint()->set_framework_id(scene_.framework.id());
+  protoutil::SetTimestamp(DefaultNow() - absl::Hours(1),
+                          complaint.mutable_complaint()->mutable_received_time());
+  complaint.mutable_complaint()->set_summary("Visit missed");
+  complaint.mutable_complaint()->set_safeguarding(true);
+  v1::Complaint out;
+  // A provider with no admission on the framework cannot load its rules with complaints.
+  st = Call(stub(), elsewhere.provider.admin, &Stub::CreateComplaint, complaint, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(st.error_message(), HasSubstr("no admission"));
+  complaint.mutable_complaint()->set_lot_id(elsewhere.lot.id());
+  st = Call(stub(), provider_, &Stub::CreateComplaint, complaint, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("complaint.lot_id"));
+  EXPECT_EQ(Rows("complaints"), complaints);
+  complaint.mutable_complaint()->set_lot_id(scene_.lot.id());
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::CreateComplaint, complaint, &out).ok());
+  EXPECT_EQ(Rows("complaints"), complaints + 1);
+}
+
 // ----------------------------------------------------------- the compliance gate ---
 
 TEST_F(WorkforceServiceTest, EligibilityAcrossMatrixVersionsWithPackageExtras) {
@@ -416,9 +484,17 @@ TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
   req.set_provider_id(provider_.org);
   req.set_lot_id(lot_);
   v1::WorkforceCompliance out;
-  // A commissioner of any partnership (decision 0030).
-  auto st = Call(stub(), MakeCaller(NewUuid(), {Role::kCommissioner}), &Stub::GetWorkforceCompliance,
-                 req, &out);
+  // A commissioner of another partnership may not look (decision 0041); nor may anyone
+  // ask about a provider not admitted to the lot's framework.
+  auto st = Call(stub(), MakeCaller(NewUuid(), {Role::kCommissioner}),
+                 &Stub::GetWorkforceCompliance, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetWorkforceComplianceRequest unadmitted = req;
+  unadmitted.set_provider_id(other_provider_.org);
+  st = Call(stub(), commissioner_, &Stub::GetWorkforceCompliance, unadmitted, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // The framework's commissioner sees counts.
+  st = Call(stub(), commissioner_, &Stub::GetWorkforceCompliance, req, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(out.staff_in_post(), 2);
   EXPECT_EQ(out.eligible(), 1);
@@ -852,7 +928,18 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   EXPECT_EQ(Call(stub(), other_provider_, &Stub::CheckWorkerEligibility, by_package, &gate)
                 .error_code(),
             grpc::StatusCode::NOT_FOUND);
+  // A service asking about another provider's worker on this package: not the package's.
+  EXPECT_EQ(Call(stub(), ServiceCaller(), &Stub::CheckWorkerEligibility, by_package, &gate)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  by_package.set_provider_id(other_provider_.org);
+  EXPECT_EQ(Call(stub(), ServiceCaller(), &Stub::CheckWorkerEligibility, by_package, &gate)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  by_package.clear_provider_id();
   by_package.set_staff_id(missing.id());
+  ASSERT_TRUE(Call(stub(), ServiceCaller(), &Stub::CheckWorkerEligibility, by_package, &gate).ok());
+  EXPECT_FALSE(gate.eligible());
   by_package.set_lot_id(NewUuid());
   EXPECT_EQ(Call(stub(), provider_, &Stub::CheckWorkerEligibility, by_package, &gate).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
