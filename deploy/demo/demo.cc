@@ -1698,8 +1698,8 @@ class WorkforcePlan {
       }
       absl::SleepFor(absl::Milliseconds(250));
     }
-    std::printf("  automatic suspension: not applied yet (is the registry reading "
-                "workforce's feed? PDPS_WORKFORCE_ADDR)\n");
+    L_.Die("the registry did not apply workforce's automatic suspension of Peterborough "
+           "Complex Care within 15 s (is it reading workforce's feed? PDPS_WORKFORCE_ADDR)");
   }
 
   Loader& L_;

@@ -1,6 +1,7 @@
 // The path `make run` takes, on the real binaries: the demo loader fills a registry
 // through the public API (twice: it must be idempotent), then pdpsctl mints a
-// development token by organisation name and reads what the README's walk-through shows.
+// development token by organisation name and reads what the README's walk-through shows;
+// then the whole platform, and the README's workforce tour on it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@ namespace pdps {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(Demo, LoadsTwiceAndTheWalkThroughWorks) {
   auto db = testing::TestDatabase::Create("demo", {"registry"});
@@ -56,6 +58,74 @@ TEST(Demo, LoadsTwiceAndTheWalkThroughWorks) {
   EXPECT_THAT(out, HasSubstr("lot_id"));
   EXPECT_EQ(systemtest::RunCommand(ctl + " health", &out), 0);
   EXPECT_THAT(out, HasSubstr("SERVING"));
+}
+
+// The README's workforce tour, as a new user types it, on the three services loaded by
+// the demo: a provider's own staff and returns, a commissioner's counts, the visit rated
+// INADEQUATE and the suspension the registry applied from workforce's feed.
+TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
+  auto db = testing::TestDatabase::Create("demotour", {"registry", "referrals", "workforce"});
+  systemtest::DevKeys keys("pdps-demo-tour");
+  systemtest::Platform platform(*db, keys);
+  std::string out;
+  ASSERT_EQ(systemtest::RunCommand(systemtest::DemoCommand(keys, platform.DemoFlags()), &out), 0)
+      << out;
+  EXPECT_THAT(out, HasSubstr("automatic suspensions  1"));
+  EXPECT_THAT(out, HasSubstr("staff members          76"));
+
+  const std::string ctl = absl::StrCat(
+      "PDPS_DEV_KEY=", keys.private_key_file(), " ", systemtest::BinaryDir(),
+      "/tools/pdpsctl/pdpsctl --addr=", platform.registry->address(),
+      " --referrals-addr=", platform.referrals->address(),
+      " --workforce-addr=", platform.workforce->address());
+  auto as = [&](const std::string& org, const std::string& role) {
+    std::string token;
+    EXPECT_EQ(systemtest::RunCommand(
+                  ctl + " token --org-name='" + org + "' --roles=" + role, &token),
+              0)
+        << token;
+    while (!token.empty() && token.back() == '\n') token.pop_back();
+    return ctl + " --token=" + token + " ";
+  };
+  auto run = [&](const std::string& command) {
+    std::string result;
+    EXPECT_EQ(systemtest::RunCommand(command + " 2>&1", &result), 0) << command << "\n" << result;
+    return result;
+  };
+
+  const std::string bermondsey = as("Bermondsey Home Care", "provider_admin");
+  EXPECT_THAT(run(bermondsey + "staff list --json"), HasSubstr("\"display_name\""));
+  EXPECT_THAT(run(bermondsey + "complaints list --json"), HasSubstr("answer_due_time"));
+  EXPECT_THAT(run(bermondsey + "returns --quarter=2026-Q3 --json"), HasSubstr("headcount_end"));
+
+  // Peterborough Complex Care: rated INADEQUATE, so suspended on its lot with the rule.
+  const std::string pcc = db->Query(
+      "SELECT id::text AS v FROM registry.organisations "
+      "WHERE display_name = 'Peterborough Complex Care'")[0];
+  const auto suspended = db->Query(
+      "SELECT lot_id::text AS v FROM registry.admissions "
+      "WHERE provider_id = '" + pcc + "' AND state = 'SUSPENDED'");
+  ASSERT_EQ(suspended.size(), 1u);
+  const std::string commissioner = as("Peterborough City Council", "commissioner");
+  EXPECT_THAT(run(commissioner + "visits list"), HasSubstr("INADEQUATE"));
+  std::string admissions = run(commissioner + "admissions list --state=SUSPENDED --json");
+  EXPECT_THAT(admissions, HasSubstr(pcc));
+  EXPECT_THAT(admissions, HasSubstr("INADEQUATE"));
+  std::string counts =
+      run(commissioner + "compliance --provider=" + pcc + " --lot=" + suspended[0] + " --json");
+  EXPECT_THAT(counts, HasSubstr("staff_in_post"));
+  EXPECT_THAT(counts, Not(HasSubstr("display_name")));  // counts, never people
+  EXPECT_THAT(run(commissioner + "returns --quarter=2026-Q3 --provider=" + pcc +
+                  " --lot=" + suspended[0] + " --json"),
+              HasSubstr("turnover_percent"));
+  // A commissioner of another partnership sees none of it.
+  std::string denied;
+  EXPECT_EQ(systemtest::RunCommand(as("Derby City Council", "commissioner") +
+                                       "compliance --provider=" + pcc + " --lot=" +
+                                       suspended[0] + " 2>&1",
+                                   &denied),
+            1);
+  EXPECT_THAT(denied, HasSubstr("PERMISSION_DENIED"));
 }
 
 }  // namespace

@@ -155,7 +155,8 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
       [--received="YYYY-MM-DD HH:MM" | RFC 3339]     (default now; due in 15 working days)
   complaints acknowledge ID
   complaints answer ID --outcome=UPHELD|PARTLY_UPHELD|NOT_UPHELD --learning=TEXT
-  returns --quarter=2026-Q3 [--lot=ID]               the quarterly workforce return
+  returns --quarter=2026-Q3 [--lot=ID] [--provider=ID]   the quarterly workforce return
+                                                    (commissioners: --provider and --lot)
   compliance --provider=OWN_ID --lot=ID [--date=]     counts only
   packages list                  packages awarded to you (from referrals, within seconds)
   packages assign PACKAGE_ID --staff=ID [--from=YYYY-MM-DD]
@@ -1179,6 +1180,7 @@ int Returns(Env& env, const std::string&) {
   wv1::GetWorkforceReturnRequest req;
   req.set_quarter(env.args.Get("quarter"));
   req.set_lot_id(env.args.Get("lot"));
+  req.set_provider_id(env.args.Get("provider"));  // commissioners
   return Run(env, &WStub::GetWorkforceReturn, req);
 }
 

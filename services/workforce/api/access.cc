@@ -40,7 +40,7 @@ const auth::AccessPolicy& WorkforceAccessPolicy() {
         .Allow("ListFinancialAccounts", parties)
         .Allow("SetSuspensionRules", commissioners)
         .Allow("GetSuspensionRules", readers)
-        .Allow("GetWorkforceReturn", providers)
+        .Allow("GetWorkforceReturn", readers)
         .Allow("GetPackage", package_parties)
         .Allow("ListPackages", {R::kProviderAdmin, R::kProviderCoordinator, R::kService})
         .Allow("CreatePackageAssignment", providers)

@@ -52,7 +52,7 @@ const Row kTable[] = {
     {"ListFinancialAccounts", {0, 1, 0, 0, 1, 1, 0}},
     {"SetSuspensionRules", {0, 1, 0, 0, 0, 0, 0}},
     {"GetSuspensionRules", {0, 1, 0, 0, 1, 1, 1}},
-    {"GetWorkforceReturn", {0, 0, 0, 0, 1, 1, 0}},
+    {"GetWorkforceReturn", {0, 1, 0, 0, 1, 1, 1}},  // others: the lot's commissioners
     {"GetPackage", {0, 1, 1, 0, 1, 1, 1}},
     {"ListPackages", {0, 0, 0, 0, 1, 1, 1}},
     {"CreatePackageAssignment", {0, 0, 0, 0, 1, 1, 0}},

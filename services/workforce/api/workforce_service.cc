@@ -232,8 +232,25 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
     Violations v;
     if (!q) v.Add("quarter", "must be YYYY-Qn, e.g. 2026-Q3");
     if (!req->lot_id().empty() && !IsUuid(req->lot_id())) v.Add("lot_id", "must be a UUID");
+    if (!req->provider_id().empty() && !IsUuid(req->provider_id())) {
+      v.Add("provider_id", "must be a UUID");
+    }
+    const std::string own = absl::AsciiStrToLower(c.principal.organisation_id);
+    const std::string provider =
+        req->provider_id().empty() ? own : absl::AsciiStrToLower(req->provider_id());
+    const bool is_provider = c.principal.Has(auth::Role::kProviderAdmin) ||
+                             c.principal.Has(auth::Role::kProviderCoordinator);
+    if (!is_provider && req->provider_id().empty()) {
+      v.Add("provider_id", "is required unless you ask as a provider for your own return");
+    }
+    if (provider != own && req->lot_id().empty()) {
+      v.Add("lot_id", "is required for another organisation's return (the lot whose "
+                      "framework you commission)");
+    }
     RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(*resp, store_->Return(c, *q, absl::AsciiStrToLower(req->lot_id())));
+    const std::string lot = absl::AsciiStrToLower(req->lot_id());
+    if (provider != own) RETURN_IF_ERROR(check_->RequireWorkforceReader(c, lot, provider));
+    ASSIGN_OR_RETURN(*resp, store_->Return(c, provider, *q, lot));
     return absl::OkStatus();
   });
 }

@@ -231,7 +231,9 @@ Return ComputeReturn(const std::vector<Worker>& workers,
         DbsValidUntil(w, m ? m->dbs_renewal_months : 0) >= last) {
       ++dbs_ok;
     }
-    if (w.last_supervision && SupervisionDue(w, m ? m->supervision_months : 0) >= last) {
+    // A new starter's first supervision falls due one period after the start date, as
+    // in the expiry watch.
+    if (SupervisionDue(w, m ? m->supervision_months : 0) >= last) {
       ++supervised;
     }
     if (m != nullptr) {

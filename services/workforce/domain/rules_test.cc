@@ -397,7 +397,8 @@ TEST(ComputeReturn, HandComputedQuarter) {
   EXPECT_DOUBLE_EQ(r.turnover_percent, 300.0 / 5.5);
   EXPECT_FALSE(r.turnover_within_target);
   EXPECT_DOUBLE_EQ(r.dbs_percent, 60.0);          // A C D of 5 (I lapsed, J no barred check)
-  EXPECT_DOUBLE_EQ(r.supervision_percent, 60.0);  // A D J (C never, I due 29 Sep)
+  // A C D J: C started 10 July, first supervision due 10 October; I was due 29 Sep.
+  EXPECT_DOUBLE_EQ(r.supervision_percent, 80.0);
   EXPECT_DOUBLE_EQ(r.training_percent, 80.0);     // A C D J (I's safeguarding lapsed)
 
   Return no_matrix = ComputeReturn(workers, done, nullptr, q);

@@ -73,6 +73,8 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
   if (start && leave && *leave < *start) v.Add(F(p, "leave_date"), "must not be before start_date");
   if (s.contract_type() == v1::CONTRACT_TYPE_UNSPECIFIED) {
     v.Add(F(p, "contract_type"), "is required");
+  } else if (!v1::ContractType_IsValid(s.contract_type())) {
+    v.Add(F(p, "contract_type"), "is not a known contract type");
   } else if (s.contract_type() == v1::ZERO_HOURS) {
     // Seed 002 para 15: zero hours only at the worker's own documented request.
     if (!s.zero_hours_requested_by_worker()) {
@@ -93,6 +95,9 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
   Text(v, F(p, "dbs.certificate_reference"), s.dbs().certificate_reference(), 100, false);
   const auto& rtw = s.right_to_work();
   DateField(v, F(p, "right_to_work.checked_on"), rtw.checked_on(), false);
+  if (!v1::RightToWork::Kind_IsValid(rtw.kind())) {
+    v.Add(F(p, "right_to_work.kind"), "is not a known kind");
+  }
   if (rtw.kind() == v1::RightToWork::TIME_LIMITED) {
     DateField(v, F(p, "right_to_work.expiry_date"), rtw.expiry_date(), true);
   } else if (!rtw.expiry_date().value().empty()) {
@@ -189,7 +194,11 @@ absl::Status ValidateComplaint(const v1::Complaint& c, absl::Time now, const std
 
 absl::Status ValidateAnswer(v1::Complaint::Outcome outcome, const std::string& learning) {
   Violations v;
-  if (outcome == v1::Complaint::OUTCOME_UNSPECIFIED) v.Add("outcome", "is required");
+  if (outcome == v1::Complaint::OUTCOME_UNSPECIFIED) {
+    v.Add("outcome", "is required");
+  } else if (!v1::Complaint::Outcome_IsValid(outcome)) {
+    v.Add("outcome", "must be UPHELD, PARTLY_UPHELD or NOT_UPHELD");
+  }
   Text(v, "learning", learning, 4000, true);
   return v.ToStatus();
 }
@@ -202,7 +211,11 @@ absl::Status ValidateVisit(const v1::MonitoringVisit& m, Day today, const std::s
   auto d = DateField(v, F(p, "visit_date"), m.visit_date(), true);
   NotAfter(v, F(p, "visit_date"), d, today);
   Text(v, F(p, "findings"), m.findings(), 8000, true);
-  if (m.rating() == v1::RATING_UNSPECIFIED) v.Add(F(p, "rating"), "is required");
+  if (m.rating() == v1::RATING_UNSPECIFIED) {
+    v.Add(F(p, "rating"), "is required");
+  } else if (!v1::Rating_IsValid(m.rating())) {
+    v.Add(F(p, "rating"), "must be OUTSTANDING, GOOD, REQUIRES_IMPROVEMENT or INADEQUATE");
+  }
   return v.ToStatus();
 }
 

@@ -38,6 +38,17 @@ v1::StaffMember GoodStaff() {
 
 TEST(ValidateStaff, Good) { EXPECT_TRUE(ValidateStaff(GoodStaff(), kToday).ok()); }
 
+// Enum values from a newer client (or garbage) are named, not left to the database.
+TEST(Validate, UnknownEnumValuesAreFieldViolations) {
+  v1::StaffMember s = GoodStaff();
+  s.set_contract_type(static_cast<v1::ContractType>(42));
+  s.mutable_right_to_work()->set_kind(static_cast<v1::RightToWork::Kind>(42));
+  EXPECT_THAT(Fields(ValidateStaff(s, kToday)),
+              UnorderedElementsAre("staff_member.contract_type", "staff_member.right_to_work.kind"));
+  EXPECT_THAT(Fields(ValidateAnswer(static_cast<v1::Complaint::Outcome>(9), "learning")),
+              ElementsAre("outcome"));
+}
+
 TEST(ValidateStaff, ZeroHoursOnlyAtTheWorkersDocumentedRequest) {
   v1::StaffMember s = GoodStaff();
   s.set_contract_type(v1::ZERO_HOURS);

@@ -730,10 +730,13 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
   return out;
 }
 
-absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, domain::Quarter q,
-                                                  const std::string& lot_id) {
+absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::string& provider_id,
+                                                  domain::Quarter q, const std::string& lot_id) {
   v1::WorkforceReturn out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+  // Another organisation's return (a commissioner, checked by the caller): counts only
+  // leave the transaction, so it reads the provider's rows as the service, as Compliance.
+  const bool own = provider_id == Lower(c.principal.organisation_id);
+  RETURN_IF_ERROR(pool_->InTx(own ? c.actor() : ServiceActor(c), c.deadline, [&](Tx& tx) -> absl::Status {
     const domain::Matrix* m = nullptr;
     std::vector<domain::Matrix> versions;
     if (!lot_id.empty()) {
@@ -741,9 +744,9 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, domain::Quarter
       m = domain::InForce(versions, q.last());
       if (m == nullptr) return NoMatrix(lot_id, q.last());
     }
-    ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, c.principal.organisation_id));
+    ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
     domain::Return r = domain::ComputeReturn(w.workers, w.done, m, q);
-    out.set_provider_id(c.principal.organisation_id);
+    out.set_provider_id(provider_id);
     out.set_quarter(absl::StrCat(q.year, "-Q", q.q));
     out.mutable_period_start()->set_value(dates::FormatDay(q.first()));
     out.mutable_period_end()->set_value(dates::FormatDay(q.last()));

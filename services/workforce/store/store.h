@@ -70,7 +70,8 @@ class Store {
                                                       domain::Day day, int within_days,
                                                       int page_size,
                                                       const std::string& page_token);
-  absl::StatusOr<v1::WorkforceReturn> Return(const Call& c, domain::Quarter q,
+  absl::StatusOr<v1::WorkforceReturn> Return(const Call& c, const std::string& provider_id,
+                                             domain::Quarter q,
                                              const std::string& lot_id);
 
   // Complaints.

@@ -766,10 +766,11 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   auto c = staff("C", "2024-01-01", nullptr, "2023-09-01", "2026-05-01");  // DBS to 2026-09-01; supervision due 1 Aug
   auto d = staff("D", "2026-08-03", nullptr, "2026-07-20", "2026-08-03");  // starter
   staff("E", "2026-10-01", nullptr, "2026-09-01", "2026-10-01");           // after the quarter
-  for (const auto& s : {a, b, c, d}) {
+  for (const auto& s : {a, b, c}) {
     Train(provider_, s.id(), "first_aid", "2026-01-10");
     Train(provider_, s.id(), "safeguarding_level_2", "2026-01-10");
   }
+  Train(provider_, d.id(), "first_aid", "2026-08-03");  // D: no safeguarding yet
   v1::GetWorkforceReturnRequest req;
   req.set_quarter("2026-Q3");
   req.set_lot_id(lot_);
@@ -787,11 +788,35 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   EXPECT_FALSE(r.turnover_within_target());
   EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 200.0 / 3.0);          // A D
   EXPECT_DOUBLE_EQ(r.supervision_compliance_percent(), 200.0 / 3.0);  // A D
-  EXPECT_DOUBLE_EQ(r.training_compliance_percent(), 100.0);
+  EXPECT_DOUBLE_EQ(r.training_compliance_percent(), 200.0 / 3.0);   // A C (D untrained)
   // Another provider's return is its own (empty) workforce.
   ASSERT_TRUE(Call(stub(), other_provider_, &Stub::GetWorkforceReturn, req, &r).ok());
   EXPECT_EQ(r.headcount_end(), 0);
   EXPECT_EQ(r.turnover_percent(), 0.0);
+  // ...and it may not ask for this provider's.
+  req.set_provider_id(provider_.org);
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::GetWorkforceReturn, req, &r).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // The framework's commissioner reads the same figures (counts only); another
+  // partnership's may not; a commissioner must name the provider and the lot.
+  v1::WorkforceReturn theirs;
+  st = Call(stub(), commissioner_, &Stub::GetWorkforceReturn, req, &theirs);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(theirs.provider_id(), provider_.org);
+  EXPECT_EQ(theirs.headcount_end(), 3);
+  EXPECT_DOUBLE_EQ(theirs.training_compliance_percent(), 200.0 / 3.0);
+  EXPECT_EQ(Call(stub(), MakeCaller(NewUuid(), {Role::kCommissioner}), &Stub::GetWorkforceReturn,
+                 req, &theirs)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetWorkforceReturnRequest unnamed;
+  unnamed.set_quarter("2026-Q3");
+  st = Call(stub(), commissioner_, &Stub::GetWorkforceReturn, unnamed, &theirs);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("provider_id"));
+  unnamed.set_provider_id(provider_.org);
+  st = Call(stub(), commissioner_, &Stub::GetWorkforceReturn, unnamed, &theirs);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("lot_id"));
 }
 
 // ----------------------------------------------------------------- packages ---
