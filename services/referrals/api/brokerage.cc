@@ -43,7 +43,7 @@ domain::CallOff CallOffFor(const rv1::CallOffSettings& s, std::optional<domain::
                           .value_or(domain::Method::kBroadcast);
   c.offer_window_working_hours = s.offer_window_working_hours() > 0 ? s.offer_window_working_hours() : 2;
   c.exclusive_rounds = s.exclusive_rounds() > 0 ? s.exclusive_rounds() : 2;
-  c.friday_afternoon_rule = s.friday_afternoon_rule();
+  c.friday_afternoon_rule = !s.has_friday_afternoon_rule() || s.friday_afternoon_rule();
   c.friday_cutoff_minute = CutoffMinute(s.friday_cutoff().empty() ? "12:00" : s.friday_cutoff());
   c.bid_window_working_days = s.bid_window_working_days() > 0 ? s.bid_window_working_days() : 5;
   if (s.price_weight_percent() + s.quality_weight_percent() == 100) {
