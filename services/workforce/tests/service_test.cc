@@ -2,6 +2,8 @@
 // what commissioners may see, the compliance gate with matrix versions, the complaint
 // deadline across a bank holiday and a weekend, suspension rules publishing exactly one
 // event on the feed, the quarterly return, and bad input that changes nothing.
+#include <functional>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -464,6 +466,122 @@ TEST_F(WorkforceServiceTest, EligibilityAcrossMatrixVersionsWithPackageExtras) {
   ASSERT_EQ(page.training_matrices_size(), 2);
   EXPECT_EQ(page.training_matrices(0).effective_from().value(), "2026-01-01");
   EXPECT_EQ(page.training_matrices(1).competencies(1).renewal_months(), 24);
+}
+
+// The gate's table through gRPC and PostgreSQL: each reason on its own, their boundary
+// days (lapses today: still eligible; lapsed yesterday: not), a new starter's grace,
+// a package's extra competency, and every reason together. On 2026-11-24.
+TEST_F(WorkforceServiceTest, EligibilityTableEachReasonAloneAndTogether) {
+  v1::CreateTrainingMatrixRequest mreq;
+  auto* m = mreq.mutable_training_matrix();
+  m->set_framework_id(framework_);
+  m->set_lot_id(lot_);
+  m->set_title("Lot A: children's nurses");
+  m->mutable_effective_from()->set_value("2026-01-01");
+  m->set_required_registration_body("NMC");
+  auto add = [&](const char* code, int months, bool conditional, int weeks) {
+    auto* c = m->add_competencies();
+    c->set_code(code);
+    c->set_name(code);
+    c->set_renewal_months(months);
+    c->set_conditional(conditional);
+    c->set_due_within_weeks(weeks);
+  };
+  add("first_aid", 36, false, 0);
+  add("safeguarding_level_2", 12, false, 0);
+  add("care_certificate", 0, false, 12);
+  add("seizure_management", 12, true, 0);
+  v1::TrainingMatrix matrix;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CreateTrainingMatrix, mreq, &matrix).ok());
+
+  using K = v1::IneligibilityReason;
+  struct Want {
+    K::Kind kind;
+    std::string code, date;
+  };
+  struct Case {
+    const char* name;
+    std::function<void(v1::StaffMember*)> staff;
+    const char* safeguarding_on;  // completion of the yearly competency
+    bool care_certificate;
+    std::vector<std::string> extras;
+    std::vector<Want> want;
+  };
+  auto rtw = [](const char* expiry) {
+    return [expiry](v1::StaffMember* s) {
+      s->mutable_right_to_work()->set_kind(v1::RightToWork::TIME_LIMITED);
+      s->mutable_right_to_work()->mutable_expiry_date()->set_value(expiry);
+    };
+  };
+  auto dbs = [](const char* day) {
+    return [day](v1::StaffMember* s) {
+      s->mutable_dbs()->mutable_certificate_date()->set_value(day);
+      s->mutable_dbs()->mutable_barred_list_check_date()->set_value(day);
+    };
+  };
+  auto nmc = [](const char* body, const char* expiry) {
+    return [body, expiry](v1::StaffMember* s) {
+      s->mutable_registration()->set_body(body);
+      s->mutable_registration()->mutable_expiry_date()->set_value(expiry);
+    };
+  };
+  auto none = [](v1::StaffMember*) {};
+  const std::vector<Case> cases = {
+      {"everything in date; safeguarding lapses today", none, "2025-11-24", true, {}, {}},
+      {"safeguarding lapsed yesterday", none, "2025-11-23", true, {},
+       {{K::COMPETENCY_EXPIRED, "safeguarding_level_2", "2026-11-23"}}},
+      {"DBS's 36 months end today", dbs("2023-11-24"), "2025-12-01", true, {}, {}},
+      {"DBS's 36 months ended yesterday", dbs("2023-11-23"), "2025-12-01", true, {},
+       {{K::DBS_EXPIRED, "", "2026-11-23"}}},
+      {"right to work ends today", rtw("2026-11-24"), "2025-12-01", true, {}, {}},
+      {"right to work lapsed yesterday", rtw("2026-11-23"), "2025-12-01", true, {},
+       {{K::RIGHT_TO_WORK_LAPSED, "", "2026-11-23"}}},
+      {"registration lapses tomorrow", nmc("NMC", "2026-11-25"), "2025-12-01", true, {}, {}},
+      {"registration lapsed yesterday", nmc("NMC", "2026-11-23"), "2025-12-01", true, {},
+       {{K::REGISTRATION_EXPIRED, "", "2026-11-23"}}},
+      {"on another register", nmc("HCPC", "2027-11-01"), "2025-12-01", true, {},
+       {{K::REGISTRATION_MISSING, "", ""}}},
+      {"new starter inside the Care Certificate's 12 weeks",
+       [](v1::StaffMember* s) { s->mutable_start_date()->set_value("2026-10-01"); },
+       "2026-10-02", false, {}, {}},
+      {"new starter past the 12 weeks",
+       [](v1::StaffMember* s) { s->mutable_start_date()->set_value("2026-08-01"); },
+       "2026-08-02", false, {}, {{K::COMPETENCY_OVERDUE, "care_certificate", "2026-10-24"}}},
+      {"left yesterday", [](v1::StaffMember* s) { s->mutable_leave_date()->set_value("2026-11-23"); },
+       "2025-12-01", true, {}, {{K::NOT_IN_POST, "", ""}}},
+      {"the package needs seizure management", none, "2025-12-01", true, {"seizure_management"},
+       {{K::COMPETENCY_MISSING, "seizure_management", ""}}},
+      {"everything at once",
+       [&](v1::StaffMember* s) {
+         dbs("2023-11-23")(s);
+         rtw("2026-11-23")(s);
+         nmc("NMC", "2026-11-23")(s);
+       },
+       "2025-11-23", true, {"seizure_management"},
+       {{K::DBS_EXPIRED, "", "2026-11-23"},
+        {K::RIGHT_TO_WORK_LAPSED, "", "2026-11-23"},
+        {K::REGISTRATION_EXPIRED, "", "2026-11-23"},
+        {K::COMPETENCY_EXPIRED, "safeguarding_level_2", "2026-11-23"},
+        {K::COMPETENCY_MISSING, "seizure_management", ""}}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    v1::StaffMember s = SampleStaff(c.name);
+    nmc("NMC", "2027-06-30")(&s);
+    c.staff(&s);
+    v1::StaffMember created = CreateStaff(provider_, s);
+    Train(provider_, created.id(), "first_aid", "2025-02-01");
+    Train(provider_, created.id(), "safeguarding_level_2", c.safeguarding_on);
+    if (c.care_certificate) Train(provider_, created.id(), "care_certificate", "2025-03-01");
+    auto got = Check(provider_, created.id(), "2026-11-24", c.extras);
+    EXPECT_EQ(got.eligible(), c.want.empty());
+    ASSERT_EQ(got.reasons_size(), static_cast<int>(c.want.size()));
+    for (size_t i = 0; i < c.want.size(); ++i) {
+      EXPECT_EQ(K::Kind_Name(got.reasons(i).kind()), K::Kind_Name(c.want[i].kind)) << i;
+      EXPECT_EQ(got.reasons(i).competency_code(), c.want[i].code) << i;
+      EXPECT_EQ(got.reasons(i).date().value(), c.want[i].date) << i;
+    }
+  }
 }
 
 TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
