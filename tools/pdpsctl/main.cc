@@ -143,7 +143,7 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
       [--drives --licence-checked=DATE --insurance-expiry=DATE]
       [--supervised=DATE] [--appraised=DATE]          | staff create --file=staff.json
   staff update ID [the create options to change]     | staff update --file=staff.json
-  training list --staff=ID
+  training list --staff=ID [--lot=ID [--date=YYYY-MM-DD]]   (with --lot: each expiry)
   training record --staff=ID --competency=CODE --completed=YYYY-MM-DD [--by=TRAINER]
       [--evidence=REF]
   eligibility --staff=ID (--lot=ID [--extra=CODE,CODE] | --package=ID) [--date=YYYY-MM-DD]
@@ -1066,6 +1066,8 @@ int Training(Env& env, const std::string& verb) {
     wv1::ListTrainingRecordsRequest req;
     req.set_staff_id(a.Get("staff"));
     Page(a, &req);
+    req.set_lot_id(env.args.Get("lot"));
+    DateFlag(env.args, "date", req.mutable_date());
     return Run(env, &WStub::ListTrainingRecords, req);
   }
   if (verb == "record") {

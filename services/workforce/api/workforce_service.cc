@@ -135,8 +135,11 @@ grpc::Status WorkforceServiceImpl::ListTrainingRecords(grpc::ServerContext* ctx,
                                                        v1::ListTrainingRecordsResponse* resp) {
   return gate_->Run(ctx, "ListTrainingRecords", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("staff_id", req->staff_id()));
-    ASSIGN_OR_RETURN(auto page, store_->ListTraining(c, req->staff_id(), req->page_size(),
-                                                     req->page_token()));
+    RETURN_IF_ERROR(OptionalId("lot_id", req->lot_id()));
+    ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
+    ASSIGN_OR_RETURN(auto page,
+                     store_->ListTraining(c, req->staff_id(), absl::AsciiStrToLower(req->lot_id()),
+                                          day, req->page_size(), req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_training_records(); });
     return absl::OkStatus();
   });

@@ -77,6 +77,15 @@ std::optional<Day> CompetencyValidUntil(const CompetencyRule& rule,
   return AddMonths(*latest, rule.renewal_months);
 }
 
+std::optional<Day> CompletionExpires(const Matrix& m, const std::string& code, Day completed_on) {
+  for (const auto& rule : m.competencies) {
+    if (rule.code != code) continue;
+    if (rule.renewal_months <= 0) return std::nullopt;
+    return AddMonths(completed_on, rule.renewal_months);
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // A new starter's deadline for a competency, if the matrix gives one.

@@ -117,6 +117,11 @@ std::vector<CompetencyRule> Required(const Matrix& m, const std::vector<std::str
 std::optional<Day> CompetencyValidUntil(const CompetencyRule& rule,
                                         const std::vector<Completion>& done, Day day);
 
+// The last day one completion of `code` counts under `m`: completed_on plus the
+// competency's renewal period; std::nullopt when `m` does not name it or it never needs
+// renewing.
+std::optional<Day> CompletionExpires(const Matrix& m, const std::string& code, Day completed_on);
+
 // The compliance gate (DOMAIN.md §5): every reason the worker may not work a package
 // on the lot of `m` with `extras` on `day`; empty means eligible.
 std::vector<Reason> CheckEligibility(const Worker& w, const Matrix& m,

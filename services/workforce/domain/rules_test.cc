@@ -354,6 +354,15 @@ Worker W(const char* id, Day start, std::optional<Day> leave = std::nullopt) {
   return w;
 }
 
+TEST(CompletionExpires, FromTheMatrixRenewalPeriod) {
+  Matrix m = BaseMatrix();
+  // Yearly safeguarding completed 2026-01-10 counts to 2026-01-10 a year on.
+  EXPECT_EQ(CompletionExpires(m, "safeguarding", D(2026, 1, 10)), D(2027, 1, 10));
+  EXPECT_EQ(CompletionExpires(m, "first_aid", D(2026, 1, 10)), D(2029, 1, 10));
+  EXPECT_EQ(CompletionExpires(m, "care_certificate", D(2026, 1, 10)), std::nullopt);  // once
+  EXPECT_EQ(CompletionExpires(m, "not_in_matrix", D(2026, 1, 10)), std::nullopt);
+}
+
 // Hand-computed: 2026-Q3 is 1 July to 30 September.
 TEST(ComputeReturn, HandComputedQuarter) {
   Quarter q{2026, 3};

@@ -538,20 +538,33 @@ absl::StatusOr<v1::TrainingRecord> Store::CreateTraining(const Call& c,
 
 absl::StatusOr<Listed<v1::TrainingRecord>> Store::ListTraining(const Call& c,
                                                                const std::string& staff_id,
+                                                               const std::string& lot_id, Day day,
                                                                int page_size,
                                                                const std::string& page_token) {
-  std::string fp = absl::StrCat("training|", staff_id);
+  std::string fp = absl::StrCat("training|", staff_id, "|", lot_id, "|",
+                                lot_id.empty() ? "" : dates::FormatDay(day));
   ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
   auto [after_day, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::TrainingRecord> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Result staff, tx.Exec(sql::kSelectStaff, {P(staff_id)}));
     if (staff.rows() == 0) return NotFound("staff member", staff_id);
+    std::optional<domain::Matrix> matrix;
+    if (!lot_id.empty()) {
+      ASSIGN_OR_RETURN(matrix, MatrixInForce(tx, lot_id, day));
+    }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListTraining, {P(staff_id), db::OrNull(after_day),
                                                             db::OrNull(after_id), P(page.size)}));
     std::string last;
     for (int i = 0; i < r.rows(); ++i) {
       out.items.push_back(TrainingOf(r, i));
+      if (matrix) {
+        v1::TrainingRecord& t = out.items.back();
+        auto completed = dates::ParseDay(t.completed_on().value());
+        auto expires = completed ? domain::CompletionExpires(*matrix, t.competency_code(), *completed)
+                                 : std::nullopt;
+        if (expires) t.mutable_expires_on()->set_value(dates::FormatDay(*expires));
+      }
       last = protoutil::JoinKey(out.items.back().completed_on().value(), out.items.back().id());
     }
     out.next_page_token = paging::Next(r.rows(), page, last, fp);

@@ -54,8 +54,10 @@ class Store {
   // Training records.
   absl::StatusOr<v1::TrainingRecord> CreateTraining(const Call& c, const v1::TrainingRecord& r,
                                                     const std::string& request_id);
+  // With `lot_id`, each record's expires_on under the lot's matrix in force on `day`.
   absl::StatusOr<Listed<v1::TrainingRecord>> ListTraining(const Call& c,
                                                           const std::string& staff_id,
+                                                          const std::string& lot_id, Day day,
                                                           int page_size,
                                                           const std::string& page_token);
 

@@ -422,6 +422,26 @@ TEST_F(WorkforceServiceTest, EligibilityAcrossMatrixVersionsWithPackageExtras) {
   Train(provider_, s.id(), "first_aid", "2025-02-01");
   Train(provider_, s.id(), "safeguarding_level_2", "2025-12-31");
 
+  // Each record's expiry under the lot's matrix in force on the day asked about.
+  v1::ListTrainingRecordsRequest records;
+  records.set_staff_id(s.id());
+  records.set_lot_id(lot_);
+  records.mutable_date()->set_value("2026-12-31");
+  v1::ListTrainingRecordsResponse listed;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListTrainingRecords, records, &listed).ok());
+  std::map<std::string, std::string> expires;
+  for (const auto& t : listed.training_records()) expires[t.competency_code()] = t.expires_on().value();
+  EXPECT_EQ(expires, (std::map<std::string, std::string>{{"first_aid", "2028-02-01"},
+                                                         {"safeguarding_level_2", "2026-12-31"}}));
+  records.mutable_date()->set_value("2027-01-01");  // v2: two-yearly safeguarding
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListTrainingRecords, records, &listed).ok());
+  for (const auto& t : listed.training_records()) {
+    if (t.competency_code() == "safeguarding_level_2") EXPECT_EQ(t.expires_on().value(), "2027-12-31");
+  }
+  records.clear_lot_id();  // no lot: no expiry
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListTrainingRecords, records, &listed).ok());
+  for (const auto& t : listed.training_records()) EXPECT_FALSE(t.has_expires_on());
+
   auto ok = Check(provider_, s.id(), "2026-12-31");  // yearly safeguarding expires today
   EXPECT_TRUE(ok.eligible());
   EXPECT_EQ(ok.matrix_version(), 1);
