@@ -10,6 +10,8 @@
 #include "absl/strings/str_split.h"
 #include "common/events.h"
 #include "common/ids.h"
+#include "common/metrics.h"
+#include "common/server.h"
 #include "common/testing/tokens.h"
 #include "pdps/registry/v1/registry_events.pb.h"
 #include "services/registry/tests/fixture.h"
@@ -749,6 +751,42 @@ TEST_F(RegistryTest, FeedConsumerResumesWithoutLossOrDoubleEffect) {
   (void)restarted.PollOnce();
   EXPECT_EQ(effects(), absl::StrCat(grown, "/", grown));
   EXPECT_EQ(*restarted.Position(), ReadFeed(*server_, service_, 0).back().position());
+}
+
+// An SRE's view of a consumer whose peer is away: failed polls are counted per consumer
+// and nothing is counted as applied; once the peer answers, the events applied are.
+TEST_F(RegistryTest, FeedConsumerCountsFailedPollsAndAppliedEvents) {
+  auto pool = server_->db().AppPool("registry", 2);
+  auto token = [] { return service_.token; };
+  auto nothing = [](db::Tx&, const pdps::common::v1::Event&) { return absl::OkStatus(); };
+  metrics::Registry metrics;
+  auto run = [&](events::Consumer& consumer, auto until) {
+    server::Stopper stop;
+    std::thread t([&] { consumer.Run(stop, absl::Milliseconds(10), &metrics); });
+    for (int i = 0; i < 500 && !until(); ++i) absl::SleepFor(absl::Milliseconds(10));
+    stop.Stop();
+    t.join();
+  };
+  // Nothing listens on port 1 of 127.0.0.1: every poll fails with UNAVAILABLE.
+  events::Consumer away("test<-away", "registry", pool.get(),
+                        grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials()),
+                        token, nothing);
+  const std::string failures = "pdps_feed_poll_failures_total{consumer=\"test<-away\"} ";
+  run(away, [&] { return metrics.Render().find(failures + "3") != std::string::npos; });
+  std::string text = metrics.Render();
+  EXPECT_THAT(text, ::testing::HasSubstr(failures + "3"));
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "pdps_feed_events_applied_total{consumer=\"test<-away\"} 0\n"));
+
+  world_->AdmittedProvider("Counted Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
+  const int total = static_cast<int>(ReadFeed(*server_, service_, 0).size());
+  events::Consumer here("test<-here", "registry", pool.get(), server_->channel(), token, nothing);
+  const std::string applied =
+      absl::StrCat("pdps_feed_events_applied_total{consumer=\"test<-here\"} ", total);
+  run(here, [&] { return metrics.Render().find(applied) != std::string::npos; });
+  EXPECT_THAT(metrics.Render(), ::testing::HasSubstr(applied));
+  EXPECT_THAT(metrics.Render(),
+              ::testing::HasSubstr("pdps_feed_poll_failures_total{consumer=\"test<-here\"} 0\n"));
 }
 
 }  // namespace
