@@ -22,6 +22,21 @@ Options ReadOptions(Settings& s) {
   return o;
 }
 
+absl::StatusOr<int> CheckTrainedStaff(Store& store, registry::RegistryClient& registry,
+                                      absl::Time now) {
+  ASSIGN_OR_RETURN(auto frameworks, store.TrainedStaffRuleFrameworks(absl::Now() + absl::Seconds(30)));
+  int tripped = 0;
+  for (const auto& framework : frameworks) {
+    // Who is ACTIVE on the framework is the registry's to say, asked outside any
+    // transaction.
+    ASSIGN_OR_RETURN(auto admissions, registry.ActiveAdmissions(framework));
+    ASSIGN_OR_RETURN(int n, store.CheckTrainedStaff(now, framework, admissions,
+                                                    absl::Now() + absl::Seconds(60)));
+    tripped += n;
+  }
+  return tripped;
+}
+
 absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const Options& options,
                                                     std::unique_ptr<auth::ServiceTokenSource> tokens) {
   auto w = std::make_unique<Workforce>();
@@ -79,7 +94,9 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
   // once per assignment and reasons (unique rows written with the events).
   const Clock* clock = base.clock;
   absl::Duration interval = options.expiry_sweep_interval;
-  base.runner->AddWorker("expiry-watch", [store, clock, m, interval](server::Stopper& stop) {
+  registry::RegistryClient* registry = w->registry.get();
+  base.runner->AddWorker("expiry-watch", [store, registry, clock, m,
+                                          interval](server::Stopper& stop) {
     do {
       auto n = store->AnnounceExpiries(clock->Now(), absl::Now() + absl::Seconds(60));
       if (!n.ok()) {
@@ -96,6 +113,15 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
         m->Increment("pdps_workforce_package_worker_trips_total",
                      "Suspension rules tripped by a named worker not eligible for a package.",
                      {}, *t);
+      }
+      auto trained = CheckTrainedStaff(*store, *registry, clock->Now());
+      if (!trained.ok()) {
+        log::Warning("trained staff check failed",
+                     {{"error", std::string(trained.status().message())}});
+      } else if (*trained > 0) {
+        m->Increment("pdps_workforce_trained_staff_trips_total",
+                     "Suspension rules tripped by a provider's trained staff below target.", {},
+                     *trained);
       }
     } while (stop.Sleep(interval));
   });

@@ -50,6 +50,12 @@ struct Workforce {
   std::unique_ptr<events::Consumer> referrals_feed;  // null without referrals_addr
 };
 
+// One pass of the trained staff suspension rule (seed 004 Appendix A): for every
+// framework that sets a target, its ACTIVE admissions from the registry against each
+// lot's matrix today. Run by the compliance sweep; tests call it directly.
+absl::StatusOr<int> CheckTrainedStaff(Store& store, registry::RegistryClient& registry,
+                                      absl::Time now);
+
 // Registers the services on `base` (not yet started).
 // `tokens` replaces the configured service identity (tests).
 absl::StatusOr<std::unique_ptr<Workforce>> Assemble(

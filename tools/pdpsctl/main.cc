@@ -187,7 +187,7 @@ Workforce: commissioners
   rules get --framework=ID                           automatic suspension rules
   rules set --framework=ID [--inadequate-visit[=false]] [--upheld-safeguarding=N]
       [--window-months=N] [--financial-breach[=false]] [--ineligible-worker[=false]]
-                                 changes only the options given
+      [--min-trained-percent=N]  changes only the options given (N=0: off)
 
 Verbs that need an etag read the resource first; pass --etag to use your own.
 
@@ -1350,6 +1350,9 @@ int Rules(Env& env, const std::string& verb) {
     r->set_suspend_on_financial_breach(Flag(a, "financial-breach", r->suspend_on_financial_breach()));
     r->set_suspend_on_ineligible_package_worker(
         Flag(a, "ineligible-worker", r->suspend_on_ineligible_package_worker()));
+    if (a.Has("min-trained-percent")) {
+      r->set_min_trained_staff_percent(std::atoi(a.Get("min-trained-percent").c_str()));
+    }
     if (a.Has("etag")) r->set_etag(a.Get("etag"));
     return Run(env, &WStub::SetSuspensionRules, req);
   }

@@ -134,4 +134,25 @@ absl::StatusOr<bool> GrpcRegistryClient::HasAdmission(const std::string& provide
   return !resp.admissions().empty();
 }
 
+absl::StatusOr<std::vector<ActiveOnLot>> GrpcRegistryClient::ActiveAdmissions(
+    const std::string& framework_id) {
+  std::vector<ActiveOnLot> out;
+  rv1::ListAdmissionsRequest req;
+  req.set_framework_id(framework_id);
+  req.set_state(rv1::Admission::ACTIVE);
+  req.set_page_size(500);
+  do {
+    rv1::ListAdmissionsResponse resp;
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    RETURN_IF_ERROR(
+        FromRegistry(stub_->ListAdmissions(&ctx, req, &resp), "framework", framework_id));
+    for (const auto& a : resp.admissions()) {
+      out.push_back({absl::AsciiStrToLower(a.provider_id()), absl::AsciiStrToLower(a.lot_id())});
+    }
+    req.set_page_token(resp.next_page_token());
+  } while (!req.page_token().empty());
+  return out;
+}
+
 }  // namespace pdps::registry

@@ -35,6 +35,12 @@ struct EligibleProvider {
   std::string admission_id;
 };
 
+// An ACTIVE admission: a provider on a lot.
+struct ActiveOnLot {
+  std::string provider_id;
+  std::string lot_id;
+};
+
 class RegistryClient {
  public:
   virtual ~RegistryClient() = default;
@@ -54,6 +60,9 @@ class RegistryClient {
   // Whether the provider holds an admission on the framework, in any state.
   virtual absl::StatusOr<bool> HasAdmission(const std::string& provider_id,
                                             const std::string& framework_id) = 0;
+  // The ACTIVE admissions on the framework (all pages).
+  virtual absl::StatusOr<std::vector<ActiveOnLot>> ActiveAdmissions(
+      const std::string& framework_id) = 0;
 };
 
 class GrpcRegistryClient final : public RegistryClient {
@@ -69,6 +78,8 @@ class GrpcRegistryClient final : public RegistryClient {
   absl::StatusOr<std::set<std::string>> FrameworkMembers(const std::string& framework_id) override;
   absl::StatusOr<bool> HasAdmission(const std::string& provider_id,
                                     const std::string& framework_id) override;
+  absl::StatusOr<std::vector<ActiveOnLot>> ActiveAdmissions(
+      const std::string& framework_id) override;
 
  private:
   void Prepare(grpc::ClientContext* ctx) const;

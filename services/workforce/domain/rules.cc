@@ -152,6 +152,31 @@ std::vector<Reason> CheckEligibility(const Worker& w, const Matrix& m,
   return out;
 }
 
+bool BaseTrainingInDate(const Worker& w, const Matrix& m, const std::vector<Completion>& done,
+                        Day day) {
+  for (const auto& reason : CheckEligibility(w, m, done, {}, day)) {
+    if (reason.kind == ReasonKind::kCompetencyMissing ||
+        reason.kind == ReasonKind::kCompetencyExpired ||
+        reason.kind == ReasonKind::kCompetencyOverdue) {
+      return false;
+    }
+  }
+  return true;
+}
+
+TrainedShare TrainedStaff(const std::vector<Worker>& workers,
+                          const std::vector<std::vector<Completion>>& done, const Matrix& m,
+                          Day day) {
+  static const std::vector<Completion> kNone;
+  TrainedShare s;
+  for (size_t i = 0; i < workers.size(); ++i) {
+    if (!InPost(workers[i], day)) continue;
+    ++s.in_post;
+    if (BaseTrainingInDate(workers[i], m, i < done.size() ? done[i] : kNone, day)) ++s.trained;
+  }
+  return s;
+}
+
 // ------------------------------------------------------------- expiry watch ---
 
 const char* ExpiryName(ExpiryKind kind) {
@@ -247,16 +272,7 @@ Return ComputeReturn(const std::vector<Worker>& workers,
     }
     if (m != nullptr) {
       static const std::vector<Completion> kNone;
-      const auto& d = i < done.size() ? done[i] : kNone;
-      bool ok = true;
-      for (const auto& reason : CheckEligibility(w, *m, d, {}, last)) {
-        if (reason.kind == ReasonKind::kCompetencyMissing ||
-            reason.kind == ReasonKind::kCompetencyExpired ||
-            reason.kind == ReasonKind::kCompetencyOverdue) {
-          ok = false;
-        }
-      }
-      if (ok) ++trained;
+      if (BaseTrainingInDate(w, *m, i < done.size() ? done[i] : kNone, last)) ++trained;
     }
   }
   r.average_headcount = (r.headcount_start + r.headcount_end) / 2.0;
@@ -365,6 +381,17 @@ std::string DescribeReasons(const std::vector<Reason>& reasons) {
     parts.push_back(std::move(part));
   }
   return absl::StrJoin(parts, ", ");
+}
+
+std::optional<Trip> OnTrainedShare(const SuspensionRules& r, const TrainedShare& share, Day day) {
+  if (r.min_trained_staff_percent <= 0 || share.in_post == 0) return std::nullopt;
+  if (share.percent() >= r.min_trained_staff_percent) return std::nullopt;
+  return Trip{Rule::kTrainedStaffBelowTarget,
+              absl::StrCat(share.trained, " of ", share.in_post, " staff in post (",
+                           absl::StrFormat("%.1f", share.percent()),
+                           " %) have the lot's mandatory training in date on ",
+                           dates::FormatDay(day), " (rule: at least ", r.min_trained_staff_percent,
+                           " %)")};
 }
 
 std::optional<Trip> OnPackageWorkerCheck(const SuspensionRules& r, const std::string& package_id,

@@ -128,6 +128,21 @@ std::vector<Reason> CheckEligibility(const Worker& w, const Matrix& m,
                                      const std::vector<Completion>& done,
                                      const std::vector<std::string>& extras, Day day);
 
+// Whether every base competency of `m` (its unconditional ones; a new starter's still in
+// grace counts) is in date for the worker on `day`.
+bool BaseTrainingInDate(const Worker& w, const Matrix& m, const std::vector<Completion>& done,
+                        Day day);
+
+// In-post staff on `day` and how many of them have the base training of `m` in date.
+struct TrainedShare {
+  int in_post = 0;
+  int trained = 0;
+  double percent() const { return in_post > 0 ? 100.0 * trained / in_post : 0; }
+};
+TrainedShare TrainedStaff(const std::vector<Worker>& workers,
+                          const std::vector<std::vector<Completion>>& done, const Matrix& m,
+                          Day day);
+
 // ------------------------------------------------------------- expiry watch ---
 
 enum class ExpiryKind { kDbs, kRegistration, kRightToWork, kTraining, kSupervision, kAppraisal,
@@ -204,9 +219,10 @@ struct SuspensionRules {
   int complaint_window_months = kDefaultComplaintWindowMonths;
   bool financial_breach = false;
   bool ineligible_package_worker = false;
+  int min_trained_staff_percent = 0;  // 0: off
 };
 enum class Rule { kInadequateVisit, kUpheldSafeguardingComplaints, kFinancialViability,
-                  kIneligiblePackageWorker };
+                  kIneligiblePackageWorker, kTrainedStaffBelowTarget };
 struct Trip {
   Rule rule;
   std::string reason;  // no personal data
@@ -224,6 +240,9 @@ std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day
 // the package and the reasons, never the worker.
 std::optional<Trip> OnPackageWorkerCheck(const SuspensionRules& r, const std::string& package_id,
                                          const std::vector<Reason>& reasons, Day day);
+// Mandatory training below target: `share` of the provider's in-post staff trained on
+// the lot (TrainedShare) against the framework's minimum; no staff in post: nothing.
+std::optional<Trip> OnTrainedShare(const SuspensionRules& r, const TrainedShare& share, Day day);
 // The same facts give the same signature, whatever the day they are seen: a rule trips
 // once for them ("DBS_EXPIRED@2026-11-30,COMPETENCY_MISSING:first_aid").
 std::string ReasonsSignature(const std::vector<Reason>& reasons);

@@ -354,6 +354,34 @@ Worker W(const char* id, Day start, std::optional<Day> leave = std::nullopt) {
   return w;
 }
 
+// Derby's 90 %: in-post staff only, a new starter in grace counts as trained, the
+// target itself is met (not "below").
+TEST(TrainedStaff, AgainstTheFrameworksTarget) {
+  Matrix m = BaseMatrix();
+  const Day day = D(2026, 11, 24);
+  std::vector<Completion> all = {{"first_aid", D(2026, 1, 1)}, {"safeguarding", D(2026, 1, 1)},
+                                 {"care_certificate", D(2024, 6, 1)}};
+  Worker a = GoodWorker(), b = GoodWorker(), c = GoodWorker(), gone = GoodWorker();
+  c.start = D(2026, 11, 1);  // Care Certificate due 24 January
+  gone.leave = D(2026, 10, 31);
+  std::vector<Completion> b_done = {{"first_aid", D(2026, 1, 1)}};  // no safeguarding
+  std::vector<Completion> c_done = {{"first_aid", D(2026, 11, 2)}, {"safeguarding", D(2026, 11, 2)}};
+  TrainedShare s = TrainedStaff({a, b, c, gone}, {all, b_done, c_done, {}}, m, day);
+  EXPECT_EQ(s.in_post, 3);
+  EXPECT_EQ(s.trained, 2);
+  SuspensionRules r;
+  EXPECT_EQ(OnTrainedShare(r, s, day), std::nullopt);  // off
+  r.min_trained_staff_percent = 90;
+  auto trip = OnTrainedShare(r, s, day);
+  ASSERT_TRUE(trip.has_value());
+  EXPECT_EQ(trip->rule, Rule::kTrainedStaffBelowTarget);
+  EXPECT_EQ(trip->reason, "2 of 3 staff in post (66.7 %) have the lot's mandatory training in "
+                          "date on 2026-11-24 (rule: at least 90 %)");
+  r.min_trained_staff_percent = 66;
+  EXPECT_EQ(OnTrainedShare(r, s, day), std::nullopt);
+  EXPECT_EQ(OnTrainedShare(r, TrainedShare{}, day), std::nullopt);  // nobody in post
+}
+
 TEST(CompletionExpires, FromTheMatrixRenewalPeriod) {
   Matrix m = BaseMatrix();
   // Yearly safeguarding completed 2026-01-10 counts to 2026-01-10 a year on.

@@ -261,6 +261,7 @@ absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& p) {
   Id(v, F(p, "framework_id"), r.framework_id(), true);
   Range(v, F(p, "upheld_safeguarding_complaints"), r.upheld_safeguarding_complaints(), 0, 100);
   Range(v, F(p, "complaint_window_months"), r.complaint_window_months(), 0, 60);
+  Range(v, F(p, "min_trained_staff_percent"), r.min_trained_staff_percent(), 0, 100);
   return v.ToStatus();
 }
 
@@ -322,6 +323,7 @@ SuspensionRules RulesOf(const v1::SuspensionRules& r) {
   if (r.complaint_window_months() > 0) out.complaint_window_months = r.complaint_window_months();
   out.financial_breach = r.suspend_on_financial_breach();
   out.ineligible_package_worker = r.suspend_on_ineligible_package_worker();
+  out.min_trained_staff_percent = r.min_trained_staff_percent();
   return out;
 }
 

@@ -219,7 +219,8 @@ inline constexpr std::string_view kListAccounts =
 #define PDPS_RULES_COLUMNS                                                                \
   "framework_id::text AS framework_id, owner_organisation::text AS owner_organisation,"   \
   " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months," \
-  " suspend_on_financial_breach, suspend_on_ineligible_package_worker, version,"      \
+  " suspend_on_financial_breach, suspend_on_ineligible_package_worker,"               \
+  " min_trained_staff_percent, version,"                                              \
   PDPS_AUDIT_COLUMNS
 
 inline constexpr std::string_view kSelectRules =
@@ -228,18 +229,21 @@ inline constexpr std::string_view kSelectRulesForUpdate =
     "SELECT " PDPS_RULES_COLUMNS " FROM workforce.suspension_rules WHERE framework_id = $1"
     " FOR UPDATE";
 // $1 framework, $2 owner, $3 visit, $4 complaints, $5 window, $6 financial, $7 time, $8 user,
-// $9 package worker. A concurrent first set loses with ALREADY_EXISTS.
+// $9 package worker, $10 trained staff percent. A concurrent first set loses with
+// ALREADY_EXISTS.
 inline constexpr std::string_view kInsertRules =
     "INSERT INTO workforce.suspension_rules (framework_id, owner_organisation,"
     " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months,"
-    " suspend_on_financial_breach, suspend_on_ineligible_package_worker, create_time,"
-    " create_user, create_organisation, update_time, update_user)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $9, $7, $8, $2, $7, $8)";
+    " suspend_on_financial_breach, suspend_on_ineligible_package_worker,"
+    " min_trained_staff_percent, create_time, create_user, create_organisation,"
+    " update_time, update_user)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $9, $10, $7, $8, $2, $7, $8)";
 inline constexpr std::string_view kUpdateRules =
     "UPDATE workforce.suspension_rules SET suspend_on_inadequate_visit = $3,"
     " upheld_safeguarding_complaints = $4, complaint_window_months = $5,"
     " suspend_on_financial_breach = $6, suspend_on_ineligible_package_worker = $9,"
-    " version = version + 1, update_time = $7, update_user = $8"
+    " min_trained_staff_percent = $10, version = version + 1, update_time = $7,"
+    " update_user = $8"
     " WHERE framework_id = $1 AND owner_organisation = $2";
 
 // ---------------------------------------------------------------- packages ---
@@ -314,6 +318,10 @@ inline constexpr std::string_view kSelectRunningAssignments =
 inline constexpr std::string_view kSelectPackageWorkerRuleFrameworks =
     "SELECT framework_id::text AS framework_id FROM workforce.suspension_rules"
     " WHERE suspend_on_ineligible_package_worker";
+// Frameworks with a trained staff target, and their matrices' lots.
+inline constexpr std::string_view kSelectTrainedStaffRuleFrameworks =
+    "SELECT framework_id::text AS framework_id FROM workforce.suspension_rules"
+    " WHERE min_trained_staff_percent > 0 ORDER BY framework_id";
 // $1 framework, $2 rule, $3 source, $4 signature: a row only the first time.
 inline constexpr std::string_view kInsertRuleTrip =
     "INSERT INTO workforce.rule_trips (framework_id, rule, source_id, signature)"

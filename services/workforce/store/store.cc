@@ -187,6 +187,7 @@ v1::SuspensionRules RulesOf(const Result& r, int i) {
   s.set_complaint_window_months(static_cast<int>(r.Int64(i, "complaint_window_months")));
   s.set_suspend_on_financial_breach(r.Bool(i, "suspend_on_financial_breach"));
   s.set_suspend_on_ineligible_package_worker(r.Bool(i, "suspend_on_ineligible_package_worker"));
+  s.set_min_trained_staff_percent(static_cast<int>(r.Int64(i, "min_trained_staff_percent")));
   s.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, s.mutable_audit());
   return s;
@@ -344,6 +345,7 @@ v1::SuspensionRule RuleProto(domain::Rule r) {
     case domain::Rule::kUpheldSafeguardingComplaints: return v1::UPHELD_SAFEGUARDING_COMPLAINTS;
     case domain::Rule::kFinancialViability: return v1::FINANCIAL_VIABILITY;
     case domain::Rule::kIneligiblePackageWorker: return v1::INELIGIBLE_PACKAGE_WORKER;
+    case domain::Rule::kTrainedStaffBelowTarget: return v1::TRAINED_STAFF_BELOW_TARGET;
   }
   return v1::SUSPENSION_RULE_UNSPECIFIED;
 }
@@ -1057,7 +1059,8 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
                                      P(in.upheld_safeguarding_complaints()), P(window),
                                      P(in.suspend_on_financial_breach()), P(c.now),
                                      P(c.principal.user_id),
-                                     P(in.suspend_on_ineligible_package_worker())};
+                                     P(in.suspend_on_ineligible_package_worker()),
+                                     P(in.min_trained_staff_percent())};
     if (cur.rows() == 0) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertRules, params).status());
     } else {
@@ -1272,6 +1275,50 @@ absl::StatusOr<int> Store::CheckPackageWorkers(absl::Time now, absl::Time deadli
       if (first.rows() == 0) continue;
       RETURN_IF_ERROR(Trip(tx, trip, pkg.provider_id(), pkg.framework_id(), pkg.lot_id(),
                            assignment));
+      ++tripped;
+    }
+    return absl::OkStatus();
+  }));
+  return tripped;
+}
+
+absl::StatusOr<std::vector<std::string>> Store::TrainedStaffRuleFrameworks(absl::Time deadline) {
+  std::vector<std::string> out;
+  ASSIGN_OR_RETURN(Result r, pool_->Read(db::Actor{"", server::kSystemUser, true}, deadline,
+                                         sql::kSelectTrainedStaffRuleFrameworks, {}));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(r.String(i, "framework_id"));
+  return out;
+}
+
+absl::StatusOr<int> Store::CheckTrainedStaff(absl::Time now, const std::string& framework,
+                                             const std::vector<registry::ActiveOnLot>& admissions,
+                                             absl::Time deadline) {
+  const Day today = dates::TodayInLondon(now);
+  const domain::Quarter quarter{static_cast<int>(today.year()), (today.month() - 1) / 3 + 1};
+  int tripped = 0;
+  RETURN_IF_ERROR(pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline,
+                              [&](Tx& tx) -> absl::Status {
+    tripped = 0;
+    ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, framework));
+    MatricesOnDay matrices(tx, today);
+    std::map<std::string, Workforce> staff_of;
+    for (const auto& a : admissions) {
+      ASSIGN_OR_RETURN(const domain::Matrix* m, matrices.For(a.lot_id));
+      if (m == nullptr) continue;  // no matrix: nothing to measure against
+      auto it = staff_of.find(a.provider_id);
+      if (it == staff_of.end()) {
+        ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, a.provider_id));
+        it = staff_of.emplace(a.provider_id, std::move(w)).first;
+      }
+      auto trip = domain::OnTrainedShare(
+          rules, domain::TrainedStaff(it->second.workers, it->second.done, *m, today), today);
+      if (!trip) continue;
+      ASSIGN_OR_RETURN(Result first,
+                       tx.Exec(sql::kInsertRuleTrip,
+                               {P(framework), P("TRAINED_STAFF_BELOW_TARGET"), P(a.provider_id),
+                                P(absl::StrCat(a.lot_id, "@", quarter.year, "-Q", quarter.q))}));
+      if (first.rows() == 0) continue;  // tripped already this quarter
+      RETURN_IF_ERROR(Trip(tx, trip, a.provider_id, framework, a.lot_id, a.provider_id));
       ++tripped;
     }
     return absl::OkStatus();

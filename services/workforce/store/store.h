@@ -18,6 +18,7 @@
 #include "common/server.h"
 #include "pdps/common/v1/events.pb.h"
 #include "pdps/workforce/v1/workforce_service.pb.h"
+#include "services/registry/client/registry_client.h"
 #include "services/workforce/domain/rules.h"
 
 namespace pdps::workforce {
@@ -152,6 +153,14 @@ class Store {
   // rule for the package's lot, once per assignment and set of reasons. Returns how
   // many tripped.
   absl::StatusOr<int> CheckPackageWorkers(absl::Time now, absl::Time deadline);
+  // Frameworks whose rules set a trained staff target (min_trained_staff_percent).
+  absl::StatusOr<std::vector<std::string>> TrainedStaffRuleFrameworks(absl::Time deadline);
+  // The trained staff rule of `framework` for its ACTIVE admissions (from the registry):
+  // each provider's in-post staff against the matrix of the lot in force today; trips
+  // once per provider, lot and calendar quarter. Returns the rules tripped.
+  absl::StatusOr<int> CheckTrainedStaff(absl::Time now, const std::string& framework,
+                                        const std::vector<registry::ActiveOnLot>& admissions,
+                                        absl::Time deadline);
 
   const events::Outbox& outbox() const { return outbox_; }
 

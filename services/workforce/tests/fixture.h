@@ -49,6 +49,8 @@ class WorkforceServer {
   pdps::testing::TestDatabase& db() { return registry_->db(); }
   std::string address() const;
   Store& store() { return *workforce_->store; }
+  // The service's own registry client (as its sweeps use it).
+  registry::RegistryClient& registry_client() { return *workforce_->registry; }
   // Applies a ReferralAwarded as the referrals feed consumer does, in a transaction as
   // the service (the feed itself between real processes is the system test's).
   void Award(const pdps::referrals::v1::ReferralAwarded& award);

@@ -884,6 +884,52 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
   for (const auto& t : trips) EXPECT_THAT(t.reason(), ::testing::Not(HasSubstr("Carer")));
 }
 
+// Derby's mandatory training target (seed 004 Appendix A 2 iii): the sweep measures each
+// provider ACTIVE on the framework (the registry's admissions) against the lot's matrix.
+TEST_F(WorkforceServiceTest, TrainedStaffBelowTheFrameworksTargetTripsOncePerQuarter) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  v1::StaffMember trained = CreateStaff(provider_, SampleStaff("Tia Trained"));
+  Train(provider_, trained.id(), "first_aid", "2026-02-01");
+  Train(provider_, trained.id(), "safeguarding_level_2", "2026-02-01");
+  v1::StaffMember half = CreateStaff(provider_, SampleStaff("Hugo Halfway"));
+  Train(provider_, half.id(), "first_aid", "2026-02-01");
+  // A provider with no admission on the framework is not measured.
+  CreateStaff(other_provider_, SampleStaff("Una Unadmitted"));
+
+  v1::SetSuspensionRulesRequest req;
+  req.mutable_rules()->set_framework_id(framework_);
+  req.mutable_rules()->set_min_trained_staff_percent(101);
+  v1::SuspensionRules rules;
+  auto st = Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &rules);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("rules.min_trained_staff_percent"));
+  req.mutable_rules()->set_min_trained_staff_percent(90);
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &rules).ok());
+  EXPECT_EQ(rules.min_trained_staff_percent(), 90);
+
+  auto sweep = [&] {
+    auto n = CheckTrainedStaff(server_->store(), server_->registry_client(), server_->clock().Now());
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.value_or(-1);
+  };
+  EXPECT_EQ(sweep(), 1);  // 1 of 2 = 50 % < 90 %
+  EXPECT_EQ(sweep(), 0);  // once a quarter
+  auto trips = Trips(provider_.org);
+  ASSERT_EQ(trips.size(), 1u);
+  EXPECT_EQ(trips[0].rule(), v1::TRAINED_STAFF_BELOW_TARGET);
+  EXPECT_EQ(trips[0].lot_id(), lot_);
+  EXPECT_EQ(trips[0].reason(),
+            "1 of 2 staff in post (50.0 %) have the lot's mandatory training in date on "
+            "2026-11-24 (rule: at least 90 %)");
+  EXPECT_THAT(Trips(other_provider_.org), IsEmpty());
+
+  // Trained in time for the next quarter: measured again, nothing trips.
+  Train(provider_, half.id(), "safeguarding_level_2", "2026-11-24");
+  server_->clock().Set(London(2027, 1, 5, 10, 0));
+  EXPECT_EQ(sweep(), 0);
+  EXPECT_EQ(Trips(provider_.org).size(), 1u);
+}
+
 // ------------------------------------------------------------------ returns ---
 
 TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
