@@ -80,9 +80,17 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
       auto n = store->RunDue(clock->Now(), 100, absl::Now() + absl::Seconds(30));
       if (!n.ok()) {
         log::Warning("deadline scheduler failed", {{"error", std::string(n.status().message())}});
-      } else if (*n > 0) {
-        m->Increment("pdps_referrals_steps_total",
-                     "Referrals advanced by the deadline scheduler.", {}, *n);
+      } else {
+        if (n->advanced > 0) {
+          m->Increment("pdps_referrals_steps_total",
+                       "Referrals advanced by the deadline scheduler.", {}, n->advanced);
+        }
+        if (n->failed > 0) {
+          m->Increment("pdps_referrals_step_failures_total",
+                       "Deadline-scheduler steps that failed; each such referral is retried "
+                       "after a backoff while the others go on.",
+                       {}, n->failed);
+        }
       }
     } while (stop.Sleep(interval));
   });

@@ -272,6 +272,14 @@ absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Tim
   return absl::OkStatus();
 }
 
+absl::Duration StepRetryDelay(int failures) {
+  constexpr absl::Duration kFirst = absl::Minutes(1);
+  constexpr absl::Duration kMost = absl::Hours(1);
+  absl::Duration d = kFirst;
+  for (int i = 1; i < failures && d < kMost; ++i) d *= 2;
+  return std::min(d, kMost);
+}
+
 std::vector<std::string> RotaOrder(std::vector<std::string> eligible,
                                    const std::string& last_first) {
   std::sort(eligible.begin(), eligible.end());

@@ -110,6 +110,11 @@ bool FridayRuleApplies(const CallOff& c, absl::Time opened, const absl::TimeZone
 // Removed candidates are never offered anything new.
 Plan Step(const Round& round, const CallOff& c, const calendar::WorkingTime& wt, absl::Time now);
 
+// How long the scheduler leaves a referral whose step has failed `failures` times in a
+// row before trying it again: one minute, doubling with each failure, at most an hour.
+// Bounded, so a referral that is repaired is picked up again within the hour.
+absl::Duration StepRetryDelay(int failures);
+
 // Whether a provider may still answer `offer` at `now` (referral must be OPEN):
 // FAILED_PRECONDITION with a message the provider can act on otherwise.
 absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Time deadline,

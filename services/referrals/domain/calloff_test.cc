@@ -890,6 +890,16 @@ TEST(Direct, StepDoesNothing) {
 
 // ------------------------------------------------------ answering ---
 
+TEST(StepRetryDelay, DoublesFromAMinuteUpToAnHour) {
+  EXPECT_EQ(StepRetryDelay(0), absl::Minutes(1));
+  EXPECT_EQ(StepRetryDelay(1), absl::Minutes(1));
+  EXPECT_EQ(StepRetryDelay(2), absl::Minutes(2));
+  EXPECT_EQ(StepRetryDelay(3), absl::Minutes(4));
+  EXPECT_EQ(StepRetryDelay(6), absl::Minutes(32));
+  EXPECT_EQ(StepRetryDelay(7), absl::Hours(1));
+  EXPECT_EQ(StepRetryDelay(1000000), absl::Hours(1));
+}
+
 TEST(CheckAnswerable, Table) {
   const absl::Time deadline = L(2026, 6, 16, 12, 0);
   using S = OfferState;

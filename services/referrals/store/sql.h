@@ -90,13 +90,16 @@ inline constexpr std::string_view kStartRound =
     " call_off = $3::jsonb, office_hours = $4, maximum_hourly_rate_pence = $5,"
     " quality_questions = ARRAY(SELECT jsonb_array_elements_text($6::jsonb)),"
     " price_weight_percent = $7, quality_weight_percent = $8, stage_deadline = NULL,"
-    " held_until = NULL, next_due_at = NULL, state_reason = '', version = version + 1,"
+    " held_until = NULL, next_due_at = NULL, step_failures = 0, step_error = '',"
+    " step_failed_at = NULL, state_reason = '', version = version + 1,"
     " update_user = $9, update_time = $10 WHERE id = $1 RETURNING round";
 
-// After a step: stage times, the scheduler's next look, and a state change if any.
+// After a step: stage times, the scheduler's next look, and a state change if any. A
+// step that went through clears the record of earlier failures.
 inline constexpr std::string_view kUpdateSchedule =
     "UPDATE referrals.referrals SET stage_deadline = $2, held_until = $3, next_due_at = $4,"
     " state = COALESCE($5, state), state_reason = COALESCE($6, state_reason),"
+    " step_failures = 0, step_error = '', step_failed_at = NULL,"
     " version = version + 1, update_time = $7 WHERE id = $1";
 
 inline constexpr std::string_view kSetState =
@@ -118,6 +121,15 @@ inline constexpr std::string_view kMarkDue =
 inline constexpr std::string_view kClaimDue =
     "SELECT id FROM referrals.referrals WHERE next_due_at IS NOT NULL AND next_due_at <= $1"
     " AND state = 'OPEN' ORDER BY next_due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+// A step that failed, in its own transaction: the referral if it is still due at $2 and
+// nobody else holds it, then its failure count, error and the time of the next try. The
+// version is left alone: this is the scheduler's bookkeeping, not a change to the referral.
+inline constexpr std::string_view kLockFailedStep =
+    "SELECT step_failures FROM referrals.referrals WHERE id = $1 AND state = 'OPEN'"
+    " AND next_due_at <= $2 FOR UPDATE SKIP LOCKED";
+inline constexpr std::string_view kRecordStepFailure =
+    "UPDATE referrals.referrals SET step_failures = $2, step_error = $3, step_failed_at = $4,"
+    " next_due_at = $5 WHERE id = $1";
 
 inline constexpr std::string_view kInsertTransition =
     "INSERT INTO referrals.referral_transitions (referral_id, partnership_id, from_state,"

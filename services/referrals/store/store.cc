@@ -1097,26 +1097,57 @@ absl::StatusOr<v1::Offer> Store::EvaluateBid(const Call& c, const std::string& o
 
 // ------------------------------------------------------ scheduler and feed ---
 
-absl::StatusOr<int> Store::RunDue(absl::Time now, int limit, absl::Time deadline) {
-  int done = 0;
-  while (done < limit) {
-    bool claimed = false;
-    RETURN_IF_ERROR(pool_->InTx(db::Actor{"", kSystemUser, true}, deadline,
-                                [&](Tx& tx) -> absl::Status {
-                                  claimed = false;
-                                  ASSIGN_OR_RETURN(Result due, tx.Exec(sql::kClaimDue, {P(now)}));
-                                  if (due.rows() == 0) return absl::OkStatus();
-                                  std::string id = due.String(0, "id");
-                                  ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
-                                  RETURN_IF_ERROR(ApplyStep(tx, row, now));
-                                  if (fault_) RETURN_IF_ERROR(fault_(tx, id));
-                                  claimed = true;
-                                  return absl::OkStatus();
-                                }));
-    if (!claimed) break;
-    ++done;
+absl::StatusOr<Store::Sweep> Store::RunDue(absl::Time now, int limit, absl::Time deadline) {
+  Sweep out;
+  while (out.advanced + out.failed < limit) {
+    std::string id;
+    absl::Status st = pool_->InTx(db::Actor{"", kSystemUser, true}, deadline,
+                                  [&](Tx& tx) -> absl::Status {
+                                    id.clear();
+                                    ASSIGN_OR_RETURN(Result due, tx.Exec(sql::kClaimDue, {P(now)}));
+                                    if (due.rows() == 0) return absl::OkStatus();
+                                    id = due.String(0, "id");
+                                    ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
+                                    RETURN_IF_ERROR(ApplyStep(tx, row, now));
+                                    if (fault_) RETURN_IF_ERROR(fault_(tx, id));
+                                    return absl::OkStatus();
+                                  });
+    if (st.ok()) {
+      if (id.empty()) break;  // nothing more is due
+      ++out.advanced;
+      continue;
+    }
+    // Nothing claimed, the database gone (as in a crash) or the sweep out of time: not
+    // the referral's doing, and the next sweep starts again.
+    if (id.empty() || absl::IsUnavailable(st) || absl::Now() >= deadline) return st;
+    // This referral's step fails: it waits, and the sweep carries on with the others.
+    RETURN_IF_ERROR(RecordStepFailure(id, now, st, deadline));
+    ++out.failed;
   }
-  return done;
+  return out;
+}
+
+absl::Status Store::RecordStepFailure(const std::string& id, absl::Time now,
+                                      const absl::Status& error, absl::Time deadline) {
+  return pool_->InTx(db::Actor{"", kSystemUser, true}, deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result held, tx.Exec(sql::kLockFailedStep, {P(id), P(now)}));
+    // Another replica holds it, or it has moved on: that replica owns what comes next.
+    if (held.rows() == 0) return absl::OkStatus();
+    int failures = static_cast<int>(held.Int64(0, "step_failures")) + 1;
+    absl::Time retry = now + domain::StepRetryDelay(failures);
+    std::string message(error.message().substr(0, 500));
+    RETURN_IF_ERROR(tx.Exec(sql::kRecordStepFailure,
+                            {P(id), P(failures),
+                             P(absl::StrCat(absl::StatusCodeToString(error.code()), ": ", message)),
+                             P(now), P(retry)})
+                        .status());
+    log::Warning("deadline scheduler failed on one referral; it is retried later, the others go on",
+                 {{"referral_id", id},
+                  {"error", message},
+                  {"failures", failures},
+                  {"retry_at", absl::FormatTime(absl::RFC3339_sec, retry, absl::UTCTimeZone())}});
+    return absl::OkStatus();
+  });
 }
 
 absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e, absl::Time now) {

@@ -125,10 +125,17 @@ class Store {
   absl::StatusOr<v1::Offer> EvaluateBid(const Call& c, const std::string& offer_id,
                                         const std::string& etag, const std::vector<int>& marks);
 
-  // The scheduler: advances every referral due at `now`, one transaction each, claimed
-  // with SKIP LOCKED so that replicas share the work and nothing runs twice. Returns how
-  // many were advanced.
-  absl::StatusOr<int> RunDue(absl::Time now, int limit, absl::Time deadline);
+  // The scheduler: advances every referral due at `now` (at most `limit` tries), one
+  // transaction each, claimed with SKIP LOCKED so that replicas share the work and nothing
+  // runs twice. A referral whose step fails is rolled back, recorded (step_failures,
+  // step_error) and left for domain::StepRetryDelay while the sweep goes on with the
+  // rest; an error is returned only when nothing can go on (the database unavailable, the
+  // sweep out of time, the claim itself failing).
+  struct Sweep {
+    int advanced = 0;  // steps applied
+    int failed = 0;    // referrals whose step failed and now wait
+  };
+  absl::StatusOr<Sweep> RunDue(absl::Time now, int limit, absl::Time deadline);
 
   // The registry feed: a suspended or terminated admission removes the provider from live
   // rounds on that lot and withdraws its live offers; the referrals are due at once.
@@ -146,6 +153,8 @@ class Store {
   struct Row;
   absl::StatusOr<Row> LockReferral(db::Tx& tx, const std::string& id);
   absl::Status ApplyStep(db::Tx& tx, Row& row, absl::Time now);
+  absl::Status RecordStepFailure(const std::string& id, absl::Time now, const absl::Status& error,
+                                 absl::Time deadline);
   absl::Status DecorateHistory(db::Tx& tx, std::vector<v1::Referral*> referrals);
   absl::StatusOr<v1::Referral> ViewFor(db::Tx& tx, const Call& c, const std::string& id);
   absl::Status ShapeOffers(db::Tx& tx, const Call& c, std::vector<v1::Offer*> offers,

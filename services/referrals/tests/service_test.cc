@@ -221,10 +221,78 @@ class ReferralsTest : public ::testing::Test {
     return staff.id();
   }
 
-  int RunDue() {
+  Store::Sweep Sweep() {
     auto n = server_->store().RunDue(clock().Now(), 1000, absl::Now() + absl::Seconds(30));
     EXPECT_TRUE(n.ok()) << n.status();
-    return n.ok() ? *n : -1;
+    return n.ok() ? *n : Store::Sweep{-1, -1};
+  }
+  int RunDue() { return Sweep().advanced; }
+
+  // A bid at `pence` an hour answering both of the fixture's quality questions.
+  grpc::Status SubmitBid(const World::Provider& p, const std::string& offer, int64_t pence,
+                         v1::Offer* out = nullptr) {
+    v1::SubmitBidRequest req;
+    req.set_id(offer);
+    req.mutable_bid()->mutable_hourly_rate()->set_pence(pence);
+    for (int q = 0; q < 2; ++q) {
+      auto* a = req.mutable_bid()->add_answers();
+      a->set_question_index(q);
+      a->set_answer(absl::StrCat("Answer ", q, " from ", p.org));
+    }
+    v1::Offer o;
+    return Call(stub(), p.admin, &Stub::SubmitBid, req, out ? out : &o);
+  }
+
+  grpc::Status Evaluate(const std::string& offer, const std::vector<int>& marks,
+                        v1::Offer* out = nullptr) {
+    v1::EvaluateBidRequest req;
+    req.set_id(offer);
+    for (int m : marks) req.add_marks(m);
+    v1::Offer o;
+    return Call(stub(), officer_, &Stub::EvaluateBid, req, out ? out : &o);
+  }
+
+  v1::Offer GetOffer(const std::string& id, const Caller& who) {
+    v1::GetOfferRequest req;
+    req.set_id(id);
+    v1::Offer out;
+    auto st = Call(stub(), who, &Stub::GetOffer, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  // The registry suspends the provider's admission (its feed reaches referrals when the
+  // test polls the consumer).
+  void Suspend(const World::Provider& provider, const std::string& reason) {
+    rv1::GetAdmissionRequest ga;
+    ga.set_id(provider.admission_id);
+    rv1::Admission adm;
+    ASSERT_TRUE(RCall(*registry_, commissioner_, &RStub::GetAdmission, ga, &adm).ok());
+    rv1::SuspendAdmissionRequest sus;
+    sus.set_id(adm.id());
+    sus.set_etag(adm.etag());
+    sus.set_reason(reason);
+    ASSERT_TRUE(RCall(*registry_, commissioner_, &RStub::SuspendAdmission, sus, &adm).ok());
+  }
+
+  // Whether a session of the test database comes to wait for a row lock (within 20 s).
+  bool SomeoneWaitsForALock() {
+    for (absl::Time give_up = absl::Now() + absl::Seconds(20); absl::Now() < give_up;) {
+      auto waiting = registry_->db().Query(
+          "SELECT count(*)::text AS v FROM pg_stat_activity"
+          " WHERE wait_event_type = 'Lock' AND datname = current_database()");
+      if (waiting != std::vector<std::string>{"0"}) return true;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return false;
+  }
+
+  // A referral's scheduler bookkeeping, read as the superuser.
+  std::string StepRecord(const std::string& id) {
+    auto v = registry_->db().Query(absl::StrCat(
+        "SELECT step_failures || ' ' || extract(epoch FROM next_due_at)::bigint AS v"
+        " FROM referrals.referrals WHERE id = '", id, "'"));
+    return v.empty() ? "" : v[0];
   }
 
   std::vector<pdps::common::v1::Event> Feed(int64_t after = 0) {
@@ -1092,15 +1160,7 @@ TEST_F(ReferralsTest, SuspendedProviderLosesItsLiveOfferAndGetsNoMore) {
   std::string suspended = live[0].provider_id();
   const auto& provider = ProviderOf(lot, suspended);
 
-  rv1::GetAdmissionRequest ga;
-  ga.set_id(provider.admission_id);
-  rv1::Admission adm;
-  ASSERT_TRUE(RCall(*registry_, commissioner_, &RStub::GetAdmission, ga, &adm).ok());
-  rv1::SuspendAdmissionRequest sus;
-  sus.set_id(adm.id());
-  sus.set_etag(adm.etag());
-  sus.set_reason("CQC rated inadequate");
-  ASSERT_TRUE(RCall(*registry_, commissioner_, &RStub::SuspendAdmission, sus, &adm).ok());
+  Suspend(provider, "CQC rated inadequate");
 
   // The registry's feed reaches referrals: the live offer is withdrawn, the referral due.
   auto applied = server_->referrals().registry_feed->PollOnce();
@@ -1130,6 +1190,51 @@ TEST_F(ReferralsTest, SuspendedProviderLosesItsLiveOfferAndGetsNoMore) {
 }
 
 // ----------------------------------------------------- several replicas ---
+
+TEST_F(ReferralsTest, OneReferralWhoseStepFailsDoesNotHoldUpAnotherDeadline) {
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
+  v1::Referral broken = Open(Raise(lot));
+  v1::Referral healthy = Open(Raise(lot));
+  // The broken referral's row is made inconsistent behind the service's back: the
+  // organisation that raised it is no organisation id, so the event saying it is
+  // UNCOVERED cannot be written and every step of it fails. It is due first, so the
+  // scheduler claims it before the other.
+  registry_->db().Run(absl::StrCat(
+      "UPDATE referrals.referrals SET create_organisation = 'not-an-organisation',"
+      " next_due_at = next_due_at - interval '1 minute' WHERE id = '", broken.id(), "'"));
+  clock().Set(London(2026, 11, 24, 12, 0));  // both windows have ended
+  Store::Sweep sweep = Sweep();
+  EXPECT_EQ(sweep.failed, 1);
+  EXPECT_EQ(Get(healthy.id(), officer_).state(), v1::Referral::UNCOVERED);
+  // The broken one is as it was (its step rolled back), its failure recorded, and it
+  // waits a minute before the next try.
+  EXPECT_EQ(Get(broken.id(), officer_).state(), v1::Referral::OPEN);
+  EXPECT_EQ(Get(broken.id(), officer_).etag(), broken.etag());
+  for (auto& o : Offers(broken.id())) EXPECT_EQ(o.state(), v1::Offer::OPEN);
+  int64_t now = absl::ToUnixSeconds(clock().Now());
+  EXPECT_EQ(StepRecord(broken.id()), absl::StrCat("1 ", now + 60));
+  EXPECT_THAT(registry_->db().Query(absl::StrCat(
+                  "SELECT step_error AS v FROM referrals.referrals WHERE id = '", broken.id(),
+                  "'")),
+              ElementsAre(::testing::HasSubstr("INVALID_ARGUMENT")));
+  EXPECT_EQ(Sweep().failed, 0);  // not tried again within the minute
+
+  // Still broken a minute later: the wait doubles.
+  clock().Advance(absl::Minutes(1));
+  EXPECT_EQ(Sweep().failed, 1);
+  EXPECT_EQ(StepRecord(broken.id()), absl::StrCat("2 ", now + 60 + 120));
+
+  // Repaired, it is picked up at its next try; the record is cleared.
+  registry_->db().Run(absl::StrCat("UPDATE referrals.referrals SET create_organisation = '",
+                                   council_, "' WHERE id = '", broken.id(), "'"));
+  clock().Advance(absl::Minutes(2));
+  EXPECT_EQ(Sweep().failed, 0);
+  EXPECT_EQ(Get(broken.id(), officer_).state(), v1::Referral::UNCOVERED);
+  EXPECT_EQ(registry_->db().Query(absl::StrCat(
+                "SELECT step_failures || '|' || step_error AS v FROM referrals.referrals"
+                " WHERE id = '", broken.id(), "'")),
+            std::vector<std::string>{"0|"});
+}
 
 TEST_F(ReferralsTest, TwoReplicasFireEachDeadlineExactlyOnceAndACrashLosesNothing) {
   Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
