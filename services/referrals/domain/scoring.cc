@@ -60,4 +60,21 @@ std::vector<BidScore> ScoreBids(const std::vector<BidInput>& bids, int price_wei
   return ranked;
 }
 
+bool Competes(OfferState state) {
+  return state == OfferState::kSubmitted || state == OfferState::kSelected ||
+         state == OfferState::kNotSelected;
+}
+
+std::optional<std::vector<BidScore>> RankRound(const std::vector<RoundBid>& bids,
+                                               int price_weight, int quality_weight,
+                                               int questions) {
+  std::vector<BidInput> competing;
+  for (const auto& b : bids) {
+    if (!Competes(b.state)) continue;
+    if (!b.evaluated) return std::nullopt;
+    competing.push_back(b.bid);
+  }
+  return ScoreBids(competing, price_weight, quality_weight, questions);
+}
+
 }  // namespace pdps::referrals::domain

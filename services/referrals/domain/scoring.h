@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "services/referrals/domain/calloff.h"
 
 namespace pdps::referrals::domain {
 
@@ -33,5 +36,24 @@ struct BidScore {
 // officers' rationale. Returned in rank order.
 std::vector<BidScore> ScoreBids(const std::vector<BidInput>& bids, int price_weight,
                                 int quality_weight, int questions);
+
+// A bid as its offer holds it in the round.
+struct RoundBid {
+  BidInput bid;
+  OfferState state = OfferState::kSubmitted;
+  bool evaluated = false;  // every answer marked
+};
+
+// Whether a bid in `state` still competes: SUBMITTED, or SELECTED / NOT_SELECTED once the
+// round is decided (those were SUBMITTED when it was). A bid withdrawn by a suspension
+// or closure never competes again, and cannot be marked.
+bool Competes(OfferState state);
+
+// The one ranking of a round, shown to officers and enforced at the award: the competing
+// bids scored by ScoreBids, or nullopt while any of them is not yet evaluated. Bids that
+// do not compete neither get a score nor change another's (the lowest rate, the ranks).
+std::optional<std::vector<BidScore>> RankRound(const std::vector<RoundBid>& bids,
+                                               int price_weight, int quality_weight,
+                                               int questions);
 
 }  // namespace pdps::referrals::domain

@@ -195,5 +195,66 @@ TEST(ScoreBids, SingleBid) {
 
 TEST(ScoreBids, EmptyInput) { EXPECT_THAT(ScoreBids({}, 60, 40, 3), IsEmpty()); }
 
+// ------------------------------------------------------------ RankRound ---
+
+TEST(RankRound, AWithdrawnBidNeitherScoresNorMovesTheOthers) {
+  // C was the cheapest (£18.00) but its provider was suspended after bidding: the bid is
+  // WITHDRAWN, unmarked, and out. A and B are scored against A's £20.00, not C's rate.
+  std::vector<RoundBid> bids = {
+      {{"A", 2000, {2, 3}}, OfferState::kSubmitted, true},
+      {{"B", 2400, {5, 5}}, OfferState::kSubmitted, true},
+      {{"C", 1800, {}}, OfferState::kWithdrawn, false},
+  };
+  auto ranked = RankRound(bids, 60, 40, 2);
+  ASSERT_TRUE(ranked.has_value());
+  EXPECT_THAT(Ids(*ranked), ElementsAre("B", "A"));
+  EXPECT_DOUBLE_EQ(Find(*ranked, "B").price_score, 50.0);  // 60 × 2000/2400
+  EXPECT_DOUBLE_EQ(Find(*ranked, "B").total_score, 90.0);
+  EXPECT_DOUBLE_EQ(Find(*ranked, "A").price_score, 60.0);
+  EXPECT_DOUBLE_EQ(Find(*ranked, "A").total_score, 80.0);  // 60 + 40 × 5/10
+  EXPECT_EQ(Find(*ranked, "B").rank, 1);
+  EXPECT_EQ(Find(*ranked, "A").rank, 2);
+}
+
+TEST(RankRound, NothingUntilEveryCompetingBidIsEvaluated) {
+  std::vector<RoundBid> bids = {
+      {{"A", 2000, {2, 3}}, OfferState::kSubmitted, true},
+      {{"B", 2400, {}}, OfferState::kSubmitted, false},
+  };
+  EXPECT_FALSE(RankRound(bids, 60, 40, 2).has_value());
+  bids[1] = {{"B", 2400, {5, 5}}, OfferState::kSubmitted, true};
+  EXPECT_TRUE(RankRound(bids, 60, 40, 2).has_value());
+}
+
+TEST(RankRound, TheRankingStaysTheSameOnceTheAwardDecidesTheRound) {
+  std::vector<RoundBid> open = {
+      {{"A", 2000, {2, 3}}, OfferState::kSubmitted, true},
+      {{"B", 2400, {5, 5}}, OfferState::kSubmitted, true},
+      {{"C", 1800, {}}, OfferState::kWithdrawn, false},
+  };
+  std::vector<RoundBid> decided = open;
+  decided[0].state = OfferState::kNotSelected;
+  decided[1].state = OfferState::kSelected;
+  auto before = RankRound(open, 60, 40, 2);
+  auto after = RankRound(decided, 60, 40, 2);
+  ASSERT_TRUE(before.has_value() && after.has_value());
+  ASSERT_EQ(before->size(), after->size());
+  for (size_t i = 0; i < before->size(); ++i) {
+    EXPECT_EQ((*before)[i].offer_id, (*after)[i].offer_id);
+    EXPECT_EQ((*before)[i].rank, (*after)[i].rank);
+    EXPECT_DOUBLE_EQ((*before)[i].total_score, (*after)[i].total_score);
+  }
+}
+
+TEST(RankRound, WhichStatesCompete) {
+  EXPECT_TRUE(Competes(OfferState::kSubmitted));
+  EXPECT_TRUE(Competes(OfferState::kSelected));
+  EXPECT_TRUE(Competes(OfferState::kNotSelected));
+  for (OfferState s : {OfferState::kOpen, OfferState::kWithdrawn, OfferState::kDeclined,
+                       OfferState::kTimedOut, OfferState::kAccepted}) {
+    EXPECT_FALSE(Competes(s)) << OfferStateName(s);
+  }
+}
+
 }  // namespace
 }  // namespace pdps::referrals::domain

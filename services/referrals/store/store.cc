@@ -123,14 +123,36 @@ v1::Offer ToOffer(const Result& r, int i) {
   return o;
 }
 
+OfferState StateOf(const v1::Offer& o) {
+  return domain::ParseOfferState(v1::Offer::State_Name(o.state())).value_or(OfferState::kOpen);
+}
+
 domain::OfferSnapshot Snapshot(const v1::Offer& o) {
   domain::OfferSnapshot s;
   s.id = o.id();
   s.provider_id = o.provider_id();
   s.kind = domain::ParseOfferKind(v1::Offer::Kind_Name(o.kind())).value_or(domain::OfferKind::kExclusive);
-  s.state = domain::ParseOfferState(v1::Offer::State_Name(o.state())).value_or(OfferState::kOpen);
+  s.state = StateOf(o);
   s.deadline = protoutil::FromTimestamp(o.deadline());
   return s;
+}
+
+// The round's one ranking (domain::RankRound) over its offers as stored (unsealed), on
+// the referral's weights: what officers are shown and what the award enforces.
+std::optional<std::vector<domain::BidScore>> RankOffers(const std::vector<v1::Offer>& offers,
+                                                        const v1::Referral& r) {
+  std::vector<domain::RoundBid> bids;
+  for (const auto& o : offers) {
+    if (!o.has_bid()) continue;
+    domain::RoundBid b;
+    b.bid = {o.id(), o.bid().hourly_rate().pence(), {}};
+    for (const auto& a : o.bid().answers()) b.bid.marks.push_back(a.mark());
+    b.state = StateOf(o);
+    b.evaluated = o.bid().evaluated();
+    bids.push_back(std::move(b));
+  }
+  return domain::RankRound(bids, r.price_weight_percent(), r.quality_weight_percent(),
+                           r.quality_questions_size());
 }
 
 }  // namespace
@@ -712,21 +734,12 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
               "bids are sealed until the deadline; award after it, once every bid is evaluated");
         }
         ASSIGN_OR_RETURN(auto offers, RoundOffers(tx, id, row.r.round()));
-        std::vector<domain::BidInput> bids;
-        for (const auto& o : offers) {
-          if (o.state() != v1::Offer::SUBMITTED) continue;
-          if (!o.bid().evaluated()) {
-            return absl::FailedPreconditionError(
-                "every bid must be evaluated (EvaluateBid) before the award");
-          }
-          domain::BidInput b{o.id(), o.bid().hourly_rate().pence(), {}};
-          for (const auto& a : o.bid().answers()) b.marks.push_back(a.mark());
-          bids.push_back(b);
+        auto ranking = RankOffers(offers, row.r);
+        if (!ranking) {
+          return absl::FailedPreconditionError(
+              "every bid must be evaluated (EvaluateBid) before the award");
         }
-        auto scores = domain::ScoreBids(bids, row.r.price_weight_percent(),
-                                        row.r.quality_weight_percent(),
-                                        row.r.quality_questions_size());
-        for (const auto& s : scores) {
+        for (const auto& s : *ranking) {
           if (s.offer_id != chosen.id()) continue;
           if ((s.rank != 1 || s.tied) && in.rationale.empty()) {
             return InvalidField("rationale", s.tied ? "is required: the bid is tied with another"
@@ -870,19 +883,7 @@ absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> o
         auto key = std::make_pair(r.id(), o->round());
         if (!scores.count(key)) {
           ASSIGN_OR_RETURN(auto round_offers, RoundOffers(tx, r.id(), o->round()));
-          std::vector<domain::BidInput> bids;
-          bool all = true;
-          for (const auto& b : round_offers) {
-            if (!b.has_bid()) continue;
-            if (!b.bid().evaluated()) all = false;
-            domain::BidInput in{b.id(), b.bid().hourly_rate().pence(), {}};
-            for (const auto& a : b.bid().answers()) in.marks.push_back(a.mark());
-            bids.push_back(in);
-          }
-          scores[key] = all ? domain::ScoreBids(bids, r.price_weight_percent(),
-                                                r.quality_weight_percent(),
-                                                r.quality_questions_size())
-                            : std::vector<domain::BidScore>{};
+          scores[key] = RankOffers(round_offers, r).value_or(std::vector<domain::BidScore>{});
         }
         for (const auto& s : scores[key]) {
           if (s.offer_id != o->id()) continue;
@@ -959,7 +960,7 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
     if (o.round() != row.r.round()) {
       return absl::FailedPreconditionError("the offer belongs to an earlier round");
     }
-    auto ostate = domain::ParseOfferState(v1::Offer::State_Name(o.state())).value_or(OfferState::kOpen);
+    OfferState ostate = StateOf(o);
     absl::Time deadline = protoutil::FromTimestamp(o.deadline());
     RETURN_IF_ERROR(domain::CheckAnswerable(row.state, ostate, deadline, c.now));
     bool invitation = o.kind() == v1::Offer::PROPOSAL_INVITATION ||

@@ -740,6 +740,64 @@ TEST_F(ReferralsTest, MiniCompetitionTieNeedsRationaleAndNoBidsIsUncovered) {
   EXPECT_EQ(out.state(), v1::Referral::AWARDED);
 }
 
+TEST_F(ReferralsTest, ABidderSuspendedAfterBiddingLeavesTheOthersRankedAsTheAwardRanksThem) {
+  Lot lot = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 3,
+                    [](rv1::CallOffSettings* c) { c->set_bid_window_working_days(1); });
+  ASSERT_TRUE(server_->referrals().registry_feed->PollOnce().ok());  // only what follows is new
+  v1::Referral r = Open(Raise(lot));
+  std::map<std::string, std::string> invitation;
+  for (auto& o : Live(r.id())) invitation[o.provider_id()] = o.id();
+  ASSERT_EQ(invitation.size(), 3u);
+  const auto& p0 = lot.providers[0];
+  const auto& p1 = lot.providers[1];
+  const auto& p2 = lot.providers[2];
+  ASSERT_TRUE(SubmitBid(p0, invitation[p0.org], 2400).ok());
+  ASSERT_TRUE(SubmitBid(p1, invitation[p1.org], 2000).ok());
+  ASSERT_TRUE(SubmitBid(p2, invitation[p2.org], 1800).ok());  // the cheapest
+  clock().Set(London(2026, 11, 25, 17, 0));
+  RunDue();
+  ASSERT_EQ(Get(r.id(), officer_).state(), v1::Referral::EVALUATING);
+
+  // The cheapest bidder is suspended during the evaluation: its bid is withdrawn, can no
+  // longer be marked, and takes no part in the scores.
+  Suspend(p2, "Safeguarding concern under investigation");
+  ASSERT_TRUE(server_->referrals().registry_feed->PollOnce().ok());
+  EXPECT_EQ(GetOffer(invitation[p2.org], officer_).state(), v1::Offer::WITHDRAWN);
+  EXPECT_EQ(Evaluate(invitation[p2.org], {5, 5}).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Evaluate(invitation[p0.org], {5, 5}).ok());
+  v1::Offer scored;
+  ASSERT_TRUE(Evaluate(invitation[p1.org], {2, 3}, &scored).ok());
+  // Against £20.00, the lowest remaining rate: p0 60 × 2000/2400 + 40 = 90, p1 60 + 20 = 80
+  // (with the withdrawn £18.00 counted they would be 85 and 74).
+  EXPECT_DOUBLE_EQ(scored.bid().total_score(), 80.0);
+  EXPECT_EQ(scored.bid().rank(), 2);
+  v1::Offer first = GetOffer(invitation[p0.org], officer_);
+  EXPECT_DOUBLE_EQ(first.bid().price_score(), 50.0);
+  EXPECT_DOUBLE_EQ(first.bid().total_score(), 90.0);
+  EXPECT_EQ(first.bid().rank(), 1);
+  EXPECT_EQ(GetOffer(invitation[p2.org], officer_).bid().rank(), 0);
+
+  // The award enforces the ranking shown: the second needs a rationale, the first does not.
+  v1::AwardReferralRequest award;
+  award.set_id(r.id());
+  award.set_etag(Get(r.id(), officer_).etag());
+  award.set_offer_id(invitation[p1.org]);
+  v1::Referral out;
+  auto st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), Contains("rationale"));
+  award.set_offer_id(invitation[p0.org]);
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &out).ok());
+  EXPECT_EQ(out.award().provider_id(), p0.org);
+  // Decided, the round shows the same ranking it was awarded on.
+  first = GetOffer(invitation[p0.org], officer_);
+  EXPECT_EQ(first.state(), v1::Offer::SELECTED);
+  EXPECT_EQ(first.bid().rank(), 1);
+  EXPECT_DOUBLE_EQ(first.bid().total_score(), 90.0);
+  EXPECT_EQ(GetOffer(invitation[p1.org], officer_).bid().rank(), 2);
+}
+
 TEST_F(ReferralsTest, AnEvaluationWithNothingToAwardIsReopenedWithAnotherMethod) {
   Lot lot = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 2,
                     [](rv1::CallOffSettings* c) { c->set_bid_window_working_days(1); });
