@@ -876,7 +876,10 @@ absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> o
     const v1::Referral& r = it->second;
     bool mine = o->provider_id() == c.principal.organisation_id;
     if (o->kind() == v1::Offer::BID_INVITATION && o->has_bid() && !mine) {
-      bool sealed = r.round() == o->round() && r.state() == v1::Referral::OPEN;
+      // Sealed until the bid deadline whatever became of the referral (a direct award or
+      // a withdrawal before it opens nothing), and while the round is still OPEN.
+      bool sealed = c.now < protoutil::FromTimestamp(o->deadline()) ||
+                    (r.round() == o->round() && r.state() == v1::Referral::OPEN);
       if (sealed) {
         o->clear_bid();
       } else {

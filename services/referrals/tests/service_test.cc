@@ -798,6 +798,51 @@ TEST_F(ReferralsTest, ABidderSuspendedAfterBiddingLeavesTheOthersRankedAsTheAwar
   EXPECT_EQ(GetOffer(invitation[p1.org], officer_).bid().rank(), 2);
 }
 
+TEST_F(ReferralsTest, BidsStaySealedUntilTheirDeadlineWhateverBecomesOfTheReferral) {
+  Lot lot = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 2,
+                    [](rv1::CallOffSettings* c) { c->set_bid_window_working_days(2); });
+  const auto& bidder = lot.providers[0];
+  v1::Referral awarded = Open(Raise(lot));
+  v1::Referral withdrawn = Open(Raise(lot));
+  std::map<std::string, std::string> bid_of;  // referral → the bidder's offer
+  for (const auto* r : {&awarded, &withdrawn}) {
+    for (auto& o : Live(r->id())) {
+      if (o.provider_id() == bidder.org) bid_of[r->id()] = o.id();
+    }
+    ASSERT_TRUE(SubmitBid(bidder, bid_of[r->id()], 2300).ok());
+  }
+  // Before the deadline one is awarded directly, the other withdrawn.
+  clock().Advance(absl::Hours(1));
+  v1::AwardReferralRequest award;
+  award.set_id(awarded.id());
+  award.set_etag(Get(awarded.id(), officer_).etag());
+  award.set_provider_id(lot.providers[1].org);
+  award.set_rationale("Continuity: this provider already supports the family");
+  v1::Referral out;
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &out).ok());
+  v1::WithdrawReferralRequest w;
+  w.set_id(withdrawn.id());
+  w.set_etag(Get(withdrawn.id(), officer_).etag());
+  w.set_reason("The family moved out of the borough");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::WithdrawReferral, w, &out).ok());
+
+  // Officers still see that a bid came, not what it is; the bidder sees its own.
+  for (const auto* r : {&awarded, &withdrawn}) {
+    v1::Offer o = GetOffer(bid_of[r->id()], officer_);
+    EXPECT_EQ(o.state(), v1::Offer::NOT_SELECTED);
+    EXPECT_FALSE(o.has_bid()) << r->id();
+    for (auto& x : Offers(r->id())) EXPECT_FALSE(x.has_bid());
+    EXPECT_EQ(GetOffer(bid_of[r->id()], bidder.admin).bid().hourly_rate().pence(), 2300);
+  }
+  // From the deadline on, the content is open to officers (never scored: nobody marked it).
+  clock().Set(London(2026, 11, 26, 17, 0));
+  for (const auto* r : {&awarded, &withdrawn}) {
+    v1::Offer o = GetOffer(bid_of[r->id()], officer_);
+    EXPECT_EQ(o.bid().hourly_rate().pence(), 2300) << r->id();
+    EXPECT_EQ(o.bid().rank(), 0);
+  }
+}
+
 TEST_F(ReferralsTest, AnEvaluationWithNothingToAwardIsReopenedWithAnotherMethod) {
   Lot lot = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 2,
                     [](rv1::CallOffSettings* c) { c->set_bid_window_working_days(1); });
