@@ -166,13 +166,23 @@ inline constexpr std::string_view kInsertCandidate =
 inline constexpr std::string_view kSelectCandidates =
     "SELECT provider_id, position, removed_reason IS NOT NULL AS removed"
     " FROM referrals.candidates WHERE referral_id = $1 AND round = $2 ORDER BY position";
-// A suspended or terminated admission: $1 provider, $2 lot, $3 reason. Returns the
-// live referrals affected.
+// A suspended or terminated admission, $1 provider and $2 lot. First the live referrals
+// it touches (a candidate of the current round, or a live offer), locked in id order
+// before any of their candidates or offers, as everywhere else.
+inline constexpr std::string_view kLockReferralsOfProvider =
+    "SELECT r.id FROM referrals.referrals r WHERE r.state IN ('OPEN', 'EVALUATING')"
+    " AND (EXISTS (SELECT 1 FROM referrals.candidates c WHERE c.referral_id = r.id"
+    " AND c.round = r.round AND c.provider_id = $1 AND c.lot_id = $2"
+    " AND c.removed_reason IS NULL)"
+    " OR EXISTS (SELECT 1 FROM referrals.offers o WHERE o.referral_id = r.id"
+    " AND o.provider_id = $1 AND o.lot_id = $2 AND o.state IN ('OPEN', 'SUBMITTED')))"
+    " ORDER BY r.id FOR UPDATE OF r";
+// Then, within those referrals ($4), the candidate is removed with reason $3.
 inline constexpr std::string_view kRemoveCandidate =
     "UPDATE referrals.candidates c SET removed_reason = $3 FROM referrals.referrals r"
     " WHERE c.referral_id = r.id AND c.round = r.round AND r.state IN ('OPEN', 'EVALUATING')"
     " AND c.provider_id = $1 AND c.lot_id = $2 AND c.removed_reason IS NULL"
-    " RETURNING c.referral_id";
+    " AND r.id = ANY($4::uuid[]) RETURNING c.referral_id";
 
 inline constexpr std::string_view kSelectRota =
     "SELECT last_provider_id::text AS last FROM referrals.rotas WHERE lot_id = $1 FOR UPDATE";
@@ -216,12 +226,13 @@ inline constexpr std::string_view kReviewProposal =
 inline constexpr std::string_view kMarkBid =
     "UPDATE referrals.offers SET bid_marks = ARRAY(SELECT jsonb_array_elements_text($2::jsonb))"
     "::integer[], version = version + 1 WHERE id = $1";
-// Live offers of a provider on a lot (suspension): $1 provider, $2 lot.
+// Live offers of a provider on a lot (suspension): $1 provider, $2 lot, within the
+// referrals $3 already locked (kLockReferralsOfProvider).
 inline constexpr std::string_view kLiveOffersOfProvider =
     "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o JOIN referrals.referrals r"
     " ON r.id = o.referral_id WHERE o.provider_id = $1 AND o.lot_id = $2"
     " AND o.state IN ('OPEN', 'SUBMITTED') AND r.state IN ('OPEN', 'EVALUATING')"
-    " ORDER BY o.id FOR UPDATE OF o";
+    " AND r.id = ANY($3::uuid[]) ORDER BY o.id FOR UPDATE OF o";
 
 // A provider's inbox: its own offers by deadline. $1 live only, $2/$3 after (deadline, id),
 // $4 limit, $5 the provider (the caller's organisation; row-level security agrees).

@@ -1165,12 +1165,21 @@ absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e
                                                                                : "suspended";
   std::string reason = absl::StrCat("the provider's admission was ", verb, ": ",
                                     changed.transition().reason());
-  ASSIGN_OR_RETURN(Result removed,
-                   tx.Exec(sql::kRemoveCandidate, {P(a.provider_id()), P(a.lot_id()), P(reason)}));
+  // Lock order everywhere: the referrals (here in id order), then their candidates and
+  // offers.
+  ASSIGN_OR_RETURN(Result locked, tx.Exec(sql::kLockReferralsOfProvider,
+                                          {P(a.provider_id()), P(a.lot_id())}));
+  if (locked.rows() == 0) return absl::OkStatus();
+  std::vector<std::string> locked_ids;
+  for (int i = 0; i < locked.rows(); ++i) locked_ids.push_back(locked.String(i, "id"));
+  std::string ids = absl::StrCat("{", absl::StrJoin(locked_ids, ","), "}");
+  ASSIGN_OR_RETURN(Result removed, tx.Exec(sql::kRemoveCandidate, {P(a.provider_id()),
+                                                                   P(a.lot_id()), P(reason),
+                                                                   P(ids)}));
   std::set<std::string> affected;
   for (int i = 0; i < removed.rows(); ++i) affected.insert(removed.String(i, "referral_id"));
-  ASSIGN_OR_RETURN(Result live,
-                   tx.Exec(sql::kLiveOffersOfProvider, {P(a.provider_id()), P(a.lot_id())}));
+  ASSIGN_OR_RETURN(Result live, tx.Exec(sql::kLiveOffersOfProvider,
+                                        {P(a.provider_id()), P(a.lot_id()), P(ids)}));
   for (int i = 0; i < live.rows(); ++i) {
     v1::Offer o = ToOffer(live, i);
     ASSIGN_OR_RETURN(Result rr, tx.Exec(sql::kSelectReferral, {P(o.referral_id())}));

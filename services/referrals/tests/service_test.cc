@@ -1292,6 +1292,37 @@ TEST_F(ReferralsTest, SuspendedProviderLosesItsLiveOfferAndGetsNoMore) {
   EXPECT_EQ(*again, 0);
 }
 
+TEST_F(ReferralsTest, ASuspensionLocksTheReferralBeforeItsOffers) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2);
+  ASSERT_TRUE(server_->referrals().registry_feed->PollOnce().ok());
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  Suspend(ProviderOf(lot, live[0].provider_id()), "Registration cancelled");
+
+  // Someone holds the referral, as an answer or the scheduler would, and then goes for its
+  // offer. The feed must wait for the referral without holding the offer meanwhile:
+  // holding it would be the lock-order inversion that deadlocks the two.
+  auto holder = db::Connection::Open(registry_->db().Conninfo("postgres"));
+  ASSERT_TRUE(holder.ok()) << holder.status();
+  ASSERT_TRUE((*holder)
+                  ->ExecScript(absl::StrCat("BEGIN; SELECT id FROM referrals.referrals",
+                                            " WHERE id = '", r.id(), "' FOR UPDATE"))
+                  .ok());
+  absl::StatusOr<int> applied;
+  std::thread feed([&] { applied = server_->referrals().registry_feed->PollOnce(); });
+  EXPECT_TRUE(SomeoneWaitsForALock()) << "the feed never waited for the referral";
+  EXPECT_TRUE((*holder)
+                  ->ExecScript(absl::StrCat("SELECT id FROM referrals.offers WHERE id = '",
+                                            live[0].id(), "' FOR UPDATE NOWAIT"))
+                  .ok());
+  ASSERT_TRUE((*holder)->ExecScript("ROLLBACK").ok());
+  feed.join();
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_GE(*applied, 1);
+  EXPECT_EQ(GetOffer(live[0].id(), officer_).state(), v1::Offer::WITHDRAWN);
+}
+
 // ----------------------------------------------------- several replicas ---
 
 TEST_F(ReferralsTest, OneReferralWhoseStepFailsDoesNotHoldUpAnotherDeadline) {
