@@ -28,6 +28,19 @@ int CutoffMinute(const std::string& hhmm) {
   return h * 60 + m;
 }
 
+// The referral as the caller reads it, checked against the etag it was read with and the
+// verb its state must allow. Called before the registry, so that a stale etag is ABORTED
+// and a refused verb FAILED_PRECONDITION even while the registry is away; the store
+// checks both again under the row lock.
+absl::StatusOr<v1::Referral> Checked(Store* store, const server::Call& c, const std::string& id,
+                                     const std::string& etag, domain::Verb verb) {
+  ASSIGN_OR_RETURN(v1::Referral current, store->GetReferral(c, id));
+  if (current.etag() != etag) return StaleEtag("referral");
+  auto state = domain::ParseState(v1::Referral::State_Name(current.state()));
+  RETURN_IF_ERROR(domain::CheckVerb(state.value_or(domain::ReferralState::kDraft), verb));
+  return current;
+}
+
 absl::Status ForeignPartnership() {
   return absl::PermissionDeniedError(
       "the lot's framework belongs to another commissioning partnership; you can raise "
@@ -69,12 +82,8 @@ absl::StatusOr<v1::Referral> Brokerage::Raise(const Call& c, const v1::CreateRef
   absl::CivilDay today = dates::TodayInLondon(c.now);
   // Shape first, so bad input is reported even while the registry is away; the funders
   // are checked against the partnership once it is known.
-  if (r.lot_id().empty() || !IsUuid(r.lot_id())) {
-    Violations v;
-    v.Add("referral.lot_id", r.lot_id().empty() ? "is required" : "must be a UUID");
-    return v.ToStatus();
-  }
   RETURN_IF_ERROR(domain::ValidatePerson(req.person(), today));
+  RETURN_IF_ERROR(domain::ValidateReferralShape(r));
   ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(r.lot_id(), today));
   if (lot.members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
     return ForeignPartnership();
@@ -94,7 +103,8 @@ absl::StatusOr<v1::Referral> Brokerage::Update(const Call& c, const v1::UpdateRe
   absl::CivilDay today = dates::TodayInLondon(c.now);
   RETURN_IF_ERROR(api::RequireId("referral.id", r.id()));
   if (r.etag().empty()) return InvalidField("referral.etag", "is required (read the referral first)");
-  ASSIGN_OR_RETURN(v1::Referral current, store_->GetReferral(c, r.id()));
+  ASSIGN_OR_RETURN(v1::Referral current,
+                   Checked(store_, c, r.id(), r.etag(), domain::Verb::kUpdate));
   v1::Referral merged = r;
   if (merged.lot_id().empty()) merged.set_lot_id(current.lot_id());
   if (merged.lot_id() != current.lot_id()) return InvalidField("referral.lot_id", "cannot change");
@@ -103,6 +113,7 @@ absl::StatusOr<v1::Referral> Brokerage::Update(const Call& c, const v1::UpdateRe
     RETURN_IF_ERROR(domain::ValidatePerson(req.person(), today));
     age = domain::AgeOn(*dates::ParseDay(req.person().date_of_birth().value()), today);
   }
+  RETURN_IF_ERROR(domain::ValidateReferralShape(merged));
   ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(current.lot_id(), today));
   RETURN_IF_ERROR(domain::ValidateReferral(merged, lot.members));
   return store_->UpdateReferral(c, merged, req.has_person() ? &req.person() : nullptr, age);
@@ -112,12 +123,7 @@ absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::str
                                                    const std::string& etag, domain::Verb verb,
                                                    v1::CallOffMethod method,
                                                    const std::string& reason) {
-  ASSIGN_OR_RETURN(v1::Referral current, store_->GetReferral(c, id));
-  if (current.etag() != etag) {
-    return absl::AbortedError("the referral changed since you read it (stale etag); read it again");
-  }
-  auto state = domain::ParseState(v1::Referral::State_Name(current.state()));
-  RETURN_IF_ERROR(domain::CheckVerb(state.value_or(domain::ReferralState::kDraft), verb));
+  ASSIGN_OR_RETURN(v1::Referral current, Checked(store_, c, id, etag, verb));
   std::optional<domain::Method> chosen;
   if (method != v1::CALL_OFF_METHOD_UNSPECIFIED) {
     chosen = domain::ParseMethod(v1::CallOffMethod_Name(method));
@@ -152,7 +158,10 @@ absl::StatusOr<v1::Referral> Brokerage::Award(const Call& c, const v1::AwardRefe
   in.provider_id = absl::AsciiStrToLower(req.provider_id());
   in.rationale = req.rationale();
   if (!in.provider_id.empty()) {
-    ASSIGN_OR_RETURN(v1::Referral current, store_->GetReferral(c, req.id()));
+    // State and etag before the registry: awarding twice stays FAILED_PRECONDITION and a
+    // stale etag ABORTED during a registry outage.
+    ASSIGN_OR_RETURN(v1::Referral current,
+                     Checked(store_, c, req.id(), req.etag(), domain::Verb::kAward));
     ASSIGN_OR_RETURN(std::string admission,
                      registry_->ActiveAdmission(in.provider_id, current.lot_id()));
     in.provider_active = !admission.empty();

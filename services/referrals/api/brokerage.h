@@ -1,7 +1,8 @@
 // The brokerage use cases that need the registry as well as the store: raising a
 // referral (lot, framework and partnership), opening a round (settings and eligible
-// providers) and direct award (is the provider active on the lot?). The registry is
-// asked before any transaction starts, so an outage changes nothing.
+// providers) and direct award (is the provider active on the lot?). The request's shape
+// and the referral's state and etag are checked first, so those answers do not depend on
+// the registry; it is asked before any transaction starts, so an outage changes nothing.
 #pragma once
 
 #include "common/server.h"

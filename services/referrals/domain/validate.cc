@@ -44,7 +44,17 @@ absl::Status RequireText(const char* field, const std::string& text, size_t max)
   return v.ToStatus();
 }
 
-absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>& members) {
+bool LooksLikeAnAddress(const std::string& area) {
+  for (char ch : area) {
+    if (absl::ascii_isdigit(static_cast<unsigned char>(ch))) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// `members` null: the funders' organisations are checked for shape only.
+absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* members) {
   Violations v;
   if (r.lot_id().empty()) {
     v.Add("referral.lot_id", "is required");
@@ -55,6 +65,11 @@ absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>
     v.Add("referral.urgency", "is required: ROUTINE or EMERGENCY");
   }
   Text(v, "referral.area", r.area(), true, 100);
+  if (LooksLikeAnAddress(r.area())) {
+    v.Add("referral.area",
+          "must be a district or borough (e.g. SOUTHWARK), not a postcode or address: every "
+          "provider offered the referral sees it");
+  }
   double h = r.planned_weekly_hours();
   if (!(h > 0) || h > 168) {
     v.Add("referral.planned_weekly_hours", "must be more than 0 and at most 168");
@@ -102,7 +117,8 @@ absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>
       std::string field = absl::StrCat("referral.funding[", i, "]");
       if (!IsUuid(f.organisation_id())) {
         v.Add(field + ".organisation_id", "must be a UUID");
-      } else if (members.count(absl::AsciiStrToLower(f.organisation_id())) == 0) {
+      } else if (members != nullptr &&
+                 members->count(absl::AsciiStrToLower(f.organisation_id())) == 0) {
         v.Add(field + ".organisation_id",
               "must be a commissioner of the partnership that owns the framework");
       } else if (!seen.insert(absl::AsciiStrToLower(f.organisation_id())).second) {
@@ -120,6 +136,14 @@ absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>
   }
   return v.ToStatus();
 }
+
+}  // namespace
+
+absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>& members) {
+  return CheckReferral(r, &members);
+}
+
+absl::Status ValidateReferralShape(const v1::Referral& r) { return CheckReferral(r, nullptr); }
 
 bool ValidNhsNumber(const std::string& digits) {
   if (digits.size() != 10) return false;

@@ -20,6 +20,13 @@ namespace v1 = ::pdps::referrals::v1;
 // The input fields of a referral (output-only fields are ignored). `members` are the
 // organisations of the owning partnership: funders must be among them.
 absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>& members);
+// The same rules but the funders' membership, which needs the registry: checked first,
+// so bad input is reported even while the registry is away.
+absl::Status ValidateReferralShape(const v1::Referral& r);
+
+// The area is shown to every provider offered the referral: a district or borough name
+// ("SOUTHWARK"), never a postcode or street address. Anything with a digit is refused.
+bool LooksLikeAnAddress(const std::string& area);
 
 // The person's details; `today` bounds the date of birth.
 absl::Status ValidatePerson(const v1::PersonDetails& p, absl::CivilDay today);

@@ -96,6 +96,10 @@ TEST(ValidateReferral, NamesEachWrongField) {
        [](auto& r) { r.set_urgency(v1::Referral::URGENCY_UNSPECIFIED); },
        {"referral.urgency"}},
       {"blank area", [](auto& r) { r.set_area("   "); }, {"referral.area"}},
+      {"postcode as area", [](auto& r) { r.set_area("SE15 4QN"); }, {"referral.area"}},
+      {"outward code as area", [](auto& r) { r.set_area("se1"); }, {"referral.area"}},
+      {"street address as area", [](auto& r) { r.set_area("12 Rye Lane, Peckham"); },
+       {"referral.area"}},
       {"no hours",
        [](auto& r) { r.set_planned_weekly_hours(0); },
        {"referral.planned_weekly_hours"}},
@@ -184,6 +188,35 @@ TEST(ValidateReferral, NamesEachWrongField) {
     EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << row.what;
     EXPECT_THAT(Fields(st), UnorderedElementsAreArray(row.fields)) << row.what;
   }
+}
+
+TEST(ValidateReferral, AreasAreDistrictNames) {
+  for (const char* area : {"SOUTHWARK", "Southwark", "King's Lynn and West Norfolk",
+                           "Bournemouth, Christchurch and Poole", "Stoke-on-Trent"}) {
+    v1::Referral r = GoodReferral();
+    r.set_area(area);
+    EXPECT_TRUE(ValidateReferral(r, Members()).ok()) << area;
+  }
+  v1::Referral r = GoodReferral();
+  r.set_area("Flat 2, 10 Downing Street");
+  auto v = FieldViolationsOf(ValidateReferral(r, Members()));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, "referral.area");
+  EXPECT_THAT(v[0].description, HasSubstr("not a postcode or address"));
+}
+
+TEST(ValidateReferralShape, EverythingButTheFundersMembership) {
+  v1::Referral foreign = GoodReferral();
+  foreign.mutable_funding(0)->set_organisation_id(kStranger);
+  EXPECT_TRUE(ValidateReferralShape(foreign).ok());
+  EXPECT_THAT(Fields(ValidateReferral(foreign, Members())),
+              UnorderedElementsAreArray<std::string>({"referral.funding[0].organisation_id"}));
+  v1::Referral bad = foreign;
+  bad.set_area("SE1 1AA");
+  bad.mutable_funding(0)->set_organisation_id("not-a-uuid");
+  EXPECT_THAT(Fields(ValidateReferralShape(bad)),
+              UnorderedElementsAreArray<std::string>(
+                  {"referral.area", "referral.funding[0].organisation_id"}));
 }
 
 TEST(ValidateReferral, ReportsEveryFieldAtOnce) {

@@ -1175,12 +1175,17 @@ TEST_F(ReferralsTest, CreateValidatesIsIdempotentAndStaysInThePartnership) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(registry::testing::ViolationFields(st), Contains("person.nhs_number"));
   req.mutable_person()->set_nhs_number("9434765919");
+  // The shape is reported before the registry is asked who the partnership's members are.
   st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  auto fields = registry::testing::ViolationFields(st);
-  EXPECT_THAT(fields, Contains("referral.funding[1].organisation_id"));
-  EXPECT_THAT(fields, Contains("referral.funding"));
-  EXPECT_THAT(fields, Contains("referral.planned_weekly_hours"));
+  EXPECT_THAT(registry::testing::ViolationFields(st),
+              ::testing::UnorderedElementsAre("referral.funding", "referral.planned_weekly_hours"));
+  req.mutable_referral()->mutable_funding(1)->set_share_basis_points(4000);
+  req.mutable_referral()->set_planned_weekly_hours(12.25);
+  st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st),
+              ElementsAre("referral.funding[1].organisation_id"));
 
   // Jointly funded by the council and the NHS member: fine; a retry returns the same.
   req.mutable_referral()->mutable_funding(1)->set_organisation_id(ccg_);
@@ -1249,6 +1254,63 @@ TEST_F(ReferralsTest, RegistryOutageIsUnavailableAndNothingIsHalfOpened) {
   *create.mutable_person() = SamplePerson();
   st = Call(cut_off.stub(), officer_, &Stub::CreateReferral, create, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(ReferralsTest, DuringARegistryOutageBadInputStaleEtagsAndRefusedVerbsComeFirst) {
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
+  v1::Referral draft = Raise(lot);
+  v1::Referral awarded = Open(Raise(lot));
+  auto live = Live(awarded.id());
+  ASSERT_EQ(live.size(), 1u);
+  ASSERT_TRUE(Accept(lot.providers[0].admin, live[0].id()).ok());
+  awarded = Get(awarded.id(), officer_);
+  ASSERT_EQ(awarded.state(), v1::Referral::AWARDED);
+  ReferralsServer cut_off(registry_, TestOptions("127.0.0.1:1"));
+  auto on = [&](auto method, const auto& req) {
+    v1::Referral sink;
+    return Call(cut_off.stub(), officer_, method, req, &sink).error_code();
+  };
+
+  // Award twice: still refused for the state; a stale etag still ABORTED.
+  v1::AwardReferralRequest award;
+  award.set_id(awarded.id());
+  award.set_etag(awarded.etag());
+  award.set_provider_id(lot.providers[0].org);
+  award.set_rationale("Second thoughts");
+  EXPECT_EQ(on(&Stub::AwardReferral, award), grpc::StatusCode::FAILED_PRECONDITION);
+  award.set_id(draft.id());
+  award.set_etag("999");
+  EXPECT_EQ(on(&Stub::AwardReferral, award), grpc::StatusCode::ABORTED);
+
+  // Update: stale etag, a state that allows no update, bad shape; only then the registry.
+  v1::UpdateReferralRequest upd;
+  *upd.mutable_referral() = draft;
+  upd.mutable_referral()->set_etag("999");
+  EXPECT_EQ(on(&Stub::UpdateReferral, upd), grpc::StatusCode::ABORTED);
+  *upd.mutable_referral() = awarded;
+  EXPECT_EQ(on(&Stub::UpdateReferral, upd), grpc::StatusCode::FAILED_PRECONDITION);
+  *upd.mutable_referral() = draft;
+  upd.mutable_referral()->set_area("SE1 1AA");
+  EXPECT_EQ(on(&Stub::UpdateReferral, upd), grpc::StatusCode::INVALID_ARGUMENT);
+  upd.mutable_referral()->set_area("SOUTHWARK");
+  EXPECT_EQ(on(&Stub::UpdateReferral, upd), grpc::StatusCode::UNAVAILABLE);
+
+  // Raise: the referral's shape is checked before the registry is asked.
+  v1::CreateReferralRequest create;
+  *create.mutable_referral() = SampleReferral(lot.lot.id(), "14 Rye Lane", council_);
+  *create.mutable_person() = SamplePerson();
+  v1::Referral sink;
+  auto st = Call(cut_off.stub(), officer_, &Stub::CreateReferral, create, &sink);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.area"));
+  create.mutable_referral()->set_area("Southwark");
+  create.mutable_referral()->mutable_funding(0)->set_share_basis_points(9000);
+  st = Call(cut_off.stub(), officer_, &Stub::CreateReferral, create, &sink);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.funding"));
+  // Nothing changed.
+  EXPECT_EQ(Get(draft.id(), officer_).etag(), draft.etag());
+  EXPECT_EQ(Get(awarded.id(), officer_).etag(), awarded.etag());
 }
 
 // ------------------------------------------------- suspension via the feed ---
