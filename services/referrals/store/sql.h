@@ -234,18 +234,20 @@ inline constexpr std::string_view kLiveOffersOfProvider =
     " AND o.state IN ('OPEN', 'SUBMITTED') AND r.state IN ('OPEN', 'EVALUATING')"
     " AND r.id = ANY($3::uuid[]) ORDER BY o.id FOR UPDATE OF o";
 
-// A provider's inbox: its own offers by deadline. $1 live only, $2/$3 after (deadline, id),
-// $4 limit, $5 the provider (the caller's organisation; row-level security agrees).
+// A provider's inbox: its own offers by deadline. $1 live only (OPEN and its deadline
+// after $6, the call's time: a lapsed offer is not live even before the scheduler closes
+// it), $2/$3 after (deadline, id), $4 limit, $5 the provider (the caller's organisation;
+// row-level security agrees).
 inline constexpr std::string_view kListInbox =
     "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o WHERE o.provider_id = $5"
-    " AND (NOT $1 OR o.state = 'OPEN')"
+    " AND (NOT $1 OR (o.state = 'OPEN' AND o.deadline > $6))"
     " AND ($2::timestamptz IS NULL OR (o.deadline, o.id) > ($2::timestamptz, $3::uuid))"
     " ORDER BY o.deadline, o.id LIMIT $4";
-// A referral's offers for officers, by offer time. $1 referral, $2 live only,
-// $3/$4 after (offer_time, id), $5 limit.
+// A referral's offers for officers, by offer time. $1 referral, $2 live only (as in the
+// inbox, with $6 the call's time), $3/$4 after (offer_time, id), $5 limit.
 inline constexpr std::string_view kListReferralOffers =
     "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o WHERE o.referral_id = $1"
-    " AND (NOT $2 OR o.state = 'OPEN')"
+    " AND (NOT $2 OR (o.state = 'OPEN' AND o.deadline > $6))"
     " AND ($3::timestamptz IS NULL OR (o.offer_time, o.id) > ($3::timestamptz, $4::uuid))"
     " ORDER BY o.offer_time, o.id LIMIT $5";
 

@@ -925,13 +925,13 @@ absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::st
     if (referral_id.empty()) {
       ASSIGN_OR_RETURN(r, tx.Exec(sql::kListInbox, {P(live_only), db::OrNull(after_time),
                                                     db::OrNull(after_id), P(page.size),
-                                                    P(c.principal.organisation_id)}));
+                                                    P(c.principal.organisation_id), P(c.now)}));
     } else {
       ASSIGN_OR_RETURN(Result seen, tx.Exec(sql::kSelectReferral, {P(referral_id)}));
       if (seen.rows() == 0) return NotFound("referral", referral_id);
       ASSIGN_OR_RETURN(r, tx.Exec(sql::kListReferralOffers,
                                   {P(referral_id), P(live_only), db::OrNull(after_time),
-                                   db::OrNull(after_id), P(page.size)}));
+                                   db::OrNull(after_id), P(page.size), P(c.now)}));
     }
     std::string last;
     for (int i = 0; i < r.rows(); ++i) {

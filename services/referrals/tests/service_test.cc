@@ -1385,6 +1385,30 @@ TEST_F(ReferralsTest, ASuspensionLocksTheReferralBeforeItsOffers) {
   EXPECT_EQ(GetOffer(live[0].id(), officer_).state(), v1::Offer::WITHDRAWN);
 }
 
+TEST_F(ReferralsTest, AnOfferPastItsDeadlineIsNotLiveEvenBeforeTheSchedulerClosesIt) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2);
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  const auto& provider = ProviderOf(lot, live[0].provider_id());
+  v1::ListOffersRequest officers;
+  officers.set_referral_id(r.id());
+  officers.set_live_only(true);
+  v1::ListOffersResponse listed;
+  clock().Set(Ts(live[0].deadline()) - absl::Seconds(1));
+  EXPECT_EQ(Inbox(provider.admin).size(), 1u);
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ListOffers, officers, &listed).ok());
+  EXPECT_EQ(listed.offers_size(), 1);
+  // At the deadline it can no longer be answered, so it is not live, swept or not.
+  clock().Set(Ts(live[0].deadline()));
+  EXPECT_TRUE(Inbox(provider.admin).empty());
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ListOffers, officers, &listed).ok());
+  EXPECT_EQ(listed.offers_size(), 0);
+  auto all = Inbox(provider.admin, /*live=*/false);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].state(), v1::Offer::OPEN);
+}
+
 // ----------------------------------------------------- several replicas ---
 
 TEST_F(ReferralsTest, OneReferralWhoseStepFailsDoesNotHoldUpAnotherDeadline) {
