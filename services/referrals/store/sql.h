@@ -184,8 +184,14 @@ inline constexpr std::string_view kRemoveCandidate =
     " AND c.provider_id = $1 AND c.lot_id = $2 AND c.removed_reason IS NULL"
     " AND r.id = ANY($4::uuid[]) RETURNING c.referral_id";
 
+// A lot's rota: its row is made if missing, then locked, so rounds opening at once on a
+// lot that never had one still take turns (migrations/0003).
+inline constexpr std::string_view kEnsureRota =
+    "INSERT INTO referrals.rotas (lot_id, partnership_id, last_provider_id, update_time)"
+    " VALUES ($1, $2, NULL, $3) ON CONFLICT (lot_id) DO NOTHING";
 inline constexpr std::string_view kSelectRota =
-    "SELECT last_provider_id::text AS last FROM referrals.rotas WHERE lot_id = $1 FOR UPDATE";
+    "SELECT COALESCE(last_provider_id::text, '') AS last FROM referrals.rotas WHERE lot_id = $1"
+    " FOR UPDATE";
 inline constexpr std::string_view kUpsertRota =
     "INSERT INTO referrals.rotas (lot_id, partnership_id, last_provider_id, update_time)"
     " VALUES ($1, $2, $3, $4) ON CONFLICT (lot_id) DO UPDATE"

@@ -635,6 +635,9 @@ absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string&
     }
     std::vector<std::string> order;
     if (in.call_off.method == domain::Method::kRotational) {
+      RETURN_IF_ERROR(
+          tx.Exec(sql::kEnsureRota, {P(row.r.lot_id()), P(row.r.partnership_id()), P(c.now)})
+              .status());
       ASSIGN_OR_RETURN(Result rota, tx.Exec(sql::kSelectRota, {P(row.r.lot_id())}));
       order = domain::RotaOrder(ids, rota.rows() ? rota.String(0, "last") : "");
       if (!order.empty()) {

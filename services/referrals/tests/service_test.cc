@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -1454,6 +1455,32 @@ TEST_F(ReferralsTest, OneReferralWhoseStepFailsDoesNotHoldUpAnotherDeadline) {
                 "SELECT step_failures || '|' || step_error AS v FROM referrals.referrals"
                 " WHERE id = '", broken.id(), "'")),
             std::vector<std::string>{"0|"});
+}
+
+TEST_F(ReferralsTest, ARoundOnALotWithNoRotaYetWaitsForOneOpeningAtTheSameTime) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 3);
+  std::vector<std::string> ids;
+  for (const auto& p : lot.providers) ids.push_back(p.org);
+  std::sort(ids.begin(), ids.end());
+  v1::Referral r = Raise(lot);
+  // Another round on the lot, not yet committed, has just given the lot its first rota
+  // row (the lowest id had first refusal). This one must wait for it and go on from it,
+  // not find no rota and start from the lowest id again.
+  auto other = db::Connection::Open(registry_->db().Conninfo("postgres"));
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE((*other)
+                  ->ExecScript(absl::StrCat(
+                      "BEGIN; INSERT INTO referrals.rotas (lot_id, partnership_id,"
+                      " last_provider_id, update_time) VALUES ('", lot.lot.id(), "', '",
+                      partnership_, "', '", ids[0], "', now())"))
+                  .ok());
+  std::thread open([&] { r = Open(r); });
+  EXPECT_TRUE(SomeoneWaitsForALock()) << "the round did not wait for the rota";
+  ASSERT_TRUE((*other)->ExecScript("COMMIT").ok());
+  open.join();
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].provider_id(), ids[1]);
 }
 
 TEST_F(ReferralsTest, TwoReplicasFireEachDeadlineExactlyOnceAndACrashLosesNothing) {
