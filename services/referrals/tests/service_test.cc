@@ -140,13 +140,22 @@ class ReferralsTest : public ::testing::Test {
     return out;
   }
 
-  v1::Referral Get(const std::string& id, const Caller& who) {
-    v1::GetReferralRequest req;
+  // One resource by id, read as `who` (GetReferral, GetOffer).
+  template <typename Req, typename Resp>
+  Resp Read(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+            const std::string& id, const Caller& who) {
+    Req req;
     req.set_id(id);
-    v1::Referral out;
-    auto st = Call(stub(), who, &Stub::GetReferral, req, &out);
+    Resp out;
+    auto st = Call(stub(), who, method, req, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return out;
+  }
+  v1::Referral Get(const std::string& id, const Caller& who) {
+    return Read(&Stub::GetReferral, id, who);
+  }
+  v1::Offer GetOffer(const std::string& id, const Caller& who) {
+    return Read(&Stub::GetOffer, id, who);
   }
 
   std::vector<v1::Offer> Offers(const std::string& referral_id) {
@@ -251,15 +260,6 @@ class ReferralsTest : public ::testing::Test {
     for (int m : marks) req.add_marks(m);
     v1::Offer o;
     return Call(stub(), officer_, &Stub::EvaluateBid, req, out ? out : &o);
-  }
-
-  v1::Offer GetOffer(const std::string& id, const Caller& who) {
-    v1::GetOfferRequest req;
-    req.set_id(id);
-    v1::Offer out;
-    auto st = Call(stub(), who, &Stub::GetOffer, req, &out);
-    EXPECT_TRUE(st.ok()) << st.error_message();
-    return out;
   }
 
   // The registry suspends the provider's admission (its feed reaches referrals when the
