@@ -438,7 +438,13 @@ absl::Status Pool::InTx(const Actor& actor, absl::Time deadline,
     // The transaction-local settings keep the actor from leaking to the next user of the
     // connection, or through a transaction-mode pooler.
     Tx tx(conn.get(), {{"BEGIN", {}}, settings});
-    st = fn(tx);
+    try {
+      st = fn(tx);
+    } catch (const std::exception& e) {
+      // A bug or unreadable stored data must not leak the connection or leave the
+      // transaction open: it rolls back like any failure.
+      st = absl::InternalError(absl::StrCat("unexpected exception in a transaction: ", e.what()));
+    }
     if (st.ok()) st = tx.Commit();
     if (!st.ok() && tx.begun_ && !conn->broken()) {
       (void)conn->ExecScript("ROLLBACK");

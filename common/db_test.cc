@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <thread>
 
 #include "absl/strings/escaping.h"
@@ -111,6 +112,28 @@ TEST_F(DbTest, FailedTransactionWritesNothing) {
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(db_->Query("SELECT id::text AS v FROM registry.organisations WHERE id = '" + org + "'")
                   .empty());
+}
+
+// A handler that throws (a bug, or stored data it cannot read) gets INTERNAL; its writes
+// roll back and its connection goes back to the pool, so the next caller is served.
+TEST_F(DbTest, AnExceptionInATransactionRollsBackAndFreesTheConnection) {
+  auto pool = db_->AppPool("registry", 1);
+  std::string org = NewUuid();
+  auto st = pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
+    auto r = tx.Exec(
+        "INSERT INTO registry.organisations (id, display_name, kind) VALUES ($1, 'X', 'PROVIDER')",
+        {P(org)});
+    if (!r.ok()) return r.status();
+    throw std::runtime_error("type_error: value is a string, not a number");
+  });
+  EXPECT_EQ(st.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(st.message()), ::testing::HasSubstr("not a number"));
+  EXPECT_TRUE(db_->Query("SELECT id::text AS v FROM registry.organisations WHERE id = '" + org + "'")
+                  .empty());
+  EXPECT_EQ(pool->stats().in_use, 0);
+  EXPECT_TRUE(pool->InTx({org, "u1", false}, Soon(), [](Tx& tx) {
+                return tx.Exec("SELECT 1", {}).status();
+              }).ok());
 }
 
 TEST_F(DbTest, SqlStatesMapToCanonicalCodes) {

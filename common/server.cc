@@ -112,7 +112,12 @@ grpc::Status Gate::Run(grpc::ServerContext* ctx, const char* method,
     call.principal = std::move(principal).value();
     auto allowed = policy_->Check(method, call.principal);
     if (!allowed.ok()) return allowed;
-    return fn(call);
+    try {
+      return fn(call);
+    } catch (const std::exception& e) {
+      // INTERNAL for the caller (logged with the request id), never a dead process.
+      return absl::InternalError(absl::StrCat("unexpected exception: ", e.what()));
+    }
   }();
 
   grpc::Status out = ToGrpc(st, call.request_id);
