@@ -434,8 +434,8 @@ TEST_F(ReferralsTest, RotationTwoRefusalsThenFirstResponderWins) {
 }
 
 TEST_F(ReferralsTest, FridayAfternoonHoldsWithFirstRefusalUntilMonday) {
-  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 3,
-                    [](rv1::CallOffSettings* c) { c->set_friday_afternoon_rule(true); });
+  // The rule is on unless the framework turns it off (seed 002 para 45).
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 3);
   clock().Set(London(2026, 11, 27, 12, 1));  // Friday
   v1::Referral r = Open(Raise(lot));
   EXPECT_EQ(Ts(r.held_until()), London(2026, 11, 30, 9, 0));
@@ -459,6 +459,16 @@ TEST_F(ReferralsTest, FridayAfternoonHoldsWithFirstRefusalUntilMonday) {
   ASSERT_EQ(live.size(), 1u);
   EXPECT_EQ(live[0].rota_position(), 2);
   EXPECT_EQ(Ts(live[0].deadline()), London(2026, 11, 30, 11, 0));
+
+  // A framework that turns the rule off: an ordinary two working hours on Friday.
+  Lot off = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 3,
+                    [](rv1::CallOffSettings* c) { c->set_friday_afternoon_rule(false); });
+  clock().Set(London(2026, 11, 27, 12, 1));
+  v1::Referral plain = Open(Raise(off));
+  EXPECT_FALSE(plain.has_held_until());
+  auto first = Live(plain.id());
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(Ts(first[0].deadline()), London(2026, 11, 27, 14, 1));
 }
 
 TEST_F(ReferralsTest, FridayBeforeABankHolidayMondayWaitsForTuesday) {
