@@ -284,6 +284,22 @@ Return ComputeReturn(const std::vector<Worker>& workers,
   return r;
 }
 
+ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaints,
+                                    absl::Time from, absl::Time to) {
+  ComplaintFigures f;
+  for (const auto& c : complaints) {
+    if (c.received >= from && c.received < to) ++f.received;
+    const bool answered_before_end = c.answered && *c.answered < to;
+    if (answered_before_end && *c.answered >= from) {
+      ++f.answered;
+      if (*c.answered <= c.due) ++f.answered_in_time;
+      if (c.upheld) ++f.upheld;
+    }
+    if (c.received < to && c.due < to && !answered_before_end) ++f.overdue_at_end;
+  }
+  return f;
+}
+
 // ------------------------------------------------------------- complaints ---
 
 absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time received) {

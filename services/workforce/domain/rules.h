@@ -185,6 +185,20 @@ struct Return {
   double dbs_percent = 0, supervision_percent = 0, training_percent = 0;
 };
 
+// A complaint as the quarterly figures see it.
+struct ComplaintFacts {
+  absl::Time received, due;
+  std::optional<absl::Time> answered;
+  bool upheld = false;  // wholly or partly
+};
+struct ComplaintFigures {
+  int received = 0, answered = 0, answered_in_time = 0, upheld = 0, overdue_at_end = 0;
+};
+// Over [from, to): received in it; answered in it (in time: by the due time; upheld);
+// received before `to`, due before `to` and not answered before `to`.
+ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaints,
+                                    absl::Time from, absl::Time to);
+
 // The quarterly workforce return. `m`: the lot's matrix in force at the quarter's end,
 // or nullptr (no training figure; default periods). `done` is indexed like `workers`.
 Return ComputeReturn(const std::vector<Worker>& workers,

@@ -382,6 +382,28 @@ TEST(TrainedStaff, AgainstTheFrameworksTarget) {
   EXPECT_EQ(OnTrainedShare(r, TrainedShare{}, day), std::nullopt);  // nobody in post
 }
 
+// Hand-computed complaint figures for 2026-Q3 [1 Jul, 1 Oct).
+TEST(ComplaintsInPeriod, HandComputedQuarter) {
+  auto t = [](int m, int d, int h = 12) {
+    return absl::FromCivil(absl::CivilSecond(2026, m, d, h, 0, 0), absl::UTCTimeZone());
+  };
+  const absl::Time from = t(7, 1, 0), to = t(10, 1, 0);
+  std::vector<ComplaintFacts> cs = {
+      {t(6, 20), t(7, 10), t(7, 5), true},    // A: before, answered in Q3 in time, upheld
+      {t(7, 2), t(7, 23), t(7, 30), false},   // B: in, answered late
+      {t(8, 1), t(8, 21), std::nullopt, false},  // C: in, never answered: overdue at end
+      {t(9, 20), t(10, 10), std::nullopt, false},  // D: in, not yet due at end
+      {t(9, 1), t(9, 22), t(10, 2), true},    // E: in, answered after the quarter: overdue
+      {t(5, 1), t(5, 22), t(6, 1), true},     // F: all before the quarter
+  };
+  ComplaintFigures f = ComplaintsInPeriod(cs, from, to);
+  EXPECT_EQ(f.received, 4);          // B C D E
+  EXPECT_EQ(f.answered, 2);          // A B
+  EXPECT_EQ(f.answered_in_time, 1);  // A
+  EXPECT_EQ(f.upheld, 1);            // A
+  EXPECT_EQ(f.overdue_at_end, 2);    // C E
+}
+
 TEST(CompletionExpires, FromTheMatrixRenewalPeriod) {
   Matrix m = BaseMatrix();
   // Yearly safeguarding completed 2026-01-10 counts to 2026-01-10 a year on.

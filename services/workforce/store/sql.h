@@ -139,6 +139,16 @@ inline constexpr std::string_view kAnswerComplaint =
     "UPDATE workforce.complaints SET state = 'ANSWERED', outcome = $2, learning = $3,"
     " answered_time = $4, version = version + 1, update_time = $4, update_user = $5"
     " WHERE id = $1";
+// A provider's complaints received before $3, of framework $2 (NULL: all), for the
+// quarterly return.
+inline constexpr std::string_view kSelectComplaintFacts =
+    "SELECT received_time, answer_due_time, answered_time, outcome FROM workforce.complaints"
+    " WHERE provider_id = $1 AND ($2::uuid IS NULL OR framework_id = $2::uuid)"
+    " AND received_time < $3";
+// The framework a lot's matrices were published under.
+inline constexpr std::string_view kSelectLotFramework =
+    "SELECT framework_id::text AS framework_id FROM workforce.training_matrices"
+    " WHERE lot_id = $1 LIMIT 1";
 // Upheld (wholly or partly) safeguarding complaints of a provider under a framework
 // answered since $3.
 inline constexpr std::string_view kCountUpheldSafeguarding =

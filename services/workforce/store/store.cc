@@ -776,6 +776,31 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
     out.set_supervision_compliance_percent(r.supervision_percent);
     if (m != nullptr) out.set_training_compliance_percent(r.training_percent);
     out.set_lot_id(lot_id);
+    const absl::Time from = absl::FromCivil(absl::CivilSecond(q.first()), dates::London());
+    const absl::Time to = absl::FromCivil(absl::CivilSecond(q.last() + 1), dates::London());
+    std::optional<std::string> framework;
+    if (!lot_id.empty()) {
+      ASSIGN_OR_RETURN(Result f, tx.Exec(sql::kSelectLotFramework, {P(lot_id)}));
+      if (f.rows() > 0) framework = f.String(0, "framework_id");
+    }
+    ASSIGN_OR_RETURN(Result cr, tx.Exec(sql::kSelectComplaintFacts,
+                                        {P(provider_id), db::OrNull(framework.value_or("")), P(to)}));
+    std::vector<domain::ComplaintFacts> facts;
+    for (int i = 0; i < cr.rows(); ++i) {
+      domain::ComplaintFacts f;
+      f.received = cr.Time(i, "received_time");
+      f.due = cr.Time(i, "answer_due_time");
+      if (!cr.IsNull(i, "answered_time")) f.answered = cr.Time(i, "answered_time");
+      const std::string outcome = cr.String(i, "outcome");
+      f.upheld = outcome == "UPHELD" || outcome == "PARTLY_UPHELD";
+      facts.push_back(f);
+    }
+    domain::ComplaintFigures cf = domain::ComplaintsInPeriod(facts, from, to);
+    out.set_complaints_received(cf.received);
+    out.set_complaints_answered(cf.answered);
+    out.set_complaints_answered_in_time(cf.answered_in_time);
+    out.set_complaints_upheld(cf.upheld);
+    out.set_complaints_overdue_at_end(cf.overdue_at_end);
     return absl::OkStatus();
   }));
   return out;

@@ -955,6 +955,16 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
     Train(provider_, s.id(), "safeguarding_level_2", "2026-01-10");
   }
   Train(provider_, d.id(), "first_aid", "2026-08-03");  // D: no safeguarding yet
+  // Complaints through the quarter, each answered (or not) when the clock says.
+  server_->clock().Set(London(2026, 7, 6, 10, 0));
+  v1::Complaint early = CreateComplaint(London(2026, 7, 6, 9, 0), false);  // due 27 July
+  server_->clock().Set(London(2026, 7, 20, 10, 0));
+  Answer(early, v1::Complaint::UPHELD);  // in time, upheld
+  server_->clock().Set(London(2026, 8, 3, 10, 0));
+  CreateComplaint(London(2026, 8, 3, 9, 0), false);  // due 24 August, never answered
+  server_->clock().Set(London(2026, 9, 29, 10, 0));
+  CreateComplaint(London(2026, 9, 29, 9, 0), true);  // not due before the quarter closes
+  server_->clock().Set(DefaultNow());
   v1::GetWorkforceReturnRequest req;
   req.set_quarter("2026-Q3");
   req.set_lot_id(lot_);
@@ -973,6 +983,11 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 200.0 / 3.0);          // A D
   EXPECT_DOUBLE_EQ(r.supervision_compliance_percent(), 200.0 / 3.0);  // A D
   EXPECT_DOUBLE_EQ(r.training_compliance_percent(), 200.0 / 3.0);   // A C (D untrained)
+  EXPECT_EQ(r.complaints_received(), 3);
+  EXPECT_EQ(r.complaints_answered(), 1);
+  EXPECT_EQ(r.complaints_answered_in_time(), 1);
+  EXPECT_EQ(r.complaints_upheld(), 1);
+  EXPECT_EQ(r.complaints_overdue_at_end(), 1);
   // Another provider's return is its own (empty) workforce.
   ASSERT_TRUE(Call(stub(), other_provider_, &Stub::GetWorkforceReturn, req, &r).ok());
   EXPECT_EQ(r.headcount_end(), 0);
@@ -989,6 +1004,8 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   EXPECT_EQ(theirs.provider_id(), provider_.org);
   EXPECT_EQ(theirs.headcount_end(), 3);
   EXPECT_DOUBLE_EQ(theirs.training_compliance_percent(), 200.0 / 3.0);
+  EXPECT_EQ(theirs.complaints_received(), 3);  // all about this lot's framework
+  EXPECT_EQ(theirs.complaints_overdue_at_end(), 1);
   EXPECT_EQ(Call(stub(), MakeCaller(NewUuid(), {Role::kCommissioner}), &Stub::GetWorkforceReturn,
                  req, &theirs)
                 .error_code(),
