@@ -25,6 +25,14 @@ using ::pdps::testing::TestDatabase;
 
 absl::Time Soon() { return absl::Now() + absl::Seconds(10); }
 
+// Writes an organisation in `tx` (tests check it was rolled back).
+absl::Status InsertOrg(Tx& tx, const std::string& org) {
+  return tx.Exec("INSERT INTO registry.organisations (id, display_name, kind) VALUES ($1, 'X', "
+                 "'PROVIDER')",
+                 {P(org)})
+      .status();
+}
+
 class DbTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { db_ = TestDatabase::Create("common", {"registry"}).release(); }
@@ -103,10 +111,7 @@ TEST_F(DbTest, FailedTransactionWritesNothing) {
   auto pool = db_->AppPool("registry", 1);
   std::string org = NewUuid();
   auto st = pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
-    auto r = tx.Exec(
-        "INSERT INTO registry.organisations (id, display_name, kind) VALUES ($1, 'X', 'PROVIDER')",
-        {P(org)});
-    if (!r.ok()) return r.status();
+    RETURN_IF_ERROR(InsertOrg(tx, org));
     return absl::InvalidArgumentError("changed my mind");
   });
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
@@ -120,10 +125,7 @@ TEST_F(DbTest, AnExceptionInATransactionRollsBackAndFreesTheConnection) {
   auto pool = db_->AppPool("registry", 1);
   std::string org = NewUuid();
   auto st = pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
-    auto r = tx.Exec(
-        "INSERT INTO registry.organisations (id, display_name, kind) VALUES ($1, 'X', 'PROVIDER')",
-        {P(org)});
-    if (!r.ok()) return r.status();
+    RETURN_IF_ERROR(InsertOrg(tx, org));
     throw std::runtime_error("type_error: value is a string, not a number");
   });
   EXPECT_EQ(st.code(), absl::StatusCode::kInternal);
