@@ -80,8 +80,8 @@ std::optional<Day> CompetencyValidUntil(const CompetencyRule& rule,
 std::optional<Day> CompletionExpires(const Matrix& m, const std::string& code, Day completed_on) {
   for (const auto& rule : m.competencies) {
     if (rule.code != code) continue;
-    if (rule.renewal_months <= 0) return std::nullopt;
-    return AddMonths(completed_on, rule.renewal_months);
+    auto until = CompetencyValidUntil(rule, {{code, completed_on}}, completed_on);
+    return until == Day::max() ? std::nullopt : until;
   }
   return std::nullopt;
 }
