@@ -777,7 +777,9 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
     if (m != nullptr) out.set_training_compliance_percent(r.training_percent);
     out.set_lot_id(lot_id);
     const absl::Time from = absl::FromCivil(absl::CivilSecond(q.first()), dates::London());
-    const absl::Time to = absl::FromCivil(absl::CivilSecond(q.last() + 1), dates::London());
+    // The quarter in progress is counted up to now: nothing is overdue before its time.
+    const absl::Time to = std::min(
+        absl::FromCivil(absl::CivilSecond(q.last() + 1), dates::London()), c.now);
     std::optional<std::string> framework;
     if (!lot_id.empty()) {
       ASSIGN_OR_RETURN(Result f, tx.Exec(sql::kSelectLotFramework, {P(lot_id)}));

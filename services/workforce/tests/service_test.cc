@@ -988,6 +988,14 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   EXPECT_EQ(r.complaints_answered_in_time(), 1);
   EXPECT_EQ(r.complaints_upheld(), 1);
   EXPECT_EQ(r.complaints_overdue_at_end(), 1);
+  // The quarter in progress counts up to now: a complaint due in December is not overdue.
+  CreateComplaint(London(2026, 11, 20, 9, 0), false);
+  v1::GetWorkforceReturnRequest current = req;
+  current.set_quarter("2026-Q4");
+  v1::WorkforceReturn now_r;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceReturn, current, &now_r).ok());
+  EXPECT_EQ(now_r.complaints_received(), 1);
+  EXPECT_EQ(now_r.complaints_overdue_at_end(), 2);  // due 24 August and in October, open
   // Another provider's return is its own (empty) workforce.
   ASSERT_TRUE(Call(stub(), other_provider_, &Stub::GetWorkforceReturn, req, &r).ok());
   EXPECT_EQ(r.headcount_end(), 0);
