@@ -1,0 +1,81 @@
+// The gate turns whatever a handler does into one gRPC status, even a thrown exception.
+#include "common/server.h"
+
+#include <memory>
+#include <stdexcept>
+
+#include <grpcpp/test/server_context_test_spouse.h>
+#include <gtest/gtest.h>
+
+#include "common/testing/tokens.h"
+
+namespace pdps::server {
+namespace {
+
+class GateTest : public ::testing::Test {
+ protected:
+  GateTest()
+      : verifier_(pdps::testing::Tokens::Get().Verifier()),
+        gate_(GateOptions{"gate-test"}, verifier_.get(), &policy_, &metrics_,
+              SystemClock::Get()) {
+    policy_.Allow("Throw", {auth::Role::kCommissioner});
+  }
+
+  // Gives `ctx` a commissioner's token and request id `request_id`. The spouse owns the
+  // metadata strings, so it must live as long as the context is used.
+  static std::unique_ptr<grpc::testing::ServerContextTestSpouse> Authenticate(
+      grpc::ServerContext& ctx, const std::string& request_id) {
+    auto spouse = std::make_unique<grpc::testing::ServerContextTestSpouse>(&ctx);
+    spouse->AddClientMetadata(
+        "authorization",
+        "Bearer " + pdps::testing::Tokens::Get().For("11111111-1111-4111-8111-111111111111",
+                                                     {auth::Role::kCommissioner}));
+    spouse->AddClientMetadata("x-request-id", request_id);
+    return spouse;
+  }
+
+  std::unique_ptr<auth::Verifier> verifier_;
+  auth::AccessPolicy policy_;
+  metrics::Registry metrics_;
+  Gate gate_;
+};
+
+TEST_F(GateTest, AThrowingHandlerIsInternalNamingOnlyTheRequestId) {
+  grpc::ServerContext ctx;
+  auto spouse = Authenticate(ctx, "req-throw-1");
+  grpc::Status st = gate_.Run(&ctx, "Throw", [](const Call&) -> absl::Status {
+    throw std::runtime_error("secret table registry.persons is locked");
+  });
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_EQ(st.error_message(), "internal error; quote request id req-throw-1 to support");
+  EXPECT_NE(metrics_.Render().find("code=\"INTERNAL\""), std::string::npos) << metrics_.Render();
+}
+
+TEST_F(GateTest, TheGateKeepsServingAfterAThrow) {
+  grpc::ServerContext first;
+  auto first_spouse = Authenticate(first, "req-throw-2");
+  gate_.Run(&first, "Throw", [](const Call&) -> absl::Status { throw std::bad_alloc(); });
+  grpc::ServerContext second;
+  auto second_spouse = Authenticate(second, "req-ok-3");
+  bool ran = false;
+  grpc::Status st = gate_.Run(&second, "Throw", [&](const Call& c) {
+    ran = c.request_id == "req-ok-3";
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  EXPECT_TRUE(ran);
+}
+
+TEST_F(GateTest, AnUnauthenticatedCallNeverReachesTheHandler) {
+  grpc::ServerContext ctx;
+  bool ran = false;
+  grpc::Status st = gate_.Run(&ctx, "Throw", [&](const Call&) {
+    ran = true;
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_FALSE(ran);
+}
+
+}  // namespace
+}  // namespace pdps::server
