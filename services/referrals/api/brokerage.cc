@@ -11,6 +11,7 @@
 #include "common/ids.h"
 #include "common/status.h"
 #include "nlohmann/json.hpp"
+#include "services/referrals/domain/scoring.h"
 #include "services/referrals/domain/validate.h"
 
 namespace pdps::referrals {
@@ -59,10 +60,10 @@ domain::CallOff CallOffFor(const rv1::CallOffSettings& s, std::optional<domain::
   c.friday_afternoon_rule = !s.has_friday_afternoon_rule() || s.friday_afternoon_rule();
   c.friday_cutoff_minute = CutoffMinute(s.friday_cutoff().empty() ? "12:00" : s.friday_cutoff());
   c.bid_window_working_days = s.bid_window_working_days() > 0 ? s.bid_window_working_days() : 5;
-  if (s.price_weight_percent() + s.quality_weight_percent() == 100) {
-    c.price_weight_percent = s.price_weight_percent();
-    c.quality_weight_percent = s.quality_weight_percent();
-  }
+  // As published, never a default: a mini-competition refuses to start without them
+  // (domain::CheckMiniCompetitionTerms).
+  c.price_weight_percent = s.price_weight_percent();
+  c.quality_weight_percent = s.quality_weight_percent();
   return c;
 }
 
@@ -140,13 +141,16 @@ absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::str
   in.office_hours = lot.framework.office_hours();
   in.reason = reason;
   if (in.call_off.method == domain::Method::kMiniCompetition) {
+    const rv1::CallOffSettings& terms = lot.framework.call_off();
+    RETURN_IF_ERROR(domain::CheckMiniCompetitionTerms(terms.price_weight_percent(),
+                                                      terms.quality_weight_percent(),
+                                                      terms.quality_questions_size()));
     if (lot.maximum_hourly_rate_pence <= 0) {
       return absl::FailedPreconditionError(
           "the lot has no maximum price in force; a mini-competition needs one (registry UpdateLot)");
     }
     in.maximum_rate_pence = lot.maximum_hourly_rate_pence;
-    in.questions = {lot.framework.call_off().quality_questions().begin(),
-                    lot.framework.call_off().quality_questions().end()};
+    in.questions = {terms.quality_questions().begin(), terms.quality_questions().end()};
   }
   ASSIGN_OR_RETURN(in.eligible, registry_->ListEligible(current.lot_id(), current.area(), today));
   return store_->StartRound(c, id, etag, in);

@@ -15,7 +15,8 @@
 namespace pdps::referrals {
 
 // The framework's call-off settings as the engine reads them, with the registry's
-// defaults for anything left unset, and `method` replacing the framework's when given.
+// defaults for windows and rounds left unset (never for the mini-competition weights,
+// taken as published), and `method` replacing the framework's when given.
 domain::CallOff CallOffFor(const pdps::registry::v1::CallOffSettings& s,
                            std::optional<domain::Method> method);
 // The snapshot stored with a round (JSON of the fields CallOffFor reads).

@@ -47,8 +47,10 @@ struct CallOff {
   bool friday_afternoon_rule = true;
   int friday_cutoff_minute = 12 * 60;  // minutes after midnight, Europe/London
   int bid_window_working_days = 5;
-  int price_weight_percent = 60;
-  int quality_weight_percent = 40;
+  // Mini-competition: the framework's published weights (no default: a round does not
+  // start without them, domain::CheckMiniCompetitionTerms).
+  int price_weight_percent = 0;
+  int quality_weight_percent = 0;
 };
 
 struct Candidate {

@@ -5,12 +5,30 @@
 #include <cmath>
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
 namespace pdps::referrals::domain {
 namespace {
 
 double Round2(double v) { return std::round(v * 100.0) / 100.0; }
 
 }  // namespace
+
+absl::Status CheckMiniCompetitionTerms(int price_weight, int quality_weight, int questions) {
+  std::vector<std::string> missing;
+  if (price_weight < 0 || quality_weight < 0 || price_weight + quality_weight != 100) {
+    missing.push_back(absl::StrCat("price and quality weights summing to 100 (it publishes ",
+                                   price_weight, " and ", quality_weight, ")"));
+  }
+  if (questions <= 0) missing.push_back("at least one quality question");
+  if (missing.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "a mini-competition is scored on the framework's published terms, and this framework "
+      "lacks ", absl::StrJoin(missing, " and "),
+      ": publish them on the framework (registry UpdateFramework, call_off) or use another "
+      "call-off method"));
+}
 
 std::vector<BidScore> ScoreBids(const std::vector<BidInput>& bids, int price_weight,
                                 int quality_weight, int questions) {

@@ -7,11 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "services/referrals/domain/calloff.h"
 
 namespace pdps::referrals::domain {
 
 inline constexpr int kMaxMark = 5;
+
+// Whether a framework publishes what a mini-competition is scored on (decision 14): a
+// price and a quality weight, each 0..100 and summing to 100, and at least one quality
+// question. FAILED_PRECONDITION naming what is missing otherwise, so that no round is
+// ever scored on weights or questions nobody published. Checked wherever a round starts.
+absl::Status CheckMiniCompetitionTerms(int price_weight, int quality_weight, int questions);
 
 struct BidInput {
   std::string offer_id;

@@ -11,6 +11,7 @@ namespace pdps::referrals::domain {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 std::vector<std::string> Ids(const std::vector<BidScore>& scores) {
@@ -194,6 +195,38 @@ TEST(ScoreBids, SingleBid) {
 }
 
 TEST(ScoreBids, EmptyInput) { EXPECT_THAT(ScoreBids({}, 60, 40, 3), IsEmpty()); }
+
+// ------------------------------------------------ published terms ---
+
+TEST(CheckMiniCompetitionTerms, WeightsSummingTo100AndAQuestion) {
+  struct Row {
+    int price, quality, questions;
+    std::vector<std::string> says;  // empty: OK
+  };
+  const Row rows[] = {
+      {60, 40, 2, {}},
+      {100, 0, 1, {}},
+      {0, 100, 1, {}},
+      // Nothing published: no built-in 60/40, no round without questions.
+      {0, 0, 2, {"weights summing to 100 (it publishes 0 and 0)"}},
+      {60, 40, 0, {"at least one quality question"}},
+      {0, 0, 0, {"weights summing to 100", "and at least one quality question"}},
+      {70, 20, 1, {"(it publishes 70 and 20)"}},
+      {120, -20, 1, {"weights summing to 100"}},
+  };
+  for (const Row& r : rows) {
+    absl::Status st = CheckMiniCompetitionTerms(r.price, r.quality, r.questions);
+    if (r.says.empty()) {
+      EXPECT_TRUE(st.ok()) << r.price << "/" << r.quality << ": " << st;
+      continue;
+    }
+    EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << r.price << "/" << r.quality;
+    for (const auto& s : r.says) EXPECT_THAT(std::string(st.message()), HasSubstr(s));
+    // The officer is told what to do about it.
+    EXPECT_THAT(std::string(st.message()), HasSubstr("UpdateFramework"));
+    EXPECT_THAT(std::string(st.message()), HasSubstr("another call-off method"));
+  }
+}
 
 // ------------------------------------------------------------ RankRound ---
 

@@ -890,6 +890,51 @@ TEST_F(ReferralsTest, AnEvaluationWithNothingToAwardIsReopenedWithAnotherMethod)
   EXPECT_EQ(Live(r.id()).size(), 2u);
 }
 
+TEST_F(ReferralsTest, AMiniCompetitionStartsOnlyOnPublishedWeightsAndQuestions) {
+  // Re-opened as a mini-competition on a broadcast framework, which publishes no weights
+  // or questions: refused, nothing changed, rather than scored on a built-in 60/40.
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
+  v1::Referral r = Open(Raise(lot));
+  for (auto& o : Live(r.id())) {
+    ASSERT_TRUE(Decline(ProviderOf(lot, o.provider_id()).admin, o.id(), "Full").ok());
+  }
+  r = Get(r.id(), officer_);
+  ASSERT_EQ(r.state(), v1::Referral::UNCOVERED);
+  v1::ReopenReferralRequest reopen;
+  reopen.set_id(r.id());
+  reopen.set_etag(r.etag());
+  reopen.set_method(v1::MINI_COMPETITION);
+  reopen.set_reason("Try a mini-competition");
+  v1::Referral out;
+  auto st = Call(stub(), officer_, &Stub::ReopenReferral, reopen, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("price and quality weights"));
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("quality question"));
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("UpdateFramework"));
+  v1::Referral after = Get(r.id(), officer_);
+  EXPECT_EQ(after.state(), v1::Referral::UNCOVERED);
+  EXPECT_EQ(after.etag(), r.etag());
+  EXPECT_EQ(after.round(), 1);
+  // Another method still re-opens it.
+  reopen.set_method(v1::BROADCAST_FIRST_RESPONDER);
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ReopenReferral, reopen, &out).ok());
+  EXPECT_EQ(out.round(), 2);
+
+  // A mini-competition framework with weights but no quality questions: not opened.
+  Lot bare = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 2,
+                     [](rv1::CallOffSettings* c) { c->clear_quality_questions(); });
+  v1::Referral draft = Raise(bare);
+  v1::OpenReferralRequest open;
+  open.set_id(draft.id());
+  open.set_etag(draft.etag());
+  st = Call(stub(), officer_, &Stub::OpenReferral, open, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("at least one quality question"));
+  EXPECT_THAT(st.error_message(), Not(::testing::HasSubstr("weights summing")));
+  EXPECT_EQ(Get(draft.id(), officer_).state(), v1::Referral::DRAFT);
+  EXPECT_TRUE(Offers(draft.id()).empty());
+}
+
 // ------------------------------------------------------ competitive offers ---
 
 TEST_F(ReferralsTest, CompetitiveOffersWithWorkerProfilesShortlistedAndAwarded) {
