@@ -90,12 +90,16 @@ absl::StatusOr<v1::Referral> Brokerage::Raise(const Call& c, const v1::CreateRef
     return ForeignPartnership();
   }
   RETURN_IF_ERROR(domain::ValidateReferral(r, lot.members));
+  absl::CivilDay born = *dates::ParseDay(req.person().date_of_birth().value());
+  RETURN_IF_ERROR(domain::CheckAgeForLot(born, *dates::ParseDay(r.start_date().value()),
+                                         lot.lot.min_age(), lot.lot.max_age(),
+                                         "person.date_of_birth"));
   RETURN_IF_ERROR(store_->SyncPartnership(lot.framework.partnership_id(), lot.members, c.deadline));
   RaiseInput in;
   in.partnership_id = lot.framework.partnership_id();
   in.framework_id = lot.framework.id();
   in.lot_competencies = {lot.lot.competencies().begin(), lot.lot.competencies().end()};
-  in.age_years = domain::AgeOn(*dates::ParseDay(req.person().date_of_birth().value()), today);
+  in.age_years = domain::AgeOn(born, today);
   return store_->CreateReferral(c, r, req.person(), in, req.request_id());
 }
 
@@ -117,7 +121,10 @@ absl::StatusOr<v1::Referral> Brokerage::Update(const Call& c, const v1::UpdateRe
   RETURN_IF_ERROR(domain::ValidateReferralShape(merged));
   ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(current.lot_id(), today));
   RETURN_IF_ERROR(domain::ValidateReferral(merged, lot.members));
-  return store_->UpdateReferral(c, merged, req.has_person() ? &req.person() : nullptr, age);
+  // The lot's ages are checked in the store, against the stored date of birth when no
+  // new one is given.
+  return store_->UpdateReferral(c, merged, req.has_person() ? &req.person() : nullptr, age,
+                                lot.lot);
 }
 
 absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::string& id,

@@ -192,6 +192,15 @@ absl::Status ValidatePerson(const v1::PersonDetails& p, absl::CivilDay today) {
   return v.ToStatus();
 }
 
+absl::Status CheckAgeForLot(absl::CivilDay born, absl::CivilDay start, int min_age, int max_age,
+                            const std::string& field) {
+  int age = AgeOn(born, start);
+  if (age >= min_age && age <= max_age) return absl::OkStatus();
+  return InvalidField(field, absl::StrCat("the person is ", age, " on the referral's start date ",
+                                          dates::FormatDay(start), "; the lot serves ages ",
+                                          min_age, " to ", max_age));
+}
+
 absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& rationale) {
   Violations v;
   if (reason == v1::DECLINE_REASON_UNSPECIFIED) {

@@ -37,6 +37,13 @@ bool ValidNhsNumber(const std::string& digits);
 // Age in whole years on `day`.
 int AgeOn(absl::CivilDay born, absl::CivilDay day);
 
+// Whether the person, born on `born`, is within the lot's age range (registry Lot
+// min_age..max_age, inclusive) on the referral's start date: the age that matters is the
+// age when the care starts, not when the referral is typed in (decision 46).
+// INVALID_ARGUMENT with one violation on `field`, saying the age and the range.
+absl::Status CheckAgeForLot(absl::CivilDay born, absl::CivilDay start, int min_age, int max_age,
+                            const std::string& field);
+
 // A decline needs a reason code and a rationale (seed 001 4.13).
 absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& rationale);
 

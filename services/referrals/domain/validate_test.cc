@@ -358,6 +358,41 @@ TEST(AgeOn, Birthdays) {
   for (const Row& r : rows) EXPECT_EQ(AgeOn(r.born, r.day), r.age) << r.born << " on " << r.day;
 }
 
+TEST(CheckAgeForLot, AgeOnTheStartDateAgainstTheLotsInclusiveRange) {
+  using D = absl::CivilDay;
+  struct Row {
+    D born;
+    D start;
+    int min, max;
+    bool ok;
+  };
+  const Row rows[] = {
+      {D(2008, 12, 15), D(2026, 12, 14), 0, 18, true},   // 17, a day before turning 18
+      {D(2007, 12, 15), D(2026, 12, 14), 0, 18, true},   // 18 until the 19th birthday
+      {D(2007, 12, 14), D(2026, 12, 14), 0, 18, false},  // 19 on the start date itself
+      {D(2026, 6, 1), D(2026, 12, 14), 0, 18, true},     // a baby: 0
+      {D(2010, 12, 15), D(2026, 12, 14), 16, 120, false},  // 15 at the start...
+      {D(2010, 12, 14), D(2026, 12, 14), 16, 120, true},   // ...16 on it
+      {D(2019, 1, 1), D(2026, 12, 14), 5, 18, true},
+      {D(2022, 1, 1), D(2026, 12, 14), 5, 18, false},
+  };
+  for (const Row& r : rows) {
+    absl::Status st = CheckAgeForLot(r.born, r.start, r.min, r.max, "person.date_of_birth");
+    EXPECT_EQ(st.ok(), r.ok) << r.born << " starting " << r.start << ": " << st;
+    if (!r.ok) {
+      EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_THAT(Fields(st), ElementsAre("person.date_of_birth"));
+    }
+  }
+  // The description says the age, the date and the range; the field is the caller's.
+  absl::Status st = CheckAgeForLot(D(2007, 12, 1), D(2026, 12, 14), 0, 18, "referral.start_date");
+  EXPECT_THAT(Fields(st), ElementsAre("referral.start_date"));
+  auto v = FieldViolationsOf(st);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].description,
+            "the person is 19 on the referral's start date 2026-12-14; the lot serves ages 0 to 18");
+}
+
 // ------------------------------------------------------------- decline ---
 
 TEST(ValidateDecline, NeedsReasonAndRationale) {

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/dates.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/proto_util.h"
@@ -581,13 +582,32 @@ absl::StatusOr<Listed<v1::Referral>> Store::ListReferrals(const Call& c, const R
 
 absl::StatusOr<v1::Referral> Store::UpdateReferral(const Call& c, const v1::Referral& r,
                                                    const v1::PersonDetails* person,
-                                                   int age_years) {
+                                                   int age_years,
+                                                   const pdps::registry::v1::Lot& lot) {
   v1::Referral out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, r.id()));
     if (row.r.etag() != r.etag()) return StaleEtag("referral");
     RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kUpdate));
     if (r.lot_id() != row.r.lot_id()) return InvalidField("referral.lot_id", "cannot change");
+    // The age on the start date, from the new details or the stored ones. Read here to
+    // compute an age, not released to the caller, so it is no access to log.
+    std::string born = person != nullptr ? person->date_of_birth().value() : "";
+    if (person == nullptr) {
+      ASSIGN_OR_RETURN(Result stored, tx.Exec(sql::kSelectPerson, {P(r.id())}));
+      if (stored.rows() > 0) {
+        born = protoutil::FromJson<v1::PersonDetails>(stored.String(0, "details"))
+                   .date_of_birth()
+                   .value();
+      }
+    }
+    auto born_day = dates::ParseDay(born);
+    auto start_day = dates::ParseDay(r.start_date().value());
+    if (born_day && start_day) {
+      RETURN_IF_ERROR(domain::CheckAgeForLot(
+          *born_day, *start_day, lot.min_age(), lot.max_age(),
+          person != nullptr ? "person.date_of_birth" : "referral.start_date"));
+    }
     RETURN_IF_ERROR(
         tx.Exec(sql::kUpdateReferralFields,
                 {P(r.id()), P(v1::Referral::Urgency_Name(r.urgency())), P(r.area()),

@@ -94,8 +94,12 @@ class Store {
   absl::StatusOr<v1::Referral> GetReferral(const Call& c, const std::string& id);
   absl::StatusOr<Listed<v1::Referral>> ListReferrals(const Call& c, const ReferralFilter& f,
                                                      int page_size, const std::string& page_token);
+  // `lot` as the registry has it now: the person's age on the (new) start date must be
+  // in its range, from `person` or else the stored date of birth (INVALID_ARGUMENT on
+  // person.date_of_birth or referral.start_date).
   absl::StatusOr<v1::Referral> UpdateReferral(const Call& c, const v1::Referral& r,
-                                              const v1::PersonDetails* person, int age_years);
+                                              const v1::PersonDetails* person, int age_years,
+                                              const pdps::registry::v1::Lot& lot);
 
   absl::StatusOr<v1::Referral> StartRound(const Call& c, const std::string& id,
                                           const std::string& etag, const RoundInput& in);

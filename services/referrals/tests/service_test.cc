@@ -16,6 +16,8 @@
 #include "common/ids.h"
 #include "common/proto_util.h"
 #include "common/testing/tokens.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "pdps/referrals/v1/referrals_events.pb.h"
 #include "services/referrals/tests/fixture.h"
 #include "services/workforce/tests/fixture.h"
@@ -39,6 +41,19 @@ grpc::Status RCall(RegistryServer& s, const Caller& who,
 }
 
 absl::Time Ts(const google::protobuf::Timestamp& t) { return protoutil::FromTimestamp(t); }
+
+// The descriptions of an error's field violations, in order.
+std::vector<std::string> ViolationDescriptions(const grpc::Status& st) {
+  std::vector<std::string> out;
+  google::rpc::Status details;
+  if (!details.ParseFromString(st.error_details())) return out;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& v : bad.field_violations()) out.push_back(v.description());
+  }
+  return out;
+}
 
 struct Lot {
   rv1::Framework framework;
@@ -1289,6 +1304,76 @@ TEST_F(ReferralsTest, CreateValidatesIsIdempotentAndStaysInThePartnership) {
   ASSERT_TRUE(Call(stub(), officer_, &Stub::ListReferrals, list, &page).ok());
   ASSERT_EQ(page.referrals_size(), 1);
   EXPECT_NE(page.referrals(0).id(), first);
+}
+
+TEST_F(ReferralsTest, ThePersonMustBeInTheLotsAgeRangeOnTheStartDate) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 1);  // ages 0 to 18
+  v1::CreateReferralRequest req;
+  *req.mutable_referral() = SampleReferral(lot.lot.id(), "SOUTHWARK", council_);  // 2026-12-14
+  *req.mutable_person() = SamplePerson();
+  v1::Referral out;
+  // 18 today (24 November), 19 by the start date: the start date is what counts.
+  req.mutable_person()->mutable_date_of_birth()->set_value("2007-12-01");
+  auto st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("person.date_of_birth"));
+  EXPECT_THAT(st.error_message(), Not(::testing::HasSubstr("Alex")));
+  EXPECT_THAT(ViolationDescriptions(st),
+              ElementsAre("the person is 19 on the referral's start date 2026-12-14; the lot "
+                          "serves ages 0 to 18"));
+  // 18 until the day before the 19th birthday: taken.
+  req.mutable_person()->mutable_date_of_birth()->set_value("2007-12-15");
+  req.set_request_id(NewUuid());
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::CreateReferral, req, &out).ok());
+  EXPECT_EQ(out.age_years(), 18);
+
+  // Update: moving the start date past the 19th birthday is refused on the start date,
+  // checked against the stored date of birth; new details are checked as given.
+  v1::UpdateReferralRequest upd;
+  *upd.mutable_referral() = out;
+  upd.mutable_referral()->mutable_start_date()->set_value("2026-12-15");
+  v1::Referral updated;
+  st = Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.start_date"));
+  *upd.mutable_person() = SamplePerson();
+  upd.mutable_person()->mutable_date_of_birth()->set_value("2007-12-14");
+  upd.mutable_referral()->mutable_start_date()->set_value("2026-12-14");
+  st = Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("person.date_of_birth"));
+  v1::Referral unchanged = Get(out.id(), officer_);
+  EXPECT_EQ(unchanged.etag(), out.etag());
+  EXPECT_EQ(unchanged.start_date().value(), "2026-12-14");
+  upd.mutable_person()->mutable_date_of_birth()->set_value("2012-03-04");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated).ok());
+  EXPECT_EQ(updated.age_years(), 14);
+
+  // The lot now serves 16 and over (registry UpdateLot): a 14-year-old is refused on the
+  // next update, and a new referral for a 15-year-old who turns 16 before the start is not.
+  rv1::GetLotRequest gl;
+  gl.set_id(lot.lot.id());
+  rv1::Lot current;
+  ASSERT_TRUE(RCall(*registry_, commissioner_, &RStub::GetLot, gl, &current).ok());
+  rv1::UpdateLotRequest ul;
+  *ul.mutable_lot() = current;
+  ul.mutable_lot()->set_min_age(16);
+  ul.mutable_lot()->set_max_age(120);
+  ASSERT_TRUE(RCall(*registry_, commissioner_, &RStub::UpdateLot, ul, &current).ok());
+  upd.clear_person();
+  *upd.mutable_referral() = updated;
+  st = Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.start_date"));
+  req.mutable_person()->mutable_date_of_birth()->set_value("2010-12-10");
+  req.set_request_id(NewUuid());
+  st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  req.mutable_person()->mutable_date_of_birth()->set_value("2010-12-20");
+  req.set_request_id(NewUuid());
+  st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("person.date_of_birth"));
 }
 
 TEST_F(ReferralsTest, RegistryOutageIsUnavailableAndNothingIsHalfOpened) {
