@@ -272,6 +272,11 @@ absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Tim
   return absl::OkStatus();
 }
 
+bool AnythingToAward(const std::vector<OfferSnapshot>& offers) {
+  return std::any_of(offers.begin(), offers.end(),
+                     [](const OfferSnapshot& o) { return o.state == OfferState::kSubmitted; });
+}
+
 absl::Duration StepRetryDelay(int failures) {
   constexpr absl::Duration kFirst = absl::Minutes(1);
   constexpr absl::Duration kMost = absl::Hours(1);

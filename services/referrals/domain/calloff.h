@@ -112,6 +112,11 @@ bool FridayRuleApplies(const CallOff& c, absl::Time opened, const absl::TimeZone
 // Removed candidates are never offered anything new.
 Plan Step(const Round& round, const CallOff& c, const calendar::WorkingTime& wt, absl::Time now);
 
+// Whether an EVALUATING round (competitive offers, mini-competition) still has a submitted
+// proposal or bid to award. A suspension or termination withdraws the provider's; once
+// the last one is gone the referral is UNCOVERED, not left EVALUATING for ever.
+bool AnythingToAward(const std::vector<OfferSnapshot>& offers);
+
 // How long the scheduler leaves a referral whose step has failed `failures` times in a
 // row before trying it again: one minute, doubling with each failure, at most an hour.
 // Bounded, so a referral that is repaired is picked up again within the hour.

@@ -880,6 +880,28 @@ TEST(Invitations, Outcomes) {
   }
 }
 
+TEST(Invitations, AnEvaluationNeedsASubmittedAnswerLeftToAward) {
+  using S = OfferState;
+  struct Row {
+    const char* what;
+    std::vector<S> states;
+    bool anything;
+  };
+  const Row rows[] = {
+      {"two submitted", {S::kSubmitted, S::kSubmitted}, true},
+      {"one left after a suspension", {S::kWithdrawn, S::kSubmitted, S::kDeclined}, true},
+      {"every submitted one withdrawn", {S::kWithdrawn, S::kWithdrawn, S::kDeclined}, false},
+      {"declined and timed out only", {S::kDeclined, S::kTimedOut}, false},
+      {"decided already", {S::kSelected, S::kNotSelected}, false},
+      {"no offers", {}, false},
+  };
+  for (const Row& r : rows) {
+    std::vector<OfferSnapshot> offers;
+    for (S st : r.states) offers.push_back({"o", "p", OfferKind::kBid, st, absl::Time()});
+    EXPECT_EQ(AnythingToAward(offers), r.anything) << r.what;
+  }
+}
+
 TEST(Direct, StepDoesNothing) {
   Sim sim(Method::kDirect, {"p1"});
   Plan p = sim.Run(L(2026, 6, 16, 10, 0));

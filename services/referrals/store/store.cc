@@ -1212,7 +1212,27 @@ absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e
     affected.insert(o.referral_id());
   }
   for (const auto& id : affected) {
+    // An open round goes on without the provider at the scheduler's next look.
     RETURN_IF_ERROR(tx.Exec(sql::kMarkDue, {P(id), P(now)}).status());
+    // An evaluation that has just lost its last proposal or bid has nothing to award:
+    // UNCOVERED now, in this transaction, so the brokerage team sees it (decision 46).
+    ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));  // already locked above
+    if (row.state != ReferralState::kEvaluating) continue;
+    ASSIGN_OR_RETURN(auto offers, RoundOffers(tx, id, row.r.round()));
+    std::vector<domain::OfferSnapshot> round;
+    for (const auto& o : offers) round.push_back(Snapshot(o));
+    if (domain::AnythingToAward(round)) continue;
+    std::string why = absl::StrCat(
+        "nothing left to award: the last submitted ",
+        row.method == domain::Method::kCompetitive ? "proposal" : "bid", " was withdrawn (",
+        reason, ")");
+    RETURN_IF_ERROR(
+        tx.Exec(sql::kSetState, {P(id), P("UNCOVERED"), P(why), P(kSystemUser), P(now)}).status());
+    RETURN_IF_ERROR(Transition(tx, row.r, row.state, ReferralState::kUncovered, why,
+                               server::SystemCall(now), now));
+    row.r.set_state(v1::Referral::UNCOVERED);
+    RETURN_IF_ERROR(EmitClosed(outbox_, tx, "pdps.referrals.v1.ReferralUncovered", row.r,
+                               row.create_org, why));
   }
   if (!affected.empty()) {
     log::Info("provider removed from live referrals",

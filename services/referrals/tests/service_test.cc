@@ -950,6 +950,79 @@ TEST_F(ReferralsTest, AMiniCompetitionStartsOnlyOnPublishedWeightsAndQuestions) 
   EXPECT_TRUE(Offers(draft.id()).empty());
 }
 
+TEST_F(ReferralsTest, AnEvaluationWhoseLastAnswerIsWithdrawnBySuspensionIsUncovered) {
+  ASSERT_TRUE(server_->referrals().registry_feed->PollOnce().ok());  // only what follows is new
+  // A mini-competition with two bids, and competitive offers with one proposal, both
+  // EVALUATING after their deadline.
+  Lot mini = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 2,
+                     [](rv1::CallOffSettings* c) { c->set_bid_window_working_days(1); });
+  Lot comp = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 1,
+                     [](rv1::CallOffSettings* c) { c->set_bid_window_working_days(1); });
+  v1::Referral bids = Open(Raise(mini));
+  for (auto& o : Live(bids.id())) {
+    ASSERT_TRUE(SubmitBid(ProviderOf(mini, o.provider_id()), o.id(), 2200).ok());
+  }
+  v1::Referral proposals = Open(Raise(comp));
+  auto invited = Live(proposals.id());
+  ASSERT_EQ(invited.size(), 1u);
+  v1::SubmitProposalRequest prop;
+  prop.set_id(invited[0].id());
+  prop.mutable_proposal()->add_matched_competencies("safeguarding_l2");
+  prop.mutable_proposal()->mutable_worker_profile()->set_role("Support worker");
+  prop.mutable_proposal()->mutable_worker_profile()->set_summary("Five years at home care");
+  v1::Offer o;
+  ASSERT_TRUE(Call(stub(), comp.providers[0].admin, &Stub::SubmitProposal, prop, &o).ok());
+  clock().Set(London(2026, 11, 25, 17, 0));
+  RunDue();
+  ASSERT_EQ(Get(bids.id(), officer_).state(), v1::Referral::EVALUATING);
+  ASSERT_EQ(Get(proposals.id(), officer_).state(), v1::Referral::EVALUATING);
+
+  // One bidder suspended: the other bid is still there to evaluate.
+  Suspend(mini.providers[0], "CQC rated inadequate");
+  ASSERT_TRUE(server_->referrals().registry_feed->PollOnce().ok());
+  EXPECT_EQ(Get(bids.id(), officer_).state(), v1::Referral::EVALUATING);
+
+  // The last bidder and the only proposer suspended: nothing to award, so UNCOVERED at
+  // once, with the service as the actor and the suspension as the reason.
+  Suspend(mini.providers[1], "Safeguarding concern under investigation");
+  Suspend(comp.providers[0], "Registration cancelled by Ofsted");
+  ASSERT_TRUE(server_->referrals().registry_feed->PollOnce().ok());
+  struct Case {
+    const v1::Referral* r;
+    const char* what;
+    const char* suspension;
+  };
+  for (const Case& k : {Case{&bids, "bid", "Safeguarding concern under investigation"},
+                        Case{&proposals, "proposal", "Registration cancelled by Ofsted"}}) {
+    v1::Referral after = Get(k.r->id(), officer_);
+    EXPECT_EQ(after.state(), v1::Referral::UNCOVERED) << k.what;
+    EXPECT_THAT(after.state_reason(), ::testing::HasSubstr(absl::StrCat("last submitted ", k.what)));
+    EXPECT_THAT(after.state_reason(), ::testing::HasSubstr(k.suspension));
+    ASSERT_GT(after.history_size(), 0);
+    const auto& last = after.history(after.history_size() - 1);
+    EXPECT_EQ(last.from_state(), "EVALUATING");
+    EXPECT_EQ(last.to_state(), "UNCOVERED");
+    EXPECT_EQ(last.actor_user(), "system");
+    EXPECT_EQ(last.reason(), after.state_reason());
+    for (auto& x : Offers(k.r->id())) EXPECT_EQ(x.state(), v1::Offer::WITHDRAWN) << k.what;
+    int uncovered = 0;
+    for (auto& e : EventsAbout(k.r->id())) {
+      if (e.event_type() != "pdps.referrals.v1.ReferralUncovered") continue;
+      ++uncovered;
+      v1::ReferralClosed closed;
+      ASSERT_TRUE(e.payload().UnpackTo(&closed));
+      EXPECT_EQ(closed.state(), v1::Referral::UNCOVERED);
+      EXPECT_EQ(closed.reason(), after.state_reason());
+    }
+    EXPECT_EQ(uncovered, 1) << k.what;
+  }
+  // Replaying the feed changes nothing more.
+  auto again = server_->referrals().registry_feed->PollOnce();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  EXPECT_EQ(Get(bids.id(), officer_).state(), v1::Referral::UNCOVERED);
+}
+
 // ------------------------------------------------------ competitive offers ---
 
 TEST_F(ReferralsTest, CompetitiveOffersWithWorkerProfilesShortlistedAndAwarded) {
