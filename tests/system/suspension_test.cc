@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/auth.h"
+#include "common/calendar/calendar.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/testing/pg_harness.h"
@@ -142,6 +143,18 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
       "' ORDER BY t.id DESC LIMIT 1");
   ASSERT_EQ(why.size(), 1u);
   EXPECT_THAT(why[0], HasSubstr("INADEQUATE_VISIT"));
+  // The suspension opens its action plan (seed 001 13.6): agree it in 10 working days.
+  const absl::CivilDay today = dates::TodayInLondon(absl::Now());
+  const calendar::WorkingTime working_time(calendar::HolidayCalendar::EnglandAndWales());
+  EXPECT_EQ(db->Query("SELECT i.due_date::text || ' ' || i.description AS v FROM "
+                      "registry.action_plan_items i JOIN registry.admissions a ON a.id = "
+                      "i.admission_id WHERE a.provider_id = '" + provider + "' AND a.lot_id = '" +
+                      lot + "'"),
+            std::vector<std::string>{absl::StrCat(
+                dates::FormatDay(working_time.AddWorkingDaysToDay(today, 10)),
+                " Agree an action plan with timescales with the contract manager and the "
+                "brokerage team (automatic suspension: monitoring visit on ",
+                dates::FormatDay(today), " rated INADEQUATE)")});
   // registry → referrals: the live offer is withdrawn and the rota moves on.
   EXPECT_EQ(WaitFor(*db, "SELECT state AS v FROM referrals.offers WHERE id = '" + offer + "'",
                     "WITHDRAWN"),

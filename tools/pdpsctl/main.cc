@@ -84,6 +84,7 @@ Admission
   admissions admit ID [--reason=TEXT]                              (commissioner)
   admissions reject|reinstate|terminate ID --reason=TEXT
   admissions suspend ID --reason=TEXT [--action="Description@YYYY-MM-DD" ...]
+  admissions add-actions ID --action="Description@YYYY-MM-DD" ...   (to a suspension's plan)
   admissions complete-action ID --item=ITEM_ID --date=YYYY-MM-DD
 
 Providers, compliance and capacity
@@ -187,7 +188,8 @@ Workforce: commissioners
   rules get --framework=ID                           automatic suspension rules
   rules set --framework=ID [--inadequate-visit[=false]] [--upheld-safeguarding=N]
       [--window-months=N] [--financial-breach[=false]] [--ineligible-worker[=false]]
-      [--min-trained-percent=N]  changes only the options given (N=0: off)
+      [--min-trained-percent=N] [--plan-days=N]  changes only the options given
+      (N=0: off; --plan-days: working days to agree a suspension's action plan, 0: 10)
 
 Verbs that need an etag read the resource first; pass --etag to use your own.
 
@@ -515,6 +517,18 @@ int Decide(Env& env, Method<Stub, Req, Resp> method, const std::string& etag) {
   return Run(env, method, req);
 }
 
+// --action="Description@YYYY-MM-DD" (repeatable, or comma-separated): items of an action
+// plan, each made by `add` (a registry suspension's or a workforce plan's item).
+template <typename AddItem>
+void AddActions(const Args& a, AddItem add) {
+  for (const auto& action : a.List("action")) {
+    std::vector<std::string> parts = absl::StrSplit(action, '@');
+    auto* item = add();
+    item->set_description(parts[0]);
+    if (parts.size() > 1) item->mutable_due_date()->set_value(parts[1]);
+  }
+}
+
 int Admissions(Env& env, const std::string& verb) {
   const Args& a = env.args;
   if (verb == "list") {
@@ -540,7 +554,7 @@ int Admissions(Env& env, const std::string& verb) {
   }
   std::string etag;
   if (verb == "admit" || verb == "reject" || verb == "reinstate" || verb == "terminate" ||
-      verb == "suspend" || verb == "complete-action") {
+      verb == "suspend" || verb == "add-actions" || verb == "complete-action") {
     if (!CurrentEtag(env, &Stub::GetAdmission, Id(a), &etag)) return 1;
   }
   if (verb == "admit") return Decide(env, &Stub::AdmitProvider, etag);
@@ -552,13 +566,15 @@ int Admissions(Env& env, const std::string& verb) {
     req.set_id(Id(a));
     req.set_etag(etag);
     req.set_reason(a.Get("reason"));
-    for (const auto& action : a.List("action")) {
-      std::vector<std::string> parts = absl::StrSplit(action, '@');
-      auto* item = req.add_action_plan();
-      item->set_description(parts[0]);
-      if (parts.size() > 1) item->mutable_due_date()->set_value(parts[1]);
-    }
+    AddActions(a, [&] { return req.add_action_plan(); });
     return Run(env, &Stub::SuspendAdmission, req);
+  }
+  if (verb == "add-actions") {
+    v1::AddActionPlanItemsRequest req;
+    req.set_id(Id(a));
+    req.set_etag(etag);
+    AddActions(a, [&] { return req.add_action_plan(); });
+    return Run(env, &Stub::AddActionPlanItems, req);
   }
   if (verb == "complete-action") {
     v1::CompleteActionPlanItemRequest req;
@@ -569,7 +585,7 @@ int Admissions(Env& env, const std::string& verb) {
     return Run(env, &Stub::CompleteActionPlanItem, req);
   }
   return Fail("admissions: list, get, apply, admit, reject, suspend, reinstate, terminate, "
-              "complete-action");
+              "add-actions, complete-action");
 }
 
 int Providers(Env& env, const std::string& verb) {
@@ -1259,13 +1275,7 @@ int ActionPlans(Env& env, const std::string& verb) {
     p->set_framework_id(a.Get("framework"));
     p->set_visit_id(a.Get("visit"));
     p->set_title(a.Get("title"));
-    // --action="Description@YYYY-MM-DD,..." as for `admissions suspend`.
-    for (const auto& action : a.List("action")) {
-      std::vector<std::string> parts = absl::StrSplit(action, '@');
-      auto* item = p->add_items();
-      item->set_description(parts[0]);
-      if (parts.size() > 1) item->mutable_due_date()->set_value(parts[1]);
-    }
+    AddActions(a, [&] { return p->add_items(); });
     req.set_request_id(a.Get("request-id", NewUuid()));
     return Run(env, &WStub::CreateActionPlan, req);
   }
@@ -1352,6 +1362,9 @@ int Rules(Env& env, const std::string& verb) {
         Flag(a, "ineligible-worker", r->suspend_on_ineligible_package_worker()));
     if (a.Has("min-trained-percent")) {
       r->set_min_trained_staff_percent(std::atoi(a.Get("min-trained-percent").c_str()));
+    }
+    if (a.Has("plan-days")) {
+      r->set_action_plan_due_working_days(std::atoi(a.Get("plan-days").c_str()));
     }
     if (a.Has("etag")) r->set_etag(a.Get("etag"));
     return Run(env, &WStub::SetSuspensionRules, req);

@@ -34,6 +34,7 @@ const auth::AccessPolicy& RegistryAccessPolicy() {
         .Allow("SuspendAdmission", {R::kCommissioner, R::kService})
         .Allow("ReinstateAdmission", {R::kCommissioner})
         .Allow("TerminateAdmission", {R::kCommissioner})
+        .Allow("AddActionPlanItems", {R::kCommissioner})
         .Allow("CompleteActionPlanItem", {R::kCommissioner})
         .Allow("GetProvider", parties)
         .Allow("UpdateProvider", {R::kProviderAdmin})

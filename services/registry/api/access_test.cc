@@ -47,6 +47,8 @@ TEST(RegistryAccess, Table) {
       {"SuspendAdmission", {0, 1, 0, 0, 0, 0, 1}},
       {"ReinstateAdmission", {0, 1, 0, 0, 0, 0, 0}},
       {"TerminateAdmission", {0, 1, 0, 0, 0, 0, 0}},
+      {"AddActionPlanItems", {0, 1, 0, 0, 0, 0, 0}},
+      {"CompleteActionPlanItem", {0, 1, 0, 0, 0, 0, 0}},
       {"GetProvider", {0, 1, 1, 1, 1, 1, 1}},
       {"UpdateProvider", {0, 0, 0, 0, 1, 0, 0}},
       {"CreateComplianceDocument", {0, 0, 0, 0, 1, 0, 0}},

@@ -38,6 +38,25 @@ absl::Status Verb(Store* store, const Call& c, const std::string& id, const std:
   return absl::OkStatus();
 }
 
+// The items of an action plan, each with a description and a due date; violations name
+// `action_plan[i]`.
+std::vector<ActionItemInput> ReadActionPlan(
+    const google::protobuf::RepeatedPtrField<v1::ActionPlanItem>& items, Violations& v) {
+  std::vector<ActionItemInput> plan;
+  for (int i = 0; i < items.size(); ++i) {
+    const auto& item = items.Get(i);
+    std::string f = absl::StrCat("action_plan[", i, "]");
+    if (item.description().empty()) v.Add(f + ".description", "is required");
+    auto due = dates::ParseDay(item.due_date().value());
+    if (!due) {
+      v.Add(f + ".due_date", "is required: a date YYYY-MM-DD");
+    } else {
+      plan.push_back({item.description(), *due});
+    }
+  }
+  return plan;
+}
+
 }  // namespace
 
 grpc::Status RegistryServiceImpl::CreateOrganisation(grpc::ServerContext* ctx,
@@ -273,18 +292,7 @@ grpc::Status RegistryServiceImpl::SuspendAdmission(grpc::ServerContext* ctx,
       v.Add("etag", "is required (read the admission first)");
     }
     if (req->reason().empty()) v.Add("reason", "is required");
-    std::vector<ActionItemInput> plan;
-    for (int i = 0; i < req->action_plan_size(); ++i) {
-      const auto& item = req->action_plan(i);
-      std::string f = absl::StrCat("action_plan[", i, "]");
-      if (item.description().empty()) v.Add(f + ".description", "is required");
-      auto due = dates::ParseDay(item.due_date().value());
-      if (!due) {
-        v.Add(f + ".due_date", "is required: a date YYYY-MM-DD");
-      } else {
-        plan.push_back({item.description(), *due});
-      }
-    }
+    std::vector<ActionItemInput> plan = ReadActionPlan(req->action_plan(), v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(*resp, store_->TransitionAdmission(c, req->id(), req->etag(),
                                                         domain::AdmissionVerb::kSuspend,
@@ -308,6 +316,21 @@ grpc::Status RegistryServiceImpl::TerminateAdmission(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "TerminateAdmission", [&](const Call& c) -> absl::Status {
     return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kTerminate,
                 req->reason(), true, resp);
+  });
+}
+
+grpc::Status RegistryServiceImpl::AddActionPlanItems(grpc::ServerContext* ctx,
+                                                     const v1::AddActionPlanItemsRequest* req,
+                                                     v1::Admission* resp) {
+  return gate_->Run(ctx, "AddActionPlanItems", [&](const Call& c) -> absl::Status {
+    Violations v;
+    if (!IsUuid(req->id())) v.Add("id", "is required: a UUID");
+    if (req->etag().empty()) v.Add("etag", "is required (read the admission first)");
+    if (req->action_plan_size() == 0) v.Add("action_plan", "needs at least one item");
+    std::vector<ActionItemInput> plan = ReadActionPlan(req->action_plan(), v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(*resp, store_->AddActionItems(c, req->id(), req->etag(), plan));
+    return absl::OkStatus();
   });
 }
 

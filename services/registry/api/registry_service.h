@@ -35,6 +35,7 @@ class RegistryServiceImpl final : public v1::RegistryService::Service {
   PDPS_RPC(SuspendAdmission, SuspendAdmissionRequest, Admission)
   PDPS_RPC(ReinstateAdmission, ReinstateAdmissionRequest, Admission)
   PDPS_RPC(TerminateAdmission, TerminateAdmissionRequest, Admission)
+  PDPS_RPC(AddActionPlanItems, AddActionPlanItemsRequest, Admission)
   PDPS_RPC(CompleteActionPlanItem, CompleteActionPlanItemRequest, Admission)
   PDPS_RPC(GetProvider, GetProviderRequest, Provider)
   PDPS_RPC(UpdateProvider, UpdateProviderRequest, Provider)

@@ -198,6 +198,10 @@ inline constexpr std::string_view kSelectActionItems =
     "   AND i.suspension_transition_id = (SELECT max(j.suspension_transition_id)"
     "     FROM registry.action_plan_items j WHERE j.admission_id = i.admission_id)"
     " ORDER BY i.due_date, i.id";
+// The transition that made a SUSPENDED admission suspended.
+inline constexpr std::string_view kSelectCurrentSuspension =
+    "SELECT max(id) AS id FROM registry.admission_transitions"
+    " WHERE admission_id = $1 AND to_state = 'SUSPENDED'";
 inline constexpr std::string_view kCompleteActionItem =
     "UPDATE registry.action_plan_items SET completed_date = $3 WHERE id = $2 AND admission_id = $1";
 inline constexpr std::string_view kTouchAdmission =

@@ -330,6 +330,19 @@ absl::Status AppendAdmissionEvent(const events::Outbox& outbox, Tx& tx, const ch
   return outbox.Append(tx, {type, "admission", a.id(), a.provider_id(), &payload});
 }
 
+// Items of the action plan of the suspension recorded as transition `suspension_id`.
+absl::Status InsertActionItems(Tx& tx, const std::string& admission_id,
+                               const std::string& provider_id, const std::string& partnership_id,
+                               int64_t suspension_id, const std::vector<ActionItemInput>& plan) {
+  for (const auto& item : plan) {
+    RETURN_IF_ERROR(tx.Exec(sql::kInsertActionItem,
+                            {P(NewUuid()), P(admission_id), P(provider_id), P(partnership_id),
+                             P(suspension_id), P(item.description), P(dates::FormatDay(item.due))})
+                        .status());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Result> Store::Read(const Call& c, std::string_view sql,
@@ -761,14 +774,8 @@ absl::StatusOr<v1::Admission> Store::ApplyTransition(Tx& tx, const Call& c, cons
                                         P(domain::StateName(*from)), P(domain::StateName(to)),
                                         P(reason), P(c.principal.user_id),
                                         P(c.principal.organisation_id), P(c.now)}));
-    int64_t transition_id = t.Int64(0, "id");
-    for (const auto& item : plan) {
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertActionItem,
-                              {P(NewUuid()), P(id), P(current.provider_id()), P(partnership_id),
-                               P(transition_id), P(item.description),
-                               P(dates::FormatDay(item.due))})
-                          .status());
-    }
+    RETURN_IF_ERROR(InsertActionItems(tx, id, current.provider_id(), partnership_id,
+                                      t.Int64(0, "id"), plan));
     ASSIGN_OR_RETURN(out, ReadAdmission(tx, id, false));
     common::v1::Transition tr;
     tr.set_from_state(std::string(domain::StateName(*from)));
@@ -793,18 +800,49 @@ absl::Status Store::ApplySuspensionRule(Tx& tx, const pdps::common::v1::Event& e
   std::string reason = absl::StrCat(
       "automatic suspension rule ",
       pdps::workforce::v1::SuspensionRule_Name(tripped.rule()), ": ", tripped.reason());
+  // Seed 001 13.6: the suspension opens an action plan, first to agree it with timescales.
+  std::vector<ActionItemInput> plan;
+  auto due = dates::ParseDay(tripped.action_plan_due_date().value());
+  if (!tripped.action_plan_item().empty() && due) plan.push_back({tripped.action_plan_item(), *due});
   ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectActiveAdmissionsOfProvider,
                                      {P(tripped.provider_id()), P(tripped.framework_id()),
                                       db::OrNull(tripped.lot_id())}));
   for (int i = 0; i < r.rows(); ++i) {
     RETURN_IF_ERROR(ApplyTransition(tx, c, r.String(i, "id"), "", domain::AdmissionVerb::kSuspend,
-                                    reason, {})
+                                    reason, plan)
                         .status());
   }
   log::Info("automatic suspension rule applied",
             {{"provider_id", tripped.provider_id()}, {"framework_id", tripped.framework_id()},
              {"admissions", r.rows()}});
   return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Admission> Store::AddActionItems(const Call& c, const std::string& id,
+                                                    const std::string& etag,
+                                                    const std::vector<ActionItemInput>& plan) {
+  v1::Admission out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAdmissionForUpdate, {P(id)}));
+    if (r.rows() == 0) return NotFound("admission", id);
+    const std::string partnership_id = r.String(0, "partnership_id");
+    ASSIGN_OR_RETURN(bool member, ActsFor(tx, partnership_id));
+    if (!member) return absl::PermissionDeniedError("only the framework's commissioners may");
+    v1::Admission current = ToAdmission(r, 0);
+    if (etag != current.etag()) return StaleEtag("resource");
+    if (current.state() != v1::Admission::SUSPENDED) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the admission is ", v1::Admission::State_Name(current.state()),
+          "; action plan items are added to a suspension (SuspendAdmission sets the first)"));
+    }
+    ASSIGN_OR_RETURN(Result s, tx.Exec(sql::kSelectCurrentSuspension, {P(id)}));
+    RETURN_IF_ERROR(InsertActionItems(tx, id, current.provider_id(), partnership_id,
+                                      s.Int64(0, "id"), plan));
+    RETURN_IF_ERROR(tx.Exec(sql::kTouchAdmission, {P(id), P(c.principal.user_id)}).status());
+    ASSIGN_OR_RETURN(out, ReadAdmission(tx, id, false));
+    return absl::OkStatus();
+  }));
+  return out;
 }
 
 absl::StatusOr<v1::Admission> Store::CompleteActionItem(const Call& c, const std::string& id,

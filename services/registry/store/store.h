@@ -86,6 +86,10 @@ class Store {
                                                     domain::AdmissionVerb verb,
                                                     const std::string& reason,
                                                     const std::vector<ActionItemInput>& plan);
+  // Appends `plan` to the current suspension's action plan of a SUSPENDED admission.
+  absl::StatusOr<v1::Admission> AddActionItems(const Call& c, const std::string& id,
+                                               const std::string& etag,
+                                               const std::vector<ActionItemInput>& plan);
   absl::StatusOr<v1::Admission> CompleteActionItem(const Call& c, const std::string& id,
                                                    const std::string& etag,
                                                    const std::string& item_id,

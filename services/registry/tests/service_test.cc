@@ -136,13 +136,40 @@ TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
   EXPECT_EQ(Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &unchanged).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 
+  // The plan agreed later is added to the suspension: items need a description and a due
+  // date, a provider cannot add them, and a stale etag is ABORTED, each changing nothing.
+  v1::AddActionPlanItemsRequest add;
+  add.set_id(a.id());
+  add.set_etag(out.etag());
+  EXPECT_THAT(ViolationFields(Call(*server_, comm_a_, &Stub::AddActionPlanItems, add, &unchanged)),
+              ElementsAre("action_plan"));
+  auto* agreed = add.add_action_plan();
+  agreed->set_description("Audit every medication record");
+  add.add_action_plan()->mutable_due_date()->set_value("2026-12-20");
+  EXPECT_THAT(ViolationFields(Call(*server_, comm_a_, &Stub::AddActionPlanItems, add, &unchanged)),
+              ElementsAre("action_plan[0].due_date", "action_plan[1].description"));
+  add.mutable_action_plan()->RemoveLast();
+  agreed->mutable_due_date()->set_value("2026-12-10");
+  EXPECT_EQ(Call(*server_, admin, &Stub::AddActionPlanItems, add, &unchanged).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(*server_, comm_b_, &Stub::AddActionPlanItems, add, &unchanged).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  add.set_etag(a.etag());
+  EXPECT_EQ(Call(*server_, comm_a_, &Stub::AddActionPlanItems, add, &unchanged).error_code(),
+            grpc::StatusCode::ABORTED);
+  add.set_etag(out.etag());
+  ASSERT_TRUE(Call(*server_, nhs_comm_a_, &Stub::AddActionPlanItems, add, &out).ok());
+  ASSERT_EQ(out.action_plan_size(), 2);  // due-date order
+  EXPECT_EQ(out.action_plan(0).description(), "Audit every medication record");
+  EXPECT_EQ(out.action_plan(1).description(), "Submit CQC improvement plan");
+
   v1::CompleteActionPlanItemRequest done;
   done.set_id(a.id());
   done.set_etag(out.etag());
-  done.set_item_id(out.action_plan(0).id());
+  done.set_item_id(out.action_plan(1).id());
   done.mutable_completed_date()->set_value("2026-12-01");
   ASSERT_TRUE(Call(*server_, comm_a_, &Stub::CompleteActionPlanItem, done, &out).ok());
-  EXPECT_EQ(out.action_plan(0).completed_date().value(), "2026-12-01");
+  EXPECT_EQ(out.action_plan(1).completed_date().value(), "2026-12-01");
 
   v1::ReinstateAdmissionRequest reinstate;
   reinstate.set_id(a.id());
@@ -152,6 +179,10 @@ TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
               ElementsAre("reason"));
   reinstate.set_reason("Improvement plan accepted");
   ASSERT_TRUE(Call(*server_, comm_a_, &Stub::ReinstateAdmission, reinstate, &out).ok());
+  // Only a suspension takes action plan items.
+  add.set_etag(out.etag());
+  EXPECT_EQ(Call(*server_, comm_a_, &Stub::AddActionPlanItems, add, &unchanged).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
   v1::TerminateAdmissionRequest terminate;
   terminate.set_id(a.id());
   terminate.set_etag(out.etag());

@@ -330,11 +330,28 @@ Viability AssessAccounts(const Accounts& a) {
 
 // ------------------------------------------------------- suspension rules ---
 
+namespace {
+
+Trip Tripped(const SuspensionRules& r, Rule rule, std::string reason) {
+  return Trip{rule, std::move(reason), r.action_plan_working_days};
+}
+
+}  // namespace
+
+ActionItem FirstActionItem(const Trip& trip, Day tripped_on, const calendar::WorkingTime& wt) {
+  int days = trip.action_plan_working_days > 0 ? trip.action_plan_working_days
+                                               : kDefaultActionPlanWorkingDays;
+  return ActionItem{absl::StrCat("Agree an action plan with timescales with the contract "
+                                 "manager and the brokerage team (automatic suspension: ",
+                                 trip.reason, ")"),
+                    wt.AddWorkingDaysToDay(tripped_on, days)};
+}
+
 std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_date) {
   if (!r.inadequate_visit || rating != Rating::kInadequate) return std::nullopt;
-  return Trip{Rule::kInadequateVisit,
+  return Tripped(r, Rule::kInadequateVisit,
               absl::StrCat("monitoring visit on ", dates::FormatDay(visit_date),
-                           " rated INADEQUATE")};
+                           " rated INADEQUATE"));
 }
 
 std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, int upheld_in_window) {
@@ -343,9 +360,9 @@ std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, int 
   }
   int window = r.complaint_window_months > 0 ? r.complaint_window_months
                                              : kDefaultComplaintWindowMonths;
-  return Trip{Rule::kUpheldSafeguardingComplaints,
+  return Tripped(r, Rule::kUpheldSafeguardingComplaints,
               absl::StrCat(upheld_in_window, " upheld safeguarding complaints in ", window,
-                           " months (rule: ", r.upheld_safeguarding_complaints, ")")};
+                           " months (rule: ", r.upheld_safeguarding_complaints, ")"));
 }
 
 std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end) {
@@ -365,8 +382,8 @@ std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day
         break;
     }
   }
-  return Trip{Rule::kFinancialViability,
-              absl::StrCat("accounts to ", dates::FormatDay(year_end), ": ", what)};
+  return Tripped(r, Rule::kFinancialViability,
+              absl::StrCat("accounts to ", dates::FormatDay(year_end), ": ", what));
 }
 
 int AnnouncementStage(Day due, Day today) {
@@ -402,20 +419,20 @@ std::string DescribeReasons(const std::vector<Reason>& reasons) {
 std::optional<Trip> OnTrainedShare(const SuspensionRules& r, const TrainedShare& share, Day day) {
   if (r.min_trained_staff_percent <= 0 || share.in_post == 0) return std::nullopt;
   if (share.percent() >= r.min_trained_staff_percent) return std::nullopt;
-  return Trip{Rule::kTrainedStaffBelowTarget,
+  return Tripped(r, Rule::kTrainedStaffBelowTarget,
               absl::StrCat(share.trained, " of ", share.in_post, " staff in post (",
                            absl::StrFormat("%.1f", share.percent()),
                            " %) have the lot's mandatory training in date on ",
                            dates::FormatDay(day), " (rule: at least ", r.min_trained_staff_percent,
-                           " %)")};
+                           " %)"));
 }
 
 std::optional<Trip> OnPackageWorkerCheck(const SuspensionRules& r, const std::string& package_id,
                                          const std::vector<Reason>& reasons, Day day) {
   if (!r.ineligible_package_worker || reasons.empty()) return std::nullopt;
-  return Trip{Rule::kIneligiblePackageWorker,
+  return Tripped(r, Rule::kIneligiblePackageWorker,
               absl::StrCat("a named worker on package ", package_id, " is not eligible on ",
-                           dates::FormatDay(day), ": ", DescribeReasons(reasons))};
+                           dates::FormatDay(day), ": ", DescribeReasons(reasons)));
 }
 
 std::string PackageDatesProblem(Day start, std::optional<Day> end, Day from) {

@@ -28,6 +28,8 @@ inline constexpr int kDefaultSupervisionMonths = 3;     // seed 001 9.5, 002 par
 inline constexpr int kDefaultAppraisalMonths = 12;      // seed 002 para 68
 inline constexpr int kComplaintAnswerWorkingDays = 15;  // seed 002 para 92
 inline constexpr int kDefaultComplaintWindowMonths = 12;
+// Seed 001 13.6 asks for an action plan with timescales but gives no number (decision 47).
+inline constexpr int kDefaultActionPlanWorkingDays = 10;
 inline constexpr double kTurnoverTargetPercent = 5.0;   // seed 002 KPI 4.1
 
 struct CompetencyRule {
@@ -234,13 +236,25 @@ struct SuspensionRules {
   bool financial_breach = false;
   bool ineligible_package_worker = false;
   int min_trained_staff_percent = 0;  // 0: off
+  int action_plan_working_days = kDefaultActionPlanWorkingDays;
 };
 enum class Rule { kInadequateVisit, kUpheldSafeguardingComplaints, kFinancialViability,
                   kIneligiblePackageWorker, kTrainedStaffBelowTarget };
 struct Trip {
   Rule rule;
   std::string reason;  // no personal data
+  int action_plan_working_days = kDefaultActionPlanWorkingDays;
 };
+
+// An item of the action plan an automatic suspension opens.
+struct ActionItem {
+  std::string description;
+  Day due;
+};
+// Seed 001 13.6: the suspended provider, the contract manager and the brokerage team agree
+// an action plan with timescales. The plan starts with that one item, naming the reason,
+// due `trip.action_plan_working_days` working days after `tripped_on`.
+ActionItem FirstActionItem(const Trip& trip, Day tripped_on, const calendar::WorkingTime& wt);
 
 enum class Rating { kOutstanding, kGood, kRequiresImprovement, kInadequate };
 

@@ -566,6 +566,26 @@ TEST(SuspensionRules, EachRuleTripsOnlyWhenOnAndBreached) {
   EXPECT_EQ(accounts->reason, "accounts to 2026-03-31: liquidity 0.90 not above 1");
 }
 
+TEST(SuspensionRules, TheActionPlanOpensWithAgreeingItInWorkingDays) {
+  const calendar::WorkingTime wt(calendar::HolidayCalendar::EnglandAndWales());
+  SuspensionRules on;
+  on.inadequate_visit = true;
+  on.action_plan_working_days = 7;
+  auto visit = OnVisit(on, Rating::kInadequate, D(2026, 12, 16));
+  ASSERT_TRUE(visit);
+  // Tripped Thursday 17 December: Christmas Day and the Boxing Day substitute (Monday 28)
+  // do not count, so the 7th working day is Wednesday 30 December.
+  ActionItem first = FirstActionItem(*visit, D(2026, 12, 17), wt);
+  EXPECT_EQ(first.due, D(2026, 12, 30));
+  EXPECT_EQ(first.description,
+            "Agree an action plan with timescales with the contract manager and the brokerage "
+            "team (automatic suspension: monitoring visit on 2026-12-16 rated INADEQUATE)");
+  // Rules that leave it unset get the default of 10 working days.
+  auto by_default = OnVisit(SuspensionRules{true}, Rating::kInadequate, D(2026, 11, 20));
+  ASSERT_TRUE(by_default);
+  EXPECT_EQ(FirstActionItem(*by_default, D(2026, 11, 24), wt).due, D(2026, 12, 8));
+}
+
 TEST(AnnouncementStage, Boundaries) {
   const Day today = D(2026, 11, 24);
   EXPECT_EQ(AnnouncementStage(D(2026, 11, 23), today), 0);   // lapsed yesterday

@@ -262,6 +262,7 @@ absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& p) {
   Range(v, F(p, "upheld_safeguarding_complaints"), r.upheld_safeguarding_complaints(), 0, 100);
   Range(v, F(p, "complaint_window_months"), r.complaint_window_months(), 0, 60);
   Range(v, F(p, "min_trained_staff_percent"), r.min_trained_staff_percent(), 0, 100);
+  Range(v, F(p, "action_plan_due_working_days"), r.action_plan_due_working_days(), 0, 60);
   return v.ToStatus();
 }
 
@@ -324,6 +325,9 @@ SuspensionRules RulesOf(const v1::SuspensionRules& r) {
   out.financial_breach = r.suspend_on_financial_breach();
   out.ineligible_package_worker = r.suspend_on_ineligible_package_worker();
   out.min_trained_staff_percent = r.min_trained_staff_percent();
+  if (r.action_plan_due_working_days() > 0) {
+    out.action_plan_working_days = r.action_plan_due_working_days();
+  }
   return out;
 }
 

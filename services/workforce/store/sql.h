@@ -230,7 +230,7 @@ inline constexpr std::string_view kListAccounts =
   "framework_id::text AS framework_id, owner_organisation::text AS owner_organisation,"   \
   " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months," \
   " suspend_on_financial_breach, suspend_on_ineligible_package_worker,"               \
-  " min_trained_staff_percent, version,"                                              \
+  " min_trained_staff_percent, action_plan_due_working_days, version,"                \
   PDPS_AUDIT_COLUMNS
 
 inline constexpr std::string_view kSelectRules =
@@ -239,20 +239,21 @@ inline constexpr std::string_view kSelectRulesForUpdate =
     "SELECT " PDPS_RULES_COLUMNS " FROM workforce.suspension_rules WHERE framework_id = $1"
     " FOR UPDATE";
 // $1 framework, $2 owner, $3 visit, $4 complaints, $5 window, $6 financial, $7 time, $8 user,
-// $9 package worker, $10 trained staff percent. A concurrent first set loses with
-// ALREADY_EXISTS.
+// $9 package worker, $10 trained staff percent, $11 action plan working days. A concurrent
+// first set loses with ALREADY_EXISTS.
 inline constexpr std::string_view kInsertRules =
     "INSERT INTO workforce.suspension_rules (framework_id, owner_organisation,"
     " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months,"
     " suspend_on_financial_breach, suspend_on_ineligible_package_worker,"
-    " min_trained_staff_percent, create_time, create_user, create_organisation,"
-    " update_time, update_user)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $9, $10, $7, $8, $2, $7, $8)";
+    " min_trained_staff_percent, action_plan_due_working_days, create_time, create_user,"
+    " create_organisation, update_time, update_user)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $9, $10, $11, $7, $8, $2, $7, $8)";
 inline constexpr std::string_view kUpdateRules =
     "UPDATE workforce.suspension_rules SET suspend_on_inadequate_visit = $3,"
     " upheld_safeguarding_complaints = $4, complaint_window_months = $5,"
     " suspend_on_financial_breach = $6, suspend_on_ineligible_package_worker = $9,"
-    " min_trained_staff_percent = $10, version = version + 1, update_time = $7,"
+    " min_trained_staff_percent = $10, action_plan_due_working_days = $11,"
+    " version = version + 1, update_time = $7,"
     " update_user = $8"
     " WHERE framework_id = $1 AND owner_organisation = $2";
 

@@ -188,6 +188,8 @@ v1::SuspensionRules RulesOf(const Result& r, int i) {
   s.set_suspend_on_financial_breach(r.Bool(i, "suspend_on_financial_breach"));
   s.set_suspend_on_ineligible_package_worker(r.Bool(i, "suspend_on_ineligible_package_worker"));
   s.set_min_trained_staff_percent(static_cast<int>(r.Int64(i, "min_trained_staff_percent")));
+  s.set_action_plan_due_working_days(
+      static_cast<int>(r.Int64(i, "action_plan_due_working_days")));
   s.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, s.mutable_audit());
   return s;
@@ -358,10 +360,11 @@ Store::Store(db::Pool* pool, calendar::HolidayCalendar holidays)
       outbox_("workforce"),
       ledger_("workforce") {}
 
-absl::Status Store::Trip(Tx& tx, const std::optional<domain::Trip>& trip,
+absl::Status Store::Trip(Tx& tx, const std::optional<domain::Trip>& trip, Day today,
                          const std::string& provider_id, const std::string& framework_id,
                          const std::string& lot_id, const std::string& source_id) {
   if (!trip) return absl::OkStatus();
+  domain::ActionItem first = domain::FirstActionItem(*trip, today, working_time_);
   v1::SuspensionRuleTripped e;
   e.set_provider_id(provider_id);
   e.set_framework_id(framework_id);
@@ -369,6 +372,8 @@ absl::Status Store::Trip(Tx& tx, const std::optional<domain::Trip>& trip,
   e.set_rule(RuleProto(trip->rule));
   e.set_reason(trip->reason);
   e.set_source_id(source_id);
+  e.set_action_plan_item(first.description);
+  e.mutable_action_plan_due_date()->set_value(dates::FormatDay(first.due));
   return outbox_.Append(tx, {"pdps.workforce.v1.SuspensionRuleTripped", "provider", provider_id,
                              provider_id, &e});
 }
@@ -902,7 +907,7 @@ absl::StatusOr<v1::Complaint> Store::AnswerComplaint(const Call& c, const std::s
         RETURN_IF_ERROR(Trip(tx,
                              domain::OnUpheldSafeguardingComplaint(
                                  rules, static_cast<int>(n.Int64(0, "n"))),
-                             before.provider_id(), before.framework_id(), before.lot_id(), id));
+                             dates::TodayInLondon(c.now), before.provider_id(), before.framework_id(), before.lot_id(), id));
       }
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectComplaint, {P(id)}));
@@ -932,7 +937,7 @@ absl::StatusOr<v1::MonitoringVisit> Store::CreateVisit(const Call& c, const v1::
       RETURN_IF_ERROR(Trip(tx,
                            domain::OnVisit(rules, domain::RatingOf(v.rating()),
                                            *domain::DayOf(v.visit_date())),
-                           Lower(v.provider_id()), Lower(v.framework_id()), Lower(v.lot_id()), id));
+                           dates::TodayInLondon(c.now), Lower(v.provider_id()), Lower(v.framework_id()), Lower(v.lot_id()), id));
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectVisit, {P(prior ? *prior : id)}));
     if (r.rows() == 0) return NotFound("monitoring visit", prior ? *prior : id);
@@ -1043,7 +1048,7 @@ absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
       RETURN_IF_ERROR(Trip(tx,
                            domain::OnAccounts(rules, domain::AssessAccounts(domain::AccountsOf(a)),
                                               *domain::DayOf(a.year_end())),
-                           Lower(a.provider_id()), Lower(a.framework_id()), "", id));
+                           dates::TodayInLondon(c.now), Lower(a.provider_id()), Lower(a.framework_id()), "", id));
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAccounts, {P(prior ? *prior : id)}));
     if (r.rows() == 0) return NotFound("financial accounts", prior ? *prior : id);
@@ -1087,7 +1092,8 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
                                      P(in.suspend_on_financial_breach()), P(c.now),
                                      P(c.principal.user_id),
                                      P(in.suspend_on_ineligible_package_worker()),
-                                     P(in.min_trained_staff_percent())};
+                                     P(in.min_trained_staff_percent()),
+                                     P(in.action_plan_due_working_days())};
     if (cur.rows() == 0) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertRules, params).status());
     } else {
@@ -1300,7 +1306,7 @@ absl::StatusOr<int> Store::CheckPackageWorkers(absl::Time now, absl::Time deadli
                                              {P(pkg.framework_id()), P("INELIGIBLE_PACKAGE_WORKER"),
                                               P(assignment), P(domain::ReasonsSignature(reasons))}));
       if (first.rows() == 0) continue;
-      RETURN_IF_ERROR(Trip(tx, trip, pkg.provider_id(), pkg.framework_id(), pkg.lot_id(),
+      RETURN_IF_ERROR(Trip(tx, trip, today, pkg.provider_id(), pkg.framework_id(), pkg.lot_id(),
                            assignment));
       ++tripped;
     }
@@ -1345,7 +1351,7 @@ absl::StatusOr<int> Store::CheckTrainedStaff(absl::Time now, const std::string& 
                                {P(framework), P("TRAINED_STAFF_BELOW_TARGET"), P(a.provider_id),
                                 P(absl::StrCat(a.lot_id, "@", quarter.year, "-Q", quarter.q))}));
       if (first.rows() == 0) continue;  // tripped already this quarter
-      RETURN_IF_ERROR(Trip(tx, trip, a.provider_id, framework, a.lot_id, a.provider_id));
+      RETURN_IF_ERROR(Trip(tx, trip, today, a.provider_id, framework, a.lot_id, a.provider_id));
       ++tripped;
     }
     return absl::OkStatus();

@@ -3,7 +3,9 @@
 // domain/ and appending events to the outbox in the same transaction.
 //
 // Commissioners never read staff rows: GetWorkforceCompliance reads a provider's staff
-// with the service's own authority and returns counts only (decision 0030).
+// with the service's own authority and returns counts only (decision 0030), and
+// ListPackageWorkers returns a package's named workers' display name, role and gate
+// answer only (decision 0041).
 #pragma once
 
 #include <string>
@@ -166,7 +168,9 @@ class Store {
 
  private:
   // Publishes SuspensionRuleTripped when `trip` is set.
-  absl::Status Trip(db::Tx& tx, const std::optional<domain::Trip>& trip,
+  // `today`: the day (Europe/London) the rule tripped, from which the first item of the
+  // suspension's action plan runs.
+  absl::Status Trip(db::Tx& tx, const std::optional<domain::Trip>& trip, domain::Day today,
                     const std::string& provider_id, const std::string& framework_id,
                     const std::string& lot_id, const std::string& source_id);
 

@@ -810,6 +810,11 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
   EXPECT_EQ(trips[0].lot_id(), lot_);
   EXPECT_EQ(trips[0].source_id(), second.id());
   EXPECT_EQ(trips[0].reason(), "2 upheld safeguarding complaints in 12 months (rule: 2)");
+  // The suspension's action plan opens with agreeing it: 10 working days from Tue 24 Nov.
+  EXPECT_EQ(trips[0].action_plan_item(),
+            "Agree an action plan with timescales with the contract manager and the brokerage "
+            "team (automatic suspension: 2 upheld safeguarding complaints in 12 months (rule: 2))");
+  EXPECT_EQ(trips[0].action_plan_due_date().value(), "2026-12-08");
 
   // A GOOD visit trips nothing; an INADEQUATE one trips once more.
   v1::CreateMonitoringVisitRequest visit;
