@@ -88,7 +88,10 @@ Plan StepRotational(const Round& r, const CallOff& c, const calendar::WorkingTim
   bool waiting = false;
   for (const auto& o : offers) {
     if (o.kind == OfferKind::kBroadcast) broadcast_started = true;
-    if (o.kind == OfferKind::kExclusive) ++exclusive_made;
+    // An exclusive offer WITHDRAWN in an open round was withdrawn because its provider
+    // was suspended or terminated: nobody had the chance to refuse, so it is not one of
+    // the exclusive windows (seed 002 para 45 gives two providers that chance).
+    if (o.kind == OfferKind::kExclusive && o.state != OfferState::kWithdrawn) ++exclusive_made;
     if (o.state == OfferState::kOpen) {
       waiting = true;
       waiting_until = std::min(waiting_until, o.deadline);

@@ -100,7 +100,9 @@ bool FridayRuleApplies(const CallOff& c, absl::Time opened, const absl::TimeZone
 
 // The next step of an OPEN round at `now`.
 //   Rotational: exclusive offers one at a time in rota order, up to exclusive_rounds,
-//   each open for the offer window; then one broadcast to every remaining candidate;
+//   each open for the offer window (one withdrawn by a suspension or termination does
+//   not count: the next provider gets its place); then one broadcast to every remaining
+//   candidate;
 //   nothing taken → UNCOVERED. Opened on a Friday afternoon (rule on), the first offer
 //   stays open and nothing goes further until the next working day's opening.
 //   Broadcast: every candidate at once; nothing taken by the window's end, or every

@@ -317,6 +317,71 @@ TEST(Rotational, CandidateRemovedMidRoundIsSkipped) {
   EXPECT_THAT(Providers(p.make), ElementsAre("p4"));
 }
 
+TEST(Rotational, AnExclusiveOfferWithdrawnBySuspensionIsNotOneOfTheWindows) {
+  // Seed 002 para 45: two providers get the chance to refuse. One suspended while it holds
+  // the offer never had that chance, whichever window it held.
+  struct Row {
+    const char* what;
+    int suspended_window;  // 1 or 2
+    std::vector<std::string> exclusive;  // providers offered exclusively, in order
+    std::vector<int> positions;          // their rota positions
+    std::vector<std::string> broadcast;
+  };
+  const Row rows[] = {
+      {"first refusal suspended", 1, {"p1", "p2", "p3"}, {1, 1, 2}, {"p4", "p5"}},
+      {"second suspended", 2, {"p1", "p2", "p3"}, {1, 2, 2}, {"p4", "p5"}},
+  };
+  for (const Row& r : rows) {
+    Sim sim(Method::kRotational, {"p1", "p2", "p3", "p4", "p5"});
+    absl::Time t = L(2026, 6, 16, 10, 0);
+    std::vector<std::string> exclusive;
+    std::vector<int> positions;
+    Plan p = sim.Run(t);
+    for (int window = 1; p.make.size() == 1 && p.make[0].kind == OfferKind::kExclusive;
+         ++window) {
+      const std::string who = p.make[0].provider_id;
+      exclusive.push_back(who);
+      positions.push_back(p.make[0].rota_position);
+      t += absl::Minutes(10);
+      if (window == r.suspended_window) {
+        // What the store does on a suspension: candidate removed, live offer withdrawn.
+        for (auto& c : sim.round.candidates) c.removed |= c.provider_id == who;
+        sim.Answer(who, OfferState::kWithdrawn);
+      } else {
+        sim.Answer(who, OfferState::kDeclined);
+      }
+      p = sim.Run(t);
+    }
+    EXPECT_THAT(exclusive, ElementsAreArray(r.exclusive)) << r.what;
+    EXPECT_THAT(positions, ElementsAreArray(r.positions)) << r.what;
+    EXPECT_THAT(Providers(p.make), ElementsAreArray(r.broadcast)) << r.what;
+    for (const auto& o : p.make) EXPECT_EQ(o.kind, OfferKind::kBroadcast) << r.what;
+  }
+}
+
+TEST(Rotational, AFirstRefusalSuspendedOverAFridayHoldPassesTheHoldOn) {
+  // Opened Friday afternoon, held until Monday 09:00; the first-refusal provider is
+  // suspended on Saturday. The next provider becomes the first refusal, and still nothing
+  // goes further before Monday 09:00.
+  Sim sim(Method::kRotational, {"p1", "p2", "p3"});
+  Plan p = sim.Run(L(2026, 6, 19, 14, 0));
+  ASSERT_THAT(Providers(p.make), ElementsAre("p1"));
+  sim.round.candidates[0].removed = true;
+  sim.Answer("p1", OfferState::kWithdrawn);
+  p = sim.Run(L(2026, 6, 20, 10, 0));
+  ASSERT_THAT(Providers(p.make), ElementsAre("p2"));
+  EXPECT_EQ(p.make[0].rota_position, 1);
+  EXPECT_EQ(p.make[0].deadline, L(2026, 6, 22, 11, 0)) << Show(p.make[0].deadline);
+  EXPECT_EQ(p.held_until, L(2026, 6, 22, 9, 0));
+  sim.Answer("p2", OfferState::kDeclined);
+  p = sim.Run(L(2026, 6, 20, 11, 0));
+  EXPECT_THAT(p.make, IsEmpty());
+  EXPECT_EQ(p.next_due, L(2026, 6, 22, 9, 0));
+  p = sim.Run(L(2026, 6, 22, 9, 0));
+  ASSERT_THAT(Providers(p.make), ElementsAre("p3"));
+  EXPECT_EQ(p.make[0].rota_position, 2);
+}
+
 TEST(Rotational, FollowsPositionsNotVectorOrder) {
   Sim sim(Method::kRotational, {});
   sim.round.candidates = {{"c", 3, false}, {"a", 1, false}, {"b", 2, false}};

@@ -1556,7 +1556,8 @@ TEST_F(ReferralsTest, SuspendedProviderLosesItsLiveOfferAndGetsNoMore) {
   live = Live(r.id());
   ASSERT_EQ(live.size(), 1u);
   EXPECT_NE(live[0].provider_id(), suspended);
-  // After the next refusal the broadcast skips the suspended provider too.
+  // After the next refusal the second exclusive window (the suspended provider's did not
+  // count) skips the suspended provider too.
   ASSERT_TRUE(Decline(ProviderOf(lot, live[0].provider_id()).admin, live[0].id(), "Full").ok());
   for (auto& o : Live(r.id())) EXPECT_NE(o.provider_id(), suspended);
   // And a new referral never offers to it.
@@ -1566,6 +1567,45 @@ TEST_F(ReferralsTest, SuspendedProviderLosesItsLiveOfferAndGetsNoMore) {
   auto again = server_->referrals().registry_feed->PollOnce();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
+}
+
+TEST_F(ReferralsTest, AnExclusiveOfferWithdrawnBySuspensionDoesNotUseUpAWindow) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 4);
+  ASSERT_TRUE(server_->referrals().registry_feed->PollOnce().ok());  // only what follows is new
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  const std::string suspended = live[0].provider_id();
+  Suspend(ProviderOf(lot, suspended), "CQC rated inadequate");
+  ASSERT_TRUE(server_->referrals().registry_feed->PollOnce().ok());
+  clock().Advance(absl::Minutes(5));
+  RunDue();
+
+  // Seed 002 para 45: two providers still get the chance to refuse. The suspended one had
+  // none, so the next in the rota now holds first refusal (position 1), then another has
+  // the second window, and only then do the rest hear of it.
+  std::vector<std::string> exclusive;
+  for (int window = 1; window <= 2; ++window) {
+    live = Live(r.id());
+    ASSERT_EQ(live.size(), 1u) << window;
+    EXPECT_EQ(live[0].kind(), v1::Offer::EXCLUSIVE);
+    EXPECT_EQ(live[0].rota_position(), window);
+    EXPECT_NE(live[0].provider_id(), suspended);
+    EXPECT_EQ(Ts(live[0].deadline()), clock().Now() + absl::Hours(2));
+    exclusive.push_back(live[0].provider_id());
+    clock().Advance(absl::Minutes(10));
+    ASSERT_TRUE(Decline(ProviderOf(lot, live[0].provider_id()).admin, live[0].id(), "Full").ok());
+  }
+  EXPECT_NE(exclusive[0], exclusive[1]);
+  live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);  // the one provider left, by broadcast
+  EXPECT_EQ(live[0].kind(), v1::Offer::BROADCAST);
+  EXPECT_NE(live[0].provider_id(), suspended);
+  EXPECT_NE(live[0].provider_id(), exclusive[0]);
+  EXPECT_NE(live[0].provider_id(), exclusive[1]);
+  int withdrawn = 0;
+  for (auto& o : Offers(r.id())) withdrawn += o.state() == v1::Offer::WITHDRAWN;
+  EXPECT_EQ(withdrawn, 1);
 }
 
 TEST_F(ReferralsTest, ASuspensionLocksTheReferralBeforeItsOffers) {
