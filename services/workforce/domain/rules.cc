@@ -429,10 +429,16 @@ std::optional<Trip> OnTrainedShare(const SuspensionRules& r, const TrainedShare&
 
 std::optional<Trip> OnPackageWorkerCheck(const SuspensionRules& r, const std::string& package_id,
                                          const std::vector<Reason>& reasons, Day day) {
-  if (!r.ineligible_package_worker || reasons.empty()) return std::nullopt;
+  // A worker not in post (left, or not started) has lapsed in nothing: leaving ends the
+  // worker's assignments, so it is not "expired mandatory compliance".
+  std::vector<Reason> lapsed;
+  for (const auto& reason : reasons) {
+    if (reason.kind != ReasonKind::kNotInPost) lapsed.push_back(reason);
+  }
+  if (!r.ineligible_package_worker || lapsed.empty()) return std::nullopt;
   return Tripped(r, Rule::kIneligiblePackageWorker,
               absl::StrCat("a named worker on package ", package_id, " is not eligible on ",
-                           dates::FormatDay(day), ": ", DescribeReasons(reasons)));
+                           dates::FormatDay(day), ": ", DescribeReasons(lapsed)));
 }
 
 std::string PackageDatesProblem(Day start, std::optional<Day> end, Day from) {

@@ -264,8 +264,9 @@ std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_d
 std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, int upheld_in_window);
 std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end);
 // Expired mandatory compliance: a named worker on a live package of the framework has
-// the gate's `reasons` on `day` (empty: eligible, nothing trips). The reason text names
-// the package and the reasons, never the worker.
+// the gate's `reasons` on `day` (empty: eligible, nothing trips). NOT_IN_POST alone trips
+// nothing: a leaver lapsed in nothing. The reason text names the package and the
+// reasons, never the worker.
 std::optional<Trip> OnPackageWorkerCheck(const SuspensionRules& r, const std::string& package_id,
                                          const std::vector<Reason>& reasons, Day day);
 // Mandatory training below target: `share` of the provider's in-post staff trained on

@@ -612,6 +612,11 @@ TEST(PackageWorkerRule, TripsOnlyWhenOnAndTheWorkerHasReasons) {
   EXPECT_EQ(trip->reason,
             "a named worker on package pkg is not eligible on 2026-12-01: COMPETENCY_MISSING "
             "first_aid, DBS_EXPIRED (2026-11-30)");
+  // Leaving is not lapsing: not in post alone trips nothing, and is left out of the reason.
+  EXPECT_FALSE(OnPackageWorkerCheck(on, "pkg", {{ReasonKind::kNotInPost, "", std::nullopt}},
+                                    D(2026, 12, 1)));
+  reasons.push_back({ReasonKind::kNotInPost, "", std::nullopt});
+  EXPECT_EQ(OnPackageWorkerCheck(on, "pkg", reasons, D(2026, 12, 1))->reason, trip->reason);
 }
 
 TEST(PackageWorkerRule, TheSignatureIsTheFactsInAnyOrder) {

@@ -307,6 +307,13 @@ inline constexpr std::string_view kSelectRunningAssignment =
 inline constexpr std::string_view kEndAssignment =
     "UPDATE workforce.package_assignments SET to_date = $2::date, end_reason = $3,"
     " version = version + 1, update_time = $4, update_user = $5 WHERE id = $1";
+// A worker left on $2: each assignment of $1 running or upcoming after that day ends on it
+// (one not begun by then never ran: it ends the day before its first), reason $3.
+inline constexpr std::string_view kEndAssignmentsOfLeaver =
+    "UPDATE workforce.package_assignments SET to_date = CASE WHEN $2::date < from_date"
+    " THEN from_date - 1 ELSE $2::date END, end_reason = $3, version = version + 1,"
+    " update_time = $4, update_user = $5"
+    " WHERE staff_id = $1 AND (to_date IS NULL OR to_date > $2::date)";
 // The named workers of a package: $1 package, $2 include ended, $3 day (without $2:
 // assignments not ended before it, upcoming ones included, none that never ran),
 // $4/$5 after (from_date, id), $6 limit. With the worker's record for the gate.

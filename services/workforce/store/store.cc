@@ -433,6 +433,14 @@ absl::StatusOr<v1::StaffMember> Store::UpdateStaff(const Call& c, const v1::Staf
                              DateOrNull(s.leave_date()), P(v1::ContractType_Name(s.contract_type())),
                              P(protoutil::ToJson(RecordOf(s))), P(c.now), P(c.principal.user_id)})
                         .status());
+    if (!s.leave_date().value().empty()) {
+      // A leaver is named on no package after the last day: its assignments end with it.
+      RETURN_IF_ERROR(tx.Exec(sql::kEndAssignmentsOfLeaver,
+                              {P(s.id()), P(s.leave_date().value()),
+                               P(absl::StrCat("the worker left on ", s.leave_date().value())),
+                               P(c.now), P(c.principal.user_id)})
+                          .status());
+    }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectStaff, {P(s.id())}));
     out = StaffOf(r, 0);
     return absl::OkStatus();

@@ -1292,6 +1292,38 @@ TEST_F(PackageTest, AnIneligibleNamedWorkerTripsTheRuleOncePerSetOfReasons) {
   EXPECT_THAT(trips[0].reason(), Not(HasSubstr("Jo Named")));
 }
 
+TEST_F(PackageTest, ALeaverIsNoLongerNamedAndTripsNothing) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  v1::SetSuspensionRulesRequest rules;
+  rules.mutable_rules()->set_framework_id(framework_);
+  rules.mutable_rules()->set_suspend_on_ineligible_package_worker(true);
+  v1::SuspensionRules set;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, rules, &set).ok());
+  const std::string package = AwardPackage();
+  v1::StaffMember worker = Compliant("Sam Leaving");
+  v1::PackageAssignment running;
+  ASSERT_TRUE(Assign(provider_, package, worker.id(), &running).ok());
+
+  // The provider records the last day: the assignment ends with it.
+  v1::UpdateStaffMemberRequest upd;
+  *upd.mutable_staff_member() = worker;
+  upd.mutable_staff_member()->mutable_leave_date()->set_value("2026-11-27");
+  v1::StaffMember left;
+  auto st = Call(stub(), provider_, &Stub::UpdateStaffMember, upd, &left);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(server_->db().Query(absl::StrCat(
+                "SELECT to_date::text || ' ' || end_reason AS v FROM"
+                " workforce.package_assignments WHERE id = '", running.id(), "'")),
+            std::vector<std::string>{"2026-11-27 the worker left on 2026-11-27"});
+
+  // After that day the sweep finds no named worker out of post, so nothing trips.
+  auto n = server_->store().CheckPackageWorkers(London(2026, 11, 30, 6, 0),
+                                                absl::Now() + absl::Seconds(20));
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 0);
+  EXPECT_THAT(Trips(provider_.org), IsEmpty());
+}
+
 TEST_F(PackageTest, ANamedWorkersLapsesFollowThePeriodsOfThePackagesLot) {
   // A lot supervised monthly (Derby, seed 004 3.16).
   v1::CreateTrainingMatrixRequest req;
