@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -129,7 +130,9 @@ std::vector<Reason> CheckEligibility(const Worker& w, const Matrix& m,
     out.push_back({ReasonKind::kRightToWorkLapsed, "", w.right_to_work_expiry});
   }
   if (!m.required_registration_body.empty()) {
-    if (w.registration_body != m.required_registration_body || !w.registration_expiry) {
+    // Registers are named by their initials; "nmc" is the NMC.
+    if (!absl::EqualsIgnoreCase(w.registration_body, m.required_registration_body) ||
+        !w.registration_expiry) {
       out.push_back({ReasonKind::kRegistrationMissing, "", std::nullopt});
     } else if (*w.registration_expiry < day) {
       out.push_back({ReasonKind::kRegistrationExpired, "", w.registration_expiry});

@@ -136,6 +136,13 @@ TEST(CheckEligibility, Table) {
          w.registration_expiry = D(2027, 1, 1);
        },
        {}, D(2026, 6, 1), {R(ReasonKind::kRegistrationMissing)}},
+      {"NMC registration recorded in lower case",
+       [](Worker& w, auto&, Matrix& m) {
+         m.required_registration_body = "NMC";
+         w.registration_body = "nmc";
+         w.registration_expiry = D(2027, 1, 1);
+       },
+       {}, D(2026, 6, 1), {}},
       {"NMC registration expires today",
        [](Worker& w, auto&, Matrix& m) {
          m.required_registration_body = "NMC";
