@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/dates.h"
 
 namespace pdps::referrals::domain {
 namespace {
@@ -256,9 +257,18 @@ Plan Step(const Round& round, const CallOff& c, const calendar::WorkingTime& wt,
 
 absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Time deadline,
                              absl::Time now) {
+  // London time, as the provider's office reads it: "2026-11-24 12:00 GMT".
+  auto deadline_passed = [&] {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the offer's deadline passed at ",
+                     absl::FormatTime("%Y-%m-%d %H:%M %Z", deadline, dates::London()),
+                     "; it can no longer be answered"));
+  };
   if (offer == OfferState::kWithdrawn) {
     return absl::FailedPreconditionError("the offer was withdrawn; it can no longer be answered");
   }
+  // Timed out by the scheduler: nobody answered it, so say when the deadline was.
+  if (offer == OfferState::kTimedOut) return deadline_passed();
   if (offer != OfferState::kOpen) {
     return absl::FailedPreconditionError(
         absl::StrCat("the offer was already answered (", OfferStateName(offer), ")"));
@@ -267,11 +277,7 @@ absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Tim
     return absl::FailedPreconditionError(
         absl::StrCat("the referral is no longer open (", StateName(referral), ")"));
   }
-  if (now >= deadline) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the offer's deadline passed at ", absl::FormatTime(deadline),
-                     "; it can no longer be answered"));
-  }
+  if (now >= deadline) return deadline_passed();
   return absl::OkStatus();
 }
 

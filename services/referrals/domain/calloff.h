@@ -125,7 +125,10 @@ bool AnythingToAward(const std::vector<OfferSnapshot>& offers);
 absl::Duration StepRetryDelay(int failures);
 
 // Whether a provider may still answer `offer` at `now` (referral must be OPEN):
-// FAILED_PRECONDITION with a message the provider can act on otherwise.
+// FAILED_PRECONDITION with a message the provider can act on otherwise. An offer past
+// its deadline, or already TIMED_OUT by the scheduler, says when the deadline passed
+// (London time). The store runs this before it compares etags, so a provider sending
+// the etag it read is told why, not ABORTED.
 absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Time deadline,
                              absl::Time now);
 

@@ -22,6 +22,7 @@ using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 const absl::TimeZone& London() {
   static const absl::TimeZone tz = [] {
@@ -1007,7 +1008,12 @@ TEST(CheckAnswerable, Table) {
       {"withdrawn offer, closed referral", RS::kAwarded, S::kWithdrawn, deadline, "withdrawn"},
       {"accepted", RS::kOpen, S::kAccepted, L(2026, 6, 16, 10, 0), "already answered (ACCEPTED)"},
       {"declined", RS::kOpen, S::kDeclined, L(2026, 6, 16, 10, 0), "already answered (DECLINED)"},
-      {"timed out", RS::kOpen, S::kTimedOut, L(2026, 6, 16, 10, 0), "already answered (TIMED_OUT)"},
+      // Timed out by the scheduler: when the deadline was, in London time, not "answered".
+      {"timed out", RS::kOpen, S::kTimedOut, deadline + absl::Minutes(5),
+       "the offer's deadline passed at 2026-06-16 12:00 BST; it can no longer be answered"},
+      {"timed out, referral moved on", RS::kUncovered, S::kTimedOut, deadline + absl::Hours(3),
+       "deadline passed at 2026-06-16 12:00 BST"},
+      {"past the deadline in winter", RS::kOpen, S::kOpen, L(2026, 12, 1, 12, 0), "2026-06-16 12:00 BST"},
       {"submitted", RS::kOpen, S::kSubmitted, L(2026, 6, 16, 10, 0),
        "already answered (SUBMITTED)"},
       {"referral awarded", RS::kAwarded, S::kOpen, L(2026, 6, 16, 10, 0),
@@ -1027,6 +1033,7 @@ TEST(CheckAnswerable, Table) {
     } else {
       EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << r.what;
       EXPECT_THAT(std::string(st.message()), HasSubstr(r.error)) << r.what;
+      EXPECT_THAT(std::string(st.message()), Not(HasSubstr("(TIMED_OUT)"))) << r.what;
     }
   }
 }

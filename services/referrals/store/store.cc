@@ -982,13 +982,16 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
     // Lock order everywhere: the referral, then its offers.
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, seen.referral_id()));
     ASSIGN_OR_RETURN(v1::Offer o, ReadOffer(tx, offer_id, true));
-    if (!in.etag.empty() && in.etag != o.etag()) return StaleEtag("offer");
+    // Whether it can be answered at all comes before the etag: whatever closed the offer
+    // (another provider won, the deadline passed, a withdrawal) changed its etag too, and
+    // the provider must hear why rather than be told to read it again and retry.
     if (o.round() != row.r.round()) {
       return absl::FailedPreconditionError("the offer belongs to an earlier round");
     }
     OfferState ostate = StateOf(o);
     absl::Time deadline = protoutil::FromTimestamp(o.deadline());
     RETURN_IF_ERROR(domain::CheckAnswerable(row.state, ostate, deadline, c.now));
+    if (!in.etag.empty() && in.etag != o.etag()) return StaleEtag("offer");
     bool invitation = o.kind() == v1::Offer::PROPOSAL_INVITATION ||
                       o.kind() == v1::Offer::BID_INVITATION;
     if (in.kind == AnswerKind::kAccept && invitation) {

@@ -1303,6 +1303,69 @@ TEST_F(ReferralsTest, BadAnswersAndVerbsGetTheRightErrorAndChangeNothing) {
   EXPECT_EQ(Get(r.id(), officer_).etag(), now.etag());
 }
 
+TEST_F(ReferralsTest, AnAnswerWithTheEtagItWasReadWithHearsWhyTheOfferIsClosed) {
+  // Broadcast: both providers read their offer; one accepts first. The other answers with
+  // the etag it read (the offer changed since: WITHDRAWN) and is told another provider
+  // won, FAILED_PRECONDITION as promised, not ABORTED.
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  const auto& winner = ProviderOf(lot, live[0].provider_id());
+  const auto& late = ProviderOf(lot, live[1].provider_id());
+  v1::Offer read = GetOffer(live[1].id(), late.admin);
+  ASSERT_TRUE(Accept(winner.admin, live[0].id()).ok());
+  v1::AcceptOfferRequest acc;
+  acc.set_id(read.id());
+  acc.set_etag(read.etag());
+  v1::Offer o;
+  auto st = Call(stub(), late.admin, &Stub::AcceptOffer, acc, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("withdrawn"));
+  v1::DeclineOfferRequest dec;
+  dec.set_id(read.id());
+  dec.set_etag(read.etag());
+  dec.set_reason(v1::NO_CAPACITY);
+  dec.set_rationale("Too late anyway");
+  st = Call(stub(), late.admin, &Stub::DeclineOffer, dec, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+
+  // Rotational: the first-refusal provider reads its offer, the scheduler times it out at
+  // the deadline, and the provider then accepts with the etag it read: it hears when the
+  // deadline passed, not "already answered".
+  Lot rot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2);
+  v1::Referral rr = Open(Raise(rot));
+  auto first = Live(rr.id());
+  ASSERT_EQ(first.size(), 1u);
+  const auto& holder = ProviderOf(rot, first[0].provider_id());
+  read = GetOffer(first[0].id(), holder.admin);
+  EXPECT_EQ(Ts(read.deadline()), London(2026, 11, 24, 12, 0));
+  clock().Set(London(2026, 11, 24, 12, 0));
+  RunDue();
+  ASSERT_EQ(GetOffer(first[0].id(), officer_).state(), v1::Offer::TIMED_OUT);
+  clock().Set(London(2026, 11, 24, 12, 20));
+  acc.set_id(read.id());
+  acc.set_etag(read.etag());
+  st = Call(stub(), holder.admin, &Stub::AcceptOffer, acc, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_EQ(st.error_message(),
+            "the offer's deadline passed at 2026-11-24 12:00 GMT; it can no longer be answered");
+  dec.set_id(read.id());
+  dec.set_etag(read.etag());
+  st = Call(stub(), holder.admin, &Stub::DeclineOffer, dec, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(st.error_message(), Not(::testing::HasSubstr("already answered")));
+
+  // A stale etag on an offer that can still be answered is still ABORTED.
+  auto second = Live(rr.id());
+  ASSERT_EQ(second.size(), 1u);
+  acc.set_id(second[0].id());
+  acc.set_etag("999");
+  st = Call(stub(), ProviderOf(rot, second[0].provider_id()).admin, &Stub::AcceptOffer, acc, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::ABORTED) << st.error_message();
+  EXPECT_EQ(GetOffer(second[0].id(), officer_).state(), v1::Offer::OPEN);
+}
+
 TEST_F(ReferralsTest, CreateValidatesIsIdempotentAndStaysInThePartnership) {
   Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 1);
   v1::CreateReferralRequest req;
