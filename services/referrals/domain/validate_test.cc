@@ -4,7 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -666,6 +671,93 @@ TEST(PenPortrait, AwardedProviderAlsoSeesAwardAndExtract) {
   full.set_direct_payment(true);
   EXPECT_TRUE(PenPortrait(full, true).direct_payment());
   EXPECT_FALSE(PenPortrait(full, false).direct_payment());
+}
+
+// The fields of Referral whose comment in referrals.proto carries `marker`: the proto
+// is what providers and their developers read, so the view must say the same.
+std::set<std::string> FieldsMarked(const std::string& marker) {
+  const char* root = std::getenv("PDPS_SOURCE_DIR");
+  std::string here = __FILE__;  // .../services/referrals/domain/validate_test.cc
+  std::string dir = root != nullptr ? root : here.substr(0, here.rfind("/services/"));
+  std::ifstream in(dir + "/protos/pdps/referrals/v1/referrals.proto");
+  EXPECT_TRUE(in.good()) << "cannot read referrals.proto under " << dir;
+  static const std::regex field(R"(^  (repeated )?[\w.]+ (\w+) = \d+;)");
+  std::set<std::string> out;
+  std::string line, comment;
+  int depth = 0;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (!inside) {
+      inside = line == "message Referral {";
+      depth = inside ? 1 : 0;
+      continue;
+    }
+    std::smatch m;
+    if (depth == 1 && line.rfind("  //", 0) == 0) {
+      comment += line.substr(3);  // with the space, so a marker may span lines
+    } else {
+      if (depth == 1 && std::regex_search(line, m, field) &&
+          comment.find(marker) != std::string::npos) {
+        out.insert(m[2]);
+      }
+      comment.clear();
+    }
+    depth += static_cast<int>(std::count(line.begin(), line.end(), '{')) -
+             static_cast<int>(std::count(line.begin(), line.end(), '}'));
+    if (depth == 0) break;
+  }
+  return out;
+}
+
+// Every field of a message set to something other than its default.
+void FillEveryField(google::protobuf::Message* m) {
+  const auto* d = m->GetDescriptor();
+  const auto* r = m->GetReflection();
+  using F = google::protobuf::FieldDescriptor;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const F* f = d->field(i);
+    if (f->is_repeated()) {
+      switch (f->cpp_type()) {
+        case F::CPPTYPE_STRING: r->AddString(m, f, "x"); break;
+        case F::CPPTYPE_MESSAGE: FillEveryField(r->AddMessage(m, f)); break;
+        default: ADD_FAILURE() << "repeated " << f->name() << " not filled";
+      }
+      continue;
+    }
+    switch (f->cpp_type()) {
+      case F::CPPTYPE_STRING: r->SetString(m, f, "x"); break;
+      case F::CPPTYPE_BOOL: r->SetBool(m, f, true); break;
+      case F::CPPTYPE_INT32: r->SetInt32(m, f, 1); break;
+      case F::CPPTYPE_INT64: r->SetInt64(m, f, 1); break;
+      case F::CPPTYPE_DOUBLE: r->SetDouble(m, f, 1.5); break;
+      case F::CPPTYPE_ENUM: r->SetEnumValue(m, f, 1); break;
+      case F::CPPTYPE_MESSAGE: FillEveryField(r->MutableMessage(m, f)); break;
+      default: ADD_FAILURE() << f->name() << " not filled";
+    }
+  }
+}
+
+std::set<std::string> FieldsSet(const v1::Referral& r) {
+  std::vector<const google::protobuf::FieldDescriptor*> set;
+  r.GetReflection()->ListFields(r, &set);
+  std::set<std::string> out;
+  for (const auto* f : set) out.insert(f->name());
+  return out;
+}
+
+TEST(PenPortrait, ShowsExactlyTheFieldsTheProtoMarks) {
+  v1::Referral full;
+  FillEveryField(&full);
+  std::set<std::string> offered = FieldsMarked("Pen portrait.");
+  std::set<std::string> awarded = FieldsMarked("Awarded provider's pen portrait.");
+  ASSERT_GT(offered.size(), 20u);  // the proto was found and read
+  EXPECT_THAT(awarded, ::testing::UnorderedElementsAre("award", "care_plan_extract",
+                                                       "direct_payment"));
+  EXPECT_EQ(FieldsSet(PenPortrait(full, false)), offered);
+  awarded.insert(offered.begin(), offered.end());
+  EXPECT_EQ(FieldsSet(PenPortrait(full, true)), awarded);
+  // Never a provider's: which officer made the award.
+  EXPECT_TRUE(PenPortrait(full, true).award().award_user().empty());
 }
 
 TEST(PenPortrait, NoEndDateStaysUnset) {
