@@ -1175,11 +1175,14 @@ class WorkforcePlan {
       } else if (seed.framework == "southwark") {
         for (const auto& lot : s_.sw_lots) {
           Matrix(s_.southwark, s_.fs, lot, m, "v1");
-          // Version 2 from October 2026: moving and handling yearly as well (the lot
-          // lists it); versions apply from their own date, the gate uses the one in force.
+          // Version 2, a demo-only change announced for the first of next month (a new
+          // version may not be backdated): moving and handling yearly as well, which the
+          // seed lists as a core activity (para 29) but gives no period for. Until then
+          // the gate uses version 1, the seed's own.
           wv1::TrainingMatrix v2 = m;
-          v2.set_title(m.title() + " (v2: moving and handling)");
-          v2.mutable_effective_from()->set_value("2026-10-01");
+          v2.set_title(m.title() + " (v2, demo: moving and handling)");
+          const absl::CivilMonth next_month = absl::CivilMonth(today_) + 1;
+          v2.mutable_effective_from()->set_value(D(absl::CivilDay(next_month)));
           Add(&v2, "moving_handling", "Moving and handling", 12);
           Matrix(s_.southwark, s_.fs, lot, v2, "v2");
         }

@@ -472,6 +472,14 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
               "effective_from must be after the latest version's (",
               latest.String(0, "effective_from"), "); versions apply in order"));
         }
+        // A new version changes what is required from its date on, never what was: the
+        // gate's past answers and the quarterly returns already made stay as they were.
+        const std::string today = dates::FormatDay(dates::TodayInLondon(c.now));
+        if (m.effective_from().value() < today) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "effective_from ", m.effective_from().value(), " is in the past (today is ", today,
+              "); a new version applies from today or later"));
+        }
         version = static_cast<int>(latest.Int64(0, "version")) + 1;
       }
       v1::TrainingMatrix body;

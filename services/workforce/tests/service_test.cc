@@ -409,6 +409,10 @@ TEST_F(WorkforceServiceTest, EligibilityAcrossMatrixVersionsWithPackageExtras) {
 
   v1::TrainingMatrix v1m = CreateMatrix(commissioner_, "2026-01-01", 12);
   EXPECT_EQ(v1m.version(), 1);
+  // A later version may not be backdated (today is 2026-11-24): past answers stand.
+  CreateMatrix(commissioner_, "2026-11-23", 24, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(st.error_message(), HasSubstr("is in the past (today is 2026-11-24)"));
   v1::TrainingMatrix v2m = CreateMatrix(commissioner_, "2027-01-01", 24);
   EXPECT_EQ(v2m.version(), 2);
   // Versions apply in order; only the keeper of the lot's matrix adds versions.
