@@ -512,7 +512,127 @@ TEST_F(ReferralsTest, FridayBeforeABankHolidayMondayWaitsForTuesday) {
   auto live = Live(r.id());
   ASSERT_EQ(live.size(), 1u);
   EXPECT_EQ(Ts(live[0].deadline()), London(2026, 12, 1, 9, 0));
+  auto sweep = [&] {
+    auto n = replica.store().RunDue(clock().Now(), 1000, absl::Now() + absl::Seconds(30));
+    EXPECT_TRUE(n.ok()) << n.status();
+  };
+
+  // Declined on Friday afternoon: held, nothing more offered.
+  clock().Set(London(2026, 11, 27, 15, 0));
+  v1::DeclineOfferRequest decline;
+  decline.set_id(live[0].id());
+  decline.set_reason(v1::NO_CAPACITY);
+  decline.set_rationale("Cannot staff a start over the long weekend");
+  v1::Offer declined;
+  ASSERT_TRUE(Call(replica.stub(), ProviderOf(lot, live[0].provider_id()).admin,
+                   &Stub::DeclineOffer, decline, &declined).ok());
+  EXPECT_TRUE(Live(r.id()).empty());
+  // The bank-holiday Monday is no working day: a sweep then offers nothing new.
+  clock().Set(London(2026, 11, 30, 9, 0));
+  sweep();
+  clock().Set(London(2026, 11, 30, 16, 0));
+  sweep();
+  EXPECT_TRUE(Live(r.id()).empty());
+  EXPECT_EQ(Offers(r.id()).size(), 1u);
+  // Tuesday 09:00: the second provider in the rota gets its exclusive window, two
+  // working hours to 11:00.
+  clock().Set(London(2026, 12, 1, 9, 0));
+  sweep();
+  live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].kind(), v1::Offer::EXCLUSIVE);
+  EXPECT_EQ(live[0].rota_position(), 2);
+  EXPECT_NE(live[0].provider_id(), declined.provider_id());
+  EXPECT_EQ(Ts(live[0].offer_time()), London(2026, 12, 1, 9, 0));
+  EXPECT_EQ(Ts(live[0].deadline()), London(2026, 12, 1, 11, 0));
   std::remove(path.c_str());
+}
+
+TEST_F(ReferralsTest, RotationalWindowsCrossBothDaylightSavingChanges) {
+  struct Season {
+    const char* what;
+    absl::Time opened;  // a Friday, 16:00 in London
+    const char* month;  // of the capacity returns the providers need then
+    // Monday 10:00 London: the first window's end, two working hours after Friday 16:00.
+    const char* first_deadline_utc;
+    const char* held_until_utc;  // Monday 09:00 London, with the Friday rule on
+    int64_t elapsed_hours;       // Friday 16:00 to Monday 10:00, an hour's difference
+    const char* second_deadline_utc;  // Monday 12:00 London
+  };
+  const Season seasons[] = {
+      // Clocks go forward on Sunday 29 March: Friday is GMT, Monday BST.
+      {"spring", London(2026, 3, 27, 16, 0), "2026-03", "2026-03-30 09:00", "2026-03-30 08:00",
+       65, "2026-03-30 11:00"},
+      // Clocks go back on Sunday 25 October: Friday is BST, Monday GMT.
+      {"autumn", London(2026, 10, 23, 16, 0), "2026-10", "2026-10-26 10:00", "2026-10-26 09:00",
+       67, "2026-10-26 12:00"},
+  };
+  auto utc = [&](const std::string& column, const std::string& where) {
+    auto v = registry_->db().Query(absl::StrCat(
+        "SELECT to_char(", column, " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS v FROM ", where));
+    return v.size() == 1 ? v[0] : absl::StrCat(v.size(), " rows");
+  };
+  for (const Season& s : seasons) {
+    for (bool friday_rule : {true, false}) {
+      std::string what = absl::StrCat(s.what, friday_rule ? ", Friday rule" : ", no Friday rule");
+      clock().Set(London(2026, 11, 24, 10, 0));  // the framework's application window
+      Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2,
+                        [&](rv1::CallOffSettings* c) { c->set_friday_afternoon_rule(friday_rule); });
+      for (const auto& p : lot.providers) {
+        rv1::CreateCapacityReturnRequest cap;
+        auto* c = cap.mutable_capacity_return();
+        c->set_framework_id(lot.framework.id());
+        c->set_month(s.month);
+        c->set_care_workers_employed(10);
+        c->set_current_packages(5);
+        c->set_current_total_weekly_hours(200);
+        c->set_estimated_weekly_hours_available(30);
+        rv1::CapacityReturn made;
+        ASSERT_TRUE(RCall(*registry_, p.admin, &RStub::CreateCapacityReturn, cap, &made).ok());
+      }
+      clock().Set(s.opened);
+      v1::Referral r = Open(Raise(lot));
+      auto live = Live(r.id());
+      ASSERT_EQ(live.size(), 1u) << what;
+      const v1::Offer first = live[0];
+      // As stored, in UTC: Monday 10:00 London whichever side of the change.
+      EXPECT_EQ(utc("deadline", absl::StrCat("referrals.offers WHERE id = '", first.id(), "'")),
+                s.first_deadline_utc)
+          << what;
+      EXPECT_EQ(utc("stage_deadline", absl::StrCat("referrals.referrals WHERE id = '", r.id(), "'")),
+                s.first_deadline_utc)
+          << what;
+      EXPECT_EQ(Ts(first.deadline()) - s.opened, absl::Hours(s.elapsed_hours)) << what;
+      if (friday_rule) {
+        EXPECT_EQ(utc("held_until", absl::StrCat("referrals.referrals WHERE id = '", r.id(), "'")),
+                  s.held_until_utc)
+            << what;
+      } else {
+        EXPECT_FALSE(r.has_held_until()) << what;
+      }
+
+      // Nobody answers: at the deadline it times out after exactly two working hours
+      // (Friday 16:00-17:00 and Monday 09:00-10:00), however long the weekend was.
+      clock().Set(Ts(first.deadline()));
+      RunDue();
+      v1::Offer lapsed = GetOffer(first.id(), officer_);
+      EXPECT_EQ(lapsed.state(), v1::Offer::TIMED_OUT) << what;
+      EXPECT_EQ(lapsed.response_working_seconds(), 2 * 3600) << what;
+      EXPECT_EQ(lapsed.response_elapsed_seconds(), s.elapsed_hours * 3600) << what;
+      EXPECT_EQ(registry_->db().Query(absl::StrCat(
+                    "SELECT response_working_seconds || ' ' || response_elapsed_seconds AS v"
+                    " FROM referrals.offers WHERE id = '", first.id(), "'")),
+                std::vector<std::string>{absl::StrCat(7200, " ", s.elapsed_hours * 3600)})
+          << what;
+      // The second provider's window: Monday 10:00 to 12:00 London.
+      live = Live(r.id());
+      ASSERT_EQ(live.size(), 1u) << what;
+      EXPECT_EQ(live[0].rota_position(), 2) << what;
+      EXPECT_EQ(utc("deadline", absl::StrCat("referrals.offers WHERE id = '", live[0].id(), "'")),
+                s.second_deadline_utc)
+          << what;
+    }
+  }
 }
 
 TEST_F(ReferralsTest, FirstRefusalRotatesFairlyAcrossReferralsOnALot) {
