@@ -89,7 +89,16 @@ absl::Status CommissioningCheck::RequirePackageParty(
   if (!officer) return NotFound("package", package.id());
   absl::Status s = Require(c, package.framework_id());
   if (absl::IsPermissionDenied(s)) return NotFound("package", package.id());
-  return s;
+  RETURN_IF_ERROR(s);
+  // A commissioner of the partnership sees a package its organisation funds; brokerage
+  // officers, who placed it, see every package of the partnership.
+  if (c.principal.Has(auth::Role::kBrokerageOfficer) || package.funder_organisation_ids().empty()) {
+    return absl::OkStatus();
+  }
+  for (const auto& funder : package.funder_organisation_ids()) {
+    if (funder == org) return absl::OkStatus();
+  }
+  return NotFound("package", package.id());
 }
 
 }  // namespace pdps::workforce

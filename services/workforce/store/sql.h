@@ -263,15 +263,17 @@ inline constexpr std::string_view kUpdateRules =
   "p.id::text AS id, p.provider_id::text AS provider_id, p.framework_id::text AS"       \
   " framework_id, p.lot_id::text AS lot_id, p.partnership_id::text AS partnership_id,"  \
   " array_to_string(p.extra_competencies, ',') AS extra_competencies,"                  \
-  " p.start_date::text AS start_date, COALESCE(p.end_date::text, '') AS end_date"
+  " p.start_date::text AS start_date, COALESCE(p.end_date::text, '') AS end_date,"      \
+  " array_to_string(p.funder_ids, ',') AS funder_ids"
 
 // From the referrals feed; a replayed award changes nothing. $1 id, $2 provider,
 // $3 framework, $4 lot, $5 partnership, $6 extras (comma-separated), $7 start, $8 end,
 // $9 award time.
 inline constexpr std::string_view kInsertPackage =
     "INSERT INTO workforce.packages (id, provider_id, framework_id, lot_id, partnership_id,"
-    " extra_competencies, start_date, end_date, award_time)"
-    " VALUES ($1, $2, $3, $4, $5, COALESCE(string_to_array(NULLIF($6, ''), ','), '{}'), $7::date, $8::date, $9)"
+    " extra_competencies, start_date, end_date, award_time, funder_ids)"
+    " VALUES ($1, $2, $3, $4, $5, COALESCE(string_to_array(NULLIF($6, ''), ','), '{}'),"
+    " $7::date, $8::date, $9, COALESCE(string_to_array(NULLIF($10, ''), ',')::uuid[], '{}'))"
     " ON CONFLICT (id) DO NOTHING";
 inline constexpr std::string_view kSelectPackage =
     "SELECT " PDPS_PACKAGE_COLUMNS " FROM workforce.packages p WHERE p.id = $1";

@@ -294,6 +294,9 @@ v1::Package PackageOf(const Result& r, int i) {
   }
   p.mutable_start_date()->set_value(r.String(i, "start_date"));
   if (!r.String(i, "end_date").empty()) p.mutable_end_date()->set_value(r.String(i, "end_date"));
+  for (absl::string_view org : absl::StrSplit(r.String(i, "funder_ids"), ',', absl::SkipEmpty())) {
+    p.add_funder_organisation_ids(std::string(org));
+  }
   return p;
 }
 
@@ -1142,11 +1145,16 @@ absl::Status Store::ApplyReferralAwarded(Tx& tx, const pdps::common::v1::Event& 
     return absl::DataLossError(absl::StrCat("event ", e.position(), " is not a ReferralAwarded"));
   }
   std::string extras = absl::StrJoin(a.extra_competencies(), ",");
+  std::vector<std::string> funders;
+  for (const auto& share : a.funding()) {
+    if (IsUuid(share.organisation_id())) funders.push_back(Lower(share.organisation_id()));
+  }
   absl::Time awarded = protoutil::FromTimestamp(a.award_time());
   return tx.Exec(sql::kInsertPackage,
                  {P(Lower(a.referral_id())), P(Lower(a.provider_id())), P(Lower(a.framework_id())),
                   P(Lower(a.lot_id())), P(Lower(a.partnership_id())), P(extras),
-                  P(a.start_date().value()), DateOrNull(a.end_date()), P(awarded)})
+                  P(a.start_date().value()), DateOrNull(a.end_date()), P(awarded),
+                  P(absl::StrJoin(funders, ","))})
       .status();
 }
 

@@ -60,8 +60,11 @@ WorkforceServer::~WorkforceServer() { base_->runner->Shutdown(); }  // before it
 Commissioned Commission(World& world, const std::string& provider_name) {
   Commissioned out;
   std::string council = world.CreateOrg("Council of " + provider_name, rv1::Organisation::COUNCIL);
-  std::string partnership = world.CreatePartnership("Partnership of " + provider_name, {council});
+  std::string nhs = world.CreateOrg("ICB of " + provider_name, rv1::Organisation::NHS_COMMISSIONER);
+  std::string partnership =
+      world.CreatePartnership("Partnership of " + provider_name, {council, nhs});
   out.commissioner = MakeCaller(council, {Role::kCommissioner});
+  out.nhs_commissioner = MakeCaller(nhs, {Role::kCommissioner});
   out.framework = world.CreateFramework(out.commissioner, partnership, "Care at home");
   out.lot = world.CreateLot(out.commissioner, out.framework.id(), "C");
   out.provider = world.AdmittedProvider(provider_name, out.commissioner, out.framework, out.lot,

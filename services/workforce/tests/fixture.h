@@ -70,6 +70,8 @@ class WorkforceServer {
 // framework with one lot, and a provider admitted to it (ACTIVE).
 struct Commissioned {
   Caller commissioner;
+  // A commissioner of the NHS member of the same partnership.
+  Caller nhs_commissioner;
   rv1::Framework framework;
   rv1::Lot lot;
   World::Provider provider;

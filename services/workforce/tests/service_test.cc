@@ -1042,7 +1042,9 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
 class PackageTest : public WorkforceServiceTest {
  protected:
   // A package awarded to provider_ on lot_ that needs seizure management.
-  std::string AwardPackage(const std::string& start = "2026-11-02", bool extras = true) {
+  // Funded by the council alone unless `funders` says otherwise.
+  std::string AwardPackage(const std::string& start = "2026-11-02", bool extras = true,
+                           std::vector<std::string> funders = {}) {
     pdps::referrals::v1::ReferralAwarded a;
     a.set_referral_id(NewUuid());
     a.set_provider_id(provider_.org);
@@ -1050,6 +1052,12 @@ class PackageTest : public WorkforceServiceTest {
     a.set_lot_id(lot_);
     a.set_partnership_id(NewUuid());
     if (extras) a.add_extra_competencies("seizure_management");
+    if (funders.empty()) funders = {commissioner_.org};
+    for (const auto& funder : funders) {
+      auto* share = a.add_funding();
+      share->set_organisation_id(funder);
+      share->set_share_basis_points(10000 / static_cast<int>(funders.size()));
+    }
     a.mutable_start_date()->set_value(start);
     protoutil::SetTimestamp(DefaultNow(), a.mutable_award_time());
     server_->Award(a);
@@ -1150,6 +1158,17 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   EXPECT_TRUE(seen.workers(1).eligible());
   // Another provider, and a caller of neither side, learn nothing.
   EXPECT_EQ(Workers(other_provider_, package, &seen).error_code(), grpc::StatusCode::NOT_FOUND);
+  // Nor does the partnership's NHS member, which does not fund this package; the
+  // partnership's brokerage officers, who placed it, do see it.
+  const Caller& nhs = scene_.nhs_commissioner;
+  EXPECT_EQ(Workers(nhs, package, &seen).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(Workers(MakeCaller(nhs.org, {Role::kBrokerageOfficer}), package, &seen).ok());
+  // On a package both fund, both commissioners see the workers.
+  const std::string shared = AwardPackage("2026-11-02", true, {commissioner_.org, nhs.org});
+  v1::PackageAssignment on_shared;
+  ASSERT_TRUE(Assign(provider_, shared, later.id(), &on_shared, "2026-12-10").ok());
+  ASSERT_TRUE(Workers(nhs, shared, &seen).ok());
+  EXPECT_EQ(seen.workers_size(), 1);
   v1::GetPackageRequest get;
   get.set_id(package);
   v1::Package pkg;
@@ -1190,8 +1209,9 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   v1::ListPackagesRequest lp;
   v1::ListPackagesResponse listed;
   ASSERT_TRUE(Call(stub(), provider_, &Stub::ListPackages, lp, &listed).ok());
-  ASSERT_EQ(listed.packages_size(), 1);
-  EXPECT_EQ(listed.packages(0).id(), package);
+  ASSERT_EQ(listed.packages_size(), 2);  // by start date, then id
+  EXPECT_THAT((std::vector<std::string>{listed.packages(0).id(), listed.packages(1).id()}),
+              UnorderedElementsAre(package, shared));
   ASSERT_TRUE(Call(stub(), other_provider_, &Stub::ListPackages, lp, &listed).ok());
   EXPECT_EQ(listed.packages_size(), 0);
   lp.set_provider_id(provider_.org);  // ignored for providers
