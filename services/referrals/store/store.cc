@@ -922,6 +922,11 @@ absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> o
         }
       }
     }
+    // Which officer reviewed a proposal stays inside, as the award's officer does.
+    if (!IsOfficer(c) && o->has_proposal()) {
+      o->mutable_proposal()->clear_reviewed_by_user();
+      o->mutable_proposal()->clear_reviewed_by_organisation();
+    }
     if (with_referral) *o->mutable_referral() = domain::ViewFor(r, c.principal);
   }
   return absl::OkStatus();
@@ -1047,6 +1052,9 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
         p.set_shortlisted(false);
         p.clear_family_view();
         p.set_family_met_worker(false);
+        p.clear_reviewed_by_user();
+        p.clear_reviewed_by_organisation();
+        p.clear_reviewed_at();
         p.set_worker_checked(in.worker_checked);
         RETURN_IF_ERROR(tx.Exec(sql::kSubmitProposal, {P(offer_id), P(protoutil::ToJson(p)), P(c.now),
                                                        P(working), P(elapsed),
@@ -1093,9 +1101,14 @@ absl::StatusOr<v1::Offer> Store::ReviewProposal(const Call& c, const std::string
       return absl::FailedPreconditionError(
           absl::StrCat("the referral is ", domain::StateName(row.state)));
     }
-    nlohmann::json patch = {{"shortlisted", shortlisted},
-                            {"family_view", family_view},
-                            {"family_met_worker", met_worker}};
+    // The latest review replaces the one before, stamped with who recorded it and when.
+    nlohmann::json patch = {
+        {"shortlisted", shortlisted},
+        {"family_view", family_view},
+        {"family_met_worker", met_worker},
+        {"reviewed_by_user", c.principal.user_id},
+        {"reviewed_by_organisation", c.principal.organisation_id},
+        {"reviewed_at", absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", c.now, absl::UTCTimeZone())}};
     RETURN_IF_ERROR(tx.Exec(sql::kReviewProposal, {P(offer_id), P(patch.dump())}).status());
     ASSIGN_OR_RETURN(out, ReadOffer(tx, offer_id, false));
     return absl::OkStatus();

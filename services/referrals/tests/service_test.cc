@@ -1200,6 +1200,67 @@ TEST_F(ReferralsTest, CompetitiveOffersWithWorkerProfilesShortlistedAndAwarded) 
   }
 }
 
+TEST_F(ReferralsTest, TheLatestReviewOfAProposalWinsStampedWithWhoAndWhen) {
+  Lot lot = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 1);
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  const auto& provider = lot.providers[0];
+  v1::SubmitProposalRequest prop;
+  prop.set_id(live[0].id());
+  prop.mutable_proposal()->add_matched_competencies("gastrostomy");
+  prop.mutable_proposal()->mutable_worker_profile()->set_role("Support worker");
+  prop.mutable_proposal()->mutable_worker_profile()->set_summary("PEG feeding at school");
+  // Output-only review fields sent by the provider are ignored.
+  prop.mutable_proposal()->set_reviewed_by_user("someone");
+  prop.mutable_proposal()->set_reviewed_by_organisation(council_);
+  prop.mutable_proposal()->mutable_reviewed_at()->set_seconds(1);
+  v1::Offer o;
+  ASSERT_TRUE(Call(stub(), provider.admin, &Stub::SubmitProposal, prop, &o).ok());
+  EXPECT_TRUE(o.proposal().reviewed_by_user().empty());
+  EXPECT_TRUE(o.proposal().reviewed_by_organisation().empty());
+  EXPECT_FALSE(o.proposal().has_reviewed_at());
+
+  // A council officer reviews; later an NHS officer of the partnership records the
+  // family's view after their meeting. The second replaces the first, with its stamp.
+  const std::string ann = NewUuid(), bea = NewUuid();
+  Caller council_officer{council_,
+                         pdps::testing::Tokens::Get().For(council_, {Role::kBrokerageOfficer}, ann)};
+  Caller nhs_officer{ccg_, pdps::testing::Tokens::Get().For(ccg_, {Role::kBrokerageOfficer}, bea)};
+  v1::ReviewProposalRequest review;
+  review.set_id(live[0].id());
+  review.set_shortlisted(true);
+  review.set_family_view("On the shortlist; the family meet her on Thursday");
+  clock().Set(London(2026, 11, 24, 11, 0));
+  ASSERT_TRUE(Call(stub(), council_officer, &Stub::ReviewProposal, review, &o).ok());
+  EXPECT_EQ(o.proposal().reviewed_by_user(), ann);
+  EXPECT_EQ(o.proposal().reviewed_by_organisation(), council_);
+  EXPECT_EQ(Ts(o.proposal().reviewed_at()), London(2026, 11, 24, 11, 0));
+  review.set_family_view("Met Thursday; the young person took to her at once");
+  review.set_family_met_worker(true);
+  review.set_etag(o.etag());
+  clock().Set(London(2026, 11, 26, 16, 30));
+  ASSERT_TRUE(Call(stub(), nhs_officer, &Stub::ReviewProposal, review, &o).ok());
+  v1::Offer seen = GetOffer(live[0].id(), officer_);
+  EXPECT_TRUE(seen.proposal().shortlisted());
+  EXPECT_TRUE(seen.proposal().family_met_worker());
+  EXPECT_EQ(seen.proposal().family_view(), "Met Thursday; the young person took to her at once");
+  EXPECT_EQ(seen.proposal().reviewed_by_user(), bea);
+  EXPECT_EQ(seen.proposal().reviewed_by_organisation(), ccg_);
+  EXPECT_EQ(Ts(seen.proposal().reviewed_at()), London(2026, 11, 26, 16, 30));
+  EXPECT_EQ(seen.proposal().worker_profile().summary(), "PEG feeding at school");
+  // A stale etag (the first review's) is refused and changes nothing.
+  review.set_family_view("overwritten?");
+  EXPECT_EQ(Call(stub(), council_officer, &Stub::ReviewProposal, review, &o).error_code(),
+            grpc::StatusCode::ABORTED);
+  EXPECT_EQ(GetOffer(live[0].id(), officer_).proposal().reviewed_by_user(), bea);
+  // The provider sees when, not which officer.
+  v1::Offer mine = GetOffer(live[0].id(), provider.admin);
+  EXPECT_TRUE(mine.proposal().reviewed_by_user().empty());
+  EXPECT_TRUE(mine.proposal().reviewed_by_organisation().empty());
+  EXPECT_EQ(Ts(mine.proposal().reviewed_at()), London(2026, 11, 26, 16, 30));
+}
+
 TEST_F(ReferralsTest, ANamedWorkerMustPassTheWorkforceGateBeforeAProposalIsTaken) {
   Lot lot = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 2);
   // The lot's training matrix in workforce: the base competency and the asterisked one
