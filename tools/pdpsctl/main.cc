@@ -142,7 +142,8 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
       [--references=N] [--reg-body=NMC --reg-number=PIN --reg-expiry=DATE]
       [--english=TEXT] [--languages=L,L] [--gender=TEXT]
       [--drives --licence-checked=DATE --insurance-expiry=DATE]
-      [--supervised=DATE] [--appraised=DATE]          | staff create --file=staff.json
+      [--supervised=DATE] [--appraised=DATE] [--lots=LOT_ID,LOT_ID  (the lots worked on)]
+                                                     | staff create --file=staff.json
   staff update ID [the create options to change]     | staff update --file=staff.json
   training list --staff=ID [--lot=ID [--date=YYYY-MM-DD]]   (with --lot: each expiry)
   training record --staff=ID --competency=CODE --completed=YYYY-MM-DD [--by=TRAINER]
@@ -1028,6 +1029,10 @@ std::string StaffFlags(const Args& a, wv1::StaffMember* s) {
     for (const auto& l : a.List("languages")) s->add_languages(l);
   }
   if (a.Has("gender")) s->set_gender(a.Get("gender"));
+  if (a.Has("lots")) {
+    s->clear_lot_ids();
+    for (const auto& l : a.List("lots")) s->add_lot_ids(l);
+  }
   if (a.Has("drives")) s->mutable_driving()->set_drives(Flag(a, "drives"));
   DateFlag(a, "licence-checked", s->mutable_driving()->mutable_licence_checked_on());
   DateFlag(a, "insurance-expiry", s->mutable_driving()->mutable_business_insurance_expiry());

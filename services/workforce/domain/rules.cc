@@ -167,13 +167,18 @@ bool BaseTrainingInDate(const Worker& w, const Matrix& m, const std::vector<Comp
   return true;
 }
 
+bool WorksOnLot(const Worker& w, const std::string& lot) {
+  return lot.empty() || w.lots.empty() ||
+         std::find(w.lots.begin(), w.lots.end(), lot) != w.lots.end();
+}
+
 TrainedShare TrainedStaff(const std::vector<Worker>& workers,
                           const std::vector<std::vector<Completion>>& done, const Matrix& m,
-                          Day day) {
+                          Day day, const std::string& lot) {
   static const std::vector<Completion> kNone;
   TrainedShare s;
   for (size_t i = 0; i < workers.size(); ++i) {
-    if (!InPost(workers[i], day)) continue;
+    if (!InPost(workers[i], day) || !WorksOnLot(workers[i], lot)) continue;
     ++s.in_post;
     if (BaseTrainingInDate(workers[i], m, i < done.size() ? done[i] : kNone, day)) ++s.trained;
   }
@@ -251,10 +256,10 @@ double Percent(int part, int whole) { return whole == 0 ? 0 : 100.0 * part / who
 
 Return ComputeReturn(const std::vector<Worker>& workers,
                      const std::vector<std::vector<Completion>>& done, const Matrix* m,
-                     Quarter q) {
+                     Quarter q, const std::string& lot) {
   Return r;
   const Day first = q.first(), last = q.last();
-  int dbs_ok = 0, supervised = 0, trained = 0;
+  int dbs_ok = 0, supervised = 0, trained = 0, on_lot = 0;
   for (size_t i = 0; i < workers.size(); ++i) {
     const Worker& w = workers[i];
     // In post when the quarter opens: started before it, not left before it.
@@ -273,8 +278,9 @@ Return ComputeReturn(const std::vector<Worker>& workers,
     if (SupervisionDue(w, m ? m->supervision_months : 0) >= last) {
       ++supervised;
     }
-    if (m != nullptr) {
+    if (m != nullptr && WorksOnLot(w, lot)) {
       static const std::vector<Completion> kNone;
+      ++on_lot;
       if (BaseTrainingInDate(w, *m, i < done.size() ? done[i] : kNone, last)) ++trained;
     }
   }
@@ -283,7 +289,7 @@ Return ComputeReturn(const std::vector<Worker>& workers,
   r.turnover_within_target = r.turnover_percent < kTurnoverTargetPercent;
   r.dbs_percent = Percent(dbs_ok, r.headcount_end);
   r.supervision_percent = Percent(supervised, r.headcount_end);
-  r.training_percent = Percent(trained, r.headcount_end);
+  r.training_percent = Percent(trained, on_lot);
   return r;
 }
 

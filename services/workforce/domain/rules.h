@@ -74,7 +74,12 @@ struct Worker {
   std::optional<Day> business_insurance_expiry;
   std::optional<Day> last_supervision;
   std::optional<Day> last_appraisal;
+  std::vector<std::string> lots;  // the lots the worker works on; empty: all
 };
+
+// Whether `w` counts in the figures of `lot`: it names the lot, or names none. An empty
+// `lot` (no lot asked) counts everyone.
+bool WorksOnLot(const Worker& w, const std::string& lot);
 
 struct Completion {
   std::string code;
@@ -141,9 +146,10 @@ struct TrainedShare {
   int trained = 0;
   double percent() const { return in_post > 0 ? 100.0 * trained / in_post : 0; }
 };
+// Only workers on `lot` count (WorksOnLot).
 TrainedShare TrainedStaff(const std::vector<Worker>& workers,
                           const std::vector<std::vector<Completion>>& done, const Matrix& m,
-                          Day day);
+                          Day day, const std::string& lot);
 
 // ------------------------------------------------------------- expiry watch ---
 
@@ -201,11 +207,12 @@ struct ComplaintFigures {
 ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaints,
                                     absl::Time from, absl::Time to);
 
-// The quarterly workforce return. `m`: the lot's matrix in force at the quarter's end,
+// The quarterly workforce return. `m`: the matrix in force at the quarter's end of `lot`,
 // or nullptr (no training figure; default periods). `done` is indexed like `workers`.
+// The training figure is of the workers on `lot` only; the others of all the provider's.
 Return ComputeReturn(const std::vector<Worker>& workers,
                      const std::vector<std::vector<Completion>>& done, const Matrix* m,
-                     Quarter q);
+                     Quarter q, const std::string& lot = "");
 
 // ------------------------------------------------------------- complaints ---
 

@@ -373,9 +373,21 @@ TEST(TrainedStaff, AgainstTheFrameworksTarget) {
   gone.leave = D(2026, 10, 31);
   std::vector<Completion> b_done = {{"first_aid", D(2026, 1, 1)}};  // no safeguarding
   std::vector<Completion> c_done = {{"first_aid", D(2026, 11, 2)}, {"safeguarding", D(2026, 11, 2)}};
-  TrainedShare s = TrainedStaff({a, b, c, gone}, {all, b_done, c_done, {}}, m, day);
+  TrainedShare s = TrainedStaff({a, b, c, gone}, {all, b_done, c_done, {}}, m, day, "lot-c");
   EXPECT_EQ(s.in_post, 3);
   EXPECT_EQ(s.trained, 2);
+  // A provider on two lots: b works on Lot A only, so Lot C's figure leaves it out; a
+  // names Lot C, and c names no lot (every lot).
+  a.lots = {"lot-c"};
+  b.lots = {"lot-a"};
+  TrainedShare on_c = TrainedStaff({a, b, c, gone}, {all, b_done, c_done, {}}, m, day, "lot-c");
+  EXPECT_EQ(on_c.in_post, 2);
+  EXPECT_EQ(on_c.trained, 2);
+  EXPECT_TRUE(WorksOnLot(b, ""));
+  EXPECT_FALSE(WorksOnLot(b, "lot-c"));
+  EXPECT_TRUE(WorksOnLot(c, "lot-c"));
+  a.lots.clear();
+  b.lots.clear();
   SuspensionRules r;
   EXPECT_EQ(OnTrainedShare(r, s, day), std::nullopt);  // off
   r.min_trained_staff_percent = 90;
@@ -466,6 +478,16 @@ TEST(ComputeReturn, HandComputedQuarter) {
   // A C D J: C started 10 July, first supervision due 10 October; I was due 29 Sep.
   EXPECT_DOUBLE_EQ(r.supervision_percent, 80.0);
   EXPECT_DOUBLE_EQ(r.training_percent, 80.0);     // A C D J (I's safeguarding lapsed)
+
+  // A provider on two lots: A and I name Lot C, C, D and J name Lot A. Lot C's training
+  // figure counts A and I only, 1 of 2; the other figures stay the provider's.
+  for (Worker* w : {&workers[0], &workers[8]}) w->lots = {"lot-c"};
+  for (Worker* w : {&workers[2], &workers[3], &workers[9]}) w->lots = {"lot-a"};
+  Return on_c = ComputeReturn(workers, done, &m, q, "lot-c");
+  EXPECT_DOUBLE_EQ(on_c.training_percent, 50.0);  // A of A and I
+  EXPECT_EQ(on_c.headcount_end, 5);
+  EXPECT_DOUBLE_EQ(on_c.dbs_percent, 60.0);
+  for (Worker& w : workers) w.lots.clear();
 
   Return no_matrix = ComputeReturn(workers, done, nullptr, q);
   EXPECT_DOUBLE_EQ(no_matrix.training_percent, 0.0);

@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
 #include "common/ids.h"
@@ -113,6 +114,13 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
   }
   DateField(v, F(p, "registration.expiry_date"), reg.expiry_date(), !reg.body().empty());
   Text(v, F(p, "english_proficiency"), s.english_proficiency(), 100, false);
+  if (s.lot_ids_size() > 20) v.Add(F(p, "lot_ids"), "must have at most 20 entries");
+  std::set<std::string> lots;
+  for (int i = 0; i < s.lot_ids_size(); ++i) {
+    const std::string f = absl::StrCat(F(p, "lot_ids"), "[", i, "]");
+    Id(v, f, s.lot_ids(i), true);
+    if (!lots.insert(absl::AsciiStrToLower(s.lot_ids(i))).second) v.Add(f, "is repeated");
+  }
   if (s.languages_size() > 20) v.Add(F(p, "languages"), "must have at most 20 entries");
   for (int i = 0; i < s.languages_size(); ++i) {
     Text(v, absl::StrCat(F(p, "languages"), "[", i, "]"), s.languages(i), 100, true);
@@ -292,6 +300,7 @@ Worker WorkerOf(const v1::StaffMember& s) {
   w.business_insurance_expiry = DayOf(s.driving().business_insurance_expiry());
   w.last_supervision = DayOf(s.last_supervision_date());
   w.last_appraisal = DayOf(s.last_appraisal_date());
+  for (const auto& lot : s.lot_ids()) w.lots.push_back(absl::AsciiStrToLower(lot));
   return w;
 }
 

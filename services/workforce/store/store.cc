@@ -634,7 +634,9 @@ absl::StatusOr<v1::WorkforceCompliance> Store::Compliance(const Call& c,
     std::map<domain::ReasonKind, int> counts;
     int in_post = 0, eligible = 0;
     for (size_t i = 0; i < w.workers.size(); ++i) {
-      if (!domain::InPost(w.workers[i], day)) continue;
+      if (!domain::InPost(w.workers[i], day) || !domain::WorksOnLot(w.workers[i], Lower(lot_id))) {
+        continue;
+      }
       ++in_post;
       auto reasons = domain::CheckEligibility(w.workers[i], *m, w.done[i], {}, day);
       if (reasons.empty()) ++eligible;
@@ -738,6 +740,7 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
     // The whole list sorted by one key, so that pages continue after a key.
     std::vector<std::pair<std::string, v1::ExpiryItem>> all;
     for (size_t i = 0; i < w.workers.size(); ++i) {
+      if (!domain::WorksOnLot(w.workers[i], Lower(lot_id))) continue;
       for (const auto& e : domain::Expiries(w.workers[i], m, w.done[i], day, within_days)) {
         v1::ExpiryItem item;
         item.set_staff_id(e.staff_id);
@@ -784,7 +787,7 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
       if (m == nullptr) return NoMatrix(lot_id, q.last());
     }
     ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
-    domain::Return r = domain::ComputeReturn(w.workers, w.done, m, q);
+    domain::Return r = domain::ComputeReturn(w.workers, w.done, m, q, Lower(lot_id));
     out.set_provider_id(provider_id);
     out.set_quarter(absl::StrCat(q.year, "-Q", q.q));
     out.mutable_period_start()->set_value(dates::FormatDay(q.first()));
@@ -1368,7 +1371,8 @@ absl::StatusOr<int> Store::CheckTrainedStaff(absl::Time now, const std::string& 
         it = staff_of.emplace(a.provider_id, std::move(w)).first;
       }
       auto trip = domain::OnTrainedShare(
-          rules, domain::TrainedStaff(it->second.workers, it->second.done, *m, today), today);
+          rules, domain::TrainedStaff(it->second.workers, it->second.done, *m, today, a.lot_id),
+          today);
       if (!trip) continue;
       ASSIGN_OR_RETURN(Result first,
                        tx.Exec(sql::kInsertRuleTrip,

@@ -621,6 +621,20 @@ TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
   left.mutable_leave_date()->set_value("2026-06-30");
   CreateStaff(provider_, left);
   CreateStaff(other_provider_, SampleStaff("Ivy Elsewhere"));
+  // A worker on another of the provider's lots only: not in this lot's figures.
+  v1::StaffMember elsewhere = SampleStaff("Kit Other Lot");
+  elsewhere.add_lot_ids(NewUuid());
+  CreateStaff(provider_, elsewhere);
+  // Named lots must be lot ids, each once.
+  v1::CreateStaffMemberRequest bad_lots;
+  *bad_lots.mutable_staff_member() = SampleStaff("Lee Bad Lots");
+  bad_lots.mutable_staff_member()->add_lot_ids(lot_);
+  bad_lots.mutable_staff_member()->add_lot_ids(lot_);
+  bad_lots.mutable_staff_member()->add_lot_ids("Lot C");
+  v1::StaffMember not_made;
+  EXPECT_THAT(ViolationFields(
+                  Call(stub(), provider_, &Stub::CreateStaffMember, bad_lots, &not_made)),
+              ElementsAre("staff_member.lot_ids[1]", "staff_member.lot_ids[2]"));
 
   v1::GetWorkforceComplianceRequest req;
   req.set_provider_id(provider_.org);
