@@ -84,12 +84,12 @@ absl::StatusOr<v1::Referral> Brokerage::Raise(const Call& c, const v1::CreateRef
   // Shape first, so bad input is reported even while the registry is away; the funders
   // are checked against the partnership once it is known.
   RETURN_IF_ERROR(domain::ValidatePerson(req.person(), today));
-  RETURN_IF_ERROR(domain::ValidateReferralShape(r));
+  RETURN_IF_ERROR(domain::ValidateReferralShape(r, today));
   ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(r.lot_id(), today));
   if (lot.members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
     return ForeignPartnership();
   }
-  RETURN_IF_ERROR(domain::ValidateReferral(r, lot.members));
+  RETURN_IF_ERROR(domain::ValidateReferral(r, lot.members, today));
   absl::CivilDay born = *dates::ParseDay(req.person().date_of_birth().value());
   RETURN_IF_ERROR(domain::CheckAgeForLot(born, *dates::ParseDay(r.start_date().value()),
                                          lot.lot.min_age(), lot.lot.max_age(),
@@ -118,9 +118,9 @@ absl::StatusOr<v1::Referral> Brokerage::Update(const Call& c, const v1::UpdateRe
     RETURN_IF_ERROR(domain::ValidatePerson(req.person(), today));
     age = domain::AgeOn(*dates::ParseDay(req.person().date_of_birth().value()), today);
   }
-  RETURN_IF_ERROR(domain::ValidateReferralShape(merged));
+  RETURN_IF_ERROR(domain::ValidateReferralShape(merged, today));
   ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(current.lot_id(), today));
-  RETURN_IF_ERROR(domain::ValidateReferral(merged, lot.members));
+  RETURN_IF_ERROR(domain::ValidateReferral(merged, lot.members, today));
   // The lot's ages are checked in the store, against the stored date of birth when no
   // new one is given.
   return store_->UpdateReferral(c, merged, req.has_person() ? &req.person() : nullptr, age,

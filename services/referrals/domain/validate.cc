@@ -54,7 +54,8 @@ bool LooksLikeAnAddress(const std::string& area) {
 namespace {
 
 // `members` null: the funders' organisations are checked for shape only.
-absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* members) {
+absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* members,
+                           absl::CivilDay today) {
   Violations v;
   if (r.lot_id().empty()) {
     v.Add("referral.lot_id", "is required");
@@ -87,6 +88,10 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
   Text(v, "referral.care_plan_extract", r.care_plan_extract(), false, kExtractText);
   auto start = Day(v, "referral.start_date", r.start_date().value(), true);
   auto end = Day(v, "referral.end_date", r.end_date().value(), false);
+  if (start && *start < today) {
+    v.Add("referral.start_date",
+          absl::StrCat("must be today (", dates::FormatDay(today), ") or later"));
+  }
   if (start && end && *end < *start) v.Add("referral.end_date", "must be on or after start_date");
   const auto& pref = r.preferences();
   if (!pref.worker_gender().empty() && pref.worker_gender() != "female" &&
@@ -139,11 +144,14 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
 
 }  // namespace
 
-absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>& members) {
-  return CheckReferral(r, &members);
+absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>& members,
+                              absl::CivilDay today) {
+  return CheckReferral(r, &members, today);
 }
 
-absl::Status ValidateReferralShape(const v1::Referral& r) { return CheckReferral(r, nullptr); }
+absl::Status ValidateReferralShape(const v1::Referral& r, absl::CivilDay today) {
+  return CheckReferral(r, nullptr, today);
+}
 
 bool ValidNhsNumber(const std::string& digits) {
   if (digits.size() != 10) return false;

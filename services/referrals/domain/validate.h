@@ -18,11 +18,13 @@ namespace pdps::referrals::domain {
 namespace v1 = ::pdps::referrals::v1;
 
 // The input fields of a referral (output-only fields are ignored). `members` are the
-// organisations of the owning partnership: funders must be among them.
-absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>& members);
+// organisations of the owning partnership: funders must be among them. `today` (London)
+// is the earliest start date: a referral is raised or changed for care still to come.
+absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>& members,
+                              absl::CivilDay today);
 // The same rules but the funders' membership, which needs the registry: checked first,
 // so bad input is reported even while the registry is away.
-absl::Status ValidateReferralShape(const v1::Referral& r);
+absl::Status ValidateReferralShape(const v1::Referral& r, absl::CivilDay today);
 
 // The area is shown to every provider offered the referral: a district or borough name
 // ("SOUTHWARK"), never a postcode or street address. Anything with a digit is refused.

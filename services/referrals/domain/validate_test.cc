@@ -27,6 +27,8 @@ constexpr char kOrgA[] = "aaaaaaaa-1111-4111-8111-111111111111";
 constexpr char kOrgB[] = "bbbbbbbb-2222-4222-8222-222222222222";
 constexpr char kStranger[] = "cccccccc-3333-4333-8333-333333333333";
 constexpr char kLot[] = "dddddddd-4444-4444-8444-444444444444";
+// The day the referrals and people below are entered: GoodReferral starts on 2026-07-01.
+const absl::CivilDay kToday(2026, 6, 16);
 
 std::vector<std::string> Fields(const absl::Status& st) {
   std::vector<std::string> out;
@@ -58,7 +60,10 @@ v1::Referral GoodReferral() {
 // ------------------------------------------------------------ referral ---
 
 TEST(ValidateReferral, GoodOnes) {
-  EXPECT_TRUE(ValidateReferral(GoodReferral(), Members()).ok());
+  EXPECT_TRUE(ValidateReferral(GoodReferral(), Members(), kToday).ok());
+  v1::Referral today = GoodReferral();  // an emergency can start the day it is raised
+  today.mutable_start_date()->set_value("2026-06-16");
+  EXPECT_TRUE(ValidateReferral(today, Members(), kToday).ok());
 
   v1::Referral split = GoodReferral();
   split.mutable_funding(0)->set_share_basis_points(6000);
@@ -69,22 +74,22 @@ TEST(ValidateReferral, GoodOnes) {
   split.mutable_end_date()->set_value("2026-07-01");  // same day as start
   split.mutable_preferences()->set_worker_gender("female");
   split.mutable_preferences()->add_languages("Polish");
-  EXPECT_TRUE(ValidateReferral(split, Members()).ok());
+  EXPECT_TRUE(ValidateReferral(split, Members(), kToday).ok());
 
   v1::Referral dp = GoodReferral();
   dp.clear_funding();
   dp.set_direct_payment(true);
-  EXPECT_TRUE(ValidateReferral(dp, Members()).ok());
+  EXPECT_TRUE(ValidateReferral(dp, Members(), kToday).ok());
 
   // Organisation ids compare case-insensitively against the (lower-case) members.
   v1::Referral upper = GoodReferral();
   upper.mutable_funding(0)->set_organisation_id("AAAAAAAA-1111-4111-8111-111111111111");
-  EXPECT_TRUE(ValidateReferral(upper, Members()).ok());
+  EXPECT_TRUE(ValidateReferral(upper, Members(), kToday).ok());
 
   for (double h : {0.25, 1.0, 37.75, 168.0}) {
     v1::Referral r = GoodReferral();
     r.set_planned_weekly_hours(h);
-    EXPECT_TRUE(ValidateReferral(r, Members()).ok()) << h;
+    EXPECT_TRUE(ValidateReferral(r, Members(), kToday).ok()) << h;
   }
 }
 
@@ -135,6 +140,9 @@ TEST(ValidateReferral, NamesEachWrongField) {
       {"no start date", [](auto& r) { r.clear_start_date(); }, {"referral.start_date"}},
       {"bad start date",
        [](auto& r) { r.mutable_start_date()->set_value("2026-13-01"); },
+       {"referral.start_date"}},
+      {"start yesterday",
+       [](auto& r) { r.mutable_start_date()->set_value("2026-06-15"); },
        {"referral.start_date"}},
       {"bad end date",
        [](auto& r) { r.mutable_end_date()->set_value("1 July"); },
@@ -189,7 +197,7 @@ TEST(ValidateReferral, NamesEachWrongField) {
   for (const Row& row : rows) {
     v1::Referral r = GoodReferral();
     row.change(r);
-    absl::Status st = ValidateReferral(r, Members());
+    absl::Status st = ValidateReferral(r, Members(), kToday);
     EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << row.what;
     EXPECT_THAT(Fields(st), UnorderedElementsAreArray(row.fields)) << row.what;
   }
@@ -200,11 +208,11 @@ TEST(ValidateReferral, AreasAreDistrictNames) {
                            "Bournemouth, Christchurch and Poole", "Stoke-on-Trent"}) {
     v1::Referral r = GoodReferral();
     r.set_area(area);
-    EXPECT_TRUE(ValidateReferral(r, Members()).ok()) << area;
+    EXPECT_TRUE(ValidateReferral(r, Members(), kToday).ok()) << area;
   }
   v1::Referral r = GoodReferral();
   r.set_area("Flat 2, 10 Downing Street");
-  auto v = FieldViolationsOf(ValidateReferral(r, Members()));
+  auto v = FieldViolationsOf(ValidateReferral(r, Members(), kToday));
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].field, "referral.area");
   EXPECT_THAT(v[0].description, HasSubstr("not a postcode or address"));
@@ -213,20 +221,20 @@ TEST(ValidateReferral, AreasAreDistrictNames) {
 TEST(ValidateReferralShape, EverythingButTheFundersMembership) {
   v1::Referral foreign = GoodReferral();
   foreign.mutable_funding(0)->set_organisation_id(kStranger);
-  EXPECT_TRUE(ValidateReferralShape(foreign).ok());
-  EXPECT_THAT(Fields(ValidateReferral(foreign, Members())),
+  EXPECT_TRUE(ValidateReferralShape(foreign, kToday).ok());
+  EXPECT_THAT(Fields(ValidateReferral(foreign, Members(), kToday)),
               UnorderedElementsAreArray<std::string>({"referral.funding[0].organisation_id"}));
   v1::Referral bad = foreign;
   bad.set_area("SE1 1AA");
   bad.mutable_funding(0)->set_organisation_id("not-a-uuid");
-  EXPECT_THAT(Fields(ValidateReferralShape(bad)),
+  EXPECT_THAT(Fields(ValidateReferralShape(bad, kToday)),
               UnorderedElementsAreArray<std::string>(
                   {"referral.area", "referral.funding[0].organisation_id"}));
 }
 
 TEST(ValidateReferral, ReportsEveryFieldAtOnce) {
   v1::Referral r;
-  absl::Status st = ValidateReferral(r, Members());
+  absl::Status st = ValidateReferral(r, Members(), kToday);
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(Fields(st),
               UnorderedElementsAreArray<std::string>(
@@ -250,8 +258,6 @@ v1::PersonDetails GoodPerson() {
   c->set_phone("020 7946 0000");
   return p;
 }
-
-const absl::CivilDay kToday(2026, 6, 16);
 
 TEST(ValidatePerson, GoodOnes) {
   EXPECT_TRUE(ValidatePerson(GoodPerson(), kToday).ok());

@@ -1693,6 +1693,38 @@ TEST_F(ReferralsTest, ThePersonMustBeInTheLotsAgeRangeOnTheStartDate) {
   EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("person.date_of_birth"));
 }
 
+TEST_F(ReferralsTest, AReferralCannotStartBeforeTodayInLondon) {
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
+  // 00:30 on Tuesday 1 December in London (still 30 November in some other zones).
+  clock().Set(London(2026, 12, 1, 0, 30));
+  v1::CreateReferralRequest req;
+  *req.mutable_referral() = SampleReferral(lot.lot.id(), "SOUTHWARK", council_);
+  *req.mutable_person() = SamplePerson();
+  req.mutable_referral()->mutable_start_date()->set_value("2026-11-30");
+  v1::Referral out;
+  auto st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.start_date"));
+  EXPECT_THAT(ViolationDescriptions(st), ElementsAre("must be today (2026-12-01) or later"));
+  // Today is fine (an emergency starts the day it is raised).
+  req.mutable_referral()->mutable_start_date()->set_value("2026-12-01");
+  req.set_request_id(NewUuid());
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::CreateReferral, req, &out).ok());
+  // A draft whose start date has gone by must be given a new one to be changed.
+  clock().Set(London(2026, 12, 2, 9, 0));
+  v1::UpdateReferralRequest upd;
+  *upd.mutable_referral() = out;
+  upd.mutable_referral()->set_session_pattern("Mon-Fri 16:00-17:00");
+  v1::Referral updated;
+  st = Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.start_date"));
+  EXPECT_EQ(Get(out.id(), officer_).etag(), out.etag());
+  upd.mutable_referral()->mutable_start_date()->set_value("2026-12-07");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated).ok());
+  EXPECT_EQ(updated.start_date().value(), "2026-12-07");
+}
+
 TEST_F(ReferralsTest, RegistryOutageIsUnavailableAndNothingIsHalfOpened) {
   Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
   v1::Referral r = Raise(lot);
