@@ -148,6 +148,7 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
   training list --staff=ID [--lot=ID [--date=YYYY-MM-DD]]   (with --lot: each expiry)
   training record --staff=ID --competency=CODE --completed=YYYY-MM-DD [--by=TRAINER]
       [--evidence=REF]
+  training void ID --reason=TEXT          a record entered in error: kept, counted by nothing
   eligibility --staff=ID (--lot=ID [--extra=CODE,CODE] | --package=ID) [--date=YYYY-MM-DD]
                                  the compliance gate, with every reason (also services)
   expiries [--within=30] [--lot=ID] [--date=YYYY-MM-DD]   what lapses (and has lapsed)
@@ -1102,8 +1103,14 @@ int Training(Env& env, const std::string& verb) {
     req.set_request_id(a.Get("request-id", NewUuid()));
     return Run(env, &WStub::CreateTrainingRecord, req);
   }
-  return Fail("training: list --staff=ID, or record --staff=ID --competency=CODE "
-              "--completed=YYYY-MM-DD [--by=TRAINER] [--evidence=REF]");
+  if (verb == "void") {
+    wv1::VoidTrainingRecordRequest req;
+    req.set_id(Id(a));
+    req.set_reason(a.Get("reason"));
+    return Run(env, &WStub::VoidTrainingRecord, req);
+  }
+  return Fail("training: list --staff=ID, record --staff=ID --competency=CODE "
+              "--completed=YYYY-MM-DD [--by=TRAINER] [--evidence=REF], or void ID --reason=TEXT");
 }
 
 // `eligibility --staff=ID (--lot=ID [--extra=a,b] | --package=ID) [--date=]`: the gate.

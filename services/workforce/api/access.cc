@@ -23,6 +23,7 @@ const auth::AccessPolicy& WorkforceAccessPolicy() {
         .Allow("ListTrainingMatrices", readers)
         .Allow("CreateTrainingRecord", providers)
         .Allow("ListTrainingRecords", providers)
+        .Allow("VoidTrainingRecord", providers)
         .Allow("CheckWorkerEligibility", {R::kProviderAdmin, R::kProviderCoordinator, R::kService})
         .Allow("GetWorkforceCompliance", readers)
         .Allow("ListExpiries", providers)

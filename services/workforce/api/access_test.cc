@@ -35,6 +35,7 @@ const Row kTable[] = {
     {"ListTrainingMatrices", {0, 1, 0, 0, 1, 1, 1}},
     {"CreateTrainingRecord", {0, 0, 0, 0, 1, 1, 0}},
     {"ListTrainingRecords", {0, 0, 0, 0, 1, 1, 0}},
+    {"VoidTrainingRecord", {0, 0, 0, 0, 1, 1, 0}},
     {"CheckWorkerEligibility", {0, 0, 0, 0, 1, 1, 1}},
     {"GetWorkforceCompliance", {0, 1, 0, 0, 1, 1, 1}},  // providers: their own only
     {"ListExpiries", {0, 0, 0, 0, 1, 1, 0}},

@@ -145,6 +145,17 @@ grpc::Status WorkforceServiceImpl::ListTrainingRecords(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status WorkforceServiceImpl::VoidTrainingRecord(grpc::ServerContext* ctx,
+                                                      const v1::VoidTrainingRecordRequest* req,
+                                                      v1::TrainingRecord* resp) {
+  return gate_->Run(ctx, "VoidTrainingRecord", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    RETURN_IF_ERROR(api::RequireReason(req->reason()));
+    ASSIGN_OR_RETURN(*resp, store_->VoidTraining(c, req->id(), req->reason()));
+    return absl::OkStatus();
+  });
+}
+
 // --------------------------------------------------------------- compliance ---
 
 grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(

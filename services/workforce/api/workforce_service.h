@@ -26,6 +26,7 @@ class WorkforceServiceImpl final : public v1::WorkforceService::Service {
   PDPS_RPC(ListTrainingMatrices, ListTrainingMatricesRequest, ListTrainingMatricesResponse)
   PDPS_RPC(CreateTrainingRecord, CreateTrainingRecordRequest, TrainingRecord)
   PDPS_RPC(ListTrainingRecords, ListTrainingRecordsRequest, ListTrainingRecordsResponse)
+  PDPS_RPC(VoidTrainingRecord, VoidTrainingRecordRequest, TrainingRecord)
   PDPS_RPC(CheckWorkerEligibility, CheckWorkerEligibilityRequest, CheckWorkerEligibilityResponse)
   PDPS_RPC(GetWorkforceCompliance, GetWorkforceComplianceRequest, WorkforceCompliance)
   PDPS_RPC(ListExpiries, ListExpiriesRequest, ListExpiriesResponse)

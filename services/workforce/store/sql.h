@@ -83,7 +83,8 @@ inline constexpr std::string_view kListMatrices =
 
 #define PDPS_TRAINING_COLUMNS                                                           \
   "id::text AS id, staff_id::text AS staff_id, competency_code,"                         \
-  " completed_on::text AS completed_on, training_provider, evidence_reference," PDPS_AUDIT_COLUMNS
+  " completed_on::text AS completed_on, training_provider, evidence_reference,"          \
+  " void_time, COALESCE(void_user, '') AS void_user, void_reason," PDPS_AUDIT_COLUMNS
 
 // $1 id, $2 provider, $3 staff, $4 code, $5 completed, $6 trainer, $7 evidence, $8 time, $9 user.
 inline constexpr std::string_view kInsertTraining =
@@ -98,12 +99,17 @@ inline constexpr std::string_view kListTraining =
     "SELECT " PDPS_TRAINING_COLUMNS " FROM workforce.training_records WHERE staff_id = $1"
     " AND ($2::date IS NULL OR (completed_on, id) < ($2::date, $3::uuid))"
     " ORDER BY completed_on DESC, id DESC LIMIT $4";
+// Completions the rules count: voided records are left out.
 inline constexpr std::string_view kSelectStaffCompletions =
     "SELECT staff_id::text AS staff_id, competency_code, completed_on::text AS completed_on"
-    " FROM workforce.training_records WHERE staff_id = $1";
+    " FROM workforce.training_records WHERE staff_id = $1 AND void_time IS NULL";
 inline constexpr std::string_view kSelectProviderCompletions =
     "SELECT staff_id::text AS staff_id, competency_code, completed_on::text AS completed_on"
-    " FROM workforce.training_records WHERE provider_id = $1";
+    " FROM workforce.training_records WHERE provider_id = $1 AND void_time IS NULL";
+// $1 id, $2 time, $3 user, $4 reason. Row-level security keeps it to the provider's own.
+inline constexpr std::string_view kVoidTraining =
+    "UPDATE workforce.training_records SET void_time = $2, void_user = $3, void_reason = $4,"
+    " update_time = $2, update_user = $3 WHERE id = $1 AND void_time IS NULL";
 
 // --------------------------------------------------------------- complaints ---
 

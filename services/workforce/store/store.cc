@@ -79,6 +79,11 @@ v1::TrainingRecord TrainingOf(const Result& r, int i) {
   t.mutable_completed_on()->set_value(r.String(i, "completed_on"));
   t.set_training_provider(r.String(i, "training_provider"));
   t.set_evidence_reference(r.String(i, "evidence_reference"));
+  if (!r.IsNull(i, "void_time")) {
+    SetTimestamp(r.Time(i, "void_time"), t.mutable_void_time());
+    t.set_void_user(r.String(i, "void_user"));
+    t.set_void_reason(r.String(i, "void_reason"));
+  }
   protoutil::FillAudit(r, i, t.mutable_audit());
   return t;
 }
@@ -562,6 +567,24 @@ absl::StatusOr<v1::TrainingRecord> Store::CreateTraining(const Call& c,
   return out;
 }
 
+absl::StatusOr<v1::TrainingRecord> Store::VoidTraining(const Call& c, const std::string& id,
+                                                       const std::string& reason) {
+  v1::TrainingRecord out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Result u, tx.Exec(sql::kVoidTraining,
+                                       {P(Lower(id)), P(c.now), P(c.principal.user_id), P(reason)}));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectTraining, {P(Lower(id))}));
+    if (r.rows() == 0) return NotFound("training record", id);
+    out = TrainingOf(r, 0);
+    if (u.affected() == 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the training record was already voided: ", out.void_reason()));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
 absl::StatusOr<Listed<v1::TrainingRecord>> Store::ListTraining(const Call& c,
                                                                const std::string& staff_id,
                                                                const std::string& lot_id, Day day,
@@ -584,7 +607,7 @@ absl::StatusOr<Listed<v1::TrainingRecord>> Store::ListTraining(const Call& c,
     std::string last;
     for (int i = 0; i < r.rows(); ++i) {
       out.items.push_back(TrainingOf(r, i));
-      if (matrix) {
+      if (matrix && !out.items.back().has_void_time()) {
         v1::TrainingRecord& t = out.items.back();
         auto completed = dates::ParseDay(t.completed_on().value());
         auto expires = completed ? domain::CompletionExpires(*matrix, t.competency_code(), *completed)

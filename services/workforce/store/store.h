@@ -57,6 +57,9 @@ class Store {
   // Training records.
   absl::StatusOr<v1::TrainingRecord> CreateTraining(const Call& c, const v1::TrainingRecord& r,
                                                     const std::string& request_id);
+  // Voids one of the caller's records: listed still, counted by no rule.
+  absl::StatusOr<v1::TrainingRecord> VoidTraining(const Call& c, const std::string& id,
+                                                  const std::string& reason);
   // With `lot_id`, each record's expires_on under the lot's matrix in force on `day`.
   absl::StatusOr<Listed<v1::TrainingRecord>> ListTraining(const Call& c,
                                                           const std::string& staff_id,

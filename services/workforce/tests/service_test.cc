@@ -194,6 +194,56 @@ World* WorkforceServiceTest::world_ = nullptr;
 
 // ----------------------------------------------------------------- tenancy ---
 
+TEST_F(WorkforceServiceTest, ATrainingRecordEnteredInErrorIsVoidedNotCounted) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  v1::StaffMember s = CreateStaff(provider_, SampleStaff("Ros Typo"));
+  Train(provider_, s.id(), "first_aid", "2026-02-01");
+  Train(provider_, s.id(), "safeguarding_level_2", "2026-02-01");  // really 2025: a typo
+  EXPECT_TRUE(Check(provider_, s.id(), "2026-11-24").eligible());
+  v1::ListTrainingRecordsRequest list;
+  list.set_staff_id(s.id());
+  list.set_lot_id(lot_);
+  v1::ListTrainingRecordsResponse listed;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListTrainingRecords, list, &listed).ok());
+  std::string wrong;
+  for (const auto& t : listed.training_records()) {
+    if (t.competency_code() == "safeguarding_level_2") wrong = t.id();
+  }
+  ASSERT_FALSE(wrong.empty());
+
+  // Bad input and other providers change nothing.
+  v1::VoidTrainingRecordRequest v;
+  v.set_id(wrong);
+  v1::TrainingRecord out;
+  EXPECT_THAT(ViolationFields(Call(stub(), provider_, &Stub::VoidTrainingRecord, v, &out)),
+              ElementsAre("reason"));
+  v.set_reason("completed in February 2025, not 2026: typing error");
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::VoidTrainingRecord, v, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Call(stub(), commissioner_, &Stub::VoidTrainingRecord, v, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(Check(provider_, s.id(), "2026-11-24").eligible());
+
+  // Voided: still listed, stamped, without an expiry, and the gate no longer counts it.
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::VoidTrainingRecord, v, &out).ok());
+  EXPECT_EQ(out.void_reason(), "completed in February 2025, not 2026: typing error");
+  EXPECT_TRUE(out.has_void_time());
+  EXPECT_FALSE(out.void_user().empty());
+  auto gate = Check(provider_, s.id(), "2026-11-24");
+  EXPECT_FALSE(gate.eligible());
+  ASSERT_EQ(gate.reasons_size(), 1);
+  EXPECT_EQ(gate.reasons(0).kind(), v1::IneligibilityReason::COMPETENCY_MISSING);
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListTrainingRecords, list, &listed).ok());
+  ASSERT_EQ(listed.training_records_size(), 2);
+  for (const auto& t : listed.training_records()) {
+    EXPECT_EQ(t.has_void_time(), t.id() == wrong);
+    EXPECT_EQ(t.has_expires_on(), t.id() != wrong);
+  }
+  // Once only.
+  EXPECT_EQ(Call(stub(), provider_, &Stub::VoidTrainingRecord, v, &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 TEST_F(WorkforceServiceTest, AProviderCannotReadAnotherProvidersStaff) {
   v1::StaffMember mine = CreateStaff(provider_, SampleStaff("Ada Worker"));
   v1::StaffMember theirs = CreateStaff(other_provider_, SampleStaff("Bea Other"));
