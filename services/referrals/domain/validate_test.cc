@@ -64,6 +64,11 @@ TEST(ValidateReferral, GoodOnes) {
   v1::Referral today = GoodReferral();  // an emergency can start the day it is raised
   today.mutable_start_date()->set_value("2026-06-16");
   EXPECT_TRUE(ValidateReferral(today, Members(), kToday).ok());
+  today.mutable_start_date()->set_value("2026-06-15");
+  auto v = FieldViolationsOf(ValidateReferral(today, Members(), kToday));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, "referral.start_date");
+  EXPECT_EQ(v[0].description, "must be today (2026-06-16) or later");
 
   v1::Referral split = GoodReferral();
   split.mutable_funding(0)->set_share_basis_points(6000);

