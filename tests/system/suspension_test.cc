@@ -14,6 +14,7 @@
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/testing/pg_harness.h"
+#include "pdps/registry/v1/registry_service.grpc.pb.h"
 #include "pdps/workforce/v1/workforce_service.grpc.pb.h"
 #include "tests/system/service_process.h"
 
@@ -21,6 +22,7 @@ namespace pdps {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace wv1 = ::pdps::workforce::v1;
 using systemtest::WaitFor;
 
@@ -47,6 +49,24 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
       " r.create_organisation || ' ' || r.id AS v FROM referrals.offers o JOIN"
       " referrals.referrals r ON r.id = o.referral_id WHERE o.state = 'OPEN' AND"
       " o.kind = 'EXCLUSIVE' ORDER BY o.offer_time, o.id LIMIT 1");
+  // Who the registry would offer a new referral on that lot, in that area, to.
+  auto eligible_on_lot = [&](const std::string& lot_id, const std::string& area,
+                             const std::string& as) {
+    auto stub = pdps::registry::v1::RegistryService::NewStub(
+        grpc::CreateChannel(registry.address(), grpc::InsecureChannelCredentials()));
+    pdps::registry::v1::ListEligibleProvidersRequest req;
+    req.set_lot_id(lot_id);
+    req.set_area(area);
+    req.set_page_size(100);
+    pdps::registry::v1::ListEligibleProvidersResponse resp;
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + as);
+    auto st = stub->ListEligibleProviders(&ctx, req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    std::vector<std::string> ids;
+    for (const auto& p : resp.providers()) ids.push_back(p.provider_id());
+    return ids;
+  };
   ASSERT_EQ(live.size(), 1u);
   std::vector<std::string> f = absl::StrSplit(live[0], ' ');
   const std::string offer = f[0], provider = f[1], lot = f[2], framework = f[3], council = f[4],
@@ -126,6 +146,9 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
     auto st = stub->CreateMonitoringVisit(&ctx, req, &made);
     EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   }
+  const std::string area =
+      db->Query("SELECT area AS v FROM referrals.referrals WHERE id = '" + referral + "'")[0];
+  EXPECT_THAT(eligible_on_lot(lot, area, token), ::testing::Contains(provider));
   {
     wv1::MonitoringVisit made;
     auto st = visit(token, &made);
@@ -167,6 +190,8 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
   EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM referrals.offers WHERE provider_id = '" +
                       provider + "' AND lot_id = '" + lot + "' AND state = 'OPEN'")[0],
             "0");
+  // And a new referral on the lot is offered to everyone eligible but that provider.
+  EXPECT_THAT(eligible_on_lot(lot, area, token), Not(::testing::Contains(provider)));
   // The rule fired once: one suspension, however often the feeds are read.
   absl::SleepFor(absl::Milliseconds(500));
   EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM registry.admission_transitions t JOIN "
