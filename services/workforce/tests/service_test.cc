@@ -1128,6 +1128,16 @@ class PackageTest : public WorkforceServiceTest {
     server_->Award(a);  // a replayed event changes nothing
     return a.referral_id();
   }
+  // The lot's matrix from 2026, and the framework's rule on ineligible named workers.
+  void TurnOnTheNamedWorkerRule() {
+    CreateMatrix(commissioner_, "2026-01-01", 12);
+    v1::SetSuspensionRulesRequest rules;
+    rules.mutable_rules()->set_framework_id(framework_);
+    rules.mutable_rules()->set_suspend_on_ineligible_package_worker(true);
+    v1::SuspensionRules set;
+    ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, rules, &set).ok());
+    EXPECT_TRUE(set.suspend_on_ineligible_package_worker());
+  }
   // A compliant worker for the package (seizure management done).
   v1::StaffMember Compliant(const char* name) {
     v1::StaffMember s = CreateStaff(provider_, SampleStaff(name));
@@ -1334,13 +1344,7 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
 }
 
 TEST_F(PackageTest, AnIneligibleNamedWorkerTripsTheRuleOncePerSetOfReasons) {
-  CreateMatrix(commissioner_, "2026-01-01", 12);
-  v1::SetSuspensionRulesRequest rules;
-  rules.mutable_rules()->set_framework_id(framework_);
-  rules.mutable_rules()->set_suspend_on_ineligible_package_worker(true);
-  v1::SuspensionRules set;
-  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, rules, &set).ok());
-  EXPECT_TRUE(set.suspend_on_ineligible_package_worker());
+  TurnOnTheNamedWorkerRule();
   const std::string package = AwardPackage();
   v1::PackageAssignment a;
   ASSERT_TRUE(Assign(provider_, package, Compliant("Jo Named").id(), &a).ok());
@@ -1381,12 +1385,7 @@ TEST_F(PackageTest, AnIneligibleNamedWorkerTripsTheRuleOncePerSetOfReasons) {
 }
 
 TEST_F(PackageTest, ALeaverIsNoLongerNamedAndTripsNothing) {
-  CreateMatrix(commissioner_, "2026-01-01", 12);
-  v1::SetSuspensionRulesRequest rules;
-  rules.mutable_rules()->set_framework_id(framework_);
-  rules.mutable_rules()->set_suspend_on_ineligible_package_worker(true);
-  v1::SuspensionRules set;
-  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, rules, &set).ok());
+  TurnOnTheNamedWorkerRule();
   const std::string package = AwardPackage();
   v1::StaffMember worker = Compliant("Sam Leaving");
   v1::PackageAssignment running;
