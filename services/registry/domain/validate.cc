@@ -195,8 +195,12 @@ absl::Status ValidateLot(const v1::Lot& l, bool create) {
   RequireText(v, "lot.display_name", l.display_name());
   RequireText(v, "lot.service_type", l.service_type(), 100);
   if (l.min_age() < 0 || l.min_age() > 120) v.Add("lot.min_age", "must be from 0 to 120");
-  if (l.max_age() < 0 || l.max_age() > 120) v.Add("lot.max_age", "must be from 0 to 120");
-  if (l.max_age() < l.min_age()) v.Add("lot.max_age", "must be at least min_age");
+  if (l.max_age() < 1 || l.max_age() > 120) {
+    // Referrals are checked against the range, so an unset maximum would refuse everyone.
+    v.Add("lot.max_age", "is required: the oldest age served, inclusive, 1 to 120");
+  } else if (l.max_age() < l.min_age()) {
+    v.Add("lot.max_age", "must be at least min_age");
+  }
   std::set<std::string> seen;
   for (int i = 0; i < l.competencies_size(); ++i) {
     std::string f = absl::StrCat("lot.competencies[", i, "]");

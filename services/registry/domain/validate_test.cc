@@ -90,6 +90,13 @@ TEST(ValidateLot, AgesPricesAndCodes) {
               ::testing::UnorderedElementsAre("lot.code", "lot.max_age", "lot.competencies[1]",
                                               "lot.prices[1].hourly_rate",
                                               "lot.prices[1].effective_from"));
+  // No maximum age is a missing field, not a lot for newborns only.
+  v1::Lot unset;
+  unset.set_framework_id("11111111-1111-4111-8111-111111111111");
+  unset.set_code("B");
+  unset.set_display_name("Short breaks");
+  unset.set_service_type("short_breaks");
+  EXPECT_THAT(Fields(ValidateLot(unset, true)), ::testing::ElementsAre("lot.max_age"));
 }
 
 TEST(ValidateDocument, KindSpecificRules) {
