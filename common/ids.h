@@ -14,5 +14,9 @@ std::string NewUuid();
 std::string NameUuid(absl::string_view name);
 // True for a lower- or upper-case canonical UUID.
 bool IsUuid(absl::string_view s);
+// A competency code, the one form every service uses (lots' base sets, training
+// matrices and records, packages' extra competencies): lower_snake_case, starting with
+// a letter, at most 64 characters, e.g. "safeguarding_level_2".
+bool IsCompetencyCode(absl::string_view s);
 
 }  // namespace pdps

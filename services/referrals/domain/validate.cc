@@ -104,9 +104,13 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
   }
   Text(v, "referral.preferences.culture", pref.culture(), false, kShortText);
   Text(v, "referral.preferences.religion", pref.religion(), false, kShortText);
+  // The codes of the lot's training matrix (e.g. its conditional "seizure_management"),
+  // which the compliance gate checks named workers against.
   for (int i = 0; i < r.extra_competencies_size(); ++i) {
-    Text(v, absl::StrCat("referral.extra_competencies[", i, "]"), r.extra_competencies(i), true,
-         100);
+    if (!IsCompetencyCode(r.extra_competencies(i))) {
+      v.Add(absl::StrCat("referral.extra_competencies[", i, "]"),
+            "must be a competency code: lower_snake_case, at most 64 characters");
+    }
   }
   if (r.direct_payment()) {
     if (!r.funding().empty()) {

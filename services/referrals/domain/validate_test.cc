@@ -164,6 +164,12 @@ TEST(ValidateReferral, NamesEachWrongField) {
       {"blank extra competency",
        [](auto& r) { r.add_extra_competencies(""); },
        {"referral.extra_competencies[0]"}},
+      {"extra competency in words, not its code",
+       [](auto& r) {
+         r.add_extra_competencies("seizure_management");
+         r.add_extra_competencies("Seizure management");
+       },
+       {"referral.extra_competencies[1]"}},
       {"no funding", [](auto& r) { r.clear_funding(); }, {"referral.funding"}},
       {"direct payment with funding",
        [](auto& r) { r.set_direct_payment(true); },

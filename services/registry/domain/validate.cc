@@ -204,8 +204,8 @@ absl::Status ValidateLot(const v1::Lot& l, bool create) {
   std::set<std::string> seen;
   for (int i = 0; i < l.competencies_size(); ++i) {
     std::string f = absl::StrCat("lot.competencies[", i, "]");
-    if (!IsCode(l.competencies(i), 60)) {
-      v.Add(f, "must be a code of letters, digits, _ or -");
+    if (!IsCompetencyCode(l.competencies(i))) {
+      v.Add(f, "must be a competency code: lower_snake_case, at most 64 characters");
     } else if (!seen.insert(l.competencies(i)).second) {
       v.Add(f, "is listed twice");
     }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
 #include "common/dates.h"
+#include "common/ids.h"
 #include "common/status.h"
 #include "services/workforce/domain/validate.h"
 
@@ -176,7 +177,7 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
     }
     if (req->extra_competencies_size() > 100) v.Add("extra_competencies", "must have at most 100");
     for (int i = 0; i < req->extra_competencies_size(); ++i) {
-      if (!domain::ValidCode(req->extra_competencies(i))) {
+      if (!IsCompetencyCode(req->extra_competencies(i))) {
         v.Add(absl::StrCat("extra_competencies[", i, "]"), "must be a lower_snake_case code");
       }
     }

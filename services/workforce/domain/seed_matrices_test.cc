@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "common/ids.h"
 #include "services/workforce/domain/validate.h"
 
 namespace pdps::workforce::domain {
@@ -42,7 +43,7 @@ TEST(SeedMatrices, EveryFrameworkAndLot) {
     EXPECT_FALSE(s.source.empty());
     std::set<std::string> codes;
     for (const auto& c : s.matrix.competencies) {
-      EXPECT_TRUE(ValidCode(c.code)) << c.code;
+      EXPECT_TRUE(IsCompetencyCode(c.code)) << c.code;
       EXPECT_TRUE(codes.insert(c.code).second) << s.framework << s.lot << " repeats " << c.code;
     }
   }

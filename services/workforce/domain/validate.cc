@@ -56,14 +56,6 @@ void Range(Violations& v, const std::string& field, int64_t value, int64_t lo, i
 
 }  // namespace
 
-bool ValidCode(const std::string& code) {
-  if (code.empty() || code.size() > 64 || code[0] < 'a' || code[0] > 'z') return false;
-  for (char c : code) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  }
-  return true;
-}
-
 absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::string& p) {
   Violations v;
   Text(v, F(p, "display_name"), s.display_name(), 200, true);
@@ -154,7 +146,7 @@ absl::Status ValidateMatrix(const v1::TrainingMatrix& m, const std::string& p) {
   for (int i = 0; i < m.competencies_size(); ++i) {
     const auto& c = m.competencies(i);
     std::string f = absl::StrCat(F(p, "competencies"), "[", i, "]");
-    if (!ValidCode(c.code())) {
+    if (!IsCompetencyCode(c.code())) {
       v.Add(f + ".code", "must be lower_snake_case, at most 64 characters");
     } else if (!codes.insert(c.code()).second) {
       v.Add(f + ".code", "must be unique in the matrix");
@@ -177,7 +169,7 @@ absl::Status ValidateMatrix(const v1::TrainingMatrix& m, const std::string& p) {
 absl::Status ValidateTrainingRecord(const v1::TrainingRecord& r, Day today, const std::string& p) {
   Violations v;
   Id(v, F(p, "staff_id"), r.staff_id(), true);
-  if (!ValidCode(r.competency_code())) {
+  if (!IsCompetencyCode(r.competency_code())) {
     v.Add(F(p, "competency_code"), "must be lower_snake_case, at most 64 characters");
   }
   auto done = DateField(v, F(p, "completed_on"), r.completed_on(), true);

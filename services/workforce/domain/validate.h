@@ -34,8 +34,6 @@ absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today,
                               const std::string& prefix = "accounts");
 absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& prefix = "rules");
 
-// A lower_snake_case competency code of at most 64 characters.
-bool ValidCode(const std::string& code);
 
 // Readings of validated messages.
 std::optional<Day> DayOf(const pdps::common::v1::Date& d);
