@@ -41,13 +41,14 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
       grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials());
   r->registry = std::make_unique<GrpcRegistryClient>(r->registry_channel, r->tokens.get(),
                                                      options.registry_timeout);
-  if (!options.workforce_addr.empty()) {
-    r->workforce = std::make_unique<GrpcWorkforceClient>(
-        grpc::CreateChannel(options.workforce_addr, grpc::InsecureChannelCredentials()),
-        r->tokens.get(), options.workforce_timeout);
-  } else {
-    log::Warning("PDPS_WORKFORCE_ADDR is not set: workers named in proposals are not checked");
+  if (options.workforce_addr.empty()) {
+    return absl::InvalidArgumentError(
+        "PDPS_WORKFORCE_ADDR is empty: referrals checks every worker a provider names in a "
+        "proposal with workforce's compliance gate, so it does not start without one");
   }
+  r->workforce = std::make_unique<GrpcWorkforceClient>(
+      grpc::CreateChannel(options.workforce_addr, grpc::InsecureChannelCredentials()),
+      r->tokens.get(), options.workforce_timeout);
   r->store = std::make_unique<Store>(base.pool.get(), std::move(holidays));
   r->brokerage =
       std::make_unique<Brokerage>(r->store.get(), r->registry.get(), r->workforce.get());

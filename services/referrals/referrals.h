@@ -24,7 +24,7 @@ struct Options {
   std::string registry_addr = "127.0.0.1:7001";     // PDPS_REGISTRY_ADDR
   absl::Duration registry_timeout = absl::Seconds(3);  // PDPS_REGISTRY_TIMEOUT
   // The workforce service, which checks the workers named in proposals
-  // (PDPS_WORKFORCE_ADDR). Empty: named workers are not checked (logged at start).
+  // (PDPS_WORKFORCE_ADDR). Required: Assemble fails without it (decision 0043).
   std::string workforce_addr;
   absl::Duration workforce_timeout = absl::Seconds(3);  // PDPS_WORKFORCE_TIMEOUT
   auth::ServiceIdentityConfig identity;              // PDPS_SERVICE_TOKEN_FILE / _KEY_FILE
@@ -41,7 +41,7 @@ struct Referrals {
   std::unique_ptr<auth::ServiceTokenSource> tokens;
   std::shared_ptr<grpc::Channel> registry_channel;
   std::unique_ptr<RegistryClient> registry;
-  std::unique_ptr<WorkforceClient> workforce;  // null without workforce_addr
+  std::unique_ptr<WorkforceClient> workforce;
   std::unique_ptr<Store> store;
   std::unique_ptr<Brokerage> brokerage;
   std::unique_ptr<ReferralsServiceImpl> api;

@@ -85,6 +85,8 @@ TEST(Replicas, EachDeadlineFiresOnceAndAKilledReplicaLosesNothing) {
       << out;
   auto env = keys.Env();
   env["PDPS_REGISTRY_ADDR"] = registry.address();
+  // Nothing here names a worker in a proposal, so workforce is a port nobody answers on.
+  env["PDPS_WORKFORCE_ADDR"] = absl::StrCat("127.0.0.1:", systemtest::FreePort());
   env["PDPS_SCHEDULER_INTERVAL"] = "50ms";
   const std::string conninfo = db->Conninfo("referrals_app");
   auto a = std::make_unique<ServiceProcess>("referrals", conninfo, env);

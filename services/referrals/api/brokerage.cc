@@ -188,7 +188,7 @@ absl::StatusOr<v1::Offer> Brokerage::SubmitProposal(const Call& c,
   in.etag = req.etag();
   in.proposal = req.proposal();
   const std::string staff = absl::AsciiStrToLower(req.proposal().worker_profile().staff_id());
-  if (!staff.empty() && workforce_ != nullptr && IsUuid(staff)) {
+  if (!staff.empty() && IsUuid(staff)) {
     // The offer as the provider sees it carries the package: lot, extras, start date.
     ASSIGN_OR_RETURN(v1::Offer offer, store_->GetOffer(c, req.id()));
     const v1::Referral& r = offer.referral();

@@ -12,9 +12,10 @@
 
 namespace pdps::referrals::testing {
 
-Options TestOptions(const std::string& registry_addr) {
+Options TestOptions(const std::string& registry_addr, const std::string& workforce_addr) {
   Options o;
   o.registry_addr = registry_addr;
+  o.workforce_addr = workforce_addr;
   o.registry_timeout = absl::Seconds(5);
   o.start_workers = false;
   o.scheduler_interval = absl::Milliseconds(50);

@@ -44,7 +44,7 @@ class ReferralsServer {
 };
 
 // Options for tests: workers off (the test drives them), no registry timeout surprises.
-Options TestOptions(const std::string& registry_addr);
+Options TestOptions(const std::string& registry_addr, const std::string& workforce_addr);
 
 // Runs an RPC with a caller's token: `Call(stub, caller, &Stub::Method, request, &response)`.
 template <typename Req, typename Resp>

@@ -64,8 +64,7 @@ class ReferralsTest : public ::testing::Test {
     other_officer_ = MakeCaller(other_council_, {Role::kBrokerageOfficer});
     other_commissioner_ = MakeCaller(other_council_, {Role::kCommissioner});
     service_ = MakeCaller("00000000-0000-4000-8000-000000000001", {Role::kService});
-    Options options = TestOptions(registry_->address());
-    options.workforce_addr = workforce_->address();
+    Options options = TestOptions(registry_->address(), workforce_->address());
     server_ = new ReferralsServer(registry_, options);
   }
   static void TearDownTestSuite() {
@@ -482,7 +481,7 @@ TEST_F(ReferralsTest, FridayBeforeABankHolidayMondayWaitsForTuesday) {
     std::ofstream f(path);
     f << "# test\n2026-11-30,add,Test bank holiday\n";
   }
-  Options o = TestOptions(registry_->address());
+  Options o = TestOptions(registry_->address(), workforce_->address());
   o.holiday_changes_file = path;
   ReferralsServer replica(registry_, o);
   Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2,
@@ -1697,7 +1696,7 @@ TEST_F(ReferralsTest, AReferralCannotStartBeforeTodayInLondon) {
 TEST_F(ReferralsTest, RegistryOutageIsUnavailableAndNothingIsHalfOpened) {
   Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
   v1::Referral r = Raise(lot);
-  ReferralsServer cut_off(registry_, TestOptions("127.0.0.1:1"));
+  ReferralsServer cut_off(registry_, TestOptions("127.0.0.1:1", workforce_->address()));
   v1::OpenReferralRequest open;
   open.set_id(r.id());
   open.set_etag(r.etag());
@@ -1724,7 +1723,7 @@ TEST_F(ReferralsTest, DuringARegistryOutageBadInputStaleEtagsAndRefusedVerbsCome
   ASSERT_TRUE(Accept(lot.providers[0].admin, live[0].id()).ok());
   awarded = Get(awarded.id(), officer_);
   ASSERT_EQ(awarded.state(), v1::Referral::AWARDED);
-  ReferralsServer cut_off(registry_, TestOptions("127.0.0.1:1"));
+  ReferralsServer cut_off(registry_, TestOptions("127.0.0.1:1", workforce_->address()));
   auto on = [&](auto method, const auto& req) {
     v1::Referral sink;
     return Call(cut_off.stub(), officer_, method, req, &sink).error_code();
@@ -1985,7 +1984,7 @@ TEST_F(ReferralsTest, TwoReplicasFireEachDeadlineExactlyOnceAndACrashLosesNothin
   Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
   std::vector<std::string> ids;
   for (int i = 0; i < 12; ++i) ids.push_back(Open(Raise(lot)).id());
-  Options o = TestOptions(registry_->address());
+  Options o = TestOptions(registry_->address(), workforce_->address());
   o.start_workers = true;
   o.scheduler_interval = absl::Milliseconds(10);
   o.feed_poll_interval = absl::Seconds(60);
