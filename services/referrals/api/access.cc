@@ -20,6 +20,7 @@ const auth::AccessPolicy& ReferralsAccessPolicy() {
         .Allow("AwardReferral", officers)
         .Allow("WithdrawReferral", officers)
         .Allow("GetPersonDetails", parties)
+        .Allow("UpdatePersonDetails", officers)
         .Allow("ListPersonDetailsAccess", officers)
         .Allow("GetOffer", parties)
         .Allow("ListOffers", parties)

@@ -40,6 +40,7 @@ const Row kTable[] = {
     {"AwardReferral", {0, 1, 1, 0, 0, 0, 0}},
     {"WithdrawReferral", {0, 1, 1, 0, 0, 0, 0}},
     {"GetPersonDetails", {0, 1, 1, 0, 1, 1, 0}},  // the store limits providers to awards
+    {"UpdatePersonDetails", {0, 1, 1, 0, 0, 0, 0}},
     {"ListPersonDetailsAccess", {0, 1, 1, 0, 0, 0, 0}},
     {"GetOffer", {0, 1, 1, 0, 1, 1, 0}},
     {"ListOffers", {0, 1, 1, 0, 1, 1, 0}},
@@ -129,7 +130,8 @@ TEST(ReferralsAccess, ProvidersAndOfficersKeepToTheirOwnVerbs) {
   const std::set<std::string> officer_only = {
       "CreateReferral", "UpdateReferral", "OpenReferral",
       "ReopenReferral", "AwardReferral",  "WithdrawReferral",
-      "ReviewProposal", "EvaluateBid",    "ListPersonDetailsAccess"};
+      "ReviewProposal", "EvaluateBid",    "ListPersonDetailsAccess",
+      "UpdatePersonDetails"};
   for (R provider : {R::kProviderAdmin, R::kProviderCoordinator}) {
     auth::Principal p{"u", "o", {provider}};
     for (const auto& m : officer_only) {

@@ -180,6 +180,26 @@ absl::StatusOr<v1::Referral> Brokerage::Award(const Call& c, const v1::AwardRefe
   return store_->Award(c, req.id(), req.etag(), in);
 }
 
+absl::StatusOr<v1::Referral> Brokerage::UpdatePersonDetails(
+    const Call& c, const v1::UpdatePersonDetailsRequest& req) {
+  ASSIGN_OR_RETURN(v1::Referral current, Checked(store_, c, req.referral_id(), req.etag(),
+                                                 domain::Verb::kUpdatePerson));
+  const std::string& dob = req.person().date_of_birth().value();
+  ASSIGN_OR_RETURN(bool dob_changes, store_->DateOfBirthChanges(c, req.referral_id(), dob));
+  if (dob_changes) {
+    // A corrected date of birth must still fit the lot, on the start date, as the
+    // registry has the lot now (decision 46); an unchanged one was checked already.
+    ASSIGN_OR_RETURN(LotContext lot,
+                     registry_->GetLotContext(current.lot_id(), dates::TodayInLondon(c.now)));
+    RETURN_IF_ERROR(domain::CheckAgeForLot(*dates::ParseDay(dob),
+                                           *dates::ParseDay(current.start_date().value()),
+                                           lot.lot.min_age(), lot.lot.max_age(),
+                                           "person.date_of_birth"));
+  }
+  return store_->UpdatePerson(c, req.referral_id(), req.etag(), req.person(), req.reason(),
+                              dob_changes);
+}
+
 absl::StatusOr<v1::Offer> Brokerage::SubmitProposal(const Call& c,
                                                     const v1::SubmitProposalRequest& req) {
   RETURN_IF_ERROR(api::RequireId("id", req.id()));

@@ -36,6 +36,10 @@ class Brokerage {
                                           const std::string& etag, domain::Verb verb,
                                           v1::CallOffMethod method, const std::string& reason);
   absl::StatusOr<v1::Referral> Award(const Call& c, const v1::AwardReferralRequest& req);
+  // New identifying details (request shape already checked): state and etag first; the
+  // registry is asked for the lot's age range only when the date of birth changes.
+  absl::StatusOr<v1::Referral> UpdatePersonDetails(const Call& c,
+                                                   const v1::UpdatePersonDetailsRequest& req);
   // A proposal, its named worker checked with workforce's compliance gate first.
   absl::StatusOr<v1::Offer> SubmitProposal(const Call& c, const v1::SubmitProposalRequest& req);
 

@@ -3,6 +3,7 @@
 #include "services/referrals/api/referrals_service.h"
 
 #include "common/api.h"
+#include "common/dates.h"
 #include "common/status.h"
 #include "services/referrals/domain/validate.h"
 
@@ -149,6 +150,30 @@ grpc::Status ReferralsServiceImpl::GetPersonDetails(grpc::ServerContext* ctx,
     if (req->purpose().size() > 500) v.Add("purpose", "must be at most 500 characters");
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(*resp, store_->ReadPerson(c, req->referral_id(), req->purpose()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferralsServiceImpl::UpdatePersonDetails(grpc::ServerContext* ctx,
+                                                       const v1::UpdatePersonDetailsRequest* req,
+                                                       v1::Referral* resp) {
+  return gate_->Run(ctx, "UpdatePersonDetails", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
+    RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
+    // Every bad field at once: the details as on create, and the reason, which the
+    // access log keeps as "update: <reason>" (at most 500 characters there).
+    Violations v;
+    for (auto& f : FieldViolationsOf(
+             domain::ValidatePerson(req->person(), dates::TodayInLondon(c.now)))) {
+      v.Add(std::move(f.field), std::move(f.description));
+    }
+    if (req->reason().empty()) {
+      v.Add("reason", "is required: say why the details change (kept in the access log)");
+    } else if (req->reason().size() > 490) {
+      v.Add("reason", "must be at most 490 characters");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(*resp, brokerage_->UpdatePersonDetails(c, *req));
     return absl::OkStatus();
   });
 }

@@ -26,6 +26,7 @@ class ReferralsServiceImpl final : public v1::ReferralsService::Service {
   PDPS_RPC(AwardReferral, AwardReferralRequest, Referral)
   PDPS_RPC(WithdrawReferral, WithdrawReferralRequest, Referral)
   PDPS_RPC(GetPersonDetails, GetPersonDetailsRequest, PersonDetails)
+  PDPS_RPC(UpdatePersonDetails, UpdatePersonDetailsRequest, Referral)
   PDPS_RPC(ListPersonDetailsAccess, ListPersonDetailsAccessRequest,
            ListPersonDetailsAccessResponse)
   PDPS_RPC(GetOffer, GetOfferRequest, Offer)

@@ -316,6 +316,10 @@ absl::Status CheckVerb(ReferralState from, Verb verb) {
       allowed = {S::kDraft};
       name = "changed";
       break;
+    case Verb::kUpdatePerson:
+      allowed = {S::kDraft, S::kOpen, S::kEvaluating, S::kAwarded, S::kUncovered};
+      name = "given new person details";
+      break;
     case Verb::kReopen:
       allowed = {S::kEvaluating, S::kUncovered};
       name = "re-opened";

@@ -140,10 +140,11 @@ std::vector<std::string> RotaOrder(std::vector<std::string> eligible, const std:
 
 // ------------------------------------------------------------ verbs ---
 
-enum class Verb { kOpen, kReopen, kAward, kWithdraw, kUpdate, kEvaluate };
+enum class Verb { kOpen, kReopen, kAward, kWithdraw, kUpdate, kUpdatePerson, kEvaluate };
 // FAILED_PRECONDITION naming the allowed states if `verb` is not allowed in `from`.
 //   open: DRAFT; reopen: EVALUATING (nothing acceptable was submitted) or UNCOVERED;
 //   update: DRAFT;
+//   update the person's details: every state but WITHDRAWN (final; nobody uses them);
 //   award: DRAFT, OPEN, EVALUATING, UNCOVERED (what may be awarded is checked apart);
 //   withdraw: DRAFT, OPEN, EVALUATING, UNCOVERED.
 absl::Status CheckVerb(ReferralState from, Verb verb);

@@ -1053,6 +1053,10 @@ TEST(CheckVerb, EveryVerbInEveryState) {
   const Row rows[] = {
       {Verb::kOpen, "opened", {S::kDraft}, "only when DRAFT"},
       {Verb::kUpdate, "changed", {S::kDraft}, "only when DRAFT"},
+      {Verb::kUpdatePerson,
+       "given new person details",
+       {S::kDraft, S::kOpen, S::kEvaluating, S::kAwarded, S::kUncovered},
+       "only when DRAFT, OPEN, EVALUATING, AWARDED or UNCOVERED"},
       {Verb::kReopen, "re-opened", {S::kEvaluating, S::kUncovered}, "only when EVALUATING or UNCOVERED"},
       {Verb::kEvaluate, "evaluated", {S::kEvaluating}, "only when EVALUATING"},
       {Verb::kAward,

@@ -146,6 +146,11 @@ inline constexpr std::string_view kInsertPerson =
     " VALUES ($1, $2, $3::jsonb, $4)";
 inline constexpr std::string_view kUpdatePerson =
     "UPDATE referrals.people SET details = $2::jsonb, update_time = $3 WHERE referral_id = $1";
+// A change to the person's details alone (UpdatePersonDetails): the referral's etag
+// moves and age_years follows a corrected date of birth.
+inline constexpr std::string_view kTouchReferralForPerson =
+    "UPDATE referrals.referrals SET age_years = $2, version = version + 1, update_user = $3,"
+    " update_time = $4 WHERE id = $1";
 inline constexpr std::string_view kSelectPerson =
     "SELECT p.details::text AS details, p.partnership_id FROM referrals.people p"
     " WHERE p.referral_id = $1";

@@ -368,14 +368,47 @@ absl::StatusOr<std::vector<v1::Offer>> RoundOffers(Tx& tx, const std::string& re
   return out;
 }
 
-absl::Status Transition(Tx& tx, const v1::Referral& r, ReferralState from, ReferralState to,
-                        const std::string& reason, const server::Call& c, absl::Time now) {
+absl::Status InsertHistory(Tx& tx, const v1::Referral& r, absl::string_view from,
+                           absl::string_view to, const std::string& reason,
+                           const server::Call& c, absl::Time now) {
   return tx
       .Exec(sql::kInsertTransition,
-            {P(r.id()), P(r.partnership_id()), P(from == to ? "" : domain::StateName(from)),
-             P(domain::StateName(to)), P(reason), P(c.principal.user_id),
-             P(c.principal.organisation_id), P(now)})
+            {P(r.id()), P(r.partnership_id()), P(std::string(from)), P(std::string(to)),
+             P(reason), P(c.principal.user_id), P(c.principal.organisation_id), P(now)})
       .status();
+}
+
+// A state change; from == to is the first entry (raised), with no from_state.
+absl::Status Transition(Tx& tx, const v1::Referral& r, ReferralState from, ReferralState to,
+                        const std::string& reason, const server::Call& c, absl::Time now) {
+  return InsertHistory(tx, r, from == to ? "" : domain::StateName(from), domain::StateName(to),
+                       reason, c, now);
+}
+
+// A change that is no state change (the person's details replaced): from_state and
+// to_state are both the current state.
+absl::Status Note(Tx& tx, const v1::Referral& r, ReferralState state, const std::string& reason,
+                  const server::Call& c) {
+  return InsertHistory(tx, r, domain::StateName(state), domain::StateName(state), reason, c,
+                       c.now);
+}
+
+// One entry of the append-only access log, in the caller's name.
+absl::Status LogAccess(Tx& tx, const std::string& referral_id, const std::string& partnership_id,
+                       const server::Call& c, const char* action, const std::string& purpose) {
+  return tx
+      .Exec(sql::kInsertAccess, {P(referral_id), P(partnership_id), P(c.principal.user_id),
+                                 P(c.principal.organisation_id), P(action), P(purpose), P(c.now)})
+      .status();
+}
+
+// The stored date of birth ("" if none), read to compute an age: never released.
+absl::StatusOr<std::string> StoredDateOfBirth(Tx& tx, const std::string& referral_id) {
+  ASSIGN_OR_RETURN(Result stored, tx.Exec(sql::kSelectPerson, {P(referral_id)}));
+  if (stored.rows() == 0) return std::string();
+  return protoutil::FromJson<v1::PersonDetails>(stored.String(0, "details"))
+      .date_of_birth()
+      .value();
 }
 
 // Closes an offer that no longer needs an answer (WITHDRAWN, NOT_SELECTED, SELECTED).
@@ -525,11 +558,7 @@ absl::StatusOr<v1::Referral> Store::CreateReferral(const Call& c, const v1::Refe
       RETURN_IF_ERROR(
           tx.Exec(sql::kInsertPerson, {P(id), P(in.partnership_id), P(protoutil::ToJson(person)), P(c.now)})
               .status());
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertAccess,
-                              {P(id), P(in.partnership_id), P(c.principal.user_id),
-                               P(c.principal.organisation_id), P("CREATE"),
-                               P("referral raised"), P(c.now)})
-                          .status());
+      RETURN_IF_ERROR(LogAccess(tx, id, in.partnership_id, c, "CREATE", "referral raised"));
       v1::Referral stub;
       stub.set_id(id);
       stub.set_partnership_id(in.partnership_id);
@@ -594,12 +623,7 @@ absl::StatusOr<v1::Referral> Store::UpdateReferral(const Call& c, const v1::Refe
     // compute an age, not released to the caller, so it is no access to log.
     std::string born = person != nullptr ? person->date_of_birth().value() : "";
     if (person == nullptr) {
-      ASSIGN_OR_RETURN(Result stored, tx.Exec(sql::kSelectPerson, {P(r.id())}));
-      if (stored.rows() > 0) {
-        born = protoutil::FromJson<v1::PersonDetails>(stored.String(0, "details"))
-                   .date_of_birth()
-                   .value();
-      }
+      ASSIGN_OR_RETURN(born, StoredDateOfBirth(tx, r.id()));
     }
     auto born_day = dates::ParseDay(born);
     auto start_day = dates::ParseDay(r.start_date().value());
@@ -622,11 +646,8 @@ absl::StatusOr<v1::Referral> Store::UpdateReferral(const Call& c, const v1::Refe
             .status());
     if (person != nullptr) {
       RETURN_IF_ERROR(tx.Exec(sql::kUpdatePerson, {P(r.id()), P(protoutil::ToJson(*person)), P(c.now)}).status());
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertAccess,
-                              {P(r.id()), P(row.r.partnership_id()), P(c.principal.user_id),
-                               P(c.principal.organisation_id), P("UPDATE"),
-                               P("details corrected"), P(c.now)})
-                          .status());
+      RETURN_IF_ERROR(
+          LogAccess(tx, r.id(), row.r.partnership_id(), c, "UPDATE", "details corrected"));
     }
     ASSIGN_OR_RETURN(out, ViewFor(tx, c, r.id()));
     return absl::OkStatus();
@@ -835,11 +856,65 @@ absl::StatusOr<v1::PersonDetails> Store::ReadPerson(const Call& c, const std::st
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPerson, {P(referral_id)}));
     if (r.rows() == 0) return NotFound("referral", referral_id);
     out = protoutil::FromJson<v1::PersonDetails>(r.String(0, "details"));
-    return tx
-        .Exec(sql::kInsertAccess, {P(referral_id), P(r.String(0, "partnership_id")),
-                                   P(c.principal.user_id), P(c.principal.organisation_id),
-                                   P("READ"), P(purpose), P(c.now)})
-        .status();
+    return LogAccess(tx, referral_id, r.String(0, "partnership_id"), c, "READ", purpose);
+  }));
+  return out;
+}
+
+absl::StatusOr<bool> Store::DateOfBirthChanges(const Call& c, const std::string& referral_id,
+                                               const std::string& date_of_birth) {
+  bool changes = false;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::string born, StoredDateOfBirth(tx, referral_id));
+    changes = born != date_of_birth;
+    return absl::OkStatus();
+  }));
+  return changes;
+}
+
+absl::StatusOr<v1::Referral> Store::UpdatePerson(const Call& c, const std::string& referral_id,
+                                                 const std::string& etag,
+                                                 const v1::PersonDetails& person,
+                                                 const std::string& reason,
+                                                 bool date_of_birth_changes) {
+  v1::Referral out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Row row, LockReferral(tx, referral_id));
+    if (row.r.etag() != etag) return StaleEtag("referral");
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kUpdatePerson));
+    // Every write of the details moves the etag, so with the etag unchanged the stored
+    // date of birth is the one the brokerage compared; a mismatch is a concurrent change.
+    ASSIGN_OR_RETURN(std::string born, StoredDateOfBirth(tx, referral_id));
+    const std::string& dob = person.date_of_birth().value();
+    if ((born != dob) != date_of_birth_changes) return StaleEtag("referral");
+    int age = row.r.age_years();
+    if (date_of_birth_changes) {
+      absl::CivilDay raised =
+          dates::TodayInLondon(protoutil::FromTimestamp(row.r.audit().create_time()));
+      age = domain::AgeOn(*dates::ParseDay(dob), raised);
+    }
+    RETURN_IF_ERROR(
+        tx.Exec(sql::kUpdatePerson, {P(referral_id), P(protoutil::ToJson(person)), P(c.now)})
+            .status());
+    RETURN_IF_ERROR(LogAccess(tx, referral_id, row.r.partnership_id(), c, "UPDATE",
+                              absl::StrCat("update: ", reason)));
+    RETURN_IF_ERROR(tx.Exec(sql::kTouchReferralForPerson,
+                            {P(referral_id), P(age), P(c.principal.user_id), P(c.now)})
+                        .status());
+    RETURN_IF_ERROR(
+        Note(tx, row.r, row.state, absl::StrCat("person details updated: ", reason), c));
+    if (row.state == ReferralState::kAwarded) {
+      // Only which referral, whose package and when: the provider reads the details
+      // again through GetPersonDetails, which is audited.
+      v1::PersonDetailsChanged e;
+      e.set_referral_id(referral_id);
+      e.set_provider_id(row.r.award().provider_id());
+      SetTimestamp(c.now, e.mutable_change_time());
+      RETURN_IF_ERROR(outbox_.Append(
+          tx, {"pdps.referrals.v1.PersonDetailsChanged", "referral", referral_id, row.create_org, &e}));
+    }
+    ASSIGN_OR_RETURN(out, ViewFor(tx, c, referral_id));
+    return absl::OkStatus();
   }));
   return out;
 }

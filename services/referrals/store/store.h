@@ -108,6 +108,23 @@ class Store {
   absl::StatusOr<v1::Referral> Withdraw(const Call& c, const std::string& id,
                                         const std::string& etag, const std::string& reason);
 
+  // Whether `date_of_birth` differs from the stored one, read to decide whether the
+  // lot's age range must be asked for; the stored date is never returned, so this is no
+  // access to log (as in UpdateReferral).
+  absl::StatusOr<bool> DateOfBirthChanges(const Call& c, const std::string& referral_id,
+                                          const std::string& date_of_birth);
+  // Replaces the person's details (any state but WITHDRAWN) and, in the same transaction,
+  // logs an UPDATE with purpose "update: <reason>", bumps the referral's etag, adds a
+  // history entry without a state change and, if AWARDED, publishes PersonDetailsChanged.
+  // `date_of_birth_changes` is what DateOfBirthChanges said when the brokerage checked
+  // the lot's age range: the etag proves nothing was written since, and a changed date
+  // recomputes age_years (on the day the referral was raised).
+  absl::StatusOr<v1::Referral> UpdatePerson(const Call& c, const std::string& referral_id,
+                                            const std::string& etag,
+                                            const v1::PersonDetails& person,
+                                            const std::string& reason,
+                                            bool date_of_birth_changes);
+
   // Reads the person's details and records the read, in one transaction.
   absl::StatusOr<v1::PersonDetails> ReadPerson(const Call& c, const std::string& referral_id,
                                                const std::string& purpose);

@@ -316,6 +316,33 @@ class ReferralsTest : public ::testing::Test {
     }
   }
 
+  // UpdatePersonDetails as `who` with the referral's etag (or `etag` when given).
+  grpc::Status UpdatePerson(const Caller& who, const v1::Referral& r,
+                            const v1::PersonDetails& person, const std::string& reason,
+                            v1::Referral* out = nullptr, const std::string& etag = "") {
+    v1::UpdatePersonDetailsRequest req;
+    req.set_referral_id(r.id());
+    req.set_etag(etag.empty() ? r.etag() : etag);
+    *req.mutable_person() = person;
+    req.set_reason(reason);
+    v1::Referral sink;
+    return Call(stub(), who, &Stub::UpdatePersonDetails, req, out ? out : &sink);
+  }
+
+  // What a write of the details touches, read as the superuser (no access to log): the
+  // stored details, access-log rows, history entries, the referral's version and events
+  // about it.
+  std::string PersonRecord(const std::string& id) {
+    auto v = registry_->db().Query(absl::StrCat(
+        "SELECT (SELECT details::text FROM referrals.people WHERE referral_id = '", id, "')",
+        " || ' log=' || (SELECT count(*) FROM referrals.person_access_log WHERE referral_id = '",
+        id, "') || ' history=' || (SELECT count(*) FROM referrals.referral_transitions",
+        " WHERE referral_id = '", id, "') || ' version=' || (SELECT version FROM",
+        " referrals.referrals WHERE id = '", id, "') || ' events=' || (SELECT count(*) FROM",
+        " referrals.outbox WHERE aggregate_id = '", id, "') AS v"));
+    return v.empty() ? "" : v[0];
+  }
+
   std::vector<pdps::common::v1::Event> EventsAbout(const std::string& referral_id) {
     std::vector<pdps::common::v1::Event> out;
     for (auto& e : Feed()) {
@@ -1419,6 +1446,196 @@ TEST_F(ReferralsTest, PenPortraitBeforeAwardDetailsOnlyForTheAwardedProviderAndE
     EXPECT_EQ(bytes.find("SE1 1AA"), std::string::npos) << e.event_type();
     EXPECT_EQ(bytes.find("KS-4321"), std::string::npos) << e.event_type();
   }
+}
+
+// ------------------------------------------- correcting the person's details ---
+
+TEST_F(ReferralsTest, AfterTheAwardAnOfficerCorrectsTheDetailsAndTheProviderReadsThemAudited) {
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  const auto& winner = ProviderOf(lot, live[0].provider_id());
+  ASSERT_TRUE(Accept(winner.admin, live[0].id()).ok());
+  r = Get(r.id(), officer_);
+  ASSERT_EQ(r.state(), v1::Referral::AWARDED);
+  int64_t after = Feed().empty() ? 0 : Feed().back().position();
+
+  // The family moved and the key safe has a new code; a contact is added.
+  v1::PersonDetails moved = SamplePerson();
+  moved.clear_address_lines();
+  moved.add_address_lines("22 Newplace Gardens");
+  moved.add_address_lines("London");
+  moved.set_postcode("SE5 0ZZ");
+  moved.set_key_safe_code("KS-8765");
+  auto* aunt = moved.add_contacts();
+  aunt->set_name("Jo Testperson");
+  aunt->set_relationship("aunt");
+  clock().Advance(absl::Minutes(5));
+  v1::Referral updated;
+  auto st = UpdatePerson(nhs_officer_, r, moved, "family moved house; new key safe code",
+                         &updated);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(updated.state(), v1::Referral::AWARDED);
+  EXPECT_NE(updated.etag(), r.etag());
+  EXPECT_EQ(updated.age_years(), r.age_years());  // same date of birth
+  EXPECT_EQ(updated.award().provider_id(), winner.org);
+  ASSERT_EQ(updated.history_size(), r.history_size() + 1);
+  const auto& note = updated.history(updated.history_size() - 1);
+  EXPECT_EQ(note.from_state(), "AWARDED");
+  EXPECT_EQ(note.to_state(), "AWARDED");
+  EXPECT_EQ(note.reason(), "person details updated: family moved house; new key safe code");
+  EXPECT_EQ(note.actor_organisation(), ccg_);
+  // The old etag is spent.
+  EXPECT_EQ(UpdatePerson(officer_, r, moved, "again").error_code(), grpc::StatusCode::ABORTED);
+
+  // The awarded provider reads the new code, and that read is logged too.
+  v1::GetPersonDetailsRequest read;
+  read.set_referral_id(r.id());
+  read.set_purpose("let the carer in tonight");
+  v1::PersonDetails details;
+  ASSERT_TRUE(Call(stub(), winner.admin, &Stub::GetPersonDetails, read, &details).ok());
+  EXPECT_EQ(details.key_safe_code(), "KS-8765");
+  EXPECT_EQ(details.postcode(), "SE5 0ZZ");
+  EXPECT_THAT(details.address_lines(), ElementsAre("22 Newplace Gardens", "London"));
+  EXPECT_EQ(details.contacts_size(), 2);
+  v1::ListPersonDetailsAccessRequest log;
+  log.set_referral_id(r.id());
+  v1::ListPersonDetailsAccessResponse logged;
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ListPersonDetailsAccess, log, &logged).ok());
+  std::vector<std::string> entries;
+  for (auto& a : logged.accesses()) {
+    entries.push_back(absl::StrCat(a.action(), ":", a.organisation_id(), ":", a.purpose()));
+  }
+  EXPECT_THAT(entries,
+              ElementsAre("READ:" + winner.org + ":let the carer in tonight",
+                          "UPDATE:" + ccg_ + ":update: family moved house; new key safe code",
+                          "CREATE:" + council_ + ":referral raised"));
+
+  // One event tells the provider and downstream services, with nothing personal in it.
+  std::vector<pdps::common::v1::Event> changed;
+  for (auto& e : Feed(after)) {
+    if (e.event_type() == "pdps.referrals.v1.PersonDetailsChanged") changed.push_back(e);
+  }
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0].aggregate_id(), r.id());
+  EXPECT_EQ(changed[0].organisation_id(), council_);
+  v1::PersonDetailsChanged payload;
+  ASSERT_TRUE(changed[0].payload().UnpackTo(&payload));
+  EXPECT_EQ(payload.referral_id(), r.id());
+  EXPECT_EQ(payload.provider_id(), winner.org);
+  EXPECT_EQ(Ts(payload.change_time()), clock().Now());
+  // Exactly those three fields, and no detail nor the officer's reason in the bytes.
+  EXPECT_EQ(v1::PersonDetailsChanged::descriptor()->field_count(), 3);
+  const std::string bytes = changed[0].payload().value();
+  for (const char* secret : {"KS-8765", "KS-4321", "Newplace", "SE5 0ZZ", "SE1 1AA",
+                             "Alex Testperson", "Jo Testperson", "9434765919", "2012-03-04",
+                             "key safe", "moved"}) {
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
+  }
+}
+
+TEST_F(ReferralsTest, DetailsCorrectedBeforeTheAwardPublishNothingAndADateOfBirthMustFitTheLot) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2);  // ages 0 to 18
+  v1::Referral r = Open(Raise(lot));  // raised 24 November 2026, starting 14 December
+  ASSERT_EQ(r.age_years(), 14);
+  // A corrected date of birth: the pen portrait's age follows (on the day raised).
+  v1::PersonDetails corrected = SamplePerson();
+  corrected.mutable_date_of_birth()->set_value("2013-03-04");
+  v1::Referral updated;
+  ASSERT_TRUE(UpdatePerson(officer_, r, corrected, "date of birth mistyped", &updated).ok());
+  EXPECT_EQ(updated.state(), v1::Referral::OPEN);
+  EXPECT_EQ(updated.age_years(), 13);
+  EXPECT_EQ(updated.history(updated.history_size() - 1).from_state(), "OPEN");
+  EXPECT_EQ(updated.history(updated.history_size() - 1).to_state(), "OPEN");
+  // Offered providers still see the pen portrait only, now with the corrected age.
+  const auto& offered = ProviderOf(lot, Live(r.id())[0].provider_id());
+  EXPECT_EQ(Get(r.id(), offered.admin).age_years(), 13);
+  for (auto& e : EventsAbout(r.id())) {
+    EXPECT_NE(e.event_type(), "pdps.referrals.v1.PersonDetailsChanged");
+  }
+
+  // A date of birth that makes the person 19 on the start date is refused, nothing kept.
+  std::string before = PersonRecord(r.id());
+  corrected.mutable_date_of_birth()->set_value("2007-12-01");
+  auto st = UpdatePerson(officer_, updated, corrected, "older than we thought");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("person.date_of_birth"));
+  EXPECT_EQ(PersonRecord(r.id()), before);
+
+  // Without the registry, a new key-safe code still goes through (the date of birth is
+  // unchanged: nothing to ask); a new date of birth is UNAVAILABLE and changes nothing.
+  ReferralsServer cut_off(registry_, TestOptions("127.0.0.1:1", workforce_->address()));
+  v1::UpdatePersonDetailsRequest req;
+  req.set_referral_id(r.id());
+  req.set_etag(updated.etag());
+  *req.mutable_person() = corrected;
+  req.mutable_person()->mutable_date_of_birth()->set_value("2013-03-05");
+  req.set_reason("date of birth mistyped again");
+  v1::Referral out;
+  st = Call(cut_off.stub(), officer_, &Stub::UpdatePersonDetails, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE) << st.error_message();
+  EXPECT_EQ(PersonRecord(r.id()), before);
+  req.mutable_person()->mutable_date_of_birth()->set_value("2013-03-04");
+  req.mutable_person()->set_key_safe_code("KS-1111");
+  req.set_reason("new key safe code");
+  st = Call(cut_off.stub(), officer_, &Stub::UpdatePersonDetails, req, &out);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(out.age_years(), 13);
+}
+
+TEST_F(ReferralsTest, RefusedUpdatesOfThePersonsDetailsChangeNothing) {
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
+  v1::Referral r = Raise(lot);
+  v1::AwardReferralRequest award;
+  award.set_id(r.id());
+  award.set_etag(r.etag());
+  award.set_provider_id(lot.providers[0].org);
+  award.set_rationale("Continuity with the sibling's carers");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &r).ok());
+  ASSERT_EQ(r.state(), v1::Referral::AWARDED);
+  const std::string before = PersonRecord(r.id());
+  ASSERT_THAT(before, ::testing::HasSubstr("KS-4321"));
+  v1::PersonDetails fresh = SamplePerson();
+  fresh.set_key_safe_code("KS-0000");
+
+  // Another partnership's officer: as if the referral did not exist.
+  auto st = UpdatePerson(other_officer_, r, fresh, "new code");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  st = UpdatePerson(other_commissioner_, r, fresh, "new code");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  // Providers, the awarded one included, may not write the details.
+  st = UpdatePerson(lot.providers[0].admin, r, fresh, "new code");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << st.error_message();
+  // A reason is required; bad details are reported under person.*, all at once.
+  st = UpdatePerson(officer_, r, fresh, "");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("reason"));
+  v1::PersonDetails bad = fresh;
+  bad.clear_full_name();
+  bad.set_nhs_number("9434765918");
+  st = UpdatePerson(officer_, r, bad, std::string(491, 'x'));
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st),
+              ::testing::UnorderedElementsAre("person.full_name", "person.nhs_number", "reason"));
+  // A stale etag.
+  st = UpdatePerson(officer_, r, fresh, "new code", nullptr, "999");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::ABORTED) << st.error_message();
+  EXPECT_EQ(PersonRecord(r.id()), before);
+
+  // A withdrawn referral's details are final.
+  v1::Referral w = Raise(lot);
+  v1::WithdrawReferralRequest withdraw;
+  withdraw.set_id(w.id());
+  withdraw.set_etag(w.etag());
+  withdraw.set_reason("Family moved out of the area");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::WithdrawReferral, withdraw, &w).ok());
+  const std::string withdrawn = PersonRecord(w.id());
+  st = UpdatePerson(officer_, w, fresh, "new code");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("WITHDRAWN"));
+  EXPECT_EQ(PersonRecord(w.id()), withdrawn);
+  EXPECT_EQ(Get(r.id(), officer_).etag(), r.etag());
 }
 
 // ------------------------------------------------ errors change nothing ---
