@@ -114,6 +114,10 @@ Referrals (brokerage_officer or commissioner of the framework's partnership)
   referrals withdraw ID --reason=TEXT
   referrals reopen ID --reason=TEXT [--method=BROADCAST_FIRST_RESPONDER]   (UNCOVERED, EVALUATING)
   referrals person ID --purpose=TEXT        identifying details; the read is audited
+  referrals update-person ID --reason=TEXT (--file=person.json | --name=NAME --dob=YYYY-MM-DD
+      --address="line 1;line 2" --postcode=PC [--nhs=N] [--key-safe=CODE] [--contacts=...])
+                                            replaces the details (any state but WITHDRAWN;
+                                            the awarded provider is told on the feed)
   referrals access-log ID                   every read and write of those details
   offers list --referral=ID [--live]
   offers get ID
@@ -705,6 +709,29 @@ bool ParseHours(const std::string& text, double* out) {
   return !text.empty() && end != nullptr && *end == '\0';
 }
 
+// The person's identifying details from --name, --dob, --address="line 1;line 2",
+// --postcode, --nhs, --key-safe and --contacts (raise and update-person).
+void PersonFromFlags(const Args& a, rv1::PersonDetails* p) {
+  p->set_full_name(a.Get("name"));
+  if (a.Has("dob")) p->mutable_date_of_birth()->set_value(a.Get("dob"));
+  for (absl::string_view line : absl::StrSplit(a.Get("address"), ';', absl::SkipEmpty())) {
+    p->add_address_lines(std::string(line));
+  }
+  p->set_postcode(a.Get("postcode"));
+  p->set_nhs_number(a.Get("nhs"));
+  p->set_key_safe_code(a.Get("key-safe"));
+  // --contacts="NAME|RELATIONSHIP[|PHONE[|EMAIL]];..."
+  for (absl::string_view c : absl::StrSplit(a.Get("contacts"), ';', absl::SkipEmpty())) {
+    std::vector<std::string> parts = absl::StrSplit(c, '|');
+    parts.resize(4);
+    auto* contact = p->add_contacts();
+    contact->set_name(parts[0]);
+    contact->set_relationship(parts[1]);
+    contact->set_phone(parts[2]);
+    contact->set_email(parts[3]);
+  }
+}
+
 // `referrals raise`: the referral and the person's details from options.
 int Raise(Env& env) {
   const Args& a = env.args;
@@ -749,27 +776,27 @@ int Raise(Env& env) {
   }
   r->set_direct_payment(a.Has("direct-payment"));
   r->set_care_plan_extract(a.Get("care-plan"));
-  rv1::PersonDetails* p = req.mutable_person();
-  p->set_full_name(a.Get("name"));
-  if (a.Has("dob")) p->mutable_date_of_birth()->set_value(a.Get("dob"));
-  for (absl::string_view line : absl::StrSplit(a.Get("address"), ';', absl::SkipEmpty())) {
-    p->add_address_lines(std::string(line));
-  }
-  p->set_postcode(a.Get("postcode"));
-  p->set_nhs_number(a.Get("nhs"));
-  p->set_key_safe_code(a.Get("key-safe"));
-  // --contacts="NAME|RELATIONSHIP[|PHONE[|EMAIL]];..."
-  for (absl::string_view c : absl::StrSplit(a.Get("contacts"), ';', absl::SkipEmpty())) {
-    std::vector<std::string> parts = absl::StrSplit(c, '|');
-    parts.resize(4);
-    auto* contact = p->add_contacts();
-    contact->set_name(parts[0]);
-    contact->set_relationship(parts[1]);
-    contact->set_phone(parts[2]);
-    contact->set_email(parts[3]);
-  }
+  PersonFromFlags(a, req.mutable_person());
   req.set_request_id(a.Get("request-id", NewUuid()));
   return Run(env, &RStub::CreateReferral, req);
+}
+
+// `referrals update-person ID`: the full replacement of the person's details, from
+// --file (JSON of a PersonDetails) or the same flags as `referrals raise`, and a reason.
+int UpdatePerson(Env& env) {
+  const Args& a = env.args;
+  rv1::UpdatePersonDetailsRequest req;
+  req.set_referral_id(Id(a));
+  if (a.Has("file")) {
+    if (!FromFile(a, req.mutable_person())) return 2;
+  } else {
+    PersonFromFlags(a, req.mutable_person());
+  }
+  req.set_reason(a.Get("reason"));
+  std::string etag;
+  if (!CurrentEtag(env, &RStub::GetReferral, Id(a), &etag)) return 1;
+  req.set_etag(etag);
+  return Run(env, &RStub::UpdatePersonDetails, req);
 }
 
 int Referrals(Env& env, const std::string& verb) {
@@ -788,6 +815,7 @@ int Referrals(Env& env, const std::string& verb) {
   }
   if (verb == "get") return GetById(env, &RStub::GetReferral);
   if (verb == "raise") return Raise(env);
+  if (verb == "update-person") return UpdatePerson(env);
   if (verb == "update") {
     return UpdateFromFile(env, &RStub::UpdateReferral,
                           &rv1::UpdateReferralRequest::mutable_referral);
@@ -842,8 +870,8 @@ int Referrals(Env& env, const std::string& verb) {
     req.set_reason(a.Get("reason"));
     return Run(env, &RStub::ReopenReferral, req);
   }
-  return Fail("referrals: list, get, raise, update, open, award, withdraw, reopen, person, "
-              "access-log");
+  return Fail("referrals: list, get, raise, update, update-person, open, award, withdraw, "
+              "reopen, person, access-log");
 }
 
 int Offers(Env& env, const std::string& verb) {
