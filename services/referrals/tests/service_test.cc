@@ -316,6 +316,22 @@ class ReferralsTest : public ::testing::Test {
     }
   }
 
+  // Opens `r` and lets the provider of its first live offer accept it; `r` is then the
+  // AWARDED referral as officers read it, and the winner is returned.
+  const World::Provider& AwardByAcceptance(const Lot& lot, v1::Referral* r) {
+    *r = Open(*r);
+    auto live = Live(r->id());
+    if (live.empty()) {
+      ADD_FAILURE() << "no live offer on " << r->id();
+      return lot.providers.front();
+    }
+    const auto& winner = ProviderOf(lot, live[0].provider_id());
+    EXPECT_TRUE(Accept(winner.admin, live[0].id()).ok());
+    *r = Get(r->id(), officer_);
+    EXPECT_EQ(r->state(), v1::Referral::AWARDED);
+    return winner;
+  }
+
   // UpdatePersonDetails as `who` with the referral's etag (or `etag` when given).
   grpc::Status UpdatePerson(const Caller& who, const v1::Referral& r,
                             const v1::PersonDetails& person, const std::string& reason,
@@ -1452,14 +1468,11 @@ TEST_F(ReferralsTest, PenPortraitBeforeAwardDetailsOnlyForTheAwardedProviderAndE
 
 TEST_F(ReferralsTest, AfterTheAwardAnOfficerCorrectsTheDetailsAndTheProviderReadsThemAudited) {
   Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
-  v1::Referral r = Open(Raise(lot));
-  auto live = Live(r.id());
-  ASSERT_EQ(live.size(), 2u);
-  const auto& winner = ProviderOf(lot, live[0].provider_id());
-  ASSERT_TRUE(Accept(winner.admin, live[0].id()).ok());
-  r = Get(r.id(), officer_);
+  v1::Referral r = Raise(lot);
+  const auto& winner = AwardByAcceptance(lot, &r);
   ASSERT_EQ(r.state(), v1::Referral::AWARDED);
-  int64_t after = Feed().empty() ? 0 : Feed().back().position();
+  auto feed = Feed();
+  int64_t after = feed.empty() ? 0 : feed.back().position();
 
   // The family moved and the key safe has a new code; a contact is added.
   v1::PersonDetails moved = SamplePerson();
