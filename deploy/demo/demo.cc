@@ -680,6 +680,15 @@ rv1::Referral Need(const v1::Lot& lot, const std::string& area, double hours,
   return r;
 }
 
+// The date of birth of someone `years` years and `days` days old today in London (as
+// they were on 2 December 2026, when the dates were fixed). Start dates move with the
+// clock (Need), so dates of birth must too, or the lots' age ranges, checked on the start
+// date, would one day refuse the oldest children.
+std::string Aged(int years, int days) {
+  absl::CivilDay today = dates::TodayInLondon(absl::Now());
+  return dates::FormatDay(absl::CivilDay(today.year() - years, today.month(), today.day()) - days);
+}
+
 // Identifying details of an invented person (NHS numbers from the 999 test range).
 rv1::PersonDetails Person(const std::string& name, const std::string& dob,
                           std::vector<std::string> address, const std::string& postcode,
@@ -730,7 +739,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                7, {{s.southwark, 10000}});
     r.mutable_preferences()->set_worker_gender("male");
     R ref = L.Raise("sw-open", s.southwark, r,
-                    Person("Tobias Example", "2017-03-14", {"12 Example Row", "London"},
+                    Person("Tobias Example", Aged(9, 263), {"12 Example Row", "London"},
                            "SE15 9ZZ", "9990010005", "Marta Example", "mother"));
     ref = L.Open(s.southwark, ref);  // stays OPEN: the first-refusal offer is live
     L.Tally(s.southwark, ref);
@@ -743,7 +752,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                10, {{s.southwark, 10000}});
     r.add_extra_competencies("seizure_management");
     R ref = L.Raise("sw-accepted", s.southwark, r,
-                    Person("Lily Sample", "2013-06-02", {"4 Placeholder Court", "London"},
+                    Person("Lily Sample", Aged(13, 183), {"4 Placeholder Court", "London"},
                            "SE1 9ZZ", "9990010013", "Dan Sample", "father"));
     ref = L.Open(s.southwark, ref);
     for (const auto& o : L.Offers(s.southwark, ref)) {
@@ -759,7 +768,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                "Boy with autism; evening routine support and personal care.", 14,
                {{s.southwark, 10000}});
     R ref = L.Raise("sw-second-refusal", s.southwark, r,
-                    Person("Arlo Testcase", "2011-09-21", {"Flat 3, 9 Sample Street", "London"},
+                    Person("Arlo Testcase", Aged(15, 72), {"Flat 3, 9 Sample Street", "London"},
                            "SE5 9ZZ", "9990010021", "Priya Testcase", "mother"));
     ref = L.Open(s.southwark, ref);
     // The first-refusal provider declines; the second in the rota now holds the offer
@@ -777,7 +786,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                {"Goes swimming with a worker"}, "Girl; after-school support.", 28,
                {{s.southwark, 10000}});
     R ref = L.Raise("sw-draft", s.southwark, r,
-                    Person("Ivy Example", "2019-02-08", {"27 Example Gardens", "London"},
+                    Person("Ivy Example", Aged(7, 297), {"27 Example Gardens", "London"},
                            "SE16 9ZZ", "9990010048", "Sam Example", "grandparent"));
     L.Tally(s.southwark, ref);  // DRAFT: the officer has not opened it yet
   }
@@ -791,7 +800,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                1, {{s.peterborough, 6000}, {s.cambs, 4000}});
     r.set_urgency(R::EMERGENCY);
     R ref = L.Raise("cp-emergency-open", s.peterborough, r,
-                    Person("Noah Sample", "2010-05-30", {"8 Example Drove", "Peterborough"},
+                    Person("Noah Sample", Aged(16, 186), {"8 Example Drove", "Peterborough"},
                            "PE1 9ZZ", "9990010056", "Grace Sample", "aunt"));
     ref = L.Open(s.peterborough, ref);  // both eligible providers have a live offer
     L.Tally(s.peterborough, ref);
@@ -802,7 +811,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                "Family of a girl needing intensive family support after a crisis.", 5,
                {{s.cambs, 10000}});
     R ref = L.Raise("cp-accepted", s.cambs, r,
-                    Person("Ada Placeholder", "2015-01-17", {"2 Sample Lane", "Cambridge"},
+                    Person("Ada Placeholder", Aged(11, 319), {"2 Sample Lane", "Cambridge"},
                            "CB1 9ZZ", "9990010064", "Ruth Placeholder", "mother"));
     ref = L.Open(s.cambs, ref);
     std::string huntingdon = L.ProviderOrg("Huntingdon Carers Co-operative");
@@ -826,7 +835,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                "Boy with ADHD; community support at weekends.", 21,
                {{s.cambs, 10000}});
     R ref = L.Raise("cp-uncovered", s.cambs, r,
-                    Person("Rex Testcase", "2012-08-09", {"15 Example Close", "Huntingdon"},
+                    Person("Rex Testcase", Aged(14, 115), {"15 Example Close", "Huntingdon"},
                            "PE29 9ZZ", "9990010072", "Jo Testcase", "father"));
     ref = L.Open(s.cambs, ref);
     // Every offered provider declines, each with a reason and rationale (seed 001 4.13).
@@ -842,7 +851,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                "Girl with complex physical needs; two carers for transfers.", 14,
                {{s.peterborough, 10000}});
     R ref = L.Raise("cp-withdrawn", s.peterborough, r,
-                    Person("Elsie Example", "2014-11-03", {"31 Sample Road", "Peterborough"},
+                    Person("Elsie Example", Aged(12, 29), {"31 Sample Road", "Peterborough"},
                            "PE2 9ZZ", "9990010080", "Kim Example", "mother"));
     ref = L.Open(s.peterborough, ref);
     L.Withdraw(s.peterborough, ref,
@@ -862,7 +871,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
     r.set_care_plan_extract("Health: ventilated overnight via tracheostomy; suction as needed. "
                             "Feeding: gastrostomy, regime from the dietitian's plan.");
     R ref = L.Raise("lw-proposal-awarded", s.lewisham, r,
-                    Person("Milo Sample", "2020-04-11", {"6 Example Vale", "London"},
+                    Person("Milo Sample", Aged(6, 235), {"6 Example Vale", "London"},
                            "SE13 9ZZ", "9990010099", "Ana Sample", "mother"));
     ref = L.Open(s.lewisham, ref);
     std::string riverside = L.ProviderOrg("Riverside Children's Nursing");
@@ -902,7 +911,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                {{s.lewisham, 10000}});
     r.add_extra_competencies("makaton");
     R ref = L.Raise("lw-proposals-open", s.lewisham, r,
-                    Person("Finn Example", "2016-07-25", {"19 Sample Hill", "London"},
+                    Person("Finn Example", Aged(10, 130), {"19 Sample Hill", "London"},
                            "SE4 9ZZ", "9990010102", "Lee Example", "father"));
     ref = L.Open(s.lewisham, ref);
     // One provider has proposed a worker; the other's invitation is still in its inbox.
@@ -924,7 +933,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                "than anything.",
                7, {{s.lewisham, 10000}});
     R ref = L.Raise("lw-direct-award", s.lewisham, r,
-                    Person("Jude Placeholder", "2011-02-19", {"40 Example Park", "London"},
+                    Person("Jude Placeholder", Aged(15, 286), {"40 Example Park", "London"},
                            "SE6 9ZZ", "9990010110", "Fay Placeholder", "foster carer"));
     std::string blackheath = L.ProviderOrg("Blackheath Mentoring Trust");
     if (L.Award(s.lewisham, ref, "", blackheath,
@@ -939,7 +948,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                "Girl with anxiety; mentoring in the community.", 14,
                {{s.lewisham, 10000}});
     R ref = L.Raise("lw-nobody-eligible", s.lewisham, r,
-                    Person("Nell Testcase", "2012-10-05", {"3 Sample Walk", "London"},
+                    Person("Nell Testcase", Aged(14, 58), {"3 Sample Walk", "London"},
                            "SE10 9ZZ", "9990010129", "Ben Testcase", "father"));
     // No provider on the lot covers Greenwich with capacity: UNCOVERED at once.
     ref = L.Open(s.lewisham, ref);
@@ -956,7 +965,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                "Girl with a physical disability; morning and after-school care.", 21,
                {{s.dorset, 10000}});
     R ref = L.Raise("do-bids-open", s.dorset, r,
-                    Person("Ruby Sample", "2014-03-28", {"7 Example Lane", "Dorchester"},
+                    Person("Ruby Sample", Aged(12, 249), {"7 Example Lane", "Dorchester"},
                            "DT1 9ZZ", "9990010137", "Tom Sample", "father"));
     ref = L.Open(s.dorset, ref);
     L.Bids(s.dorset, ref,
@@ -981,7 +990,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                "support at home and in the community.",
                28, {{s.dorset, 10000}});
     R ref = L.Raise("do-evaluating", s.dorset, r,
-                    Person("Hugo Testcase", "2015-10-12", {"14 Sample Row", "Bridport"},
+                    Person("Hugo Testcase", Aged(11, 51), {"14 Sample Row", "Bridport"},
                            "DT6 9ZZ", "9990010196", "Nia Testcase", "mother"));
     ref = L.Open(s.dorset, ref);
     L.Bids(s.dorset, ref,
@@ -1007,7 +1016,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                14, {{s.dorset_ccg, 10000}});
     r.mutable_funding(0)->set_funding_stream("continuing healthcare");
     R ref = L.Raise("do-withdrawn", s.dorset_ccg, r,
-                    Person("Otto Example", "2022-05-16", {"22 Sample Quay", "Poole"},
+                    Person("Otto Example", Aged(4, 200), {"22 Sample Quay", "Poole"},
                            "BH15 9ZZ", "9990010145", "Eve Example", "mother"));
     ref = L.Open(s.dorset_ccg, ref);
     L.Withdraw(s.dorset_ccg, ref,
@@ -1019,7 +1028,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                "Boy with Down's syndrome; weekend short breaks at home.", 35,
                {{s.dorset, 7000}, {s.dorset_ccg, 3000}});
     R ref = L.Raise("do-draft", s.dorset, r,
-                    Person("Cole Placeholder", "2018-01-30", {"5 Example Esplanade", "Weymouth"},
+                    Person("Cole Placeholder", Aged(8, 306), {"5 Example Esplanade", "Weymouth"},
                            "DT4 9ZZ", "9434765919", "Mia Placeholder", "mother"));
     L.Tally(s.dorset, ref);  // DRAFT
   }
@@ -1032,7 +1041,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                "service.",
                14, {{s.derby, 10000}});
     R ref = L.Raise("de-bids-open", s.derby, r,
-                    Person("Carl Testcase", "2002-06-12", {"18 Sample Avenue", "Derby"},
+                    Person("Carl Testcase", Aged(24, 173), {"18 Sample Avenue", "Derby"},
                            "DE1 9ZZ", "9990010153", "Lyn Testcase", "mother"));
     ref = L.Open(s.derby, ref);
     L.Bids(s.derby, ref,
@@ -1050,7 +1059,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                {{s.derby, 10000}});
     r.set_urgency(R::EMERGENCY);
     R ref = L.Raise("de-emergency-direct", s.derby, r,
-                    Person("Maud Example", "1968-09-01", {"11 Example Terrace", "Derby"},
+                    Person("Maud Example", Aged(58, 92), {"11 Example Terrace", "Derby"},
                            "DE22 9ZZ", "9990010161", "Ray Example", "husband"));
     std::string normanton = L.ProviderOrg("Normanton Community Hub");
     if (L.Award(s.derby, ref, "", normanton,
@@ -1066,7 +1075,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                {});
     r.set_direct_payment(true);  // she buys it at the framework price
     R ref = L.Raise("de-direct-payment-draft", s.derby, r,
-                    Person("Bea Sample", "1995-12-20", {"9 Sample Mews", "Derby"}, "DE3 9ZZ",
+                    Person("Bea Sample", Aged(30, 348), {"9 Sample Mews", "Derby"}, "DE3 9ZZ",
                            "9990010188", "Hal Sample", "brother"));
     L.Tally(s.derby, ref);  // DRAFT
   }
