@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "common/ids.h"
 #include "common/status.h"
 
@@ -21,6 +23,16 @@ inline absl::Status RequireId(const char* field, const std::string& id) {
 // An optional UUID field (filters).
 inline absl::Status OptionalId(const char* field, const std::string& id) {
   return id.empty() ? absl::OkStatus() : RequireId(field, id);
+}
+
+// The organisation acted for comes from the token only: a request body naming another
+// (an id field such as provider.id) is PERMISSION_DENIED. Empty, or the caller's own in
+// any letter case, passes.
+inline absl::Status RequireOwnOrganisation(const std::string& caller_org,
+                                           const std::string& body_org, const char* field) {
+  if (body_org.empty() || absl::EqualsIgnoreCase(body_org, caller_org)) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat(field, " names another organisation; you may act only for your own"));
 }
 
 // A required free-text reason of a verb.

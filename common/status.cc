@@ -17,6 +17,16 @@ absl::Status Violations::ToStatus(absl::string_view message) const {
   return InvalidArgument(message, list_);
 }
 
+void Violations::Merge(const absl::Status& validated) {
+  if (validated.ok()) return;
+  std::vector<FieldViolation> found = FieldViolationsOf(validated);
+  if (found.empty()) {
+    Add("", std::string(validated.message()));
+    return;
+  }
+  for (auto& f : found) list_.push_back(std::move(f));
+}
+
 absl::Status InvalidArgument(absl::string_view message, std::vector<FieldViolation> violations) {
   absl::Status status = absl::InvalidArgumentError(message);
   google::rpc::BadRequest bad;

@@ -14,9 +14,9 @@
 #define PDPS_CONCAT(a, b) PDPS_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function if `expr` yields a non-OK absl::Status.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::absl::Status pdps_status_ = (expr);      \
+#define RETURN_IF_ERROR(expr)                    \
+  do {                                           \
+    ::absl::Status pdps_status_ = (expr);        \
     if (!pdps_status_.ok()) return pdps_status_; \
   } while (0)
 
@@ -43,6 +43,9 @@ class Violations {
   void Add(std::string field, std::string description) {
     list_.push_back({std::move(field), std::move(description)});
   }
+  // Adds every violation of `validated`, another validator's answer (OK or
+  // INVALID_ARGUMENT), so that one response lists them all.
+  void Merge(const absl::Status& validated);
   bool empty() const { return list_.empty(); }
   const std::vector<FieldViolation>& list() const { return list_; }
   // OK when nothing was added; otherwise INVALID_ARGUMENT carrying every violation.

@@ -28,6 +28,25 @@ TEST(Status, ViolationsBecomeBadRequestDetails) {
   EXPECT_EQ(bad.field_violations(0).field(), "lot.code");
 }
 
+TEST(Status, MergedValidatorsReportEveryViolationOnce) {
+  Violations v;
+  v.Merge(absl::OkStatus());
+  EXPECT_TRUE(v.empty());
+  Violations person;
+  person.Add("person.full_name", "is required");
+  person.Add("person.postcode", "is required");
+  v.Merge(person.ToStatus());
+  v.Merge(InvalidField("referral.area", "is required"));
+  ASSERT_EQ(v.list().size(), 3u);
+  EXPECT_EQ(v.list()[1].field, "person.postcode");
+  EXPECT_EQ(v.list()[2].field, "referral.area");
+  // An answer without violations still counts: its message becomes one.
+  v.Merge(absl::InvalidArgumentError("the lot is closed"));
+  ASSERT_EQ(v.list().size(), 4u);
+  EXPECT_EQ(v.list()[3].description, "the lot is closed");
+  EXPECT_EQ(v.ToStatus().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(Status, InternalErrorsLeakNothing) {
   grpc::Status g = server::ToGrpc(absl::InternalError("relation registry.x does not exist"), "r9");
   EXPECT_EQ(g.error_code(), grpc::StatusCode::INTERNAL);

@@ -56,7 +56,9 @@ std::string RaiseAndOpen(Stub& stub, const std::string& officer, const std::stri
   r->mutable_funding(0)->set_share_basis_points(10000);
   v1::PersonDetails* p = create.mutable_person();
   p->set_full_name(absl::StrCat("Replica Testperson ", n));
-  p->mutable_date_of_birth()->set_value("2012-03-04");
+  // Fourteen today, so always within the lot's age range whatever the year.
+  p->mutable_date_of_birth()->set_value(
+      dates::FormatDay(dates::TodayInLondon(absl::Now()) - 14 * 365));
   p->add_address_lines("1 Example Road");
   p->set_postcode("PE1 9ZZ");
   p->set_nhs_number("9434765919");

@@ -55,7 +55,8 @@ domain::CallOff CallOffFor(const rv1::CallOffSettings& s, std::optional<domain::
   c.method = method ? *method
                     : domain::ParseMethod(rv1::CallOffSettings::Method_Name(s.method()))
                           .value_or(domain::Method::kBroadcast);
-  c.offer_window_working_hours = s.offer_window_working_hours() > 0 ? s.offer_window_working_hours() : 2;
+  c.offer_window_working_hours =
+      s.offer_window_working_hours() > 0 ? s.offer_window_working_hours() : 2;
   c.exclusive_rounds = s.exclusive_rounds() > 0 ? s.exclusive_rounds() : 2;
   c.friday_afternoon_rule = !s.has_friday_afternoon_rule() || s.friday_afternoon_rule();
   c.friday_cutoff_minute = CutoffMinute(s.friday_cutoff().empty() ? "12:00" : s.friday_cutoff());
@@ -83,8 +84,10 @@ absl::StatusOr<v1::Referral> Brokerage::Raise(const Call& c, const v1::CreateRef
   absl::CivilDay today = dates::TodayInLondon(c.now);
   // Shape first, so bad input is reported even while the registry is away; the funders
   // are checked against the partnership once it is known.
-  RETURN_IF_ERROR(domain::ValidatePerson(req.person(), today));
-  RETURN_IF_ERROR(domain::ValidateReferralShape(r, today));
+  Violations shape;
+  shape.Merge(domain::ValidatePerson(req.person(), today));
+  shape.Merge(domain::ValidateReferralShape(r, today));
+  RETURN_IF_ERROR(shape.ToStatus());
   ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(r.lot_id(), today));
   if (lot.members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
     return ForeignPartnership();
@@ -103,22 +106,26 @@ absl::StatusOr<v1::Referral> Brokerage::Raise(const Call& c, const v1::CreateRef
   return store_->CreateReferral(c, r, req.person(), in, req.request_id());
 }
 
-absl::StatusOr<v1::Referral> Brokerage::Update(const Call& c, const v1::UpdateReferralRequest& req) {
+absl::StatusOr<v1::Referral> Brokerage::Update(const Call& c,
+                                               const v1::UpdateReferralRequest& req) {
   const v1::Referral& r = req.referral();
   absl::CivilDay today = dates::TodayInLondon(c.now);
   RETURN_IF_ERROR(api::RequireId("referral.id", r.id()));
-  if (r.etag().empty()) return InvalidField("referral.etag", "is required (read the referral first)");
+  if (r.etag().empty())
+    return InvalidField("referral.etag", "is required (read the referral first)");
   ASSIGN_OR_RETURN(v1::Referral current,
                    Checked(store_, c, r.id(), r.etag(), domain::Verb::kUpdate));
   v1::Referral merged = r;
   if (merged.lot_id().empty()) merged.set_lot_id(current.lot_id());
   if (merged.lot_id() != current.lot_id()) return InvalidField("referral.lot_id", "cannot change");
+  Violations shape;
+  if (req.has_person()) shape.Merge(domain::ValidatePerson(req.person(), today));
+  shape.Merge(domain::ValidateReferralShape(merged, today));
+  RETURN_IF_ERROR(shape.ToStatus());
   int age = current.age_years();
   if (req.has_person()) {
-    RETURN_IF_ERROR(domain::ValidatePerson(req.person(), today));
     age = domain::AgeOn(*dates::ParseDay(req.person().date_of_birth().value()), today);
   }
-  RETURN_IF_ERROR(domain::ValidateReferralShape(merged, today));
   ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(current.lot_id(), today));
   RETURN_IF_ERROR(domain::ValidateReferral(merged, lot.members, today));
   // The lot's ages are checked in the store, against the stored date of birth when no
@@ -136,7 +143,8 @@ absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::str
   if (method != v1::CALL_OFF_METHOD_UNSPECIFIED) {
     chosen = domain::ParseMethod(v1::CallOffMethod_Name(method));
     if (!chosen || *chosen == domain::Method::kDirect) {
-      return InvalidField("method", "must be a call-off method (use AwardReferral to award directly)");
+      return InvalidField("method",
+                          "must be a call-off method (use AwardReferral to award directly)");
     }
   }
   absl::CivilDay today = dates::TodayInLondon(c.now);
@@ -154,7 +162,8 @@ absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::str
                                                       terms.quality_questions_size()));
     if (lot.maximum_hourly_rate_pence <= 0) {
       return absl::FailedPreconditionError(
-          "the lot has no maximum price in force; a mini-competition needs one (registry UpdateLot)");
+          "the lot has no maximum price in force; a mini-competition needs one (registry "
+          "UpdateLot)");
     }
     in.maximum_rate_pence = lot.maximum_hourly_rate_pence;
     in.questions = {terms.quality_questions().begin(), terms.quality_questions().end()};
@@ -182,8 +191,8 @@ absl::StatusOr<v1::Referral> Brokerage::Award(const Call& c, const v1::AwardRefe
 
 absl::StatusOr<v1::Referral> Brokerage::UpdatePersonDetails(
     const Call& c, const v1::UpdatePersonDetailsRequest& req) {
-  ASSIGN_OR_RETURN(v1::Referral current, Checked(store_, c, req.referral_id(), req.etag(),
-                                                 domain::Verb::kUpdatePerson));
+  ASSIGN_OR_RETURN(v1::Referral current,
+                   Checked(store_, c, req.referral_id(), req.etag(), domain::Verb::kUpdatePerson));
   const std::string& dob = req.person().date_of_birth().value();
   ASSIGN_OR_RETURN(bool dob_changes, store_->DateOfBirthChanges(c, req.referral_id(), dob));
   if (dob_changes) {
@@ -191,10 +200,9 @@ absl::StatusOr<v1::Referral> Brokerage::UpdatePersonDetails(
     // registry has the lot now (decision 46); an unchanged one was checked already.
     ASSIGN_OR_RETURN(LotContext lot,
                      registry_->GetLotContext(current.lot_id(), dates::TodayInLondon(c.now)));
-    RETURN_IF_ERROR(domain::CheckAgeForLot(*dates::ParseDay(dob),
-                                           *dates::ParseDay(current.start_date().value()),
-                                           lot.lot.min_age(), lot.lot.max_age(),
-                                           "person.date_of_birth"));
+    RETURN_IF_ERROR(domain::CheckAgeForLot(
+        *dates::ParseDay(dob), *dates::ParseDay(current.start_date().value()), lot.lot.min_age(),
+        lot.lot.max_age(), "person.date_of_birth"));
   }
   return store_->UpdatePerson(c, req.referral_id(), req.etag(), req.person(), req.reason(),
                               dob_changes);
@@ -221,9 +229,9 @@ absl::StatusOr<v1::Offer> Brokerage::SubmitProposal(const Call& c,
     }
     RETURN_IF_ERROR(check.status());
     if (!check->eligible) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the proposed worker is not eligible for this package on ", r.start_date().value(),
-          ": ", absl::StrJoin(check->reasons, ", ")));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the proposed worker is not eligible for this package on ",
+                       r.start_date().value(), ": ", absl::StrJoin(check->reasons, ", ")));
     }
     in.worker_checked = true;
   }

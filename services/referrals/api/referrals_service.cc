@@ -17,7 +17,8 @@ using api::RequireReason;
 using server::Call;
 
 absl::Status RequireEtag(const std::string& etag, const char* what) {
-  if (etag.empty()) return InvalidField("etag", absl::StrCat("is required (read the ", what, " first)"));
+  if (etag.empty())
+    return InvalidField("etag", absl::StrCat("is required (read the ", what, " first)"));
   return absl::OkStatus();
 }
 
@@ -97,9 +98,8 @@ grpc::Status ReferralsServiceImpl::ReopenReferral(grpc::ServerContext* ctx,
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
     RETURN_IF_ERROR(RequireReason(req->reason()));
-    ASSIGN_OR_RETURN(*resp, brokerage_->StartRound(c, req->id(), req->etag(),
-                                                   domain::Verb::kReopen, req->method(),
-                                                   req->reason()));
+    ASSIGN_OR_RETURN(*resp, brokerage_->StartRound(c, req->id(), req->etag(), domain::Verb::kReopen,
+                                                   req->method(), req->reason()));
     return absl::OkStatus();
   });
 }
@@ -163,10 +163,7 @@ grpc::Status ReferralsServiceImpl::UpdatePersonDetails(grpc::ServerContext* ctx,
     // Every bad field at once: the details as on create, and the reason, which the
     // access log keeps as "update: <reason>" (at most 500 characters there).
     Violations v;
-    for (auto& f : FieldViolationsOf(
-             domain::ValidatePerson(req->person(), dates::TodayInLondon(c.now)))) {
-      v.Add(std::move(f.field), std::move(f.description));
-    }
+    v.Merge(domain::ValidatePerson(req->person(), dates::TodayInLondon(c.now)));
     if (req->reason().empty()) {
       v.Add("reason", "is required: say why the details change (kept in the access log)");
     } else if (req->reason().size() > 490) {
@@ -183,8 +180,8 @@ grpc::Status ReferralsServiceImpl::ListPersonDetailsAccess(
     v1::ListPersonDetailsAccessResponse* resp) {
   return gate_->Run(ctx, "ListPersonDetailsAccess", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
-    ASSIGN_OR_RETURN(auto page, store_->ListAccess(c, req->referral_id(), req->page_size(),
-                                                   req->page_token()));
+    ASSIGN_OR_RETURN(
+        auto page, store_->ListAccess(c, req->referral_id(), req->page_size(), req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_accesses(); });
     return absl::OkStatus();
   });
@@ -216,8 +213,7 @@ grpc::Status ReferralsServiceImpl::ListOffers(grpc::ServerContext* ctx,
 }
 
 grpc::Status ReferralsServiceImpl::AcceptOffer(grpc::ServerContext* ctx,
-                                               const v1::AcceptOfferRequest* req,
-                                               v1::Offer* resp) {
+                                               const v1::AcceptOfferRequest* req, v1::Offer* resp) {
   return gate_->Run(ctx, "AcceptOffer", [&](const Call& c) -> absl::Status {
     AnswerInput in;
     in.kind = AnswerKind::kAccept;
@@ -276,8 +272,7 @@ grpc::Status ReferralsServiceImpl::ReviewProposal(grpc::ServerContext* ctx,
 }
 
 grpc::Status ReferralsServiceImpl::EvaluateBid(grpc::ServerContext* ctx,
-                                               const v1::EvaluateBidRequest* req,
-                                               v1::Offer* resp) {
+                                               const v1::EvaluateBidRequest* req, v1::Offer* resp) {
   return gate_->Run(ctx, "EvaluateBid", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->EvaluateBid(c, req->id(), req->etag(),

@@ -23,10 +23,10 @@
 namespace pdps::referrals::testing {
 namespace {
 
+using auth::Role;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Not;
-using auth::Role;
 using RStub = rv1::RegistryService::Stub;
 namespace wv1 = ::pdps::workforce::v1;
 using WStub = wv1::WorkforceService::Stub;
@@ -100,7 +100,8 @@ class ReferralsTest : public ::testing::Test {
     auto* w = f->add_application_windows();
     w->mutable_open_date()->set_value("2026-11-01");
     w->mutable_close_date()->set_value("2026-12-31");
-    EXPECT_TRUE(RCall(*registry_, commissioner_, &RStub::CreateFramework, req, &out.framework).ok());
+    EXPECT_TRUE(
+        RCall(*registry_, commissioner_, &RStub::CreateFramework, req, &out.framework).ok());
     out.lot = world_->CreateLot(commissioner_, out.framework.id(), "A");
     for (int i = 0; i < n; ++i) {
       out.providers.push_back(world_->AdmittedProvider(absl::StrCat("Provider ", counter_, "-", i),
@@ -293,9 +294,10 @@ class ReferralsTest : public ::testing::Test {
 
   // A referral's scheduler bookkeeping, read as the superuser.
   std::string StepRecord(const std::string& id) {
-    auto v = registry_->db().Query(absl::StrCat(
-        "SELECT step_failures || ' ' || extract(epoch FROM next_due_at)::bigint AS v"
-        " FROM referrals.referrals WHERE id = '", id, "'"));
+    auto v = registry_->db().Query(
+        absl::StrCat("SELECT step_failures || ' ' || extract(epoch FROM next_due_at)::bigint AS v"
+                     " FROM referrals.referrals WHERE id = '",
+                     id, "'"));
     return v.empty() ? "" : v[0];
   }
 
@@ -415,7 +417,8 @@ TEST_F(ReferralsTest, RotationTwoRefusalsThenFirstResponderWins) {
 
   clock().Advance(absl::Minutes(30));
   ASSERT_TRUE(Decline(ProviderOf(lot, first.provider_id()).admin, first.id(),
-                      "No carers free in the mornings").ok());
+                      "No carers free in the mornings")
+                  .ok());
   live = Live(r.id());
   ASSERT_EQ(live.size(), 1u);
   v1::Offer second = live[0];
@@ -492,7 +495,8 @@ TEST_F(ReferralsTest, FridayAfternoonHoldsWithFirstRefusalUntilMonday) {
   // Declined on Friday afternoon: it goes no further before Monday 09:00.
   clock().Set(London(2026, 11, 27, 13, 0));
   ASSERT_TRUE(Decline(ProviderOf(lot, live[0].provider_id()).admin, live[0].id(),
-                      "Cannot staff a weekend start").ok());
+                      "Cannot staff a weekend start")
+                  .ok());
   EXPECT_TRUE(Live(r.id()).empty());
   clock().Set(London(2026, 11, 28, 11, 0));
   RunDue();
@@ -556,7 +560,8 @@ TEST_F(ReferralsTest, FridayBeforeABankHolidayMondayWaitsForTuesday) {
   decline.set_rationale("Cannot staff a start over the long weekend");
   v1::Offer declined;
   ASSERT_TRUE(Call(replica.stub(), ProviderOf(lot, live[0].provider_id()).admin,
-                   &Stub::DeclineOffer, decline, &declined).ok());
+                   &Stub::DeclineOffer, decline, &declined)
+                  .ok());
   EXPECT_TRUE(Live(r.id()).empty());
   // The bank-holiday Monday is no working day: a sweep then offers nothing new.
   clock().Set(London(2026, 11, 30, 9, 0));
@@ -586,17 +591,17 @@ TEST_F(ReferralsTest, RotationalWindowsCrossBothDaylightSavingChanges) {
     const char* month;  // of the capacity returns the providers need then
     // Monday 10:00 London: the first window's end, two working hours after Friday 16:00.
     const char* first_deadline_utc;
-    const char* held_until_utc;  // Monday 09:00 London, with the Friday rule on
-    int64_t elapsed_hours;       // Friday 16:00 to Monday 10:00, an hour's difference
+    const char* held_until_utc;       // Monday 09:00 London, with the Friday rule on
+    int64_t elapsed_hours;            // Friday 16:00 to Monday 10:00, an hour's difference
     const char* second_deadline_utc;  // Monday 12:00 London
   };
   const Season seasons[] = {
       // Clocks go forward on Sunday 29 March: Friday is GMT, Monday BST.
-      {"spring", London(2026, 3, 27, 16, 0), "2026-03", "2026-03-30 09:00", "2026-03-30 08:00",
-       65, "2026-03-30 11:00"},
+      {"spring", London(2026, 3, 27, 16, 0), "2026-03", "2026-03-30 09:00", "2026-03-30 08:00", 65,
+       "2026-03-30 11:00"},
       // Clocks go back on Sunday 25 October: Friday is BST, Monday GMT.
-      {"autumn", London(2026, 10, 23, 16, 0), "2026-10", "2026-10-26 10:00", "2026-10-26 09:00",
-       67, "2026-10-26 12:00"},
+      {"autumn", London(2026, 10, 23, 16, 0), "2026-10", "2026-10-26 10:00", "2026-10-26 09:00", 67,
+       "2026-10-26 12:00"},
   };
   auto utc = [&](const std::string& column, const std::string& where) {
     auto v = registry_->db().Query(absl::StrCat(
@@ -607,8 +612,9 @@ TEST_F(ReferralsTest, RotationalWindowsCrossBothDaylightSavingChanges) {
     for (bool friday_rule : {true, false}) {
       std::string what = absl::StrCat(s.what, friday_rule ? ", Friday rule" : ", no Friday rule");
       clock().Set(London(2026, 11, 24, 10, 0));  // the framework's application window
-      Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2,
-                        [&](rv1::CallOffSettings* c) { c->set_friday_afternoon_rule(friday_rule); });
+      Lot lot =
+          MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2,
+                  [&](rv1::CallOffSettings* c) { c->set_friday_afternoon_rule(friday_rule); });
       for (const auto& p : lot.providers) {
         rv1::CreateCapacityReturnRequest cap;
         auto* c = cap.mutable_capacity_return();
@@ -630,8 +636,9 @@ TEST_F(ReferralsTest, RotationalWindowsCrossBothDaylightSavingChanges) {
       EXPECT_EQ(utc("deadline", absl::StrCat("referrals.offers WHERE id = '", first.id(), "'")),
                 s.first_deadline_utc)
           << what;
-      EXPECT_EQ(utc("stage_deadline", absl::StrCat("referrals.referrals WHERE id = '", r.id(), "'")),
-                s.first_deadline_utc)
+      EXPECT_EQ(
+          utc("stage_deadline", absl::StrCat("referrals.referrals WHERE id = '", r.id(), "'")),
+          s.first_deadline_utc)
           << what;
       EXPECT_EQ(Ts(first.deadline()) - s.opened, absl::Hours(s.elapsed_hours)) << what;
       if (friday_rule) {
@@ -652,7 +659,8 @@ TEST_F(ReferralsTest, RotationalWindowsCrossBothDaylightSavingChanges) {
       EXPECT_EQ(lapsed.response_elapsed_seconds(), s.elapsed_hours * 3600) << what;
       EXPECT_EQ(registry_->db().Query(absl::StrCat(
                     "SELECT response_working_seconds || ' ' || response_elapsed_seconds AS v"
-                    " FROM referrals.offers WHERE id = '", first.id(), "'")),
+                    " FROM referrals.offers WHERE id = '",
+                    first.id(), "'")),
                 std::vector<std::string>{absl::StrCat(7200, " ", s.elapsed_hours * 3600)})
           << what;
       // The second provider's window: Monday 10:00 to 12:00 London.
@@ -779,9 +787,9 @@ TEST_F(ReferralsTest, MiniCompetitionSealedBidsScoredAndAwarded) {
   ASSERT_EQ(Inbox(p0.admin).size(), 1u);
   EXPECT_EQ(Inbox(p0.admin)[0].state(), v1::Offer::OPEN);
   // A provider not on the lot has no invitation to bid on.
-  auto outsider = world_->AdmittedProvider("Outsider Care", commissioner_, lot.framework,
-                                           world_->CreateLot(commissioner_, lot.framework.id(), "Z"),
-                                           {"SOUTHWARK"});
+  auto outsider = world_->AdmittedProvider(
+      "Outsider Care", commissioner_, lot.framework,
+      world_->CreateLot(commissioner_, lot.framework.id(), "Z"), {"SOUTHWARK"});
   v1::SubmitBidRequest stray;
   stray.set_id(invitation[p0.org].id());
   stray.mutable_bid()->mutable_hourly_rate()->set_pence(2000);
@@ -842,7 +850,7 @@ TEST_F(ReferralsTest, MiniCompetitionSealedBidsScoredAndAwarded) {
   bad.add_marks(7);
   st = Call(stub(), officer_, &Stub::EvaluateBid, bad, &o);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  evaluate(p0, {5, 5});  // price 60*2000/2400 = 50.00, quality 40 → 90.00
+  evaluate(p0, {5, 5});                     // price 60*2000/2400 = 50.00, quality 40 → 90.00
   v1::Offer scored = evaluate(p1, {2, 3});  // price 60, quality 40*5/10 = 20 → 80.00
   EXPECT_DOUBLE_EQ(scored.bid().total_score(), 80.0);
   EXPECT_EQ(scored.bid().rank(), 2);
@@ -883,7 +891,8 @@ TEST_F(ReferralsTest, MiniCompetitionTieNeedsRationaleAndNoBidsIsUncovered) {
       a->set_answer("Same answer");
     }
     v1::Offer o;
-    ASSERT_TRUE(Call(stub(), ProviderOf(lot, inv.provider_id()).admin, &Stub::SubmitBid, req, &o).ok());
+    ASSERT_TRUE(
+        Call(stub(), ProviderOf(lot, inv.provider_id()).admin, &Stub::SubmitBid, req, &o).ok());
   }
   clock().Set(London(2026, 11, 25, 17, 0));
   RunDue();
@@ -1035,7 +1044,8 @@ TEST_F(ReferralsTest, AnEvaluationWithNothingToAwardIsReopenedWithAnotherMethod)
     a->set_answer("Brief");
   }
   v1::Offer o;
-  ASSERT_TRUE(Call(stub(), ProviderOf(lot, live[0].provider_id()).admin, &Stub::SubmitBid, req, &o).ok());
+  ASSERT_TRUE(
+      Call(stub(), ProviderOf(lot, live[0].provider_id()).admin, &Stub::SubmitBid, req, &o).ok());
   clock().Set(London(2026, 11, 25, 17, 0));
   RunDue();
   r = Get(r.id(), officer_);
@@ -1147,7 +1157,8 @@ TEST_F(ReferralsTest, AnEvaluationWhoseLastAnswerIsWithdrawnBySuspensionIsUncove
                         Case{&proposals, "proposal", "Registration cancelled by Ofsted"}}) {
     v1::Referral after = Get(k.r->id(), officer_);
     EXPECT_EQ(after.state(), v1::Referral::UNCOVERED) << k.what;
-    EXPECT_THAT(after.state_reason(), ::testing::HasSubstr(absl::StrCat("last submitted ", k.what)));
+    EXPECT_THAT(after.state_reason(),
+                ::testing::HasSubstr(absl::StrCat("last submitted ", k.what)));
     EXPECT_THAT(after.state_reason(), ::testing::HasSubstr(k.suspension));
     ASSERT_GT(after.history_size(), 0);
     const auto& last = after.history(after.history_size() - 1);
@@ -1197,8 +1208,7 @@ TEST_F(ReferralsTest, CompetitiveOffersWithWorkerProfilesShortlistedAndAwarded) 
   v1::Offer o;
   st = Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(registry::testing::ViolationFields(st),
-              Contains("proposal.matched_competencies[1]"));
+  EXPECT_THAT(registry::testing::ViolationFields(st), Contains("proposal.matched_competencies[1]"));
   prop.mutable_proposal()->set_matched_competencies(1, "gastrostomy");
   ASSERT_TRUE(Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o).ok());
   EXPECT_EQ(o.state(), v1::Offer::SUBMITTED);
@@ -1255,8 +1265,8 @@ TEST_F(ReferralsTest, TheLatestReviewOfAProposalWinsStampedWithWhoAndWhen) {
   // A council officer reviews; later an NHS officer of the partnership records the
   // family's view after their meeting. The second replaces the first, with its stamp.
   const std::string ann = NewUuid(), bea = NewUuid();
-  Caller council_officer{council_,
-                         pdps::testing::Tokens::Get().For(council_, {Role::kBrokerageOfficer}, ann)};
+  Caller council_officer{
+      council_, pdps::testing::Tokens::Get().For(council_, {Role::kBrokerageOfficer}, ann)};
   Caller nhs_officer{ccg_, pdps::testing::Tokens::Get().For(ccg_, {Role::kBrokerageOfficer}, bea)};
   v1::ReviewProposalRequest review;
   review.set_id(live[0].id());
@@ -1338,8 +1348,7 @@ TEST_F(ReferralsTest, ANamedWorkerMustPassTheWorkforceGateBeforeAProposalIsTaken
   prop.mutable_proposal()->mutable_worker_profile()->set_staff_id(elsewhere);
   st = Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
-  EXPECT_THAT(registry::testing::ViolationFields(st),
-              Contains("proposal.worker_profile.staff_id"));
+  EXPECT_THAT(registry::testing::ViolationFields(st), Contains("proposal.worker_profile.staff_id"));
   // Compliant on the start date: taken, and marked as checked.
   prop.mutable_proposal()->mutable_worker_profile()->set_staff_id(ready);
   ASSERT_TRUE(Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o).ok());
@@ -1357,9 +1366,9 @@ TEST_F(ReferralsTest, ANamedWorkerMustPassTheWorkforceGateBeforeAProposalIsTaken
 
 TEST_F(ReferralsTest, PenPortraitBeforeAwardDetailsOnlyForTheAwardedProviderAndEveryReadAudited) {
   Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
-  auto bystander = world_->AdmittedProvider("Bystander Care", commissioner_, lot.framework,
-                                            world_->CreateLot(commissioner_, lot.framework.id(), "Q"),
-                                            {"SOUTHWARK"});
+  auto bystander = world_->AdmittedProvider(
+      "Bystander Care", commissioner_, lot.framework,
+      world_->CreateLot(commissioner_, lot.framework.id(), "Q"), {"SOUTHWARK"});
   v1::Referral r = Open(Raise(lot));
   auto live = Live(r.id());
   ASSERT_EQ(live.size(), 2u);
@@ -1486,8 +1495,7 @@ TEST_F(ReferralsTest, AfterTheAwardAnOfficerCorrectsTheDetailsAndTheProviderRead
   aunt->set_relationship("aunt");
   clock().Advance(absl::Minutes(5));
   v1::Referral updated;
-  auto st = UpdatePerson(nhs_officer_, r, moved, "family moved house; new key safe code",
-                         &updated);
+  auto st = UpdatePerson(nhs_officer_, r, moved, "family moved house; new key safe code", &updated);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(updated.state(), v1::Referral::AWARDED);
   EXPECT_NE(updated.etag(), r.etag());
@@ -1541,9 +1549,9 @@ TEST_F(ReferralsTest, AfterTheAwardAnOfficerCorrectsTheDetailsAndTheProviderRead
   // Exactly those three fields, and no detail nor the officer's reason in the bytes.
   EXPECT_EQ(v1::PersonDetailsChanged::descriptor()->field_count(), 3);
   const std::string bytes = changed[0].payload().value();
-  for (const char* secret : {"KS-8765", "KS-4321", "Newplace", "SE5 0ZZ", "SE1 1AA",
-                             "Alex Testperson", "Jo Testperson", "9434765919", "2012-03-04",
-                             "key safe", "moved"}) {
+  for (const char* secret :
+       {"KS-8765", "KS-4321", "Newplace", "SE5 0ZZ", "SE1 1AA", "Alex Testperson", "Jo Testperson",
+        "9434765919", "2012-03-04", "key safe", "moved"}) {
     EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
   }
 }
@@ -1763,7 +1771,10 @@ TEST_F(ReferralsTest, CreateValidatesIsIdempotentAndStaysInThePartnership) {
   v1::Referral out;
   auto st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(registry::testing::ViolationFields(st), Contains("person.nhs_number"));
+  // The person's and the referral's fields in one answer: fix them all, send once.
+  EXPECT_THAT(registry::testing::ViolationFields(st),
+              ::testing::UnorderedElementsAre("person.nhs_number", "referral.funding",
+                                              "referral.planned_weekly_hours"));
   req.mutable_person()->set_nhs_number("9434765919");
   // The shape is reported before the registry is asked who the partnership's members are.
   st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
@@ -2147,9 +2158,10 @@ TEST_F(ReferralsTest, OneReferralWhoseStepFailsDoesNotHoldUpAnotherDeadline) {
   // organisation that raised it is no organisation id, so the event saying it is
   // UNCOVERED cannot be written and every step of it fails. It is due first, so the
   // scheduler claims it before the other.
-  registry_->db().Run(absl::StrCat(
-      "UPDATE referrals.referrals SET create_organisation = 'not-an-organisation',"
-      " next_due_at = next_due_at - interval '1 minute' WHERE id = '", broken.id(), "'"));
+  registry_->db().Run(
+      absl::StrCat("UPDATE referrals.referrals SET create_organisation = 'not-an-organisation',"
+                   " next_due_at = next_due_at - interval '1 minute' WHERE id = '",
+                   broken.id(), "'"));
   clock().Set(London(2026, 11, 24, 12, 0));  // both windows have ended
   Store::Sweep sweep = Sweep();
   EXPECT_EQ(sweep.failed, 1);
@@ -2161,10 +2173,10 @@ TEST_F(ReferralsTest, OneReferralWhoseStepFailsDoesNotHoldUpAnotherDeadline) {
   for (auto& o : Offers(broken.id())) EXPECT_EQ(o.state(), v1::Offer::OPEN);
   int64_t now = absl::ToUnixSeconds(clock().Now());
   EXPECT_EQ(StepRecord(broken.id()), absl::StrCat("1 ", now + 60));
-  EXPECT_THAT(registry_->db().Query(absl::StrCat(
-                  "SELECT step_error AS v FROM referrals.referrals WHERE id = '", broken.id(),
-                  "'")),
-              ElementsAre(::testing::HasSubstr("INVALID_ARGUMENT")));
+  EXPECT_THAT(
+      registry_->db().Query(absl::StrCat(
+          "SELECT step_error AS v FROM referrals.referrals WHERE id = '", broken.id(), "'")),
+      ElementsAre(::testing::HasSubstr("INVALID_ARGUMENT")));
   EXPECT_EQ(Sweep().failed, 0);  // not tried again within the minute
 
   // Still broken a minute later: the wait doubles.
@@ -2180,7 +2192,8 @@ TEST_F(ReferralsTest, OneReferralWhoseStepFailsDoesNotHoldUpAnotherDeadline) {
   EXPECT_EQ(Get(broken.id(), officer_).state(), v1::Referral::UNCOVERED);
   EXPECT_EQ(registry_->db().Query(absl::StrCat(
                 "SELECT step_failures || '|' || step_error AS v FROM referrals.referrals"
-                " WHERE id = '", broken.id(), "'")),
+                " WHERE id = '",
+                broken.id(), "'")),
             std::vector<std::string>{"0|"});
 }
 
@@ -2196,10 +2209,10 @@ TEST_F(ReferralsTest, ARoundOnALotWithNoRotaYetWaitsForOneOpeningAtTheSameTime) 
   auto other = db::Connection::Open(registry_->db().Conninfo("postgres"));
   ASSERT_TRUE(other.ok()) << other.status();
   ASSERT_TRUE((*other)
-                  ->ExecScript(absl::StrCat(
-                      "BEGIN; INSERT INTO referrals.rotas (lot_id, partnership_id,"
-                      " last_provider_id, update_time) VALUES ('", lot.lot.id(), "', '",
-                      partnership_, "', '", ids[0], "', now())"))
+                  ->ExecScript(
+                      absl::StrCat("BEGIN; INSERT INTO referrals.rotas (lot_id, partnership_id,"
+                                   " last_provider_id, update_time) VALUES ('",
+                                   lot.lot.id(), "', '", partnership_, "', '", ids[0], "', now())"))
                   .ok());
   std::thread open([&] { r = Open(r); });
   EXPECT_TRUE(SomeoneWaitsForALock()) << "the round did not wait for the rota";
@@ -2250,15 +2263,18 @@ TEST_F(ReferralsTest, TwoReplicasFireEachDeadlineExactlyOnceAndACrashLosesNothin
   // Each offer timed out once, each referral uncovered once: in the data and the feed.
   EXPECT_EQ(registry_->db().Query(absl::StrCat(
                 "SELECT count(*)::text AS v FROM referrals.offers WHERE state = 'TIMED_OUT'"
-                " AND referral_id IN (", list, ")")),
+                " AND referral_id IN (",
+                list, ")")),
             std::vector<std::string>{std::to_string(2 * ids.size())});
-  EXPECT_EQ(registry_->db().Query(absl::StrCat(
-                "SELECT count(*)::text AS v FROM referrals.referral_transitions"
-                " WHERE to_state = 'UNCOVERED' AND referral_id IN (", list, ")")),
+  EXPECT_EQ(registry_->db().Query(
+                absl::StrCat("SELECT count(*)::text AS v FROM referrals.referral_transitions"
+                             " WHERE to_state = 'UNCOVERED' AND referral_id IN (",
+                             list, ")")),
             std::vector<std::string>{std::to_string(ids.size())});
   std::map<std::string, int> timed_out_events, uncovered_events;
   for (auto& e : Feed()) {
-    if (e.event_type() == "pdps.referrals.v1.ReferralUncovered") ++uncovered_events[e.aggregate_id()];
+    if (e.event_type() == "pdps.referrals.v1.ReferralUncovered")
+      ++uncovered_events[e.aggregate_id()];
     v1::OfferChanged oc;
     if (e.event_type() == "pdps.referrals.v1.OfferAnswered" && e.payload().UnpackTo(&oc) &&
         oc.offer().state() == v1::Offer::TIMED_OUT) {

@@ -16,17 +16,9 @@ namespace {
 using api::CopyPage;
 using api::OptionalId;
 using api::RequireId;
+using api::RequireOwnOrganisation;
 using api::RequireReason;
 using server::Call;
-
-// The organisation acted for comes from the token only; a body naming another is refused.
-absl::Status SameOrganisation(const Call& c, const std::string& body_org, const char* field) {
-  if (!body_org.empty() && body_org != c.principal.organisation_id) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(field, " names another organisation; you may act only for your own"));
-  }
-  return absl::OkStatus();
-}
 
 absl::Status Verb(Store* store, const Call& c, const std::string& id, const std::string& etag,
                   domain::AdmissionVerb verb, const std::string& reason, bool reason_required,
@@ -117,8 +109,8 @@ grpc::Status RegistryServiceImpl::ListPartnerships(grpc::ServerContext* ctx,
                                                    const v1::ListPartnershipsRequest* req,
                                                    v1::ListPartnershipsResponse* resp) {
   return gate_->Run(ctx, "ListPartnerships", [&](const Call& c) -> absl::Status {
-    ASSIGN_OR_RETURN(auto page, store_->ListPartnerships(c, req->mine(), req->page_size(),
-                                                         req->page_token()));
+    ASSIGN_OR_RETURN(auto page,
+                     store_->ListPartnerships(c, req->mine(), req->page_size(), req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_partnerships(); });
     return absl::OkStatus();
   });
@@ -192,13 +184,12 @@ grpc::Status RegistryServiceImpl::GetLot(grpc::ServerContext* ctx, const v1::Get
   });
 }
 
-grpc::Status RegistryServiceImpl::ListLots(grpc::ServerContext* ctx,
-                                           const v1::ListLotsRequest* req,
+grpc::Status RegistryServiceImpl::ListLots(grpc::ServerContext* ctx, const v1::ListLotsRequest* req,
                                            v1::ListLotsResponse* resp) {
   return gate_->Run(ctx, "ListLots", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("framework_id", req->framework_id()));
-    ASSIGN_OR_RETURN(auto page, store_->ListLots(c, req->framework_id(), req->page_size(),
-                                                 req->page_token()));
+    ASSIGN_OR_RETURN(auto page,
+                     store_->ListLots(c, req->framework_id(), req->page_size(), req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_lots(); });
     return absl::OkStatus();
   });
@@ -294,9 +285,9 @@ grpc::Status RegistryServiceImpl::SuspendAdmission(grpc::ServerContext* ctx,
     if (req->reason().empty()) v.Add("reason", "is required");
     std::vector<ActionItemInput> plan = ReadActionPlan(req->action_plan(), v);
     RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(*resp, store_->TransitionAdmission(c, req->id(), req->etag(),
-                                                        domain::AdmissionVerb::kSuspend,
-                                                        req->reason(), plan));
+    ASSIGN_OR_RETURN(
+        *resp, store_->TransitionAdmission(c, req->id(), req->etag(),
+                                           domain::AdmissionVerb::kSuspend, req->reason(), plan));
     return absl::OkStatus();
   });
 }
@@ -305,8 +296,8 @@ grpc::Status RegistryServiceImpl::ReinstateAdmission(grpc::ServerContext* ctx,
                                                      const v1::ReinstateAdmissionRequest* req,
                                                      v1::Admission* resp) {
   return gate_->Run(ctx, "ReinstateAdmission", [&](const Call& c) -> absl::Status {
-    return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kReinstate,
-                req->reason(), true, resp);
+    return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kReinstate, req->reason(),
+                true, resp);
   });
 }
 
@@ -314,8 +305,8 @@ grpc::Status RegistryServiceImpl::TerminateAdmission(grpc::ServerContext* ctx,
                                                      const v1::TerminateAdmissionRequest* req,
                                                      v1::Admission* resp) {
   return gate_->Run(ctx, "TerminateAdmission", [&](const Call& c) -> absl::Status {
-    return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kTerminate,
-                req->reason(), true, resp);
+    return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kTerminate, req->reason(),
+                true, resp);
   });
 }
 
@@ -365,7 +356,8 @@ grpc::Status RegistryServiceImpl::UpdateProvider(grpc::ServerContext* ctx,
                                                  v1::Provider* resp) {
   return gate_->Run(ctx, "UpdateProvider", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateProvider(req->provider()));
-    RETURN_IF_ERROR(SameOrganisation(c, req->provider().id(), "provider.id"));
+    RETURN_IF_ERROR(
+        RequireOwnOrganisation(c.principal.organisation_id, req->provider().id(), "provider.id"));
     ASSIGN_OR_RETURN(*resp, store_->UpdateProvider(c, req->provider()));
     return absl::OkStatus();
   });
@@ -375,19 +367,20 @@ grpc::Status RegistryServiceImpl::CreateComplianceDocument(
     grpc::ServerContext* ctx, const v1::CreateComplianceDocumentRequest* req,
     v1::ComplianceDocument* resp) {
   return gate_->Run(ctx, "CreateComplianceDocument", [&](const Call& c) -> absl::Status {
-    RETURN_IF_ERROR(SameOrganisation(c, req->document().provider_id(), "document.provider_id"));
+    RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id,
+                                           req->document().provider_id(), "document.provider_id"));
     RETURN_IF_ERROR(domain::ValidateDocument(req->document(), /*create=*/true));
     v1::ComplianceDocument d = req->document();
-    if (!d.mandatory()) d.set_mandatory(domain::MandatoryByDefault(
-        v1::ComplianceDocument::Kind_Name(d.kind())));
+    if (!d.mandatory())
+      d.set_mandatory(domain::MandatoryByDefault(v1::ComplianceDocument::Kind_Name(d.kind())));
     ASSIGN_OR_RETURN(*resp, store_->CreateDocument(c, d, req->request_id()));
     return absl::OkStatus();
   });
 }
 
-grpc::Status RegistryServiceImpl::GetComplianceDocument(
-    grpc::ServerContext* ctx, const v1::GetComplianceDocumentRequest* req,
-    v1::ComplianceDocument* resp) {
+grpc::Status RegistryServiceImpl::GetComplianceDocument(grpc::ServerContext* ctx,
+                                                        const v1::GetComplianceDocumentRequest* req,
+                                                        v1::ComplianceDocument* resp) {
   return gate_->Run(ctx, "GetComplianceDocument", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetDocument(c, req->id()));
@@ -418,19 +411,21 @@ grpc::Status RegistryServiceImpl::UpdateComplianceDocument(
     grpc::ServerContext* ctx, const v1::UpdateComplianceDocumentRequest* req,
     v1::ComplianceDocument* resp) {
   return gate_->Run(ctx, "UpdateComplianceDocument", [&](const Call& c) -> absl::Status {
-    RETURN_IF_ERROR(SameOrganisation(c, req->document().provider_id(), "document.provider_id"));
+    RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id,
+                                           req->document().provider_id(), "document.provider_id"));
     RETURN_IF_ERROR(domain::ValidateDocument(req->document(), /*create=*/false));
     ASSIGN_OR_RETURN(*resp, store_->UpdateDocument(c, req->document()));
     return absl::OkStatus();
   });
 }
 
-grpc::Status RegistryServiceImpl::CreateCapacityReturn(
-    grpc::ServerContext* ctx, const v1::CreateCapacityReturnRequest* req,
-    v1::CapacityReturn* resp) {
+grpc::Status RegistryServiceImpl::CreateCapacityReturn(grpc::ServerContext* ctx,
+                                                       const v1::CreateCapacityReturnRequest* req,
+                                                       v1::CapacityReturn* resp) {
   return gate_->Run(ctx, "CreateCapacityReturn", [&](const Call& c) -> absl::Status {
-    RETURN_IF_ERROR(
-        SameOrganisation(c, req->capacity_return().provider_id(), "capacity_return.provider_id"));
+    RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id,
+                                           req->capacity_return().provider_id(),
+                                           "capacity_return.provider_id"));
     RETURN_IF_ERROR(
         domain::ValidateCapacityReturn(req->capacity_return(), dates::TodayInLondon(c.now)));
     ASSIGN_OR_RETURN(*resp,
@@ -479,9 +474,9 @@ grpc::Status RegistryServiceImpl::ListLateCapacityReturns(
   });
 }
 
-grpc::Status RegistryServiceImpl::ListEligibleProviders(
-    grpc::ServerContext* ctx, const v1::ListEligibleProvidersRequest* req,
-    v1::ListEligibleProvidersResponse* resp) {
+grpc::Status RegistryServiceImpl::ListEligibleProviders(grpc::ServerContext* ctx,
+                                                        const v1::ListEligibleProvidersRequest* req,
+                                                        v1::ListEligibleProvidersResponse* resp) {
   return gate_->Run(ctx, "ListEligibleProviders", [&](const Call& c) -> absl::Status {
     Violations v;
     if (!IsUuid(req->lot_id())) v.Add("lot_id", "is required: a UUID");

@@ -2,16 +2,17 @@
 #include "services/workforce/api/commissioning.h"
 
 #include "absl/strings/ascii.h"
+#include "common/api.h"
 #include "common/dates.h"
 #include "common/status.h"
 
 namespace pdps::workforce {
 
-absl::Status CommissioningCheck::RequireLotOf(const std::string& framework_id,
-                                              const LotField& lot, const server::Call& c) const {
+absl::Status CommissioningCheck::RequireLotOf(const std::string& framework_id, const LotField& lot,
+                                              const server::Call& c) const {
   if (lot.lot_id.empty()) return absl::OkStatus();
-  auto context = registry_.GetLotContext(absl::AsciiStrToLower(lot.lot_id),
-                                         dates::TodayInLondon(c.now));
+  auto context =
+      registry_.GetLotContext(absl::AsciiStrToLower(lot.lot_id), dates::TodayInLondon(c.now));
   if (absl::IsNotFound(context.status())) {
     return InvalidField(lot.field, "no such lot");
   }
@@ -45,9 +46,9 @@ absl::Status CommissioningCheck::RequireAdmittedProvider(const server::Call& c,
                                                          const std::string& framework_id,
                                                          const LotField& lot) const {
   const std::string framework = absl::AsciiStrToLower(framework_id);
-  ASSIGN_OR_RETURN(bool admitted,
-                   registry_.HasAdmission(absl::AsciiStrToLower(c.principal.organisation_id),
-                                          framework));
+  ASSIGN_OR_RETURN(
+      bool admitted,
+      registry_.HasAdmission(absl::AsciiStrToLower(c.principal.organisation_id), framework));
   if (!admitted) {
     return absl::FailedPreconditionError(
         "your organisation holds no admission on this framework; complaints are recorded "
@@ -61,16 +62,19 @@ absl::Status CommissioningCheck::RequireWorkforceReader(const server::Call& c,
                                                         const std::string& provider_id) const {
   if (c.principal.IsService()) return absl::OkStatus();
   if (provider_id == absl::AsciiStrToLower(c.principal.organisation_id)) return absl::OkStatus();
-  if (!c.principal.Has(auth::Role::kCommissioner)) return NotFound("provider", provider_id);
+  if (!c.principal.Has(auth::Role::kCommissioner)) {
+    // A provider naming another (the commissioner case needs the registry, below).
+    return api::RequireOwnOrganisation(c.principal.organisation_id, provider_id, "provider_id");
+  }
   ASSIGN_OR_RETURN(auto lot, registry_.GetLotContext(absl::AsciiStrToLower(lot_id),
-                                                      dates::TodayInLondon(c.now)));
+                                                     dates::TodayInLondon(c.now)));
   if (lot.members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
     return absl::PermissionDeniedError(
         "only commissioners of the partnership that owns the lot's framework may see its "
         "providers' workforce compliance");
   }
-  ASSIGN_OR_RETURN(bool admitted, registry_.HasAdmission(absl::AsciiStrToLower(provider_id),
-                                                         lot.framework.id()));
+  ASSIGN_OR_RETURN(bool admitted,
+                   registry_.HasAdmission(absl::AsciiStrToLower(provider_id), lot.framework.id()));
   if (!admitted) {
     return absl::PermissionDeniedError(
         "the provider holds no admission on the lot's framework; commissioners see the "
@@ -84,8 +88,8 @@ absl::Status CommissioningCheck::RequirePackageParty(
   if (c.principal.IsService()) return absl::OkStatus();
   const std::string org = absl::AsciiStrToLower(c.principal.organisation_id);
   if (package.provider_id() == org) return absl::OkStatus();
-  bool officer = c.principal.Has(auth::Role::kCommissioner) ||
-                 c.principal.Has(auth::Role::kBrokerageOfficer);
+  bool officer =
+      c.principal.Has(auth::Role::kCommissioner) || c.principal.Has(auth::Role::kBrokerageOfficer);
   if (!officer) return NotFound("package", package.id());
   absl::Status s = Require(c, package.framework_id());
   if (absl::IsPermissionDenied(s)) return NotFound("package", package.id());

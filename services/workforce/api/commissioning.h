@@ -39,7 +39,7 @@ class CommissioningCheck {
                                        const LotField& lot = {}) const;
 
   // Who may read a provider's workforce counts on a lot: services; the provider itself
-  // (another provider gets NOT_FOUND); a commissioner of the lot's framework when the
+  // (another provider naming it: PERMISSION_DENIED); a commissioner of the lot's framework when the
   // provider holds an admission on it (PERMISSION_DENIED otherwise, NOT_FOUND for an
   // unknown lot, UNAVAILABLE if the registry cannot answer).
   absl::Status RequireWorkforceReader(const server::Call& c, const std::string& lot_id,

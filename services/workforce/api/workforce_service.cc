@@ -2,6 +2,8 @@
 // copy the result into the response.
 #include "services/workforce/api/workforce_service.h"
 
+#include <optional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
@@ -16,11 +18,13 @@ namespace {
 using api::CopyPage;
 using api::OptionalId;
 using api::RequireId;
+using api::RequireOwnOrganisation;
 using domain::Day;
 using server::Call;
 
 absl::Status RequireEtag(const std::string& etag, const char* field, const char* what) {
-  if (etag.empty()) return InvalidField(field, absl::StrCat("is required (read the ", what, " first)"));
+  if (etag.empty())
+    return InvalidField(field, absl::StrCat("is required (read the ", what, " first)"));
   return absl::OkStatus();
 }
 
@@ -42,6 +46,9 @@ grpc::Status WorkforceServiceImpl::CreateStaffMember(grpc::ServerContext* ctx,
                                                      const v1::CreateStaffMemberRequest* req,
                                                      v1::StaffMember* resp) {
   return gate_->Run(ctx, "CreateStaffMember", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id,
+                                           req->staff_member().provider_id(),
+                                           "staff_member.provider_id"));
     RETURN_IF_ERROR(domain::ValidateStaff(req->staff_member(), Today(c)));
     ASSIGN_OR_RETURN(*resp, store_->CreateStaff(c, req->staff_member(), req->request_id()));
     return absl::OkStatus();
@@ -76,6 +83,8 @@ grpc::Status WorkforceServiceImpl::UpdateStaffMember(grpc::ServerContext* ctx,
     const auto& s = req->staff_member();
     RETURN_IF_ERROR(RequireId("staff_member.id", s.id()));
     RETURN_IF_ERROR(RequireEtag(s.etag(), "staff_member.etag", "staff member"));
+    RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id, s.provider_id(),
+                                           "staff_member.provider_id"));
     RETURN_IF_ERROR(domain::ValidateStaff(s, Today(c)));
     ASSIGN_OR_RETURN(*resp, store_->UpdateStaff(c, s));
     return absl::OkStatus();
@@ -201,8 +210,8 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
       lot = p.lot_id();
       extras.insert(extras.end(), p.extra_competencies().begin(), p.extra_competencies().end());
     }
-    ASSIGN_OR_RETURN(*resp, store_->CheckEligibility(c, req->staff_id(), provider, lot, extras,
-                                                     day));
+    ASSIGN_OR_RETURN(*resp,
+                     store_->CheckEligibility(c, req->staff_id(), provider, lot, extras, day));
     return absl::OkStatus();
   });
 }
@@ -258,9 +267,12 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
     if (!is_provider && req->provider_id().empty()) {
       v.Add("provider_id", "is required unless you ask as a provider for your own return");
     }
-    if (provider != own && req->lot_id().empty()) {
-      v.Add("lot_id", "is required for another organisation's return (the lot whose "
-                      "framework you commission)");
+    if (is_provider) {
+      RETURN_IF_ERROR(RequireOwnOrganisation(own, req->provider_id(), "provider_id"));
+    } else if (provider != own && req->lot_id().empty()) {
+      v.Add("lot_id",
+            "is required for another organisation's return (the lot whose "
+            "framework you commission)");
     }
     RETURN_IF_ERROR(v.ToStatus());
     const std::string lot = absl::AsciiStrToLower(req->lot_id());
@@ -276,6 +288,8 @@ grpc::Status WorkforceServiceImpl::CreateComplaint(grpc::ServerContext* ctx,
                                                    const v1::CreateComplaintRequest* req,
                                                    v1::Complaint* resp) {
   return gate_->Run(ctx, "CreateComplaint", [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireOwnOrganisation(
+        c.principal.organisation_id, req->complaint().provider_id(), "complaint.provider_id"));
     RETURN_IF_ERROR(domain::ValidateComplaint(req->complaint(), c.now));
     RETURN_IF_ERROR(check_->RequireAdmittedProvider(
         c, req->complaint().framework_id(), {req->complaint().lot_id(), "complaint.lot_id"}));
@@ -323,8 +337,8 @@ grpc::Status WorkforceServiceImpl::AnswerComplaint(grpc::ServerContext* ctx,
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "complaint"));
     RETURN_IF_ERROR(domain::ValidateAnswer(req->outcome(), req->learning()));
-    ASSIGN_OR_RETURN(*resp, store_->AnswerComplaint(c, req->id(), req->etag(), req->outcome(),
-                                                    req->learning()));
+    ASSIGN_OR_RETURN(
+        *resp, store_->AnswerComplaint(c, req->id(), req->etag(), req->outcome(), req->learning()));
     return absl::OkStatus();
   });
 }
@@ -360,8 +374,8 @@ grpc::Status WorkforceServiceImpl::CreateActionPlan(grpc::ServerContext* ctx,
                                                     v1::ActionPlan* resp) {
   return gate_->Run(ctx, "CreateActionPlan", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateActionPlan(req->action_plan()));
-    RETURN_IF_ERROR(check_->Require(c, req->action_plan().framework_id(),
-                                    req->action_plan().provider_id()));
+    RETURN_IF_ERROR(
+        check_->Require(c, req->action_plan().framework_id(), req->action_plan().provider_id()));
     ASSIGN_OR_RETURN(*resp, store_->CreatePlan(c, req->action_plan(), req->request_id()));
     return absl::OkStatus();
   });
@@ -398,8 +412,8 @@ grpc::Status WorkforceServiceImpl::RecordFinancialAccounts(
     v1::FinancialAccounts* resp) {
   return gate_->Run(ctx, "RecordFinancialAccounts", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateAccounts(req->accounts(), Today(c)));
-    RETURN_IF_ERROR(check_->Require(c, req->accounts().framework_id(),
-                                    req->accounts().provider_id()));
+    RETURN_IF_ERROR(
+        check_->Require(c, req->accounts().framework_id(), req->accounts().provider_id()));
     ASSIGN_OR_RETURN(*resp, store_->RecordAccounts(c, req->accounts(), req->request_id()));
     return absl::OkStatus();
   });
@@ -458,12 +472,16 @@ grpc::Status WorkforceServiceImpl::ListPackages(grpc::ServerContext* ctx,
                                                 v1::ListPackagesResponse* resp) {
   return gate_->Run(ctx, "ListPackages", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
-    // A provider always lists its own (row-level security would hide the rest anyway).
+    // A provider lists its own (row-level security would hide the rest anyway).
+    if (!c.principal.IsService()) {
+      RETURN_IF_ERROR(
+          RequireOwnOrganisation(c.principal.organisation_id, req->provider_id(), "provider_id"));
+    }
     const std::string& asked =
         c.principal.IsService() ? req->provider_id() : c.principal.organisation_id;
     const std::string provider = absl::AsciiStrToLower(asked);
-    ASSIGN_OR_RETURN(auto page, store_->ListPackages(c, provider, req->page_size(),
-                                                     req->page_token()));
+    ASSIGN_OR_RETURN(auto page,
+                     store_->ListPackages(c, provider, req->page_size(), req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_packages(); });
     return absl::OkStatus();
   });
@@ -478,16 +496,19 @@ grpc::Status WorkforceServiceImpl::CreatePackageAssignment(
     if (!IsUuid(a.package_id())) v.Add("assignment.package_id", "must be a UUID");
     if (!IsUuid(a.staff_id())) v.Add("assignment.staff_id", "must be a UUID");
     RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(Day from, DayOrToday(c, "assignment.from_date", a.from_date()));
-    ASSIGN_OR_RETURN(*resp, store_->CreateAssignment(c, a.package_id(), a.staff_id(), from,
-                                                     req->request_id()));
+    std::optional<Day> from;  // none: today, or the package's start if later
+    if (!a.from_date().value().empty()) {
+      ASSIGN_OR_RETURN(from, DayOrToday(c, "assignment.from_date", a.from_date()));
+    }
+    ASSIGN_OR_RETURN(
+        *resp, store_->CreateAssignment(c, a.package_id(), a.staff_id(), from, req->request_id()));
     return absl::OkStatus();
   });
 }
 
-grpc::Status WorkforceServiceImpl::EndPackageAssignment(
-    grpc::ServerContext* ctx, const v1::EndPackageAssignmentRequest* req,
-    v1::PackageAssignment* resp) {
+grpc::Status WorkforceServiceImpl::EndPackageAssignment(grpc::ServerContext* ctx,
+                                                        const v1::EndPackageAssignmentRequest* req,
+                                                        v1::PackageAssignment* resp) {
   return gate_->Run(ctx, "EndPackageAssignment", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "assignment"));

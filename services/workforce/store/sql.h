@@ -7,13 +7,15 @@
 
 namespace pdps::workforce::sql {
 
-#define PDPS_AUDIT_COLUMNS \
-  " create_time, create_user, create_organisation::text AS create_organisation, update_time, update_user"
+#define PDPS_AUDIT_COLUMNS                                                                     \
+  " create_time, create_user, create_organisation::text AS create_organisation, update_time, " \
+  "update_user"
 
 // -------------------------------------------------------------------- staff ---
 
-#define PDPS_STAFF_COLUMNS \
-  "id::text AS id, provider_id::text AS provider_id, record::text AS record, version," PDPS_AUDIT_COLUMNS
+#define PDPS_STAFF_COLUMNS                                                     \
+  "id::text AS id, provider_id::text AS provider_id, record::text AS record, " \
+  "version," PDPS_AUDIT_COLUMNS
 
 // $1 id, $2 provider, $3 name, $4 start, $5 leave, $6 contract, $7 record, $8 time, $9 user.
 inline constexpr std::string_view kInsertStaff =
@@ -31,7 +33,8 @@ inline constexpr std::string_view kUpdateStaff =
     " update_user = $8 WHERE id = $1";
 // $1 provider, $2 include leavers, $3 today, $4/$5 after (name, id), $6 limit. By name.
 inline constexpr std::string_view kListStaff =
-    "SELECT " PDPS_STAFF_COLUMNS " FROM workforce.staff WHERE provider_id = $1"
+    "SELECT " PDPS_STAFF_COLUMNS
+    " FROM workforce.staff WHERE provider_id = $1"
     " AND ($2 OR leave_date IS NULL OR leave_date >= $3::date)"
     " AND ($4::text IS NULL OR (display_name, id) > ($4::text, $5::uuid))"
     " ORDER BY display_name, id LIMIT $6";
@@ -50,7 +53,7 @@ inline constexpr std::string_view kInsertAnnouncement =
 // --------------------------------------------------------- training matrices ---
 
 #define PDPS_MATRIX_COLUMNS                                                              \
-  "id::text AS id, framework_id::text AS framework_id, lot_id::text AS lot_id, version,"  \
+  "id::text AS id, framework_id::text AS framework_id, lot_id::text AS lot_id, version," \
   " effective_from::text AS effective_from, matrix::text AS matrix," PDPS_AUDIT_COLUMNS
 
 // Serialises version numbering of one lot.
@@ -70,20 +73,22 @@ inline constexpr std::string_view kInsertMatrix =
 inline constexpr std::string_view kSelectMatrix =
     "SELECT " PDPS_MATRIX_COLUMNS " FROM workforce.training_matrices WHERE id = $1";
 inline constexpr std::string_view kSelectLotMatrices =
-    "SELECT " PDPS_MATRIX_COLUMNS " FROM workforce.training_matrices WHERE lot_id = $1"
+    "SELECT " PDPS_MATRIX_COLUMNS
+    " FROM workforce.training_matrices WHERE lot_id = $1"
     " ORDER BY version";
 // $1 lot, $2 framework (NULL = any), $3/$4 after (lot, version), $5 limit.
 inline constexpr std::string_view kListMatrices =
-    "SELECT " PDPS_MATRIX_COLUMNS " FROM workforce.training_matrices"
+    "SELECT " PDPS_MATRIX_COLUMNS
+    " FROM workforce.training_matrices"
     " WHERE ($1::uuid IS NULL OR lot_id = $1) AND ($2::uuid IS NULL OR framework_id = $2)"
     " AND ($3::uuid IS NULL OR (lot_id, version) > ($3::uuid, $4::integer))"
     " ORDER BY lot_id, version LIMIT $5";
 
 // --------------------------------------------------------- training records ---
 
-#define PDPS_TRAINING_COLUMNS                                                           \
-  "id::text AS id, staff_id::text AS staff_id, competency_code,"                         \
-  " completed_on::text AS completed_on, training_provider, evidence_reference,"          \
+#define PDPS_TRAINING_COLUMNS                                                   \
+  "id::text AS id, staff_id::text AS staff_id, competency_code,"                \
+  " completed_on::text AS completed_on, training_provider, evidence_reference," \
   " void_time, COALESCE(void_user, '') AS void_user, void_reason," PDPS_AUDIT_COLUMNS
 
 // $1 id, $2 provider, $3 staff, $4 code, $5 completed, $6 trainer, $7 evidence, $8 time, $9 user.
@@ -96,7 +101,8 @@ inline constexpr std::string_view kSelectTraining =
     "SELECT " PDPS_TRAINING_COLUMNS " FROM workforce.training_records WHERE id = $1";
 // $1 staff, $2/$3 after (completed_on, id), $4 limit. Newest first.
 inline constexpr std::string_view kListTraining =
-    "SELECT " PDPS_TRAINING_COLUMNS " FROM workforce.training_records WHERE staff_id = $1"
+    "SELECT " PDPS_TRAINING_COLUMNS
+    " FROM workforce.training_records WHERE staff_id = $1"
     " AND ($2::date IS NULL OR (completed_on, id) < ($2::date, $3::uuid))"
     " ORDER BY completed_on DESC, id DESC LIMIT $4";
 // Completions the rules count: voided records are left out.
@@ -113,7 +119,7 @@ inline constexpr std::string_view kVoidTraining =
 
 // --------------------------------------------------------------- complaints ---
 
-#define PDPS_COMPLAINT_COLUMNS                                                           \
+#define PDPS_COMPLAINT_COLUMNS                                                            \
   "id::text AS id, provider_id::text AS provider_id, framework_id::text AS framework_id," \
   " COALESCE(lot_id::text, '') AS lot_id, received_time, answer_due_time,"                \
   " acknowledged_time, answered_time, state, outcome, learning, safeguarding, summary,"   \
@@ -132,7 +138,8 @@ inline constexpr std::string_view kSelectComplaintForUpdate =
     "SELECT " PDPS_COMPLAINT_COLUMNS " FROM workforce.complaints WHERE id = $1 FOR UPDATE";
 // $1 provider, $2 overdue only, $3 now, $4/$5 after (received_time, id), $6 limit.
 inline constexpr std::string_view kListComplaints =
-    "SELECT " PDPS_COMPLAINT_COLUMNS " FROM workforce.complaints WHERE provider_id = $1"
+    "SELECT " PDPS_COMPLAINT_COLUMNS
+    " FROM workforce.complaints WHERE provider_id = $1"
     " AND (NOT $2 OR (state <> 'ANSWERED' AND answer_due_time < $3))"
     " AND ($4::timestamptz IS NULL OR (received_time, id) < ($4::timestamptz, $5::uuid))"
     " ORDER BY received_time DESC, id DESC LIMIT $6";
@@ -164,7 +171,7 @@ inline constexpr std::string_view kCountUpheldSafeguarding =
 
 // ------------------------------------------------------- quality monitoring ---
 
-#define PDPS_VISIT_COLUMNS                                                               \
+#define PDPS_VISIT_COLUMNS                                                                \
   "id::text AS id, provider_id::text AS provider_id, framework_id::text AS framework_id," \
   " COALESCE(lot_id::text, '') AS lot_id, visit_date::text AS visit_date, findings,"      \
   " rating," PDPS_AUDIT_COLUMNS
@@ -179,15 +186,16 @@ inline constexpr std::string_view kSelectVisit =
     "SELECT " PDPS_VISIT_COLUMNS " FROM workforce.monitoring_visits WHERE id = $1";
 // $1 provider (NULL = any visible), $2/$3 after (visit_date, id), $4 limit.
 inline constexpr std::string_view kListVisits =
-    "SELECT " PDPS_VISIT_COLUMNS " FROM workforce.monitoring_visits"
+    "SELECT " PDPS_VISIT_COLUMNS
+    " FROM workforce.monitoring_visits"
     " WHERE ($1::uuid IS NULL OR provider_id = $1)"
     " AND ($2::date IS NULL OR (visit_date, id) < ($2::date, $3::uuid))"
     " ORDER BY visit_date DESC, id DESC LIMIT $4";
 
-#define PDPS_PLAN_COLUMNS                                                                \
+#define PDPS_PLAN_COLUMNS                                                                 \
   "id::text AS id, provider_id::text AS provider_id, framework_id::text AS framework_id," \
-  " COALESCE(visit_id::text, '') AS visit_id, title, items::text AS items, version,"      \
-  PDPS_AUDIT_COLUMNS
+  " COALESCE(visit_id::text, '') AS visit_id, title, items::text AS items, "              \
+  "version," PDPS_AUDIT_COLUMNS
 
 // $1 id, $2 provider, $3 framework, $4 visit, $5 title, $6 items, $7 time, $8 user, $9 org.
 inline constexpr std::string_view kInsertPlan =
@@ -204,12 +212,13 @@ inline constexpr std::string_view kUpdatePlanItems =
     " update_time = $3, update_user = $4 WHERE id = $1";
 // $1 provider (NULL = any visible), $2/$3 after (create_time, id), $4 limit.
 inline constexpr std::string_view kListPlans =
-    "SELECT " PDPS_PLAN_COLUMNS " FROM workforce.action_plans"
+    "SELECT " PDPS_PLAN_COLUMNS
+    " FROM workforce.action_plans"
     " WHERE ($1::uuid IS NULL OR provider_id = $1)"
     " AND ($2::timestamptz IS NULL OR (create_time, id) < ($2::timestamptz, $3::uuid))"
     " ORDER BY create_time DESC, id DESC LIMIT $4";
 
-#define PDPS_ACCOUNTS_COLUMNS                                                            \
+#define PDPS_ACCOUNTS_COLUMNS                                                             \
   "id::text AS id, provider_id::text AS provider_id, framework_id::text AS framework_id," \
   " year_end::text AS year_end, current_assets_pence, current_liabilities_pence,"         \
   " operating_profit_pence, capital_employed_pence, net_assets_pence," PDPS_AUDIT_COLUMNS
@@ -225,24 +234,25 @@ inline constexpr std::string_view kSelectAccounts =
     "SELECT " PDPS_ACCOUNTS_COLUMNS " FROM workforce.financial_accounts WHERE id = $1";
 // $1 provider (NULL = any visible), $2/$3 after (year_end, id), $4 limit.
 inline constexpr std::string_view kListAccounts =
-    "SELECT " PDPS_ACCOUNTS_COLUMNS " FROM workforce.financial_accounts"
+    "SELECT " PDPS_ACCOUNTS_COLUMNS
+    " FROM workforce.financial_accounts"
     " WHERE ($1::uuid IS NULL OR provider_id = $1)"
     " AND ($2::date IS NULL OR (year_end, id) < ($2::date, $3::uuid))"
     " ORDER BY year_end DESC, id DESC LIMIT $4";
 
 // --------------------------------------------------------- suspension rules ---
 
-#define PDPS_RULES_COLUMNS                                                                \
-  "framework_id::text AS framework_id, owner_organisation::text AS owner_organisation,"   \
+#define PDPS_RULES_COLUMNS                                                                 \
+  "framework_id::text AS framework_id, owner_organisation::text AS owner_organisation,"    \
   " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months," \
-  " suspend_on_financial_breach, suspend_on_ineligible_package_worker,"               \
-  " min_trained_staff_percent, action_plan_due_working_days, version,"                \
-  PDPS_AUDIT_COLUMNS
+  " suspend_on_financial_breach, suspend_on_ineligible_package_worker,"                    \
+  " min_trained_staff_percent, action_plan_due_working_days, version," PDPS_AUDIT_COLUMNS
 
 inline constexpr std::string_view kSelectRules =
     "SELECT " PDPS_RULES_COLUMNS " FROM workforce.suspension_rules WHERE framework_id = $1";
 inline constexpr std::string_view kSelectRulesForUpdate =
-    "SELECT " PDPS_RULES_COLUMNS " FROM workforce.suspension_rules WHERE framework_id = $1"
+    "SELECT " PDPS_RULES_COLUMNS
+    " FROM workforce.suspension_rules WHERE framework_id = $1"
     " FOR UPDATE";
 // $1 framework, $2 owner, $3 visit, $4 complaints, $5 window, $6 financial, $7 time, $8 user,
 // $9 package worker, $10 trained staff percent, $11 action plan working days. A concurrent
@@ -265,11 +275,11 @@ inline constexpr std::string_view kUpdateRules =
 
 // ---------------------------------------------------------------- packages ---
 
-#define PDPS_PACKAGE_COLUMNS                                                            \
-  "p.id::text AS id, p.provider_id::text AS provider_id, p.framework_id::text AS"       \
-  " framework_id, p.lot_id::text AS lot_id, p.partnership_id::text AS partnership_id,"  \
-  " array_to_string(p.extra_competencies, ',') AS extra_competencies,"                  \
-  " p.start_date::text AS start_date, COALESCE(p.end_date::text, '') AS end_date,"      \
+#define PDPS_PACKAGE_COLUMNS                                                           \
+  "p.id::text AS id, p.provider_id::text AS provider_id, p.framework_id::text AS"      \
+  " framework_id, p.lot_id::text AS lot_id, p.partnership_id::text AS partnership_id," \
+  " array_to_string(p.extra_competencies, ',') AS extra_competencies,"                 \
+  " p.start_date::text AS start_date, COALESCE(p.end_date::text, '') AS end_date,"     \
   " array_to_string(p.funder_ids, ',') AS funder_ids"
 
 // From the referrals feed; a replayed award changes nothing. $1 id, $2 provider,
@@ -286,15 +296,16 @@ inline constexpr std::string_view kSelectPackage =
 // Row-level security keeps a provider to its own. $1 provider (NULL = every visible),
 // $2/$3 after (start_date, id), $4 limit.
 inline constexpr std::string_view kListPackages =
-    "SELECT " PDPS_PACKAGE_COLUMNS " FROM workforce.packages p"
+    "SELECT " PDPS_PACKAGE_COLUMNS
+    " FROM workforce.packages p"
     " WHERE ($1::uuid IS NULL OR p.provider_id = $1)"
     " AND ($2::text IS NULL OR (p.start_date, p.id) > ($2::date, $3::uuid))"
     " ORDER BY p.start_date, p.id LIMIT $4";
 
-#define PDPS_ASSIGNMENT_COLUMNS                                                          \
-  "a.id::text AS id, a.package_id::text AS package_id, a.staff_id::text AS staff_id,"    \
-  " a.from_date::text AS from_date, COALESCE(a.to_date::text, '') AS to_date,"           \
-  " a.end_reason, a.version, a.create_time, a.create_user,"                               \
+#define PDPS_ASSIGNMENT_COLUMNS                                                       \
+  "a.id::text AS id, a.package_id::text AS package_id, a.staff_id::text AS staff_id," \
+  " a.from_date::text AS from_date, COALESCE(a.to_date::text, '') AS to_date,"        \
+  " a.end_reason, a.version, a.create_time, a.create_user,"                           \
   " a.create_organisation::text AS create_organisation, a.update_time, a.update_user"
 
 // $1 id, $2 package, $3 provider, $4 staff, $5 from, $6 time, $7 user.
@@ -305,7 +316,8 @@ inline constexpr std::string_view kInsertAssignment =
 inline constexpr std::string_view kSelectAssignment =
     "SELECT " PDPS_ASSIGNMENT_COLUMNS " FROM workforce.package_assignments a WHERE a.id = $1";
 inline constexpr std::string_view kSelectAssignmentForUpdate =
-    "SELECT " PDPS_ASSIGNMENT_COLUMNS " FROM workforce.package_assignments a WHERE a.id = $1"
+    "SELECT " PDPS_ASSIGNMENT_COLUMNS
+    " FROM workforce.package_assignments a WHERE a.id = $1"
     " FOR UPDATE";
 // $1 package, $2 staff.
 inline constexpr std::string_view kSelectRunningAssignment =
@@ -326,11 +338,14 @@ inline constexpr std::string_view kEndAssignmentsOfLeaver =
 // assignments not ended before it, upcoming ones included, none that never ran),
 // $4/$5 after (from_date, id), $6 limit. With the worker's record for the gate.
 inline constexpr std::string_view kListPackageWorkers =
-    "SELECT " PDPS_ASSIGNMENT_COLUMNS ", s.display_name, s.record::text AS record,"
+    "SELECT " PDPS_ASSIGNMENT_COLUMNS
+    ", s.display_name, s.record::text AS record,"
     " s.id::text AS staff_key, s.provider_id::text AS staff_provider, s.version AS staff_version"
     " FROM workforce.package_assignments a JOIN workforce.staff s ON s.id = a.staff_id"
     " WHERE a.package_id = $1"
-    " AND ($2 OR a.to_date IS NULL OR (a.to_date >= $3::date AND a.to_date >= a.from_date))"
+    // An assignment ended before its from_date never ran: never listed.
+    " AND (a.to_date IS NULL OR a.to_date >= a.from_date)"
+    " AND ($2 OR a.to_date IS NULL OR a.to_date >= $3::date)"
     " AND ($4::text IS NULL OR (a.from_date, a.id) > ($4::date, $5::uuid))"
     " ORDER BY a.from_date, a.id LIMIT $6";
 // Running assignments on $1 (a day) with their package: the sweeps.

@@ -1,7 +1,6 @@
 // Workforce store.
 #include "services/workforce/store/store.h"
 
-
 #include <algorithm>
 #include <map>
 #include <set>
@@ -173,9 +172,15 @@ v1::FinancialAccounts AccountsOf(const Result& r, int i) {
   a.set_roce_percent(v.roce_percent);
   for (domain::Breach b : v.breaches) {
     switch (b) {
-      case domain::Breach::kLiquidity: a.add_breaches(v1::FinancialAccounts::LIQUIDITY); break;
-      case domain::Breach::kRoce: a.add_breaches(v1::FinancialAccounts::ROCE); break;
-      case domain::Breach::kNetAssets: a.add_breaches(v1::FinancialAccounts::NET_ASSETS); break;
+      case domain::Breach::kLiquidity:
+        a.add_breaches(v1::FinancialAccounts::LIQUIDITY);
+        break;
+      case domain::Breach::kRoce:
+        a.add_breaches(v1::FinancialAccounts::ROCE);
+        break;
+      case domain::Breach::kNetAssets:
+        a.add_breaches(v1::FinancialAccounts::NET_ASSETS);
+        break;
     }
   }
   protoutil::FillAudit(r, i, a.mutable_audit());
@@ -193,8 +198,7 @@ v1::SuspensionRules RulesOf(const Result& r, int i) {
   s.set_suspend_on_financial_breach(r.Bool(i, "suspend_on_financial_breach"));
   s.set_suspend_on_ineligible_package_worker(r.Bool(i, "suspend_on_ineligible_package_worker"));
   s.set_min_trained_staff_percent(static_cast<int>(r.Int64(i, "min_trained_staff_percent")));
-  s.set_action_plan_due_working_days(
-      static_cast<int>(r.Int64(i, "action_plan_due_working_days")));
+  s.set_action_plan_due_working_days(static_cast<int>(r.Int64(i, "action_plan_due_working_days")));
   s.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, s.mutable_audit());
   return s;
@@ -293,8 +297,8 @@ v1::Package PackageOf(const Result& r, int i) {
   p.set_framework_id(r.String(i, "framework_id"));
   p.set_lot_id(r.String(i, "lot_id"));
   p.set_partnership_id(r.String(i, "partnership_id"));
-  for (absl::string_view code : absl::StrSplit(r.String(i, "extra_competencies"), ',',
-                                               absl::SkipEmpty())) {
+  for (absl::string_view code :
+       absl::StrSplit(r.String(i, "extra_competencies"), ',', absl::SkipEmpty())) {
     p.add_extra_competencies(std::string(code));
   }
   p.mutable_start_date()->set_value(r.String(i, "start_date"));
@@ -348,14 +352,18 @@ absl::StatusOr<Workforce> LoadWorkforce(Tx& tx, const std::string& provider_id) 
   return w;
 }
 
-
 v1::SuspensionRule RuleProto(domain::Rule r) {
   switch (r) {
-    case domain::Rule::kInadequateVisit: return v1::INADEQUATE_VISIT;
-    case domain::Rule::kUpheldSafeguardingComplaints: return v1::UPHELD_SAFEGUARDING_COMPLAINTS;
-    case domain::Rule::kFinancialViability: return v1::FINANCIAL_VIABILITY;
-    case domain::Rule::kIneligiblePackageWorker: return v1::INELIGIBLE_PACKAGE_WORKER;
-    case domain::Rule::kTrainedStaffBelowTarget: return v1::TRAINED_STAFF_BELOW_TARGET;
+    case domain::Rule::kInadequateVisit:
+      return v1::INADEQUATE_VISIT;
+    case domain::Rule::kUpheldSafeguardingComplaints:
+      return v1::UPHELD_SAFEGUARDING_COMPLAINTS;
+    case domain::Rule::kFinancialViability:
+      return v1::FINANCIAL_VIABILITY;
+    case domain::Rule::kIneligiblePackageWorker:
+      return v1::INELIGIBLE_PACKAGE_WORKER;
+    case domain::Rule::kTrainedStaffBelowTarget:
+      return v1::TRAINED_STAFF_BELOW_TARGET;
   }
   return v1::SUSPENSION_RULE_UNSPECIFIED;
 }
@@ -363,10 +371,7 @@ v1::SuspensionRule RuleProto(domain::Rule r) {
 }  // namespace
 
 Store::Store(db::Pool* pool, calendar::HolidayCalendar holidays)
-    : pool_(pool),
-      working_time_(std::move(holidays)),
-      outbox_("workforce"),
-      ledger_("workforce") {}
+    : pool_(pool), working_time_(std::move(holidays)), outbox_("workforce"), ledger_("workforce") {}
 
 absl::Status Store::Trip(Tx& tx, const std::optional<domain::Trip>& trip, Day today,
                          const std::string& provider_id, const std::string& framework_id,
@@ -382,8 +387,8 @@ absl::Status Store::Trip(Tx& tx, const std::optional<domain::Trip>& trip, Day to
   e.set_source_id(source_id);
   e.set_action_plan_item(first.description);
   e.mutable_action_plan_due_date()->set_value(dates::FormatDay(first.due));
-  return outbox_.Append(tx, {"pdps.workforce.v1.SuspensionRuleTripped", "provider", provider_id,
-                             provider_id, &e});
+  return outbox_.Append(
+      tx, {"pdps.workforce.v1.SuspensionRuleTripped", "provider", provider_id, provider_id, &e});
 }
 
 // -------------------------------------------------------------------- staff ---
@@ -436,11 +441,12 @@ absl::StatusOr<v1::StaffMember> Store::UpdateStaff(const Call& c, const v1::Staf
     ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectStaffForUpdate, {P(s.id())}));
     if (cur.rows() == 0) return NotFound("staff member", s.id());
     if (protoutil::EtagOf(cur.Int64(0, "version")) != s.etag()) return StaleEtag("staff member");
-    RETURN_IF_ERROR(tx.Exec(sql::kUpdateStaff,
-                            {P(s.id()), P(s.display_name()), P(s.start_date().value()),
-                             DateOrNull(s.leave_date()), P(v1::ContractType_Name(s.contract_type())),
-                             P(protoutil::ToJson(RecordOf(s))), P(c.now), P(c.principal.user_id)})
-                        .status());
+    RETURN_IF_ERROR(
+        tx.Exec(sql::kUpdateStaff,
+                {P(s.id()), P(s.display_name()), P(s.start_date().value()),
+                 DateOrNull(s.leave_date()), P(v1::ContractType_Name(s.contract_type())),
+                 P(protoutil::ToJson(RecordOf(s))), P(c.now), P(c.principal.user_id)})
+            .status());
     if (!s.leave_date().value().empty()) {
       // A leaver is named on no package after the last day: its assignments end with it.
       RETURN_IF_ERROR(tx.Exec(sql::kEndAssignmentsOfLeaver,
@@ -476,9 +482,9 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
               "this lot's training matrix is kept by another organisation");
         }
         if (m.effective_from().value() <= latest.String(0, "effective_from")) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "effective_from must be after the latest version's (",
-              latest.String(0, "effective_from"), "); versions apply in order"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("effective_from must be after the latest version's (",
+                           latest.String(0, "effective_from"), "); versions apply in order"));
         }
         // A new version changes what is required from its date on, never what was: the
         // gate's past answers and the quarterly returns already made stay as they were.
@@ -541,8 +547,7 @@ absl::StatusOr<Listed<v1::TrainingMatrix>> Store::ListMatrices(const Call& c,
 
 // --------------------------------------------------------- training records ---
 
-absl::StatusOr<v1::TrainingRecord> Store::CreateTraining(const Call& c,
-                                                         const v1::TrainingRecord& t,
+absl::StatusOr<v1::TrainingRecord> Store::CreateTraining(const Call& c, const v1::TrainingRecord& t,
                                                          const std::string& request_id) {
   v1::TrainingRecord out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
@@ -552,12 +557,12 @@ absl::StatusOr<v1::TrainingRecord> Store::CreateTraining(const Call& c,
     if (!prior) {
       ASSIGN_OR_RETURN(Result staff, tx.Exec(sql::kSelectStaff, {P(t.staff_id())}));
       if (staff.rows() == 0) return NotFound("staff member", t.staff_id());
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertTraining,
-                              {P(id), P(c.principal.organisation_id), P(t.staff_id()),
-                               P(t.competency_code()), P(t.completed_on().value()),
-                               P(t.training_provider()), P(t.evidence_reference()), P(c.now),
-                               P(c.principal.user_id)})
-                          .status());
+      RETURN_IF_ERROR(
+          tx.Exec(sql::kInsertTraining,
+                  {P(id), P(c.principal.organisation_id), P(t.staff_id()), P(t.competency_code()),
+                   P(t.completed_on().value()), P(t.training_provider()), P(t.evidence_reference()),
+                   P(c.now), P(c.principal.user_id)})
+              .status());
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectTraining, {P(prior ? *prior : id)}));
     if (r.rows() == 0) return NotFound("training record", prior ? *prior : id);
@@ -571,8 +576,8 @@ absl::StatusOr<v1::TrainingRecord> Store::VoidTraining(const Call& c, const std:
                                                        const std::string& reason) {
   v1::TrainingRecord out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result u, tx.Exec(sql::kVoidTraining,
-                                       {P(Lower(id)), P(c.now), P(c.principal.user_id), P(reason)}));
+    ASSIGN_OR_RETURN(Result u, tx.Exec(sql::kVoidTraining, {P(Lower(id)), P(c.now),
+                                                            P(c.principal.user_id), P(reason)}));
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectTraining, {P(Lower(id))}));
     if (r.rows() == 0) return NotFound("training record", id);
     out = TrainingOf(r, 0);
@@ -610,8 +615,9 @@ absl::StatusOr<Listed<v1::TrainingRecord>> Store::ListTraining(const Call& c,
       if (matrix && !out.items.back().has_void_time()) {
         v1::TrainingRecord& t = out.items.back();
         auto completed = dates::ParseDay(t.completed_on().value());
-        auto expires = completed ? domain::CompletionExpires(*matrix, t.competency_code(), *completed)
-                                 : std::nullopt;
+        auto expires = completed
+                           ? domain::CompletionExpires(*matrix, t.competency_code(), *completed)
+                           : std::nullopt;
         if (expires) t.mutable_expires_on()->set_value(dates::FormatDay(*expires));
       }
       last = protoutil::JoinKey(out.items.back().completed_on().value(), out.items.back().id());
@@ -687,61 +693,60 @@ absl::StatusOr<v1::WorkforceCompliance> Store::Compliance(const Call& c,
 absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline) {
   const Day today = dates::TodayInLondon(now);
   int announced = 0;
-  RETURN_IF_ERROR(pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline,
-                              [&](Tx& tx) -> absl::Status {
-    announced = 0;
-    // Training and the lot's own periods are watched for the lots each worker is named on.
-    ASSIGN_OR_RETURN(Result running,
-                     tx.Exec(sql::kSelectRunningAssignments, {P(dates::FormatDay(today))}));
-    std::map<std::string, std::set<std::string>> lots_of;  // staff id -> lot ids
-    for (int i = 0; i < running.rows(); ++i) {
-      lots_of[running.String(i, "staff_id")].insert(running.String(i, "lot_id"));
-    }
-    MatricesOnDay matrices(tx, today);
-    ASSIGN_OR_RETURN(Result providers, tx.Exec(sql::kSelectProvidersWithStaff));
-    for (int p = 0; p < providers.rows(); ++p) {
-      const std::string provider = providers.String(p, "provider_id");
-      ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider));
-      for (size_t i = 0; i < w.workers.size(); ++i) {
-        std::vector<domain::Expiry> items =
-            domain::Expiries(w.workers[i], nullptr, w.done[i], today, 60);
-        for (const std::string& lot : lots_of[w.workers[i].id]) {
-          ASSIGN_OR_RETURN(const domain::Matrix* m, matrices.For(lot));
-          if (m == nullptr) continue;
-          // The lot's training, and its own periods (Derby supervises monthly); what is
-          // the same under every matrix is announced once (the announcement's key).
-          for (auto& e : domain::Expiries(w.workers[i], m, w.done[i], today, 60)) {
-            items.push_back(std::move(e));
+  RETURN_IF_ERROR(
+      pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline, [&](Tx& tx) -> absl::Status {
+        announced = 0;
+        // Training and the lot's own periods are watched for the lots each worker is named on.
+        ASSIGN_OR_RETURN(Result running,
+                         tx.Exec(sql::kSelectRunningAssignments, {P(dates::FormatDay(today))}));
+        std::map<std::string, std::set<std::string>> lots_of;  // staff id -> lot ids
+        for (int i = 0; i < running.rows(); ++i) {
+          lots_of[running.String(i, "staff_id")].insert(running.String(i, "lot_id"));
+        }
+        MatricesOnDay matrices(tx, today);
+        ASSIGN_OR_RETURN(Result providers, tx.Exec(sql::kSelectProvidersWithStaff));
+        for (int p = 0; p < providers.rows(); ++p) {
+          const std::string provider = providers.String(p, "provider_id");
+          ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider));
+          for (size_t i = 0; i < w.workers.size(); ++i) {
+            std::vector<domain::Expiry> items =
+                domain::Expiries(w.workers[i], nullptr, w.done[i], today, 60);
+            for (const std::string& lot : lots_of[w.workers[i].id]) {
+              ASSIGN_OR_RETURN(const domain::Matrix* m, matrices.For(lot));
+              if (m == nullptr) continue;
+              // The lot's training, and its own periods (Derby supervises monthly); what is
+              // the same under every matrix is announced once (the announcement's key).
+              for (auto& e : domain::Expiries(w.workers[i], m, w.done[i], today, 60)) {
+                items.push_back(std::move(e));
+              }
+            }
+            for (const auto& e : items) {
+              int stage = domain::AnnouncementStage(e.due, today);
+              if (stage < 0) continue;
+              ASSIGN_OR_RETURN(Result inserted,
+                               tx.Exec(sql::kInsertAnnouncement,
+                                       {P(provider), P(e.staff_id), P(domain::ExpiryName(e.kind)),
+                                        P(e.code), P(dates::FormatDay(e.due)), P(stage)}));
+              if (inserted.rows() == 0) continue;
+              v1::ComplianceLapsing event;
+              event.set_provider_id(provider);
+              event.set_within_days(stage);
+              auto* item = event.mutable_item();
+              item->set_staff_id(e.staff_id);
+              v1::ExpiryItem::Kind kind = v1::ExpiryItem::KIND_UNSPECIFIED;
+              v1::ExpiryItem::Kind_Parse(domain::ExpiryName(e.kind), &kind);
+              item->set_kind(kind);
+              item->set_competency_code(e.code);
+              item->mutable_due_date()->set_value(dates::FormatDay(e.due));
+              item->set_lapsed(e.lapsed);
+              RETURN_IF_ERROR(outbox_.Append(tx, {"pdps.workforce.v1.ComplianceLapsing",
+                                                  "staff_member", e.staff_id, provider, &event}));
+              ++announced;
+            }
           }
         }
-        for (const auto& e : items) {
-          int stage = domain::AnnouncementStage(e.due, today);
-          if (stage < 0) continue;
-          ASSIGN_OR_RETURN(Result inserted,
-                           tx.Exec(sql::kInsertAnnouncement,
-                                   {P(provider), P(e.staff_id), P(domain::ExpiryName(e.kind)),
-                                    P(e.code), P(dates::FormatDay(e.due)), P(stage)}));
-          if (inserted.rows() == 0) continue;
-          v1::ComplianceLapsing event;
-          event.set_provider_id(provider);
-          event.set_within_days(stage);
-          auto* item = event.mutable_item();
-          item->set_staff_id(e.staff_id);
-          v1::ExpiryItem::Kind kind = v1::ExpiryItem::KIND_UNSPECIFIED;
-          v1::ExpiryItem::Kind_Parse(domain::ExpiryName(e.kind), &kind);
-          item->set_kind(kind);
-          item->set_competency_code(e.code);
-          item->mutable_due_date()->set_value(dates::FormatDay(e.due));
-          item->set_lapsed(e.lapsed);
-          RETURN_IF_ERROR(outbox_.Append(
-              tx, {"pdps.workforce.v1.ComplianceLapsing", "staff_member", e.staff_id, provider,
-                   &event}));
-          ++announced;
-        }
-      }
-    }
-    return absl::OkStatus();
-  }));
+        return absl::OkStatus();
+      }));
   return announced;
 }
 
@@ -775,8 +780,8 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
         item.mutable_due_date()->set_value(dates::FormatDay(e.due));
         item.set_lapsed(e.lapsed);
         std::string key = absl::StrCat(dates::FormatDay(e.due), " ",
-                                       absl::StrFormat("%02d", static_cast<int>(kind)), " ",
-                                       e.code, " ", e.staff_id);
+                                       absl::StrFormat("%02d", static_cast<int>(kind)), " ", e.code,
+                                       " ", e.staff_id);
         all.emplace_back(std::move(key), std::move(item));
       }
     }
@@ -801,60 +806,62 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
   // Another organisation's return (a commissioner, checked by the caller): counts only
   // leave the transaction, so it reads the provider's rows as the service, as Compliance.
   const bool own = provider_id == Lower(c.principal.organisation_id);
-  RETURN_IF_ERROR(pool_->InTx(own ? c.actor() : ServiceActor(c), c.deadline, [&](Tx& tx) -> absl::Status {
-    const domain::Matrix* m = nullptr;
-    std::vector<domain::Matrix> versions;
-    if (!lot_id.empty()) {
-      ASSIGN_OR_RETURN(versions, LotMatrices(tx, lot_id));
-      m = domain::InForce(versions, q.last());
-      if (m == nullptr) return NoMatrix(lot_id, q.last());
-    }
-    ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
-    domain::Return r = domain::ComputeReturn(w.workers, w.done, m, q, Lower(lot_id));
-    out.set_provider_id(provider_id);
-    out.set_quarter(absl::StrCat(q.year, "-Q", q.q));
-    out.mutable_period_start()->set_value(dates::FormatDay(q.first()));
-    out.mutable_period_end()->set_value(dates::FormatDay(q.last()));
-    out.set_headcount_start(r.headcount_start);
-    out.set_headcount_end(r.headcount_end);
-    out.set_starters(r.starters);
-    out.set_leavers(r.leavers);
-    out.set_average_headcount(r.average_headcount);
-    out.set_turnover_percent(r.turnover_percent);
-    out.set_turnover_within_target(r.turnover_within_target);
-    out.set_dbs_compliance_percent(r.dbs_percent);
-    out.set_supervision_compliance_percent(r.supervision_percent);
-    if (m != nullptr) out.set_training_compliance_percent(r.training_percent);
-    out.set_lot_id(lot_id);
-    const absl::Time from = absl::FromCivil(absl::CivilSecond(q.first()), dates::London());
-    // The quarter in progress is counted up to now: nothing is overdue before its time.
-    const absl::Time to = std::min(
-        absl::FromCivil(absl::CivilSecond(q.last() + 1), dates::London()), c.now);
-    std::optional<std::string> framework;
-    if (!lot_id.empty()) {
-      ASSIGN_OR_RETURN(Result f, tx.Exec(sql::kSelectLotFramework, {P(lot_id)}));
-      if (f.rows() > 0) framework = f.String(0, "framework_id");
-    }
-    ASSIGN_OR_RETURN(Result cr, tx.Exec(sql::kSelectComplaintFacts,
-                                        {P(provider_id), db::OrNull(framework.value_or("")), P(to)}));
-    std::vector<domain::ComplaintFacts> facts;
-    for (int i = 0; i < cr.rows(); ++i) {
-      domain::ComplaintFacts f;
-      f.received = cr.Time(i, "received_time");
-      f.due = cr.Time(i, "answer_due_time");
-      if (!cr.IsNull(i, "answered_time")) f.answered = cr.Time(i, "answered_time");
-      const std::string outcome = cr.String(i, "outcome");
-      f.upheld = outcome == "UPHELD" || outcome == "PARTLY_UPHELD";
-      facts.push_back(f);
-    }
-    domain::ComplaintFigures cf = domain::ComplaintsInPeriod(facts, from, to);
-    out.set_complaints_received(cf.received);
-    out.set_complaints_answered(cf.answered);
-    out.set_complaints_answered_in_time(cf.answered_in_time);
-    out.set_complaints_upheld(cf.upheld);
-    out.set_complaints_overdue_at_end(cf.overdue_at_end);
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(
+      pool_->InTx(own ? c.actor() : ServiceActor(c), c.deadline, [&](Tx& tx) -> absl::Status {
+        const domain::Matrix* m = nullptr;
+        std::vector<domain::Matrix> versions;
+        if (!lot_id.empty()) {
+          ASSIGN_OR_RETURN(versions, LotMatrices(tx, lot_id));
+          m = domain::InForce(versions, q.last());
+          if (m == nullptr) return NoMatrix(lot_id, q.last());
+        }
+        ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
+        domain::Return r = domain::ComputeReturn(w.workers, w.done, m, q, Lower(lot_id));
+        out.set_provider_id(provider_id);
+        out.set_quarter(absl::StrCat(q.year, "-Q", q.q));
+        out.mutable_period_start()->set_value(dates::FormatDay(q.first()));
+        out.mutable_period_end()->set_value(dates::FormatDay(q.last()));
+        out.set_headcount_start(r.headcount_start);
+        out.set_headcount_end(r.headcount_end);
+        out.set_starters(r.starters);
+        out.set_leavers(r.leavers);
+        out.set_average_headcount(r.average_headcount);
+        out.set_turnover_percent(r.turnover_percent);
+        out.set_turnover_within_target(r.turnover_within_target);
+        out.set_dbs_compliance_percent(r.dbs_percent);
+        out.set_supervision_compliance_percent(r.supervision_percent);
+        if (m != nullptr) out.set_training_compliance_percent(r.training_percent);
+        out.set_lot_id(lot_id);
+        const absl::Time from = absl::FromCivil(absl::CivilSecond(q.first()), dates::London());
+        // The quarter in progress is counted up to now: nothing is overdue before its time.
+        const absl::Time to =
+            std::min(absl::FromCivil(absl::CivilSecond(q.last() + 1), dates::London()), c.now);
+        std::optional<std::string> framework;
+        if (!lot_id.empty()) {
+          ASSIGN_OR_RETURN(Result f, tx.Exec(sql::kSelectLotFramework, {P(lot_id)}));
+          if (f.rows() > 0) framework = f.String(0, "framework_id");
+        }
+        ASSIGN_OR_RETURN(Result cr,
+                         tx.Exec(sql::kSelectComplaintFacts,
+                                 {P(provider_id), db::OrNull(framework.value_or("")), P(to)}));
+        std::vector<domain::ComplaintFacts> facts;
+        for (int i = 0; i < cr.rows(); ++i) {
+          domain::ComplaintFacts f;
+          f.received = cr.Time(i, "received_time");
+          f.due = cr.Time(i, "answer_due_time");
+          if (!cr.IsNull(i, "answered_time")) f.answered = cr.Time(i, "answered_time");
+          const std::string outcome = cr.String(i, "outcome");
+          f.upheld = outcome == "UPHELD" || outcome == "PARTLY_UPHELD";
+          facts.push_back(f);
+        }
+        domain::ComplaintFigures cf = domain::ComplaintsInPeriod(facts, from, to);
+        out.set_complaints_received(cf.received);
+        out.set_complaints_answered(cf.answered);
+        out.set_complaints_answered_in_time(cf.answered_in_time);
+        out.set_complaints_upheld(cf.upheld);
+        out.set_complaints_overdue_at_end(cf.overdue_at_end);
+        return absl::OkStatus();
+      }));
   return out;
 }
 
@@ -911,9 +918,9 @@ absl::StatusOr<v1::Complaint> Store::AcknowledgeComplaint(const Call& c, const s
     v1::Complaint before = ComplaintOf(cur, 0, c.now);
     if (before.etag() != etag) return StaleEtag("complaint");
     if (before.state() != v1::Complaint::RECEIVED) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the complaint is ", v1::Complaint::State_Name(before.state()),
-          "; only a RECEIVED complaint can be acknowledged"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the complaint is ", v1::Complaint::State_Name(before.state()),
+                       "; only a RECEIVED complaint can be acknowledged"));
     }
     RETURN_IF_ERROR(
         tx.Exec(sql::kAcknowledgeComplaint, {P(id), P(c.now), P(c.principal.user_id)}).status());
@@ -937,9 +944,8 @@ absl::StatusOr<v1::Complaint> Store::AnswerComplaint(const Call& c, const std::s
     if (before.state() == v1::Complaint::ANSWERED) {
       return absl::FailedPreconditionError("the complaint has already been answered");
     }
-    RETURN_IF_ERROR(tx.Exec(sql::kAnswerComplaint,
-                            {P(id), P(v1::Complaint::Outcome_Name(outcome)), P(learning), P(c.now),
-                             P(c.principal.user_id)})
+    RETURN_IF_ERROR(tx.Exec(sql::kAnswerComplaint, {P(id), P(v1::Complaint::Outcome_Name(outcome)),
+                                                    P(learning), P(c.now), P(c.principal.user_id)})
                         .status());
     bool upheld = outcome == v1::Complaint::UPHELD || outcome == v1::Complaint::PARTLY_UPHELD;
     if (before.safeguarding() && upheld) {
@@ -949,10 +955,10 @@ absl::StatusOr<v1::Complaint> Store::AnswerComplaint(const Call& c, const std::s
         ASSIGN_OR_RETURN(Result n, tx.Exec(sql::kCountUpheldSafeguarding,
                                            {P(before.provider_id()), P(before.framework_id()),
                                             P(LondonMidnight(since))}));
-        RETURN_IF_ERROR(Trip(tx,
-                             domain::OnUpheldSafeguardingComplaint(
-                                 rules, static_cast<int>(n.Int64(0, "n"))),
-                             dates::TodayInLondon(c.now), before.provider_id(), before.framework_id(), before.lot_id(), id));
+        RETURN_IF_ERROR(Trip(
+            tx, domain::OnUpheldSafeguardingComplaint(rules, static_cast<int>(n.Int64(0, "n"))),
+            dates::TodayInLondon(c.now), before.provider_id(), before.framework_id(),
+            before.lot_id(), id));
       }
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectComplaint, {P(id)}));
@@ -972,17 +978,17 @@ absl::StatusOr<v1::MonitoringVisit> Store::CreateVisit(const Call& c, const v1::
     ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
                                                "CreateMonitoringVisit", id));
     if (!prior) {
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertVisit,
-                              {P(id), P(v.provider_id()), P(v.framework_id()),
-                               db::OrNull(v.lot_id()), P(v.visit_date().value()), P(v.findings()),
-                               P(v1::Rating_Name(v.rating())), P(c.now), P(c.principal.user_id),
-                               P(c.principal.organisation_id)})
-                          .status());
+      RETURN_IF_ERROR(
+          tx.Exec(sql::kInsertVisit,
+                  {P(id), P(v.provider_id()), P(v.framework_id()), db::OrNull(v.lot_id()),
+                   P(v.visit_date().value()), P(v.findings()), P(v1::Rating_Name(v.rating())),
+                   P(c.now), P(c.principal.user_id), P(c.principal.organisation_id)})
+              .status());
       ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, v.framework_id()));
-      RETURN_IF_ERROR(Trip(tx,
-                           domain::OnVisit(rules, domain::RatingOf(v.rating()),
-                                           *domain::DayOf(v.visit_date())),
-                           dates::TodayInLondon(c.now), Lower(v.provider_id()), Lower(v.framework_id()), Lower(v.lot_id()), id));
+      RETURN_IF_ERROR(Trip(
+          tx, domain::OnVisit(rules, domain::RatingOf(v.rating()), *domain::DayOf(v.visit_date())),
+          dates::TodayInLondon(c.now), Lower(v.provider_id()), Lower(v.framework_id()),
+          Lower(v.lot_id()), id));
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectVisit, {P(prior ? *prior : id)}));
     if (r.rows() == 0) return NotFound("monitoring visit", prior ? *prior : id);
@@ -1063,9 +1069,9 @@ absl::StatusOr<v1::ActionPlan> Store::CompleteItem(const Call& c, const std::str
       return absl::FailedPreconditionError("the action item is already completed");
     }
     plan.mutable_items(index)->mutable_completed_on()->set_value(dates::FormatDay(day));
-    RETURN_IF_ERROR(
-        tx.Exec(sql::kUpdatePlanItems, {P(id), P(ItemsJson(plan)), P(c.now), P(c.principal.user_id)})
-            .status());
+    RETURN_IF_ERROR(tx.Exec(sql::kUpdatePlanItems,
+                            {P(id), P(ItemsJson(plan)), P(c.now), P(c.principal.user_id)})
+                        .status());
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPlan, {P(id)}));
     out = PlanOf(r, 0, today);
     return absl::OkStatus();
@@ -1093,7 +1099,8 @@ absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
       RETURN_IF_ERROR(Trip(tx,
                            domain::OnAccounts(rules, domain::AssessAccounts(domain::AccountsOf(a)),
                                               *domain::DayOf(a.year_end())),
-                           dates::TodayInLondon(c.now), Lower(a.provider_id()), Lower(a.framework_id()), "", id));
+                           dates::TodayInLondon(c.now), Lower(a.provider_id()),
+                           Lower(a.framework_id()), "", id));
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAccounts, {P(prior ? *prior : id)}));
     if (r.rows() == 0) return NotFound("financial accounts", prior ? *prior : id);
@@ -1108,9 +1115,8 @@ absl::StatusOr<Listed<v1::FinancialAccounts>> Store::ListAccounts(const Call& c,
                                                                   int page_size,
                                                                   const std::string& page_token) {
   return listing::ReadPage<v1::FinancialAccounts>(
-      *pool_, c, sql::kListAccounts, absl::StrCat("accounts|", provider_id), page_size,
-      page_token, {db::OrNull(provider_id)},
-      [](const Result& r, int i) { return AccountsOf(r, i); },
+      *pool_, c, sql::kListAccounts, absl::StrCat("accounts|", provider_id), page_size, page_token,
+      {db::OrNull(provider_id)}, [](const Result& r, int i) { return AccountsOf(r, i); },
       [](const Result&, int, const v1::FinancialAccounts& m) {
         return protoutil::JoinKey(m.year_end().value(), m.id());
       });
@@ -1131,10 +1137,13 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
           "this framework's suspension rules are kept by another organisation");
     }
     ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectRulesForUpdate, {P(in.framework_id())}));
-    std::vector<db::Param> params = {P(in.framework_id()), P(c.principal.organisation_id),
+    std::vector<db::Param> params = {P(in.framework_id()),
+                                     P(c.principal.organisation_id),
                                      P(in.suspend_on_inadequate_visit()),
-                                     P(in.upheld_safeguarding_complaints()), P(window),
-                                     P(in.suspend_on_financial_breach()), P(c.now),
+                                     P(in.upheld_safeguarding_complaints()),
+                                     P(window),
+                                     P(in.suspend_on_financial_breach()),
+                                     P(c.now),
                                      P(c.principal.user_id),
                                      P(in.suspend_on_ineligible_package_worker()),
                                      P(in.min_trained_staff_percent()),
@@ -1156,7 +1165,8 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
   return out;
 }
 
-absl::StatusOr<v1::SuspensionRules> Store::GetRules(const Call& c, const std::string& framework_id) {
+absl::StatusOr<v1::SuspensionRules> Store::GetRules(const Call& c,
+                                                    const std::string& framework_id) {
   ASSIGN_OR_RETURN(Result r,
                    pool_->Read(c.actor(), c.deadline, sql::kSelectRules, {P(framework_id)}));
   if (r.rows() == 0) return NotFound("suspension rules of framework", framework_id);
@@ -1176,17 +1186,18 @@ absl::Status Store::ApplyReferralAwarded(Tx& tx, const pdps::common::v1::Event& 
     if (IsUuid(share.organisation_id())) funders.push_back(Lower(share.organisation_id()));
   }
   absl::Time awarded = protoutil::FromTimestamp(a.award_time());
-  return tx.Exec(sql::kInsertPackage,
-                 {P(Lower(a.referral_id())), P(Lower(a.provider_id())), P(Lower(a.framework_id())),
-                  P(Lower(a.lot_id())), P(Lower(a.partnership_id())), P(extras),
-                  P(a.start_date().value()), DateOrNull(a.end_date()), P(awarded),
-                  P(absl::StrJoin(funders, ","))})
+  return tx
+      .Exec(
+          sql::kInsertPackage,
+          {P(Lower(a.referral_id())), P(Lower(a.provider_id())), P(Lower(a.framework_id())),
+           P(Lower(a.lot_id())), P(Lower(a.partnership_id())), P(extras), P(a.start_date().value()),
+           DateOrNull(a.end_date()), P(awarded), P(absl::StrJoin(funders, ","))})
       .status();
 }
 
 absl::StatusOr<v1::Package> Store::GetPackage(const Call& c, const std::string& id) {
-  ASSIGN_OR_RETURN(Result r, pool_->Read(ServiceActor(c), c.deadline, sql::kSelectPackage,
-                                         {P(Lower(id))}));
+  ASSIGN_OR_RETURN(Result r,
+                   pool_->Read(ServiceActor(c), c.deadline, sql::kSelectPackage, {P(Lower(id))}));
   if (r.rows() == 0) return NotFound("package", id);
   return PackageOf(r, 0);
 }
@@ -1196,8 +1207,8 @@ absl::StatusOr<Listed<v1::Package>> Store::ListPackages(const Call& c,
                                                         int page_size,
                                                         const std::string& page_token) {
   return listing::ReadPage<v1::Package>(
-      *pool_, c, sql::kListPackages, absl::StrCat("packages|", provider_id), page_size,
-      page_token, {db::OrNull(provider_id)}, [](const Result& r, int i) { return PackageOf(r, i); },
+      *pool_, c, sql::kListPackages, absl::StrCat("packages|", provider_id), page_size, page_token,
+      {db::OrNull(provider_id)}, [](const Result& r, int i) { return PackageOf(r, i); },
       [](const Result&, int, const v1::Package& p) {
         return protoutil::JoinKey(p.start_date().value(), p.id());
       });
@@ -1205,7 +1216,8 @@ absl::StatusOr<Listed<v1::Package>> Store::ListPackages(const Call& c,
 
 absl::StatusOr<v1::PackageAssignment> Store::CreateAssignment(const Call& c,
                                                               const std::string& package_id,
-                                                              const std::string& staff_id, Day from,
+                                                              const std::string& staff_id,
+                                                              std::optional<Day> given,
                                                               const std::string& request_id) {
   v1::PackageAssignment out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
@@ -1220,18 +1232,20 @@ absl::StatusOr<v1::PackageAssignment> Store::CreateAssignment(const Call& c,
       ASSIGN_OR_RETURN(Result sr, tx.Exec(sql::kSelectStaff, {P(Lower(staff_id))}));
       if (sr.rows() == 0) return NotFound("staff member", staff_id);
       v1::StaffMember staff = StaffOf(sr, 0);
-      std::string dates_problem = domain::PackageDatesProblem(
-          *domain::DayOf(pkg.start_date()), domain::DayOf(pkg.end_date()), from);
+      const Day from =
+          given ? *given : std::max(dates::TodayInLondon(c.now), *domain::DayOf(pkg.start_date()));
+      std::string dates_problem = domain::PackageDatesProblem(*domain::DayOf(pkg.start_date()),
+                                                              domain::DayOf(pkg.end_date()), from);
       if (!dates_problem.empty()) {
-        return absl::FailedPreconditionError(absl::StrCat("from_date ", dates::FormatDay(from),
-                                                          ": ", dates_problem));
+        return absl::FailedPreconditionError(
+            absl::StrCat("from_date ", dates::FormatDay(from), ": ", dates_problem));
       }
-      ASSIGN_OR_RETURN(Result running, tx.Exec(sql::kSelectRunningAssignment,
-                                               {P(pkg.id()), P(staff.id())}));
+      ASSIGN_OR_RETURN(Result running,
+                       tx.Exec(sql::kSelectRunningAssignment, {P(pkg.id()), P(staff.id())}));
       if (running.rows() > 0) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "the worker is already named on this package (assignment ",
-            running.String(0, "id"), "); end it first to change its dates"));
+        return absl::AlreadyExistsError(
+            absl::StrCat("the worker is already named on this package (assignment ",
+                         running.String(0, "id"), "); end it first to change its dates"));
       }
       ASSIGN_OR_RETURN(domain::Matrix m, MatrixInForce(tx, pkg.lot_id(), from));
       ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, staff, m, ExtrasOf(pkg), from));
@@ -1269,8 +1283,8 @@ absl::StatusOr<v1::PackageAssignment> Store::EndAssignment(const Call& c, const 
           absl::StrCat("the assignment already ended on ", a.to_date().value()));
     }
     const Day to = domain::AssignmentEnd(*domain::DayOf(a.from_date()), last_day);
-    RETURN_IF_ERROR(tx.Exec(sql::kEndAssignment, {P(a.id()), P(dates::FormatDay(to)),
-                                                  P(reason), P(c.now), P(c.principal.user_id)})
+    RETURN_IF_ERROR(tx.Exec(sql::kEndAssignment, {P(a.id()), P(dates::FormatDay(to)), P(reason),
+                                                  P(c.now), P(c.principal.user_id)})
                         .status());
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAssignment, {P(a.id())}));
     out = AssignmentOf(r, 0);
@@ -1279,11 +1293,12 @@ absl::StatusOr<v1::PackageAssignment> Store::EndAssignment(const Call& c, const 
   return out;
 }
 
-absl::StatusOr<Listed<v1::NamedWorker>> Store::ListPackageWorkers(
-    const Call& c, const v1::Package& pkg, Day day, bool include_ended, int page_size,
-    const std::string& page_token) {
-  std::string fp = absl::StrCat("package-workers|", pkg.id(), "|", dates::FormatDay(day), "|",
-                                include_ended);
+absl::StatusOr<Listed<v1::NamedWorker>> Store::ListPackageWorkers(const Call& c,
+                                                                  const v1::Package& pkg, Day day,
+                                                                  bool include_ended, int page_size,
+                                                                  const std::string& page_token) {
+  std::string fp =
+      absl::StrCat("package-workers|", pkg.id(), "|", dates::FormatDay(day), "|", include_ended);
   ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, page_token, fp));
   auto [after_a, after_b] = protoutil::SplitKey(page.after);
   Listed<v1::NamedWorker> out;
@@ -1326,42 +1341,44 @@ absl::StatusOr<Listed<v1::NamedWorker>> Store::ListPackageWorkers(
 absl::StatusOr<int> Store::CheckPackageWorkers(absl::Time now, absl::Time deadline) {
   const Day today = dates::TodayInLondon(now);
   int tripped = 0;
-  RETURN_IF_ERROR(pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline,
-                              [&](Tx& tx) -> absl::Status {
-    tripped = 0;
-    ASSIGN_OR_RETURN(Result on, tx.Exec(sql::kSelectPackageWorkerRuleFrameworks));
-    std::set<std::string> frameworks;
-    for (int i = 0; i < on.rows(); ++i) frameworks.insert(on.String(i, "framework_id"));
-    if (frameworks.empty()) return absl::OkStatus();
-    ASSIGN_OR_RETURN(Result running,
-                     tx.Exec(sql::kSelectRunningAssignments, {P(dates::FormatDay(today))}));
-    std::map<std::string, domain::SuspensionRules> rules_of;
-    MatricesOnDay matrices(tx, today);
-    for (int i = 0; i < running.rows(); ++i) {
-      v1::Package pkg = PackageOf(running, i);
-      if (frameworks.count(pkg.framework_id()) == 0) continue;
-      if (rules_of.count(pkg.framework_id()) == 0) {
-        ASSIGN_OR_RETURN(rules_of[pkg.framework_id()], FrameworkRules(tx, pkg.framework_id()));
-      }
-      ASSIGN_OR_RETURN(const domain::Matrix* m, matrices.For(pkg.lot_id()));
-      if (m == nullptr) continue;  // nothing to check against
-      ASSIGN_OR_RETURN(Result sr, tx.Exec(sql::kSelectStaff, {P(running.String(i, "staff_id"))}));
-      if (sr.rows() == 0) continue;
-      ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, StaffOf(sr, 0), *m, ExtrasOf(pkg), today));
-      auto trip = domain::OnPackageWorkerCheck(rules_of[pkg.framework_id()], pkg.id(), reasons,
-                                               today);
-      if (!trip) continue;
-      const std::string assignment = running.String(i, "assignment_id");
-      ASSIGN_OR_RETURN(Result first, tx.Exec(sql::kInsertRuleTrip,
-                                             {P(pkg.framework_id()), P("INELIGIBLE_PACKAGE_WORKER"),
-                                              P(assignment), P(domain::ReasonsSignature(reasons))}));
-      if (first.rows() == 0) continue;
-      RETURN_IF_ERROR(Trip(tx, trip, today, pkg.provider_id(), pkg.framework_id(), pkg.lot_id(),
-                           assignment));
-      ++tripped;
-    }
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(
+      pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline, [&](Tx& tx) -> absl::Status {
+        tripped = 0;
+        ASSIGN_OR_RETURN(Result on, tx.Exec(sql::kSelectPackageWorkerRuleFrameworks));
+        std::set<std::string> frameworks;
+        for (int i = 0; i < on.rows(); ++i) frameworks.insert(on.String(i, "framework_id"));
+        if (frameworks.empty()) return absl::OkStatus();
+        ASSIGN_OR_RETURN(Result running,
+                         tx.Exec(sql::kSelectRunningAssignments, {P(dates::FormatDay(today))}));
+        std::map<std::string, domain::SuspensionRules> rules_of;
+        MatricesOnDay matrices(tx, today);
+        for (int i = 0; i < running.rows(); ++i) {
+          v1::Package pkg = PackageOf(running, i);
+          if (frameworks.count(pkg.framework_id()) == 0) continue;
+          if (rules_of.count(pkg.framework_id()) == 0) {
+            ASSIGN_OR_RETURN(rules_of[pkg.framework_id()], FrameworkRules(tx, pkg.framework_id()));
+          }
+          ASSIGN_OR_RETURN(const domain::Matrix* m, matrices.For(pkg.lot_id()));
+          if (m == nullptr) continue;  // nothing to check against
+          ASSIGN_OR_RETURN(Result sr,
+                           tx.Exec(sql::kSelectStaff, {P(running.String(i, "staff_id"))}));
+          if (sr.rows() == 0) continue;
+          ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, StaffOf(sr, 0), *m, ExtrasOf(pkg), today));
+          auto trip =
+              domain::OnPackageWorkerCheck(rules_of[pkg.framework_id()], pkg.id(), reasons, today);
+          if (!trip) continue;
+          const std::string assignment = running.String(i, "assignment_id");
+          ASSIGN_OR_RETURN(
+              Result first,
+              tx.Exec(sql::kInsertRuleTrip, {P(pkg.framework_id()), P("INELIGIBLE_PACKAGE_WORKER"),
+                                             P(assignment), P(domain::ReasonsSignature(reasons))}));
+          if (first.rows() == 0) continue;
+          RETURN_IF_ERROR(Trip(tx, trip, today, pkg.provider_id(), pkg.framework_id(), pkg.lot_id(),
+                               assignment));
+          ++tripped;
+        }
+        return absl::OkStatus();
+      }));
   return tripped;
 }
 
@@ -1379,34 +1396,35 @@ absl::StatusOr<int> Store::CheckTrainedStaff(absl::Time now, const std::string& 
   const Day today = dates::TodayInLondon(now);
   const domain::Quarter quarter{static_cast<int>(today.year()), (today.month() - 1) / 3 + 1};
   int tripped = 0;
-  RETURN_IF_ERROR(pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline,
-                              [&](Tx& tx) -> absl::Status {
-    tripped = 0;
-    ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, framework));
-    MatricesOnDay matrices(tx, today);
-    std::map<std::string, Workforce> staff_of;
-    for (const auto& a : admissions) {
-      ASSIGN_OR_RETURN(const domain::Matrix* m, matrices.For(a.lot_id));
-      if (m == nullptr) continue;  // no matrix: nothing to measure against
-      auto it = staff_of.find(a.provider_id);
-      if (it == staff_of.end()) {
-        ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, a.provider_id));
-        it = staff_of.emplace(a.provider_id, std::move(w)).first;
-      }
-      auto trip = domain::OnTrainedShare(
-          rules, domain::TrainedStaff(it->second.workers, it->second.done, *m, today, a.lot_id),
-          today);
-      if (!trip) continue;
-      ASSIGN_OR_RETURN(Result first,
-                       tx.Exec(sql::kInsertRuleTrip,
-                               {P(framework), P("TRAINED_STAFF_BELOW_TARGET"), P(a.provider_id),
-                                P(absl::StrCat(a.lot_id, "@", quarter.year, "-Q", quarter.q))}));
-      if (first.rows() == 0) continue;  // tripped already this quarter
-      RETURN_IF_ERROR(Trip(tx, trip, today, a.provider_id, framework, a.lot_id, a.provider_id));
-      ++tripped;
-    }
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(
+      pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline, [&](Tx& tx) -> absl::Status {
+        tripped = 0;
+        ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, framework));
+        MatricesOnDay matrices(tx, today);
+        std::map<std::string, Workforce> staff_of;
+        for (const auto& a : admissions) {
+          ASSIGN_OR_RETURN(const domain::Matrix* m, matrices.For(a.lot_id));
+          if (m == nullptr) continue;  // no matrix: nothing to measure against
+          auto it = staff_of.find(a.provider_id);
+          if (it == staff_of.end()) {
+            ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, a.provider_id));
+            it = staff_of.emplace(a.provider_id, std::move(w)).first;
+          }
+          auto trip = domain::OnTrainedShare(
+              rules, domain::TrainedStaff(it->second.workers, it->second.done, *m, today, a.lot_id),
+              today);
+          if (!trip) continue;
+          ASSIGN_OR_RETURN(
+              Result first,
+              tx.Exec(sql::kInsertRuleTrip,
+                      {P(framework), P("TRAINED_STAFF_BELOW_TARGET"), P(a.provider_id),
+                       P(absl::StrCat(a.lot_id, "@", quarter.year, "-Q", quarter.q))}));
+          if (first.rows() == 0) continue;  // tripped already this quarter
+          RETURN_IF_ERROR(Trip(tx, trip, today, a.provider_id, framework, a.lot_id, a.provider_id));
+          ++tripped;
+        }
+        return absl::OkStatus();
+      }));
   return tripped;
 }
 

@@ -8,6 +8,7 @@
 // answer only (decision 0041).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,11 +77,9 @@ class Store {
                                                      const std::string& lot_id, domain::Day day);
   absl::StatusOr<Listed<v1::ExpiryItem>> ListExpiries(const Call& c, const std::string& lot_id,
                                                       domain::Day day, int within_days,
-                                                      int page_size,
-                                                      const std::string& page_token);
+                                                      int page_size, const std::string& page_token);
   absl::StatusOr<v1::WorkforceReturn> Return(const Call& c, const std::string& provider_id,
-                                             domain::Quarter q,
-                                             const std::string& lot_id);
+                                             domain::Quarter q, const std::string& lot_id);
 
   // Complaints.
   absl::StatusOr<v1::Complaint> CreateComplaint(const Call& c, const v1::Complaint& in,
@@ -108,8 +107,7 @@ class Store {
   absl::StatusOr<Listed<v1::ActionPlan>> ListPlans(const Call& c, const std::string& provider_id,
                                                    int page_size, const std::string& page_token);
   absl::StatusOr<v1::ActionPlan> CompleteItem(const Call& c, const std::string& id,
-                                              const std::string& etag, int index,
-                                              domain::Day day);
+                                              const std::string& etag, int index, domain::Day day);
   absl::StatusOr<v1::FinancialAccounts> RecordAccounts(const Call& c,
                                                        const v1::FinancialAccounts& a,
                                                        const std::string& request_id);
@@ -139,10 +137,12 @@ class Store {
   absl::StatusOr<Listed<v1::Package>> ListPackages(const Call& c, const std::string& provider_id,
                                                    int page_size, const std::string& page_token);
   // The caller (a provider) names one of its workers on one of its packages, from
-  // `from`, if the compliance gate passes.
+  // `from` (none: today, or the package's start date if later), if the compliance gate
+  // passes.
   absl::StatusOr<v1::PackageAssignment> CreateAssignment(const Call& c,
                                                          const std::string& package_id,
-                                                         const std::string& staff_id, Day from,
+                                                         const std::string& staff_id,
+                                                         std::optional<Day> from,
                                                          const std::string& request_id);
   absl::StatusOr<v1::PackageAssignment> EndAssignment(const Call& c, const std::string& id,
                                                       const std::string& etag, Day last_day,

@@ -2,10 +2,10 @@
 // what commissioners may see, the compliance gate with matrix versions, the complaint
 // deadline across a bank holiday and a weekend, suspension rules publishing exactly one
 // event on the feed, the quarterly return, and bad input that changes nothing.
-#include <functional>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
@@ -160,8 +160,8 @@ class WorkforceServiceTest : public ::testing::Test {
       req.set_page_size(1000);
       req.add_event_types("pdps.workforce.v1.SuspensionRuleTripped");
       pdps::common::v1::ListEventsResponse resp;
-      auto st = Call(server_->feed(), ServiceCaller(), &pdps::common::v1::EventFeedService::Stub::ListEvents,
-                     req, &resp);
+      auto st = Call(server_->feed(), ServiceCaller(),
+                     &pdps::common::v1::EventFeedService::Stub::ListEvents, req, &resp);
       EXPECT_TRUE(st.ok()) << st.error_message();
       for (const auto& e : resp.events()) {
         v1::SuspensionRuleTripped t;
@@ -179,7 +179,8 @@ class WorkforceServiceTest : public ::testing::Test {
   }
 
   int Rows(const std::string& table) {
-    return std::stoi(server_->db().Query(absl::StrCat("SELECT count(*)::text AS v FROM workforce.", table))[0]);
+    return std::stoi(
+        server_->db().Query(absl::StrCat("SELECT count(*)::text AS v FROM workforce.", table))[0]);
   }
 
   static WorkforceServer* server_;
@@ -268,8 +269,18 @@ TEST_F(WorkforceServiceTest, AProviderCannotReadAnotherProvidersStaff) {
   v1::UpdateStaffMemberRequest upd;
   *upd.mutable_staff_member() = mine;
   upd.mutable_staff_member()->set_grade("Lead");
+  // Naming the owner in the body is refused outright; without it, the worker is not found.
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::UpdateStaffMember, upd, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  upd.mutable_staff_member()->clear_provider_id();
   EXPECT_EQ(Call(stub(), other_provider_, &Stub::UpdateStaffMember, upd, &got).error_code(),
             grpc::StatusCode::NOT_FOUND);
+  v1::CreateStaffMemberRequest impostor;
+  *impostor.mutable_staff_member() = SampleStaff("Cal Impostor");
+  impostor.mutable_staff_member()->set_provider_id(provider_.org);
+  impostor.set_request_id(NewUuid());
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::CreateStaffMember, impostor, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   v1::CreateTrainingRecordRequest train;
   train.mutable_training_record()->set_staff_id(mine.id());
   train.mutable_training_record()->set_competency_code("first_aid");
@@ -301,7 +312,8 @@ TEST_F(WorkforceServiceTest, CreatesAreIdempotentWithARequestId) {
   ASSERT_TRUE(Call(stub(), provider_, &Stub::CreateStaffMember, req, &b).ok());
   EXPECT_EQ(a.id(), b.id());
   v1::ListStaffMembersResponse page;
-  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListStaffMembers, v1::ListStaffMembersRequest(), &page).ok());
+  ASSERT_TRUE(
+      Call(stub(), provider_, &Stub::ListStaffMembers, v1::ListStaffMembersRequest(), &page).ok());
   EXPECT_EQ(page.staff_members_size(), 1);
 }
 
@@ -351,7 +363,8 @@ TEST_F(WorkforceServiceTest, BadInputGetsTheRightCodeAndWritesNothing) {
   v1::CreateComplaintRequest future;
   future.mutable_complaint()->set_framework_id(framework_);
   future.mutable_complaint()->set_summary("x");
-  protoutil::SetTimestamp(DefaultNow() + absl::Hours(1), future.mutable_complaint()->mutable_received_time());
+  protoutil::SetTimestamp(DefaultNow() + absl::Hours(1),
+                          future.mutable_complaint()->mutable_received_time());
   v1::Complaint c;
   st = Call(stub(), provider_, &Stub::CreateComplaint, future, &c);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -363,10 +376,10 @@ TEST_F(WorkforceServiceTest, BadInputGetsTheRightCodeAndWritesNothing) {
   v1::TrainingMatrix tm;
   st = Call(stub(), commissioner_, &Stub::CreateTrainingMatrix, m, &tm);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolationFields(st), UnorderedElementsAre("training_matrix.framework_id",
-                                                        "training_matrix.lot_id",
-                                                        "training_matrix.effective_from",
-                                                        "training_matrix.competencies"));
+  EXPECT_THAT(
+      ViolationFields(st),
+      UnorderedElementsAre("training_matrix.framework_id", "training_matrix.lot_id",
+                           "training_matrix.effective_from", "training_matrix.competencies"));
   EXPECT_EQ(Rows("training_matrices"), matrices);
 
   v1::CheckWorkerEligibilityRequest bad;
@@ -484,13 +497,15 @@ TEST_F(WorkforceServiceTest, EligibilityAcrossMatrixVersionsWithPackageExtras) {
   v1::ListTrainingRecordsResponse listed;
   ASSERT_TRUE(Call(stub(), provider_, &Stub::ListTrainingRecords, records, &listed).ok());
   std::map<std::string, std::string> expires;
-  for (const auto& t : listed.training_records()) expires[t.competency_code()] = t.expires_on().value();
+  for (const auto& t : listed.training_records())
+    expires[t.competency_code()] = t.expires_on().value();
   EXPECT_EQ(expires, (std::map<std::string, std::string>{{"first_aid", "2028-02-01"},
                                                          {"safeguarding_level_2", "2026-12-31"}}));
   records.mutable_date()->set_value("2027-01-01");  // v2: two-yearly safeguarding
   ASSERT_TRUE(Call(stub(), provider_, &Stub::ListTrainingRecords, records, &listed).ok());
   for (const auto& t : listed.training_records()) {
-    if (t.competency_code() == "safeguarding_level_2") EXPECT_EQ(t.expires_on().value(), "2027-12-31");
+    if (t.competency_code() == "safeguarding_level_2")
+      EXPECT_EQ(t.expires_on().value(), "2027-12-31");
   }
   records.clear_lot_id();  // no lot: no expiry
   ASSERT_TRUE(Call(stub(), provider_, &Stub::ListTrainingRecords, records, &listed).ok());
@@ -602,28 +617,62 @@ TEST_F(WorkforceServiceTest, EligibilityTableEachReasonAloneAndTogether) {
   auto none = [](v1::StaffMember*) {};
   const std::vector<Case> cases = {
       {"everything in date; safeguarding lapses today", none, "2025-11-24", true, {}, {}},
-      {"safeguarding lapsed yesterday", none, "2025-11-23", true, {},
+      {"safeguarding lapsed yesterday",
+       none,
+       "2025-11-23",
+       true,
+       {},
        {{K::COMPETENCY_EXPIRED, "safeguarding_level_2", "2026-11-23"}}},
       {"DBS's 36 months end today", dbs("2023-11-24"), "2025-12-01", true, {}, {}},
-      {"DBS's 36 months ended yesterday", dbs("2023-11-23"), "2025-12-01", true, {},
+      {"DBS's 36 months ended yesterday",
+       dbs("2023-11-23"),
+       "2025-12-01",
+       true,
+       {},
        {{K::DBS_EXPIRED, "", "2026-11-23"}}},
       {"right to work ends today", rtw("2026-11-24"), "2025-12-01", true, {}, {}},
-      {"right to work lapsed yesterday", rtw("2026-11-23"), "2025-12-01", true, {},
+      {"right to work lapsed yesterday",
+       rtw("2026-11-23"),
+       "2025-12-01",
+       true,
+       {},
        {{K::RIGHT_TO_WORK_LAPSED, "", "2026-11-23"}}},
       {"registration lapses tomorrow", nmc("NMC", "2026-11-25"), "2025-12-01", true, {}, {}},
-      {"registration lapsed yesterday", nmc("NMC", "2026-11-23"), "2025-12-01", true, {},
+      {"registration lapsed yesterday",
+       nmc("NMC", "2026-11-23"),
+       "2025-12-01",
+       true,
+       {},
        {{K::REGISTRATION_EXPIRED, "", "2026-11-23"}}},
-      {"on another register", nmc("HCPC", "2027-11-01"), "2025-12-01", true, {},
+      {"on another register",
+       nmc("HCPC", "2027-11-01"),
+       "2025-12-01",
+       true,
+       {},
        {{K::REGISTRATION_MISSING, "", ""}}},
       {"new starter inside the Care Certificate's 12 weeks",
        [](v1::StaffMember* s) { s->mutable_start_date()->set_value("2026-10-01"); },
-       "2026-10-02", false, {}, {}},
+       "2026-10-02",
+       false,
+       {},
+       {}},
       {"new starter past the 12 weeks",
        [](v1::StaffMember* s) { s->mutable_start_date()->set_value("2026-08-01"); },
-       "2026-08-02", false, {}, {{K::COMPETENCY_OVERDUE, "care_certificate", "2026-10-24"}}},
-      {"left yesterday", [](v1::StaffMember* s) { s->mutable_leave_date()->set_value("2026-11-23"); },
-       "2025-12-01", true, {}, {{K::NOT_IN_POST, "", ""}}},
-      {"the package needs seizure management", none, "2025-12-01", true, {"seizure_management"},
+       "2026-08-02",
+       false,
+       {},
+       {{K::COMPETENCY_OVERDUE, "care_certificate", "2026-10-24"}}},
+      {"left yesterday",
+       [](v1::StaffMember* s) { s->mutable_leave_date()->set_value("2026-11-23"); },
+       "2025-12-01",
+       true,
+       {},
+       {{K::NOT_IN_POST, "", ""}}},
+      {"the package needs seizure management",
+       none,
+       "2025-12-01",
+       true,
+       {"seizure_management"},
        {{K::COMPETENCY_MISSING, "seizure_management", ""}}},
       {"everything at once",
        [&](v1::StaffMember* s) {
@@ -631,7 +680,9 @@ TEST_F(WorkforceServiceTest, EligibilityTableEachReasonAloneAndTogether) {
          rtw("2026-11-23")(s);
          nmc("NMC", "2026-11-23")(s);
        },
-       "2025-11-23", true, {"seizure_management"},
+       "2025-11-23",
+       true,
+       {"seizure_management"},
        {{K::DBS_EXPIRED, "", "2026-11-23"},
         {K::RIGHT_TO_WORK_LAPSED, "", "2026-11-23"},
         {K::REGISTRATION_EXPIRED, "", "2026-11-23"},
@@ -682,9 +733,9 @@ TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
   bad_lots.mutable_staff_member()->add_lot_ids(lot_);
   bad_lots.mutable_staff_member()->add_lot_ids("Lot C");
   v1::StaffMember not_made;
-  EXPECT_THAT(ViolationFields(
-                  Call(stub(), provider_, &Stub::CreateStaffMember, bad_lots, &not_made)),
-              ElementsAre("staff_member.lot_ids[1]", "staff_member.lot_ids[2]"));
+  EXPECT_THAT(
+      ViolationFields(Call(stub(), provider_, &Stub::CreateStaffMember, bad_lots, &not_made)),
+      ElementsAre("staff_member.lot_ids[1]", "staff_member.lot_ids[2]"));
 
   v1::GetWorkforceComplianceRequest req;
   req.set_provider_id(provider_.org);
@@ -719,7 +770,7 @@ TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
   ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceCompliance, req, &out).ok());
   EXPECT_EQ(out.eligible(), 1);
   EXPECT_EQ(Call(stub(), other_provider_, &Stub::GetWorkforceCompliance, req, &out).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(WorkforceServiceTest, ExpiryWatchListsWhatLapsesSoon) {
@@ -889,7 +940,8 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
   visit.mutable_visit()->set_provider_id(provider_.org);
   visit.mutable_visit()->set_framework_id(framework_);
   visit.mutable_visit()->mutable_visit_date()->set_value("2026-11-20");
-  visit.mutable_visit()->set_findings("Care records incomplete; two staff files without references");
+  visit.mutable_visit()->set_findings(
+      "Care records incomplete; two staff files without references");
   visit.mutable_visit()->set_rating(v1::GOOD);
   v1::MonitoringVisit v;
   ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CreateMonitoringVisit, visit, &v).ok());
@@ -906,11 +958,13 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
 
   // The provider sees the visit; another provider does not.
   v1::ListMonitoringVisitsResponse visits;
-  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListMonitoringVisits, v1::ListMonitoringVisitsRequest(),
-                   &visits).ok());
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListMonitoringVisits,
+                   v1::ListMonitoringVisitsRequest(), &visits)
+                  .ok());
   EXPECT_EQ(visits.visits_size(), 2);
   ASSERT_TRUE(Call(stub(), other_provider_, &Stub::ListMonitoringVisits,
-                   v1::ListMonitoringVisitsRequest(), &visits).ok());
+                   v1::ListMonitoringVisitsRequest(), &visits)
+                  .ok());
   EXPECT_EQ(visits.visits_size(), 0);
 
   // An action plan after the visit; the provider completes an item.
@@ -981,7 +1035,8 @@ TEST_F(WorkforceServiceTest, TrainedStaffBelowTheFrameworksTargetTripsOncePerQua
   EXPECT_EQ(rules.min_trained_staff_percent(), 90);
 
   auto sweep = [&] {
-    auto n = CheckTrainedStaff(server_->store(), server_->registry_client(), server_->clock().Now());
+    auto n =
+        CheckTrainedStaff(server_->store(), server_->registry_client(), server_->clock().Now());
     EXPECT_TRUE(n.ok()) << n.status();
     return n.value_or(-1);
   };
@@ -1020,7 +1075,8 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   // 2026-Q3: 1 July - 30 September.
   auto a = staff("A", "2024-01-01", nullptr, "2024-01-01", "2026-09-01");
   auto b = staff("B", "2024-01-01", "2026-08-31", "2024-01-01", "2026-08-01");  // leaver
-  auto c = staff("C", "2024-01-01", nullptr, "2023-09-01", "2026-05-01");  // DBS to 2026-09-01; supervision due 1 Aug
+  auto c = staff("C", "2024-01-01", nullptr, "2023-09-01",
+                 "2026-05-01");  // DBS to 2026-09-01; supervision due 1 Aug
   auto d = staff("D", "2026-08-03", nullptr, "2026-07-20", "2026-08-03");  // starter
   staff("E", "2026-10-01", nullptr, "2026-09-01", "2026-10-01");           // after the quarter
   for (const auto& s : {a, b, c}) {
@@ -1055,7 +1111,7 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   EXPECT_FALSE(r.turnover_within_target());
   EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 200.0 / 3.0);          // A D
   EXPECT_DOUBLE_EQ(r.supervision_compliance_percent(), 200.0 / 3.0);  // A D
-  EXPECT_DOUBLE_EQ(r.training_compliance_percent(), 200.0 / 3.0);   // A C (D untrained)
+  EXPECT_DOUBLE_EQ(r.training_compliance_percent(), 200.0 / 3.0);     // A C (D untrained)
   EXPECT_EQ(r.complaints_received(), 3);
   EXPECT_EQ(r.complaints_answered(), 1);
   EXPECT_EQ(r.complaints_answered_in_time(), 1);
@@ -1076,7 +1132,11 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   // ...and it may not ask for this provider's.
   req.set_provider_id(provider_.org);
   EXPECT_EQ(Call(stub(), other_provider_, &Stub::GetWorkforceReturn, req, &r).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetWorkforceReturnRequest lotless = req;
+  lotless.clear_lot_id();
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::GetWorkforceReturn, lotless, &r).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   // The framework's commissioner reads the same figures (counts only); another
   // partnership's may not; a commissioner must name the provider and the lot.
   v1::WorkforceReturn theirs;
@@ -1190,8 +1250,7 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   EXPECT_THAT(st.error_message(), HasSubstr("COMPETENCY_MISSING seizure_management"));
   EXPECT_EQ(Assign(provider_, package, ok.id(), &no).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_EQ(Assign(provider_, package, theirs.id(), &no).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Assign(provider_, package, theirs.id(), &no).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Assign(other_provider_, package, theirs.id(), &no).error_code(),
             grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Assign(provider_, NewUuid(), ok.id(), &no).error_code(), grpc::StatusCode::NOT_FOUND);
@@ -1261,17 +1320,17 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   ASSERT_EQ(gate.reasons_size(), 1);
   EXPECT_EQ(gate.reasons(0).competency_code(), "seizure_management");
   by_package.set_staff_id(theirs.id());
-  EXPECT_EQ(Call(stub(), other_provider_, &Stub::CheckWorkerEligibility, by_package, &gate)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Call(stub(), other_provider_, &Stub::CheckWorkerEligibility, by_package, &gate).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   // A service asking about another provider's worker on this package: not the package's.
-  EXPECT_EQ(Call(stub(), ServiceCaller(), &Stub::CheckWorkerEligibility, by_package, &gate)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Call(stub(), ServiceCaller(), &Stub::CheckWorkerEligibility, by_package, &gate).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   by_package.set_provider_id(other_provider_.org);
-  EXPECT_EQ(Call(stub(), ServiceCaller(), &Stub::CheckWorkerEligibility, by_package, &gate)
-                .error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      Call(stub(), ServiceCaller(), &Stub::CheckWorkerEligibility, by_package, &gate).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
   by_package.clear_provider_id();
   by_package.set_staff_id(missing.id());
   ASSERT_TRUE(Call(stub(), ServiceCaller(), &Stub::CheckWorkerEligibility, by_package, &gate).ok());
@@ -1288,14 +1347,20 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
               UnorderedElementsAre(package, shared));
   ASSERT_TRUE(Call(stub(), other_provider_, &Stub::ListPackages, lp, &listed).ok());
   EXPECT_EQ(listed.packages_size(), 0);
-  lp.set_provider_id(provider_.org);  // ignored for providers
-  ASSERT_TRUE(Call(stub(), other_provider_, &Stub::ListPackages, lp, &listed).ok());
-  EXPECT_EQ(listed.packages_size(), 0);
+  lp.set_provider_id(provider_.org);  // a provider may name itself, not another
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListPackages, lp, &listed).ok());
+  EXPECT_EQ(listed.packages_size(), 2);
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::ListPackages, lp, &listed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   // A package with no extras needs the lot's base set only.
   get.set_id(AwardPackage("2026-11-02", false));
   ASSERT_TRUE(Call(stub(), provider_, &Stub::GetPackage, get, &pkg).ok());
   EXPECT_THAT(pkg.extra_competencies(), IsEmpty());
   EXPECT_TRUE(Assign(provider_, pkg.id(), missing.id(), &no).ok());
+  // Without a from_date, a package that starts later is worked from its first day.
+  v1::PackageAssignment first_day;
+  ASSERT_TRUE(Assign(provider_, AwardPackage("2026-11-27", false), missing.id(), &first_day).ok());
+  EXPECT_EQ(first_day.from_date().value(), "2026-11-27");
 
   // The gate's answer is of the day asked: first aid (3-yearly, done 2025-02-01) holds,
   // safeguarding (yearly, done 2025-12-01) has lapsed by 2026-12-02.
@@ -1336,8 +1401,9 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   EXPECT_EQ(upcoming.to_date().value(), "2026-12-09");
   ASSERT_TRUE(Workers(commissioner_, package, &seen, false, "2026-11-25").ok());
   EXPECT_EQ(seen.workers_size(), 0);
+  // With the ended ones: the worker who left the package, not the one who never started.
   ASSERT_TRUE(Workers(commissioner_, package, &seen, true, "2026-11-25").ok());
-  ASSERT_EQ(seen.workers_size(), 2);
+  ASSERT_EQ(seen.workers_size(), 1);
   EXPECT_EQ(seen.workers(0).to_date().value(), "2026-11-24");
   // Once ended, the worker may be named again.
   EXPECT_TRUE(Assign(provider_, package, ok.id(), &no).ok());
@@ -1371,7 +1437,8 @@ TEST_F(PackageTest, AnIneligibleNamedWorkerTripsTheRuleOncePerSetOfReasons) {
   ASSERT_TRUE(n.ok()) << n.status();
   EXPECT_EQ(*n, 1);
   // The same facts the next day trip nothing more.
-  n = server_->store().CheckPackageWorkers(lapsed + absl::Hours(24), absl::Now() + absl::Seconds(20));
+  n = server_->store().CheckPackageWorkers(lapsed + absl::Hours(24),
+                                           absl::Now() + absl::Seconds(20));
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 0);
   auto trips = Trips(provider_.org);
@@ -1398,9 +1465,9 @@ TEST_F(PackageTest, ALeaverIsNoLongerNamedAndTripsNothing) {
   v1::StaffMember left;
   auto st = Call(stub(), provider_, &Stub::UpdateStaffMember, upd, &left);
   ASSERT_TRUE(st.ok()) << st.error_message();
-  EXPECT_EQ(server_->db().Query(absl::StrCat(
-                "SELECT to_date::text || ' ' || end_reason AS v FROM"
-                " workforce.package_assignments WHERE id = '", running.id(), "'")),
+  EXPECT_EQ(server_->db().Query(absl::StrCat("SELECT to_date::text || ' ' || end_reason AS v FROM"
+                                             " workforce.package_assignments WHERE id = '",
+                                             running.id(), "'")),
             std::vector<std::string>{"2026-11-27 the worker left on 2026-11-27"});
 
   // After that day the sweep finds no named worker out of post, so nothing trips.
