@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/any.pb.h"
 #include "common/events.h"
+#include "common/idempotency.h"
 #include "common/ids.h"
 #include "common/migrate.h"
 #include "common/status.h"
@@ -245,6 +246,46 @@ TEST_F(DbTest, MigrationsApplyOnceWhenStartedConcurrently) {
   auto c = std::move(Connection::Open(fresh->Conninfo("registry_owner"))).value();
   EXPECT_EQ(Migrate(*c, "registry", changed).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// A create's request_id replays the first create only: same method and same body.
+TEST_F(DbTest, ARequestIdReplaysOnlyTheSameCreate) {
+  auto pool = db_->AppPool("registry", 1);
+  idempotency::Ledger ledger("registry");
+  const std::string org = NewUuid();
+  const std::string request_id = NewUuid();
+  google::protobuf::StringValue body;
+  body.set_value("Lot A: children's nurses");
+  const std::string same = idempotency::Fingerprint({idempotency::Canonical(body)});
+  body.set_value("Lot B: support workers");
+  const std::string other = idempotency::Fingerprint({idempotency::Canonical(body)});
+  ASSERT_NE(same, other);
+  EXPECT_NE(idempotency::Fingerprint({"ab", "c"}), idempotency::Fingerprint({"a", "bc"}));
+  auto claim = [&](const std::string& method, const std::string& fingerprint,
+                   const std::string& new_id) {
+    absl::StatusOr<std::optional<std::string>> out = absl::UnknownError("not run");
+    auto st = pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
+      out = ledger.Claim(tx, org, request_id, method, fingerprint, new_id);
+      return out.status();
+    });
+    return st.ok() ? out : absl::StatusOr<std::optional<std::string>>(st);
+  };
+  auto first = claim("CreateLot", same, "id-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(first->has_value());
+  auto retry = claim("CreateLot", same, "id-2");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->value_or(""), "id-1");
+  auto changed = claim("CreateLot", other, "id-3");
+  EXPECT_EQ(changed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(changed.status().message()), ::testing::HasSubstr("different body"));
+  EXPECT_EQ(claim("CreateFramework", same, "id-4").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(claim("CreateLot", same, "id-5").value_or("").value_or(""), "id-1");
+  // A claim kept before fingerprints were (no fingerprint) replays whatever the body.
+  db_->Run("UPDATE registry.request_ids SET fingerprint = NULL WHERE request_id = '" +
+           request_id + "'");
+  EXPECT_EQ(claim("CreateLot", other, "id-6").value_or("").value_or(""), "id-1");
 }
 
 // Two transactions append events; the later-starting one commits first. The feed must

@@ -12,6 +12,8 @@ std::string NewUuid();
 // A UUID derived from a name (version-5 style over SHA-256): the same name always gives
 // the same id, e.g. a service's user id or a demo loader's request ids.
 std::string NameUuid(absl::string_view name);
+// Lower-case hex SHA-256 of `data` (migration checksums, request fingerprints).
+std::string Sha256Hex(absl::string_view data);
 // True for a lower- or upper-case canonical UUID.
 bool IsUuid(absl::string_view s);
 // A competency code, the one form every service uses (lots' base sets, training

@@ -1,8 +1,6 @@
 // Migration runner.
 #include "common/migrate.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -10,20 +8,12 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "common/ids.h"
 #include "common/log.h"
 #include "common/status.h"
 
 namespace pdps::db {
 namespace {
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  std::string out;
-  for (unsigned char b : digest) absl::StrAppendFormat(&out, "%02x", b);
-  return out;
-}
 
 bool ValidSchemaName(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {

@@ -538,8 +538,11 @@ absl::StatusOr<v1::Referral> Store::CreateReferral(const Call& c, const v1::Refe
   v1::Referral out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreateReferral", id));
+    ASSIGN_OR_RETURN(auto prior,
+                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateReferral",
+                                   idempotency::Fingerprint(
+                                       {idempotency::Canonical(r), idempotency::Canonical(person)}),
+                                   id));
     if (!prior) {
       RETURN_IF_ERROR(
           tx.Exec(sql::kInsertReferral,

@@ -1797,6 +1797,12 @@ TEST_F(ReferralsTest, CreateValidatesIsIdempotentAndStaysInThePartnership) {
   v1::Referral again;
   ASSERT_TRUE(Call(stub(), nhs_officer_, &Stub::CreateReferral, req, &again).ok());
   EXPECT_EQ(again.id(), out.id());
+  // The same request_id with another body is a mistake, not a retry: refused, nothing made.
+  v1::CreateReferralRequest reused = req;
+  reused.mutable_referral()->set_needs_summary("Another child altogether");
+  auto reuse = Call(stub(), nhs_officer_, &Stub::CreateReferral, reused, &again);
+  EXPECT_EQ(reuse.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(reuse), ElementsAre("request_id"));
   EXPECT_EQ(out.funding_size(), 2);
   EXPECT_DOUBLE_EQ(out.planned_weekly_hours(), 12.25);
 

@@ -359,8 +359,9 @@ absl::StatusOr<v1::Organisation> Store::CreateOrganisation(const Call& c, const 
   v1::Organisation out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreateOrganisation", id));
+    ASSIGN_OR_RETURN(
+        auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateOrganisation",
+                                  idempotency::Fingerprint({idempotency::Canonical(o)}), id));
     if (!prior) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertOrganisation,
                               {P(id), P(o.display_name()),
@@ -410,8 +411,9 @@ absl::StatusOr<v1::Partnership> Store::CreatePartnership(const Call& c, const v1
   v1::Partnership out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreatePartnership", id));
+    ASSIGN_OR_RETURN(auto prior,
+                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreatePartnership",
+                                   idempotency::Fingerprint({idempotency::Canonical(p)}), id));
     if (!prior) {
       std::vector<std::string> members(p.member_organisation_ids().begin(),
                                        p.member_organisation_ids().end());
@@ -474,8 +476,9 @@ absl::StatusOr<v1::Framework> Store::CreateFramework(const Call& c, const v1::Fr
   v1::Framework out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreateFramework", id));
+    ASSIGN_OR_RETURN(auto prior,
+                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateFramework",
+                                   idempotency::Fingerprint({idempotency::Canonical(f)}), id));
     if (!prior) {
       ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
       if (!member) return NotFound("partnership", f.partnership_id());
@@ -557,7 +560,8 @@ absl::StatusOr<v1::Lot> Store::CreateLot(const Call& c, const v1::Lot& l,
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
     ASSIGN_OR_RETURN(auto prior,
-                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateLot", id));
+                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateLot",
+                                   idempotency::Fingerprint({idempotency::Canonical(l)}), id));
     if (!prior) {
       ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, l.framework_id()));
       ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
@@ -636,8 +640,11 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
     // others follow from the same request.
     std::vector<std::string> ids;
     for (size_t i = 0; i < lot_ids.size(); ++i) ids.push_back(NewUuid());
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "ApplyForAdmission", absl::StrJoin(ids, ",")));
+    ASSIGN_OR_RETURN(
+        auto prior,
+        ledger_.Claim(tx, c.principal.organisation_id, request_id, "ApplyForAdmission",
+                      idempotency::Fingerprint({framework_id, absl::StrJoin(lot_ids, ",")}),
+                      absl::StrJoin(ids, ",")));
     if (prior) {
       for (absl::string_view id : absl::StrSplit(*prior, ',')) {
         ASSIGN_OR_RETURN(v1::Admission a, ReadAdmission(tx, std::string(id), false));
@@ -940,8 +947,10 @@ absl::StatusOr<v1::ComplianceDocument> Store::CreateDocument(const Call& c,
   absl::CivilDay today = dates::TodayInLondon(c.now);
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreateComplianceDocument", id));
+    ASSIGN_OR_RETURN(
+        auto prior,
+        ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateComplianceDocument",
+                      idempotency::Fingerprint({idempotency::Canonical(d)}), id));
     if (!prior) {
       RETURN_IF_ERROR(CheckCover(tx, d, c.principal.organisation_id));
       std::vector<db::Param> params = {P(id), P(c.principal.organisation_id),
@@ -1047,8 +1056,10 @@ absl::StatusOr<v1::CapacityReturn> Store::CreateCapacityReturn(const Call& c,
   v1::CapacityReturn out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreateCapacityReturn", id));
+    ASSIGN_OR_RETURN(
+        auto prior,
+        ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateCapacityReturn",
+                      idempotency::Fingerprint({idempotency::Canonical(in)}), id));
     if (prior) {
       ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectCapacityReturn, {P(*prior)}));
       if (r.rows() == 0) return NotFound("capacity return", *prior);

@@ -398,8 +398,9 @@ absl::StatusOr<v1::StaffMember> Store::CreateStaff(const Call& c, const v1::Staf
   v1::StaffMember out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreateStaffMember", id));
+    ASSIGN_OR_RETURN(auto prior,
+                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateStaffMember",
+                                   idempotency::Fingerprint({idempotency::Canonical(s)}), id));
     if (!prior) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertStaff,
                               {P(id), P(c.principal.organisation_id), P(s.display_name()),
@@ -470,8 +471,10 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
   const std::string lot = Lower(m.lot_id());
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreateTrainingMatrix", id));
+    ASSIGN_OR_RETURN(
+        auto prior,
+        ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateTrainingMatrix",
+                      idempotency::Fingerprint({idempotency::Canonical(m)}), id));
     if (!prior) {
       RETURN_IF_ERROR(tx.Exec(sql::kLockLot, {P(lot)}).status());
       ASSIGN_OR_RETURN(Result latest, tx.Exec(sql::kLatestMatrix, {P(lot)}));
@@ -552,8 +555,10 @@ absl::StatusOr<v1::TrainingRecord> Store::CreateTraining(const Call& c, const v1
   v1::TrainingRecord out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreateTrainingRecord", id));
+    ASSIGN_OR_RETURN(
+        auto prior,
+        ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateTrainingRecord",
+                      idempotency::Fingerprint({idempotency::Canonical(t)}), id));
     if (!prior) {
       ASSIGN_OR_RETURN(Result staff, tx.Exec(sql::kSelectStaff, {P(t.staff_id())}));
       if (staff.rows() == 0) return NotFound("staff member", t.staff_id());
@@ -874,8 +879,9 @@ absl::StatusOr<v1::Complaint> Store::CreateComplaint(const Call& c, const v1::Co
   absl::Time due = domain::ComplaintAnswerDue(working_time_, received);
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreateComplaint", id));
+    ASSIGN_OR_RETURN(auto prior,
+                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateComplaint",
+                                   idempotency::Fingerprint({idempotency::Canonical(in)}), id));
     if (!prior) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertComplaint,
                               {P(id), P(c.principal.organisation_id), P(in.framework_id()),
@@ -975,8 +981,10 @@ absl::StatusOr<v1::MonitoringVisit> Store::CreateVisit(const Call& c, const v1::
   v1::MonitoringVisit out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreateMonitoringVisit", id));
+    ASSIGN_OR_RETURN(
+        auto prior,
+        ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateMonitoringVisit",
+                      idempotency::Fingerprint({idempotency::Canonical(v)}), id));
     if (!prior) {
       RETURN_IF_ERROR(
           tx.Exec(sql::kInsertVisit,
@@ -1016,8 +1024,9 @@ absl::StatusOr<v1::ActionPlan> Store::CreatePlan(const Call& c, const v1::Action
   Day today = dates::TodayInLondon(c.now);
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreateActionPlan", id));
+    ASSIGN_OR_RETURN(auto prior,
+                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateActionPlan",
+                                   idempotency::Fingerprint({idempotency::Canonical(p)}), id));
     if (!prior) {
       if (!p.visit_id().empty()) {
         ASSIGN_OR_RETURN(Result v, tx.Exec(sql::kSelectVisit, {P(p.visit_id())}));
@@ -1085,8 +1094,10 @@ absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
   v1::FinancialAccounts out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "RecordFinancialAccounts", id));
+    ASSIGN_OR_RETURN(
+        auto prior,
+        ledger_.Claim(tx, c.principal.organisation_id, request_id, "RecordFinancialAccounts",
+                      idempotency::Fingerprint({idempotency::Canonical(a)}), id));
     if (!prior) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertAccounts,
                               {P(id), P(a.provider_id()), P(a.framework_id()),
@@ -1222,8 +1233,12 @@ absl::StatusOr<v1::PackageAssignment> Store::CreateAssignment(const Call& c,
   v1::PackageAssignment out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id,
-                                               "CreatePackageAssignment", id));
+    ASSIGN_OR_RETURN(
+        auto prior,
+        ledger_.Claim(
+            tx, c.principal.organisation_id, request_id, "CreatePackageAssignment",
+            idempotency::Fingerprint({package_id, staff_id, given ? dates::FormatDay(*given) : ""}),
+            id));
     if (!prior) {
       // Row-level security shows a provider only its own packages and workers.
       ASSIGN_OR_RETURN(Result pr, tx.Exec(sql::kSelectPackage, {P(Lower(package_id))}));
