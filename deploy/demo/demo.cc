@@ -550,8 +550,9 @@ class Loader {
   }
 
   // The bid deadline of an OPEN mini-competition or competitive-offers round passes now
-  // instead of days from now: the round's deadline and its live offers' are set to now,
-  // as the scheduler's service identity, and the referrals scheduler does the rest on its
+  // instead of days from now: the round's deadline and its offers' (bids and declines
+  // alike, as at a real deadline) are set to now, as the scheduler's service identity,
+  // and the referrals scheduler does the rest on its
   // next tick, as at the real deadline. Returns the referral as the scheduler left it
   // (unchanged without a referrals database).
   rv1::Referral PassBidDeadline(const std::string& officer_org, const rv1::Referral& r) {
@@ -568,8 +569,9 @@ class Loader {
                          " next_due_at = now() WHERE id = $1 AND state = 'OPEN'"
                          " RETURNING id, round)"
                          " UPDATE referrals.offers o SET deadline = now() FROM r"
+                         // Every offer of the round shares its deadline, declined too.
                          " WHERE o.referral_id = r.id AND o.round = r.round"
-                         " AND o.state IN ('OPEN', 'SUBMITTED')",
+                         " AND o.deadline > now()",
                          {db::P(r.id())})
               .status();
         });

@@ -461,7 +461,9 @@ TEST_F(ReferralsTest, RotationTwoRefusalsThenFirstResponderWins) {
   ASSERT_GE(r.history_size(), 3);
   EXPECT_EQ(r.history(r.history_size() - 1).to_state(), "AWARDED");
   for (auto& o : Offers(r.id())) {
-    if (o.provider_id() == live[0].provider_id()) EXPECT_EQ(o.state(), v1::Offer::WITHDRAWN);
+    if (o.provider_id() == live[0].provider_id()) {
+      EXPECT_EQ(o.state(), v1::Offer::WITHDRAWN);
+    }
   }
 
   // The feed tells care planning and finance the package terms.
@@ -813,7 +815,9 @@ TEST_F(ReferralsTest, MiniCompetitionSealedBidsScoredAndAwarded) {
   for (auto& x : Offers(r.id())) EXPECT_FALSE(x.has_bid());
   for (auto& e : EventsAbout(r.id())) {
     v1::OfferChanged oc;
-    if (e.payload().UnpackTo(&oc)) EXPECT_FALSE(oc.offer().has_bid());
+    if (e.payload().UnpackTo(&oc)) {
+      EXPECT_FALSE(oc.offer().has_bid());
+    }
   }
   v1::AwardReferralRequest award;
   award.set_id(r.id());
@@ -871,8 +875,12 @@ TEST_F(ReferralsTest, MiniCompetitionSealedBidsScoredAndAwarded) {
   EXPECT_EQ(out.award().hourly_rate().pence(), 2400);
   EXPECT_EQ(out.award().method(), v1::MINI_COMPETITION);
   for (auto& x : Offers(r.id())) {
-    if (x.provider_id() == p1.org) EXPECT_EQ(x.state(), v1::Offer::NOT_SELECTED);
-    if (x.provider_id() == p0.org) EXPECT_EQ(x.state(), v1::Offer::SELECTED);
+    if (x.provider_id() == p1.org) {
+      EXPECT_EQ(x.state(), v1::Offer::NOT_SELECTED);
+    }
+    if (x.provider_id() == p0.org) {
+      EXPECT_EQ(x.state(), v1::Offer::SELECTED);
+    }
   }
 }
 
@@ -1060,8 +1068,12 @@ TEST_F(ReferralsTest, AnEvaluationWithNothingToAwardIsReopenedWithAnotherMethod)
   EXPECT_EQ(r.round(), 2);
   EXPECT_EQ(r.method(), v1::BROADCAST_FIRST_RESPONDER);
   for (auto& x : Offers(r.id())) {
-    if (x.round() == 1 && x.id() == live[0].id()) EXPECT_EQ(x.state(), v1::Offer::NOT_SELECTED);
-    if (x.round() == 2) EXPECT_EQ(x.kind(), v1::Offer::BROADCAST);
+    if (x.round() == 1 && x.id() == live[0].id()) {
+      EXPECT_EQ(x.state(), v1::Offer::NOT_SELECTED);
+    }
+    if (x.round() == 2) {
+      EXPECT_EQ(x.kind(), v1::Offer::BROADCAST);
+    }
   }
   EXPECT_EQ(Live(r.id()).size(), 2u);
 }

@@ -1128,7 +1128,12 @@ absl::StatusOr<Listed<Store::Late>> Store::ListLateReturns(const Call& c,
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, framework_id));
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
-    if (!member) return NotFound("framework", framework_id);
+    if (!member) {
+      // The framework is published (the caller could read it): say who may list.
+      return absl::PermissionDeniedError(
+          "only commissioners of the partnership that owns the framework may list its late "
+          "capacity returns");
+    }
     // Nothing is late before the due date has passed.
     const absl::CivilDay due = domain::CapacityReturnDueDate(month, f.capacity_return_due_day());
     if (dates::TodayInLondon(c.now) <= due) return absl::OkStatus();
@@ -1177,10 +1182,16 @@ absl::StatusOr<Listed<v1::EligibleProvider>> Store::ListEligible(const Call& c,
     out.items.push_back(std::move(e));
   }
   if (out.items.empty() && page.after.empty()) {
-    // Nobody eligible, or no such lot for this caller: tell the two apart.
+    // Nobody eligible, a lot of another partnership, or no such lot: tell them apart. A
+    // published lot is readable by anyone, so refusing it reveals nothing.
     ASSIGN_OR_RETURN(Result lot, Read(c, sql::kLotVisibleForBrokerage,
                                       {P(lot_id), P(c.principal.IsService())}));
-    if (lot.rows() == 0) return NotFound("lot", lot_id);
+    if (lot.rows() == 0) {
+      ASSIGN_OR_RETURN(v1::Lot readable, GetLot(c, lot_id));
+      return absl::PermissionDeniedError(absl::StrCat(
+          "only officers of the partnership that owns lot ", readable.id(),
+          "'s framework may list its eligible providers"));
+    }
   }
   if (!out.items.empty()) {
     out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,

@@ -279,8 +279,13 @@ TEST_F(RegistryTest, EligibleProvidersAreActiveCoveringWithCapacityAndCompliant)
       EXPECT_EQ(p.capacity_month(), "2026-11");
     }
   }
-  // A commissioner of another partnership sees nothing of this lot.
+  // A commissioner of another partnership may read the published lot, not its eligible
+  // providers; an unknown lot is not found.
   EXPECT_EQ(Call(*server_, comm_b_, &Stub::ListEligibleProviders, req, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListEligibleProvidersRequest unknown = req;
+  unknown.set_lot_id(NewUuid());
+  EXPECT_EQ(Call(*server_, comm_b_, &Stub::ListEligibleProviders, unknown, &resp).error_code(),
             grpc::StatusCode::NOT_FOUND);
   // Bad input names the fields.
   v1::ListEligibleProvidersRequest bad;
@@ -582,6 +587,9 @@ TEST_F(RegistryTest, TenantsSeeNothingOfEachOther) {
   ll.set_framework_id(framework_a_.id());
   ll.set_month("2026-10");
   v1::ListLateCapacityReturnsResponse llr;
+  EXPECT_EQ(Call(*server_, comm_b_, &Stub::ListLateCapacityReturns, ll, &llr).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);  // published: readable, not its returns
+  ll.set_framework_id(NewUuid());
   EXPECT_EQ(Call(*server_, comm_b_, &Stub::ListLateCapacityReturns, ll, &llr).error_code(),
             grpc::StatusCode::NOT_FOUND);
 

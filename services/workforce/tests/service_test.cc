@@ -504,8 +504,9 @@ TEST_F(WorkforceServiceTest, EligibilityAcrossMatrixVersionsWithPackageExtras) {
   records.mutable_date()->set_value("2027-01-01");  // v2: two-yearly safeguarding
   ASSERT_TRUE(Call(stub(), provider_, &Stub::ListTrainingRecords, records, &listed).ok());
   for (const auto& t : listed.training_records()) {
-    if (t.competency_code() == "safeguarding_level_2")
+    if (t.competency_code() == "safeguarding_level_2") {
       EXPECT_EQ(t.expires_on().value(), "2027-12-31");
+    }
   }
   records.clear_lot_id();  // no lot: no expiry
   ASSERT_TRUE(Call(stub(), provider_, &Stub::ListTrainingRecords, records, &listed).ok());
