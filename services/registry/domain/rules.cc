@@ -110,26 +110,11 @@ double Round2(double v) { return std::round(v * 100.0) / 100.0; }
 }  // namespace
 
 Viability AssessViability(const Accounts& a) {
+  const viability::Assessment assessed = viability::Assess(a);
   Viability v;
-  if (a.current_liabilities > 0) {
-    v.liquidity_ratio =
-        Round2(static_cast<double>(a.current_assets) / static_cast<double>(a.current_liabilities));
-  }
-  if (a.capital_employed > 0) {
-    v.roce_percent = Round2(100.0 * static_cast<double>(a.operating_profit) /
-                            static_cast<double>(a.capital_employed));
-  }
-  // Compared exactly in integers, not on the rounded figures. No current liabilities at
-  // all is not a liquidity breach.
-  if (a.current_liabilities > 0 && a.current_assets <= a.current_liabilities) {
-    v.breaches.push_back("liquidity ratio is not above 1");
-  }
-  if (a.capital_employed <= 0 || a.operating_profit * 20 <= a.capital_employed) {
-    v.breaches.push_back("return on capital employed is not above 5%");
-  }
-  if (a.net_assets <= 0) {
-    v.breaches.push_back("net assets are not positive");
-  }
+  v.liquidity_ratio = Round2(assessed.liquidity);
+  v.roce_percent = Round2(assessed.roce_percent);
+  for (viability::Breach b : assessed.breaches) v.breaches.push_back(viability::Describe(b));
   return v;
 }
 

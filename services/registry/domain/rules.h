@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/viability.h"
 
 namespace pdps::registry::domain {
 
@@ -52,20 +53,14 @@ inline constexpr int kExpiringSoonDays = 30;
 // after its expiry date (it is valid on the date itself).
 DocumentStatus StatusOn(std::optional<absl::CivilDay> expiry, absl::CivilDay today);
 
-struct Accounts {
-  int64_t current_assets = 0;
-  int64_t current_liabilities = 0;
-  int64_t net_assets = 0;
-  int64_t operating_profit = 0;
-  int64_t capital_employed = 0;
-};
+using Accounts = viability::Accounts;
+// As an ANNUAL_ACCOUNTS document shows it.
 struct Viability {
   double liquidity_ratio = 0;           // 2 decimal places
   double roce_percent = 0;              // 2 decimal places
   std::vector<std::string> breaches;    // empty when viable
 };
-// Seed 004 Appendix A: liquidity ratio > 1, return on capital employed > 5 %,
-// positive net assets. A zero denominator counts as a breach of that test.
+// Seed 004 Appendix A (common/viability.h), ratios rounded for display.
 Viability AssessViability(const Accounts& a);
 
 // Whether a document kind is mandatory unless the provider says otherwise.

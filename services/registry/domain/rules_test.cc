@@ -81,17 +81,17 @@ TEST(Documents, ViabilityRatiosOfSeed004) {
   };
   const Row rows[] = {
       // Healthy: liquidity 2.0, ROCE 10 %, net assets positive.
-      {{200, 100, 50, 10, 100}, 2.0, 10.0, 0},
+      {{200, 100, 10, 100, 50}, 2.0, 10.0, 0},
       // Liquidity exactly 1 is not above 1.
-      {{100, 100, 50, 10, 100}, 1.0, 10.0, 1},
+      {{100, 100, 10, 100, 50}, 1.0, 10.0, 1},
       // ROCE exactly 5 % is not above 5 %.
-      {{200, 100, 50, 5, 100}, 2.0, 5.0, 1},
+      {{200, 100, 5, 100, 50}, 2.0, 5.0, 1},
       // Negative net assets.
-      {{200, 100, -1, 10, 100}, 2.0, 10.0, 1},
+      {{200, 100, 10, 100, -1}, 2.0, 10.0, 1},
       // Everything wrong.
-      {{50, 100, 0, -3, 100}, 0.5, -3.0, 3},
+      {{50, 100, -3, 100, 0}, 0.5, -3.0, 3},
       // No capital employed: ROCE cannot be shown above 5 %.
-      {{200, 100, 50, 10, 0}, 2.0, 0.0, 1},
+      {{200, 100, 10, 0, 50}, 2.0, 0.0, 1},
   };
   for (const auto& r : rows) {
     Viability v = AssessViability(r.a);

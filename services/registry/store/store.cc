@@ -155,9 +155,12 @@ v1::ComplianceDocument ToDocument(const Result& r, int i, absl::CivilDay today) 
   }
   if (r.Int64(i, "cover_pence") > 0) d.mutable_cover()->set_pence(r.Int64(i, "cover_pence"));
   if (!r.IsNull(i, "current_assets_pence")) {
-    domain::Accounts a{r.Int64(i, "current_assets_pence"), r.Int64(i, "current_liabilities_pence"),
-                       r.Int64(i, "net_assets_pence"), r.Int64(i, "operating_profit_pence"),
-                       r.Int64(i, "capital_employed_pence")};
+    domain::Accounts a;
+    a.current_assets = r.Int64(i, "current_assets_pence");
+    a.current_liabilities = r.Int64(i, "current_liabilities_pence");
+    a.operating_profit = r.Int64(i, "operating_profit_pence");
+    a.capital_employed = r.Int64(i, "capital_employed_pence");
+    a.net_assets = r.Int64(i, "net_assets_pence");
     auto* out = d.mutable_accounts();
     out->mutable_current_assets()->set_pence(a.current_assets);
     out->mutable_current_liabilities()->set_pence(a.current_liabilities);

@@ -315,28 +315,6 @@ absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time receiv
   return wt.AddWorkingDays(received, kComplaintAnswerWorkingDays);
 }
 
-// ---------------------------------------------------------------- finances ---
-
-Viability AssessAccounts(const Accounts& a) {
-  Viability v;
-  if (a.current_liabilities > 0) {
-    v.liquidity = static_cast<double>(a.current_assets) / static_cast<double>(a.current_liabilities);
-    // Compare in integers: liquidity > 1 ⇔ assets > liabilities.
-    if (a.current_assets <= a.current_liabilities) v.breaches.push_back(Breach::kLiquidity);
-  }
-  if (a.capital_employed > 0) {
-    v.roce_percent =
-        100.0 * static_cast<double>(a.operating_profit) / static_cast<double>(a.capital_employed);
-  }
-  // ROCE > 5 % ⇔ 20 × profit > capital employed (capital employed must be positive).
-  if (a.capital_employed <= 0 || a.operating_profit <= 0 ||
-      a.operating_profit * 20 <= a.capital_employed) {
-    v.breaches.push_back(Breach::kRoce);
-  }
-  if (a.net_assets <= 0) v.breaches.push_back(Breach::kNetAssets);
-  return v;
-}
-
 // ------------------------------------------------------- suspension rules ---
 
 namespace {

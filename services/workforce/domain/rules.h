@@ -14,6 +14,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/calendar/calendar.h"
+#include "common/viability.h"
 
 namespace pdps::workforce::domain {
 
@@ -221,18 +222,11 @@ absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time receiv
 
 // ---------------------------------------------------------------- finances ---
 
-struct Accounts {
-  int64_t current_assets = 0, current_liabilities = 0, operating_profit = 0,
-          capital_employed = 0, net_assets = 0;  // pence
-};
-enum class Breach { kLiquidity, kRoce, kNetAssets };
-struct Viability {
-  double liquidity = 0;  // 0 when there are no current liabilities
-  double roce_percent = 0;
-  std::vector<Breach> breaches;
-};
-// Seed 004 Appendix A: liquidity > 1, ROCE > 5 %, net assets > 0.
-Viability AssessAccounts(const Accounts& a);
+// Seed 004 Appendix A, the rule the registry applies to ANNUAL_ACCOUNTS documents too.
+using Accounts = viability::Accounts;
+using Breach = viability::Breach;
+using Viability = viability::Assessment;
+inline Viability AssessAccounts(const Accounts& a) { return viability::Assess(a); }
 
 // ------------------------------------------------------- suspension rules ---
 

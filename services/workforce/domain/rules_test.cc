@@ -539,34 +539,6 @@ TEST(ComplaintAnswerDue, FifteenWorkingDaysAcrossChristmasAndWeekends) {
   EXPECT_EQ(ComplaintAnswerDue(plain, London(2026, 12, 17, 10, 0)), London(2027, 1, 7, 17, 0));
 }
 
-// ---------------------------------------------------------------- finances ---
-
-TEST(AssessAccounts, Seed004Thresholds) {
-  auto breaches = [](Accounts a) { return AssessAccounts(a).breaches; };
-  Accounts good{120000, 100000, 6000, 100000, 50000};  // 1.2, 6 %, positive
-  EXPECT_THAT(breaches(good), IsEmpty());
-  EXPECT_DOUBLE_EQ(AssessAccounts(good).liquidity, 1.2);
-  EXPECT_DOUBLE_EQ(AssessAccounts(good).roce_percent, 6.0);
-  Accounts liquidity_one = good;
-  liquidity_one.current_assets = 100000;  // exactly 1: not above
-  EXPECT_THAT(breaches(liquidity_one), ElementsAre(Breach::kLiquidity));
-  Accounts roce_five = good;
-  roce_five.operating_profit = 5000;  // exactly 5 %
-  EXPECT_THAT(breaches(roce_five), ElementsAre(Breach::kRoce));
-  Accounts roce_above = good;
-  roce_above.operating_profit = 5001;
-  EXPECT_THAT(breaches(roce_above), IsEmpty());
-  Accounts zero_net = good;
-  zero_net.net_assets = 0;
-  EXPECT_THAT(breaches(zero_net), ElementsAre(Breach::kNetAssets));
-  Accounts no_liabilities = good;
-  no_liabilities.current_liabilities = 0;
-  EXPECT_THAT(breaches(no_liabilities), IsEmpty());
-  EXPECT_EQ(AssessAccounts(no_liabilities).liquidity, 0);
-  Accounts all_bad{50, 100, -10, -5, -1};
-  EXPECT_THAT(breaches(all_bad), ElementsAre(Breach::kLiquidity, Breach::kRoce, Breach::kNetAssets));
-}
-
 // ------------------------------------------------------- suspension rules ---
 
 TEST(SuspensionRules, EachRuleTripsOnlyWhenOnAndBreached) {
