@@ -3,18 +3,24 @@
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/wrappers.pb.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/dates.h"
+#include "nlohmann/json.hpp"
 
 namespace pdps::cli {
 
@@ -48,14 +54,139 @@ Args Parse(int argc, char** argv) {
   return a;
 }
 
-void PrintJson(const Message& m) {
-  std::string out;
+namespace {
+
+// Marks an Any that PrintJson stood in for: the JSON printer cannot print an Any whose
+// type is not in the generated pool, so such an Any is printed as a StringValue holding
+// this prefix and its index, and the JSON object is swapped back afterwards.
+constexpr char kUnknownAnyMarker[] = "\x01pdpsctl-unknown-any:";
+constexpr char kStringValueUrl[] = "type.googleapis.com/google.protobuf.StringValue";
+
+struct UnknownAny {
+  std::string type_url;
+  std::string value;
+};
+
+// The type of an Any as the JSON printer resolves it (in the generated pool, under the
+// type.googleapis.com/ prefix), or null.
+const google::protobuf::Descriptor* AnyType(const std::string& type_url) {
+  constexpr absl::string_view kPrefix = "type.googleapis.com/";
+  if (!absl::StartsWith(type_url, kPrefix)) return nullptr;
+  return google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
+      type_url.substr(kPrefix.size()));
+}
+
+void ReplaceUnknownAnys(Message* m, std::vector<UnknownAny>* saved);
+
+// One google.protobuf.Any (by reflection: type_url = 1, value = 2).
+void ReplaceUnknownAny(Message* any, std::vector<UnknownAny>* saved) {
+  const auto* d = any->GetDescriptor();
+  const Reflection* r = any->GetReflection();
+  const FieldDescriptor* url_f = d->FindFieldByNumber(1);
+  const FieldDescriptor* value_f = d->FindFieldByNumber(2);
+  std::string url = r->GetString(*any, url_f);
+  std::string value = r->GetString(*any, value_f);
+  if (url.empty() && value.empty()) return;  // an empty Any prints as {}
+  const google::protobuf::Descriptor* type = AnyType(url);
+  if (type != nullptr) {
+    // Known: an Any nested inside it may still be unknown.
+    std::unique_ptr<Message> inner(
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
+    size_t before = saved->size();
+    if (!inner->ParseFromString(value)) return;
+    ReplaceUnknownAnys(inner.get(), saved);
+    if (saved->size() > before) r->SetString(any, value_f, inner->SerializeAsString());
+    return;
+  }
+  google::protobuf::StringValue marker;
+  marker.set_value(absl::StrCat(kUnknownAnyMarker, saved->size()));
+  saved->push_back({url, value});
+  r->SetString(any, url_f, kStringValueUrl);
+  r->SetString(any, value_f, marker.SerializeAsString());
+}
+
+// Every Any under `m`, at any depth.
+void ReplaceUnknownAnys(Message* m, std::vector<UnknownAny>* saved) {
+  const Reflection* r = m->GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(*m, &fields);
+  for (const auto* f : fields) {
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    bool is_any = f->message_type()->full_name() == "google.protobuf.Any";
+    auto visit = [&](Message* sub) {
+      if (is_any) {
+        ReplaceUnknownAny(sub, saved);
+      } else {
+        ReplaceUnknownAnys(sub, saved);
+      }
+    };
+    if (f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(*m, f); ++i) visit(r->MutableRepeatedMessage(m, f, i));
+    } else {
+      visit(r->MutableMessage(m, f));
+    }
+  }
+}
+
+// Puts the saved Anys back in place of their markers: {"@type": ..., "value": base64}.
+void RestoreUnknownAnys(nlohmann::ordered_json* j, const std::vector<UnknownAny>& saved) {
+  if (j->is_array()) {
+    for (auto& e : *j) RestoreUnknownAnys(&e, saved);
+    return;
+  }
+  if (!j->is_object()) return;
+  auto type = j->find("@type");
+  auto value = j->find("value");
+  if (j->size() == 2 && type != j->end() && value != j->end() && *type == kStringValueUrl &&
+      value->is_string()) {
+    std::string v = value->get<std::string>();
+    size_t index = 0;
+    if (absl::StartsWith(v, kUnknownAnyMarker) &&
+        absl::SimpleAtoi(v.substr(sizeof(kUnknownAnyMarker) - 1), &index) &&
+        index < saved.size()) {
+      nlohmann::ordered_json any;
+      any["@type"] = saved[index].type_url;
+      any["value"] = absl::Base64Escape(saved[index].value);
+      *j = std::move(any);
+      return;
+    }
+  }
+  for (auto& [k, e] : j->items()) RestoreUnknownAnys(&e, saved);
+}
+
+}  // namespace
+
+bool PrintJson(const Message& m) {
   google::protobuf::util::JsonPrintOptions o;
   o.add_whitespace = true;
   o.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  // The JSON printer cannot print an Any of a type this pdpsctl was not built with (an
+  // event of a newer service, say): such Anys are printed undecoded instead.
+  std::unique_ptr<Message> copy(m.New());
+  copy->CopyFrom(m);
+  std::vector<UnknownAny> saved;
+  ReplaceUnknownAnys(copy.get(), &saved);
+  std::string out;
+  auto st = google::protobuf::util::MessageToJsonString(*copy, &out, o);
+  std::string error = st.ok() ? "" : std::string(st.message());
+  if (error.empty() && !saved.empty()) {
+    auto j = nlohmann::ordered_json::parse(out, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) {
+      error = "the JSON printer's output does not parse";
+    } else {
+      RestoreUnknownAnys(&j, saved);
+      out = j.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    }
+  }
+  if (!error.empty()) {
+    // Never half an object on stdout.
+    std::fprintf(stderr, "pdpsctl: cannot print %s as JSON: %s\n",
+                 m.GetDescriptor()->full_name().c_str(), error.c_str());
+    return false;
+  }
   std::cout << out;
   if (out.empty() || out.back() != '\n') std::cout << "\n";
+  return true;
 }
 
 namespace {

@@ -23,8 +23,10 @@ struct Args {
 };
 Args Parse(int argc, char** argv);
 
-// Prints a message as JSON (one object, pretty) to stdout.
-void PrintJson(const google::protobuf::Message& m);
+// Prints a message as JSON (one object, pretty) to stdout. An Any of a type pdpsctl does
+// not know prints as {"@type": URL, "value": BASE64 of the bytes}. On any other failure
+// prints nothing to stdout, reports to stderr and returns false.
+[[nodiscard]] bool PrintJson(const google::protobuf::Message& m);
 // Prints the items of a list response's first repeated message field as a table; for a
 // single message prints "field: value" lines, nested messages as "parent.field: value".
 // `columns` chooses a list's columns by field path ("id", "referral.area"); empty: every

@@ -15,6 +15,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -28,9 +29,13 @@
 #include "common/server.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "nlohmann/json.hpp"
 #include "pdps/common/v1/events.grpc.pb.h"
+#include "pdps/referrals/v1/referrals_events.pb.h"
 #include "pdps/referrals/v1/referrals_service.grpc.pb.h"
+#include "pdps/registry/v1/registry_events.pb.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
+#include "pdps/workforce/v1/workforce_events.pb.h"
 #include "pdps/workforce/v1/workforce_service.grpc.pb.h"
 #include "tools/pdpsctl/cli.h"
 
@@ -270,14 +275,13 @@ bool Fetch(Env& env, Method<S, Req, Resp> method, const Req& req, Resp* resp) {
   return true;
 }
 
-// Prints a response as JSON (--json) or a table (list `columns` as for cli::PrintTable).
-void Print(const Env& env, const google::protobuf::Message& resp,
-           const std::vector<std::string>& columns = {}) {
-  if (env.json) {
-    cli::PrintJson(resp);
-  } else {
-    cli::PrintTable(resp, columns);
-  }
+// Prints a response as JSON (--json) or a table (list `columns` as for cli::PrintTable);
+// returns the exit code (1 if the JSON could not be printed).
+[[nodiscard]] int Print(const Env& env, const google::protobuf::Message& resp,
+                        const std::vector<std::string>& columns = {}) {
+  if (env.json) return cli::PrintJson(resp) ? 0 : 1;
+  cli::PrintTable(resp, columns);
+  return 0;
 }
 
 // Calls `method` and prints the response; returns the exit code.
@@ -286,8 +290,7 @@ int Run(Env& env, Method<S, Req, Resp> method, const Req& req,
         const std::vector<std::string>& columns = {}) {
   Resp resp;
   if (!Fetch(env, method, req, &resp)) return 1;
-  Print(env, resp, columns);
-  return 0;
+  return Print(env, resp, columns);
 }
 
 template <typename M>
@@ -308,6 +311,19 @@ bool FromFile(const Args& a, M* out) {
 
 // The ID word of "<resource> <verb> ID".
 std::string Id(const Args& a) { return a.words.size() > 2 ? a.words[2] : ""; }
+
+// The caller's organisation: the token's pdps_org claim, read without verifying the
+// token (the service verifies it); empty if the token is not a JWT carrying one.
+std::string OwnOrganisation(const Env& env) {
+  std::vector<std::string> parts = absl::StrSplit(env.token, '.');
+  std::string payload;
+  if (parts.size() != 3 || !absl::WebSafeBase64Unescape(parts[1], &payload)) return "";
+  auto claims = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!claims.is_object() || !claims.contains("pdps_org") || !claims["pdps_org"].is_string()) {
+    return "";
+  }
+  return claims["pdps_org"].get<std::string>();
+}
 
 // `<resource> get ID`.
 template <typename S, typename Req, typename Resp>
@@ -598,9 +614,14 @@ int Providers(Env& env, const std::string& verb) {
   const Args& a = env.args;
   if (verb == "get") return GetById(env, &Stub::GetProvider);
   if (verb == "update") {
-    // Read-modify-write of the caller's own profile.
+    // Read-modify-write of the caller's own profile: the token's organisation, unless
+    // an ID is given (the service refuses another organisation's).
     std::string id = Id(a);
-    if (id.empty()) return Fail("providers update ID [--postcode] [--district] [--areas]");
+    if (id.empty()) id = OwnOrganisation(env);
+    if (id.empty()) {
+      return Fail("providers update [ID] [--postcode] [--district] [--areas]: the token "
+                  "names no organisation (pdps_org), so give the ID");
+    }
     v1::GetProviderRequest get;
     get.set_id(id);
     v1::UpdateProviderRequest req;
@@ -1153,7 +1174,7 @@ int Eligibility(Env& env, const std::string&) {
   wv1::CheckWorkerEligibilityResponse resp;
   if (!Fetch(env, &WStub::CheckWorkerEligibility, req, &resp)) return 1;
   if (env.json) {
-    cli::PrintJson(resp);
+    if (!cli::PrintJson(resp)) return 1;
   } else {
     std::printf("eligible: %s   (training matrix %s, version %d)\n",
                 resp.eligible() ? "yes" : "no", resp.matrix_id().c_str(), resp.matrix_version());
@@ -1464,7 +1485,17 @@ int Health(Env& env) {
   return *st == health::Serving::kServing ? 0 : 1;
 }
 
+// Registers every event payload type in the generated descriptor pool, so that --json
+// can print an event's payload (a google.protobuf.Any). Nothing else in pdpsctl uses
+// these messages, and without a reference the linker leaves their files out.
+void RegisterEventPayloads() {
+  (void)v1::AdmissionChanged::descriptor();           // pdps/registry/v1/registry_events
+  (void)rv1::ReferralAwarded::descriptor();           // pdps/referrals/v1/referrals_events
+  (void)wv1::SuspensionRuleTripped::descriptor();     // pdps/workforce/v1/workforce_events
+}
+
 int Events(Env& env) {
+  RegisterEventPayloads();
   auto stub = pdps::common::v1::EventFeedService::NewStub(env.channel);
   pdps::common::v1::ListEventsRequest req;
   req.set_after_position(std::atoll(env.args.Get("after", "0").c_str()));
@@ -1475,8 +1506,7 @@ int Events(Env& env) {
   pdps::common::v1::ListEventsResponse resp;
   auto st = stub->ListEvents(&ctx, req, &resp);
   if (!st.ok()) return Report(st);
-  Print(env, resp);
-  return 0;
+  return Print(env, resp);
 }
 
 }  // namespace
