@@ -30,6 +30,12 @@ class Settings {
   absl::Duration Duration(const std::string& name, absl::Duration default_value,
                           absl::Duration min, absl::Duration max);
 
+  // Records that setting `name` is wrong (`what` says how), reported by Finish() with
+  // the others.
+  void Invalid(const std::string& name, const std::string& what) { Error(name, what); }
+  // Whether the command is `serve` (the default), for settings only serving needs.
+  bool Serving() const { return positional_.empty() || positional_[0] == "serve"; }
+
   // OK, or INVALID_ARGUMENT listing every bad value and unknown flag, one per line.
   absl::Status Finish() const;
 

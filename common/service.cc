@@ -118,6 +118,22 @@ absl::StatusOr<std::unique_ptr<Base>> Build(const Config& c, const auth::AccessP
   return b;
 }
 
+std::string ReadHolidayChangesFile(Settings& s) {
+  std::string path = s.String("holiday_changes_file", "");
+  if (!path.empty() && s.Serving()) {
+    if (auto loaded = LoadHolidays(path); !loaded.ok()) {
+      s.Invalid("holiday_changes_file", std::string(loaded.status().message()));
+    }
+  }
+  return path;
+}
+
+absl::StatusOr<calendar::HolidayCalendar> LoadHolidays(const std::string& path) {
+  calendar::HolidayCalendar holidays = calendar::HolidayCalendar::EnglandAndWales();
+  if (!path.empty()) RETURN_IF_ERROR(holidays.LoadChangesFile(path));
+  return holidays;
+}
+
 int Main(int argc, char** argv, const std::string& service, int grpc_port, int metrics_port,
          const auth::AccessPolicy* policy, const ServeFn& serve, const ExtraFn& extra) {
   server::BlockShutdownSignals();
@@ -139,7 +155,8 @@ int Main(int argc, char** argv, const std::string& service, int grpc_port, int m
   }
   log::Level level;
   if (!log::ParseLevel(config.log_level, &level)) {
-    settings->Required("log_level_must_be_debug_info_warning_or_error");
+    settings->Invalid("log_level", absl::StrCat("must be debug, info, warning or error, got \"",
+                                                config.log_level, "\""));
   }
   if (auto st = settings->Finish(); !st.ok()) {
     std::fprintf(stderr, "%s: %s\n", service.c_str(), std::string(st.message()).c_str());

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/auth.h"
+#include "common/calendar/calendar.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/db.h"
@@ -38,6 +39,13 @@ struct Config {
 
 // The grpc.health.v1 name a service reports: "registry" → "pdps.registry.v1.RegistryService".
 std::string HealthServiceName(const std::string& service);
+
+// PDPS_HOLIDAY_CHANGES_FILE (optional): changes to the England & Wales bank holidays
+// (decision 0008). When serving, a file that is missing or does not parse is reported
+// with the other settings, before anything starts.
+std::string ReadHolidayChangesFile(Settings& s);
+// England & Wales bank holidays with the changes in `path` ("" for none).
+absl::StatusOr<calendar::HolidayCalendar> LoadHolidays(const std::string& path);
 
 // Reads the common settings; the caller reads its own extras from `s` and then calls
 // s.Finish() to report every bad value at once.

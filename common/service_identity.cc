@@ -29,15 +29,18 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 }  // namespace
 
-ServiceIdentityConfig ReadServiceIdentityConfig(Settings& s) {
+ServiceIdentityConfig ReadServiceIdentityConfig(Settings& s, bool required) {
   ServiceIdentityConfig c;
   c.token_file = s.String("service_token_file", "");
   c.key_file = s.String("service_key_file", "");
   c.key_id = s.String("service_key_id", "");
   c.organisation_id = s.String("service_organisation_id", kPlatformOrganisation);
-  // Whether one of token_file and key_file is given is checked when serving
-  // (ServiceTokenSource::Create), so that `migrate` needs neither.
   if (!c.key_file.empty() && c.key_id.empty()) s.Required("service_key_id");
+  if (required && s.Serving() && c.token_file.empty() && c.key_file.empty()) {
+    s.Invalid("service_token_file",
+              "is required to serve: this service calls its peers under its own identity "
+              "(or PDPS_SERVICE_KEY_FILE with PDPS_SERVICE_KEY_ID, development only)");
+  }
   return c;
 }
 

@@ -22,8 +22,10 @@ struct ServiceIdentityConfig {
   std::string organisation_id;  // PDPS_SERVICE_ORGANISATION_ID (the platform's)
 };
 
-// Reads the settings above; the caller reports errors with Settings::Finish().
-ServiceIdentityConfig ReadServiceIdentityConfig(Settings& s);
+// Reads the settings above; the caller reports errors with Settings::Finish(). With
+// `required`, serving without a token file or a key file is one of those errors
+// (`migrate` needs neither).
+ServiceIdentityConfig ReadServiceIdentityConfig(Settings& s, bool required);
 
 class ServiceTokenSource {
  public:

@@ -1,6 +1,7 @@
 // Field violations travel inside absl::Status as a serialized google.rpc.BadRequest.
 #include "common/status.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
@@ -15,6 +16,17 @@ absl::Status Violations::ToStatus(absl::string_view message) const {
     return absl::OkStatus();
   }
   return InvalidArgument(message, list_);
+}
+
+bool IsBlank(absl::string_view text) { return absl::StripAsciiWhitespace(text).empty(); }
+
+void Violations::Text(const std::string& field, const std::string& text, size_t max,
+                      bool required) {
+  if (required && IsBlank(text)) {
+    Add(field, "is required");
+  } else if (text.size() > max) {
+    Add(field, absl::StrCat("must be at most ", max, " characters"));
+  }
 }
 
 void Violations::Merge(const absl::Status& validated) {

@@ -46,6 +46,9 @@ class Violations {
   // Adds every violation of `validated`, another validator's answer (OK or
   // INVALID_ARGUMENT), so that one response lists them all.
   void Merge(const absl::Status& validated);
+  // A free-text field: a required one must hold more than white space; none may be
+  // longer than `max` bytes.
+  void Text(const std::string& field, const std::string& text, size_t max, bool required = true);
   bool empty() const { return list_.empty(); }
   const std::vector<FieldViolation>& list() const { return list_; }
   // OK when nothing was added; otherwise INVALID_ARGUMENT carrying every violation.
@@ -54,6 +57,9 @@ class Violations {
  private:
   std::vector<FieldViolation> list_;
 };
+
+// Empty, or nothing but white space: what a required text field may not be.
+bool IsBlank(absl::string_view text);
 
 // INVALID_ARGUMENT whose payload carries google.rpc.BadRequest field violations.
 absl::Status InvalidArgument(absl::string_view message, std::vector<FieldViolation> violations);

@@ -47,6 +47,20 @@ TEST(Status, MergedValidatorsReportEveryViolationOnce) {
   EXPECT_EQ(v.ToStatus().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(Status, RequiredTextIsMoreThanWhiteSpace) {
+  Violations v;
+  v.Text("a", "  \t\n", 10);
+  v.Text("b", "", 10, /*required=*/false);
+  v.Text("c", "eleven char", 10, false);
+  v.Text("d", " ok ", 10);
+  ASSERT_EQ(v.list().size(), 2u);
+  EXPECT_EQ(v.list()[0].field, "a");
+  EXPECT_EQ(v.list()[0].description, "is required");
+  EXPECT_EQ(v.list()[1].field, "c");
+  EXPECT_TRUE(IsBlank(" \r\n"));
+  EXPECT_FALSE(IsBlank(" x "));
+}
+
 TEST(Status, InternalErrorsLeakNothing) {
   grpc::Status g = server::ToGrpc(absl::InternalError("relation registry.x does not exist"), "r9");
   EXPECT_EQ(g.error_code(), grpc::StatusCode::INTERNAL);

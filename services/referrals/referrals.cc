@@ -13,10 +13,18 @@ Options ReadOptions(Settings& s) {
   o.registry_timeout = s.Duration("registry_timeout", o.registry_timeout, absl::Milliseconds(100),
                                   absl::Minutes(1));
   o.workforce_addr = s.String("workforce_addr", "");
+  if (s.Serving() && o.workforce_addr.empty()) {
+    s.Invalid("workforce_addr",
+              "is required: referrals checks every worker a provider names in a proposal with "
+              "workforce's compliance gate (decision 0043)");
+  }
+  if (s.Serving() && o.registry_addr.empty()) {
+    s.Invalid("registry_addr", "must not be empty: referrals asks the registry who is eligible");
+  }
   o.workforce_timeout = s.Duration("workforce_timeout", o.workforce_timeout,
                                    absl::Milliseconds(100), absl::Minutes(1));
-  o.identity = auth::ReadServiceIdentityConfig(s);
-  o.holiday_changes_file = s.String("holiday_changes_file", "");
+  o.identity = auth::ReadServiceIdentityConfig(s, /*required=*/true);
+  o.holiday_changes_file = service::ReadHolidayChangesFile(s);
   o.scheduler_interval = s.Duration("scheduler_interval", o.scheduler_interval,
                                     absl::Milliseconds(50), absl::Minutes(10));
   o.feed_poll_interval = s.Duration("feed_poll_interval", o.feed_poll_interval,
@@ -33,10 +41,8 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
                                  base.config.jwt_audience, base.clock));
   }
   r->tokens = std::move(tokens);
-  calendar::HolidayCalendar holidays = calendar::HolidayCalendar::EnglandAndWales();
-  if (!options.holiday_changes_file.empty()) {
-    RETURN_IF_ERROR(holidays.LoadChangesFile(options.holiday_changes_file));
-  }
+  ASSIGN_OR_RETURN(calendar::HolidayCalendar holidays,
+                   service::LoadHolidays(options.holiday_changes_file));
   r->registry_channel =
       grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials());
   r->registry = std::make_unique<GrpcRegistryClient>(r->registry_channel, r->tokens.get(),
@@ -76,22 +82,24 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
   absl::Duration interval = options.scheduler_interval;
   // Fires offer windows and bid deadlines. Every replica runs it: each due referral is
   // claimed with SKIP LOCKED and advanced in one transaction.
-  base.runner->AddWorker("deadline-scheduler", [store, clock, m, interval](server::Stopper& stop) {
+  // Resolved now, so that each series is scraped (at 0) before anything happens: alerts
+  // on its rate see it from the start.
+  double* steps = m->CounterCell("pdps_referrals_steps_total",
+                                 "Referrals advanced by the deadline scheduler.", {});
+  double* step_failures = m->CounterCell(
+      "pdps_referrals_step_failures_total",
+      "Deadline-scheduler steps that failed; each such referral is retried after a backoff "
+      "while the others go on.",
+      {});
+  base.runner->AddWorker("deadline-scheduler", [store, clock, m, interval, steps,
+                                                step_failures](server::Stopper& stop) {
     do {
       auto n = store->RunDue(clock->Now(), 100, absl::Now() + absl::Seconds(30));
       if (!n.ok()) {
         log::Warning("deadline scheduler failed", {{"error", std::string(n.status().message())}});
       } else {
-        if (n->advanced > 0) {
-          m->Increment("pdps_referrals_steps_total",
-                       "Referrals advanced by the deadline scheduler.", {}, n->advanced);
-        }
-        if (n->failed > 0) {
-          m->Increment("pdps_referrals_step_failures_total",
-                       "Deadline-scheduler steps that failed; each such referral is retried "
-                       "after a backoff while the others go on.",
-                       {}, n->failed);
-        }
+        m->Add(steps, n->advanced);
+        m->Add(step_failures, n->failed);
       }
     } while (stop.Sleep(interval));
   });

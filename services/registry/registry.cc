@@ -10,7 +10,8 @@ namespace pdps::registry {
 Options ReadOptions(Settings& s) {
   Options o;
   o.workforce_addr = s.String("workforce_addr", "");
-  o.identity = auth::ReadServiceIdentityConfig(s);
+  // The identity reads workforce's feed: needed only with an address to read it at.
+  o.identity = auth::ReadServiceIdentityConfig(s, /*required=*/!o.workforce_addr.empty());
   o.feed_poll_interval = s.Duration("feed_poll_interval", o.feed_poll_interval,
                                     absl::Milliseconds(50), absl::Minutes(10));
   return o;
@@ -53,14 +54,17 @@ absl::StatusOr<std::unique_ptr<Registry>> Assemble(service::Base& base, const Op
   absl::Duration sweep_interval = options.sweep_interval;
   // Announces lapsed mandatory documents (ComplianceDocumentExpired); every replica may
   // run it, rows are claimed with SKIP LOCKED.
-  base.runner->AddWorker("expiry-sweeper", [store, clock, m, sweep_interval](server::Stopper& stop) {
+  // Resolved now, so that the series is scraped (at 0) before the first sweep.
+  double* expired = m->CounterCell("pdps_registry_documents_expired_total",
+                                   "Mandatory compliance documents announced as expired.", {});
+  base.runner->AddWorker("expiry-sweeper", [store, clock, m, sweep_interval,
+                                            expired](server::Stopper& stop) {
     do {
       auto n = store->AnnounceExpiredDocuments(clock->Now(), absl::Now() + absl::Seconds(30));
       if (!n.ok()) {
         log::Warning("expiry sweep failed", {{"error", std::string(n.status().message())}});
       } else if (*n > 0) {
-        m->Increment("pdps_registry_documents_expired_total",
-                     "Mandatory compliance documents announced as expired.", {}, *n);
+        m->Add(expired, *n);
         log::Info("expired documents announced", {{"count", *n}});
       }
     } while (stop.Sleep(sweep_interval));

@@ -9,14 +9,18 @@ namespace pdps::workforce {
 
 Options ReadOptions(Settings& s) {
   Options o;
-  o.holiday_changes_file = s.String("holiday_changes_file", "");
+  o.holiday_changes_file = service::ReadHolidayChangesFile(s);
   o.registry_addr = s.String("registry_addr", "127.0.0.1:7001");
+  if (s.Serving() && o.registry_addr.empty()) {
+    s.Invalid("registry_addr",
+              "must not be empty: workforce asks the registry who commissions a framework");
+  }
   o.registry_timeout = s.Duration("registry_timeout", o.registry_timeout, absl::Milliseconds(100),
                                   absl::Minutes(1));
   o.referrals_addr = s.String("referrals_addr", "127.0.0.1:7002");
   o.feed_poll_interval = s.Duration("feed_poll_interval", o.feed_poll_interval,
                                     absl::Milliseconds(50), absl::Minutes(10));
-  o.identity = auth::ReadServiceIdentityConfig(s);
+  o.identity = auth::ReadServiceIdentityConfig(s, /*required=*/true);
   o.expiry_sweep_interval = s.Duration("expiry_sweep_interval", o.expiry_sweep_interval,
                                        absl::Seconds(1), absl::Hours(24));
   return o;
@@ -55,10 +59,8 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
       grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials()),
       w->tokens.get(), options.registry_timeout);
   w->check = std::make_unique<CommissioningCheck>(*w->registry);
-  calendar::HolidayCalendar holidays = calendar::HolidayCalendar::EnglandAndWales();
-  if (!options.holiday_changes_file.empty()) {
-    RETURN_IF_ERROR(holidays.LoadChangesFile(options.holiday_changes_file));
-  }
+  ASSIGN_OR_RETURN(calendar::HolidayCalendar holidays,
+                   service::LoadHolidays(options.holiday_changes_file));
   w->store = std::make_unique<Store>(base.pool.get(), std::move(holidays));
   w->api = std::make_unique<WorkforceServiceImpl>(base.gate.get(), w->store.get(), w->check.get());
   w->feed = std::make_unique<events::FeedService>(base.gate.get(), base.pool.get(),
@@ -95,33 +97,41 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
   const Clock* clock = base.clock;
   absl::Duration interval = options.expiry_sweep_interval;
   registry::RegistryClient* registry = w->registry.get();
-  base.runner->AddWorker("expiry-watch", [store, registry, clock, m,
-                                          interval](server::Stopper& stop) {
+  // Resolved now, so that each series is scraped (at 0) before the first sweep: alerts on
+  // its rate see it from the start.
+  struct Counters {
+    double* announced;
+    double* package_worker_trips;
+    double* trained_staff_trips;
+  } counters{
+      m->CounterCell("pdps_workforce_expiries_announced_total",
+                     "Worker compliance items announced as lapsing or lapsed.", {}),
+      m->CounterCell("pdps_workforce_package_worker_trips_total",
+                     "Suspension rules tripped by a named worker not eligible for a package.", {}),
+      m->CounterCell("pdps_workforce_trained_staff_trips_total",
+                     "Suspension rules tripped by a provider's trained staff below target.", {})};
+  base.runner->AddWorker("expiry-watch", [store, registry, clock, m, interval,
+                                          counters](server::Stopper& stop) {
     do {
       auto n = store->AnnounceExpiries(clock->Now(), absl::Now() + absl::Seconds(60));
       if (!n.ok()) {
         log::Warning("expiry watch failed", {{"error", std::string(n.status().message())}});
-      } else if (*n > 0) {
-        m->Increment("pdps_workforce_expiries_announced_total",
-                     "Worker compliance items announced as lapsing or lapsed.", {}, *n);
+      } else {
+        m->Add(counters.announced, *n);
       }
       auto t = store->CheckPackageWorkers(clock->Now(), absl::Now() + absl::Seconds(60));
       if (!t.ok()) {
         log::Warning("package worker check failed",
                      {{"error", std::string(t.status().message())}});
-      } else if (*t > 0) {
-        m->Increment("pdps_workforce_package_worker_trips_total",
-                     "Suspension rules tripped by a named worker not eligible for a package.",
-                     {}, *t);
+      } else {
+        m->Add(counters.package_worker_trips, *t);
       }
       auto trained = CheckTrainedStaff(*store, *registry, clock->Now());
       if (!trained.ok()) {
         log::Warning("trained staff check failed",
                      {{"error", std::string(trained.status().message())}});
-      } else if (*trained > 0) {
-        m->Increment("pdps_workforce_trained_staff_trips_total",
-                     "Suspension rules tripped by a provider's trained staff below target.", {},
-                     *trained);
+      } else {
+        m->Add(counters.trained_staff_trips, *trained);
       }
     } while (stop.Sleep(interval));
   });

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -88,6 +89,40 @@ TEST(Startup, BadConfigurationIsReportedClearlyAndExitsNonZero) {
   for (const char* want : {"PDPS_DB_POOL_SIZE", "PDPS_SHUTDOWN_GRACE", "PDPS_DATABASE_URL",
                            "PDPS_JWT_ISSUER", "PDPS_JWT_KEYS_DIR", "--colour: unknown flag"}) {
     EXPECT_NE(text.find(want), std::string::npos) << want << " missing from:\n" << text;
+  }
+}
+
+// What each service needs of its own to serve is reported with the common settings, all
+// at once, before anything is opened: exit status 2, every setting named.
+TEST(Startup, EachServicesOwnSettingsAreReportedWithTheRest) {
+  struct Case {
+    const char* service;
+    const char* env;
+    std::vector<const char*> want;
+  };
+  const std::string holidays = absl::StrCat(::testing::TempDir(), "/bad-holidays.txt");
+  std::ofstream(holidays) << "2027-13-45 add Not a day\n";
+  const Case cases[] = {
+      {"referrals", "PDPS_LOG_LEVEL=loud",
+       {"PDPS_WORKFORCE_ADDR", "PDPS_SERVICE_TOKEN_FILE", "PDPS_DATABASE_URL",
+        "PDPS_LOG_LEVEL: must be debug, info, warning or error, got \"loud\""}},
+      {"workforce", "PDPS_REGISTRY_ADDR=",
+       {"PDPS_REGISTRY_ADDR", "PDPS_SERVICE_TOKEN_FILE", "PDPS_HOLIDAY_CHANGES_FILE"}},
+  };
+  for (const Case& c : cases) {
+    std::string binary =
+        absl::StrCat(systemtest::BinaryDir(), "/services/", c.service, "/", c.service);
+    std::string out = absl::StrCat(::testing::TempDir(), "/bad-", c.service, ".txt");
+    std::string cmd = absl::StrCat("env -i ", c.env, " PDPS_HOLIDAY_CHANGES_FILE=", holidays, " ",
+                                   binary, " serve > ", out, " 2>&1");
+    int rc = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(rc));
+    EXPECT_EQ(WEXITSTATUS(rc), 2) << c.service;
+    std::ifstream in(out);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const char* want : c.want) {
+      EXPECT_NE(text.find(want), std::string::npos) << want << " missing from:\n" << text;
+    }
   }
 }
 

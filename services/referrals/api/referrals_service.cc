@@ -118,7 +118,7 @@ grpc::Status ReferralsServiceImpl::AwardReferral(grpc::ServerContext* ctx,
     } else if (!req->provider_id().empty() && !IsUuid(req->provider_id())) {
       v.Add("provider_id", "must be a UUID");
     }
-    if (!req->provider_id().empty() && req->rationale().empty()) {
+    if (!req->provider_id().empty() && IsBlank(req->rationale())) {
       v.Add("rationale", "is required for a direct award");
     }
     if (req->rationale().size() > 2000) v.Add("rationale", "must be at most 2000 characters");
@@ -146,7 +146,7 @@ grpc::Status ReferralsServiceImpl::GetPersonDetails(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "GetPersonDetails", [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
     Violations v;
-    if (req->purpose().empty()) v.Add("purpose", "is required: say why you read the details");
+    if (IsBlank(req->purpose())) v.Add("purpose", "is required: say why you read the details");
     if (req->purpose().size() > 500) v.Add("purpose", "must be at most 500 characters");
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(*resp, store_->ReadPerson(c, req->referral_id(), req->purpose()));
@@ -164,7 +164,7 @@ grpc::Status ReferralsServiceImpl::UpdatePersonDetails(grpc::ServerContext* ctx,
     // access log keeps as "update: <reason>" (at most 500 characters there).
     Violations v;
     v.Merge(domain::ValidatePerson(req->person(), dates::TodayInLondon(c.now)));
-    if (req->reason().empty()) {
+    if (IsBlank(req->reason())) {
       v.Add("reason", "is required: say why the details change (kept in the access log)");
     } else if (req->reason().size() > 490) {
       v.Add("reason", "must be at most 490 characters");

@@ -16,15 +16,6 @@ constexpr size_t kShortText = 200;
 constexpr size_t kLongText = 4000;
 constexpr size_t kExtractText = 20000;
 
-void Text(Violations& v, const std::string& field, const std::string& text, bool required,
-          size_t max) {
-  if (required && absl::StripAsciiWhitespace(text).empty()) {
-    v.Add(field, "is required");
-  } else if (text.size() > max) {
-    v.Add(field, absl::StrCat("must be at most ", max, " characters"));
-  }
-}
-
 std::optional<absl::CivilDay> Day(Violations& v, const std::string& field, const std::string& text,
                                   bool required) {
   if (text.empty()) {
@@ -40,7 +31,7 @@ std::optional<absl::CivilDay> Day(Violations& v, const std::string& field, const
 
 absl::Status RequireText(const char* field, const std::string& text, size_t max) {
   Violations v;
-  Text(v, field, text, true, max);
+  v.Text(field, text, max, true);
   return v.ToStatus();
 }
 
@@ -65,7 +56,7 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
   if (r.urgency() == v1::Referral::URGENCY_UNSPECIFIED) {
     v.Add("referral.urgency", "is required: ROUTINE or EMERGENCY");
   }
-  Text(v, "referral.area", r.area(), true, 100);
+  v.Text("referral.area", r.area(), 100, true);
   if (LooksLikeAnAddress(r.area())) {
     v.Add("referral.area",
           "must be a district or borough (e.g. SOUTHWARK), not a postcode or address: every "
@@ -77,15 +68,15 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
   } else if (std::fabs(h * 4 - std::round(h * 4)) > 1e-9) {
     v.Add("referral.planned_weekly_hours", "must be in steps of 0.25 hours");
   }
-  Text(v, "referral.session_pattern", r.session_pattern(), true, kShortText * 2);
+  v.Text("referral.session_pattern", r.session_pattern(), kShortText * 2, true);
   if (r.outcomes().empty()) v.Add("referral.outcomes", "at least one outcome is required");
   for (int i = 0; i < r.outcomes_size(); ++i) {
-    Text(v, absl::StrCat("referral.outcomes[", i, "]"), r.outcomes(i), true, kShortText * 2);
+    v.Text(absl::StrCat("referral.outcomes[", i, "]"), r.outcomes(i), kShortText * 2, true);
   }
-  Text(v, "referral.needs_summary", r.needs_summary(), true, kLongText);
-  Text(v, "referral.communication_needs", r.communication_needs(), false, kLongText);
-  Text(v, "referral.special_requirements", r.special_requirements(), false, kLongText);
-  Text(v, "referral.care_plan_extract", r.care_plan_extract(), false, kExtractText);
+  v.Text("referral.needs_summary", r.needs_summary(), kLongText, true);
+  v.Text("referral.communication_needs", r.communication_needs(), kLongText, false);
+  v.Text("referral.special_requirements", r.special_requirements(), kLongText, false);
+  v.Text("referral.care_plan_extract", r.care_plan_extract(), kExtractText, false);
   auto start = Day(v, "referral.start_date", r.start_date().value(), true);
   auto end = Day(v, "referral.end_date", r.end_date().value(), false);
   if (start && *start < today) {
@@ -99,11 +90,10 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
     v.Add("referral.preferences.worker_gender", "must be \"female\", \"male\" or empty");
   }
   for (int i = 0; i < pref.languages_size(); ++i) {
-    Text(v, absl::StrCat("referral.preferences.languages[", i, "]"), pref.languages(i), true,
-         100);
+    v.Text(absl::StrCat("referral.preferences.languages[", i, "]"), pref.languages(i), 100, true);
   }
-  Text(v, "referral.preferences.culture", pref.culture(), false, kShortText);
-  Text(v, "referral.preferences.religion", pref.religion(), false, kShortText);
+  v.Text("referral.preferences.culture", pref.culture(), kShortText, false);
+  v.Text("referral.preferences.religion", pref.religion(), kShortText, false);
   // The codes of the lot's training matrix (e.g. its conditional "seizure_management"),
   // which the compliance gate checks named workers against.
   for (int i = 0; i < r.extra_competencies_size(); ++i) {
@@ -137,7 +127,7 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
         v.Add(field + ".share_basis_points", "must be from 1 to 10000");
       }
       sum += f.share_basis_points();
-      Text(v, field + ".funding_stream", f.funding_stream(), false, 100);
+      v.Text(field + ".funding_stream", f.funding_stream(), 100, false);
     }
     if (sum != 10000) {
       v.Add("referral.funding", absl::StrCat("shares must sum to 10000 basis points, not ", sum));
@@ -180,26 +170,26 @@ int AgeOn(absl::CivilDay born, absl::CivilDay day) {
 
 absl::Status ValidatePerson(const v1::PersonDetails& p, absl::CivilDay today) {
   Violations v;
-  Text(v, "person.full_name", p.full_name(), true, kShortText);
+  v.Text("person.full_name", p.full_name(), kShortText, true);
   auto dob = Day(v, "person.date_of_birth", p.date_of_birth().value(), true);
   if (dob && (*dob > today || AgeOn(*dob, today) > 120)) {
     v.Add("person.date_of_birth", "must be a past date within 120 years");
   }
   if (p.address_lines().empty()) v.Add("person.address_lines", "at least one line is required");
   for (int i = 0; i < p.address_lines_size(); ++i) {
-    Text(v, absl::StrCat("person.address_lines[", i, "]"), p.address_lines(i), true, kShortText);
+    v.Text(absl::StrCat("person.address_lines[", i, "]"), p.address_lines(i), kShortText, true);
   }
-  Text(v, "person.postcode", p.postcode(), true, 10);
+  v.Text("person.postcode", p.postcode(), 10, true);
   if (!p.nhs_number().empty() && !ValidNhsNumber(p.nhs_number())) {
     v.Add("person.nhs_number", "must be 10 digits with a valid check digit");
   }
-  Text(v, "person.key_safe_code", p.key_safe_code(), false, 50);
+  v.Text("person.key_safe_code", p.key_safe_code(), 50, false);
   for (int i = 0; i < p.contacts_size(); ++i) {
     std::string f = absl::StrCat("person.contacts[", i, "]");
-    Text(v, f + ".name", p.contacts(i).name(), true, kShortText);
-    Text(v, f + ".relationship", p.contacts(i).relationship(), true, 100);
-    Text(v, f + ".phone", p.contacts(i).phone(), false, 50);
-    Text(v, f + ".email", p.contacts(i).email(), false, kShortText);
+    v.Text(f + ".name", p.contacts(i).name(), kShortText, true);
+    v.Text(f + ".relationship", p.contacts(i).relationship(), 100, true);
+    v.Text(f + ".phone", p.contacts(i).phone(), 50, false);
+    v.Text(f + ".email", p.contacts(i).email(), kShortText, false);
   }
   return v.ToStatus();
 }
@@ -218,7 +208,7 @@ absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& ration
   if (reason == v1::DECLINE_REASON_UNSPECIFIED) {
     v.Add("reason", "is required (e.g. NO_CAPACITY, NO_SUITABLE_WORKER, OTHER)");
   }
-  Text(v, "rationale", rationale, true, 2000);
+  v.Text("rationale", rationale, 2000, true);
   return v.ToStatus("a decline needs a reason and a rationale (every referral must be answered)");
 }
 
@@ -233,16 +223,16 @@ absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>
             "is not a competency this referral asks for");
     }
   }
-  Text(v, "proposal.worker_profile.role", p.worker_profile().role(), true, kShortText);
-  Text(v, "proposal.worker_profile.summary", p.worker_profile().summary(), true, kLongText);
-  Text(v, "proposal.worker_profile.gender", p.worker_profile().gender(), false, 50);
+  v.Text("proposal.worker_profile.role", p.worker_profile().role(), kShortText, true);
+  v.Text("proposal.worker_profile.summary", p.worker_profile().summary(), kLongText, true);
+  v.Text("proposal.worker_profile.gender", p.worker_profile().gender(), 50, false);
   if (p.worker_profile().years_experience() < 0 || p.worker_profile().years_experience() > 70) {
     v.Add("proposal.worker_profile.years_experience", "must be from 0 to 70");
   }
   if (!p.worker_profile().staff_id().empty() && !IsUuid(p.worker_profile().staff_id())) {
     v.Add("proposal.worker_profile.staff_id", "must be a UUID");
   }
-  Text(v, "proposal.notes", p.notes(), false, kLongText);
+  v.Text("proposal.notes", p.notes(), kLongText, false);
   return v.ToStatus();
 }
 
@@ -268,7 +258,7 @@ absl::Status ValidateBid(const v1::Bid& b, int64_t maximum_rate_pence, int quest
     }
     if (answered[a.question_index()]) v.Add(f + ".question_index", "answers a question twice");
     answered[a.question_index()] = true;
-    Text(v, f + ".answer", a.answer(), true, kLongText);
+    v.Text(f + ".answer", a.answer(), kLongText, true);
   }
   for (int q = 0; q < questions; ++q) {
     if (!answered[q]) v.Add("bid.answers", absl::StrCat("question ", q, " is not answered"));

@@ -788,7 +788,7 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
         }
         for (const auto& s : *ranking) {
           if (s.offer_id != chosen.id()) continue;
-          if ((s.rank != 1 || s.tied) && in.rationale.empty()) {
+          if ((s.rank != 1 || s.tied) && IsBlank(in.rationale)) {
             return InvalidField("rationale", s.tied ? "is required: the bid is tied with another"
                                                     : "is required: the bid is not ranked first");
           }

@@ -733,6 +733,10 @@ TEST_F(ReferralsTest, BroadcastFirstResponderAndUncoveredThenReopenAndDirectAwar
   auto st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(registry::testing::ViolationFields(st), Contains("rationale"));
+  award.set_rationale("   \t");  // white space is no rationale
+  st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st), Contains("rationale"));
   award.set_rationale("Family asked for the provider who supports the sibling");
   award.set_provider_id(NewUuid());
   st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);

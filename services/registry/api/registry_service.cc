@@ -282,7 +282,7 @@ grpc::Status RegistryServiceImpl::SuspendAdmission(grpc::ServerContext* ctx,
     if (req->etag().empty() && !c.principal.IsService()) {
       v.Add("etag", "is required (read the admission first)");
     }
-    if (req->reason().empty()) v.Add("reason", "is required");
+    if (IsBlank(req->reason())) v.Add("reason", "is required");
     std::vector<ActionItemInput> plan = ReadActionPlan(req->action_plan(), v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(

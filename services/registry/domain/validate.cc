@@ -13,15 +13,6 @@
 namespace pdps::registry::domain {
 namespace {
 
-void RequireText(Violations& v, const std::string& field, const std::string& value,
-                 size_t max = 200) {
-  if (value.empty()) {
-    v.Add(field, "is required");
-  } else if (value.size() > max) {
-    v.Add(field, absl::StrCat("must be at most ", max, " characters"));
-  }
-}
-
 void RequireUuid(Violations& v, const std::string& field, const std::string& value) {
   if (value.empty()) {
     v.Add(field, "is required");
@@ -85,7 +76,7 @@ void ApplyFrameworkDefaults(v1::Framework* f) {
 
 absl::Status ValidateOrganisation(const v1::Organisation& o) {
   Violations v;
-  RequireText(v, "organisation.display_name", o.display_name());
+  v.Text("organisation.display_name", o.display_name(), 200);
   if (o.kind() == v1::Organisation::KIND_UNSPECIFIED) {
     v.Add("organisation.kind", "is required: COUNCIL, NHS_COMMISSIONER, PROVIDER or PLATFORM");
   }
@@ -97,7 +88,7 @@ absl::Status ValidateOrganisation(const v1::Organisation& o) {
 
 absl::Status ValidatePartnership(const v1::Partnership& p) {
   Violations v;
-  RequireText(v, "partnership.display_name", p.display_name());
+  v.Text("partnership.display_name", p.display_name(), 200);
   if (p.member_organisation_ids_size() == 0) {
     v.Add("partnership.member_organisation_ids", "needs at least one commissioner");
   }
@@ -118,7 +109,7 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create) {
     RequireUuid(v, "framework.id", f.id());
     if (f.etag().empty()) v.Add("framework.etag", "is required (read the framework first)");
   }
-  RequireText(v, "framework.display_name", f.display_name());
+  v.Text("framework.display_name", f.display_name(), 200);
   if (f.kind() == v1::Framework::KIND_UNSPECIFIED) {
     v.Add("framework.kind", "is required: PDPS, DPS or FRAMEWORK_AGREEMENT");
   }
@@ -192,8 +183,8 @@ absl::Status ValidateLot(const v1::Lot& l, bool create) {
     RequireUuid(v, "lot.id", l.id());
     if (l.etag().empty()) v.Add("lot.etag", "is required (read the lot first)");
   }
-  RequireText(v, "lot.display_name", l.display_name());
-  RequireText(v, "lot.service_type", l.service_type(), 100);
+  v.Text("lot.display_name", l.display_name(), 200);
+  v.Text("lot.service_type", l.service_type(), 100);
   if (l.min_age() < 0 || l.min_age() > 120) v.Add("lot.min_age", "must be from 0 to 120");
   if (l.max_age() < 1 || l.max_age() > 120) {
     // Referrals are checked against the range, so an unset maximum would refuse everyone.
@@ -254,8 +245,8 @@ absl::Status ValidateDocument(const v1::ComplianceDocument& d, bool create) {
     RequireUuid(v, "document.id", d.id());
     if (d.etag().empty()) v.Add("document.etag", "is required (read the document first)");
   }
-  RequireText(v, "document.title", d.title());
-  RequireText(v, "document.evidence_reference", d.evidence_reference());
+  v.Text("document.title", d.title(), 200);
+  v.Text("document.evidence_reference", d.evidence_reference(), 200);
   auto issue = RequireDate(v, "document.issue_date", d.issue_date().value());
   std::optional<absl::CivilDay> expiry;
   if (d.expiry_date().value().empty()) {

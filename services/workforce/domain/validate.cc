@@ -17,15 +17,6 @@ std::string F(const std::string& prefix, const char* field) {
   return prefix.empty() ? field : absl::StrCat(prefix, ".", field);
 }
 
-void Text(Violations& v, const std::string& field, const std::string& text, size_t max,
-          bool required) {
-  if (required && text.empty()) {
-    v.Add(field, "is required");
-  } else if (text.size() > max) {
-    v.Add(field, absl::StrCat("must be at most ", max, " characters"));
-  }
-}
-
 void Id(Violations& v, const std::string& field, const std::string& id, bool required) {
   if (id.empty()) {
     if (required) v.Add(field, "is required");
@@ -58,9 +49,9 @@ void Range(Violations& v, const std::string& field, int64_t value, int64_t lo, i
 
 absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::string& p) {
   Violations v;
-  Text(v, F(p, "display_name"), s.display_name(), 200, true);
-  Text(v, F(p, "role"), s.role(), 200, true);
-  Text(v, F(p, "grade"), s.grade(), 100, false);
+  v.Text(F(p, "display_name"), s.display_name(), 200, true);
+  v.Text(F(p, "role"), s.role(), 200, true);
+  v.Text(F(p, "grade"), s.grade(), 100, false);
   auto start = DateField(v, F(p, "start_date"), s.start_date(), true);
   auto leave = DateField(v, F(p, "leave_date"), s.leave_date(), false);
   if (start && leave && *leave < *start) v.Add(F(p, "leave_date"), "must not be before start_date");
@@ -79,13 +70,13 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
             "is required for ZERO_HOURS: reference the worker's documented request");
     }
   }
-  Text(v, F(p, "zero_hours_request_evidence"), s.zero_hours_request_evidence(), 200, false);
+  v.Text(F(p, "zero_hours_request_evidence"), s.zero_hours_request_evidence(), 200, false);
   auto dbs = DateField(v, F(p, "dbs.certificate_date"), s.dbs().certificate_date(), false);
   NotAfter(v, F(p, "dbs.certificate_date"), dbs, today);
   auto barred =
       DateField(v, F(p, "dbs.barred_list_check_date"), s.dbs().barred_list_check_date(), false);
   NotAfter(v, F(p, "dbs.barred_list_check_date"), barred, today);
-  Text(v, F(p, "dbs.certificate_reference"), s.dbs().certificate_reference(), 100, false);
+  v.Text(F(p, "dbs.certificate_reference"), s.dbs().certificate_reference(), 100, false);
   const auto& rtw = s.right_to_work();
   DateField(v, F(p, "right_to_work.checked_on"), rtw.checked_on(), false);
   if (!v1::RightToWork::Kind_IsValid(rtw.kind())) {
@@ -96,16 +87,16 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
   } else if (!rtw.expiry_date().value().empty()) {
     v.Add(F(p, "right_to_work.expiry_date"), "is only for TIME_LIMITED right to work");
   }
-  Text(v, F(p, "right_to_work.evidence_reference"), rtw.evidence_reference(), 200, false);
+  v.Text(F(p, "right_to_work.evidence_reference"), rtw.evidence_reference(), 200, false);
   Range(v, F(p, "references_received"), s.references_received(), 0, 10);
   const auto& reg = s.registration();
-  Text(v, F(p, "registration.body"), reg.body(), 20, false);
-  Text(v, F(p, "registration.number"), reg.number(), 50, false);
+  v.Text(F(p, "registration.body"), reg.body(), 20, false);
+  v.Text(F(p, "registration.number"), reg.number(), 50, false);
   if (reg.body().empty() && (!reg.number().empty() || !reg.expiry_date().value().empty())) {
     v.Add(F(p, "registration.body"), "is required with a registration number or expiry");
   }
   DateField(v, F(p, "registration.expiry_date"), reg.expiry_date(), !reg.body().empty());
-  Text(v, F(p, "english_proficiency"), s.english_proficiency(), 100, false);
+  v.Text(F(p, "english_proficiency"), s.english_proficiency(), 100, false);
   if (s.lot_ids_size() > 20) v.Add(F(p, "lot_ids"), "must have at most 20 entries");
   std::set<std::string> lots;
   for (int i = 0; i < s.lot_ids_size(); ++i) {
@@ -115,7 +106,7 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
   }
   if (s.languages_size() > 20) v.Add(F(p, "languages"), "must have at most 20 entries");
   for (int i = 0; i < s.languages_size(); ++i) {
-    Text(v, absl::StrCat(F(p, "languages"), "[", i, "]"), s.languages(i), 100, true);
+    v.Text(absl::StrCat(F(p, "languages"), "[", i, "]"), s.languages(i), 100, true);
   }
   static const std::set<std::string> kGenders = {"", "female", "male", "non-binary"};
   if (kGenders.count(s.gender()) == 0) {
@@ -138,7 +129,7 @@ absl::Status ValidateMatrix(const v1::TrainingMatrix& m, const std::string& p) {
   Violations v;
   Id(v, F(p, "framework_id"), m.framework_id(), true);
   Id(v, F(p, "lot_id"), m.lot_id(), true);
-  Text(v, F(p, "title"), m.title(), 200, false);
+  v.Text(F(p, "title"), m.title(), 200, false);
   DateField(v, F(p, "effective_from"), m.effective_from(), true);
   if (m.competencies_size() == 0) v.Add(F(p, "competencies"), "must have at least one competency");
   if (m.competencies_size() > 200) v.Add(F(p, "competencies"), "must have at most 200");
@@ -151,7 +142,7 @@ absl::Status ValidateMatrix(const v1::TrainingMatrix& m, const std::string& p) {
     } else if (!codes.insert(c.code()).second) {
       v.Add(f + ".code", "must be unique in the matrix");
     }
-    Text(v, f + ".name", c.name(), 200, true);
+    v.Text(f + ".name", c.name(), 200, true);
     Range(v, f + ".renewal_months", c.renewal_months(), 0, 120);
     Range(v, f + ".due_within_weeks", c.due_within_weeks(), 0, 104);
     Range(v, f + ".due_within_months", c.due_within_months(), 0, 24);
@@ -162,7 +153,7 @@ absl::Status ValidateMatrix(const v1::TrainingMatrix& m, const std::string& p) {
   Range(v, F(p, "dbs_renewal_months"), m.dbs_renewal_months(), 0, 120);
   Range(v, F(p, "supervision_interval_months"), m.supervision_interval_months(), 0, 24);
   Range(v, F(p, "appraisal_interval_months"), m.appraisal_interval_months(), 0, 36);
-  Text(v, F(p, "required_registration_body"), m.required_registration_body(), 20, false);
+  v.Text(F(p, "required_registration_body"), m.required_registration_body(), 20, false);
   return v.ToStatus();
 }
 
@@ -174,8 +165,8 @@ absl::Status ValidateTrainingRecord(const v1::TrainingRecord& r, Day today, cons
   }
   auto done = DateField(v, F(p, "completed_on"), r.completed_on(), true);
   NotAfter(v, F(p, "completed_on"), done, today);
-  Text(v, F(p, "training_provider"), r.training_provider(), 200, false);
-  Text(v, F(p, "evidence_reference"), r.evidence_reference(), 200, false);
+  v.Text(F(p, "training_provider"), r.training_provider(), 200, false);
+  v.Text(F(p, "evidence_reference"), r.evidence_reference(), 200, false);
   return v.ToStatus();
 }
 
@@ -188,7 +179,7 @@ absl::Status ValidateComplaint(const v1::Complaint& c, absl::Time now, const std
   } else if (protoutil::FromTimestamp(c.received_time()) > now) {
     v.Add(F(p, "received_time"), "must not be in the future");
   }
-  Text(v, F(p, "summary"), c.summary(), 4000, true);
+  v.Text(F(p, "summary"), c.summary(), 4000, true);
   return v.ToStatus();
 }
 
@@ -199,7 +190,7 @@ absl::Status ValidateAnswer(v1::Complaint::Outcome outcome, const std::string& l
   } else if (!v1::Complaint::Outcome_IsValid(outcome)) {
     v.Add("outcome", "must be UPHELD, PARTLY_UPHELD or NOT_UPHELD");
   }
-  Text(v, "learning", learning, 4000, true);
+  v.Text("learning", learning, 4000, true);
   return v.ToStatus();
 }
 
@@ -210,7 +201,7 @@ absl::Status ValidateVisit(const v1::MonitoringVisit& m, Day today, const std::s
   Id(v, F(p, "lot_id"), m.lot_id(), false);
   auto d = DateField(v, F(p, "visit_date"), m.visit_date(), true);
   NotAfter(v, F(p, "visit_date"), d, today);
-  Text(v, F(p, "findings"), m.findings(), 8000, true);
+  v.Text(F(p, "findings"), m.findings(), 8000, true);
   if (m.rating() == v1::RATING_UNSPECIFIED) {
     v.Add(F(p, "rating"), "is required");
   } else if (!v1::Rating_IsValid(m.rating())) {
@@ -224,11 +215,11 @@ absl::Status ValidateActionPlan(const v1::ActionPlan& a, const std::string& p) {
   Id(v, F(p, "provider_id"), a.provider_id(), true);
   Id(v, F(p, "framework_id"), a.framework_id(), true);
   Id(v, F(p, "visit_id"), a.visit_id(), false);
-  Text(v, F(p, "title"), a.title(), 100, true);
+  v.Text(F(p, "title"), a.title(), 100, true);
   if (a.items_size() == 0 || a.items_size() > 100) v.Add(F(p, "items"), "must have 1 to 100 items");
   for (int i = 0; i < a.items_size(); ++i) {
     std::string f = absl::StrCat(F(p, "items"), "[", i, "]");
-    Text(v, f + ".description", a.items(i).description(), 2000, true);
+    v.Text(f + ".description", a.items(i).description(), 2000, true);
     DateField(v, f + ".due_date", a.items(i).due_date(), true);
   }
   return v.ToStatus();

@@ -1337,6 +1337,7 @@ absl::StatusOr<Listed<v1::NamedWorker>> Store::ListPackageWorkers(const Call& c,
       ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, staff, *m, ExtrasOf(pkg), on));
       v1::NamedWorker w;
       w.set_assignment_id(a.id());
+      w.set_etag(a.etag());
       w.set_staff_id(a.staff_id());
       w.set_display_name(r.String(i, "display_name"));
       w.set_role(staff.role());

@@ -1393,10 +1393,14 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   ASSERT_TRUE(Workers(commissioner_, package, &seen, false, "2026-11-25").ok());
   ASSERT_EQ(seen.workers_size(), 1);
   EXPECT_EQ(seen.workers(0).display_name(), "Lou Later");
-  // Lou is stood down before her first day: the assignment never ran and is not listed.
+  // Lou is stood down before her first day (with the etag the list gives): the assignment
+  // never ran and is not listed.
+  ASSERT_TRUE(Workers(provider_, package, &seen, false, "2026-11-25").ok());
+  ASSERT_EQ(seen.workers_size(), 1);
+  EXPECT_EQ(seen.workers(0).etag(), upcoming.etag());
   v1::EndPackageAssignmentRequest stand_down;
-  stand_down.set_id(upcoming.id());
-  stand_down.set_etag(upcoming.etag());
+  stand_down.set_id(seen.workers(0).assignment_id());
+  stand_down.set_etag(seen.workers(0).etag());
   stand_down.set_reason("the family asked for another carer");
   ASSERT_TRUE(Call(stub(), provider_, &Stub::EndPackageAssignment, stand_down, &upcoming).ok());
   EXPECT_EQ(upcoming.to_date().value(), "2026-12-09");
