@@ -709,6 +709,51 @@ rv1::PersonDetails Person(const std::string& name, const std::string& dob,
   return p;
 }
 
+// One vocabulary of competency codes: a lot's base competencies in the registry are the
+// unconditional codes of its training matrix in workforce, so what a referral asks for,
+// what a proposal matches and what the compliance gate checks are the same codes. The
+// conditional ones (seed 000's asterisks) are added per referral as extras.
+std::vector<std::string> MatrixBase(const std::string& framework, const std::string& lot) {
+  std::vector<std::string> codes;
+  for (const auto& seed : workforce::domain::SeedMatrices(absl::CivilDay(2025, 4, 1))) {
+    if (seed.framework != framework || (seed.lot != lot && seed.lot != "*")) continue;
+    for (const auto& c : seed.matrix.competencies) {
+      if (!c.conditional) codes.push_back(c.code);
+    }
+  }
+  if (codes.empty()) {
+    std::fprintf(stderr, "pdps-demo: no seed matrix for %s lot %s\n", framework.c_str(),
+                 lot.c_str());
+    std::exit(1);
+  }
+  return codes;
+}
+
+// Dorset's specification (seed 003) gives no training table, only safe recruitment with
+// an enhanced DBS (5.1, 6.1): the council's own minimum training, by lot.
+struct DorsetItem {
+  const char* code;
+  const char* name;
+  int renewal_months;
+};
+std::vector<DorsetItem> DorsetTraining(const std::string& lot_code) {
+  std::vector<DorsetItem> items = {
+      {"safeguarding_children", "Safeguarding children (DSCB procedures)", 12},
+      {"first_aid", "Paediatric first aid", 36},
+      {"medication_administration", "Administration of medications", 12}};
+  if (lot_code == "9-CHC") {
+    items.push_back({"gastrostomy_ng_tubes", "Gastrostomy / NG tubes", 12});
+    items.push_back(
+        {"nurse_delegated_tasks", "Clinical tasks delegated by the overseeing nurse", 12});
+  }
+  return items;
+}
+std::vector<std::string> DorsetBase(const std::string& lot_code) {
+  std::vector<std::string> codes;
+  for (const auto& item : DorsetTraining(lot_code)) codes.push_back(item.code);
+  return codes;
+}
+
 rv1::Proposal Proposal(std::vector<std::string> competencies, const std::string& role,
                        int years, const std::string& summary, std::vector<std::string> languages) {
   rv1::Proposal p;
@@ -880,12 +925,14 @@ void LoadReferrals(Loader& L, const Seeds& s) {
     std::string chosen;
     for (const auto& o : L.Offers(s.lewisham, ref)) {
       bool river = o.provider_id() == riverside;
-      L.Propose(o, river ? Proposal({"ventilation", "gastrostomy", "basic_life_support"},
+      L.Propose(o, river ? Proposal({"ventilation_bipap_cpap", "gastrostomy_ng_tubes",
+                                              "basic_life_support"},
                                     "children's nurse (RNC)", 9,
                                     "Nine years on a paediatric intensive care unit; cares for "
                                     "two ventilated children at home now.",
                                     {"English", "Portuguese"})
-                         : Proposal({"ventilation", "medication"}, "registered nurse", 4,
+                         : Proposal({"ventilation_bipap_cpap", "medication_administration"},
+                                    "registered nurse", 4,
                                     "Adult critical care background, paediatric ventilation "
                                     "training completed this year.",
                                     {"English"}));
@@ -911,7 +958,9 @@ void LoadReferrals(Loader& L, const Seeds& s) {
                {"Calmer evenings at home", "Uses Makaton with the worker"},
                "Boy with autism and anaphylaxis; after-school care at home.", 28,
                {{s.lewisham, 10000}});
-    r.add_extra_competencies("makaton");
+    // Lot B's asterisked ASD item, and Lot D's Makaton training, which this child needs.
+    r.add_extra_competencies("asd_challenging_behaviour");
+    r.add_extra_competencies("makaton_asd_communication");
     R ref = L.Raise("lw-proposals-open", s.lewisham, r,
                     Person("Finn Example", Aged(10, 130), {"19 Sample Hill", "London"},
                            "SE4 9ZZ", "9990010102", "Lee Example", "father"));
@@ -920,7 +969,7 @@ void LoadReferrals(Loader& L, const Seeds& s) {
     std::string ladywell = L.ProviderOrg("Ladywell Support Services");
     for (const auto& o : L.Offers(s.lewisham, ref)) {
       if (o.provider_id() == ladywell) {
-        L.Propose(o, Proposal({"anaphylaxis", "asd_challenging_behaviour", "makaton"},
+        L.Propose(o, Proposal({"anaphylaxis", "asd_challenging_behaviour", "makaton_asd_communication"},
                               "senior support worker", 6,
                               "Six years supporting autistic children at home; Makaton "
                               "level 2.",
@@ -1201,18 +1250,13 @@ class WorkforcePlan {
         for (const auto& lot : s_.de_lots) Matrix(s_.derby, s_.fy, lot, m, "v1");
       }
     }
-    // Dorset's specification (seed 003) gives no training table, only safe recruitment
-    // with an enhanced DBS (5.1, 6.1): the council's own matrix from its lots' lists.
+    // Dorset's own minimum training (DorsetTraining: seed 003 gives no table).
     for (const auto& lot : s_.do_lots) {
       wv1::TrainingMatrix m;
       m.set_title(lot.display_name() + ": Dorset Council's minimum training");
       m.mutable_effective_from()->set_value(D(from));
-      Add(&m, "safeguarding_children", "Safeguarding children (DSCB procedures)", 12);
-      Add(&m, "first_aid", "Paediatric first aid", 36);
-      Add(&m, "medication_administration", "Administration of medications", 12);
-      if (lot.code() == "9-CHC") {
-        Add(&m, "gastrostomy_ng_tubes", "Gastrostomy / NG tubes", 12);
-        Add(&m, "nurse_delegated_tasks", "Clinical tasks delegated by the overseeing nurse", 12);
+      for (const auto& item : DorsetTraining(lot.code())) {
+        Add(&m, item.code, item.name, item.renewal_months);
       }
       Matrix(s_.dorset, s_.fd, lot, m, "v1");
     }
@@ -1770,29 +1814,19 @@ int Main(int argc, char** argv) {
                F::DPS, C::COMPETITIVE_OFFERS, F::FOUR_WEEKLY, "seed 000");
   fl.mutable_call_off()->set_bid_window_working_days(3);
   fl = L.Framework(lewisham, fl);
-  const std::vector<std::string> base = {"first_aid", "health_and_safety", "equality_diversity",
-                                         "safeguarding_l2", "infection_control",
-                                         "moving_handling"};
-  auto with = [&](std::vector<std::string> extra) {
-    std::vector<std::string> v = base;
-    v.insert(v.end(), extra.begin(), extra.end());
-    return v;
-  };
   auto la = L.Lot(lewisham, fl, "A", "Children's nurses (complex health)", "children's nursing",
-                  0, 18, with({"basic_life_support", "medication", "ventilation", "gastrostomy",
-                               "seizure_management"}), 3950, false);
+                  0, 18, MatrixBase("lewisham", "A"), 3950, false);
   auto lb = L.Lot(lewisham, fl, "B", "Highly skilled carers", "complex care", 0, 18,
-                  with({"medication", "anaphylaxis", "asd_challenging_behaviour"}), 2480, false);
+                  MatrixBase("lewisham", "B"), 2480, false);
   auto lc = L.Lot(lewisham, fl, "C", "Support workers", "personal care and support", 0, 18,
-                  with({"medication"}), 2150, false);
+                  MatrixBase("lewisham", "C"), 2150, false);
   auto ld = L.Lot(lewisham, fl, "D", "Mentoring, buddying and ASD outreach", "community support",
-                  5, 18, with({"makaton", "mental_health", "de_escalation"}), 2050, false);
+                  5, 18, MatrixBase("lewisham", "D"), 2050, false);
 
   F fc = Shape(p_cp, "Children and Young People's Home and Community Support PDPS", F::PDPS,
                C::BROADCAST_FIRST_RESPONDER, F::FOUR_WEEKLY, "seed 001");
   fc = L.Framework(peterborough, fc);
-  const std::vector<std::string> cp = {"safeguarding_l2", "first_aid", "medication",
-                                       "moving_handling", "positive_behaviour_support"};
+  const std::vector<std::string> cp = MatrixBase("cambridgeshire_peterborough", "*");
   auto cg = L.Lot(peterborough, fc, "GHC", "Generic Home Care", "home care", 0, 18, cp, 2190, false);
   auto cc = L.Lot(peterborough, fc, "CHC", "Complex Home Care", "home care", 0, 18, cp, 2450, false);
   auto cs = L.Lot(peterborough, fc, "GCS", "Generic Community Support", "community support", 0,
@@ -1807,8 +1841,7 @@ int Main(int argc, char** argv) {
   fs.mutable_call_off()->set_friday_afternoon_rule(true);
   fs = L.Framework(southwark, fs);
   auto sh = L.Lot(southwark, fs, "CAH", "Care at home (0-18)", "home care", 0, 18,
-                  {"care_certificate", "safeguarding_l2", "medication", "moving_handling"}, 2210,
-                  false);
+                  MatrixBase("southwark", "*"), 2210, false);
 
   F fd = Shape(p_dorset, "Children's care and support at home: Segment 1 Lot 9", F::PDPS,
                C::MINI_COMPETITION, F::MONTHLY, "seed 003");
@@ -1818,11 +1851,10 @@ int Main(int argc, char** argv) {
   fd.mutable_call_off()->add_quality_questions("How will you involve the family in the plan?");
   fd = L.Framework(dorset, fd);
   auto d_la = L.Lot(dorset, fd, "9-LA", "Lot 9: council-funded care and support", "home care", 0,
-                    18, {"safeguarding_l2", "first_aid", "medication"}, 2300, true);
+                    18, DorsetBase("9-LA"), 2300, true);
   auto d_cc = L.Lot(dorset, fd, "9-CHC", "Lot 9: CCG continuing care (nurse oversight)",
                     "complex health care", 0, 18,
-                    {"safeguarding_l2", "first_aid", "medication", "gastrostomy",
-                     "nurse_oversight"}, 2950, true);
+                    DorsetBase("9-CHC"), 2950, true);
 
   F fy = Shape(p_derby, "Day Opportunities Dynamic Purchasing System", F::DPS,
                C::MINI_COMPETITION, F::MONTHLY, "seed 004");
@@ -1830,7 +1862,7 @@ int Main(int argc, char** argv) {
   fy.mutable_call_off()->set_quality_weight_percent(50);
   fy.mutable_call_off()->add_quality_questions("Describe the activities offered each week.");
   fy = L.Framework(derby, fy);
-  const std::vector<std::string> dy = {"safeguarding_adults", "mental_capacity_act", "first_aid"};
+  const std::vector<std::string> dy = MatrixBase("derby", "*");
   auto y1 = L.Lot(derby, fy, "T1", "Specialist intensive support (1:1)", "day opportunities", 16,
                   120, dy, 2600, true);
   auto y2 = L.Lot(derby, fy, "T2", "Targeted support", "day opportunities", 16, 120, dy, 2100, true);
