@@ -842,8 +842,9 @@ absl::StatusOr<v1::Referral> Store::Withdraw(const Call& c, const std::string& i
             .status());
     RETURN_IF_ERROR(Transition(tx, row.r, row.state, ReferralState::kWithdrawn, reason, c, c.now));
     row.r.set_state(v1::Referral::WITHDRAWN);
+    // The officer's words stay on the referral: they may describe the person.
     RETURN_IF_ERROR(EmitClosed(outbox_, tx, "pdps.referrals.v1.ReferralWithdrawn", row.r,
-                               row.create_org, reason));
+                               row.create_org, "withdrawn by an officer"));
     ASSIGN_OR_RETURN(out, ViewFor(tx, c, id));
     return absl::OkStatus();
   }));

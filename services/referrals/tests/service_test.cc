@@ -1023,6 +1023,17 @@ TEST_F(ReferralsTest, BidsStaySealedUntilTheirDeadlineWhateverBecomesOfTheReferr
   w.set_etag(Get(withdrawn.id(), officer_).etag());
   w.set_reason("The family moved out of the borough");
   ASSERT_TRUE(Call(stub(), officer_, &Stub::WithdrawReferral, w, &out).ok());
+  // The officer's reason stays on the referral; the feed says only that it was withdrawn.
+  EXPECT_EQ(out.state_reason(), "The family moved out of the borough");
+  int withdrawals = 0;
+  for (auto& e : EventsAbout(withdrawn.id())) {
+    if (e.event_type() != "pdps.referrals.v1.ReferralWithdrawn") continue;
+    ++withdrawals;
+    v1::ReferralClosed closed;
+    ASSERT_TRUE(e.payload().UnpackTo(&closed));
+    EXPECT_EQ(closed.reason(), "withdrawn by an officer");
+  }
+  EXPECT_EQ(withdrawals, 1);
 
   // Officers still see that a bid came, not what it is; the bidder sees its own.
   for (const auto* r : {&awarded, &withdrawn}) {
