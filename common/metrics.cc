@@ -134,6 +134,12 @@ absl::Status HttpExporter::Start(const std::string& addr) {
   }
   std::string host = addr.substr(0, colon);
   server_ = std::make_unique<httplib::Server>();
+  // SO_REUSEADDR only (a restart may bind through TIME_WAIT), never httplib's default
+  // SO_REUSEPORT: a second process on a taken port must fail, not share it.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<void*>(&yes), sizeof(yes));
+  });
   server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(registry_->Render(), "text/plain; version=0.0.4");
   });

@@ -7,6 +7,7 @@
 #include <grpcpp/test/server_context_test_spouse.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/testing/tokens.h"
 
 namespace pdps::server {
@@ -75,6 +76,36 @@ TEST_F(GateTest, AnUnauthenticatedCallNeverReachesTheHandler) {
   });
   EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_FALSE(ran);
+}
+
+}  // namespace
+}  // namespace pdps::server
+
+namespace pdps::server {
+namespace {
+
+// A second process started on ports already taken must fail to start rather than share
+// them (SO_REUSEPORT would let it take a share of the traffic unnoticed).
+TEST(Runner, APortAlreadyTakenIsRefusedNotShared) {
+  RunnerOptions o;
+  o.grpc_addr = "127.0.0.1:0";
+  o.metrics_addr = "127.0.0.1:0";
+  o.health_service = "runner-test";
+  o.drain_delay = absl::ZeroDuration();
+  o.shutdown_grace = absl::Seconds(1);
+  metrics::Registry m1, m2, m3;
+  Runner first(o, &m1);
+  ASSERT_TRUE(first.Start().ok());
+
+  RunnerOptions grpc_taken = o;
+  grpc_taken.grpc_addr = absl::StrCat("127.0.0.1:", first.grpc_port());
+  Runner second(grpc_taken, &m2);
+  EXPECT_FALSE(second.Start().ok());
+
+  RunnerOptions metrics_taken = o;
+  metrics_taken.metrics_addr = absl::StrCat("127.0.0.1:", first.metrics_port());
+  Runner third(metrics_taken, &m3);
+  EXPECT_FALSE(third.Start().ok());
 }
 
 }  // namespace

@@ -256,7 +256,7 @@ Plan Step(const Round& round, const CallOff& c, const calendar::WorkingTime& wt,
 }
 
 absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Time deadline,
-                             absl::Time now) {
+                             absl::Time now, absl::string_view withdrawn_because) {
   // London time, as the provider's office reads it: "2026-11-24 12:00 GMT".
   auto deadline_passed = [&] {
     return absl::FailedPreconditionError(
@@ -265,7 +265,10 @@ absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Tim
                      "; it can no longer be answered"));
   };
   if (offer == OfferState::kWithdrawn) {
-    return absl::FailedPreconditionError("the offer was withdrawn; it can no longer be answered");
+    return absl::FailedPreconditionError(
+        absl::StrCat("the offer was withdrawn",
+                     withdrawn_because.empty() ? "" : absl::StrCat(" (", withdrawn_because, ")"),
+                     "; it can no longer be answered"));
   }
   // Timed out by the scheduler: nobody answered it, so say when the deadline was.
   if (offer == OfferState::kTimedOut) return deadline_passed();

@@ -128,9 +128,10 @@ absl::Duration StepRetryDelay(int failures);
 // FAILED_PRECONDITION with a message the provider can act on otherwise. An offer past
 // its deadline, or already TIMED_OUT by the scheduler, says when the deadline passed
 // (London time). The store runs this before it compares etags, so a provider sending
-// the etag it read is told why, not ABORTED.
+// the etag it read is told why, not ABORTED. A WITHDRAWN offer's message carries
+// `withdrawn_because` (the offer's state_reason: "another provider accepted first").
 absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Time deadline,
-                             absl::Time now);
+                             absl::Time now, absl::string_view withdrawn_because = "");
 
 // The rota for a new round: eligible provider ids (any order) rotated so that the first
 // is the one after `last_first` in id order (wrapping), so first refusal passes to each

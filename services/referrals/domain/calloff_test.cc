@@ -1026,6 +1026,11 @@ TEST(CheckAnswerable, Table) {
        "no longer open (WITHDRAWN)"},
       {"referral draft", RS::kDraft, S::kOpen, L(2026, 6, 16, 10, 0), "no longer open (DRAFT)"},
   };
+  // A withdrawn offer says why, when it was given a reason.
+  EXPECT_THAT(std::string(CheckAnswerable(RS::kOpen, S::kWithdrawn, deadline,
+                                          L(2026, 6, 16, 10, 0), "another provider accepted first")
+                              .message()),
+              HasSubstr("withdrawn (another provider accepted first)"));
   for (const Row& r : rows) {
     absl::Status st = CheckAnswerable(r.referral, r.offer, deadline, r.now);
     if (r.error == nullptr) {

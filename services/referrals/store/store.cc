@@ -1074,7 +1074,7 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
     }
     OfferState ostate = StateOf(o);
     absl::Time deadline = protoutil::FromTimestamp(o.deadline());
-    RETURN_IF_ERROR(domain::CheckAnswerable(row.state, ostate, deadline, c.now));
+    RETURN_IF_ERROR(domain::CheckAnswerable(row.state, ostate, deadline, c.now, o.state_reason()));
     if (!in.etag.empty() && in.etag != o.etag()) return StaleEtag("offer");
     bool invitation = o.kind() == v1::Offer::PROPOSAL_INVITATION ||
                       o.kind() == v1::Offer::BID_INVITATION;
