@@ -12,6 +12,9 @@ namespace pdps::dates {
 std::optional<absl::CivilDay> ParseDay(absl::string_view text) {
   absl::CivilDay d;
   if (text.size() != 10 || !absl::ParseCivilTime(text, &d)) return std::nullopt;
+  // Care dates live in a narrow span; 0000-01-01 or 9999-12-31 is a typing error, and
+  // PostgreSQL would refuse a year 0 later, far from the request that sent it.
+  if (d.year() < kFirstYear || d.year() > kLastYear) return std::nullopt;
   return d;
 }
 

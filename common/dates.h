@@ -11,6 +11,11 @@
 
 namespace pdps::dates {
 
+// Years a date may have: anything else is a typing error (a date of birth can be a
+// hundred years back; a contract or an expiry rarely looks more than a century ahead).
+inline constexpr int kFirstYear = 1900;
+inline constexpr int kLastYear = 2199;
+// "YYYY-MM-DD" within kFirstYear..kLastYear, or nothing.
 std::optional<absl::CivilDay> ParseDay(absl::string_view text);
 std::optional<absl::CivilMonth> ParseMonth(absl::string_view text);
 std::string FormatDay(absl::CivilDay day);

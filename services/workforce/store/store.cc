@@ -146,6 +146,16 @@ v1::ActionPlan PlanOf(const Result& r, int i, Day today) {
   return p;
 }
 
+std::string ItemsJson(const v1::ActionPlan& p);
+
+// A new plan's items: completed_on is output only (CompleteActionItem), never taken
+// from the request.
+std::string NewItemsJson(const v1::ActionPlan& p) {
+  v1::ActionPlan fresh = p;
+  for (auto& item : *fresh.mutable_items()) item.clear_completed_on();
+  return ItemsJson(fresh);
+}
+
 std::string ItemsJson(const v1::ActionPlan& p) {
   v1::ActionPlan items;
   for (const auto& item : p.items()) {
@@ -1037,7 +1047,7 @@ absl::StatusOr<v1::ActionPlan> Store::CreatePlan(const Call& c, const v1::Action
       }
       RETURN_IF_ERROR(tx.Exec(sql::kInsertPlan,
                               {P(id), P(p.provider_id()), P(p.framework_id()),
-                               db::OrNull(p.visit_id()), P(p.title()), P(ItemsJson(p)), P(c.now),
+                               db::OrNull(p.visit_id()), P(p.title()), P(NewItemsJson(p)), P(c.now),
                                P(c.principal.user_id), P(c.principal.organisation_id)})
                           .status());
     }
