@@ -53,7 +53,7 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
   } else if (!IsUuid(r.lot_id())) {
     v.Add("referral.lot_id", "must be a UUID");
   }
-  if (r.urgency() == v1::Referral::URGENCY_UNSPECIFIED) {
+  if (r.urgency() == v1::Referral::URGENCY_UNSPECIFIED || !v1::Referral::Urgency_IsValid(r.urgency())) {
     v.Add("referral.urgency", "is required: ROUTINE or EMERGENCY");
   }
   v.Text("referral.area", r.area(), 100, true);

@@ -77,7 +77,7 @@ void ApplyFrameworkDefaults(v1::Framework* f) {
 absl::Status ValidateOrganisation(const v1::Organisation& o) {
   Violations v;
   v.Text("organisation.display_name", o.display_name(), 200);
-  if (o.kind() == v1::Organisation::KIND_UNSPECIFIED) {
+  if (o.kind() == v1::Organisation::KIND_UNSPECIFIED || !v1::Organisation::Kind_IsValid(o.kind())) {
     v.Add("organisation.kind", "is required: COUNCIL, NHS_COMMISSIONER, PROVIDER or PLATFORM");
   }
   if (o.external_reference().size() > 100) {
@@ -110,15 +110,17 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create) {
     if (f.etag().empty()) v.Add("framework.etag", "is required (read the framework first)");
   }
   v.Text("framework.display_name", f.display_name(), 200);
-  if (f.kind() == v1::Framework::KIND_UNSPECIFIED) {
+  if (f.kind() == v1::Framework::KIND_UNSPECIFIED || !v1::Framework::Kind_IsValid(f.kind())) {
     v.Add("framework.kind", "is required: PDPS, DPS or FRAMEWORK_AGREEMENT");
   }
-  if (f.billing_period() == v1::Framework::BILLING_PERIOD_UNSPECIFIED) {
+  if (f.billing_period() == v1::Framework::BILLING_PERIOD_UNSPECIFIED ||
+      !v1::Framework::BillingPeriod_IsValid(f.billing_period())) {
     v.Add("framework.billing_period", "is required: FOUR_WEEKLY or MONTHLY");
   }
   const auto& c = f.call_off();
-  if (c.method() == v1::CallOffSettings::METHOD_UNSPECIFIED) {
-    v.Add("framework.call_off.method", "is required");
+  if (c.method() == v1::CallOffSettings::METHOD_UNSPECIFIED ||
+      !v1::CallOffSettings::Method_IsValid(c.method())) {
+    v.Add("framework.call_off.method", "is required: one of the CallOffSettings.Method values");
   }
   if (c.offer_window_working_hours() < 0 || c.offer_window_working_hours() > 40) {
     v.Add("framework.call_off.offer_window_working_hours", "must be from 1 to 40");
@@ -205,7 +207,7 @@ absl::Status ValidateLot(const v1::Lot& l, bool create) {
   for (int i = 0; i < l.prices_size(); ++i) {
     std::string f = absl::StrCat("lot.prices[", i, "]");
     const auto& p = l.prices(i);
-    if (p.kind() == v1::LotPrice::KIND_UNSPECIFIED) {
+    if (p.kind() == v1::LotPrice::KIND_UNSPECIFIED || !v1::LotPrice::Kind_IsValid(p.kind())) {
       v.Add(f + ".kind", "is required: FRAMEWORK_PRICE or MAXIMUM_PRICE");
     }
     if (p.hourly_rate().pence() <= 0) v.Add(f + ".hourly_rate", "must be more than 0 pence");
@@ -238,8 +240,9 @@ absl::Status ValidateProvider(const v1::Provider& p) {
 absl::Status ValidateDocument(const v1::ComplianceDocument& d, bool create) {
   Violations v;
   if (create) {
-    if (d.kind() == v1::ComplianceDocument::KIND_UNSPECIFIED) {
-      v.Add("document.kind", "is required");
+    if (d.kind() == v1::ComplianceDocument::KIND_UNSPECIFIED ||
+        !v1::ComplianceDocument::Kind_IsValid(d.kind())) {
+      v.Add("document.kind", "is required: one of the ComplianceDocument.Kind values");
     }
   } else {
     RequireUuid(v, "document.id", d.id());
@@ -259,7 +262,9 @@ absl::Status ValidateDocument(const v1::ComplianceDocument& d, bool create) {
   if (issue && expiry && *expiry < *issue) {
     v.Add("document.expiry_date", "must not be before issue_date");
   }
-  if (d.cqc_rating() != v1::ComplianceDocument::CQC_RATING_UNSPECIFIED &&
+  if (!v1::ComplianceDocument::CqcRating_IsValid(d.cqc_rating())) {
+    v.Add("document.cqc_rating", "must be one of the ComplianceDocument.CqcRating values");
+  } else if (d.cqc_rating() != v1::ComplianceDocument::CQC_RATING_UNSPECIFIED &&
       d.kind() != v1::ComplianceDocument::CQC_REGISTRATION && create) {
     v.Add("document.cqc_rating", "applies to CQC_REGISTRATION only");
   }

@@ -61,6 +61,17 @@ TEST(ValidateFramework, ReportsEveryBadField) {
                               "framework.application_windows[0].close_date"));
 }
 
+// A raw enum number the proto does not define is refused, not stored.
+TEST(ValidateFramework, UndefinedEnumNumbersAreRefused) {
+  v1::Framework f = GoodFramework();
+  f.set_kind(static_cast<v1::Framework::Kind>(999));
+  f.set_billing_period(static_cast<v1::Framework::BillingPeriod>(-5));
+  f.mutable_call_off()->set_method(static_cast<v1::CallOffSettings::Method>(999));
+  EXPECT_THAT(Fields(ValidateFramework(f, true)),
+              ::testing::UnorderedElementsAre("framework.kind", "framework.billing_period",
+                                              "framework.call_off.method"));
+}
+
 TEST(ValidateFramework, UpdateNeedsIdAndEtag) {
   v1::Framework f = GoodFramework();
   EXPECT_THAT(Fields(ValidateFramework(f, false)),
