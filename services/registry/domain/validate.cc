@@ -134,12 +134,15 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create) {
   if (c.bid_window_working_days() < 0 || c.bid_window_working_days() > 30) {
     v.Add("framework.call_off.bid_window_working_days", "must be from 1 to 30");
   }
-  if (c.method() == v1::CallOffSettings::MINI_COMPETITION) {
-    if (c.price_weight_percent() < 0 || c.quality_weight_percent() < 0 ||
-        c.price_weight_percent() + c.quality_weight_percent() != 100) {
-      v.Add("framework.call_off.price_weight_percent",
-            "price and quality weights must be between 0 and 100 and sum to 100");
-    }
+  // Weights may be published on any framework (a round may be re-opened as a
+  // mini-competition); on a mini-competition framework they must also sum to 100.
+  const bool weights_in_range = c.price_weight_percent() >= 0 && c.price_weight_percent() <= 100 &&
+                                c.quality_weight_percent() >= 0 &&
+                                c.quality_weight_percent() <= 100;
+  if (!weights_in_range || (c.method() == v1::CallOffSettings::MINI_COMPETITION &&
+                            c.price_weight_percent() + c.quality_weight_percent() != 100)) {
+    v.Add("framework.call_off.price_weight_percent",
+          "price and quality weights must be between 0 and 100 and sum to 100");
   }
   if (!f.office_hours().empty()) {
     auto hours = calendar::OfficeHours::Parse(f.office_hours());

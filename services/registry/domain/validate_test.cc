@@ -72,6 +72,18 @@ TEST(ValidateFramework, UndefinedEnumNumbersAreRefused) {
                                               "framework.call_off.method"));
 }
 
+// Weights out of 0..100 are refused on any framework, without overflowing their sum.
+TEST(ValidateFramework, WeightsStayWithinAHundredEvenWhenNotMiniCompetition) {
+  v1::Framework f = GoodFramework();  // rotational first refusal
+  f.mutable_call_off()->set_price_weight_percent(2147483647);
+  f.mutable_call_off()->set_quality_weight_percent(-1);
+  EXPECT_THAT(Fields(ValidateFramework(f, true)),
+              ::testing::ElementsAre("framework.call_off.price_weight_percent"));
+  f.mutable_call_off()->set_price_weight_percent(40);
+  f.mutable_call_off()->set_quality_weight_percent(60);
+  EXPECT_TRUE(ValidateFramework(f, true).ok());
+}
+
 TEST(ValidateFramework, UpdateNeedsIdAndEtag) {
   v1::Framework f = GoodFramework();
   EXPECT_THAT(Fields(ValidateFramework(f, false)),
