@@ -23,6 +23,10 @@ std::string Canonical(const google::protobuf::Message& body);
 // A digest (hex SHA-256) of a create's inputs, each part length-prefixed so that
 // ("ab", "c") and ("a", "bc") differ. Pass Canonical(message) for message inputs.
 std::string Fingerprint(std::initializer_list<absl::string_view> parts);
+// The fingerprint of a create whose only input is one message.
+inline std::string Fingerprint(const google::protobuf::Message& body) {
+  return Fingerprint({Canonical(body)});
+}
 
 class Ledger {
  public:

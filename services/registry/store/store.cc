@@ -364,7 +364,7 @@ absl::StatusOr<v1::Organisation> Store::CreateOrganisation(const Call& c, const 
     std::string id = NewUuid();
     ASSIGN_OR_RETURN(
         auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateOrganisation",
-                                  idempotency::Fingerprint({idempotency::Canonical(o)}), id));
+                                  idempotency::Fingerprint(o), id));
     if (!prior) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertOrganisation,
                               {P(id), P(o.display_name()),
@@ -416,7 +416,7 @@ absl::StatusOr<v1::Partnership> Store::CreatePartnership(const Call& c, const v1
     std::string id = NewUuid();
     ASSIGN_OR_RETURN(auto prior,
                      ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreatePartnership",
-                                   idempotency::Fingerprint({idempotency::Canonical(p)}), id));
+                                   idempotency::Fingerprint(p), id));
     if (!prior) {
       std::vector<std::string> members(p.member_organisation_ids().begin(),
                                        p.member_organisation_ids().end());
@@ -481,7 +481,7 @@ absl::StatusOr<v1::Framework> Store::CreateFramework(const Call& c, const v1::Fr
     std::string id = NewUuid();
     ASSIGN_OR_RETURN(auto prior,
                      ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateFramework",
-                                   idempotency::Fingerprint({idempotency::Canonical(f)}), id));
+                                   idempotency::Fingerprint(f), id));
     if (!prior) {
       ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
       if (!member) return NotFound("partnership", f.partnership_id());
@@ -564,7 +564,7 @@ absl::StatusOr<v1::Lot> Store::CreateLot(const Call& c, const v1::Lot& l,
     std::string id = NewUuid();
     ASSIGN_OR_RETURN(auto prior,
                      ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateLot",
-                                   idempotency::Fingerprint({idempotency::Canonical(l)}), id));
+                                   idempotency::Fingerprint(l), id));
     if (!prior) {
       ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, l.framework_id()));
       ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
@@ -953,7 +953,7 @@ absl::StatusOr<v1::ComplianceDocument> Store::CreateDocument(const Call& c,
     ASSIGN_OR_RETURN(
         auto prior,
         ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateComplianceDocument",
-                      idempotency::Fingerprint({idempotency::Canonical(d)}), id));
+                      idempotency::Fingerprint(d), id));
     if (!prior) {
       RETURN_IF_ERROR(CheckCover(tx, d, c.principal.organisation_id));
       std::vector<db::Param> params = {P(id), P(c.principal.organisation_id),
@@ -1062,7 +1062,7 @@ absl::StatusOr<v1::CapacityReturn> Store::CreateCapacityReturn(const Call& c,
     ASSIGN_OR_RETURN(
         auto prior,
         ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateCapacityReturn",
-                      idempotency::Fingerprint({idempotency::Canonical(in)}), id));
+                      idempotency::Fingerprint(in), id));
     if (prior) {
       ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectCapacityReturn, {P(*prior)}));
       if (r.rows() == 0) return NotFound("capacity return", *prior);

@@ -410,7 +410,7 @@ absl::StatusOr<v1::StaffMember> Store::CreateStaff(const Call& c, const v1::Staf
     std::string id = NewUuid();
     ASSIGN_OR_RETURN(auto prior,
                      ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateStaffMember",
-                                   idempotency::Fingerprint({idempotency::Canonical(s)}), id));
+                                   idempotency::Fingerprint(s), id));
     if (!prior) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertStaff,
                               {P(id), P(c.principal.organisation_id), P(s.display_name()),
@@ -484,7 +484,7 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
     ASSIGN_OR_RETURN(
         auto prior,
         ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateTrainingMatrix",
-                      idempotency::Fingerprint({idempotency::Canonical(m)}), id));
+                      idempotency::Fingerprint(m), id));
     if (!prior) {
       RETURN_IF_ERROR(tx.Exec(sql::kLockLot, {P(lot)}).status());
       ASSIGN_OR_RETURN(Result latest, tx.Exec(sql::kLatestMatrix, {P(lot)}));
@@ -568,7 +568,7 @@ absl::StatusOr<v1::TrainingRecord> Store::CreateTraining(const Call& c, const v1
     ASSIGN_OR_RETURN(
         auto prior,
         ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateTrainingRecord",
-                      idempotency::Fingerprint({idempotency::Canonical(t)}), id));
+                      idempotency::Fingerprint(t), id));
     if (!prior) {
       ASSIGN_OR_RETURN(Result staff, tx.Exec(sql::kSelectStaff, {P(t.staff_id())}));
       if (staff.rows() == 0) return NotFound("staff member", t.staff_id());
@@ -891,7 +891,7 @@ absl::StatusOr<v1::Complaint> Store::CreateComplaint(const Call& c, const v1::Co
     std::string id = NewUuid();
     ASSIGN_OR_RETURN(auto prior,
                      ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateComplaint",
-                                   idempotency::Fingerprint({idempotency::Canonical(in)}), id));
+                                   idempotency::Fingerprint(in), id));
     if (!prior) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertComplaint,
                               {P(id), P(c.principal.organisation_id), P(in.framework_id()),
@@ -994,7 +994,7 @@ absl::StatusOr<v1::MonitoringVisit> Store::CreateVisit(const Call& c, const v1::
     ASSIGN_OR_RETURN(
         auto prior,
         ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateMonitoringVisit",
-                      idempotency::Fingerprint({idempotency::Canonical(v)}), id));
+                      idempotency::Fingerprint(v), id));
     if (!prior) {
       RETURN_IF_ERROR(
           tx.Exec(sql::kInsertVisit,
@@ -1036,7 +1036,7 @@ absl::StatusOr<v1::ActionPlan> Store::CreatePlan(const Call& c, const v1::Action
     std::string id = NewUuid();
     ASSIGN_OR_RETURN(auto prior,
                      ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateActionPlan",
-                                   idempotency::Fingerprint({idempotency::Canonical(p)}), id));
+                                   idempotency::Fingerprint(p), id));
     if (!prior) {
       if (!p.visit_id().empty()) {
         ASSIGN_OR_RETURN(Result v, tx.Exec(sql::kSelectVisit, {P(p.visit_id())}));
@@ -1107,7 +1107,7 @@ absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
     ASSIGN_OR_RETURN(
         auto prior,
         ledger_.Claim(tx, c.principal.organisation_id, request_id, "RecordFinancialAccounts",
-                      idempotency::Fingerprint({idempotency::Canonical(a)}), id));
+                      idempotency::Fingerprint(a), id));
     if (!prior) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertAccounts,
                               {P(id), P(a.provider_id()), P(a.framework_id()),
