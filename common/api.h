@@ -27,10 +27,11 @@ inline absl::Status OptionalId(const char* field, const std::string& id) {
 
 // The organisation acted for comes from the token only: a request body naming another
 // (an id field such as provider.id) is PERMISSION_DENIED. Empty, or the caller's own in
-// any letter case, passes.
+// any letter case, passes; what is not a UUID at all is INVALID_ARGUMENT.
 inline absl::Status RequireOwnOrganisation(const std::string& caller_org,
                                            const std::string& body_org, const char* field) {
   if (body_org.empty() || absl::EqualsIgnoreCase(body_org, caller_org)) return absl::OkStatus();
+  if (!IsUuid(body_org)) return InvalidField(field, "must be a UUID");
   return absl::PermissionDeniedError(
       absl::StrCat(field, " names another organisation; you may act only for your own"));
 }

@@ -102,7 +102,7 @@ absl::StatusOr<std::vector<Event>> Outbox::Read(db::Pool& pool, int64_t after, i
 grpc::Status FeedService::ListEvents(grpc::ServerContext* ctx,
                                      const pdps::common::v1::ListEventsRequest* req,
                                      pdps::common::v1::ListEventsResponse* resp) {
-  return gate_->Run(ctx, kMethod, [&](const server::Call& call) -> absl::Status {
+  return gate_->Run(ctx, kMethod, *req, [&](const server::Call& call) -> absl::Status {
     Violations v;
     if (req->after_position() < 0) v.Add("after_position", "must not be negative");
     if (req->page_size() < 0 || req->page_size() > 1000) {

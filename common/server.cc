@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/request_shape.h"
 #include "common/status.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -34,6 +35,21 @@ bool SaneRequestId(const std::string& id) {
     if (!ok) return false;
   }
   return true;
+}
+
+// An error travels in the trailers, which clients cap (8 KiB by default): the message and
+// the violations are kept well within that, however much a request did wrong.
+constexpr size_t kMaxMessageBytes = 1000;
+constexpr size_t kMaxViolationPartBytes = 300;
+constexpr size_t kViolationsBudgetBytes = 3000;
+
+// `text` cut to at most `max` bytes on a UTF-8 character boundary, marked with "…".
+std::string Shorten(const std::string& text, size_t max) {
+  if (text.size() <= max) return text;
+  constexpr char kEllipsis[] = "\u2026";
+  size_t cut = max - (sizeof(kEllipsis) - 1);
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + kEllipsis;
 }
 
 }  // namespace
@@ -69,16 +85,24 @@ grpc::Status ToGrpc(const absl::Status& status, const std::string& request_id) {
       code == grpc::StatusCode::DATA_LOSS) {
     message = absl::StrCat("internal error; quote request id ", request_id, " to support");
   }
+  message = Shorten(message, kMaxMessageBytes);
   google::rpc::Status details;
   details.set_code(static_cast<int>(code));
   details.set_message(message);
   auto violations = FieldViolationsOf(status);
   if (!violations.empty()) {
     google::rpc::BadRequest bad;
+    size_t kept = 0;
     for (const auto& v : violations) {
+      if (bad.ByteSizeLong() > kViolationsBudgetBytes) break;
       auto* fv = bad.add_field_violations();
-      fv->set_field(v.field);
-      fv->set_description(v.description);
+      fv->set_field(Shorten(v.field, kMaxViolationPartBytes));
+      fv->set_description(Shorten(v.description, kMaxViolationPartBytes));
+      ++kept;
+    }
+    if (kept < violations.size()) {
+      bad.add_field_violations()->set_description(
+          absl::StrCat("and ", violations.size() - kept, " more violations not listed"));
     }
     details.add_details()->PackFrom(bad);
   }
@@ -89,6 +113,7 @@ grpc::Status ToGrpc(const absl::Status& status, const std::string& request_id) {
 }
 
 grpc::Status Gate::Run(grpc::ServerContext* ctx, const char* method,
+                       const google::protobuf::Message& request,
                        const std::function<absl::Status(const Call&)>& fn) const {
   const absl::Time started = absl::Now();
   Call call;
@@ -112,6 +137,7 @@ grpc::Status Gate::Run(grpc::ServerContext* ctx, const char* method,
     call.principal = std::move(principal).value();
     auto allowed = policy_->Check(method, call.principal);
     if (!allowed.ok()) return allowed;
+    RETURN_IF_ERROR(shape::Check(request));
     try {
       return fn(call);
     } catch (const std::exception& e) {

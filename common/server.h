@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
@@ -71,8 +72,10 @@ class Gate {
         metrics_(metrics),
         clock_(clock) {}
 
-  // Runs `fn` for an authenticated, authorised caller and maps its result.
+  // Runs `fn` for an authenticated, authorised caller whose `request` keeps the limits
+  // of every request (common/request_shape.h), and maps its result.
   grpc::Status Run(grpc::ServerContext* ctx, const char* method,
+                   const google::protobuf::Message& request,
                    const std::function<absl::Status(const Call&)>& fn) const;
 
   const Clock* clock() const { return clock_; }

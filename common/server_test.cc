@@ -8,10 +8,17 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
 #include "common/testing/tokens.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "pdps/common/v1/events.pb.h"
 
 namespace pdps::server {
 namespace {
+
+// Any request will do where the handler does not read it.
+const pdps::common::v1::ListEventsRequest kRequest;
 
 class GateTest : public ::testing::Test {
  protected:
@@ -44,7 +51,7 @@ class GateTest : public ::testing::Test {
 TEST_F(GateTest, AThrowingHandlerIsInternalNamingOnlyTheRequestId) {
   grpc::ServerContext ctx;
   auto spouse = Authenticate(ctx, "req-throw-1");
-  grpc::Status st = gate_.Run(&ctx, "Throw", [](const Call&) -> absl::Status {
+  grpc::Status st = gate_.Run(&ctx, "Throw", kRequest, [](const Call&) -> absl::Status {
     throw std::runtime_error("secret table registry.persons is locked");
   });
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INTERNAL);
@@ -55,11 +62,11 @@ TEST_F(GateTest, AThrowingHandlerIsInternalNamingOnlyTheRequestId) {
 TEST_F(GateTest, TheGateKeepsServingAfterAThrow) {
   grpc::ServerContext first;
   auto first_spouse = Authenticate(first, "req-throw-2");
-  gate_.Run(&first, "Throw", [](const Call&) -> absl::Status { throw std::bad_alloc(); });
+  gate_.Run(&first, "Throw", kRequest, [](const Call&) -> absl::Status { throw std::bad_alloc(); });
   grpc::ServerContext second;
   auto second_spouse = Authenticate(second, "req-ok-3");
   bool ran = false;
-  grpc::Status st = gate_.Run(&second, "Throw", [&](const Call& c) {
+  grpc::Status st = gate_.Run(&second, "Throw", kRequest, [&](const Call& c) {
     ran = c.request_id == "req-ok-3";
     return absl::OkStatus();
   });
@@ -70,12 +77,69 @@ TEST_F(GateTest, TheGateKeepsServingAfterAThrow) {
 TEST_F(GateTest, AnUnauthenticatedCallNeverReachesTheHandler) {
   grpc::ServerContext ctx;
   bool ran = false;
-  grpc::Status st = gate_.Run(&ctx, "Throw", [&](const Call&) {
+  grpc::Status st = gate_.Run(&ctx, "Throw", kRequest, [&](const Call&) {
     ran = true;
     return absl::OkStatus();
   });
   EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_FALSE(ran);
+}
+
+TEST_F(GateTest, ARequestBreakingTheCommonLimitsNeverReachesTheHandler) {
+  grpc::ServerContext ctx;
+  auto spouse = Authenticate(ctx, "req-nul-4");
+  pdps::common::v1::ListEventsRequest req;
+  req.add_event_types("ReferralOpened");
+  req.add_event_types(std::string("Offer\0Made", 10));
+  bool ran = false;
+  grpc::Status st = gate_.Run(&ctx, "Throw", req, [&](const Call&) {
+    ran = true;
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_FALSE(ran);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(st.error_details()));
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(details.details(0).UnpackTo(&bad));
+  ASSERT_EQ(bad.field_violations_size(), 1);
+  EXPECT_EQ(bad.field_violations(0).field(), "event_types[1]");
+}
+
+// However many violations a request has and however long their text, the error fits the
+// 8 KiB of trailers a client accepts by default, and says how many it left out.
+TEST(ToGrpc, AHugeErrorIsCutToFitTheTrailers) {
+  std::vector<FieldViolation> many;
+  for (int i = 0; i < 500; ++i) {
+    many.push_back({absl::StrCat("items[", i, "]"), std::string(5000, 'x')});
+  }
+  std::string long_message(3000, 'm');
+  long_message += "\u00e9";  // a two-byte character beyond the cut
+  grpc::Status st = ToGrpc(InvalidArgument(long_message, many), "req-big");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_LE(st.error_message().size(), 1000u);
+  EXPECT_LT(st.error_details().size(), 4500u);  // base64 on the wire: about 6 KiB
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(st.error_details()));
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(details.details(0).UnpackTo(&bad));
+  ASSERT_GT(bad.field_violations_size(), 1);
+  EXPECT_EQ(bad.field_violations(0).field(), "items[0]");
+  EXPECT_LE(bad.field_violations(0).description().size(), 300u);
+  const int kept = bad.field_violations_size() - 1;
+  EXPECT_EQ(bad.field_violations(kept).description(),
+            absl::StrCat("and ", 500 - kept, " more violations not listed"));
+}
+
+TEST(ToGrpc, ShortTextIsKeptWhole) {
+  grpc::Status st = ToGrpc(InvalidField("referral.hours", "must be more than 0"), "req-small");
+  EXPECT_EQ(st.error_message(), "referral.hours: must be more than 0");
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(st.error_details()));
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(details.details(0).UnpackTo(&bad));
+  ASSERT_EQ(bad.field_violations_size(), 1);
+  EXPECT_EQ(bad.field_violations(0).description(), "must be more than 0");
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ absl::Status Answer(Store* store, const Call& c, const std::string& id, AnswerIn
 grpc::Status ReferralsServiceImpl::CreateReferral(grpc::ServerContext* ctx,
                                                   const v1::CreateReferralRequest* req,
                                                   v1::Referral* resp) {
-  return gate_->Run(ctx, "CreateReferral", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateReferral", *req, [&](const Call& c) -> absl::Status {
     ASSIGN_OR_RETURN(*resp, brokerage_->Raise(c, *req));
     return absl::OkStatus();
   });
@@ -45,7 +45,7 @@ grpc::Status ReferralsServiceImpl::CreateReferral(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::GetReferral(grpc::ServerContext* ctx,
                                                const v1::GetReferralRequest* req,
                                                v1::Referral* resp) {
-  return gate_->Run(ctx, "GetReferral", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetReferral", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetReferral(c, req->id()));
     return absl::OkStatus();
@@ -55,7 +55,7 @@ grpc::Status ReferralsServiceImpl::GetReferral(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::ListReferrals(grpc::ServerContext* ctx,
                                                  const v1::ListReferralsRequest* req,
                                                  v1::ListReferralsResponse* resp) {
-  return gate_->Run(ctx, "ListReferrals", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListReferrals", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("lot_id", req->lot_id()));
     RETURN_IF_ERROR(OptionalId("framework_id", req->framework_id()));
     ReferralFilter f;
@@ -73,7 +73,7 @@ grpc::Status ReferralsServiceImpl::ListReferrals(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::UpdateReferral(grpc::ServerContext* ctx,
                                                   const v1::UpdateReferralRequest* req,
                                                   v1::Referral* resp) {
-  return gate_->Run(ctx, "UpdateReferral", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "UpdateReferral", *req, [&](const Call& c) -> absl::Status {
     ASSIGN_OR_RETURN(*resp, brokerage_->Update(c, *req));
     return absl::OkStatus();
   });
@@ -82,7 +82,7 @@ grpc::Status ReferralsServiceImpl::UpdateReferral(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::OpenReferral(grpc::ServerContext* ctx,
                                                 const v1::OpenReferralRequest* req,
                                                 v1::Referral* resp) {
-  return gate_->Run(ctx, "OpenReferral", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "OpenReferral", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
     ASSIGN_OR_RETURN(*resp, brokerage_->StartRound(c, req->id(), req->etag(), domain::Verb::kOpen,
@@ -94,7 +94,7 @@ grpc::Status ReferralsServiceImpl::OpenReferral(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::ReopenReferral(grpc::ServerContext* ctx,
                                                   const v1::ReopenReferralRequest* req,
                                                   v1::Referral* resp) {
-  return gate_->Run(ctx, "ReopenReferral", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ReopenReferral", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
     RETURN_IF_ERROR(RequireReason(req->reason()));
@@ -107,7 +107,7 @@ grpc::Status ReferralsServiceImpl::ReopenReferral(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::AwardReferral(grpc::ServerContext* ctx,
                                                  const v1::AwardReferralRequest* req,
                                                  v1::Referral* resp) {
-  return gate_->Run(ctx, "AwardReferral", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "AwardReferral", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
     Violations v;
@@ -131,7 +131,7 @@ grpc::Status ReferralsServiceImpl::AwardReferral(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::WithdrawReferral(grpc::ServerContext* ctx,
                                                     const v1::WithdrawReferralRequest* req,
                                                     v1::Referral* resp) {
-  return gate_->Run(ctx, "WithdrawReferral", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "WithdrawReferral", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
     RETURN_IF_ERROR(RequireReason(req->reason()));
@@ -143,7 +143,7 @@ grpc::Status ReferralsServiceImpl::WithdrawReferral(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::GetPersonDetails(grpc::ServerContext* ctx,
                                                     const v1::GetPersonDetailsRequest* req,
                                                     v1::PersonDetails* resp) {
-  return gate_->Run(ctx, "GetPersonDetails", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetPersonDetails", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
     Violations v;
     if (IsBlank(req->purpose())) v.Add("purpose", "is required: say why you read the details");
@@ -157,7 +157,7 @@ grpc::Status ReferralsServiceImpl::GetPersonDetails(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::UpdatePersonDetails(grpc::ServerContext* ctx,
                                                        const v1::UpdatePersonDetailsRequest* req,
                                                        v1::Referral* resp) {
-  return gate_->Run(ctx, "UpdatePersonDetails", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "UpdatePersonDetails", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
     // Every bad field at once: the details as on create, and the reason, which the
@@ -178,7 +178,7 @@ grpc::Status ReferralsServiceImpl::UpdatePersonDetails(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::ListPersonDetailsAccess(
     grpc::ServerContext* ctx, const v1::ListPersonDetailsAccessRequest* req,
     v1::ListPersonDetailsAccessResponse* resp) {
-  return gate_->Run(ctx, "ListPersonDetailsAccess", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListPersonDetailsAccess", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
     ASSIGN_OR_RETURN(
         auto page, store_->ListAccess(c, req->referral_id(), req->page_size(), req->page_token()));
@@ -189,7 +189,7 @@ grpc::Status ReferralsServiceImpl::ListPersonDetailsAccess(
 
 grpc::Status ReferralsServiceImpl::GetOffer(grpc::ServerContext* ctx,
                                             const v1::GetOfferRequest* req, v1::Offer* resp) {
-  return gate_->Run(ctx, "GetOffer", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetOffer", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetOffer(c, req->id()));
     return absl::OkStatus();
@@ -199,7 +199,7 @@ grpc::Status ReferralsServiceImpl::GetOffer(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::ListOffers(grpc::ServerContext* ctx,
                                               const v1::ListOffersRequest* req,
                                               v1::ListOffersResponse* resp) {
-  return gate_->Run(ctx, "ListOffers", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListOffers", *req, [&](const Call& c) -> absl::Status {
     if (domain::IsOfficer(c.principal)) {
       RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
     } else {
@@ -214,7 +214,7 @@ grpc::Status ReferralsServiceImpl::ListOffers(grpc::ServerContext* ctx,
 
 grpc::Status ReferralsServiceImpl::AcceptOffer(grpc::ServerContext* ctx,
                                                const v1::AcceptOfferRequest* req, v1::Offer* resp) {
-  return gate_->Run(ctx, "AcceptOffer", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "AcceptOffer", *req, [&](const Call& c) -> absl::Status {
     AnswerInput in;
     in.kind = AnswerKind::kAccept;
     in.etag = req->etag();
@@ -225,7 +225,7 @@ grpc::Status ReferralsServiceImpl::AcceptOffer(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::DeclineOffer(grpc::ServerContext* ctx,
                                                 const v1::DeclineOfferRequest* req,
                                                 v1::Offer* resp) {
-  return gate_->Run(ctx, "DeclineOffer", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "DeclineOffer", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(domain::ValidateDecline(req->reason(), req->rationale()));
     AnswerInput in;
@@ -240,7 +240,7 @@ grpc::Status ReferralsServiceImpl::DeclineOffer(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::SubmitProposal(grpc::ServerContext* ctx,
                                                   const v1::SubmitProposalRequest* req,
                                                   v1::Offer* resp) {
-  return gate_->Run(ctx, "SubmitProposal", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "SubmitProposal", *req, [&](const Call& c) -> absl::Status {
     ASSIGN_OR_RETURN(*resp, brokerage_->SubmitProposal(c, *req));
     return absl::OkStatus();
   });
@@ -248,7 +248,7 @@ grpc::Status ReferralsServiceImpl::SubmitProposal(grpc::ServerContext* ctx,
 
 grpc::Status ReferralsServiceImpl::SubmitBid(grpc::ServerContext* ctx,
                                              const v1::SubmitBidRequest* req, v1::Offer* resp) {
-  return gate_->Run(ctx, "SubmitBid", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "SubmitBid", *req, [&](const Call& c) -> absl::Status {
     AnswerInput in;
     in.kind = AnswerKind::kBid;
     in.etag = req->etag();
@@ -260,7 +260,7 @@ grpc::Status ReferralsServiceImpl::SubmitBid(grpc::ServerContext* ctx,
 grpc::Status ReferralsServiceImpl::ReviewProposal(grpc::ServerContext* ctx,
                                                   const v1::ReviewProposalRequest* req,
                                                   v1::Offer* resp) {
-  return gate_->Run(ctx, "ReviewProposal", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ReviewProposal", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     if (req->family_view().size() > 4000) {
       return InvalidField("family_view", "must be at most 4000 characters");
@@ -273,7 +273,7 @@ grpc::Status ReferralsServiceImpl::ReviewProposal(grpc::ServerContext* ctx,
 
 grpc::Status ReferralsServiceImpl::EvaluateBid(grpc::ServerContext* ctx,
                                                const v1::EvaluateBidRequest* req, v1::Offer* resp) {
-  return gate_->Run(ctx, "EvaluateBid", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "EvaluateBid", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->EvaluateBid(c, req->id(), req->etag(),
                                                 {req->marks().begin(), req->marks().end()}));

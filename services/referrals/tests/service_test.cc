@@ -1869,6 +1869,31 @@ TEST_F(ReferralsTest, CreateValidatesIsIdempotentAndStaysInThePartnership) {
   EXPECT_NE(page.referrals(0).id(), first);
 }
 
+TEST_F(ReferralsTest, TheLimitsEveryRequestKeepsAreCheckedBeforeAnythingIsWritten) {
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
+  v1::CreateReferralRequest req;
+  *req.mutable_referral() = SampleReferral(lot.lot.id(), "SOUTHWARK", council_);
+  *req.mutable_person() = SamplePerson();
+  req.mutable_person()->set_full_name(std::string("Alex\0Smith", 10));
+  for (int i = 0; i < 1001; ++i) req.mutable_referral()->add_outcomes("Go to school");
+  req.set_request_id(NewUuid());
+  v1::Referral out;
+  auto st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st),
+              ::testing::UnorderedElementsAre("person.full_name", "referral.outcomes"));
+  // Nothing was made, and the request id was not used up: the corrected request goes in.
+  v1::ListReferralsRequest list;
+  list.set_lot_id(lot.lot.id());
+  v1::ListReferralsResponse page;
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ListReferrals, list, &page).ok());
+  EXPECT_EQ(page.referrals_size(), 0);
+  req.mutable_person()->set_full_name("Alex Smith");
+  req.mutable_referral()->mutable_outcomes()->DeleteSubrange(2, 1001);
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::CreateReferral, req, &out).ok());
+  EXPECT_EQ(out.outcomes_size(), 2);
+}
+
 TEST_F(ReferralsTest, ThePersonMustBeInTheLotsAgeRangeOnTheStartDate) {
   Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 1);  // ages 0 to 18
   v1::CreateReferralRequest req;

@@ -54,7 +54,7 @@ std::vector<ActionItemInput> ReadActionPlan(
 grpc::Status RegistryServiceImpl::CreateOrganisation(grpc::ServerContext* ctx,
                                                      const v1::CreateOrganisationRequest* req,
                                                      v1::Organisation* resp) {
-  return gate_->Run(ctx, "CreateOrganisation", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateOrganisation", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateOrganisation(req->organisation()));
     ASSIGN_OR_RETURN(*resp, store_->CreateOrganisation(c, req->organisation(), req->request_id()));
     return absl::OkStatus();
@@ -64,7 +64,7 @@ grpc::Status RegistryServiceImpl::CreateOrganisation(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::GetOrganisation(grpc::ServerContext* ctx,
                                                   const v1::GetOrganisationRequest* req,
                                                   v1::Organisation* resp) {
-  return gate_->Run(ctx, "GetOrganisation", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetOrganisation", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetOrganisation(c, req->id()));
     return absl::OkStatus();
@@ -74,7 +74,7 @@ grpc::Status RegistryServiceImpl::GetOrganisation(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::ListOrganisations(grpc::ServerContext* ctx,
                                                     const v1::ListOrganisationsRequest* req,
                                                     v1::ListOrganisationsResponse* resp) {
-  return gate_->Run(ctx, "ListOrganisations", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListOrganisations", *req, [&](const Call& c) -> absl::Status {
     std::string kind = req->kind() == v1::Organisation::KIND_UNSPECIFIED
                            ? ""
                            : v1::Organisation::Kind_Name(req->kind());
@@ -88,7 +88,7 @@ grpc::Status RegistryServiceImpl::ListOrganisations(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::CreatePartnership(grpc::ServerContext* ctx,
                                                     const v1::CreatePartnershipRequest* req,
                                                     v1::Partnership* resp) {
-  return gate_->Run(ctx, "CreatePartnership", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreatePartnership", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidatePartnership(req->partnership()));
     ASSIGN_OR_RETURN(*resp, store_->CreatePartnership(c, req->partnership(), req->request_id()));
     return absl::OkStatus();
@@ -98,7 +98,7 @@ grpc::Status RegistryServiceImpl::CreatePartnership(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::GetPartnership(grpc::ServerContext* ctx,
                                                  const v1::GetPartnershipRequest* req,
                                                  v1::Partnership* resp) {
-  return gate_->Run(ctx, "GetPartnership", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetPartnership", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetPartnership(c, req->id()));
     return absl::OkStatus();
@@ -108,7 +108,7 @@ grpc::Status RegistryServiceImpl::GetPartnership(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::ListPartnerships(grpc::ServerContext* ctx,
                                                    const v1::ListPartnershipsRequest* req,
                                                    v1::ListPartnershipsResponse* resp) {
-  return gate_->Run(ctx, "ListPartnerships", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListPartnerships", *req, [&](const Call& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto page,
                      store_->ListPartnerships(c, req->mine(), req->page_size(), req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_partnerships(); });
@@ -119,7 +119,7 @@ grpc::Status RegistryServiceImpl::ListPartnerships(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::CreateFramework(grpc::ServerContext* ctx,
                                                   const v1::CreateFrameworkRequest* req,
                                                   v1::Framework* resp) {
-  return gate_->Run(ctx, "CreateFramework", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateFramework", *req, [&](const Call& c) -> absl::Status {
     v1::Framework f = req->framework();
     domain::ApplyFrameworkDefaults(&f);
     RETURN_IF_ERROR(domain::ValidateFramework(f, /*create=*/true));
@@ -131,7 +131,7 @@ grpc::Status RegistryServiceImpl::CreateFramework(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::GetFramework(grpc::ServerContext* ctx,
                                                const v1::GetFrameworkRequest* req,
                                                v1::Framework* resp) {
-  return gate_->Run(ctx, "GetFramework", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetFramework", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetFramework(c, req->id()));
     return absl::OkStatus();
@@ -141,7 +141,7 @@ grpc::Status RegistryServiceImpl::GetFramework(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::ListFrameworks(grpc::ServerContext* ctx,
                                                  const v1::ListFrameworksRequest* req,
                                                  v1::ListFrameworksResponse* resp) {
-  return gate_->Run(ctx, "ListFrameworks", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListFrameworks", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("partnership_id", req->partnership_id()));
     const std::string& open_on = req->open_for_applications_on().value();
     if (!open_on.empty() && !dates::ParseDay(open_on)) {
@@ -157,7 +157,7 @@ grpc::Status RegistryServiceImpl::ListFrameworks(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::UpdateFramework(grpc::ServerContext* ctx,
                                                   const v1::UpdateFrameworkRequest* req,
                                                   v1::Framework* resp) {
-  return gate_->Run(ctx, "UpdateFramework", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "UpdateFramework", *req, [&](const Call& c) -> absl::Status {
     v1::Framework f = req->framework();
     domain::ApplyFrameworkDefaults(&f);
     RETURN_IF_ERROR(domain::ValidateFramework(f, /*create=*/false));
@@ -168,7 +168,7 @@ grpc::Status RegistryServiceImpl::UpdateFramework(grpc::ServerContext* ctx,
 
 grpc::Status RegistryServiceImpl::CreateLot(grpc::ServerContext* ctx,
                                             const v1::CreateLotRequest* req, v1::Lot* resp) {
-  return gate_->Run(ctx, "CreateLot", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateLot", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateLot(req->lot(), /*create=*/true));
     ASSIGN_OR_RETURN(*resp, store_->CreateLot(c, req->lot(), req->request_id()));
     return absl::OkStatus();
@@ -177,7 +177,7 @@ grpc::Status RegistryServiceImpl::CreateLot(grpc::ServerContext* ctx,
 
 grpc::Status RegistryServiceImpl::GetLot(grpc::ServerContext* ctx, const v1::GetLotRequest* req,
                                          v1::Lot* resp) {
-  return gate_->Run(ctx, "GetLot", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetLot", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetLot(c, req->id()));
     return absl::OkStatus();
@@ -186,7 +186,7 @@ grpc::Status RegistryServiceImpl::GetLot(grpc::ServerContext* ctx, const v1::Get
 
 grpc::Status RegistryServiceImpl::ListLots(grpc::ServerContext* ctx, const v1::ListLotsRequest* req,
                                            v1::ListLotsResponse* resp) {
-  return gate_->Run(ctx, "ListLots", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListLots", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("framework_id", req->framework_id()));
     ASSIGN_OR_RETURN(auto page,
                      store_->ListLots(c, req->framework_id(), req->page_size(), req->page_token()));
@@ -197,7 +197,7 @@ grpc::Status RegistryServiceImpl::ListLots(grpc::ServerContext* ctx, const v1::L
 
 grpc::Status RegistryServiceImpl::UpdateLot(grpc::ServerContext* ctx,
                                             const v1::UpdateLotRequest* req, v1::Lot* resp) {
-  return gate_->Run(ctx, "UpdateLot", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "UpdateLot", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateLot(req->lot(), /*create=*/false));
     ASSIGN_OR_RETURN(*resp, store_->UpdateLot(c, req->lot()));
     return absl::OkStatus();
@@ -207,7 +207,7 @@ grpc::Status RegistryServiceImpl::UpdateLot(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::ApplyForAdmission(grpc::ServerContext* ctx,
                                                     const v1::ApplyForAdmissionRequest* req,
                                                     v1::ApplyForAdmissionResponse* resp) {
-  return gate_->Run(ctx, "ApplyForAdmission", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ApplyForAdmission", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     if (!IsUuid(req->framework_id())) v.Add("framework_id", "is required: a UUID");
     if (req->lot_ids_size() == 0) v.Add("lot_ids", "needs at least one lot");
@@ -230,7 +230,7 @@ grpc::Status RegistryServiceImpl::ApplyForAdmission(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::GetAdmission(grpc::ServerContext* ctx,
                                                const v1::GetAdmissionRequest* req,
                                                v1::Admission* resp) {
-  return gate_->Run(ctx, "GetAdmission", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetAdmission", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetAdmission(c, req->id()));
     return absl::OkStatus();
@@ -240,7 +240,7 @@ grpc::Status RegistryServiceImpl::GetAdmission(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::ListAdmissions(grpc::ServerContext* ctx,
                                                  const v1::ListAdmissionsRequest* req,
                                                  v1::ListAdmissionsResponse* resp) {
-  return gate_->Run(ctx, "ListAdmissions", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListAdmissions", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("framework_id", req->framework_id()));
     RETURN_IF_ERROR(OptionalId("lot_id", req->lot_id()));
     RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
@@ -257,7 +257,7 @@ grpc::Status RegistryServiceImpl::ListAdmissions(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::AdmitProvider(grpc::ServerContext* ctx,
                                                 const v1::AdmitProviderRequest* req,
                                                 v1::Admission* resp) {
-  return gate_->Run(ctx, "AdmitProvider", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "AdmitProvider", *req, [&](const Call& c) -> absl::Status {
     std::string reason = req->reason().empty() ? "admitted" : req->reason();
     return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kAdmit, reason, false,
                 resp);
@@ -267,7 +267,7 @@ grpc::Status RegistryServiceImpl::AdmitProvider(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::RejectApplication(grpc::ServerContext* ctx,
                                                     const v1::RejectApplicationRequest* req,
                                                     v1::Admission* resp) {
-  return gate_->Run(ctx, "RejectApplication", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "RejectApplication", *req, [&](const Call& c) -> absl::Status {
     return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kReject, req->reason(),
                 true, resp);
   });
@@ -276,7 +276,7 @@ grpc::Status RegistryServiceImpl::RejectApplication(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::SuspendAdmission(grpc::ServerContext* ctx,
                                                    const v1::SuspendAdmissionRequest* req,
                                                    v1::Admission* resp) {
-  return gate_->Run(ctx, "SuspendAdmission", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "SuspendAdmission", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     if (!IsUuid(req->id())) v.Add("id", "is required: a UUID");
     if (req->etag().empty() && !c.principal.IsService()) {
@@ -295,7 +295,7 @@ grpc::Status RegistryServiceImpl::SuspendAdmission(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::ReinstateAdmission(grpc::ServerContext* ctx,
                                                      const v1::ReinstateAdmissionRequest* req,
                                                      v1::Admission* resp) {
-  return gate_->Run(ctx, "ReinstateAdmission", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ReinstateAdmission", *req, [&](const Call& c) -> absl::Status {
     return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kReinstate, req->reason(),
                 true, resp);
   });
@@ -304,7 +304,7 @@ grpc::Status RegistryServiceImpl::ReinstateAdmission(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::TerminateAdmission(grpc::ServerContext* ctx,
                                                      const v1::TerminateAdmissionRequest* req,
                                                      v1::Admission* resp) {
-  return gate_->Run(ctx, "TerminateAdmission", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "TerminateAdmission", *req, [&](const Call& c) -> absl::Status {
     return Verb(store_, c, req->id(), req->etag(), domain::AdmissionVerb::kTerminate, req->reason(),
                 true, resp);
   });
@@ -313,7 +313,7 @@ grpc::Status RegistryServiceImpl::TerminateAdmission(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::AddActionPlanItems(grpc::ServerContext* ctx,
                                                      const v1::AddActionPlanItemsRequest* req,
                                                      v1::Admission* resp) {
-  return gate_->Run(ctx, "AddActionPlanItems", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "AddActionPlanItems", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     if (!IsUuid(req->id())) v.Add("id", "is required: a UUID");
     if (req->etag().empty()) v.Add("etag", "is required (read the admission first)");
@@ -327,7 +327,7 @@ grpc::Status RegistryServiceImpl::AddActionPlanItems(grpc::ServerContext* ctx,
 
 grpc::Status RegistryServiceImpl::CompleteActionPlanItem(
     grpc::ServerContext* ctx, const v1::CompleteActionPlanItemRequest* req, v1::Admission* resp) {
-  return gate_->Run(ctx, "CompleteActionPlanItem", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CompleteActionPlanItem", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     if (!IsUuid(req->id())) v.Add("id", "is required: a UUID");
     if (req->etag().empty()) v.Add("etag", "is required");
@@ -344,7 +344,7 @@ grpc::Status RegistryServiceImpl::CompleteActionPlanItem(
 grpc::Status RegistryServiceImpl::GetProvider(grpc::ServerContext* ctx,
                                               const v1::GetProviderRequest* req,
                                               v1::Provider* resp) {
-  return gate_->Run(ctx, "GetProvider", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetProvider", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetProvider(c, req->id()));
     return absl::OkStatus();
@@ -354,7 +354,7 @@ grpc::Status RegistryServiceImpl::GetProvider(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::UpdateProvider(grpc::ServerContext* ctx,
                                                  const v1::UpdateProviderRequest* req,
                                                  v1::Provider* resp) {
-  return gate_->Run(ctx, "UpdateProvider", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "UpdateProvider", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateProvider(req->provider()));
     RETURN_IF_ERROR(
         RequireOwnOrganisation(c.principal.organisation_id, req->provider().id(), "provider.id"));
@@ -366,7 +366,7 @@ grpc::Status RegistryServiceImpl::UpdateProvider(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::CreateComplianceDocument(
     grpc::ServerContext* ctx, const v1::CreateComplianceDocumentRequest* req,
     v1::ComplianceDocument* resp) {
-  return gate_->Run(ctx, "CreateComplianceDocument", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateComplianceDocument", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id,
                                            req->document().provider_id(), "document.provider_id"));
     RETURN_IF_ERROR(domain::ValidateDocument(req->document(), /*create=*/true));
@@ -381,7 +381,7 @@ grpc::Status RegistryServiceImpl::CreateComplianceDocument(
 grpc::Status RegistryServiceImpl::GetComplianceDocument(grpc::ServerContext* ctx,
                                                         const v1::GetComplianceDocumentRequest* req,
                                                         v1::ComplianceDocument* resp) {
-  return gate_->Run(ctx, "GetComplianceDocument", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetComplianceDocument", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetDocument(c, req->id()));
     return absl::OkStatus();
@@ -391,7 +391,7 @@ grpc::Status RegistryServiceImpl::GetComplianceDocument(grpc::ServerContext* ctx
 grpc::Status RegistryServiceImpl::ListComplianceDocuments(
     grpc::ServerContext* ctx, const v1::ListComplianceDocumentsRequest* req,
     v1::ListComplianceDocumentsResponse* resp) {
-  return gate_->Run(ctx, "ListComplianceDocuments", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListComplianceDocuments", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
     if (req->expiring_within_days() < 0 || req->expiring_within_days() > 3660) {
       return InvalidField("expiring_within_days", "must be from 0 to 3660");
@@ -410,7 +410,7 @@ grpc::Status RegistryServiceImpl::ListComplianceDocuments(
 grpc::Status RegistryServiceImpl::UpdateComplianceDocument(
     grpc::ServerContext* ctx, const v1::UpdateComplianceDocumentRequest* req,
     v1::ComplianceDocument* resp) {
-  return gate_->Run(ctx, "UpdateComplianceDocument", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "UpdateComplianceDocument", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id,
                                            req->document().provider_id(), "document.provider_id"));
     RETURN_IF_ERROR(domain::ValidateDocument(req->document(), /*create=*/false));
@@ -422,7 +422,7 @@ grpc::Status RegistryServiceImpl::UpdateComplianceDocument(
 grpc::Status RegistryServiceImpl::CreateCapacityReturn(grpc::ServerContext* ctx,
                                                        const v1::CreateCapacityReturnRequest* req,
                                                        v1::CapacityReturn* resp) {
-  return gate_->Run(ctx, "CreateCapacityReturn", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateCapacityReturn", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id,
                                            req->capacity_return().provider_id(),
                                            "capacity_return.provider_id"));
@@ -437,7 +437,7 @@ grpc::Status RegistryServiceImpl::CreateCapacityReturn(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::ListCapacityReturns(grpc::ServerContext* ctx,
                                                       const v1::ListCapacityReturnsRequest* req,
                                                       v1::ListCapacityReturnsResponse* resp) {
-  return gate_->Run(ctx, "ListCapacityReturns", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListCapacityReturns", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("framework_id", req->framework_id()));
     RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
     if (!req->month().empty() && !dates::ParseMonth(req->month())) {
@@ -454,7 +454,7 @@ grpc::Status RegistryServiceImpl::ListCapacityReturns(grpc::ServerContext* ctx,
 grpc::Status RegistryServiceImpl::ListLateCapacityReturns(
     grpc::ServerContext* ctx, const v1::ListLateCapacityReturnsRequest* req,
     v1::ListLateCapacityReturnsResponse* resp) {
-  return gate_->Run(ctx, "ListLateCapacityReturns", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListLateCapacityReturns", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     if (!IsUuid(req->framework_id())) v.Add("framework_id", "is required: a UUID");
     auto month = dates::ParseMonth(req->month());
@@ -477,7 +477,7 @@ grpc::Status RegistryServiceImpl::ListLateCapacityReturns(
 grpc::Status RegistryServiceImpl::ListEligibleProviders(grpc::ServerContext* ctx,
                                                         const v1::ListEligibleProvidersRequest* req,
                                                         v1::ListEligibleProvidersResponse* resp) {
-  return gate_->Run(ctx, "ListEligibleProviders", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListEligibleProviders", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     if (!IsUuid(req->lot_id())) v.Add("lot_id", "is required: a UUID");
     if (domain::NormaliseArea(req->area()).empty()) v.Add("area", "is required");

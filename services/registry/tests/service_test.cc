@@ -394,6 +394,27 @@ TEST_F(RegistryTest, BadInputIsRefusedWithFieldViolationsAndWritesNothing) {
                                    "framework.call_off.price_weight_percent"));
   EXPECT_EQ(server_->db().Query("SELECT count(*)::text AS v FROM registry.frameworks")[0], before);
 
+  // The limits every request keeps: a NUL (PostgreSQL would refuse it, or once cut the
+  // name short) and a trillion-pound liability minimum, each named, nothing written.
+  req.mutable_framework()->set_display_name(std::string("Home care\0 2027", 15));
+  req.mutable_framework()->mutable_public_liability_minimum()->set_pence(int64_t{1} << 62);
+  st = Call(*server_, comm_a_, &Stub::CreateFramework, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      ViolationFields(st),
+      UnorderedElementsAre("framework.display_name", "framework.public_liability_minimum.pence"));
+  v1::CreateOrganisationRequest org;
+  org.mutable_organisation()->set_display_name(std::string("Nul\0Care", 8));
+  org.mutable_organisation()->set_kind(v1::Organisation::PROVIDER);
+  v1::Organisation made_org;
+  EXPECT_THAT(
+      ViolationFields(Call(*server_, world_->platform, &Stub::CreateOrganisation, org, &made_org)),
+      ElementsAre("organisation.display_name"));
+  EXPECT_EQ(server_->db().Query("SELECT count(*)::text AS v FROM registry.organisations WHERE "
+                                "display_name LIKE 'Nul%'")[0],
+            "0");
+  EXPECT_EQ(server_->db().Query("SELECT count(*)::text AS v FROM registry.frameworks")[0], before);
+
   // A lot code already used on the framework.
   v1::CreateLotRequest dup;
   *dup.mutable_lot() = lot_a_;

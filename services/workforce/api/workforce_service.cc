@@ -45,7 +45,7 @@ absl::StatusOr<Day> DayOrToday(const Call& c, const char* field, const pdps::com
 grpc::Status WorkforceServiceImpl::CreateStaffMember(grpc::ServerContext* ctx,
                                                      const v1::CreateStaffMemberRequest* req,
                                                      v1::StaffMember* resp) {
-  return gate_->Run(ctx, "CreateStaffMember", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateStaffMember", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id,
                                            req->staff_member().provider_id(),
                                            "staff_member.provider_id"));
@@ -58,7 +58,7 @@ grpc::Status WorkforceServiceImpl::CreateStaffMember(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::GetStaffMember(grpc::ServerContext* ctx,
                                                   const v1::GetStaffMemberRequest* req,
                                                   v1::StaffMember* resp) {
-  return gate_->Run(ctx, "GetStaffMember", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetStaffMember", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetStaff(c, req->id()));
     return absl::OkStatus();
@@ -68,7 +68,7 @@ grpc::Status WorkforceServiceImpl::GetStaffMember(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::ListStaffMembers(grpc::ServerContext* ctx,
                                                     const v1::ListStaffMembersRequest* req,
                                                     v1::ListStaffMembersResponse* resp) {
-  return gate_->Run(ctx, "ListStaffMembers", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListStaffMembers", *req, [&](const Call& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto page, store_->ListStaff(c, req->include_leavers(), req->page_size(),
                                                   req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_staff_members(); });
@@ -79,7 +79,7 @@ grpc::Status WorkforceServiceImpl::ListStaffMembers(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::UpdateStaffMember(grpc::ServerContext* ctx,
                                                      const v1::UpdateStaffMemberRequest* req,
                                                      v1::StaffMember* resp) {
-  return gate_->Run(ctx, "UpdateStaffMember", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "UpdateStaffMember", *req, [&](const Call& c) -> absl::Status {
     const auto& s = req->staff_member();
     RETURN_IF_ERROR(RequireId("staff_member.id", s.id()));
     RETURN_IF_ERROR(RequireEtag(s.etag(), "staff_member.etag", "staff member"));
@@ -96,7 +96,7 @@ grpc::Status WorkforceServiceImpl::UpdateStaffMember(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::CreateTrainingMatrix(grpc::ServerContext* ctx,
                                                         const v1::CreateTrainingMatrixRequest* req,
                                                         v1::TrainingMatrix* resp) {
-  return gate_->Run(ctx, "CreateTrainingMatrix", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateTrainingMatrix", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateMatrix(req->training_matrix()));
     RETURN_IF_ERROR(check_->Require(c, req->training_matrix().framework_id(), "",
                                     {req->training_matrix().lot_id(), "training_matrix.lot_id"}));
@@ -108,7 +108,7 @@ grpc::Status WorkforceServiceImpl::CreateTrainingMatrix(grpc::ServerContext* ctx
 grpc::Status WorkforceServiceImpl::GetTrainingMatrix(grpc::ServerContext* ctx,
                                                      const v1::GetTrainingMatrixRequest* req,
                                                      v1::TrainingMatrix* resp) {
-  return gate_->Run(ctx, "GetTrainingMatrix", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetTrainingMatrix", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetMatrix(c, req->id()));
     return absl::OkStatus();
@@ -118,7 +118,7 @@ grpc::Status WorkforceServiceImpl::GetTrainingMatrix(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::ListTrainingMatrices(grpc::ServerContext* ctx,
                                                         const v1::ListTrainingMatricesRequest* req,
                                                         v1::ListTrainingMatricesResponse* resp) {
-  return gate_->Run(ctx, "ListTrainingMatrices", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListTrainingMatrices", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("lot_id", req->lot_id()));
     RETURN_IF_ERROR(OptionalId("framework_id", req->framework_id()));
     ASSIGN_OR_RETURN(auto page, store_->ListMatrices(c, req->lot_id(), req->framework_id(),
@@ -133,7 +133,7 @@ grpc::Status WorkforceServiceImpl::ListTrainingMatrices(grpc::ServerContext* ctx
 grpc::Status WorkforceServiceImpl::CreateTrainingRecord(grpc::ServerContext* ctx,
                                                         const v1::CreateTrainingRecordRequest* req,
                                                         v1::TrainingRecord* resp) {
-  return gate_->Run(ctx, "CreateTrainingRecord", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateTrainingRecord", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateTrainingRecord(req->training_record(), Today(c)));
     ASSIGN_OR_RETURN(*resp, store_->CreateTraining(c, req->training_record(), req->request_id()));
     return absl::OkStatus();
@@ -143,7 +143,7 @@ grpc::Status WorkforceServiceImpl::CreateTrainingRecord(grpc::ServerContext* ctx
 grpc::Status WorkforceServiceImpl::ListTrainingRecords(grpc::ServerContext* ctx,
                                                        const v1::ListTrainingRecordsRequest* req,
                                                        v1::ListTrainingRecordsResponse* resp) {
-  return gate_->Run(ctx, "ListTrainingRecords", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListTrainingRecords", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("staff_id", req->staff_id()));
     RETURN_IF_ERROR(OptionalId("lot_id", req->lot_id()));
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
@@ -158,7 +158,7 @@ grpc::Status WorkforceServiceImpl::ListTrainingRecords(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::VoidTrainingRecord(grpc::ServerContext* ctx,
                                                       const v1::VoidTrainingRecordRequest* req,
                                                       v1::TrainingRecord* resp) {
-  return gate_->Run(ctx, "VoidTrainingRecord", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "VoidTrainingRecord", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(api::RequireReason(req->reason()));
     ASSIGN_OR_RETURN(*resp, store_->VoidTraining(c, req->id(), req->reason()));
@@ -171,7 +171,7 @@ grpc::Status WorkforceServiceImpl::VoidTrainingRecord(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
     grpc::ServerContext* ctx, const v1::CheckWorkerEligibilityRequest* req,
     v1::CheckWorkerEligibilityResponse* resp) {
-  return gate_->Run(ctx, "CheckWorkerEligibility", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CheckWorkerEligibility", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     if (!IsUuid(req->staff_id())) v.Add("staff_id", "must be a UUID");
     if (req->package_id().empty() ? !IsUuid(req->lot_id())
@@ -219,7 +219,7 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
 grpc::Status WorkforceServiceImpl::GetWorkforceCompliance(
     grpc::ServerContext* ctx, const v1::GetWorkforceComplianceRequest* req,
     v1::WorkforceCompliance* resp) {
-  return gate_->Run(ctx, "GetWorkforceCompliance", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetWorkforceCompliance", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("provider_id", req->provider_id()));
     RETURN_IF_ERROR(RequireId("lot_id", req->lot_id()));
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
@@ -234,7 +234,7 @@ grpc::Status WorkforceServiceImpl::GetWorkforceCompliance(
 grpc::Status WorkforceServiceImpl::ListExpiries(grpc::ServerContext* ctx,
                                                 const v1::ListExpiriesRequest* req,
                                                 v1::ListExpiriesResponse* resp) {
-  return gate_->Run(ctx, "ListExpiries", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListExpiries", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("lot_id", req->lot_id()));
     if (req->within_days() < 0 || req->within_days() > 366) {
       return InvalidField("within_days", "must be from 0 (default 30) to 366");
@@ -251,7 +251,7 @@ grpc::Status WorkforceServiceImpl::ListExpiries(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
                                                       const v1::GetWorkforceReturnRequest* req,
                                                       v1::WorkforceReturn* resp) {
-  return gate_->Run(ctx, "GetWorkforceReturn", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetWorkforceReturn", *req, [&](const Call& c) -> absl::Status {
     auto q = domain::ParseQuarter(req->quarter());
     Violations v;
     if (!q) v.Add("quarter", "must be YYYY-Qn, e.g. 2026-Q3");
@@ -287,7 +287,7 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::CreateComplaint(grpc::ServerContext* ctx,
                                                    const v1::CreateComplaintRequest* req,
                                                    v1::Complaint* resp) {
-  return gate_->Run(ctx, "CreateComplaint", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateComplaint", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireOwnOrganisation(
         c.principal.organisation_id, req->complaint().provider_id(), "complaint.provider_id"));
     RETURN_IF_ERROR(domain::ValidateComplaint(req->complaint(), c.now));
@@ -301,7 +301,7 @@ grpc::Status WorkforceServiceImpl::CreateComplaint(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::GetComplaint(grpc::ServerContext* ctx,
                                                 const v1::GetComplaintRequest* req,
                                                 v1::Complaint* resp) {
-  return gate_->Run(ctx, "GetComplaint", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetComplaint", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetComplaint(c, req->id()));
     return absl::OkStatus();
@@ -311,7 +311,7 @@ grpc::Status WorkforceServiceImpl::GetComplaint(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::ListComplaints(grpc::ServerContext* ctx,
                                                   const v1::ListComplaintsRequest* req,
                                                   v1::ListComplaintsResponse* resp) {
-  return gate_->Run(ctx, "ListComplaints", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListComplaints", *req, [&](const Call& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto page, store_->ListComplaints(c, req->overdue_only(), req->page_size(),
                                                        req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_complaints(); });
@@ -322,7 +322,7 @@ grpc::Status WorkforceServiceImpl::ListComplaints(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::AcknowledgeComplaint(grpc::ServerContext* ctx,
                                                         const v1::AcknowledgeComplaintRequest* req,
                                                         v1::Complaint* resp) {
-  return gate_->Run(ctx, "AcknowledgeComplaint", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "AcknowledgeComplaint", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "complaint"));
     ASSIGN_OR_RETURN(*resp, store_->AcknowledgeComplaint(c, req->id(), req->etag()));
@@ -333,7 +333,7 @@ grpc::Status WorkforceServiceImpl::AcknowledgeComplaint(grpc::ServerContext* ctx
 grpc::Status WorkforceServiceImpl::AnswerComplaint(grpc::ServerContext* ctx,
                                                    const v1::AnswerComplaintRequest* req,
                                                    v1::Complaint* resp) {
-  return gate_->Run(ctx, "AnswerComplaint", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "AnswerComplaint", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "complaint"));
     RETURN_IF_ERROR(domain::ValidateAnswer(req->outcome(), req->learning()));
@@ -348,7 +348,7 @@ grpc::Status WorkforceServiceImpl::AnswerComplaint(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::CreateMonitoringVisit(
     grpc::ServerContext* ctx, const v1::CreateMonitoringVisitRequest* req,
     v1::MonitoringVisit* resp) {
-  return gate_->Run(ctx, "CreateMonitoringVisit", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateMonitoringVisit", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateVisit(req->visit(), Today(c)));
     RETURN_IF_ERROR(check_->Require(c, req->visit().framework_id(), req->visit().provider_id(),
                                     {req->visit().lot_id(), "visit.lot_id"}));
@@ -360,7 +360,7 @@ grpc::Status WorkforceServiceImpl::CreateMonitoringVisit(
 grpc::Status WorkforceServiceImpl::ListMonitoringVisits(grpc::ServerContext* ctx,
                                                         const v1::ListMonitoringVisitsRequest* req,
                                                         v1::ListMonitoringVisitsResponse* resp) {
-  return gate_->Run(ctx, "ListMonitoringVisits", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListMonitoringVisits", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
     ASSIGN_OR_RETURN(auto page, store_->ListVisits(c, absl::AsciiStrToLower(req->provider_id()),
                                                    req->page_size(), req->page_token()));
@@ -372,7 +372,7 @@ grpc::Status WorkforceServiceImpl::ListMonitoringVisits(grpc::ServerContext* ctx
 grpc::Status WorkforceServiceImpl::CreateActionPlan(grpc::ServerContext* ctx,
                                                     const v1::CreateActionPlanRequest* req,
                                                     v1::ActionPlan* resp) {
-  return gate_->Run(ctx, "CreateActionPlan", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreateActionPlan", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateActionPlan(req->action_plan()));
     RETURN_IF_ERROR(
         check_->Require(c, req->action_plan().framework_id(), req->action_plan().provider_id()));
@@ -384,7 +384,7 @@ grpc::Status WorkforceServiceImpl::CreateActionPlan(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::ListActionPlans(grpc::ServerContext* ctx,
                                                    const v1::ListActionPlansRequest* req,
                                                    v1::ListActionPlansResponse* resp) {
-  return gate_->Run(ctx, "ListActionPlans", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListActionPlans", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
     ASSIGN_OR_RETURN(auto page, store_->ListPlans(c, absl::AsciiStrToLower(req->provider_id()),
                                                   req->page_size(), req->page_token()));
@@ -396,7 +396,7 @@ grpc::Status WorkforceServiceImpl::ListActionPlans(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::CompleteActionItem(grpc::ServerContext* ctx,
                                                       const v1::CompleteActionItemRequest* req,
                                                       v1::ActionPlan* resp) {
-  return gate_->Run(ctx, "CompleteActionItem", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CompleteActionItem", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "action plan"));
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "completed_on", req->completed_on()));
@@ -410,7 +410,7 @@ grpc::Status WorkforceServiceImpl::CompleteActionItem(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::RecordFinancialAccounts(
     grpc::ServerContext* ctx, const v1::RecordFinancialAccountsRequest* req,
     v1::FinancialAccounts* resp) {
-  return gate_->Run(ctx, "RecordFinancialAccounts", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "RecordFinancialAccounts", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateAccounts(req->accounts(), Today(c)));
     RETURN_IF_ERROR(
         check_->Require(c, req->accounts().framework_id(), req->accounts().provider_id()));
@@ -422,7 +422,7 @@ grpc::Status WorkforceServiceImpl::RecordFinancialAccounts(
 grpc::Status WorkforceServiceImpl::ListFinancialAccounts(
     grpc::ServerContext* ctx, const v1::ListFinancialAccountsRequest* req,
     v1::ListFinancialAccountsResponse* resp) {
-  return gate_->Run(ctx, "ListFinancialAccounts", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListFinancialAccounts", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
     ASSIGN_OR_RETURN(auto page, store_->ListAccounts(c, absl::AsciiStrToLower(req->provider_id()),
                                                      req->page_size(), req->page_token()));
@@ -436,7 +436,7 @@ grpc::Status WorkforceServiceImpl::ListFinancialAccounts(
 grpc::Status WorkforceServiceImpl::SetSuspensionRules(grpc::ServerContext* ctx,
                                                       const v1::SetSuspensionRulesRequest* req,
                                                       v1::SuspensionRules* resp) {
-  return gate_->Run(ctx, "SetSuspensionRules", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "SetSuspensionRules", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateRules(req->rules()));
     RETURN_IF_ERROR(check_->Require(c, req->rules().framework_id()));
     ASSIGN_OR_RETURN(*resp, store_->SetRules(c, req->rules()));
@@ -447,7 +447,7 @@ grpc::Status WorkforceServiceImpl::SetSuspensionRules(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::GetSuspensionRules(grpc::ServerContext* ctx,
                                                       const v1::GetSuspensionRulesRequest* req,
                                                       v1::SuspensionRules* resp) {
-  return gate_->Run(ctx, "GetSuspensionRules", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetSuspensionRules", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("framework_id", req->framework_id()));
     ASSIGN_OR_RETURN(*resp, store_->GetRules(c, req->framework_id()));
     return absl::OkStatus();
@@ -458,7 +458,7 @@ grpc::Status WorkforceServiceImpl::GetSuspensionRules(grpc::ServerContext* ctx,
 
 grpc::Status WorkforceServiceImpl::GetPackage(grpc::ServerContext* ctx,
                                               const v1::GetPackageRequest* req, v1::Package* resp) {
-  return gate_->Run(ctx, "GetPackage", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "GetPackage", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(v1::Package p, store_->GetPackage(c, req->id()));
     RETURN_IF_ERROR(check_->RequirePackageParty(c, p));
@@ -470,7 +470,7 @@ grpc::Status WorkforceServiceImpl::GetPackage(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::ListPackages(grpc::ServerContext* ctx,
                                                 const v1::ListPackagesRequest* req,
                                                 v1::ListPackagesResponse* resp) {
-  return gate_->Run(ctx, "ListPackages", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListPackages", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
     // A provider lists its own (row-level security would hide the rest anyway).
     if (!c.principal.IsService()) {
@@ -490,7 +490,7 @@ grpc::Status WorkforceServiceImpl::ListPackages(grpc::ServerContext* ctx,
 grpc::Status WorkforceServiceImpl::CreatePackageAssignment(
     grpc::ServerContext* ctx, const v1::CreatePackageAssignmentRequest* req,
     v1::PackageAssignment* resp) {
-  return gate_->Run(ctx, "CreatePackageAssignment", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "CreatePackageAssignment", *req, [&](const Call& c) -> absl::Status {
     const auto& a = req->assignment();
     Violations v;
     if (!IsUuid(a.package_id())) v.Add("assignment.package_id", "must be a UUID");
@@ -509,7 +509,7 @@ grpc::Status WorkforceServiceImpl::CreatePackageAssignment(
 grpc::Status WorkforceServiceImpl::EndPackageAssignment(grpc::ServerContext* ctx,
                                                         const v1::EndPackageAssignmentRequest* req,
                                                         v1::PackageAssignment* resp) {
-  return gate_->Run(ctx, "EndPackageAssignment", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "EndPackageAssignment", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "assignment"));
     RETURN_IF_ERROR(api::RequireReason(req->reason()));
@@ -522,7 +522,7 @@ grpc::Status WorkforceServiceImpl::EndPackageAssignment(grpc::ServerContext* ctx
 grpc::Status WorkforceServiceImpl::ListPackageWorkers(grpc::ServerContext* ctx,
                                                       const v1::ListPackageWorkersRequest* req,
                                                       v1::ListPackageWorkersResponse* resp) {
-  return gate_->Run(ctx, "ListPackageWorkers", [&](const Call& c) -> absl::Status {
+  return gate_->Run(ctx, "ListPackageWorkers", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("package_id", req->package_id()));
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
     ASSIGN_OR_RETURN(v1::Package p, store_->GetPackage(c, req->package_id()));

@@ -281,6 +281,11 @@ TEST_F(WorkforceServiceTest, AProviderCannotReadAnotherProvidersStaff) {
   impostor.set_request_id(NewUuid());
   EXPECT_EQ(Call(stub(), other_provider_, &Stub::CreateStaffMember, impostor, &got).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  // What is no organisation id at all is a field to fix, not someone else's.
+  impostor.mutable_staff_member()->set_provider_id("bermondsey");
+  EXPECT_THAT(
+      ViolationFields(Call(stub(), other_provider_, &Stub::CreateStaffMember, impostor, &got)),
+      ElementsAre("staff_member.provider_id"));
   v1::CreateTrainingRecordRequest train;
   train.mutable_training_record()->set_staff_id(mine.id());
   train.mutable_training_record()->set_competency_code("first_aid");

@@ -1,0 +1,75 @@
+// A walk over the set fields of a request by reflection.
+#include "common/request_shape.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+
+namespace pdps::shape {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+constexpr char kMoney[] = "pdps.common.v1.Money";
+
+std::string Join(const std::string& prefix, const FieldDescriptor* f) {
+  return prefix.empty() ? f->name() : absl::StrCat(prefix, ".", f->name());
+}
+
+void CheckText(const std::string& path, const std::string& text, Violations& v) {
+  if (text.find('\0') != std::string::npos) {
+    v.Add(path, "must not contain a NUL character");
+  } else if (text.size() > kMaxTextBytes) {
+    v.Add(path, absl::StrCat("must be at most ", kMaxTextBytes, " bytes"));
+  }
+}
+
+void Walk(const Message& m, const std::string& prefix, Violations& v) {
+  const Reflection* r = m.GetReflection();
+  if (m.GetDescriptor()->full_name() == kMoney) {
+    const FieldDescriptor* pence = m.GetDescriptor()->FindFieldByName("pence");
+    int64_t p = pence != nullptr ? r->GetInt64(m, pence) : 0;
+    if (p > kMaxPence || p < -kMaxPence) {
+      v.Add(prefix.empty() ? "pence" : absl::StrCat(prefix, ".pence"),
+            "must be within ±100000000000000 pence (£1,000,000,000,000)");
+    }
+    return;
+  }
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    const std::string path = Join(prefix, f);
+    const bool text = f->type() == FieldDescriptor::TYPE_STRING;
+    const bool message = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!f->is_repeated()) {
+      if (text) CheckText(path, r->GetString(m, f), v);
+      if (message) Walk(r->GetMessage(m, f), path, v);
+      continue;
+    }
+    const int n = r->FieldSize(m, f);
+    if (n > kMaxItems) {
+      // Its items are not looked at: the caller has to shorten the list first.
+      v.Add(path, absl::StrCat("must have at most ", kMaxItems, " items (has ", n, ")"));
+      continue;
+    }
+    for (int i = 0; i < n; ++i) {
+      const std::string item = absl::StrCat(path, "[", i, "]");
+      if (text) CheckText(item, r->GetRepeatedString(m, f, i), v);
+      if (message) Walk(r->GetRepeatedMessage(m, f, i), item, v);
+    }
+  }
+}
+
+}  // namespace
+
+absl::Status Check(const Message& request) {
+  Violations v;
+  Walk(request, "", v);
+  return v.ToStatus("the request breaks the limits every request must keep");
+}
+
+}  // namespace pdps::shape

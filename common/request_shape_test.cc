@@ -1,0 +1,75 @@
+// The limits every request keeps, checked on the common protos.
+#include "common/request_shape.h"
+
+#include <gtest/gtest.h>
+
+#include "common/status.h"
+#include "pdps/common/v1/common.pb.h"
+#include "pdps/common/v1/events.pb.h"
+
+namespace pdps::shape {
+namespace {
+
+std::vector<std::string> FieldsOf(const absl::Status& st) {
+  std::vector<std::string> out;
+  for (const auto& v : FieldViolationsOf(st)) out.push_back(v.field);
+  return out;
+}
+
+TEST(RequestShape, AnOrdinaryRequestPasses) {
+  pdps::common::v1::ListEventsRequest req;
+  req.set_page_size(10);
+  req.add_event_types("ReferralOpened");
+  EXPECT_TRUE(Check(req).ok());
+}
+
+TEST(RequestShape, ANulCharacterIsNamedByItsPath) {
+  pdps::common::v1::ListEventsResponse resp;  // nested and repeated messages
+  resp.add_events()->set_event_type("OfferMade");
+  resp.add_events()->set_organisation_id(std::string("ab\0c", 4));
+  absl::Status st = Check(resp);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldsOf(st), std::vector<std::string>{"events[1].organisation_id"});
+}
+
+TEST(RequestShape, TextUpToTheLimitPassesAndOneByteMoreDoesNot) {
+  pdps::common::v1::Date d;
+  d.set_value(std::string(kMaxTextBytes, 'a'));
+  EXPECT_TRUE(Check(d).ok());
+  d.set_value(std::string(kMaxTextBytes + 1, 'a'));
+  EXPECT_EQ(FieldsOf(Check(d)), std::vector<std::string>{"value"});
+}
+
+TEST(RequestShape, AListUpToTheLimitPassesAndOneItemMoreDoesNot) {
+  pdps::common::v1::ListEventsRequest req;
+  for (int i = 0; i < kMaxItems; ++i) req.add_event_types("x");
+  EXPECT_TRUE(Check(req).ok());
+  req.add_event_types(std::string("\0", 1));  // not looked at: the list is too long
+  absl::Status st = Check(req);
+  ASSERT_EQ(FieldViolationsOf(st).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(st)[0].field, "event_types");
+  EXPECT_EQ(FieldViolationsOf(st)[0].description, "must have at most 1000 items (has 1001)");
+}
+
+TEST(RequestShape, MoneyBeyondATrillionPoundsEitherWayIsRefused) {
+  pdps::common::v1::Money m;
+  for (int64_t p : {kMaxPence, -kMaxPence, int64_t{0}}) {
+    m.set_pence(p);
+    EXPECT_TRUE(Check(m).ok()) << p;
+  }
+  for (int64_t p : {kMaxPence + 1, -kMaxPence - 1, INT64_MIN}) {
+    m.set_pence(p);
+    EXPECT_EQ(FieldsOf(Check(m)), std::vector<std::string>{"pence"}) << p;
+  }
+}
+
+TEST(RequestShape, EveryViolationIsListed) {
+  pdps::common::v1::ListEventsRequest req;
+  req.add_event_types(std::string("\0", 1));
+  req.add_event_types("ok");
+  req.add_event_types(std::string(kMaxTextBytes + 1, 'a'));
+  EXPECT_EQ(FieldsOf(Check(req)), (std::vector<std::string>{"event_types[0]", "event_types[2]"}));
+}
+
+}  // namespace
+}  // namespace pdps::shape
