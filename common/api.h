@@ -39,7 +39,7 @@ inline absl::Status RequireOwnOrganisation(const std::string& caller_org,
 // A required free-text reason of a verb.
 inline absl::Status RequireReason(const std::string& reason, const char* field = "reason") {
   if (IsBlank(reason)) return InvalidField(field, "is required");
-  if (reason.size() > 2000) return InvalidField(field, "must be at most 2000 characters");
+  if (Characters(reason) > 2000) return InvalidField(field, "must be at most 2000 characters");
   return absl::OkStatus();
 }
 

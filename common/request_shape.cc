@@ -28,6 +28,18 @@ void CheckText(const std::string& path, const std::string& text, Violations& v) 
   }
 }
 
+// Proto3 keeps a number its enum does not define; no service may take one for a value.
+void CheckEnum(const std::string& path, const FieldDescriptor* f, int number, Violations& v) {
+  if (f->enum_type()->FindValueByNumber(number) != nullptr) return;
+  std::string names;
+  for (int i = 0; i < f->enum_type()->value_count(); ++i) {
+    const auto* value = f->enum_type()->value(i);
+    if (value->number() == 0) continue;  // the unspecified value
+    absl::StrAppend(&names, names.empty() ? "" : ", ", value->name());
+  }
+  v.Add(path, absl::StrCat(number, " is not a ", f->enum_type()->name(), "; use one of ", names));
+}
+
 void Walk(const Message& m, const std::string& prefix, Violations& v) {
   const Reflection* r = m.GetReflection();
   if (m.GetDescriptor()->full_name() == kMoney) {
@@ -45,8 +57,10 @@ void Walk(const Message& m, const std::string& prefix, Violations& v) {
     const std::string path = Join(prefix, f);
     const bool text = f->type() == FieldDescriptor::TYPE_STRING;
     const bool message = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    const bool enumerated = f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM;
     if (!f->is_repeated()) {
       if (text) CheckText(path, r->GetString(m, f), v);
+      if (enumerated) CheckEnum(path, f, r->GetEnumValue(m, f), v);
       if (message) Walk(r->GetMessage(m, f), path, v);
       continue;
     }
@@ -59,6 +73,7 @@ void Walk(const Message& m, const std::string& prefix, Violations& v) {
     for (int i = 0; i < n; ++i) {
       const std::string item = absl::StrCat(path, "[", i, "]");
       if (text) CheckText(item, r->GetRepeatedString(m, f, i), v);
+      if (enumerated) CheckEnum(item, f, r->GetRepeatedEnumValue(m, f, i), v);
       if (message) Walk(r->GetRepeatedMessage(m, f, i), item, v);
     }
   }

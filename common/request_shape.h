@@ -23,8 +23,9 @@ inline constexpr int64_t kMaxPence = 100'000'000'000'000;
 
 // OK, or INVALID_ARGUMENT with a field violation (by the field's path from the request,
 // e.g. "person.contacts[2].name") for each text field holding a NUL character (which
-// PostgreSQL cannot store) or longer than kMaxTextBytes, each list longer than
-// kMaxItems and each pdps.common.v1.Money beyond kMaxPence.
+// PostgreSQL cannot store) or longer than kMaxTextBytes, each enum field holding a
+// number its enum does not define (filters included), each list longer than kMaxItems
+// and each pdps.common.v1.Money beyond kMaxPence.
 absl::Status Check(const google::protobuf::Message& request);
 
 }  // namespace pdps::shape

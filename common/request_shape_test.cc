@@ -1,6 +1,7 @@
 // The limits every request keeps, checked on the common protos.
 #include "common/request_shape.h"
 
+#include <google/protobuf/type.pb.h>
 #include <gtest/gtest.h>
 
 #include "common/status.h"
@@ -61,6 +62,23 @@ TEST(RequestShape, MoneyBeyondATrillionPoundsEitherWayIsRefused) {
     m.set_pence(p);
     EXPECT_EQ(FieldsOf(Check(m)), std::vector<std::string>{"pence"}) << p;
   }
+}
+
+// Proto3 keeps an enum number it does not define; it is a violation wherever it appears,
+// list filters included, naming the values there are.
+TEST(RequestShape, AnEnumNumberTheProtoDoesNotDefineIsRefused) {
+  google::protobuf::Field f;
+  f.set_kind(google::protobuf::Field::TYPE_STRING);
+  EXPECT_TRUE(Check(f).ok());
+  f.set_kind(static_cast<google::protobuf::Field::Kind>(99));
+  absl::Status st = Check(f);
+  ASSERT_EQ(FieldViolationsOf(st).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(st)[0].field, "kind");
+  EXPECT_EQ(FieldViolationsOf(st)[0].description.substr(0, 40),
+            "99 is not a Kind; use one of TYPE_DOUBLE");
+  google::protobuf::Type t;
+  t.add_fields()->set_cardinality(static_cast<google::protobuf::Field::Cardinality>(7));
+  EXPECT_EQ(FieldsOf(Check(t)), std::vector<std::string>{"fields[0].cardinality"});
 }
 
 TEST(RequestShape, EveryViolationIsListed) {

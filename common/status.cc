@@ -20,11 +20,17 @@ absl::Status Violations::ToStatus(absl::string_view message) const {
 
 bool IsBlank(absl::string_view text) { return absl::StripAsciiWhitespace(text).empty(); }
 
+size_t Characters(absl::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 void Violations::Text(const std::string& field, const std::string& text, size_t max,
                       bool required) {
   if (required && IsBlank(text)) {
     Add(field, "is required");
-  } else if (text.size() > max) {
+  } else if (Characters(text) > max) {
     Add(field, absl::StrCat("must be at most ", max, " characters"));
   }
 }

@@ -47,7 +47,7 @@ class Violations {
   // INVALID_ARGUMENT), so that one response lists them all.
   void Merge(const absl::Status& validated);
   // A free-text field: a required one must hold more than white space; none may be
-  // longer than `max` bytes.
+  // longer than `max` characters.
   void Text(const std::string& field, const std::string& text, size_t max, bool required = true);
   bool empty() const { return list_.empty(); }
   const std::vector<FieldViolation>& list() const { return list_; }
@@ -60,6 +60,10 @@ class Violations {
 
 // Empty, or nothing but white space: what a required text field may not be.
 bool IsBlank(absl::string_view text);
+
+// The number of characters (Unicode code points) of UTF-8 text: what "at most N
+// characters" counts, as PostgreSQL's length() does. "é" is one character, two bytes.
+size_t Characters(absl::string_view text);
 
 // INVALID_ARGUMENT whose payload carries google.rpc.BadRequest field violations.
 absl::Status InvalidArgument(absl::string_view message, std::vector<FieldViolation> violations);

@@ -61,6 +61,22 @@ TEST(Status, RequiredTextIsMoreThanWhiteSpace) {
   EXPECT_FALSE(IsBlank(" x "));
 }
 
+// "At most N characters" counts characters, as PostgreSQL's length() does, not bytes:
+// an accented or non-Latin name is not held to half or a third of the limit.
+TEST(Status, TextLimitsCountCharactersNotBytes) {
+  std::string accented;
+  for (int i = 0; i < 10; ++i) accented += "\u00e9";  // é, two bytes
+  EXPECT_EQ(Characters(accented), 10u);
+  EXPECT_EQ(Characters("\u6c49\u5b57"), 2u);  // three bytes each
+  EXPECT_EQ(Characters(""), 0u);
+  Violations v;
+  v.Text("name", accented, 10);
+  EXPECT_TRUE(v.empty());
+  v.Text("name", accented + "e", 10);
+  ASSERT_EQ(v.list().size(), 1u);
+  EXPECT_EQ(v.list()[0].description, "must be at most 10 characters");
+}
+
 TEST(Status, InternalErrorsLeakNothing) {
   grpc::Status g = server::ToGrpc(absl::InternalError("relation registry.x does not exist"), "r9");
   EXPECT_EQ(g.error_code(), grpc::StatusCode::INTERNAL);

@@ -121,7 +121,7 @@ grpc::Status ReferralsServiceImpl::AwardReferral(grpc::ServerContext* ctx,
     if (!req->provider_id().empty() && IsBlank(req->rationale())) {
       v.Add("rationale", "is required for a direct award");
     }
-    if (req->rationale().size() > 2000) v.Add("rationale", "must be at most 2000 characters");
+    if (Characters(req->rationale()) > 2000) v.Add("rationale", "must be at most 2000 characters");
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(*resp, brokerage_->Award(c, *req));
     return absl::OkStatus();
@@ -147,7 +147,7 @@ grpc::Status ReferralsServiceImpl::GetPersonDetails(grpc::ServerContext* ctx,
     RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
     Violations v;
     if (IsBlank(req->purpose())) v.Add("purpose", "is required: say why you read the details");
-    if (req->purpose().size() > 500) v.Add("purpose", "must be at most 500 characters");
+    if (Characters(req->purpose()) > 500) v.Add("purpose", "must be at most 500 characters");
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(*resp, store_->ReadPerson(c, req->referral_id(), req->purpose()));
     return absl::OkStatus();
@@ -166,7 +166,7 @@ grpc::Status ReferralsServiceImpl::UpdatePersonDetails(grpc::ServerContext* ctx,
     v.Merge(domain::ValidatePerson(req->person(), dates::TodayInLondon(c.now)));
     if (IsBlank(req->reason())) {
       v.Add("reason", "is required: say why the details change (kept in the access log)");
-    } else if (req->reason().size() > 490) {
+    } else if (Characters(req->reason()) > 490) {
       v.Add("reason", "must be at most 490 characters");
     }
     RETURN_IF_ERROR(v.ToStatus());
@@ -262,7 +262,7 @@ grpc::Status ReferralsServiceImpl::ReviewProposal(grpc::ServerContext* ctx,
                                                   v1::Offer* resp) {
   return gate_->Run(ctx, "ReviewProposal", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
-    if (req->family_view().size() > 4000) {
+    if (Characters(req->family_view()) > 4000) {
       return InvalidField("family_view", "must be at most 4000 characters");
     }
     ASSIGN_OR_RETURN(*resp, store_->ReviewProposal(c, req->id(), req->etag(), req->shortlisted(),

@@ -1701,6 +1701,23 @@ TEST_F(ReferralsTest, BadAnswersAndVerbsGetTheRightErrorAndChangeNothing) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(registry::testing::ViolationFields(st), Contains("rationale"));
   EXPECT_EQ(Live(r.id()).size(), 1u);
+  // A reason the proto does not define is no reason: refused, the offer still live.
+  v1::DeclineOfferRequest odd;
+  odd.set_id(live[0].id());
+  odd.set_reason(static_cast<v1::DeclineReason>(42));
+  odd.set_rationale("We are full");
+  v1::Offer declined;
+  EXPECT_THAT(registry::testing::ViolationFields(
+                  Call(stub(), p.admin, &Stub::DeclineOffer, odd, &declined)),
+              ElementsAre("reason"));
+  EXPECT_EQ(Live(r.id()).size(), 1u);
+  // Nor is a state filter the proto does not define a filter.
+  v1::ListReferralsRequest by_state;
+  by_state.set_state(static_cast<v1::Referral::State>(42));
+  v1::ListReferralsResponse listed;
+  EXPECT_THAT(registry::testing::ViolationFields(
+                  Call(stub(), officer_, &Stub::ListReferrals, by_state, &listed)),
+              ElementsAre("state"));
   // Someone else's offer looks like no offer at all.
   st = Accept(other.admin, live[0].id());
   EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);

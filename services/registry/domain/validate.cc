@@ -80,7 +80,7 @@ absl::Status ValidateOrganisation(const v1::Organisation& o) {
   if (o.kind() == v1::Organisation::KIND_UNSPECIFIED || !v1::Organisation::Kind_IsValid(o.kind())) {
     v.Add("organisation.kind", "is required: COUNCIL, NHS_COMMISSIONER, PROVIDER or PLATFORM");
   }
-  if (o.external_reference().size() > 100) {
+  if (Characters(o.external_reference()) > 100) {
     v.Add("organisation.external_reference", "must be at most 100 characters");
   }
   return v.ToStatus();
@@ -227,13 +227,13 @@ absl::Status ValidateProvider(const v1::Provider& p) {
   RequireUuid(v, "provider.id", p.id());
   if (p.etag().empty()) v.Add("provider.etag", "is required (read the provider first)");
   if (p.office_postcode().size() > 10) v.Add("provider.office_postcode", "is not a postcode");
-  if (p.office_district().size() > 100) {
+  if (Characters(p.office_district()) > 100) {
     v.Add("provider.office_district", "must be at most 100 characters");
   }
   if (p.coverage_areas_size() > 200) v.Add("provider.coverage_areas", "at most 200 areas");
   for (int i = 0; i < p.coverage_areas_size(); ++i) {
     std::string a = NormaliseArea(p.coverage_areas(i));
-    if (a.empty() || a.size() > 60) {
+    if (a.empty() || Characters(a) > 60) {
       v.Add(absl::StrCat("provider.coverage_areas[", i, "]"), "must be 1 to 60 characters");
     }
   }
