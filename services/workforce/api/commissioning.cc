@@ -83,6 +83,15 @@ absl::Status CommissioningCheck::RequireWorkforceReader(const server::Call& c,
   return absl::OkStatus();
 }
 
+absl::Status CommissioningCheck::NoMatrixOrUnknownLot(const server::Call& c,
+                                                      const std::string& lot_id,
+                                                      absl::Status status) const {
+  if (!absl::IsFailedPrecondition(status) || lot_id.empty()) return status;
+  auto lot = registry_.GetLotContext(absl::AsciiStrToLower(lot_id), dates::TodayInLondon(c.now));
+  if (!lot.ok()) return lot.status();  // NOT_FOUND for an unknown lot, or UNAVAILABLE
+  return status;
+}
+
 absl::Status CommissioningCheck::RequirePackageParty(
     const server::Call& c, const pdps::workforce::v1::Package& package) const {
   if (c.principal.IsService()) return absl::OkStatus();

@@ -45,6 +45,14 @@ class CommissioningCheck {
   absl::Status RequireWorkforceReader(const server::Call& c, const std::string& lot_id,
                                       const std::string& provider_id) const;
 
+  // `status` from reading about `lot_id` (GetWorkforceCompliance, GetWorkforceReturn):
+  // FAILED_PRECONDITION, no training matrix in force, becomes NOT_FOUND when the registry
+  // knows no such lot, as RequireWorkforceReader answers a commissioner (UNAVAILABLE if
+  // the registry cannot answer). Any other status is returned as it is. Asked only then:
+  // a lot with a matrix exists (CreateTrainingMatrix checked it with the registry).
+  absl::Status NoMatrixOrUnknownLot(const server::Call& c, const std::string& lot_id,
+                                    absl::Status status) const;
+
   // Who may see a package and its named workers: its provider, services, and
   // commissioners or brokerage officers of the partnership owning its framework.
   // NOT_FOUND for anyone else (the package's existence is not revealed).

@@ -226,7 +226,9 @@ grpc::Status WorkforceServiceImpl::GetWorkforceCompliance(
     const std::string provider = absl::AsciiStrToLower(req->provider_id());
     const std::string lot = absl::AsciiStrToLower(req->lot_id());
     RETURN_IF_ERROR(check_->RequireWorkforceReader(c, lot, provider));
-    ASSIGN_OR_RETURN(*resp, store_->Compliance(c, provider, lot, day));
+    auto compliance = store_->Compliance(c, provider, lot, day);
+    if (!compliance.ok()) return check_->NoMatrixOrUnknownLot(c, lot, compliance.status());
+    *resp = *std::move(compliance);
     return absl::OkStatus();
   });
 }
@@ -277,7 +279,9 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
     RETURN_IF_ERROR(v.ToStatus());
     const std::string lot = absl::AsciiStrToLower(req->lot_id());
     if (provider != own) RETURN_IF_ERROR(check_->RequireWorkforceReader(c, lot, provider));
-    ASSIGN_OR_RETURN(*resp, store_->Return(c, provider, *q, lot));
+    auto figures = store_->Return(c, provider, *q, lot);
+    if (!figures.ok()) return check_->NoMatrixOrUnknownLot(c, lot, figures.status());
+    *resp = *std::move(figures);
     return absl::OkStatus();
   });
 }

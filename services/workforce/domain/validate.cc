@@ -231,6 +231,15 @@ absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today, const s
   Id(v, F(p, "framework_id"), a.framework_id(), true);
   auto d = DateField(v, F(p, "year_end"), a.year_end(), true);
   NotAfter(v, F(p, "year_end"), d, today);
+  // Every amount is required: an absent Money is a violation, not 0 (a 0 sent is an
+  // amount). An absent one reads as 0 below, which breaks no other rule.
+  for (auto [name, has] : {std::pair<const char*, bool>{"current_assets", a.has_current_assets()},
+                           {"current_liabilities", a.has_current_liabilities()},
+                           {"operating_profit", a.has_operating_profit()},
+                           {"capital_employed", a.has_capital_employed()},
+                           {"net_assets", a.has_net_assets()}}) {
+    if (!has) v.Add(F(p, name), "is required");
+  }
   if (a.current_assets().pence() < 0) v.Add(F(p, "current_assets"), "must not be negative");
   if (a.current_liabilities().pence() < 0) {
     v.Add(F(p, "current_liabilities"), "must not be negative");

@@ -145,6 +145,45 @@ TEST(ValidateMatrix, GoodAndBad) {
   EXPECT_THAT(Fields(ValidateMatrix(empty)), ElementsAre("training_matrix.competencies"));
 }
 
+// Accounts with every amount sent as an explicit 0.
+v1::FinancialAccounts ZeroAccounts() {
+  v1::FinancialAccounts a;
+  a.set_provider_id(kId);
+  a.set_framework_id(kId);
+  a.mutable_year_end()->set_value("2026-03-31");
+  a.mutable_current_assets()->set_pence(0);
+  a.mutable_current_liabilities()->set_pence(0);
+  a.mutable_operating_profit()->set_pence(0);
+  a.mutable_capital_employed()->set_pence(0);
+  a.mutable_net_assets()->set_pence(0);
+  return a;
+}
+
+// The proto marks every amount Required: an absent Money is not read as 0, and each one
+// absent is named beside the other violations.
+TEST(ValidateAccounts, EveryAbsentAmountIsRequiredBesideTheOtherViolations) {
+  EXPECT_TRUE(ValidateAccounts(ZeroAccounts(), kToday).ok());
+
+  v1::FinancialAccounts bare;
+  bare.set_provider_id(kId);
+  bare.set_framework_id(kId);
+  absl::Status st = ValidateAccounts(bare, kToday);
+  EXPECT_THAT(Fields(st),
+              UnorderedElementsAre("accounts.year_end", "accounts.current_assets",
+                                   "accounts.current_liabilities", "accounts.operating_profit",
+                                   "accounts.capital_employed", "accounts.net_assets"));
+  for (const auto& v : FieldViolationsOf(st)) EXPECT_EQ(v.description, "is required") << v.field;
+
+  // One amount absent among other wrong fields: every violation is listed.
+  v1::FinancialAccounts some = ZeroAccounts();
+  some.clear_net_assets();
+  some.mutable_current_liabilities()->set_pence(-5);
+  some.mutable_year_end()->set_value("2026-11-25");
+  EXPECT_THAT(Fields(ValidateAccounts(some, kToday)),
+              UnorderedElementsAre("accounts.net_assets", "accounts.current_liabilities",
+                                   "accounts.year_end"));
+}
+
 TEST(ValidateOthers, TrainingComplaintVisitPlanAccountsRules) {
   v1::TrainingRecord t;
   t.set_staff_id(kId);
@@ -188,10 +227,7 @@ TEST(ValidateOthers, TrainingComplaintVisitPlanAccountsRules) {
   item->set_description("Audit care records");
   EXPECT_THAT(Fields(ValidateActionPlan(p)), ElementsAre("action_plan.items[0].due_date"));
 
-  v1::FinancialAccounts a;
-  a.set_provider_id(kId);
-  a.set_framework_id(kId);
-  a.mutable_year_end()->set_value("2026-03-31");
+  v1::FinancialAccounts a = ZeroAccounts();
   EXPECT_TRUE(ValidateAccounts(a, kToday).ok());
   a.mutable_current_assets()->set_pence(-1);
   EXPECT_THAT(Fields(ValidateAccounts(a, kToday)), ElementsAre("accounts.current_assets"));

@@ -408,6 +408,35 @@ TEST_F(WorkforceServiceTest, BadInputGetsTheRightCodeAndWritesNothing) {
             grpc::StatusCode::UNAUTHENTICATED);
 }
 
+// The proto marks every amount of the accounts Required: each absent one is a field
+// violation listed with the others (an absent Money is not 0), and nothing is written.
+TEST_F(WorkforceServiceTest, AccountsWithoutTheirAmountsListEveryViolationAndWriteNothing) {
+  int accounts = Rows("financial_accounts");
+  v1::RecordFinancialAccountsRequest req;
+  req.mutable_accounts()->set_provider_id(provider_.org);
+  req.mutable_accounts()->set_framework_id(framework_);
+  v1::FinancialAccounts out;
+  auto st = Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st),
+              UnorderedElementsAre("accounts.year_end", "accounts.current_assets",
+                                   "accounts.current_liabilities", "accounts.operating_profit",
+                                   "accounts.capital_employed", "accounts.net_assets"));
+  EXPECT_EQ(Rows("financial_accounts"), accounts);
+  // Every amount given as an explicit 0 is accounts (breaching, but recorded).
+  auto* a = req.mutable_accounts();
+  a->mutable_year_end()->set_value("2026-03-31");
+  a->mutable_current_assets()->set_pence(0);
+  a->mutable_current_liabilities()->set_pence(0);
+  a->mutable_operating_profit()->set_pence(0);
+  a->mutable_capital_employed()->set_pence(0);
+  a->mutable_net_assets()->set_pence(0);
+  st = Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, req, &out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(out.net_assets().pence(), 0);
+  EXPECT_EQ(Rows("financial_accounts"), accounts + 1);
+}
+
 // Lots and admissions are the registry's: a lot of another framework, or a complaint from
 // a provider the framework never admitted, is refused before anything is written.
 TEST_F(WorkforceServiceTest, FrameworkScopedCallsAreCheckedWithTheRegistry) {
@@ -777,6 +806,55 @@ TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
   EXPECT_EQ(out.eligible(), 1);
   EXPECT_EQ(Call(stub(), other_provider_, &Stub::GetWorkforceCompliance, req, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A lot the registry does not know is NOT_FOUND whoever asks, as the proto promises;
+// a real lot without a matrix in force stays FAILED_PRECONDITION.
+TEST_F(WorkforceServiceTest, AnUnknownLotIsNotFoundForEveryCaller) {
+  CreateStaff(provider_, SampleStaff("Nia Counted"));
+  v1::GetWorkforceComplianceRequest unknown;
+  unknown.set_provider_id(provider_.org);
+  unknown.set_lot_id(NewUuid());
+  v1::WorkforceCompliance out;
+  for (const Caller& who : {provider_, commissioner_, ServiceCaller()}) {
+    auto st = Call(stub(), who, &Stub::GetWorkforceCompliance, unknown, &out);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND)
+        << who.org << ": " << st.error_message();
+  }
+  v1::GetWorkforceReturnRequest unknown_return;
+  unknown_return.set_quarter("2026-Q3");
+  unknown_return.set_lot_id(unknown.lot_id());
+  v1::WorkforceReturn r;
+  auto st = Call(stub(), provider_, &Stub::GetWorkforceReturn, unknown_return, &r);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  unknown_return.set_provider_id(provider_.org);
+  st = Call(stub(), commissioner_, &Stub::GetWorkforceReturn, unknown_return, &r);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+
+  // The framework's own lot, before any matrix: FAILED_PRECONDITION for each caller.
+  v1::GetWorkforceComplianceRequest real = unknown;
+  real.set_lot_id(lot_);
+  for (const Caller& who : {provider_, commissioner_, ServiceCaller()}) {
+    st = Call(stub(), who, &Stub::GetWorkforceCompliance, real, &out);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << who.org;
+    EXPECT_THAT(st.error_message(), HasSubstr("no training matrix in force"));
+  }
+  v1::GetWorkforceReturnRequest real_return;
+  real_return.set_quarter("2026-Q3");
+  real_return.set_lot_id(lot_);
+  st = Call(stub(), provider_, &Stub::GetWorkforceReturn, real_return, &r);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  real_return.set_provider_id(provider_.org);
+  st = Call(stub(), commissioner_, &Stub::GetWorkforceReturn, real_return, &r);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+
+  // With a matrix in force both answer.
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  st = Call(stub(), provider_, &Stub::GetWorkforceCompliance, real, &out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(out.staff_in_post(), 1);
+  st = Call(stub(), provider_, &Stub::GetWorkforceReturn, real_return, &r);
+  ASSERT_TRUE(st.ok()) << st.error_message();
 }
 
 TEST_F(WorkforceServiceTest, ExpiryWatchListsWhatLapsesSoon) {
