@@ -20,5 +20,9 @@ bool IsUuid(absl::string_view s);
 // matrices and records, packages' extra competencies): lower_snake_case, starting with
 // a letter, at most 64 characters, e.g. "safeguarding_level_2".
 bool IsCompetencyCode(absl::string_view s);
+// The most competencies a lot's base set (and a version of its training matrix) may
+// hold, and the most extra ones one package (a referral, a gate check) may ask for.
+inline constexpr int kMaxLotCompetencies = 200;
+inline constexpr int kMaxExtraCompetencies = 100;
 
 }  // namespace pdps

@@ -23,6 +23,15 @@ absl::Status FromPeer(const grpc::Status& st, absl::string_view peer, absl::stri
       return NotFound(what, id);
     case grpc::StatusCode::FAILED_PRECONDITION:
       return absl::FailedPreconditionError(st.error_message());
+    case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::OUT_OF_RANGE:
+    case grpc::StatusCode::ALREADY_EXISTS:
+      // We asked the peer for something it refuses whatever the moment: a retry cannot
+      // cure it, so it is our fault, not an outage (the caller gets INTERNAL and the
+      // request id; the log keeps the peer's answer).
+      return absl::InternalError(absl::StrCat("the ", peer, " refused ", what, " ", id, " (",
+                                              server::CodeName(st.error_code()),
+                                              "): ", st.error_message()));
     default:
       log::Warning("peer call failed", {{"peer", std::string(peer)},
                                         {"call", std::string(what)},

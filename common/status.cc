@@ -35,6 +35,17 @@ void Violations::Text(const std::string& field, const std::string& text, size_t 
   }
 }
 
+bool Violations::AtMost(const std::string& field, int size, int max) {
+  if (size <= max) return true;
+  Add(field, absl::StrCat("must have at most ", max, " items (has ", size, ")"));
+  return false;
+}
+
+void Violations::AddNotACompetencyCode(const std::string& field, int index) {
+  Add(absl::StrCat(field, "[", index, "]"),
+      "must be a competency code: lower_snake_case, at most 64 characters");
+}
+
 void Violations::Merge(const absl::Status& validated) {
   if (validated.ok()) return;
   std::vector<FieldViolation> found = FieldViolationsOf(validated);

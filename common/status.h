@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/ids.h"
 
 #define PDPS_CONCAT_INNER(a, b) a##b
 #define PDPS_CONCAT(a, b) PDPS_CONCAT_INNER(a, b)
@@ -49,12 +50,23 @@ class Violations {
   // A free-text field: a required one must hold more than white space; none may be
   // longer than `max` characters.
   void Text(const std::string& field, const std::string& text, size_t max, bool required = true);
+  // A list of at most `max` items: false, with a violation, when it has more.
+  bool AtMost(const std::string& field, int size, int max);
+  // A list of at most `max` competency codes (IsCompetencyCode), each named when wrong.
+  template <typename Codes>
+  void CompetencyCodes(const std::string& field, const Codes& codes, int max) {
+    if (!AtMost(field, static_cast<int>(codes.size()), max)) return;
+    for (int i = 0; i < static_cast<int>(codes.size()); ++i) {
+      if (!IsCompetencyCode(codes[i])) AddNotACompetencyCode(field, i);
+    }
+  }
   bool empty() const { return list_.empty(); }
   const std::vector<FieldViolation>& list() const { return list_; }
   // OK when nothing was added; otherwise INVALID_ARGUMENT carrying every violation.
   absl::Status ToStatus(absl::string_view message = "the request has invalid fields") const;
 
  private:
+  void AddNotACompetencyCode(const std::string& field, int index);
   std::vector<FieldViolation> list_;
 };
 

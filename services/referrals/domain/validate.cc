@@ -15,6 +15,12 @@ namespace {
 constexpr size_t kShortText = 200;
 constexpr size_t kLongText = 4000;
 constexpr size_t kExtractText = 20000;
+// Lists: far more than any real referral needs, little enough for a provider's inbox.
+constexpr int kMaxOutcomes = 30;
+constexpr int kMaxLanguages = 20;
+constexpr int kMaxFundingShares = 20;
+constexpr int kMaxAddressLines = 10;
+constexpr int kMaxContacts = 20;
 
 std::optional<absl::CivilDay> Day(Violations& v, const std::string& field, const std::string& text,
                                   bool required) {
@@ -70,8 +76,10 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
   }
   v.Text("referral.session_pattern", r.session_pattern(), kShortText * 2, true);
   if (r.outcomes().empty()) v.Add("referral.outcomes", "at least one outcome is required");
-  for (int i = 0; i < r.outcomes_size(); ++i) {
-    v.Text(absl::StrCat("referral.outcomes[", i, "]"), r.outcomes(i), kShortText * 2, true);
+  if (v.AtMost("referral.outcomes", r.outcomes_size(), kMaxOutcomes)) {
+    for (int i = 0; i < r.outcomes_size(); ++i) {
+      v.Text(absl::StrCat("referral.outcomes[", i, "]"), r.outcomes(i), kShortText * 2, true);
+    }
   }
   v.Text("referral.needs_summary", r.needs_summary(), kLongText, true);
   v.Text("referral.communication_needs", r.communication_needs(), kLongText, false);
@@ -89,26 +97,23 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
       pref.worker_gender() != "male") {
     v.Add("referral.preferences.worker_gender", "must be \"female\", \"male\" or empty");
   }
-  for (int i = 0; i < pref.languages_size(); ++i) {
-    v.Text(absl::StrCat("referral.preferences.languages[", i, "]"), pref.languages(i), 100, true);
+  if (v.AtMost("referral.preferences.languages", pref.languages_size(), kMaxLanguages)) {
+    for (int i = 0; i < pref.languages_size(); ++i) {
+      v.Text(absl::StrCat("referral.preferences.languages[", i, "]"), pref.languages(i), 100, true);
+    }
   }
   v.Text("referral.preferences.culture", pref.culture(), kShortText, false);
   v.Text("referral.preferences.religion", pref.religion(), kShortText, false);
   // The codes of the lot's training matrix (e.g. its conditional "seizure_management"),
-  // which the compliance gate checks named workers against.
-  for (int i = 0; i < r.extra_competencies_size(); ++i) {
-    if (!IsCompetencyCode(r.extra_competencies(i))) {
-      v.Add(absl::StrCat("referral.extra_competencies[", i, "]"),
-            "must be a competency code: lower_snake_case, at most 64 characters");
-    }
-  }
+  // which the compliance gate checks named workers against (as many as it takes).
+  v.CompetencyCodes("referral.extra_competencies", r.extra_competencies(), kMaxExtraCompetencies);
   if (r.direct_payment()) {
     if (!r.funding().empty()) {
       v.Add("referral.funding", "must be empty for a direct payment");
     }
   } else if (r.funding().empty()) {
     v.Add("referral.funding", "is required (shares summing to 10000) unless direct_payment");
-  } else {
+  } else if (v.AtMost("referral.funding", r.funding_size(), kMaxFundingShares)) {
     int64_t sum = 0;
     std::set<std::string> seen;
     for (int i = 0; i < r.funding_size(); ++i) {
@@ -176,15 +181,19 @@ absl::Status ValidatePerson(const v1::PersonDetails& p, absl::CivilDay today) {
     v.Add("person.date_of_birth", "must be a past date within 120 years");
   }
   if (p.address_lines().empty()) v.Add("person.address_lines", "at least one line is required");
-  for (int i = 0; i < p.address_lines_size(); ++i) {
-    v.Text(absl::StrCat("person.address_lines[", i, "]"), p.address_lines(i), kShortText, true);
+  if (v.AtMost("person.address_lines", p.address_lines_size(), kMaxAddressLines)) {
+    for (int i = 0; i < p.address_lines_size(); ++i) {
+      v.Text(absl::StrCat("person.address_lines[", i, "]"), p.address_lines(i), kShortText, true);
+    }
   }
   v.Text("person.postcode", p.postcode(), 10, true);
   if (!p.nhs_number().empty() && !ValidNhsNumber(p.nhs_number())) {
     v.Add("person.nhs_number", "must be 10 digits with a valid check digit");
   }
   v.Text("person.key_safe_code", p.key_safe_code(), 50, false);
-  for (int i = 0; i < p.contacts_size(); ++i) {
+  const int contacts =
+      v.AtMost("person.contacts", p.contacts_size(), kMaxContacts) ? p.contacts_size() : 0;
+  for (int i = 0; i < contacts; ++i) {
     std::string f = absl::StrCat("person.contacts[", i, "]");
     v.Text(f + ".name", p.contacts(i).name(), kShortText, true);
     v.Text(f + ".relationship", p.contacts(i).relationship(), 100, true);
@@ -217,7 +226,11 @@ absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>
   if (p.matched_competencies().empty()) {
     v.Add("proposal.matched_competencies", "at least one competency is required");
   }
-  for (int i = 0; i < p.matched_competencies_size(); ++i) {
+  const int matched = v.AtMost("proposal.matched_competencies", p.matched_competencies_size(),
+                               kMaxLotCompetencies + kMaxExtraCompetencies)
+                          ? p.matched_competencies_size()
+                          : 0;
+  for (int i = 0; i < matched; ++i) {
     if (required.count(p.matched_competencies(i)) == 0) {
       v.Add(absl::StrCat("proposal.matched_competencies[", i, "]"),
             "is not a competency this referral asks for");

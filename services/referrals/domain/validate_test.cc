@@ -113,7 +113,8 @@ TEST(ValidateReferral, NamesEachWrongField) {
       {"blank area", [](auto& r) { r.set_area("   "); }, {"referral.area"}},
       {"postcode as area", [](auto& r) { r.set_area("SE15 4QN"); }, {"referral.area"}},
       {"outward code as area", [](auto& r) { r.set_area("se1"); }, {"referral.area"}},
-      {"street address as area", [](auto& r) { r.set_area("12 Rye Lane, Peckham"); },
+      {"street address as area",
+       [](auto& r) { r.set_area("12 Rye Lane, Peckham"); },
        {"referral.area"}},
       {"no hours",
        [](auto& r) { r.set_planned_weekly_hours(0); },
@@ -132,6 +133,22 @@ TEST(ValidateReferral, NamesEachWrongField) {
        {"referral.session_pattern"}},
       {"no outcomes", [](auto& r) { r.clear_outcomes(); }, {"referral.outcomes"}},
       {"blank outcome", [](auto& r) { r.add_outcomes(""); }, {"referral.outcomes[1]"}},
+      // Lists have limits (one violation for the list, not one per item).
+      {"31 outcomes",
+       [](auto& r) {
+         while (r.outcomes_size() < 31) r.add_outcomes("Go to school");
+       },
+       {"referral.outcomes"}},
+      {"101 extra competencies, as many as the workforce gate takes and one more",
+       [](auto& r) {
+         for (int i = 0; i <= kMaxExtraCompetencies; ++i) r.add_extra_competencies("x");
+       },
+       {"referral.extra_competencies"}},
+      {"21 languages",
+       [](auto& r) {
+         for (int i = 0; i < 21; ++i) r.mutable_preferences()->add_languages("Welsh");
+       },
+       {"referral.preferences.languages"}},
       {"no needs", [](auto& r) { r.clear_needs_summary(); }, {"referral.needs_summary"}},
       {"needs too long",
        [](auto& r) { r.set_needs_summary(std::string(4001, 'x')); },
@@ -292,6 +309,11 @@ TEST(ValidatePerson, NamesEachWrongField) {
   };
   const Row rows[] = {
       {"no name", [](auto& p) { p.set_full_name(" "); }, {"person.full_name"}},
+      {"11 address lines",
+       [](auto& p) {
+         while (p.address_lines_size() < 11) p.add_address_lines("Flat 1");
+       },
+       {"person.address_lines"}},
       {"no date of birth", [](auto& p) { p.clear_date_of_birth(); }, {"person.date_of_birth"}},
       {"bad date of birth",
        [](auto& p) { p.mutable_date_of_birth()->set_value("02/03/2015"); },

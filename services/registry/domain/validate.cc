@@ -198,7 +198,10 @@ absl::Status ValidateLot(const v1::Lot& l, bool create) {
     v.Add("lot.max_age", "must be at least min_age");
   }
   std::set<std::string> seen;
-  for (int i = 0; i < l.competencies_size(); ++i) {
+  const int codes = v.AtMost("lot.competencies", l.competencies_size(), kMaxLotCompetencies)
+                        ? l.competencies_size()
+                        : 0;
+  for (int i = 0; i < codes; ++i) {
     std::string f = absl::StrCat("lot.competencies[", i, "]");
     if (!IsCompetencyCode(l.competencies(i))) {
       v.Add(f, "must be a competency code: lower_snake_case, at most 64 characters");
@@ -230,8 +233,10 @@ absl::Status ValidateProvider(const v1::Provider& p) {
   if (Characters(p.office_district()) > 100) {
     v.Add("provider.office_district", "must be at most 100 characters");
   }
-  if (p.coverage_areas_size() > 200) v.Add("provider.coverage_areas", "at most 200 areas");
-  for (int i = 0; i < p.coverage_areas_size(); ++i) {
+  const int areas = v.AtMost("provider.coverage_areas", p.coverage_areas_size(), 200)
+                        ? p.coverage_areas_size()
+                        : 0;
+  for (int i = 0; i < areas; ++i) {
     std::string a = NormaliseArea(p.coverage_areas(i));
     if (a.empty() || Characters(a) > 60) {
       v.Add(absl::StrCat("provider.coverage_areas[", i, "]"), "must be 1 to 60 characters");

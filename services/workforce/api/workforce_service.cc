@@ -184,12 +184,7 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
     if (!req->provider_id().empty() && !IsUuid(req->provider_id())) {
       v.Add("provider_id", "must be a UUID");
     }
-    if (req->extra_competencies_size() > 100) v.Add("extra_competencies", "must have at most 100");
-    for (int i = 0; i < req->extra_competencies_size(); ++i) {
-      if (!IsCompetencyCode(req->extra_competencies(i))) {
-        v.Add(absl::StrCat("extra_competencies[", i, "]"), "must be a lower_snake_case code");
-      }
-    }
+    v.CompetencyCodes("extra_competencies", req->extra_competencies(), kMaxExtraCompetencies);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
     std::string lot = absl::AsciiStrToLower(req->lot_id());

@@ -97,15 +97,16 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
   }
   DateField(v, F(p, "registration.expiry_date"), reg.expiry_date(), !reg.body().empty());
   v.Text(F(p, "english_proficiency"), s.english_proficiency(), 100, false);
-  if (s.lot_ids_size() > 20) v.Add(F(p, "lot_ids"), "must have at most 20 entries");
   std::set<std::string> lots;
-  for (int i = 0; i < s.lot_ids_size(); ++i) {
+  const int lot_ids = v.AtMost(F(p, "lot_ids"), s.lot_ids_size(), 20) ? s.lot_ids_size() : 0;
+  for (int i = 0; i < lot_ids; ++i) {
     const std::string f = absl::StrCat(F(p, "lot_ids"), "[", i, "]");
     Id(v, f, s.lot_ids(i), true);
     if (!lots.insert(absl::AsciiStrToLower(s.lot_ids(i))).second) v.Add(f, "is repeated");
   }
-  if (s.languages_size() > 20) v.Add(F(p, "languages"), "must have at most 20 entries");
-  for (int i = 0; i < s.languages_size(); ++i) {
+  const int languages =
+      v.AtMost(F(p, "languages"), s.languages_size(), 20) ? s.languages_size() : 0;
+  for (int i = 0; i < languages; ++i) {
     v.Text(absl::StrCat(F(p, "languages"), "[", i, "]"), s.languages(i), 100, true);
   }
   static const std::set<std::string> kGenders = {"", "female", "male", "non-binary"};
@@ -132,13 +133,16 @@ absl::Status ValidateMatrix(const v1::TrainingMatrix& m, const std::string& p) {
   v.Text(F(p, "title"), m.title(), 200, false);
   DateField(v, F(p, "effective_from"), m.effective_from(), true);
   if (m.competencies_size() == 0) v.Add(F(p, "competencies"), "must have at least one competency");
-  if (m.competencies_size() > 200) v.Add(F(p, "competencies"), "must have at most 200");
   std::set<std::string> codes;
-  for (int i = 0; i < m.competencies_size(); ++i) {
+  const int competencies =
+      v.AtMost(F(p, "competencies"), m.competencies_size(), kMaxLotCompetencies)
+          ? m.competencies_size()
+          : 0;
+  for (int i = 0; i < competencies; ++i) {
     const auto& c = m.competencies(i);
     std::string f = absl::StrCat(F(p, "competencies"), "[", i, "]");
     if (!IsCompetencyCode(c.code())) {
-      v.Add(f + ".code", "must be lower_snake_case, at most 64 characters");
+      v.Add(f + ".code", "must be a competency code: lower_snake_case, at most 64 characters");
     } else if (!codes.insert(c.code()).second) {
       v.Add(f + ".code", "must be unique in the matrix");
     }
@@ -161,7 +165,8 @@ absl::Status ValidateTrainingRecord(const v1::TrainingRecord& r, Day today, cons
   Violations v;
   Id(v, F(p, "staff_id"), r.staff_id(), true);
   if (!IsCompetencyCode(r.competency_code())) {
-    v.Add(F(p, "competency_code"), "must be lower_snake_case, at most 64 characters");
+    v.Add(F(p, "competency_code"),
+          "must be a competency code: lower_snake_case, at most 64 characters");
   }
   auto done = DateField(v, F(p, "completed_on"), r.completed_on(), true);
   NotAfter(v, F(p, "completed_on"), done, today);
@@ -216,8 +221,9 @@ absl::Status ValidateActionPlan(const v1::ActionPlan& a, const std::string& p) {
   Id(v, F(p, "framework_id"), a.framework_id(), true);
   Id(v, F(p, "visit_id"), a.visit_id(), false);
   v.Text(F(p, "title"), a.title(), 100, true);
-  if (a.items_size() == 0 || a.items_size() > 100) v.Add(F(p, "items"), "must have 1 to 100 items");
-  for (int i = 0; i < a.items_size(); ++i) {
+  if (a.items_size() == 0) v.Add(F(p, "items"), "must have at least one item");
+  const int items = v.AtMost(F(p, "items"), a.items_size(), 100) ? a.items_size() : 0;
+  for (int i = 0; i < items; ++i) {
     std::string f = absl::StrCat(F(p, "items"), "[", i, "]");
     v.Text(f + ".description", a.items(i).description(), 2000, true);
     DateField(v, f + ".due_date", a.items(i).due_date(), true);
