@@ -1026,13 +1026,17 @@ void DateFlag(const Args& a, const std::string& k, pdps::common::v1::Date* d) {
 }
 
 // --k=PENCE into a Money field; false (and a message) if not an integer.
-bool PenceFlag(const Args& a, const std::string& k, pdps::common::v1::Money* m) {
+// An amount given as --k=PENCE; absent, the amount stays unset (the service says
+// whether it is required), never a silent 0.
+bool PenceFlag(const Args& a, const std::string& k,
+               const std::function<pdps::common::v1::Money*()>& money) {
+  if (!a.Has(k)) return true;
   int64_t pence = 0;
-  if (!absl::SimpleAtoi(a.Get(k, "0"), &pence)) {
+  if (!absl::SimpleAtoi(a.Get(k), &pence)) {
     std::fprintf(stderr, "pdpsctl: --%s=PENCE must be a whole number of pence\n", k.c_str());
     return false;
   }
-  m->set_pence(pence);
+  money()->set_pence(pence);
   return true;
 }
 
@@ -1385,11 +1389,11 @@ int Accounts(Env& env, const std::string& verb) {
     f->set_provider_id(a.Get("provider"));
     f->set_framework_id(a.Get("framework"));
     DateFlag(a, "year-end", f->mutable_year_end());
-    if (!PenceFlag(a, "current-assets", f->mutable_current_assets()) ||
-        !PenceFlag(a, "current-liabilities", f->mutable_current_liabilities()) ||
-        !PenceFlag(a, "operating-profit", f->mutable_operating_profit()) ||
-        !PenceFlag(a, "capital-employed", f->mutable_capital_employed()) ||
-        !PenceFlag(a, "net-assets", f->mutable_net_assets())) {
+    if (!PenceFlag(a, "current-assets", [&] { return f->mutable_current_assets(); }) ||
+        !PenceFlag(a, "current-liabilities", [&] { return f->mutable_current_liabilities(); }) ||
+        !PenceFlag(a, "operating-profit", [&] { return f->mutable_operating_profit(); }) ||
+        !PenceFlag(a, "capital-employed", [&] { return f->mutable_capital_employed(); }) ||
+        !PenceFlag(a, "net-assets", [&] { return f->mutable_net_assets(); })) {
       return 2;
     }
     req.set_request_id(a.Get("request-id", NewUuid()));

@@ -1,10 +1,10 @@
 // Referrals store.
 #include "services/referrals/store/store.h"
 
-
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -422,11 +422,19 @@ absl::Status CloseOffer(const events::Outbox& outbox, Tx& tx, v1::Offer o, v1::O
 }
 
 // Every offer of the round still awaiting something closes (award, withdrawal).
+// Closes the round's live offers but `except_id` with `reason`; an offer of
+// `own_provider` (given on an award) is told the referral went to it instead.
 absl::Status CloseLiveOffers(const events::Outbox& outbox, Tx& tx, const v1::Referral& r,
-                             const std::string& except_id, const std::string& reason) {
+                             const std::string& except_id, const std::string& others_reason,
+                             const std::string& own_provider = "",
+                             const std::string& own_reason = "") {
   ASSIGN_OR_RETURN(auto offers, RoundOffers(tx, r.id(), r.round()));
   for (auto& o : offers) {
     if (o.id() == except_id) continue;
+    const std::string& reason =
+        !own_provider.empty() && absl::EqualsIgnoreCase(o.provider_id(), own_provider)
+            ? own_reason
+            : others_reason;
     if (o.state() == v1::Offer::OPEN) {
       RETURN_IF_ERROR(CloseOffer(outbox, tx, o, v1::Offer::WITHDRAWN, reason, r));
     } else if (o.state() == v1::Offer::SUBMITTED) {
@@ -810,8 +818,9 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
       method = "DIRECT_AWARD";
     }
     if (row.state == ReferralState::kOpen || row.state == ReferralState::kEvaluating) {
-      RETURN_IF_ERROR(
-          CloseLiveOffers(outbox_, tx, row.r, offer_id, "the referral was awarded to another provider"));
+      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, offer_id,
+                                      "the referral was awarded to another provider", provider,
+                                      "the referral was awarded to this provider directly"));
     }
     RETURN_IF_ERROR(tx.Exec(sql::kSetAward, {P(id), P(provider), P(method), db::OrNull(offer_id),
                                              P(in.rationale), rate, P(c.now),

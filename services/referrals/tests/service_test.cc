@@ -723,6 +723,7 @@ TEST_F(ReferralsTest, BroadcastFirstResponderAndUncoveredThenReopenAndDirectAwar
   EXPECT_EQ(r.round(), 2);
   EXPECT_EQ(r.method(), v1::ROTATIONAL_FIRST_REFUSAL);
   ASSERT_EQ(Live(r.id()).size(), 1u);
+  const v1::Offer first_refusal = Live(r.id())[0];
 
   // Direct award: rationale required; the provider must be active on the lot.
   v1::AwardReferralRequest award;
@@ -741,17 +742,22 @@ TEST_F(ReferralsTest, BroadcastFirstResponderAndUncoveredThenReopenAndDirectAwar
   award.set_provider_id(NewUuid());
   st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
-  award.set_provider_id(lot.providers[0].org);
+  // Awarded directly to the provider holding the first-refusal offer: its offer closes
+  // saying so, not that another provider won.
+  award.set_provider_id(first_refusal.provider_id());
   ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &out).ok());
   EXPECT_EQ(out.state(), v1::Referral::AWARDED);
   EXPECT_EQ(out.award().method(), v1::DIRECT_AWARD);
   EXPECT_EQ(out.award().rationale(), "Family asked for the provider who supports the sibling");
   EXPECT_TRUE(Live(r.id()).empty());
+  v1::Offer closed = GetOffer(first_refusal.id(), officer_);
+  EXPECT_EQ(closed.state(), v1::Offer::WITHDRAWN);
+  EXPECT_EQ(closed.state_reason(), "the referral was awarded to this provider directly");
   // Award twice: refused, nothing changes.
   award.set_etag(out.etag());
   st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
-  EXPECT_EQ(Get(r.id(), officer_).award().provider_id(), lot.providers[0].org);
+  EXPECT_EQ(Get(r.id(), officer_).award().provider_id(), first_refusal.provider_id());
 }
 
 // ------------------------------------------------------- mini-competition ---
