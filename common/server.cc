@@ -7,6 +7,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/support/server_interceptor.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -51,6 +52,48 @@ std::string Shorten(const std::string& text, size_t max) {
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   return text.substr(0, cut) + kEllipsis;
 }
+
+// A request gRPC cannot parse (a string field that is not UTF-8, bytes of another
+// message) never reaches the gate: gRPC answers INTERNAL with an empty message, which
+// says "our bug" to the caller. This interceptor, the only one, turns exactly that
+// answer into the INVALID_ARGUMENT it is. Every INTERNAL of ours carries a message.
+class UnparsableRequest : public grpc::experimental::Interceptor {
+ public:
+  explicit UnparsableRequest(grpc::experimental::ServerRpcInfo* info) : info_(info) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status st = methods->GetSendStatus();
+      if (st.error_code() == grpc::StatusCode::INTERNAL && st.error_message().empty()) {
+        std::string request_id;
+        const auto& md = info_->server_context()->client_metadata();
+        auto it = md.find("x-request-id");
+        if (it != md.end()) request_id.assign(it->second.data(), it->second.size());
+        if (!SaneRequestId(request_id)) request_id = NewUuid();
+        log::Warning("request could not be parsed",
+                     {{"method", info_->method()}, {"request_id", request_id}});
+        methods->ModifySendStatus(
+            ToGrpc(absl::InvalidArgumentError(
+                       "the request could not be parsed as this method's request message: every "
+                       "string field must be valid UTF-8 (use the protos of this service)"),
+                   request_id));
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  grpc::experimental::ServerRpcInfo* info_;
+};
+
+class UnparsableRequestFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new UnparsableRequest(info);
+  }
+};
 
 }  // namespace
 
@@ -208,6 +251,9 @@ absl::Status Runner::Start() {
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   for (grpc::Service* s : services_) builder.RegisterService(s);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(std::make_unique<UnparsableRequestFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(creators));
   // Keep a pool of handler threads instead of starting and ending one per burst (the
   // default of 1..2 pollers per queue makes threads churn under load).
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 2);

@@ -1,7 +1,10 @@
 // The registry over real gRPC against a real PostgreSQL, with real signed tokens.
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -13,6 +16,8 @@
 #include "common/metrics.h"
 #include "common/server.h"
 #include "common/testing/tokens.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "pdps/registry/v1/registry_events.pb.h"
 #include "services/registry/tests/fixture.h"
 
@@ -443,6 +448,40 @@ TEST_F(RegistryTest, BadInputIsRefusedWithFieldViolationsAndWritesNothing) {
   v1::CapacityReturn r;
   EXPECT_EQ(Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
+}
+
+// A string field that is not UTF-8 never parses; gRPC's own answer would be INTERNAL with
+// no message ("our bug"). The caller is told it is their request, with a request id.
+TEST_F(RegistryTest, ARequestThatDoesNotParseIsInvalidArgumentNotInternal) {
+  grpc::GenericStub generic(server_->channel());
+  // GetLotRequest{id = 0xED 0xA0 0x80}: field 1, length-delimited, a lone surrogate.
+  const std::string wire("\x0a\x03\xed\xa0\x80", 5);
+  grpc::Slice slice(wire);
+  grpc::ByteBuffer request(&slice, 1), response;
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + comm_a_.token);
+  ctx.AddMetadata("x-request-id", "req-not-utf8");
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status st;
+  generic.UnaryCall(&ctx, "/pdps.registry.v1.RegistryService/GetLot", grpc::StubOptions(), &request,
+                    &response, [&](grpc::Status s) {
+                      std::lock_guard<std::mutex> lock(mu);
+                      st = std::move(s);
+                      done = true;
+                      cv.notify_one();
+                    });
+  std::unique_lock<std::mutex> lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return done; }));
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("valid UTF-8"), std::string::npos) << st.error_message();
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(st.error_details()));
+  google::rpc::RequestInfo info;
+  ASSERT_GT(details.details_size(), 0);
+  ASSERT_TRUE(details.details(details.details_size() - 1).UnpackTo(&info));
+  EXPECT_EQ(info.request_id(), "req-not-utf8");
 }
 
 TEST_F(RegistryTest, LateCapacityReturnsAreListedForTheCommissioner) {
