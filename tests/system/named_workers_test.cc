@@ -36,12 +36,34 @@ TEST(NamedWorkers, ArriveFromReferralsAreSeenByTheirCommissionersAndLapsesSuspen
   auto db = testing::TestDatabase::Create("namedworkers", {"registry", "referrals", "workforce"});
   systemtest::DevKeys keys("named-workers");
   const int workforce_metrics = systemtest::FreePort();
+  const int registry_metrics = systemtest::FreePort();
+  const int referrals_metrics = systemtest::FreePort();
   systemtest::Platform platform(
       *db, keys,
       {{"workforce",
         {{"PDPS_EXPIRY_SWEEP_INTERVAL", "1s"},
-         {"PDPS_METRICS_ADDR", absl::StrCat("127.0.0.1:", workforce_metrics)}}}});
+         {"PDPS_METRICS_ADDR", absl::StrCat("127.0.0.1:", workforce_metrics)}}},
+       {"registry", {{"PDPS_METRICS_ADDR", absl::StrCat("127.0.0.1:", registry_metrics)}}},
+       {"referrals", {{"PDPS_METRICS_ADDR", absl::StrCat("127.0.0.1:", referrals_metrics)}}}});
   auto& workforce = *platform.workforce;
+
+  // Before anything has happened, every unlabelled counter of docs/operations.md is
+  // already scraped at 0, so that rate() alerts see a series from the start.
+  const std::pair<int, std::vector<const char*>> zero_counters[] = {
+      {registry_metrics, {"pdps_registry_documents_expired_total"}},
+      {referrals_metrics, {"pdps_referrals_steps_total", "pdps_referrals_step_failures_total"}},
+      {workforce_metrics,
+       {"pdps_workforce_expiries_announced_total", "pdps_workforce_package_worker_trips_total",
+        "pdps_workforce_trained_staff_trips_total"}},
+  };
+  for (const auto& [port, names] : zero_counters) {
+    const std::string page = systemtest::HttpGet(port, "/metrics");
+    for (const char* name : names) {
+      EXPECT_THAT(page, ::testing::ContainsRegex(absl::StrCat("\n", name, "(\\{[^}]*\\})? 0\n")))
+          << name << " on port " << port << ":\n"
+          << page;
+    }
+  }
 
   std::string out;
   ASSERT_EQ(systemtest::RunCommand(systemtest::DemoCommand(keys, platform.DemoFlags()), &out), 0)

@@ -1060,8 +1060,11 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
   auto* item = plan.mutable_action_plan()->add_items();
   item->set_description("Obtain the missing references");
   item->mutable_due_date()->set_value("2026-11-23");
+  // A new plan's items start open, whatever completed_on the request carries.
+  item->mutable_completed_on()->set_value("2026-11-20");
   v1::ActionPlan p;
   ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CreateActionPlan, plan, &p).ok());
+  EXPECT_FALSE(p.items(0).has_completed_on()) << p.items(0).completed_on().value();
   EXPECT_TRUE(p.items(0).overdue());
   v1::CompleteActionItemRequest done;
   done.set_id(p.id());
