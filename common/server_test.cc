@@ -20,6 +20,15 @@ namespace {
 // Any request will do where the handler does not read it.
 const pdps::common::v1::ListEventsRequest kRequest;
 
+// The field violations a status carries in its google.rpc.Status details.
+google::rpc::BadRequest BadRequestOf(const grpc::Status& st) {
+  google::rpc::Status details;
+  google::rpc::BadRequest bad;
+  EXPECT_TRUE(details.ParseFromString(st.error_details()));
+  EXPECT_TRUE(details.details_size() > 0 && details.details(0).UnpackTo(&bad));
+  return bad;
+}
+
 class GateTest : public ::testing::Test {
  protected:
   GateTest()
@@ -98,10 +107,7 @@ TEST_F(GateTest, ARequestBreakingTheCommonLimitsNeverReachesTheHandler) {
   });
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_FALSE(ran);
-  google::rpc::Status details;
-  ASSERT_TRUE(details.ParseFromString(st.error_details()));
-  google::rpc::BadRequest bad;
-  ASSERT_TRUE(details.details(0).UnpackTo(&bad));
+  google::rpc::BadRequest bad = BadRequestOf(st);
   ASSERT_EQ(bad.field_violations_size(), 1);
   EXPECT_EQ(bad.field_violations(0).field(), "event_types[1]");
 }
@@ -119,10 +125,7 @@ TEST(ToGrpc, AHugeErrorIsCutToFitTheTrailers) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_LE(st.error_message().size(), 1000u);
   EXPECT_LT(st.error_details().size(), 4500u);  // base64 on the wire: about 6 KiB
-  google::rpc::Status details;
-  ASSERT_TRUE(details.ParseFromString(st.error_details()));
-  google::rpc::BadRequest bad;
-  ASSERT_TRUE(details.details(0).UnpackTo(&bad));
+  google::rpc::BadRequest bad = BadRequestOf(st);
   ASSERT_GT(bad.field_violations_size(), 1);
   EXPECT_EQ(bad.field_violations(0).field(), "items[0]");
   EXPECT_LE(bad.field_violations(0).description().size(), 300u);
@@ -134,10 +137,7 @@ TEST(ToGrpc, AHugeErrorIsCutToFitTheTrailers) {
 TEST(ToGrpc, ShortTextIsKeptWhole) {
   grpc::Status st = ToGrpc(InvalidField("referral.hours", "must be more than 0"), "req-small");
   EXPECT_EQ(st.error_message(), "referral.hours: must be more than 0");
-  google::rpc::Status details;
-  ASSERT_TRUE(details.ParseFromString(st.error_details()));
-  google::rpc::BadRequest bad;
-  ASSERT_TRUE(details.details(0).UnpackTo(&bad));
+  google::rpc::BadRequest bad = BadRequestOf(st);
   ASSERT_EQ(bad.field_violations_size(), 1);
   EXPECT_EQ(bad.field_violations(0).description(), "must be more than 0");
 }
