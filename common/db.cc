@@ -137,6 +137,17 @@ absl::Time Result::Time(int row, const char* col) const {
 
 // ------------------------------------------------------------ Connection ---
 
+namespace {
+// libpq prints the server's notices ("schema ... already exists, skipping") on stderr as
+// plain text; our logs are one JSON object per line, so they go through the logger, at
+// debug level: a notice is never something to act on.
+void LogNotice(void* /*arg*/, const char* message) {
+  std::string text(message);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  log::Debug("db: notice", {{"notice", text}});
+}
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo) {
   PGconn* raw = PQconnectdb(conninfo.c_str());
   if (raw == nullptr || PQstatus(raw) != CONNECTION_OK) {
@@ -145,6 +156,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
     if (raw != nullptr) PQfinish(raw);
     return Unavailable();
   }
+  PQsetNoticeProcessor(raw, LogNotice, nullptr);
   std::unique_ptr<Connection> conn(new Connection(raw));
   auto st = conn->ExecScript("SET TimeZone = 'UTC'; SET DateStyle = 'ISO'");
   if (!st.ok()) return st;

@@ -81,7 +81,12 @@ void Write(Level level, absl::string_view message, nlohmann::json fields) {
 }
 
 void Rpc(const RpcRecord& r) {
-  const Level level = !r.error.empty() ? Level::kError : r.poll ? Level::kDebug : Level::kInfo;
+  // UNAVAILABLE is what callers get while the database or a peer is down: a warning, so
+  // that an outage shows in a warning-level view of the logs.
+  const Level level = !r.error.empty()          ? Level::kError
+                      : r.code == "UNAVAILABLE" ? Level::kWarning
+                      : r.poll                  ? Level::kDebug
+                                                : Level::kInfo;
   if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) {
     return;
   }

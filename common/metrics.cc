@@ -95,6 +95,12 @@ void Registry::Gauge(const std::string& name, const std::string& help, const Lab
   FamilyFor(name, help, "gauge").gauges[labels] = std::move(read);
 }
 
+void Registry::CounterFunc(const std::string& name, const std::string& help, const Labels& labels,
+                           std::function<double()> read) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FamilyFor(name, help, "counter").gauges[labels] = std::move(read);
+}
+
 std::string Registry::Render() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;

@@ -31,6 +31,10 @@ class Registry {
   // A gauge whose value is read at scrape time.
   void Gauge(const std::string& name, const std::string& help, const Labels& labels,
              std::function<double()> read);
+  // A counter kept elsewhere (it only ever goes up), read at scrape time; its name ends
+  // in _total so that rate() and increase() treat it as one.
+  void CounterFunc(const std::string& name, const std::string& help, const Labels& labels,
+                   std::function<double()> read);
 
   // Text exposition format 0.0.4.
   std::string Render() const;

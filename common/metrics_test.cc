@@ -16,7 +16,13 @@ TEST(Registry, RendersCountersHistogramsAndGauges) {
   r.Increment("pdps_rpc_requests_total", "RPCs.", {{"method", "Get"}, {"code", "OK"}});
   r.Observe("pdps_rpc_duration_seconds", "Latency.", {{"method", "Get"}}, 0.003);
   r.Gauge("pdps_db_pool_in_use", "Leased.", {}, [] { return 3.0; });
+  r.CounterFunc("pdps_db_pool_replaced_total", "Discarded.", {{"service", "x"}},
+                [] { return 4.0; });
   std::string text = r.Render();
+  // Read at scrape time, but only ever rising: a counter, so that rate() applies.
+  EXPECT_THAT(text, HasSubstr("# TYPE pdps_db_pool_replaced_total counter"));
+  EXPECT_THAT(text, HasSubstr("pdps_db_pool_replaced_total{service=\"x\"} 4"));
+  EXPECT_THAT(text, HasSubstr("# TYPE pdps_db_pool_in_use gauge"));
   EXPECT_THAT(text, HasSubstr("# TYPE pdps_rpc_requests_total counter"));
   EXPECT_THAT(text, HasSubstr("pdps_rpc_requests_total{method=\"Get\",code=\"OK\"} 2"));
   EXPECT_THAT(text, HasSubstr("pdps_rpc_duration_seconds_bucket{method=\"Get\",le=\"0.0025\"} 0"));

@@ -59,7 +59,9 @@ std::string Shorten(const std::string& text, size_t max) {
 // answer into the INVALID_ARGUMENT it is. Every INTERNAL of ours carries a message.
 class UnparsableRequest : public grpc::experimental::Interceptor {
  public:
-  explicit UnparsableRequest(grpc::experimental::ServerRpcInfo* info) : info_(info) {}
+  UnparsableRequest(grpc::experimental::ServerRpcInfo* info, metrics::Registry* metrics,
+                    const std::string* service)
+      : info_(info), metrics_(metrics), service_(service) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
@@ -71,8 +73,15 @@ class UnparsableRequest : public grpc::experimental::Interceptor {
         auto it = md.find("x-request-id");
         if (it != md.end()) request_id.assign(it->second.data(), it->second.size());
         if (!SaneRequestId(request_id)) request_id = NewUuid();
-        log::Warning("request could not be parsed",
-                     {{"method", info_->method()}, {"request_id", request_id}});
+        // Logged and counted as the gate does every other call ("/pkg.Service/Method"
+        // becomes "Method"), so that a client sending bad bytes shows in the same places.
+        absl::string_view method = info_->method();
+        method = method.substr(method.rfind('/') + 1);
+        log::Rpc({request_id, method, "INVALID_ARGUMENT", 0, "", ""});
+        metrics_->Increment("pdps_rpc_requests_total", "RPCs handled, by method and status code.",
+                            {{"service", *service_},
+                             {"method", std::string(method)},
+                             {"code", "INVALID_ARGUMENT"}});
         methods->ModifySendStatus(
             ToGrpc(absl::InvalidArgumentError(
                        "the request could not be parsed as this method's request message: every "
@@ -85,14 +94,22 @@ class UnparsableRequest : public grpc::experimental::Interceptor {
 
  private:
   grpc::experimental::ServerRpcInfo* info_;
+  metrics::Registry* metrics_;
+  const std::string* service_;
 };
 
 class UnparsableRequestFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
+  UnparsableRequestFactory(metrics::Registry* metrics, const std::string* service)
+      : metrics_(metrics), service_(service) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new UnparsableRequest(info);
+    return new UnparsableRequest(info, metrics_, service_);
   }
+
+ private:
+  metrics::Registry* metrics_;
+  const std::string* service_;
 };
 
 }  // namespace
@@ -252,7 +269,7 @@ absl::Status Runner::Start() {
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   for (grpc::Service* s : services_) builder.RegisterService(s);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-  creators.push_back(std::make_unique<UnparsableRequestFactory>());
+  creators.push_back(std::make_unique<UnparsableRequestFactory>(metrics_, &options_.service));
   builder.experimental().SetInterceptorCreators(std::move(creators));
   // Keep a pool of handler threads instead of starting and ending one per burst (the
   // default of 1..2 pollers per queue makes threads churn under load).

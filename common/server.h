@@ -118,6 +118,7 @@ class Stopper {
 };
 
 struct RunnerOptions {
+  std::string service;       // e.g. "registry", the metrics' service label
   std::string grpc_addr;     // "host:port"; port 0 picks one
   std::string metrics_addr;  // "" disables the exporter
   std::string health_service;  // e.g. "pdps.registry.v1.RegistryService"

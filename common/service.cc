@@ -99,16 +99,18 @@ absl::StatusOr<std::unique_ptr<Base>> Build(const Config& c, const auth::AccessP
                     [pool] { return pool->stats().open; });
   b->metrics->Gauge("pdps_db_pool_in_use", "Database connections leased now.", labels,
                     [pool] { return pool->stats().in_use; });
-  b->metrics->Gauge("pdps_db_pool_wait_timeouts", "Callers that gave up waiting for a connection.",
-                    labels, [pool] { return static_cast<double>(pool->stats().timeouts); });
-  b->metrics->Gauge("pdps_db_pool_replaced", "Broken connections discarded.", labels,
-                    [pool] { return static_cast<double>(pool->stats().replaced); });
+  b->metrics->CounterFunc("pdps_db_pool_wait_timeouts_total",
+                          "Callers that gave up waiting for a connection.", labels,
+                          [pool] { return static_cast<double>(pool->stats().timeouts); });
+  b->metrics->CounterFunc("pdps_db_pool_replaced_total", "Broken connections discarded.", labels,
+                          [pool] { return static_cast<double>(pool->stats().replaced); });
   server::GateOptions go;
   go.service = c.service;
   go.default_deadline = c.default_deadline;
   go.max_deadline = c.max_deadline;
   b->gate = std::make_unique<server::Gate>(go, b->verifier.get(), policy, b->metrics.get(), clock);
   server::RunnerOptions ro;
+  ro.service = c.service;
   ro.grpc_addr = c.grpc_addr;
   ro.metrics_addr = c.metrics_addr;
   ro.health_service = HealthServiceName(c.service);
