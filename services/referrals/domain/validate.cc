@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/status.h"
@@ -233,7 +234,9 @@ absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>
   for (int i = 0; i < matched; ++i) {
     if (required.count(p.matched_competencies(i)) == 0) {
       v.Add(absl::StrCat("proposal.matched_competencies[", i, "]"),
-            "is not a competency this referral asks for");
+            absl::StrCat("is not a competency this referral asks for (the lot's and the "
+                         "referral's extra ones: ",
+                         absl::StrJoin(required, ", "), ")"));
     }
   }
   v.Text("proposal.worker_profile.role", p.worker_profile().role(), kShortText, true);
@@ -274,7 +277,10 @@ absl::Status ValidateBid(const v1::Bid& b, int64_t maximum_rate_pence, int quest
     v.Text(f + ".answer", a.answer(), kLongText, true);
   }
   for (int q = 0; q < questions; ++q) {
-    if (!answered[q]) v.Add("bid.answers", absl::StrCat("question ", q, " is not answered"));
+    if (!answered[q]) {
+      v.Add("bid.answers", absl::StrCat("question_index ", q, " (question ", q + 1, " of ",
+                                        questions, ") is not answered"));
+    }
   }
   return v.ToStatus();
 }
