@@ -20,6 +20,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/dates.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "nlohmann/json.hpp"
 
 namespace pdps::cli {
@@ -29,11 +31,66 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 
 std::vector<std::string> Args::List(const std::string& k) const {
+  read_.insert(k);
   std::vector<std::string> out;
-  for (absl::string_view s : absl::StrSplit(Get(k), ',', absl::SkipEmpty())) {
-    out.emplace_back(s);
+  auto it = repeats.find(k);
+  if (it == repeats.end()) return out;
+  for (const std::string& value : it->second) {
+    for (absl::string_view s : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+      out.emplace_back(s);
+    }
   }
   return out;
+}
+
+std::vector<std::string> Args::Unread() const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : options) {
+    if (read_.count(k) == 0) out.push_back(k);
+  }
+  return out;
+}
+
+namespace {
+
+// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`: a swap counts
+// once, as "--lto" for "--lot" is one slip of the fingers.
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+std::string Args::Nearest(const std::string& unknown) const {
+  std::string best;
+  size_t best_distance = std::string::npos;
+  bool tied = false;
+  for (const std::string& known : read_) {
+    // A third of the name may be wrong (at least one letter): close enough to be a
+    // slip, not so loose that every short option looks like every other.
+    size_t d = Distance(unknown, known);
+    if (d > std::max<size_t>(1, known.size() / 3)) continue;
+    if (d < best_distance) {
+      best = known;
+      best_distance = d;
+      tied = false;
+    } else if (d == best_distance) {
+      tied = true;
+    }
+  }
+  return tied ? "" : best;
 }
 
 Args Parse(int argc, char** argv) {
@@ -42,16 +99,52 @@ Args Parse(int argc, char** argv) {
     std::string s = argv[i];
     if (s.rfind("--", 0) == 0) {
       auto eq = s.find('=');
-      if (eq == std::string::npos) {
-        a.options[s.substr(2)] = "true";
-      } else {
-        a.options[s.substr(2, eq - 2)] = s.substr(eq + 1);
-      }
+      std::string key = s.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+      std::string value = eq == std::string::npos ? "true" : s.substr(eq + 1);
+      a.options[key] = value;
+      a.repeats[key].push_back(value);
     } else {
       a.words.push_back(s);
     }
   }
   return a;
+}
+
+std::vector<std::string> UnknownOptions(const Args& a, const std::string& command) {
+  std::vector<std::string> out;
+  for (const std::string& k : a.Unread()) {
+    std::string line = absl::StrCat("unknown option --", k, " for \"", command, "\"");
+    std::string near = a.Nearest(k);
+    absl::StrAppend(&line, near.empty() ? " (see pdpsctl --help)"
+                                        : absl::StrCat("; did you mean --", near, "?"));
+    out.push_back(line);
+  }
+  return out;
+}
+
+std::string ErrorText(const std::string& code, const std::string& message,
+                      const std::string& details) {
+  std::string out = absl::StrCat("error: ", code, ": ", message, "\n");
+  google::rpc::Status status;
+  if (!status.ParseFromString(details)) return out;
+  std::vector<std::string> violations;
+  std::vector<std::string> request_ids;
+  for (const auto& any : status.details()) {
+    google::rpc::BadRequest bad;
+    google::rpc::RequestInfo info;
+    if (any.UnpackTo(&bad)) {
+      for (const auto& v : bad.field_violations()) {
+        violations.push_back(absl::StrCat(v.field(), ": ", v.description()));
+      }
+    } else if (any.UnpackTo(&info)) {
+      request_ids.push_back(info.request_id());
+    }
+  }
+  // A single violation is usually the message itself: printed once is enough.
+  if (violations.size() == 1 && violations[0] == message) violations.clear();
+  for (const auto& v : violations) absl::StrAppend(&out, "  ", v, "\n");
+  for (const auto& id : request_ids) absl::StrAppend(&out, "  request id: ", id, "\n");
+  return out;
 }
 
 namespace {
@@ -160,6 +253,9 @@ bool PrintJson(const Message& m) {
   google::protobuf::util::JsonPrintOptions o;
   o.add_whitespace = true;
   o.preserve_proto_field_names = true;
+  // false, 0, "" and [] too: a reader (or a script) must not have to know that a missing
+  // "eligible" means false, or that {} is an empty list.
+  o.always_print_primitive_fields = true;
   // The JSON printer cannot print an Any of a type this pdpsctl was not built with (an
   // event of a newer service, say): such Anys are printed undecoded instead.
   std::unique_ptr<Message> copy(m.New());
@@ -191,9 +287,29 @@ bool PrintJson(const Message& m) {
 
 namespace {
 
+// Whether a number holds no value, as its proto says of it: such a cell is left empty,
+// as an unset enum's is, so that a 0 is never read as a real position, rank or score.
+bool NoValue(const Message& m, const FieldDescriptor* f) {
+  const Reflection* r = m.GetReflection();
+  const std::string& type = m.GetDescriptor()->full_name();
+  // 1 for the first-refusal provider, 2 for the second; 0 for broadcast and invitations.
+  if (type == "pdps.referrals.v1.Offer" && f->name() == "rota_position") {
+    return r->GetInt32(m, f) == 0;
+  }
+  // 1 for the best, once every bid is evaluated.
+  if (type == "pdps.referrals.v1.Bid" && f->name() == "rank") return r->GetInt32(m, f) == 0;
+  // 0..100 once evaluated, when 0 is a score; nothing before.
+  if (type == "pdps.referrals.v1.Bid" && absl::EndsWith(f->name(), "_score")) {
+    const FieldDescriptor* evaluated = m.GetDescriptor()->FindFieldByName("evaluated");
+    return evaluated != nullptr && !r->GetBool(m, evaluated);
+  }
+  return false;
+}
+
 // A cell: scalars as text, money and dates by their value, lists joined with `sep`.
 std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = ",") {
   const Reflection* r = m.GetReflection();
+  if (!f->is_repeated() && NoValue(m, f)) return "";
   if (f->is_repeated()) {
     int n = r->FieldSize(m, f);
     if (f->type() == FieldDescriptor::TYPE_STRING) {

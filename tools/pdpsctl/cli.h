@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -9,19 +10,43 @@
 
 namespace pdps::cli {
 
-// "--name=value" and "--flag" options, and positional words.
+// "--name=value" and "--flag" options, and positional words. Every option asked about
+// (Has, Get, List) is remembered, whether given or not: an option given that nothing
+// asked about is one the command does not know (a misspelling, another command's), and
+// pdpsctl refuses it before sending anything rather than silently ignore it.
 struct Args {
+  // The last value of each option given, and (repeats) every value, in order.
   std::map<std::string, std::string> options;
+  std::map<std::string, std::vector<std::string>> repeats;
   std::vector<std::string> words;
-  bool Has(const std::string& k) const { return options.count(k) > 0; }
+  bool Has(const std::string& k) const {
+    read_.insert(k);
+    return options.count(k) > 0;
+  }
   std::string Get(const std::string& k, const std::string& def = "") const {
+    read_.insert(k);
     auto it = options.find(k);
     return it == options.end() ? def : it->second;
   }
-  // Comma-separated list.
+  // Comma-separated list; an option given more than once (--action=A --action=B) is
+  // the list of every value given.
   std::vector<std::string> List(const std::string& k) const;
+  // The options given that nothing has asked about yet, in name order.
+  std::vector<std::string> Unread() const;
+  // The option asked about that `unknown` is a likely misspelling of, or "" if none or
+  // several are as close.
+  std::string Nearest(const std::string& unknown) const;
+
+ private:
+  // Mutable: commands read options through const Args, and remembering a read changes
+  // no option.
+  mutable std::set<std::string> read_;
 };
 Args Parse(int argc, char** argv);
+// One line for each option `a` was given but never asked about, as
+// `unknown option --overdu for "complaints list"; did you mean --overdue?`; none if
+// every option was read.
+std::vector<std::string> UnknownOptions(const Args& a, const std::string& command);
 
 // Prints a message as JSON (one object, pretty) to stdout. An Any of a type pdpsctl does
 // not know prints as {"@type": URL, "value": BASE64 of the bytes}. On any other failure
@@ -32,6 +57,12 @@ Args Parse(int argc, char** argv);
 // `columns` chooses a list's columns by field path ("id", "referral.area"); empty: every
 // scalar, money, date and time field of the item.
 void PrintTable(const google::protobuf::Message& m, const std::vector<std::string>& columns = {});
+
+// The text of a failed call for stderr: "error: CODE: message", then each field
+// violation and the request id of `details` (a serialized google.rpc.Status). A sole
+// violation the message already is ("field: description") is not repeated.
+std::string ErrorText(const std::string& code, const std::string& message,
+                      const std::string& details);
 
 // Reads a file ("-" for stdin) into `out`.
 bool ReadFile(const std::string& path, std::string* out);

@@ -12,6 +12,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include <google/protobuf/util/json_util.h>
 
@@ -27,8 +28,6 @@
 #include "common/ids.h"
 #include "common/proto_util.h"
 #include "common/server.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "nlohmann/json.hpp"
 #include "pdps/common/v1/events.grpc.pb.h"
 #include "pdps/referrals/v1/referrals_events.pb.h"
@@ -60,6 +59,10 @@ Global options
   --token       bearer token (default $PDPS_TOKEN)
   --json        print JSON instead of tables
   --page-size, --page-token   paging for list commands
+  --help        this text (also `pdpsctl help`)
+
+An option the command does not use (a misspelt one, say) is refused with exit status 2
+before anything is sent.
 
 Development tokens (local setup only; signs with .local/keys/dev-1.pem)
   token --org-name="London Borough of Southwark" --roles=commissioner[,brokerage_officer]
@@ -137,6 +140,7 @@ Answering offers (provider_admin or provider_coordinator)
       (NO_CAPACITY, NO_SUITABLE_WORKER, AREA_NOT_COVERED, START_DATE_NOT_ACHIEVABLE,
        CANNOT_MEET_NEEDS, OTHER)
   bid OFFER_ID --rate=PENCE --answers="answer 1|answer 2"        (mini-competition)
+      one answer per quality question, in order: the first answers question 0
   offer OFFER_ID --competencies=C,C --role=TEXT --summary=TEXT [--years=N]
       [--languages=L,L] [--gender=TEXT] [--notes=TEXT]            (competitive offers)
   referrals person ID --purpose=TEXT        once your organisation is awarded
@@ -189,9 +193,11 @@ Workforce: commissioners
   visits create --provider=ID --framework=ID [--lot=ID] --date=YYYY-MM-DD
       --rating=OUTSTANDING|GOOD|REQUIRES_IMPROVEMENT|INADEQUATE --findings=TEXT
   action-plans list [--provider=ID]                  (providers: plans for them)
+  action-plans get ID                                its items as items[0], items[1], ...
   action-plans create --provider=ID --framework=ID [--visit=ID] --title=TEXT
       --action="Description@YYYY-MM-DD,..."          | action-plans create --file=plan.json
   action-plans complete ID --item=INDEX [--date=YYYY-MM-DD]   (also the provider)
+                                 INDEX counts from 0, as in `action-plans get ID`
   accounts list [--provider=ID]                      (providers: accounts about them)
   accounts record --provider=ID --framework=ID --year-end=YYYY-MM-DD --current-assets=PENCE
       --current-liabilities=PENCE --operating-profit=PENCE --capital-employed=PENCE
@@ -212,6 +218,8 @@ Operations
 
 struct Env {
   Args args;
+  std::string command;                     // how messages name it: "complaints list", "inbox"
+  bool options_checked = false;            // RequireOptionsRead has run
   std::shared_ptr<grpc::Channel> channel;  // --addr: the registry (and health, events)
   std::unique_ptr<Stub> stub;
   std::unique_ptr<RStub> referrals;  // --referrals-addr
@@ -232,23 +240,27 @@ int Fail(const std::string& message) {
 
 // Prints a gRPC error with its field violations; returns the exit code.
 int Report(const grpc::Status& st) {
-  std::fprintf(stderr, "error: %s: %s\n", server::CodeName(st.error_code()),
-               st.error_message().c_str());
-  google::rpc::Status details;
-  if (details.ParseFromString(st.error_details())) {
-    for (const auto& any : details.details()) {
-      google::rpc::BadRequest bad;
-      google::rpc::RequestInfo info;
-      if (any.UnpackTo(&bad)) {
-        for (const auto& v : bad.field_violations()) {
-          std::fprintf(stderr, "  %s: %s\n", v.field().c_str(), v.description().c_str());
-        }
-      } else if (any.UnpackTo(&info)) {
-        std::fprintf(stderr, "  request id: %s\n", info.request_id().c_str());
-      }
-    }
-  }
+  std::string text =
+      cli::ErrorText(server::CodeName(st.error_code()), st.error_message(), st.error_details());
+  std::fputs(text.c_str(), stderr);
   return 1;
+}
+
+// Options the command never read: thrown by RequireOptionsRead from wherever the
+// command is, so that no command needs a path of its own for them; Main reports them.
+struct UnknownOptions {
+  std::vector<std::string> lines;
+};
+
+// Refuses an option the command has not read: called before the command's first RPC
+// (by Call, for every stub method) and by commands that send none, so a misspelt
+// --overdu fails with nothing sent rather than list every complaint. Every option a
+// command uses must therefore be read before its first RPC.
+void RequireOptionsRead(Env& env) {
+  if (env.options_checked) return;
+  env.options_checked = true;
+  std::vector<std::string> unknown = cli::UnknownOptions(env.args, env.command);
+  if (!unknown.empty()) throw UnknownOptions{std::move(unknown)};
 }
 
 // A unary method of a generated stub (registry, referrals or workforce).
@@ -258,6 +270,7 @@ using Method = grpc::Status (S::*)(grpc::ClientContext*, const Req&, Resp*);
 // Calls `method` with the token and a 30 s deadline; returns the status unreported.
 template <typename S, typename Req, typename Resp>
 grpc::Status Call(Env& env, Method<S, Req, Resp> method, const Req& req, Resp* resp) {
+  RequireOptionsRead(env);
   grpc::ClientContext ctx;
   if (!env.token.empty()) ctx.AddMetadata("authorization", "Bearer " + env.token);
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -399,7 +412,13 @@ int Token(Env& env) {
   absl::Duration ttl = absl::Hours(8);
   if (a.Has("ttl") && !absl::ParseDuration(a.Get("ttl"), &ttl)) return Fail("bad --ttl");
   std::string org = a.Get("org");
-  if (a.Has("org-name")) {
+  std::string user = a.Get("user");
+  bool by_name = a.Has("org-name");
+  std::string name = a.Get("org-name");
+  // Here, not only before the lookup by name: a token minted from a misspelt option
+  // (--rols, --usr) would be printed as if it were the one asked for.
+  RequireOptionsRead(env);
+  if (by_name) {
     // Look the organisation up with a short-lived platform-operator token.
     auto op = MintDev(kPlatformOrg, {auth::Role::kPlatformOperator}, "", absl::Minutes(2));
     if (!op.ok()) return Fail(std::string(op.status().message()));
@@ -412,11 +431,11 @@ int Token(Env& env) {
       v1::ListOrganisationsResponse resp;
       if (!Fetch(env, &Stub::ListOrganisations, req, &resp)) return 1;
       for (const auto& o : resp.organisations()) {
-        if (o.display_name() == a.Get("org-name")) org = o.id();
+        if (o.display_name() == name) org = o.id();
       }
       page = resp.next_page_token();
     } while (!page.empty() && org.empty());
-    if (org.empty()) return Fail("no organisation named \"" + a.Get("org-name") + "\"");
+    if (org.empty()) return Fail("no organisation named \"" + name + "\"");
   }
   if (org.empty()) {
     if (std::find(roles.begin(), roles.end(), auth::Role::kPlatformOperator) != roles.end() ||
@@ -426,7 +445,7 @@ int Token(Env& env) {
       return Fail("--org=UUID or --org-name=NAME is required");
     }
   }
-  auto t = MintDev(org, roles, a.Get("user"), ttl);
+  auto t = MintDev(org, roles, user, ttl);
   if (!t.ok()) return Fail(std::string(t.status().message()));
   std::printf("%s\n", t->c_str());
   return 0;
@@ -529,14 +548,24 @@ bool CurrentEtag(Env& env, Method<S, Req, Resp> get, const std::string& id, std:
   return true;
 }
 
+// Sends `req` (built from the options, but for its etag) with the current etag of the
+// resource req.id(), read with `get` unless --etag is given. Building the request first
+// reads every option before the read of the etag is sent (RequireOptionsRead).
+template <typename S, typename GetReq, typename GetResp, typename Req, typename Resp>
+int RunWithEtag(Env& env, Method<S, GetReq, GetResp> get, Method<S, Req, Resp> method, Req req) {
+  std::string etag;
+  if (!CurrentEtag(env, get, req.id(), &etag)) return 1;
+  req.set_etag(etag);
+  return Run(env, method, req);
+}
+
 // A decision on an admission: id, etag and --reason.
 template <typename Req, typename Resp>
-int Decide(Env& env, Method<Stub, Req, Resp> method, const std::string& etag) {
+int Decide(Env& env, Method<Stub, Req, Resp> method) {
   Req req;
   req.set_id(Id(env.args));
-  req.set_etag(etag);
   req.set_reason(env.args.Get("reason"));
-  return Run(env, method, req);
+  return RunWithEtag(env, &Stub::GetAdmission, method, req);
 }
 
 // --action="Description@YYYY-MM-DD" (repeatable, or comma-separated): items of an action
@@ -574,40 +603,42 @@ int Admissions(Env& env, const std::string& verb) {
     req.set_request_id(a.Get("request-id", NewUuid()));
     return Run(env, &Stub::ApplyForAdmission, req);
   }
-  std::string etag;
-  if (verb == "admit" || verb == "reject" || verb == "reinstate" || verb == "terminate" ||
-      verb == "suspend" || verb == "add-actions" || verb == "complete-action") {
-    if (!CurrentEtag(env, &Stub::GetAdmission, Id(a), &etag)) return 1;
-  }
-  if (verb == "admit") return Decide(env, &Stub::AdmitProvider, etag);
-  if (verb == "reject") return Decide(env, &Stub::RejectApplication, etag);
-  if (verb == "reinstate") return Decide(env, &Stub::ReinstateAdmission, etag);
-  if (verb == "terminate") return Decide(env, &Stub::TerminateAdmission, etag);
+  if (verb == "admit") return Decide(env, &Stub::AdmitProvider);
+  if (verb == "reject") return Decide(env, &Stub::RejectApplication);
+  if (verb == "reinstate") return Decide(env, &Stub::ReinstateAdmission);
+  if (verb == "terminate") return Decide(env, &Stub::TerminateAdmission);
   if (verb == "suspend") {
     v1::SuspendAdmissionRequest req;
     req.set_id(Id(a));
-    req.set_etag(etag);
     req.set_reason(a.Get("reason"));
     AddActions(a, [&] { return req.add_action_plan(); });
-    return Run(env, &Stub::SuspendAdmission, req);
+    return RunWithEtag(env, &Stub::GetAdmission, &Stub::SuspendAdmission, req);
   }
   if (verb == "add-actions") {
     v1::AddActionPlanItemsRequest req;
     req.set_id(Id(a));
-    req.set_etag(etag);
     AddActions(a, [&] { return req.add_action_plan(); });
-    return Run(env, &Stub::AddActionPlanItems, req);
+    return RunWithEtag(env, &Stub::GetAdmission, &Stub::AddActionPlanItems, req);
   }
   if (verb == "complete-action") {
     v1::CompleteActionPlanItemRequest req;
     req.set_id(Id(a));
-    req.set_etag(etag);
     req.set_item_id(a.Get("item"));
     req.mutable_completed_date()->set_value(a.Get("date"));
-    return Run(env, &Stub::CompleteActionPlanItem, req);
+    return RunWithEtag(env, &Stub::GetAdmission, &Stub::CompleteActionPlanItem, req);
   }
   return Fail("admissions: list, get, apply, admit, reject, suspend, reinstate, terminate, "
               "add-actions, complete-action");
+}
+
+// The profile fields given as options, over `p`.
+void ProviderFlags(const Args& a, v1::Provider* p) {
+  if (a.Has("postcode")) p->set_office_postcode(a.Get("postcode"));
+  if (a.Has("district")) p->set_office_district(a.Get("district"));
+  if (a.Has("areas")) {
+    p->clear_coverage_areas();
+    for (const auto& area : a.List("areas")) p->add_coverage_areas(area);
+  }
 }
 
 int Providers(Env& env, const std::string& verb) {
@@ -622,16 +653,14 @@ int Providers(Env& env, const std::string& verb) {
       return Fail("providers update [ID] [--postcode] [--district] [--areas]: the token "
                   "names no organisation (pdps_org), so give the ID");
     }
+    // Once over nothing, to read every option before the profile's read is sent.
+    v1::Provider unused;
+    ProviderFlags(a, &unused);
     v1::GetProviderRequest get;
     get.set_id(id);
     v1::UpdateProviderRequest req;
     if (!Fetch(env, &Stub::GetProvider, get, req.mutable_provider())) return 1;
-    if (a.Has("postcode")) req.mutable_provider()->set_office_postcode(a.Get("postcode"));
-    if (a.Has("district")) req.mutable_provider()->set_office_district(a.Get("district"));
-    if (a.Has("areas")) {
-      req.mutable_provider()->clear_coverage_areas();
-      for (const auto& area : a.List("areas")) req.mutable_provider()->add_coverage_areas(area);
-    }
+    ProviderFlags(a, req.mutable_provider());
     return Run(env, &Stub::UpdateProvider, req);
   }
   return Fail("providers: get or update");
@@ -853,43 +882,35 @@ int Referrals(Env& env, const std::string& verb) {
     Page(a, &req);
     return Run(env, &RStub::ListPersonDetailsAccess, req);
   }
-  std::string etag;
-  if (verb == "open" || verb == "award" || verb == "withdraw" || verb == "reopen") {
-    if (!CurrentEtag(env, &RStub::GetReferral, Id(a), &etag)) return 1;
-  }
   if (verb == "open") {
     rv1::OpenReferralRequest req;
     req.set_id(Id(a));
-    req.set_etag(etag);
-    return Run(env, &RStub::OpenReferral, req);
+    return RunWithEtag(env, &RStub::GetReferral, &RStub::OpenReferral, req);
   }
   if (verb == "award") {
     rv1::AwardReferralRequest req;
     req.set_id(Id(a));
-    req.set_etag(etag);
     req.set_offer_id(a.Get("offer"));
     req.set_provider_id(a.Get("provider"));
     req.set_rationale(a.Get("rationale"));
-    return Run(env, &RStub::AwardReferral, req);
+    return RunWithEtag(env, &RStub::GetReferral, &RStub::AwardReferral, req);
   }
   if (verb == "withdraw") {
     rv1::WithdrawReferralRequest req;
     req.set_id(Id(a));
-    req.set_etag(etag);
     req.set_reason(a.Get("reason"));
-    return Run(env, &RStub::WithdrawReferral, req);
+    return RunWithEtag(env, &RStub::GetReferral, &RStub::WithdrawReferral, req);
   }
   if (verb == "reopen") {
     rv1::ReopenReferralRequest req;
     req.set_id(Id(a));
-    req.set_etag(etag);
     if (a.Has("method")) {
       rv1::CallOffMethod m;
       if (!rv1::CallOffMethod_Parse(a.Get("method"), &m)) return Fail("bad --method");
       req.set_method(m);
     }
     req.set_reason(a.Get("reason"));
-    return Run(env, &RStub::ReopenReferral, req);
+    return RunWithEtag(env, &RStub::GetReferral, &RStub::ReopenReferral, req);
   }
   return Fail("referrals: list, get, raise, update, update-person, open, award, withdraw, "
               "reopen, person, access-log");
@@ -905,29 +926,23 @@ int Offers(Env& env, const std::string& verb) {
     return Run(env, &RStub::ListOffers, req, kOfferColumns);
   }
   if (verb == "get") return GetById(env, &RStub::GetOffer);
-  std::string etag;
-  if (verb == "review" || verb == "evaluate") {
-    if (!CurrentEtag(env, &RStub::GetOffer, Id(a), &etag)) return 1;
-  }
   if (verb == "review") {
     rv1::ReviewProposalRequest req;
     req.set_id(Id(a));
-    req.set_etag(etag);
     req.set_shortlisted(a.Has("shortlisted") && a.Get("shortlisted") != "false");
     req.set_family_view(a.Get("family-view"));
     req.set_family_met_worker(a.Has("met-worker") && a.Get("met-worker") != "false");
-    return Run(env, &RStub::ReviewProposal, req);
+    return RunWithEtag(env, &RStub::GetOffer, &RStub::ReviewProposal, req);
   }
   if (verb == "evaluate") {
     rv1::EvaluateBidRequest req;
     req.set_id(Id(a));
-    req.set_etag(etag);
     for (const auto& m : a.List("marks")) {
       int mark = 0;
       if (!absl::SimpleAtoi(m, &mark)) return Fail("bad --marks: e.g. --marks=4,3,5");
       req.add_marks(mark);
     }
-    return Run(env, &RStub::EvaluateBid, req);
+    return RunWithEtag(env, &RStub::GetOffer, &RStub::EvaluateBid, req);
   }
   return Fail("offers: list, get, review or evaluate");
 }
@@ -947,18 +962,14 @@ int Answer(Env& env, const std::string& verb) {
   const Args& a = env.args;
   std::string id = a.words.size() > 1 ? a.words[1] : "";
   if (id.empty()) return Fail(verb + " OFFER_ID is required");
-  std::string etag;
-  if (!CurrentEtag(env, &RStub::GetOffer, id, &etag)) return 1;
   if (verb == "accept") {
     rv1::AcceptOfferRequest req;
     req.set_id(id);
-    req.set_etag(etag);
-    return Run(env, &RStub::AcceptOffer, req);
+    return RunWithEtag(env, &RStub::GetOffer, &RStub::AcceptOffer, req);
   }
   if (verb == "decline") {
     rv1::DeclineOfferRequest req;
     req.set_id(id);
-    req.set_etag(etag);
     rv1::DeclineReason reason = rv1::DECLINE_REASON_UNSPECIFIED;
     if (a.Has("reason") && !rv1::DeclineReason_Parse(a.Get("reason"), &reason)) {
       return Fail("bad --reason: NO_CAPACITY, NO_SUITABLE_WORKER, AREA_NOT_COVERED, "
@@ -966,12 +977,11 @@ int Answer(Env& env, const std::string& verb) {
     }
     req.set_reason(reason);
     req.set_rationale(a.Get("rationale"));
-    return Run(env, &RStub::DeclineOffer, req);
+    return RunWithEtag(env, &RStub::GetOffer, &RStub::DeclineOffer, req);
   }
   if (verb == "bid") {
     rv1::SubmitBidRequest req;
     req.set_id(id);
-    req.set_etag(etag);
     int64_t pence = 0;
     if (!absl::SimpleAtoi(a.Get("rate"), &pence)) return Fail("--rate=PENCE is required, e.g. 2150");
     req.mutable_bid()->mutable_hourly_rate()->set_pence(pence);
@@ -981,12 +991,11 @@ int Answer(Env& env, const std::string& verb) {
       answer->set_question_index(i++);
       answer->set_answer(std::string(text));
     }
-    return Run(env, &RStub::SubmitBid, req);
+    return RunWithEtag(env, &RStub::GetOffer, &RStub::SubmitBid, req);
   }
   // offer: a proposal with a worker profile (competitive offers).
   rv1::SubmitProposalRequest req;
   req.set_id(id);
-  req.set_etag(etag);
   auto* p = req.mutable_proposal();
   for (const auto& c : a.List("competencies")) p->add_matched_competencies(c);
   p->set_notes(a.Get("notes"));
@@ -997,7 +1006,7 @@ int Answer(Env& env, const std::string& verb) {
   w->set_gender(a.Get("gender"));
   for (const auto& l : a.List("languages")) w->add_languages(l);
   w->set_staff_id(a.Get("staff-id"));
-  return Run(env, &RStub::SubmitProposal, req);
+  return RunWithEtag(env, &RStub::GetOffer, &RStub::SubmitProposal, req);
 }
 
 // ------------------------------------------------------------ workforce ---
@@ -1123,13 +1132,18 @@ int Staff(Env& env, const std::string& verb) {
     // Read-modify-write: the current record (and its etag) with the options given.
     std::string id = Id(a);
     if (id.empty()) return Fail("staff update ID [--option=value ...] | staff update --file=staff.json");
+    // Once over nothing, to read every option and refuse a bad one before the
+    // record's read is sent.
+    wv1::StaffMember unused;
+    std::string bad = StaffFlags(a, &unused);
+    if (!bad.empty()) return Fail(bad);
+    bool own_etag = a.Has("etag");
     wv1::GetStaffMemberRequest get;
     get.set_id(id);
     wv1::UpdateStaffMemberRequest req;
     if (!Fetch(env, &WStub::GetStaffMember, get, req.mutable_staff_member())) return 1;
-    std::string bad = StaffFlags(a, req.mutable_staff_member());
-    if (!bad.empty()) return Fail(bad);
-    if (a.Has("etag")) req.mutable_staff_member()->set_etag(a.Get("etag"));
+    StaffFlags(a, req.mutable_staff_member());  // the options passed above
+    if (own_etag) req.mutable_staff_member()->set_etag(a.Get("etag"));
     return Run(env, &WStub::UpdateStaffMember, req);
   }
   return Fail("staff: list, get, create or update");
@@ -1234,27 +1248,21 @@ int Complaints(Env& env, const std::string& verb) {
     req.set_request_id(a.Get("request-id", NewUuid()));
     return Run(env, &WStub::CreateComplaint, req);
   }
-  std::string etag;
-  if (verb == "acknowledge" || verb == "answer") {
-    if (!CurrentEtag(env, &WStub::GetComplaint, Id(a), &etag)) return 1;
-  }
   if (verb == "acknowledge") {
     wv1::AcknowledgeComplaintRequest req;
     req.set_id(Id(a));
-    req.set_etag(etag);
-    return Run(env, &WStub::AcknowledgeComplaint, req);
+    return RunWithEtag(env, &WStub::GetComplaint, &WStub::AcknowledgeComplaint, req);
   }
   if (verb == "answer") {
     wv1::AnswerComplaintRequest req;
     req.set_id(Id(a));
-    req.set_etag(etag);
     wv1::Complaint::Outcome o = wv1::Complaint::OUTCOME_UNSPECIFIED;
     if (a.Has("outcome") && !wv1::Complaint::Outcome_Parse(a.Get("outcome"), &o)) {
       return Fail("bad --outcome: UPHELD, PARTLY_UPHELD or NOT_UPHELD");
     }
     req.set_outcome(o);
     req.set_learning(a.Get("learning"));
-    return Run(env, &WStub::AnswerComplaint, req);
+    return RunWithEtag(env, &WStub::GetComplaint, &WStub::AnswerComplaint, req);
   }
   return Fail("complaints: list, get, create, acknowledge or answer");
 }
@@ -1320,6 +1328,27 @@ int Visits(Env& env, const std::string& verb) {
   return Fail("visits: list or create");
 }
 
+// An action plan by id, from the caller's list: the service has no GetActionPlan.
+// Returns 0, or the exit code once the failure is reported.
+int FindActionPlan(Env& env, const std::string& id, wv1::ActionPlan* out) {
+  std::string page;
+  do {
+    wv1::ListActionPlansRequest list;
+    list.set_page_size(500);
+    list.set_page_token(page);
+    wv1::ListActionPlansResponse resp;
+    if (!Fetch(env, &WStub::ListActionPlans, list, &resp)) return 1;
+    for (const auto& p : resp.action_plans()) {
+      if (p.id() == id) {
+        *out = p;
+        return 0;
+      }
+    }
+    page = resp.next_page_token();
+  } while (!page.empty());
+  return Fail("no action plan " + id + " visible to you");
+}
+
 int ActionPlans(Env& env, const std::string& verb) {
   const Args& a = env.args;
   if (verb == "list") {
@@ -1328,6 +1357,12 @@ int ActionPlans(Env& env, const std::string& verb) {
     Page(a, &req);
     return Run(env, &WStub::ListActionPlans, req, {"id", "provider_id", "framework_id", "title",
                                                    "visit_id", "items"});
+  }
+  if (verb == "get") {
+    // One plan's fields, its items as items[0], items[1], ...: the INDEX of complete.
+    wv1::ActionPlan plan;
+    if (int rc = FindActionPlan(env, Id(a), &plan)) return rc;
+    return Print(env, plan);
   }
   if (verb == "create") {
     if (a.Has("file")) {
@@ -1345,34 +1380,22 @@ int ActionPlans(Env& env, const std::string& verb) {
     return Run(env, &WStub::CreateActionPlan, req);
   }
   if (verb == "complete") {
-    // No GetActionPlan: the plan's etag comes from the caller's list (or --etag).
-    std::string id = Id(a);
-    std::string etag = a.Get("etag");
-    if (etag.empty()) {
-      std::string page;
-      do {
-        wv1::ListActionPlansRequest list;
-        list.set_page_size(500);
-        list.set_page_token(page);
-        wv1::ListActionPlansResponse resp;
-        if (!Fetch(env, &WStub::ListActionPlans, list, &resp)) return 1;
-        for (const auto& p : resp.action_plans()) {
-          if (p.id() == id) etag = p.etag();
-        }
-        page = resp.next_page_token();
-      } while (!page.empty() && etag.empty());
-      if (etag.empty()) return Fail("no action plan " + id + " visible to you");
-    }
     wv1::CompleteActionItemRequest req;
-    req.set_id(id);
-    req.set_etag(etag);
+    req.set_id(Id(a));
     int item = -1;
     if (!absl::SimpleAtoi(a.Get("item"), &item)) return Fail("--item=INDEX (0, 1, ...) is required");
     req.set_item_index(item);
     DateFlag(a, "date", req.mutable_completed_on());
+    // No GetActionPlan: the plan's etag comes from the caller's list (or --etag).
+    req.set_etag(a.Get("etag"));
+    if (req.etag().empty()) {
+      wv1::ActionPlan plan;
+      if (int rc = FindActionPlan(env, req.id(), &plan)) return rc;
+      req.set_etag(plan.etag());
+    }
     return Run(env, &WStub::CompleteActionItem, req);
   }
-  return Fail("action-plans: list, create or complete");
+  return Fail("action-plans: list, get, create or complete");
 }
 
 int Accounts(Env& env, const std::string& verb) {
@@ -1402,6 +1425,28 @@ int Accounts(Env& env, const std::string& verb) {
   return Fail("accounts: list or record");
 }
 
+// The rule options given, over `r` (the current rules, or none).
+void RulesFlags(const Args& a, wv1::SuspensionRules* r) {
+  r->set_framework_id(a.Get("framework"));
+  r->set_suspend_on_inadequate_visit(Flag(a, "inadequate-visit", r->suspend_on_inadequate_visit()));
+  if (a.Has("upheld-safeguarding")) {
+    r->set_upheld_safeguarding_complaints(std::atoi(a.Get("upheld-safeguarding").c_str()));
+  }
+  if (a.Has("window-months")) {
+    r->set_complaint_window_months(std::atoi(a.Get("window-months").c_str()));
+  }
+  r->set_suspend_on_financial_breach(Flag(a, "financial-breach", r->suspend_on_financial_breach()));
+  r->set_suspend_on_ineligible_package_worker(
+      Flag(a, "ineligible-worker", r->suspend_on_ineligible_package_worker()));
+  if (a.Has("min-trained-percent")) {
+    r->set_min_trained_staff_percent(std::atoi(a.Get("min-trained-percent").c_str()));
+  }
+  if (a.Has("plan-days")) {
+    r->set_action_plan_due_working_days(std::atoi(a.Get("plan-days").c_str()));
+  }
+  if (a.Has("etag")) r->set_etag(a.Get("etag"));
+}
+
 // `rules get|set --framework=ID`: set changes only the options given, over the current
 // rules (or none), with their etag.
 int Rules(Env& env, const std::string& verb) {
@@ -1410,28 +1455,13 @@ int Rules(Env& env, const std::string& verb) {
   get.set_framework_id(a.Get("framework"));
   if (verb == "get") return Run(env, &WStub::GetSuspensionRules, get);
   if (verb == "set") {
+    // Once over nothing, to read every option before the current rules' read is sent.
+    wv1::SuspensionRules unused;
+    RulesFlags(a, &unused);
     wv1::SetSuspensionRulesRequest req;
     grpc::Status st = Call(env, &WStub::GetSuspensionRules, get, req.mutable_rules());
     if (!st.ok() && st.error_code() != grpc::StatusCode::NOT_FOUND) return Report(st);
-    auto* r = req.mutable_rules();
-    r->set_framework_id(a.Get("framework"));
-    r->set_suspend_on_inadequate_visit(Flag(a, "inadequate-visit", r->suspend_on_inadequate_visit()));
-    if (a.Has("upheld-safeguarding")) {
-      r->set_upheld_safeguarding_complaints(std::atoi(a.Get("upheld-safeguarding").c_str()));
-    }
-    if (a.Has("window-months")) {
-      r->set_complaint_window_months(std::atoi(a.Get("window-months").c_str()));
-    }
-    r->set_suspend_on_financial_breach(Flag(a, "financial-breach", r->suspend_on_financial_breach()));
-    r->set_suspend_on_ineligible_package_worker(
-        Flag(a, "ineligible-worker", r->suspend_on_ineligible_package_worker()));
-    if (a.Has("min-trained-percent")) {
-      r->set_min_trained_staff_percent(std::atoi(a.Get("min-trained-percent").c_str()));
-    }
-    if (a.Has("plan-days")) {
-      r->set_action_plan_due_working_days(std::atoi(a.Get("plan-days").c_str()));
-    }
-    if (a.Has("etag")) r->set_etag(a.Get("etag"));
+    RulesFlags(a, req.mutable_rules());
     return Run(env, &WStub::SetSuspensionRules, req);
   }
   return Fail("rules: get or set --framework=ID");
@@ -1483,7 +1513,9 @@ int Packages(Env& env, const std::string& verb) {
 }
 
 int Health(Env& env) {
-  auto st = health::Check(env.channel, env.args.Get("service"), absl::Seconds(5));
+  std::string service = env.args.Get("service");
+  RequireOptionsRead(env);  // the health client's call is not a stub method of Call's
+  auto st = health::Check(env.channel, service, absl::Seconds(5));
   if (!st.ok()) return Fail(std::string(st.status().message()));
   std::printf("%s\n", health::Name(*st));
   return *st == health::Serving::kServing ? 0 : 1;
@@ -1504,6 +1536,7 @@ int Events(Env& env) {
   pdps::common::v1::ListEventsRequest req;
   req.set_after_position(std::atoll(env.args.Get("after", "0").c_str()));
   req.set_page_size(std::atoi(env.args.Get("page-size", "100").c_str()));
+  RequireOptionsRead(env);  // the feed's stub is not one of Call's
   grpc::ClientContext ctx;
   if (!env.token.empty()) ctx.AddMetadata("authorization", "Bearer " + env.token);
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -1513,16 +1546,19 @@ int Events(Env& env) {
   return Print(env, resp);
 }
 
-}  // namespace
+// How messages name the command: "complaints list", or the one word of a command that
+// takes no verb ("inbox"; "accept OFFER_ID" is "accept").
+std::string CommandName(const Args& a) {
+  static const std::set<std::string> kNoVerb = {
+      "help",    "token", "health", "events",      "eligible", "inbox",   "accept",
+      "decline", "bid",   "offer",  "eligibility", "expiries", "returns", "compliance"};
+  if (a.words.size() < 2 || kNoVerb.count(a.words[0]) > 0) return a.words[0];
+  return a.words[0] + " " + a.words[1];
+}
 
-int Main(int argc, char** argv) {
-  Env env;
-  env.args = cli::Parse(argc, argv);
+// Reads the global options and runs the command the words name; returns its exit code.
+int Dispatch(Env& env) {
   const Args& a = env.args;
-  if (a.words.empty() || a.Has("help")) {
-    std::fputs(kUsage, a.words.empty() && !a.Has("help") ? stderr : stdout);
-    return a.Has("help") ? 0 : 2;
-  }
   const char* env_addr = std::getenv("PDPS_REGISTRY_ADDR");
   std::string addr = a.Get("addr", env_addr != nullptr ? env_addr : "127.0.0.1:7001");
   const char* env_token = std::getenv("PDPS_TOKEN");
@@ -1540,6 +1576,11 @@ int Main(int argc, char** argv) {
       grpc::InsecureChannelCredentials()));
   const std::string& resource = a.words[0];
   std::string verb = a.words.size() > 1 ? a.words[1] : "";
+  if (resource == "help") {
+    RequireOptionsRead(env);  // only the global options are help's
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
   if (resource == "token") return Token(env);
   if (resource == "health") return Health(env);
   if (resource == "events") return Events(env);
@@ -1564,6 +1605,31 @@ int Main(int argc, char** argv) {
   bool answer = resource == "accept" || resource == "decline" || resource == "bid" ||
                 resource == "offer";
   return it->second(env, answer ? resource : verb);
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  Env env;
+  env.args = cli::Parse(argc, argv);
+  const Args& a = env.args;
+  // --help anywhere prints the usage, whatever else is given: which options the command
+  // it follows would read is not known without running it.
+  if (a.words.empty() || a.Has("help")) {
+    std::fputs(kUsage, a.words.empty() && !a.Has("help") ? stderr : stdout);
+    return a.Has("help") ? 0 : 2;
+  }
+  env.command = CommandName(a);
+  try {
+    int rc = Dispatch(env);
+    // A command that sent no RPC is held to its options too (no-op after an RPC);
+    // one that prints without an RPC checks before printing, as Token does.
+    if (rc == 0) RequireOptionsRead(env);
+    return rc;
+  } catch (const UnknownOptions& unknown) {
+    for (const auto& line : unknown.lines) Fail(line);
+    return 2;
+  }
 }
 
 }  // namespace pdps::ctl

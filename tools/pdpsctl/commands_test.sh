@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# pdpsctl as a user types it, against addresses where nothing listens: a command that
+# got as far as an RPC fails with UNAVAILABLE (exit status 1), so exit status 2 and
+# "unknown option" show the option was refused before anything was sent.
+#   commands_test.sh PATH_TO_PDPSCTL
+set -u
+ctl=("$1" --addr=127.0.0.1:1 --referrals-addr=127.0.0.1:1 --workforce-addr=127.0.0.1:1
+     --token=x)
+failed=0
+
+# expect STATUS TEXT ARGS...: the exit status, and TEXT somewhere in stdout or stderr.
+expect() {
+  local want=$1 text=$2
+  shift 2
+  local out rc
+  out=$("${ctl[@]}" "$@" 2>&1 </dev/null)
+  rc=$?
+  if [[ $rc != "$want" || $out != *"$text"* ]]; then
+    echo "FAIL: pdpsctl $*: exit $rc (want $want), output:" >&2
+    echo "$out" | head -5 >&2
+    failed=1
+  fi
+}
+
+unknown='unknown option'
+# One of each way a command reaches its first RPC: Run, an etag read first, a
+# read-modify-write, a paging loop, the health client, the event feed, and none.
+expect 2 'unknown option --overdu for "complaints list"; did you mean --overdue?' \
+  complaints list --overdu
+expect 2 'did you mean --leavers?' staff list --levers
+expect 2 "$unknown --bogus for \"staff list\"" staff list --bogus=1
+expect 2 'did you mean --offer?' referrals award R --ofer=O
+expect 2 'did you mean --reason?' decline O --reasn=NO_CAPACITY
+expect 2 'did you mean --learning?' complaints answer C --outcome=UPHELD --lerning=x
+expect 2 'did you mean --grade?' staff update S --grde=A
+expect 2 'did you mean --plan-days?' rules set --framework=F --plan-day=3
+expect 2 'did you mean --postcode?' providers update P --postcod=SE1
+expect 2 'did you mean --date?' action-plans complete P --item=0 --dat=2026-01-01
+expect 2 "$unknown --bogus" action-plans get P --bogus
+expect 2 'did you mean --user?' token --org=X --roles=commissioner --usr=U
+expect 2 "$unknown --bogus for \"health\"" health --bogus
+expect 2 "$unknown --bogus for \"events\"" events --bogus
+expect 2 "$unknown --page-size for \"orgs get\"" orgs get ID --page-size=5
+expect 2 'did you mean --json?' inbox --jsn
+
+# Help.
+expect 0 'usage: pdpsctl' help
+expect 0 'usage: pdpsctl' staff list --help
+expect 2 "$unknown --bogus for \"help\"" help --bogus
+
+# Options the commands read reach the RPC.
+expect 1 UNAVAILABLE complaints list --overdue --page-size=5 --json
+expect 1 UNAVAILABLE referrals award R --offer=O --rationale=why
+expect 1 UNAVAILABLE staff update S --grade=A --etag=E
+expect 1 UNAVAILABLE rules set --framework=F --plan-days=3
+expect 1 UNAVAILABLE action-plans complete P --item=0 --date=2026-01-01
+expect 1 UNAVAILABLE admissions suspend A --reason=why --action=Audit@2026-01-05
+
+exit $failed
