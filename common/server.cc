@@ -21,7 +21,7 @@
 namespace pdps::server {
 namespace {
 
-std::string Metadata(const grpc::ServerContext* ctx, const char* key) {
+std::string Metadata(const grpc::ServerContextBase* ctx, const char* key) {
   const auto& md = ctx->client_metadata();
   auto it = md.find(key);
   if (it == md.end()) return "";
@@ -37,6 +37,16 @@ bool SaneRequestId(const std::string& id) {
   }
   return true;
 }
+
+// The caller's x-request-id when it is sane, else a new one.
+std::string RequestIdOf(const grpc::ServerContextBase* ctx) {
+  std::string id = Metadata(ctx, "x-request-id");
+  return SaneRequestId(id) ? id : NewUuid();
+}
+
+// The RPC counter, written by the gate and by the interceptor below alike.
+constexpr char kRequestsMetric[] = "pdps_rpc_requests_total";
+constexpr char kRequestsHelp[] = "RPCs handled, by method and status code.";
 
 // An error travels in the trailers, which clients cap (8 KiB by default): the message and
 // the violations are kept well within that, however much a request did wrong.
@@ -68,17 +78,13 @@ class UnparsableRequest : public grpc::experimental::Interceptor {
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status st = methods->GetSendStatus();
       if (st.error_code() == grpc::StatusCode::INTERNAL && st.error_message().empty()) {
-        std::string request_id;
-        const auto& md = info_->server_context()->client_metadata();
-        auto it = md.find("x-request-id");
-        if (it != md.end()) request_id.assign(it->second.data(), it->second.size());
-        if (!SaneRequestId(request_id)) request_id = NewUuid();
+        const std::string request_id = RequestIdOf(info_->server_context());
         // Logged and counted as the gate does every other call ("/pkg.Service/Method"
         // becomes "Method"), so that a client sending bad bytes shows in the same places.
         absl::string_view method = info_->method();
         method = method.substr(method.rfind('/') + 1);
         log::Rpc({request_id, method, "INVALID_ARGUMENT", 0, "", ""});
-        metrics_->Increment("pdps_rpc_requests_total", "RPCs handled, by method and status code.",
+        metrics_->Increment(kRequestsMetric, kRequestsHelp,
                             {{"service", *service_},
                              {"method", std::string(method)},
                              {"code", "INVALID_ARGUMENT"}});
@@ -179,8 +185,7 @@ grpc::Status Gate::Run(grpc::ServerContext* ctx, const char* method,
   Call call;
   call.method = method;
   call.now = clock_->Now();
-  call.request_id = Metadata(ctx, "x-request-id");
-  if (!SaneRequestId(call.request_id)) call.request_id = NewUuid();
+  call.request_id = RequestIdOf(ctx);
   ctx->AddInitialMetadata("x-request-id", call.request_id);
 
   absl::Time client_deadline = absl::FromChrono(ctx->deadline());
@@ -223,11 +228,11 @@ Gate::RpcCells Gate::Cells(const char* method, const char* code) const {
   std::lock_guard<std::mutex> lock(cells_mu_);
   auto it = cells_.find(key);
   if (it != cells_.end()) return it->second;
-  RpcCells c{metrics_->CounterCell("pdps_rpc_requests_total",
-                                   "RPCs handled, by method and status code.",
-                                   {{"service", options_.service}, {"method", method}, {"code", code}}),
-             metrics_->HistogramCell("pdps_rpc_duration_seconds", "RPC latency in seconds, by method.",
-                                     {{"service", options_.service}, {"method", method}})};
+  RpcCells c{
+      metrics_->CounterCell(kRequestsMetric, kRequestsHelp,
+                            {{"service", options_.service}, {"method", method}, {"code", code}}),
+      metrics_->HistogramCell("pdps_rpc_duration_seconds", "RPC latency in seconds, by method.",
+                              {{"service", options_.service}, {"method", method}})};
   cells_.emplace(std::move(key), c);
   return c;
 }
