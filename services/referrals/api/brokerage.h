@@ -9,10 +9,13 @@
 #include "pdps/referrals/v1/referrals_service.pb.h"
 #include "pdps/registry/v1/registry.pb.h"
 #include "services/registry/client/registry_client.h"
-#include "services/referrals/clients/workforce_client.h"
 #include "services/referrals/store/store.h"
+#include "services/workforce/client/workforce_client.h"
 
 namespace pdps::referrals {
+
+using ::pdps::workforce::GrpcWorkforceClient;
+using ::pdps::workforce::WorkforceClient;
 
 // The framework's call-off settings as the engine reads them, with the registry's
 // defaults for windows and rounds left unset (never for the mini-competition weights,
@@ -25,7 +28,6 @@ std::string CallOffJson(const domain::CallOff& c);
 class Brokerage {
  public:
   using Call = server::Call;
-  // `workforce` may be null: proposed workers are then not checked (logged at start).
   Brokerage(Store* store, RegistryClient* registry, WorkforceClient* workforce)
       : store_(store), registry_(registry), workforce_(workforce) {}
 

@@ -1,6 +1,8 @@
-// What referrals asks workforce: is the worker a provider proposes compliant for the
-// package (lot, extra competencies, start date)? Asked before the proposal's
-// transaction, with the service's identity and a deadline.
+// The workforce service's client for its peers, over gRPC with a deadline and the caller's
+// service identity: is this worker compliant for a package (lot, extra competencies,
+// date)? Referrals asks it for the worker a provider names in a proposal, before the
+// proposal's transaction; care planning will ask it before assigning a worker to a
+// session. Failures are mapped by common/peer.h (decision 0018).
 #pragma once
 
 #include <memory>
@@ -14,7 +16,7 @@
 #include "common/service_identity.h"
 #include "pdps/workforce/v1/workforce_service.grpc.pb.h"
 
-namespace pdps::referrals {
+namespace pdps::workforce {
 
 struct WorkerCheck {
   bool eligible = false;
@@ -49,4 +51,4 @@ class GrpcWorkforceClient final : public WorkforceClient {
   absl::Duration timeout_;
 };
 
-}  // namespace pdps::referrals
+}  // namespace pdps::workforce

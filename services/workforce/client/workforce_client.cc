@@ -1,11 +1,11 @@
 // Workforce client.
-#include "services/referrals/clients/workforce_client.h"
+#include "services/workforce/client/workforce_client.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/peer.h"
 #include "common/status.h"
 
-namespace pdps::referrals {
+namespace pdps::workforce {
 
 namespace wv1 = ::pdps::workforce::v1;
 
@@ -39,4 +39,4 @@ absl::StatusOr<WorkerCheck> GrpcWorkforceClient::CheckWorker(const std::string& 
   return out;
 }
 
-}  // namespace pdps::referrals
+}  // namespace pdps::workforce
