@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/testing/pg_harness.h"
 #include "tests/system/service_process.h"
 
@@ -80,9 +81,9 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
       " --workforce-addr=", platform.workforce->address());
   auto as = [&](const std::string& org, const std::string& role) {
     std::string token;
-    EXPECT_EQ(systemtest::RunCommand(
-                  ctl + " token --org-name='" + org + "' --roles=" + role, &token),
-              0)
+    EXPECT_EQ(
+        systemtest::RunCommand(ctl + " token --org-name=\"" + org + "\" --roles=" + role, &token),
+        0)
         << token;
     while (!token.empty() && token.back() == '\n') token.pop_back();
     return ctl + " --token=" + token + " ";
@@ -126,6 +127,31 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
                                    &denied),
             1);
   EXPECT_THAT(denied, HasSubstr("PERMISSION_DENIED"));
+
+  // Riverside stops naming one of the demo's workers on its package, as the README
+  // shows: the package and assignment ids from `packages workers`, the etag read for it.
+  const auto running = db->Query(
+      "SELECT a.package_id::text || ' ' || a.id::text AS v "
+      "FROM workforce.package_assignments a JOIN registry.organisations o "
+      "ON o.id = a.provider_id WHERE o.display_name = 'Riverside Children''s Nursing' "
+      "AND a.to_date IS NULL ORDER BY a.id");
+  ASSERT_FALSE(running.empty());
+  const std::vector<std::string> ids = absl::StrSplit(running[0], ' ');
+  const std::string riverside = as("Riverside Children's Nursing", "provider_admin");
+  EXPECT_THAT(run(riverside + "packages workers " + ids[0] + " --json"), HasSubstr(ids[1]));
+  EXPECT_THAT(run(riverside + "packages unassign " + ids[0] + " --assignment=" + ids[1] +
+                  " --reason='moved to another package' --json"),
+              HasSubstr("moved to another package"));
+  EXPECT_EQ(db->Query("SELECT end_reason AS v FROM workforce.package_assignments "
+                      "WHERE id = '" +
+                      ids[1] + "'"),
+            std::vector<std::string>{"moved to another package"});
+  std::string again;
+  EXPECT_EQ(systemtest::RunCommand(riverside + "packages unassign " + ids[0] +
+                                       " --assignment=" + ids[1] + " --reason=twice 2>&1",
+                                   &again),
+            2);  // it had not begun, so it is gone from the package's list
+  EXPECT_THAT(again, HasSubstr("lists no assignment " + ids[1]));
 }
 
 }  // namespace

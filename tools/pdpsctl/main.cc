@@ -178,7 +178,8 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
   packages assign PACKAGE_ID --staff=ID [--from=YYYY-MM-DD]
                                  name a worker on a package awarded to you (the gate
                                  must pass; PACKAGE_ID is the awarded referral's id)
-  packages unassign --assignment=ID --etag=ETAG --reason=TEXT [--last-day=YYYY-MM-DD]
+  packages unassign PACKAGE_ID --assignment=ID --reason=TEXT [--last-day=YYYY-MM-DD]
+                                 stop naming a worker (the etag is read for you)
 
 Workforce: commissioners
   compliance --provider=ID --lot=ID [--date=YYYY-MM-DD]   in post, eligible, reasons (counts)
@@ -1467,6 +1468,31 @@ int Rules(Env& env, const std::string& verb) {
   return Fail("rules: get or set --framework=ID");
 }
 
+// The named worker of `package_id` whose assignment is `assignment_id`, ended or not.
+int FindNamedWorker(Env& env, const std::string& package_id, const std::string& assignment_id,
+                    wv1::NamedWorker* out) {
+  std::string page;
+  do {
+    wv1::ListPackageWorkersRequest list;
+    list.set_package_id(package_id);
+    list.set_include_ended(true);
+    list.set_page_size(500);
+    list.set_page_token(page);
+    wv1::ListPackageWorkersResponse resp;
+    if (!Fetch(env, &WStub::ListPackageWorkers, list, &resp)) return 1;
+    for (const auto& w : resp.workers()) {
+      if (w.assignment_id() == assignment_id) {
+        *out = w;
+        return 0;
+      }
+    }
+    page = resp.next_page_token();
+  } while (!page.empty());
+  return Fail("package " + package_id + " lists no assignment " + assignment_id +
+              " (`packages workers " + package_id +
+              " --ended` lists them; one ended before its from date is gone)");
+}
+
 // Packages (awarded referrals) and the workers named on them.
 int Packages(Env& env, const std::string& verb) {
   const Args& a = env.args;
@@ -1506,10 +1532,17 @@ int Packages(Env& env, const std::string& verb) {
     req.set_etag(a.Get("etag"));
     req.set_reason(a.Get("reason"));
     DateFlag(a, "last-day", req.mutable_last_day());
+    // No GetPackageAssignment: the etag comes from the package's named workers.
+    if (req.etag().empty() && !Id(a).empty()) {
+      wv1::NamedWorker worker;
+      if (int rc = FindNamedWorker(env, Id(a), req.id(), &worker)) return rc;
+      req.set_etag(worker.etag());
+    }
     return Run(env, &WStub::EndPackageAssignment, req);
   }
-  return Fail("packages: list, get ID, workers ID, assign ID --staff=ID, or unassign "
-              "--assignment=ID --etag=ETAG --reason=TEXT");
+  return Fail(
+      "packages: list, get ID, workers ID, assign ID --staff=ID, or unassign PACKAGE_ID "
+      "--assignment=ID --reason=TEXT");
 }
 
 int Health(Env& env) {
