@@ -30,6 +30,25 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
+namespace {
+template <typename T>
+T WholeNumber(const Args& a, const std::string& k, T def, std::set<std::string>* refused) {
+  if (!a.Has(k)) return def;
+  T value = 0;
+  if (absl::SimpleAtoi(a.options.at(k), &value)) return value;
+  refused->insert(k);
+  return def;
+}
+}  // namespace
+
+int Args::Int(const std::string& k, int def) const {
+  return WholeNumber(*this, k, def, &not_whole_numbers_);
+}
+
+int64_t Args::Int64(const std::string& k, int64_t def) const {
+  return WholeNumber(*this, k, def, &not_whole_numbers_);
+}
+
 std::vector<std::string> Args::List(const std::string& k) const {
   read_.insert(k);
   std::vector<std::string> out;
@@ -110,7 +129,7 @@ Args Parse(int argc, char** argv) {
   return a;
 }
 
-std::vector<std::string> UnknownOptions(const Args& a, const std::string& command) {
+std::vector<std::string> RefusedOptions(const Args& a, const std::string& command) {
   std::vector<std::string> out;
   for (const std::string& k : a.Unread()) {
     std::string line = absl::StrCat("unknown option --", k, " for \"", command, "\"");
@@ -118,6 +137,10 @@ std::vector<std::string> UnknownOptions(const Args& a, const std::string& comman
     absl::StrAppend(&line, near.empty() ? " (see pdpsctl --help)"
                                         : absl::StrCat("; did you mean --", near, "?"));
     out.push_back(line);
+  }
+  for (const std::string& k : a.not_whole_numbers_) {
+    out.push_back(absl::StrCat("--", k, "=", a.options.at(k), " for \"", command,
+                               "\" is not a whole number"));
   }
   return out;
 }

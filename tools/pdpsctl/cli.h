@@ -1,6 +1,7 @@
 // Small helpers of pdpsctl: argument parsing, printing protos as tables or JSON.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -28,6 +29,11 @@ struct Args {
     auto it = options.find(k);
     return it == options.end() ? def : it->second;
   }
+  // A whole number, or `def` if the option is not given. A value that is not one
+  // ("--workers=five") returns `def` and is remembered: pdpsctl refuses it before
+  // sending anything, as it refuses an unknown option, rather than send 0.
+  int Int(const std::string& k, int def) const;
+  int64_t Int64(const std::string& k, int64_t def) const;
   // Comma-separated list; an option given more than once (--action=A --action=B) is
   // the list of every value given.
   std::vector<std::string> List(const std::string& k) const;
@@ -41,12 +47,15 @@ struct Args {
   // Mutable: commands read options through const Args, and remembering a read changes
   // no option.
   mutable std::set<std::string> read_;
+  mutable std::set<std::string> not_whole_numbers_;
+  friend std::vector<std::string> RefusedOptions(const Args& a, const std::string& command);
 };
 Args Parse(int argc, char** argv);
 // One line for each option `a` was given but never asked about, as
-// `unknown option --overdu for "complaints list"; did you mean --overdue?`; none if
-// every option was read.
-std::vector<std::string> UnknownOptions(const Args& a, const std::string& command);
+// `unknown option --overdu for "complaints list"; did you mean --overdue?`, and for
+// each read with Int whose value is not a whole number; none if every option was read
+// and every number parsed.
+std::vector<std::string> RefusedOptions(const Args& a, const std::string& command);
 
 // Prints a message as JSON (one object, pretty) to stdout. An Any of a type pdpsctl does
 // not know prints as {"@type": URL, "value": BASE64 of the bytes}. On any other failure

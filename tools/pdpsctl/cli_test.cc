@@ -68,7 +68,7 @@ TEST(Args, AMisspeltOptionIsUnknownWithTheOptionItWasMeantToBe) {
   a.Has("overdue");
   a.Has("page-size");
   a.Has("page-token");
-  EXPECT_THAT(UnknownOptions(a, "complaints list"),
+  EXPECT_THAT(RefusedOptions(a, "complaints list"),
               ElementsAre("unknown option --overdu for \"complaints list\"; did you mean "
                           "--overdue?"));
 }
@@ -79,17 +79,29 @@ TEST(Args, AnOptionLikeNoneReadIsUnknownWithoutSuggestion) {
   a.Has("leavers");
   a.Has("page-size");
   a.Has("page-token");
-  EXPECT_THAT(UnknownOptions(a, "staff list"),
+  EXPECT_THAT(RefusedOptions(a, "staff list"),
               ElementsAre("unknown option --bogus for \"staff list\" (see pdpsctl --help)",
                           "unknown option --levers for \"staff list\"; did you mean "
                           "--leavers?"));
+}
+
+TEST(Args, ANumberThatIsNotOneIsRefusedNotSentAsZero) {
+  Args a = ParseWords({"capacity", "submit", "--workers=five", "--packages=3", "--after=x"});
+  ReadGlobals(a);
+  EXPECT_EQ(a.Int("workers", 0), 0);
+  EXPECT_EQ(a.Int("packages", 0), 3);
+  EXPECT_EQ(a.Int("hours", 7), 7);  // not given: the default, and nothing refused
+  EXPECT_EQ(a.Int64("after", 0), 0);
+  EXPECT_THAT(RefusedOptions(a, "capacity submit"),
+              ElementsAre("--after=x for \"capacity submit\" is not a whole number",
+                          "--workers=five for \"capacity submit\" is not a whole number"));
 }
 
 TEST(Args, EveryOptionReadIsNoUnknownOption) {
   Args a = ParseWords({"inbox", "--live", "--json", "--token=T"});
   ReadGlobals(a);
   a.Has("live");
-  EXPECT_THAT(UnknownOptions(a, "inbox"), IsEmpty());
+  EXPECT_THAT(RefusedOptions(a, "inbox"), IsEmpty());
 }
 
 TEST(Args, NearestCountsASwapOnceAndRefusesATie) {

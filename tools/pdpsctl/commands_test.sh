@@ -43,6 +43,10 @@ expect 2 "$unknown --bogus for \"events\"" events --bogus
 expect 2 "$unknown --page-size for \"orgs get\"" orgs get ID --page-size=5
 expect 2 'did you mean --json?' inbox --jsn
 
+expect 2 '--workers=five for "capacity submit" is not a whole number' \
+  capacity submit --framework=F --month=2026-11 --workers=five
+expect 2 '--page-size=ten for "staff list" is not a whole number' staff list --page-size=ten
+
 # Help.
 expect 0 'usage: pdpsctl' help
 expect 0 'usage: pdpsctl' staff list --help

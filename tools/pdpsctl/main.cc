@@ -61,8 +61,8 @@ Global options
   --page-size, --page-token   paging for list commands
   --help        this text (also `pdpsctl help`)
 
-An option the command does not use (a misspelt one, say) is refused with exit status 2
-before anything is sent.
+An option the command does not use (a misspelt one, say), or a count that is not a whole
+number (--page-size=ten), is refused with exit status 2 before anything is sent.
 
 Development tokens (local setup only; signs with .local/keys/dev-1.pem)
   token --org-name="London Borough of Southwark" --roles=commissioner[,brokerage_officer]
@@ -249,7 +249,7 @@ int Report(const grpc::Status& st) {
 
 // Options the command never read: thrown by RequireOptionsRead from wherever the
 // command is, so that no command needs a path of its own for them; Main reports them.
-struct UnknownOptions {
+struct RefusedOptions {
   std::vector<std::string> lines;
 };
 
@@ -260,8 +260,8 @@ struct UnknownOptions {
 void RequireOptionsRead(Env& env) {
   if (env.options_checked) return;
   env.options_checked = true;
-  std::vector<std::string> unknown = cli::UnknownOptions(env.args, env.command);
-  if (!unknown.empty()) throw UnknownOptions{std::move(unknown)};
+  std::vector<std::string> unknown = cli::RefusedOptions(env.args, env.command);
+  if (!unknown.empty()) throw RefusedOptions{std::move(unknown)};
 }
 
 // A unary method of a generated stub (registry, referrals or workforce).
@@ -366,7 +366,7 @@ int UpdateFromFile(Env& env, Method<S, Req, Resp> method, Body* (Req::*body)()) 
 
 template <typename Req>
 void Page(const Args& a, Req* req) {
-  if (a.Has("page-size")) req->set_page_size(std::atoi(a.Get("page-size").c_str()));
+  if (a.Has("page-size")) req->set_page_size(a.Int("page-size", 0));
   if (a.Has("page-token")) req->set_page_token(a.Get("page-token"));
 }
 
@@ -677,7 +677,7 @@ int Documents(Env& env, const std::string& verb) {
       if (!v1::ComplianceDocument::Kind_Parse(a.Get("kind"), &k)) return Fail("bad --kind");
       req.set_kind(k);
     }
-    req.set_expiring_within_days(std::atoi(a.Get("expiring-within", "0").c_str()));
+    req.set_expiring_within_days(a.Int("expiring-within", 0));
     req.set_mandatory_only(a.Has("mandatory"));
     Page(a, &req);
     return Run(env, &Stub::ListComplianceDocuments, req);
@@ -709,10 +709,10 @@ int Capacity(Env& env, const std::string& verb) {
     auto* r = req.mutable_capacity_return();
     r->set_framework_id(a.Get("framework"));
     r->set_month(a.Get("month"));
-    r->set_care_workers_employed(std::atoi(a.Get("workers", "0").c_str()));
-    r->set_current_packages(std::atoi(a.Get("packages", "0").c_str()));
-    r->set_current_total_weekly_hours(std::atoi(a.Get("hours", "0").c_str()));
-    r->set_estimated_weekly_hours_available(std::atoi(a.Get("available", "0").c_str()));
+    r->set_care_workers_employed(a.Int("workers", 0));
+    r->set_current_packages(a.Int("packages", 0));
+    r->set_current_total_weekly_hours(a.Int("hours", 0));
+    r->set_estimated_weekly_hours_available(a.Int("available", 0));
     req.set_request_id(a.Get("request-id", NewUuid()));
     return Run(env, &Stub::CreateCapacityReturn, req);
   }
@@ -1003,7 +1003,7 @@ int Answer(Env& env, const std::string& verb) {
   auto* w = p->mutable_worker_profile();
   w->set_role(a.Get("role"));
   w->set_summary(a.Get("summary"));
-  w->set_years_experience(std::atoi(a.Get("years", "0").c_str()));
+  w->set_years_experience(a.Int("years", 0));
   w->set_gender(a.Get("gender"));
   for (const auto& l : a.List("languages")) w->add_languages(l);
   w->set_staff_id(a.Get("staff-id"));
@@ -1083,7 +1083,7 @@ std::string StaffFlags(const Args& a, wv1::StaffMember* s) {
   DateFlag(a, "rtw-checked", s->mutable_right_to_work()->mutable_checked_on());
   DateFlag(a, "rtw-expiry", s->mutable_right_to_work()->mutable_expiry_date());
   if (a.Has("rtw-evidence")) s->mutable_right_to_work()->set_evidence_reference(a.Get("rtw-evidence"));
-  if (a.Has("references")) s->set_references_received(std::atoi(a.Get("references").c_str()));
+  if (a.Has("references")) s->set_references_received(a.Int("references", 0));
   if (a.Has("reg-body")) s->mutable_registration()->set_body(a.Get("reg-body"));
   if (a.Has("reg-number")) s->mutable_registration()->set_number(a.Get("reg-number"));
   DateFlag(a, "reg-expiry", s->mutable_registration()->mutable_expiry_date());
@@ -1205,7 +1205,7 @@ int Eligibility(Env& env, const std::string&) {
 int Expiries(Env& env, const std::string&) {
   const Args& a = env.args;
   wv1::ListExpiriesRequest req;
-  req.set_within_days(std::atoi(a.Get("within", "30").c_str()));
+  req.set_within_days(a.Int("within", 30));
   req.set_lot_id(a.Get("lot"));
   DateFlag(a, "date", req.mutable_date());
   Page(a, &req);
@@ -1431,19 +1431,19 @@ void RulesFlags(const Args& a, wv1::SuspensionRules* r) {
   r->set_framework_id(a.Get("framework"));
   r->set_suspend_on_inadequate_visit(Flag(a, "inadequate-visit", r->suspend_on_inadequate_visit()));
   if (a.Has("upheld-safeguarding")) {
-    r->set_upheld_safeguarding_complaints(std::atoi(a.Get("upheld-safeguarding").c_str()));
+    r->set_upheld_safeguarding_complaints(a.Int("upheld-safeguarding", 0));
   }
   if (a.Has("window-months")) {
-    r->set_complaint_window_months(std::atoi(a.Get("window-months").c_str()));
+    r->set_complaint_window_months(a.Int("window-months", 0));
   }
   r->set_suspend_on_financial_breach(Flag(a, "financial-breach", r->suspend_on_financial_breach()));
   r->set_suspend_on_ineligible_package_worker(
       Flag(a, "ineligible-worker", r->suspend_on_ineligible_package_worker()));
   if (a.Has("min-trained-percent")) {
-    r->set_min_trained_staff_percent(std::atoi(a.Get("min-trained-percent").c_str()));
+    r->set_min_trained_staff_percent(a.Int("min-trained-percent", 0));
   }
   if (a.Has("plan-days")) {
-    r->set_action_plan_due_working_days(std::atoi(a.Get("plan-days").c_str()));
+    r->set_action_plan_due_working_days(a.Int("plan-days", 0));
   }
   if (a.Has("etag")) r->set_etag(a.Get("etag"));
 }
@@ -1567,8 +1567,8 @@ int Events(Env& env) {
   RegisterEventPayloads();
   auto stub = pdps::common::v1::EventFeedService::NewStub(env.channel);
   pdps::common::v1::ListEventsRequest req;
-  req.set_after_position(std::atoll(env.args.Get("after", "0").c_str()));
-  req.set_page_size(std::atoi(env.args.Get("page-size", "100").c_str()));
+  req.set_after_position(env.args.Int64("after", 0));
+  req.set_page_size(env.args.Int("page-size", 100));
   RequireOptionsRead(env);  // the feed's stub is not one of Call's
   grpc::ClientContext ctx;
   if (!env.token.empty()) ctx.AddMetadata("authorization", "Bearer " + env.token);
@@ -1659,7 +1659,7 @@ int Main(int argc, char** argv) {
     // one that prints without an RPC checks before printing, as Token does.
     if (rc == 0) RequireOptionsRead(env);
     return rc;
-  } catch (const UnknownOptions& unknown) {
+  } catch (const RefusedOptions& unknown) {
     for (const auto& line : unknown.lines) Fail(line);
     return 2;
   }
