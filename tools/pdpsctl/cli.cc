@@ -479,8 +479,14 @@ void PrintTable(const Message& m, const std::vector<std::string>& columns) {
   std::vector<size_t> width(cols.size());
   std::vector<std::string> header;
   for (size_t c = 0; c < cols.size(); ++c) {
-    // A nested column is headed by its last part: "referral.area" is AREA.
-    header.push_back(cols[c].substr(cols[c].rfind('.') + 1));
+    // "path=HEADER" names its own header; otherwise a nested column is headed by its
+    // last part: "referral.area" is AREA.
+    if (size_t eq = cols[c].find('='); eq != std::string::npos) {
+      header.push_back(cols[c].substr(eq + 1));
+      cols[c].resize(eq);
+    } else {
+      header.push_back(cols[c].substr(cols[c].rfind('.') + 1));
+    }
     width[c] = header[c].size();
   }
   for (int i = 0; i < n; ++i) {

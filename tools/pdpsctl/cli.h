@@ -63,8 +63,9 @@ std::vector<std::string> RefusedOptions(const Args& a, const std::string& comman
 [[nodiscard]] bool PrintJson(const google::protobuf::Message& m);
 // Prints the items of a list response's first repeated message field as a table; for a
 // single message prints "field: value" lines, nested messages as "parent.field: value".
-// `columns` chooses a list's columns by field path ("id", "referral.area"); empty: every
-// scalar, money, date and time field of the item.
+// `columns` chooses a list's columns by field path ("id", "referral.area", headed ID and
+// AREA), "path=HEADER" to name the header ("dbs.certificate_date=DBS_DATE"); empty:
+// every scalar, money, date and time field of the item.
 void PrintTable(const google::protobuf::Message& m, const std::vector<std::string>& columns = {});
 
 // The text of a failed call for stderr: "error: CODE: message", then each field

@@ -213,6 +213,16 @@ TEST(PrintTable, ANumberWhoseZeroIsNoneIsEmpty) {
             "r   1      2              0.00         1\n");
 }
 
+TEST(PrintTable, AColumnCanNameItsHeader) {
+  referrals::v1::ListOffersResponse resp;
+  auto* offer = resp.add_offers();
+  offer->set_id("o");
+  offer->mutable_proposal()->mutable_worker_profile()->set_role("Nurse");
+  EXPECT_EQ(TableOf(resp, {"id", "proposal.worker_profile.role=WORKER_ROLE"}),
+            "ID  WORKER_ROLE\n"
+            "o   Nurse\n");
+}
+
 TEST(PrintTable, AMessageShowsItsItemsByIndexFromZero) {
   workforce::v1::ActionPlan plan;
   plan.set_title("After the visit");

@@ -743,11 +743,20 @@ const std::vector<std::string> kReferralColumns = {
     "id",   "state", "method", "round", "urgency", "area", "planned_weekly_hours",
     "start_date", "stage_deadline", "lot_id"};
 // An officer's view of the offers of one referral.
-const std::vector<std::string> kOfferColumns = {
-    "id",          "provider_id",   "kind",           "state",          "round",
-    "rota_position", "deadline",    "answer_time",    "decline_reason",
-    "proposal.worker_profile.role", "proposal.shortlisted", "bid.hourly_rate",
-    "bid.total_score", "bid.rank"};
+const std::vector<std::string> kOfferColumns = {"id",
+                                                "provider_id",
+                                                "kind",
+                                                "state",
+                                                "round",
+                                                "rota_position",
+                                                "deadline",
+                                                "answer_time",
+                                                "decline_reason",
+                                                "proposal.worker_profile.role=WORKER_ROLE",
+                                                "proposal.shortlisted",
+                                                "bid.hourly_rate",
+                                                "bid.total_score",
+                                                "bid.rank"};
 // A provider's inbox: the offer and its pen portrait.
 const std::vector<std::string> kInboxColumns = {
     "id",   "kind", "state", "deadline", "referral.urgency", "referral.area",
@@ -1013,10 +1022,17 @@ int Answer(Env& env, const std::string& verb) {
 // ------------------------------------------------------------ workforce ---
 
 // Table columns of the workforce lists.
-const std::vector<std::string> kStaffColumns = {
-    "id", "display_name", "role", "grade", "contract_type", "start_date", "leave_date",
-    "dbs.certificate_date", "right_to_work.kind", "registration.body",
-    "last_supervision_date"};
+const std::vector<std::string> kStaffColumns = {"id",
+                                                "display_name",
+                                                "role",
+                                                "grade",
+                                                "contract_type",
+                                                "start_date",
+                                                "leave_date",
+                                                "dbs.certificate_date=DBS_DATE",
+                                                "right_to_work.kind=RIGHT_TO_WORK",
+                                                "registration.body=REGISTRATION",
+                                                "last_supervision_date"};
 const std::vector<std::string> kComplaintColumns = {
     "id", "state", "safeguarding", "received_time", "answer_due_time", "overdue", "outcome",
     "summary"};
