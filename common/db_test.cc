@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/any.pb.h"
@@ -276,6 +277,14 @@ TEST_F(DbTest, ARequestIdReplaysOnlyTheSameCreate) {
   auto retry = claim("CreateLot", same, "id-2");
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->value_or(""), "id-1");
+  // A UUID's case carries nothing: the upper-cased request_id is the same request.
+  absl::StatusOr<std::optional<std::string>> upper = absl::UnknownError("not run");
+  ASSERT_TRUE(pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
+                    upper = ledger.Claim(tx, org, absl::AsciiStrToUpper(request_id), "CreateLot",
+                                         same, "id-7");
+                    return upper.status();
+                  }).ok());
+  EXPECT_EQ(upper->value_or(""), "id-1");
   auto changed = claim("CreateLot", other, "id-3");
   EXPECT_EQ(changed.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(changed.status().message()), ::testing::HasSubstr("different body"));

@@ -1,6 +1,7 @@
 // Ledger.
 #include "common/idempotency.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
 #include "common/status.h"
@@ -39,12 +40,14 @@ Ledger::Ledger(const std::string& schema) {
 }
 
 absl::StatusOr<std::optional<std::string>> Ledger::Claim(
-    db::Tx& tx, const std::string& organisation_id, const std::string& request_id,
+    db::Tx& tx, const std::string& organisation_id, const std::string& request_id_given,
     const std::string& method, const std::string& fingerprint, const std::string& new_id) const {
-  if (request_id.empty()) return std::optional<std::string>();
-  if (!IsUuid(request_id)) {
+  if (request_id_given.empty()) return std::optional<std::string>();
+  if (!IsUuid(request_id_given)) {
     return InvalidField("request_id", "must be a UUID");
   }
+  // A UUID's case carries nothing: a retry that upper-cases it is the same request.
+  const std::string request_id = absl::AsciiStrToLower(request_id_given);
   ASSIGN_OR_RETURN(db::Result ins,
                    tx.Exec(insert_sql_, {db::P(organisation_id), db::P(request_id), db::P(method),
                                          db::P(new_id), db::P(fingerprint)}));
