@@ -45,7 +45,8 @@ class CommissioningCheck {
   absl::Status RequireWorkforceReader(const server::Call& c, const std::string& lot_id,
                                       const std::string& provider_id) const;
 
-  // `status` from reading about `lot_id` (GetWorkforceCompliance, GetWorkforceReturn):
+  // `status` from reading about `lot_id` (every read that takes a lot: the gate, training
+  // records, expiries, compliance, returns):
   // FAILED_PRECONDITION, no training matrix in force, becomes NOT_FOUND when the registry
   // knows no such lot, as RequireWorkforceReader answers a commissioner (UNAVAILABLE if
   // the registry cannot answer). Any other status is returned as it is. Asked only then:

@@ -147,10 +147,11 @@ grpc::Status WorkforceServiceImpl::ListTrainingRecords(grpc::ServerContext* ctx,
     RETURN_IF_ERROR(RequireId("staff_id", req->staff_id()));
     RETURN_IF_ERROR(OptionalId("lot_id", req->lot_id()));
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
-    ASSIGN_OR_RETURN(auto page,
-                     store_->ListTraining(c, req->staff_id(), absl::AsciiStrToLower(req->lot_id()),
-                                          day, req->page_size(), req->page_token()));
-    CopyPage(std::move(page), resp, [](auto* r) { return r->add_training_records(); });
+    const std::string lot = absl::AsciiStrToLower(req->lot_id());
+    auto page =
+        store_->ListTraining(c, req->staff_id(), lot, day, req->page_size(), req->page_token());
+    if (!page.ok()) return check_->NoMatrixOrUnknownLot(c, lot, page.status());
+    CopyPage(*std::move(page), resp, [](auto* r) { return r->add_training_records(); });
     return absl::OkStatus();
   });
 }
@@ -205,8 +206,9 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
       lot = p.lot_id();
       extras.insert(extras.end(), p.extra_competencies().begin(), p.extra_competencies().end());
     }
-    ASSIGN_OR_RETURN(*resp,
-                     store_->CheckEligibility(c, req->staff_id(), provider, lot, extras, day));
+    auto answer = store_->CheckEligibility(c, req->staff_id(), provider, lot, extras, day);
+    if (!answer.ok()) return check_->NoMatrixOrUnknownLot(c, lot, answer.status());
+    *resp = *std::move(answer);
     return absl::OkStatus();
   });
 }
@@ -238,9 +240,10 @@ grpc::Status WorkforceServiceImpl::ListExpiries(grpc::ServerContext* ctx,
     }
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
     int within = req->within_days() == 0 ? 30 : req->within_days();
-    ASSIGN_OR_RETURN(auto page, store_->ListExpiries(c, absl::AsciiStrToLower(req->lot_id()), day,
-                                                     within, req->page_size(), req->page_token()));
-    CopyPage(std::move(page), resp, [](auto* r) { return r->add_items(); });
+    const std::string lot = absl::AsciiStrToLower(req->lot_id());
+    auto page = store_->ListExpiries(c, lot, day, within, req->page_size(), req->page_token());
+    if (!page.ok()) return check_->NoMatrixOrUnknownLot(c, lot, page.status());
+    CopyPage(*std::move(page), resp, [](auto* r) { return r->add_items(); });
     return absl::OkStatus();
   });
 }

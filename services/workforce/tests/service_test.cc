@@ -696,7 +696,7 @@ TEST_F(WorkforceServiceTest, EligibilityTableEachReasonAloneAndTogether) {
        "2026-08-02",
        false,
        {},
-       {{K::COMPETENCY_OVERDUE, "care_certificate", "2026-10-24"}}},
+       {{K::COMPETENCY_OVERDUE, "care_certificate", "2026-10-23"}}},
       {"left yesterday",
        [](v1::StaffMember* s) { s->mutable_leave_date()->set_value("2026-11-23"); },
        "2025-12-01",
@@ -808,10 +808,38 @@ TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-// A lot the registry does not know is NOT_FOUND whoever asks, as the proto promises;
-// a real lot without a matrix in force stays FAILED_PRECONDITION.
+// A lot the registry does not know is NOT_FOUND whoever asks and whatever the read, as
+// the protos promise; a real lot without a matrix in force stays FAILED_PRECONDITION.
 TEST_F(WorkforceServiceTest, AnUnknownLotIsNotFoundForEveryCaller) {
-  CreateStaff(provider_, SampleStaff("Nia Counted"));
+  v1::StaffMember nia = CreateStaff(provider_, SampleStaff("Nia Counted"));
+  // Every read that takes a lot: the gate, a worker's training, the expiry watch.
+  const std::string no_such_lot = NewUuid();
+  v1::CheckWorkerEligibilityRequest gate;
+  gate.set_staff_id(nia.id());
+  gate.set_lot_id(no_such_lot);
+  v1::CheckWorkerEligibilityResponse answer;
+  for (const Caller& who : {provider_, ServiceCaller()}) {
+    auto st = Call(stub(), who, &Stub::CheckWorkerEligibility, gate, &answer);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+    EXPECT_THAT(st.error_message(), HasSubstr(no_such_lot));
+  }
+  v1::ListTrainingRecordsRequest training;
+  training.set_staff_id(nia.id());
+  training.set_lot_id(no_such_lot);
+  v1::ListTrainingRecordsResponse records;
+  EXPECT_EQ(Call(stub(), provider_, &Stub::ListTrainingRecords, training, &records).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::ListExpiriesRequest expiries;
+  expiries.set_lot_id(no_such_lot);
+  v1::ListExpiriesResponse lapsing;
+  EXPECT_EQ(Call(stub(), provider_, &Stub::ListExpiries, expiries, &lapsing).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // The real lot without a matrix: the gate says so.
+  gate.set_lot_id(lot_);
+  auto no_matrix = Call(stub(), provider_, &Stub::CheckWorkerEligibility, gate, &answer);
+  EXPECT_EQ(no_matrix.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(no_matrix.error_message(), HasSubstr("no training matrix in force"));
+
   v1::GetWorkforceComplianceRequest unknown;
   unknown.set_provider_id(provider_.org);
   unknown.set_lot_id(NewUuid());
