@@ -47,6 +47,11 @@ expect 2 '--workers=five for "capacity submit" is not a whole number' \
   capacity submit --framework=F --month=2026-11 --workers=five
 expect 2 '--page-size=ten for "staff list" is not a whole number' staff list --page-size=ten
 
+# Tokens the services would refuse are not printed.
+expect 2 '--user must be a UUID' token --org=1dd38d26-0000-4000-8000-000000000001 \
+  --roles=commissioner --user=abc
+expect 2 '--org must be a UUID' token --org=nope --roles=commissioner
+
 # Help.
 expect 0 'usage: pdpsctl' help
 expect 0 'usage: pdpsctl' staff list --help

@@ -5,8 +5,10 @@
 //
 // The token comes from --token or $PDPS_TOKEN; `pdpsctl token` mints a development token
 // from the local key made by `make run` (never usable against production keys).
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -14,8 +16,7 @@
 #include <map>
 #include <set>
 
-#include <google/protobuf/util/json_util.h>
-
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -67,6 +68,8 @@ number (--page-size=ten), is refused with exit status 2 before anything is sent.
 Development tokens (local setup only; signs with .local/keys/dev-1.pem)
   token --org-name="London Borough of Southwark" --roles=commissioner[,brokerage_officer]
   token --org=UUID --roles=provider_admin [--user=UUID] [--ttl=8h]
+                                 without --user, the same organisation and roles are
+                                 always the same user (one person in the audit trail)
 
 Organisations and partnerships
   orgs list [--kind=COUNCIL|NHS_COMMISSIONER|PROVIDER|PLATFORM]
@@ -412,13 +415,17 @@ int Token(Env& env) {
   if (roles.empty()) return Fail("--roles is required, e.g. --roles=commissioner");
   absl::Duration ttl = absl::Hours(8);
   if (a.Has("ttl") && !absl::ParseDuration(a.Get("ttl"), &ttl)) return Fail("bad --ttl");
-  std::string org = a.Get("org");
-  std::string user = a.Get("user");
+  // The services take lower-case UUIDs only: refuse anything else here rather than
+  // print a token every call would refuse.
+  std::string org = absl::AsciiStrToLower(a.Get("org"));
+  std::string user = absl::AsciiStrToLower(a.Get("user"));
   bool by_name = a.Has("org-name");
   std::string name = a.Get("org-name");
   // Here, not only before the lookup by name: a token minted from a misspelt option
   // (--rols, --usr) would be printed as if it were the one asked for.
   RequireOptionsRead(env);
+  if (!org.empty() && !IsUuid(org)) return Fail("--org must be a UUID (or use --org-name)");
+  if (!user.empty() && !IsUuid(user)) return Fail("--user must be a UUID");
   if (by_name) {
     // Look the organisation up with a short-lived platform-operator token.
     auto op = MintDev(kPlatformOrg, {auth::Role::kPlatformOperator}, "", absl::Minutes(2));
@@ -445,6 +452,14 @@ int Token(Env& env) {
     } else {
       return Fail("--org=UUID or --org-name=NAME is required");
     }
+  }
+  if (user.empty()) {
+    // One development user per organisation and set of roles, so that following the
+    // README leaves one actor in the history and the person-details access log.
+    std::vector<std::string> names;
+    for (auth::Role r : roles) names.emplace_back(auth::RoleName(r));
+    std::sort(names.begin(), names.end());
+    user = NameUuid(absl::StrCat("pdpsctl dev user ", org, " ", absl::StrJoin(names, ",")));
   }
   auto t = MintDev(org, roles, user, ttl);
   if (!t.ok()) return Fail(std::string(t.status().message()));
@@ -1566,7 +1581,11 @@ int Health(Env& env) {
   RequireOptionsRead(env);  // the health client's call is not a stub method of Call's
   auto st = health::Check(env.channel, service, absl::Seconds(5));
   if (!st.ok()) return Fail(std::string(st.status().message()));
-  std::printf("%s\n", health::Name(*st));
+  if (env.json) {
+    std::printf("{\n  \"status\": \"%s\"\n}\n", health::Name(*st));  // HealthCheckResponse
+  } else {
+    std::printf("%s\n", health::Name(*st));
+  }
   return *st == health::Serving::kServing ? 0 : 1;
 }
 
