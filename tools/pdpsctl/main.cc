@@ -5,7 +5,6 @@
 //
 // The token comes from --token or $PDPS_TOKEN; `pdpsctl token` mints a development token
 // from the local key made by `make run` (never usable against production keys).
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -15,6 +14,8 @@
 #include <iostream>
 #include <map>
 #include <set>
+
+#include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
