@@ -757,7 +757,7 @@ int Eligible(Env& env) {
 // Table columns: what an officer scans a referral list for.
 const std::vector<std::string> kReferralColumns = {
     "id",   "state", "method", "round", "urgency", "area", "planned_weekly_hours",
-    "start_date", "stage_deadline", "lot_id"};
+    "start_date", "stage_deadline", "lot_id", "award.provider_id=AWARDED_TO"};
 // An officer's view of the offers of one referral.
 const std::vector<std::string> kOfferColumns = {"id",
                                                 "provider_id",
