@@ -4,6 +4,7 @@
 #include <google/protobuf/any.pb.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -191,8 +192,16 @@ void Consumer::Run(server::Stopper& stop, absl::Duration idle, metrics::Registry
       "pdps_feed_poll_failures_total",
       "Polls of a peer's feed that failed (peer unreachable, or an event's effect failed).",
       labels);
+  // Shared with the gauge, which the registry may read after this consumer is gone.
+  auto last_success = std::make_shared<std::atomic<double>>(0);
+  metrics->Gauge("pdps_feed_last_success_timestamp_seconds",
+                 "Unix time of this consumer's last successful poll of its peer's feed (0: "
+                 "none yet); a cursor only moves on events the consumer reads, this on every "
+                 "poll.",
+                 labels, [last_success] { return last_success->load(); });
   while (!stop.stopping()) {
     auto n = PollOnce();
+    if (n.ok()) last_success->store(absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()));
     if (!n.ok()) {
       metrics->Add(failed, 1);
       log::Warning("consumer poll failed",

@@ -86,7 +86,8 @@ class Consumer {
   // Polls until stopped, sleeping `idle` when caught up or after an error. Counts
   // events applied and failed polls in `metrics` (pdps_feed_events_applied_total,
   // pdps_feed_poll_failures_total, label consumer): a consumer stuck on one event shows
-  // as failures rising while nothing is applied.
+  // as failures rising while nothing is applied; pdps_feed_last_success_timestamp_seconds
+  // is when a poll last succeeded, caught up or not.
   void Run(server::Stopper& stop, absl::Duration idle, metrics::Registry* metrics);
   // The stored cursor.
   absl::StatusOr<int64_t> Position();

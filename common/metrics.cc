@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 
 namespace pdps::metrics {
@@ -36,7 +37,9 @@ std::string Num(double v) {
   if (v == static_cast<double>(static_cast<int64_t>(v))) {
     return absl::StrCat(static_cast<int64_t>(v));
   }
-  return absl::StrCat(v);
+  // Not StrCat's 6 significant digits: a Unix time or a large sum needs all of them,
+  // and 15 still print a bucket's 0.005 as 0.005.
+  return absl::StrFormat("%.15g", v);
 }
 
 }  // namespace

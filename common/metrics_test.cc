@@ -29,6 +29,10 @@ TEST(Registry, RendersCountersHistogramsAndGauges) {
   EXPECT_THAT(text, HasSubstr("pdps_rpc_duration_seconds_bucket{method=\"Get\",le=\"0.005\"} 1"));
   EXPECT_THAT(text, HasSubstr("pdps_rpc_duration_seconds_count{method=\"Get\"} 1"));
   EXPECT_THAT(text, HasSubstr("pdps_db_pool_in_use 3"));
+  // Every significant digit: a Unix time in seconds, a long-running sum.
+  r.Gauge("pdps_feed_last_success_timestamp_seconds", "Last poll.", {},
+          [] { return 1796218566.25; });
+  EXPECT_THAT(r.Render(), HasSubstr("pdps_feed_last_success_timestamp_seconds 1796218566.25\n"));
 }
 
 TEST(HttpExporter, ServesMetricsOverHttp) {

@@ -876,6 +876,8 @@ TEST_F(RegistryTest, FeedConsumerCountsFailedPollsAndAppliedEvents) {
   EXPECT_THAT(text, ::testing::HasSubstr(failures + "3"));
   EXPECT_THAT(text, ::testing::HasSubstr(
                         "pdps_feed_events_applied_total{consumer=\"test<-away\"} 0\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("pdps_feed_last_success_timestamp_seconds{consumer="
+                                         "\"test<-away\"} 0\n"));
 
   world_->AdmittedProvider("Counted Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
   const int total = static_cast<int>(ReadFeed(*server_, service_, 0).size());
@@ -886,6 +888,13 @@ TEST_F(RegistryTest, FeedConsumerCountsFailedPollsAndAppliedEvents) {
   EXPECT_THAT(metrics.Render(), ::testing::HasSubstr(applied));
   EXPECT_THAT(metrics.Render(),
               ::testing::HasSubstr("pdps_feed_poll_failures_total{consumer=\"test<-here\"} 0\n"));
+  // A successful poll is dated, to the second, whether or not it applied anything.
+  const std::string last = "pdps_feed_last_success_timestamp_seconds{consumer=\"test<-here\"} ";
+  text = metrics.Render();
+  size_t at = text.find(last);
+  ASSERT_NE(at, std::string::npos) << text;
+  double when = std::strtod(text.c_str() + at + last.size(), nullptr);
+  EXPECT_NEAR(when, absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()), 60);
 }
 
 }  // namespace
