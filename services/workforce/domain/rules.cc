@@ -89,10 +89,20 @@ std::optional<Day> CompletionExpires(const Matrix& m, const std::string& code, D
 
 namespace {
 
-// A new starter's deadline for a competency, if the matrix gives one.
+// A new starter's deadline for a competency, if the matrix gives one: the last day of
+// the period that begins on the start day. "Within the first 12 weeks of employment"
+// (seed 002 para 65) is start .. start + 83, so a Monday starter's ends on the Sunday
+// of week 12 and it is overdue from start + 84. "Within 3 months" ends the day before
+// the start's date three months on (1 April: 30 June), or on the last day of that
+// month if it has no such date (30 November: 28 February).
 std::optional<Day> InductionDue(const CompetencyRule& c, Day start) {
-  if (c.due_within_weeks > 0) return start + 7 * c.due_within_weeks;
-  if (c.due_within_months > 0) return AddMonths(start, c.due_within_months);
+  if (c.due_within_weeks > 0) return start + (7 * c.due_within_weeks - 1);
+  if (c.due_within_months > 0) {
+    const absl::CivilMonth month = absl::CivilMonth(start) + c.due_within_months;
+    const Day last = Day(month + 1) - 1;
+    if (start.day() > last.day()) return last;
+    return Day(month.year(), month.month(), start.day()) - 1;
+  }
   return std::nullopt;
 }
 

@@ -170,32 +170,52 @@ TEST(CheckEligibility, Table) {
       {"an unknown extra done once never lapses",
        [](Worker&, std::vector<Completion>& d, auto&) { d.push_back({"gastrostomy", D(2019, 1, 1)}); },
        {"gastrostomy"}, D(2026, 6, 1), {}},
-      {"Care Certificate: a new starter on the 12-week deadline",
+      // Seed 002 para 65, "within the first 12 weeks of employment": a Monday starter
+      // (5 Jan 2026) has until the Sunday of week 12 (29 Mar, start + 83).
+      {"Care Certificate: a new starter on the last day of the 12 weeks",
        [](Worker& w, std::vector<Completion>& d, auto&) {
-         w.start = D(2026, 4, 1);
-         d = {{"first_aid", D(2026, 4, 2)}, {"safeguarding", D(2026, 4, 2)}};
+         w.start = D(2026, 1, 5);
+         d = {{"first_aid", D(2026, 1, 6)}, {"safeguarding", D(2026, 1, 6)}};
        },
-       {}, D(2026, 6, 24), {}},
-      {"Care Certificate overdue the day after 12 weeks",
+       {}, D(2026, 3, 29), {}},
+      {"Care Certificate overdue the day after the 12 weeks",
        [](Worker& w, std::vector<Completion>& d, auto&) {
-         w.start = D(2026, 4, 1);
-         d = {{"first_aid", D(2026, 4, 2)}, {"safeguarding", D(2026, 4, 2)}};
+         w.start = D(2026, 1, 5);
+         d = {{"first_aid", D(2026, 1, 6)}, {"safeguarding", D(2026, 1, 6)}};
        },
-       {}, D(2026, 6, 25), {R(ReasonKind::kCompetencyOverdue, "care_certificate", D(2026, 6, 24))}},
-      {"safeguarding within 3 months of start (Southwark), on the day",
+       {}, D(2026, 3, 30), {R(ReasonKind::kCompetencyOverdue, "care_certificate", D(2026, 3, 29))}},
+      // "Within 3 months": 1 April to 30 June; overdue on 1 July.
+      {"safeguarding within 3 months of start (Southwark), on the last day",
        [](Worker& w, std::vector<Completion>& d, Matrix& m) {
          w.start = D(2026, 4, 1);
          m.competencies = {Comp("safeguarding", 12, false, 0, /*months=*/3)};
          d.clear();
        },
-       {}, D(2026, 7, 1), {}},
+       {}, D(2026, 6, 30), {}},
       {"safeguarding within 3 months of start (Southwark), overdue",
        [](Worker& w, std::vector<Completion>& d, Matrix& m) {
          w.start = D(2026, 4, 1);
          m.competencies = {Comp("safeguarding", 12, false, 0, 3)};
          d.clear();
        },
-       {}, D(2026, 7, 2), {R(ReasonKind::kCompetencyOverdue, "safeguarding", D(2026, 7, 1))}},
+       {}, D(2026, 7, 1), {R(ReasonKind::kCompetencyOverdue, "safeguarding", D(2026, 6, 30))}},
+      // No 30 February: three months from 30 November end on the last day of February.
+      {"safeguarding within 3 months of a 30 November start, on 28 February",
+       [](Worker& w, std::vector<Completion>& d, Matrix& m) {
+         w.start = D(2026, 11, 30);
+         w.dbs_date = D(2026, 11, 20);
+         m.competencies = {Comp("safeguarding", 12, false, 0, 3)};
+         d.clear();
+       },
+       {}, D(2027, 2, 28), {}},
+      {"safeguarding within 3 months of a 30 November start, overdue on 1 March",
+       [](Worker& w, std::vector<Completion>& d, Matrix& m) {
+         w.start = D(2026, 11, 30);
+         w.dbs_date = D(2026, 11, 20);
+         m.competencies = {Comp("safeguarding", 12, false, 0, 3)};
+         d.clear();
+       },
+       {}, D(2027, 3, 1), {R(ReasonKind::kCompetencyOverdue, "safeguarding", D(2027, 2, 28))}},
       {"a completion after the day does not count yet",
        [](Worker&, std::vector<Completion>& d, auto&) {
          d.push_back({"safeguarding", D(2026, 8, 1)});
@@ -226,7 +246,7 @@ TEST(CheckEligibility, Table) {
         R(ReasonKind::kCompetencyExpired, "first_aid", D(2023, 1, 1)),
         R(ReasonKind::kCompetencyMissing, "safeguarding"),
         R(ReasonKind::kCompetencyMissing, "seizure_management"),
-        R(ReasonKind::kCompetencyOverdue, "care_certificate", D(2020, 3, 25))}},
+        R(ReasonKind::kCompetencyOverdue, "care_certificate", D(2020, 3, 24))}},
   };
   for (const Case& c : cases) {
     Worker w = GoodWorker();
@@ -330,12 +350,13 @@ TEST(Expiries, NeverDoneAndInductionDeadlines) {
   for (const auto& e : got) {
     if (e.kind == ExpiryKind::kTraining) flat.emplace_back(e.kind, e.code, e.due, e.lapsed);
   }
-  // Never done: lapsed since the start; the Care Certificate is due 12 weeks in.
-  EXPECT_THAT(flat, ElementsAre(
-                        std::make_tuple(ExpiryKind::kTraining, "first_aid", D(2026, 6, 1), true),
-                        std::make_tuple(ExpiryKind::kTraining, "safeguarding", D(2026, 6, 1), true),
-                        std::make_tuple(ExpiryKind::kTraining, "care_certificate", D(2026, 8, 24),
-                                        false)));
+  // Never done: lapsed since the start; the Care Certificate is due by the last day of
+  // its 12 weeks (start + 83).
+  EXPECT_THAT(
+      flat, ElementsAre(
+                std::make_tuple(ExpiryKind::kTraining, "first_aid", D(2026, 6, 1), true),
+                std::make_tuple(ExpiryKind::kTraining, "safeguarding", D(2026, 6, 1), true),
+                std::make_tuple(ExpiryKind::kTraining, "care_certificate", D(2026, 8, 23), false)));
 }
 
 // ------------------------------------------------------------------ returns ---

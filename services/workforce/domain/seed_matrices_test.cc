@@ -146,15 +146,19 @@ TEST(SeedMatrices, SouthwarkNewStarterThroughTheGate) {
   // Paragraphs 61-62 have no grace period: done in the first week.
   std::vector<Completion> done = {{"challenging_behaviour_asd", Day(2026, 5, 6)},
                                   {"autism_specialist", Day(2026, 5, 7)}};
-  EXPECT_TRUE(CheckEligibility(w, sw, done, {}, Day(2026, 7, 24)).empty());
+  // The last day of the Care Certificate's 12 weeks (para 65): 1 May + 83.
+  EXPECT_TRUE(CheckEligibility(w, sw, done, {}, Day(2026, 7, 23)).empty());
+  auto day_after = CheckEligibility(w, sw, done, {}, Day(2026, 7, 24));
+  ASSERT_EQ(day_after.size(), 1u);
+  EXPECT_EQ(day_after[0].code, "care_certificate");
   auto first_day = CheckEligibility(w, sw, {}, {}, Day(2026, 5, 1));
   ASSERT_EQ(first_day.size(), 2u);  // the grace periods run; the specialist items do not
   EXPECT_EQ(first_day[0].code, "challenging_behaviour_asd");
   EXPECT_EQ(first_day[1].code, "autism_specialist");
   auto late = CheckEligibility(w, sw, done, {}, Day(2026, 8, 2));
   ASSERT_EQ(late.size(), 2u);
-  EXPECT_EQ(late[0].code, "care_certificate");  // due 24 July
-  EXPECT_EQ(late[1].code, "safeguarding");      // due 1 August
+  EXPECT_EQ(late[0].code, "care_certificate");  // due 23 July (1 May + 83)
+  EXPECT_EQ(late[1].code, "safeguarding");      // due 31 July (3 months)
 }
 
 }  // namespace
