@@ -291,9 +291,9 @@ absl::Status ValidateDocument(const v1::ComplianceDocument& d, bool create) {
       if (a.current_liabilities().pence() < 0) {
         v.Add("document.accounts.current_liabilities", "must not be negative");
       }
-      if (a.capital_employed().pence() <= 0) {
-        v.Add("document.accounts.capital_employed", "must be more than 0");
-      }
+      // Capital employed may be zero or negative (a company whose liabilities exceed
+      // its assets): that is a ROCE breach of seed 004 Appendix A (common/viability),
+      // which the accounts are filed to show, not a reason to refuse them.
     }
   }
   return v.ToStatus();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/status.h"
+#include "common/viability.h"
 
 namespace pdps::registry::domain {
 namespace {
@@ -146,6 +147,37 @@ TEST(ValidateDocument, KindSpecificRules) {
   acc.set_kind(v1::ComplianceDocument::ANNUAL_ACCOUNTS);
   acc.mutable_expiry_date()->set_value("2027-01-01");
   EXPECT_THAT(Fields(ValidateDocument(acc, true)), ::testing::ElementsAre("document.accounts"));
+}
+
+// Zero or negative capital employed is filed: it is a ROCE breach (seed 004 Appendix A,
+// common/viability), which the accounts exist to show. Negative assets still are not.
+TEST(ValidateDocument, AccountsWithNoPositiveCapitalEmployedAreFiledAsABreach) {
+  v1::ComplianceDocument acc;
+  acc.set_kind(v1::ComplianceDocument::ANNUAL_ACCOUNTS);
+  acc.set_title("Annual accounts 2025-26");
+  acc.set_evidence_reference("ACC-2026");
+  acc.mutable_issue_date()->set_value("2026-06-30");
+  acc.mutable_expiry_date()->set_value("2027-06-30");
+  auto* a = acc.mutable_accounts();
+  a->mutable_current_assets()->set_pence(7200000);
+  a->mutable_current_liabilities()->set_pence(9000000);
+  a->mutable_operating_profit()->set_pence(300000);
+  a->mutable_net_assets()->set_pence(-1500000);
+  for (int64_t capital : {int64_t{0}, int64_t{-2500000}}) {
+    a->mutable_capital_employed()->set_pence(capital);
+    EXPECT_TRUE(ValidateDocument(acc, true).ok()) << capital;
+    viability::Accounts figures;
+    figures.current_assets = a->current_assets().pence();
+    figures.current_liabilities = a->current_liabilities().pence();
+    figures.operating_profit = a->operating_profit().pence();
+    figures.capital_employed = capital;
+    figures.net_assets = a->net_assets().pence();
+    EXPECT_THAT(viability::Assess(figures).breaches, ::testing::Contains(viability::Breach::kRoce))
+        << capital;
+  }
+  a->mutable_current_assets()->set_pence(-1);
+  EXPECT_THAT(Fields(ValidateDocument(acc, true)),
+              ::testing::ElementsAre("document.accounts.current_assets"));
 }
 
 TEST(ValidateCapacityReturn, MonthAndCounts) {
