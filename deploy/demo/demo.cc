@@ -1814,14 +1814,16 @@ int Main(int argc, char** argv) {
                F::DPS, C::COMPETITIVE_OFFERS, F::FOUR_WEEKLY, "seed 000");
   fl.mutable_call_off()->set_bid_window_working_days(3);
   fl = L.Framework(lewisham, fl);
+  // Ages are inclusive (registry Lot): "under 18 years of age" (seed 000 2.4; continuing
+  // care "under the age of 18", 3.17) is max_age 17.
   auto la = L.Lot(lewisham, fl, "A", "Children's nurses (complex health)", "children's nursing",
-                  0, 18, MatrixBase("lewisham", "A"), 3950, false);
-  auto lb = L.Lot(lewisham, fl, "B", "Highly skilled carers", "complex care", 0, 18,
+                  0, 17, MatrixBase("lewisham", "A"), 3950, false);
+  auto lb = L.Lot(lewisham, fl, "B", "Highly skilled carers", "complex care", 0, 17,
                   MatrixBase("lewisham", "B"), 2480, false);
-  auto lc = L.Lot(lewisham, fl, "C", "Support workers", "personal care and support", 0, 18,
+  auto lc = L.Lot(lewisham, fl, "C", "Support workers", "personal care and support", 0, 17,
                   MatrixBase("lewisham", "C"), 2150, false);
   auto ld = L.Lot(lewisham, fl, "D", "Mentoring, buddying and ASD outreach", "community support",
-                  5, 18, MatrixBase("lewisham", "D"), 2050, false);
+                  5, 17, MatrixBase("lewisham", "D"), 2050, false);
 
   F fc = Shape(p_cp, "Children and Young People's Home and Community Support PDPS", F::PDPS,
                C::BROADCAST_FIRST_RESPONDER, F::FOUR_WEEKLY, "seed 001");
@@ -1840,7 +1842,8 @@ int Main(int argc, char** argv) {
                C::ROTATIONAL_FIRST_REFUSAL, F::MONTHLY, "seed 002");
   fs.mutable_call_off()->set_friday_afternoon_rule(true);
   fs = L.Framework(southwark, fs);
-  auto sh = L.Lot(southwark, fs, "CAH", "Care at home (0-18)", "home care", 0, 18,
+  // "Children under 18" (seed 002 para 3; para 8's "aged 0-18" read with it): 0..17.
+  auto sh = L.Lot(southwark, fs, "CAH", "Care at home (under 18)", "home care", 0, 17,
                   MatrixBase("southwark", "*"), 2210, false);
 
   F fd = Shape(p_dorset, "Children's care and support at home: Segment 1 Lot 9", F::PDPS,
@@ -1850,8 +1853,10 @@ int Main(int argc, char** argv) {
   fd.mutable_call_off()->add_quality_questions("How will you secure continuity of carers?");
   fd.mutable_call_off()->add_quality_questions("How will you involve the family in the plan?");
   fd = L.Framework(dorset, fd);
+  // Part One 4.2: "up to the young person's 18th birthday", so 0..17. Part Two 1.2 gives
+  // the CCG's complex care "aged 0 – 18 years", which 9-CHC keeps as written.
   auto d_la = L.Lot(dorset, fd, "9-LA", "Lot 9: council-funded care and support", "home care", 0,
-                    18, DorsetBase("9-LA"), 2300, true);
+                    17, DorsetBase("9-LA"), 2300, true);
   auto d_cc = L.Lot(dorset, fd, "9-CHC", "Lot 9: CCG continuing care (nurse oversight)",
                     "complex health care", 0, 18,
                     DorsetBase("9-CHC"), 2950, true);
