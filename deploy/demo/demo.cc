@@ -1829,12 +1829,15 @@ int Main(int argc, char** argv) {
                C::BROADCAST_FIRST_RESPONDER, F::FOUR_WEEKLY, "seed 001");
   fc = L.Framework(peterborough, fc);
   const std::vector<std::string> cp = MatrixBase("cambridgeshire_peterborough", "*");
-  auto cg = L.Lot(peterborough, fc, "GHC", "Generic Home Care", "home care", 0, 18, cp, 2190, false);
-  auto cc = L.Lot(peterborough, fc, "CHC", "Complex Home Care", "home care", 0, 18, cp, 2450, false);
+  // The PDPS serves "children/young people ... aged 0-25" (seed 001 1.1), HLFS those
+  // "aged 6-18" (2.1). Both are read inclusively, up to and including the last age: the
+  // seeds that mean the 18th birthday say "under 18" (000, 002 para 3, 003 Part One).
+  auto cg = L.Lot(peterborough, fc, "GHC", "Generic Home Care", "home care", 0, 25, cp, 2190, false);
+  auto cc = L.Lot(peterborough, fc, "CHC", "Complex Home Care", "home care", 0, 25, cp, 2450, false);
   auto cs = L.Lot(peterborough, fc, "GCS", "Generic Community Support", "community support", 0,
-                  18, cp, 2090, false);
+                  25, cp, 2090, false);
   auto ccs = L.Lot(peterborough, fc, "CCS", "Complex Community Support", "community support",
-                   0, 18, cp, 2380, false);
+                   0, 25, cp, 2380, false);
   auto ch = L.Lot(peterborough, fc, "HLFS", "High Level Family Support", "family support", 6, 18,
                   cp, 2600, false);
 
