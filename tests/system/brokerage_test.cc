@@ -119,7 +119,8 @@ TEST(Brokerage, DemoLoadsEveryStateAndTheFeedCarriesSuspensions) {
             0);
   commissioner = Trim(commissioner);
   ASSERT_EQ(systemtest::RunCommand(ctl + " --token=" + commissioner + " admissions suspend " +
-                                       admission[0] + " --reason='Safeguarding concern' 2>&1",
+                                       admission[0] + " --reason='Safeguarding concern'" +
+                                       " --action='Meet the safeguarding lead@2099-01-05' 2>&1",
                                    &out),
             0)
       << out;

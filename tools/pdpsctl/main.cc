@@ -95,7 +95,7 @@ Admission
   admissions apply --framework=ID --lots=LOT_ID,LOT_ID               (provider_admin)
   admissions admit ID [--reason=TEXT]                              (commissioner)
   admissions reject|reinstate|terminate ID --reason=TEXT
-  admissions suspend ID --reason=TEXT [--action="Description@YYYY-MM-DD" ...]
+  admissions suspend ID --reason=TEXT --action="Description@YYYY-MM-DD" [--action=...]
   admissions add-actions ID --action="Description@YYYY-MM-DD" ...   (to a suspension's plan)
   admissions complete-action ID --item=ITEM_ID --date=YYYY-MM-DD
 

@@ -277,6 +277,9 @@ class ReferralsTest : public ::testing::Test {
     sus.set_id(adm.id());
     sus.set_etag(adm.etag());
     sus.set_reason(reason);
+    auto* item = sus.add_action_plan();
+    item->set_description("Meet the contract manager");
+    item->mutable_due_date()->set_value("2027-06-30");
     ASSERT_TRUE(RCall(*registry_, commissioner_, &RStub::SuspendAdmission, sus, &adm).ok());
   }
 

@@ -32,16 +32,27 @@ absl::Status Verb(Store* store, const Call& c, const std::string& id, const std:
 
 // The items of an action plan, each with a description and a due date; violations name
 // `action_plan[i]`.
+// A suspension's action plan: at least one item, each with a description and a due
+// date not before `today` (a date already past is a typing mistake, not a timescale).
 std::vector<ActionItemInput> ReadActionPlan(
-    const google::protobuf::RepeatedPtrField<v1::ActionPlanItem>& items, Violations& v) {
+    const google::protobuf::RepeatedPtrField<v1::ActionPlanItem>& items, absl::CivilDay today,
+    Violations& v) {
+  if (items.empty()) {
+    v.Add("action_plan",
+          "needs at least one item: a suspension carries an action plan with "
+          "due dates");
+  }
   std::vector<ActionItemInput> plan;
   for (int i = 0; i < items.size(); ++i) {
     const auto& item = items.Get(i);
     std::string f = absl::StrCat("action_plan[", i, "]");
-    if (item.description().empty()) v.Add(f + ".description", "is required");
+    if (IsBlank(item.description())) v.Add(f + ".description", "is required");
     auto due = dates::ParseDay(item.due_date().value());
     if (!due) {
       v.Add(f + ".due_date", "is required: a date YYYY-MM-DD");
+    } else if (*due < today) {
+      v.Add(f + ".due_date",
+            absl::StrCat("must not be before today (", dates::FormatDay(today), ")"));
     } else {
       plan.push_back({item.description(), *due});
     }
@@ -283,7 +294,8 @@ grpc::Status RegistryServiceImpl::SuspendAdmission(grpc::ServerContext* ctx,
       v.Add("etag", "is required (read the admission first)");
     }
     if (IsBlank(req->reason())) v.Add("reason", "is required");
-    std::vector<ActionItemInput> plan = ReadActionPlan(req->action_plan(), v);
+    std::vector<ActionItemInput> plan =
+        ReadActionPlan(req->action_plan(), dates::TodayInLondon(c.now), v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(
         *resp, store_->TransitionAdmission(c, req->id(), req->etag(),
@@ -317,8 +329,8 @@ grpc::Status RegistryServiceImpl::AddActionPlanItems(grpc::ServerContext* ctx,
     Violations v;
     if (!IsUuid(req->id())) v.Add("id", "is required: a UUID");
     if (req->etag().empty()) v.Add("etag", "is required (read the admission first)");
-    if (req->action_plan_size() == 0) v.Add("action_plan", "needs at least one item");
-    std::vector<ActionItemInput> plan = ReadActionPlan(req->action_plan(), v);
+    std::vector<ActionItemInput> plan =
+        ReadActionPlan(req->action_plan(), dates::TodayInLondon(c.now), v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(*resp, store_->AddActionItems(c, req->id(), req->etag(), plan));
     return absl::OkStatus();

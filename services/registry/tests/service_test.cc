@@ -122,8 +122,21 @@ TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
   // Suspend with an action plan; a stale etag is ABORTED.
   v1::SuspendAdmissionRequest suspend;
   suspend.set_id(a.id());
-  suspend.set_etag(a.etag());  // stale
+  suspend.set_etag(out.etag());
   suspend.set_reason("CQC rating Inadequate");
+  // A suspension carries a plan, due no earlier than today: otherwise nothing changes.
+  v1::Admission refused;
+  auto no_plan = Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &refused);
+  EXPECT_EQ(no_plan.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(no_plan), ::testing::ElementsAre("action_plan"));
+  auto* past = suspend.add_action_plan();
+  past->set_description("Reply to the contract manager");
+  past->mutable_due_date()->set_value("2026-01-05");
+  auto late = Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &refused);
+  EXPECT_EQ(late.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(late), ::testing::ElementsAre("action_plan[0].due_date"));
+  suspend.clear_action_plan();
+  suspend.set_etag(a.etag());  // stale
   auto* item = suspend.add_action_plan();
   item->set_description("Submit CQC improvement plan");
   item->mutable_due_date()->set_value("2026-12-15");
@@ -251,6 +264,9 @@ TEST_F(RegistryTest, EligibleProvidersAreActiveCoveringWithCapacityAndCompliant)
   s.set_id(adm.id());
   s.set_etag(adm.etag());
   s.set_reason("safeguarding concerns");
+  auto* meet = s.add_action_plan();
+  meet->set_description("Meet the safeguarding lead");
+  meet->mutable_due_date()->set_value("2027-06-30");
   ASSERT_TRUE(Call(*server_, comm_a_, &Stub::SuspendAdmission, s, &adm).ok());
   // One has an expired mandatory document.
   v1::CreateComplianceDocumentRequest doc;
