@@ -10,8 +10,8 @@
 // deterministic request ids, so a second run returns what the first made; verbs are
 // sent only while the resource is still in the state they start from, so a second run
 // changes nothing. Referrals are loaded only when --referrals is given; workforce data
-// (training matrices, staff and training, complaints, monitoring, accounts and one
-// automatic suspension applied by the registry through workforce's feed) only when
+// (training matrices, staff and training, complaints, monitoring, accounts and two
+// automatic suspensions applied by the registry through workforce's feed) only when
 // --workforce is given.
 //
 // One thing is not done through an API: a bid deadline passes days after the demo runs,
@@ -1145,8 +1145,9 @@ struct WorkforceSeeds {
 // Loads the workforce part through the workforce API: training matrices of every seed
 // lot, staff with training (compliant, soon to lapse and blocked workers), complaints in
 // every state, monitoring visits, action plans, annual accounts, and the suspension
-// rules of Cambridgeshire and Peterborough, which a visit rated INADEQUATE trips: the
-// registry then suspends that admission through workforce's feed.
+// rules of Cambridgeshire and Peterborough, which a visit rated INADEQUATE trips, and of
+// Derby, which accounts breaching its viability tests trip: the registry then suspends
+// those admissions through workforce's feed.
 class WorkforcePlan {
  public:
   WorkforcePlan(Loader& L, const WorkforceSeeds& s)
@@ -1156,6 +1157,7 @@ class WorkforcePlan {
     Matrices();
     Rules();
     StaffAndTraining();
+    DerbyRules();  // after the staff: the sweep must not measure half-loaded teams
     NamedWorkers();
     ComplaintsInEveryState();
     Monitoring();
@@ -1264,31 +1266,49 @@ class WorkforcePlan {
 
   // ------------------------------------------------------------- rules ---
 
-  // Cambridgeshire and Peterborough's automatic suspension (seed 001 13.6-13.7): a
-  // failing quality assessment, or repeated upheld safeguarding concerns.
-  void Rules() {
-    std::string token = Commissioner(s_.peterborough);
+  // Sets a framework's automatic suspension rules once.
+  void SetRules(const std::string& commissioner, const v1::Framework& f,
+                wv1::SuspensionRules rules) {
+    std::string token = Commissioner(commissioner);
     wv1::GetSuspensionRulesRequest get;
-    get.set_framework_id(s_.fc.id());
+    get.set_framework_id(f.id());
     wv1::SuspensionRules cur;
     auto st = L_.Call(token, &WStub::GetSuspensionRules, get, &cur);
     if (st.ok()) {
-      std::printf("  suspension rules of %s: already set\n", s_.fc.display_name().c_str());
+      std::printf("  suspension rules of %s: already set\n", f.display_name().c_str());
       return;
     }
     if (st.error_code() != grpc::StatusCode::NOT_FOUND) {
       L_.Die("get suspension rules: " + Describe(st));
     }
     wv1::SetSuspensionRulesRequest req;
-    auto* r = req.mutable_rules();
-    r->set_framework_id(s_.fc.id());
-    r->set_suspend_on_inadequate_visit(true);
-    r->set_upheld_safeguarding_complaints(2);
-    r->set_complaint_window_months(12);
-    r->set_suspend_on_financial_breach(true);
+    rules.set_framework_id(f.id());
+    *req.mutable_rules() = rules;
     wv1::SuspensionRules out;
     L_.Verb("set suspension rules", token, &WStub::SetSuspensionRules, req, &out);
     L_.Count("suspension rules");
+  }
+
+  // Cambridgeshire and Peterborough's automatic suspension (seed 001 13.6-13.7): a
+  // failing quality assessment, or repeated upheld safeguarding concerns.
+  void Rules() {
+    wv1::SuspensionRules r;
+    r.set_suspend_on_inadequate_visit(true);
+    r.set_upheld_safeguarding_complaints(2);
+    r.set_complaint_window_months(12);
+    SetRules(s_.peterborough, s_.fc, r);
+  }
+
+  // Derby's (seed 004 Appendix A): accounts failing the financial viability tests
+  // ("Consequence of breach: Suspension"), and "90% staff met mandatory and core
+  // training requirements" (2 iii), measured by workforce's compliance sweep. Set once
+  // the staff and their training are in: a sweep in between would find the teams half
+  // loaded and suspend them. The Derby teams have 9 of 10 in post trained: they meet it.
+  void DerbyRules() {
+    wv1::SuspensionRules r;
+    r.set_suspend_on_financial_breach(true);
+    r.set_min_trained_staff_percent(90);
+    SetRules(s_.derby, s_.fy, r);
   }
 
   // ---------------------------------------------------------- staff ---
@@ -1458,6 +1478,12 @@ class WorkforcePlan {
     std::vector<P> southwark = mix;
     southwark.push_back(P::kCareCertOverdue);
     southwark.push_back(P::kNewStarter);
+    // Derby's target is 90 % of staff in post with the mandatory training in date: five
+    // more compliant workers make 9 of 10 (the mix's leaver is not in post; its missing
+    // training worker is the tenth). When the soon-to-lapse training lapses, 8 of 10
+    // fall below it and the sweep suspends the provider, as Derby's rule says.
+    std::vector<P> derby = mix;
+    derby.insert(derby.end(), 5, P::kCompliant);
     const auto& lw = s_.lewisham_lots;
     std::vector<Team> teams = {
         {"Riverside Children's Nursing", {lw[0]}, "Children's nurse", "Band 6", mix},
@@ -1471,8 +1497,8 @@ class WorkforcePlan {
         {"Wessex Children's Care", {s_.do_lots[0]}, "Care and support worker", "Senior", mix},
         {"Jurassic Coast Nursing", {s_.do_lots[1]}, "Nurse-led care worker", "Band 4", mix},
         {"Derwent Day Opportunities", {s_.de_lots[0], s_.de_lots[1]},
-         "Day opportunities support worker", "Senior", mix},
-        {"Pride Park Enablement", {s_.de_lots[2]}, "Enablement worker", "Level 3", mix},
+         "Day opportunities support worker", "Senior", derby},
+        {"Pride Park Enablement", {s_.de_lots[2]}, "Enablement worker", "Level 3", derby},
     };
     int k = 0;
     for (const auto& t : teams) {
@@ -1734,30 +1760,39 @@ class WorkforcePlan {
       L_.Count("annual accounts");
       if (out.breaches_size() > 0) L_.Count("accounts breaching");
     };
-    // Derby's viability tests (seed 004 Appendix A); Derby sets no automatic rule.
+    // Derby's viability tests (seed 004 Appendix A), which its rules suspend on.
     record("Derwent Day Opportunities", 31000000, 12000000, 5200000, 48000000, 39000000);
     record("Pride Park Enablement", 14500000, 9000000, 2100000, 30000000, 16000000);
-    // Liquidity 0.8, ROCE 1.5 %, net assets negative: every threshold breached.
+    // Liquidity 0.8, ROCE 1.5 %, net assets negative: every threshold breached, so the
+    // registry suspends Allestree on both its lots (FINANCIAL_VIABILITY).
     record("Allestree Activity Centre", 7200000, 9000000, 300000, 20000000, -1500000);
   }
 
-  // The registry applies the tripped rule from workforce's feed, shortly after.
+  // The registry applies the tripped rules from workforce's feed, shortly after:
+  // Peterborough Complex Care on its lot (INADEQUATE visit), Allestree Activity Centre
+  // on its two Derby lots (accounts breaching viability).
   void AwaitAutomaticSuspension() {
-    std::string token = Commissioner(s_.peterborough);
+    AwaitSuspended(s_.peterborough, "Peterborough Complex Care", 1);
+    AwaitSuspended(s_.derby, "Allestree Activity Centre", 2);
+  }
+
+  void AwaitSuspended(const std::string& commissioner, const std::string& provider,
+                      int admissions) {
+    std::string token = Commissioner(commissioner);
     v1::ListAdmissionsRequest req;
-    req.set_provider_id(L_.ProviderOrg("Peterborough Complex Care"));
+    req.set_provider_id(L_.ProviderOrg(provider));
     req.set_state(v1::Admission::SUSPENDED);
     for (int i = 0; i < 60; ++i) {
       v1::ListAdmissionsResponse resp;
       L_.Must("list admissions", token, &Stub::ListAdmissions, req, &resp);
-      if (resp.admissions_size() > 0) {
+      if (resp.admissions_size() >= admissions) {
         L_.Count("automatic suspensions", resp.admissions_size());
         return;
       }
       absl::SleepFor(absl::Milliseconds(250));
     }
-    L_.Die("the registry did not apply workforce's automatic suspension of Peterborough "
-           "Complex Care within 15 s (is it reading workforce's feed? PDPS_WORKFORCE_ADDR)");
+    L_.Die("the registry did not apply workforce's automatic suspension of " + provider +
+           " within 15 s (is it reading workforce's feed? PDPS_WORKFORCE_ADDR)");
   }
 
   Loader& L_;

@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/testing/pg_harness.h"
 #include "tests/system/service_process.h"
 
@@ -63,16 +65,20 @@ TEST(Demo, LoadsTwiceAndTheWalkThroughWorks) {
 
 // The README's workforce tour, as a new user types it, on the three services loaded by
 // the demo: a provider's own staff and returns, a commissioner's counts, the visit rated
-// INADEQUATE and the suspension the registry applied from workforce's feed.
+// INADEQUATE and the suspension the registry applied from workforce's feed, and Derby's
+// accounts breaching viability and the suspension they trip.
 TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
   auto db = testing::TestDatabase::Create("demotour", {"registry", "referrals", "workforce"});
   systemtest::DevKeys keys("pdps-demo-tour");
-  systemtest::Platform platform(*db, keys);
+  // The compliance sweep every second, as `make run` sweeps every minute: Derby's
+  // trained staff target (90 %) is measured on the loaded teams.
+  systemtest::Platform platform(*db, keys, {{"workforce", {{"PDPS_EXPIRY_SWEEP_INTERVAL", "1s"}}}});
   std::string out;
   ASSERT_EQ(systemtest::RunCommand(systemtest::DemoCommand(keys, platform.DemoFlags()), &out), 0)
       << out;
-  EXPECT_THAT(out, HasSubstr("automatic suspensions  1"));
-  EXPECT_THAT(out, HasSubstr("staff members          76"));
+  // Peterborough Complex Care on one lot, Allestree Activity Centre on its two.
+  EXPECT_THAT(out, HasSubstr("automatic suspensions  3"));
+  EXPECT_THAT(out, HasSubstr("staff members          86"));
 
   const std::string ctl = absl::StrCat(
       "PDPS_DEV_KEY=", keys.private_key_file(), " ", systemtest::BinaryDir(),
@@ -127,6 +133,31 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
                                    &denied),
             1);
   EXPECT_THAT(denied, HasSubstr("PERMISSION_DENIED"));
+
+  // Derby (seed 004 Appendix A): Allestree's accounts breach every viability test, so its
+  // rule suspended both of Allestree's lots. Its teams, 9 of 10 trained, meet the 90 %
+  // target however often the sweep measures them.
+  const std::string derby = as("Derby City Council", "commissioner");
+  EXPECT_THAT(run(derby + "rules get --framework=" +
+                  db->Query("SELECT id::text AS v FROM registry.frameworks WHERE display_name "
+                            "= 'Day Opportunities Dynamic Purchasing System'")[0] +
+                  " --json"),
+              HasSubstr("\"min_trained_staff_percent\": 90"));
+  EXPECT_THAT(run(derby + "accounts list --json"), HasSubstr("breaches"));
+  std::string derby_suspended = run(derby + "admissions list --state=SUSPENDED --json");
+  EXPECT_THAT(derby_suspended, HasSubstr("FINANCIAL_VIABILITY"));
+  absl::SleepFor(absl::Milliseconds(2500));  // two sweeps or more
+  auto suspended_in_derby = [&](const std::string& provider) {
+    return db->Query(
+        "SELECT o.display_name || ' ' || count(*)::text AS v FROM registry.admissions a "
+        "JOIN registry.organisations o ON o.id = a.provider_id WHERE a.state = 'SUSPENDED' "
+        "AND o.display_name = '" +
+        provider + "' GROUP BY o.display_name");
+  };
+  EXPECT_EQ(suspended_in_derby("Allestree Activity Centre"),
+            std::vector<std::string>{"Allestree Activity Centre 2"});
+  EXPECT_TRUE(suspended_in_derby("Derwent Day Opportunities").empty());
+  EXPECT_TRUE(suspended_in_derby("Pride Park Enablement").empty());
 
   // Riverside stops naming one of the demo's workers on its package, as the README
   // shows: the package and assignment ids from `packages workers`, the etag read for it.
