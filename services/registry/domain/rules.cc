@@ -123,6 +123,27 @@ bool MandatoryByDefault(absl::string_view kind) {
          kind == "EMPLOYERS_LIABILITY" || kind == "PUBLIC_LIABILITY";
 }
 
+namespace {
+// Whole pounds with thousands separators: 500000000 pence is "£5,000,000".
+std::string Pounds(int64_t pence) {
+  std::string digits = absl::StrCat(pence / 100);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
+  return absl::StrCat("£", digits);
+}
+}  // namespace
+
+std::vector<std::string> CoverShortfalls(const Cover& held, const Cover& required) {
+  std::vector<std::string> out;
+  auto check = [&](const char* what, int64_t have, int64_t need) {
+    if (have >= need) return;
+    out.push_back(absl::StrCat(what, " cover in date is ", have == 0 ? "none" : Pounds(have),
+                               "; the framework requires at least ", Pounds(need)));
+  };
+  check("employer's liability", held.employers_pence, required.employers_pence);
+  check("public liability", held.public_pence, required.public_pence);
+  return out;
+}
+
 absl::CivilDay CapacityReturnDueDate(absl::CivilMonth month, int due_day) {
   absl::CivilMonth next = month + 1;
   return absl::CivilDay(next.year(), next.month(), due_day);

@@ -66,6 +66,18 @@ Viability AssessViability(const Accounts& a);
 // Whether a document kind is mandatory unless the provider says otherwise.
 bool MandatoryByDefault(absl::string_view kind);
 
+// Insurance a provider must hold to apply to a framework (seed 004 3.26: employer's
+// liability £5m, public liability £10m, or the framework's own minimums): the greatest
+// in-date cover of each kind filed, against the framework's minimums.
+struct Cover {
+  int64_t employers_pence = 0;
+  int64_t public_pence = 0;
+};
+// One sentence per kind of cover that falls short, e.g. "employer's liability cover in
+// date is £1,000,000; the framework requires at least £5,000,000"; empty when both meet
+// the minimums.
+std::vector<std::string> CoverShortfalls(const Cover& held, const Cover& required);
+
 // ------------------------------------------------------------ capacity ---
 
 // The day a return for `month` is due: `due_day` of the following month.

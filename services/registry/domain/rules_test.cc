@@ -1,6 +1,7 @@
 // Registry rules, table-driven.
 #include "services/registry/domain/rules.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace pdps::registry::domain {
@@ -129,4 +130,17 @@ TEST(Areas, NormalisedForComparison) {
 }
 
 }  // namespace
+TEST(Cover, EachKindShortOfTheFrameworksMinimumIsNamed) {
+  const Cover seed_004{500000000, 1000000000};  // £5m employer's, £10m public (3.26)
+  EXPECT_THAT(CoverShortfalls({500000000, 1000000000}, seed_004), ::testing::IsEmpty());
+  EXPECT_THAT(CoverShortfalls({600000000, 1500000000}, seed_004), ::testing::IsEmpty());
+  EXPECT_THAT(CoverShortfalls({100000000, 0}, seed_004),
+              ::testing::ElementsAre(
+                  "employer's liability cover in date is £1,000,000; the framework requires "
+                  "at least £5,000,000",
+                  "public liability cover in date is none; the framework requires at least "
+                  "£10,000,000"));
+  EXPECT_THAT(CoverShortfalls({0, 0}, {0, 0}), ::testing::IsEmpty());  // no minimum set
+}
+
 }  // namespace pdps::registry::domain

@@ -241,6 +241,13 @@ inline constexpr std::string_view kInsuranceMinimums =
     " COALESCE(max(f.public_liability_minimum_pence), 0) AS public"
     " FROM registry.admissions a JOIN registry.frameworks f ON f.id = a.framework_id"
     " WHERE a.provider_id = $1 AND a.state IN ('APPLIED', 'ACTIVE', 'SUSPENDED')";
+// The greatest insurance cover of each kind a provider holds in date on $2.
+inline constexpr std::string_view kCoverHeld =
+    "SELECT COALESCE(max(cover_pence) FILTER (WHERE kind = 'EMPLOYERS_LIABILITY'), 0)"
+    " AS employers,"
+    " COALESCE(max(cover_pence) FILTER (WHERE kind = 'PUBLIC_LIABILITY'), 0) AS public"
+    " FROM registry.compliance_documents"
+    " WHERE provider_id = $1 AND (expiry_date IS NULL OR expiry_date >= $2)";
 // Mandatory documents past expiry and not yet announced; one sweeper at a time per row.
 inline constexpr std::string_view kClaimExpiredDocuments =
     "SELECT " PDPS_DOCUMENT_COLUMNS " FROM registry.compliance_documents"

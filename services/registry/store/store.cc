@@ -661,9 +661,20 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
       windows.push_back({*dates::ParseDay(w.open_date().value()),
                          *dates::ParseDay(w.close_date().value())});
     }
-    if (!domain::IsOpenOn(windows, dates::TodayInLondon(c.now))) {
+    const absl::CivilDay today = dates::TodayInLondon(c.now);
+    if (!domain::IsOpenOn(windows, today)) {
       return absl::FailedPreconditionError(
           "the framework is not open for applications today; see its application windows");
+    }
+    ASSIGN_OR_RETURN(Result cover, tx.Exec(sql::kCoverHeld, {P(c.principal.organisation_id),
+                                                             P(dates::FormatDay(today))}));
+    std::vector<std::string> short_of = domain::CoverShortfalls(
+        {cover.Int64(0, "employers"), cover.Int64(0, "public")},
+        {f.employers_liability_minimum().pence(), f.public_liability_minimum().pence()});
+    if (!short_of.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(absl::StrJoin(short_of, "; and "),
+                       " (file the policy with CreateComplianceDocument, then apply)"));
     }
     ASSIGN_OR_RETURN(Result lots, tx.Exec(sql::kSelectLotsOfFramework, {P(framework_id)}));
     Violations v;

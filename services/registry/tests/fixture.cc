@@ -120,12 +120,31 @@ v1::Lot World::CreateLot(const Caller& commissioner, const std::string& framewor
   return out;
 }
 
+void World::FileInsurance(const Caller& provider_admin) {
+  for (auto [kind, pence] : {std::pair{v1::ComplianceDocument::EMPLOYERS_LIABILITY, 500000000LL},
+                             std::pair{v1::ComplianceDocument::PUBLIC_LIABILITY, 1000000000LL}}) {
+    v1::CreateComplianceDocumentRequest doc;
+    auto* d = doc.mutable_document();
+    d->set_kind(kind);
+    d->set_title(v1::ComplianceDocument::Kind_Name(kind));
+    d->set_evidence_reference("POLICY-1");
+    d->mutable_issue_date()->set_value("2026-01-01");
+    d->mutable_expiry_date()->set_value("2030-12-31");
+    d->mutable_cover()->set_pence(pence);
+    v1::ComplianceDocument made;
+    auto st = Call(*server_, provider_admin, &v1::RegistryService::Stub::CreateComplianceDocument,
+                   doc, &made);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+  }
+}
+
 World::Provider World::AdmittedProvider(const std::string& name, const Caller& commissioner,
                                         const v1::Framework& framework, const v1::Lot& lot,
                                         std::vector<std::string> areas, int hours_available) {
   Provider p;
   p.org = CreateOrg(name, v1::Organisation::PROVIDER);
   p.admin = MakeCaller(p.org, {Role::kProviderAdmin});
+  FileInsurance(p.admin);
   using Stub = v1::RegistryService::Stub;
   v1::ApplyForAdmissionRequest apply;
   apply.set_framework_id(framework.id());

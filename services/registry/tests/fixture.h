@@ -70,8 +70,11 @@ class World {
                                 const std::string& name);
   v1::Lot CreateLot(const Caller& commissioner, const std::string& framework,
                     const std::string& code);
-  // A provider organisation with its admin, covering `areas`, ACTIVE on `lot`, with a
-  // capacity return for the current month.
+  // Files the insurance a provider needs before it applies: employer's liability £5m and
+  // public liability £10m, in date until the end of 2030.
+  void FileInsurance(const Caller& provider_admin);
+  // A provider organisation with its admin, covering `areas`, insured, ACTIVE on `lot`,
+  // with a capacity return for the current month.
   struct Provider {
     std::string org;
     Caller admin;

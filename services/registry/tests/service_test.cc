@@ -94,6 +94,13 @@ TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
   apply.add_lot_ids(lot_a_.id());
   apply.add_lot_ids(lot_a2_.id());
   v1::ApplyForAdmissionResponse applied;
+  // Uninsured, it may not apply (seed 004 3.26: £5m employer's, £10m public liability).
+  auto uninsured = Call(*server_, admin, &Stub::ApplyForAdmission, apply, &applied);
+  EXPECT_EQ(uninsured.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(uninsured.error_message(),
+              ::testing::HasSubstr("employer's liability cover in date is none; the framework "
+                                   "requires at least £5,000,000"));
+  world_->FileInsurance(admin);
   ASSERT_TRUE(Call(*server_, admin, &Stub::ApplyForAdmission, apply, &applied).ok());
   ASSERT_EQ(applied.admissions_size(), 2);
   const v1::Admission& a = applied.admissions(0);
@@ -747,6 +754,7 @@ TEST_F(RegistryTest, ApplicationWindowsPartnershipMembersRejectionAndRenewal) {
   v1::Lot lot = world_->CreateLot(comm_b_, closed.id(), "X1");
   std::string org = world_->CreateOrg("Late Applicant Ltd", v1::Organisation::PROVIDER);
   Caller admin = MakeCaller(org, {Role::kProviderAdmin});
+  world_->FileInsurance(admin);
   v1::ApplyForAdmissionRequest apply;
   apply.set_framework_id(closed.id());
   apply.add_lot_ids(lot.id());
