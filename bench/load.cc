@@ -167,6 +167,20 @@ int Seed() {
         std::string porg = MustCall(*my, op, &Stub::CreateOrganisation, po).id();
         s.providers[i] = porg;
         std::string admin = Token(pem, porg, Role::kProviderAdmin, 100 + i);
+        // The insurance a provider must hold to apply (the framework's minimums).
+        for (auto [kind, pence] :
+             {std::pair{v1::ComplianceDocument::EMPLOYERS_LIABILITY, 500000000LL},
+              std::pair{v1::ComplianceDocument::PUBLIC_LIABILITY, 1000000000LL}}) {
+          v1::CreateComplianceDocumentRequest ins;
+          auto* doc = ins.mutable_document();
+          doc->set_kind(kind);
+          doc->set_title(v1::ComplianceDocument::Kind_Name(kind));
+          doc->set_evidence_reference(absl::StrCat("BENCH-INS-", i));
+          doc->mutable_issue_date()->set_value(dates::FormatDay(today - 100));
+          doc->mutable_expiry_date()->set_value(dates::FormatDay(today + 365));
+          doc->mutable_cover()->set_pence(pence);
+          MustCall(*my, admin, &Stub::CreateComplianceDocument, ins);
+        }
         v1::ApplyForAdmissionRequest ap;
         ap.set_framework_id(s.framework);
         ap.add_lot_ids(s.lot);
