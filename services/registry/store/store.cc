@@ -537,7 +537,7 @@ absl::StatusOr<v1::Framework> Store::UpdateFramework(const Call& c, const v1::Fr
     ASSIGN_OR_RETURN(v1::Framework current, ReadFramework(tx, f.id()));
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, current.partnership_id()));
     if (!member) return absl::PermissionDeniedError("only the owning partnership may change it");
-    if (current.etag() != f.etag()) return StaleEtag("resource");
+    if (current.etag() != f.etag()) return StaleEtag("framework");
     ASSIGN_OR_RETURN(
         Result r,
         tx.Exec(sql::kUpdateFramework,
@@ -547,7 +547,7 @@ absl::StatusOr<v1::Framework> Store::UpdateFramework(const Call& c, const v1::Fr
                  P(f.employers_liability_minimum().pence()),
                  P(f.public_liability_minimum().pence()), P(f.capacity_return_due_day()),
                  P(f.specification_reference()), P(c.principal.user_id)}));
-    if (r.affected() != 1) return StaleEtag("resource");
+    if (r.affected() != 1) return StaleEtag("framework");
     RETURN_IF_ERROR(WriteWindows(tx, f, f.id(), current.partnership_id()));
     ASSIGN_OR_RETURN(out, ReadFramework(tx, f.id()));
     return absl::OkStatus();
@@ -617,13 +617,13 @@ absl::StatusOr<v1::Lot> Store::UpdateLot(const Call& c, const v1::Lot& l) {
     ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, current.framework_id()));
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
     if (!member) return absl::PermissionDeniedError("only the owning partnership may change it");
-    if (current.etag() != l.etag()) return StaleEtag("resource");
+    if (current.etag() != l.etag()) return StaleEtag("lot");
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateLot,
                                        {P(l.id()), P(l.etag()), P(l.display_name()),
                                         P(l.service_type()), P(l.min_age()), P(l.max_age()),
                                         P(protoutil::ToJsonArray(Competencies(l))),
                                         P(c.principal.user_id)}));
-    if (r.affected() != 1) return StaleEtag("resource");
+    if (r.affected() != 1) return StaleEtag("lot");
     RETURN_IF_ERROR(WritePrices(tx, l, l.id(), f.partnership_id()));
     ASSIGN_OR_RETURN(out, ReadLot(tx, l.id()));
     return absl::OkStatus();
@@ -782,7 +782,7 @@ absl::StatusOr<v1::Admission> Store::ApplyTransition(Tx& tx, const Call& c, cons
       }
     }
     if (!(etag.empty() && c.principal.IsService()) && etag != current.etag()) {
-      return StaleEtag("resource");
+      return StaleEtag("admission");
     }
     auto from = domain::ParseState(r.String(0, "state"));
     if (!from) return absl::InternalError("unknown admission state");
@@ -850,7 +850,7 @@ absl::StatusOr<v1::Admission> Store::AddActionItems(const Call& c, const std::st
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, partnership_id));
     if (!member) return absl::PermissionDeniedError("only the framework's commissioners may");
     v1::Admission current = ToAdmission(r, 0);
-    if (etag != current.etag()) return StaleEtag("resource");
+    if (etag != current.etag()) return StaleEtag("admission");
     if (current.state() != v1::Admission::SUSPENDED) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the admission is ", v1::Admission::State_Name(current.state()),
@@ -876,7 +876,7 @@ absl::StatusOr<v1::Admission> Store::CompleteActionItem(const Call& c, const std
     if (r.rows() == 0) return NotFound("admission", id);
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, r.String(0, "partnership_id")));
     if (!member) return absl::PermissionDeniedError("only the framework's commissioners may");
-    if (etag != ToAdmission(r, 0).etag()) return StaleEtag("resource");
+    if (etag != ToAdmission(r, 0).etag()) return StaleEtag("admission");
     ASSIGN_OR_RETURN(Result u, tx.Exec(sql::kCompleteActionItem,
                                        {P(id), P(item_id), P(dates::FormatDay(completed))}));
     if (u.affected() != 1) return NotFound("action plan item", item_id);
@@ -900,14 +900,14 @@ absl::StatusOr<v1::Provider> Store::UpdateProvider(const Call& c, const v1::Prov
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectProviderProfile, {P(p.id())}));
     if (cur.rows() == 0) return NotFound("provider", p.id());
-    if (ToProvider(cur, 0).etag() != p.etag()) return StaleEtag("resource");
+    if (ToProvider(cur, 0).etag() != p.etag()) return StaleEtag("provider");
     std::vector<std::string> areas;
     for (const auto& a : p.coverage_areas()) areas.push_back(domain::NormaliseArea(a));
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateProviderProfile,
                                        {P(p.id()), P(p.etag()), P(p.office_postcode()),
                                         P(p.office_district()), P(protoutil::ToJsonArray(areas)),
                                         P(c.principal.user_id)}));
-    if (r.affected() != 1) return StaleEtag("resource");
+    if (r.affected() != 1) return StaleEtag("provider");
     ASSIGN_OR_RETURN(Result after, tx.Exec(sql::kSelectProviderProfile, {P(p.id())}));
     out = ToProvider(after, 0);
     return absl::OkStatus();
@@ -1024,7 +1024,7 @@ absl::StatusOr<v1::ComplianceDocument> Store::UpdateDocument(const Call& c,
     if (current.provider_id() != c.principal.organisation_id) {
       return absl::PermissionDeniedError("only the provider may change its documents");
     }
-    if (current.etag() != d.etag()) return StaleEtag("resource");
+    if (current.etag() != d.etag()) return StaleEtag("compliance document");
     v1::ComplianceDocument next = d;
     next.set_kind(current.kind());
     RETURN_IF_ERROR(CheckCover(tx, next, current.provider_id()));
@@ -1032,7 +1032,7 @@ absl::StatusOr<v1::ComplianceDocument> Store::UpdateDocument(const Call& c,
     for (auto& v : DocumentValues(next)) params.push_back(std::move(v));
     params.push_back(P(c.principal.user_id));
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateDocument, params));
-    if (r.affected() != 1) return StaleEtag("resource");
+    if (r.affected() != 1) return StaleEtag("compliance document");
     ASSIGN_OR_RETURN(Result after, tx.Exec(sql::kSelectDocument, {P(d.id())}));
     out = ToDocument(after, 0, today);
     return absl::OkStatus();
