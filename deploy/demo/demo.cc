@@ -1927,8 +1927,8 @@ int Main(int argc, char** argv) {
     if (i == 2) suspended_provider = p;
   }
   L.Suspend(lewisham, suspended_provider.org, lc,
-            "CQC inspection rated the service Inadequate (Safe); automatic suspension from new "
-            "referrals pending improvement (seed 001 13.6 applied by the partnership)");
+            "CQC inspection rated the service Inadequate (Safe); suspended by the commissioner "
+            "from new referrals until the action plan is met (current packages continue)");
 
   const char* cp_names[] = {"Fenland Family Support", "Nene Valley Care", "Ely Home Care Ltd",
                             "Cam Community Support", "Peterborough Complex Care",
