@@ -1848,6 +1848,8 @@ int Main(int argc, char** argv) {
   F fl = Shape(p_lewisham, "Personalised care and support for children with complex needs",
                F::DPS, C::COMPETITIVE_OFFERS, F::FOUR_WEEKLY, "seed 000");
   fl.mutable_call_off()->set_bid_window_working_days(3);
+  // "Providers must be registered with Care Quality Commission (CQC)" (seed 000 10.1).
+  fl.add_required_documents(v1::ComplianceDocument::CQC_REGISTRATION);
   fl = L.Framework(lewisham, fl);
   // Ages are inclusive (registry Lot): "under 18 years of age" (seed 000 2.4; continuing
   // care "under the age of 18", 3.17) is max_age 17.
@@ -1879,6 +1881,8 @@ int Main(int argc, char** argv) {
   F fs = Shape(p_southwark, "Care at home for children and young people", F::PDPS,
                C::ROTATIONAL_FIRST_REFUSAL, F::MONTHLY, "seed 002");
   fs.mutable_call_off()->set_friday_afternoon_rule(true);
+  // Registered with the CQC for the regulated activity of personal care (seed 002 94).
+  fs.add_required_documents(v1::ComplianceDocument::CQC_REGISTRATION);
   fs = L.Framework(southwark, fs);
   // "Children under 18" (seed 002 para 3; para 8's "aged 0-18" read with it): 0..17.
   auto sh = L.Lot(southwark, fs, "CAH", "Care at home (under 18)", "home care", 0, 17,

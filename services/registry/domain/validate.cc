@@ -157,6 +157,17 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create) {
   if (f.capacity_return_due_day() < 0 || f.capacity_return_due_day() > 28) {
     v.Add("framework.capacity_return_due_day", "must be from 1 to 28");
   }
+  std::set<int> required;
+  for (int i = 0; i < f.required_documents_size(); ++i) {
+    const int kind = f.required_documents(i);
+    std::string p = absl::StrCat("framework.required_documents[", i, "]");
+    if (kind == v1::ComplianceDocument::KIND_UNSPECIFIED ||
+        !v1::ComplianceDocument::Kind_IsValid(kind)) {
+      v.Add(p, "must be a kind of compliance document, e.g. CQC_REGISTRATION");
+    } else if (!required.insert(kind).second) {
+      v.Add(p, "is listed twice");
+    }
+  }
   std::vector<Window> windows;
   for (int i = 0; i < f.application_windows_size(); ++i) {
     std::string p = absl::StrCat("framework.application_windows[", i, "]");

@@ -53,13 +53,17 @@ TEST(ValidateFramework, ReportsEveryBadField) {
   f.mutable_call_off()->set_friday_cutoff("25:00");
   f.set_office_hours("nine to five");
   f.mutable_application_windows(0)->mutable_close_date()->set_value("2026-03-01");
+  f.add_required_documents(v1::ComplianceDocument::CQC_REGISTRATION);
+  f.add_required_documents(v1::ComplianceDocument::KIND_UNSPECIFIED);
+  f.add_required_documents(v1::ComplianceDocument::CQC_REGISTRATION);
   auto st = ValidateFramework(f, true);
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Fields(st), ::testing::UnorderedElementsAre(
-                              "framework.partnership_id", "framework.display_name",
-                              "framework.kind", "framework.call_off.price_weight_percent",
-                              "framework.call_off.friday_cutoff", "framework.office_hours",
-                              "framework.application_windows[0].close_date"));
+  EXPECT_THAT(Fields(st),
+              ::testing::UnorderedElementsAre(
+                  "framework.partnership_id", "framework.display_name", "framework.kind",
+                  "framework.call_off.price_weight_percent", "framework.call_off.friday_cutoff",
+                  "framework.office_hours", "framework.application_windows[0].close_date",
+                  "framework.required_documents[1]", "framework.required_documents[2]"));
 }
 
 // A raw enum number the proto does not define is refused, not stored.

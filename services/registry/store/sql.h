@@ -18,12 +18,13 @@ namespace pdps::registry::sql {
   " ORDER BY m.organisation_id))::text FROM registry.partnership_members m"                 \
   " WHERE m.partnership_id = p.id) AS members_json"
 #define PDPS_FRAMEWORK_COLUMNS                                                            \
-  "id, partnership_id, display_name, kind, call_off::text AS call_off, office_hours,"      \
-  " billing_period, employers_liability_minimum_pence, public_liability_minimum_pence,"    \
+  "id, partnership_id, display_name, kind, call_off::text AS call_off, office_hours,"     \
+  " billing_period, employers_liability_minimum_pence, public_liability_minimum_pence,"   \
   " capacity_return_due_day, specification_reference, version, create_time, create_user," \
-  " create_organisation, update_time, update_user,"                                        \
-  " (SELECT json_agg(json_build_array(w.open_date::text, w.close_date::text)"              \
-  "   ORDER BY w.open_date)::text FROM registry.application_windows w"                     \
+  " create_organisation, update_time, update_user,"                                       \
+  " array_to_json(required_documents)::text AS required_documents_json,"                  \
+  " (SELECT json_agg(json_build_array(w.open_date::text, w.close_date::text)"             \
+  "   ORDER BY w.open_date)::text FROM registry.application_windows w"                    \
   "   WHERE w.framework_id = f.id) AS windows_json"
 #define PDPS_LOT_COLUMNS                                                                  \
   "id, framework_id, partnership_id, code, display_name, service_type, min_age, max_age,"  \
@@ -103,14 +104,16 @@ inline constexpr std::string_view kInsertFramework =
     "INSERT INTO registry.frameworks (id, partnership_id, display_name, kind, call_off,"
     " office_hours, billing_period, employers_liability_minimum_pence,"
     " public_liability_minimum_pence, capacity_return_due_day, specification_reference,"
-    " create_user, create_organisation, update_user)"
-    " VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $12)";
+    " create_user, create_organisation, update_user, required_documents)"
+    " VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $12,"
+    " ARRAY(SELECT jsonb_array_elements_text($14::jsonb)))";
 inline constexpr std::string_view kUpdateFramework =
     "UPDATE registry.frameworks SET display_name = $3, kind = $4, call_off = $5::jsonb,"
     " office_hours = $6, billing_period = $7, employers_liability_minimum_pence = $8,"
     " public_liability_minimum_pence = $9, capacity_return_due_day = $10,"
     " specification_reference = $11, version = version + 1, update_time = now(),"
-    " update_user = $12 WHERE id = $1 AND version = $2";
+    " update_user = $12, required_documents = ARRAY(SELECT jsonb_array_elements_text($13::jsonb))"
+    " WHERE id = $1 AND version = $2";
 inline constexpr std::string_view kSelectFramework =
     "SELECT " PDPS_FRAMEWORK_COLUMNS " FROM registry.frameworks f WHERE id = $1";
 // $1 partnership or NULL, $2 open-on date or NULL, $3/$4 after (display_name, id), $5 limit.
@@ -310,6 +313,12 @@ inline constexpr std::string_view kListEligible =
     "   AND cr.month >= $4 AND cr.estimated_weekly_hours_available > 0"
     "   AND NOT EXISTS (SELECT 1 FROM registry.compliance_documents d"
     "     WHERE d.provider_id = a.provider_id AND d.mandatory AND d.expiry_date < $3)"
+    // Every kind the framework requires, held in date on $3.
+    "   AND NOT EXISTS (SELECT 1 FROM registry.frameworks f,"
+    "     unnest(f.required_documents) AS required(kind) WHERE f.id = a.framework_id"
+    "     AND NOT EXISTS (SELECT 1 FROM registry.compliance_documents d"
+    "       WHERE d.provider_id = a.provider_id AND d.kind = required.kind"
+    "         AND d.issue_date <= $3 AND (d.expiry_date IS NULL OR d.expiry_date >= $3)))"
     "   AND ($5::text IS NULL OR a.provider_id::text > $5)"
     " ORDER BY a.provider_id::text LIMIT $6";
 // The lot exists and the caller may broker on it ($2: caller is a service).

@@ -94,6 +94,10 @@ v1::Framework ToFramework(const Result& r, int i) {
   f.mutable_public_liability_minimum()->set_pence(r.Int64(i, "public_liability_minimum_pence"));
   f.set_capacity_return_due_day(static_cast<int>(r.Int64(i, "capacity_return_due_day")));
   f.set_specification_reference(r.String(i, "specification_reference"));
+  for (const auto& kind : JsonStringArray(r.String(i, "required_documents_json"))) {
+    v1::ComplianceDocument::Kind k;
+    if (v1::ComplianceDocument::Kind_Parse(kind, &k)) f.add_required_documents(k);
+  }
   f.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, f.mutable_audit());
   return f;
@@ -304,6 +308,17 @@ absl::Status WritePrices(Tx& tx, const v1::Lot& l, const std::string& id,
   return absl::OkStatus();
 }
 
+// The framework's required document kinds by name, as the required_documents column
+// holds them.
+std::string RequiredDocumentsJson(const v1::Framework& f) {
+  std::vector<std::string> kinds;
+  for (int k : f.required_documents()) {
+    kinds.push_back(
+        v1::ComplianceDocument::Kind_Name(static_cast<v1::ComplianceDocument::Kind>(k)));
+  }
+  return protoutil::ToJsonArray(kinds);
+}
+
 std::vector<std::string> Competencies(const v1::Lot& l) {
   return {l.competencies().begin(), l.competencies().end()};
 }
@@ -493,7 +508,7 @@ absl::StatusOr<v1::Framework> Store::CreateFramework(const Call& c, const v1::Fr
                    P(f.employers_liability_minimum().pence()),
                    P(f.public_liability_minimum().pence()), P(f.capacity_return_due_day()),
                    P(f.specification_reference()), P(c.principal.user_id),
-                   P(c.principal.organisation_id)})
+                   P(c.principal.organisation_id), P(RequiredDocumentsJson(f))})
               .status());
       RETURN_IF_ERROR(WriteWindows(tx, f, id, f.partnership_id()));
     }
@@ -540,13 +555,14 @@ absl::StatusOr<v1::Framework> Store::UpdateFramework(const Call& c, const v1::Fr
     if (current.etag() != f.etag()) return StaleEtag("framework");
     ASSIGN_OR_RETURN(
         Result r,
-        tx.Exec(sql::kUpdateFramework,
-                {P(f.id()), P(f.etag()), P(f.display_name()),
-                 P(v1::Framework::Kind_Name(f.kind())), P(CallOffJson(f.call_off())),
-                 P(f.office_hours()), P(v1::Framework::BillingPeriod_Name(f.billing_period())),
-                 P(f.employers_liability_minimum().pence()),
-                 P(f.public_liability_minimum().pence()), P(f.capacity_return_due_day()),
-                 P(f.specification_reference()), P(c.principal.user_id)}));
+        tx.Exec(
+            sql::kUpdateFramework,
+            {P(f.id()), P(f.etag()), P(f.display_name()), P(v1::Framework::Kind_Name(f.kind())),
+             P(CallOffJson(f.call_off())), P(f.office_hours()),
+             P(v1::Framework::BillingPeriod_Name(f.billing_period())),
+             P(f.employers_liability_minimum().pence()), P(f.public_liability_minimum().pence()),
+             P(f.capacity_return_due_day()), P(f.specification_reference()), P(c.principal.user_id),
+             P(RequiredDocumentsJson(f))}));
     if (r.affected() != 1) return StaleEtag("framework");
     RETURN_IF_ERROR(WriteWindows(tx, f, f.id(), current.partnership_id()));
     ASSIGN_OR_RETURN(out, ReadFramework(tx, f.id()));

@@ -307,6 +307,35 @@ TEST_F(RegistryTest, EligibleProvidersAreActiveCoveringWithCapacityAndCompliant)
       EXPECT_EQ(p.capacity_month(), "2026-11");
     }
   }
+  // The framework requires CQC registration (seeds 000 10.1, 002 94): a provider that
+  // never filed one drops out until it does, for the officers as for services.
+  v1::GetFrameworkRequest gf;
+  gf.set_id(framework_a_.id());
+  v1::UpdateFrameworkRequest uf;
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::GetFramework, gf, uf.mutable_framework()).ok());
+  uf.mutable_framework()->add_required_documents(v1::ComplianceDocument::CQC_REGISTRATION);
+  v1::Framework requiring;
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::UpdateFramework, uf, &requiring).ok());
+  ASSERT_EQ(requiring.required_documents_size(), 1);
+  EXPECT_EQ(requiring.required_documents(0), v1::ComplianceDocument::CQC_REGISTRATION);
+  auto eligible_ids = [&](const Caller& who) {
+    std::set<std::string> out;
+    v1::ListEligibleProvidersResponse r;
+    EXPECT_TRUE(Call(*server_, who, &Stub::ListEligibleProviders, req, &r).ok());
+    for (const auto& p : r.providers()) out.insert(p.provider_id());
+    return out;
+  };
+  EXPECT_EQ(eligible_ids(service_).count(in.org), 0u);
+  EXPECT_EQ(eligible_ids(comm_a_).count(in.org), 0u);
+  doc.mutable_document()->mutable_expiry_date()->set_value("2027-11-23");
+  doc.mutable_document()->set_evidence_reference("1-000000002");
+  ASSERT_TRUE(Call(*server_, in.admin, &Stub::CreateComplianceDocument, doc, &made).ok());
+  EXPECT_EQ(eligible_ids(service_).count(in.org), 1u);
+  EXPECT_EQ(eligible_ids(comm_a_).count(in.org), 1u);
+  uf.mutable_framework()->clear_required_documents();
+  uf.mutable_framework()->set_etag(requiring.etag());
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::UpdateFramework, uf, &requiring).ok());
+
   // A commissioner of another partnership may read the published lot, not its eligible
   // providers; an unknown lot is not found.
   EXPECT_EQ(Call(*server_, comm_b_, &Stub::ListEligibleProviders, req, &resp).error_code(),
