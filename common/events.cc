@@ -168,6 +168,9 @@ absl::StatusOr<int> Consumer::PollOnce(absl::Duration timeout) {
   int applied = 0;
   for (const auto& e : resp.events()) {
     bool effect = false;
+    // The event, on every line its effect writes (db errors).
+    log::Context event("consumer", name_);
+    event.Set("event_position", e.position());
     RETURN_IF_ERROR(pool_->InTx(FeedActor(), absl::Now() + timeout,
                                 [&](db::Tx& tx) -> absl::Status {
                                   ASSIGN_OR_RETURN(db::Result r, tx.Exec(lock_sql_, {db::P(name_)}));

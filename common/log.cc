@@ -22,6 +22,7 @@ std::string& ServiceName() {
   return name;
 }
 std::atomic<int> g_min_level{static_cast<int>(Level::kInfo)};
+thread_local Context* t_context = nullptr;  // the innermost
 
 const char* LevelName(Level l) {
   switch (l) {
@@ -60,6 +61,10 @@ bool ParseLevel(absl::string_view text, Level* out) {
   return true;
 }
 
+Context::Context() : fields_(nlohmann::json::object()), outer_(t_context) { t_context = this; }
+
+Context::~Context() { t_context = outer_; }
+
 void Write(Level level, absl::string_view message, nlohmann::json fields) {
   if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) {
     return;
@@ -71,6 +76,11 @@ void Write(Level level, absl::string_view message, nlohmann::json fields) {
   if (fields.is_object()) {
     for (auto& [k, v] : fields.items()) {
       line[k] = std::move(v);
+    }
+  }
+  for (const Context* c = t_context; c != nullptr; c = c->outer_) {
+    for (const auto& [k, v] : c->fields_.items()) {
+      if (!line.contains(k)) line[k] = v;
     }
   }
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

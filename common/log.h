@@ -19,6 +19,26 @@ bool ParseLevel(absl::string_view text, Level* out);
 
 void Write(Level level, absl::string_view message, nlohmann::json fields = nlohmann::json::object());
 
+// Fields added to every line (but the access-log line, which has its own) that this
+// thread writes while the Context lives: the gate sets the call's request_id for the
+// length of the call, background work what it is working on (worker, referral_id), so
+// that a line written deep down, such as `db: statement failed`, can be found by them.
+// Contexts nest; a line's own fields and inner contexts win over outer ones.
+class Context {
+ public:
+  Context();
+  Context(const std::string& key, nlohmann::json value) : Context() { Set(key, std::move(value)); }
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+  void Set(const std::string& key, nlohmann::json value) { fields_[key] = std::move(value); }
+
+ private:
+  friend void Write(Level, absl::string_view, nlohmann::json);
+  nlohmann::json fields_;
+  Context* outer_;
+};
+
 // The access-log line of one RPC, written on the hot path without building a JSON
 // object: every field but `error` is an identifier or a code, so nothing needs escaping.
 struct RpcRecord {

@@ -187,6 +187,9 @@ grpc::Status Gate::Run(grpc::ServerContext* ctx, const char* method,
   call.now = clock_->Now();
   call.request_id = RequestIdOf(ctx);
   ctx->AddInitialMetadata("x-request-id", call.request_id);
+  // Every line the call writes (db: statement failed with the database's own message)
+  // carries its request id: the one the client is told to quote.
+  log::Context log_context("request_id", call.request_id);
 
   absl::Time client_deadline = absl::FromChrono(ctx->deadline());
   absl::Time cap = started + options_.max_deadline;
@@ -295,6 +298,7 @@ absl::Status Runner::Start() {
   }
   for (auto& [name, loop] : worker_loops_) {
     workers_.emplace_back([this, name = name, loop = loop] {
+      log::Context log_context("worker", name);
       log::Info("worker started", {{"worker", name}});
       loop(stopper_);
       log::Info("worker stopped", {{"worker", name}});

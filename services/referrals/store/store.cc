@@ -1232,12 +1232,14 @@ absl::StatusOr<Store::Sweep> Store::RunDue(absl::Time now, int limit, absl::Time
   Sweep out;
   while (out.advanced + out.failed < limit) {
     std::string id;
+    log::Context step;  // the referral, on every line this step writes (db errors)
     absl::Status st = pool_->InTx(db::Actor{"", kSystemUser, true}, deadline,
                                   [&](Tx& tx) -> absl::Status {
                                     id.clear();
                                     ASSIGN_OR_RETURN(Result due, tx.Exec(sql::kClaimDue, {P(now)}));
                                     if (due.rows() == 0) return absl::OkStatus();
                                     id = due.String(0, "id");
+                                    step.Set("referral_id", id);
                                     ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
                                     RETURN_IF_ERROR(ApplyStep(tx, row, now));
                                     if (fault_) RETURN_IF_ERROR(fault_(tx, id));
