@@ -3,10 +3,18 @@
 #include "common/db.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <system_error>
+#include <thread>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -21,10 +29,10 @@ constexpr int kMaxAttempts = 3;
 // Marks database errors (serialization failure, deadlock) that InTx may retry.
 constexpr char kRetryablePayload[] = "pdps.dev/db-retryable";
 
-struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+// libpq's or the server's own words for a failure, for the log only (ReasonOf).
+constexpr char kReasonPayload[] = "pdps.dev/db-reason";
+// Marks a failure because the connection broke: InTx and Read may run again on a new one.
+constexpr char kLostPayload[] = "pdps.dev/db-connection-lost";
 
 absl::Status Unavailable() {
   return absl::UnavailableError("the database is unavailable; retry the call");
@@ -46,6 +54,11 @@ absl::StatusCode CodeForSqlState(absl::string_view s) {
     return absl::StatusCode::kUnavailable;
   }
   return absl::StatusCode::kInternal;
+}
+
+std::string ReasonOf(const absl::Status& status) {
+  auto reason = status.GetPayload(kReasonPayload);
+  return reason.has_value() ? std::string(*reason) : std::string();
 }
 
 Param P(absl::string_view v) { return std::string(v); }
@@ -138,41 +151,278 @@ absl::Time Result::Time(int row, const char* col) const {
 // ------------------------------------------------------------ Connection ---
 
 namespace {
-// libpq prints the server's notices ("schema ... already exists, skipping") on stderr as
-// plain text; our logs are one JSON object per line, so they go through the logger, at
-// debug level: a notice is never something to act on.
-void LogNotice(void* /*arg*/, const char* message) {
-  std::string text(message);
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  log::Debug("db: notice", {{"notice", text}});
+
+// What every connection gets unless its conninfo sets it (PGCONNECT_TIMEOUT counts for
+// connect_timeout): a server that hangs or a network that drops packets must neither
+// hold a connection attempt for ever nor leave a connection to die unnoticed
+// (docs/decisions/0050). Keepalives and tcp_user_timeout apply to TCP only.
+struct ConnectDefault {
+  const char* key;
+  const char* value;
+};
+// connect_timeout is in seconds, for the whole attempt over all hosts (Open enforces it);
+// tcp_user_timeout in milliseconds that sent data may stay unacknowledged.
+constexpr ConnectDefault kConnectDefaults[] = {
+    {"connect_timeout", "5"},     {"keepalives", "1"},       {"keepalives_idle", "15"},
+    {"keepalives_interval", "5"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "30000"},
+};
+// Past the deadline, how long a statement's answer is awaited: the server's own
+// statement_timeout (set to the deadline) answers within it and keeps the connection.
+constexpr absl::Duration kServerGrace = absl::Milliseconds(200);
+// How long a cancel request may hold the caller (it connects to the server anew).
+constexpr absl::Duration kCancelWait = absl::Seconds(1);
+
+std::string Trimmed(const char* text) {
+  std::string s = text != nullptr ? text : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
 }
+
+// A status for the caller, and libpq's reason for the log (ReasonOf).
+absl::Status WithReason(absl::Status st, absl::string_view reason) {
+  if (!reason.empty()) st.SetPayload(kReasonPayload, absl::Cord(reason));
+  return st;
+}
+
+absl::Status ConnectFailed(const std::string& reason, bool deadline_passed = false) {
+  log::Warning("db: connect failed", {{"error", reason}});
+  return WithReason(deadline_passed ? absl::DeadlineExceededError(
+                                          "the call's deadline passed while connecting to the "
+                                          "database")
+                                    : Unavailable(),
+                    reason);
+}
+
+// PQcancel connects to the server and waits for it to close: against a hung server it
+// would block for ever, so it runs on a thread of its own that the caller waits for
+// only kCancelWait (the thread ends when the server, or TCP, gives up).
+void CancelBounded(PGcancel* cancel) {
+  struct Done {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+  };
+  auto state = std::make_shared<Done>();
+  try {
+    std::thread([cancel, state] {
+      char err[256] = "";
+      if (PQcancel(cancel, err, sizeof err) != 1) {
+        log::Warning("db: cancel request failed", {{"error", Trimmed(err)}});
+      }
+      PQfreeCancel(cancel);
+      std::lock_guard<std::mutex> lock(state->mu);
+      state->done = true;
+      state->cv.notify_all();
+    }).detach();
+  } catch (const std::system_error&) {
+    PQfreeCancel(cancel);
+    return;
+  }
+  std::unique_lock<std::mutex> lock(state->mu);
+  if (!state->cv.wait_for(lock, absl::ToChronoNanoseconds(kCancelWait),
+                          [&] { return state->done; })) {
+    log::Warning("db: cancel request not answered; the connection is closed anyway");
+  }
+}
+
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo) {
-  PGconn* raw = PQconnectdb(conninfo.c_str());
-  if (raw == nullptr || PQstatus(raw) != CONNECTION_OK) {
-    log::Warning("db: connect failed",
-                 {{"error", raw != nullptr ? PQerrorMessage(raw) : "out of memory"}});
-    if (raw != nullptr) PQfinish(raw);
-    return Unavailable();
+void Connection::ResultFree::operator()(pg_result* r) const { PQclear(r); }
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo,
+                                                             absl::Time deadline) {
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &parse_error);
+  if (parsed == nullptr) {
+    std::string reason = parse_error != nullptr ? Trimmed(parse_error) : "out of memory";
+    if (parse_error != nullptr) PQfreemem(parse_error);
+    return ConnectFailed(reason);
   }
-  PQsetNoticeProcessor(raw, LogNotice, nullptr);
+  std::vector<const char*> keys, values;
+  const char* env_timeout = std::getenv("PGCONNECT_TIMEOUT");
+  std::string connect_timeout = env_timeout != nullptr ? env_timeout : "";
+  for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr || o->val[0] == '\0') continue;
+    keys.push_back(o->keyword);
+    values.push_back(o->val);
+    if (std::strcmp(o->keyword, "connect_timeout") == 0) connect_timeout = o->val;
+  }
+  for (const ConnectDefault& d : kConnectDefaults) {
+    bool is_timeout = std::strcmp(d.key, "connect_timeout") == 0;
+    if (is_timeout && !connect_timeout.empty()) continue;
+    bool set = false;
+    for (const char* k : keys) set = set || std::strcmp(k, d.key) == 0;
+    if (set) continue;
+    keys.push_back(d.key);
+    values.push_back(d.value);
+    if (is_timeout) connect_timeout = d.value;
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  PGconn* raw = PQconnectStartParams(keys.data(), values.data(), 0);
+  PQconninfoFree(parsed);  // libpq copied the values
+  if (raw == nullptr) return ConnectFailed("out of memory");
   std::unique_ptr<Connection> conn(new Connection(raw));
+
+  // libpq's rule for connect_timeout: none if 0 or less, at least 2 seconds. PQconnectPoll
+  // leaves enforcing it to us; we make it cover the whole attempt.
+  absl::Time until = deadline;
+  int64_t seconds = 0;
+  if (absl::SimpleAtoi(connect_timeout, &seconds) && seconds > 0) {
+    until = std::min(until, absl::Now() + absl::Seconds(std::max<int64_t>(seconds, 2)));
+  }
+  PostgresPollingStatusType polled = PGRES_POLLING_WRITING;
+  while (PQstatus(raw) != CONNECTION_BAD && polled != PGRES_POLLING_OK &&
+         polled != PGRES_POLLING_FAILED) {
+    absl::Status ready = conn->Await(polled == PGRES_POLLING_READING ? POLLIN : POLLOUT, until);
+    if (absl::IsDeadlineExceeded(ready)) {
+      return ConnectFailed(
+          absl::StrCat("no answer from the database within ",
+                       until == deadline ? std::string("the call's deadline")
+                                         : absl::StrCat("connect_timeout (", connect_timeout, "s)"),
+                       " while connecting"),
+          until == deadline);
+    }
+    if (!ready.ok()) return ConnectFailed(conn->lost_);  // closed: raw is gone
+    polled = PQconnectPoll(raw);
+  }
+  if (PQstatus(raw) != CONNECTION_OK) return ConnectFailed(Trimmed(PQerrorMessage(raw)));
+  // Waits are ours (Await): libpq must never block in send or receive.
+  if (PQsetnonblocking(raw, 1) != 0) return ConnectFailed(Trimmed(PQerrorMessage(raw)));
+  // libpq prints the server's notices ("schema ... already exists, skipping") on stderr as
+  // plain text; our logs are one JSON object per line, so they go through the logger, at
+  // debug level: a notice is never something to act on. A FATAL one (the server closing
+  // an idle connection) is kept to say why the connection was lost.
+  PQsetNoticeProcessor(
+      raw,
+      [](void* arg, const char* message) {
+        std::string text = Trimmed(message);
+        if (absl::StartsWith(text, "FATAL")) static_cast<Connection*>(arg)->fatal_ = text;
+        log::Debug("db: notice", {{"notice", text}});
+      },
+      conn.get());
+  conn->deadline_ = until;
   auto st = conn->ExecScript("SET TimeZone = 'UTC'; SET DateStyle = 'ISO'");
   if (!st.ok()) return st;
+  conn->deadline_ = absl::InfiniteFuture();
   return conn;
 }
 
-Connection::~Connection() {
+Connection::~Connection() { Close(); }
+
+void Connection::Close() {
   if (conn_ != nullptr) PQfinish(conn_);
+  conn_ = nullptr;
 }
 
-bool Connection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+std::string Connection::Option(const char* key) const {
+  std::string out;
+  if (conn_ == nullptr) return out;
+  PQconninfoOption* options = PQconninfo(conn_);
+  for (PQconninfoOption* o = options; o != nullptr && o->keyword != nullptr; ++o) {
+    if (std::strcmp(o->keyword, key) == 0 && o->val != nullptr) out = o->val;
+  }
+  PQconninfoFree(options);
+  return out;
+}
+
+bool Connection::broken() const { return conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK; }
+
+absl::Status Connection::Lost() {
+  if (lost_.empty()) {
+    std::string libpq = conn_ != nullptr ? Trimmed(PQerrorMessage(conn_)) : "";
+    if (fatal_.empty() || absl::StrContains(libpq, fatal_)) {
+      lost_ = libpq;
+    } else {
+      lost_ = libpq.empty() ? fatal_ : absl::StrCat(fatal_, "; ", libpq);
+    }
+    if (lost_.empty()) lost_ = "connection closed";
+    log::Warning("db: connection lost", {{"error", lost_}});
+  }
+  Close();  // whatever state libpq is in, the pool must replace it
+  absl::Status st = WithReason(Unavailable(), lost_);
+  st.SetPayload(kLostPayload, absl::Cord("1"));
+  return st;
+}
+
+absl::Status Connection::Await(short events, absl::Time until) {
+  const int fd = PQsocket(conn_);
+  if (fd < 0) return Lost();
+  for (;;) {
+    int timeout_ms = -1;
+    if (until != absl::InfiniteFuture()) {
+      absl::Duration left = until - absl::Now();
+      if (left <= absl::ZeroDuration()) return absl::DeadlineExceededError("deadline");
+      timeout_ms = static_cast<int>(std::min<int64_t>(
+          absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1))), 1 << 30));
+    }
+    pollfd p{fd, events, 0};
+    int n = ::poll(&p, 1, timeout_ms);
+    if (n > 0) return absl::OkStatus();  // ready, or an error libpq will find and report
+    if (n < 0 && errno != EINTR) return Lost();
+  }
+}
+
+absl::Status Connection::Abandon() {
+  const absl::Duration late = absl::Now() - deadline_;
+  if (PGcancel* cancel = PQgetCancel(conn_)) CancelBounded(cancel);
+  log::Warning("db: no answer by the deadline; statement cancelled, connection closed",
+               {{"late_ms", absl::ToInt64Milliseconds(late)}});
+  Close();
+  return WithReason(
+      absl::DeadlineExceededError("the call's deadline passed while the database was working"),
+      "the database did not answer by the call's deadline");
+}
+
+absl::Status Connection::Flush() {
+  for (;;) {
+    int r = PQflush(conn_);
+    if (r == 0) return absl::OkStatus();
+    if (r < 0) return Lost();
+    absl::Status ready = Await(POLLIN | POLLOUT, deadline_ + kServerGrace);
+    if (absl::IsDeadlineExceeded(ready)) return Abandon();
+    RETURN_IF_ERROR(ready);
+    // The server may be sending while we are: read it so that neither side stalls.
+    if (PQconsumeInput(conn_) != 1) return Lost();
+  }
+}
+
+absl::StatusOr<Connection::OwnedResult> Connection::NextResult() {
+  while (PQisBusy(conn_)) {
+    absl::Status ready = Await(POLLIN, deadline_ + kServerGrace);
+    if (absl::IsDeadlineExceeded(ready)) return Abandon();
+    RETURN_IF_ERROR(ready);
+    if (PQconsumeInput(conn_) != 1) return Lost();
+  }
+  return OwnedResult(PQgetResult(conn_));
+}
+
+bool Connection::Alive() {
+  for (int reads = 0; !broken() && reads < 4; ++reads) {
+    pollfd p{PQsocket(conn_), POLLIN, 0};
+    int n = ::poll(&p, 1, 0);
+    if (n == 0) return true;  // nothing waiting, as for any idle connection
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 || PQconsumeInput(conn_) != 1) break;
+    (void)PQisBusy(conn_);  // parses what came: a notice, or the server's FATAL
+  }
+  if (broken()) {
+    (void)Lost();
+    return false;
+  }
+  return true;
+}
 
 absl::Status Connection::ErrorFrom(pg_result* res) {
-  if (broken()) {
-    log::Warning("db: connection lost", {{"error", PQerrorMessage(conn_)}});
-    return Unavailable();
+  if (broken()) return Lost();
+  // FATAL ends the session (pg_terminate_backend, a shutting-down server) even if libpq
+  // has not yet read the close: the connection is lost.
+  const char* severity =
+      res != nullptr ? PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED) : nullptr;
+  if (severity != nullptr &&
+      (std::strcmp(severity, "FATAL") == 0 || std::strcmp(severity, "PANIC") == 0)) {
+    fatal_ = Trimmed(PQresultErrorMessage(res));
+    return Lost();
   }
   const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string sqlstate = state != nullptr ? state : "XX000";
@@ -210,7 +460,7 @@ absl::Status Connection::ErrorFrom(pg_result* res) {
   } else {
     log::Debug("db: statement failed", {{"sqlstate", sqlstate}, {"error", detail}});
   }
-  absl::Status st(code, message);
+  absl::Status st = WithReason(absl::Status(code, message), Trimmed(detail.c_str()));
   st.SetPayload("pdps.dev/sqlstate", absl::Cord(sqlstate));
   if (sqlstate == "40001" || sqlstate == "40P01") {
     st.SetPayload(kRetryablePayload, absl::Cord("1"));
@@ -225,15 +475,25 @@ absl::StatusOr<Result> Connection::Exec(std::string_view sql, const std::vector<
 }
 
 absl::Status Connection::ExecScript(const std::string& sql) {
-  ResultPtr res(PQexec(conn_, sql.c_str()));
-  auto status = PQresultStatus(res.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    return ErrorFrom(res.get());
+  if (broken()) return Lost();
+  if (PQsendQuery(conn_, sql.c_str()) != 1) return ErrorFrom(nullptr);
+  RETURN_IF_ERROR(Flush());
+  // As PQexec: the first error wins (the server skips the rest of the script).
+  absl::Status first_error;
+  for (;;) {
+    ASSIGN_OR_RETURN(OwnedResult res, NextResult());
+    if (!res) break;
+    auto status = PQresultStatus(res.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && first_error.ok()) {
+      first_error = ErrorFrom(res.get());
+      if (broken()) return first_error;
+    }
   }
-  return absl::OkStatus();
+  return first_error;
 }
 
 absl::StatusOr<std::vector<Result>> Connection::Pipeline(const std::vector<Statement>& stmts) {
+  if (broken()) return Lost();
   if (PQenterPipelineMode(conn_) != 1) return ErrorFrom(nullptr);
   // What was sent, in order: a prepare (to cache on success) or a statement.
   struct Sent {
@@ -269,18 +529,22 @@ absl::StatusOr<std::vector<Result>> Connection::Pipeline(const std::vector<State
     sent.push_back({false, i, ""});
   }
   if (!send_ok || PQpipelineSync(conn_) != 1) {
-    log::Warning("db: pipeline send failed", {{"error", PQerrorMessage(conn_)}});
-    return Unavailable();
+    log::Warning("db: pipeline send failed", {{"error", Trimmed(PQerrorMessage(conn_))}});
+    return Lost();
   }
+  RETURN_IF_ERROR(Flush());
   std::vector<Result> out(stmts.size());
   absl::Status first_error;
   for (const Sent& s : sent) {
-    ResultPtr res(PQgetResult(conn_));
+    ASSIGN_OR_RETURN(OwnedResult res, NextResult());
     if (!res) {
-      return broken() ? Unavailable() : absl::InternalError("pipeline result missing");
+      return broken() ? Lost() : absl::InternalError("pipeline result missing");
     }
     // Each command's result is followed by a NULL.
-    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    for (;;) {
+      ASSIGN_OR_RETURN(OwnedResult extra, NextResult());
+      if (!extra) break;
+    }
     auto status = PQresultStatus(res.get());
     if (status == PGRES_PIPELINE_ABORTED) continue;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -293,9 +557,9 @@ absl::StatusOr<std::vector<Result>> Connection::Pipeline(const std::vector<State
       out[s.index] = Result(res.release());
     }
   }
-  ResultPtr sync(PQgetResult(conn_));
+  ASSIGN_OR_RETURN(OwnedResult sync, NextResult());
   if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) {
-    return broken() ? Unavailable() : absl::InternalError("pipeline lost its sync point");
+    return broken() ? Lost() : absl::InternalError("pipeline lost its sync point");
   }
   if (PQexitPipelineMode(conn_) != 1) return ErrorFrom(nullptr);
   if (!first_error.ok()) return first_error;
@@ -326,37 +590,56 @@ absl::StatusOr<std::unique_ptr<Pool>> Pool::Create(PoolOptions options) {
 
 Pool::~Pool() = default;
 
-absl::StatusOr<std::unique_ptr<Connection>> Pool::Acquire(absl::Time deadline) {
+absl::StatusOr<std::unique_ptr<Connection>> Pool::Acquire(absl::Time deadline, bool fresh) {
   absl::Time until = std::min(deadline, absl::Now() + options_.acquire_timeout);
   std::unique_lock<std::mutex> lock(mu_);
   bool waited = false;
-  while (idle_.empty() && open_ >= options_.size) {
-    if (!waited) {
-      ++waits_;
-      waited = true;
+  std::unique_ptr<Connection> dropped;  // an idle connection giving its slot to a new one
+  for (;;) {
+    while (idle_.empty() && open_ >= options_.size) {
+      if (!waited) {
+        ++waits_;
+        waited = true;
+      }
+      if (cv_.wait_until(lock, absl::ToChronoTime(until)) == std::cv_status::timeout &&
+          idle_.empty() && open_ >= options_.size) {
+        ++timeouts_;
+        return absl::UnavailableError("all database connections are busy; retry the call");
+      }
     }
-    if (cv_.wait_until(lock, absl::ToChronoTime(until)) == std::cv_status::timeout &&
-        idle_.empty() && open_ >= options_.size) {
-      ++timeouts_;
-      return absl::UnavailableError("all database connections are busy; retry the call");
-    }
-  }
-  if (!idle_.empty()) {
-    auto conn = std::move(idle_.back());
+    if (idle_.empty() || (fresh && open_ < options_.size)) break;  // open a new one
+    std::unique_ptr<Connection> conn = std::move(idle_.back());
     idle_.pop_back();
+    if (fresh) {
+      dropped = std::move(conn);
+      --open_;
+      break;
+    }
     ++in_use_;
-    return conn;
+    lock.unlock();
+    if (conn->Alive()) {
+      conn->set_deadline(deadline);
+      return conn;
+    }
+    // Closed by the server while idle (restart, failover): its slot opens a new one.
+    lock.lock();
+    --in_use_;
+    --open_;
+    ++replaced_;
   }
   ++open_;
   ++in_use_;
   lock.unlock();
-  auto conn = Connection::Open(options_.conninfo);
+  dropped.reset();
+  auto conn = Connection::Open(options_.conninfo, deadline);
   if (!conn.ok()) {
     lock.lock();
     --open_;
     --in_use_;
     cv_.notify_one();
+    return conn;
   }
+  (*conn)->set_deadline(deadline);
   return conn;
 }
 
@@ -400,6 +683,7 @@ absl::Status Tx::Commit() {
   std::vector<Statement> batch;
   if (!begun_) batch = std::move(prologue_);
   begun_ = true;
+  commit_sent_ = true;
   for (auto& d : deferred_) batch.push_back(std::move(d));
   deferred_.clear();
   batch.push_back({"COMMIT", {}});
@@ -427,24 +711,36 @@ absl::StatusOr<Statement> Pool::Settings(const Actor& actor, absl::Time deadline
       {actor.organisation_id, actor.user_id, std::string(actor.service ? "on" : "off"), timeout}};
 }
 
+namespace {
+// A transaction whose connection broke before COMMIT was sent: nothing was committed.
+bool LostConnection(const absl::Status& st) { return st.GetPayload(kLostPayload).has_value(); }
+}  // namespace
+
 absl::StatusOr<Result> Pool::Read(const Actor& actor, absl::Time deadline, std::string_view sql,
                                   const std::vector<Param>& params) {
-  ASSIGN_OR_RETURN(Statement settings, Settings(actor, deadline));
-  auto leased = Acquire(deadline);
-  if (!leased.ok()) return leased.status();
-  std::unique_ptr<Connection> conn = std::move(leased).value();
-  auto results = conn->Pipeline({settings, {sql, params}});
-  Release(std::move(conn));
-  if (!results.ok()) return results.status();
-  return std::move(results->back());
+  for (bool fresh = false;; fresh = true) {
+    ASSIGN_OR_RETURN(Statement settings, Settings(actor, deadline));
+    auto leased = Acquire(deadline, fresh);
+    if (!leased.ok()) return leased.status();
+    std::unique_ptr<Connection> conn = std::move(leased).value();
+    auto results = conn->Pipeline({settings, {sql, params}});
+    Release(std::move(conn));
+    // A read changes nothing: once more on a new connection if this one was lost.
+    if (!results.ok() && LostConnection(results.status()) && !fresh) continue;
+    if (!results.ok()) return results.status();
+    return std::move(results->back());
+  }
 }
 
 absl::Status Pool::InTx(const Actor& actor, absl::Time deadline,
                         const std::function<absl::Status(Tx&)>& fn) {
   absl::Status st;
-  for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
+  bool fresh = false;        // this attempt follows a lost connection: on a new one
+  bool reconnected = false;  // that happens once per call
+  for (int attempt = 1; attempt <= kMaxAttempts;) {
     ASSIGN_OR_RETURN(Statement settings, Settings(actor, deadline));
-    auto leased = Acquire(deadline);
+    auto leased = Acquire(deadline, fresh);
+    fresh = false;
     if (!leased.ok()) return leased.status();
     std::unique_ptr<Connection> conn = std::move(leased).value();
     // The transaction-local settings keep the actor from leaking to the next user of the
@@ -459,12 +755,23 @@ absl::Status Pool::InTx(const Actor& actor, absl::Time deadline,
     }
     if (st.ok()) st = tx.Commit();
     if (!st.ok() && tx.begun_ && !conn->broken()) {
+      // Past the deadline a statement timed out on the server: the rollback still gets
+      // the grace a statement gets, then the connection is closed instead.
+      conn->set_deadline(std::max(deadline, absl::Now()));
       (void)conn->ExecScript("ROLLBACK");
     }
     Release(std::move(conn));
-    if (st.ok() || !st.GetPayload(kRetryablePayload).has_value()) {
-      return st;
+    if (st.ok()) return st;
+    // Lost before COMMIT was sent: nothing was committed, so once more on a new
+    // connection (after a restart the idle ones are likely dead too). After COMMIT was
+    // sent the outcome is unknown: UNAVAILABLE, never run twice.
+    if (LostConnection(st) && !tx.commit_sent_ && !reconnected) {
+      fresh = reconnected = true;
+      log::Info("db: transaction runs again on a new connection");
+      continue;
     }
+    if (!st.GetPayload(kRetryablePayload).has_value()) return st;
+    ++attempt;
   }
   return st;
 }

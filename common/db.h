@@ -68,9 +68,17 @@ struct Statement {
 };
 
 // One libpq connection. Not thread-safe; used through a Pool lease.
+//
+// No wait for the server is open-ended (docs/decisions/0050): the connection is opened
+// within `deadline` and the conninfo's connect_timeout, with TCP keepalives and
+// tcp_user_timeout added unless the conninfo sets them (kConnectDefaults in db.cc); every
+// wait for a result ends at the connection's deadline (set_deadline), after which the
+// statement is cancelled, the connection closed (broken()) and the call fails
+// DEADLINE_EXCEEDED.
 class Connection {
  public:
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& conninfo);
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(
+      const std::string& conninfo, absl::Time deadline = absl::InfiniteFuture());
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -87,11 +95,39 @@ class Connection {
   std::string Literal(absl::string_view value);
   // True once the server connection is lost; the pool then replaces it.
   bool broken() const;
+  // The value libpq uses for conninfo keyword `key` ("" if none).
+  std::string Option(const char* key) const;
+  // When waits for the server end (InfiniteFuture: only TCP ends them). The pool sets
+  // the caller's deadline on every lease.
+  void set_deadline(absl::Time deadline) { deadline_ = deadline; }
+  // Whether an idle connection still looks alive, read without waiting: a server that
+  // closed it (restart, pg_terminate_backend, a keepalive that failed) has left EOF or
+  // an error on the socket. Logs `db: connection lost` when it has.
+  bool Alive();
 
  private:
+  struct ResultFree {
+    void operator()(pg_result* r) const;
+  };
+  using OwnedResult = std::unique_ptr<pg_result, ResultFree>;
   explicit Connection(pg_conn* conn) : conn_(conn) {}
   absl::Status ErrorFrom(pg_result* res);
+  // UNAVAILABLE for a connection found broken, logged once with libpq's reason.
+  absl::Status Lost();
+  // Waits for poll(2) `events` on the socket until `until`: OK when ready,
+  // DEADLINE_EXCEEDED when `until` passed first.
+  absl::Status Await(short events, absl::Time until);
+  void Close();
+  // Sends what libpq has buffered (the connection is non-blocking).
+  absl::Status Flush();
+  // The next result of what was sent (nullptr after the last one of a command).
+  absl::StatusOr<OwnedResult> NextResult();
+  // The deadline passed with a statement in flight: cancels it (bounded) and closes.
+  absl::Status Abandon();
   pg_conn* conn_;
+  absl::Time deadline_ = absl::InfiniteFuture();
+  std::string lost_;   // libpq's reason, once the connection was found broken
+  std::string fatal_;  // the server's last FATAL message (it says why it closed)
   std::unordered_map<std::string, std::string> prepared_;  // sql → statement name
 };
 
@@ -123,6 +159,7 @@ class Tx {
   std::vector<Statement> prologue_;  // sent with the first statement
   std::vector<Statement> deferred_;  // sent with COMMIT
   bool begun_ = false;
+  bool commit_sent_ = false;  // from here on the outcome may be unknown: never retried
 };
 
 struct PoolOptions {
@@ -149,12 +186,17 @@ class Pool {
 
   // Runs `fn` in one transaction as `actor`, committing when it returns OK and rolling
   // back otherwise. Serialization failures and deadlocks are retried (fn must only touch
-  // the database). Statements are cancelled when `deadline` passes (DEADLINE_EXCEEDED).
+  // the database), and so, once, on a newly opened connection, is a transaction whose
+  // connection broke before its COMMIT was sent (nothing can have been committed); a
+  // connection lost after COMMIT was sent is UNAVAILABLE (outcome unknown). Statements
+  // are cancelled when `deadline` passes (DEADLINE_EXCEEDED), by the server or, if it
+  // does not answer, by the client, which then discards the connection.
   absl::Status InTx(const Actor& actor, absl::Time deadline,
                     const std::function<absl::Status(Tx&)>& fn);
 
   // One read-only statement as `actor`, in a single round trip (the settings and the
-  // statement form one implicit transaction).
+  // statement form one implicit transaction). Run again once, on a newly opened
+  // connection, if its connection is found broken.
   absl::StatusOr<Result> Read(const Actor& actor, absl::Time deadline, std::string_view sql,
                               const std::vector<Param>& params);
 
@@ -166,7 +208,9 @@ class Pool {
 
  private:
   explicit Pool(PoolOptions options) : options_(std::move(options)) {}
-  absl::StatusOr<std::unique_ptr<Connection>> Acquire(absl::Time deadline);
+  // A connection whose waits end at `deadline`: an idle one that is still alive, or,
+  // with `fresh` (a retry after a lost connection), always a newly opened one.
+  absl::StatusOr<std::unique_ptr<Connection>> Acquire(absl::Time deadline, bool fresh = false);
   // The set_config statement carrying the actor and the deadline.
   static absl::StatusOr<Statement> Settings(const Actor& actor, absl::Time deadline);
   void Release(std::unique_ptr<Connection> conn);
@@ -184,5 +228,11 @@ class Pool {
 
 // Maps a SQLSTATE to a canonical status code (CONVENTIONS.md).
 absl::StatusCode CodeForSqlState(absl::string_view sqlstate);
+
+// Why a database operation failed, in libpq's or the server's own words ("role \"x\" does
+// not exist", "Connection refused"), or "" if the status carries no such reason. It
+// travels as a payload of the status for the logs (start-up failed, migrate failed);
+// server::ToGrpc never sends payloads but field violations to a client.
+std::string ReasonOf(const absl::Status& status);
 
 }  // namespace pdps::db

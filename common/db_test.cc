@@ -5,16 +5,21 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <stdexcept>
 #include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/any.pb.h"
 #include "common/events.h"
 #include "common/idempotency.h"
 #include "common/ids.h"
+#include "common/log.h"
 #include "common/migrate.h"
 #include "common/status.h"
 #include "common/testing/pg_harness.h"
@@ -177,23 +182,199 @@ TEST_F(DbTest, DeadlineCancelsSlowStatements) {
   EXPECT_EQ(st.code(), absl::StatusCode::kDeadlineExceeded);
 }
 
-TEST_F(DbTest, LostConnectionIsUnavailableThenReplaced) {
+// The pid of the backend serving `pool`'s next call.
+std::string BackendPid(Pool& pool) {
+  auto r = pool.Read({"", "u", false}, Soon(), "SELECT pg_backend_pid()::text AS v", {});
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? r->String(0, "v") : "0";
+}
+
+// Until the server has let go of backends `where` selects in pg_stat_activity.
+void WaitForBackendsGone(const TestDatabase& db, const std::string& where) {
+  for (int i = 0; i < 200; ++i) {
+    if (db.Query("SELECT count(*)::text AS v FROM pg_stat_activity WHERE " + where)[0] == "0") {
+      return;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ADD_FAILURE() << "backends still there: " << where;
+}
+
+// A connection the server closed while it sat in the pool is found dead on lease, logged,
+// and replaced: the call itself is served.
+TEST_F(DbTest, AConnectionLostWhileIdleIsReplacedBeforeUse) {
   auto pool = db_->AppPool("registry", 1);
-  std::string pid;
-  ASSERT_TRUE(pool->InTx({NewUuid(), "u", false}, Soon(), [&](Tx& tx) -> absl::Status {
-    auto r = tx.Exec("SELECT pg_backend_pid()::text AS v");
-    if (!r.ok()) return r.status();
-    pid = r->String(0, "v");
-    return absl::OkStatus();
-  }).ok());
+  std::string pid = BackendPid(*pool);
   db_->Query("SELECT pg_terminate_backend(" + pid + ")::text AS v");
-  auto st = pool->InTx({NewUuid(), "u", false}, Soon(),
-                       [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); });
-  EXPECT_EQ(st.code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(pool->stats().replaced, 1);
+  WaitForBackendsGone(*db_, "pid = " + pid);
+  ::testing::internal::CaptureStdout();
   EXPECT_TRUE(pool->InTx({NewUuid(), "u", false}, Soon(), [&](Tx& tx) {
                     return tx.Exec("SELECT 1 AS v").status();
                   }).ok());
+  std::string log = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(pool->stats().replaced, 1);
+  EXPECT_THAT(log, ::testing::HasSubstr("\"msg\":\"db: connection lost\""));
+  EXPECT_THAT(log, ::testing::HasSubstr("terminating connection due to administrator command"));
+}
+
+// A database restart leaves every idle connection dead: the next calls are all served.
+TEST_F(DbTest, APoolWhoseIdleConnectionsWereAllKilledServesTheNextCalls) {
+  auto pool = db_->AppPool("registry", 3);
+  // Three connections open at once, then idle.
+  ASSERT_TRUE(pool->WithConnection(Soon(),
+                                   [&](Connection&) {
+                                     return pool->WithConnection(Soon(), [&](Connection&) {
+                                       return pool->WithConnection(
+                                           Soon(), [](Connection&) { return absl::OkStatus(); });
+                                     });
+                                   })
+                  .ok());
+  ASSERT_EQ(pool->stats().open, 3);
+  const std::string mine = "datname = current_database() AND usename = 'registry_app'";
+  db_->Query("SELECT count(pg_terminate_backend(pid))::text AS v FROM pg_stat_activity WHERE " +
+             mine);
+  WaitForBackendsGone(*db_, mine);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(pool->InTx({NewUuid(), "u", false}, Soon(),
+                           [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); })
+                    .ok())
+        << i;
+    EXPECT_TRUE(pool->Read({"", "u", false}, Soon(), "SELECT 1 AS v", {}).ok()) << i;
+  }
+  EXPECT_EQ(pool->stats().replaced, 3);
+}
+
+// The connection breaks in the middle of a transaction, before COMMIT was sent: nothing
+// was committed, so the transaction runs once more, on a new connection, and commits.
+TEST_F(DbTest, ATransactionLostBeforeCommitRunsOnceMoreOnANewConnection) {
+  auto pool = db_->AppPool("registry", 2);
+  std::string org = NewUuid();
+  int runs = 0;
+  std::string first_pid;
+  auto st = pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
+    ++runs;
+    ASSIGN_OR_RETURN(Result r, tx.Exec("SELECT pg_backend_pid()::text AS v"));
+    RETURN_IF_ERROR(InsertOrg(tx, org));
+    if (runs == 1) {
+      first_pid = r.String(0, "v");
+      db_->Query("SELECT pg_terminate_backend(" + first_pid + ")::text AS v");
+      WaitForBackendsGone(*db_, "pid = " + first_pid);
+    } else {
+      EXPECT_NE(r.String(0, "v"), first_pid);
+    }
+    return tx.Exec("SELECT 1 AS v").status();
+  });
+  EXPECT_TRUE(st.ok()) << st;
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(db_->Query("SELECT count(*)::text AS v FROM registry.organisations WHERE id = '" + org +
+                       "'")[0],
+            "1");
+}
+
+// Once COMMIT was sent, a lost connection leaves the outcome unknown: UNAVAILABLE, and
+// the transaction is not run again.
+TEST_F(DbTest, AConnectionLostAfterCommitWasSentIsNotRetried) {
+  auto pool = db_->AppPool("registry", 2);
+  int runs = 0;
+  auto st = pool->InTx({NewUuid(), "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
+    ++runs;
+    RETURN_IF_ERROR(tx.Exec("SELECT 1 AS v").status());
+    // Travels with COMMIT, in the same round trip: the backend ends itself.
+    tx.Defer("SELECT pg_terminate_backend(pg_backend_pid())", {});
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(st.code(), absl::StatusCode::kUnavailable) << st;
+  EXPECT_EQ(runs, 1);
+  EXPECT_TRUE(pool->Read({"", "u", false}, Soon(), "SELECT 1 AS v", {}).ok());
+}
+
+// A server that stops answering (a hung host, a partition: here its backend is stopped
+// with SIGSTOP, so even statement_timeout cannot fire) fails the call at its deadline,
+// and the connection is discarded, not returned to the pool.
+TEST_F(DbTest, AServerThatStopsAnsweringFailsTheCallAtItsDeadline) {
+  auto pool = db_->AppPool("registry", 1);
+  pid_t pid = std::stoi(BackendPid(*pool));
+  ASSERT_EQ(::kill(pid, SIGSTOP), 0) << "the test must run as the cluster's user";
+  struct Resume {
+    pid_t pid;
+    ~Resume() { ::kill(pid, SIGCONT); }
+  } resume{pid};
+  absl::Time start = absl::Now();
+  auto st = pool->InTx({NewUuid(), "u", false}, start + absl::Milliseconds(300),
+                       [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); });
+  absl::Duration took = absl::Now() - start;
+  EXPECT_EQ(st.code(), absl::StatusCode::kDeadlineExceeded) << st;
+  EXPECT_GE(took, absl::Milliseconds(300));
+  // The deadline, the server's grace (200 ms) and at most the cancel's 1 s.
+  EXPECT_LT(took, absl::Milliseconds(300 + 200 + 1000 + 500));
+  EXPECT_EQ(pool->stats().replaced, 1);
+  EXPECT_EQ(pool->stats().open, 0);
+  EXPECT_NE(BackendPid(*pool), std::to_string(pid));  // served by a new connection
+}
+
+// A statement waiting on a lock, with no statement_timeout to stop it (outside a
+// transaction of the pool's), ends at the deadline too; the cancel reaches the server,
+// which stops waiting.
+TEST_F(DbTest, AStatementBlockedOnALockEndsAtTheDeadlineAndIsCancelled) {
+  auto pool = db_->AppPool("registry", 1);
+  auto holder = std::move(Connection::Open(db_->Conninfo("postgres"))).value();
+  ASSERT_TRUE(holder->ExecScript("BEGIN; LOCK TABLE registry.organisations").ok());
+  absl::Time start = absl::Now();
+  auto st = pool->WithConnection(start + absl::Milliseconds(300), [](Connection& c) {
+    return c.Exec("SELECT count(*) AS v FROM registry.organisations", {}).status();
+  });
+  EXPECT_EQ(st.code(), absl::StatusCode::kDeadlineExceeded) << st;
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_EQ(pool->stats().replaced, 1);
+  WaitForBackendsGone(*db_,
+                      "datname = current_database() AND usename = 'registry_app' AND "
+                      "wait_event_type = 'Lock'");
+  ASSERT_TRUE(holder->ExecScript("ROLLBACK").ok());
+}
+
+// The database's own message is logged with the id of the request that met it (the gate
+// sets it for the call), as the client is told to quote that id.
+TEST_F(DbTest, AStatementFailureIsLoggedWithTheRequestId) {
+  auto pool = db_->AppPool("registry", 1);
+  log::Context call("request_id", "req-db-test-7");
+  ::testing::internal::CaptureStdout();
+  auto r = pool->Read({"", "u", false}, Soon(), "SELECT v FROM registry.no_such_table", {});
+  std::string log = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(r.status().message(), "internal database error");
+  std::string line;
+  for (absl::string_view l : absl::StrSplit(log, '\n')) {
+    if (absl::StrContains(l, "db: statement failed")) line = std::string(l);
+  }
+  EXPECT_THAT(line, ::testing::HasSubstr("\"request_id\":\"req-db-test-7\""));
+  EXPECT_THAT(line, ::testing::HasSubstr("no_such_table"));
+}
+
+// A bad conninfo says why (libpq's words) to the log and to ReasonOf, for start-up
+// failed lines; the status's message stays the generic one clients may see.
+TEST_F(DbTest, AConnectFailureCarriesLibpqsReason) {
+  auto bad = Connection::Open("notaconninfo");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(bad.status().message(), "the database is unavailable; retry the call");
+  EXPECT_THAT(ReasonOf(bad.status()), ::testing::HasSubstr("missing \"=\""));
+  auto role = Connection::Open(db_->Conninfo("nosuch_role"));
+  EXPECT_THAT(ReasonOf(role.status()), ::testing::HasSubstr("nosuch_role"));
+}
+
+// The settings a connection gets unless its conninfo names them; the operator's win.
+TEST_F(DbTest, ConnectionsGetTimeoutsAndKeepalivesUnlessTheConninfoSetsThem) {
+  auto c = std::move(Connection::Open(db_->Conninfo("registry_app"))).value();
+  auto mine = std::move(Connection::Open(db_->Conninfo("registry_app") +
+                                         " tcp_user_timeout=12345 connect_timeout=7"))
+                  .value();
+  EXPECT_EQ(c->Option("connect_timeout"), "5");
+  EXPECT_EQ(c->Option("keepalives"), "1");
+  EXPECT_EQ(c->Option("keepalives_idle"), "15");
+  EXPECT_EQ(c->Option("tcp_user_timeout"), "30000");
+  EXPECT_EQ(mine->Option("tcp_user_timeout"), "12345");
+  EXPECT_EQ(mine->Option("connect_timeout"), "7");
+  EXPECT_EQ(mine->Option("keepalives_count"), "3");
+  EXPECT_TRUE(mine->Exec("SELECT 1 AS v", {}).ok());
 }
 
 TEST_F(DbTest, PoolIsBoundedAndTimesOut) {

@@ -112,6 +112,26 @@ TEST_F(GateTest, ARequestBreakingTheCommonLimitsNeverReachesTheHandler) {
   EXPECT_EQ(bad.field_violations(0).field(), "event_types[1]");
 }
 
+// A database failure in a call: the log lines written on its way (here libpq's reason for
+// a bad conninfo) carry the call's request id; the client sees only the generic text,
+// never the reason the status carries for the log (db::ReasonOf).
+TEST_F(GateTest, ADatabaseFailureIsLoggedWithTheRequestIdAndNotShownToTheClient) {
+  grpc::ServerContext ctx;
+  auto spouse = Authenticate(ctx, "req-db-5");
+  ::testing::internal::CaptureStdout();
+  grpc::Status st = gate_.Run(&ctx, "Throw", kRequest, [](const Call&) -> absl::Status {
+    return db::Connection::Open("notaconninfo").status();
+  });
+  std::string log = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(st.error_message(), "the database is unavailable; retry the call");
+  EXPECT_EQ(st.error_details().find("notaconninfo"), std::string::npos);
+  std::string line = log.substr(0, log.find('\n'));
+  EXPECT_NE(line.find("\"msg\":\"db: connect failed\""), std::string::npos) << line;
+  EXPECT_NE(line.find("\"request_id\":\"req-db-5\""), std::string::npos) << line;
+  EXPECT_NE(line.find("notaconninfo"), std::string::npos) << line;
+}
+
 // However many violations a request has and however long their text, the error fits the
 // 8 KiB of trailers a client accepts by default, and says how many it left out.
 TEST(ToGrpc, AHugeErrorIsCutToFitTheTrailers) {
