@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
@@ -108,8 +109,13 @@ absl::StatusOr<MigrationReport> Migrate(Connection& conn, const std::string& sch
       if (!apply.ok()) {
         (void)conn.ExecScript("ROLLBACK");
         log::Error("migration failed", {{"schema", schema}, {"file", f.name}});
-        return absl::Status(apply.code(),
+        absl::Status failed(apply.code(),
                             absl::StrCat("migration ", f.name, " failed: ", apply.message()));
+        // The database's reason (db::ReasonOf) goes on to the `migrate failed` line.
+        apply.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+          failed.SetPayload(url, payload);
+        });
+        return failed;
       }
       log::Info("migration applied", {{"schema", schema}, {"file", f.name}});
       ++report.applied;

@@ -19,6 +19,15 @@ std::string DefaultMigrationsDir(const std::string& service) {
   return std::string(PDPS_SOURCE_DIR) + "/services/" + service + "/migrations";
 }
 
+// The fields of a `start-up failed` / `migrate failed` line: the message, and the
+// database's own reason when there is one ("role \"x\" does not exist", "Connection
+// refused", a bad conninfo), which clients are never told.
+nlohmann::json Failure(const absl::Status& st) {
+  nlohmann::json f = {{"error", std::string(st.message())}};
+  if (std::string reason = db::ReasonOf(st); !reason.empty()) f["reason"] = reason;
+  return f;
+}
+
 }  // namespace
 
 std::string HealthServiceName(const std::string& service) {
@@ -168,23 +177,23 @@ int Main(int argc, char** argv, const std::string& service, int grpc_port, int m
   if (command == "migrate") {
     auto st = Migrate(config);
     if (!st.ok()) {
-      log::Error("migrate failed", {{"error", std::string(st.message())}});
+      log::Error("migrate failed", Failure(st));
       return 1;
     }
     return 0;
   }
   auto base = Build(config, policy, SystemClock::Get());
   if (!base.ok()) {
-    log::Error("start-up failed", {{"error", std::string(base.status().message())}});
+    log::Error("start-up failed", Failure(base.status()));
     return 1;
   }
   auto keep = serve(**base);
   if (!keep.ok()) {
-    log::Error("start-up failed", {{"error", std::string(keep.status().message())}});
+    log::Error("start-up failed", Failure(keep.status()));
     return 1;
   }
   if (auto st = (*base)->runner->Start(); !st.ok()) {
-    log::Error("start-up failed", {{"error", std::string(st.message())}});
+    log::Error("start-up failed", Failure(st));
     return 1;
   }
   std::string sig = server::WaitForShutdownSignal();
