@@ -349,12 +349,16 @@ absl::Status Connection::Await(short events, absl::Time until) {
   const int fd = PQsocket(conn_);
   if (fd < 0) return Lost();
   for (;;) {
+    const absl::Time now = absl::Now();
+    absl::Time end = until;
+    if (cutoff_ != nullptr) end = std::min(end, absl::FromUnixNanos(cutoff_->load()));
+    if (now >= end) return absl::DeadlineExceededError("deadline");
+    // The pool's cut-off may be set while we wait (shutdown): looked at every 100 ms.
+    absl::Time wake = cutoff_ != nullptr ? std::min(end, now + absl::Milliseconds(100)) : end;
     int timeout_ms = -1;
-    if (until != absl::InfiniteFuture()) {
-      absl::Duration left = until - absl::Now();
-      if (left <= absl::ZeroDuration()) return absl::DeadlineExceededError("deadline");
+    if (wake != absl::InfiniteFuture()) {
       timeout_ms = static_cast<int>(std::min<int64_t>(
-          absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1))), 1 << 30));
+          absl::ToInt64Milliseconds(absl::Ceil(wake - now, absl::Milliseconds(1))), 1 << 30));
     }
     pollfd p{fd, events, 0};
     int n = ::poll(&p, 1, timeout_ms);
@@ -365,10 +369,16 @@ absl::Status Connection::Await(short events, absl::Time until) {
 
 absl::Status Connection::Abandon() {
   const absl::Duration late = absl::Now() - deadline_;
+  const bool cut_off = cutoff_ != nullptr && absl::Now() >= absl::FromUnixNanos(cutoff_->load());
   if (PGcancel* cancel = PQgetCancel(conn_)) CancelBounded(cancel);
+  Close();
+  if (cut_off) {
+    log::Warning("db: shutting down; statement cancelled, connection closed");
+    return WithReason(absl::UnavailableError("the server is shutting down; retry the call"),
+                      "database work cut off by shutdown");
+  }
   log::Warning("db: no answer by the deadline; statement cancelled, connection closed",
                {{"late_ms", absl::ToInt64Milliseconds(late)}});
-  Close();
   return WithReason(
       absl::DeadlineExceededError("the call's deadline passed while the database was working"),
       "the database did not answer by the call's deadline");
@@ -611,6 +621,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Pool::Acquire(absl::Time deadline, b
     std::unique_ptr<Connection> conn = std::move(idle_.back());
     idle_.pop_back();
     if (fresh) {
+      if (!conn->Alive()) ++replaced_;
       dropped = std::move(conn);
       --open_;
       break;
@@ -618,6 +629,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Pool::Acquire(absl::Time deadline, b
     ++in_use_;
     lock.unlock();
     if (conn->Alive()) {
+      conn->cutoff_ = &cutoff_ns_;
       conn->set_deadline(deadline);
       return conn;
     }
@@ -640,7 +652,19 @@ absl::StatusOr<std::unique_ptr<Connection>> Pool::Acquire(absl::Time deadline, b
     return conn;
   }
   (*conn)->set_deadline(deadline);
+  (*conn)->cutoff_ = &cutoff_ns_;
   return conn;
+}
+
+void Pool::StopBy(absl::Time t) { cutoff_ns_ = absl::ToUnixNanos(t); }
+
+absl::StatusOr<absl::Time> Pool::Bound(absl::Time deadline) const {
+  const int64_t ns = cutoff_ns_.load();
+  if (ns == INT64_MAX) return deadline;  // not shutting down
+  absl::Time cutoff = absl::FromUnixNanos(ns);
+  if (absl::Now() >= cutoff)
+    return absl::UnavailableError("the server is shutting down; retry the call");
+  return std::min(deadline, cutoff);
 }
 
 void Pool::Release(std::unique_ptr<Connection> conn) {
@@ -655,8 +679,9 @@ void Pool::Release(std::unique_ptr<Connection> conn) {
   cv_.notify_one();
 }
 
-absl::Status Pool::WithConnection(absl::Time deadline,
+absl::Status Pool::WithConnection(absl::Time until,
                                   const std::function<absl::Status(Connection&)>& fn) {
+  ASSIGN_OR_RETURN(absl::Time deadline, Bound(until));
   auto conn = Acquire(deadline);
   if (!conn.ok()) return conn.status();
   absl::Status st = fn(**conn);
@@ -716,8 +741,9 @@ namespace {
 bool LostConnection(const absl::Status& st) { return st.GetPayload(kLostPayload).has_value(); }
 }  // namespace
 
-absl::StatusOr<Result> Pool::Read(const Actor& actor, absl::Time deadline, std::string_view sql,
+absl::StatusOr<Result> Pool::Read(const Actor& actor, absl::Time until, std::string_view sql,
                                   const std::vector<Param>& params) {
+  ASSIGN_OR_RETURN(absl::Time deadline, Bound(until));
   for (bool fresh = false;; fresh = true) {
     ASSIGN_OR_RETURN(Statement settings, Settings(actor, deadline));
     auto leased = Acquire(deadline, fresh);
@@ -732,8 +758,9 @@ absl::StatusOr<Result> Pool::Read(const Actor& actor, absl::Time deadline, std::
   }
 }
 
-absl::Status Pool::InTx(const Actor& actor, absl::Time deadline,
+absl::Status Pool::InTx(const Actor& actor, absl::Time until,
                         const std::function<absl::Status(Tx&)>& fn) {
+  ASSIGN_OR_RETURN(absl::Time deadline, Bound(until));
   absl::Status st;
   bool fresh = false;        // this attempt follows a lost connection: on a new one
   bool reconnected = false;  // that happens once per call

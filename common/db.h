@@ -4,6 +4,7 @@
 // absl::Status mapping.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -126,9 +127,12 @@ class Connection {
   absl::Status Abandon();
   pg_conn* conn_;
   absl::Time deadline_ = absl::InfiniteFuture();
+  // The pool's shutdown cut-off (Pool::StopBy), in Unix nanoseconds; null outside a pool.
+  const std::atomic<int64_t>* cutoff_ = nullptr;
   std::string lost_;   // libpq's reason, once the connection was found broken
   std::string fatal_;  // the server's last FATAL message (it says why it closed)
   std::unordered_map<std::string, std::string> prepared_;  // sql → statement name
+  friend class Pool;
 };
 
 // Who is acting: read by row-level security through current_setting('pdps.*').
@@ -206,6 +210,11 @@ class Pool {
 
   PoolStats stats() const;
 
+  // Shutdown: database work, in flight or new, ends by `t` whatever its deadline, as
+  // UNAVAILABLE ("the server is shutting down"), so that SIGTERM's drain + grace bounds
+  // the process's exit even with the database hung.
+  void StopBy(absl::Time t);
+
  private:
   explicit Pool(PoolOptions options) : options_(std::move(options)) {}
   // A connection whose waits end at `deadline`: an idle one that is still alive, or,
@@ -224,6 +233,9 @@ class Pool {
   int64_t waits_ = 0;
   int64_t timeouts_ = 0;
   int64_t replaced_ = 0;
+  std::atomic<int64_t> cutoff_ns_{INT64_MAX};
+  // UNAVAILABLE once the cut-off passed; else `deadline`, no later than the cut-off.
+  absl::StatusOr<absl::Time> Bound(absl::Time deadline) const;
 };
 
 // Maps a SQLSTATE to a canonical status code (CONVENTIONS.md).

@@ -234,6 +234,7 @@ TEST_F(DbTest, APoolWhoseIdleConnectionsWereAllKilledServesTheNextCalls) {
   db_->Query("SELECT count(pg_terminate_backend(pid))::text AS v FROM pg_stat_activity WHERE " +
              mine);
   WaitForBackendsGone(*db_, mine);
+  absl::SleepFor(absl::Milliseconds(50));  // their sockets close just after
   for (int i = 0; i < 3; ++i) {
     EXPECT_TRUE(pool->InTx({NewUuid(), "u", false}, Soon(),
                            [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); })
@@ -329,6 +330,29 @@ TEST_F(DbTest, AStatementBlockedOnALockEndsAtTheDeadlineAndIsCancelled) {
   WaitForBackendsGone(*db_,
                       "datname = current_database() AND usename = 'registry_app' AND "
                       "wait_event_type = 'Lock'");
+  ASSERT_TRUE(holder->ExecScript("ROLLBACK").ok());
+}
+
+// At shutdown (SIGTERM) the pool cuts off database work at the end of the grace, however
+// far its deadline: a call stuck waiting ends then, and later ones fail at once.
+TEST_F(DbTest, ShutdownCutsOffDatabaseWorkWhateverItsDeadline) {
+  auto pool = db_->AppPool("registry", 1);
+  auto holder = std::move(Connection::Open(db_->Conninfo("postgres"))).value();
+  ASSERT_TRUE(holder->ExecScript("BEGIN; LOCK TABLE registry.organisations").ok());
+  absl::Time start = absl::Now();
+  std::thread stop([&] {
+    absl::SleepFor(absl::Milliseconds(100));
+    pool->StopBy(absl::Now() + absl::Milliseconds(200));
+  });
+  auto st = pool->InTx({NewUuid(), "u", false}, start + absl::Seconds(30), [](Tx& tx) {
+    return tx.Exec("SELECT count(*) AS v FROM registry.organisations").status();
+  });
+  stop.join();
+  EXPECT_EQ(st.code(), absl::StatusCode::kUnavailable) << st;
+  EXPECT_EQ(st.message(), "the server is shutting down; retry the call");
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_EQ(pool->Read({"", "u", false}, Soon(), "SELECT 1 AS v", {}).status().code(),
+            absl::StatusCode::kUnavailable);
   ASSERT_TRUE(holder->ExecScript("ROLLBACK").ok());
 }
 

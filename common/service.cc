@@ -198,6 +198,9 @@ int Main(int argc, char** argv, const std::string& service, int grpc_port, int m
   }
   std::string sig = server::WaitForShutdownSignal();
   log::Info("signal received", {{"signal", sig}});
+  // Calls may have deadlines beyond drain + grace (up to PDPS_MAX_DEADLINE), workers too:
+  // their database work is cut off when the grace ends, so the process exits then.
+  (*base)->pool->StopBy(absl::Now() + config.shutdown_drain + config.shutdown_grace);
   (*base)->runner->Shutdown();
   return 0;
 }
