@@ -132,17 +132,25 @@ absl::Status BootstrapRoles(Connection& su, const std::string& service,
   if (!ValidSchemaName(service)) {
     return absl::InvalidArgumentError("service name must be lower-case letters and _");
   }
-  // Roles are cluster-wide: tolerate another process creating them at the same moment.
+  // Every service's migrate runs this, the Jobs all at once: two GRANTs on the database
+  // at the same moment fail with "tuple concurrently updated" (its ACL is one catalog
+  // row). So bootstrap runs one at a time, under a database-wide advisory lock that its
+  // transaction holds. Roles are cluster-wide, and a bootstrap in another database is not
+  // serialised by that lock: tolerate another process creating them at the same moment.
+  std::string script =
+      "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('pdps.bootstrap', 0));";
   for (const char* suffix : {"_owner", "_app"}) {
-    RETURN_IF_ERROR(su.ExecScript(absl::StrCat(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '", service, suffix,
-        "') THEN CREATE ROLE ", service, suffix,
-        " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS; END IF; "
-        "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;")));
+    absl::StrAppend(&script, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '",
+                    service, suffix, "') THEN CREATE ROLE ", service, suffix,
+                    " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS; END IF; "
+                    "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;");
   }
-  return su.ExecScript(absl::StrCat("GRANT CONNECT, CREATE ON DATABASE \"", database, "\" TO ",
-                                    service, "_owner; GRANT CONNECT ON DATABASE \"", database,
-                                    "\" TO ", service, "_app;"));
+  absl::StrAppend(&script, "GRANT CONNECT, CREATE ON DATABASE \"", database, "\" TO ", service,
+                  "_owner; GRANT CONNECT ON DATABASE \"", database, "\" TO ", service,
+                  "_app; COMMIT;");
+  absl::Status st = su.ExecScript(script);
+  if (!st.ok()) (void)su.ExecScript("ROLLBACK");
+  return st;
 }
 
 }  // namespace pdps::db
