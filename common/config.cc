@@ -1,6 +1,7 @@
 // Settings: flags over environment, validated eagerly.
 #include "common/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "absl/strings/ascii.h"
@@ -101,6 +102,33 @@ int Settings::Int(const std::string& name, int default_value, int min, int max) 
     return default_value;
   }
   return out;
+}
+
+std::string Settings::Address(const std::string& name, const std::string& default_value,
+                              bool empty_ok) {
+  const std::string* v = Find(name);
+  if (v == nullptr) {
+    return default_value;
+  }
+  if (v->empty() && empty_ok) {
+    return *v;
+  }
+  auto colon = v->rfind(':');
+  std::string host = colon == std::string::npos ? "" : v->substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = -1;
+  bool host_ok = !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+    return absl::ascii_isalnum(c) || c == '.' || c == '-' || c == ':';
+  });
+  if (!host_ok || !absl::SimpleAtoi(v->substr(colon + 1), &port) || port < 0 || port > 65535 ||
+      !absl::ascii_isdigit(v->back())) {
+    Error(name, absl::StrCat("must be host:port, such as 0.0.0.0:7001",
+                             empty_ok ? " (or empty)" : "", ", got \"", *v, "\""));
+    return default_value;
+  }
+  return *v;
 }
 
 bool Settings::Bool(const std::string& name, bool default_value) {

@@ -26,6 +26,10 @@ class Settings {
   std::string Required(const std::string& name);
   int Int(const std::string& name, int default_value, int min, int max);
   bool Bool(const std::string& name, bool default_value);
+  // A listening address "host:port" ("[::1]:7001" for IPv6), port 0 to 65535. With
+  // `empty_ok`, "" is accepted (it turns the listener off).
+  std::string Address(const std::string& name, const std::string& default_value,
+                      bool empty_ok = false);
   // Accepts Go-style durations: "250ms", "20s", "5m".
   absl::Duration Duration(const std::string& name, absl::Duration default_value,
                           absl::Duration min, absl::Duration max);

@@ -40,8 +40,9 @@ std::string HealthServiceName(const std::string& service) {
 Config ReadConfig(Settings& s, const std::string& service, int grpc_port, int metrics_port) {
   Config c;
   c.service = service;
-  c.grpc_addr = s.String("grpc_addr", absl::StrCat("127.0.0.1:", grpc_port));
-  c.metrics_addr = s.String("metrics_addr", absl::StrCat("127.0.0.1:", metrics_port));
+  c.grpc_addr = s.Address("grpc_addr", absl::StrCat("127.0.0.1:", grpc_port));
+  c.metrics_addr =
+      s.Address("metrics_addr", absl::StrCat("127.0.0.1:", metrics_port), /*empty_ok=*/true);
   c.database_url = s.String("database_url", "");
   c.migration_database_url = s.String("migration_database_url", "");
   c.bootstrap_database_url = s.String("bootstrap_database_url", "");
@@ -62,6 +63,15 @@ Config ReadConfig(Settings& s, const std::string& service, int grpc_port, int me
       s.Duration("shutdown_grace", absl::Seconds(20), absl::ZeroDuration(), absl::Minutes(10));
   c.shutdown_drain =
       s.Duration("shutdown_drain", absl::Seconds(1), absl::ZeroDuration(), absl::Minutes(1));
+  if (c.default_deadline > c.max_deadline) {
+    s.Invalid("default_deadline", absl::StrCat("must not exceed PDPS_MAX_DEADLINE (",
+                                               absl::FormatDuration(c.max_deadline), "), got ",
+                                               absl::FormatDuration(c.default_deadline)));
+  }
+  // Migrating needs the owner's connection: say so now, with the other bad settings.
+  if ((!s.Serving() || c.migrate_on_start) && c.migration_database_url.empty()) {
+    s.Required("migration_database_url");
+  }
   return c;
 }
 
