@@ -159,6 +159,22 @@ absl::Duration Settings::Duration(const std::string& name, absl::Duration defaul
   return out;
 }
 
+std::vector<std::string> Settings::VariablesRead() const {
+  std::vector<std::string> out;
+  for (const auto& name : used_) out.push_back(EnvName(name));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> Settings::UnreadVariables() const {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : env_) {
+    if (used_.count(name) == 0) out.push_back(EnvName(name));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 absl::Status Settings::Finish() const {
   std::vector<std::string> all = errors_;
   for (const auto& [name, value] : flags_) {

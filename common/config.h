@@ -44,6 +44,12 @@ class Settings {
   absl::Status Finish() const;
 
   const std::vector<std::string>& positional() const { return positional_; }
+  // The environment variable names of the settings read so far ("PDPS_DB_POOL_SIZE"),
+  // sorted: every one a binary reads once it has read its settings.
+  std::vector<std::string> VariablesRead() const;
+  // PDPS_* variables in the environment that no setting read so far has looked at
+  // (misspelt, or meant for another program), sorted.
+  std::vector<std::string> UnreadVariables() const;
 
  private:
   const std::string* Find(const std::string& name);

@@ -47,6 +47,30 @@ TEST(Settings, ReportsEveryBadValueAndUnknownFlag) {
   EXPECT_THAT(m, HasSubstr("--colour: unknown flag"));
 }
 
+TEST(Settings, UnreadEnvironmentVariablesAreListed) {
+  setenv("PDPS_DB_POOLSIZE", "4", 1);
+  setenv("PDPS_SHUTDOWN_GRACE_PERIOD", "1", 1);
+  setenv("PDPS_LOG_LEVEL", "debug", 1);
+  setenv("PDPS_TOKEN", "ey...", 1);  // pdpsctl's
+  const char* argv[] = {"registry", "migrate", "--migration-database-url=host=db"};
+  auto s = Settings::FromArgs(3, argv);
+  ASSERT_TRUE(s.ok());
+  service::ReadConfig(*s, "registry", 7001, 9001);
+  EXPECT_THAT(s->UnreadVariables(),
+              ::testing::IsSupersetOf({"PDPS_DB_POOLSIZE", "PDPS_SHUTDOWN_GRACE_PERIOD"}));
+  EXPECT_THAT(s->UnreadVariables(), ::testing::Contains("PDPS_TOKEN"));
+  auto unknown = service::UnknownVariables(*s);
+  EXPECT_THAT(unknown, ::testing::IsSupersetOf({"PDPS_DB_POOLSIZE", "PDPS_SHUTDOWN_GRACE_PERIOD"}));
+  EXPECT_THAT(unknown, Not(::testing::Contains("PDPS_TOKEN")));
+  EXPECT_THAT(unknown, Not(::testing::Contains("PDPS_LOG_LEVEL")));
+  EXPECT_THAT(s->VariablesRead(), ::testing::Contains("PDPS_LOG_LEVEL"));
+  EXPECT_TRUE(s->Finish().ok()) << "an unread variable is a warning, not an error";
+  for (const char* v :
+       {"PDPS_DB_POOLSIZE", "PDPS_SHUTDOWN_GRACE_PERIOD", "PDPS_LOG_LEVEL", "PDPS_TOKEN"}) {
+    unsetenv(v);
+  }
+}
+
 TEST(Settings, RangeIsChecked) {
   auto s = Settings::FromMap({{"db_pool_size", "0"}});
   EXPECT_EQ(s.Int("db_pool_size", 8, 1, 64), 8);

@@ -1,6 +1,7 @@
 // Service process plumbing shared by every binary.
 #include "common/service.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -28,7 +29,36 @@ nlohmann::json Failure(const absl::Status& st) {
   return f;
 }
 
+// PDPS_* variables of the platform's other programs, which a developer's shell may export
+// beside a service's: pdpsctl's, `make run`'s (deploy/local/run.sh) and the tests'.
+constexpr const char* kOtherProgramsVariables[] = {"PDPS_TOKEN",
+                                                   "PDPS_REGISTRY_ADDR",
+                                                   "PDPS_REFERRALS_ADDR",
+                                                   "PDPS_WORKFORCE_ADDR",
+                                                   "PDPS_DEV_KEY",
+                                                   "PDPS_PG_PORT",
+                                                   "PDPS_REGISTRY_GRPC_PORT",
+                                                   "PDPS_REFERRALS_GRPC_PORT",
+                                                   "PDPS_WORKFORCE_GRPC_PORT",
+                                                   "PDPS_REGISTRY_METRICS_PORT",
+                                                   "PDPS_REFERRALS_METRICS_PORT",
+                                                   "PDPS_WORKFORCE_METRICS_PORT",
+                                                   "PDPS_SOURCE_DIR",
+                                                   "PDPS_BINARY_DIR",
+                                                   "PDPS_TEST_PG_ENV"};
+
 }  // namespace
+
+std::vector<std::string> UnknownVariables(const Settings& s) {
+  std::vector<std::string> out;
+  for (const auto& name : s.UnreadVariables()) {
+    if (std::find(std::begin(kOtherProgramsVariables), std::end(kOtherProgramsVariables), name) ==
+        std::end(kOtherProgramsVariables)) {
+      out.push_back(name);
+    }
+  }
+  return out;
+}
 
 std::string HealthServiceName(const std::string& service) {
   if (service.empty()) return "";
@@ -184,6 +214,12 @@ int Main(int argc, char** argv, const std::string& service, int grpc_port, int m
     return 2;
   }
   log::Init(service, level);
+  // Kubernetes configures services through the environment only, where a misspelt name
+  // would otherwise pass unnoticed (flags are checked above).
+  if (auto unknown = UnknownVariables(*settings); !unknown.empty()) {
+    log::Warning("ignoring PDPS_* environment variables that this service does not read",
+                 {{"variables", unknown}});
+  }
   if (command == "migrate") {
     auto st = Migrate(config);
     if (!st.ok()) {

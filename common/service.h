@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/auth.h"
@@ -51,6 +52,11 @@ absl::StatusOr<calendar::HolidayCalendar> LoadHolidays(const std::string& path);
 // s.Finish() to report every bad value at once.
 Config ReadConfig(Settings& s, const std::string& service, int default_grpc_port,
                   int default_metrics_port);
+
+// PDPS_* variables in the environment that nothing read from `s` (after every setting
+// was read) and that are not another PDPS program's (pdpsctl, make run): misspelt, most
+// likely. main() logs them as a warning at start.
+std::vector<std::string> UnknownVariables(const Settings& s);
 
 // The parts every service process wires together.
 struct Base {

@@ -111,6 +111,22 @@ function seconds(duration) {
   return parts.length ? parts.reduce((t, [, n, u]) => t + Number(n) * units[u], 0) : NaN;
 }
 
+// The PDPS_* variables each service reads (tests/k8s/settings.json, which
+// k8s_settings_test holds equal to the code): any other is ignored by the binary, so a
+// misspelt config.env key would otherwise pass unnoticed.
+const SETTINGS = JSON.parse(fs.readFileSync(path.join(here, "settings.json"), "utf8"));
+
+// A container's environment as the kubelet builds it: envFrom ConfigMaps, then env (which
+// wins). Values from Secrets are present with value undefined.
+function containerEnv(c, configMaps) {
+  const env = new Map();
+  for (const f of c.envFrom ?? []) {
+    for (const [k, val] of Object.entries(configMaps.get(f.configMapRef?.name) ?? {})) env.set(k, val);
+  }
+  for (const e of c.env ?? []) env.set(e.name, e.value);
+  return env;
+}
+
 // PDPS's rules (CONVENTIONS.md, Kubernetes): what a schema cannot say.
 function policyErrors(doc, render, configMaps) {
   const errors = [];
@@ -141,6 +157,18 @@ function policyErrors(doc, render, configMaps) {
       const tag = /@sha256:|:([^/:]+)$/.exec(c.image ?? "");
       if (render !== "base" && (!tag || tag[1] === "latest")) {
         errors.push(`${at}: image "${c.image}" needs a pinned tag (not latest)`);
+      }
+      const service = (doc.kind === "CronJob" ? doc.spec?.jobTemplate?.spec?.template
+        : doc.spec?.template)?.metadata?.labels?.["app.kubernetes.io/name"];
+      const known = SETTINGS[service];
+      if (!known) {
+        errors.push(`${at}: app.kubernetes.io/name "${service}" has no settings list in tests/k8s/settings.json`);
+      } else {
+        for (const name of containerEnv(c, configMaps).keys()) {
+          if (name.startsWith("PDPS_") && !known.includes(name)) {
+            errors.push(`${at}: ${name} is not a setting ${service} reads (tests/k8s/settings.json); misspelt?`);
+          }
+        }
       }
     }
     if (doc.kind === "Deployment") {
@@ -377,6 +405,12 @@ function selfCheck(v, renders) {
     ["Deployment", "writable root filesystem",
       (d) => { delete d.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem; },
       "readOnlyRootFilesystem must be true"],
+    ["Deployment", "a setting the service does not read",
+      (d) => { d.spec.template.spec.containers[0].env.push({ name: "PDPS_DB_POOLSIZE", value: "32" }); },
+      "PDPS_DB_POOLSIZE is not a setting"],
+    ["Job", "a setting the migrate Job does not read",
+      (d) => { d.spec.template.spec.containers[0].env.push({ name: "PDPS_MIGRATE_DATABASE_URL", value: "x" }); },
+      "PDPS_MIGRATE_DATABASE_URL is not a setting"],
     ["Cluster", "unknown CloudNativePG field",
       (d) => { d.spec.storage.sise = "1Gi"; }, "spec.storage.sise: unknown field"],
     ["Cluster", "CloudNativePG enum",
