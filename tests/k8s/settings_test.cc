@@ -1,6 +1,7 @@
 // tests/k8s/settings.json lists the PDPS_* variables each service reads, so that
 // validate.mjs can refuse a manifest setting the service would ignore (a misspelt
-// config.env key). This keeps the list equal to what the code reads.
+// config.env key), and the defaults validate.mjs assumes when a manifest leaves one
+// unset. This keeps both equal to the code.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -39,12 +40,27 @@ TEST(SettingsList, IsWhatEachServiceReads) {
       {"referrals", Read("referrals", referrals::ReadOptions)},
       {"workforce", Read("workforce", workforce::ReadOptions)},
   };
-  EXPECT_EQ(listed.size(), read.size());
+  EXPECT_EQ(listed.size(), read.size() + 1);  // and "defaults"
   for (const auto& [service, names] : read) {
     ASSERT_TRUE(listed.contains(service)) << service << " is not listed";
     EXPECT_THAT(listed[service].get<std::vector<std::string>>(), ElementsAreArray(names))
         << service << " reads " << nlohmann::json(names).dump();
   }
+}
+
+// validate.mjs: terminationGracePeriodSeconds must exceed drain + grace.
+TEST(SettingsList, DefaultsAreTheCodes) {
+  const char* src = std::getenv("PDPS_SOURCE_DIR");
+  ASSERT_NE(src, nullptr);
+  std::ifstream in(std::string(src) + "/tests/k8s/settings.json");
+  auto defaults = nlohmann::json::parse(in).at("defaults");
+  auto s = Settings::FromMap({});
+  service::Config c = service::ReadConfig(s, "registry", 1, 2);
+  EXPECT_EQ(defaults.size(), 2u);
+  EXPECT_EQ(defaults.at("PDPS_SHUTDOWN_DRAIN").get<std::string>(),
+            absl::FormatDuration(c.shutdown_drain));
+  EXPECT_EQ(defaults.at("PDPS_SHUTDOWN_GRACE").get<std::string>(),
+            absl::FormatDuration(c.shutdown_grace));
 }
 
 }  // namespace

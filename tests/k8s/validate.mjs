@@ -175,14 +175,16 @@ function policyErrors(doc, render, configMaps) {
       for (const c of pod.containers ?? []) {
         if (!c.readinessProbe?.grpc) errors.push(`container ${c.name}: needs a grpc readinessProbe`);
         if (!c.livenessProbe?.grpc) errors.push(`container ${c.name}: needs a grpc livenessProbe`);
-        // SIGTERM drains for PDPS_SHUTDOWN_GRACE: the kubelet must wait longer than that.
-        const fromEnv = (c.env ?? []).find((e) => e.name === "PDPS_SHUTDOWN_GRACE")?.value;
-        const fromMaps = (c.envFrom ?? []).map((f) => configMaps.get(f.configMapRef?.name))
-          .find((data) => data?.PDPS_SHUTDOWN_GRACE)?.PDPS_SHUTDOWN_GRACE;
-        const grace = seconds(fromEnv ?? fromMaps ?? "20s");
+        // SIGTERM: NOT_SERVING for PDPS_SHUTDOWN_DRAIN, then in-flight calls get
+        // PDPS_SHUTDOWN_GRACE; the kubelet must wait longer than both (operations.md).
+        const env = containerEnv(c, configMaps);
+        const setting = (name) => seconds(env.get(name) ?? SETTINGS.defaults[name]);
+        const drain = setting("PDPS_SHUTDOWN_DRAIN");
+        const grace = setting("PDPS_SHUTDOWN_GRACE");
         const period = pod.terminationGracePeriodSeconds ?? 30;
-        if (!(period > grace)) {
-          errors.push(`pod: terminationGracePeriodSeconds (${period}) must exceed PDPS_SHUTDOWN_GRACE (${grace}s)`);
+        if (!(period > drain + grace)) {
+          errors.push(`pod: terminationGracePeriodSeconds (${period}) must exceed PDPS_SHUTDOWN_DRAIN + ` +
+            `PDPS_SHUTDOWN_GRACE (${drain}s + ${grace}s)`);
         }
       }
     }
@@ -411,6 +413,9 @@ function selfCheck(v, renders) {
     ["Job", "a setting the migrate Job does not read",
       (d) => { d.spec.template.spec.containers[0].env.push({ name: "PDPS_MIGRATE_DATABASE_URL", value: "x" }); },
       "PDPS_MIGRATE_DATABASE_URL is not a setting"],
+    ["Deployment", "termination grace shorter than drain + grace",
+      (d) => { d.spec.template.spec.containers[0].env.push({ name: "PDPS_SHUTDOWN_DRAIN", value: "15s" }); },
+      "must exceed PDPS_SHUTDOWN_DRAIN + PDPS_SHUTDOWN_GRACE (15s + 20s)"],
     ["Cluster", "unknown CloudNativePG field",
       (d) => { d.spec.storage.sise = "1Gi"; }, "spec.storage.sise: unknown field"],
     ["Cluster", "CloudNativePG enum",
