@@ -171,6 +171,24 @@ function policyErrors(doc, render, configMaps) {
         }
       }
     }
+    // Every database connection verifies the server (operations.md): a conninfo written
+    // out says sslmode=verify-full and sslrootcert; one from a Secret (CloudNativePG's
+    // `uri` has no sslmode) relies on PGSSLMODE and PGSSLROOTCERT. The CA is mounted.
+    for (const c of containers) {
+      const env = containerEnv(c, configMaps);
+      const mounted = (file) => file && (c.volumeMounts ?? []).some((m) =>
+        path.posix.dirname(file) === m.mountPath || file.startsWith(`${m.mountPath}/`));
+      for (const [name, value] of env) {
+        if (!/^PDPS_\w*DATABASE_URL$/.test(name)) continue;
+        const mode = value === undefined ? env.get("PGSSLMODE") : /\bsslmode=([\w-]+)/.exec(value)?.[1];
+        const root = value === undefined ? env.get("PGSSLROOTCERT") : /\bsslrootcert=([^\s&]+)/.exec(value)?.[1];
+        if (mode !== "verify-full" || !mounted(root)) {
+          errors.push(`container ${c.name}: ${name} must verify the server: ` + (value === undefined
+            ? "from a Secret, it needs PGSSLMODE=verify-full and PGSSLROOTCERT=<the mounted CA>"
+            : "sslmode=verify-full and sslrootcert=<the mounted CA>"));
+        }
+      }
+    }
     if (doc.kind === "Deployment") {
       for (const c of pod.containers ?? []) {
         if (!c.readinessProbe?.grpc) errors.push(`container ${c.name}: needs a grpc readinessProbe`);
@@ -411,11 +429,23 @@ function selfCheck(v, renders) {
       (d) => { d.spec.template.spec.containers[0].env.push({ name: "PDPS_DB_POOLSIZE", value: "32" }); },
       "PDPS_DB_POOLSIZE is not a setting"],
     ["Job", "a setting the migrate Job does not read",
-      (d) => { d.spec.template.spec.containers[0].env.push({ name: "PDPS_MIGRATE_DATABASE_URL", value: "x" }); },
-      "PDPS_MIGRATE_DATABASE_URL is not a setting"],
+      (d) => { d.spec.template.spec.containers[0].env.push({ name: "PDPS_MIGRATIONS_DIRECTORY", value: "/x" }); },
+      "PDPS_MIGRATIONS_DIRECTORY is not a setting"],
     ["Deployment", "termination grace shorter than drain + grace",
       (d) => { d.spec.template.spec.containers[0].env.push({ name: "PDPS_SHUTDOWN_DRAIN", value: "15s" }); },
       "must exceed PDPS_SHUTDOWN_DRAIN + PDPS_SHUTDOWN_GRACE (15s + 20s)"],
+    ["Job", "bootstrap connection without a certificate check",
+      (d) => {
+        const c = d.spec.template.spec.containers[0];
+        c.env = c.env.filter((e) => e.name !== "PGSSLMODE");
+      },
+      "PDPS_BOOTSTRAP_DATABASE_URL must verify the server"],
+    ["Deployment", "database connection without a certificate check",
+      (d) => {
+        const e = d.spec.template.spec.containers[0].env.find((x) => x.name === "PDPS_DATABASE_URL");
+        e.value = e.value.replace("sslmode=verify-full", "sslmode=require");
+      },
+      "PDPS_DATABASE_URL must verify the server"],
     ["Cluster", "unknown CloudNativePG field",
       (d) => { d.spec.storage.sise = "1Gi"; }, "spec.storage.sise: unknown field"],
     ["Cluster", "CloudNativePG enum",
