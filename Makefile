@@ -1,5 +1,5 @@
 # PDPS: the two commands (README.md) and a few helpers.
-#   make run    install what is missing, build, start PostgreSQL under .local/, migrate,
+#   make run    install what is missing, build what it runs, start PostgreSQL under .local/, migrate,
 #               start every service, load the demo data, stream logs until Ctrl-C
 #   make test   install, build and run every test (what CI runs)
 #   make bench  benchmark against ../shared/rawlimit (not part of test)
@@ -8,21 +8,29 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build test run bench clean test-sanitize
+.PHONY: all deps configure build test run bench clean test-sanitize
 
 all: build
 
 deps:
 	@bash deploy/install-deps.sh
 
-build: deps
+# What `make run` starts: the services, pdpsctl (its health checks) and the demo loader;
+# not the test binaries, which only `make test` needs.
+RUN_TARGETS = registry referrals workforce pdpsctl pdps-demo
+
+configure: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+
+build: configure
 	@cmake --build $(BUILD) -j$(JOBS)
 
 test: build
 	@cd $(BUILD) && ctest -j$(JOBS) --output-on-failure --timeout 900
 
-run: build
+# Ports: PDPS_PG_PORT and PDPS_<SERVICE>_{GRPC,METRICS}_PORT (docs/operations.md).
+run: configure
+	@cmake --build $(BUILD) -j$(JOBS) --target $(RUN_TARGETS)
 	@bash deploy/local/run.sh $(BUILD)
 
 bench: build
