@@ -194,15 +194,17 @@ function policyErrors(doc, render, configMaps) {
         if (!c.readinessProbe?.grpc) errors.push(`container ${c.name}: needs a grpc readinessProbe`);
         if (!c.livenessProbe?.grpc) errors.push(`container ${c.name}: needs a grpc livenessProbe`);
         // SIGTERM: NOT_SERVING for PDPS_SHUTDOWN_DRAIN, then in-flight calls get
-        // PDPS_SHUTDOWN_GRACE; the kubelet must wait longer than both (operations.md).
+        // PDPS_SHUTDOWN_GRACE, then a database statement still running is cancelled (at
+        // most 1 s); the kubelet must wait longer than all three, with 2 s to spare
+        // (operations.md).
         const env = containerEnv(c, configMaps);
         const setting = (name) => seconds(env.get(name) ?? SETTINGS.defaults[name]);
         const drain = setting("PDPS_SHUTDOWN_DRAIN");
         const grace = setting("PDPS_SHUTDOWN_GRACE");
         const period = pod.terminationGracePeriodSeconds ?? 30;
-        if (!(period > drain + grace)) {
+        if (!(period > drain + grace + 2)) {
           errors.push(`pod: terminationGracePeriodSeconds (${period}) must exceed PDPS_SHUTDOWN_DRAIN + ` +
-            `PDPS_SHUTDOWN_GRACE (${drain}s + ${grace}s)`);
+            `PDPS_SHUTDOWN_GRACE + 2 s (${drain}s + ${grace}s + 2s)`);
         }
       }
     }
@@ -433,7 +435,7 @@ function selfCheck(v, renders) {
       "PDPS_MIGRATIONS_DIRECTORY is not a setting"],
     ["Deployment", "termination grace shorter than drain + grace",
       (d) => { d.spec.template.spec.containers[0].env.push({ name: "PDPS_SHUTDOWN_DRAIN", value: "15s" }); },
-      "must exceed PDPS_SHUTDOWN_DRAIN + PDPS_SHUTDOWN_GRACE (15s + 20s)"],
+      "must exceed PDPS_SHUTDOWN_DRAIN + PDPS_SHUTDOWN_GRACE + 2 s (15s + 20s + 2s)"],
     ["Job", "bootstrap connection without a certificate check",
       (d) => {
         const c = d.spec.template.spec.containers[0];
