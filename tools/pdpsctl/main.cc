@@ -293,6 +293,28 @@ bool Fetch(Env& env, Method<S, Req, Resp> method, const Req& req, Resp* resp) {
   return true;
 }
 
+// The first item of a paged list that `match` accepts, read page by page (500 at a time)
+// with `list`'s filters: 0 with the item in `out`, 1 once a failed call is reported, or
+// `not_found` reported (exit 2) when no page holds one. For resources with no Get.
+template <typename S, typename Req, typename Resp, typename Item, typename Match>
+int FindListed(Env& env, Method<S, Req, Resp> method, Req list,
+               const google::protobuf::RepeatedPtrField<Item>& (Resp::*items)() const, Match match,
+               Item* out, const std::string& not_found) {
+  list.set_page_size(500);
+  do {
+    Resp resp;
+    if (!Fetch(env, method, list, &resp)) return 1;
+    for (const Item& item : (resp.*items)()) {
+      if (match(item)) {
+        *out = item;
+        return 0;
+      }
+    }
+    list.set_page_token(resp.next_page_token());
+  } while (!list.page_token().empty());
+  return Fail(not_found);
+}
+
 // Prints a response as JSON (--json) or a table (list `columns` as for cli::PrintTable);
 // returns the exit code (1 if the JSON could not be printed).
 [[nodiscard]] int Print(const Env& env, const google::protobuf::Message& resp,
@@ -1364,22 +1386,11 @@ int Visits(Env& env, const std::string& verb) {
 // An action plan by id, from the caller's list: the service has no GetActionPlan.
 // Returns 0, or the exit code once the failure is reported.
 int FindActionPlan(Env& env, const std::string& id, wv1::ActionPlan* out) {
-  std::string page;
-  do {
-    wv1::ListActionPlansRequest list;
-    list.set_page_size(500);
-    list.set_page_token(page);
-    wv1::ListActionPlansResponse resp;
-    if (!Fetch(env, &WStub::ListActionPlans, list, &resp)) return 1;
-    for (const auto& p : resp.action_plans()) {
-      if (p.id() == id) {
-        *out = p;
-        return 0;
-      }
-    }
-    page = resp.next_page_token();
-  } while (!page.empty());
-  return Fail("no action plan " + id + " visible to you");
+  return FindListed(
+      env, &WStub::ListActionPlans, wv1::ListActionPlansRequest(),
+      &wv1::ListActionPlansResponse::action_plans,
+      [&](const wv1::ActionPlan& p) { return p.id() == id; }, out,
+      "no action plan " + id + " visible to you");
 }
 
 int ActionPlans(Env& env, const std::string& verb) {
@@ -1503,26 +1514,14 @@ int Rules(Env& env, const std::string& verb) {
 // The named worker of `package_id` whose assignment is `assignment_id`, ended or not.
 int FindNamedWorker(Env& env, const std::string& package_id, const std::string& assignment_id,
                     wv1::NamedWorker* out) {
-  std::string page;
-  do {
-    wv1::ListPackageWorkersRequest list;
-    list.set_package_id(package_id);
-    list.set_include_ended(true);
-    list.set_page_size(500);
-    list.set_page_token(page);
-    wv1::ListPackageWorkersResponse resp;
-    if (!Fetch(env, &WStub::ListPackageWorkers, list, &resp)) return 1;
-    for (const auto& w : resp.workers()) {
-      if (w.assignment_id() == assignment_id) {
-        *out = w;
-        return 0;
-      }
-    }
-    page = resp.next_page_token();
-  } while (!page.empty());
-  return Fail("package " + package_id + " lists no assignment " + assignment_id +
-              " (`packages workers " + package_id +
-              " --ended` lists them; one ended before its from date is gone)");
+  wv1::ListPackageWorkersRequest list;
+  list.set_package_id(package_id);
+  list.set_include_ended(true);
+  return FindListed(
+      env, &WStub::ListPackageWorkers, list, &wv1::ListPackageWorkersResponse::workers,
+      [&](const wv1::NamedWorker& w) { return w.assignment_id() == assignment_id; }, out,
+      "package " + package_id + " lists no assignment " + assignment_id + " (`packages workers " +
+          package_id + " --ended` lists them; one ended before its from date is gone)");
 }
 
 // Packages (awarded referrals) and the workers named on them.
