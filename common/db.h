@@ -189,12 +189,14 @@ class Pool {
   ~Pool();
 
   // Runs `fn` in one transaction as `actor`, committing when it returns OK and rolling
-  // back otherwise. Serialization failures and deadlocks are retried (fn must only touch
-  // the database), and so, once, on a newly opened connection, is a transaction whose
-  // connection broke before its COMMIT was sent (nothing can have been committed); a
-  // connection lost after COMMIT was sent is UNAVAILABLE (outcome unknown). Statements
-  // are cancelled when `deadline` passes (DEADLINE_EXCEEDED), by the server or, if it
-  // does not answer, by the client, which then discards the connection.
+  // back otherwise. Serialization failures and deadlocks are retried, and so, once, on a
+  // newly opened connection, is a transaction whose connection broke before its COMMIT
+  // was sent (nothing can have been committed); a connection lost after COMMIT was sent
+  // is UNAVAILABLE (outcome unknown). Statements are cancelled when `deadline` passes
+  // (DEADLINE_EXCEEDED), by the server or, if it does not answer, by the client, which
+  // then discards the connection. So `fn` may run more than once: it must only touch the
+  // database, and set what it hands back afresh on each run (`out = {};` first, never
+  // only append to it).
   absl::Status InTx(const Actor& actor, absl::Time deadline,
                     const std::function<absl::Status(Tx&)>& fn);
 

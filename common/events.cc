@@ -73,6 +73,7 @@ absl::StatusOr<std::vector<Event>> Outbox::Read(db::Pool& pool, int64_t after, i
     type_filter = arr + "}";
   }
   RETURN_IF_ERROR(pool.InTx(FeedActor(), deadline, [&](db::Tx& tx) -> absl::Status {
+    out.clear();  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(db::Result r, tx.Exec(read_sql_, {db::P(after), db::P(limit), type_filter}));
     for (int i = 0; i < r.rows(); ++i) {
       Event e;
@@ -171,16 +172,16 @@ absl::StatusOr<int> Consumer::PollOnce(absl::Duration timeout) {
     // The event, on every line its effect writes (db errors).
     log::Context event("consumer", name_);
     event.Set("event_position", e.position());
-    RETURN_IF_ERROR(pool_->InTx(FeedActor(), absl::Now() + timeout,
-                                [&](db::Tx& tx) -> absl::Status {
-                                  ASSIGN_OR_RETURN(db::Result r, tx.Exec(lock_sql_, {db::P(name_)}));
-                                  // Another replica got here first: nothing to do.
-                                  if (r.Int64(0, "position") >= e.position()) return absl::OkStatus();
-                                  RETURN_IF_ERROR(handler_(tx, e));
-                                  effect = true;
-                                  return tx.Exec(advance_sql_, {db::P(name_), db::P(e.position())})
-                                      .status();
-                                }));
+    RETURN_IF_ERROR(
+        pool_->InTx(FeedActor(), absl::Now() + timeout, [&](db::Tx& tx) -> absl::Status {
+          effect = false;  // the body may run again (db.h)
+          ASSIGN_OR_RETURN(db::Result r, tx.Exec(lock_sql_, {db::P(name_)}));
+          // Another replica got here first: nothing to do.
+          if (r.Int64(0, "position") >= e.position()) return absl::OkStatus();
+          RETURN_IF_ERROR(handler_(tx, e));
+          effect = true;
+          return tx.Exec(advance_sql_, {db::P(name_), db::P(e.position())}).status();
+        }));
     if (effect) ++applied;
   }
   return applied;

@@ -599,6 +599,7 @@ absl::StatusOr<Listed<v1::Referral>> Store::ListReferrals(const Call& c, const R
   auto [after_time, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::Referral> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    out = {};  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(Result res,
                      tx.Exec(sql::kListReferrals,
                              {db::OrNull(f.state), db::OrNull(f.lot_id), db::OrNull(f.framework_id),
@@ -940,6 +941,7 @@ absl::StatusOr<Listed<v1::PersonDetailsAccess>> Store::ListAccess(const Call& c,
   ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
   Listed<v1::PersonDetailsAccess> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    out = {};  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(Result seen, tx.Exec(sql::kSelectReferral, {P(referral_id)}));
     if (seen.rows() == 0) return NotFound("referral", referral_id);
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListAccess, {P(referral_id), db::OrNull(page.after),
@@ -1037,6 +1039,7 @@ absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::st
   auto [after_time, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::Offer> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    out = {};  // InTx may run the body again (db.h)
     Result r;
     if (referral_id.empty()) {
       ASSIGN_OR_RETURN(r, tx.Exec(sql::kListInbox, {P(live_only), db::OrNull(after_time),

@@ -655,6 +655,7 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
                                                         const std::string& request_id) {
   std::vector<v1::Admission> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    out = {};  // InTx may run the body again (db.h)
     // One ledger entry for the whole application: the first admission's id, and the
     // others follow from the same request.
     std::vector<std::string> ids;
@@ -749,6 +750,7 @@ absl::StatusOr<Listed<v1::Admission>> Store::ListAdmissions(const Call& c,
   ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
   Listed<v1::Admission> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    out = {};  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(Result r,
                      tx.Exec(sql::kListAdmissions,
                              {db::OrNull(f.framework_id), db::OrNull(f.lot_id),
@@ -1156,6 +1158,7 @@ absl::StatusOr<Listed<Store::Late>> Store::ListLateReturns(const Call& c,
   ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
   Listed<Late> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    out = {};  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, framework_id));
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
     if (!member) {

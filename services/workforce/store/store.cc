@@ -616,6 +616,7 @@ absl::StatusOr<Listed<v1::TrainingRecord>> Store::ListTraining(const Call& c,
   auto [after_day, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::TrainingRecord> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    out = {};  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(Result staff, tx.Exec(sql::kSelectStaff, {P(staff_id)}));
     if (staff.rows() == 0) return NotFound("staff member", staff_id);
     std::optional<domain::Matrix> matrix;
@@ -672,6 +673,7 @@ absl::StatusOr<v1::WorkforceCompliance> Store::Compliance(const Call& c,
   v1::WorkforceCompliance out;
   // Counts only leave this transaction, so it may read the provider's rows as the service.
   RETURN_IF_ERROR(pool_->InTx(ServiceActor(c), c.deadline, [&](Tx& tx) -> absl::Status {
+    out = {};  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(domain::Matrix matrix, MatrixInForce(tx, lot_id, day));
     const domain::Matrix* m = &matrix;
     ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
@@ -772,6 +774,7 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
   ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
   Listed<v1::ExpiryItem> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    out = {};  // InTx may run the body again (db.h)
     const domain::Matrix* m = nullptr;
     std::vector<domain::Matrix> versions;
     if (!lot_id.empty()) {
