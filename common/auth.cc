@@ -11,13 +11,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/ascii.h"
 #include "common/ids.h"
 #include "common/status.h"
 #include "nlohmann/json.hpp"
@@ -173,6 +174,25 @@ absl::StatusOr<std::string> BearerToken(absl::string_view header) {
   return std::string(header.substr(7));
 }
 
+namespace {
+// A string member of a JSON object, or "" if absent or of another type.
+std::string StringField(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// A NumericDate claim (RFC 7519: seconds since the epoch, possibly fractional), or
+// nullopt if absent, not a number, or outside 1970..5138.
+std::optional<absl::Time> NumericDate(const nlohmann::json& claims, const char* key) {
+  auto it = claims.find(key);
+  if (it == claims.end() || !it->is_number()) return std::nullopt;
+  double seconds = it->get<double>();
+  if (!(seconds >= 0 && seconds < 1e11)) return std::nullopt;
+  return absl::FromUnixSeconds(static_cast<int64_t>(seconds));
+}
+}  // namespace
+
 absl::StatusOr<Principal> Verifier::Verify(absl::string_view token, absl::Time now) const {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -188,7 +208,14 @@ absl::StatusOr<Principal> Verifier::Verify(absl::string_view token, absl::Time n
     }
   }
   absl::Time exp, nbf;
-  ASSIGN_OR_RETURN(Principal p, VerifyUncached(token, now, &exp, &nbf));
+  absl::StatusOr<Principal> verified = Unauthenticated("malformed token");
+  try {
+    verified = VerifyUncached(token, now, &exp, &nbf);
+  } catch (const std::exception&) {
+    // A claim of an unexpected JSON type, or a number out of range: refused, not a crash.
+    verified = Unauthenticated("malformed token");
+  }
+  ASSIGN_OR_RETURN(Principal p, std::move(verified));
   std::lock_guard<std::mutex> lock(mu_);
   if (cache_.size() >= kMaxCachedTokens) cache_.clear();
   cache_[std::string(token)] = Cached{p, exp, nbf};
@@ -203,13 +230,11 @@ absl::StatusOr<Principal> Verifier::VerifyUncached(absl::string_view token, absl
     return Unauthenticated("malformed or unsigned");
   }
   ASSIGN_OR_RETURN(nlohmann::json header, DecodeSegment(parts[0]));
-  std::string alg = header.value("alg", "");
+  std::string alg = StringField(header, "alg");
   if (alg != "RS256" && alg != "ES256") {
     return Unauthenticated("algorithm not accepted");
   }
-  std::string kid = header.contains("kid") && header["kid"].is_string()
-                        ? header["kid"].get<std::string>()
-                        : "";
+  std::string kid = StringField(header, "kid");
   auto key = keys_.find(kid);
   if (key == keys_.end()) {
     return Unauthenticated("unknown key id");
@@ -232,7 +257,7 @@ absl::StatusOr<Principal> Verifier::VerifyUncached(absl::string_view token, absl
   }
   // Claims, read from the verified payload.
   ASSIGN_OR_RETURN(nlohmann::json claims, DecodeSegment(parts[1]));
-  if (claims.value("iss", "") != options_.issuer) {
+  if (StringField(claims, "iss") != options_.issuer) {
     return Unauthenticated("wrong issuer");
   }
   bool aud_ok = false;
@@ -249,24 +274,24 @@ absl::StatusOr<Principal> Verifier::VerifyUncached(absl::string_view token, absl
   if (!aud_ok) {
     return Unauthenticated("wrong audience");
   }
-  if (!claims.contains("exp") || !claims["exp"].is_number()) {
-    return Unauthenticated("no expiry");
-  }
-  absl::Time exp = absl::FromUnixSeconds(claims["exp"].get<int64_t>());
+  std::optional<absl::Time> exp_claim = NumericDate(claims, "exp");
+  if (!exp_claim) return Unauthenticated("no expiry");
+  absl::Time exp = *exp_claim;
   if (now >= exp + options_.leeway) {
     return Unauthenticated("expired");
   }
   absl::Time nbf = absl::InfinitePast();
   if (claims.contains("nbf")) {
-    if (!claims["nbf"].is_number()) return Unauthenticated("malformed nbf");
-    nbf = absl::FromUnixSeconds(claims["nbf"].get<int64_t>());
+    std::optional<absl::Time> nbf_claim = NumericDate(claims, "nbf");
+    if (!nbf_claim) return Unauthenticated("malformed nbf");
+    nbf = *nbf_claim;
     if (now + options_.leeway < nbf) {
       return Unauthenticated("not yet valid");
     }
   }
   Principal p;
-  p.user_id = claims.value("sub", "");
-  p.organisation_id = claims.value("pdps_org", "");
+  p.user_id = StringField(claims, "sub");
+  p.organisation_id = StringField(claims, "pdps_org");
   if (!IsLowerUuid(p.user_id) || !IsLowerUuid(p.organisation_id)) {
     return Unauthenticated("sub and pdps_org must be lower-case UUIDs");
   }
@@ -278,6 +303,11 @@ absl::StatusOr<Principal> Verifier::VerifyUncached(absl::string_view token, absl
   }
   if (p.roles.empty()) {
     return Unauthenticated("no PDPS role");
+  }
+  // A service reads across tenants; a token that also names a user's role would carry
+  // that reach to the user.
+  if (p.roles.count(Role::kService) > 0 && p.roles.size() > 1) {
+    return Unauthenticated("the service role is never combined with another role");
   }
   *exp_out = exp;
   *nbf_out = nbf;

@@ -170,6 +170,19 @@ TEST(Verifier, RefusesEveryBadToken) {
          return MintOrDie(o);
        },
        "UUID"},
+      {"the service role beside a user's role",
+       [&] {
+         MintOptions o = Base();
+         o.roles = {Role::kProviderAdmin, Role::kService};
+         return MintOrDie(o);
+       },
+       "never combined"},
+      // Claims of the wrong JSON type are refused, never thrown out of the verifier.
+      {"alg a number",
+       [&] { return B64(R"({"alg":256,"kid":"test-key-1"})") + "." + payload + ".c2ln"; },
+       "algorithm not accepted"},
+      {"header not an object", [&] { return B64(R"(["RS256"])") + "." + payload + ".c2ln"; },
+       "malformed"},
   };
   for (const auto& c : cases) {
     auto p = v->Verify(c.token(), absl::Now());
