@@ -95,7 +95,9 @@ absl::Status NotFound(absl::string_view kind, absl::string_view id) {
 
 absl::Status StaleEtag(absl::string_view kind) {
   return absl::AbortedError(
-      absl::StrCat("the ", kind, " changed since you read it (stale etag); read it again"));
+      absl::StrCat("the ", kind,
+                   " changed since your last read (stale etag); read again and "
+                   "reapply your change"));
 }
 
 }  // namespace pdps

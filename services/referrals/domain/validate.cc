@@ -218,8 +218,14 @@ absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& ration
   if (reason == v1::DECLINE_REASON_UNSPECIFIED) {
     v.Add("reason", "is required (e.g. NO_CAPACITY, NO_SUITABLE_WORKER, OTHER)");
   }
+  const bool missing = reason == v1::DECLINE_REASON_UNSPECIFIED || IsBlank(rationale);
   v.Text("rationale", rationale, 2000, true);
-  return v.ToStatus("a decline needs a reason and a rationale (every referral must be answered)");
+  // The summary names what is missing only when something is: a rationale that is merely
+  // too long gets the general message and its violation.
+  return missing ? v.ToStatus(
+                       "a decline needs a reason and a rationale (every referral must "
+                       "be answered)")
+                 : v.ToStatus();
 }
 
 absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>& required) {
@@ -255,7 +261,9 @@ absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>
 absl::Status ValidateBid(const v1::Bid& b, int64_t maximum_rate_pence, int questions) {
   Violations v;
   int64_t rate = b.hourly_rate().pence();
-  if (rate <= 0) {
+  if (!b.has_hourly_rate()) {
+    v.Add("bid.hourly_rate", "is required: the hourly rate in pence, e.g. {\"pence\": \"2150\"}");
+  } else if (rate <= 0) {
     v.Add("bid.hourly_rate", "must be more than 0 pence");
   } else if (rate > maximum_rate_pence) {
     v.Add("bid.hourly_rate",

@@ -21,6 +21,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::UnorderedElementsAreArray;
 
 constexpr char kOrgA[] = "aaaaaaaa-1111-4111-8111-111111111111";
@@ -33,6 +34,12 @@ const absl::CivilDay kToday(2026, 6, 16);
 std::vector<std::string> Fields(const absl::Status& st) {
   std::vector<std::string> out;
   for (const auto& v : FieldViolationsOf(st)) out.push_back(v.field);
+  return out;
+}
+
+std::vector<std::string> Descriptions(const absl::Status& st) {
+  std::vector<std::string> out;
+  for (const auto& v : FieldViolationsOf(st)) out.push_back(v.description);
   return out;
 }
 
@@ -448,7 +455,10 @@ TEST(ValidateDecline, NeedsReasonAndRationale) {
   EXPECT_THAT(std::string(st.message()), HasSubstr("rationale"));
 
   EXPECT_THAT(Fields(ValidateDecline(v1::OTHER, " \t\n")), ElementsAre("rationale"));
-  EXPECT_THAT(Fields(ValidateDecline(v1::OTHER, std::string(2001, 'x'))), ElementsAre("rationale"));
+  absl::Status too_long = ValidateDecline(v1::OTHER, std::string(2001, 'x'));
+  EXPECT_THAT(Fields(too_long), ElementsAre("rationale"));
+  // Nothing is missing, so the summary does not say it is.
+  EXPECT_THAT(std::string(too_long.message()), Not(HasSubstr("needs a reason")));
   EXPECT_TRUE(ValidateDecline(v1::OTHER, std::string(2000, 'x')).ok());
   EXPECT_THAT(Fields(ValidateDecline(v1::DECLINE_REASON_UNSPECIFIED, "full")),
               ElementsAre("reason"));
@@ -520,6 +530,12 @@ v1::Bid GoodBid() {
     a->set_answer("We will ...");
   }
   return b;
+}
+
+TEST(ValidateBid, AnUnsetRateIsRequiredNotOutOfRange) {
+  v1::Bid b = GoodBid();
+  b.clear_hourly_rate();
+  EXPECT_THAT(Descriptions(ValidateBid(b, 2500, 2)), ElementsAre(HasSubstr("is required")));
 }
 
 TEST(ValidateBid, Table) {

@@ -30,6 +30,19 @@ absl::Status RequireEtag(const std::string& etag, const char* field, const char*
 
 Day Today(const Call& c) { return dates::TodayInLondon(c.now); }
 
+bool IsProvider(const Call& c) {
+  return c.principal.Has(auth::Role::kProviderAdmin) ||
+         c.principal.Has(auth::Role::kProviderCoordinator);
+}
+
+// A list's provider_id filter: a provider names only itself (another is
+// PERMISSION_DENIED, as everywhere a request names an organisation); others may name any.
+absl::Status ProviderFilter(const Call& c, const std::string& provider_id) {
+  RETURN_IF_ERROR(OptionalId("provider_id", provider_id));
+  if (!IsProvider(c)) return absl::OkStatus();
+  return RequireOwnOrganisation(c.principal.organisation_id, provider_id, "provider_id");
+}
+
 // An optional date defaulting to today in London.
 absl::StatusOr<Day> DayOrToday(const Call& c, const char* field, const pdps::common::v1::Date& d) {
   if (d.value().empty()) return Today(c);
@@ -262,8 +275,7 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
     const std::string own = absl::AsciiStrToLower(c.principal.organisation_id);
     const std::string provider =
         req->provider_id().empty() ? own : absl::AsciiStrToLower(req->provider_id());
-    const bool is_provider = c.principal.Has(auth::Role::kProviderAdmin) ||
-                             c.principal.Has(auth::Role::kProviderCoordinator);
+    const bool is_provider = IsProvider(c);
     if (!is_provider && req->provider_id().empty()) {
       v.Add("provider_id", "is required unless you ask as a provider for your own return");
     }
@@ -363,7 +375,7 @@ grpc::Status WorkforceServiceImpl::ListMonitoringVisits(grpc::ServerContext* ctx
                                                         const v1::ListMonitoringVisitsRequest* req,
                                                         v1::ListMonitoringVisitsResponse* resp) {
   return gate_->Run(ctx, "ListMonitoringVisits", *req, [&](const Call& c) -> absl::Status {
-    RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
+    RETURN_IF_ERROR(ProviderFilter(c, req->provider_id()));
     ASSIGN_OR_RETURN(auto page, store_->ListVisits(c, absl::AsciiStrToLower(req->provider_id()),
                                                    req->page_size(), req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_visits(); });
@@ -387,7 +399,7 @@ grpc::Status WorkforceServiceImpl::ListActionPlans(grpc::ServerContext* ctx,
                                                    const v1::ListActionPlansRequest* req,
                                                    v1::ListActionPlansResponse* resp) {
   return gate_->Run(ctx, "ListActionPlans", *req, [&](const Call& c) -> absl::Status {
-    RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
+    RETURN_IF_ERROR(ProviderFilter(c, req->provider_id()));
     ASSIGN_OR_RETURN(auto page, store_->ListPlans(c, absl::AsciiStrToLower(req->provider_id()),
                                                   req->page_size(), req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_action_plans(); });
@@ -425,7 +437,7 @@ grpc::Status WorkforceServiceImpl::ListFinancialAccounts(
     grpc::ServerContext* ctx, const v1::ListFinancialAccountsRequest* req,
     v1::ListFinancialAccountsResponse* resp) {
   return gate_->Run(ctx, "ListFinancialAccounts", *req, [&](const Call& c) -> absl::Status {
-    RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
+    RETURN_IF_ERROR(ProviderFilter(c, req->provider_id()));
     ASSIGN_OR_RETURN(auto page, store_->ListAccounts(c, absl::AsciiStrToLower(req->provider_id()),
                                                      req->page_size(), req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_accounts(); });

@@ -1078,6 +1078,27 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
                    v1::ListMonitoringVisitsRequest(), &visits)
                   .ok());
   EXPECT_EQ(visits.visits_size(), 0);
+  // Naming the provider is PERMISSION_DENIED for another provider, on each of its lists.
+  v1::ListMonitoringVisitsRequest named_visits;
+  named_visits.set_provider_id(provider_.org);
+  EXPECT_EQ(Call(stub(), other_provider_, &Stub::ListMonitoringVisits, named_visits, &visits)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListActionPlansRequest named_plans;
+  named_plans.set_provider_id(provider_.org);
+  v1::ListActionPlansResponse no_plans;
+  EXPECT_EQ(
+      Call(stub(), other_provider_, &Stub::ListActionPlans, named_plans, &no_plans).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListFinancialAccountsRequest named_accounts;
+  named_accounts.set_provider_id(provider_.org);
+  v1::ListFinancialAccountsResponse no_accounts;
+  EXPECT_EQ(
+      Call(stub(), other_provider_, &Stub::ListFinancialAccounts, named_accounts, &no_accounts)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListMonitoringVisits, named_visits, &visits).ok());
+  EXPECT_EQ(visits.visits_size(), 2);
 
   // An action plan after the visit; the provider completes an item.
   v1::CreateActionPlanRequest plan;
