@@ -1498,6 +1498,26 @@ TEST_F(ReferralsTest, PenPortraitBeforeAwardDetailsOnlyForTheAwardedProviderAndE
                 "SELECT count(*)::text AS v FROM referrals.person_access_log WHERE referral_id = '",
                 r.id(), "'")),
             std::vector<std::string>{"3"});
+  // The service's own role appends only in the acting user's name: a row naming another
+  // user is refused by the policy, whatever the code asks.
+  auto app = registry_->db().AppPool("referrals", 1);
+  const std::string actor_user = NewUuid();
+  auto forged = app->InTx({winner.org, actor_user, false}, absl::Now() + absl::Seconds(10),
+                          [&](db::Tx& tx) -> absl::Status {
+                            return tx
+                                .Exec(
+                                    "INSERT INTO referrals.person_access_log (referral_id,"
+                                    " partnership_id, user_id, organisation_id, action,"
+                                    " purpose, at) SELECT id, partnership_id, $2, $3, 'READ',"
+                                    " 'forged', now() FROM referrals.referrals WHERE id = $1",
+                                    {db::P(r.id()), db::P(NewUuid()), db::P(winner.org)})
+                                .status();
+                          });
+  EXPECT_FALSE(forged.ok());
+  EXPECT_EQ(registry_->db().Query(absl::StrCat(
+                "SELECT count(*)::text AS v FROM referrals.person_access_log WHERE referral_id = '",
+                r.id(), "'")),
+            std::vector<std::string>{"3"});
 
   // No identifying detail leaves through the event feed.
   for (auto& e : Feed()) {
