@@ -1,6 +1,8 @@
 // Registry access policy.
 #include "services/registry/api/access.h"
 
+#include "absl/strings/ascii.h"
+
 namespace pdps::registry {
 
 const auth::AccessPolicy& RegistryAccessPolicy() {
@@ -50,6 +52,13 @@ const auth::AccessPolicy& RegistryAccessPolicy() {
     return p;
   }();
   return *policy;
+}
+
+void ShapeOrganisation(const auth::Principal& caller, pdps::registry::v1::Organisation* org) {
+  if (caller.Has(auth::Role::kPlatformOperator) || caller.IsService()) return;
+  if (absl::AsciiStrToLower(caller.organisation_id) == org->id()) return;
+  org->clear_etag();
+  org->clear_audit();
 }
 
 }  // namespace pdps::registry

@@ -67,5 +67,28 @@ TEST(RegistryAccess, Table) {
   }
 }
 
+TEST(ShapeOrganisation, OthersSeeTheDirectoryNotWhenOrWhoLastChangedIt) {
+  v1::Organisation org;
+  org.set_id("aaaaaaaa-1111-4111-8111-111111111111");
+  org.set_display_name("Riverside Children's Nursing");
+  org.set_etag("7");
+  org.mutable_audit()->set_update_user("bbbbbbbb-2222-4222-8222-222222222222");
+  auto as = [&](const std::string& caller_org, R role) {
+    auth::Principal p;
+    p.organisation_id = caller_org;
+    p.roles = {role};
+    v1::Organisation seen = org;
+    ShapeOrganisation(p, &seen);
+    return seen;
+  };
+  EXPECT_EQ(as("AAAAAAAA-1111-4111-8111-111111111111", R::kProviderAdmin).etag(), "7");  // itself
+  EXPECT_TRUE(as("cccccccc-3333-4333-8333-333333333333", R::kPlatformOperator).has_audit());
+  EXPECT_EQ(as("cccccccc-3333-4333-8333-333333333333", R::kService).etag(), "7");
+  v1::Organisation other = as("dddddddd-4444-4444-8444-444444444444", R::kFinanceOfficer);
+  EXPECT_EQ(other.display_name(), "Riverside Children's Nursing");
+  EXPECT_TRUE(other.etag().empty());
+  EXPECT_FALSE(other.has_audit());
+}
+
 }  // namespace
 }  // namespace pdps::registry

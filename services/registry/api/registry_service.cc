@@ -8,6 +8,7 @@
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/status.h"
+#include "services/registry/api/access.h"
 #include "services/registry/domain/validate.h"
 
 namespace pdps::registry {
@@ -78,6 +79,7 @@ grpc::Status RegistryServiceImpl::GetOrganisation(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "GetOrganisation", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     ASSIGN_OR_RETURN(*resp, store_->GetOrganisation(c, req->id()));
+    ShapeOrganisation(c.principal, resp);
     return absl::OkStatus();
   });
 }
@@ -91,6 +93,7 @@ grpc::Status RegistryServiceImpl::ListOrganisations(grpc::ServerContext* ctx,
                            : v1::Organisation::Kind_Name(req->kind());
     ASSIGN_OR_RETURN(auto page,
                      store_->ListOrganisations(c, kind, req->page_size(), req->page_token()));
+    for (auto& org : page.items) ShapeOrganisation(c.principal, &org);
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_organisations(); });
     return absl::OkStatus();
   });
