@@ -132,7 +132,11 @@ int RunCommand(const std::string& command, std::string* out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-DevKeys::DevKeys(const std::string& name) : dir_(absl::StrCat(::testing::TempDir(), "/", name)) {
+// A directory of its own per run: two checkouts' tests running at once on one machine
+// must not overwrite each other's keys (TempDir() is /tmp for every run).
+DevKeys::DevKeys(const std::string& name)
+    : dir_(absl::StrCat(::testing::TempDir(), "/", name, "-", getpid(), "-",
+                        NewUuid().substr(0, 8))) {
   std::filesystem::create_directories(dir_ + "/public");
   auto kp = auth::GenerateKeyPair(2048);
   if (!kp.ok()) {
@@ -142,6 +146,11 @@ DevKeys::DevKeys(const std::string& name) : dir_(absl::StrCat(::testing::TempDir
   private_pem_ = kp->first;
   std::ofstream(dir_ + "/dev-1.pem") << kp->first;
   std::ofstream(dir_ + "/public/dev-1.pem") << kp->second;
+}
+
+DevKeys::~DevKeys() {
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
 }
 
 std::map<std::string, std::string> DevKeys::Env() const {

@@ -75,6 +75,9 @@ std::string BinaryDir();
 class DevKeys {
  public:
   explicit DevKeys(const std::string& name);
+  ~DevKeys();
+  DevKeys(const DevKeys&) = delete;
+  DevKeys& operator=(const DevKeys&) = delete;
   const std::string& dir() const { return dir_; }
   std::string private_key_file() const { return dir_ + "/dev-1.pem"; }
   // PDPS_JWT_ISSUER, PDPS_JWT_KEYS_DIR, PDPS_SERVICE_KEY_FILE and PDPS_SERVICE_KEY_ID.

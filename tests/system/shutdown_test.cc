@@ -78,7 +78,7 @@ TEST(Shutdown, SigtermDrainsInFlightCallsAndExitsZero) {
 
 TEST(Startup, BadConfigurationIsReportedClearlyAndExitsNonZero) {
   std::string binary = systemtest::BinaryDir() + "/services/registry/registry";
-  std::string out = absl::StrCat(::testing::TempDir(), "/bad-config.txt");
+  std::string out = absl::StrCat(::testing::TempDir(), "/bad-config-", getpid(), ".txt");
   std::string cmd = absl::StrCat("env -i PDPS_DB_POOL_SIZE=zero PDPS_SHUTDOWN_GRACE=soon ", binary,
                                  " serve --colour=blue > ", out, " 2>&1");
   int rc = std::system(cmd.c_str());
@@ -100,7 +100,8 @@ TEST(Startup, EachServicesOwnSettingsAreReportedWithTheRest) {
     const char* env;
     std::vector<const char*> want;
   };
-  const std::string holidays = absl::StrCat(::testing::TempDir(), "/bad-holidays.txt");
+  const std::string holidays =
+      absl::StrCat(::testing::TempDir(), "/bad-holidays-", getpid(), ".txt");
   std::ofstream(holidays) << "2027-13-45 add Not a day\n";
   const Case cases[] = {
       {"referrals", "PDPS_LOG_LEVEL=loud",
@@ -112,7 +113,7 @@ TEST(Startup, EachServicesOwnSettingsAreReportedWithTheRest) {
   for (const Case& c : cases) {
     std::string binary =
         absl::StrCat(systemtest::BinaryDir(), "/services/", c.service, "/", c.service);
-    std::string out = absl::StrCat(::testing::TempDir(), "/bad-", c.service, ".txt");
+    std::string out = absl::StrCat(::testing::TempDir(), "/bad-", c.service, "-", getpid(), ".txt");
     std::string cmd = absl::StrCat("env -i ", c.env, " PDPS_HOLIDAY_CHANGES_FILE=", holidays, " ",
                                    binary, " serve > ", out, " 2>&1");
     int rc = std::system(cmd.c_str());
