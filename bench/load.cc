@@ -35,8 +35,6 @@
 #include "absl/time/clock.h"
 #include "common/auth.h"
 #include "common/dates.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "pdps/referrals/v1/referrals_service.grpc.pb.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
 #include "pdps/workforce/v1/workforce_service.grpc.pb.h"
@@ -97,21 +95,6 @@ std::string Token(const std::string& pem, const std::string& org, Role role, int
   return *t;
 }
 
-// The status's message with its field violations (google.rpc.BadRequest), if any.
-std::string Explain(const grpc::Status& st) {
-  std::string out = st.error_message();
-  google::rpc::Status details;
-  if (!details.ParseFromString(st.error_details())) return out;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (!any.UnpackTo(&bad)) continue;
-    for (const auto& v : bad.field_violations()) {
-      absl::StrAppend(&out, "; ", v.field(), ": ", v.description());
-    }
-  }
-  return out;
-}
-
 template <typename S, typename Req, typename Resp>
 Resp MustCall(S& stub, const std::string& token,
               grpc::Status (S::*fn)(grpc::ClientContext*, const Req&, Resp*), const Req& req) {
@@ -120,7 +103,7 @@ Resp MustCall(S& stub, const std::string& token,
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   Resp resp;
   auto st = (stub.*fn)(&ctx, req, &resp);
-  if (!st.ok()) Die(absl::StrCat(req.GetDescriptor()->name(), ": ", Explain(st)));
+  if (!st.ok()) Die(absl::StrCat(req.GetDescriptor()->name(), ": ", st.error_message()));
   return resp;
 }
 
