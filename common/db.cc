@@ -732,8 +732,10 @@ absl::StatusOr<Statement> Pool::Settings(const Actor& actor, absl::Time deadline
   }
   return Statement{
       "SELECT set_config('pdps.organisation_id', $1, true), set_config('pdps.user_id', $2, true),"
-      " set_config('pdps.service', $3, true), set_config('statement_timeout', $4, true)",
-      {actor.organisation_id, actor.user_id, std::string(actor.service ? "on" : "off"), timeout}};
+      " set_config('pdps.service', $3, true), set_config('statement_timeout', $4, true),"
+      " set_config('pdps.roles', $5, true)",
+      {actor.organisation_id, actor.user_id, std::string(actor.service ? "on" : "off"), timeout,
+       actor.roles}};
 }
 
 namespace {

@@ -142,6 +142,9 @@ struct Actor {
   // Service identities (feeds, schedulers, peer services) may read across tenants where
   // a policy allows it explicitly.
   bool service = false;
+  // The caller's role names, comma-separated ("commissioner,brokerage_officer"), for the
+  // few policies that depend on a role (pdps.roles); empty for internal work.
+  std::string roles;
 };
 
 // A transaction in progress. Obtained only from Pool::InTx. BEGIN and the actor's

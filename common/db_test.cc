@@ -51,12 +51,14 @@ TEST_F(DbTest, TransactionSettingsAreTransactionLocal) {
   auto pool = db_->AppPool("registry", 1);
   std::string org = NewUuid();
   std::string seen;
-  ASSERT_TRUE(pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
-    auto r = tx.Exec("SELECT current_setting('pdps.organisation_id') AS v");
-    if (!r.ok()) return r.status();
-    seen = r->String(0, "v");
-    return absl::OkStatus();
-  }).ok());
+  ASSERT_TRUE(pool->InTx({org, "u1", false, "platform_operator"}, Soon(),
+                         [&](Tx& tx) -> absl::Status {
+                           auto r = tx.Exec("SELECT current_setting('pdps.organisation_id') AS v");
+                           if (!r.ok()) return r.status();
+                           seen = r->String(0, "v");
+                           return absl::OkStatus();
+                         })
+                  .ok());
   EXPECT_EQ(seen, org);
   // The same (only) connection, outside a transaction: nothing left behind.
   ASSERT_TRUE(pool->WithConnection(Soon(), [&](Connection& c) -> absl::Status {
@@ -94,16 +96,18 @@ TEST_F(DbTest, DeferredStatementsCommitWithTheTransactionOrNotAtAll) {
   const std::string insert =
       "INSERT INTO registry.organisations (id, display_name, kind) VALUES ($1, 'D', 'PROVIDER')";
   std::string ok_id = NewUuid();
-  ASSERT_TRUE(pool->InTx({org, "u", false}, Soon(), [&](Tx& tx) {
-                    tx.Defer(insert, {P(ok_id)});
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(pool->InTx({org, "u", false, "platform_operator"}, Soon(),
+                         [&](Tx& tx) {
+                           tx.Defer(insert, {P(ok_id)});
+                           return absl::OkStatus();
+                         })
+                  .ok());
   EXPECT_EQ(db_->Query("SELECT count(*)::text AS v FROM registry.organisations WHERE id = '" +
                        ok_id + "'")[0],
             "1");
   // A failing deferred statement fails the commit: the earlier statement is undone too.
   std::string first = NewUuid();
-  auto st = pool->InTx({org, "u", false}, Soon(), [&](Tx& tx) -> absl::Status {
+  auto st = pool->InTx({org, "u", false, "platform_operator"}, Soon(), [&](Tx& tx) -> absl::Status {
     RETURN_IF_ERROR(tx.Exec(insert, {P(first)}).status());
     tx.Defer(insert, {P(ok_id)});  // duplicate key at commit
     return absl::OkStatus();
@@ -117,10 +121,11 @@ TEST_F(DbTest, DeferredStatementsCommitWithTheTransactionOrNotAtAll) {
 TEST_F(DbTest, FailedTransactionWritesNothing) {
   auto pool = db_->AppPool("registry", 1);
   std::string org = NewUuid();
-  auto st = pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
-    RETURN_IF_ERROR(InsertOrg(tx, org));
-    return absl::InvalidArgumentError("changed my mind");
-  });
+  auto st =
+      pool->InTx({org, "u1", false, "platform_operator"}, Soon(), [&](Tx& tx) -> absl::Status {
+        RETURN_IF_ERROR(InsertOrg(tx, org));
+        return absl::InvalidArgumentError("changed my mind");
+      });
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(db_->Query("SELECT id::text AS v FROM registry.organisations WHERE id = '" + org + "'")
                   .empty());
@@ -131,18 +136,19 @@ TEST_F(DbTest, FailedTransactionWritesNothing) {
 TEST_F(DbTest, AnExceptionInATransactionRollsBackAndFreesTheConnection) {
   auto pool = db_->AppPool("registry", 1);
   std::string org = NewUuid();
-  auto st = pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
-    RETURN_IF_ERROR(InsertOrg(tx, org));
-    throw std::runtime_error("type_error: value is a string, not a number");
-  });
+  auto st =
+      pool->InTx({org, "u1", false, "platform_operator"}, Soon(), [&](Tx& tx) -> absl::Status {
+        RETURN_IF_ERROR(InsertOrg(tx, org));
+        throw std::runtime_error("type_error: value is a string, not a number");
+      });
   EXPECT_EQ(st.code(), absl::StatusCode::kInternal);
   EXPECT_THAT(std::string(st.message()), ::testing::HasSubstr("not a number"));
   EXPECT_TRUE(db_->Query("SELECT id::text AS v FROM registry.organisations WHERE id = '" + org + "'")
                   .empty());
   EXPECT_EQ(pool->stats().in_use, 0);
-  EXPECT_TRUE(pool->InTx({org, "u1", false}, Soon(), [](Tx& tx) {
-                return tx.Exec("SELECT 1", {}).status();
-              }).ok());
+  EXPECT_TRUE(pool->InTx({org, "u1", false, "platform_operator"}, Soon(),
+                         [](Tx& tx) { return tx.Exec("SELECT 1", {}).status(); })
+                  .ok());
 }
 
 TEST_F(DbTest, SqlStatesMapToCanonicalCodes) {
@@ -165,9 +171,10 @@ TEST_F(DbTest, SqlStatesMapToCanonicalCodes) {
         "'PROVIDER')",
         {P(org)}).status();
   };
-  ASSERT_TRUE(pool->InTx({org, "u", false}, Soon(), insert).ok());
-  EXPECT_EQ(pool->InTx({org, "u", false}, Soon(), insert).code(), absl::StatusCode::kAlreadyExists);
-  auto bad_kind = pool->InTx({org, "u", false}, Soon(), [&](Tx& tx) {
+  ASSERT_TRUE(pool->InTx({org, "u", false, "platform_operator"}, Soon(), insert).ok());
+  EXPECT_EQ(pool->InTx({org, "u", false, "platform_operator"}, Soon(), insert).code(),
+            absl::StatusCode::kAlreadyExists);
+  auto bad_kind = pool->InTx({org, "u", false, "platform_operator"}, Soon(), [&](Tx& tx) {
     return tx.Exec("INSERT INTO registry.organisations (id, display_name, kind) VALUES ($1, 'K', "
                    "'ALIEN')",
                    {P(NewUuid())}).status();
@@ -177,7 +184,8 @@ TEST_F(DbTest, SqlStatesMapToCanonicalCodes) {
 
 TEST_F(DbTest, DeadlineCancelsSlowStatements) {
   auto pool = db_->AppPool("registry", 1);
-  auto st = pool->InTx({NewUuid(), "u", false}, absl::Now() + absl::Milliseconds(200),
+  auto st = pool->InTx({NewUuid(), "u", false, "platform_operator"},
+                       absl::Now() + absl::Milliseconds(200),
                        [&](Tx& tx) { return tx.Exec("SELECT pg_sleep(5)").status(); });
   EXPECT_EQ(st.code(), absl::StatusCode::kDeadlineExceeded);
 }
@@ -208,9 +216,9 @@ TEST_F(DbTest, AConnectionLostWhileIdleIsReplacedBeforeUse) {
   db_->Query("SELECT pg_terminate_backend(" + pid + ")::text AS v");
   WaitForBackendsGone(*db_, "pid = " + pid);
   ::testing::internal::CaptureStdout();
-  EXPECT_TRUE(pool->InTx({NewUuid(), "u", false}, Soon(), [&](Tx& tx) {
-                    return tx.Exec("SELECT 1 AS v").status();
-                  }).ok());
+  EXPECT_TRUE(pool->InTx({NewUuid(), "u", false, "platform_operator"}, Soon(),
+                         [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); })
+                  .ok());
   std::string log = ::testing::internal::GetCapturedStdout();
   EXPECT_EQ(pool->stats().replaced, 1);
   EXPECT_THAT(log, ::testing::HasSubstr("\"msg\":\"db: connection lost\""));
@@ -236,7 +244,7 @@ TEST_F(DbTest, APoolWhoseIdleConnectionsWereAllKilledServesTheNextCalls) {
   WaitForBackendsGone(*db_, mine);
   absl::SleepFor(absl::Milliseconds(50));  // their sockets close just after
   for (int i = 0; i < 3; ++i) {
-    EXPECT_TRUE(pool->InTx({NewUuid(), "u", false}, Soon(),
+    EXPECT_TRUE(pool->InTx({NewUuid(), "u", false, "platform_operator"}, Soon(),
                            [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); })
                     .ok())
         << i;
@@ -252,19 +260,20 @@ TEST_F(DbTest, ATransactionLostBeforeCommitRunsOnceMoreOnANewConnection) {
   std::string org = NewUuid();
   int runs = 0;
   std::string first_pid;
-  auto st = pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
-    ++runs;
-    ASSIGN_OR_RETURN(Result r, tx.Exec("SELECT pg_backend_pid()::text AS v"));
-    RETURN_IF_ERROR(InsertOrg(tx, org));
-    if (runs == 1) {
-      first_pid = r.String(0, "v");
-      db_->Query("SELECT pg_terminate_backend(" + first_pid + ")::text AS v");
-      WaitForBackendsGone(*db_, "pid = " + first_pid);
-    } else {
-      EXPECT_NE(r.String(0, "v"), first_pid);
-    }
-    return tx.Exec("SELECT 1 AS v").status();
-  });
+  auto st =
+      pool->InTx({org, "u1", false, "platform_operator"}, Soon(), [&](Tx& tx) -> absl::Status {
+        ++runs;
+        ASSIGN_OR_RETURN(Result r, tx.Exec("SELECT pg_backend_pid()::text AS v"));
+        RETURN_IF_ERROR(InsertOrg(tx, org));
+        if (runs == 1) {
+          first_pid = r.String(0, "v");
+          db_->Query("SELECT pg_terminate_backend(" + first_pid + ")::text AS v");
+          WaitForBackendsGone(*db_, "pid = " + first_pid);
+        } else {
+          EXPECT_NE(r.String(0, "v"), first_pid);
+        }
+        return tx.Exec("SELECT 1 AS v").status();
+      });
   EXPECT_TRUE(st.ok()) << st;
   EXPECT_EQ(runs, 2);
   EXPECT_EQ(db_->Query("SELECT count(*)::text AS v FROM registry.organisations WHERE id = '" + org +
@@ -277,13 +286,14 @@ TEST_F(DbTest, ATransactionLostBeforeCommitRunsOnceMoreOnANewConnection) {
 TEST_F(DbTest, AConnectionLostAfterCommitWasSentIsNotRetried) {
   auto pool = db_->AppPool("registry", 2);
   int runs = 0;
-  auto st = pool->InTx({NewUuid(), "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
-    ++runs;
-    RETURN_IF_ERROR(tx.Exec("SELECT 1 AS v").status());
-    // Travels with COMMIT, in the same round trip: the backend ends itself.
-    tx.Defer("SELECT pg_terminate_backend(pg_backend_pid())", {});
-    return absl::OkStatus();
-  });
+  auto st = pool->InTx({NewUuid(), "u1", false, "platform_operator"}, Soon(),
+                       [&](Tx& tx) -> absl::Status {
+                         ++runs;
+                         RETURN_IF_ERROR(tx.Exec("SELECT 1 AS v").status());
+                         // Travels with COMMIT, in the same round trip: the backend ends itself.
+                         tx.Defer("SELECT pg_terminate_backend(pg_backend_pid())", {});
+                         return absl::OkStatus();
+                       });
   EXPECT_EQ(st.code(), absl::StatusCode::kUnavailable) << st;
   EXPECT_EQ(runs, 1);
   EXPECT_TRUE(pool->Read({"", "u", false}, Soon(), "SELECT 1 AS v", {}).ok());
@@ -301,8 +311,9 @@ TEST_F(DbTest, AServerThatStopsAnsweringFailsTheCallAtItsDeadline) {
     ~Resume() { ::kill(pid, SIGCONT); }
   } resume{pid};
   absl::Time start = absl::Now();
-  auto st = pool->InTx({NewUuid(), "u", false}, start + absl::Milliseconds(300),
-                       [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); });
+  auto st =
+      pool->InTx({NewUuid(), "u", false, "platform_operator"}, start + absl::Milliseconds(300),
+                 [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); });
   absl::Duration took = absl::Now() - start;
   EXPECT_EQ(st.code(), absl::StatusCode::kDeadlineExceeded) << st;
   EXPECT_GE(took, absl::Milliseconds(300));
@@ -344,9 +355,9 @@ TEST_F(DbTest, ShutdownCutsOffDatabaseWorkWhateverItsDeadline) {
     absl::SleepFor(absl::Milliseconds(100));
     pool->StopBy(absl::Now() + absl::Milliseconds(200));
   });
-  auto st = pool->InTx({NewUuid(), "u", false}, start + absl::Seconds(30), [](Tx& tx) {
-    return tx.Exec("SELECT count(*) AS v FROM registry.organisations").status();
-  });
+  auto st = pool->InTx(
+      {NewUuid(), "u", false, "platform_operator"}, start + absl::Seconds(30),
+      [](Tx& tx) { return tx.Exec("SELECT count(*) AS v FROM registry.organisations").status(); });
   stop.join();
   EXPECT_EQ(st.code(), absl::StatusCode::kUnavailable) << st;
   EXPECT_EQ(st.message(), "the server is shutting down; retry the call");
@@ -409,13 +420,13 @@ TEST_F(DbTest, PoolIsBoundedAndTimesOut) {
   auto pool = std::move(Pool::Create(o)).value();
   std::atomic<bool> holding{false};
   std::thread holder([&] {
-    (void)pool->InTx({NewUuid(), "u", false}, Soon(), [&](Tx& tx) {
+    (void)pool->InTx({NewUuid(), "u", false, "platform_operator"}, Soon(), [&](Tx& tx) {
       holding = true;
       return tx.Exec("SELECT pg_sleep(0.5)").status();
     });
   });
   while (!holding) absl::SleepFor(absl::Milliseconds(5));
-  auto st = pool->InTx({NewUuid(), "u", false}, Soon(),
+  auto st = pool->InTx({NewUuid(), "u", false, "platform_operator"}, Soon(),
                        [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); });
   holder.join();
   EXPECT_EQ(st.code(), absl::StatusCode::kUnavailable);
@@ -470,10 +481,11 @@ TEST_F(DbTest, ARequestIdReplaysOnlyTheSameCreate) {
   auto claim = [&](const std::string& method, const std::string& fingerprint,
                    const std::string& new_id) {
     absl::StatusOr<std::optional<std::string>> out = absl::UnknownError("not run");
-    auto st = pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
-      out = ledger.Claim(tx, org, request_id, method, fingerprint, new_id);
-      return out.status();
-    });
+    auto st =
+        pool->InTx({org, "u1", false, "platform_operator"}, Soon(), [&](Tx& tx) -> absl::Status {
+          out = ledger.Claim(tx, org, request_id, method, fingerprint, new_id);
+          return out.status();
+        });
     return st.ok() ? out : absl::StatusOr<std::optional<std::string>>(st);
   };
   auto first = claim("CreateLot", same, "id-1");
@@ -484,11 +496,13 @@ TEST_F(DbTest, ARequestIdReplaysOnlyTheSameCreate) {
   EXPECT_EQ(retry->value_or(""), "id-1");
   // A UUID's case carries nothing: the upper-cased request_id is the same request.
   absl::StatusOr<std::optional<std::string>> upper = absl::UnknownError("not run");
-  ASSERT_TRUE(pool->InTx({org, "u1", false}, Soon(), [&](Tx& tx) -> absl::Status {
-                    upper = ledger.Claim(tx, org, absl::AsciiStrToUpper(request_id), "CreateLot",
-                                         same, "id-7");
-                    return upper.status();
-                  }).ok());
+  ASSERT_TRUE(pool->InTx({org, "u1", false, "platform_operator"}, Soon(),
+                         [&](Tx& tx) -> absl::Status {
+                           upper = ledger.Claim(tx, org, absl::AsciiStrToUpper(request_id),
+                                                "CreateLot", same, "id-7");
+                           return upper.status();
+                         })
+                  .ok());
   EXPECT_EQ(upper->value_or(""), "id-1");
   auto changed = claim("CreateLot", other, "id-3");
   EXPECT_EQ(changed.status().code(), absl::StatusCode::kInvalidArgument);

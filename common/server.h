@@ -7,6 +7,9 @@
 // background workers, and the graceful shutdown on SIGTERM/SIGINT.
 #pragma once
 
+#include <google/protobuf/message.h>
+#include <grpcpp/grpcpp.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -17,10 +20,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include <google/protobuf/message.h>
-#include <grpcpp/grpcpp.h>
-
 #include "absl/status/status.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/clock.h"
@@ -38,7 +39,10 @@ struct Call {
   absl::Time now;
   // The database actor for this caller (organisation and user from the token).
   db::Actor actor() const {
-    return db::Actor{principal.organisation_id, principal.user_id, principal.IsService()};
+    std::vector<std::string> roles;
+    for (auth::Role r : principal.roles) roles.emplace_back(auth::RoleName(r));
+    return db::Actor{principal.organisation_id, principal.user_id, principal.IsService(),
+                     absl::StrJoin(roles, ",")};
   }
 };
 

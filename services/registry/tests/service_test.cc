@@ -15,6 +15,7 @@
 #include "common/ids.h"
 #include "common/metrics.h"
 #include "common/server.h"
+#include "common/status.h"
 #include "common/testing/tokens.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -642,6 +643,53 @@ TEST_F(RegistryTest, SecurityTableEveryBadTokenIsRefused) {
   v1::Organisation o;
   EXPECT_EQ(Call(*server_, comm_a_, &Stub::CreateOrganisation, create, &o).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// Defence in depth: even through the service's own database role, only a platform
+// operator's transaction may add to the directory (registry migration 0005).
+TEST_F(RegistryTest, OnlyPlatformOperatorsWriteTheDirectoryEvenInTheDatabase) {
+  auto pool = server_->db().AppPool("registry", 1);
+  auto join = [&](const std::string& roles) {
+    return pool->InTx({council_b_, NewUuid(), false, roles}, absl::Now() + absl::Seconds(10),
+                      [&](db::Tx& tx) {
+                        return tx
+                            .Exec(
+                                "INSERT INTO registry.partnership_members"
+                                " (partnership_id, organisation_id) VALUES ($1, $2)",
+                                {db::P(partnership_a_), db::P(council_b_)})
+                            .status();
+                      });
+  };
+  EXPECT_FALSE(join("commissioner").ok());
+  EXPECT_FALSE(join("").ok());
+  EXPECT_EQ(server_->db().Query(
+                absl::StrCat("SELECT count(*)::text AS v FROM registry.partnership_members WHERE "
+                             "partnership_id = '",
+                             partnership_a_, "' AND organisation_id = '", council_b_, "'")),
+            std::vector<std::string>{"0"});
+  // The same statements as an operator: a new partnership with a member, and a new
+  // organisation.
+  const std::string partnership = NewUuid();
+  auto made =
+      pool->InTx({council_b_, NewUuid(), false, "commissioner,platform_operator"},
+                 absl::Now() + absl::Seconds(10), [&](db::Tx& tx) -> absl::Status {
+                   RETURN_IF_ERROR(tx.Exec("INSERT INTO registry.partnerships (id, display_name,"
+                                           " create_user, create_organisation, update_user)"
+                                           " VALUES ($1, 'Directory Test', 'u', $2, 'u')",
+                                           {db::P(partnership), db::P(council_b_)})
+                                       .status());
+                   RETURN_IF_ERROR(tx.Exec("INSERT INTO registry.partnership_members"
+                                           " (partnership_id, organisation_id) VALUES ($1, $2)",
+                                           {db::P(partnership), db::P(council_b_)})
+                                       .status());
+                   return tx
+                       .Exec(
+                           "INSERT INTO registry.organisations (id, display_name, kind)"
+                           " VALUES ($1, 'Directory Test', 'PROVIDER')",
+                           {db::P(NewUuid())})
+                       .status();
+                 });
+  EXPECT_TRUE(made.ok()) << made;
 }
 
 TEST_F(RegistryTest, TenantsSeeNothingOfEachOther) {
