@@ -7,9 +7,6 @@
 // background workers, and the graceful shutdown on SIGTERM/SIGINT.
 #pragma once
 
-#include <google/protobuf/message.h>
-#include <grpcpp/grpcpp.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -19,6 +16,9 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include <google/protobuf/message.h>
+#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_join.h"
