@@ -454,19 +454,15 @@ int Token(Env& env) {
     auto op = MintDev(kPlatformOrg, {auth::Role::kPlatformOperator}, "", absl::Minutes(2));
     if (!op.ok()) return Fail(std::string(op.status().message()));
     env.token = *op;
-    std::string page;
-    do {
-      v1::ListOrganisationsRequest req;
-      req.set_page_size(500);
-      req.set_page_token(page);
-      v1::ListOrganisationsResponse resp;
-      if (!Fetch(env, &Stub::ListOrganisations, req, &resp)) return 1;
-      for (const auto& o : resp.organisations()) {
-        if (o.display_name() == name) org = o.id();
-      }
-      page = resp.next_page_token();
-    } while (!page.empty() && org.empty());
-    if (org.empty()) return Fail("no organisation named \"" + name + "\"");
+    v1::Organisation found;
+    if (int rc = FindListed(
+            env, &Stub::ListOrganisations, v1::ListOrganisationsRequest(),
+            &v1::ListOrganisationsResponse::organisations,
+            [&](const v1::Organisation& o) { return o.display_name() == name; }, &found,
+            "no organisation named \"" + name + "\"")) {
+      return rc;
+    }
+    org = found.id();
   }
   if (org.empty()) {
     if (std::find(roles.begin(), roles.end(), auth::Role::kPlatformOperator) != roles.end() ||
