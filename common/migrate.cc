@@ -9,6 +9,8 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/status.h"
@@ -20,6 +22,70 @@ bool ValidSchemaName(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || c == '_';
   });
+}
+
+bool IsLockTimeout(const absl::Status& st) {
+  auto state = st.GetPayload("pdps.dev/sqlstate");
+  return state.has_value() && *state == "55P03";
+}
+
+// The other sessions holding locks on the schema's tables, for the operator: "pid 4711
+// (registry_app, registry) on admissions". Which of them blocked us is gone with our
+// rolled-back attempt; a long-running one will still be there.
+std::string LockHolders(Connection& conn, const std::string& schema) {
+  absl::StatusOr<Result> r = conn.Exec(
+      "SELECT l.pid::text AS pid, coalesce(a.usename::text, '?') AS who,"
+      "       coalesce(nullif(a.application_name, ''), '-') AS app,"
+      "       string_agg(DISTINCT c.relname, ', ' ORDER BY c.relname) AS tables"
+      "  FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+      "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+      "  LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+      " WHERE n.nspname = $1 AND l.granted AND l.pid <> pg_backend_pid()"
+      " GROUP BY l.pid, a.usename, a.application_name ORDER BY l.pid LIMIT 5",
+      {schema});
+  if (!r.ok() || r->rows() == 0) return "none now";
+  std::vector<std::string> holders;
+  for (int i = 0; i < r->rows(); ++i) {
+    holders.push_back(absl::StrCat("pid ", r->String(i, "pid"), " (", r->String(i, "who"), ", ",
+                                   r->String(i, "app"), ") on ", r->String(i, "tables")));
+  }
+  return absl::StrJoin(holders, "; ");
+}
+
+// One file in its own transaction, waiting at most options.lock_timeout for each lock,
+// tried again (MigrateOptions) while that is why it failed.
+absl::Status Apply(Connection& conn, const std::string& schema, const MigrationFile& f,
+                   const MigrateOptions& options) {
+  const std::string script = absl::StrCat(
+      "BEGIN;\nSET LOCAL lock_timeout = ",
+      std::max<int64_t>(1, absl::ToInt64Milliseconds(options.lock_timeout)), ";\n", f.sql,
+      "\n;INSERT INTO ", schema, ".schema_migrations (version, name, checksum) VALUES (", f.version,
+      ", ", conn.Literal(f.name), ", ", conn.Literal(f.checksum), ");\nCOMMIT;");
+  absl::Duration pause = options.first_pause;
+  for (int attempt = 1;; ++attempt) {
+    absl::Status st = conn.ExecScript(script);
+    if (st.ok()) return st;
+    (void)conn.ExecScript("ROLLBACK");
+    if (!IsLockTimeout(st)) return st;
+    const std::string holders = LockHolders(conn, schema);
+    if (attempt >= options.attempts) {
+      absl::Status out = absl::UnavailableError(absl::StrCat(
+          "could not take its locks within ", absl::FormatDuration(options.lock_timeout), ", ",
+          attempt, " times; sessions holding locks on ", schema, ": ", holders,
+          ". End or wait for them (pg_stat_activity), then migrate again"));
+      st.ForEachPayload(
+          [&](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
+      return out;
+    }
+    log::Warning("migration waits for a lock; trying again",
+                 {{"schema", schema},
+                  {"file", f.name},
+                  {"attempt", attempt},
+                  {"pause", absl::FormatDuration(pause)},
+                  {"lock_holders", holders}});
+    absl::SleepFor(pause);
+    pause = std::min(pause * 2, options.max_pause);
+  }
 }
 
 }  // namespace
@@ -61,7 +127,8 @@ absl::StatusOr<std::vector<MigrationFile>> LoadMigrations(const std::string& dir
 }
 
 absl::StatusOr<MigrationReport> Migrate(Connection& conn, const std::string& schema,
-                                        const std::vector<MigrationFile>& files) {
+                                        const std::vector<MigrationFile>& files,
+                                        const MigrateOptions& options) {
   if (!ValidSchemaName(schema)) {
     return absl::InvalidArgumentError("schema name must be lower-case letters and _");
   }
@@ -102,12 +169,8 @@ absl::StatusOr<MigrationReport> Migrate(Connection& conn, const std::string& sch
         ++report.already;
         continue;
       }
-      absl::Status apply = conn.ExecScript(absl::StrCat(
-          "BEGIN;\n", f.sql, "\n;INSERT INTO ", schema,
-          ".schema_migrations (version, name, checksum) VALUES (", f.version, ", ",
-          conn.Literal(f.name), ", ", conn.Literal(f.checksum), ");\nCOMMIT;"));
+      absl::Status apply = Apply(conn, schema, f, options);
       if (!apply.ok()) {
-        (void)conn.ExecScript("ROLLBACK");
         log::Error("migration failed", {{"schema", schema}, {"file", f.name}});
         absl::Status failed(apply.code(),
                             absl::StrCat("migration ", f.name, " failed: ", apply.message()));

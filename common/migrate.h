@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/db.h"
 
 namespace pdps::db {
@@ -27,9 +28,22 @@ struct MigrationReport {
   int already = 0;
 };
 
+// How long a migration may wait for a table lock. A migration that alters a table needs
+// its ACCESS EXCLUSIVE lock; waiting behind a long transaction would queue every call of
+// the running service behind it. So each file waits at most `lock_timeout`, rolls back,
+// and tries again after a pause (1 s, doubling, at most `max_pause`), `attempts` times in
+// all; then the migration fails, naming the sessions that held locks on the schema.
+struct MigrateOptions {
+  absl::Duration lock_timeout = absl::Seconds(5);
+  int attempts = 10;
+  absl::Duration first_pause = absl::Seconds(1);
+  absl::Duration max_pause = absl::Seconds(15);
+};
+
 // Applies what is missing, connected as the schema's owner role.
 absl::StatusOr<MigrationReport> Migrate(Connection& conn, const std::string& schema,
-                                        const std::vector<MigrationFile>& files);
+                                        const std::vector<MigrationFile>& files,
+                                        const MigrateOptions& options = {});
 
 }  // namespace pdps::db
 

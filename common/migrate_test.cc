@@ -1,6 +1,7 @@
 // `migrate` as the Jobs and the local runner run it (service::Migrate: bootstrap the
 // roles as the superuser, then apply the migrations as the owner), many at once on a
-// fresh database: every run must succeed, as operations.md promises.
+// fresh database: every run must succeed, as operations.md promises. And a migration
+// that cannot take a table's lock gives up and tries again, naming who holds it.
 #include "common/migrate.h"
 
 #include <gmock/gmock.h>
@@ -8,6 +9,8 @@
 
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/service.h"
 #include "common/testing/pg_harness.h"
 
@@ -46,6 +49,73 @@ TEST(ConcurrentMigrate, EveryRunOfEveryServiceSucceedsOnAFreshDatabase) {
                 std::to_string(files->size()));
     }
   }
+}
+
+// The registry's migrations plus one that alters the organisations table.
+std::vector<MigrationFile> WithAlteringFile() {
+  auto files = LoadMigrations(TestDatabase::MigrationsDir("registry"));
+  EXPECT_TRUE(files.ok()) << files.status();
+  MigrationFile f;
+  f.version = static_cast<int>(files->size()) + 1;
+  f.name = absl::StrCat(f.version, "_probe.sql");
+  f.sql = "ALTER TABLE registry.organisations ADD COLUMN probe integer;";
+  f.checksum = "probe";
+  files->push_back(f);
+  return *files;
+}
+
+MigrateOptions Quick(int attempts) {
+  MigrateOptions o;
+  o.lock_timeout = absl::Milliseconds(50);
+  o.attempts = attempts;
+  o.first_pause = absl::Milliseconds(20);
+  o.max_pause = absl::Milliseconds(40);
+  return o;
+}
+
+TEST(MigrateLocks, AMigrationBehindALongTransactionGivesUpNamingItAndWritesNothing) {
+  auto db = TestDatabase::Create("mlock", {"registry"});
+  const std::string before =
+      db->Query("SELECT count(*)::text AS v FROM registry.schema_migrations")[0];
+  auto reader =
+      std::move(Connection::Open(db->Conninfo("postgres") + " application_name=long_reader"))
+          .value();
+  ASSERT_TRUE(reader->ExecScript("BEGIN; SELECT count(*) FROM registry.organisations;").ok());
+
+  auto owner = std::move(Connection::Open(db->Conninfo("registry_owner"))).value();
+  absl::Time start = absl::Now();
+  auto r = Migrate(*owner, "registry", WithAlteringFile(), Quick(3));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+  EXPECT_THAT(
+      std::string(r.status().message()),
+      ::testing::AllOf(::testing::HasSubstr("_probe.sql"), ::testing::HasSubstr("3 times"),
+                       ::testing::HasSubstr("long_reader"), ::testing::HasSubstr("organisations")));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));  // 3 × 50 ms + two pauses, not forever
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM registry.schema_migrations")[0], before);
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM information_schema.columns "
+                      "WHERE table_schema = 'registry' AND column_name = 'probe'")[0],
+            "0");
+  // And the reader, which was never blocked for long, still works.
+  EXPECT_TRUE(reader->ExecScript("SELECT 1; COMMIT;").ok());
+}
+
+TEST(MigrateLocks, AMigrationTriesAgainAndAppliesOnceTheLockIsFree) {
+  auto db = TestDatabase::Create("mlock", {"registry"});
+  auto reader = std::move(Connection::Open(db->Conninfo("postgres"))).value();
+  ASSERT_TRUE(reader->ExecScript("BEGIN; SELECT count(*) FROM registry.organisations;").ok());
+  std::thread release([&] {
+    absl::SleepFor(absl::Milliseconds(200));
+    (void)reader->ExecScript("COMMIT");
+  });
+  auto owner = std::move(Connection::Open(db->Conninfo("registry_owner"))).value();
+  auto r = Migrate(*owner, "registry", WithAlteringFile(), Quick(50));
+  release.join();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->applied, 1);
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM information_schema.columns "
+                      "WHERE table_schema = 'registry' AND column_name = 'probe'")[0],
+            "1");
 }
 
 }  // namespace

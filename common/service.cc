@@ -78,6 +78,8 @@ Config ReadConfig(Settings& s, const std::string& service, int grpc_port, int me
   c.bootstrap_database_url = s.String("bootstrap_database_url", "");
   c.migrations_dir = s.String("migrations_dir", DefaultMigrationsDir(service));
   c.migrate_on_start = s.Bool("migrate_on_start", false);
+  c.migrate_lock_timeout = s.Duration("migrate_lock_timeout", absl::Seconds(5),
+                                      absl::Milliseconds(10), absl::Minutes(10));
   c.jwt_issuer = s.String("jwt_issuer", "");
   c.jwt_audience = s.String("jwt_audience", "pdps");
   c.jwt_keys_dir = s.String("jwt_keys_dir", "");
@@ -117,7 +119,9 @@ absl::Status Migrate(const Config& c) {
     RETURN_IF_ERROR(db::BootstrapRoles(*su, c.service, r.String(0, "db")));
   }
   ASSIGN_OR_RETURN(auto owner, db::Connection::Open(c.migration_database_url));
-  ASSIGN_OR_RETURN(db::MigrationReport rep, db::Migrate(*owner, c.service, files));
+  db::MigrateOptions options;
+  options.lock_timeout = c.migrate_lock_timeout;
+  ASSIGN_OR_RETURN(db::MigrationReport rep, db::Migrate(*owner, c.service, files, options));
   log::Info("migrations done", {{"applied", rep.applied}, {"already_applied", rep.already}});
   return absl::OkStatus();
 }

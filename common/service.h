@@ -28,6 +28,8 @@ struct Config {
   std::string bootstrap_database_url;  // PDPS_BOOTSTRAP_DATABASE_URL: superuser, local only
   std::string migrations_dir;   // PDPS_MIGRATIONS_DIR
   bool migrate_on_start = false;  // PDPS_MIGRATE_ON_START
+  // PDPS_MIGRATE_LOCK_TIMEOUT: a migration's wait for each table lock (db::MigrateOptions)
+  absl::Duration migrate_lock_timeout = absl::Seconds(5);
   std::string jwt_issuer, jwt_audience, jwt_keys_dir;
   std::string log_level = "info";
   int db_pool_size = 8;
