@@ -73,21 +73,21 @@ TEST_F(DbTest, TransactionSettingsAreTransactionLocal) {
 TEST_F(DbTest, SingleStatementReadCarriesTheActorAndLeavesNothingBehind) {
   auto pool = db_->AppPool("registry", 1);
   std::string org = NewUuid();
-  auto r = pool->Read({org, "u1", false}, Soon(),
+  auto r = pool->Read({org, "u1", false, ""}, Soon(),
                       "SELECT current_setting('pdps.organisation_id') AS v, "
                       "registry.current_org()::text AS w",
                       {});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->String(0, "v"), org);
   EXPECT_EQ(r->String(0, "w"), org);
-  auto after = pool->Read({"", "", false}, Soon(),
+  auto after = pool->Read({"", "", false, ""}, Soon(),
                           "SELECT current_setting('pdps.organisation_id', true) AS v", {});
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->String(0, "v"), "");
   // An error is reported, and the connection stays usable.
-  EXPECT_EQ(pool->Read({org, "u", false}, Soon(), "SELECT 1/0 AS v", {}).status().code(),
+  EXPECT_EQ(pool->Read({org, "u", false, ""}, Soon(), "SELECT 1/0 AS v", {}).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(pool->Read({org, "u", false}, Soon(), "SELECT 1 AS v", {}).ok());
+  EXPECT_TRUE(pool->Read({org, "u", false, ""}, Soon(), "SELECT 1 AS v", {}).ok());
 }
 
 TEST_F(DbTest, DeferredStatementsCommitWithTheTransactionOrNotAtAll) {
@@ -192,7 +192,7 @@ TEST_F(DbTest, DeadlineCancelsSlowStatements) {
 
 // The pid of the backend serving `pool`'s next call.
 std::string BackendPid(Pool& pool) {
-  auto r = pool.Read({"", "u", false}, Soon(), "SELECT pg_backend_pid()::text AS v", {});
+  auto r = pool.Read({"", "u", false, ""}, Soon(), "SELECT pg_backend_pid()::text AS v", {});
   EXPECT_TRUE(r.ok()) << r.status();
   return r.ok() ? r->String(0, "v") : "0";
 }
@@ -248,7 +248,7 @@ TEST_F(DbTest, APoolWhoseIdleConnectionsWereAllKilledServesTheNextCalls) {
                            [&](Tx& tx) { return tx.Exec("SELECT 1 AS v").status(); })
                     .ok())
         << i;
-    EXPECT_TRUE(pool->Read({"", "u", false}, Soon(), "SELECT 1 AS v", {}).ok()) << i;
+    EXPECT_TRUE(pool->Read({"", "u", false, ""}, Soon(), "SELECT 1 AS v", {}).ok()) << i;
   }
   EXPECT_EQ(pool->stats().replaced, 3);
 }
@@ -296,7 +296,7 @@ TEST_F(DbTest, AConnectionLostAfterCommitWasSentIsNotRetried) {
                        });
   EXPECT_EQ(st.code(), absl::StatusCode::kUnavailable) << st;
   EXPECT_EQ(runs, 1);
-  EXPECT_TRUE(pool->Read({"", "u", false}, Soon(), "SELECT 1 AS v", {}).ok());
+  EXPECT_TRUE(pool->Read({"", "u", false, ""}, Soon(), "SELECT 1 AS v", {}).ok());
 }
 
 // A server that stops answering (a hung host, a partition: here its backend is stopped
@@ -362,7 +362,7 @@ TEST_F(DbTest, ShutdownCutsOffDatabaseWorkWhateverItsDeadline) {
   EXPECT_EQ(st.code(), absl::StatusCode::kUnavailable) << st;
   EXPECT_EQ(st.message(), "the server is shutting down; retry the call");
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
-  EXPECT_EQ(pool->Read({"", "u", false}, Soon(), "SELECT 1 AS v", {}).status().code(),
+  EXPECT_EQ(pool->Read({"", "u", false, ""}, Soon(), "SELECT 1 AS v", {}).status().code(),
             absl::StatusCode::kUnavailable);
   ASSERT_TRUE(holder->ExecScript("ROLLBACK").ok());
 }
@@ -373,7 +373,7 @@ TEST_F(DbTest, AStatementFailureIsLoggedWithTheRequestId) {
   auto pool = db_->AppPool("registry", 1);
   log::Context call("request_id", "req-db-test-7");
   ::testing::internal::CaptureStdout();
-  auto r = pool->Read({"", "u", false}, Soon(), "SELECT v FROM registry.no_such_table", {});
+  auto r = pool->Read({"", "u", false, ""}, Soon(), "SELECT v FROM registry.no_such_table", {});
   std::string log = ::testing::internal::GetCapturedStdout();
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInternal);
   EXPECT_EQ(r.status().message(), "internal database error");
