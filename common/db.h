@@ -145,6 +145,10 @@ struct Actor {
   // The caller's role names, comma-separated ("commissioner,brokerage_officer"), for the
   // few policies that depend on a role (pdps.roles); empty for internal work.
   std::string roles;
+
+  // Internal work (feeds, schedulers, sweeps) in the name of `user`: a service actor of no
+  // organisation and no roles.
+  static Actor Internal(std::string user) { return Actor{"", std::move(user), true, ""}; }
 };
 
 // A transaction in progress. Obtained only from Pool::InTx. BEGIN and the actor's

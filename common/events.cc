@@ -18,7 +18,7 @@ namespace {
 
 using pdps::common::v1::Event;
 
-db::Actor FeedActor() { return db::Actor{"", "", /*service=*/true}; }
+db::Actor FeedActor() { return db::Actor::Internal(""); }
 
 }  // namespace
 

@@ -563,7 +563,7 @@ class Loader {
       return r;
     }
     auto st = referrals_db_->InTx(
-        db::Actor{"", "pdps-demo", true}, absl::Now() + absl::Seconds(10),
+        db::Actor::Internal("pdps-demo"), absl::Now() + absl::Seconds(10),
         [&](db::Tx& tx) -> absl::Status {
           return tx.Exec("WITH r AS (UPDATE referrals.referrals SET stage_deadline = now(),"
                          " next_due_at = now() WHERE id = $1 AND state = 'OPEN'"

@@ -533,7 +533,7 @@ absl::Status Store::ApplyStep(Tx& tx, Row& row, absl::Time now) {
 absl::Status Store::SyncPartnership(const std::string& partnership_id,
                                     const std::set<std::string>& members, absl::Time deadline) {
   std::string json = ToJsonArray({members.begin(), members.end()});
-  return pool_->InTx(db::Actor{"", "", true}, deadline, [&](Tx& tx) -> absl::Status {
+  return pool_->InTx(db::Actor::Internal(""), deadline, [&](Tx& tx) -> absl::Status {
     RETURN_IF_ERROR(tx.Exec(sql::kDeleteStaleMembers, {P(partnership_id), P(json)}).status());
     return tx.Exec(sql::kInsertMembers, {P(partnership_id), P(json)}).status();
   });
@@ -1236,18 +1236,18 @@ absl::StatusOr<Store::Sweep> Store::RunDue(absl::Time now, int limit, absl::Time
   while (out.advanced + out.failed < limit) {
     std::string id;
     log::Context step;  // the referral, on every line this step writes (db errors)
-    absl::Status st = pool_->InTx(db::Actor{"", kSystemUser, true}, deadline,
-                                  [&](Tx& tx) -> absl::Status {
-                                    id.clear();
-                                    ASSIGN_OR_RETURN(Result due, tx.Exec(sql::kClaimDue, {P(now)}));
-                                    if (due.rows() == 0) return absl::OkStatus();
-                                    id = due.String(0, "id");
-                                    step.Set("referral_id", id);
-                                    ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
-                                    RETURN_IF_ERROR(ApplyStep(tx, row, now));
-                                    if (fault_) RETURN_IF_ERROR(fault_(tx, id));
-                                    return absl::OkStatus();
-                                  });
+    absl::Status st =
+        pool_->InTx(db::Actor::Internal(kSystemUser), deadline, [&](Tx& tx) -> absl::Status {
+          id.clear();
+          ASSIGN_OR_RETURN(Result due, tx.Exec(sql::kClaimDue, {P(now)}));
+          if (due.rows() == 0) return absl::OkStatus();
+          id = due.String(0, "id");
+          step.Set("referral_id", id);
+          ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
+          RETURN_IF_ERROR(ApplyStep(tx, row, now));
+          if (fault_) RETURN_IF_ERROR(fault_(tx, id));
+          return absl::OkStatus();
+        });
     if (st.ok()) {
       if (id.empty()) break;  // nothing more is due
       ++out.advanced;
@@ -1265,7 +1265,7 @@ absl::StatusOr<Store::Sweep> Store::RunDue(absl::Time now, int limit, absl::Time
 
 absl::Status Store::RecordStepFailure(const std::string& id, absl::Time now,
                                       const absl::Status& error, absl::Time deadline) {
-  return pool_->InTx(db::Actor{"", kSystemUser, true}, deadline, [&](Tx& tx) -> absl::Status {
+  return pool_->InTx(db::Actor::Internal(kSystemUser), deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Result held, tx.Exec(sql::kLockFailedStep, {P(id), P(now)}));
     // Another replica holds it, or it has moved on: that replica owns what comes next.
     if (held.rows() == 0) return absl::OkStatus();

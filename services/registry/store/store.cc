@@ -1061,7 +1061,7 @@ absl::StatusOr<v1::ComplianceDocument> Store::UpdateDocument(const Call& c,
 absl::StatusOr<int> Store::AnnounceExpiredDocuments(absl::Time now, absl::Time deadline) {
   absl::CivilDay today = dates::TodayInLondon(now);
   int n = 0;
-  RETURN_IF_ERROR(pool_->InTx({"", "", true}, deadline, [&](Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(pool_->InTx(db::Actor::Internal(""), deadline, [&](Tx& tx) -> absl::Status {
     n = 0;
     ASSIGN_OR_RETURN(Result r,
                      tx.Exec(sql::kClaimExpiredDocuments, {P(dates::FormatDay(today))}));

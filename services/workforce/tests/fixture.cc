@@ -49,7 +49,7 @@ void WorkforceServer::Award(const pdps::referrals::v1::ReferralAwarded& award) {
   e.set_event_type("pdps.referrals.v1.ReferralAwarded");
   e.mutable_payload()->PackFrom(award);
   absl::Status st =
-      base_->pool->InTx(db::Actor{"", "test-feed", true, ""}, absl::Now() + absl::Seconds(10),
+      base_->pool->InTx(db::Actor::Internal("test-feed"), absl::Now() + absl::Seconds(10),
                         [&](db::Tx& tx) { return workforce_->store->ApplyReferralAwarded(tx, e); });
   if (!st.ok()) pdps::testing::Die("applying ReferralAwarded", st);
 }
