@@ -172,6 +172,29 @@ grpc::Status ToGrpc(const absl::Status& status, const std::string& request_id) {
     }
     details.add_details()->PackFrom(bad);
   }
+  auto preconditions = PreconditionViolationsOf(status);
+  if (!preconditions.empty()) {
+    google::rpc::PreconditionFailure failure;
+    size_t kept = 0;
+    for (const auto& v : preconditions) {
+      if (failure.ByteSizeLong() > kViolationsBudgetBytes) break;
+      auto* pv = failure.add_violations();
+      pv->set_type(Shorten(v.type, kMaxViolationPartBytes));
+      pv->set_subject(Shorten(v.subject, kMaxViolationPartBytes));
+      pv->set_description(Shorten(v.description, kMaxViolationPartBytes));
+      ++kept;
+    }
+    if (kept < preconditions.size()) {
+      failure.add_violations()->set_description(
+          absl::StrCat("and ", preconditions.size() - kept, " more violations not listed"));
+    }
+    details.add_details()->PackFrom(failure);
+  }
+  google::rpc::ResourceInfo resource;
+  if (const std::string raw = ResourceInfoOf(status);
+      !raw.empty() && resource.ParseFromString(raw)) {
+    details.add_details()->PackFrom(resource);
+  }
   google::rpc::RequestInfo info;
   info.set_request_id(request_id);
   details.add_details()->PackFrom(info);

@@ -9,13 +9,23 @@
 namespace pdps {
 namespace {
 constexpr char kBadRequestUrl[] = "type.googleapis.com/google.rpc.BadRequest";
+constexpr char kPreconditionFailureUrl[] = "type.googleapis.com/google.rpc.PreconditionFailure";
+constexpr char kResourceInfoUrl[] = "type.googleapis.com/google.rpc.ResourceInfo";
 }  // namespace
 
 absl::Status Violations::ToStatus(absl::string_view message) const {
   if (list_.empty()) {
     return absl::OkStatus();
   }
-  return InvalidArgument(message, list_);
+  if (!message.empty()) return InvalidArgument(message, list_);
+  const FieldViolation& first = list_.front();
+  std::string summary =
+      first.field.empty() ? first.description : absl::StrCat(first.field, ": ", first.description);
+  if (list_.size() > 1) {
+    absl::StrAppend(&summary, " (and ", list_.size() - 1, " more invalid field",
+                    list_.size() > 2 ? "s" : "", ")");
+  }
+  return InvalidArgument(summary, list_);
 }
 
 bool IsBlank(absl::string_view text) { return absl::StripAsciiWhitespace(text).empty(); }
@@ -87,6 +97,46 @@ std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
     out.push_back({fv.field(), fv.description()});
   }
   return out;
+}
+
+absl::Status FailedPrecondition(absl::string_view message,
+                                std::vector<PreconditionViolation> violations) {
+  absl::Status status = absl::FailedPreconditionError(message);
+  google::rpc::PreconditionFailure failure;
+  for (auto& v : violations) {
+    auto* pv = failure.add_violations();
+    pv->set_type(std::move(v.type));
+    pv->set_subject(std::move(v.subject));
+    pv->set_description(std::move(v.description));
+  }
+  status.SetPayload(kPreconditionFailureUrl, absl::Cord(failure.SerializeAsString()));
+  return status;
+}
+
+std::vector<PreconditionViolation> PreconditionViolationsOf(const absl::Status& status) {
+  std::vector<PreconditionViolation> out;
+  auto payload = status.GetPayload(kPreconditionFailureUrl);
+  google::rpc::PreconditionFailure failure;
+  if (!payload.has_value() || !failure.ParseFromString(std::string(*payload))) return out;
+  for (const auto& v : failure.violations()) {
+    out.push_back({v.type(), v.subject(), v.description()});
+  }
+  return out;
+}
+
+absl::Status AlreadyExists(absl::string_view message, absl::string_view type,
+                           absl::string_view id) {
+  absl::Status status = absl::AlreadyExistsError(message);
+  google::rpc::ResourceInfo info;
+  info.set_resource_type(std::string(type));
+  info.set_resource_name(std::string(id));
+  status.SetPayload(kResourceInfoUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::string ResourceInfoOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kResourceInfoUrl);
+  return payload.has_value() ? std::string(*payload) : std::string();
 }
 
 absl::Status NotFound(absl::string_view kind, absl::string_view id) {

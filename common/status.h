@@ -62,8 +62,11 @@ class Violations {
   }
   bool empty() const { return list_.empty(); }
   const std::vector<FieldViolation>& list() const { return list_; }
-  // OK when nothing was added; otherwise INVALID_ARGUMENT carrying every violation.
-  absl::Status ToStatus(absl::string_view message = "the request has invalid fields") const;
+  // OK when nothing was added; otherwise INVALID_ARGUMENT carrying every violation. The
+  // message is `message`, or when empty the first violation ("bid.hourly_rate: is above
+  // ... (and 2 more invalid fields)"), so that a client logging only the message still
+  // learns which field to fix.
+  absl::Status ToStatus(absl::string_view message = "") const;
 
  private:
   void AddNotACompetencyCode(const std::string& field, int index);
@@ -84,6 +87,30 @@ absl::Status InvalidField(absl::string_view field, absl::string_view description
 
 // The field violations carried by a status (empty if none).
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
+
+// One unmet precondition of a FAILED_PRECONDITION (google.rpc.PreconditionFailure's
+// Violation): `type`, a stable upper-case name a client can switch on (a gate refusal's
+// IneligibilityReason kind, "COMPETENCY_EXPIRED"); `subject`, what it is about (the
+// competency code, or "staff_member/<id>" when the worker as a whole); `description`,
+// for people ("expired 2026-11-30").
+struct PreconditionViolation {
+  std::string type;
+  std::string subject;
+  std::string description;
+};
+
+// FAILED_PRECONDITION whose payload carries google.rpc.PreconditionFailure violations.
+absl::Status FailedPrecondition(absl::string_view message,
+                                std::vector<PreconditionViolation> violations);
+// The precondition violations carried by a status (empty if none).
+std::vector<PreconditionViolation> PreconditionViolationsOf(const absl::Status& status);
+
+// ALREADY_EXISTS naming the resource that is already there (google.rpc.ResourceInfo:
+// resource_type `type`, e.g. "pdps.workforce.v1.PackageAssignment", resource_name its
+// id), so that a client can read it without parsing the message.
+absl::Status AlreadyExists(absl::string_view message, absl::string_view type, absl::string_view id);
+// The ResourceInfo a status carries, serialized (empty if none): for server::ToGrpc.
+std::string ResourceInfoOf(const absl::Status& status);
 
 // ABORTED for an update or verb whose etag is not the resource's current one
 // (AIP-154): the caller must read again and retry.

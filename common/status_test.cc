@@ -26,6 +26,64 @@ TEST(Status, ViolationsBecomeBadRequestDetails) {
   ASSERT_TRUE(found);
   ASSERT_EQ(bad.field_violations_size(), 2);
   EXPECT_EQ(bad.field_violations(0).field(), "lot.code");
+  // The message alone names the first field, for clients that log only the message.
+  EXPECT_EQ(g.error_message(), "lot.code: is required (and 1 more invalid field)");
+}
+
+TEST(Status, TheMessageNamesTheOnlyViolationOrTheFirstAndHowManyMore) {
+  Violations one;
+  one.Add("referral.area", "is required");
+  EXPECT_EQ(one.ToStatus().message(), "referral.area: is required");
+  Violations three;
+  three.Add("a", "is required");
+  three.Add("b", "is required");
+  three.Add("c", "is required");
+  EXPECT_EQ(three.ToStatus().message(), "a: is required (and 2 more invalid fields)");
+  Violations fieldless;
+  fieldless.Add("", "the lot is closed");
+  EXPECT_EQ(fieldless.ToStatus().message(), "the lot is closed");
+  EXPECT_EQ(three.ToStatus("a message of the caller's own").message(),
+            "a message of the caller's own");
+}
+
+TEST(Status, PreconditionsAndTheExistingResourceReachTheClient) {
+  grpc::Status g = server::ToGrpc(
+      FailedPrecondition("the worker is not eligible",
+                         {{"DBS_EXPIRED", "staff_member/s1", "DBS_EXPIRED (2026-11-30)"},
+                          {"COMPETENCY_MISSING", "first_aid", "COMPETENCY_MISSING first_aid"}}),
+      "req-2");
+  EXPECT_EQ(g.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(g.error_message(), "the worker is not eligible");
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(g.error_details()));
+  google::rpc::PreconditionFailure failure;
+  google::rpc::RequestInfo info;
+  for (const auto& any : details.details()) {
+    if (any.Is<google::rpc::PreconditionFailure>()) {
+      ASSERT_TRUE(any.UnpackTo(&failure));
+    }
+    if (any.Is<google::rpc::RequestInfo>()) {
+      ASSERT_TRUE(any.UnpackTo(&info));
+    }
+  }
+  ASSERT_EQ(failure.violations_size(), 2);
+  EXPECT_EQ(failure.violations(0).type(), "DBS_EXPIRED");
+  EXPECT_EQ(failure.violations(0).subject(), "staff_member/s1");
+  EXPECT_EQ(failure.violations(1).description(), "COMPETENCY_MISSING first_aid");
+  EXPECT_EQ(info.request_id(), "req-2");
+
+  g = server::ToGrpc(AlreadyExists("already named", "pdps.workforce.v1.PackageAssignment", "a1"),
+                     "req-3");
+  EXPECT_EQ(g.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  ASSERT_TRUE(details.ParseFromString(g.error_details()));
+  google::rpc::ResourceInfo resource;
+  for (const auto& any : details.details()) {
+    if (any.Is<google::rpc::ResourceInfo>()) {
+      ASSERT_TRUE(any.UnpackTo(&resource));
+    }
+  }
+  EXPECT_EQ(resource.resource_type(), "pdps.workforce.v1.PackageAssignment");
+  EXPECT_EQ(resource.resource_name(), "a1");
 }
 
 TEST(Status, MergedValidatorsReportEveryViolationOnce) {

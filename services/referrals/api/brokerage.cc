@@ -229,9 +229,12 @@ absl::StatusOr<v1::Offer> Brokerage::SubmitProposal(const Call& c,
     }
     RETURN_IF_ERROR(check.status());
     if (!check->eligible) {
-      return absl::FailedPreconditionError(
+      std::vector<std::string> reasons;
+      for (const auto& v : check->reasons) reasons.push_back(v.description);
+      return FailedPrecondition(
           absl::StrCat("the proposed worker is not eligible for this package on ",
-                       r.start_date().value(), ": ", absl::StrJoin(check->reasons, ", ")));
+                       r.start_date().value(), ": ", absl::StrJoin(reasons, ", ")),
+          check->reasons);
     }
     in.worker_checked = true;
   }

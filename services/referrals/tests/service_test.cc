@@ -1379,6 +1379,8 @@ TEST_F(ReferralsTest, ANamedWorkerMustPassTheWorkforceGateBeforeAProposalIsTaken
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr("COMPETENCY_MISSING gastrostomy"));
   EXPECT_THAT(st.error_message(), Not(::testing::HasSubstr("New Carer")));
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              Contains("COMPETENCY_MISSING gastrostomy"));
   EXPECT_EQ(Inbox(a.admin)[0].state(), v1::Offer::OPEN);
   // Another provider's worker is not the caller's to propose.
   prop.mutable_proposal()->mutable_worker_profile()->set_staff_id(elsewhere);
@@ -1502,7 +1504,7 @@ TEST_F(ReferralsTest, PenPortraitBeforeAwardDetailsOnlyForTheAwardedProviderAndE
   // user is refused by the policy, whatever the code asks.
   auto app = registry_->db().AppPool("referrals", 1);
   const std::string actor_user = NewUuid();
-  auto forged = app->InTx({winner.org, actor_user, false}, absl::Now() + absl::Seconds(10),
+  auto forged = app->InTx({winner.org, actor_user, false, ""}, absl::Now() + absl::Seconds(10),
                           [&](db::Tx& tx) -> absl::Status {
                             return tx
                                 .Exec(

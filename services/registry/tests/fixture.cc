@@ -57,6 +57,31 @@ std::vector<std::string> ViolationFields(const grpc::Status& st) {
   return out;
 }
 
+std::vector<std::string> PreconditionViolations(const grpc::Status& st) {
+  std::vector<std::string> out;
+  google::rpc::Status details;
+  if (!details.ParseFromString(st.error_details())) return out;
+  for (const auto& any : details.details()) {
+    google::rpc::PreconditionFailure failure;
+    if (any.UnpackTo(&failure)) {
+      for (const auto& v : failure.violations()) {
+        out.push_back(absl::StrCat(v.type(), " ", v.subject()));
+      }
+    }
+  }
+  return out;
+}
+
+std::string ResourceInfoOf(const grpc::Status& st) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(st.error_details())) return "";
+  for (const auto& any : details.details()) {
+    google::rpc::ResourceInfo info;
+    if (any.UnpackTo(&info)) return absl::StrCat(info.resource_type(), " ", info.resource_name());
+  }
+  return "";
+}
+
 World::World(RegistryServer* server) : server_(server) {
   platform = MakeCaller(NewUuid(), {Role::kPlatformOperator});
 }

@@ -103,5 +103,9 @@ grpc::Status Call(RegistryServer& s, const Caller& who,
 
 // Field names of the BadRequest violations in a status.
 std::vector<std::string> ViolationFields(const grpc::Status& st);
+// "TYPE subject" of each PreconditionFailure violation in a status.
+std::vector<std::string> PreconditionViolations(const grpc::Status& st);
+// "resource_type resource_name" of the ResourceInfo in a status ("" if none).
+std::string ResourceInfoOf(const grpc::Status& st);
 
 }  // namespace pdps::registry::testing

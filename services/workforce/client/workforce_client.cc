@@ -32,9 +32,14 @@ absl::StatusOr<WorkerCheck> GrpcWorkforceClient::CheckWorker(const std::string& 
   WorkerCheck out;
   out.eligible = resp.eligible();
   for (const auto& r : resp.reasons()) {
-    std::string text(wv1::IneligibilityReason::Kind_Name(r.kind()));
+    const std::string kind = wv1::IneligibilityReason::Kind_Name(r.kind());
+    std::string text = kind;
     if (!r.competency_code().empty()) absl::StrAppend(&text, " ", r.competency_code());
-    out.reasons.push_back(text);
+    if (!r.date().value().empty()) absl::StrAppend(&text, " (", r.date().value(), ")");
+    out.reasons.push_back({kind,
+                           r.competency_code().empty() ? absl::StrCat("staff_member/", staff_id)
+                                                       : r.competency_code(),
+                           text});
   }
   return out;
 }

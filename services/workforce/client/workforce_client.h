@@ -14,13 +14,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/service_identity.h"
+#include "common/status.h"
 #include "pdps/workforce/v1/workforce_service.grpc.pb.h"
 
 namespace pdps::workforce {
 
 struct WorkerCheck {
   bool eligible = false;
-  std::vector<std::string> reasons;  // e.g. "DBS_EXPIRED", "COMPETENCY_MISSING gastrostomy"
+  // Why not, one per reason: type "COMPETENCY_MISSING", subject "gastrostomy" (or
+  // "staff_member/<id>"), description "COMPETENCY_MISSING gastrostomy".
+  std::vector<PreconditionViolation> reasons;
 };
 
 class WorkforceClient {

@@ -413,6 +413,17 @@ std::string DescribeReasons(const std::vector<Reason>& reasons) {
   return absl::StrJoin(parts, ", ");
 }
 
+std::vector<PreconditionViolation> ReasonViolations(const std::vector<Reason>& reasons,
+                                                    const std::string& staff_id) {
+  std::vector<PreconditionViolation> out;
+  for (const auto& r : reasons) {
+    out.push_back({ReasonName(r.kind),
+                   r.code.empty() ? absl::StrCat("staff_member/", staff_id) : r.code,
+                   DescribeReasons({r})});
+  }
+  return out;
+}
+
 std::optional<Trip> OnTrainedShare(const SuspensionRules& r, const TrainedShare& share, Day day) {
   if (r.min_trained_staff_percent <= 0 || share.in_post == 0) return std::nullopt;
   if (share.percent() >= r.min_trained_staff_percent) return std::nullopt;

@@ -14,6 +14,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/calendar/calendar.h"
+#include "common/status.h"
 #include "common/viability.h"
 
 namespace pdps::workforce::domain {
@@ -278,6 +279,10 @@ std::optional<Trip> OnTrainedShare(const SuspensionRules& r, const TrainedShare&
 std::string ReasonsSignature(const std::vector<Reason>& reasons);
 // "DBS_EXPIRED (2026-11-30), COMPETENCY_MISSING first_aid": for messages.
 std::string DescribeReasons(const std::vector<Reason>& reasons);
+// The reasons as a FAILED_PRECONDITION's violations: type the kind, subject the competency
+// (or "staff_member/<staff_id>"), description as DescribeReasons writes that one reason.
+std::vector<PreconditionViolation> ReasonViolations(const std::vector<Reason>& reasons,
+                                                    const std::string& staff_id);
 
 // ---------------------------------------------------------------- packages ---
 

@@ -36,7 +36,7 @@ db::Param DateOrNull(const pdps::common::v1::Date& d) { return db::OrNull(d.valu
 absl::Time LondonMidnight(Day d) { return absl::FromCivil(d, dates::London()); }
 
 // A service actor for reads across tenants that return no personal data.
-db::Actor ServiceActor(const server::Call& c) { return db::Actor{"", c.principal.user_id, true}; }
+db::Actor ServiceActor(const server::Call& c) { return db::Actor::Internal(c.principal.user_id); }
 
 // ------------------------------------------------------------------ readers ---
 
@@ -711,7 +711,7 @@ absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline)
   const Day today = dates::TodayInLondon(now);
   int announced = 0;
   RETURN_IF_ERROR(
-      pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline, [&](Tx& tx) -> absl::Status {
+      pool_->InTx(db::Actor::Internal(server::kSystemUser), deadline, [&](Tx& tx) -> absl::Status {
         announced = 0;
         // Training and the lot's own periods are watched for the lots each worker is named on.
         ASSIGN_OR_RETURN(Result running,
@@ -1271,18 +1271,20 @@ absl::StatusOr<v1::PackageAssignment> Store::CreateAssignment(const Call& c,
       ASSIGN_OR_RETURN(Result running,
                        tx.Exec(sql::kSelectRunningAssignment, {P(pkg.id()), P(staff.id())}));
       if (running.rows() > 0) {
-        return absl::AlreadyExistsError(
+        return AlreadyExists(
             absl::StrCat("the worker is already named on this package (assignment ",
-                         running.String(0, "id"), "); end it first to change its dates"));
+                         running.String(0, "id"), "); end it first to change its dates"),
+            v1::PackageAssignment::descriptor()->full_name(), running.String(0, "id"));
       }
       ASSIGN_OR_RETURN(domain::Matrix m, MatrixInForce(tx, pkg.lot_id(), from));
       ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, staff, m, ExtrasOf(pkg), from));
       if (!reasons.empty()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "the worker is not eligible for this package on ", dates::FormatDay(from), ": ",
-            domain::DescribeReasons(reasons),
-            " (CheckWorkerEligibility with the package's lot and extra competencies lists the"
-            " same)"));
+        return FailedPrecondition(
+            absl::StrCat("the worker is not eligible for this package on ", dates::FormatDay(from),
+                         ": ", domain::DescribeReasons(reasons),
+                         " (CheckWorkerEligibility with the package's lot and extra "
+                         "competencies lists the same)"),
+            domain::ReasonViolations(reasons, staff.id()));
       }
       RETURN_IF_ERROR(tx.Exec(sql::kInsertAssignment,
                               {P(id), P(pkg.id()), P(c.principal.organisation_id), P(staff.id()),
@@ -1371,7 +1373,7 @@ absl::StatusOr<int> Store::CheckPackageWorkers(absl::Time now, absl::Time deadli
   const Day today = dates::TodayInLondon(now);
   int tripped = 0;
   RETURN_IF_ERROR(
-      pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline, [&](Tx& tx) -> absl::Status {
+      pool_->InTx(db::Actor::Internal(server::kSystemUser), deadline, [&](Tx& tx) -> absl::Status {
         tripped = 0;
         ASSIGN_OR_RETURN(Result on, tx.Exec(sql::kSelectPackageWorkerRuleFrameworks));
         std::set<std::string> frameworks;
@@ -1413,7 +1415,7 @@ absl::StatusOr<int> Store::CheckPackageWorkers(absl::Time now, absl::Time deadli
 
 absl::StatusOr<std::vector<std::string>> Store::TrainedStaffRuleFrameworks(absl::Time deadline) {
   std::vector<std::string> out;
-  ASSIGN_OR_RETURN(Result r, pool_->Read(db::Actor{"", server::kSystemUser, true}, deadline,
+  ASSIGN_OR_RETURN(Result r, pool_->Read(db::Actor::Internal(server::kSystemUser), deadline,
                                          sql::kSelectTrainedStaffRuleFrameworks, {}));
   for (int i = 0; i < r.rows(); ++i) out.push_back(r.String(i, "framework_id"));
   return out;
@@ -1426,7 +1428,7 @@ absl::StatusOr<int> Store::CheckTrainedStaff(absl::Time now, const std::string& 
   const domain::Quarter quarter{static_cast<int>(today.year()), (today.month() - 1) / 3 + 1};
   int tripped = 0;
   RETURN_IF_ERROR(
-      pool_->InTx(db::Actor{"", server::kSystemUser, true}, deadline, [&](Tx& tx) -> absl::Status {
+      pool_->InTx(db::Actor::Internal(server::kSystemUser), deadline, [&](Tx& tx) -> absl::Status {
         tripped = 0;
         ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, framework));
         MatricesOnDay matrices(tx, today);

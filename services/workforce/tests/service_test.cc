@@ -1384,8 +1384,13 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   auto st = Assign(provider_, package, missing.id(), &no);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(st.error_message(), HasSubstr("COMPETENCY_MISSING seizure_management"));
-  EXPECT_EQ(Assign(provider_, package, ok.id(), &no).error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);
+  // The same reasons, for a program: google.rpc.PreconditionFailure.
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("COMPETENCY_MISSING seizure_management"));
+  st = Assign(provider_, package, ok.id(), &no);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  // And the assignment already there, for a program: google.rpc.ResourceInfo.
+  EXPECT_EQ(registry::testing::ResourceInfoOf(st), "pdps.workforce.v1.PackageAssignment " + a.id());
   EXPECT_EQ(Assign(provider_, package, theirs.id(), &no).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Assign(other_provider_, package, theirs.id(), &no).error_code(),
             grpc::StatusCode::NOT_FOUND);
