@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/proto_util.h"
 #include "common/status.h"
 
 namespace pdps::events {
@@ -83,10 +84,7 @@ absl::StatusOr<std::vector<Event>> Outbox::Read(db::Pool& pool, int64_t after, i
       e.set_aggregate_type(r.String(i, "aggregate_type"));
       e.set_aggregate_id(r.String(i, "aggregate_id"));
       e.set_organisation_id(r.String(i, "organisation_id"));
-      absl::Time t = r.Time(i, "occurred_at");
-      e.mutable_occur_time()->set_seconds(absl::ToUnixSeconds(t));
-      e.mutable_occur_time()->set_nanos(
-          static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(absl::ToUnixSeconds(t)))));
+      protoutil::SetTimestamp(r.Time(i, "occurred_at"), e.mutable_occur_time());
       std::string raw;
       // PostgreSQL wraps base64 output every 76 characters.
       std::string b64 = r.String(i, "payload");

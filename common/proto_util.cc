@@ -10,6 +10,9 @@
 namespace pdps::protoutil {
 
 void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
+  // Microseconds, as PostgreSQL keeps them (db::P): a time sent in an event before it was
+  // stored reads the same as the stored one.
+  t = absl::FromUnixMicros(absl::ToUnixMicros(t));
   int64_t s = absl::ToUnixSeconds(t);
   out->set_seconds(s);
   out->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(s))));

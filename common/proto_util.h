@@ -28,6 +28,7 @@ M FromJson(const std::string& json) {
   return m;
 }
 
+// At microsecond precision, the database's: nanoseconds are dropped (rounded down).
 void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out);
 absl::Time FromTimestamp(const google::protobuf::Timestamp& ts);
 
