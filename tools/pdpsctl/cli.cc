@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -20,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/dates.h"
+#include "common/ids.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "nlohmann/json.hpp"
@@ -147,7 +150,7 @@ std::vector<std::string> RefusedOptions(const Args& a, const std::string& comman
 
 std::string ErrorText(const std::string& code, const std::string& message,
                       const std::string& details) {
-  std::string out = absl::StrCat("error: ", code, ": ", message, "\n");
+  std::string out = absl::StrCat("error: ", code, ": ", PoundsInText(message), "\n");
   google::rpc::Status status;
   if (!status.ParseFromString(details)) return out;
   std::vector<std::string> violations;
@@ -165,7 +168,7 @@ std::string ErrorText(const std::string& code, const std::string& message,
   }
   // A single violation is usually the message itself: printed once is enough.
   if (violations.size() == 1 && violations[0] == message) violations.clear();
-  for (const auto& v : violations) absl::StrAppend(&out, "  ", v, "\n");
+  for (const auto& v : violations) absl::StrAppend(&out, "  ", PoundsInText(v), "\n");
   for (const auto& id : request_ids) absl::StrAppend(&out, "  request id: ", id, "\n");
   return out;
 }
@@ -299,13 +302,119 @@ bool PrintJson(const Message& m) {
   }
   if (!error.empty()) {
     // Never half an object on stdout.
-    std::fprintf(stderr, "pdpsctl: cannot print %s as JSON: %s\n",
-                 m.GetDescriptor()->full_name().c_str(), error.c_str());
+    PrintError(absl::StrCat("pdpsctl: cannot print ", m.GetDescriptor()->full_name(),
+                            " as JSON: ", error, "\n"));
     return false;
   }
   std::cout << out;
   if (out.empty() || out.back() != '\n') std::cout << "\n";
   return true;
+}
+
+void PrintError(const std::string& text) {
+  std::cout.flush();
+  std::fflush(stdout);
+  std::fputs(text.c_str(), stderr);
+  std::fflush(stderr);
+}
+
+std::string Pounds(int64_t pence) {
+  // Unsigned, so that the most negative amount has a magnitude too.
+  uint64_t magnitude = pence < 0 ? 0 - static_cast<uint64_t>(pence) : pence;
+  std::string whole = std::to_string(magnitude / 100);
+  for (size_t i = whole.size(); i > 3; i -= 3) whole.insert(i - 3, ",");
+  char fraction[4];
+  std::snprintf(fraction, sizeof(fraction), "%02u", static_cast<unsigned>(magnitude % 100));
+  return absl::StrCat(pence < 0 ? "-" : "", "£", whole, ".", fraction);
+}
+
+bool ParsePounds(const std::string& text, int64_t* pence, std::string* error) {
+  absl::string_view t = text;
+  bool negative = absl::ConsumePrefix(&t, "-");
+  bool pound_sign = absl::ConsumePrefix(&t, "£");
+  if (pound_sign && !negative) negative = absl::ConsumePrefix(&t, "-");
+  size_t dot = t.find('.');
+  absl::string_view whole = t.substr(0, dot);
+  absl::string_view fraction = dot == absl::string_view::npos ? "" : t.substr(dot + 1);
+  std::string digits;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    // Thousands separators, as pdpsctl prints amounts: "5,000,000".
+    if (whole[i] == ',' && i > 0 && (whole.size() - i) % 4 == 0) continue;
+    digits += whole[i];
+  }
+  auto all_digits = [](absl::string_view v) {
+    return std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (digits.empty() || !all_digits(digits) || !all_digits(fraction) || fraction.size() > 2 ||
+      (dot != absl::string_view::npos && fraction.empty()) || digits.size() > 15) {
+    *error = "is not an amount in pounds: write e.g. 21.50 or £21.50";
+    return false;
+  }
+  int64_t value = 0;
+  absl::SimpleAtoi(digits, &value);
+  if (!pound_sign && dot == absl::string_view::npos) {
+    // Both readings, so that whoever meant pence sees the pounds to write.
+    std::string as_pence = Pounds(negative ? -value : value);
+    std::string sign = negative ? "-" : "";
+    *error = absl::StrCat(
+        "is a whole number, which pdpsctl used to read as pence: amounts are "
+        "in pounds, so write ",
+        sign, as_pence.substr(sign.size() + 2), " for ", as_pence, ", or ", sign, digits,
+        ".00 (or ", sign, "£", digits, ") for ", Pounds((negative ? -value : value) * 100));
+    return false;
+  }
+  int64_t cents = 0;
+  if (!fraction.empty()) {
+    absl::SimpleAtoi(fraction, &cents);
+    if (fraction.size() == 1) cents *= 10;
+  }
+  *pence = (negative ? -1 : 1) * (value * 100 + cents);
+  return true;
+}
+
+std::string PoundsInText(const std::string& text) {
+  const std::string kPence = " pence";
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t at = text.find(kPence, i);
+    if (at == std::string::npos) break;
+    size_t start = at;
+    while (start > i && absl::ascii_isdigit(static_cast<unsigned char>(text[start - 1]))) {
+      --start;
+    }
+    int64_t pence = 0;
+    size_t end = at + kPence.size();
+    bool word_ends =
+        end == text.size() || !absl::ascii_isalpha(static_cast<unsigned char>(text[end]));
+    bool word_starts =
+        start == 0 || !absl::ascii_isalnum(static_cast<unsigned char>(text[start - 1]));
+    if (start < at && word_starts && word_ends && at - start <= 15 &&
+        absl::SimpleAtoi(text.substr(start, at - start), &pence)) {
+      absl::StrAppend(&out, text.substr(i, start - i), Pounds(pence));
+    } else {
+      absl::StrAppend(&out, text.substr(i, end - i));
+    }
+    i = end;
+  }
+  absl::StrAppend(&out, text.substr(std::min(i, text.size())));
+  return out;
+}
+
+std::string Percent(int64_t basis_points) {
+  std::string out = absl::StrCat(basis_points / 100);
+  if (int64_t rest = std::llabs(basis_points % 100); rest != 0) {
+    if (basis_points < 0 && basis_points > -100) out = "-" + out;
+    absl::StrAppend(&out, ".", rest / 10, rest % 10 == 0 ? "" : absl::StrCat(rest % 10));
+  }
+  return out + " %";
+}
+
+std::string OrgNames::Label(const std::string& id) {
+  if (!IsUuid(id)) return id;
+  auto it = cache_.find(id);
+  if (it == cache_.end()) it = cache_.emplace(id, lookup_(id)).first;
+  return it->second.value_or(id);
 }
 
 namespace {
@@ -329,10 +438,83 @@ bool NoValue(const Message& m, const FieldDescriptor* f) {
   return false;
 }
 
+// What an unset setting (0, "", no value) means, as its proto says: "10 (default)" for
+// "0 means 10", "off" for "0 turns it off"; "" when unset means nothing else.
+std::string Unset(const Message& m, const FieldDescriptor* f) {
+  static const auto* kMeanings = new std::map<std::string, std::string>{
+      {"pdps.workforce.v1.SuspensionRules.upheld_safeguarding_complaints", "off"},
+      {"pdps.workforce.v1.SuspensionRules.complaint_window_months", "12 (default)"},
+      {"pdps.workforce.v1.SuspensionRules.min_trained_staff_percent", "off"},
+      {"pdps.workforce.v1.SuspensionRules.action_plan_due_working_days", "10 (default)"},
+      {"pdps.workforce.v1.TrainingMatrix.dbs_renewal_months", "36 (default)"},
+      {"pdps.workforce.v1.TrainingMatrix.supervision_interval_months", "3 (default)"},
+      {"pdps.workforce.v1.TrainingMatrix.appraisal_interval_months", "12 (default)"},
+      {"pdps.registry.v1.CallOffSettings.offer_window_working_hours", "2 (default)"},
+      {"pdps.registry.v1.CallOffSettings.exclusive_rounds", "2 (default)"},
+      {"pdps.registry.v1.CallOffSettings.friday_afternoon_rule", "yes (default)"},
+      {"pdps.registry.v1.CallOffSettings.friday_cutoff", "12:00 (default)"},
+      {"pdps.registry.v1.CallOffSettings.bid_window_working_days", "5 (default)"},
+      {"pdps.registry.v1.Framework.office_hours", "09:00-17:00,Mon-Fri (default)"},
+      {"pdps.registry.v1.Framework.employers_liability_minimum", "£5,000,000.00 (default)"},
+      {"pdps.registry.v1.Framework.public_liability_minimum", "£10,000,000.00 (default)"},
+      {"pdps.registry.v1.Framework.capacity_return_due_day", "10 (default)"},
+  };
+  if (f->is_repeated() || m.GetReflection()->HasField(m, f)) return "";
+  auto it = kMeanings->find(f->full_name());
+  return it == kMeanings->end() ? "" : it->second;
+}
+
+// Whether a setting applies to the call-off method of its message (a framework's
+// CallOffSettings, a referral): text views leave out the ones that do not. A message
+// without a method, or with none set, shows every setting.
+bool Applies(const Message& m, const FieldDescriptor* f) {
+  static const auto* kMethods = new std::map<std::string, std::set<std::string>>{
+      {"pdps.registry.v1.CallOffSettings.offer_window_working_hours",
+       {"ROTATIONAL_FIRST_REFUSAL", "BROADCAST_FIRST_RESPONDER"}},
+      {"pdps.registry.v1.CallOffSettings.exclusive_rounds", {"ROTATIONAL_FIRST_REFUSAL"}},
+      {"pdps.registry.v1.CallOffSettings.friday_afternoon_rule", {"ROTATIONAL_FIRST_REFUSAL"}},
+      {"pdps.registry.v1.CallOffSettings.friday_cutoff", {"ROTATIONAL_FIRST_REFUSAL"}},
+      {"pdps.registry.v1.CallOffSettings.price_weight_percent", {"MINI_COMPETITION"}},
+      {"pdps.registry.v1.CallOffSettings.quality_weight_percent", {"MINI_COMPETITION"}},
+      {"pdps.registry.v1.CallOffSettings.quality_questions", {"MINI_COMPETITION"}},
+      {"pdps.registry.v1.CallOffSettings.bid_window_working_days",
+       {"MINI_COMPETITION", "COMPETITIVE_OFFERS"}},
+      {"pdps.referrals.v1.Referral.maximum_hourly_rate", {"MINI_COMPETITION"}},
+      {"pdps.referrals.v1.Referral.quality_questions", {"MINI_COMPETITION"}},
+      {"pdps.referrals.v1.Referral.price_weight_percent", {"MINI_COMPETITION"}},
+      {"pdps.referrals.v1.Referral.quality_weight_percent", {"MINI_COMPETITION"}},
+  };
+  auto it = kMethods->find(f->full_name());
+  if (it == kMethods->end()) return true;
+  const Reflection* r = m.GetReflection();
+  const FieldDescriptor* method = m.GetDescriptor()->FindFieldByName("method");
+  if (method == nullptr || method->cpp_type() != FieldDescriptor::CPPTYPE_ENUM ||
+      r->GetEnum(m, method)->number() == 0) {
+    return true;
+  }
+  if (it->second.count(r->GetEnum(m, method)->name()) == 0) return false;
+  // The Friday cutoff of a rule switched off.
+  const FieldDescriptor* rule = m.GetDescriptor()->FindFieldByName("friday_afternoon_rule");
+  if (f->name() == "friday_cutoff" && rule != nullptr && r->HasField(m, rule)) {
+    return r->GetBool(m, rule);
+  }
+  return true;
+}
+
+// A field holding an organisation's id: provider_id, organisation_id,
+// actor_organisation, owner_organisation_id, ...
+bool NamesOrganisation(const FieldDescriptor* f) {
+  if (f->is_repeated() || f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) return false;
+  const std::string& n = f->name();
+  return n == "provider_id" || absl::EndsWith(n, "_provider_id") ||
+         absl::EndsWith(n, "organisation_id") || absl::EndsWith(n, "_organisation");
+}
+
 // A cell: scalars as text, money and dates by their value, lists joined with `sep`.
 std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = ",") {
   const Reflection* r = m.GetReflection();
   if (!f->is_repeated() && NoValue(m, f)) return "";
+  if (std::string meaning = Unset(m, f); !meaning.empty()) return meaning;
   if (f->is_repeated()) {
     int n = r->FieldSize(m, f);
     if (f->type() == FieldDescriptor::TYPE_STRING) {
@@ -347,11 +529,14 @@ std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = "
     }
     return n == 0 ? "" : std::to_string(n) + " items";
   }
+  // Shares and percentages as such: share_basis_points 10000 is "100 %".
+  bool percent = absl::EndsWith(f->name(), "_percent");
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
       return r->GetString(m, f);
     case FieldDescriptor::CPPTYPE_INT32:
-      return std::to_string(r->GetInt32(m, f));
+      if (absl::EndsWith(f->name(), "_basis_points")) return Percent(r->GetInt32(m, f));
+      return absl::StrCat(r->GetInt32(m, f), percent ? " %" : "");
     case FieldDescriptor::CPPTYPE_INT64:
       return std::to_string(r->GetInt64(m, f));
     case FieldDescriptor::CPPTYPE_BOOL:
@@ -359,7 +544,7 @@ std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = "
     case FieldDescriptor::CPPTYPE_DOUBLE: {
       char buf[32];
       std::snprintf(buf, sizeof(buf), "%.2f", r->GetDouble(m, f));
-      return buf;
+      return absl::StrCat(buf, percent ? " %" : "");
     }
     case FieldDescriptor::CPPTYPE_ENUM:
       // The zero value means "not set" (AIP-126): leave the cell empty.
@@ -369,12 +554,7 @@ std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = "
       const Message& sub = r->GetMessage(m, f);
       const auto* d = sub.GetDescriptor();
       if (d->full_name() == "pdps.common.v1.Money") {
-        int64_t p = sub.GetReflection()->GetInt64(sub, d->field(0));
-        char buf[48];
-        std::snprintf(buf, sizeof(buf), "%s£%lld.%02lld", p < 0 ? "-" : "",
-                      static_cast<long long>(std::llabs(p / 100)),
-                      static_cast<long long>(std::llabs(p % 100)));
-        return buf;
+        return Pounds(sub.GetReflection()->GetInt64(sub, d->field(0)));
       }
       if (d->full_name() == "pdps.common.v1.Date") {
         return sub.GetReflection()->GetString(sub, d->field(0));
@@ -425,33 +605,158 @@ std::string PathCell(const Message& m, const std::string& path) {
   return "";
 }
 
-// "field: value" lines of one message, nested messages under "prefix.".
-void PrintFields(const Message& m, const std::string& prefix) {
+// The name of the organisation `id`, or `id` without `names`.
+std::string Label(OrgNames* names, const std::string& id) {
+  return names == nullptr ? id : names->Label(id);
+}
+
+// Characters, not bytes: "£" and "→" take one column each.
+size_t Width(const std::string& s) {
+  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
+}
+
+// At most `max` characters, "..." marking a cut, never inside a character.
+std::string Truncated(const std::string& s, size_t max) {
+  if (Width(s) <= max) return s;
+  size_t keep = 0;
+  for (size_t chars = 0; keep < s.size(); ++keep) {
+    if ((s[keep] & 0xC0) != 0x80 && chars++ == max - 3) break;
+  }
+  return s.substr(0, keep) + "...";
+}
+
+// Rows under an upper-case header, each column as wide as its widest cell.
+void PrintRows(std::vector<std::string> header, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width;
+  for (auto& h : header) {
+    for (auto& ch : h) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    width.push_back(Width(h));
+  }
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < row.size() && c < width.size(); ++c) {
+      width[c] = std::max(width[c], Width(row[c]));
+    }
+  }
+  auto print = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      line += row[c] + std::string(width[c] - Width(row[c]) + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::printf("%s\n", line.c_str());
+  };
+  print(header);
+  for (const auto& row : rows) print(row);
+}
+
+// "field: value" lines of one message, nested messages under "prefix.", an
+// organisation's id with its name.
+void PrintFields(const Message& m, const std::string& prefix, OrgNames* names) {
   const auto* d = m.GetDescriptor();
   const Reflection* r = m.GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
     const auto* f = d->field(i);
-    if (Skipped(f)) continue;
+    if (Skipped(f) || !Applies(m, f)) continue;
     std::string name = prefix + f->name();
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !Leaf(f)) {
       if (f->is_repeated()) {
         for (int k = 0; k < r->FieldSize(m, f); ++k) {
-          PrintFields(r->GetRepeatedMessage(m, f, k), absl::StrCat(name, "[", k, "]."));
+          PrintFields(r->GetRepeatedMessage(m, f, k), absl::StrCat(name, "[", k, "]."), names);
         }
       } else if (r->HasField(m, f)) {
-        PrintFields(r->GetMessage(m, f), name + ".");
+        PrintFields(r->GetMessage(m, f), name + ".", names);
       }
       continue;
     }
     // Lines of text (addresses, outcomes) may hold commas themselves.
     std::string v = Cell(m, f, "; ");
+    if (NamesOrganisation(f) && !v.empty()) {
+      if (std::string label = Label(names, v); label != v) absl::StrAppend(&v, " (", label, ")");
+    }
     if (!v.empty()) std::printf("%-34s %s\n", (name + ":").c_str(), v.c_str());
   }
 }
 
+// A message's history (every pdps.common.v1.Transition, oldest first) as a table, after
+// the reason for its state where the message has no state_reason of its own (an
+// admission: the reason of its latest transition).
+void PrintHistory(const Message& m, OrgNames* names) {
+  const auto* d = m.GetDescriptor();
+  const FieldDescriptor* history = d->FindFieldByName("history");
+  if (history == nullptr || !history->is_repeated() ||
+      history->message_type()->full_name() != "pdps.common.v1.Transition") {
+    return;
+  }
+  const Reflection* r = m.GetReflection();
+  int n = r->FieldSize(m, history);
+  if (n == 0) return;
+  auto field = [](const Message& t, const char* name) {
+    return Cell(t, t.GetDescriptor()->FindFieldByName(name));
+  };
+  if (d->FindFieldByName("state_reason") == nullptr) {
+    std::string reason = field(r->GetRepeatedMessage(m, history, n - 1), "reason");
+    if (!reason.empty()) std::printf("%-34s %s\n", "state_reason:", reason.c_str());
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (int i = 0; i < n; ++i) {
+    const Message& t = r->GetRepeatedMessage(m, history, i);
+    std::string from = field(t, "from_state");
+    std::string to = field(t, "to_state");
+    // The reason last and whole: it is what the table is read for.
+    rows.push_back({field(t, "time"), from.empty() ? to : absl::StrCat(from, " → ", to),
+                    field(t, "actor_user"), Label(names, field(t, "actor_organisation")),
+                    field(t, "reason")});
+  }
+  std::printf("\nhistory:\n");
+  PrintRows({"time", "change", "actor", "organisation", "reason"}, rows);
+}
+
+// A column of a list: the cell at `path`, or the name of the organisation whose id it is.
+struct Column {
+  std::string path;
+  std::string header;
+  bool name = false;
+};
+
+// "path", "path=HEADER", "path:name[=HEADER]"; empty: the item's default columns.
+std::vector<Column> Columns(const google::protobuf::Descriptor* item,
+                            const std::vector<std::string>& specs, bool names) {
+  std::vector<Column> out;
+  if (specs.empty()) {
+    // An item with a display_name of its own (an eligible provider) is named already.
+    bool named = item->FindFieldByName("display_name") != nullptr;
+    for (int i = 0; i < item->field_count(); ++i) {
+      const FieldDescriptor* f = item->field(i);
+      if (!Tabular(f)) continue;
+      out.push_back({f->name(), f->name()});
+      if (names && !named && NamesOrganisation(f)) {
+        absl::string_view header = f->name();
+        absl::ConsumeSuffix(&header, "_id");
+        out.push_back({f->name(), std::string(header), true});
+      }
+    }
+    return out;
+  }
+  for (const std::string& spec : specs) {
+    Column c;
+    c.path = spec;
+    // "path=HEADER" names its own header; otherwise a nested column is headed by its
+    // last part: "referral.area" is AREA.
+    if (size_t eq = c.path.find('='); eq != std::string::npos) {
+      c.header = c.path.substr(eq + 1);
+      c.path.resize(eq);
+    }
+    c.name = absl::EndsWith(c.path, ":name");
+    if (c.name) c.path.resize(c.path.size() - 5);
+    if (c.header.empty()) c.header = c.path.substr(c.path.rfind('.') + 1);
+    out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace
 
-void PrintTable(const Message& m, const std::vector<std::string>& columns) {
+void PrintTable(const Message& m, const std::vector<std::string>& columns, OrgNames* names) {
   const auto* d = m.GetDescriptor();
   const FieldDescriptor* list = nullptr;
   for (int i = 0; i < d->field_count(); ++i) {
@@ -463,56 +768,27 @@ void PrintTable(const Message& m, const std::vector<std::string>& columns) {
   }
   bool is_list_response = list != nullptr && absl::EndsWith(d->name(), "Response");
   if (!is_list_response) {
-    PrintFields(m, "");
+    PrintFields(m, "", names);
+    PrintHistory(m, names);
     return;
   }
   const Reflection* r = m.GetReflection();
   int n = r->FieldSize(m, list);
-  const auto* item_d = list->message_type();
-  std::vector<std::string> cols = columns;
-  if (cols.empty()) {
-    for (int i = 0; i < item_d->field_count(); ++i) {
-      if (Tabular(item_d->field(i))) cols.push_back(item_d->field(i)->name());
-    }
-  }
-  std::vector<std::vector<std::string>> rows;
-  std::vector<size_t> width(cols.size());
+  std::vector<Column> cols = Columns(list->message_type(), columns, names != nullptr);
   std::vector<std::string> header;
-  for (size_t c = 0; c < cols.size(); ++c) {
-    // "path=HEADER" names its own header; otherwise a nested column is headed by its
-    // last part: "referral.area" is AREA.
-    if (size_t eq = cols[c].find('='); eq != std::string::npos) {
-      header.push_back(cols[c].substr(eq + 1));
-      cols[c].resize(eq);
-    } else {
-      header.push_back(cols[c].substr(cols[c].rfind('.') + 1));
-    }
-    width[c] = header[c].size();
-  }
+  for (const Column& c : cols) header.push_back(c.header);
+  std::vector<std::vector<std::string>> rows;
   for (int i = 0; i < n; ++i) {
     const Message& item = r->GetRepeatedMessage(m, list, i);
     std::vector<std::string> row;
-    for (size_t c = 0; c < cols.size(); ++c) {
-      std::string v = PathCell(item, cols[c]);
-      if (v.size() > 48) v = v.substr(0, 45) + "...";
-      width[c] = std::max(width[c], v.size());
-      row.push_back(v);
+    for (const Column& c : cols) {
+      std::string v = PathCell(item, c.path);
+      if (c.name && !v.empty()) v = Label(names, v);
+      row.push_back(Truncated(v, 48));
     }
     rows.push_back(row);
   }
-  auto print = [&](const std::vector<std::string>& row) {
-    std::string line;
-    for (size_t c = 0; c < row.size(); ++c) {
-      line += row[c] + std::string(width[c] - row[c].size() + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    std::printf("%s\n", line.c_str());
-  };
-  for (auto& h : header) {
-    for (auto& ch : h) ch = static_cast<char>(std::toupper(ch));
-  }
-  print(header);
-  for (const auto& row : rows) print(row);
+  PrintRows(header, rows);
   const auto* next = d->FindFieldByName("next_page_token");
   if (next != nullptr && !r->GetString(m, next).empty()) {
     std::printf("(more: --page-token=%s)\n", r->GetString(m, next).c_str());

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -61,12 +63,50 @@ std::vector<std::string> RefusedOptions(const Args& a, const std::string& comman
 // not know prints as {"@type": URL, "value": BASE64 of the bytes}. On any other failure
 // prints nothing to stdout, reports to stderr and returns false.
 [[nodiscard]] bool PrintJson(const google::protobuf::Message& m);
+
+// The display names of organisations, for tables that show their ids: each id is looked
+// up once per run, however many rows and tables name it.
+class OrgNames {
+ public:
+  // An organisation's display name, or nullopt if the caller cannot read it.
+  using Lookup = std::function<std::optional<std::string>(const std::string& id)>;
+  explicit OrgNames(Lookup lookup) : lookup_(std::move(lookup)) {}
+  // The display name of organisation `id`; `id` itself when it is not a UUID ("system",
+  // "") or cannot be read.
+  std::string Label(const std::string& id);
+
+ private:
+  Lookup lookup_;
+  std::map<std::string, std::optional<std::string>> cache_;
+};
+
 // Prints the items of a list response's first repeated message field as a table; for a
-// single message prints "field: value" lines, nested messages as "parent.field: value".
+// single message prints "field: value" lines, nested messages as "parent.field: value",
+// then its history (pdps.common.v1.Transition), if any, as a table.
 // `columns` chooses a list's columns by field path ("id", "referral.area", headed ID and
-// AREA), "path=HEADER" to name the header ("dbs.certificate_date=DBS_DATE"); empty:
-// every scalar, money, date and time field of the item.
-void PrintTable(const google::protobuf::Message& m, const std::vector<std::string>& columns = {});
+// AREA), "path=HEADER" to name the header ("dbs.certificate_date=DBS_DATE"), and
+// "path:name" for the display name of the organisation whose id is at path
+// ("provider_id:name=PROVIDER"). Empty: every scalar, money, date and time field of the
+// item, each organisation id followed by its name (unless the item has a display_name
+// of its own). Names are looked up through `names`; without it, name columns show ids.
+void PrintTable(const google::protobuf::Message& m, const std::vector<std::string>& columns = {},
+                OrgNames* names = nullptr);
+
+// Amounts as pdpsctl prints and reads them: "£5,000,000.00", "-£21.50".
+std::string Pounds(int64_t pence);
+// An amount in pounds: "24.50", "£24.50", "£5,000,000", "-£1,200.00"; a bare whole
+// number ("2450") is refused, as it meant pence before pdpsctl read pounds (decision
+// 0054). False with `error` set (what is wrong, for "--rate=TEXT " + error).
+bool ParsePounds(const std::string& text, int64_t* pence, std::string* error);
+// `text` (a service's message) with each "N pence" written as pounds: "a maximum price of
+// 2600 pence an hour" reads "a maximum price of £26.00 an hour".
+std::string PoundsInText(const std::string& text);
+// A share in basis points as a percentage: 10000 is "100 %", 3333 is "33.33 %".
+std::string Percent(int64_t basis_points);
+
+// Writes `text` to stderr once everything printed to stdout so far is flushed, so that
+// in a script's combined output an error never appears above what came before it.
+void PrintError(const std::string& text);
 
 // The text of a failed call for stderr: "error: CODE: message", then each field
 // violation and the request id of `details` (a serialized google.rpc.Status). A sole

@@ -10,6 +10,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "pdps/referrals/v1/referrals_service.pb.h"
+#include "pdps/registry/v1/registry_service.pb.h"
 #include "pdps/workforce/v1/workforce_service.pb.h"
 
 namespace pdps::cli {
@@ -188,9 +189,10 @@ TEST(PrintJson, PrintsEnumsByNameAndFieldsByTheirProtoNames) {
   EXPECT_THAT(out, Not(HasSubstr("rotaPosition")));
 }
 
-std::string TableOf(const google::protobuf::Message& m, const std::vector<std::string>& columns) {
+std::string TableOf(const google::protobuf::Message& m, const std::vector<std::string>& columns,
+                    OrgNames* names = nullptr) {
   ::testing::internal::CaptureStdout();
-  PrintTable(m, columns);
+  PrintTable(m, columns, names);
   return ::testing::internal::GetCapturedStdout();
 }
 
@@ -231,6 +233,251 @@ TEST(PrintTable, AMessageShowsItsItemsByIndexFromZero) {
   std::string out = TableOf(plan, {});
   EXPECT_THAT(out, ContainsRegex("items\\[0\\]\\.description: +Audit medication records\n"));
   EXPECT_THAT(out, ContainsRegex("items\\[1\\]\\.description: +Train two seniors\n"));
+}
+
+TEST(Pounds, HasThousandsSeparatorsAndTwoDecimals) {
+  EXPECT_EQ(Pounds(500000000), "£5,000,000.00");
+  EXPECT_EQ(Pounds(1000000000), "£10,000,000.00");
+  EXPECT_EQ(Pounds(48000000), "£480,000.00");
+  EXPECT_EQ(Pounds(100000), "£1,000.00");
+  EXPECT_EQ(Pounds(99999), "£999.99");
+  EXPECT_EQ(Pounds(2150), "£21.50");
+  EXPECT_EQ(Pounds(0), "£0.00");
+  EXPECT_EQ(Pounds(-5), "-£0.05");
+  EXPECT_EQ(Pounds(-12345678), "-£123,456.78");
+}
+
+TEST(ParsePounds, ReadsPoundsWithOrWithoutTheSignAndSeparators) {
+  struct Case {
+    const char* text;
+    int64_t pence;
+  };
+  for (Case c : {Case{"24.50", 2450}, Case{"£24.50", 2450}, Case{"24.5", 2450}, Case{"£24", 2400},
+                 Case{"0.99", 99}, Case{"£5,000,000", 500000000}, Case{"5,000,000.00", 500000000},
+                 Case{"-£1,200.00", -120000}, Case{"£-3", -300}, Case{"-0.05", -5}}) {
+    int64_t pence = 0;
+    std::string error;
+    EXPECT_TRUE(ParsePounds(c.text, &pence, &error)) << c.text << ": " << error;
+    EXPECT_EQ(pence, c.pence) << c.text;
+  }
+}
+
+TEST(ParsePounds, RefusesAWholeNumberThatOnceMeantPence) {
+  int64_t pence = 7;
+  std::string error;
+  EXPECT_FALSE(ParsePounds("2450", &pence, &error));
+  EXPECT_EQ(pence, 7);
+  EXPECT_EQ(error,
+            "is a whole number, which pdpsctl used to read as pence: amounts are in pounds, so "
+            "write 24.50 for £24.50, or 2450.00 (or £2450) for £2,450.00");
+  for (const char* bad : {"", "£", "abc", "24.505", "24.", "1,2345", ",500", "£2 4", "24.5x"}) {
+    EXPECT_FALSE(ParsePounds(bad, &pence, &error)) << bad;
+    EXPECT_THAT(error, HasSubstr("not an amount in pounds")) << bad;
+  }
+}
+
+TEST(PoundsInText, AServicesPenceReadAsPounds) {
+  EXPECT_EQ(PoundsInText("is above the lot's maximum price of 2600 pence an hour"),
+            "is above the lot's maximum price of £26.00 an hour");
+  EXPECT_EQ(PoundsInText("must be more than 0 pence"), "must be more than £0.00");
+  EXPECT_EQ(PoundsInText("1234567 pence and 5 pence"), "£12,345.67 and £0.05");
+  // Pence that are not an amount stay as they are.
+  EXPECT_EQ(PoundsInText("is required: the hourly rate in pence, e.g. {\"pence\": \"2150\"}"),
+            "is required: the hourly rate in pence, e.g. {\"pence\": \"2150\"}");
+  EXPECT_EQ(PoundsInText("lot A2 pence pencey 12 pencey"), "lot A2 pence pencey 12 pencey");
+}
+
+TEST(ErrorText, QuotesPoundsWherePdpsctlDoes) {
+  google::rpc::Status status;
+  google::rpc::BadRequest bad;
+  auto* v = bad.add_field_violations();
+  v->set_field("bid.hourly_rate");
+  v->set_description("is above the lot's maximum price of 2600 pence an hour");
+  status.add_details()->PackFrom(bad);
+  EXPECT_EQ(ErrorText("INVALID_ARGUMENT",
+                      "bid.hourly_rate: is above the lot's maximum price of 2600 pence an hour",
+                      status.SerializeAsString()),
+            "error: INVALID_ARGUMENT: bid.hourly_rate: is above the lot's maximum price of "
+            "£26.00 an hour\n");
+}
+
+TEST(Percent, BasisPointsReadAsPercent) {
+  EXPECT_EQ(Percent(10000), "100 %");
+  EXPECT_EQ(Percent(6000), "60 %");
+  EXPECT_EQ(Percent(3333), "33.33 %");
+  EXPECT_EQ(Percent(2550), "25.5 %");
+  EXPECT_EQ(Percent(5), "0.05 %");
+  EXPECT_EQ(Percent(0), "0 %");
+}
+
+TEST(PrintTable, SharesArePercentAndMoneyHasSeparators) {
+  referrals::v1::Referral r;
+  auto* f = r.add_funding();
+  f->set_organisation_id("council");
+  f->set_share_basis_points(10000);
+  r.set_method(referrals::v1::MINI_COMPETITION);
+  r.mutable_maximum_hourly_rate()->set_pence(2600);
+  r.set_price_weight_percent(60);
+  std::string out = TableOf(r, {});
+  EXPECT_THAT(out, ContainsRegex("funding\\[0\\]\\.share_basis_points: +100 %\n"));
+  EXPECT_THAT(out, ContainsRegex("maximum_hourly_rate: +£26.00\n"));
+  EXPECT_THAT(out, ContainsRegex("price_weight_percent: +60 %\n"));
+
+  workforce::v1::ListFinancialAccountsResponse list;
+  list.add_accounts()->mutable_current_assets()->set_pence(500000000);
+  list.add_accounts()->mutable_current_assets()->set_pence(48000000);
+  // Aligned by characters: "£" is two bytes.
+  EXPECT_EQ(TableOf(list, {"current_assets", "year_end=END"}),
+            "CURRENT_ASSETS  END\n"
+            "£5,000,000.00\n"
+            "£480,000.00\n");
+}
+
+TEST(PrintTable, ALongCellIsCutBetweenCharacters) {
+  workforce::v1::ListComplaintsResponse list;
+  std::string summary;
+  for (int i = 0; i < 30; ++i) summary += "→";
+  list.add_complaints()->set_summary(summary);
+  std::string out = TableOf(list, {"summary"});
+  EXPECT_EQ(out, "SUMMARY\n" + summary + "\n");  // 30 characters: whole
+  summary += summary;
+  list.mutable_complaints(0)->set_summary(summary);
+  std::string expected;
+  for (int i = 0; i < 45; ++i) expected += "→";
+  EXPECT_EQ(TableOf(list, {"summary"}), "SUMMARY\n" + expected + "...\n");
+}
+
+constexpr char kBermondsey[] = "1dd38d26-0000-4000-8000-000000000001";
+constexpr char kRiverside[] = "1dd38d26-0000-4000-8000-000000000002";
+constexpr char kHidden[] = "1dd38d26-0000-4000-8000-000000000003";
+
+// Names of two organisations; the third cannot be read. Counts the lookups.
+struct FakeNames {
+  std::vector<std::string> asked;
+  OrgNames names{[this](const std::string& id) -> std::optional<std::string> {
+    asked.push_back(id);
+    if (id == kBermondsey) return "Bermondsey Home Care";
+    if (id == kRiverside) return "Riverside Care";
+    return std::nullopt;
+  }};
+};
+
+TEST(OrgNames, LooksEachOrganisationUpOnceAndLeavesTheUnreadableAsIds) {
+  FakeNames fake;
+  EXPECT_EQ(fake.names.Label(kBermondsey), "Bermondsey Home Care");
+  EXPECT_EQ(fake.names.Label(kHidden), kHidden);
+  EXPECT_EQ(fake.names.Label(kBermondsey), "Bermondsey Home Care");
+  EXPECT_EQ(fake.names.Label(kHidden), kHidden);
+  EXPECT_EQ(fake.names.Label("system"), "system");  // not an id: never asked
+  EXPECT_EQ(fake.names.Label(""), "");
+  EXPECT_THAT(fake.asked, ElementsAre(kBermondsey, kHidden));
+}
+
+TEST(PrintTable, ANameColumnCostsOneLookupPerOrganisation) {
+  referrals::v1::ListOffersResponse resp;
+  for (const char* provider : {kBermondsey, kRiverside, kBermondsey, kHidden}) {
+    auto* o = resp.add_offers();
+    o->set_id("o");
+    o->set_provider_id(provider);
+  }
+  resp.add_offers()->set_id("x");  // no provider: no lookup, an empty cell
+  FakeNames fake;
+  std::string out = TableOf(resp, {"id", "provider_id:name=PROVIDER"}, &fake.names);
+  EXPECT_EQ(out,
+            "ID  PROVIDER\n"
+            "o   Bermondsey Home Care\n"
+            "o   Riverside Care\n"
+            "o   Bermondsey Home Care\n"
+            "o   1dd38d26-0000-4000-8000-000000000003\n"
+            "x\n");
+  EXPECT_THAT(fake.asked, ElementsAre(kBermondsey, kRiverside, kHidden));
+  // The same run's next table asks again for none of them.
+  TableOf(resp, {"provider_id:name"}, &fake.names);
+  EXPECT_EQ(fake.asked.size(), 3u);
+  // Without names, a name column shows the id.
+  EXPECT_THAT(TableOf(resp, {"provider_id:name=PROVIDER"}), HasSubstr(kRiverside));
+}
+
+TEST(PrintTable, DefaultColumnsNameEveryOrganisationBesideItsId) {
+  workforce::v1::ListMonitoringVisitsResponse resp;
+  auto* v = resp.add_visits();
+  v->set_id("v");
+  v->set_provider_id(kRiverside);
+  v->set_rating(workforce::v1::INADEQUATE);
+  FakeNames fake;
+  std::string out = TableOf(resp, {}, &fake.names);
+  EXPECT_THAT(out, ContainsRegex("^ID +PROVIDER_ID +PROVIDER +FRAMEWORK_ID"));
+  EXPECT_THAT(out, ContainsRegex("Riverside Care +INADEQUATE"));
+  // An item with its own display_name (an eligible provider) needs none.
+  registry::v1::ListEligibleProvidersResponse eligible;
+  eligible.add_providers()->set_provider_id(kRiverside);
+  EXPECT_THAT(TableOf(eligible, {}, &fake.names), Not(HasSubstr("Riverside Care")));
+}
+
+TEST(PrintTable, AMessageShowsItsStateReasonAndHistory) {
+  registry::v1::Admission a;
+  a.set_provider_id(kBermondsey);
+  a.set_state(registry::v1::Admission::SUSPENDED);
+  auto* admitted = a.add_history();
+  admitted->set_to_state("ACTIVE");
+  admitted->set_actor_user("5f0c0c0c-0000-4000-8000-00000000000a");
+  admitted->set_actor_organisation(kRiverside);
+  admitted->set_reason("meets the standards");
+  auto* suspended = a.add_history();
+  suspended->set_from_state("ACTIVE");
+  suspended->set_to_state("SUSPENDED");
+  suspended->set_actor_user("system");
+  suspended->set_reason("automatic suspension rule FINANCIAL_VIABILITY: liquidity 0.80");
+  FakeNames fake;
+  std::string out = TableOf(a, {}, &fake.names);
+  EXPECT_THAT(out, ContainsRegex("provider_id: +" + std::string(kBermondsey) +
+                                 " \\(Bermondsey Home Care\\)\n"));
+  EXPECT_THAT(out, ContainsRegex("state_reason: +automatic suspension rule FINANCIAL_VIABILITY: "
+                                 "liquidity 0.80\n"));
+  EXPECT_THAT(out, HasSubstr("\nhistory:\nTIME  CHANGE  "));
+  EXPECT_THAT(out, ContainsRegex("\n +ACTIVE +5f0c0c0c-0000-4000-8000-00000000000a +Riverside Care "
+                                 "+meets the standards\n"));
+  EXPECT_THAT(out, ContainsRegex("ACTIVE → SUSPENDED +system +automatic suspension rule"));
+}
+
+TEST(PrintTable, AZeroThatMeansADefaultSaysSo) {
+  workforce::v1::SuspensionRules rules;
+  rules.set_suspend_on_financial_breach(true);
+  std::string out = TableOf(rules, {});
+  EXPECT_THAT(out, ContainsRegex("action_plan_due_working_days: +10 \\(default\\)\n"));
+  EXPECT_THAT(out, ContainsRegex("complaint_window_months: +12 \\(default\\)\n"));
+  EXPECT_THAT(out, ContainsRegex("upheld_safeguarding_complaints: +off\n"));
+  EXPECT_THAT(out, ContainsRegex("min_trained_staff_percent: +off\n"));
+  rules.set_action_plan_due_working_days(3);
+  rules.set_min_trained_staff_percent(90);
+  out = TableOf(rules, {});
+  EXPECT_THAT(out, ContainsRegex("action_plan_due_working_days: +3\n"));
+  EXPECT_THAT(out, ContainsRegex("min_trained_staff_percent: +90 %\n"));
+}
+
+TEST(PrintTable, AFrameworkShowsTheSettingsOfItsCallOffMethodOnly) {
+  registry::v1::Framework f;
+  auto* c = f.mutable_call_off();
+  c->set_method(registry::v1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL);
+  c->set_offer_window_working_hours(2);
+  c->set_bid_window_working_days(5);
+  std::string out = TableOf(f, {});
+  EXPECT_THAT(out, HasSubstr("call_off.offer_window_working_hours"));
+  EXPECT_THAT(out, ContainsRegex("call_off.exclusive_rounds: +2 \\(default\\)\n"));
+  EXPECT_THAT(out, ContainsRegex("call_off.friday_afternoon_rule: +yes \\(default\\)\n"));
+  EXPECT_THAT(out, ContainsRegex("call_off.friday_cutoff: +12:00 \\(default\\)\n"));
+  EXPECT_THAT(out, Not(HasSubstr("bid_window_working_days")));
+  EXPECT_THAT(out, Not(HasSubstr("price_weight_percent")));
+  c->set_friday_afternoon_rule(false);
+  EXPECT_THAT(TableOf(f, {}), Not(HasSubstr("friday_cutoff")));
+
+  c->set_method(registry::v1::CallOffSettings::MINI_COMPETITION);
+  c->set_price_weight_percent(60);
+  out = TableOf(f, {});
+  EXPECT_THAT(out, ContainsRegex("call_off.bid_window_working_days: +5\n"));
+  EXPECT_THAT(out, ContainsRegex("call_off.price_weight_percent: +60 %\n"));
+  EXPECT_THAT(out, Not(HasSubstr("friday")));
+  EXPECT_THAT(out, Not(HasSubstr("offer_window_working_hours")));
 }
 
 }  // namespace
