@@ -47,6 +47,20 @@ expect 2 '--workers=five for "capacity submit" is not a whole number' \
   capacity submit --framework=F --month=2026-11 --workers=five
 expect 2 '--page-size=ten for "staff list" is not a whole number' staff list --page-size=ten
 
+# Amounts are in pounds; a bare whole number, which once meant pence, is refused
+# (decision 0054) rather than sent as a hundred times the price meant.
+expect 2 '--rate=2190 is a whole number, which pdpsctl used to read as pence' \
+  bid O --rate=2190 --answers=a
+expect 2 'write 21.90 for £21.90' bid O --rate=2190 --answers=a
+expect 2 '--rate=21,90 is not an amount in pounds' bid O --rate=21,90 --answers=a
+expect 2 '--rate=POUNDS is required' bid O --answers=a
+expect 2 '--net-assets=5000 is a whole number' \
+  accounts record --provider=P --framework=F --year-end=2026-03-31 --net-assets=5000
+expect 1 UNAVAILABLE bid O --rate=21.90 --answers=a
+expect 1 UNAVAILABLE bid O --rate=£21.90 --answers=a
+expect 1 UNAVAILABLE accounts record --provider=P --framework=F --year-end=2026-03-31 \
+  --current-assets=£72,000 --net-assets=-15000.00
+
 # Tokens the services would refuse are not printed.
 expect 2 '--user must be a UUID' token --org=1dd38d26-0000-4000-8000-000000000001 \
   --roles=commissioner --user=abc

@@ -66,6 +66,10 @@ Global options
 An option the command does not use (a misspelt one, say), or a count that is not a whole
 number (--page-size=ten), is refused with exit status 2 before anything is sent.
 
+Amounts are in pounds, as pdpsctl prints them: --rate=21.50, --rate=£21.50,
+--net-assets=£5,000,000. A bare whole number (--rate=2150) is refused: it used to mean
+pence. Tables name organisations beside their ids; `get` prints a resource's history.
+
 Development tokens (local setup only; signs with .local/keys/dev-1.pem)
   token --org-name="London Borough of Southwark" --roles=commissioner[,brokerage_officer]
   token --org=UUID --roles=provider_admin [--user=UUID] [--ttl=8h]
@@ -91,7 +95,7 @@ Frameworks and lots
 
 Admission
   admissions list [--framework=ID] [--lot=ID] [--provider=ID] [--state=ACTIVE]
-  admissions get ID
+  admissions get ID                         with the reason for its state and its history
   admissions apply --framework=ID --lots=LOT_ID,LOT_ID               (provider_admin)
   admissions admit ID [--reason=TEXT]                              (commissioner)
   admissions reject|reinstate|terminate ID --reason=TEXT
@@ -119,7 +123,7 @@ Referrals (brokerage_officer or commissioner of the framework's partnership)
       --name=NAME --dob=YYYY-MM-DD --address="line 1;line 2" --postcode=PC [--nhs=N]
       [--key-safe=CODE] [--contacts="NAME|RELATIONSHIP|PHONE|EMAIL;..."]   (raised as DRAFT)
   referrals list [--state=OPEN] [--lot=ID] [--framework=ID]
-  referrals get ID
+  referrals get ID                          with its state reason and history
   referrals update --file=referral.json     (JSON of a DRAFT Referral with id and etag)
   referrals open ID                         DRAFT -> OPEN: offers go to eligible providers
   referrals award ID (--offer=OFFER_ID | --provider=ORG_ID) [--rationale=TEXT]
@@ -143,7 +147,8 @@ Answering offers (provider_admin or provider_coordinator)
   decline OFFER_ID --reason=NO_CAPACITY --rationale=TEXT
       (NO_CAPACITY, NO_SUITABLE_WORKER, AREA_NOT_COVERED, START_DATE_NOT_ACHIEVABLE,
        CANNOT_MEET_NEEDS, OTHER)
-  bid OFFER_ID --rate=PENCE --answers="answer 1|answer 2"        (mini-competition)
+  bid OFFER_ID --rate=POUNDS --answers="answer 1|answer 2"       (mini-competition)
+      --rate: the hourly rate in pounds, e.g. 21.50 or £21.50
       one answer per quality question, in order: the first answers question 0
   offer OFFER_ID --competencies=C,C --role=TEXT --summary=TEXT [--years=N]
       [--languages=L,L] [--gender=TEXT] [--notes=TEXT]            (competitive offers)
@@ -204,9 +209,9 @@ Workforce: commissioners
   action-plans complete ID --item=INDEX [--date=YYYY-MM-DD]   (also the provider)
                                  INDEX counts from 0, as in `action-plans get ID`
   accounts list [--provider=ID]                      (providers: accounts about them)
-  accounts record --provider=ID --framework=ID --year-end=YYYY-MM-DD --current-assets=PENCE
-      --current-liabilities=PENCE --operating-profit=PENCE --capital-employed=PENCE
-      --net-assets=PENCE                             ratios and breaches are computed
+  accounts record --provider=ID --framework=ID --year-end=YYYY-MM-DD --current-assets=POUNDS
+      --current-liabilities=POUNDS --operating-profit=POUNDS --capital-employed=POUNDS
+      --net-assets=POUNDS          e.g. £480,000.00; ratios and breaches are computed
   rules get --framework=ID                           automatic suspension rules
   rules set --framework=ID [--inadequate-visit[=false]] [--upheld-safeguarding=N]
       [--window-months=N] [--financial-breach[=false]] [--ineligible-worker[=false]]
@@ -231,6 +236,9 @@ struct Env {
   std::unique_ptr<WStub> workforce;  // --workforce-addr
   std::string token;
   bool json = false;
+  // Organisation names for tables (text only), each looked up once per run.
+  std::unique_ptr<cli::OrgNames> names;
+  bool registry_unreachable = false;  // no more names are looked up
 };
 
 // The stub a generated method belongs to.
@@ -239,7 +247,7 @@ RStub& StubOf(Env& env, RStub*) { return *env.referrals; }
 WStub& StubOf(Env& env, WStub*) { return *env.workforce; }
 
 int Fail(const std::string& message) {
-  std::fprintf(stderr, "pdpsctl: %s\n", message.c_str());
+  cli::PrintError(absl::StrCat("pdpsctl: ", message, "\n"));
   return 2;
 }
 
@@ -247,7 +255,7 @@ int Fail(const std::string& message) {
 int Report(const grpc::Status& st) {
   std::string text =
       cli::ErrorText(server::CodeName(st.error_code()), st.error_message(), st.error_details());
-  std::fputs(text.c_str(), stderr);
+  cli::PrintError(text);
   return 1;
 }
 
@@ -272,13 +280,15 @@ void RequireOptionsRead(Env& env) {
 template <typename S, typename Req, typename Resp>
 using Method = grpc::Status (S::*)(grpc::ClientContext*, const Req&, Resp*);
 
-// Calls `method` with the token and a 30 s deadline; returns the status unreported.
+// Calls `method` with the token and a deadline (30 s unless said); returns the status
+// unreported.
 template <typename S, typename Req, typename Resp>
-grpc::Status Call(Env& env, Method<S, Req, Resp> method, const Req& req, Resp* resp) {
+grpc::Status Call(Env& env, Method<S, Req, Resp> method, const Req& req, Resp* resp,
+                  std::chrono::seconds deadline = std::chrono::seconds(30)) {
   RequireOptionsRead(env);
   grpc::ClientContext ctx;
   if (!env.token.empty()) ctx.AddMetadata("authorization", "Bearer " + env.token);
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  ctx.set_deadline(std::chrono::system_clock::now() + deadline);
   return (StubOf(env, static_cast<S*>(nullptr)).*method)(&ctx, req, resp);
 }
 
@@ -315,12 +325,32 @@ int FindListed(Env& env, Method<S, Req, Resp> method, Req list,
   return Fail(not_found);
 }
 
-// Prints a response as JSON (--json) or a table (list `columns` as for cli::PrintTable);
-// returns the exit code (1 if the JSON could not be printed).
+// The display name of organisation `id` for a table, or nullopt to show the id:
+// GetOrganisation, which every signed-in user may call for any organisation (an id it
+// does not know stays an id). Once the registry cannot be reached (or answers too
+// slowly) no more names are asked for: the table is printed with ids rather than wait
+// for each.
+std::optional<std::string> OrganisationName(Env& env, const std::string& id) {
+  if (env.registry_unreachable) return std::nullopt;
+  v1::GetOrganisationRequest req;
+  req.set_id(id);
+  v1::Organisation org;
+  grpc::Status st = Call(env, &Stub::GetOrganisation, req, &org, std::chrono::seconds(5));
+  if (st.ok()) return org.display_name();
+  if (st.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+      st.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    env.registry_unreachable = true;
+  }
+  return std::nullopt;
+}
+
+// Prints a response as JSON (--json) or a table (list `columns` as for cli::PrintTable,
+// organisations by name); returns the exit code (1 if the JSON could not be printed).
 [[nodiscard]] int Print(const Env& env, const google::protobuf::Message& resp,
                         const std::vector<std::string>& columns = {}) {
   if (env.json) return cli::PrintJson(resp) ? 0 : 1;
-  cli::PrintTable(resp, columns);
+  cli::PrintTable(resp, columns, env.names.get());
   return 0;
 }
 
@@ -337,13 +367,13 @@ template <typename M>
 bool FromFile(const Args& a, M* out) {
   std::string text;
   if (!a.Has("file") || !cli::ReadFile(a.Get("file"), &text)) {
-    std::fprintf(stderr, "pdpsctl: --file=PATH (JSON, or - for stdin) is required\n");
+    Fail("--file=PATH (JSON, or - for stdin) is required");
     return false;
   }
   auto st = google::protobuf::util::JsonStringToMessage(text, out);
   if (!st.ok()) {
-    std::fprintf(stderr, "pdpsctl: %s is not valid JSON for %s: %s\n", a.Get("file").c_str(),
-                 out->GetDescriptor()->full_name().c_str(), st.ToString().c_str());
+    Fail(absl::StrCat(a.Get("file"), " is not valid JSON for ", out->GetDescriptor()->full_name(),
+                      ": ", st.ToString()));
     return false;
   }
   return true;
@@ -396,6 +426,22 @@ void Page(const Args& a, Req* req) {
   if (a.Has("page-token")) req->set_page_token(a.Get("page-token"));
 }
 
+// An amount given as --k=POUNDS (21.50, £21.50, £5,000,000) into a Money field; false
+// (and a message) if it is not one, a bare whole number included (decision 0054).
+// Absent, the amount stays unset (the service says whether it is required), never a
+// silent 0.
+bool PoundsFlag(const Args& a, const std::string& k,
+                const std::function<pdps::common::v1::Money*()>& money) {
+  if (!a.Has(k)) return true;
+  int64_t pence = 0;
+  std::string error;
+  if (!cli::ParsePounds(a.Get(k), &pence, &error)) {
+    Fail(absl::StrCat("--", k, "=", a.Get(k), " ", error));
+    return false;
+  }
+  money()->set_pence(pence);
+  return true;
+}
 
 // ---------------------------------------------------------------- token ---
 
@@ -535,6 +581,19 @@ int Partnerships(Env& env, const std::string& verb) {
   return Fail("partnerships: list, get or create");
 }
 
+// The framework's columns, its call-off method beside its kind.
+const std::vector<std::string> kFrameworkColumns = {"id",
+                                                    "partnership_id",
+                                                    "display_name",
+                                                    "kind",
+                                                    "call_off.method=CALL_OFF_METHOD",
+                                                    "office_hours",
+                                                    "billing_period",
+                                                    "employers_liability_minimum",
+                                                    "public_liability_minimum",
+                                                    "capacity_return_due_day",
+                                                    "specification_reference"};
+
 int Frameworks(Env& env, const std::string& verb) {
   const Args& a = env.args;
   if (verb == "list") {
@@ -542,7 +601,7 @@ int Frameworks(Env& env, const std::string& verb) {
     req.set_partnership_id(a.Get("partnership"));
     if (a.Has("open-on")) req.mutable_open_for_applications_on()->set_value(a.Get("open-on"));
     Page(a, &req);
-    return Run(env, &Stub::ListFrameworks, req);
+    return Run(env, &Stub::ListFrameworks, req, kFrameworkColumns);
   }
   if (verb == "get") return GetById(env, &Stub::GetFramework);
   if (verb == "create") {
@@ -773,12 +832,22 @@ int Eligible(Env& env) {
 // ------------------------------------------------------------ referrals ---
 
 // Table columns: what an officer scans a referral list for.
-const std::vector<std::string> kReferralColumns = {
-    "id",   "state", "method", "round", "urgency", "area", "planned_weekly_hours",
-    "start_date", "stage_deadline", "lot_id", "award.provider_id=AWARDED_TO"};
+const std::vector<std::string> kReferralColumns = {"id",
+                                                   "state",
+                                                   "method",
+                                                   "round",
+                                                   "urgency",
+                                                   "area",
+                                                   "planned_weekly_hours",
+                                                   "start_date",
+                                                   "stage_deadline",
+                                                   "lot_id",
+                                                   "award.provider_id=AWARDED_TO",
+                                                   "award.provider_id:name=PROVIDER"};
 // An officer's view of the offers of one referral.
 const std::vector<std::string> kOfferColumns = {"id",
                                                 "provider_id",
+                                                "provider_id:name=PROVIDER",
                                                 "kind",
                                                 "state",
                                                 "round",
@@ -786,6 +855,7 @@ const std::vector<std::string> kOfferColumns = {"id",
                                                 "deadline",
                                                 "answer_time",
                                                 "decline_reason",
+                                                "decline_rationale",
                                                 "proposal.worker_profile.role=WORKER_ROLE",
                                                 "proposal.shortlisted",
                                                 "bid.hourly_rate",
@@ -1026,9 +1096,10 @@ int Answer(Env& env, const std::string& verb) {
   if (verb == "bid") {
     rv1::SubmitBidRequest req;
     req.set_id(id);
-    int64_t pence = 0;
-    if (!absl::SimpleAtoi(a.Get("rate"), &pence)) return Fail("--rate=PENCE is required, e.g. 2150");
-    req.mutable_bid()->mutable_hourly_rate()->set_pence(pence);
+    if (!a.Has("rate")) {
+      return Fail("--rate=POUNDS is required: the hourly rate, e.g. --rate=21.50");
+    }
+    if (!PoundsFlag(a, "rate", [&] { return req.mutable_bid()->mutable_hourly_rate(); })) return 2;
     int i = 0;
     for (absl::string_view text : absl::StrSplit(a.Get("answers"), '|', absl::SkipEmpty())) {
       auto* answer = req.mutable_bid()->add_answers();
@@ -1083,21 +1154,6 @@ bool Flag(const Args& a, const std::string& k, bool def = false) {
 // Sets a Date field from --k=YYYY-MM-DD when given ("" clears it).
 void DateFlag(const Args& a, const std::string& k, pdps::common::v1::Date* d) {
   if (a.Has(k)) d->set_value(a.Get(k));
-}
-
-// --k=PENCE into a Money field; false (and a message) if not an integer.
-// An amount given as --k=PENCE; absent, the amount stays unset (the service says
-// whether it is required), never a silent 0.
-bool PenceFlag(const Args& a, const std::string& k,
-               const std::function<pdps::common::v1::Money*()>& money) {
-  if (!a.Has(k)) return true;
-  int64_t pence = 0;
-  if (!absl::SimpleAtoi(a.Get(k), &pence)) {
-    std::fprintf(stderr, "pdpsctl: --%s=PENCE must be a whole number of pence\n", k.c_str());
-    return false;
-  }
-  money()->set_pence(pence);
-  return true;
 }
 
 // The staff fields given as options, over `s` (create: an empty record; update: the
@@ -1395,8 +1451,9 @@ int ActionPlans(Env& env, const std::string& verb) {
     wv1::ListActionPlansRequest req;
     req.set_provider_id(a.Get("provider"));
     Page(a, &req);
-    return Run(env, &WStub::ListActionPlans, req, {"id", "provider_id", "framework_id", "title",
-                                                   "visit_id", "items"});
+    return Run(env, &WStub::ListActionPlans, req,
+               {"id", "provider_id", "provider_id:name=PROVIDER", "framework_id", "title",
+                "visit_id", "items"});
   }
   if (verb == "get") {
     // One plan's fields, its items as items[0], items[1], ...: the INDEX of complete.
@@ -1452,11 +1509,11 @@ int Accounts(Env& env, const std::string& verb) {
     f->set_provider_id(a.Get("provider"));
     f->set_framework_id(a.Get("framework"));
     DateFlag(a, "year-end", f->mutable_year_end());
-    if (!PenceFlag(a, "current-assets", [&] { return f->mutable_current_assets(); }) ||
-        !PenceFlag(a, "current-liabilities", [&] { return f->mutable_current_liabilities(); }) ||
-        !PenceFlag(a, "operating-profit", [&] { return f->mutable_operating_profit(); }) ||
-        !PenceFlag(a, "capital-employed", [&] { return f->mutable_capital_employed(); }) ||
-        !PenceFlag(a, "net-assets", [&] { return f->mutable_net_assets(); })) {
+    if (!PoundsFlag(a, "current-assets", [&] { return f->mutable_current_assets(); }) ||
+        !PoundsFlag(a, "current-liabilities", [&] { return f->mutable_current_liabilities(); }) ||
+        !PoundsFlag(a, "operating-profit", [&] { return f->mutable_operating_profit(); }) ||
+        !PoundsFlag(a, "capital-employed", [&] { return f->mutable_capital_employed(); }) ||
+        !PoundsFlag(a, "net-assets", [&] { return f->mutable_net_assets(); })) {
       return 2;
     }
     req.set_request_id(a.Get("request-id", NewUuid()));
@@ -1628,6 +1685,8 @@ int Dispatch(Env& env) {
   const char* env_token = std::getenv("PDPS_TOKEN");
   env.token = a.Get("token", env_token != nullptr ? env_token : "");
   env.json = a.Has("json");
+  env.names = std::make_unique<cli::OrgNames>(
+      [&env](const std::string& id) { return OrganisationName(env, id); });
   env.channel = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
   env.stub = v1::RegistryService::NewStub(env.channel);
   const char* env_referrals = std::getenv("PDPS_REFERRALS_ADDR");
