@@ -15,6 +15,7 @@
 namespace pdps {
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -146,6 +147,19 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
   EXPECT_THAT(run(derby + "accounts list --json"), HasSubstr("breaches"));
   std::string derby_suspended = run(derby + "admissions list --state=SUSPENDED --json");
   EXPECT_THAT(derby_suspended, HasSubstr("FINANCIAL_VIABILITY"));
+  // As the README reads them, in text: the provider by name, the rule as the state's
+  // reason and the history, and the money in pounds.
+  EXPECT_THAT(run(derby + "admissions list --state=SUSPENDED"),
+              HasSubstr("Allestree Activity Centre"));
+  std::string admission = run(
+      derby + "admissions get " +
+      db->Query("SELECT a.id::text AS v FROM registry.admissions a JOIN registry.organisations "
+                "o ON o.id = a.provider_id WHERE a.state = 'SUSPENDED' AND o.display_name = "
+                "'Allestree Activity Centre' ORDER BY a.id LIMIT 1")[0]);
+  EXPECT_THAT(admission, ContainsRegex("state_reason: +automatic suspension rule "
+                                       "FINANCIAL_VIABILITY"));
+  EXPECT_THAT(admission, ContainsRegex("ACTIVE → SUSPENDED +system"));
+  EXPECT_THAT(run(derby + "accounts list"), HasSubstr("-£15,000.00"));
   absl::SleepFor(absl::Milliseconds(2500));  // two sweeps or more
   auto suspended_in_derby = [&](const std::string& provider) {
     return db->Query(
