@@ -118,6 +118,7 @@ Referrals (brokerage_officer or commissioner of the framework's partnership)
   referrals raise --lot=ID --area=SOUTHWARK --hours=10.5 --pattern="Mon-Fri 07:30-08:30"
       --outcomes=A,B --needs=TEXT --start=YYYY-MM-DD [--end=YYYY-MM-DD] [--urgency=EMERGENCY]
       [--funding=ORG_ID:6000,ORG_ID:4000 | --direct-payment] [--extra-competencies=C,C]
+      (--funding: shares in basis points, 6000 for 60 %)
       [--care-plan=TEXT] [--communication=TEXT] [--special=TEXT]
       [--gender=female] [--languages=L,L] [--culture=TEXT] [--religion=TEXT]
       --name=NAME --dob=YYYY-MM-DD --address="line 1;line 2" --postcode=PC [--nhs=N]
