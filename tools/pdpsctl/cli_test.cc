@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "google/rpc/error_details.pb.h"
@@ -235,16 +236,21 @@ TEST(PrintTable, AMessageShowsItsItemsByIndexFromZero) {
   EXPECT_THAT(out, ContainsRegex("items\\[1\\]\\.description: +Train two seniors\n"));
 }
 
+// Each amount, or share, and how it reads.
+using Readings = std::vector<std::pair<int64_t, std::string>>;
+
 TEST(Pounds, HasThousandsSeparatorsAndTwoDecimals) {
-  EXPECT_EQ(Pounds(500000000), "£5,000,000.00");
-  EXPECT_EQ(Pounds(1000000000), "£10,000,000.00");
-  EXPECT_EQ(Pounds(48000000), "£480,000.00");
-  EXPECT_EQ(Pounds(100000), "£1,000.00");
-  EXPECT_EQ(Pounds(99999), "£999.99");
-  EXPECT_EQ(Pounds(2150), "£21.50");
-  EXPECT_EQ(Pounds(0), "£0.00");
-  EXPECT_EQ(Pounds(-5), "-£0.05");
-  EXPECT_EQ(Pounds(-12345678), "-£123,456.78");
+  for (const auto& [pence, text] : Readings{{500000000, "£5,000,000.00"},
+                                            {1000000000, "£10,000,000.00"},
+                                            {48000000, "£480,000.00"},
+                                            {100000, "£1,000.00"},
+                                            {99999, "£999.99"},
+                                            {2150, "£21.50"},
+                                            {0, "£0.00"},
+                                            {-5, "-£0.05"},
+                                            {-12345678, "-£123,456.78"}}) {
+    EXPECT_EQ(Pounds(pence), text);
+  }
 }
 
 TEST(ParsePounds, ReadsPoundsWithOrWithoutTheSignAndSeparators) {
@@ -302,12 +308,14 @@ TEST(ErrorText, QuotesPoundsWherePdpsctlDoes) {
 }
 
 TEST(Percent, BasisPointsReadAsPercent) {
-  EXPECT_EQ(Percent(10000), "100 %");
-  EXPECT_EQ(Percent(6000), "60 %");
-  EXPECT_EQ(Percent(3333), "33.33 %");
-  EXPECT_EQ(Percent(2550), "25.5 %");
-  EXPECT_EQ(Percent(5), "0.05 %");
-  EXPECT_EQ(Percent(0), "0 %");
+  for (const auto& [basis_points, text] : Readings{{10000, "100 %"},
+                                                   {6000, "60 %"},
+                                                   {3333, "33.33 %"},
+                                                   {2550, "25.5 %"},
+                                                   {5, "0.05 %"},
+                                                   {0, "0 %"}}) {
+    EXPECT_EQ(Percent(basis_points), text);
+  }
 }
 
 TEST(PrintTable, SharesArePercentAndMoneyHasSeparators) {
