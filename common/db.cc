@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
@@ -78,7 +79,15 @@ Param OrNull(absl::string_view v) {
 
 // ---------------------------------------------------------------- Result ---
 
-Result::Result(pg_result* res) : res_(res, [](pg_result* r) { PQclear(r); }) {}
+Result::Result(pg_result* res) : res_(res, [](pg_result* r) { PQclear(r); }) {
+  auto columns = std::make_shared<std::vector<std::pair<std::string_view, int>>>();
+  const int n = PQnfields(res);
+  columns->reserve(n);
+  for (int c = 0; c < n; ++c) columns->emplace_back(PQfname(res, c), c);
+  // Sorted by name, then number: a name given twice finds its first column, as PQfnumber.
+  std::sort(columns->begin(), columns->end());
+  columns_ = std::move(columns);
+}
 
 int Result::rows() const { return res_ ? PQntuples(res_.get()) : 0; }
 
@@ -92,6 +101,13 @@ int64_t Result::affected() const {
 std::string Result::command() const { return res_ ? PQcmdStatus(res_.get()) : ""; }
 
 int Result::Col(const char* col) const {
+  if (columns_) {
+    const std::string_view name(col);
+    auto it = std::lower_bound(columns_->begin(), columns_->end(), name,
+                               [](const auto& e, std::string_view n) { return e.first < n; });
+    if (it != columns_->end() && it->first == name) return it->second;
+  }
+  // Not as the server spelt it (case, quotes): libpq's own folding decides.
   int c = PQfnumber(res_.get(), col);
   if (c < 0) {
     // A programming error in a store: the SQL constant and the reader disagree.

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -60,6 +61,10 @@ class Result {
   int Col(const char* col) const;
   const char* Raw(int row, const char* col) const;
   std::shared_ptr<pg_result> res_;
+  // The result's column names (owned by res_) in sorted order with their numbers, built
+  // once: PQfnumber copies, folds and scans the name on every call, which cost a read of
+  // a wide row more than the rest of its parsing (docs/decisions/0053).
+  std::shared_ptr<const std::vector<std::pair<std::string_view, int>>> columns_;
 };
 
 // A statement and its parameters, for pipelines.
