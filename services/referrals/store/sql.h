@@ -69,6 +69,21 @@ inline constexpr std::string_view kUpdateReferralFields =
 
 inline constexpr std::string_view kSelectReferral =
     "SELECT " PDPS_REFERRAL_COLUMNS " FROM referrals.referrals WHERE id = $1";
+// A referral as shown, with its history when $N is true (officers; row-level security
+// hides transitions from everyone else anyway): one statement, so that a read is one
+// round trip. The history is a JSON array in id order, times in Unix microseconds.
+#define PDPS_REFERRAL_HISTORY(flag)                                                        \
+  "CASE WHEN " flag                                                                        \
+  " THEN (SELECT COALESCE(json_agg(json_build_object('from_state',"                        \
+  " t.from_state, 'to_state', t.to_state, 'reason', t.reason, 'actor_user', t.actor_user," \
+  " 'actor_organisation', t.actor_organisation,"                                           \
+  " 'at_us', (extract(epoch FROM t.at) * 1000000)::bigint) ORDER BY t.id), '[]')"          \
+  " FROM referrals.referral_transitions t WHERE t.referral_id = referrals.id)"             \
+  " END::text AS history_json"
+// $1 id, $2 with history.
+inline constexpr std::string_view kSelectReferralView =
+    "SELECT " PDPS_REFERRAL_COLUMNS
+    ", " PDPS_REFERRAL_HISTORY("$2") " FROM referrals.referrals WHERE id = $1";
 inline constexpr std::string_view kSelectReferralsByIds =
     "SELECT " PDPS_REFERRAL_COLUMNS " FROM referrals.referrals WHERE id = ANY($1::uuid[])";
 inline constexpr std::string_view kSelectReferralForUpdate =
@@ -76,9 +91,9 @@ inline constexpr std::string_view kSelectReferralForUpdate =
 
 // Officers see their partnerships' referrals; providers those offered or awarded to them
 // (row-level security). $1 state, $2 lot, $3 framework (NULL = any), $4/$5 after
-// (create_time, id), $6 limit. Newest first.
+// (create_time, id), $6 limit, $7 with history (as kSelectReferralView). Newest first.
 inline constexpr std::string_view kListReferrals =
-    "SELECT " PDPS_REFERRAL_COLUMNS " FROM referrals.referrals"
+    "SELECT " PDPS_REFERRAL_COLUMNS ", " PDPS_REFERRAL_HISTORY("$7") " FROM referrals.referrals"
     " WHERE ($1::text IS NULL OR state = $1) AND ($2::uuid IS NULL OR lot_id = $2)"
     " AND ($3::uuid IS NULL OR framework_id = $3)"
     " AND ($4::timestamptz IS NULL OR (create_time, id) < ($4::timestamptz, $5::uuid))"
@@ -135,9 +150,6 @@ inline constexpr std::string_view kInsertTransition =
     "INSERT INTO referrals.referral_transitions (referral_id, partnership_id, from_state,"
     " to_state, reason, actor_user, actor_organisation, at)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-inline constexpr std::string_view kSelectTransitions =
-    "SELECT referral_id, from_state, to_state, reason, actor_user, actor_organisation, at"
-    " FROM referrals.referral_transitions WHERE referral_id = ANY($1::uuid[]) ORDER BY id";
 
 // ------------------------------------------------------------------- people ---
 

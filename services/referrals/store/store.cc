@@ -289,39 +289,35 @@ absl::StatusOr<Store::Row> Store::LockReferral(Tx& tx, const std::string& id) {
   return row;
 }
 
-absl::Status Store::DecorateHistory(Tx& tx, std::vector<v1::Referral*> referrals) {
-  if (referrals.empty()) return absl::OkStatus();
-  std::vector<std::string> ids;
-  std::map<std::string, v1::Referral*> by_id;
-  for (auto* r : referrals) {
-    ids.push_back(r->id());
-    by_id[r->id()] = r;
+namespace {
+
+// Row `i` of a statement selecting the referral columns and history_json
+// (sql::kSelectReferralView, kListReferrals) as `c` may see it: officers in full with
+// history, providers the pen portrait (row-level security has already hidden it from
+// everyone else).
+v1::Referral ShownReferral(const Result& res, int i, const server::Call& c) {
+  v1::Referral r = ParseReferral(res, i).r;
+  if (!IsOfficer(c)) return domain::ViewFor(r, c.principal);
+  auto history = nlohmann::json::parse(res.String(i, "history_json"), nullptr, false);
+  if (!history.is_array()) return r;
+  for (const auto& t : history) {
+    auto* h = r.add_history();
+    h->set_from_state(t.value("from_state", ""));
+    h->set_to_state(t.value("to_state", ""));
+    h->set_reason(t.value("reason", ""));
+    h->set_actor_user(t.value("actor_user", ""));
+    h->set_actor_organisation(t.value("actor_organisation", ""));
+    SetTimestamp(absl::FromUnixMicros(t.value("at_us", int64_t{0})), h->mutable_time());
   }
-  ASSIGN_OR_RETURN(Result t, tx.Exec(sql::kSelectTransitions,
-                                     {P(absl::StrCat("{", absl::StrJoin(ids, ","), "}"))}));
-  for (int i = 0; i < t.rows(); ++i) {
-    auto it = by_id.find(t.String(i, "referral_id"));
-    if (it == by_id.end()) continue;
-    auto* h = it->second->add_history();
-    h->set_from_state(t.String(i, "from_state"));
-    h->set_to_state(t.String(i, "to_state"));
-    h->set_reason(t.String(i, "reason"));
-    h->set_actor_user(t.String(i, "actor_user"));
-    h->set_actor_organisation(t.String(i, "actor_organisation"));
-    SetTimestamp(t.Time(i, "at"), h->mutable_time());
-  }
-  return absl::OkStatus();
+  return r;
 }
 
-// The referral as the caller may see it: officers in full with history, providers the
-// pen portrait (row-level security has already hidden it from everyone else).
+}  // namespace
+
 absl::StatusOr<v1::Referral> Store::ViewFor(Tx& tx, const Call& c, const std::string& id) {
-  ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferral, {P(id)}));
+  ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferralView, {P(id), P(IsOfficer(c))}));
   if (res.rows() == 0) return NotFound("referral", id);
-  v1::Referral r = ParseReferral(res, 0).r;
-  if (!IsOfficer(c)) return domain::ViewFor(r, c.principal);
-  RETURN_IF_ERROR(DecorateHistory(tx, {&r}));
-  return r;
+  return ShownReferral(res, 0, c);
 }
 
 // ------------------------------------------------------------------- events ---
@@ -582,13 +578,13 @@ absl::StatusOr<v1::Referral> Store::CreateReferral(const Call& c, const v1::Refe
   return out;
 }
 
+// One statement, outside a transaction (Pool::Read): the referral and its history in one
+// round trip. No identifying details are read, so there is no access to log.
 absl::StatusOr<v1::Referral> Store::GetReferral(const Call& c, const std::string& id) {
-  v1::Referral out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(out, ViewFor(tx, c, id));
-    return absl::OkStatus();
-  }));
-  return out;
+  ASSIGN_OR_RETURN(Result res, pool_->Read(c.actor(), c.deadline, sql::kSelectReferralView,
+                                           {P(id), P(IsOfficer(c))}));
+  if (res.rows() == 0) return NotFound("referral", id);
+  return ShownReferral(res, 0, c);
 }
 
 absl::StatusOr<Listed<v1::Referral>> Store::ListReferrals(const Call& c, const ReferralFilter& f,
@@ -597,27 +593,18 @@ absl::StatusOr<Listed<v1::Referral>> Store::ListReferrals(const Call& c, const R
   std::string fp = absl::StrCat("referrals|", f.state, "|", f.lot_id, "|", f.framework_id);
   ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
   auto [after_time, after_id] = protoutil::SplitKey(page.after);
+  // One statement (Pool::Read): the page and, for officers, each referral's history.
+  ASSIGN_OR_RETURN(Result res, pool_->Read(c.actor(), c.deadline, sql::kListReferrals,
+                                           {db::OrNull(f.state), db::OrNull(f.lot_id),
+                                            db::OrNull(f.framework_id), db::OrNull(after_time),
+                                            db::OrNull(after_id), P(page.size), P(IsOfficer(c))}));
   Listed<v1::Referral> out;
-  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    out = {};  // InTx may run the body again (db.h)
-    ASSIGN_OR_RETURN(Result res,
-                     tx.Exec(sql::kListReferrals,
-                             {db::OrNull(f.state), db::OrNull(f.lot_id), db::OrNull(f.framework_id),
-                              db::OrNull(after_time), db::OrNull(after_id), P(page.size)}));
-    std::vector<v1::Referral*> full;
-    std::string last;
-    for (int i = 0; i < res.rows(); ++i) {
-      v1::Referral r = ParseReferral(res, i).r;
-      last = protoutil::JoinKey(res.String(i, "create_time"), r.id());
-      out.items.push_back(domain::ViewFor(r, c.principal));
-    }
-    if (IsOfficer(c)) {
-      for (auto& r : out.items) full.push_back(&r);
-      RETURN_IF_ERROR(DecorateHistory(tx, full));
-    }
-    out.next_page_token = paging::Next(res.rows(), page, last, fp);
-    return absl::OkStatus();
-  }));
+  std::string last;
+  for (int i = 0; i < res.rows(); ++i) {
+    out.items.push_back(ShownReferral(res, i, c));
+    last = protoutil::JoinKey(res.String(i, "create_time"), out.items.back().id());
+  }
+  out.next_page_token = paging::Next(res.rows(), page, last, fp);
   return out;
 }
 
