@@ -54,6 +54,19 @@ bool IsInsurance(v1::ComplianceDocument::Kind k) {
          k == v1::ComplianceDocument::OTHER_INSURANCE;
 }
 
+// An immutable field of an update: unset (empty) keeps the stored value.
+void Unchanged(Violations& v, const std::string& field, const std::string& given,
+               const std::string& stored, absl::string_view instead) {
+  if (!given.empty() && given != stored) {
+    v.Add(field, absl::StrCat("cannot change (it is ", stored, "); ", instead));
+  }
+}
+
+std::string KindName(v1::ComplianceDocument::Kind kind) {
+  return kind == v1::ComplianceDocument::KIND_UNSPECIFIED ? std::string()
+                                                          : v1::ComplianceDocument::Kind_Name(kind);
+}
+
 }  // namespace
 
 void ApplyFrameworkDefaults(v1::Framework* f) {
@@ -307,6 +320,29 @@ absl::Status ValidateDocument(const v1::ComplianceDocument& d, bool create) {
       // which the accounts are filed to show, not a reason to refuse them.
     }
   }
+  return v.ToStatus();
+}
+
+absl::Status ValidateLotChange(const v1::Lot& given, const v1::Lot& stored) {
+  Violations v;
+  Unchanged(v, "lot.framework_id", given.framework_id(), stored.framework_id(),
+            "create the lot on the other framework");
+  Unchanged(v, "lot.code", given.code(), stored.code(), "create a new lot");
+  return v.ToStatus();
+}
+
+absl::Status ValidateFrameworkChange(const v1::Framework& given, const v1::Framework& stored) {
+  Violations v;
+  Unchanged(v, "framework.partnership_id", given.partnership_id(), stored.partnership_id(),
+            "create a new framework for the other partnership");
+  return v.ToStatus();
+}
+
+absl::Status ValidateDocumentChange(const v1::ComplianceDocument& given,
+                                    const v1::ComplianceDocument& stored) {
+  Violations v;
+  Unchanged(v, "document.kind", KindName(given.kind()), KindName(stored.kind()),
+            "create a new document of that kind");
   return v.ToStatus();
 }
 

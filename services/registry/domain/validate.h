@@ -25,6 +25,14 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create);
 absl::Status ValidateLot(const v1::Lot& l, bool create);
 absl::Status ValidateProvider(const v1::Provider& p);
 absl::Status ValidateDocument(const v1::ComplianceDocument& d, bool create);
+// An update against the stored resource: the immutable fields (a lot's framework_id and
+// code, a framework's partnership_id, a document's kind) may be left unset, keeping their
+// value, but a different value is INVALID_ARGUMENT ("cannot change; ..."), not ignored.
+// Output-only fields (ids, etags, audit, computed values) are ignored as everywhere.
+absl::Status ValidateLotChange(const v1::Lot& given, const v1::Lot& stored);
+absl::Status ValidateFrameworkChange(const v1::Framework& given, const v1::Framework& stored);
+absl::Status ValidateDocumentChange(const v1::ComplianceDocument& given,
+                                    const v1::ComplianceDocument& stored);
 absl::Status ValidateCapacityReturn(const v1::CapacityReturn& r, absl::CivilDay today);
 
 }  // namespace pdps::registry::domain

@@ -127,6 +127,39 @@ TEST(ValidateLot, AgesPricesAndCodes) {
   EXPECT_THAT(Fields(ValidateLot(unset, true)), ::testing::ElementsAre("lot.max_age"));
 }
 
+TEST(ValidateChange, ImmutableFieldsMayBeLeftOutButNotChanged) {
+  v1::Lot stored;
+  stored.set_framework_id("11111111-1111-4111-8111-111111111111");
+  stored.set_code("A");
+  v1::Lot same = stored;
+  same.set_display_name("Renamed");
+  EXPECT_TRUE(ValidateLotChange(same, stored).ok());
+  EXPECT_TRUE(ValidateLotChange(v1::Lot(), stored).ok());  // unset: kept
+  v1::Lot moved = stored;
+  moved.set_code("ZZ");
+  moved.set_framework_id("22222222-2222-4222-8222-222222222222");
+  auto st = ValidateLotChange(moved, stored);
+  EXPECT_THAT(Fields(st), ::testing::ElementsAre("lot.framework_id", "lot.code"));
+  EXPECT_EQ(FieldViolationsOf(st)[1].description, "cannot change (it is A); create a new lot");
+
+  v1::Framework f;
+  f.set_partnership_id("11111111-1111-4111-8111-111111111111");
+  v1::Framework other = f;
+  EXPECT_TRUE(ValidateFrameworkChange(other, f).ok());
+  other.set_partnership_id("22222222-2222-4222-8222-222222222222");
+  EXPECT_THAT(Fields(ValidateFrameworkChange(other, f)),
+              ::testing::ElementsAre("framework.partnership_id"));
+
+  v1::ComplianceDocument d;
+  d.set_kind(v1::ComplianceDocument::EMPLOYERS_LIABILITY);
+  v1::ComplianceDocument renewal;
+  EXPECT_TRUE(ValidateDocumentChange(renewal, d).ok());
+  renewal.set_kind(v1::ComplianceDocument::EMPLOYERS_LIABILITY);
+  EXPECT_TRUE(ValidateDocumentChange(renewal, d).ok());
+  renewal.set_kind(v1::ComplianceDocument::PUBLIC_LIABILITY);
+  EXPECT_THAT(Fields(ValidateDocumentChange(renewal, d)), ::testing::ElementsAre("document.kind"));
+}
+
 TEST(ValidateDocument, KindSpecificRules) {
   v1::ComplianceDocument d;
   d.set_kind(v1::ComplianceDocument::PUBLIC_LIABILITY);

@@ -14,6 +14,7 @@
 #include "pdps/registry/v1/registry_events.pb.h"
 #include "pdps/workforce/v1/workforce_events.pb.h"
 #include "common/log.h"
+#include "services/registry/domain/validate.h"
 #include "services/registry/store/sql.h"
 
 namespace pdps::registry {
@@ -552,6 +553,7 @@ absl::StatusOr<v1::Framework> Store::UpdateFramework(const Call& c, const v1::Fr
     ASSIGN_OR_RETURN(v1::Framework current, ReadFramework(tx, f.id()));
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, current.partnership_id()));
     if (!member) return absl::PermissionDeniedError("only the owning partnership may change it");
+    RETURN_IF_ERROR(domain::ValidateFrameworkChange(f, current));
     if (current.etag() != f.etag()) return StaleEtag("framework");
     ASSIGN_OR_RETURN(
         Result r,
@@ -633,6 +635,7 @@ absl::StatusOr<v1::Lot> Store::UpdateLot(const Call& c, const v1::Lot& l) {
     ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, current.framework_id()));
     ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
     if (!member) return absl::PermissionDeniedError("only the owning partnership may change it");
+    RETURN_IF_ERROR(domain::ValidateLotChange(l, current));
     if (current.etag() != l.etag()) return StaleEtag("lot");
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateLot,
                                        {P(l.id()), P(l.etag()), P(l.display_name()),
@@ -1042,6 +1045,7 @@ absl::StatusOr<v1::ComplianceDocument> Store::UpdateDocument(const Call& c,
     if (current.provider_id() != c.principal.organisation_id) {
       return absl::PermissionDeniedError("only the provider may change its documents");
     }
+    RETURN_IF_ERROR(domain::ValidateDocumentChange(d, current));
     if (current.etag() != d.etag()) return StaleEtag("compliance document");
     v1::ComplianceDocument next = d;
     next.set_kind(current.kind());

@@ -564,6 +564,73 @@ TEST_F(RegistryTest, LateCapacityReturnsAreListedForTheCommissioner) {
   EXPECT_EQ(resp.late_returns_size(), 0);
 }
 
+TEST_F(RegistryTest, UpdatesRefuseChangesToImmutableFieldsAndWriteNothing) {
+  v1::Lot lot = world_->CreateLot(comm_b_, framework_b_.id(), "IMM");
+  auto version = [&](const std::string& table, const std::string& id) {
+    return server_->db().Query(absl::StrCat("SELECT version::text AS v FROM registry.", table,
+                                            " WHERE id = '", id, "'"))[0];
+  };
+  // A lot's code and framework: refused, each named, nothing written.
+  v1::UpdateLotRequest upd;
+  *upd.mutable_lot() = lot;
+  upd.mutable_lot()->set_code("ZZ");
+  v1::Lot out;
+  auto st = Call(*server_, comm_b_, &Stub::UpdateLot, upd, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("lot.code"));
+  upd.mutable_lot()->set_framework_id(framework_a_.id());
+  EXPECT_THAT(ViolationFields(Call(*server_, comm_b_, &Stub::UpdateLot, upd, &out)),
+              ElementsAre("lot.framework_id", "lot.code"));
+  upd.mutable_lot()->set_code("IMM");
+  EXPECT_THAT(ViolationFields(Call(*server_, comm_b_, &Stub::UpdateLot, upd, &out)),
+              ElementsAre("lot.framework_id"));
+  EXPECT_EQ(version("lots", lot.id()), "1");
+  v1::GetLotRequest get;
+  get.set_id(lot.id());
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::GetLot, get, &out).ok());
+  EXPECT_EQ(out.code(), "IMM");
+  EXPECT_EQ(out.framework_id(), framework_b_.id());
+  EXPECT_EQ(out.etag(), lot.etag());
+  // Left out, they keep their values; the same values are no change.
+  upd.mutable_lot()->clear_framework_id();
+  upd.mutable_lot()->clear_code();
+  upd.mutable_lot()->set_display_name("Immutable fields");
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::UpdateLot, upd, &out).ok());
+  EXPECT_EQ(out.code(), "IMM");
+
+  // A framework's partnership.
+  v1::GetFrameworkRequest gf;
+  gf.set_id(framework_b_.id());
+  v1::Framework f;
+  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::GetFramework, gf, &f).ok());
+  const std::string framework_version = version("frameworks", f.id());
+  v1::UpdateFrameworkRequest uf;
+  *uf.mutable_framework() = f;
+  uf.mutable_framework()->set_partnership_id(partnership_a_);
+  v1::Framework f_out;
+  st = Call(*server_, comm_b_, &Stub::UpdateFramework, uf, &f_out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("framework.partnership_id"));
+  EXPECT_EQ(version("frameworks", f.id()), framework_version);
+
+  // A compliance document's kind.
+  auto p = world_->AdmittedProvider("Immutable Care", comm_b_, framework_b_, lot_b_, {"Derby"});
+  v1::ListComplianceDocumentsRequest ld;
+  ld.set_provider_id(p.org);
+  ld.set_kind(v1::ComplianceDocument::EMPLOYERS_LIABILITY);
+  v1::ListComplianceDocumentsResponse docs;
+  ASSERT_TRUE(Call(*server_, p.admin, &Stub::ListComplianceDocuments, ld, &docs).ok());
+  ASSERT_EQ(docs.documents_size(), 1);
+  v1::UpdateComplianceDocumentRequest ud;
+  *ud.mutable_document() = docs.documents(0);
+  ud.mutable_document()->set_kind(v1::ComplianceDocument::PUBLIC_LIABILITY);
+  v1::ComplianceDocument d_out;
+  st = Call(*server_, p.admin, &Stub::UpdateComplianceDocument, ud, &d_out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("document.kind"));
+  EXPECT_EQ(version("compliance_documents", docs.documents(0).id()), "1");
+}
+
 // ----------------------------------------------------------------- security ---
 
 std::string B64(const std::string& s) {
