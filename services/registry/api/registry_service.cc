@@ -345,7 +345,7 @@ grpc::Status RegistryServiceImpl::CompleteActionPlanItem(
   return gate_->Run(ctx, "CompleteActionPlanItem", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     if (!IsUuid(req->id())) v.Add("id", "is required: a UUID");
-    if (req->etag().empty()) v.Add("etag", "is required");
+    if (req->etag().empty()) v.Add("etag", "is required (read the admission first)");
     if (!IsUuid(req->item_id())) v.Add("item_id", "is required: a UUID");
     auto day = dates::ParseDay(req->completed_date().value());
     if (!day) v.Add("completed_date", "is required: a date YYYY-MM-DD");

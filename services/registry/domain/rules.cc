@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/dates.h"
+#include "common/status.h"
 
 namespace pdps::registry::domain {
 
@@ -78,6 +80,34 @@ absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb ver
 bool IsLive(AdmissionState s) {
   return s == AdmissionState::kApplied || s == AdmissionState::kActive ||
          s == AdmissionState::kSuspended;
+}
+
+absl::Status RequirePlanOpen(AdmissionState state, PlanChange change) {
+  if (state == AdmissionState::kSuspended) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the admission is ", StateName(state), "; ",
+      change == PlanChange::kAddItems
+          ? "action plan items are added to a suspension (SuspendAdmission sets the first)"
+          : "action plan items are completed while the suspension lasts (once it ended, its "
+            "plan is the record the decision was made on)"));
+}
+
+absl::Status CheckCompletion(const ActionItemState& item, absl::CivilDay completed,
+                             absl::CivilDay today) {
+  if (item.completed_on) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the action plan item was already completed on ",
+                     dates::FormatDay(*item.completed_on), "; a completion is not changed"));
+  }
+  if (completed > today) {
+    return InvalidField("completed_date",
+                        absl::StrCat("must not be after today (", dates::FormatDay(today), ")"));
+  }
+  if (completed < item.added_on) {
+    return InvalidField("completed_date", absl::StrCat("must not be before the item was added (",
+                                                       dates::FormatDay(item.added_on), ")"));
+  }
+  return absl::OkStatus();
 }
 
 bool IsOpenOn(const std::vector<Window>& windows, absl::CivilDay day) {

@@ -32,6 +32,29 @@ absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb ver
 // application to the same lot is refused).
 bool IsLive(AdmissionState s);
 
+// ----------------------------------------------------------- action plans ---
+
+// What may be done to a suspension's action plan.
+enum class PlanChange { kAddItems, kCompleteItem };
+// A suspension's action plan changes only while the admission is SUSPENDED: once it is
+// reinstated or terminated the plan is the closed record of that suspension, on which
+// the commissioner decided (decision 0053). FAILED_PRECONDITION naming the state
+// otherwise, e.g. "the admission is ACTIVE; action plan items are added to a suspension
+// (SuspendAdmission sets the first)".
+absl::Status RequirePlanOpen(AdmissionState state, PlanChange change);
+
+// An item of the current suspension's plan as CompleteActionPlanItem finds it.
+struct ActionItemState {
+  absl::CivilDay added_on;                     // London day the item was added
+  std::optional<absl::CivilDay> completed_on;  // set once completed
+};
+// Whether the item may be marked done on `completed`, `today` being the London date of
+// the call: FAILED_PRECONDITION if it already was (a completion is never rewritten);
+// INVALID_ARGUMENT on completed_date if `completed` is after today or before the day the
+// item was added.
+absl::Status CheckCompletion(const ActionItemState& item, absl::CivilDay completed,
+                             absl::CivilDay today);
+
 // ------------------------------------------------------ application windows ---
 
 struct Window {

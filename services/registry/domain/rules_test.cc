@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+
 namespace pdps::registry::domain {
 namespace {
 
@@ -109,6 +112,41 @@ TEST(Capacity, DueDateAndLateness) {
   EXPECT_FALSE(IsLate(oct, 10, absl::CivilDay(2026, 11, 10)));
   EXPECT_TRUE(IsLate(oct, 10, absl::CivilDay(2026, 11, 11)));
   EXPECT_FALSE(IsLate(oct, 10, absl::CivilDay(2026, 10, 31)));
+}
+
+TEST(ActionPlan, ChangesOnlyWhileSuspended) {
+  for (auto change : {PlanChange::kAddItems, PlanChange::kCompleteItem}) {
+    EXPECT_TRUE(RequirePlanOpen(S::kSuspended, change).ok());
+    for (auto s : {S::kApplied, S::kActive, S::kRejected, S::kTerminated}) {
+      absl::Status st = RequirePlanOpen(s, change);
+      EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_THAT(std::string(st.message()),
+                  ::testing::StartsWith(
+                      absl::StrCat("the admission is ", StateName(s), "; action plan items")));
+    }
+  }
+}
+
+TEST(ActionPlan, CompletedOnceFromTheDayAddedUntilToday) {
+  const absl::CivilDay added(2026, 11, 20), today(2026, 12, 2);
+  ActionItemState open{added, std::nullopt};
+  EXPECT_TRUE(CheckCompletion(open, added, today).ok());
+  EXPECT_TRUE(CheckCompletion(open, today, today).ok());
+  auto field = [](const absl::Status& st) {
+    auto v = FieldViolationsOf(st);
+    return v.size() == 1 ? v[0].field + ": " + v[0].description : std::string(st.message());
+  };
+  EXPECT_EQ(field(CheckCompletion(open, today + 1, today)),
+            "completed_date: must not be after today (2026-12-02)");
+  EXPECT_EQ(field(CheckCompletion(open, added - 1, today)),
+            "completed_date: must not be before the item was added (2026-11-20)");
+  // Done is done: neither another date nor the same one rewrites it.
+  ActionItemState done{added, absl::CivilDay(2026, 11, 30)};
+  for (absl::CivilDay d : {absl::CivilDay(2026, 11, 30), today, today + 5}) {
+    absl::Status st = CheckCompletion(done, d, today);
+    EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(std::string(st.message()), ::testing::HasSubstr("already completed on 2026-11-30"));
+  }
 }
 
 TEST(Capacity, DeclaredCapacityIsRecentAndPositive) {

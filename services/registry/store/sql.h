@@ -192,7 +192,8 @@ inline constexpr std::string_view kSelectTransitions =
     " WHERE admission_id = ANY($1::uuid[]) ORDER BY id";
 inline constexpr std::string_view kInsertActionItem =
     "INSERT INTO registry.action_plan_items (id, admission_id, provider_id, partnership_id,"
-    " suspension_transition_id, description, due_date) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    " suspension_transition_id, description, due_date, add_time)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 // Items of each admission's latest suspension.
 inline constexpr std::string_view kSelectActionItems =
     "SELECT i.id, i.admission_id::text AS admission_id, i.description, i.due_date::text AS"
@@ -205,8 +206,19 @@ inline constexpr std::string_view kSelectActionItems =
 inline constexpr std::string_view kSelectCurrentSuspension =
     "SELECT max(id) AS id FROM registry.admission_transitions"
     " WHERE admission_id = $1 AND to_state = 'SUSPENDED'";
+// Item $2 of admission $1's current suspension ($3, kSelectCurrentSuspension): when it
+// was added (items older than migration 0006 have no add_time: their suspension's time)
+// and its completion, if any.
+inline constexpr std::string_view kSelectCurrentActionItem =
+    "SELECT COALESCE(i.add_time, t.at) AS add_time,"
+    " COALESCE(i.completed_date::text, '') AS completed_date"
+    " FROM registry.action_plan_items i"
+    " JOIN registry.admission_transitions t ON t.id = i.suspension_transition_id"
+    " WHERE i.id = $2 AND i.admission_id = $1 AND i.suspension_transition_id = $3";
+// Completes an item once; a completed one is never rewritten.
 inline constexpr std::string_view kCompleteActionItem =
-    "UPDATE registry.action_plan_items SET completed_date = $3 WHERE id = $2 AND admission_id = $1";
+    "UPDATE registry.action_plan_items SET completed_date = $3"
+    " WHERE id = $2 AND admission_id = $1 AND completed_date IS NULL";
 inline constexpr std::string_view kTouchAdmission =
     "UPDATE registry.admissions SET version = version + 1, update_time = now(), update_user = $2"
     " WHERE id = $1";

@@ -349,17 +349,52 @@ absl::Status AppendAdmissionEvent(const events::Outbox& outbox, Tx& tx, const ch
   return outbox.Append(tx, {type, "admission", a.id(), a.provider_id(), &payload});
 }
 
-// Items of the action plan of the suspension recorded as transition `suspension_id`.
+// Items of the action plan of the suspension recorded as transition `suspension_id`,
+// added at `now`.
 absl::Status InsertActionItems(Tx& tx, const std::string& admission_id,
                                const std::string& provider_id, const std::string& partnership_id,
-                               int64_t suspension_id, const std::vector<ActionItemInput>& plan) {
+                               int64_t suspension_id, const std::vector<ActionItemInput>& plan,
+                               absl::Time now) {
   for (const auto& item : plan) {
-    RETURN_IF_ERROR(tx.Exec(sql::kInsertActionItem,
-                            {P(NewUuid()), P(admission_id), P(provider_id), P(partnership_id),
-                             P(suspension_id), P(item.description), P(dates::FormatDay(item.due))})
-                        .status());
+    RETURN_IF_ERROR(
+        tx.Exec(sql::kInsertActionItem,
+                {P(NewUuid()), P(admission_id), P(provider_id), P(partnership_id), P(suspension_id),
+                 P(item.description), P(dates::FormatDay(item.due)), P(now)})
+            .status());
   }
   return absl::OkStatus();
+}
+
+// An admission whose action plan a commissioner is changing, locked for the change.
+struct OpenPlan {
+  v1::Admission admission;
+  std::string partnership_id;
+  int64_t suspension_id = 0;  // the transition that made it SUSPENDED
+};
+
+// Locks admission `id` for a change to its plan: NOT_FOUND, PERMISSION_DENIED outside
+// the framework's partnership, ABORTED for a stale etag, FAILED_PRECONDITION unless it
+// is SUSPENDED (domain::RequirePlanOpen).
+absl::StatusOr<OpenPlan> LockOpenPlan(Tx& tx, const std::string& id, const std::string& etag,
+                                      domain::PlanChange change) {
+  ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAdmissionForUpdate, {P(id)}));
+  if (r.rows() == 0) return NotFound("admission", id);
+  OpenPlan plan{ToAdmission(r, 0), r.String(0, "partnership_id")};
+  ASSIGN_OR_RETURN(bool member, ActsFor(tx, plan.partnership_id));
+  if (!member) return absl::PermissionDeniedError("only the framework's commissioners may");
+  if (etag != plan.admission.etag()) return StaleEtag("admission");
+  auto state = domain::ParseState(r.String(0, "state"));
+  if (!state) return absl::InternalError("unknown admission state");
+  RETURN_IF_ERROR(domain::RequirePlanOpen(*state, change));
+  ASSIGN_OR_RETURN(Result s, tx.Exec(sql::kSelectCurrentSuspension, {P(id)}));
+  plan.suspension_id = s.Int64(0, "id");
+  return plan;
+}
+
+// The admission after a change to its plan: a new etag and audit stamp, read back.
+absl::StatusOr<v1::Admission> TouchAdmission(Tx& tx, const server::Call& c, const std::string& id) {
+  RETURN_IF_ERROR(tx.Exec(sql::kTouchAdmission, {P(id), P(c.principal.user_id)}).status());
+  return ReadAdmission(tx, id, false);
 }
 
 }  // namespace
@@ -817,7 +852,7 @@ absl::StatusOr<v1::Admission> Store::ApplyTransition(Tx& tx, const Call& c, cons
                                         P(reason), P(c.principal.user_id),
                                         P(c.principal.organisation_id), P(c.now)}));
     RETURN_IF_ERROR(InsertActionItems(tx, id, current.provider_id(), partnership_id,
-                                      t.Int64(0, "id"), plan));
+                                      t.Int64(0, "id"), plan, c.now));
     ASSIGN_OR_RETURN(out, ReadAdmission(tx, id, false));
     common::v1::Transition tr;
     tr.set_from_state(std::string(domain::StateName(*from)));
@@ -865,23 +900,10 @@ absl::StatusOr<v1::Admission> Store::AddActionItems(const Call& c, const std::st
                                                     const std::vector<ActionItemInput>& plan) {
   v1::Admission out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAdmissionForUpdate, {P(id)}));
-    if (r.rows() == 0) return NotFound("admission", id);
-    const std::string partnership_id = r.String(0, "partnership_id");
-    ASSIGN_OR_RETURN(bool member, ActsFor(tx, partnership_id));
-    if (!member) return absl::PermissionDeniedError("only the framework's commissioners may");
-    v1::Admission current = ToAdmission(r, 0);
-    if (etag != current.etag()) return StaleEtag("admission");
-    if (current.state() != v1::Admission::SUSPENDED) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the admission is ", v1::Admission::State_Name(current.state()),
-          "; action plan items are added to a suspension (SuspendAdmission sets the first)"));
-    }
-    ASSIGN_OR_RETURN(Result s, tx.Exec(sql::kSelectCurrentSuspension, {P(id)}));
-    RETURN_IF_ERROR(InsertActionItems(tx, id, current.provider_id(), partnership_id,
-                                      s.Int64(0, "id"), plan));
-    RETURN_IF_ERROR(tx.Exec(sql::kTouchAdmission, {P(id), P(c.principal.user_id)}).status());
-    ASSIGN_OR_RETURN(out, ReadAdmission(tx, id, false));
+    ASSIGN_OR_RETURN(OpenPlan open, LockOpenPlan(tx, id, etag, domain::PlanChange::kAddItems));
+    RETURN_IF_ERROR(InsertActionItems(tx, id, open.admission.provider_id(), open.partnership_id,
+                                      open.suspension_id, plan, c.now));
+    ASSIGN_OR_RETURN(out, TouchAdmission(tx, c, id));
     return absl::OkStatus();
   }));
   return out;
@@ -893,16 +915,19 @@ absl::StatusOr<v1::Admission> Store::CompleteActionItem(const Call& c, const std
                                                         absl::CivilDay completed) {
   v1::Admission out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAdmissionForUpdate, {P(id)}));
-    if (r.rows() == 0) return NotFound("admission", id);
-    ASSIGN_OR_RETURN(bool member, ActsFor(tx, r.String(0, "partnership_id")));
-    if (!member) return absl::PermissionDeniedError("only the framework's commissioners may");
-    if (etag != ToAdmission(r, 0).etag()) return StaleEtag("admission");
+    ASSIGN_OR_RETURN(OpenPlan open, LockOpenPlan(tx, id, etag, domain::PlanChange::kCompleteItem));
+    // Only the current suspension's items are on the admission (and may be completed).
+    ASSIGN_OR_RETURN(Result item, tx.Exec(sql::kSelectCurrentActionItem,
+                                          {P(id), P(item_id), P(open.suspension_id)}));
+    if (item.rows() == 0) return NotFound("action plan item", item_id);
+    domain::ActionItemState state{dates::TodayInLondon(item.Time(0, "add_time")),
+                                  dates::ParseDay(item.String(0, "completed_date"))};
+    RETURN_IF_ERROR(domain::CheckCompletion(state, completed, dates::TodayInLondon(c.now)));
     ASSIGN_OR_RETURN(Result u, tx.Exec(sql::kCompleteActionItem,
                                        {P(id), P(item_id), P(dates::FormatDay(completed))}));
-    if (u.affected() != 1) return NotFound("action plan item", item_id);
-    RETURN_IF_ERROR(tx.Exec(sql::kTouchAdmission, {P(id), P(c.principal.user_id)}).status());
-    ASSIGN_OR_RETURN(out, ReadAdmission(tx, id, false));
+    // The admission is locked, so nobody else can have completed the item meanwhile.
+    if (u.affected() != 1) return absl::InternalError("the action plan item did not update");
+    ASSIGN_OR_RETURN(out, TouchAdmission(tx, c, id));
     return absl::OkStatus();
   }));
   return out;

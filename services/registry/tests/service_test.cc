@@ -193,9 +193,9 @@ TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
   done.set_id(a.id());
   done.set_etag(out.etag());
   done.set_item_id(out.action_plan(1).id());
-  done.mutable_completed_date()->set_value("2026-12-01");
+  done.mutable_completed_date()->set_value("2026-11-24");
   ASSERT_TRUE(Call(*server_, comm_a_, &Stub::CompleteActionPlanItem, done, &out).ok());
-  EXPECT_EQ(out.action_plan(1).completed_date().value(), "2026-12-01");
+  EXPECT_EQ(out.action_plan(1).completed_date().value(), "2026-11-24");
 
   v1::ReinstateAdmissionRequest reinstate;
   reinstate.set_id(a.id());
@@ -562,6 +562,97 @@ TEST_F(RegistryTest, LateCapacityReturnsAreListedForTheCommissioner) {
   req.set_month("2026-11");
   ASSERT_TRUE(Call(*server_, comm_b_, &Stub::ListLateCapacityReturns, req, &resp).ok());
   EXPECT_EQ(resp.late_returns_size(), 0);
+}
+
+// Reads what CompleteActionPlanItem may write: the admission's version and its items'
+// completion dates, in id order.
+std::string PlanRow(RegistryServer& s, const std::string& admission_id) {
+  return s.db().Query(absl::StrCat(
+      "SELECT a.version || ':' || string_agg(COALESCE(i.completed_date::text, '-'), ','"
+      " ORDER BY i.id) AS v FROM registry.admissions a JOIN registry.action_plan_items i"
+      " ON i.admission_id = a.id WHERE a.id = '",
+      admission_id, "' GROUP BY a.version"))[0];
+}
+
+TEST_F(RegistryTest, ActionPlanItemsAreCompletedOnceWithinTheSuspension) {
+  // The clock moves in this test; it is put back whatever happens.
+  struct RestoreClock {
+    FakeClock& clock;
+    ~RestoreClock() { clock.Set(DefaultNow()); }
+  } restore{server_->clock()};
+  auto p = world_->AdmittedProvider("Plan Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
+  v1::GetAdmissionRequest get;
+  get.set_id(p.admission_id);
+  v1::Admission a;
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::GetAdmission, get, &a).ok());
+  v1::SuspendAdmissionRequest suspend;
+  suspend.set_id(a.id());
+  suspend.set_etag(a.etag());
+  suspend.set_reason("Missed visits");
+  auto* first = suspend.add_action_plan();
+  first->set_description("Explain the missed visits");
+  first->mutable_due_date()->set_value("2026-12-15");
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &a).ok());  // 24 Nov
+  const int history = a.history_size();
+
+  // Two days later a second item is agreed.
+  server_->clock().Advance(absl::Hours(48));  // 26 November
+  v1::AddActionPlanItemsRequest add;
+  add.set_id(a.id());
+  add.set_etag(a.etag());
+  auto* second = add.add_action_plan();
+  second->set_description("Retrain the rota team");
+  second->mutable_due_date()->set_value("2026-12-20");
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::AddActionPlanItems, add, &a).ok());
+  ASSERT_EQ(a.action_plan_size(), 2);
+  const std::string first_id = a.action_plan(0).id(), second_id = a.action_plan(1).id();
+
+  v1::CompleteActionPlanItemRequest done;
+  done.set_id(a.id());
+  done.set_etag(a.etag());
+  v1::Admission unchanged;
+  auto refused = [&](const std::string& item, const std::string& day) {
+    done.set_item_id(item);
+    done.mutable_completed_date()->set_value(day);
+    const std::string before = PlanRow(*server_, a.id());
+    grpc::Status st = Call(*server_, comm_a_, &Stub::CompleteActionPlanItem, done, &unchanged);
+    EXPECT_EQ(PlanRow(*server_, a.id()), before) << "written: " << day;
+    return st;
+  };
+  // Not in the future, not before the item was added (the suspension's day for the
+  // first item, the day it was agreed for the second).
+  auto future = refused(first_id, "2026-11-27");
+  EXPECT_EQ(future.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(future), ElementsAre("completed_date"));
+  EXPECT_THAT(ViolationFields(refused(first_id, "2026-11-23")), ElementsAre("completed_date"));
+  auto early = refused(second_id, "2026-11-25");
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(early), ElementsAre("completed_date"));
+  EXPECT_EQ(refused(NewUuid(), "2026-11-26").error_code(), grpc::StatusCode::NOT_FOUND);
+
+  done.set_item_id(first_id);
+  done.mutable_completed_date()->set_value("2026-11-24");
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::CompleteActionPlanItem, done, &a).ok());
+  EXPECT_EQ(a.action_plan(0).completed_date().value(), "2026-11-24");
+  EXPECT_EQ(a.history_size(), history);  // the history holds state transitions only
+
+  // Done once: another date (or the same) is refused, and the first one stays.
+  done.set_etag(a.etag());
+  auto twice = refused(first_id, "2026-11-26");
+  EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(twice.error_message(), ::testing::HasSubstr("already completed on 2026-11-24"));
+
+  // Once reinstated, the plan is the record the decision was made on.
+  v1::ReinstateAdmissionRequest reinstate;
+  reinstate.set_id(a.id());
+  reinstate.set_etag(a.etag());
+  reinstate.set_reason("Plan met");
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::ReinstateAdmission, reinstate, &a).ok());
+  done.set_etag(a.etag());
+  auto active = refused(second_id, "2026-11-26");
+  EXPECT_EQ(active.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(active.error_message(),
+              ::testing::StartsWith("the admission is ACTIVE; action plan items are completed"));
 }
 
 TEST_F(RegistryTest, UpdatesRefuseChangesToImmutableFieldsAndWriteNothing) {
