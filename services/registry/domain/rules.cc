@@ -179,6 +179,10 @@ absl::CivilDay CapacityReturnDueDate(absl::CivilMonth month, int due_day) {
   return absl::CivilDay(next.year(), next.month(), due_day);
 }
 
+CapacityReturnOwed WhoOwesCapacityReturn(absl::CivilMonth month, int due_day) {
+  return {absl::CivilDay(month + 1) - 1, CapacityReturnDueDate(month, due_day)};
+}
+
 bool IsLate(absl::CivilMonth month, int due_day, absl::CivilDay submitted_on) {
   return submitted_on > CapacityReturnDueDate(month, due_day);
 }

@@ -105,6 +105,16 @@ std::vector<std::string> CoverShortfalls(const Cover& held, const Cover& require
 
 // The day a return for `month` is due: `due_day` of the following month.
 absl::CivilDay CapacityReturnDueDate(absl::CivilMonth month, int due_day);
+// Who owes the return for a month (decision 0055): an admission made ACTIVE on or before
+// `admitted_by` (the month's last day) and not terminated before `due` (the due date).
+// A suspension does not excuse it: the provider still holds the contract and its
+// current packages. So nothing is owed for a month before the provider was admitted,
+// nor, therefore, before the framework existed.
+struct CapacityReturnOwed {
+  absl::CivilDay admitted_by;
+  absl::CivilDay due;
+};
+CapacityReturnOwed WhoOwesCapacityReturn(absl::CivilMonth month, int due_day);
 // Submitted (London date) after the due date.
 bool IsLate(absl::CivilMonth month, int due_day, absl::CivilDay submitted_on);
 // Weekly hours per worker to one decimal place; 0 with no workers.

@@ -114,6 +114,18 @@ TEST(Capacity, DueDateAndLateness) {
   EXPECT_FALSE(IsLate(oct, 10, absl::CivilDay(2026, 10, 31)));
 }
 
+TEST(Capacity, OwedByAdmissionsMadeActiveInTheMonthAndNotTerminatedBeforeItWasDue) {
+  CapacityReturnOwed oct = WhoOwesCapacityReturn(absl::CivilMonth(2026, 10), 10);
+  EXPECT_EQ(oct.admitted_by, absl::CivilDay(2026, 10, 31));
+  EXPECT_EQ(oct.due, absl::CivilDay(2026, 11, 10));
+  CapacityReturnOwed feb = WhoOwesCapacityReturn(absl::CivilMonth(2028, 2), 28);
+  EXPECT_EQ(feb.admitted_by, absl::CivilDay(2028, 2, 29));  // a leap year
+  EXPECT_EQ(feb.due, absl::CivilDay(2028, 3, 28));
+  CapacityReturnOwed dec = WhoOwesCapacityReturn(absl::CivilMonth(2026, 12), 1);
+  EXPECT_EQ(dec.admitted_by, absl::CivilDay(2026, 12, 31));
+  EXPECT_EQ(dec.due, absl::CivilDay(2027, 1, 1));
+}
+
 TEST(ActionPlan, ChangesOnlyWhileSuspended) {
   for (auto change : {PlanChange::kAddItems, PlanChange::kCompleteItem}) {
     EXPECT_TRUE(RequirePlanOpen(S::kSuspended, change).ok());

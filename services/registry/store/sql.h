@@ -296,12 +296,19 @@ inline constexpr std::string_view kListCapacityReturns =
     " WHERE ($1::uuid IS NULL OR framework_id = $1) AND ($2::uuid IS NULL OR provider_id = $2)"
     "   AND ($3::date IS NULL OR month = $3) AND ($4::text IS NULL OR id::text > $4)"
     " ORDER BY id::text LIMIT $5";
-// Providers ACTIVE on any lot of the framework without a return for the month.
-// $1 framework, $2 month, $3 after provider id, $4 limit.
+// Providers that owe the month's return (domain::WhoOwesCapacityReturn) on any lot of
+// the framework and made none: an admission made ACTIVE (its first transition to ACTIVE,
+// AdmitProvider) before $5, and not terminated before $6, whatever its state now (a
+// suspended provider owes it too). $1 framework, $2 month, $3 after provider id,
+// $4 limit, $5 the instant the month ended, $6 the instant the due day began.
 inline constexpr std::string_view kListLateReturns =
     "SELECT DISTINCT a.provider_id::text AS provider_id, o.display_name"
     " FROM registry.admissions a JOIN registry.organisations o ON o.id = a.provider_id"
-    " WHERE a.framework_id = $1 AND a.state = 'ACTIVE'"
+    " WHERE a.framework_id = $1"
+    "   AND EXISTS (SELECT 1 FROM registry.admission_transitions t WHERE t.admission_id = a.id"
+    "     AND t.to_state = 'ACTIVE' AND t.at < $5)"
+    "   AND NOT EXISTS (SELECT 1 FROM registry.admission_transitions t"
+    "     WHERE t.admission_id = a.id AND t.to_state = 'TERMINATED' AND t.at < $6)"
     "   AND NOT EXISTS (SELECT 1 FROM registry.capacity_returns c WHERE c.provider_id ="
     "     a.provider_id AND c.framework_id = a.framework_id AND c.month = $2)"
     "   AND ($3::text IS NULL OR a.provider_id::text > $3)"

@@ -1197,12 +1197,18 @@ absl::StatusOr<Listed<Store::Late>> Store::ListLateReturns(const Call& c,
           "capacity returns");
     }
     // Nothing is late before the due date has passed.
-    const absl::CivilDay due = domain::CapacityReturnDueDate(month, f.capacity_return_due_day());
+    const domain::CapacityReturnOwed owed =
+        domain::WhoOwesCapacityReturn(month, f.capacity_return_due_day());
+    const absl::CivilDay due = owed.due;
     if (dates::TodayInLondon(c.now) <= due) return absl::OkStatus();
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListLateReturns,
-                                       {P(framework_id),
-                                        P(dates::FormatDay(absl::CivilDay(month))), After(page),
-                                        P(page.size)}));
+    // The owing admissions' history, as instants: made ACTIVE before the day after
+    // `admitted_by` began in London, not terminated before the due day began.
+    auto london_midnight = [](absl::CivilDay d) { return absl::FromCivil(d, dates::London()); };
+    ASSIGN_OR_RETURN(
+        Result r,
+        tx.Exec(sql::kListLateReturns,
+                {P(framework_id), P(dates::FormatDay(absl::CivilDay(month))), After(page),
+                 P(page.size), P(london_midnight(owed.admitted_by + 1)), P(london_midnight(due))}));
     for (int i = 0; i < r.rows(); ++i) {
       out.items.push_back({r.String(i, "provider_id"), r.String(i, "display_name"), due});
     }

@@ -537,31 +537,100 @@ TEST_F(RegistryTest, ARequestThatDoesNotParseIsInvalidArgumentNotInternal) {
   EXPECT_EQ(info.request_id(), "req-not-utf8");
 }
 
-TEST_F(RegistryTest, LateCapacityReturnsAreListedForTheCommissioner) {
-  auto p = world_->AdmittedProvider("Prompt Care", comm_b_, framework_b_, lot_b_, {"Derby"});
-  auto q = world_->AdmittedProvider("Tardy Care", comm_b_, framework_b_, lot_b_, {"Derby"});
-  // October's returns were due 10 November; only Prompt made one (late but made).
+// Moves a transition of an admission in data (decision 0042): the service keeps its
+// clock, the history says the admission got there at `at` (London wall time).
+void MoveTransition(RegistryServer& s, const std::string& admission_id, const std::string& to,
+                    const std::string& at) {
+  s.db().Run(absl::StrCat("UPDATE registry.admission_transitions SET at = '", at,
+                          " Europe/London' WHERE admission_id = '", admission_id,
+                          "' AND to_state = '", to, "'"));
+}
+
+std::set<std::string> LateProviders(RegistryServer& s, const Caller& who,
+                                    const std::string& framework, const std::string& month) {
+  v1::ListLateCapacityReturnsRequest req;
+  req.set_framework_id(framework);
+  req.set_month(month);
+  v1::ListLateCapacityReturnsResponse resp;
+  auto st = Call(s, who, &Stub::ListLateCapacityReturns, req, &resp);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  std::set<std::string> late;
+  for (const auto& l : resp.late_returns()) {
+    late.insert(l.provider_id());
+    EXPECT_EQ(l.month(), month);
+  }
+  return late;
+}
+
+TEST_F(RegistryTest, LateCapacityReturnsAreOwedFromAdmissionUntilTermination) {
+  // Other tests' providers on this framework were admitted today (24 November): they
+  // owe nothing for the months asked about here.
+  const v1::Framework& f = framework_b_;
+  const v1::Lot& lot = lot_b_;
+  auto admitted = [&](const std::string& name, const std::string& at) {
+    auto p = world_->AdmittedProvider(name, comm_b_, f, lot, {"Derby"});
+    if (!at.empty()) MoveTransition(*server_, p.admission_id, "ACTIVE", at);
+    return p;
+  };
+  // October's returns were due 10 November; today is 24 November.
+  auto prompt = admitted("Prompt Care", "2026-09-15 10:00");
+  auto tardy = admitted("Tardy Care", "2026-09-15 10:00");
+  auto last_day = admitted("Last Day Care", "2026-10-31 23:30");  // admitted in October
+  auto next_day = admitted("Next Day Care", "2026-11-01 00:10");  // not in October
+  auto today = admitted("Admitted Today Care", "");
+  auto suspended = admitted("Suspended Care", "2026-09-15 10:00");
+  auto gone_early = admitted("Gone Early Care", "2026-09-15 10:00");
+  auto gone_late = admitted("Gone Late Care", "2026-09-15 10:00");
+  auto verb = [&](const std::string& admission_id, auto method, auto req) {
+    v1::GetAdmissionRequest get;
+    get.set_id(admission_id);
+    v1::Admission a;
+    ASSERT_TRUE(Call(*server_, comm_b_, &Stub::GetAdmission, get, &a).ok());
+    req.set_id(admission_id);
+    req.set_etag(a.etag());
+    req.set_reason("audit");
+    auto st = Call(*server_, comm_b_, method, req, &a);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  };
+  v1::SuspendAdmissionRequest suspend;
+  auto* item = suspend.add_action_plan();
+  item->set_description("Send the returns");
+  item->mutable_due_date()->set_value("2026-12-01");
+  verb(suspended.admission_id, &Stub::SuspendAdmission, suspend);
+  verb(gone_early.admission_id, &Stub::TerminateAdmission, v1::TerminateAdmissionRequest());
+  verb(gone_late.admission_id, &Stub::TerminateAdmission, v1::TerminateAdmissionRequest());
+  // Terminated the evening before the due day: it no longer owed October's return.
+  MoveTransition(*server_, gone_early.admission_id, "TERMINATED", "2026-11-09 23:00");
+  // Gone Late was terminated today, after the due day: it still owes it.
+
+  // Prompt made its return (late, but made).
   v1::CreateCapacityReturnRequest cap;
-  cap.mutable_capacity_return()->set_framework_id(framework_b_.id());
+  cap.mutable_capacity_return()->set_framework_id(f.id());
   cap.mutable_capacity_return()->set_month("2026-10");
   cap.mutable_capacity_return()->set_estimated_weekly_hours_available(5);
   v1::CapacityReturn r;
-  ASSERT_TRUE(Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r).ok());
+  ASSERT_TRUE(Call(*server_, prompt.admin, &Stub::CreateCapacityReturn, cap, &r).ok());
   EXPECT_TRUE(r.late());
+
   v1::ListLateCapacityReturnsRequest req;
-  req.set_framework_id(framework_b_.id());
+  req.set_framework_id(f.id());
   req.set_month("2026-10");
   v1::ListLateCapacityReturnsResponse resp;
   ASSERT_TRUE(Call(*server_, comm_b_, &Stub::ListLateCapacityReturns, req, &resp).ok());
-  std::set<std::string> late;
-  for (const auto& l : resp.late_returns()) late.insert(l.provider_id());
-  EXPECT_EQ(late.count(q.org), 1u);
-  EXPECT_EQ(late.count(p.org), 0u);
+  ASSERT_GT(resp.late_returns_size(), 0);
   EXPECT_EQ(resp.late_returns(0).due_date().value(), "2026-11-10");
+  EXPECT_EQ(LateProviders(*server_, comm_b_, f.id(), "2026-10"),
+            (std::set<std::string>{tardy.org, last_day.org, suspended.org, gone_late.org}));
+  // September: only those admitted by its end owe it; none made it.
+  EXPECT_EQ(
+      LateProviders(*server_, comm_b_, f.id(), "2026-09"),
+      (std::set<std::string>{prompt.org, tardy.org, suspended.org, gone_early.org, gone_late.org}));
+  // Long before anyone was admitted (or the framework existed): nobody owes anything.
+  EXPECT_TRUE(LateProviders(*server_, comm_b_, f.id(), "2020-01").empty());
   // November's are not due yet: nothing is late.
-  req.set_month("2026-11");
-  ASSERT_TRUE(Call(*server_, comm_b_, &Stub::ListLateCapacityReturns, req, &resp).ok());
-  EXPECT_EQ(resp.late_returns_size(), 0);
+  EXPECT_TRUE(LateProviders(*server_, comm_b_, f.id(), "2026-11").empty());
+  (void)next_day;
+  (void)today;
 }
 
 // Reads what CompleteActionPlanItem may write: the admission's version and its items'
