@@ -1838,7 +1838,6 @@ int Main(int argc, char** argv) {
   std::string dorset = L.Org("Dorset Council", O::COUNCIL);
   std::string dorset_ccg = L.Org("NHS Dorset CCG", O::NHS_COMMISSIONER);
   std::string derby = L.Org("Derby City Council", O::COUNCIL);
-  L.Org("PDPS Platform", O::PLATFORM);
   std::string p_lewisham = L.Partnership("Lewisham Children's Commissioning", {lewisham, lewisham_ccg});
   std::string p_cp = L.Partnership("Cambridgeshire and Peterborough", {peterborough, cambs});
   std::string p_southwark = L.Partnership("Southwark Children's Commissioning", {southwark});

@@ -30,7 +30,7 @@ TEST(Demo, LoadsTwiceAndTheWalkThroughWorks) {
   EXPECT_THAT(out, HasSubstr("admissions             38"));
   EXPECT_THAT(out, HasSubstr("suspensions            1"));
   ASSERT_EQ(systemtest::RunCommand(demo, &out), 0) << "second load: " << out;
-  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM registry.organisations")[0], "40");
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM registry.organisations")[0], "39");
   EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM registry.admissions WHERE state = "
                       "'SUSPENDED'")[0],
             "1");
