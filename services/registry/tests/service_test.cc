@@ -537,6 +537,24 @@ TEST_F(RegistryTest, ARequestThatDoesNotParseIsInvalidArgumentNotInternal) {
   EXPECT_EQ(info.request_id(), "req-not-utf8");
 }
 
+// Applies an admission verb as `who` with the admission's current etag and `reason`;
+// returns the admission after it.
+template <typename Req>
+v1::Admission Decide(RegistryServer& s, const Caller& who, const std::string& admission_id,
+                     grpc::Status (Stub::*verb)(grpc::ClientContext*, const Req&, v1::Admission*),
+                     Req req, const std::string& reason) {
+  v1::GetAdmissionRequest get;
+  get.set_id(admission_id);
+  v1::Admission a;
+  EXPECT_TRUE(Call(s, who, &Stub::GetAdmission, get, &a).ok());
+  req.set_id(admission_id);
+  req.set_etag(a.etag());
+  req.set_reason(reason);
+  auto st = Call(s, who, verb, req, &a);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  return a;
+}
+
 // Moves a transition of an admission in data (decision 0042): the service keeps its
 // clock, the history says the admission got there at `at` (London wall time).
 void MoveTransition(RegistryServer& s, const std::string& admission_id, const std::string& to,
@@ -581,24 +599,15 @@ TEST_F(RegistryTest, LateCapacityReturnsAreOwedFromAdmissionUntilTermination) {
   auto suspended = admitted("Suspended Care", "2026-09-15 10:00");
   auto gone_early = admitted("Gone Early Care", "2026-09-15 10:00");
   auto gone_late = admitted("Gone Late Care", "2026-09-15 10:00");
-  auto verb = [&](const std::string& admission_id, auto method, auto req) {
-    v1::GetAdmissionRequest get;
-    get.set_id(admission_id);
-    v1::Admission a;
-    ASSERT_TRUE(Call(*server_, comm_b_, &Stub::GetAdmission, get, &a).ok());
-    req.set_id(admission_id);
-    req.set_etag(a.etag());
-    req.set_reason("audit");
-    auto st = Call(*server_, comm_b_, method, req, &a);
-    ASSERT_TRUE(st.ok()) << st.error_message();
-  };
   v1::SuspendAdmissionRequest suspend;
   auto* item = suspend.add_action_plan();
   item->set_description("Send the returns");
   item->mutable_due_date()->set_value("2026-12-01");
-  verb(suspended.admission_id, &Stub::SuspendAdmission, suspend);
-  verb(gone_early.admission_id, &Stub::TerminateAdmission, v1::TerminateAdmissionRequest());
-  verb(gone_late.admission_id, &Stub::TerminateAdmission, v1::TerminateAdmissionRequest());
+  Decide(*server_, comm_b_, suspended.admission_id, &Stub::SuspendAdmission, suspend, "audit");
+  for (const auto* gone : {&gone_early, &gone_late}) {
+    Decide(*server_, comm_b_, gone->admission_id, &Stub::TerminateAdmission,
+           v1::TerminateAdmissionRequest(), "left");
+  }
   // Terminated the evening before the due day: it no longer owed October's return.
   MoveTransition(*server_, gone_early.admission_id, "TERMINATED", "2026-11-09 23:00");
   // Gone Late was terminated today, after the due day: it still owes it.
@@ -650,18 +659,13 @@ TEST_F(RegistryTest, ActionPlanItemsAreCompletedOnceWithinTheSuspension) {
     ~RestoreClock() { clock.Set(DefaultNow()); }
   } restore{server_->clock()};
   auto p = world_->AdmittedProvider("Plan Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
-  v1::GetAdmissionRequest get;
-  get.set_id(p.admission_id);
-  v1::Admission a;
-  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::GetAdmission, get, &a).ok());
   v1::SuspendAdmissionRequest suspend;
-  suspend.set_id(a.id());
-  suspend.set_etag(a.etag());
-  suspend.set_reason("Missed visits");
   auto* first = suspend.add_action_plan();
   first->set_description("Explain the missed visits");
   first->mutable_due_date()->set_value("2026-12-15");
-  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &a).ok());  // 24 Nov
+  v1::Admission a = Decide(*server_, comm_a_, p.admission_id, &Stub::SuspendAdmission, suspend,
+                           "Missed visits");  // 24 November
+  ASSERT_EQ(a.state(), v1::Admission::SUSPENDED);
   const int history = a.history_size();
 
   // Two days later a second item is agreed.
@@ -712,11 +716,9 @@ TEST_F(RegistryTest, ActionPlanItemsAreCompletedOnceWithinTheSuspension) {
   EXPECT_THAT(twice.error_message(), ::testing::HasSubstr("already completed on 2026-11-24"));
 
   // Once reinstated, the plan is the record the decision was made on.
-  v1::ReinstateAdmissionRequest reinstate;
-  reinstate.set_id(a.id());
-  reinstate.set_etag(a.etag());
-  reinstate.set_reason("Plan met");
-  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::ReinstateAdmission, reinstate, &a).ok());
+  a = Decide(*server_, comm_a_, a.id(), &Stub::ReinstateAdmission, v1::ReinstateAdmissionRequest(),
+             "Plan met");
+  ASSERT_EQ(a.state(), v1::Admission::ACTIVE);
   done.set_etag(a.etag());
   auto active = refused(second_id, "2026-11-26");
   EXPECT_EQ(active.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
