@@ -38,7 +38,7 @@ bool IsLive(AdmissionState s);
 enum class PlanChange { kAddItems, kCompleteItem };
 // A suspension's action plan changes only while the admission is SUSPENDED: once it is
 // reinstated or terminated the plan is the closed record of that suspension, on which
-// the commissioner decided (decision 0053). FAILED_PRECONDITION naming the state
+// the commissioner decided (decision 0056). FAILED_PRECONDITION naming the state
 // otherwise, e.g. "the admission is ACTIVE; action plan items are added to a suspension
 // (SuspendAdmission sets the first)".
 absl::Status RequirePlanOpen(AdmissionState state, PlanChange change);
