@@ -210,13 +210,24 @@ const char* ExpiryName(ExpiryKind kind) {
   return "KIND_UNSPECIFIED";
 }
 
+namespace {
+
+void SortExpiries(std::vector<Expiry>* out) {
+  std::sort(out->begin(), out->end(), [](const Expiry& a, const Expiry& b) {
+    return std::tie(a.due, a.kind, a.code, a.matrix_version) <
+           std::tie(b.due, b.kind, b.code, b.matrix_version);
+  });
+}
+
+}  // namespace
+
 std::vector<Expiry> Expiries(const Worker& w, const Matrix* m, const std::vector<Completion>& done,
                              Day day, int within_days) {
   std::vector<Expiry> out;
   if (!InPost(w, day)) return out;
   const Day horizon = day + within_days;
-  auto add = [&](ExpiryKind kind, const std::string& code, Day due) {
-    if (due <= horizon) out.push_back({w.id, kind, code, due, due < day});
+  auto add = [&](ExpiryKind kind, const std::string& code, Day due, int version = 0) {
+    if (due <= horizon) out.push_back({w.id, kind, code, due, due < day, version});
   };
   if (w.dbs_date) add(ExpiryKind::kDbs, "", DbsValidUntil(w, m ? m->dbs_renewal_months : 0));
   if (w.registration_expiry) add(ExpiryKind::kRegistration, "", *w.registration_expiry);
@@ -227,23 +238,67 @@ std::vector<Expiry> Expiries(const Worker& w, const Matrix* m, const std::vector
     add(ExpiryKind::kBusinessInsurance, "", *w.business_insurance_expiry);
   }
   if (m != nullptr) {
+    auto training = [&](const std::string& code, Day due) {
+      add(ExpiryKind::kTraining, code, due, m->version);
+    };
     for (const auto& c : Required(*m, {})) {
       std::optional<Day> until = CompetencyValidUntil(c, done, day);
       if (until) {
-        if (*until != Day::max()) add(ExpiryKind::kTraining, c.code, *until);
+        if (*until != Day::max()) training(c.code, *until);
       } else if (std::optional<Day> due = InductionDue(c, w.start)) {
-        add(ExpiryKind::kTraining, c.code, *due);
+        training(c.code, *due);
       } else {
-        add(ExpiryKind::kTraining, c.code, w.start);  // never done: lapsed since start
+        training(c.code, w.start);  // never done: lapsed since start
       }
     }
   }
   add(ExpiryKind::kSupervision, "", SupervisionDue(w, m ? m->supervision_months : 0));
   add(ExpiryKind::kAppraisal, "", AppraisalDue(w, m ? m->appraisal_months : 0));
-  std::sort(out.begin(), out.end(), [](const Expiry& a, const Expiry& b) {
-    return std::tie(a.due, a.kind, a.code) < std::tie(b.due, b.kind, b.code);
-  });
+  SortExpiries(&out);
   return out;
+}
+
+std::vector<Expiry> LotExpiries(const Worker& w, const std::vector<Matrix>& versions,
+                                const std::vector<Completion>& done, Day day, int within_days) {
+  std::vector<Expiry> out = Expiries(w, InForce(versions, day), done, day, within_days);
+  if (!InPost(w, day)) return out;
+  const Day horizon = day + within_days;
+  std::vector<const Matrix*> coming;
+  for (const auto& v : versions) {
+    if (v.effective_from > day && v.effective_from <= horizon &&
+        (!w.leave || *w.leave >= v.effective_from)) {
+      coming.push_back(&v);
+    }
+  }
+  std::sort(coming.begin(), coming.end(),
+            [](const Matrix* a, const Matrix* b) { return a->effective_from < b->effective_from; });
+  for (const Matrix* v : coming) {
+    const Day from = v->effective_from;
+    for (const auto& c : Required(*v, {})) {
+      std::optional<Day> until = CompetencyValidUntil(c, done, from);
+      Day due = from;  // lacking it when the version takes effect
+      if (until && *until >= from) {
+        if (*until == Day::max()) continue;
+        due = *until;  // held then; lapses under the version's renewal period
+      } else if (!until) {
+        if (std::optional<Day> grace = InductionDue(c, w.start); grace && *grace > from) {
+          due = *grace;
+        }
+      }
+      if (due <= horizon) {
+        out.push_back({w.id, ExpiryKind::kTraining, c.code, due, false, v->version});
+      }
+    }
+  }
+  // One training item a competency, the earliest.
+  SortExpiries(&out);
+  std::set<std::string> listed;
+  std::vector<Expiry> first;
+  for (auto& e : out) {
+    if (e.kind == ExpiryKind::kTraining && !listed.insert(e.code).second) continue;
+    first.push_back(std::move(e));
+  }
+  return first;
 }
 
 // ------------------------------------------------------------------ returns ---

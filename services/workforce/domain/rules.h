@@ -165,6 +165,9 @@ struct Expiry {
   std::string code;  // training only
   Day due;           // last valid day, or the day due
   bool lapsed = false;  // due < day
+  // Training only: the matrix version requiring it. A version not yet in force on the
+  // day asked about means the worker will lack the competency when it takes effect.
+  int matrix_version = 0;
 };
 
 // What of a worker in post lapses on or before `day + within_days` (already lapsed
@@ -172,6 +175,18 @@ struct Expiry {
 // defaults. Sorted by due day, then kind, then code.
 std::vector<Expiry> Expiries(const Worker& w, const Matrix* m, const std::vector<Completion>& done,
                              Day day, int within_days);
+
+// The expiry watch on a lot with every version of its matrix: Expiries under the
+// version in force on `day` (none: no training), plus, for each later version taking
+// effect on or before `day + within_days`, each base competency it requires that the
+// worker will not hold on its effective_from (no record, or one that will have expired
+// by then), due on that effective_from; a new starter still in grace then is due at the
+// end of the grace instead, and one held then but lapsing in the window under the
+// version's renewal period is due on its last valid day. One training item a
+// competency, the earliest; nothing for a version taking effect after the worker's
+// last day. Sorted as Expiries.
+std::vector<Expiry> LotExpiries(const Worker& w, const std::vector<Matrix>& versions,
+                                const std::vector<Completion>& done, Day day, int within_days);
 
 // The stage at which an item due on `due` is announced on `today`: 0 once lapsed (due
 // before today), 30 within 30 days, 60 within 60 days, -1 further off.

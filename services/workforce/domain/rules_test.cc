@@ -359,6 +359,91 @@ TEST(Expiries, NeverDoneAndInductionDeadlines) {
                 std::make_tuple(ExpiryKind::kTraining, "care_certificate", D(2026, 8, 23), false)));
 }
 
+TEST(LotExpiries, AVersionTakingEffectInTheWindowListsWhatTheWorkerWillLack) {
+  Matrix v1 = BaseMatrix();  // from 2025-01-01
+  Matrix v2 = BaseMatrix();
+  v2.id = "m2";
+  v2.version = 2;
+  v2.effective_from = D(2026, 9, 1);
+  v2.competencies = {Comp("first_aid", 36), Comp("safeguarding", 12), Comp("moving_handling", 12),
+                     Comp("hoist", 12, /*conditional=*/true),
+                     Comp("care_certificate", 0, false, /*weeks=*/12)};
+  const std::vector<Matrix> versions = {v2, v1};  // any order
+  Worker w = GoodWorker();
+  w.last_supervision = D(2026, 7, 20);
+  w.last_appraisal = D(2026, 7, 20);
+  auto done = GoodDone();  // first aid until 2027-02-01, safeguarding until 2026-06-30
+  auto training = [](const std::vector<Expiry>& got) {
+    std::vector<std::tuple<std::string, Day, bool, int>> flat;
+    for (const auto& e : got) {
+      if (e.kind == ExpiryKind::kTraining) {
+        flat.emplace_back(e.code, e.due, e.lapsed, e.matrix_version);
+      }
+    }
+    return flat;
+  };
+  using T = std::tuple<std::string, Day, bool, int>;
+  // Within 30 days of 1 August v2 is not yet in sight: only v1's lapsed safeguarding.
+  EXPECT_THAT(training(LotExpiries(w, versions, done, D(2026, 8, 1), 30)),
+              ElementsAre(T{"safeguarding", D(2026, 6, 30), true, 1}));
+  // Within 31 it is (1 September is the last day of the window): moving and handling,
+  // which v2 adds and nobody has done, is due on v2's first day. Safeguarding is listed
+  // once, from the earlier date; the conditional hoist is not a base competency.
+  EXPECT_THAT(training(LotExpiries(w, versions, done, D(2026, 8, 1), 31)),
+              ElementsAre(T{"safeguarding", D(2026, 6, 30), true, 1},
+                          T{"moving_handling", D(2026, 9, 1), false, 2}));
+  // A record that will have lapsed by then counts as none.
+  done.push_back({"moving_handling", D(2025, 8, 15)});  // valid until 2026-08-15
+  EXPECT_THAT(training(LotExpiries(w, versions, done, D(2026, 8, 1), 60)),
+              ElementsAre(T{"safeguarding", D(2026, 6, 30), true, 1},
+                          T{"moving_handling", D(2026, 9, 1), false, 2}));
+  // One still in date on 1 September but lapsing in the window is due on its last day.
+  done.push_back({"moving_handling", D(2025, 9, 10)});
+  EXPECT_THAT(training(LotExpiries(w, versions, done, D(2026, 8, 1), 60)),
+              ElementsAre(T{"safeguarding", D(2026, 6, 30), true, 1},
+                          T{"moving_handling", D(2026, 9, 10), false, 2}));
+  // Renewed after the window: nothing.
+  done.push_back({"moving_handling", D(2025, 10, 15)});
+  done.push_back({"safeguarding", D(2026, 7, 1)});
+  EXPECT_THAT(training(LotExpiries(w, versions, done, D(2026, 8, 1), 60)), IsEmpty());
+  // A leaver gone before v2 takes effect is not asked for it.
+  done.resize(done.size() - 3);
+  w.leave = D(2026, 8, 31);
+  EXPECT_THAT(training(LotExpiries(w, versions, done, D(2026, 8, 1), 60)),
+              ElementsAre(T{"safeguarding", D(2026, 6, 30), true, 1}));
+  // The same as Expiries under the version in force when no version is coming.
+  w.leave.reset();
+  EXPECT_EQ(LotExpiries(w, {v1}, done, D(2026, 8, 1), 60).size(),
+            Expiries(w, &v1, done, D(2026, 8, 1), 60).size());
+  // No version in force yet, one coming: only it lists training.
+  EXPECT_THAT(training(LotExpiries(w, {v2}, done, D(2026, 8, 1), 60)),
+              ElementsAre(T{"moving_handling", D(2026, 9, 1), false, 2},
+                          T{"safeguarding", D(2026, 9, 1), false, 2}));
+}
+
+TEST(LotExpiries, ANewStarterInGraceWhenTheVersionTakesEffectIsDueAtTheEndOfIt) {
+  Matrix v1 = BaseMatrix();
+  v1.competencies = {Comp("first_aid", 36)};
+  Matrix v2 = v1;
+  v2.version = 2;
+  v2.effective_from = D(2026, 9, 1);
+  v2.competencies = {Comp("first_aid", 36), Comp("dementia", 0, false, /*weeks=*/4)};
+  Worker w = GoodWorker();
+  w.start = D(2026, 8, 20);  // 4 weeks: start .. 2026-09-16
+  w.last_supervision = w.start;
+  w.last_appraisal = w.start;
+  const std::vector<Completion> done = {{"first_aid", D(2026, 8, 20)}};
+  std::vector<std::pair<std::string, Day>> got;
+  for (const auto& e : LotExpiries(w, {v1, v2}, done, D(2026, 8, 25), 30)) {
+    if (e.kind == ExpiryKind::kTraining) got.emplace_back(e.code, e.due);
+  }
+  EXPECT_THAT(got, ElementsAre(std::make_pair(std::string("dementia"), D(2026, 9, 16))));
+  // Its grace ends after the window: nothing yet.
+  for (const auto& e : LotExpiries(w, {v1, v2}, done, D(2026, 8, 25), 20)) {
+    EXPECT_NE(e.kind, ExpiryKind::kTraining) << e.code;
+  }
+}
+
 // ------------------------------------------------------------------ returns ---
 
 TEST(ParseQuarter, Forms) {

@@ -255,24 +255,37 @@ absl::StatusOr<domain::Matrix> MatrixInForce(Tx& tx, const std::string& lot_id, 
 
 // The matrix in force on one day for each lot asked about, each lot read once (the
 // sweeps go through many workers on few lots).
-class MatricesOnDay {
+// Every version of each lot's matrix, read once per lot.
+class LotVersions {
  public:
-  MatricesOnDay(Tx& tx, Day day) : tx_(tx), day_(day) {}
-  // nullptr when the lot has no matrix in force on the day.
-  absl::StatusOr<const domain::Matrix*> For(const std::string& lot_id) {
+  explicit LotVersions(Tx& tx) : tx_(tx) {}
+  absl::StatusOr<const std::vector<domain::Matrix>*> For(const std::string& lot_id) {
     auto it = of_.find(lot_id);
     if (it == of_.end()) {
       ASSIGN_OR_RETURN(auto versions, LotMatrices(tx_, lot_id));
-      const domain::Matrix* m = domain::InForce(versions, day_);
-      it = of_.emplace(lot_id, m ? std::optional<domain::Matrix>(*m) : std::nullopt).first;
+      it = of_.emplace(lot_id, std::move(versions)).first;
     }
-    return it->second ? &*it->second : nullptr;
+    return &it->second;
   }
 
  private:
   Tx& tx_;
+  std::map<std::string, std::vector<domain::Matrix>> of_;
+};
+
+// The matrix in force on one day of each lot, read once per lot.
+class MatricesOnDay {
+ public:
+  MatricesOnDay(Tx& tx, Day day) : versions_(tx), day_(day) {}
+  // nullptr when the lot has no matrix in force on the day.
+  absl::StatusOr<const domain::Matrix*> For(const std::string& lot_id) {
+    ASSIGN_OR_RETURN(const std::vector<domain::Matrix>* versions, versions_.For(lot_id));
+    return domain::InForce(*versions, day_);
+  }
+
+ private:
+  LotVersions versions_;
   Day day_;
-  std::map<std::string, std::optional<domain::Matrix>> of_;
 };
 
 // The compliance gate for one worker (its training read here).
@@ -288,6 +301,20 @@ v1::IneligibilityReason::Kind ReasonProto(domain::ReasonKind k) {
   v1::IneligibilityReason::Kind out = v1::IneligibilityReason::KIND_UNSPECIFIED;
   v1::IneligibilityReason::Kind_Parse(domain::ReasonName(k), &out);
   return out;
+}
+
+// Without the worker's name, which only ListExpiries adds.
+v1::ExpiryItem ExpiryProto(const domain::Expiry& e) {
+  v1::ExpiryItem item;
+  item.set_staff_id(e.staff_id);
+  v1::ExpiryItem::Kind kind = v1::ExpiryItem::KIND_UNSPECIFIED;
+  v1::ExpiryItem::Kind_Parse(domain::ExpiryName(e.kind), &kind);
+  item.set_kind(kind);
+  item.set_competency_code(e.code);
+  item.mutable_due_date()->set_value(dates::FormatDay(e.due));
+  item.set_lapsed(e.lapsed);
+  item.set_matrix_version(e.matrix_version);
+  return item;
 }
 
 void CopyReasons(const std::vector<domain::Reason>& reasons,
@@ -720,7 +747,7 @@ absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline)
         for (int i = 0; i < running.rows(); ++i) {
           lots_of[running.String(i, "staff_id")].insert(running.String(i, "lot_id"));
         }
-        MatricesOnDay matrices(tx, today);
+        LotVersions matrices(tx);
         ASSIGN_OR_RETURN(Result providers, tx.Exec(sql::kSelectProvidersWithStaff));
         for (int p = 0; p < providers.rows(); ++p) {
           const std::string provider = providers.String(p, "provider_id");
@@ -729,11 +756,12 @@ absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline)
             std::vector<domain::Expiry> items =
                 domain::Expiries(w.workers[i], nullptr, w.done[i], today, 60);
             for (const std::string& lot : lots_of[w.workers[i].id]) {
-              ASSIGN_OR_RETURN(const domain::Matrix* m, matrices.For(lot));
-              if (m == nullptr) continue;
-              // The lot's training, and its own periods (Derby supervises monthly); what is
+              ASSIGN_OR_RETURN(const std::vector<domain::Matrix>* versions, matrices.For(lot));
+              if (versions->empty()) continue;
+              // The lot's training, under the version in force and those taking effect
+              // within the 60 days, and its own periods (Derby supervises monthly); what is
               // the same under every matrix is announced once (the announcement's key).
-              for (auto& e : domain::Expiries(w.workers[i], m, w.done[i], today, 60)) {
+              for (auto& e : domain::LotExpiries(w.workers[i], *versions, w.done[i], today, 60)) {
                 items.push_back(std::move(e));
               }
             }
@@ -748,14 +776,7 @@ absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline)
               v1::ComplianceLapsing event;
               event.set_provider_id(provider);
               event.set_within_days(stage);
-              auto* item = event.mutable_item();
-              item->set_staff_id(e.staff_id);
-              v1::ExpiryItem::Kind kind = v1::ExpiryItem::KIND_UNSPECIFIED;
-              v1::ExpiryItem::Kind_Parse(domain::ExpiryName(e.kind), &kind);
-              item->set_kind(kind);
-              item->set_competency_code(e.code);
-              item->mutable_due_date()->set_value(dates::FormatDay(e.due));
-              item->set_lapsed(e.lapsed);
+              *event.mutable_item() = ExpiryProto(e);
               RETURN_IF_ERROR(outbox_.Append(tx, {"pdps.workforce.v1.ComplianceLapsing",
                                                   "staff_member", e.staff_id, provider, &event}));
               ++announced;
@@ -775,31 +796,23 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
   Listed<v1::ExpiryItem> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     out = {};  // InTx may run the body again (db.h)
-    const domain::Matrix* m = nullptr;
     std::vector<domain::Matrix> versions;
     if (!lot_id.empty()) {
       ASSIGN_OR_RETURN(versions, LotMatrices(tx, lot_id));
-      m = domain::InForce(versions, day);
-      if (m == nullptr) return NoMatrix(lot_id, day);
+      if (domain::InForce(versions, day) == nullptr) return NoMatrix(lot_id, day);
     }
     ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, c.principal.organisation_id));
     // The whole list sorted by one key, so that pages continue after a key.
     std::vector<std::pair<std::string, v1::ExpiryItem>> all;
     for (size_t i = 0; i < w.workers.size(); ++i) {
       if (!domain::WorksOnLot(w.workers[i], Lower(lot_id))) continue;
-      for (const auto& e : domain::Expiries(w.workers[i], m, w.done[i], day, within_days)) {
-        v1::ExpiryItem item;
-        item.set_staff_id(e.staff_id);
+      for (const auto& e :
+           domain::LotExpiries(w.workers[i], versions, w.done[i], day, within_days)) {
+        v1::ExpiryItem item = ExpiryProto(e);
         item.set_display_name(w.staff[i].display_name());
-        v1::ExpiryItem::Kind kind = v1::ExpiryItem::KIND_UNSPECIFIED;
-        v1::ExpiryItem::Kind_Parse(domain::ExpiryName(e.kind), &kind);
-        item.set_kind(kind);
-        item.set_competency_code(e.code);
-        item.mutable_due_date()->set_value(dates::FormatDay(e.due));
-        item.set_lapsed(e.lapsed);
         std::string key = absl::StrCat(dates::FormatDay(e.due), " ",
-                                       absl::StrFormat("%02d", static_cast<int>(kind)), " ", e.code,
-                                       " ", e.staff_id);
+                                       absl::StrFormat("%02d", static_cast<int>(item.kind())), " ",
+                                       e.code, " ", e.staff_id);
         all.emplace_back(std::move(key), std::move(item));
       }
     }

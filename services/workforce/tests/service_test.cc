@@ -56,8 +56,10 @@ class WorkforceServiceTest : public ::testing::Test {
     return out;
   }
 
+  // `also`: more base competencies (yearly), as a later version adds.
   v1::TrainingMatrix CreateMatrix(const Caller& who, const std::string& effective,
-                                  int safeguarding_months, grpc::Status* status = nullptr) {
+                                  int safeguarding_months, grpc::Status* status = nullptr,
+                                  const std::vector<std::string>& also = {}) {
     v1::CreateTrainingMatrixRequest req;
     auto* m = req.mutable_training_matrix();
     m->set_framework_id(framework_);
@@ -74,6 +76,7 @@ class WorkforceServiceTest : public ::testing::Test {
     add("first_aid", 36, false);
     add("safeguarding_level_2", safeguarding_months, false);
     add("seizure_management", 12, true);
+    for (const auto& code : also) add(code.c_str(), 12, false);
     v1::TrainingMatrix out;
     auto st = Call(stub(), who, &Stub::CreateTrainingMatrix, req, &out);
     if (status != nullptr) {
@@ -920,6 +923,39 @@ TEST_F(WorkforceServiceTest, ExpiryWatchListsWhatLapsesSoon) {
   EXPECT_EQ(n, 3);
 }
 
+TEST_F(WorkforceServiceTest, ExpiryWatchListsWhatANewMatrixVersionWillRequire) {
+  // Version 2 from Friday 1 January 2027 adds moving and handling: 38 days after today.
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  CreateMatrix(commissioner_, "2027-01-01", 12, nullptr, {"moving_handling"});
+  v1::StaffMember st = CreateStaff(provider_, SampleStaff("Lee Untrained"));
+  Train(provider_, st.id(), "first_aid", "2026-01-10");
+  Train(provider_, st.id(), "safeguarding_level_2", "2026-06-01");
+  auto training = [&](int within) {
+    v1::ListExpiriesRequest req;
+    req.set_lot_id(lot_);
+    req.set_within_days(within);
+    v1::ListExpiriesResponse page;
+    auto rc = Call(stub(), provider_, &Stub::ListExpiries, req, &page);
+    EXPECT_TRUE(rc.ok()) << rc.error_message();
+    std::vector<std::tuple<std::string, std::string, bool, int>> got;
+    for (const auto& e : page.items()) {
+      if (e.kind() == v1::ExpiryItem::TRAINING) {
+        got.emplace_back(e.competency_code(), e.due_date().value(), e.lapsed(), e.matrix_version());
+      }
+    }
+    return got;
+  };
+  using T = std::tuple<std::string, std::string, bool, int>;
+  EXPECT_THAT(training(30), IsEmpty());  // to 24 December
+  EXPECT_THAT(training(38), ElementsAre(T{"moving_handling", "2027-01-01", false, 2}));
+  // The gate agrees: eligible the day before, not from the version's first day.
+  EXPECT_TRUE(Check(provider_, st.id(), "2026-12-31").eligible());
+  EXPECT_FALSE(Check(provider_, st.id(), "2027-01-01").eligible());
+  // Trained now, and yearly: nothing is due in the window any more.
+  Train(provider_, st.id(), "moving_handling", "2026-11-20");
+  EXPECT_THAT(training(60), IsEmpty());
+}
+
 TEST_F(WorkforceServiceTest, ExpiryWatchAnnouncesEachStageOnceOnTheFeed) {
   v1::StaffMember s = SampleStaff("Kim Lapsing");
   s.mutable_dbs()->mutable_certificate_date()->set_value("2023-12-20");  // lapses 2026-12-20
@@ -1594,6 +1630,35 @@ TEST_F(PackageTest, AnIneligibleNamedWorkerTripsTheRuleOncePerSetOfReasons) {
   EXPECT_EQ(trips[0].source_id(), a.id());
   EXPECT_THAT(trips[0].reason(), HasSubstr("COMPETENCY_EXPIRED safeguarding_level_2 (2026-12-01)"));
   EXPECT_THAT(trips[0].reason(), Not(HasSubstr("Jo Named")));
+}
+
+TEST_F(PackageTest, TheSweepAnnouncesWhatANewMatrixVersionWillRequireOfANamedWorker) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  CreateMatrix(commissioner_, "2027-01-01", 12, nullptr, {"moving_handling"});
+  v1::PackageAssignment a;
+  ASSERT_TRUE(Assign(provider_, AwardPackage(), Compliant("Ash Named").id(), &a).ok());
+  auto training = [&]() {
+    return server_->db().Query(
+        absl::StrCat("SELECT code || '@' || due_date::text || '/' || within_days AS v FROM"
+                     " workforce.expiry_announcements WHERE kind = 'TRAINING' AND staff_id = '",
+                     a.staff_id(), "' ORDER BY due_date, code, within_days"));
+  };
+  auto sweep = [&](absl::Time at) {
+    auto n = server_->store().AnnounceExpiries(at, absl::Now() + absl::Seconds(20));
+    ASSERT_TRUE(n.ok()) << n.status();
+  };
+  // Tuesday 24 November: version 2 takes effect in 38 days (within 60). Safeguarding
+  // (done 2025-12-01, yearly) lapses after 1 December (within 30).
+  sweep(DefaultNow());
+  EXPECT_THAT(training(),
+              ElementsAre("safeguarding_level_2@2026-12-01/30", "moving_handling@2027-01-01/60"));
+  // Within 30 days of it, then the day it takes effect: in force, lacking since the start.
+  sweep(London(2026, 12, 2, 6, 0));
+  sweep(London(2027, 1, 1, 6, 0));
+  EXPECT_THAT(training(),
+              ElementsAre("moving_handling@2025-01-06/0", "safeguarding_level_2@2026-12-01/0",
+                          "safeguarding_level_2@2026-12-01/30", "moving_handling@2027-01-01/30",
+                          "moving_handling@2027-01-01/60"));
 }
 
 TEST_F(PackageTest, ALeaverIsNoLongerNamedAndTripsNothing) {
