@@ -499,9 +499,15 @@ absl::CivilDay WorkingTime::AddWorkingDaysToDay(absl::CivilDay day, int n) const
 absl::Time WorkingTime::EndOfWorkingDay(absl::CivilDay day) const { return Close(day); }
 
 absl::Time WorkingTime::AddWorkingDays(absl::Time start, int days) const {
-  const absl::Time receipt = NextWorkingMoment(start);
-  if (receipt == absl::InfiniteFuture() || receipt == absl::InfinitePast()) return receipt;
-  const absl::CivilDay due = AddWorkingDaysToDay(absl::ToCivilDay(receipt, tz_), std::max(days, 0));
+  if (start == absl::InfiniteFuture() || start == absl::InfinitePast()) return start;
+  if (!hours_valid_) return absl::InfiniteFuture();
+  if (days <= 0) {
+    const absl::Time receipt = NextWorkingMoment(start);
+    if (receipt == absl::InfiniteFuture()) return receipt;
+    return EndOfWorkingDay(absl::ToCivilDay(receipt, tz_));
+  }
+  // Day 1 is the first working day after the day of `start`, whatever the hour.
+  const absl::CivilDay due = AddWorkingDaysToDay(absl::ToCivilDay(start, tz_), days);
   if (due == (absl::CivilDay::max)()) return absl::InfiniteFuture();
   return EndOfWorkingDay(due);
 }

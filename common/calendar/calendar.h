@@ -140,11 +140,14 @@ class WorkingTime {
   // Close of office hours on `day`, in the zone.
   absl::Time EndOfWorkingDay(absl::CivilDay day) const;
 
-  // Deadline "within `days` working days of receipt at `start`": the close of office
-  // hours on the `days`-th working day after the day of receipt. Something received
-  // outside office hours counts as received at the next opening, so its day of receipt
-  // is that opening's day: received Saturday, 1 working day is Tuesday's close.
-  // `days` <= 0 gives the close of the day of receipt.
+  // Deadline "within `days` working days of `start`" (a complaint's receipt, a bid
+  // window's opening): the close of office hours on working day `days`, where day 1 is
+  // the first working day after the London day of `start`, whatever its hour. So the
+  // deadline always leaves `days` whole working days: received Friday at 10:00, at 18:30
+  // or on Saturday or Sunday, day 1 is Monday and 15 working days end at the close of
+  // the Friday three weeks on; received on a bank holiday, day 1 is the next working
+  // day. `days` <= 0 gives the close of the day of `start`, or of the next working day
+  // when `start` is after its close or on a day off (decision 8).
   absl::Time AddWorkingDays(absl::Time start, int days) const;
 
   // Working time inside office hours between `a` and `b`; zero if b <= a.

@@ -565,11 +565,31 @@ TEST_F(WorkingTimeTest, AddWorkingDays) {
       // is in BST though receipt was in GMT.
       {L(2026, 3, 23, 10), 15, L(2026, 4, 15, 17), "across Easter"},
       {L(2026, 11, 24, 10), 1, L(2026, 11, 25, 17), "next day"},
-      {L(2026, 11, 24, 8), 1, L(2026, 11, 25, 17), "before opening is that day's receipt"},
-      {L(2026, 11, 24, 18), 1, L(2026, 11, 26, 17), "after closing counts from next day"},
-      {L(2026, 11, 28, 12), 1, L(2026, 12, 1, 17), "Saturday counts as received Monday"},
-      {L(2026, 8, 31, 12), 1, L(2026, 9, 2, 17), "bank holiday counts as next day"},
+      {L(2026, 11, 24, 8), 1, L(2026, 11, 25, 17), "before opening: the next day is day 1"},
+      {L(2026, 11, 24, 18), 1, L(2026, 11, 25, 17), "after closing: the next day is day 1"},
+      {L(2026, 11, 28, 12), 1, L(2026, 11, 30, 17), "Saturday: Monday is day 1"},
+      {L(2026, 8, 31, 12), 1, L(2026, 9, 1, 17), "on the bank holiday: Tuesday is day 1"},
+      {L(2026, 8, 28, 18), 1, L(2026, 9, 1, 17), "Friday evening before the bank holiday"},
+      // Seed 002 para 92, 15 working days: Monday 30 November is day 1 for a complaint
+      // received at any time on Friday 27 November or over the weekend, so each is due
+      // at the close of Friday 18 December.
+      {L(2026, 11, 27, 8), 15, L(2026, 12, 18, 17), "Friday before opening"},
+      {L(2026, 11, 27, 10), 15, L(2026, 12, 18, 17), "Friday in hours"},
+      {L(2026, 11, 27, 18, 30), 15, L(2026, 12, 18, 17), "Friday after hours"},
+      {L(2026, 11, 28, 10), 15, L(2026, 12, 18, 17), "Saturday"},
+      {L(2026, 11, 29, 16, 53), 15, L(2026, 12, 18, 17), "Sunday"},
+      {L(2026, 11, 30, 0), 15, L(2026, 12, 21, 17), "Monday at midnight: Tuesday is day 1"},
+      // Christmas Day is a Friday in 2026 and Boxing Day's substitute is Monday 28:
+      // Tuesday 29 December is the first working day after the evening of the 24th or
+      // after Christmas Day itself.
+      {L(2026, 12, 24, 18), 1, L(2026, 12, 29, 17), "Christmas Eve evening"},
+      {L(2026, 12, 25, 11), 1, L(2026, 12, 29, 17), "on Christmas Day"},
+      {L(2026, 12, 24, 18), 3, L(2026, 12, 31, 17), "Christmas Eve evening, 3 days"},
+      // Good Friday 26 and Easter Monday 29 March 2027; the clocks go forward on the 28th.
+      {L(2027, 3, 25, 17, 30), 1, L(2027, 3, 30, 17), "Thursday evening before Easter"},
+      {L(2027, 3, 27, 10), 2, L(2027, 3, 31, 17), "Easter Saturday"},
       {L(2026, 11, 24, 10), 0, L(2026, 11, 24, 17), "zero days is close of receipt"},
+      {L(2026, 11, 24, 18), 0, L(2026, 11, 25, 17), "zero days after hours: the next close"},
       {L(2026, 11, 28, 10), -3, L(2026, 11, 30, 17), "negative days is close of receipt"},
   };
   for (const auto& c : cases) {
@@ -577,6 +597,7 @@ TEST_F(WorkingTimeTest, AddWorkingDays) {
     EXPECT_EQ(got, c.due) << c.why << ": got " << Show(got);
   }
   EXPECT_NE(london_.At(L(2026, 3, 23, 10)).offset, london_.At(L(2026, 4, 15, 17)).offset);
+  EXPECT_EQ(L(2027, 3, 30, 17), U(2027, 3, 30, 16));  // BST
 }
 
 TEST_F(WorkingTimeTest, AddWorkingDaysToDay) {
@@ -657,6 +678,8 @@ TEST_F(WorkingTimeTest, CustomOfficeHours) {
   EXPECT_TRUE(w.IsWorkingMoment(L(2026, 11, 28, 19, 59)));
   EXPECT_EQ(w.NextWorkingMoment(L(2026, 11, 29, 12)), L(2026, 11, 30, 8));
   EXPECT_EQ(w.AddWorkingDays(L(2026, 11, 27, 12), 1), L(2026, 11, 28, 20));
+  // Saturday is a working day here, so from its evening Monday (not Sunday) is day 1.
+  EXPECT_EQ(w.AddWorkingDays(L(2026, 11, 28, 21), 1), L(2026, 11, 30, 20));
 }
 
 TEST_F(WorkingTimeTest, NoWorkingTimeDoesNotHang) {

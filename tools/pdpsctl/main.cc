@@ -180,7 +180,10 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
   complaints list [--overdue]
   complaints get ID
   complaints create --framework=ID [--lot=ID] --summary=TEXT [--safeguarding]
-      [--received="YYYY-MM-DD HH:MM" | RFC 3339]     (default now; due in 15 working days)
+      [--received="YYYY-MM-DD HH:MM" | RFC 3339]     (default now)
+                                 due at 17:00 on the 15th working day after the day of
+                                 receipt: received on a Friday (any hour) or at the
+                                 weekend, Monday is day 1, so due the Friday 3 weeks on
   complaints acknowledge ID
   complaints answer ID --outcome=UPHELD|PARTLY_UPHELD|NOT_UPHELD --learning=TEXT
   returns --quarter=2026-Q3 [--lot=ID] [--provider=ID]   the quarterly workforce return

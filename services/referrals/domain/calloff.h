@@ -108,7 +108,8 @@ bool FridayRuleApplies(const CallOff& c, absl::Time opened, const absl::TimeZone
 //   Broadcast: every candidate at once; nothing taken by the window's end, or every
 //   offer declined → UNCOVERED.
 //   Competitive offers / mini-competition: invitations to every candidate, open until
-//   the close of the bid_window_working_days-th working day; at the deadline the round
+//   the close of the bid_window_working_days-th working day after the day of opening
+//   (WorkingTime::AddWorkingDays: whole working days); at the deadline the round
 //   is EVALUATING if anything was submitted, else UNCOVERED (also early, once every
 //   invitation is declined with nothing submitted).
 // Removed candidates are never offered anything new.

@@ -821,8 +821,13 @@ TEST(Invitations, DeadlineIsCloseOfNthWorkingDay) {
       {"Tuesday + 5", L(2026, 6, 16, 10, 0), 5, L(2026, 6, 23, 17, 0)},
       {"Tuesday + 1", L(2026, 6, 16, 10, 0), 1, L(2026, 6, 17, 17, 0)},
       {"Friday + 1 is Monday", L(2026, 6, 19, 16, 59), 1, L(2026, 6, 22, 17, 0)},
-      {"after closing counts from the next day", L(2026, 6, 16, 17, 30), 1, L(2026, 6, 18, 17, 0)},
-      {"Saturday counts from Monday", L(2026, 6, 20, 10, 0), 1, L(2026, 6, 23, 17, 0)},
+      // Day 1 is the first working day after the day of opening, whatever the hour: a
+      // window always holds N whole working days.
+      {"after closing: the next day is day 1", L(2026, 6, 16, 17, 30), 1, L(2026, 6, 17, 17, 0)},
+      {"Saturday: Monday is day 1", L(2026, 6, 20, 10, 0), 1, L(2026, 6, 22, 17, 0)},
+      {"Friday evening: Monday is day 1", L(2026, 6, 19, 20, 0), 5, L(2026, 6, 26, 17, 0)},
+      {"Friday evening before the August bank holiday", L(2026, 8, 28, 19, 0), 2,
+       L(2026, 9, 2, 17, 0)},
       {"over the August bank holiday", L(2026, 8, 28, 10, 0), 2, L(2026, 9, 2, 17, 0)},
       // Over the spring clock change and Easter (Good Friday 3 April, Easter Monday 6).
       {"over Easter and the clock change", L(2026, 3, 27, 10, 0), 5, L(2026, 4, 7, 17, 0)},

@@ -233,7 +233,9 @@ Return ComputeReturn(const std::vector<Worker>& workers,
 
 // ------------------------------------------------------------- complaints ---
 
-// The answer deadline: close of office hours on the 15th working day after receipt.
+// The answer deadline: close of office hours on the 15th working day after the day of
+// receipt (WorkingTime::AddWorkingDays: received Friday at any hour or over the weekend,
+// Monday is day 1).
 absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time received);
 
 // ---------------------------------------------------------------- finances ---

@@ -635,11 +635,17 @@ TEST(ComplaintAnswerDue, FifteenWorkingDaysAcrossChristmasAndWeekends) {
   // Thursday 17 Dec 2026: Christmas Day is a Friday, Boxing Day a Saturday (substitute
   // Monday 28th), New Year's Day a Friday; three weekends.
   EXPECT_EQ(ComplaintAnswerDue(wt, London(2026, 12, 17, 10, 0)), London(2027, 1, 12, 17, 0));
-  // Received on a Saturday before the early May bank holiday (Mon 4 May): the day of
-  // receipt is Tuesday 5 May; Spring bank holiday Monday 25 May is skipped too.
-  EXPECT_EQ(ComplaintAnswerDue(wt, London(2026, 5, 2, 11, 0)), London(2026, 5, 27, 17, 0));
-  // Received on a Friday after the close counts from Monday.
-  EXPECT_EQ(ComplaintAnswerDue(wt, London(2026, 11, 27, 18, 30)), London(2026, 12, 21, 17, 0));
+  // Received on a Saturday before the early May bank holiday (Mon 4 May): working day 1
+  // is Tuesday 5 May; Spring bank holiday Monday 25 May is skipped too, so day 15 is
+  // Tuesday 26 May.
+  EXPECT_EQ(ComplaintAnswerDue(wt, London(2026, 5, 2, 11, 0)), London(2026, 5, 26, 17, 0));
+  // Seed 002 para 92: received on Friday 27 November in hours, after the close, or over
+  // the weekend, Monday 30 November is working day 1 and day 15 is Friday 18 December.
+  for (absl::Time received : {London(2026, 11, 27, 10, 0), London(2026, 11, 27, 18, 30),
+                              London(2026, 11, 28, 10, 0), London(2026, 11, 29, 16, 53)}) {
+    EXPECT_EQ(ComplaintAnswerDue(wt, received), London(2026, 12, 18, 17, 0))
+        << absl::FormatTime(received, dates::London());
+  }
   // Without holidays (25 and 28 Dec, 1 Jan) the same complaint is due three working days sooner.
   calendar::WorkingTime plain{calendar::HolidayCalendar()};
   EXPECT_EQ(ComplaintAnswerDue(plain, London(2026, 12, 17, 10, 0)), London(2027, 1, 7, 17, 0));

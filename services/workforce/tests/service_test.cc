@@ -1050,6 +1050,28 @@ TEST_F(WorkforceServiceTest, ComplaintDeadlineAcrossABankHolidayAndAWeekend) {
   EXPECT_EQ(page.complaints_size(), 0);
 }
 
+TEST_F(WorkforceServiceTest, AComplaintReceivedOverTheWeekendCountsMondayAsDayOne) {
+  // Seed 002 para 92: 15 working days. Received on Friday 27 November in hours or after,
+  // or on Saturday or Sunday, Monday 30 November is day 1: due at the close of Friday 18
+  // December. Received on Monday, Tuesday is day 1: due Monday 21 December.
+  server_->clock().Set(London(2026, 12, 2, 17, 0));
+  const struct {
+    absl::Time received;
+    absl::Time due;
+  } cases[] = {
+      {London(2026, 11, 27, 10, 0), London(2026, 12, 18, 17, 0)},
+      {London(2026, 11, 27, 18, 30), London(2026, 12, 18, 17, 0)},
+      {London(2026, 11, 28, 10, 0), London(2026, 12, 18, 17, 0)},
+      {London(2026, 11, 29, 16, 53), London(2026, 12, 18, 17, 0)},
+      {London(2026, 11, 30, 9, 30), London(2026, 12, 21, 17, 0)},
+  };
+  for (const auto& c : cases) {
+    v1::Complaint made = CreateComplaint(c.received, false);
+    EXPECT_EQ(protoutil::FromTimestamp(made.answer_due_time()), c.due)
+        << absl::FormatTime(c.received);
+  }
+}
+
 // --------------------------------------------------------- suspension rules ---
 
 TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
