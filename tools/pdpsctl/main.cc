@@ -186,6 +186,7 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
                                  weekend, Monday is day 1, so due the Friday 3 weeks on
   complaints acknowledge ID
   complaints answer ID --outcome=UPHELD|PARTLY_UPHELD|NOT_UPHELD --learning=TEXT
+                                 from RECEIVED too: the answer acknowledges it as well
   returns --quarter=2026-Q3 [--lot=ID] [--provider=ID]   the quarterly workforce return
                                                     (commissioners: --provider and --lot)
   compliance --provider=OWN_ID --lot=ID [--date=]     counts only
@@ -1145,8 +1146,8 @@ const std::vector<std::string> kStaffColumns = {"id",
                                                 "registration.body=REGISTRATION",
                                                 "last_supervision_date"};
 const std::vector<std::string> kComplaintColumns = {
-    "id", "state", "safeguarding", "received_time", "answer_due_time", "overdue", "outcome",
-    "summary"};
+    "id",      "state",   "safeguarding", "received_time", "acknowledged_time", "answer_due_time",
+    "overdue", "outcome", "summary"};
 const std::vector<std::string> kMatrixColumns = {
     "id", "lot_id", "version", "effective_from", "title", "competencies",
     "required_registration_body"};

@@ -147,11 +147,12 @@ inline constexpr std::string_view kListComplaints =
 inline constexpr std::string_view kAcknowledgeComplaint =
     "UPDATE workforce.complaints SET state = 'ACKNOWLEDGED', acknowledged_time = $2,"
     " version = version + 1, update_time = $2, update_user = $3 WHERE id = $1";
-// $1 id, $2 outcome, $3 learning, $4 time, $5 user.
+// $1 id, $2 outcome, $3 learning, $4 time, $5 user. A complaint answered straight from
+// RECEIVED is acknowledged with the answer, at the same moment.
 inline constexpr std::string_view kAnswerComplaint =
     "UPDATE workforce.complaints SET state = 'ANSWERED', outcome = $2, learning = $3,"
-    " answered_time = $4, version = version + 1, update_time = $4, update_user = $5"
-    " WHERE id = $1";
+    " answered_time = $4, acknowledged_time = COALESCE(acknowledged_time, $4),"
+    " version = version + 1, update_time = $4, update_user = $5 WHERE id = $1";
 // A provider's complaints received before $3, of framework $2 (NULL: all), for the
 // quarterly return.
 inline constexpr std::string_view kSelectComplaintFacts =

@@ -1072,6 +1072,31 @@ TEST_F(WorkforceServiceTest, AComplaintReceivedOverTheWeekendCountsMondayAsDayOn
   }
 }
 
+TEST_F(WorkforceServiceTest, AnsweringAReceivedComplaintAcknowledgesItWithTheAnswer) {
+  v1::Complaint c = CreateComplaint(DefaultNow() - absl::Hours(3), false);
+  ASSERT_EQ(c.state(), v1::Complaint::RECEIVED);
+  EXPECT_FALSE(c.has_acknowledged_time());
+  server_->clock().Set(DefaultNow() + absl::Minutes(30));
+  v1::Complaint answered = Answer(c, v1::Complaint::NOT_UPHELD);
+  EXPECT_EQ(answered.state(), v1::Complaint::ANSWERED);
+  ASSERT_TRUE(answered.has_acknowledged_time());
+  EXPECT_EQ(protoutil::FromTimestamp(answered.acknowledged_time()),
+            DefaultNow() + absl::Minutes(30));
+  EXPECT_EQ(protoutil::FromTimestamp(answered.acknowledged_time()),
+            protoutil::FromTimestamp(answered.answered_time()));
+  // One acknowledged first keeps its own time.
+  v1::Complaint other = CreateComplaint(DefaultNow() - absl::Hours(2), false);
+  v1::AcknowledgeComplaintRequest ack;
+  ack.set_id(other.id());
+  ack.set_etag(other.etag());
+  v1::Complaint acked;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::AcknowledgeComplaint, ack, &acked).ok());
+  server_->clock().Set(DefaultNow() + absl::Hours(2));
+  v1::Complaint later = Answer(acked, v1::Complaint::UPHELD);
+  EXPECT_EQ(protoutil::FromTimestamp(later.acknowledged_time()), DefaultNow() + absl::Minutes(30));
+  EXPECT_EQ(protoutil::FromTimestamp(later.answered_time()), DefaultNow() + absl::Hours(2));
+}
+
 // --------------------------------------------------------- suspension rules ---
 
 TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
