@@ -438,6 +438,17 @@ bool NoValue(const Message& m, const FieldDescriptor* f) {
   return false;
 }
 
+// The text shown instead of a figure the service did not compute, as its proto says
+// (the return's training percentage without a lot); "" for a computed one.
+std::string NotComputed(const Message& m, const FieldDescriptor* f) {
+  if (f->full_name() != "pdps.workforce.v1.WorkforceReturn.training_compliance_percent") {
+    return "";
+  }
+  const FieldDescriptor* computed = m.GetDescriptor()->FindFieldByName("training_computed");
+  return computed != nullptr && !m.GetReflection()->GetBool(m, computed) ? "n/a (give --lot)"
+                                                                         : "";
+}
+
 // What an unset setting (0, "", no value) means, as its proto says: "10 (default)" for
 // "0 means 10", "off" for "0 turns it off"; "" when unset means nothing else.
 std::string Unset(const Message& m, const FieldDescriptor* f) {
@@ -514,6 +525,7 @@ bool NamesOrganisation(const FieldDescriptor* f) {
 std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = ",") {
   const Reflection* r = m.GetReflection();
   if (!f->is_repeated() && NoValue(m, f)) return "";
+  if (std::string text = NotComputed(m, f); !text.empty()) return text;
   if (std::string meaning = Unset(m, f); !meaning.empty()) return meaning;
   if (f->is_repeated()) {
     int n = r->FieldSize(m, f);

@@ -488,5 +488,16 @@ TEST(PrintTable, AFrameworkShowsTheSettingsOfItsCallOffMethodOnly) {
   EXPECT_THAT(out, Not(HasSubstr("offer_window_working_hours")));
 }
 
+TEST(PrintTable, AFigureNotComputedIsNotShownAsZero) {
+  workforce::v1::WorkforceReturn r;  // no lot: no training figure
+  r.set_quarter("2026-Q3");
+  r.set_dbs_compliance_percent(80);
+  std::string out = TableOf(r, {});
+  EXPECT_THAT(out, ContainsRegex("dbs_compliance_percent: +80.00 %\n"));
+  EXPECT_THAT(out, ContainsRegex("training_compliance_percent: +n/a \\(give --lot\\)\n"));
+  r.set_training_computed(true);
+  EXPECT_THAT(TableOf(r, {}), ContainsRegex("training_compliance_percent: +0.00 %\n"));
+}
+
 }  // namespace
 }  // namespace pdps::cli

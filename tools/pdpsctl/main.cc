@@ -188,7 +188,8 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
   complaints answer ID --outcome=UPHELD|PARTLY_UPHELD|NOT_UPHELD --learning=TEXT
                                  from RECEIVED too: the answer acknowledges it as well
   returns --quarter=2026-Q3 [--lot=ID] [--provider=ID]   the quarterly workforce return
-                                                    (commissioners: --provider and --lot)
+                                                    (commissioners: --provider and --lot;
+                                                    training %: only with --lot)
   compliance --provider=OWN_ID --lot=ID [--date=]     counts only
   packages list                  packages awarded to you (from referrals, within seconds)
   packages assign PACKAGE_ID --staff=ID [--from=YYYY-MM-DD]
@@ -1386,7 +1387,7 @@ int Returns(Env& env, const std::string&) {
   req.set_quarter(env.args.Get("quarter"));
   req.set_lot_id(env.args.Get("lot"));
   req.set_provider_id(env.args.Get("provider"));  // commissioners
-  return Run(env, &WStub::GetWorkforceReturn, req);
+  return Run(env, &WStub::GetWorkforceReturn, req);  // no lot: training "n/a (give --lot)"
 }
 
 // `compliance --provider=ID --lot=ID [--date=]`: counts only (decision 0030).
