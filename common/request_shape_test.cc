@@ -74,8 +74,8 @@ TEST(RequestShape, AnEnumNumberTheProtoDoesNotDefineIsRefused) {
   absl::Status st = Check(f);
   ASSERT_EQ(FieldViolationsOf(st).size(), 1u);
   EXPECT_EQ(FieldViolationsOf(st)[0].field, "kind");
-  EXPECT_EQ(FieldViolationsOf(st)[0].description.substr(0, 40),
-            "99 is not a Kind; use one of TYPE_DOUBLE");
+  EXPECT_EQ(FieldViolationsOf(st)[0].description.substr(0, 47),
+            "99 is not one of Kind's values: TYPE_DOUBLE, TY");
   google::protobuf::Type t;
   t.add_fields()->set_cardinality(static_cast<google::protobuf::Field::Cardinality>(7));
   EXPECT_EQ(FieldsOf(Check(t)), std::vector<std::string>{"fields[0].cardinality"});
