@@ -13,11 +13,11 @@
 
 namespace pdps::api {
 
-// A required UUID field.
+// A required UUID field (the wording of Violations::Id).
 inline absl::Status RequireId(const char* field, const std::string& id) {
-  if (id.empty()) return InvalidField(field, "is required");
-  if (!IsUuid(id)) return InvalidField(field, "must be a UUID");
-  return absl::OkStatus();
+  Violations v;
+  v.Id(field, id);
+  return v.empty() ? absl::OkStatus() : InvalidField(field, v.list()[0].description);
 }
 
 // An optional UUID field (filters).

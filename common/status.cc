@@ -4,6 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "common/dates.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace pdps {
@@ -43,6 +44,43 @@ void Violations::Text(const std::string& field, const std::string& text, size_t 
   } else if (Characters(text) > max) {
     Add(field, absl::StrCat("must be at most ", max, " characters"));
   }
+}
+
+void Violations::Id(const std::string& field, absl::string_view id, bool required) {
+  if (id.empty()) {
+    if (required) Add(field, "is required");
+  } else if (!IsUuid(id)) {
+    Add(field, "must be a UUID");
+  }
+}
+
+std::optional<absl::CivilDay> Violations::Date(const std::string& field, absl::string_view text,
+                                               bool required) {
+  if (text.empty()) {
+    if (required) Add(field, "is required");
+    return std::nullopt;
+  }
+  auto day = dates::ParseDay(text);
+  if (!day) Add(field, "must be a date YYYY-MM-DD");
+  return day;
+}
+
+std::optional<absl::CivilMonth> Violations::Month(const std::string& field,
+                                                  absl::string_view text, bool required) {
+  if (text.empty()) {
+    if (required) Add(field, "is required");
+    return std::nullopt;
+  }
+  auto month = dates::ParseMonth(text);
+  if (!month) Add(field, "must be a month YYYY-MM");
+  return month;
+}
+
+bool Violations::NotBeforeToday(const std::string& field, absl::CivilDay day,
+                                absl::CivilDay today) {
+  if (day >= today) return true;
+  Add(field, absl::StrCat("must not be before today (", dates::FormatDay(today), ")"));
+  return false;
 }
 
 bool Violations::AtMost(const std::string& field, int size, int max) {

@@ -2,6 +2,7 @@
 // the one mapping from absl::Status to grpc::Status used at the edge.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "common/ids.h"
 
 #define PDPS_CONCAT_INNER(a, b) a##b
@@ -50,6 +52,19 @@ class Violations {
   // A free-text field: a required one must hold more than white space; none may be
   // longer than `max` characters.
   void Text(const std::string& field, const std::string& text, size_t max, bool required = true);
+  // The wording every service uses for an id, a date or a month: a field left empty "is
+  // required" (when it is), one holding something else "must be a UUID", "must be a
+  // date YYYY-MM-DD" or "must be a month YYYY-MM". Date and Month return the value when
+  // it is set and well formed.
+  void Id(const std::string& field, absl::string_view id, bool required = true);
+  std::optional<absl::CivilDay> Date(const std::string& field, absl::string_view text,
+                                     bool required = true);
+  std::optional<absl::CivilMonth> Month(const std::string& field, absl::string_view text,
+                                        bool required = true);
+  // A due date (an action plan's items, in the registry and in workforce): not before
+  // `today`, in Europe/London; a date already past is a typing mistake, not a timescale.
+  // False, with a violation naming today, when it is.
+  bool NotBeforeToday(const std::string& field, absl::CivilDay day, absl::CivilDay today);
   // A list of at most `max` items: false, with a violation, when it has more.
   bool AtMost(const std::string& field, int size, int max);
   // A list of at most `max` competency codes (IsCompetencyCode), each named when wrong.

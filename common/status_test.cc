@@ -135,6 +135,45 @@ TEST(Status, TextLimitsCountCharactersNotBytes) {
   EXPECT_EQ(v.list()[0].description, "must be at most 10 characters");
 }
 
+// One wording everywhere: a field left empty "is required"; one holding something that
+// is not the kind of value asked for "must be" that kind (never "is required: a UUID").
+TEST(Status, MissingIsRequiredAndMalformedMustBe) {
+  Violations v;
+  v.Id("a", "");
+  v.Id("b", "x");
+  v.Id("c", "", /*required=*/false);
+  v.Id("d", "3F2504E0-4F89-41D3-9A0C-0305E82C3301");
+  EXPECT_FALSE(v.Date("e", ""));
+  EXPECT_FALSE(v.Date("f", "2026-02-30"));
+  EXPECT_FALSE(v.Date("g", "", /*required=*/false));
+  EXPECT_EQ(v.Date("h", "2026-12-02"), absl::CivilDay(2026, 12, 2));
+  EXPECT_FALSE(v.Month("i", ""));
+  EXPECT_FALSE(v.Month("j", "2026-13"));
+  EXPECT_EQ(v.Month("k", "2026-12"), absl::CivilMonth(2026, 12));
+  ASSERT_EQ(v.list().size(), 6u);
+  EXPECT_EQ(v.list()[0].field, "a");
+  EXPECT_EQ(v.list()[0].description, "is required");
+  EXPECT_EQ(v.list()[1].field, "b");
+  EXPECT_EQ(v.list()[1].description, "must be a UUID");
+  EXPECT_EQ(v.list()[2].field, "e");
+  EXPECT_EQ(v.list()[2].description, "is required");
+  EXPECT_EQ(v.list()[3].field, "f");
+  EXPECT_EQ(v.list()[3].description, "must be a date YYYY-MM-DD");
+  EXPECT_EQ(v.list()[4].description, "is required");
+  EXPECT_EQ(v.list()[5].description, "must be a month YYYY-MM");
+}
+
+TEST(Status, DueDatesAreNotBeforeToday) {
+  const absl::CivilDay today(2026, 12, 2);
+  Violations v;
+  EXPECT_TRUE(v.NotBeforeToday("a", today, today));
+  EXPECT_TRUE(v.NotBeforeToday("b", today + 1, today));
+  EXPECT_FALSE(v.NotBeforeToday("items[0].due_date", today - 1, today));
+  ASSERT_EQ(v.list().size(), 1u);
+  EXPECT_EQ(v.list()[0].field, "items[0].due_date");
+  EXPECT_EQ(v.list()[0].description, "must not be before today (2026-12-02)");
+}
+
 TEST(Status, InternalErrorsLeakNothing) {
   grpc::Status g = server::ToGrpc(absl::InternalError("relation registry.x does not exist"), "r9");
   EXPECT_EQ(g.error_code(), grpc::StatusCode::INTERNAL);

@@ -113,10 +113,9 @@ grpc::Status ReferralsServiceImpl::AwardReferral(grpc::ServerContext* ctx,
     Violations v;
     if (req->offer_id().empty() == req->provider_id().empty()) {
       v.Add("offer_id", "give exactly one of offer_id (a proposal or bid) and provider_id");
-    } else if (!req->offer_id().empty() && !IsUuid(req->offer_id())) {
-      v.Add("offer_id", "must be a UUID");
-    } else if (!req->provider_id().empty() && !IsUuid(req->provider_id())) {
-      v.Add("provider_id", "must be a UUID");
+    } else {
+      v.Id("offer_id", req->offer_id(), false);
+      v.Id("provider_id", req->provider_id(), false);
     }
     if (!req->provider_id().empty() && IsBlank(req->rationale())) {
       v.Add("rationale", "is required for a direct award");

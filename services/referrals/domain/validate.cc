@@ -55,11 +55,7 @@ namespace {
 absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* members,
                            absl::CivilDay today) {
   Violations v;
-  if (r.lot_id().empty()) {
-    v.Add("referral.lot_id", "is required");
-  } else if (!IsUuid(r.lot_id())) {
-    v.Add("referral.lot_id", "must be a UUID");
-  }
+  v.Id("referral.lot_id", r.lot_id());
   if (r.urgency() == v1::Referral::URGENCY_UNSPECIFIED || !v1::Referral::Urgency_IsValid(r.urgency())) {
     v.Add("referral.urgency", "is required: ROUTINE or EMERGENCY");
   }
@@ -121,7 +117,7 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
       const auto& f = r.funding(i);
       std::string field = absl::StrCat("referral.funding[", i, "]");
       if (!IsUuid(f.organisation_id())) {
-        v.Add(field + ".organisation_id", "must be a UUID");
+        v.Id(field + ".organisation_id", f.organisation_id());
       } else if (members != nullptr &&
                  members->count(absl::AsciiStrToLower(f.organisation_id())) == 0) {
         v.Add(field + ".organisation_id",
@@ -251,9 +247,7 @@ absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>
   if (p.worker_profile().years_experience() < 0 || p.worker_profile().years_experience() > 70) {
     v.Add("proposal.worker_profile.years_experience", "must be from 0 to 70");
   }
-  if (!p.worker_profile().staff_id().empty() && !IsUuid(p.worker_profile().staff_id())) {
-    v.Add("proposal.worker_profile.staff_id", "must be a UUID");
-  }
+  v.Id("proposal.worker_profile.staff_id", p.worker_profile().staff_id(), false);
   v.Text("proposal.notes", p.notes(), kLongText, false);
   return v.ToStatus();
 }

@@ -48,13 +48,8 @@ std::vector<ActionItemInput> ReadActionPlan(
     const auto& item = items.Get(i);
     std::string f = absl::StrCat("action_plan[", i, "]");
     if (IsBlank(item.description())) v.Add(f + ".description", "is required");
-    auto due = dates::ParseDay(item.due_date().value());
-    if (!due) {
-      v.Add(f + ".due_date", "is required: a date YYYY-MM-DD");
-    } else if (*due < today) {
-      v.Add(f + ".due_date",
-            absl::StrCat("must not be before today (", dates::FormatDay(today), ")"));
-    } else {
+    auto due = v.Date(f + ".due_date", item.due_date().value());
+    if (due && v.NotBeforeToday(f + ".due_date", *due, today)) {
       plan.push_back({item.description(), *due});
     }
   }
@@ -223,11 +218,11 @@ grpc::Status RegistryServiceImpl::ApplyForAdmission(grpc::ServerContext* ctx,
                                                     v1::ApplyForAdmissionResponse* resp) {
   return gate_->Run(ctx, "ApplyForAdmission", *req, [&](const Call& c) -> absl::Status {
     Violations v;
-    if (!IsUuid(req->framework_id())) v.Add("framework_id", "is required: a UUID");
+    v.Id("framework_id", req->framework_id());
     if (req->lot_ids_size() == 0) v.Add("lot_ids", "needs at least one lot");
     std::set<std::string> seen;
     for (int i = 0; i < req->lot_ids_size(); ++i) {
-      if (!IsUuid(req->lot_ids(i))) v.Add(absl::StrCat("lot_ids[", i, "]"), "must be a UUID");
+      v.Id(absl::StrCat("lot_ids[", i, "]"), req->lot_ids(i));
       if (!seen.insert(req->lot_ids(i)).second) {
         v.Add(absl::StrCat("lot_ids[", i, "]"), "is listed twice");
       }
@@ -292,7 +287,7 @@ grpc::Status RegistryServiceImpl::SuspendAdmission(grpc::ServerContext* ctx,
                                                    v1::Admission* resp) {
   return gate_->Run(ctx, "SuspendAdmission", *req, [&](const Call& c) -> absl::Status {
     Violations v;
-    if (!IsUuid(req->id())) v.Add("id", "is required: a UUID");
+    v.Id("id", req->id());
     if (req->etag().empty() && !c.principal.IsService()) {
       v.Add("etag", "is required (read the admission first)");
     }
@@ -330,7 +325,7 @@ grpc::Status RegistryServiceImpl::AddActionPlanItems(grpc::ServerContext* ctx,
                                                      v1::Admission* resp) {
   return gate_->Run(ctx, "AddActionPlanItems", *req, [&](const Call& c) -> absl::Status {
     Violations v;
-    if (!IsUuid(req->id())) v.Add("id", "is required: a UUID");
+    v.Id("id", req->id());
     if (req->etag().empty()) v.Add("etag", "is required (read the admission first)");
     std::vector<ActionItemInput> plan =
         ReadActionPlan(req->action_plan(), dates::TodayInLondon(c.now), v);
@@ -344,11 +339,10 @@ grpc::Status RegistryServiceImpl::CompleteActionPlanItem(
     grpc::ServerContext* ctx, const v1::CompleteActionPlanItemRequest* req, v1::Admission* resp) {
   return gate_->Run(ctx, "CompleteActionPlanItem", *req, [&](const Call& c) -> absl::Status {
     Violations v;
-    if (!IsUuid(req->id())) v.Add("id", "is required: a UUID");
+    v.Id("id", req->id());
     if (req->etag().empty()) v.Add("etag", "is required (read the admission first)");
-    if (!IsUuid(req->item_id())) v.Add("item_id", "is required: a UUID");
-    auto day = dates::ParseDay(req->completed_date().value());
-    if (!day) v.Add("completed_date", "is required: a date YYYY-MM-DD");
+    v.Id("item_id", req->item_id());
+    auto day = v.Date("completed_date", req->completed_date().value());
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(*resp,
                      store_->CompleteActionItem(c, req->id(), req->etag(), req->item_id(), *day));
@@ -471,9 +465,8 @@ grpc::Status RegistryServiceImpl::ListLateCapacityReturns(
     v1::ListLateCapacityReturnsResponse* resp) {
   return gate_->Run(ctx, "ListLateCapacityReturns", *req, [&](const Call& c) -> absl::Status {
     Violations v;
-    if (!IsUuid(req->framework_id())) v.Add("framework_id", "is required: a UUID");
-    auto month = dates::ParseMonth(req->month());
-    if (!month) v.Add("month", "is required: a month YYYY-MM");
+    v.Id("framework_id", req->framework_id());
+    auto month = v.Month("month", req->month());
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(auto page, store_->ListLateReturns(c, req->framework_id(), *month,
                                                         req->page_size(), req->page_token()));
@@ -494,7 +487,7 @@ grpc::Status RegistryServiceImpl::ListEligibleProviders(grpc::ServerContext* ctx
                                                         v1::ListEligibleProvidersResponse* resp) {
   return gate_->Run(ctx, "ListEligibleProviders", *req, [&](const Call& c) -> absl::Status {
     Violations v;
-    if (!IsUuid(req->lot_id())) v.Add("lot_id", "is required: a UUID");
+    v.Id("lot_id", req->lot_id());
     if (domain::NormaliseArea(req->area()).empty()) v.Add("area", "is required");
     absl::CivilDay day = dates::TodayInLondon(c.now);
     if (!req->date().value().empty()) {

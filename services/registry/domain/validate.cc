@@ -13,25 +13,6 @@
 namespace pdps::registry::domain {
 namespace {
 
-void RequireUuid(Violations& v, const std::string& field, const std::string& value) {
-  if (value.empty()) {
-    v.Add(field, "is required");
-  } else if (!IsUuid(value)) {
-    v.Add(field, "must be a UUID");
-  }
-}
-
-std::optional<absl::CivilDay> RequireDate(Violations& v, const std::string& field,
-                                          const std::string& value) {
-  if (value.empty()) {
-    v.Add(field, "is required");
-    return std::nullopt;
-  }
-  auto d = dates::ParseDay(value);
-  if (!d) v.Add(field, "must be a date YYYY-MM-DD");
-  return d;
-}
-
 bool ValidClock(const std::string& hhmm) {
   if (hhmm.size() != 5 || hhmm[2] != ':') return false;
   int h = (hhmm[0] - '0') * 10 + (hhmm[1] - '0');
@@ -108,7 +89,7 @@ absl::Status ValidatePartnership(const v1::Partnership& p) {
   std::set<std::string> seen;
   for (int i = 0; i < p.member_organisation_ids_size(); ++i) {
     std::string f = absl::StrCat("partnership.member_organisation_ids[", i, "]");
-    RequireUuid(v, f, p.member_organisation_ids(i));
+    v.Id(f, p.member_organisation_ids(i));
     if (!seen.insert(p.member_organisation_ids(i)).second) v.Add(f, "is listed twice");
   }
   return v.ToStatus();
@@ -117,9 +98,9 @@ absl::Status ValidatePartnership(const v1::Partnership& p) {
 absl::Status ValidateFramework(const v1::Framework& f, bool create) {
   Violations v;
   if (create) {
-    RequireUuid(v, "framework.partnership_id", f.partnership_id());
+    v.Id("framework.partnership_id", f.partnership_id());
   } else {
-    RequireUuid(v, "framework.id", f.id());
+    v.Id("framework.id", f.id());
     if (f.etag().empty()) v.Add("framework.etag", "is required (read the framework first)");
   }
   v.Text("framework.display_name", f.display_name(), 200);
@@ -184,8 +165,8 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create) {
   std::vector<Window> windows;
   for (int i = 0; i < f.application_windows_size(); ++i) {
     std::string p = absl::StrCat("framework.application_windows[", i, "]");
-    auto open = RequireDate(v, p + ".open_date", f.application_windows(i).open_date().value());
-    auto close = RequireDate(v, p + ".close_date", f.application_windows(i).close_date().value());
+    auto open = v.Date(p + ".open_date", f.application_windows(i).open_date().value());
+    auto close = v.Date(p + ".close_date", f.application_windows(i).close_date().value());
     if (open && close) {
       if (*close < *open) v.Add(p + ".close_date", "must not be before open_date");
       windows.push_back({*open, *close});
@@ -204,12 +185,12 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create) {
 absl::Status ValidateLot(const v1::Lot& l, bool create) {
   Violations v;
   if (create) {
-    RequireUuid(v, "lot.framework_id", l.framework_id());
+    v.Id("lot.framework_id", l.framework_id());
     if (!IsCode(l.code(), 20)) {
       v.Add("lot.code", "is required: up to 20 letters, digits, _ or -");
     }
   } else {
-    RequireUuid(v, "lot.id", l.id());
+    v.Id("lot.id", l.id());
     if (l.etag().empty()) v.Add("lot.etag", "is required (read the lot first)");
   }
   v.Text("lot.display_name", l.display_name(), 200);
@@ -241,7 +222,7 @@ absl::Status ValidateLot(const v1::Lot& l, bool create) {
       v.Add(f + ".kind", "is required: FRAMEWORK_PRICE or MAXIMUM_PRICE");
     }
     if (p.hourly_rate().pence() <= 0) v.Add(f + ".hourly_rate", "must be more than 0 pence");
-    if (RequireDate(v, f + ".effective_from", p.effective_from().value()) &&
+    if (v.Date(f + ".effective_from", p.effective_from().value()) &&
         !prices.insert({p.kind(), p.effective_from().value()}).second) {
       v.Add(f + ".effective_from", "another price of this kind starts the same day");
     }
@@ -251,7 +232,7 @@ absl::Status ValidateLot(const v1::Lot& l, bool create) {
 
 absl::Status ValidateProvider(const v1::Provider& p) {
   Violations v;
-  RequireUuid(v, "provider.id", p.id());
+  v.Id("provider.id", p.id());
   if (p.etag().empty()) v.Add("provider.etag", "is required (read the provider first)");
   if (p.office_postcode().size() > 10) v.Add("provider.office_postcode", "is not a postcode");
   if (Characters(p.office_district()) > 100) {
@@ -277,19 +258,19 @@ absl::Status ValidateDocument(const v1::ComplianceDocument& d, bool create) {
       v.Add("document.kind", "is required: one of the ComplianceDocument.Kind values");
     }
   } else {
-    RequireUuid(v, "document.id", d.id());
+    v.Id("document.id", d.id());
     if (d.etag().empty()) v.Add("document.etag", "is required (read the document first)");
   }
   v.Text("document.title", d.title(), 200);
   v.Text("document.evidence_reference", d.evidence_reference(), 200);
-  auto issue = RequireDate(v, "document.issue_date", d.issue_date().value());
+  auto issue = v.Date("document.issue_date", d.issue_date().value());
   std::optional<absl::CivilDay> expiry;
   if (d.expiry_date().value().empty()) {
     if (d.kind() != v1::ComplianceDocument::LIVING_WAGE_COMMITMENT && create) {
       v.Add("document.expiry_date", "is required (the expiry or review date)");
     }
   } else {
-    expiry = RequireDate(v, "document.expiry_date", d.expiry_date().value());
+    expiry = v.Date("document.expiry_date", d.expiry_date().value());
   }
   if (issue && expiry && *expiry < *issue) {
     v.Add("document.expiry_date", "must not be before issue_date");
@@ -348,11 +329,9 @@ absl::Status ValidateDocumentChange(const v1::ComplianceDocument& given,
 
 absl::Status ValidateCapacityReturn(const v1::CapacityReturn& r, absl::CivilDay today) {
   Violations v;
-  RequireUuid(v, "capacity_return.framework_id", r.framework_id());
-  auto month = dates::ParseMonth(r.month());
-  if (!month) {
-    v.Add("capacity_return.month", "must be a month YYYY-MM");
-  } else if (*month > absl::CivilMonth(today)) {
+  v.Id("capacity_return.framework_id", r.framework_id());
+  auto month = v.Month("capacity_return.month", r.month());
+  if (month && *month > absl::CivilMonth(today)) {
     v.Add("capacity_return.month", "must not be in the future");
   }
   if (r.care_workers_employed() < 0) {

@@ -187,17 +187,13 @@ grpc::Status WorkforceServiceImpl::CheckWorkerEligibility(
     v1::CheckWorkerEligibilityResponse* resp) {
   return gate_->Run(ctx, "CheckWorkerEligibility", *req, [&](const Call& c) -> absl::Status {
     Violations v;
-    if (!IsUuid(req->staff_id())) v.Add("staff_id", "must be a UUID");
-    if (req->package_id().empty() ? !IsUuid(req->lot_id())
-                                  : !req->lot_id().empty() && !IsUuid(req->lot_id())) {
-      v.Add("lot_id", "must be a UUID (required unless package_id is given)");
+    v.Id("staff_id", req->staff_id());
+    if (req->package_id().empty() && req->lot_id().empty()) {
+      v.Add("lot_id", "is required unless package_id is given");
     }
-    if (!req->package_id().empty() && !IsUuid(req->package_id())) {
-      v.Add("package_id", "must be a UUID");
-    }
-    if (!req->provider_id().empty() && !IsUuid(req->provider_id())) {
-      v.Add("provider_id", "must be a UUID");
-    }
+    v.Id("lot_id", req->lot_id(), false);
+    v.Id("package_id", req->package_id(), false);
+    v.Id("provider_id", req->provider_id(), false);
     v.CompetencyCodes("extra_competencies", req->extra_competencies(), kMaxExtraCompetencies);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
@@ -268,10 +264,8 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
     auto q = domain::ParseQuarter(req->quarter());
     Violations v;
     if (!q) v.Add("quarter", "must be YYYY-Qn, e.g. 2026-Q3");
-    if (!req->lot_id().empty() && !IsUuid(req->lot_id())) v.Add("lot_id", "must be a UUID");
-    if (!req->provider_id().empty() && !IsUuid(req->provider_id())) {
-      v.Add("provider_id", "must be a UUID");
-    }
+    v.Id("lot_id", req->lot_id(), false);
+    v.Id("provider_id", req->provider_id(), false);
     const std::string own = absl::AsciiStrToLower(c.principal.organisation_id);
     const std::string provider =
         req->provider_id().empty() ? own : absl::AsciiStrToLower(req->provider_id());
@@ -507,8 +501,8 @@ grpc::Status WorkforceServiceImpl::CreatePackageAssignment(
   return gate_->Run(ctx, "CreatePackageAssignment", *req, [&](const Call& c) -> absl::Status {
     const auto& a = req->assignment();
     Violations v;
-    if (!IsUuid(a.package_id())) v.Add("assignment.package_id", "must be a UUID");
-    if (!IsUuid(a.staff_id())) v.Add("assignment.staff_id", "must be a UUID");
+    v.Id("assignment.package_id", a.package_id());
+    v.Id("assignment.staff_id", a.staff_id());
     RETURN_IF_ERROR(v.ToStatus());
     std::optional<Day> from;  // none: today, or the package's start if later
     if (!a.from_date().value().empty()) {

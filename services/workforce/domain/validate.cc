@@ -17,24 +17,10 @@ std::string F(const std::string& prefix, const char* field) {
   return prefix.empty() ? field : absl::StrCat(prefix, ".", field);
 }
 
-void Id(Violations& v, const std::string& field, const std::string& id, bool required) {
-  if (id.empty()) {
-    if (required) v.Add(field, "is required");
-  } else if (!IsUuid(id)) {
-    v.Add(field, "must be a UUID");
-  }
-}
-
 // A date field: required or optional, well formed; returns the day when set and valid.
 std::optional<Day> DateField(Violations& v, const std::string& field,
                              const pdps::common::v1::Date& d, bool required) {
-  if (d.value().empty()) {
-    if (required) v.Add(field, "is required");
-    return std::nullopt;
-  }
-  auto day = dates::ParseDay(d.value());
-  if (!day) v.Add(field, "must be a date YYYY-MM-DD");
-  return day;
+  return v.Date(field, d.value(), required);
 }
 
 void NotAfter(Violations& v, const std::string& field, const std::optional<Day>& d, Day today) {
@@ -101,7 +87,7 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
   const int lot_ids = v.AtMost(F(p, "lot_ids"), s.lot_ids_size(), 20) ? s.lot_ids_size() : 0;
   for (int i = 0; i < lot_ids; ++i) {
     const std::string f = absl::StrCat(F(p, "lot_ids"), "[", i, "]");
-    Id(v, f, s.lot_ids(i), true);
+    v.Id(f, s.lot_ids(i), true);
     if (!lots.insert(absl::AsciiStrToLower(s.lot_ids(i))).second) v.Add(f, "is repeated");
   }
   const int languages =
@@ -128,8 +114,8 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
 
 absl::Status ValidateMatrix(const v1::TrainingMatrix& m, const std::string& p) {
   Violations v;
-  Id(v, F(p, "framework_id"), m.framework_id(), true);
-  Id(v, F(p, "lot_id"), m.lot_id(), true);
+  v.Id(F(p, "framework_id"), m.framework_id(), true);
+  v.Id(F(p, "lot_id"), m.lot_id(), true);
   v.Text(F(p, "title"), m.title(), 200, false);
   DateField(v, F(p, "effective_from"), m.effective_from(), true);
   if (m.competencies_size() == 0) v.Add(F(p, "competencies"), "must have at least one competency");
@@ -163,7 +149,7 @@ absl::Status ValidateMatrix(const v1::TrainingMatrix& m, const std::string& p) {
 
 absl::Status ValidateTrainingRecord(const v1::TrainingRecord& r, Day today, const std::string& p) {
   Violations v;
-  Id(v, F(p, "staff_id"), r.staff_id(), true);
+  v.Id(F(p, "staff_id"), r.staff_id(), true);
   if (!IsCompetencyCode(r.competency_code())) {
     v.Add(F(p, "competency_code"),
           "must be a competency code: lower_snake_case, at most 64 characters");
@@ -177,8 +163,8 @@ absl::Status ValidateTrainingRecord(const v1::TrainingRecord& r, Day today, cons
 
 absl::Status ValidateComplaint(const v1::Complaint& c, absl::Time now, const std::string& p) {
   Violations v;
-  Id(v, F(p, "framework_id"), c.framework_id(), true);
-  Id(v, F(p, "lot_id"), c.lot_id(), false);
+  v.Id(F(p, "framework_id"), c.framework_id(), true);
+  v.Id(F(p, "lot_id"), c.lot_id(), false);
   if (!c.has_received_time()) {
     v.Add(F(p, "received_time"), "is required");
   } else if (protoutil::FromTimestamp(c.received_time()) > now) {
@@ -201,9 +187,9 @@ absl::Status ValidateAnswer(v1::Complaint::Outcome outcome, const std::string& l
 
 absl::Status ValidateVisit(const v1::MonitoringVisit& m, Day today, const std::string& p) {
   Violations v;
-  Id(v, F(p, "provider_id"), m.provider_id(), true);
-  Id(v, F(p, "framework_id"), m.framework_id(), true);
-  Id(v, F(p, "lot_id"), m.lot_id(), false);
+  v.Id(F(p, "provider_id"), m.provider_id(), true);
+  v.Id(F(p, "framework_id"), m.framework_id(), true);
+  v.Id(F(p, "lot_id"), m.lot_id(), false);
   auto d = DateField(v, F(p, "visit_date"), m.visit_date(), true);
   NotAfter(v, F(p, "visit_date"), d, today);
   v.Text(F(p, "findings"), m.findings(), 8000, true);
@@ -217,9 +203,9 @@ absl::Status ValidateVisit(const v1::MonitoringVisit& m, Day today, const std::s
 
 absl::Status ValidateActionPlan(const v1::ActionPlan& a, const std::string& p) {
   Violations v;
-  Id(v, F(p, "provider_id"), a.provider_id(), true);
-  Id(v, F(p, "framework_id"), a.framework_id(), true);
-  Id(v, F(p, "visit_id"), a.visit_id(), false);
+  v.Id(F(p, "provider_id"), a.provider_id(), true);
+  v.Id(F(p, "framework_id"), a.framework_id(), true);
+  v.Id(F(p, "visit_id"), a.visit_id(), false);
   v.Text(F(p, "title"), a.title(), 100, true);
   if (a.items_size() == 0) v.Add(F(p, "items"), "must have at least one item");
   const int items = v.AtMost(F(p, "items"), a.items_size(), 100) ? a.items_size() : 0;
@@ -233,8 +219,8 @@ absl::Status ValidateActionPlan(const v1::ActionPlan& a, const std::string& p) {
 
 absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today, const std::string& p) {
   Violations v;
-  Id(v, F(p, "provider_id"), a.provider_id(), true);
-  Id(v, F(p, "framework_id"), a.framework_id(), true);
+  v.Id(F(p, "provider_id"), a.provider_id(), true);
+  v.Id(F(p, "framework_id"), a.framework_id(), true);
   auto d = DateField(v, F(p, "year_end"), a.year_end(), true);
   NotAfter(v, F(p, "year_end"), d, today);
   // Every amount is required: an absent Money is a violation, not 0 (a 0 sent is an
@@ -264,7 +250,7 @@ absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today, const s
 
 absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& p) {
   Violations v;
-  Id(v, F(p, "framework_id"), r.framework_id(), true);
+  v.Id(F(p, "framework_id"), r.framework_id(), true);
   Range(v, F(p, "upheld_safeguarding_complaints"), r.upheld_safeguarding_complaints(), 0, 100);
   Range(v, F(p, "complaint_window_months"), r.complaint_window_months(), 0, 60);
   Range(v, F(p, "min_trained_staff_percent"), r.min_trained_staff_percent(), 0, 100);
