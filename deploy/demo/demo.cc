@@ -1711,16 +1711,17 @@ class WorkforcePlan {
         "assessments out of date; families positive about the carers.");
     wv1::ActionPlan plan = Plan(
         s_.lewisham, brightpath, "Supervision and medication competency",
-        {{"Bring every carer's one-to-one supervision within 3 months", -7},
-         {"Reassess medication competency for the two carers named at the visit", -2},
+        {{"Bring every carer's one-to-one supervision within 3 months", 7},
+         {"Reassess medication competency for the two carers named at the visit", 0},
          {"Send the contract manager the supervision schedule for the next quarter", 28}});
-    // The provider has done the first item; the second is overdue.
+    // The provider has done the first item; the second falls due today (an item is never
+    // due before the day the plan is agreed, so a fresh demo has none overdue yet).
     if (plan.items_size() > 0 && !plan.items(0).has_completed_on()) {
       wv1::CompleteActionItemRequest req;
       req.set_id(plan.id());
       req.set_etag(plan.etag());
       req.set_item_index(0);
-      req.mutable_completed_on()->set_value(D(today_ - 8));
+      req.mutable_completed_on()->set_value(D(today_));
       wv1::ActionPlan out;
       L_.Verb("complete action item", Admin(plan.provider_id()), &WStub::CompleteActionItem,
               req, &out);

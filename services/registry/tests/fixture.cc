@@ -44,18 +44,26 @@ Caller MakeCaller(const std::string& org, std::vector<Role> roles) {
   return Caller{org, pdps::testing::Tokens::Get().For(org, std::move(roles))};
 }
 
-std::vector<std::string> ViolationFields(const grpc::Status& st) {
+namespace {
+std::vector<std::string> ViolationList(const grpc::Status& st, bool with_description) {
   std::vector<std::string> out;
   google::rpc::Status details;
   if (!details.ParseFromString(st.error_details())) return out;
   for (const auto& any : details.details()) {
     google::rpc::BadRequest bad;
     if (any.UnpackTo(&bad)) {
-      for (const auto& v : bad.field_violations()) out.push_back(v.field());
+      for (const auto& v : bad.field_violations()) {
+        out.push_back(with_description ? absl::StrCat(v.field(), ": ", v.description())
+                                       : v.field());
+      }
     }
   }
   return out;
 }
+}  // namespace
+
+std::vector<std::string> ViolationFields(const grpc::Status& st) { return ViolationList(st, false); }
+std::vector<std::string> ViolationTexts(const grpc::Status& st) { return ViolationList(st, true); }
 
 std::vector<std::string> PreconditionViolations(const grpc::Status& st) {
   std::vector<std::string> out;

@@ -103,6 +103,8 @@ grpc::Status Call(RegistryServer& s, const Caller& who,
 
 // Field names of the BadRequest violations in a status.
 std::vector<std::string> ViolationFields(const grpc::Status& st);
+// Each violation as "field: description", to assert the wording a client sees.
+std::vector<std::string> ViolationTexts(const grpc::Status& st);
 // "TYPE subject" of each PreconditionFailure violation in a status.
 std::vector<std::string> PreconditionViolations(const grpc::Status& st);
 // "resource_type resource_name" of the ResourceInfo in a status ("" if none).

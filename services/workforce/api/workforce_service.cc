@@ -381,7 +381,7 @@ grpc::Status WorkforceServiceImpl::CreateActionPlan(grpc::ServerContext* ctx,
                                                     const v1::CreateActionPlanRequest* req,
                                                     v1::ActionPlan* resp) {
   return gate_->Run(ctx, "CreateActionPlan", *req, [&](const Call& c) -> absl::Status {
-    RETURN_IF_ERROR(domain::ValidateActionPlan(req->action_plan()));
+    RETURN_IF_ERROR(domain::ValidateActionPlan(req->action_plan(), Today(c)));
     RETURN_IF_ERROR(
         check_->Require(c, req->action_plan().framework_id(), req->action_plan().provider_id()));
     ASSIGN_OR_RETURN(*resp, store_->CreatePlan(c, req->action_plan(), req->request_id()));

@@ -201,7 +201,7 @@ absl::Status ValidateVisit(const v1::MonitoringVisit& m, Day today, const std::s
   return v.ToStatus();
 }
 
-absl::Status ValidateActionPlan(const v1::ActionPlan& a, const std::string& p) {
+absl::Status ValidateActionPlan(const v1::ActionPlan& a, Day today, const std::string& p) {
   Violations v;
   v.Id(F(p, "provider_id"), a.provider_id(), true);
   v.Id(F(p, "framework_id"), a.framework_id(), true);
@@ -212,7 +212,9 @@ absl::Status ValidateActionPlan(const v1::ActionPlan& a, const std::string& p) {
   for (int i = 0; i < items; ++i) {
     std::string f = absl::StrCat(F(p, "items"), "[", i, "]");
     v.Text(f + ".description", a.items(i).description(), 2000, true);
-    DateField(v, f + ".due_date", a.items(i).due_date(), true);
+    // As the registry's suspension plans: an item is never born overdue.
+    auto due = DateField(v, f + ".due_date", a.items(i).due_date(), true);
+    if (due) v.NotBeforeToday(f + ".due_date", *due, today);
   }
   return v.ToStatus();
 }

@@ -29,7 +29,9 @@ absl::Status ValidateComplaint(const v1::Complaint& c, absl::Time now,
 absl::Status ValidateAnswer(v1::Complaint::Outcome outcome, const std::string& learning);
 absl::Status ValidateVisit(const v1::MonitoringVisit& v, Day today,
                            const std::string& prefix = "visit");
-absl::Status ValidateActionPlan(const v1::ActionPlan& p, const std::string& prefix = "action_plan");
+// Every item due today or later (Europe/London), as the registry's suspension plans.
+absl::Status ValidateActionPlan(const v1::ActionPlan& p, Day today,
+                                const std::string& prefix = "action_plan");
 absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today,
                               const std::string& prefix = "accounts");
 absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& prefix = "rules");

@@ -222,10 +222,19 @@ TEST(ValidateOthers, TrainingComplaintVisitPlanAccountsRules) {
   p.set_provider_id(kId);
   p.set_framework_id(kId);
   p.set_title("Records");
-  EXPECT_THAT(Fields(ValidateActionPlan(p)), ElementsAre("action_plan.items"));
+  EXPECT_THAT(Fields(ValidateActionPlan(p, kToday)), ElementsAre("action_plan.items"));
   auto* item = p.add_items();
   item->set_description("Audit care records");
-  EXPECT_THAT(Fields(ValidateActionPlan(p)), ElementsAre("action_plan.items[0].due_date"));
+  EXPECT_THAT(Fields(ValidateActionPlan(p, kToday)), ElementsAre("action_plan.items[0].due_date"));
+  // Due today is in time; due yesterday is born overdue, refused as the registry refuses it.
+  item->mutable_due_date()->set_value("2026-11-24");
+  EXPECT_TRUE(ValidateActionPlan(p, kToday).ok());
+  p.add_items()->set_description("Second");
+  p.mutable_items(1)->mutable_due_date()->set_value("2026-11-23");
+  auto violations = FieldViolationsOf(ValidateActionPlan(p, kToday));
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "action_plan.items[1].due_date");
+  EXPECT_EQ(violations[0].description, "must not be before today (2026-11-24)");
 
   v1::FinancialAccounts a = ZeroAccounts();
   EXPECT_TRUE(ValidateAccounts(a, kToday).ok());

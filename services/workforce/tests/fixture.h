@@ -29,6 +29,7 @@ using registry::testing::DefaultNow;  // 2026-11-24 10:00 in London (GMT): a Tue
 using registry::testing::MakeCaller;
 using registry::testing::RegistryServer;
 using registry::testing::ViolationFields;
+using registry::testing::ViolationTexts;
 using registry::testing::World;
 namespace rv1 = ::pdps::registry::v1;
 // A London civil time as an instant.

@@ -1191,20 +1191,37 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
   plan.mutable_action_plan()->set_title("Records and references");
   auto* item = plan.mutable_action_plan()->add_items();
   item->set_description("Obtain the missing references");
+  // An item due before today would be born overdue: refused on its due_date, as the
+  // registry refuses it in a suspension's plan, and nothing is written.
   item->mutable_due_date()->set_value("2026-11-23");
+  const int plans = Rows("action_plans");
+  v1::ActionPlan p;
+  auto late = Call(stub(), commissioner_, &Stub::CreateActionPlan, plan, &p);
+  EXPECT_EQ(late.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationTexts(late), ElementsAre("action_plan.items[0].due_date: must not be "
+                                                "before today (2026-11-24)"));
+  EXPECT_EQ(Rows("action_plans"), plans);
+  item->mutable_due_date()->set_value("2026-11-24");
   // A new plan's items start open, whatever completed_on the request carries.
   item->mutable_completed_on()->set_value("2026-11-20");
-  v1::ActionPlan p;
   ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CreateActionPlan, plan, &p).ok());
   EXPECT_FALSE(p.items(0).has_completed_on()) << p.items(0).completed_on().value();
-  EXPECT_TRUE(p.items(0).overdue());
+  EXPECT_FALSE(p.items(0).overdue());
+  // A day later the open item is overdue.
+  server_->clock().Set(DefaultNow() + absl::Hours(24));
+  v1::ListActionPlansRequest mine;
+  v1::ListActionPlansResponse listed;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListActionPlans, mine, &listed).ok());
+  ASSERT_EQ(listed.action_plans_size(), 1);
+  EXPECT_TRUE(listed.action_plans(0).items(0).overdue());
   v1::CompleteActionItemRequest done;
   done.set_id(p.id());
   done.set_etag(p.etag());
   done.set_item_index(0);
   ASSERT_TRUE(Call(stub(), provider_, &Stub::CompleteActionItem, done, &p).ok());
-  EXPECT_EQ(p.items(0).completed_on().value(), "2026-11-24");
+  EXPECT_EQ(p.items(0).completed_on().value(), "2026-11-25");
   EXPECT_FALSE(p.items(0).overdue());
+  server_->clock().Set(DefaultNow());
 
   // Accounts breaching liquidity trip the financial rule.
   v1::RecordFinancialAccountsRequest acc;
