@@ -2,6 +2,7 @@
 #include "services/workforce/api/commissioning.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "common/api.h"
 #include "common/dates.h"
 #include "common/status.h"
@@ -23,14 +24,15 @@ absl::Status CommissioningCheck::RequireLotOf(const std::string& framework_id, c
   return absl::OkStatus();
 }
 
-absl::Status CommissioningCheck::Require(const server::Call& c, const std::string& framework_id,
+absl::Status CommissioningCheck::Require(const server::Call& c, const std::string& action,
+                                         const std::string& framework_id,
                                          const std::string& provider_id,
                                          const LotField& lot) const {
   const std::string framework = absl::AsciiStrToLower(framework_id);
   ASSIGN_OR_RETURN(auto members, registry_.FrameworkMembers(framework));
   if (members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
-    return absl::PermissionDeniedError(
-        "only commissioners of the partnership that owns the framework may do this");
+    return absl::PermissionDeniedError(absl::StrCat(
+        "only commissioners of the partnership that owns the framework may ", action));
   }
   if (!provider_id.empty()) {
     ASSIGN_OR_RETURN(bool admitted,
@@ -58,6 +60,7 @@ absl::Status CommissioningCheck::RequireAdmittedProvider(const server::Call& c,
 }
 
 absl::Status CommissioningCheck::RequireWorkforceReader(const server::Call& c,
+                                                        const std::string& what,
                                                         const std::string& lot_id,
                                                         const std::string& provider_id) const {
   if (c.principal.IsService()) return absl::OkStatus();
@@ -70,15 +73,17 @@ absl::Status CommissioningCheck::RequireWorkforceReader(const server::Call& c,
                                                      dates::TodayInLondon(c.now)));
   if (lot.members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
     return absl::PermissionDeniedError(
-        "only commissioners of the partnership that owns the lot's framework may see its "
-        "providers' workforce compliance");
+        absl::StrCat("only commissioners of the partnership that owns the lot's framework may "
+                     "see its providers' ",
+                     what));
   }
   ASSIGN_OR_RETURN(bool admitted,
                    registry_.HasAdmission(absl::AsciiStrToLower(provider_id), lot.framework.id()));
   if (!admitted) {
     return absl::PermissionDeniedError(
-        "the provider holds no admission on the lot's framework; commissioners see the "
-        "workforce of providers admitted to their frameworks");
+        absl::StrCat("the provider holds no admission on the lot's framework; commissioners see "
+                     "the ",
+                     what, " of providers admitted to their frameworks"));
   }
   return absl::OkStatus();
 }
@@ -100,7 +105,7 @@ absl::Status CommissioningCheck::RequirePackageParty(
   bool officer =
       c.principal.Has(auth::Role::kCommissioner) || c.principal.Has(auth::Role::kBrokerageOfficer);
   if (!officer) return NotFound("package", package.id());
-  absl::Status s = Require(c, package.framework_id());
+  absl::Status s = Require(c, "see its packages", package.framework_id());
   if (absl::IsPermissionDenied(s)) return NotFound("package", package.id());
   RETURN_IF_ERROR(s);
   // A commissioner of the partnership sees a package its organisation funds; brokerage

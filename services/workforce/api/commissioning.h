@@ -25,11 +25,12 @@ class CommissioningCheck {
     std::string field;   // e.g. "visit.lot_id"
   };
 
-  // PERMISSION_DENIED unless the caller commissions `framework_id`; NOT_FOUND if it does
-  // not exist; FAILED_PRECONDITION if `provider_id` (optional) holds no admission on it;
+  // PERMISSION_DENIED unless the caller commissions `framework_id` (its message ends
+  // "may <action>", e.g. "set its suspension rules"); NOT_FOUND if it does not exist; FAILED_PRECONDITION if `provider_id` (optional) holds no admission on it;
   // INVALID_ARGUMENT (a violation on `lot.field`) if the lot named is not one of the
   // framework's; UNAVAILABLE if the registry cannot answer (nothing changed).
-  absl::Status Require(const server::Call& c, const std::string& framework_id,
+  absl::Status Require(const server::Call& c, const std::string& action,
+                       const std::string& framework_id,
                        const std::string& provider_id = "", const LotField& lot = {}) const;
 
   // A provider writing about its own service on a framework (a complaint): FAILED_PRECONDITION
@@ -41,8 +42,10 @@ class CommissioningCheck {
   // Who may read a provider's workforce counts on a lot: services; the provider itself
   // (another provider naming it: PERMISSION_DENIED); a commissioner of the lot's framework when the
   // provider holds an admission on it (PERMISSION_DENIED otherwise, NOT_FOUND for an
-  // unknown lot, UNAVAILABLE if the registry cannot answer).
-  absl::Status RequireWorkforceReader(const server::Call& c, const std::string& lot_id,
+  // unknown lot, UNAVAILABLE if the registry cannot answer). `what` names what is read in
+  // the message ("workforce compliance", "workforce returns").
+  absl::Status RequireWorkforceReader(const server::Call& c, const std::string& what,
+                                      const std::string& lot_id,
                                       const std::string& provider_id) const;
 
   // `status` from reading about `lot_id` (every read that takes a lot: the gate, training

@@ -111,7 +111,8 @@ grpc::Status WorkforceServiceImpl::CreateTrainingMatrix(grpc::ServerContext* ctx
                                                         v1::TrainingMatrix* resp) {
   return gate_->Run(ctx, "CreateTrainingMatrix", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateMatrix(req->training_matrix()));
-    RETURN_IF_ERROR(check_->Require(c, req->training_matrix().framework_id(), "",
+    RETURN_IF_ERROR(check_->Require(c, "keep its lots' training matrices",
+                                    req->training_matrix().framework_id(), "",
                                     {req->training_matrix().lot_id(), "training_matrix.lot_id"}));
     ASSIGN_OR_RETURN(*resp, store_->CreateMatrix(c, req->training_matrix(), req->request_id()));
     return absl::OkStatus();
@@ -231,7 +232,7 @@ grpc::Status WorkforceServiceImpl::GetWorkforceCompliance(
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "date", req->date()));
     const std::string provider = absl::AsciiStrToLower(req->provider_id());
     const std::string lot = absl::AsciiStrToLower(req->lot_id());
-    RETURN_IF_ERROR(check_->RequireWorkforceReader(c, lot, provider));
+    RETURN_IF_ERROR(check_->RequireWorkforceReader(c, "workforce compliance", lot, provider));
     auto compliance = store_->Compliance(c, provider, lot, day);
     if (!compliance.ok()) return check_->NoMatrixOrUnknownLot(c, lot, compliance.status());
     *resp = *std::move(compliance);
@@ -282,7 +283,9 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
     }
     RETURN_IF_ERROR(v.ToStatus());
     const std::string lot = absl::AsciiStrToLower(req->lot_id());
-    if (provider != own) RETURN_IF_ERROR(check_->RequireWorkforceReader(c, lot, provider));
+    if (provider != own) {
+      RETURN_IF_ERROR(check_->RequireWorkforceReader(c, "workforce returns", lot, provider));
+    }
     auto figures = store_->Return(c, provider, *q, lot);
     if (!figures.ok()) return check_->NoMatrixOrUnknownLot(c, lot, figures.status());
     *resp = *std::move(figures);
@@ -358,7 +361,7 @@ grpc::Status WorkforceServiceImpl::CreateMonitoringVisit(
     v1::MonitoringVisit* resp) {
   return gate_->Run(ctx, "CreateMonitoringVisit", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateVisit(req->visit(), Today(c)));
-    RETURN_IF_ERROR(check_->Require(c, req->visit().framework_id(), req->visit().provider_id(),
+    RETURN_IF_ERROR(check_->Require(c, "record monitoring visits on it", req->visit().framework_id(), req->visit().provider_id(),
                                     {req->visit().lot_id(), "visit.lot_id"}));
     ASSIGN_OR_RETURN(*resp, store_->CreateVisit(c, req->visit(), req->request_id()));
     return absl::OkStatus();
@@ -383,7 +386,7 @@ grpc::Status WorkforceServiceImpl::CreateActionPlan(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "CreateActionPlan", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateActionPlan(req->action_plan(), Today(c)));
     RETURN_IF_ERROR(
-        check_->Require(c, req->action_plan().framework_id(), req->action_plan().provider_id()));
+        check_->Require(c, "agree action plans on it", req->action_plan().framework_id(), req->action_plan().provider_id()));
     ASSIGN_OR_RETURN(*resp, store_->CreatePlan(c, req->action_plan(), req->request_id()));
     return absl::OkStatus();
   });
@@ -421,7 +424,7 @@ grpc::Status WorkforceServiceImpl::RecordFinancialAccounts(
   return gate_->Run(ctx, "RecordFinancialAccounts", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateAccounts(req->accounts(), Today(c)));
     RETURN_IF_ERROR(
-        check_->Require(c, req->accounts().framework_id(), req->accounts().provider_id()));
+        check_->Require(c, "record accounts on it", req->accounts().framework_id(), req->accounts().provider_id()));
     ASSIGN_OR_RETURN(*resp, store_->RecordAccounts(c, req->accounts(), req->request_id()));
     return absl::OkStatus();
   });
@@ -446,7 +449,7 @@ grpc::Status WorkforceServiceImpl::SetSuspensionRules(grpc::ServerContext* ctx,
                                                       v1::SuspensionRules* resp) {
   return gate_->Run(ctx, "SetSuspensionRules", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateRules(req->rules()));
-    RETURN_IF_ERROR(check_->Require(c, req->rules().framework_id()));
+    RETURN_IF_ERROR(check_->Require(c, "set its suspension rules", req->rules().framework_id()));
     ASSIGN_OR_RETURN(*resp, store_->SetRules(c, req->rules()));
     return absl::OkStatus();
   });

@@ -462,6 +462,7 @@ TEST_F(WorkforceServiceTest, FrameworkScopedCallsAreCheckedWithTheRegistry) {
   lot_ = elsewhere.lot.id();
   CreateMatrix(elsewhere.commissioner, "2026-01-01", 12, &st);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(st.error_message(), HasSubstr("may keep its lots' training matrices"));
   EXPECT_EQ(Rows("training_matrices"), matrices);
 
   v1::CreateMonitoringVisitRequest visit;
@@ -781,13 +782,29 @@ TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
   v1::WorkforceCompliance out;
   // A commissioner of another partnership may not look (decision 0041); nor may anyone
   // ask about a provider not admitted to the lot's framework.
-  auto st = Call(stub(), MakeCaller(NewUuid(), {Role::kCommissioner}),
-                 &Stub::GetWorkforceCompliance, req, &out);
+  // Each read's refusal names that read, not another's.
+  const Caller stranger = MakeCaller(NewUuid(), {Role::kCommissioner});
+  auto st = Call(stub(), stranger, &Stub::GetWorkforceCompliance, req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(st.error_message(), HasSubstr("may see its providers' workforce compliance"));
+  v1::GetWorkforceReturnRequest ret;
+  ret.set_quarter("2026-Q3");
+  ret.set_provider_id(provider_.org);
+  ret.set_lot_id(lot_);
+  v1::WorkforceReturn figures;
+  st = Call(stub(), stranger, &Stub::GetWorkforceReturn, ret, &figures);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(st.error_message(), HasSubstr("may see its providers' workforce returns"));
+  EXPECT_THAT(st.error_message(), Not(HasSubstr("compliance")));
   v1::GetWorkforceComplianceRequest unadmitted = req;
   unadmitted.set_provider_id(other_provider_.org);
   st = Call(stub(), commissioner_, &Stub::GetWorkforceCompliance, unadmitted, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(st.error_message(), HasSubstr("see the workforce compliance of providers admitted"));
+  ret.set_provider_id(other_provider_.org);
+  st = Call(stub(), commissioner_, &Stub::GetWorkforceReturn, ret, &figures);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(st.error_message(), HasSubstr("see the workforce returns of providers admitted"));
   // The framework's commissioner sees counts.
   st = Call(stub(), commissioner_, &Stub::GetWorkforceCompliance, req, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
@@ -1105,10 +1122,12 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
   v1::SetSuspensionRulesRequest other;
   other.mutable_rules()->set_framework_id(framework_);
   v1::SuspensionRules out;
-  EXPECT_EQ(Call(stub(), MakeCaller(NewUuid(), {Role::kCommissioner}), &Stub::SetSuspensionRules,
-                 other, &out)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  auto denied = Call(stub(), MakeCaller(NewUuid(), {Role::kCommissioner}),
+                     &Stub::SetSuspensionRules, other, &out);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(denied.error_message(),
+            "only commissioners of the partnership that owns the framework may set its "
+            "suspension rules");
 
   v1::Complaint first = CreateComplaint(DefaultNow() - absl::Hours(48), true);
   v1::Complaint second = CreateComplaint(DefaultNow() - absl::Hours(24), true);
