@@ -224,7 +224,8 @@ Workforce: commissioners
   rules set --framework=ID [--inadequate-visit[=false]] [--upheld-safeguarding=N]
       [--window-months=N] [--financial-breach[=false]] [--ineligible-worker[=false]]
       [--min-trained-percent=N] [--plan-days=N]  changes only the options given
-      (N=0: off; --plan-days: working days to agree a suspension's action plan, 0: 10)
+      (0 turns --upheld-safeguarding and --min-trained-percent off; --window-months=0
+      is 12; --plan-days: working days to agree a suspension's action plan, 0 is 10)
 
 Verbs that need an etag read the resource first; pass --etag to use your own.
 

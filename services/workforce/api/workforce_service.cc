@@ -450,7 +450,7 @@ grpc::Status WorkforceServiceImpl::SetSuspensionRules(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "SetSuspensionRules", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateRules(req->rules()));
     RETURN_IF_ERROR(check_->Require(c, "set its suspension rules", req->rules().framework_id()));
-    ASSIGN_OR_RETURN(*resp, store_->SetRules(c, req->rules()));
+    ASSIGN_OR_RETURN(*resp, store_->SetRules(c, domain::WithDefaults(req->rules())));
     return absl::OkStatus();
   });
 }

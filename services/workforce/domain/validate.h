@@ -35,6 +35,10 @@ absl::Status ValidateActionPlan(const v1::ActionPlan& p, Day today,
 absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today,
                               const std::string& prefix = "accounts");
 absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& prefix = "rules");
+// The rules as stored and read back: a field whose 0 (unset) means a default gets that
+// default (complaint_window_months 12, action_plan_due_working_days 10), so what a caller
+// reads is what applies. A 0 that turns a rule off stays 0.
+v1::SuspensionRules WithDefaults(v1::SuspensionRules r);
 
 
 // Readings of validated messages.

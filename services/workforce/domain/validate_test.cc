@@ -247,6 +247,25 @@ TEST(ValidateOthers, TrainingComplaintVisitPlanAccountsRules) {
   EXPECT_THAT(Fields(ValidateRules(r)), ElementsAre("rules.upheld_safeguarding_complaints"));
 }
 
+// One convention for 0 in the rules: a default is filled in (and so read back); an
+// "off" stays 0.
+TEST(ValidateRules, UnsetNumbersTakeTheirDefaultOrStayOff) {
+  v1::SuspensionRules r;
+  r.set_framework_id(kId);
+  v1::SuspensionRules filled = WithDefaults(r);
+  EXPECT_EQ(filled.complaint_window_months(), 12);
+  EXPECT_EQ(filled.action_plan_due_working_days(), 10);
+  EXPECT_EQ(filled.upheld_safeguarding_complaints(), 0);
+  EXPECT_EQ(filled.min_trained_staff_percent(), 0);
+  r.set_complaint_window_months(6);
+  r.set_action_plan_due_working_days(3);
+  filled = WithDefaults(r);
+  EXPECT_EQ(filled.complaint_window_months(), 6);
+  EXPECT_EQ(filled.action_plan_due_working_days(), 3);
+  EXPECT_EQ(RulesOf(WithDefaults(v1::SuspensionRules())).action_plan_working_days,
+            kDefaultActionPlanWorkingDays);
+}
+
 TEST(Readings, WorkerAndMatrix) {
   v1::StaffMember s = GoodStaff();
   s.mutable_right_to_work()->set_kind(v1::RightToWork::TIME_LIMITED);

@@ -1164,8 +1164,6 @@ absl::StatusOr<Listed<v1::FinancialAccounts>> Store::ListAccounts(const Call& c,
 
 absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::SuspensionRules& in) {
   v1::SuspensionRules out;
-  const int window = in.complaint_window_months() > 0 ? in.complaint_window_months()
-                                                      : domain::kDefaultComplaintWindowMonths;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     // Read first without a lock: row-level security lets only the owner lock the row.
     ASSIGN_OR_RETURN(Result seen, tx.Exec(sql::kSelectRules, {P(in.framework_id())}));
@@ -1179,7 +1177,7 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
                                      P(c.principal.organisation_id),
                                      P(in.suspend_on_inadequate_visit()),
                                      P(in.upheld_safeguarding_complaints()),
-                                     P(window),
+                                     P(in.complaint_window_months()),
                                      P(in.suspend_on_financial_breach()),
                                      P(c.now),
                                      P(c.principal.user_id),

@@ -116,7 +116,7 @@ class Store {
                                                              int page_size,
                                                              const std::string& page_token);
 
-  // Suspension rules.
+  // Suspension rules, stored as given: `r` carries its defaults (domain::WithDefaults).
   absl::StatusOr<v1::SuspensionRules> SetRules(const Call& c, const v1::SuspensionRules& r);
   absl::StatusOr<v1::SuspensionRules> GetRules(const Call& c, const std::string& framework_id);
 

@@ -1266,6 +1266,41 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
   for (const auto& t : trips) EXPECT_THAT(t.reason(), ::testing::Not(HasSubstr("Carer")));
 }
 
+// A rule number left 0 reads back as what applies: the defaults filled in (window 12
+// months, the plan's first item 10 working days), an "off" as 0; Get agrees with Set.
+TEST_F(WorkforceServiceTest, UnsetRuleNumbersReadBackAsTheValuesThatApply) {
+  v1::SetSuspensionRulesRequest req;
+  req.mutable_rules()->set_framework_id(framework_);
+  req.mutable_rules()->set_complaint_window_months(0);
+  req.mutable_rules()->set_action_plan_due_working_days(0);
+  v1::SuspensionRules set;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &set).ok());
+  EXPECT_EQ(set.complaint_window_months(), 12);
+  EXPECT_EQ(set.action_plan_due_working_days(), 10);
+  EXPECT_EQ(set.upheld_safeguarding_complaints(), 0);
+  EXPECT_EQ(set.min_trained_staff_percent(), 0);
+  v1::GetSuspensionRulesRequest get;
+  get.set_framework_id(framework_);
+  v1::SuspensionRules got;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetSuspensionRules, get, &got).ok());
+  EXPECT_EQ(got.complaint_window_months(), 12);
+  EXPECT_EQ(got.action_plan_due_working_days(), 10);
+  // Values given are kept as given.
+  req.mutable_rules()->set_etag(set.etag());
+  req.mutable_rules()->set_complaint_window_months(6);
+  req.mutable_rules()->set_action_plan_due_working_days(5);
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &set).ok());
+  EXPECT_EQ(set.complaint_window_months(), 6);
+  EXPECT_EQ(set.action_plan_due_working_days(), 5);
+  // Back to unset: the defaults again, never a 0 that would read as "no time".
+  req.mutable_rules()->set_etag(set.etag());
+  req.mutable_rules()->clear_complaint_window_months();
+  req.mutable_rules()->clear_action_plan_due_working_days();
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &set).ok());
+  EXPECT_EQ(set.complaint_window_months(), 12);
+  EXPECT_EQ(set.action_plan_due_working_days(), 10);
+}
+
 // Derby's mandatory training target (seed 004 Appendix A 2 iii): the sweep measures each
 // provider ACTIVE on the framework (the registry's admissions) against the lot's matrix.
 TEST_F(WorkforceServiceTest, TrainedStaffBelowTheFrameworksTargetTripsOncePerQuarter) {
