@@ -263,8 +263,15 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
                                                       v1::WorkforceReturn* resp) {
   return gate_->Run(ctx, "GetWorkforceReturn", *req, [&](const Call& c) -> absl::Status {
     auto q = domain::ParseQuarter(req->quarter());
+    std::optional<domain::Period> period;
     Violations v;
-    if (!q) v.Add("quarter", "must be YYYY-Qn, e.g. 2026-Q3");
+    if (req->quarter().empty()) {
+      v.Add("quarter", "is required");
+    } else if (!q) {
+      v.Add("quarter", "must be YYYY-Qn, e.g. 2026-Q3");
+    } else if (!(period = domain::ReturnPeriod(*q, Today(c)))) {
+      v.Add("quarter", "must not be in the future");
+    }
     v.Id("lot_id", req->lot_id(), false);
     v.Id("provider_id", req->provider_id(), false);
     const std::string own = absl::AsciiStrToLower(c.principal.organisation_id);
@@ -286,7 +293,7 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
     if (provider != own) {
       RETURN_IF_ERROR(check_->RequireWorkforceReader(c, "workforce returns", lot, provider));
     }
-    auto figures = store_->Return(c, provider, *q, lot);
+    auto figures = store_->Return(c, provider, *q, *period, lot);
     if (!figures.ok()) return check_->NoMatrixOrUnknownLot(c, lot, figures.status());
     *resp = *std::move(figures);
     return absl::OkStatus();

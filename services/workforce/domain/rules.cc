@@ -313,6 +313,15 @@ std::optional<Quarter> ParseQuarter(const std::string& text) {
   return Quarter{year, q};
 }
 
+Quarter QuarterOf(Day day) {
+  return Quarter{static_cast<int>(day.year()), (day.month() - 1) / 3 + 1};
+}
+
+std::optional<Period> ReturnPeriod(Quarter q, Day today) {
+  if (q.first() > today) return std::nullopt;
+  return Period{q.first(), std::min(q.last(), today)};
+}
+
 namespace {
 
 double Percent(int part, int whole) { return whole == 0 ? 0 : 100.0 * part / whole; }
@@ -321,9 +330,9 @@ double Percent(int part, int whole) { return whole == 0 ? 0 : 100.0 * part / who
 
 Return ComputeReturn(const std::vector<Worker>& workers,
                      const std::vector<std::vector<Completion>>& done, const Matrix* m,
-                     Quarter q, const std::string& lot) {
+                     Period p, const std::string& lot) {
   Return r;
-  const Day first = q.first(), last = q.last();
+  const Day first = p.first, last = p.last;
   int dbs_ok = 0, supervised = 0, trained = 0, on_lot = 0;
   for (size_t i = 0; i < workers.size(); ++i) {
     const Worker& w = workers[i];

@@ -194,14 +194,25 @@ int AnnouncementStage(Day due, Day today);
 
 // ------------------------------------------------------------------ returns ---
 
+// The days a return covers, first and last inclusive.
+struct Period {
+  Day first, last;
+};
 struct Quarter {
   int year = 0;
   int q = 0;  // 1..4, Q1 = January-March
   Day first() const { return Day(year, (q - 1) * 3 + 1, 1); }
   Day last() const { return Day(absl::CivilMonth(year, q * 3 + 1, 1)) - 1; }
+  Period period() const { return {first(), last()}; }
 };
 // "2026-Q3"; std::nullopt if malformed.
 std::optional<Quarter> ParseQuarter(const std::string& text);
+// The quarter `day` falls in.
+Quarter QuarterOf(Day day);
+// What a return for `q` covers on `today`: a quarter that has ended, all of it; the
+// quarter in progress, its days up to today (a return "to date"); std::nullopt for a
+// quarter that has not started (nothing has happened in it to count).
+std::optional<Period> ReturnPeriod(Quarter q, Day today);
 
 struct Return {
   int headcount_start = 0, headcount_end = 0, starters = 0, leavers = 0;
@@ -224,12 +235,13 @@ struct ComplaintFigures {
 ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaints,
                                     absl::Time from, absl::Time to);
 
-// The quarterly workforce return. `m`: the matrix in force at the quarter's end of `lot`,
-// or nullptr (no training figure; default periods). `done` is indexed like `workers`.
-// The training figure is of the workers on `lot` only; the others of all the provider's.
+// The quarterly workforce return over `p` (ReturnPeriod: the quarter, or its days to
+// date). `m`: the matrix in force on p.last of `lot`, or nullptr (no training figure;
+// default periods). `done` is indexed like `workers`. The training figure is of the
+// workers on `lot` only; the others of all the provider's.
 Return ComputeReturn(const std::vector<Worker>& workers,
                      const std::vector<std::vector<Completion>>& done, const Matrix* m,
-                     Quarter q, const std::string& lot = "");
+                     Period p, const std::string& lot = "");
 
 // ------------------------------------------------------------- complaints ---
 

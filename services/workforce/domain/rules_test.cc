@@ -538,6 +538,43 @@ TEST(CompletionExpires, FromTheMatrixRenewalPeriod) {
   EXPECT_EQ(CompletionExpires(m, "not_in_matrix", D(2026, 1, 10)), std::nullopt);
 }
 
+// A return covers a quarter that has ended, or the one in progress to date; a quarter
+// that has not started has nothing to count.
+TEST(ReturnPeriod, EndedInProgressAndNotStarted) {
+  const Quarter q3{2026, 3};
+  auto ended = ReturnPeriod(q3, D(2026, 11, 24));
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->first, D(2026, 7, 1));
+  EXPECT_EQ(ended->last, D(2026, 9, 30));
+  auto to_date = ReturnPeriod(Quarter{2026, 4}, D(2026, 11, 24));
+  ASSERT_TRUE(to_date);
+  EXPECT_EQ(to_date->first, D(2026, 10, 1));
+  EXPECT_EQ(to_date->last, D(2026, 11, 24));
+  auto first_day = ReturnPeriod(Quarter{2026, 4}, D(2026, 10, 1));
+  ASSERT_TRUE(first_day);
+  EXPECT_EQ(first_day->last, D(2026, 10, 1));
+  EXPECT_FALSE(ReturnPeriod(Quarter{2027, 1}, D(2026, 12, 31)));
+  EXPECT_FALSE(ReturnPeriod(Quarter{2030, 1}, D(2026, 11, 24)));
+  EXPECT_EQ(QuarterOf(D(2026, 11, 24)).q, 4);
+  EXPECT_EQ(QuarterOf(D(2026, 1, 1)).q, 1);
+  EXPECT_EQ(QuarterOf(D(2026, 3, 31)).q, 1);
+}
+
+// To date, a starter whose first day is still ahead is not yet a starter, and a leave
+// date still ahead is not yet a leaver: the figures are those of the days so far.
+TEST(ComputeReturn, TheQuarterInProgressCountsItsDaysSoFar) {
+  std::vector<Worker> workers = {W("Stays", D(2020, 1, 1)), W("Starts later", D(2026, 12, 1)),
+                                 W("Leaves later", D(2020, 1, 1), D(2026, 12, 15))};
+  Return whole = ComputeReturn(workers, {}, nullptr, Quarter{2026, 4}.period());
+  EXPECT_EQ(whole.starters, 1);
+  EXPECT_EQ(whole.leavers, 1);
+  Return to_date = ComputeReturn(workers, {}, nullptr, *ReturnPeriod({2026, 4}, D(2026, 11, 24)));
+  EXPECT_EQ(to_date.headcount_start, 2);
+  EXPECT_EQ(to_date.starters, 0);
+  EXPECT_EQ(to_date.leavers, 0);
+  EXPECT_EQ(to_date.headcount_end, 2);
+}
+
 // Hand-computed: 2026-Q3 is 1 July to 30 September.
 TEST(ComputeReturn, HandComputedQuarter) {
   Quarter q{2026, 3};
@@ -572,7 +609,7 @@ TEST(ComputeReturn, HandComputedQuarter) {
   std::vector<std::vector<Completion>> done = {all, all, c_done, d_done, all,
                                                all, all, all, i_done, all};
   Matrix m = BaseMatrix();
-  Return r = ComputeReturn(workers, done, &m, q);
+  Return r = ComputeReturn(workers, done, &m, q.period());
   EXPECT_EQ(r.headcount_start, 6);  // A B F G I J
   EXPECT_EQ(r.starters, 2);         // C D
   EXPECT_EQ(r.leavers, 3);          // B F G
@@ -589,13 +626,13 @@ TEST(ComputeReturn, HandComputedQuarter) {
   // figure counts A and I only, 1 of 2; the other figures stay the provider's.
   for (Worker* w : {&workers[0], &workers[8]}) w->lots = {"lot-c"};
   for (Worker* w : {&workers[2], &workers[3], &workers[9]}) w->lots = {"lot-a"};
-  Return on_c = ComputeReturn(workers, done, &m, q, "lot-c");
+  Return on_c = ComputeReturn(workers, done, &m, q.period(), "lot-c");
   EXPECT_DOUBLE_EQ(on_c.training_percent, 50.0);  // A of A and I
   EXPECT_EQ(on_c.headcount_end, 5);
   EXPECT_DOUBLE_EQ(on_c.dbs_percent, 60.0);
   for (Worker& w : workers) w.lots.clear();
 
-  Return no_matrix = ComputeReturn(workers, done, nullptr, q);
+  Return no_matrix = ComputeReturn(workers, done, nullptr, q.period());
   EXPECT_DOUBLE_EQ(no_matrix.training_percent, 0.0);
   EXPECT_DOUBLE_EQ(no_matrix.dbs_percent, 60.0);
 }
@@ -606,7 +643,7 @@ TEST(ComputeReturn, SouthwarkTurnoverTargetIsBelowFivePercent) {
     std::vector<Worker> ws;
     for (int k = 0; k < stayers; ++k) ws.push_back(W("s", D(2020, 1, 1)));
     for (int k = 0; k < leavers; ++k) ws.push_back(W("l", D(2020, 1, 1), D(2026, 5, 1)));
-    return ComputeReturn(ws, {}, nullptr, q);
+    return ComputeReturn(ws, {}, nullptr, q.period());
   };
   // 1 leaver of 25 → average 24.5 → 4.08 %.
   Return under = make(24, 1);
@@ -618,7 +655,7 @@ TEST(ComputeReturn, SouthwarkTurnoverTargetIsBelowFivePercent) {
   Return five = make(39, 2);
   EXPECT_DOUBLE_EQ(five.turnover_percent, 5.0);
   EXPECT_FALSE(five.turnover_within_target);
-  Return empty = ComputeReturn({}, {}, nullptr, q);
+  Return empty = ComputeReturn({}, {}, nullptr, q.period());
   EXPECT_EQ(empty.turnover_percent, 0.0);
   EXPECT_TRUE(empty.turnover_within_target);
   EXPECT_EQ(empty.dbs_percent, 0.0);

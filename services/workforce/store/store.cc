@@ -832,7 +832,8 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
 }
 
 absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::string& provider_id,
-                                                  domain::Quarter q, const std::string& lot_id) {
+                                                  domain::Quarter q, domain::Period period,
+                                                  const std::string& lot_id) {
   v1::WorkforceReturn out;
   // Another organisation's return (a commissioner, checked by the caller): counts only
   // leave the transaction, so it reads the provider's rows as the service, as Compliance.
@@ -843,15 +844,15 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
         std::vector<domain::Matrix> versions;
         if (!lot_id.empty()) {
           ASSIGN_OR_RETURN(versions, LotMatrices(tx, lot_id));
-          m = domain::InForce(versions, q.last());
-          if (m == nullptr) return NoMatrix(lot_id, q.last());
+          m = domain::InForce(versions, period.last);
+          if (m == nullptr) return NoMatrix(lot_id, period.last);
         }
         ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
-        domain::Return r = domain::ComputeReturn(w.workers, w.done, m, q, Lower(lot_id));
+        domain::Return r = domain::ComputeReturn(w.workers, w.done, m, period, Lower(lot_id));
         out.set_provider_id(provider_id);
         out.set_quarter(absl::StrCat(q.year, "-Q", q.q));
-        out.mutable_period_start()->set_value(dates::FormatDay(q.first()));
-        out.mutable_period_end()->set_value(dates::FormatDay(q.last()));
+        out.mutable_period_start()->set_value(dates::FormatDay(period.first));
+        out.mutable_period_end()->set_value(dates::FormatDay(period.last));
         out.set_headcount_start(r.headcount_start);
         out.set_headcount_end(r.headcount_end);
         out.set_starters(r.starters);
@@ -864,10 +865,10 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
         if (m != nullptr) out.set_training_compliance_percent(r.training_percent);
         out.set_training_computed(m != nullptr);
         out.set_lot_id(lot_id);
-        const absl::Time from = absl::FromCivil(absl::CivilSecond(q.first()), dates::London());
+        const absl::Time from = absl::FromCivil(absl::CivilSecond(period.first), dates::London());
         // The quarter in progress is counted up to now: nothing is overdue before its time.
         const absl::Time to =
-            std::min(absl::FromCivil(absl::CivilSecond(q.last() + 1), dates::London()), c.now);
+            std::min(absl::FromCivil(absl::CivilSecond(period.last + 1), dates::London()), c.now);
         std::optional<std::string> framework;
         if (!lot_id.empty()) {
           ASSIGN_OR_RETURN(Result f, tx.Exec(sql::kSelectLotFramework, {P(lot_id)}));
@@ -1437,7 +1438,7 @@ absl::StatusOr<int> Store::CheckTrainedStaff(absl::Time now, const std::string& 
                                              const std::vector<registry::ActiveOnLot>& admissions,
                                              absl::Time deadline) {
   const Day today = dates::TodayInLondon(now);
-  const domain::Quarter quarter{static_cast<int>(today.year()), (today.month() - 1) / 3 + 1};
+  const domain::Quarter quarter = domain::QuarterOf(today);
   int tripped = 0;
   RETURN_IF_ERROR(
       pool_->InTx(db::Actor::Internal(server::kSystemUser), deadline, [&](Tx& tx) -> absl::Status {

@@ -78,8 +78,10 @@ class Store {
   absl::StatusOr<Listed<v1::ExpiryItem>> ListExpiries(const Call& c, const std::string& lot_id,
                                                       domain::Day day, int within_days,
                                                       int page_size, const std::string& page_token);
+  // The return for quarter `q` over `period` (domain::ReturnPeriod).
   absl::StatusOr<v1::WorkforceReturn> Return(const Call& c, const std::string& provider_id,
-                                             domain::Quarter q, const std::string& lot_id);
+                                             domain::Quarter q, domain::Period period,
+                                             const std::string& lot_id);
 
   // Complaints.
   absl::StatusOr<v1::Complaint> CreateComplaint(const Call& c, const v1::Complaint& in,

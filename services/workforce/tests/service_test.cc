@@ -1415,6 +1415,27 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceReturn, current, &now_r).ok());
   EXPECT_EQ(now_r.complaints_received(), 1);
   EXPECT_EQ(now_r.complaints_overdue_at_end(), 2);  // due 24 August and in October, open
+  // ...and its workforce to date: period_end is today; E, who started on 1 October, is
+  // a starter so far.
+  EXPECT_EQ(now_r.period_start().value(), "2026-10-01");
+  EXPECT_EQ(now_r.period_end().value(), "2026-11-24");
+  EXPECT_EQ(now_r.starters(), 1);
+  EXPECT_EQ(now_r.headcount_end(), 4);  // A C D E
+  // A quarter that has not started has nothing to count: refused on quarter, as a
+  // future capacity-return month is in the registry; so is one left empty.
+  for (const char* future : {"2027-Q1", "2030-Q1"}) {
+    v1::GetWorkforceReturnRequest ahead = req;
+    ahead.set_quarter(future);
+    v1::WorkforceReturn none;
+    st = Call(stub(), provider_, &Stub::GetWorkforceReturn, ahead, &none);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << future;
+    EXPECT_THAT(ViolationTexts(st), ElementsAre("quarter: must not be in the future")) << future;
+    EXPECT_FALSE(none.has_period_start());
+  }
+  v1::GetWorkforceReturnRequest unset = req;
+  unset.clear_quarter();
+  EXPECT_THAT(ViolationTexts(Call(stub(), provider_, &Stub::GetWorkforceReturn, unset, &now_r)),
+              ElementsAre("quarter: is required"));
   // Another provider's return is its own (empty) workforce.
   ASSERT_TRUE(Call(stub(), other_provider_, &Stub::GetWorkforceReturn, req, &r).ok());
   EXPECT_EQ(r.headcount_end(), 0);
