@@ -38,7 +38,8 @@ void CheckEnum(const std::string& path, const FieldDescriptor* f, int number, Vi
     absl::StrAppend(&names, names.empty() ? "" : ", ", value->name());
   }
   // "9 is not one of Outcome's values: …": no article to get wrong before the enum's name.
-  v.Add(path, absl::StrCat(number, " is not one of ", f->enum_type()->name(), "'s values: ", names));
+  v.Add(path,
+        absl::StrCat(number, " is not one of ", f->enum_type()->name(), "'s values: ", names));
 }
 
 void Walk(const Message& m, const std::string& prefix, Violations& v) {

@@ -65,8 +65,8 @@ std::optional<absl::CivilDay> Violations::Date(const std::string& field, absl::s
   return day;
 }
 
-std::optional<absl::CivilMonth> Violations::Month(const std::string& field,
-                                                  absl::string_view text, bool required) {
+std::optional<absl::CivilMonth> Violations::Month(const std::string& field, absl::string_view text,
+                                                  bool required) {
   if (text.empty()) {
     if (required) Add(field, "is required");
     return std::nullopt;

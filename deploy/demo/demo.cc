@@ -1709,11 +1709,11 @@ class WorkforcePlan {
         wv1::REQUIRES_IMPROVEMENT,
         "Supervision records behind for a third of carers; two medication competency "
         "assessments out of date; families positive about the carers.");
-    wv1::ActionPlan plan = Plan(
-        s_.lewisham, brightpath, "Supervision and medication competency",
-        {{"Bring every carer's one-to-one supervision within 3 months", 7},
-         {"Reassess medication competency for the two carers named at the visit", 0},
-         {"Send the contract manager the supervision schedule for the next quarter", 28}});
+    wv1::ActionPlan plan =
+        Plan(s_.lewisham, brightpath, "Supervision and medication competency",
+             {{"Bring every carer's one-to-one supervision within 3 months", 7},
+              {"Reassess medication competency for the two carers named at the visit", 0},
+              {"Send the contract manager the supervision schedule for the next quarter", 28}});
     // The provider has done the first item; the second falls due today (an item is never
     // due before the day the plan is agreed, so a fresh demo has none overdue yet).
     if (plan.items_size() > 0 && !plan.items(0).has_completed_on()) {

@@ -62,7 +62,9 @@ std::vector<std::string> ViolationList(const grpc::Status& st, bool with_descrip
 }
 }  // namespace
 
-std::vector<std::string> ViolationFields(const grpc::Status& st) { return ViolationList(st, false); }
+std::vector<std::string> ViolationFields(const grpc::Status& st) {
+  return ViolationList(st, false);
+}
 std::vector<std::string> ViolationTexts(const grpc::Status& st) { return ViolationList(st, true); }
 
 std::vector<std::string> PreconditionViolations(const grpc::Status& st) {

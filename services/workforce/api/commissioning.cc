@@ -31,8 +31,8 @@ absl::Status CommissioningCheck::Require(const server::Call& c, const std::strin
   const std::string framework = absl::AsciiStrToLower(framework_id);
   ASSIGN_OR_RETURN(auto members, registry_.FrameworkMembers(framework));
   if (members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "only commissioners of the partnership that owns the framework may ", action));
+    return absl::PermissionDeniedError(
+        absl::StrCat("only commissioners of the partnership that owns the framework may ", action));
   }
   if (!provider_id.empty()) {
     ASSIGN_OR_RETURN(bool admitted,

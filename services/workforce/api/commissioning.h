@@ -26,12 +26,13 @@ class CommissioningCheck {
   };
 
   // PERMISSION_DENIED unless the caller commissions `framework_id` (its message ends
-  // "may <action>", e.g. "set its suspension rules"); NOT_FOUND if it does not exist; FAILED_PRECONDITION if `provider_id` (optional) holds no admission on it;
+  // "may <action>", e.g. "set its suspension rules"); NOT_FOUND if it does not exist;
+  // FAILED_PRECONDITION if `provider_id` (optional) holds no admission on it;
   // INVALID_ARGUMENT (a violation on `lot.field`) if the lot named is not one of the
   // framework's; UNAVAILABLE if the registry cannot answer (nothing changed).
   absl::Status Require(const server::Call& c, const std::string& action,
-                       const std::string& framework_id,
-                       const std::string& provider_id = "", const LotField& lot = {}) const;
+                       const std::string& framework_id, const std::string& provider_id = "",
+                       const LotField& lot = {}) const;
 
   // A provider writing about its own service on a framework (a complaint): FAILED_PRECONDITION
   // unless the caller's organisation holds an admission on `framework_id` (in any state),

@@ -368,7 +368,8 @@ grpc::Status WorkforceServiceImpl::CreateMonitoringVisit(
     v1::MonitoringVisit* resp) {
   return gate_->Run(ctx, "CreateMonitoringVisit", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateVisit(req->visit(), Today(c)));
-    RETURN_IF_ERROR(check_->Require(c, "record monitoring visits on it", req->visit().framework_id(), req->visit().provider_id(),
+    RETURN_IF_ERROR(check_->Require(c, "record monitoring visits on it",
+                                    req->visit().framework_id(), req->visit().provider_id(),
                                     {req->visit().lot_id(), "visit.lot_id"}));
     ASSIGN_OR_RETURN(*resp, store_->CreateVisit(c, req->visit(), req->request_id()));
     return absl::OkStatus();
@@ -392,8 +393,9 @@ grpc::Status WorkforceServiceImpl::CreateActionPlan(grpc::ServerContext* ctx,
                                                     v1::ActionPlan* resp) {
   return gate_->Run(ctx, "CreateActionPlan", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateActionPlan(req->action_plan(), Today(c)));
-    RETURN_IF_ERROR(
-        check_->Require(c, "agree action plans on it", req->action_plan().framework_id(), req->action_plan().provider_id()));
+    RETURN_IF_ERROR(check_->Require(c, "agree action plans on it",
+                                    req->action_plan().framework_id(),
+                                    req->action_plan().provider_id()));
     ASSIGN_OR_RETURN(*resp, store_->CreatePlan(c, req->action_plan(), req->request_id()));
     return absl::OkStatus();
   });
@@ -430,8 +432,8 @@ grpc::Status WorkforceServiceImpl::RecordFinancialAccounts(
     v1::FinancialAccounts* resp) {
   return gate_->Run(ctx, "RecordFinancialAccounts", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(domain::ValidateAccounts(req->accounts(), Today(c)));
-    RETURN_IF_ERROR(
-        check_->Require(c, "record accounts on it", req->accounts().framework_id(), req->accounts().provider_id()));
+    RETURN_IF_ERROR(check_->Require(c, "record accounts on it", req->accounts().framework_id(),
+                                    req->accounts().provider_id()));
     ASSIGN_OR_RETURN(*resp, store_->RecordAccounts(c, req->accounts(), req->request_id()));
     return absl::OkStatus();
   });

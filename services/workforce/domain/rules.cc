@@ -329,8 +329,8 @@ double Percent(int part, int whole) { return whole == 0 ? 0 : 100.0 * part / who
 }  // namespace
 
 Return ComputeReturn(const std::vector<Worker>& workers,
-                     const std::vector<std::vector<Completion>>& done, const Matrix* m,
-                     Period p, const std::string& lot) {
+                     const std::vector<std::vector<Completion>>& done, const Matrix* m, Period p,
+                     const std::string& lot) {
   Return r;
   const Day first = p.first, last = p.last;
   int dbs_ok = 0, supervised = 0, trained = 0, on_lot = 0;

@@ -240,8 +240,8 @@ ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaint
 // default periods). `done` is indexed like `workers`. The training figure is of the
 // workers on `lot` only; the others of all the provider's.
 Return ComputeReturn(const std::vector<Worker>& workers,
-                     const std::vector<std::vector<Completion>>& done, const Matrix* m,
-                     Period p, const std::string& lot = "");
+                     const std::vector<std::vector<Completion>>& done, const Matrix* m, Period p,
+                     const std::string& lot = "");
 
 // ------------------------------------------------------------- complaints ---
 

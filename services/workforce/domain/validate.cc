@@ -261,7 +261,8 @@ absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& p) {
 }
 
 v1::SuspensionRules WithDefaults(v1::SuspensionRules r) {
-  if (r.complaint_window_months() == 0) r.set_complaint_window_months(kDefaultComplaintWindowMonths);
+  if (r.complaint_window_months() == 0)
+    r.set_complaint_window_months(kDefaultComplaintWindowMonths);
   if (r.action_plan_due_working_days() == 0) {
     r.set_action_plan_due_working_days(kDefaultActionPlanWorkingDays);
   }

@@ -40,7 +40,6 @@ absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& pref
 // reads is what applies. A 0 that turns a rule off stays 0.
 v1::SuspensionRules WithDefaults(v1::SuspensionRules r);
 
-
 // Readings of validated messages.
 std::optional<Day> DayOf(const pdps::common::v1::Date& d);
 Worker WorkerOf(const v1::StaffMember& s);
