@@ -46,34 +46,26 @@ void Violations::Text(const std::string& field, const std::string& text, size_t 
   }
 }
 
+bool Violations::Given(const std::string& field, absl::string_view text, bool required) {
+  if (!text.empty()) return true;
+  if (required) Add(field, "is required");
+  return false;
+}
+
 void Violations::Id(const std::string& field, absl::string_view id, bool required) {
-  if (id.empty()) {
-    if (required) Add(field, "is required");
-  } else if (!IsUuid(id)) {
-    Add(field, "must be a UUID");
-  }
+  if (Given(field, id, required) && !IsUuid(id)) Add(field, "must be a UUID");
 }
 
 std::optional<absl::CivilDay> Violations::Date(const std::string& field, absl::string_view text,
                                                bool required) {
-  if (text.empty()) {
-    if (required) Add(field, "is required");
-    return std::nullopt;
-  }
-  auto day = dates::ParseDay(text);
-  if (!day) Add(field, "must be a date YYYY-MM-DD");
-  return day;
+  if (!Given(field, text, required)) return std::nullopt;
+  return Parsed(dates::ParseDay(text), field, "must be a date YYYY-MM-DD");
 }
 
 std::optional<absl::CivilMonth> Violations::Month(const std::string& field, absl::string_view text,
                                                   bool required) {
-  if (text.empty()) {
-    if (required) Add(field, "is required");
-    return std::nullopt;
-  }
-  auto month = dates::ParseMonth(text);
-  if (!month) Add(field, "must be a month YYYY-MM");
-  return month;
+  if (!Given(field, text, required)) return std::nullopt;
+  return Parsed(dates::ParseMonth(text), field, "must be a month YYYY-MM");
 }
 
 bool Violations::NotBeforeToday(const std::string& field, absl::CivilDay day,

@@ -84,6 +84,14 @@ class Violations {
   absl::Status ToStatus(absl::string_view message = "") const;
 
  private:
+  // False when `text` is empty, with "is required" added if `required`.
+  bool Given(const std::string& field, absl::string_view text, bool required);
+  // `value`, with `must` added when it is missing (text that did not parse).
+  template <typename T>
+  std::optional<T> Parsed(std::optional<T> value, const std::string& field, const char* must) {
+    if (!value) Add(field, must);
+    return value;
+  }
   void AddNotACompetencyCode(const std::string& field, int index);
   std::vector<FieldViolation> list_;
 };
