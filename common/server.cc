@@ -142,6 +142,30 @@ const char* CodeName(grpc::StatusCode c) {
   return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
 }
 
+namespace {
+
+// Packs `items` into one `Detail` (BadRequest, PreconditionFailure) of `details` while it
+// stays within kViolationsBudgetBytes; a last entry says how many did not fit. `add`
+// appends an empty entry to the detail, `set` fills it from an item.
+template <typename Detail, typename Item, typename Add, typename Set>
+void PackWithinBudget(const std::vector<Item>& items, Add add, Set set,
+                      google::rpc::Status* details) {
+  if (items.empty()) return;
+  Detail detail;
+  size_t kept = 0;
+  for (const auto& item : items) {
+    if (detail.ByteSizeLong() > kViolationsBudgetBytes) break;
+    set(add(&detail), item);
+    ++kept;
+  }
+  if (kept < items.size()) {
+    add(&detail)->set_description(
+        absl::StrCat("and ", items.size() - kept, " more violations not listed"));
+  }
+  details->add_details()->PackFrom(detail);
+}
+
+}  // namespace
 
 grpc::Status ToGrpc(const absl::Status& status, const std::string& request_id) {
   if (status.ok()) return grpc::Status::OK;
@@ -155,41 +179,21 @@ grpc::Status ToGrpc(const absl::Status& status, const std::string& request_id) {
   google::rpc::Status details;
   details.set_code(static_cast<int>(code));
   details.set_message(message);
-  auto violations = FieldViolationsOf(status);
-  if (!violations.empty()) {
-    google::rpc::BadRequest bad;
-    size_t kept = 0;
-    for (const auto& v : violations) {
-      if (bad.ByteSizeLong() > kViolationsBudgetBytes) break;
-      auto* fv = bad.add_field_violations();
-      fv->set_field(Shorten(v.field, kMaxViolationPartBytes));
-      fv->set_description(Shorten(v.description, kMaxViolationPartBytes));
-      ++kept;
-    }
-    if (kept < violations.size()) {
-      bad.add_field_violations()->set_description(
-          absl::StrCat("and ", violations.size() - kept, " more violations not listed"));
-    }
-    details.add_details()->PackFrom(bad);
-  }
-  auto preconditions = PreconditionViolationsOf(status);
-  if (!preconditions.empty()) {
-    google::rpc::PreconditionFailure failure;
-    size_t kept = 0;
-    for (const auto& v : preconditions) {
-      if (failure.ByteSizeLong() > kViolationsBudgetBytes) break;
-      auto* pv = failure.add_violations();
-      pv->set_type(Shorten(v.type, kMaxViolationPartBytes));
-      pv->set_subject(Shorten(v.subject, kMaxViolationPartBytes));
-      pv->set_description(Shorten(v.description, kMaxViolationPartBytes));
-      ++kept;
-    }
-    if (kept < preconditions.size()) {
-      failure.add_violations()->set_description(
-          absl::StrCat("and ", preconditions.size() - kept, " more violations not listed"));
-    }
-    details.add_details()->PackFrom(failure);
-  }
+  PackWithinBudget<google::rpc::BadRequest>(
+      FieldViolationsOf(status), [](auto* d) { return d->add_field_violations(); },
+      [](auto* out, const FieldViolation& v) {
+        out->set_field(Shorten(v.field, kMaxViolationPartBytes));
+        out->set_description(Shorten(v.description, kMaxViolationPartBytes));
+      },
+      &details);
+  PackWithinBudget<google::rpc::PreconditionFailure>(
+      PreconditionViolationsOf(status), [](auto* d) { return d->add_violations(); },
+      [](auto* out, const PreconditionViolation& v) {
+        out->set_type(Shorten(v.type, kMaxViolationPartBytes));
+        out->set_subject(Shorten(v.subject, kMaxViolationPartBytes));
+        out->set_description(Shorten(v.description, kMaxViolationPartBytes));
+      },
+      &details);
   google::rpc::ResourceInfo resource;
   if (const std::string raw = ResourceInfoOf(status);
       !raw.empty() && resource.ParseFromString(raw)) {

@@ -45,19 +45,24 @@ Caller MakeCaller(const std::string& org, std::vector<Role> roles) {
 }
 
 namespace {
+// Calls `fn` with each detail of type T in a status's google.rpc.Status.
+template <typename T, typename Fn>
+void ForEachDetail(const grpc::Status& st, Fn fn) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(st.error_details())) return;
+  for (const auto& any : details.details()) {
+    T detail;
+    if (any.UnpackTo(&detail)) fn(detail);
+  }
+}
+
 std::vector<std::string> ViolationList(const grpc::Status& st, bool with_description) {
   std::vector<std::string> out;
-  google::rpc::Status details;
-  if (!details.ParseFromString(st.error_details())) return out;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&bad)) {
-      for (const auto& v : bad.field_violations()) {
-        out.push_back(with_description ? absl::StrCat(v.field(), ": ", v.description())
-                                       : v.field());
-      }
+  ForEachDetail<google::rpc::BadRequest>(st, [&](const google::rpc::BadRequest& bad) {
+    for (const auto& v : bad.field_violations()) {
+      out.push_back(with_description ? absl::StrCat(v.field(), ": ", v.description()) : v.field());
     }
-  }
+  });
   return out;
 }
 }  // namespace
@@ -69,27 +74,21 @@ std::vector<std::string> ViolationTexts(const grpc::Status& st) { return Violati
 
 std::vector<std::string> PreconditionViolations(const grpc::Status& st) {
   std::vector<std::string> out;
-  google::rpc::Status details;
-  if (!details.ParseFromString(st.error_details())) return out;
-  for (const auto& any : details.details()) {
-    google::rpc::PreconditionFailure failure;
-    if (any.UnpackTo(&failure)) {
-      for (const auto& v : failure.violations()) {
-        out.push_back(absl::StrCat(v.type(), " ", v.subject()));
-      }
-    }
-  }
+  ForEachDetail<google::rpc::PreconditionFailure>(
+      st, [&](const google::rpc::PreconditionFailure& failure) {
+        for (const auto& v : failure.violations()) {
+          out.push_back(absl::StrCat(v.type(), " ", v.subject()));
+        }
+      });
   return out;
 }
 
 std::string ResourceInfoOf(const grpc::Status& st) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(st.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::ResourceInfo info;
-    if (any.UnpackTo(&info)) return absl::StrCat(info.resource_type(), " ", info.resource_name());
-  }
-  return "";
+  std::string out;
+  ForEachDetail<google::rpc::ResourceInfo>(st, [&](const google::rpc::ResourceInfo& info) {
+    if (out.empty()) out = absl::StrCat(info.resource_type(), " ", info.resource_name());
+  });
+  return out;
 }
 
 World::World(RegistryServer* server) : server_(server) {
