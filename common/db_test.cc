@@ -40,6 +40,23 @@ absl::Status InsertOrg(Tx& tx, const std::string& org) {
       .status();
 }
 
+// Appends an event carrying `text` to the registry outbox in c's open transaction, as
+// Outbox::Append does at commit.
+absl::Status AppendRawEvent(Connection& c, const std::string& org, const std::string& text) {
+  google::protobuf::StringValue m;
+  m.set_value(text);
+  google::protobuf::Any any;
+  any.PackFrom(m);
+  std::string b64;
+  absl::Base64Escape(any.SerializeAsString(), &b64);
+  return c
+      .Exec(
+          "INSERT INTO registry.outbox (event_id, event_type, aggregate_type, aggregate_id,"
+          " organisation_id, payload) VALUES ($1, 't', 'x', '1', $2, decode($3, 'base64'))",
+          {P(NewUuid()), P(org), P(b64)})
+      .status();
+}
+
 class DbTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { db_ = TestDatabase::Create("common", {"registry"}).release(); }
@@ -529,41 +546,121 @@ TEST_F(DbTest, FeedNeverSkipsAnEventCommittedOutOfOrder) {
                     .ok());
     return c;
   };
-  google::protobuf::StringValue a, b;
-  a.set_value("A");
-  b.set_value("B");
   // Baseline: where the feed is now.
   auto before = outbox.Read(*pool, 0, 1000, {}, Soon());
   ASSERT_TRUE(before.ok()) << before.status();
-  int64_t cursor = before->empty() ? 0 : before->back().position();
+  int64_t cursor = before->last_position;
 
   auto c1 = open_tx();
   auto c2 = open_tx();
-  auto append = [&](Connection& c, const google::protobuf::Message& m) {
-    google::protobuf::Any any;
-    any.PackFrom(m);
-    std::string b64;
-    absl::Base64Escape(any.SerializeAsString(), &b64);
-    return c.Exec("INSERT INTO registry.outbox (event_id, event_type, aggregate_type, "
-                  "aggregate_id, organisation_id, payload) VALUES ($1, 't', 'x', '1', $2, "
-                  "decode($3, 'base64'))",
-                  {P(NewUuid()), P(org), P(b64)})
-        .status();
-  };
-  ASSERT_TRUE(append(*c1, a).ok());  // first in, id smaller
-  ASSERT_TRUE(append(*c2, b).ok());
+  ASSERT_TRUE(AppendRawEvent(*c1, org, "A").ok());  // first in, id smaller
+  ASSERT_TRUE(AppendRawEvent(*c2, org, "B").ok());
   ASSERT_TRUE(c2->ExecScript("COMMIT").ok());  // but commits first
 
   auto page1 = outbox.Read(*pool, cursor, 1000, {}, Soon());
   ASSERT_TRUE(page1.ok()) << page1.status();
-  ASSERT_EQ(page1->size(), 1u);
-  cursor = page1->back().position();
+  ASSERT_EQ(page1->events.size(), 1u);
+  cursor = page1->last_position;
+  EXPECT_EQ(cursor, page1->events.back().position());
 
   ASSERT_TRUE(c1->ExecScript("COMMIT").ok());
   auto page2 = outbox.Read(*pool, cursor, 1000, {}, Soon());
   ASSERT_TRUE(page2.ok());
-  ASSERT_EQ(page2->size(), 1u) << "the event committed later must follow, not be skipped";
-  EXPECT_GT(page2->back().position(), cursor);
+  ASSERT_EQ(page2->events.size(), 1u) << "the event committed later must follow, not be skipped";
+  EXPECT_GT(page2->events.back().position(), cursor);
+}
+
+// Two readers stamp at once: the second waits for the first's lock. It must then see
+// the first's positions, never give an already-published event a new one (a reader
+// that had passed it would skip the event that took its place).
+TEST_F(DbTest, AStamperThatWaitedForTheLockNeverRenumbersPublishedEvents) {
+  auto pool = db_->AppPool("registry", 2);
+  events::Outbox outbox("registry");
+  std::string org = NewUuid();
+  auto open_tx = [&](const std::string& settings) {
+    auto c = std::move(Connection::Open(db_->Conninfo("registry_app"))).value();
+    EXPECT_TRUE(c->ExecScript("BEGIN; " + settings).ok());
+    return c;
+  };
+  auto as_org = "SELECT set_config('pdps.organisation_id', '" + org + "', true)";
+  auto as_service = std::string("SELECT set_config('pdps.service', 'on', true)");
+  auto before = outbox.Read(*pool, 0, 1000, {}, Soon());
+  ASSERT_TRUE(before.ok()) << before.status();
+  int64_t cursor = before->last_position;
+
+  // X is appended first (smaller id) but commits after Y.
+  auto x = open_tx(as_org);
+  auto y = open_tx(as_org);
+  ASSERT_TRUE(AppendRawEvent(*x, org, "X").ok());
+  ASSERT_TRUE(AppendRawEvent(*y, org, "Y").ok());
+  ASSERT_TRUE(y->ExecScript("COMMIT").ok());
+
+  // Stamper A holds the feed's lock and publishes Y at cursor + 1, not yet committed.
+  auto a = open_tx(as_service);
+  ASSERT_TRUE(a->ExecScript("SELECT pg_advisory_xact_lock(hashtextextended("
+                            "'pdps.outbox.registry', 0))")
+                  .ok());
+  ASSERT_TRUE(a->ExecScript("UPDATE registry.outbox SET position = " + std::to_string(cursor + 1) +
+                            " WHERE position IS NULL")
+                  .ok());
+  ASSERT_TRUE(x->ExecScript("COMMIT").ok());
+
+  // Stamper B (a reader) starts now, sees X and Y unpublished and waits for A's lock.
+  absl::StatusOr<events::Outbox::Page> read_b;
+  std::thread b([&] { read_b = outbox.Read(*pool, cursor, 1000, {}, Soon()); });
+  auto admin = std::move(Connection::Open(db_->Conninfo("postgres"))).value();
+  for (int i = 0; i < 500; ++i) {
+    auto waiting = admin->Exec(
+        "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", {});
+    ASSERT_TRUE(waiting.ok()) << waiting.status();
+    if (waiting->Int64(0, "n") > 0) break;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_TRUE(a->ExecScript("COMMIT").ok());
+  b.join();
+  ASSERT_TRUE(read_b.ok()) << read_b.status();
+  const auto& got = read_b->events;
+  ASSERT_EQ(got.size(), 2u);
+  google::protobuf::StringValue first, second;
+  ASSERT_TRUE(got[0].payload().UnpackTo(&first));
+  ASSERT_TRUE(got[1].payload().UnpackTo(&second));
+  EXPECT_EQ(first.value(), "Y") << "Y was published first and keeps its position";
+  EXPECT_EQ(got[0].position(), cursor + 1);
+  EXPECT_EQ(second.value(), "X");
+  EXPECT_EQ(got[1].position(), cursor + 2);
+}
+
+// A reader filtering by type resumes after the feed's head when its page is short, so it
+// does not scan the other types' events again; a full page resumes after its last event.
+TEST_F(DbTest, AFilteredReadResumesAfterTheEventsOfOtherTypes) {
+  auto pool = db_->AppPool("registry", 2);
+  events::Outbox outbox("registry");
+  std::string org = NewUuid();
+  auto start = outbox.Read(*pool, 0, 1000, {}, Soon());
+  ASSERT_TRUE(start.ok()) << start.status();
+  const int64_t cursor = start->last_position;
+  auto c = std::move(Connection::Open(db_->Conninfo("registry_app"))).value();
+  ASSERT_TRUE(
+      c->ExecScript("BEGIN; SELECT set_config('pdps.organisation_id', '" + org + "', true)").ok());
+  for (const char* text : {"1", "2", "3"}) ASSERT_TRUE(AppendRawEvent(*c, org, text).ok());
+  ASSERT_TRUE(c->ExecScript("COMMIT").ok());
+
+  auto none = outbox.Read(*pool, cursor, 10, {"pdps.test.Other"}, Soon());
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->events.empty());
+  EXPECT_EQ(none->last_position, cursor + 3) << "past the three events of another type";
+  auto all = outbox.Read(*pool, cursor, 10, {"t"}, Soon());
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->events.size(), 3u);
+  EXPECT_EQ(all->last_position, cursor + 3);
+  auto full = outbox.Read(*pool, cursor, 2, {}, Soon());
+  ASSERT_TRUE(full.ok());
+  ASSERT_EQ(full->events.size(), 2u);
+  EXPECT_EQ(full->last_position, cursor + 2) << "a full page resumes after its last event";
+  auto beyond = outbox.Read(*pool, cursor + 100, 10, {}, Soon());
+  ASSERT_TRUE(beyond.ok());
+  EXPECT_TRUE(beyond->events.empty());
+  EXPECT_EQ(beyond->last_position, cursor + 100) << "never behind the reader's own position";
 }
 
 }  // namespace

@@ -30,21 +30,31 @@ Outbox::Outbox(std::string schema) {
       " (event_id, event_type, aggregate_type, aggregate_id, organisation_id, payload)"
       " VALUES ($1, $2, $3, $4, $5::uuid, decode($6, 'base64'))");
   // Serialised by an advisory lock held to commit, so positions follow stamping order
-  // and every stamped row was committed before any later stamp.
-  stamp_sql_ = absl::StrCat(
-      "WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended('pdps.outbox.", schema,
-      "', 0))), pending AS (SELECT o.id, row_number() OVER (ORDER BY o.id) AS rn FROM ", t,
-      " o, lock WHERE o.position IS NULL ORDER BY o.id LIMIT 1000),"
-      " base AS (SELECT COALESCE(max(position), 0) AS p FROM ", t,
-      ") UPDATE ", t, " o SET position = base.p + pending.rn FROM pending, base"
-      " WHERE o.id = pending.id");
+  // and every stamped row was committed before any later stamp. The lock is its own
+  // statement: the stamp that follows takes its snapshot once the lock is held, so it
+  // sees every earlier stamp (taken in one statement, a stamper that waited for the lock
+  // would still see the rows the other just published as unpublished, and number them
+  // again).
+  lock_sql_ =
+      absl::StrCat("SELECT pg_advisory_xact_lock(hashtextextended('pdps.outbox.", schema, "', 0))");
+  stamp_sql_ =
+      absl::StrCat("WITH pending AS (SELECT o.id, row_number() OVER (ORDER BY o.id) AS rn FROM ", t,
+                   " o WHERE o.position IS NULL ORDER BY o.id LIMIT 1000),"
+                   " base AS (SELECT COALESCE(max(position), 0) AS p FROM ",
+                   t, ") UPDATE ", t,
+                   " o SET position = base.p + pending.rn FROM pending, base"
+                   " WHERE o.id = pending.id");
+  // The feed's head and the page in one snapshot: every position up to the head is
+  // published and visible (stamps commit in position order), so a reader may resume
+  // after it. Always one row at least: the page's columns are null when it is empty.
   read_sql_ = absl::StrCat(
-      "SELECT position, event_id, event_type, aggregate_type, aggregate_id,"
-      " COALESCE(organisation_id::text, '') AS organisation_id, encode(payload, 'base64') AS"
-      " payload, occurred_at FROM ",
-      t,
+      "SELECT h.head, e.position, e.event_id, e.event_type, e.aggregate_type, e.aggregate_id,"
+      " COALESCE(e.organisation_id::text, '') AS organisation_id,"
+      " encode(e.payload, 'base64') AS payload, e.occurred_at"
+      " FROM (SELECT COALESCE(max(position), 0) AS head FROM ",
+      t, ") h LEFT JOIN LATERAL (SELECT * FROM ", t,
       " WHERE position > $1 AND ($3::text[] IS NULL OR event_type = ANY($3::text[]))"
-      " ORDER BY position LIMIT $2");
+      " ORDER BY position LIMIT $2) e ON true ORDER BY e.position");
 }
 
 absl::Status Outbox::Append(db::Tx& tx, const Draft& d) const {
@@ -58,13 +68,15 @@ absl::Status Outbox::Append(db::Tx& tx, const Draft& d) const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Event>> Outbox::Read(db::Pool& pool, int64_t after, int limit,
-                                                const std::vector<std::string>& types,
-                                                absl::Time deadline) const {
+absl::StatusOr<Outbox::Page> Outbox::Read(db::Pool& pool, int64_t after, int limit,
+                                          const std::vector<std::string>& types,
+                                          absl::Time deadline) const {
   RETURN_IF_ERROR(pool.InTx(FeedActor(), deadline, [&](db::Tx& tx) -> absl::Status {
-    return tx.Exec(stamp_sql_).status();
+    RETURN_IF_ERROR(tx.Exec(lock_sql_).status());
+    tx.Defer(stamp_sql_, {});  // sent with COMMIT: no round trip of its own
+    return absl::OkStatus();
   }));
-  std::vector<Event> out;
+  Page page;
   db::Param type_filter = db::Null();
   if (!types.empty()) {
     std::string arr = "{";
@@ -74,9 +86,12 @@ absl::StatusOr<std::vector<Event>> Outbox::Read(db::Pool& pool, int64_t after, i
     type_filter = arr + "}";
   }
   RETURN_IF_ERROR(pool.InTx(FeedActor(), deadline, [&](db::Tx& tx) -> absl::Status {
-    out.clear();  // InTx may run the body again (db.h)
+    page = Page();  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(db::Result r, tx.Exec(read_sql_, {db::P(after), db::P(limit), type_filter}));
+    int64_t head = 0;
     for (int i = 0; i < r.rows(); ++i) {
+      head = r.Int64(i, "head");
+      if (r.IsNull(i, "position")) continue;  // no events: the head's row alone
       Event e;
       e.set_position(r.Int64(i, "position"));
       e.set_event_id(r.String(i, "event_id"));
@@ -92,11 +107,14 @@ absl::StatusOr<std::vector<Event>> Outbox::Read(db::Pool& pool, int64_t after, i
       if (!absl::Base64Unescape(b64, &raw) || !e.mutable_payload()->ParseFromString(raw)) {
         return absl::InternalError("corrupt event payload");
       }
-      out.push_back(std::move(e));
+      page.events.push_back(std::move(e));
     }
+    page.last_position = static_cast<int>(page.events.size()) == limit
+                             ? page.events.back().position()
+                             : std::max(after, head);
     return absl::OkStatus();
   }));
-  return out;
+  return page;
 }
 
 grpc::Status FeedService::ListEvents(grpc::ServerContext* ctx,
@@ -111,10 +129,10 @@ grpc::Status FeedService::ListEvents(grpc::ServerContext* ctx,
     RETURN_IF_ERROR(v.ToStatus());
     int limit = req->page_size() == 0 ? 100 : req->page_size();
     std::vector<std::string> types(req->event_types().begin(), req->event_types().end());
-    ASSIGN_OR_RETURN(auto events,
+    ASSIGN_OR_RETURN(auto page,
                      outbox_->Read(*pool_, req->after_position(), limit, types, call.deadline));
-    resp->set_last_position(events.empty() ? req->after_position() : events.back().position());
-    for (auto& e : events) *resp->add_events() = std::move(e);
+    resp->set_last_position(page.last_position);
+    for (auto& e : page.events) *resp->add_events() = std::move(e);
     return absl::OkStatus();
   });
 }
@@ -135,6 +153,9 @@ Consumer::Consumer(std::string name, std::string schema, db::Pool* pool,
   lock_sql_ = absl::StrCat("SELECT position FROM ", t, " WHERE consumer = $1 FOR UPDATE");
   advance_sql_ = absl::StrCat("UPDATE ", t,
                               " SET position = $2, updated_at = now() WHERE consumer = $1");
+  skip_sql_ = absl::StrCat("UPDATE ", t,
+                           " SET position = $2, updated_at = now() WHERE consumer = $1"
+                           " AND position < $2");
 }
 
 absl::StatusOr<int64_t> Consumer::Position() {
@@ -182,6 +203,13 @@ absl::StatusOr<int> Consumer::PollOnce(absl::Duration timeout) {
         }));
     if (effect) ++applied;
   }
+  // Every event of ours up to last_position is applied: move past the others' too, so
+  // the next read starts there (forward only: another replica may be further on).
+  if (resp.last_position() > cursor) {
+    RETURN_IF_ERROR(pool_->InTx(FeedActor(), absl::Now() + timeout, [&](db::Tx& tx) {
+      return tx.Exec(skip_sql_, {db::P(name_), db::P(resp.last_position())}).status();
+    }));
+  }
   return applied;
 }
 
@@ -198,8 +226,7 @@ void Consumer::Run(server::Stopper& stop, absl::Duration idle, metrics::Registry
   auto last_success = std::make_shared<std::atomic<double>>(0);
   metrics->Gauge("pdps_feed_last_success_timestamp_seconds",
                  "Unix time of this consumer's last successful poll of its peer's feed (0: "
-                 "none yet); a cursor only moves on events the consumer reads, this on every "
-                 "poll.",
+                 "none yet); the cursor moves only when the feed has, this on every poll.",
                  labels, [last_success] { return last_success->load(); });
   while (!stop.stopping()) {
     auto n = PollOnce();

@@ -43,14 +43,22 @@ class Outbox {
   // Appends an event inside the caller's transaction (written with its COMMIT).
   absl::Status Append(db::Tx& tx, const Draft& draft) const;
 
-  // Gives positions to committed, unpublished events, then reads events after `after`.
-  absl::StatusOr<std::vector<pdps::common::v1::Event>> Read(db::Pool& pool, int64_t after,
-                                                            int limit,
-                                                            const std::vector<std::string>& types,
-                                                            absl::Time deadline) const;
+  // One read of the feed: the events, and the position a reader resumes after.
+  struct Page {
+    std::vector<pdps::common::v1::Event> events;
+    // A full page: its last event's position. A shorter one: the feed's head as the read
+    // saw it (never below `after`), so that a reader filtering by type moves past the
+    // events of other types instead of scanning them again on every read.
+    int64_t last_position = 0;
+  };
+  // Gives positions to committed, unpublished events, then reads up to `limit` events
+  // after `after` (only `types`, when given).
+  absl::StatusOr<Page> Read(db::Pool& pool, int64_t after, int limit,
+                            const std::vector<std::string>& types, absl::Time deadline) const;
 
  private:
   std::string insert_sql_;
+  std::string lock_sql_;
   std::string stamp_sql_;
   std::string read_sql_;
 };
@@ -100,7 +108,7 @@ class Consumer {
   std::function<std::string()> token_;
   Handler handler_;
   std::vector<std::string> types_;
-  std::string ensure_sql_, lock_sql_, advance_sql_;
+  std::string ensure_sql_, lock_sql_, advance_sql_, skip_sql_;
 };
 
 }  // namespace pdps::events

@@ -1182,6 +1182,29 @@ TEST_F(RegistryTest, FeedConsumerResumesWithoutLossOrDoubleEffect) {
   EXPECT_EQ(*restarted.Position(), ReadFeed(*server_, service_, 0).back().position());
 }
 
+// A consumer reading only some event types moves its cursor past the others once it has
+// caught up, instead of reading them again on every poll.
+TEST_F(RegistryTest, AFilteredConsumerMovesItsCursorPastOtherEvents) {
+  world_->AdmittedProvider("Filtered Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
+  auto pool = server_->db().AppPool("registry", 2);
+  int seen = 0;
+  events::Consumer rare(
+      "test<-rare", "registry", pool.get(), server_->channel(), [] { return service_.token; },
+      [&](db::Tx&, const pdps::common::v1::Event&) {
+        ++seen;
+        return absl::OkStatus();
+      },
+      {"pdps.registry.v1.AdmissionTerminated"});
+  auto n = rare.PollOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  auto feed = ReadFeed(*server_, service_, 0);
+  ASSERT_FALSE(feed.empty());
+  int terminated = 0;
+  for (const auto& e : feed) terminated += e.event_type() == "pdps.registry.v1.AdmissionTerminated";
+  EXPECT_EQ(seen, terminated);
+  EXPECT_EQ(*rare.Position(), feed.back().position());
+}
+
 // An SRE's view of a consumer whose peer is away: failed polls are counted per consumer
 // and nothing is counted as applied; once the peer answers, the events applied are.
 TEST_F(RegistryTest, FeedConsumerCountsFailedPollsAndAppliedEvents) {
