@@ -8,6 +8,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -23,7 +24,8 @@ db::Actor FeedActor() { return db::Actor::Internal(""); }
 
 }  // namespace
 
-Outbox::Outbox(std::string schema) {
+Outbox::Outbox(std::string schema, std::vector<std::string> event_types)
+    : event_types_(std::move(event_types)) {
   const std::string t = schema + ".outbox";
   insert_sql_ = absl::StrCat(
       "INSERT INTO ", t,
@@ -58,6 +60,10 @@ Outbox::Outbox(std::string schema) {
 }
 
 absl::Status Outbox::Append(db::Tx& tx, const Draft& d) const {
+  if (std::find(event_types_.begin(), event_types_.end(), d.event_type) == event_types_.end()) {
+    return absl::InternalError(
+        absl::StrCat("event type ", d.event_type, " is not among this feed's event types"));
+  }
   google::protobuf::Any any;
   any.PackFrom(*d.payload);
   std::string b64;
@@ -109,6 +115,13 @@ absl::StatusOr<Outbox::Page> Outbox::Read(db::Pool& pool, int64_t after, int lim
       }
       page.events.push_back(std::move(e));
     }
+    if (after > head) {
+      return absl::OutOfRangeError(absl::StrCat(
+          "after_position ", after, " is beyond this feed's last position ", head,
+          ": the feed was restored from a backup, or the position is from another service's "
+          "feed; read again from a position you have applied that is at most ",
+          head, " (0 reads from the start)"));
+    }
     page.last_position = static_cast<int>(page.events.size()) == limit
                              ? page.events.back().position()
                              : std::max(after, head);
@@ -125,6 +138,14 @@ grpc::Status FeedService::ListEvents(grpc::ServerContext* ctx,
     if (req->after_position() < 0) v.Add("after_position", "must not be negative");
     if (req->page_size() < 0 || req->page_size() > 1000) {
       v.Add("page_size", "must be from 0 (default 100) to 1000");
+    }
+    const auto& known = outbox_->event_types();
+    for (int i = 0; i < req->event_types_size(); ++i) {
+      if (std::find(known.begin(), known.end(), req->event_types(i)) == known.end()) {
+        v.Add(
+            absl::StrCat("event_types[", i, "]"),
+            absl::StrCat("is not an event this feed publishes (", absl::StrJoin(known, ", "), ")"));
+      }
     }
     RETURN_IF_ERROR(v.ToStatus());
     int limit = req->page_size() == 0 ? 100 : req->page_size();

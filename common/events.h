@@ -37,8 +37,11 @@ struct Draft {
 
 class Outbox {
  public:
-  // `schema` is the service's schema, e.g. "registry".
-  explicit Outbox(std::string schema);
+  // `schema` is the service's schema, e.g. "registry"; `event_types` every event type
+  // the service publishes (Append refuses others; ListEvents filters only by these).
+  Outbox(std::string schema, std::vector<std::string> event_types);
+
+  const std::vector<std::string>& event_types() const { return event_types_; }
 
   // Appends an event inside the caller's transaction (written with its COMMIT).
   absl::Status Append(db::Tx& tx, const Draft& draft) const;
@@ -52,11 +55,13 @@ class Outbox {
     int64_t last_position = 0;
   };
   // Gives positions to committed, unpublished events, then reads up to `limit` events
-  // after `after` (only `types`, when given).
+  // after `after` (only `types`, when given). OUT_OF_RANGE when `after` is beyond the
+  // feed's head (a cursor from before a restore, or from another feed).
   absl::StatusOr<Page> Read(db::Pool& pool, int64_t after, int limit,
                             const std::vector<std::string>& types, absl::Time deadline) const;
 
  private:
+  std::vector<std::string> event_types_;
   std::string insert_sql_;
   std::string lock_sql_;
   std::string stamp_sql_;

@@ -171,10 +171,22 @@ struct Store::Row {
   std::set<std::string> competencies;  // lot base set and the package's extras
 };
 
+namespace {
+
+// Every event referrals publishes (protos/pdps/referrals/v1/referrals_events.proto).
+std::vector<std::string> PublishedEvents() {
+  return {"pdps.referrals.v1.ReferralOpened",      "pdps.referrals.v1.OfferMade",
+          "pdps.referrals.v1.OfferAnswered",       "pdps.referrals.v1.ReferralAwarded",
+          "pdps.referrals.v1.ReferralUncovered",   "pdps.referrals.v1.ReferralWithdrawn",
+          "pdps.referrals.v1.PersonDetailsChanged"};
+}
+
+}  // namespace
+
 Store::Store(db::Pool* pool, calendar::HolidayCalendar holidays)
     : pool_(pool),
       holidays_(std::move(holidays)),
-      outbox_("referrals"),
+      outbox_("referrals", PublishedEvents()),
       ledger_("referrals") {}
 
 calendar::WorkingTime Store::WorkingTimeFor(const std::string& office_hours) const {

@@ -404,7 +404,20 @@ absl::StatusOr<Result> Store::Read(const Call& c, std::string_view sql,
   return pool_->Read(c.actor(), c.deadline, sql, params);
 }
 
-Store::Store(db::Pool* pool) : pool_(pool), outbox_("registry"), ledger_("registry") {}
+namespace {
+
+// Every event the registry publishes (protos/pdps/registry/v1/registry_events.proto).
+std::vector<std::string> PublishedEvents() {
+  return {"pdps.registry.v1.AdmissionApplied",          "pdps.registry.v1.AdmissionActivated",
+          "pdps.registry.v1.AdmissionRejected",         "pdps.registry.v1.AdmissionSuspended",
+          "pdps.registry.v1.AdmissionReinstated",       "pdps.registry.v1.AdmissionTerminated",
+          "pdps.registry.v1.ComplianceDocumentExpired", "pdps.registry.v1.CapacityReturnSubmitted"};
+}
+
+}  // namespace
+
+Store::Store(db::Pool* pool)
+    : pool_(pool), outbox_("registry", PublishedEvents()), ledger_("registry") {}
 
 // ------------------------------------------------------------ organisations ---
 

@@ -250,6 +250,37 @@ TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// A consumer's mistakes are errors, not an empty feed it would wait on forever: a type
+// the feed never publishes, and a cursor beyond its head (e.g. after a restore).
+TEST_F(RegistryTest, ListEventsRefusesUnknownTypesAndACursorBeyondItsHead) {
+  auto list = [&](const pdps::common::v1::ListEventsRequest& req,
+                  pdps::common::v1::ListEventsResponse* resp) {
+    grpc::ClientContext ctx;
+    service_.Prepare(&ctx);
+    return server_->feed().ListEvents(&ctx, req, resp);
+  };
+  pdps::common::v1::ListEventsRequest req;
+  req.add_event_types("pdps.registry.v1.AdmissionSuspended");
+  req.add_event_types("AdmissionChanged");
+  req.add_event_types("pdps.referrals.v1.ReferralOpened");
+  pdps::common::v1::ListEventsResponse resp;
+  auto st = list(req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("event_types[1]", "event_types[2]"));
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("pdps.registry.v1.AdmissionTerminated"));
+
+  const int64_t last = ReadFeed(*server_, service_, 0).back().position();
+  pdps::common::v1::ListEventsRequest at_head;
+  at_head.set_after_position(last);
+  EXPECT_TRUE(list(at_head, &resp).ok()) << "a cursor at the head is caught up";
+  EXPECT_GE(resp.last_position(), last);
+  pdps::common::v1::ListEventsRequest beyond;
+  beyond.set_after_position(last + 1000);
+  st = list(beyond, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr(absl::StrCat("last position ", last)));
+}
+
 TEST_F(RegistryTest, EligibleProvidersAreActiveCoveringWithCapacityAndCompliant) {
   auto in = world_->AdmittedProvider("Eligible One", comm_a_, framework_a_, lot_a_,
                                      {"Lewisham", "Greenwich"});

@@ -407,8 +407,20 @@ v1::SuspensionRule RuleProto(domain::Rule r) {
 
 }  // namespace
 
+namespace {
+
+// Every event workforce publishes (protos/pdps/workforce/v1/workforce_events.proto).
+std::vector<std::string> PublishedEvents() {
+  return {"pdps.workforce.v1.SuspensionRuleTripped", "pdps.workforce.v1.ComplianceLapsing"};
+}
+
+}  // namespace
+
 Store::Store(db::Pool* pool, calendar::HolidayCalendar holidays)
-    : pool_(pool), working_time_(std::move(holidays)), outbox_("workforce"), ledger_("workforce") {}
+    : pool_(pool),
+      working_time_(std::move(holidays)),
+      outbox_("workforce", PublishedEvents()),
+      ledger_("workforce") {}
 
 absl::Status Store::Trip(Tx& tx, const std::optional<domain::Trip>& trip, Day today,
                          const std::string& provider_id, const std::string& framework_id,
