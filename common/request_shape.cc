@@ -89,4 +89,26 @@ absl::Status Check(const Message& request) {
   return v.ToStatus("the request breaks the limits every request must keep");
 }
 
+absl::Status CheckRequestId(const Message& request) {
+  const FieldDescriptor* f = request.GetDescriptor()->FindFieldByName("request_id");
+  if (f == nullptr || f->is_repeated() || f->type() != FieldDescriptor::TYPE_STRING) {
+    return absl::OkStatus();
+  }
+  Violations v;
+  v.Id("request_id", request.GetReflection()->GetString(request, f), /*required=*/false);
+  return v.ToStatus();
+}
+
+absl::Status WithRequestId(const absl::Status& answer, const absl::Status& request_id) {
+  if (request_id.ok()) return answer;
+  if (answer.code() != absl::StatusCode::kInvalidArgument) return request_id;
+  Violations v;
+  v.Merge(answer);
+  for (const auto& f : v.list()) {
+    if (f.field == "request_id") return answer;
+  }
+  v.Merge(request_id);
+  return v.ToStatus();
+}
+
 }  // namespace pdps::shape

@@ -28,4 +28,15 @@ inline constexpr int64_t kMaxPence = 100'000'000'000'000;
 // and each pdps.common.v1.Money beyond kMaxPence.
 absl::Status Check(const google::protobuf::Message& request);
 
+// A create's idempotency key is part of its own shape: OK, or INVALID_ARGUMENT naming
+// `request_id` when the request has a top-level text field of that name that is set and
+// is not a UUID.
+absl::Status CheckRequestId(const google::protobuf::Message& request);
+
+// `answer` (the shape check's or the handler's) with a failed CheckRequestId folded in,
+// so that one response lists every field to fix: an INVALID_ARGUMENT answer gains the
+// request_id violation unless it names it already; any other answer becomes the
+// request_id violation (nothing runs with a malformed key).
+absl::Status WithRequestId(const absl::Status& answer, const absl::Status& request_id);
+
 }  // namespace pdps::shape

@@ -89,5 +89,30 @@ TEST(RequestShape, EveryViolationIsListed) {
   EXPECT_EQ(FieldsOf(Check(req)), (std::vector<std::string>{"event_types[0]", "event_types[2]"}));
 }
 
+TEST(RequestShape, AMalformedRequestIdIsListedWithTheOtherViolations) {
+  const absl::Status bad_id = InvalidField("request_id", "must be a UUID");
+  Violations body;
+  body.Add("capacity_return.month", "must be a month YYYY-MM");
+  body.Add("capacity_return.framework_id", "must be a UUID");
+  EXPECT_EQ(FieldsOf(WithRequestId(body.ToStatus(), bad_id)),
+            (std::vector<std::string>{"capacity_return.month", "capacity_return.framework_id",
+                                      "request_id"}));
+  // Named once, when the answer already names it (the store's own check).
+  EXPECT_EQ(FieldsOf(WithRequestId(bad_id, bad_id)), (std::vector<std::string>{"request_id"}));
+  // Any other answer gives way: nothing runs with a malformed key.
+  EXPECT_EQ(FieldsOf(WithRequestId(absl::NotFoundError("no such lot"), bad_id)),
+            (std::vector<std::string>{"request_id"}));
+  EXPECT_EQ(FieldsOf(WithRequestId(absl::OkStatus(), bad_id)),
+            (std::vector<std::string>{"request_id"}));
+  // A well-formed key changes nothing.
+  EXPECT_EQ(WithRequestId(absl::NotFoundError("no such lot"), absl::OkStatus()).code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(RequestShape, ARequestWithoutARequestIdFieldHasNoneToCheck) {
+  pdps::common::v1::ListEventsRequest req;
+  EXPECT_TRUE(CheckRequestId(req).ok());
+}
+
 }  // namespace
 }  // namespace pdps::shape

@@ -232,9 +232,13 @@ grpc::Status Gate::Run(grpc::ServerContext* ctx, const char* method,
     call.principal = std::move(principal).value();
     auto allowed = policy_->Check(method, call.principal);
     if (!allowed.ok()) return allowed;
-    RETURN_IF_ERROR(shape::Check(request));
+    // A malformed request_id is listed with the handler's own violations (one pass to fix
+    // a request), and the store refuses to claim it, so nothing runs with it.
+    const absl::Status request_id = shape::CheckRequestId(request);
+    absl::Status shaped = shape::Check(request);
+    if (!shaped.ok()) return shape::WithRequestId(shaped, request_id);
     try {
-      return fn(call);
+      return shape::WithRequestId(fn(call), request_id);
     } catch (const std::exception& e) {
       // INTERNAL for the caller (logged with the request id), never a dead process.
       return absl::InternalError(absl::StrCat("unexpected exception: ", e.what()));

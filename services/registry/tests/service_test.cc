@@ -532,6 +532,18 @@ TEST_F(RegistryTest, BadInputIsRefusedWithFieldViolationsAndWritesNothing) {
   v1::CapacityReturn r;
   EXPECT_EQ(Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
+  // A malformed request_id is listed with the body's violations, in one answer.
+  v1::CreateCapacityReturnRequest sloppy;
+  sloppy.mutable_capacity_return()->set_framework_id("xx");
+  sloppy.mutable_capacity_return()->set_month("2026-13");
+  sloppy.set_request_id("nope");
+  EXPECT_THAT(
+      ViolationFields(Call(*server_, p.admin, &Stub::CreateCapacityReturn, sloppy, &r)),
+      UnorderedElementsAre("capacity_return.framework_id", "capacity_return.month", "request_id"));
+  // Alone, it is what the caller is told first: nothing runs with a malformed key.
+  cap.set_request_id("nope");
+  EXPECT_THAT(ViolationFields(Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r)),
+              ElementsAre("request_id"));
 }
 
 // A string field that is not UTF-8 never parses; gRPC's own answer would be INTERNAL with
