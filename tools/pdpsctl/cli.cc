@@ -430,10 +430,10 @@ bool NoValue(const Message& m, const FieldDescriptor* f) {
   }
   // 1 for the best, once every bid is evaluated.
   if (type == "pdps.referrals.v1.Bid" && f->name() == "rank") return r->GetInt32(m, f) == 0;
-  // 0..100 once evaluated, when 0 is a score; nothing before.
+  // 0..100 once every bid is evaluated (then ranked), when 0 is a score; nothing before.
   if (type == "pdps.referrals.v1.Bid" && absl::EndsWith(f->name(), "_score")) {
-    const FieldDescriptor* evaluated = m.GetDescriptor()->FindFieldByName("evaluated");
-    return evaluated != nullptr && !r->GetBool(m, evaluated);
+    const FieldDescriptor* rank = m.GetDescriptor()->FindFieldByName("rank");
+    return rank != nullptr && r->GetInt32(m, rank) == 0;
   }
   return false;
 }

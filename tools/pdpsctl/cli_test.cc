@@ -209,11 +209,16 @@ TEST(PrintTable, ANumberWhoseZeroIsNoneIsEmpty) {
   ranked->set_rota_position(2);
   ranked->mutable_bid()->set_evaluated(true);
   ranked->mutable_bid()->set_rank(1);
+  auto* marked = resp.add_offers();  // marked, but another bid is not yet: no scores
+  marked->set_id("m");
+  marked->set_round(1);
+  marked->mutable_bid()->set_evaluated(true);
   std::string out = TableOf(resp, {"id", "round", "rota_position", "bid.total_score", "bid.rank"});
   EXPECT_EQ(out,
             "ID  ROUND  ROTA_POSITION  TOTAL_SCORE  RANK\n"
             "b   1\n"
-            "r   1      2              0.00         1\n");
+            "r   1      2              0.00         1\n"
+            "m   1\n");
 }
 
 TEST(PrintTable, AColumnCanNameItsHeader) {

@@ -153,6 +153,7 @@ Answering offers (provider_admin or provider_coordinator)
       one answer per quality question, in order: the first answers question 0
   offer OFFER_ID --competencies=C,C --role=TEXT --summary=TEXT [--years=N]
       [--languages=L,L] [--gender=TEXT] [--notes=TEXT]            (competitive offers)
+      [--staff=STAFF_ID]   name your worker: checked by the workforce gate first
   referrals person ID --purpose=TEXT        once your organisation is awarded
 
 Workforce: a provider's own staff (provider_admin or provider_coordinator)
@@ -1129,7 +1130,7 @@ int Answer(Env& env, const std::string& verb) {
   w->set_years_experience(a.Int("years", 0));
   w->set_gender(a.Get("gender"));
   for (const auto& l : a.List("languages")) w->add_languages(l);
-  w->set_staff_id(a.Get("staff-id"));
+  w->set_staff_id(a.Get("staff"));
   return RunWithEtag(env, &RStub::GetOffer, &RStub::SubmitProposal, req);
 }
 
