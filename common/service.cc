@@ -25,7 +25,14 @@ std::string DefaultMigrationsDir(const std::string& service) {
 // refused", a bad conninfo), which clients are never told.
 nlohmann::json Failure(const absl::Status& st) {
   nlohmann::json f = {{"error", std::string(st.message())}};
-  if (std::string reason = db::ReasonOf(st); !reason.empty()) f["reason"] = reason;
+  if (std::string reason = db::ReasonOf(st); !reason.empty()) {
+    f["reason"] = reason;
+    // What a client is told ("the database is unavailable; retry the call") invites the
+    // operator to retry a wrong role or password: the reason says what to fix.
+    if (st.code() == absl::StatusCode::kUnavailable) {
+      f["error"] = "the database could not be used; the reason says why";
+    }
+  }
   return f;
 }
 

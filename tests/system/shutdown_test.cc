@@ -127,5 +127,24 @@ TEST(Startup, EachServicesOwnSettingsAreReportedWithTheRest) {
   }
 }
 
+// An operator running `migrate` with a role that does not exist is told what to fix (the
+// server's own words), not the clients' "retry the call".
+TEST(Startup, AMigrateThatCannotUseTheDatabaseSaysWhy) {
+  auto db = testing::TestDatabase::Create("badrole", {"registry"});
+  std::string binary = systemtest::BinaryDir() + "/services/registry/registry";
+  std::string out = absl::StrCat(::testing::TempDir(), "/bad-role-", getpid(), ".txt");
+  std::string cmd =
+      absl::StrCat("env -i PDPS_MIGRATION_DATABASE_URL='", db->Conninfo("nosuch_owner"), "' ",
+                   binary, " migrate > ", out, " 2>&1");
+  int rc = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(rc));
+  EXPECT_EQ(WEXITSTATUS(rc), 1);
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("migrate failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("role \\\"nosuch_owner\\\" does not exist"), std::string::npos) << text;
+  EXPECT_EQ(text.find("retry the call"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace pdps
