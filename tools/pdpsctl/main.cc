@@ -709,7 +709,30 @@ int Admissions(Env& env, const std::string& verb) {
   }
   if (verb == "admit") return Decide(env, &Stub::AdmitProvider);
   if (verb == "reject") return Decide(env, &Stub::RejectApplication);
-  if (verb == "reinstate") return Decide(env, &Stub::ReinstateAdmission);
+  if (verb == "reinstate") {
+    // Reinstating is the commissioner's decision (decision 0047), taken knowingly: the
+    // suspension's action plan items still open are named after the answer.
+    v1::ReinstateAdmissionRequest req;
+    req.set_id(Id(a));
+    req.set_reason(a.Get("reason"));
+    std::string etag;
+    if (!CurrentEtag(env, &Stub::GetAdmission, req.id(), &etag)) return 1;
+    req.set_etag(etag);
+    v1::Admission resp;
+    if (!Fetch(env, &Stub::ReinstateAdmission, req, &resp)) return 1;
+    int rc = Print(env, resp, {});
+    std::vector<std::string> open;
+    for (const auto& item : resp.action_plan()) {
+      if (!item.has_completed_date()) {
+        open.push_back(absl::StrCat(item.description(), " (due ", item.due_date().value(), ")"));
+      }
+    }
+    if (!open.empty()) {
+      std::fprintf(stderr, "note: reinstated with %zu action plan item%s still open: %s\n",
+                   open.size(), open.size() == 1 ? "" : "s", absl::StrJoin(open, "; ").c_str());
+    }
+    return rc;
+  }
   if (verb == "terminate") return Decide(env, &Stub::TerminateAdmission);
   if (verb == "suspend") {
     v1::SuspendAdmissionRequest req;
