@@ -6,10 +6,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -88,6 +92,19 @@ absl::Status Apply(Connection& conn, const std::string& schema, const MigrationF
   }
 }
 
+// The checksums a file's opening comment lines say it replaces (MigrationFile::replaces).
+std::vector<std::string> Replaced(const std::string& sql) {
+  constexpr absl::string_view kMark = "-- pdps-migration: replaces ";
+  std::vector<std::string> out;
+  for (absl::string_view line : absl::StrSplit(sql, '\n')) {
+    if (!absl::StartsWith(line, "--")) break;
+    if (absl::ConsumePrefix(&line, kMark)) {
+      out.emplace_back(absl::StripAsciiWhitespace(line));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<MigrationFile>> LoadMigrations(const std::string& dir) {
@@ -113,6 +130,7 @@ absl::StatusOr<std::vector<MigrationFile>> LoadMigrations(const std::string& dir
     f.name = name;
     f.sql = ss.str();
     f.checksum = Sha256Hex(f.sql);
+    f.replaces = Replaced(f.sql);
     files.push_back(std::move(f));
   }
   std::sort(files.begin(), files.end(),
@@ -159,7 +177,9 @@ absl::StatusOr<MigrationReport> Migrate(Connection& conn, const std::string& sch
       for (int r = 0; r < applied.rows(); ++r) {
         if (applied.Int64(r, "version") == f.version) {
           done = true;
-          if (applied.String(r, "checksum") != f.checksum) {
+          const std::string was = applied.String(r, "checksum");
+          if (was != f.checksum &&
+              std::find(f.replaces.begin(), f.replaces.end(), was) == f.replaces.end()) {
             return absl::FailedPreconditionError(absl::StrCat(
                 "migration ", f.name, " changed after it was applied; add a new migration"));
           }

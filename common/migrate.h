@@ -18,9 +18,15 @@ struct MigrationFile {
   std::string name;  // file name
   std::string sql;
   std::string checksum;  // SHA-256 hex of sql
+  // Checksums of earlier texts of this file that stay accepted where they were applied:
+  // a line "-- pdps-migration: replaces <sha256 hex>" among its opening comment lines.
+  // Only for a file corrected in place because its first text failed wherever it had
+  // work to do (where it applied, it did nothing the correction does differently).
+  std::vector<std::string> replaces;
 };
 
 // Reads NNNN_description.sql files from `dir`, sorted; versions must run 1, 2, 3, ...
+// An applied file whose checksum is neither its own nor one it replaces is refused.
 absl::StatusOr<std::vector<MigrationFile>> LoadMigrations(const std::string& dir);
 
 struct MigrationReport {

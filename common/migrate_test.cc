@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -116,6 +118,44 @@ TEST(MigrateLocks, AMigrationTriesAgainAndAppliesOnceTheLockIsFree) {
   EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM information_schema.columns "
                       "WHERE table_schema = 'registry' AND column_name = 'probe'")[0],
             "1");
+}
+
+// A file corrected in place names the checksum of its first text: a database that
+// applied that text goes on, and one that applied any other text is still refused.
+TEST(MigrateChecksums, ACorrectedFileAcceptsOnlyTheTextItReplaces) {
+  auto db = TestDatabase::Create("mcsum", {"registry"});
+  auto owner = std::move(Connection::Open(db->Conninfo("registry_owner"))).value();
+  std::vector<MigrationFile> files = WithAlteringFile();
+  ASSERT_TRUE(Migrate(*owner, "registry", files).ok());
+  MigrationFile& probe = files.back();
+  const std::string first = probe.checksum;
+  probe.sql = "-- corrected\nALTER TABLE registry.organisations ADD COLUMN probe integer;";
+  probe.checksum = "corrected";
+  auto r = Migrate(*owner, "registry", files);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+  EXPECT_THAT(std::string(r.status().message()),
+              ::testing::HasSubstr("changed after it was applied"));
+  probe.replaces = {first};
+  r = Migrate(*owner, "registry", files);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->applied, 0);
+  probe.replaces = {"another"};
+  EXPECT_FALSE(Migrate(*owner, "registry", files).ok());
+}
+
+// The line is read from the file's opening comments only.
+TEST(MigrateChecksums, TheReplacedChecksumsAreReadFromTheOpeningComments) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/migrations_",
+                                       ::testing::UnitTest::GetInstance()->random_seed());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/0001_first.sql")
+      << "-- pdps-migration: replaces aaa\n-- why\n-- pdps-migration: replaces bbb \n"
+         "SELECT 1;\n-- pdps-migration: replaces ccc\n";
+  auto files = LoadMigrations(dir);
+  ASSERT_TRUE(files.ok()) << files.status();
+  ASSERT_EQ(files->size(), 1u);
+  EXPECT_THAT((*files)[0].replaces, ::testing::ElementsAre("aaa", "bbb"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
