@@ -1,0 +1,99 @@
+// Migrations that convert rows already stored: apply the migrations before the one under
+// test, store a row of the old shape as the service then could, apply the rest, and read
+// the row back through the store as the service does.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/calendar/calendar.h"
+#include "common/ids.h"
+#include "common/migrate.h"
+#include "common/testing/pg_harness.h"
+#include "services/workforce/store/store.h"
+
+namespace pdps::workforce {
+namespace {
+
+using ::pdps::testing::TestDatabase;
+
+class MigrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = TestDatabase::Create("wfmig", {});
+    auto su = std::move(db::Connection::Open(db_->Conninfo("postgres"))).value();
+    ASSERT_TRUE(db::BootstrapRoles(*su, "workforce", db_->name()).ok());
+    auto files = db::LoadMigrations(TestDatabase::MigrationsDir("workforce"));
+    ASSERT_TRUE(files.ok()) << files.status();
+    files_ = *std::move(files);
+  }
+
+  // Applies migrations 1..`last` (all when 0) as the schema's owner.
+  void MigrateTo(int last) {
+    std::vector<db::MigrationFile> some;
+    for (const auto& f : files_) {
+      if (last == 0 || f.version <= last) some.push_back(f);
+    }
+    auto owner = std::move(db::Connection::Open(db_->Conninfo("workforce_owner"))).value();
+    auto r = db::Migrate(*owner, "workforce", some);
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+
+  // A framework's rules row of the shape before migration 0011. Before 0010 an action
+  // plan's working days sent as 0 (unset) were stored as 0, meaning 10.
+  void InsertRules(const std::string& framework, int plan_days) {
+    db_->Run(
+        absl::StrCat("INSERT INTO workforce.suspension_rules (framework_id, owner_organisation,"
+                     " suspend_on_inadequate_visit, upheld_safeguarding_complaints,"
+                     " complaint_window_months, suspend_on_financial_breach,"
+                     " suspend_on_ineligible_package_worker, min_trained_staff_percent,"
+                     " action_plan_due_working_days, create_time, create_user, create_organisation,"
+                     " update_time, update_user) VALUES ('",
+                     framework, "', '", kOwner, "', true, 2, 12, false, false, 0, ", plan_days,
+                     ", now(), 'u', '", kOwner, "', now(), 'u')"));
+  }
+
+  server::Call As(const std::string& organisation, auth::Role role) {
+    server::Call c;
+    c.principal.organisation_id = organisation;
+    c.principal.user_id = "migration-test";
+    c.principal.roles = {role};
+    c.now = absl::Now();
+    c.deadline = c.now + absl::Seconds(30);
+    return c;
+  }
+
+  v1::SuspensionRules ReadRules(const std::string& framework) {
+    auto pool = db_->AppPool("workforce", 1);
+    Store store(pool.get(), calendar::HolidayCalendar::EnglandAndWales());
+    auto r = store.GetRules(As(kOwner, auth::Role::kCommissioner), framework);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : v1::SuspensionRules();
+  }
+
+  static constexpr const char* kOwner = "1dd38d26-0000-4000-8000-00000000c001";
+  std::unique_ptr<TestDatabase> db_;
+  std::vector<db::MigrationFile> files_;
+};
+
+// Decision 0057: a stored 0 meant the default of 10 working days; read back it is 10.
+TEST_F(MigrationTest, Migration0010ReadsAStoredZeroPlanPeriodBackAsTen) {
+  MigrateTo(9);
+  const std::string framework = NewUuid();
+  InsertRules(framework, 0);
+  MigrateTo(0);
+  v1::SuspensionRules r = ReadRules(framework);
+  EXPECT_EQ(r.action_plan_due_working_days(), 10);
+  // The rest of the row is as it was.
+  EXPECT_TRUE(r.suspend_on_inadequate_visit());
+  EXPECT_EQ(r.upheld_safeguarding_complaints(), 2);
+  EXPECT_EQ(r.complaint_window_months(), 12);
+  EXPECT_EQ(r.min_trained_staff_percent(), 0);
+  // And a 0 can no longer be stored.
+  EXPECT_EQ(db_->Query("SELECT count(*)::text AS v FROM workforce.suspension_rules"
+                       " WHERE action_plan_due_working_days = 0")[0],
+            "0");
+}
+
+}  // namespace
+}  // namespace pdps::workforce
