@@ -330,7 +330,7 @@ double Percent(int part, int whole) { return whole == 0 ? 0 : 100.0 * part / who
 
 Return ComputeReturn(const std::vector<Worker>& workers,
                      const std::vector<std::vector<Completion>>& done, const Matrix* m, Period p,
-                     const std::string& lot) {
+                     const std::string& lot, int turnover_target_percent) {
   Return r;
   const Day first = p.first, last = p.last;
   int dbs_ok = 0, supervised = 0, trained = 0, on_lot = 0;
@@ -360,7 +360,8 @@ Return ComputeReturn(const std::vector<Worker>& workers,
   }
   r.average_headcount = (r.headcount_start + r.headcount_end) / 2.0;
   r.turnover_percent = r.average_headcount > 0 ? 100.0 * r.leavers / r.average_headcount : 0;
-  r.turnover_within_target = r.turnover_percent < kTurnoverTargetPercent;
+  r.turnover_target_percent = turnover_target_percent;
+  r.turnover_within_target = r.turnover_percent < turnover_target_percent;
   r.dbs_percent = Percent(dbs_ok, r.headcount_end);
   r.supervision_percent = Percent(supervised, r.headcount_end);
   r.training_percent = Percent(trained, on_lot);
@@ -385,8 +386,9 @@ ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaint
 
 // ------------------------------------------------------------- complaints ---
 
-absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time received) {
-  return wt.AddWorkingDays(received, kComplaintAnswerWorkingDays);
+absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time received,
+                              int working_days) {
+  return wt.AddWorkingDays(received, working_days);
 }
 
 // ------------------------------------------------------- suspension rules ---

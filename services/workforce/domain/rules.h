@@ -28,11 +28,13 @@ Day AddMonths(Day day, int months);
 inline constexpr int kDefaultDbsRenewalMonths = 36;     // seed 002 para 58
 inline constexpr int kDefaultSupervisionMonths = 3;     // seed 001 9.5, 002 para 66
 inline constexpr int kDefaultAppraisalMonths = 12;      // seed 002 para 68
-inline constexpr int kComplaintAnswerWorkingDays = 15;  // seed 002 para 92
+// A framework's commissioners may set their own (SuspensionRules, decision 60); these
+// are the defaults when they have not.
+inline constexpr int kDefaultComplaintAnswerWorkingDays = 15;  // seed 002 para 92
+inline constexpr int kDefaultTurnoverTargetPercent = 5;        // seed 002 KPI 4.1
 inline constexpr int kDefaultComplaintWindowMonths = 12;
 // Seed 001 13.6 asks for an action plan with timescales but gives no number (decision 47).
 inline constexpr int kDefaultActionPlanWorkingDays = 10;
-inline constexpr double kTurnoverTargetPercent = 5.0;   // seed 002 KPI 4.1
 
 struct CompetencyRule {
   std::string code;
@@ -217,6 +219,9 @@ std::optional<Period> ReturnPeriod(Quarter q, Day today);
 struct Return {
   int headcount_start = 0, headcount_end = 0, starters = 0, leavers = 0;
   double average_headcount = 0, turnover_percent = 0;
+  // Turnover below the target, a percentage a quarter ("less than 5% turn over", seed
+  // 002 KPI 4.1): at the target is over it.
+  int turnover_target_percent = kDefaultTurnoverTargetPercent;
   bool turnover_within_target = true;
   double dbs_percent = 0, supervision_percent = 0, training_percent = 0;
 };
@@ -238,17 +243,20 @@ ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaint
 // The quarterly workforce return over `p` (ReturnPeriod: the quarter, or its days to
 // date). `m`: the matrix in force on p.last of `lot`, or nullptr (no training figure;
 // default periods). `done` is indexed like `workers`. The training figure is of the
-// workers on `lot` only; the others of all the provider's.
+// workers on `lot` only; the others of all the provider's. Turnover is judged against
+// `turnover_target_percent` (the lot's framework's, or the default).
 Return ComputeReturn(const std::vector<Worker>& workers,
                      const std::vector<std::vector<Completion>>& done, const Matrix* m, Period p,
-                     const std::string& lot = "");
+                     const std::string& lot = "",
+                     int turnover_target_percent = kDefaultTurnoverTargetPercent);
 
 // ------------------------------------------------------------- complaints ---
 
-// The answer deadline: close of office hours on the 15th working day after the day of
-// receipt (WorkingTime::AddWorkingDays: received Friday at any hour or over the weekend,
-// Monday is day 1).
-absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time received);
+// The answer deadline: close of office hours on the `working_days`th working day (the
+// framework's, default 15) after the day of receipt (WorkingTime::AddWorkingDays:
+// received Friday at any hour or over the weekend, Monday is day 1).
+absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time received,
+                              int working_days = kDefaultComplaintAnswerWorkingDays);
 
 // ---------------------------------------------------------------- finances ---
 
@@ -268,6 +276,11 @@ struct SuspensionRules {
   bool ineligible_package_worker = false;
   int min_trained_staff_percent = 0;  // 0: off
   int action_plan_working_days = kDefaultActionPlanWorkingDays;
+  // Not rules that trip, but the framework's quality targets kept with them (decision
+  // 60): how long a provider has to answer a complaint, and the quarterly turnover
+  // its workforce returns are judged against.
+  int complaint_answer_working_days = kDefaultComplaintAnswerWorkingDays;
+  int turnover_target_percent = kDefaultTurnoverTargetPercent;
 };
 enum class Rule { kInadequateVisit, kUpheldSafeguardingComplaints, kFinancialViability,
                   kIneligiblePackageWorker, kTrainedStaffBelowTarget };

@@ -659,6 +659,31 @@ TEST(ComputeReturn, SouthwarkTurnoverTargetIsBelowFivePercent) {
   EXPECT_EQ(empty.turnover_percent, 0.0);
   EXPECT_TRUE(empty.turnover_within_target);
   EXPECT_EQ(empty.dbs_percent, 0.0);
+  EXPECT_EQ(empty.turnover_target_percent, kDefaultTurnoverTargetPercent);
+}
+
+// Another framework's target (Lewisham's "XX% of care worker turnover", seed 000 KPI):
+// the same figures judged against 10 %.
+TEST(ComputeReturn, TurnoverIsJudgedAgainstTheTargetGiven) {
+  Quarter q{2026, 2};
+  auto make = [&](int stayers, int leavers, int target) {
+    std::vector<Worker> ws;
+    for (int k = 0; k < stayers; ++k) ws.push_back(W("s", D(2020, 1, 1)));
+    for (int k = 0; k < leavers; ++k) ws.push_back(W("l", D(2020, 1, 1), D(2026, 5, 1)));
+    return ComputeReturn(ws, {}, nullptr, q.period(), "", target);
+  };
+  // 2 leavers, start 22, end 20 → average 21 → 9.52 %: over 5, within 10.
+  EXPECT_FALSE(make(20, 2, 5).turnover_within_target);
+  Return within = make(20, 2, 10);
+  EXPECT_NEAR(within.turnover_percent, 200.0 / 21, 1e-9);
+  EXPECT_TRUE(within.turnover_within_target);
+  EXPECT_EQ(within.turnover_target_percent, 10);
+  // 2 leavers, start 20, end 18 → average 19 → 10.53 %: over 10. Exactly 10 %
+  // (2 of start 21, end 19, average 20) is not below it.
+  EXPECT_FALSE(make(18, 2, 10).turnover_within_target);
+  Return at = make(19, 2, 10);
+  EXPECT_DOUBLE_EQ(at.turnover_percent, 10.0);
+  EXPECT_FALSE(at.turnover_within_target);
 }
 
 // ------------------------------------------------------------- complaints ---
@@ -686,6 +711,19 @@ TEST(ComplaintAnswerDue, FifteenWorkingDaysAcrossChristmasAndWeekends) {
   // Without holidays (25 and 28 Dec, 1 Jan) the same complaint is due three working days sooner.
   calendar::WorkingTime plain{calendar::HolidayCalendar()};
   EXPECT_EQ(ComplaintAnswerDue(plain, London(2026, 12, 17, 10, 0)), London(2027, 1, 7, 17, 0));
+}
+
+// A framework's own period (decision 60), counted the same way.
+TEST(ComplaintAnswerDue, AFrameworksOwnPeriodAcrossABankHolidayAndAWeekend) {
+  calendar::WorkingTime wt(calendar::HolidayCalendar::EnglandAndWales());
+  // Friday 22 May 2026: the weekend and Spring bank holiday Monday 25 May are skipped, so
+  // working day 1 is Tuesday 26 May and day 10 is Monday 8 June (a weekend between).
+  EXPECT_EQ(ComplaintAnswerDue(wt, London(2026, 5, 22, 10, 0), 10), London(2026, 6, 8, 17, 0));
+  // One working day: the next working day's close.
+  EXPECT_EQ(ComplaintAnswerDue(wt, London(2026, 5, 22, 10, 0), 1), London(2026, 5, 26, 17, 0));
+  // The default is 15.
+  EXPECT_EQ(ComplaintAnswerDue(wt, London(2026, 5, 22, 10, 0)),
+            ComplaintAnswerDue(wt, London(2026, 5, 22, 10, 0), kDefaultComplaintAnswerWorkingDays));
 }
 
 // ------------------------------------------------------- suspension rules ---

@@ -257,6 +257,8 @@ absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& p) {
   Range(v, F(p, "complaint_window_months"), r.complaint_window_months(), 0, 60);
   Range(v, F(p, "min_trained_staff_percent"), r.min_trained_staff_percent(), 0, 100);
   Range(v, F(p, "action_plan_due_working_days"), r.action_plan_due_working_days(), 0, 60);
+  Range(v, F(p, "complaint_answer_working_days"), r.complaint_answer_working_days(), 0, 60);
+  Range(v, F(p, "turnover_target_percent"), r.turnover_target_percent(), 0, 100);
   return v.ToStatus();
 }
 
@@ -265,6 +267,12 @@ v1::SuspensionRules WithDefaults(v1::SuspensionRules r) {
     r.set_complaint_window_months(kDefaultComplaintWindowMonths);
   if (r.action_plan_due_working_days() == 0) {
     r.set_action_plan_due_working_days(kDefaultActionPlanWorkingDays);
+  }
+  if (r.complaint_answer_working_days() == 0) {
+    r.set_complaint_answer_working_days(kDefaultComplaintAnswerWorkingDays);
+  }
+  if (r.turnover_target_percent() == 0) {
+    r.set_turnover_target_percent(kDefaultTurnoverTargetPercent);
   }
   return r;
 }
@@ -332,6 +340,10 @@ SuspensionRules RulesOf(const v1::SuspensionRules& r) {
   if (r.action_plan_due_working_days() > 0) {
     out.action_plan_working_days = r.action_plan_due_working_days();
   }
+  if (r.complaint_answer_working_days() > 0) {
+    out.complaint_answer_working_days = r.complaint_answer_working_days();
+  }
+  if (r.turnover_target_percent() > 0) out.turnover_target_percent = r.turnover_target_percent();
   return out;
 }
 

@@ -245,6 +245,16 @@ TEST(ValidateOthers, TrainingComplaintVisitPlanAccountsRules) {
   r.set_framework_id(kId);
   r.set_upheld_safeguarding_complaints(101);
   EXPECT_THAT(Fields(ValidateRules(r)), ElementsAre("rules.upheld_safeguarding_complaints"));
+  r.set_upheld_safeguarding_complaints(0);
+  r.set_complaint_answer_working_days(61);
+  r.set_turnover_target_percent(-1);
+  EXPECT_THAT(Fields(ValidateRules(r)),
+              ElementsAre("rules.complaint_answer_working_days", "rules.turnover_target_percent"));
+  r.set_complaint_answer_working_days(60);
+  r.set_turnover_target_percent(101);
+  EXPECT_THAT(Fields(ValidateRules(r)), ElementsAre("rules.turnover_target_percent"));
+  r.set_turnover_target_percent(100);
+  EXPECT_TRUE(ValidateRules(r).ok());
 }
 
 // One convention for 0 in the rules: a default is filled in (and so read back); an
@@ -257,13 +267,22 @@ TEST(ValidateRules, UnsetNumbersTakeTheirDefaultOrStayOff) {
   EXPECT_EQ(filled.action_plan_due_working_days(), 10);
   EXPECT_EQ(filled.upheld_safeguarding_complaints(), 0);
   EXPECT_EQ(filled.min_trained_staff_percent(), 0);
+  EXPECT_EQ(filled.complaint_answer_working_days(), 15);
+  EXPECT_EQ(filled.turnover_target_percent(), 5);
   r.set_complaint_window_months(6);
   r.set_action_plan_due_working_days(3);
+  r.set_complaint_answer_working_days(20);
+  r.set_turnover_target_percent(8);
   filled = WithDefaults(r);
   EXPECT_EQ(filled.complaint_window_months(), 6);
   EXPECT_EQ(filled.action_plan_due_working_days(), 3);
+  EXPECT_EQ(RulesOf(filled).complaint_answer_working_days, 20);
+  EXPECT_EQ(RulesOf(filled).turnover_target_percent, 8);
   EXPECT_EQ(RulesOf(WithDefaults(v1::SuspensionRules())).action_plan_working_days,
             kDefaultActionPlanWorkingDays);
+  EXPECT_EQ(RulesOf(v1::SuspensionRules()).complaint_answer_working_days,
+            kDefaultComplaintAnswerWorkingDays);
+  EXPECT_EQ(RulesOf(v1::SuspensionRules()).turnover_target_percent, kDefaultTurnoverTargetPercent);
 }
 
 TEST(Readings, WorkerAndMatrix) {

@@ -123,15 +123,15 @@ inline constexpr std::string_view kVoidTraining =
   "id::text AS id, provider_id::text AS provider_id, framework_id::text AS framework_id," \
   " COALESCE(lot_id::text, '') AS lot_id, received_time, answer_due_time,"                \
   " acknowledged_time, answered_time, state, outcome, learning, safeguarding, summary,"   \
-  " version," PDPS_AUDIT_COLUMNS
+  " answer_working_days, version," PDPS_AUDIT_COLUMNS
 
 // $1 id, $2 provider, $3 framework, $4 lot, $5 received, $6 due, $7 safeguarding,
-// $8 summary, $9 time, $10 user.
+// $8 summary, $9 time, $10 user, $11 the answer period $6 was counted with.
 inline constexpr std::string_view kInsertComplaint =
     "INSERT INTO workforce.complaints (id, provider_id, framework_id, lot_id, received_time,"
     " answer_due_time, state, safeguarding, summary, create_time, create_user,"
-    " create_organisation, update_time, update_user)"
-    " VALUES ($1, $2, $3, $4::uuid, $5, $6, 'RECEIVED', $7, $8, $9, $10, $2, $9, $10)";
+    " create_organisation, update_time, update_user, answer_working_days)"
+    " VALUES ($1, $2, $3, $4::uuid, $5, $6, 'RECEIVED', $7, $8, $9, $10, $2, $9, $10, $11)";
 inline constexpr std::string_view kSelectComplaint =
     "SELECT " PDPS_COMPLAINT_COLUMNS " FROM workforce.complaints WHERE id = $1";
 inline constexpr std::string_view kSelectComplaintForUpdate =
@@ -247,7 +247,8 @@ inline constexpr std::string_view kListAccounts =
   "framework_id::text AS framework_id, owner_organisation::text AS owner_organisation,"    \
   " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months," \
   " suspend_on_financial_breach, suspend_on_ineligible_package_worker,"                    \
-  " min_trained_staff_percent, action_plan_due_working_days, version," PDPS_AUDIT_COLUMNS
+  " min_trained_staff_percent, action_plan_due_working_days,"                              \
+  " complaint_answer_working_days, turnover_target_percent, version," PDPS_AUDIT_COLUMNS
 
 inline constexpr std::string_view kSelectRules =
     "SELECT " PDPS_RULES_COLUMNS " FROM workforce.suspension_rules WHERE framework_id = $1";
@@ -256,20 +257,23 @@ inline constexpr std::string_view kSelectRulesForUpdate =
     " FROM workforce.suspension_rules WHERE framework_id = $1"
     " FOR UPDATE";
 // $1 framework, $2 owner, $3 visit, $4 complaints, $5 window, $6 financial, $7 time, $8 user,
-// $9 package worker, $10 trained staff percent, $11 action plan working days. A concurrent
-// first set loses with ALREADY_EXISTS.
+// $9 package worker, $10 trained staff percent, $11 action plan working days, $12 complaint
+// answer working days, $13 turnover target percent. A concurrent first set loses with
+// ALREADY_EXISTS.
 inline constexpr std::string_view kInsertRules =
     "INSERT INTO workforce.suspension_rules (framework_id, owner_organisation,"
     " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months,"
     " suspend_on_financial_breach, suspend_on_ineligible_package_worker,"
-    " min_trained_staff_percent, action_plan_due_working_days, create_time, create_user,"
-    " create_organisation, update_time, update_user)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $9, $10, $11, $7, $8, $2, $7, $8)";
+    " min_trained_staff_percent, action_plan_due_working_days, complaint_answer_working_days,"
+    " turnover_target_percent, create_time, create_user, create_organisation, update_time,"
+    " update_user)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $9, $10, $11, $12, $13, $7, $8, $2, $7, $8)";
 inline constexpr std::string_view kUpdateRules =
     "UPDATE workforce.suspension_rules SET suspend_on_inadequate_visit = $3,"
     " upheld_safeguarding_complaints = $4, complaint_window_months = $5,"
     " suspend_on_financial_breach = $6, suspend_on_ineligible_package_worker = $9,"
     " min_trained_staff_percent = $10, action_plan_due_working_days = $11,"
+    " complaint_answer_working_days = $12, turnover_target_percent = $13,"
     " version = version + 1, update_time = $7,"
     " update_user = $8"
     " WHERE framework_id = $1 AND owner_organisation = $2";

@@ -109,6 +109,7 @@ v1::Complaint ComplaintOf(const Result& r, int i, absl::Time now) {
   c.set_learning(r.String(i, "learning"));
   c.set_safeguarding(r.Bool(i, "safeguarding"));
   c.set_summary(r.String(i, "summary"));
+  c.set_answer_working_days(static_cast<int>(r.Int64(i, "answer_working_days")));
   c.set_overdue(c.state() != v1::Complaint::ANSWERED && due < now);
   c.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, c.mutable_audit());
@@ -209,6 +210,9 @@ v1::SuspensionRules RulesOf(const Result& r, int i) {
   s.set_suspend_on_ineligible_package_worker(r.Bool(i, "suspend_on_ineligible_package_worker"));
   s.set_min_trained_staff_percent(static_cast<int>(r.Int64(i, "min_trained_staff_percent")));
   s.set_action_plan_due_working_days(static_cast<int>(r.Int64(i, "action_plan_due_working_days")));
+  s.set_complaint_answer_working_days(
+      static_cast<int>(r.Int64(i, "complaint_answer_working_days")));
+  s.set_turnover_target_percent(static_cast<int>(r.Int64(i, "turnover_target_percent")));
   s.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, s.mutable_audit());
   return s;
@@ -859,8 +863,20 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
           m = domain::InForce(versions, period.last);
           if (m == nullptr) return NoMatrix(lot_id, period.last);
         }
+        // The lot's framework: its complaints and its turnover target; without a lot, all
+        // the provider's complaints and the default target.
+        std::optional<std::string> framework;
+        domain::SuspensionRules targets;
+        if (!lot_id.empty()) {
+          ASSIGN_OR_RETURN(Result f, tx.Exec(sql::kSelectLotFramework, {P(lot_id)}));
+          if (f.rows() > 0) framework = f.String(0, "framework_id");
+        }
+        if (framework) {
+          ASSIGN_OR_RETURN(targets, FrameworkRules(tx, *framework));
+        }
         ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
-        domain::Return r = domain::ComputeReturn(w.workers, w.done, m, period, Lower(lot_id));
+        domain::Return r = domain::ComputeReturn(w.workers, w.done, m, period, Lower(lot_id),
+                                                 targets.turnover_target_percent);
         out.set_provider_id(provider_id);
         out.set_quarter(absl::StrCat(q.year, "-Q", q.q));
         out.mutable_period_start()->set_value(dates::FormatDay(period.first));
@@ -872,6 +888,7 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
         out.set_average_headcount(r.average_headcount);
         out.set_turnover_percent(r.turnover_percent);
         out.set_turnover_within_target(r.turnover_within_target);
+        out.set_turnover_target_percent(r.turnover_target_percent);
         out.set_dbs_compliance_percent(r.dbs_percent);
         out.set_supervision_compliance_percent(r.supervision_percent);
         if (m != nullptr) out.set_training_compliance_percent(r.training_percent);
@@ -881,11 +898,6 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
         // The quarter in progress is counted up to now: nothing is overdue before its time.
         const absl::Time to =
             std::min(absl::FromCivil(absl::CivilSecond(period.last + 1), dates::London()), c.now);
-        std::optional<std::string> framework;
-        if (!lot_id.empty()) {
-          ASSIGN_OR_RETURN(Result f, tx.Exec(sql::kSelectLotFramework, {P(lot_id)}));
-          if (f.rows() > 0) framework = f.String(0, "framework_id");
-        }
         ASSIGN_OR_RETURN(Result cr,
                          tx.Exec(sql::kSelectComplaintFacts,
                                  {P(provider_id), db::OrNull(framework.value_or("")), P(to)}));
@@ -916,8 +928,11 @@ absl::StatusOr<v1::Complaint> Store::CreateComplaint(const Call& c, const v1::Co
                                                      const std::string& request_id) {
   v1::Complaint out;
   absl::Time received = protoutil::FromTimestamp(in.received_time());
-  absl::Time due = domain::ComplaintAnswerDue(working_time_, received);
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    // The framework's answer period now fixes the due time; a later change moves nothing.
+    ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, in.framework_id()));
+    const int days = rules.complaint_answer_working_days;
+    absl::Time due = domain::ComplaintAnswerDue(working_time_, received, days);
     std::string id = NewUuid();
     ASSIGN_OR_RETURN(auto prior,
                      ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateComplaint",
@@ -926,7 +941,7 @@ absl::StatusOr<v1::Complaint> Store::CreateComplaint(const Call& c, const v1::Co
       RETURN_IF_ERROR(tx.Exec(sql::kInsertComplaint,
                               {P(id), P(c.principal.organisation_id), P(in.framework_id()),
                                db::OrNull(in.lot_id()), P(received), P(due), P(in.safeguarding()),
-                               P(in.summary()), P(c.now), P(c.principal.user_id)})
+                               P(in.summary()), P(c.now), P(c.principal.user_id), P(days)})
                           .status());
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectComplaint, {P(prior ? *prior : id)}));
@@ -1196,7 +1211,9 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
                                      P(c.principal.user_id),
                                      P(in.suspend_on_ineligible_package_worker()),
                                      P(in.min_trained_staff_percent()),
-                                     P(in.action_plan_due_working_days())};
+                                     P(in.action_plan_due_working_days()),
+                                     P(in.complaint_answer_working_days()),
+                                     P(in.turnover_target_percent())};
     if (cur.rows() == 0) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertRules, params).status());
     } else {

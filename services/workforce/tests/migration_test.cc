@@ -95,5 +95,36 @@ TEST_F(MigrationTest, Migration0010ReadsAStoredZeroPlanPeriodBackAsTen) {
             "0");
 }
 
+// Decision 0060: rules and complaints from before the per-framework targets read back
+// the values every framework had, 15 working days and 5 %.
+TEST_F(MigrationTest, Migration0011GivesEarlierRulesAndComplaintsTheOldTargets) {
+  MigrateTo(10);
+  const std::string framework = NewUuid();
+  InsertRules(framework, 7);
+  const std::string provider = NewUuid(), complaint = NewUuid();
+  db_->Run(absl::StrCat(
+      "INSERT INTO workforce.complaints (id, provider_id, framework_id, received_time,"
+      " answer_due_time, state, safeguarding, summary, create_time, create_user,"
+      " create_organisation, update_time, update_user) VALUES ('",
+      complaint, "', '", provider, "', '", framework,
+      "', '2026-11-27 10:00+00', '2026-12-18 17:00+00', 'RECEIVED', false, 'Late visits',"
+      " now(), 'u', '",
+      provider, "', now(), 'u')"));
+  MigrateTo(0);
+  v1::SuspensionRules r = ReadRules(framework);
+  EXPECT_EQ(r.complaint_answer_working_days(), 15);
+  EXPECT_EQ(r.turnover_target_percent(), 5);
+  EXPECT_EQ(r.action_plan_due_working_days(), 7);
+
+  auto pool = db_->AppPool("workforce", 1);
+  Store store(pool.get(), calendar::HolidayCalendar::EnglandAndWales());
+  auto c = store.GetComplaint(As(provider, auth::Role::kProviderCoordinator), complaint);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->answer_working_days(), 15);
+  EXPECT_EQ(c->answer_due_time().seconds(),
+            absl::ToUnixSeconds(
+                absl::FromCivil(absl::CivilSecond(2026, 12, 18, 17, 0, 0), absl::UTCTimeZone())));
+}
+
 }  // namespace
 }  // namespace pdps::workforce

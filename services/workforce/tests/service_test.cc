@@ -153,6 +153,22 @@ class WorkforceServiceTest : public ::testing::Test {
     ASSERT_TRUE(st.ok()) << st.error_message();
   }
 
+  // Sets the framework's quality targets over its current rules (decision 60): the
+  // answer period and turnover target given, 0 leaving each as it is.
+  v1::SuspensionRules SetTargets(int answer_days, int turnover_percent) {
+    v1::GetSuspensionRulesRequest get;
+    get.set_framework_id(framework_);
+    v1::SetSuspensionRulesRequest req;
+    (void)Call(stub(), commissioner_, &Stub::GetSuspensionRules, get, req.mutable_rules());
+    req.mutable_rules()->set_framework_id(framework_);
+    if (answer_days > 0) req.mutable_rules()->set_complaint_answer_working_days(answer_days);
+    if (turnover_percent > 0) req.mutable_rules()->set_turnover_target_percent(turnover_percent);
+    v1::SuspensionRules out;
+    auto st = Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
   // Every SuspensionRuleTripped on the feed about `provider`, read as a service would.
   std::vector<v1::SuspensionRuleTripped> Trips(const std::string& provider) {
     std::vector<v1::SuspensionRuleTripped> out;
@@ -1279,12 +1295,16 @@ TEST_F(WorkforceServiceTest, UnsetRuleNumbersReadBackAsTheValuesThatApply) {
   EXPECT_EQ(set.action_plan_due_working_days(), 10);
   EXPECT_EQ(set.upheld_safeguarding_complaints(), 0);
   EXPECT_EQ(set.min_trained_staff_percent(), 0);
+  EXPECT_EQ(set.complaint_answer_working_days(), 15);
+  EXPECT_EQ(set.turnover_target_percent(), 5);
   v1::GetSuspensionRulesRequest get;
   get.set_framework_id(framework_);
   v1::SuspensionRules got;
   ASSERT_TRUE(Call(stub(), provider_, &Stub::GetSuspensionRules, get, &got).ok());
   EXPECT_EQ(got.complaint_window_months(), 12);
   EXPECT_EQ(got.action_plan_due_working_days(), 10);
+  EXPECT_EQ(got.complaint_answer_working_days(), 15);
+  EXPECT_EQ(got.turnover_target_percent(), 5);
   // Values given are kept as given.
   req.mutable_rules()->set_etag(set.etag());
   req.mutable_rules()->set_complaint_window_months(6);
@@ -1299,6 +1319,83 @@ TEST_F(WorkforceServiceTest, UnsetRuleNumbersReadBackAsTheValuesThatApply) {
   ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &set).ok());
   EXPECT_EQ(set.complaint_window_months(), 12);
   EXPECT_EQ(set.action_plan_due_working_days(), 10);
+}
+
+// Decision 60: a framework's own complaint answer period, counted across a bank holiday
+// and a weekend, fixed when each complaint is recorded; the default where none is set.
+TEST_F(WorkforceServiceTest, AFrameworksOwnComplaintPeriodIsFixedWhenTheComplaintIsRecorded) {
+  // No rules: the default 15 working days. Friday 22 May 2026 in hours: the weekend and
+  // Spring bank holiday Monday 25 May are skipped; day 1 is Tuesday 26 May, day 15 is
+  // Monday 15 June.
+  server_->clock().Set(London(2026, 5, 22, 11, 0));
+  v1::Complaint before = CreateComplaint(London(2026, 5, 22, 10, 0), false);
+  EXPECT_EQ(before.answer_working_days(), 15);
+  EXPECT_EQ(protoutil::FromTimestamp(before.answer_due_time()), London(2026, 6, 15, 17, 0));
+
+  v1::SuspensionRules rules = SetTargets(10, 0);
+  EXPECT_EQ(rules.complaint_answer_working_days(), 10);
+  EXPECT_EQ(rules.turnover_target_percent(), 5);  // not given: the default
+  // Ten working days from the same Friday: Monday 8 June (a second weekend between).
+  v1::Complaint ten = CreateComplaint(London(2026, 5, 22, 10, 30), false);
+  EXPECT_EQ(ten.answer_working_days(), 10);
+  EXPECT_EQ(protoutil::FromTimestamp(ten.answer_due_time()), London(2026, 6, 8, 17, 0));
+
+  // A later change moves no deadline already given.
+  EXPECT_EQ(SetTargets(20, 0).complaint_answer_working_days(), 20);
+  for (const v1::Complaint& c : {before, ten}) {
+    v1::GetComplaintRequest get;
+    get.set_id(c.id());
+    v1::Complaint now;
+    ASSERT_TRUE(Call(stub(), provider_, &Stub::GetComplaint, get, &now).ok());
+    EXPECT_EQ(now.answer_working_days(), c.answer_working_days());
+    EXPECT_EQ(protoutil::FromTimestamp(now.answer_due_time()),
+              protoutil::FromTimestamp(c.answer_due_time()));
+  }
+  // The overdue list follows the stored deadline: on 9 June only the 10-day one is late.
+  server_->clock().Set(London(2026, 6, 9, 9, 0));
+  v1::ListComplaintsRequest overdue;
+  overdue.set_overdue_only(true);
+  v1::ListComplaintsResponse page;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListComplaints, overdue, &page).ok());
+  ASSERT_EQ(page.complaints_size(), 1);
+  EXPECT_EQ(page.complaints(0).id(), ten.id());
+}
+
+// Bounds, and who may set the targets: as for every suspension rule.
+TEST_F(WorkforceServiceTest, TargetsOutOfBoundsOrFromTheWrongCallerWriteNothing) {
+  const int stored = Rows("suspension_rules");
+  v1::SetSuspensionRulesRequest req;
+  req.mutable_rules()->set_framework_id(framework_);
+  req.mutable_rules()->set_complaint_answer_working_days(61);
+  req.mutable_rules()->set_turnover_target_percent(101);
+  v1::SuspensionRules out;
+  auto st = Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st),
+              ElementsAre("rules.complaint_answer_working_days", "rules.turnover_target_percent"));
+  req.mutable_rules()->set_complaint_answer_working_days(-1);
+  req.mutable_rules()->set_turnover_target_percent(-5);
+  st = Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &out);
+  EXPECT_THAT(ViolationTexts(st),
+              ElementsAre("rules.complaint_answer_working_days: must be from 0 to 60",
+                          "rules.turnover_target_percent: must be from 0 to 100"));
+  EXPECT_EQ(Rows("suspension_rules"), stored);
+
+  // Good values, from the framework's provider or another partnership's commissioner.
+  req.mutable_rules()->set_complaint_answer_working_days(10);
+  req.mutable_rules()->set_turnover_target_percent(8);
+  st = Call(stub(), provider_, &Stub::SetSuspensionRules, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << st.error_message();
+  Commissioned elsewhere = Commission(*world_, "Care " + NewUuid().substr(0, 8));
+  st = Call(stub(), elsewhere.commissioner, &Stub::SetSuspensionRules, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << st.error_message();
+  EXPECT_EQ(Rows("suspension_rules"), stored);
+  v1::GetSuspensionRulesRequest get;
+  get.set_framework_id(framework_);
+  EXPECT_EQ(Call(stub(), commissioner_, &Stub::GetSuspensionRules, get, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // A complaint about the framework still gets the default.
+  EXPECT_EQ(CreateComplaint(DefaultNow() - absl::Hours(1), false).answer_working_days(), 15);
 }
 
 // Derby's mandatory training target (seed 004 Appendix A 2 iii): the sweep measures each
@@ -1470,6 +1567,62 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   unnamed.set_provider_id(provider_.org);
   st = Call(stub(), commissioner_, &Stub::GetWorkforceReturn, unnamed, &theirs);
   EXPECT_THAT(ViolationFields(st), ElementsAre("lot_id"));
+}
+
+// Decision 60: a return for a lot is judged against its framework's turnover target; one
+// without a lot, against the default.
+TEST_F(WorkforceServiceTest, TurnoverAgainstTheLotsFrameworkTarget) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  // 2026-Q3: twelve in post on 1 July, one leaves on 14 August. Start 12, end 11,
+  // average 11.5, turnover 1 / 11.5 = 8.70 %.
+  for (int i = 0; i < 12; ++i) {
+    v1::StaffMember s = SampleStaff(absl::StrCat("Worker ", i));
+    s.mutable_start_date()->set_value("2024-01-01");
+    if (i == 0) s.mutable_leave_date()->set_value("2026-08-14");
+    CreateStaff(provider_, s);
+  }
+  v1::GetWorkforceReturnRequest req;
+  req.set_quarter("2026-Q3");
+  req.set_lot_id(lot_);
+  req.set_provider_id(provider_.org);
+  auto read = [&](const Caller& who, const v1::GetWorkforceReturnRequest& r) {
+    v1::WorkforceReturn out;
+    auto st = Call(stub(), who, &Stub::GetWorkforceReturn, r, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  };
+  // No rules yet: the default 5 %, and 8.70 % is over it.
+  v1::WorkforceReturn r = read(commissioner_, req);
+  EXPECT_EQ(r.headcount_start(), 12);
+  EXPECT_EQ(r.headcount_end(), 11);
+  EXPECT_DOUBLE_EQ(r.turnover_percent(), 100.0 / 11.5);
+  EXPECT_EQ(r.turnover_target_percent(), 5);
+  EXPECT_FALSE(r.turnover_within_target());
+
+  // The framework's commissioners set 9 %: within it.
+  EXPECT_EQ(SetTargets(0, 9).turnover_target_percent(), 9);
+  r = read(commissioner_, req);
+  EXPECT_EQ(r.turnover_target_percent(), 9);
+  EXPECT_TRUE(r.turnover_within_target());
+  v1::GetWorkforceReturnRequest own = req;
+  own.clear_provider_id();
+  r = read(provider_, own);  // the provider's own, for the lot: the same target
+  EXPECT_EQ(r.turnover_target_percent(), 9);
+  EXPECT_TRUE(r.turnover_within_target());
+  // 8 %: over it.
+  SetTargets(0, 8);
+  r = read(commissioner_, req);
+  EXPECT_EQ(r.turnover_target_percent(), 8);
+  EXPECT_FALSE(r.turnover_within_target());
+
+  // Without a lot the return spans every framework: the default, 5 %, whatever this
+  // framework's.
+  own.clear_lot_id();
+  SetTargets(0, 20);
+  r = read(provider_, own);
+  EXPECT_DOUBLE_EQ(r.turnover_percent(), 100.0 / 11.5);
+  EXPECT_EQ(r.turnover_target_percent(), 5);
+  EXPECT_FALSE(r.turnover_within_target());
 }
 
 // ----------------------------------------------------------------- packages ---
