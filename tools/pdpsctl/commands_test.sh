@@ -34,6 +34,10 @@ expect 2 'did you mean --reason?' decline O --reasn=NO_CAPACITY
 expect 2 'did you mean --learning?' complaints answer C --outcome=UPHELD --lerning=x
 expect 2 'did you mean --grade?' staff update S --grde=A
 expect 2 'did you mean --plan-days?' rules set --framework=F --plan-day=3
+expect 2 'did you mean --answer-days?' rules set --framework=F --answer-day=10
+expect 2 'did you mean --turnover-target?' rules set --framework=F --turnover-targt=8
+expect 2 '--answer-days=ten for "rules set" is not a whole number' \
+  rules set --framework=F --answer-days=ten
 expect 2 'did you mean --postcode?' providers update P --postcod=SE1
 expect 2 'did you mean --date?' action-plans complete P --item=0 --dat=2026-01-01
 expect 2 "$unknown --bogus" action-plans get P --bogus
@@ -76,6 +80,7 @@ expect 1 UNAVAILABLE complaints list --overdue --page-size=5 --json
 expect 1 UNAVAILABLE referrals award R --offer=O --rationale=why
 expect 1 UNAVAILABLE staff update S --grade=A --etag=E
 expect 1 UNAVAILABLE rules set --framework=F --plan-days=3
+expect 1 UNAVAILABLE rules set --framework=F --answer-days=10 --turnover-target=8
 expect 1 UNAVAILABLE action-plans complete P --item=0 --date=2026-01-01
 expect 1 UNAVAILABLE admissions suspend A --reason=why --action=Audit@2026-01-05
 

@@ -182,15 +182,19 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
   complaints get ID
   complaints create --framework=ID [--lot=ID] --summary=TEXT [--safeguarding]
       [--received="YYYY-MM-DD HH:MM" | RFC 3339]     (default now)
-                                 due at 17:00 on the 15th working day after the day of
-                                 receipt: received on a Friday (any hour) or at the
-                                 weekend, Monday is day 1, so due the Friday 3 weeks on
+                                 due at 17:00 on the framework's answer period
+                                 (ANSWER_WORKING_DAYS, default 15) in working days after
+                                 the day of receipt: received on a Friday (any hour) or
+                                 at the weekend, Monday is day 1 (15: the Friday 3 weeks
+                                 on); fixed when recorded
   complaints acknowledge ID
   complaints answer ID --outcome=UPHELD|PARTLY_UPHELD|NOT_UPHELD --learning=TEXT
                                  from RECEIVED too: the answer acknowledges it as well
   returns --quarter=2026-Q3 [--lot=ID] [--provider=ID]   the quarterly workforce return
                                                     (commissioners: --provider and --lot;
-                                                    training %: only with --lot)
+                                                    training %: only with --lot; turnover
+                                                    against TURNOVER_TARGET_PERCENT: the
+                                                    lot's framework's, 5 without --lot)
   compliance --provider=OWN_ID --lot=ID [--date=]     counts only
   packages list                  packages awarded to you (from referrals, within seconds)
   packages assign PACKAGE_ID --staff=ID [--from=YYYY-MM-DD]
@@ -221,12 +225,16 @@ Workforce: commissioners
   accounts record --provider=ID --framework=ID --year-end=YYYY-MM-DD --current-assets=POUNDS
       --current-liabilities=POUNDS --operating-profit=POUNDS --capital-employed=POUNDS
       --net-assets=POUNDS          e.g. £480,000.00; ratios and breaches are computed
-  rules get --framework=ID                           automatic suspension rules
+  rules get --framework=ID              automatic suspension rules and quality targets
   rules set --framework=ID [--inadequate-visit[=false]] [--upheld-safeguarding=N]
       [--window-months=N] [--financial-breach[=false]] [--ineligible-worker[=false]]
-      [--min-trained-percent=N] [--plan-days=N]  changes only the options given
+      [--min-trained-percent=N] [--plan-days=N] [--answer-days=N] [--turnover-target=N]
+      changes only the options given
       (0 turns --upheld-safeguarding and --min-trained-percent off; --window-months=0
-      is 12; --plan-days: working days to agree a suspension's action plan, 0 is 10)
+      is 12; --plan-days: working days to agree a suspension's action plan, 0 is 10;
+      --answer-days: working days to answer a complaint recorded from now on, 1..60,
+      0 is 15; --turnover-target: the quarterly turnover % returns for the framework's
+      lots must stay below, 1..100, 0 is 5)
 
 Verbs that need an etag read the resource first; pass --etag to use your own.
 
@@ -1171,9 +1179,16 @@ const std::vector<std::string> kStaffColumns = {"id",
                                                 "right_to_work.kind=RIGHT_TO_WORK",
                                                 "registration.body=REGISTRATION",
                                                 "last_supervision_date"};
-const std::vector<std::string> kComplaintColumns = {
-    "id",      "state",   "safeguarding", "received_time", "acknowledged_time", "answer_due_time",
-    "overdue", "outcome", "summary"};
+const std::vector<std::string> kComplaintColumns = {"id",
+                                                    "state",
+                                                    "safeguarding",
+                                                    "received_time",
+                                                    "acknowledged_time",
+                                                    "answer_due_time",
+                                                    "answer_working_days",
+                                                    "overdue",
+                                                    "outcome",
+                                                    "summary"};
 const std::vector<std::string> kMatrixColumns = {
     "id", "lot_id", "version", "effective_from", "title", "competencies",
     "required_registration_body"};
@@ -1573,6 +1588,12 @@ void RulesFlags(const Args& a, wv1::SuspensionRules* r) {
   }
   if (a.Has("plan-days")) {
     r->set_action_plan_due_working_days(a.Int("plan-days", 0));
+  }
+  if (a.Has("answer-days")) {
+    r->set_complaint_answer_working_days(a.Int("answer-days", 0));
+  }
+  if (a.Has("turnover-target")) {
+    r->set_turnover_target_percent(a.Int("turnover-target", 0));
   }
   if (a.Has("etag")) r->set_etag(a.Get("etag"));
 }
