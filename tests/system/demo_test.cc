@@ -15,6 +15,7 @@
 namespace pdps {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -103,8 +104,16 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
 
   const std::string bermondsey = as("Bermondsey Home Care", "provider_admin");
   EXPECT_THAT(run(bermondsey + "staff list --json"), HasSubstr("\"display_name\""));
-  EXPECT_THAT(run(bermondsey + "complaints list --json"), HasSubstr("answer_due_time"));
-  EXPECT_THAT(run(bermondsey + "returns --quarter=2026-Q3 --json"), HasSubstr("headcount_end"));
+  EXPECT_THAT(run(bermondsey + "complaints list --json"),
+              AllOf(HasSubstr("answer_due_time"), HasSubstr("\"answer_working_days\": 15")));
+  EXPECT_THAT(run(bermondsey + "returns --quarter=2026-Q3 --json"),
+              AllOf(HasSubstr("headcount_end"), HasSubstr("\"turnover_target_percent\": 5")));
+  // Southwark's targets as its seed states them (decision 60), read by its provider.
+  EXPECT_THAT(run(bermondsey + "rules get --json --framework=" +
+                  db->Query("SELECT id::text AS v FROM registry.frameworks WHERE display_name "
+                            "= 'Care at home for children and young people'")[0]),
+              AllOf(HasSubstr("\"complaint_answer_working_days\": 15"),
+                    HasSubstr("\"turnover_target_percent\": 5")));
 
   // Peterborough Complex Care: rated INADEQUATE, so suspended on its lot with the rule.
   const std::string pcc = db->Query(
