@@ -142,7 +142,7 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
                                        suspended[0] + " 2>&1",
                                    &denied),
             1);
-  EXPECT_THAT(denied, HasSubstr("PERMISSION_DENIED"));
+  EXPECT_THAT(denied, HasSubstr("NOT_FOUND"));
 
   // Derby (seed 004 Appendix A): Allestree's accounts breach every viability test, so its
   // rule suspended both of Allestree's lots. Its teams, 9 of 10 trained, meet the 90 %

@@ -208,7 +208,7 @@ TEST(NamedWorkers, ArriveFromReferralsAreSeenByTheirCommissionersAndLapsesSuspen
   EXPECT_TRUE(st.ok()) << st.error_message();
   EXPECT_GE(compliance.staff_in_post(), 1);
   st = Call(*stub, outsider_token, &WStub::GetWorkforceCompliance, gc, &compliance);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << st.error_message();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
 
   // The framework's keeper turns the package-worker rule on.
   wv1::GetSuspensionRulesRequest gr;

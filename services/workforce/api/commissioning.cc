@@ -71,19 +71,20 @@ absl::Status CommissioningCheck::RequireWorkforceReader(const server::Call& c,
   }
   ASSIGN_OR_RETURN(auto lot, registry_.GetLotContext(absl::AsciiStrToLower(lot_id),
                                                      dates::TodayInLondon(c.now)));
-  if (lot.members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("only commissioners of the partnership that owns the lot's framework may "
-                     "see its providers' ",
-                     what));
+  // Another tenant's record, as everywhere: NOT_FOUND, one answer whether the lot is
+  // another partnership's or the provider is not admitted to it, so that neither says
+  // more than the other.
+  const bool member = lot.members.count(absl::AsciiStrToLower(c.principal.organisation_id)) > 0;
+  bool admitted = false;
+  if (member) {
+    ASSIGN_OR_RETURN(
+        admitted, registry_.HasAdmission(absl::AsciiStrToLower(provider_id), lot.framework.id()));
   }
-  ASSIGN_OR_RETURN(bool admitted,
-                   registry_.HasAdmission(absl::AsciiStrToLower(provider_id), lot.framework.id()));
   if (!admitted) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("the provider holds no admission on the lot's framework; commissioners see "
-                     "the ",
-                     what, " of providers admitted to their frameworks"));
+    return absl::NotFoundError(
+        absl::StrCat("no ", what, " of provider ", provider_id, " on lot ", lot_id,
+                     " that you may see: commissioners see the ", what,
+                     " of providers admitted to their own partnership's frameworks"));
   }
   return absl::OkStatus();
 }

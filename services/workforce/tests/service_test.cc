@@ -797,30 +797,30 @@ TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
   req.set_lot_id(lot_);
   v1::WorkforceCompliance out;
   // A commissioner of another partnership may not look (decision 0041); nor may anyone
-  // ask about a provider not admitted to the lot's framework.
-  // Each read's refusal names that read, not another's.
+  // ask about a provider not admitted to the lot's framework: NOT_FOUND, as any other
+  // tenant's record. Each read's refusal names that read, not another's.
   const Caller stranger = MakeCaller(NewUuid(), {Role::kCommissioner});
   auto st = Call(stub(), stranger, &Stub::GetWorkforceCompliance, req, &out);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(st.error_message(), HasSubstr("may see its providers' workforce compliance"));
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(st.error_message(), HasSubstr("no workforce compliance of provider"));
   v1::GetWorkforceReturnRequest ret;
   ret.set_quarter("2026-Q3");
   ret.set_provider_id(provider_.org);
   ret.set_lot_id(lot_);
   v1::WorkforceReturn figures;
   st = Call(stub(), stranger, &Stub::GetWorkforceReturn, ret, &figures);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(st.error_message(), HasSubstr("may see its providers' workforce returns"));
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(st.error_message(), HasSubstr("no workforce returns of provider"));
   EXPECT_THAT(st.error_message(), Not(HasSubstr("compliance")));
   v1::GetWorkforceComplianceRequest unadmitted = req;
   unadmitted.set_provider_id(other_provider_.org);
   st = Call(stub(), commissioner_, &Stub::GetWorkforceCompliance, unadmitted, &out);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(st.error_message(), HasSubstr("see the workforce compliance of providers admitted"));
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(st.error_message(), HasSubstr("no workforce compliance of provider"));
   ret.set_provider_id(other_provider_.org);
   st = Call(stub(), commissioner_, &Stub::GetWorkforceReturn, ret, &figures);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(st.error_message(), HasSubstr("see the workforce returns of providers admitted"));
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(st.error_message(), HasSubstr("no workforce returns of provider"));
   // The framework's commissioner sees counts.
   st = Call(stub(), commissioner_, &Stub::GetWorkforceCompliance, req, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
@@ -1558,7 +1558,7 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   EXPECT_EQ(Call(stub(), MakeCaller(NewUuid(), {Role::kCommissioner}), &Stub::GetWorkforceReturn,
                  req, &theirs)
                 .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+            grpc::StatusCode::NOT_FOUND);
   v1::GetWorkforceReturnRequest unnamed;
   unnamed.set_quarter("2026-Q3");
   st = Call(stub(), commissioner_, &Stub::GetWorkforceReturn, unnamed, &theirs);
