@@ -242,24 +242,47 @@ class Loader {
     Provider p{Org(name, v1::Organisation::PROVIDER), name};
     providers_[name] = p.org;
     std::string admin = Token(p.org, Role::kProviderAdmin);
+    UpdateProfile(p, admin, [&](v1::Provider* profile) {
+      profile->set_office_postcode(postcode);
+      profile->set_office_district(district);
+      profile->clear_coverage_areas();
+      for (auto& a : areas) profile->add_coverage_areas(a);
+    });
+    Documents(p, admin, n);
+    Admit(p, admin, commissioner, f, lots, n);
+    return p;
+  }
+
+  // A provider already admitted elsewhere also works for `f` (DOMAIN.md §1: one provider,
+  // several commissioners' frameworks): it covers `areas` too, applies and is admitted.
+  void AlsoAdmit(const Provider& p, const std::string& commissioner, const v1::Framework& f,
+                 const std::vector<v1::Lot>& lots, const std::vector<std::string>& areas, int n) {
+    std::string admin = Token(p.org, Role::kProviderAdmin);
+    UpdateProfile(p, admin, [&](v1::Provider* profile) {
+      for (const auto& a : areas) profile->add_coverage_areas(a);
+    });
+    Admit(p, admin, commissioner, f, lots, n);
+  }
+
+  template <typename Change>
+  void UpdateProfile(const Provider& p, const std::string& admin, Change change) {
     v1::GetProviderRequest get;
     get.set_id(p.org);
     v1::UpdateProviderRequest upd;
     Must("get provider", admin, &Stub::GetProvider, get, upd.mutable_provider());
-    upd.mutable_provider()->set_office_postcode(postcode);
-    upd.mutable_provider()->set_office_district(district);
-    upd.mutable_provider()->clear_coverage_areas();
-    for (auto& a : areas) upd.mutable_provider()->add_coverage_areas(a);
+    change(upd.mutable_provider());
     v1::Provider out;
     Must("update provider", admin, &Stub::UpdateProvider, upd, &out);
-    Documents(p, admin, n);
+  }
 
+  void Admit(const Provider& p, const std::string& admin, const std::string& commissioner,
+             const v1::Framework& f, const std::vector<v1::Lot>& lots, int n) {
     v1::ApplyForAdmissionRequest apply;
     apply.set_framework_id(f.id());
     for (const auto& l : lots) apply.add_lot_ids(l.id());
-    apply.set_request_id(NameUuid("apply:" + name + ":" + f.id()));
+    apply.set_request_id(NameUuid("apply:" + p.name + ":" + f.id()));
     v1::ApplyForAdmissionResponse applied;
-    Must("apply " + name, admin, &Stub::ApplyForAdmission, apply, &applied);
+    Must("apply " + p.name, admin, &Stub::ApplyForAdmission, apply, &applied);
     for (const auto& a : applied.admissions()) {
       if (a.state() != v1::Admission::APPLIED) continue;
       v1::AdmitProviderRequest admit;
@@ -267,12 +290,11 @@ class Loader {
       admit.set_etag(a.etag());
       admit.set_reason("Meets the selection criteria");
       v1::Admission admitted;
-      Must("admit " + name, Token(commissioner, Role::kCommissioner), &Stub::AdmitProvider,
-           admit, &admitted);
+      Must("admit " + p.name, Token(commissioner, Role::kCommissioner), &Stub::AdmitProvider, admit,
+           &admitted);
       ++count_["admissions"];
     }
     Capacity(p, admin, f, n);
-    return p;
   }
 
   void Documents(const Provider& p, const std::string& admin, int n) {
@@ -1938,12 +1960,13 @@ int Main(int argc, char** argv) {
                                   "Blackheath Mentoring Trust", "Deptford Outreach CIC",
                                   "Horniman Home Care"};
   std::vector<std::vector<v1::Lot>> lewisham_lots = {{la}, {la, lb}, {lc}, {lb, lc}, {ld}, {ld}, {lc}};
-  Loader::Provider suspended_provider;
+  Loader::Provider suspended_provider, deptford;
   for (int i = 0; i < 7; ++i) {
     auto p = L.AdmitProvider(lewisham_names[i], lewisham, fl, lewisham_lots[i],
                              {"Lewisham", i % 2 ? "Greenwich" : "Bromley"}, "SE13 6AA",
                              "Lewisham", ++n);
     if (i == 2) suspended_provider = p;
+    if (i == 5) deptford = p;
   }
   L.Suspend(lewisham, suspended_provider.org, lc,
             "CQC inspection rated the service Inadequate (Safe); suspended by the commissioner "
@@ -1964,6 +1987,10 @@ int Main(int argc, char** argv) {
   for (int i = 0; i < 6; ++i) {
     L.AdmitProvider(sw_names[i], southwark, fs, {sh}, {"Southwark"}, "SE1 7EU", "Southwark", ++n);
   }
+  // A Lewisham provider also on Southwark's framework: one organisation, two councils'
+  // admissions, rotas and returns.
+  L.AlsoAdmit(deptford, southwark, fs, {sh}, {"Southwark"},
+              /*n=*/50);  // not ++n: the later providers keep theirs
   const char* do_names[] = {"Wessex Children's Care", "Purbeck Home Support",
                             "Jurassic Coast Nursing", "Blackmore Vale Carers",
                             "Poole Harbour Care"};

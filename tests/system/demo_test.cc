@@ -28,10 +28,15 @@ TEST(Demo, LoadsTwiceAndTheWalkThroughWorks) {
   const std::string demo = systemtest::DemoCommand(keys, "--registry=" + registry.address());
   std::string out;
   ASSERT_EQ(systemtest::RunCommand(demo, &out), 0) << out;
-  EXPECT_THAT(out, HasSubstr("admissions             38"));
+  EXPECT_THAT(out, HasSubstr("admissions             39"));
   EXPECT_THAT(out, HasSubstr("suspensions            1"));
   ASSERT_EQ(systemtest::RunCommand(demo, &out), 0) << "second load: " << out;
   EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM registry.organisations")[0], "39");
+  // One provider works for two councils' frameworks (DOMAIN.md §1).
+  EXPECT_EQ(db->Query("SELECT count(DISTINCT a.framework_id)::text AS v FROM registry.admissions a"
+                      " JOIN registry.organisations o ON o.id = a.provider_id"
+                      " WHERE o.display_name = 'Deptford Outreach CIC'")[0],
+            "2");
   EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM registry.admissions WHERE state = "
                       "'SUSPENDED'")[0],
             "1");
