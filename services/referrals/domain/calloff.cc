@@ -79,6 +79,9 @@ void Close(Plan* p, ReferralState s, std::string reason) {
   p->new_state = s;
   p->reason = std::move(reason);
   p->next_due = absl::InfiniteFuture();
+  // Only a round in progress has a hold; only OPEN and EVALUATING show a stage deadline.
+  p->held_until = absl::InfinitePast();
+  if (!ShowsStageDeadline(s)) p->stage_deadline = absl::InfinitePast();
 }
 
 Plan StepRotational(const Round& r, const CallOff& c, const calendar::WorkingTime& wt,
@@ -221,6 +224,10 @@ absl::string_view OfferKindName(OfferKind k) { return NameIn(kKinds, k); }
 std::optional<OfferKind> ParseOfferKind(absl::string_view n) { return ParseIn(kKinds, n); }
 absl::string_view OfferStateName(OfferState s) { return NameIn(kOfferStates, s); }
 std::optional<OfferState> ParseOfferState(absl::string_view n) { return ParseIn(kOfferStates, n); }
+
+bool ShowsStageDeadline(ReferralState s) {
+  return s == ReferralState::kOpen || s == ReferralState::kEvaluating;
+}
 
 bool FridayRuleApplies(const CallOff& c, absl::Time opened, const absl::TimeZone& tz) {
   if (!c.friday_afternoon_rule) return false;

@@ -94,6 +94,14 @@ struct Plan {
   absl::Time next_due = absl::InfiniteFuture();
 };
 
+// Whether a referral in state `s` keeps its stage_deadline. OPEN: the deadline of the
+// stage under way (the exclusive or broadcast window, the proposal or bid deadline).
+// EVALUATING: the proposal or bid deadline that closed the round, which is when the bids
+// were unsealed. Every other state has none: a deadline nothing waits for any more is
+// not shown (an UNCOVERED referral with a future deadline looked as if it were still
+// being offered). held_until is kept only while OPEN.
+bool ShowsStageDeadline(ReferralState s);
+
 // Whether the Friday-afternoon rule holds a round opened at `opened`: a Friday at or
 // after the cut-off, Europe/London (seed 002 para 45).
 bool FridayRuleApplies(const CallOff& c, absl::Time opened, const absl::TimeZone& tz);

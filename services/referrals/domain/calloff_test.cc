@@ -177,6 +177,14 @@ TEST(Rotational, FullRotationThenBroadcastThenUncovered) {
   EXPECT_EQ(p.next_due, absl::InfiniteFuture());
 }
 
+TEST(StageDeadline, KeptOnlyWhileOpenOrEvaluating) {
+  using RS = ReferralState;
+  for (RS s :
+       {RS::kDraft, RS::kOpen, RS::kEvaluating, RS::kAwarded, RS::kUncovered, RS::kWithdrawn}) {
+    EXPECT_EQ(ShowsStageDeadline(s), s == RS::kOpen || s == RS::kEvaluating) << StateName(s);
+  }
+}
+
 TEST(Rotational, BroadcastAllDeclinedEarlyIsUncovered) {
   Sim sim(Method::kRotational, {"p1", "p2", "p3", "p4"});
   sim.Run(L(2026, 6, 16, 10, 0));
@@ -193,6 +201,8 @@ TEST(Rotational, BroadcastAllDeclinedEarlyIsUncovered) {
   ASSERT_TRUE(p.new_state.has_value());
   EXPECT_EQ(*p.new_state, ReferralState::kUncovered);
   EXPECT_FALSE(p.reason.empty());
+  // The broadcast window (12:10) was still to come: it is no longer shown.
+  EXPECT_EQ(p.stage_deadline, absl::InfinitePast()) << Show(p.stage_deadline);
 }
 
 TEST(Rotational, WindowCountsWorkingHoursOnly) {
@@ -514,6 +524,9 @@ TEST(FridayRule, NobodyLeftAfterTheFirstRefusalIsUncoveredAtOnce) {
   EXPECT_THAT(p.make, IsEmpty());
   ASSERT_TRUE(p.new_state.has_value());
   EXPECT_EQ(*p.new_state, ReferralState::kUncovered);
+  // Neither the first window's end (Monday 09:00) nor the hold governs anything now.
+  EXPECT_EQ(p.stage_deadline, absl::InfinitePast()) << Show(p.stage_deadline);
+  EXPECT_EQ(p.held_until, absl::InfinitePast()) << Show(p.held_until);
 }
 
 TEST(FridayRule, FirstProviderSilentTimesOutMonday) {
@@ -942,6 +955,11 @@ TEST(Invitations, Outcomes) {
       EXPECT_EQ(p.new_state, r.state) << label;
       EXPECT_EQ(p.next_due, r.next_due) << label;
       EXPECT_EQ(p.time_out.size(), r.timed_out) << label;
+      // The deadline is kept while the round is open and in the evaluation it led to
+      // (when submissions closed); an UNCOVERED referral shows none.
+      EXPECT_EQ(p.stage_deadline,
+                r.state == ReferralState::kUncovered ? absl::InfinitePast() : deadline)
+          << label;
       if (r.state) {
         EXPECT_THAT(p.reason, HasSubstr(m.what)) << label;
       } else {

@@ -117,14 +117,19 @@ inline constexpr std::string_view kUpdateSchedule =
     " step_failures = 0, step_error = '', step_failed_at = NULL,"
     " version = version + 1, update_time = $7 WHERE id = $1";
 
+// WITHDRAWN or UNCOVERED (an evaluation left with nothing to award), AWARDED: no stage
+// deadline or hold governs the referral any more, so neither is kept
+// (domain::ShowsStageDeadline).
 inline constexpr std::string_view kSetState =
     "UPDATE referrals.referrals SET state = $2, state_reason = $3, next_due_at = NULL,"
+    " stage_deadline = NULL, held_until = NULL,"
     " version = version + 1, update_user = $4, update_time = $5 WHERE id = $1";
 
 inline constexpr std::string_view kSetAward =
     "UPDATE referrals.referrals SET state = 'AWARDED', award_provider_id = $2, award_method = $3,"
     " award_offer_id = $4::uuid, award_rationale = $5, award_rate_pence = $6, award_time = $7,"
-    " award_user = $8, state_reason = '', next_due_at = NULL, version = version + 1,"
+    " award_user = $8, state_reason = '', next_due_at = NULL, stage_deadline = NULL,"
+    " held_until = NULL, version = version + 1,"
     " update_user = $8, update_time = $7 WHERE id = $1";
 
 // Ask the scheduler to look at a referral now (a candidate was removed).

@@ -679,6 +679,81 @@ TEST_F(ReferralsTest, RotationalWindowsCrossBothDaylightSavingChanges) {
   }
 }
 
+TEST_F(ReferralsTest, AFinishedReferralShowsNoStageDeadlineOrHold) {
+  // As stored, read as the superuser: "deadline hold" with "-" for NULL.
+  auto stored = [&](const std::string& id) {
+    auto v = registry_->db().Query(absl::StrCat(
+        "SELECT COALESCE(stage_deadline::text, '-') || ' ' || COALESCE(held_until::text, '-')"
+        " AS v FROM referrals.referrals WHERE id = '",
+        id, "'"));
+    return v.empty() ? "" : v[0];
+  };
+  // UNCOVERED: the only provider declines its Friday-afternoon window at once. The
+  // window ran to Monday 09:00 and the hold with it; neither governs anything now.
+  Lot one = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 1);
+  clock().Set(London(2026, 11, 27, 14, 0));
+  v1::Referral r = Open(Raise(one));
+  EXPECT_EQ(Ts(r.stage_deadline()), London(2026, 11, 30, 9, 0));
+  EXPECT_EQ(Ts(r.held_until()), London(2026, 11, 30, 9, 0));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  ASSERT_TRUE(Decline(one.providers[0].admin, live[0].id(), "No carers this weekend").ok());
+  r = Get(r.id(), officer_);
+  EXPECT_EQ(r.state(), v1::Referral::UNCOVERED);
+  EXPECT_FALSE(r.has_stage_deadline());
+  EXPECT_FALSE(r.has_held_until());
+  EXPECT_EQ(stored(r.id()), "- -");
+
+  // AWARDED by acceptance during the broadcast window; the provider's view too.
+  clock().Set(London(2026, 11, 24, 10, 0));
+  Lot two = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
+  v1::Referral won = Raise(two);
+  const auto& winner = AwardByAcceptance(two, &won);
+  EXPECT_FALSE(won.has_stage_deadline());
+  EXPECT_FALSE(Get(won.id(), winner.admin).has_stage_deadline());
+  EXPECT_EQ(stored(won.id()), "- -");
+
+  // WITHDRAWN while its broadcast window was open.
+  v1::Referral gone = Open(Raise(two));
+  EXPECT_TRUE(gone.has_stage_deadline());
+  v1::WithdrawReferralRequest w;
+  w.set_id(gone.id());
+  w.set_etag(gone.etag());
+  w.set_reason("The family moved out of the borough");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::WithdrawReferral, w, &gone).ok());
+  EXPECT_EQ(gone.state(), v1::Referral::WITHDRAWN);
+  EXPECT_FALSE(gone.has_stage_deadline());
+  EXPECT_EQ(stored(gone.id()), "- -");
+
+  // EVALUATING keeps the proposal deadline that closed the round (when submissions
+  // ended); the award clears it.
+  Lot comp = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 1);
+  v1::Referral ev = Open(Raise(comp));
+  const absl::Time closes = Ts(ev.stage_deadline());
+  live = Live(ev.id());
+  ASSERT_EQ(live.size(), 1u);
+  v1::SubmitProposalRequest prop;
+  prop.set_id(live[0].id());
+  prop.mutable_proposal()->add_matched_competencies("gastrostomy");
+  prop.mutable_proposal()->mutable_worker_profile()->set_role("Support worker");
+  prop.mutable_proposal()->mutable_worker_profile()->set_summary("PEG feeding at school");
+  v1::Offer o;
+  ASSERT_TRUE(Call(stub(), comp.providers[0].admin, &Stub::SubmitProposal, prop, &o).ok());
+  clock().Set(closes);
+  RunDue();
+  ev = Get(ev.id(), officer_);
+  EXPECT_EQ(ev.state(), v1::Referral::EVALUATING);
+  EXPECT_EQ(Ts(ev.stage_deadline()), closes);
+  v1::AwardReferralRequest award;
+  award.set_id(ev.id());
+  award.set_etag(ev.etag());
+  award.set_offer_id(live[0].id());
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &ev).ok());
+  EXPECT_EQ(ev.state(), v1::Referral::AWARDED);
+  EXPECT_FALSE(ev.has_stage_deadline());
+  EXPECT_EQ(stored(ev.id()), "- -");
+}
+
 TEST_F(ReferralsTest, FirstRefusalRotatesFairlyAcrossReferralsOnALot) {
   Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 3);
   std::vector<std::string> firsts;
