@@ -493,6 +493,27 @@ TEST(PrintTable, AFrameworkShowsTheSettingsOfItsCallOffMethodOnly) {
   EXPECT_THAT(out, Not(HasSubstr("offer_window_working_hours")));
 }
 
+TEST(PrintTable, AFinishedReferralPrintsNoStageDeadline) {
+  // As the service returns them: an OPEN referral has its window's end, an UNCOVERED
+  // one none (the store clears it when the referral leaves OPEN or EVALUATING).
+  referrals::v1::ListReferralsResponse resp;
+  auto* open = resp.add_referrals();
+  open->set_id("o");
+  open->set_state(referrals::v1::Referral::OPEN);
+  open->mutable_stage_deadline()->set_seconds(1795856400);  // 2026-11-28 09:00 GMT
+  auto* uncovered = resp.add_referrals();
+  uncovered->set_id("u");
+  uncovered->set_state(referrals::v1::Referral::UNCOVERED);
+  EXPECT_EQ(TableOf(resp, {"id", "state", "stage_deadline"}),
+            "ID  STATE      STAGE_DEADLINE\n"
+            "o   OPEN       2026-11-28 09:00 GMT\n"
+            "u   UNCOVERED\n");
+  std::string got = TableOf(*uncovered, {});
+  EXPECT_THAT(got, ContainsRegex("state: +UNCOVERED\n"));
+  EXPECT_THAT(got, Not(HasSubstr("stage_deadline")));
+  EXPECT_THAT(got, Not(HasSubstr("held_until")));
+}
+
 TEST(PrintTable, AFigureNotComputedIsNotShownAsZero) {
   workforce::v1::WorkforceReturn r;  // no lot: no training figure
   r.set_quarter("2026-Q3");
