@@ -334,6 +334,12 @@ v1::Referral PenPortrait(const v1::Referral& full, bool awarded_to_viewer) {
   return p;
 }
 
+void HideOfficersReview(v1::Proposal* p) {
+  p->clear_family_view();
+  p->clear_reviewed_by_user();
+  p->clear_reviewed_by_organisation();
+}
+
 bool IsOfficer(const auth::Principal& p) {
   return p.Has(auth::Role::kBrokerageOfficer) || p.Has(auth::Role::kCommissioner) ||
          p.IsService();

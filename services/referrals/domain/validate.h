@@ -66,6 +66,14 @@ absl::Status RequireText(const char* field, const std::string& text, size_t max 
 // the award and the care-plan extract.
 v1::Referral PenPortrait(const v1::Referral& full, bool awarded_to_viewer);
 
+// A proposal as its provider sees it, and as the feed carries it (under the provider's
+// organisation): without what of the officers' review is for officers only, the
+// family's view (it may carry the family's words and names) and which officer recorded
+// the review. shortlisted, family_met_worker and reviewed_at stay: they tell the
+// provider where its proposal stands and whether to keep the worker free, and say
+// nothing the family said.
+void HideOfficersReview(v1::Proposal* p);
+
 // Officers (brokerage officers, commissioners) and services see referrals in full;
 // everyone else who may see one at all is a provider.
 bool IsOfficer(const auth::Principal& p);

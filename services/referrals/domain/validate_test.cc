@@ -702,6 +702,30 @@ void ExpectPenPortraitFields(const v1::Referral& pen, const v1::Referral& full) 
   EXPECT_FALSE(pen.has_held_until());
 }
 
+TEST(Proposal, TheProviderSeesWhereItStandsNotWhatTheFamilySaid) {
+  v1::Proposal p;
+  p.add_matched_competencies("gastrostomy");
+  p.mutable_worker_profile()->set_role("Support worker");
+  p.set_notes("Can start on Monday");
+  p.set_shortlisted(true);
+  p.set_family_view("Mrs Okafor says Jayden took to Grace at once");
+  p.set_family_met_worker(true);
+  p.set_worker_checked(true);
+  p.set_reviewed_by_user("ann");
+  p.set_reviewed_by_organisation("council");
+  p.mutable_reviewed_at()->set_seconds(1780000000);
+  v1::Proposal seen = p;
+  HideOfficersReview(&seen);
+  EXPECT_TRUE(seen.family_view().empty());
+  EXPECT_TRUE(seen.reviewed_by_user().empty());
+  EXPECT_TRUE(seen.reviewed_by_organisation().empty());
+  // Everything else as it was.
+  seen.set_family_view(p.family_view());
+  seen.set_reviewed_by_user(p.reviewed_by_user());
+  seen.set_reviewed_by_organisation(p.reviewed_by_organisation());
+  EXPECT_EQ(seen.SerializeAsString(), p.SerializeAsString());
+}
+
 TEST(PenPortrait, OfferedProviderSeesNeedsNotIdentityOrMoney) {
   const v1::Referral full = FullReferral();
   v1::Referral pen = PenPortrait(full, false);

@@ -341,9 +341,11 @@ absl::Status EmitOffer(const events::Outbox& outbox, Tx& tx, const char* type, c
   v1::OfferChanged e;
   *e.mutable_offer() = o;
   // Events say that a bid arrived or closed, never what it is (bids are sealed), and
-  // carry no pen portrait.
+  // carry no pen portrait. They are the provider's (organisation_id below): a proposal
+  // goes as its provider sees it, without the family's view.
   e.mutable_offer()->clear_referral();
   e.mutable_offer()->clear_bid();
+  if (e.offer().has_proposal()) domain::HideOfficersReview(e.mutable_offer()->mutable_proposal());
   e.set_lot_id(r.lot_id());
   e.set_framework_id(r.framework_id());
   return outbox.Append(tx, {type, "offer", o.id(), o.provider_id(), &e});
@@ -1011,11 +1013,9 @@ absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> o
         }
       }
     }
-    // Which officer reviewed a proposal stays inside, as the award's officer does.
-    if (!IsOfficer(c) && o->has_proposal()) {
-      o->mutable_proposal()->clear_reviewed_by_user();
-      o->mutable_proposal()->clear_reviewed_by_organisation();
-    }
+    // The family's view and which officer reviewed a proposal stay with officers, as the
+    // award's officer does.
+    if (!IsOfficer(c) && o->has_proposal()) domain::HideOfficersReview(o->mutable_proposal());
     if (with_referral) *o->mutable_referral() = domain::ViewFor(r, c.principal);
   }
   return absl::OkStatus();

@@ -1413,6 +1413,75 @@ TEST_F(ReferralsTest, TheLatestReviewOfAProposalWinsStampedWithWhoAndWhen) {
   EXPECT_EQ(Ts(mine.proposal().reviewed_at()), London(2026, 11, 26, 16, 30));
 }
 
+TEST_F(ReferralsTest, TheFamilysViewOfAProposalIsForOfficersOnly) {
+  Lot lot = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 2);
+  v1::Referral r = Open(Raise(lot));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  const auto& a = ProviderOf(lot, live[0].provider_id());
+  v1::SubmitProposalRequest prop;
+  prop.set_id(live[0].id());
+  prop.mutable_proposal()->add_matched_competencies("gastrostomy");
+  prop.mutable_proposal()->mutable_worker_profile()->set_role("Support worker");
+  prop.mutable_proposal()->mutable_worker_profile()->set_summary("PEG feeding at school");
+  v1::Offer o;
+  ASSERT_TRUE(Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o).ok());
+  const std::string words = "Mrs Okafor says Jayden took to Grace at once";
+  v1::ReviewProposalRequest review;
+  review.set_id(live[0].id());
+  review.set_etag(o.etag());
+  review.set_shortlisted(true);
+  review.set_family_view(words);
+  review.set_family_met_worker(true);
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::ReviewProposal, review, &o).ok());
+  EXPECT_EQ(o.proposal().family_view(), words);
+
+  // Officers read it, one offer or the referral's list.
+  EXPECT_EQ(GetOffer(live[0].id(), officer_).proposal().family_view(), words);
+  EXPECT_EQ(GetOffer(live[0].id(), nhs_officer_).proposal().family_view(), words);
+  for (const auto& x : Offers(r.id())) {
+    if (x.id() == live[0].id()) EXPECT_EQ(x.proposal().family_view(), words);
+  }
+  // The provider sees where its proposal stands, not what the family said.
+  auto provider_sees = [&](const v1::Offer& mine, const std::string& what) {
+    EXPECT_TRUE(mine.proposal().family_view().empty()) << what;
+    EXPECT_TRUE(mine.proposal().shortlisted()) << what;
+    EXPECT_TRUE(mine.proposal().family_met_worker()) << what;
+    EXPECT_TRUE(mine.proposal().has_reviewed_at()) << what;
+    EXPECT_EQ(mine.proposal().worker_profile().summary(), "PEG feeding at school") << what;
+  };
+  provider_sees(GetOffer(live[0].id(), a.admin), "GetOffer");
+  auto inbox = Inbox(a.admin, /*live=*/false);
+  ASSERT_EQ(inbox.size(), 1u);
+  provider_sees(inbox[0], "ListOffers (inbox)");
+  v1::ListOffersRequest by_referral;
+  by_referral.set_referral_id(r.id());
+  v1::ListOffersResponse listed;
+  ASSERT_TRUE(Call(stub(), a.admin, &Stub::ListOffers, by_referral, &listed).ok());
+  ASSERT_EQ(listed.offers_size(), 1);
+  provider_sees(listed.offers(0), "ListOffers (referral)");
+
+  // Awarded: the SELECTED proposal's event is the provider's, without the family's view.
+  v1::AwardReferralRequest award;
+  award.set_id(r.id());
+  award.set_etag(Get(r.id(), officer_).etag());
+  award.set_offer_id(live[0].id());
+  v1::Referral out;
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &out).ok());
+  provider_sees(GetOffer(live[0].id(), a.admin), "GetOffer after the award");
+  EXPECT_EQ(GetOffer(live[0].id(), officer_).proposal().family_view(), words);
+  int proposals = 0;
+  for (auto& e : EventsAbout(r.id())) {
+    v1::OfferChanged oc;
+    if (!e.payload().UnpackTo(&oc) || !oc.offer().has_proposal()) continue;
+    ++proposals;
+    EXPECT_TRUE(oc.offer().proposal().family_view().empty()) << e.event_type();
+    EXPECT_TRUE(oc.offer().proposal().reviewed_by_user().empty()) << e.event_type();
+    EXPECT_EQ(e.ShortDebugString().find(words), std::string::npos) << e.event_type();
+  }
+  EXPECT_EQ(proposals, 2);  // submitted, then SELECTED
+}
+
 TEST_F(ReferralsTest, ANamedWorkerMustPassTheWorkforceGateBeforeAProposalIsTaken) {
   Lot lot = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 2);
   // The lot's training matrix in workforce: the base competency and the asterisked one
