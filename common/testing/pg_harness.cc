@@ -104,4 +104,13 @@ void TestDatabase::Run(const std::string& script) const {
   if (!st.ok()) Die(absl::StrCat("script failed: ", script, ": ", st.ToString()));
 }
 
+void TestDatabase::RunMigration(const std::string& service, const std::string& file) const {
+  std::string path = absl::StrCat(MigrationsDir(service), "/", file);
+  std::ifstream in(path);
+  if (!in) Die(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  Run(text.str());
+}
+
 }  // namespace pdps::testing

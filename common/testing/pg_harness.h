@@ -31,6 +31,10 @@ class TestDatabase {
   void Run(const std::string& script) const;
   // The migrations directory of a service in the source tree.
   static std::string MigrationsDir(const std::string& service);
+  // Runs one of a service's migration files again, as the superuser: a test of a data
+  // migration sets up the rows it was written for, then runs it (the file must be safe
+  // to run twice).
+  void RunMigration(const std::string& service, const std::string& file) const;
 
  private:
   std::string super_conninfo_;  // server, without dbname

@@ -752,6 +752,20 @@ TEST_F(ReferralsTest, AFinishedReferralShowsNoStageDeadlineOrHold) {
   EXPECT_EQ(ev.state(), v1::Referral::AWARDED);
   EXPECT_FALSE(ev.has_stage_deadline());
   EXPECT_EQ(stored(ev.id()), "- -");
+
+  // Rows the earlier versions left: migration 0006 clears the finished ones' times and
+  // leaves an open round's alone.
+  v1::Referral live_one = Open(Raise(two));
+  const std::string open_times = stored(live_one.id());
+  registry_->db().Run(
+      absl::StrCat("UPDATE referrals.referrals SET stage_deadline = now() + interval '3 days',"
+                   " held_until = now() + interval '2 days' WHERE id IN ('",
+                   r.id(), "', '", won.id(), "', '", gone.id(), "')"));
+  EXPECT_NE(stored(r.id()), "- -");
+  registry_->db().RunMigration("referrals", "0006_no_stage_deadline_when_finished.sql");
+  for (const auto* id : {&r, &won, &gone}) EXPECT_EQ(stored(id->id()), "- -") << id->id();
+  EXPECT_EQ(stored(live_one.id()), open_times);
+  EXPECT_NE(open_times, "- -");
 }
 
 TEST_F(ReferralsTest, FirstRefusalRotatesFairlyAcrossReferralsOnALot) {
