@@ -1918,6 +1918,10 @@ int Main(int argc, char** argv) {
   F fs = Shape(p_southwark, "Care at home for children and young people", F::PDPS,
                C::ROTATIONAL_FIRST_REFUSAL, F::MONTHLY, "seed 002");
   fs.mutable_call_off()->set_friday_afternoon_rule(true);
+  // "A swift response in urgent cases", with an out-of-hours line for urgent referrals
+  // (seed 002 para 42): an emergency's windows are 30 minutes of clock time (the default
+  // is an hour; decision 58).
+  fs.mutable_call_off()->set_emergency_offer_window_minutes(30);
   // Registered with the CQC for the regulated activity of personal care (seed 002 94).
   fs.add_required_documents(v1::ComplianceDocument::CQC_REGISTRATION);
   fs = L.Framework(southwark, fs);

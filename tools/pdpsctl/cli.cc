@@ -467,6 +467,7 @@ std::string Unset(const Message& m, const FieldDescriptor* f) {
       {"pdps.registry.v1.CallOffSettings.friday_afternoon_rule", "yes (default)"},
       {"pdps.registry.v1.CallOffSettings.friday_cutoff", "12:00 (default)"},
       {"pdps.registry.v1.CallOffSettings.bid_window_working_days", "5 (default)"},
+      {"pdps.registry.v1.CallOffSettings.emergency_offer_window_minutes", "60 (default)"},
       {"pdps.registry.v1.Framework.office_hours", "09:00-17:00,Mon-Fri (default)"},
       {"pdps.registry.v1.Framework.employers_liability_minimum", "£5,000,000.00 (default)"},
       {"pdps.registry.v1.Framework.public_liability_minimum", "£10,000,000.00 (default)"},
@@ -492,6 +493,9 @@ bool Applies(const Message& m, const FieldDescriptor* f) {
       {"pdps.registry.v1.CallOffSettings.quality_questions", {"MINI_COMPETITION"}},
       {"pdps.registry.v1.CallOffSettings.bid_window_working_days",
        {"MINI_COMPETITION", "COMPETITIVE_OFFERS"}},
+      // Mini-competitions take no emergencies (decision 58).
+      {"pdps.registry.v1.CallOffSettings.emergency_offer_window_minutes",
+       {"ROTATIONAL_FIRST_REFUSAL", "BROADCAST_FIRST_RESPONDER", "COMPETITIVE_OFFERS"}},
       {"pdps.referrals.v1.Referral.maximum_hourly_rate", {"MINI_COMPETITION"}},
       {"pdps.referrals.v1.Referral.quality_questions", {"MINI_COMPETITION"}},
       {"pdps.referrals.v1.Referral.price_weight_percent", {"MINI_COMPETITION"}},

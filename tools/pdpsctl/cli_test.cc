@@ -479,6 +479,7 @@ TEST(PrintTable, AFrameworkShowsTheSettingsOfItsCallOffMethodOnly) {
   EXPECT_THAT(out, ContainsRegex("call_off.exclusive_rounds: +2 \\(default\\)\n"));
   EXPECT_THAT(out, ContainsRegex("call_off.friday_afternoon_rule: +yes \\(default\\)\n"));
   EXPECT_THAT(out, ContainsRegex("call_off.friday_cutoff: +12:00 \\(default\\)\n"));
+  EXPECT_THAT(out, ContainsRegex("call_off.emergency_offer_window_minutes: +60 \\(default\\)\n"));
   EXPECT_THAT(out, Not(HasSubstr("bid_window_working_days")));
   EXPECT_THAT(out, Not(HasSubstr("price_weight_percent")));
   c->set_friday_afternoon_rule(false);
@@ -491,6 +492,7 @@ TEST(PrintTable, AFrameworkShowsTheSettingsOfItsCallOffMethodOnly) {
   EXPECT_THAT(out, ContainsRegex("call_off.price_weight_percent: +60 %\n"));
   EXPECT_THAT(out, Not(HasSubstr("friday")));
   EXPECT_THAT(out, Not(HasSubstr("offer_window_working_hours")));
+  EXPECT_THAT(out, Not(HasSubstr("emergency_offer_window_minutes")));
 }
 
 TEST(PrintTable, AFinishedReferralPrintsNoStageDeadline) {

@@ -58,6 +58,9 @@ void ApplyFrameworkDefaults(v1::Framework* f) {
   }
   if (c->friday_cutoff().empty()) c->set_friday_cutoff("12:00");
   if (c->bid_window_working_days() == 0) c->set_bid_window_working_days(5);
+  if (c->emergency_offer_window_minutes() == 0) {
+    c->set_emergency_offer_window_minutes(kDefaultEmergencyOfferWindowMinutes);
+  }
   if (f->office_hours().empty()) f->set_office_hours(kDefaultOfficeHours);
   if (!f->has_employers_liability_minimum()) {
     f->mutable_employers_liability_minimum()->set_pence(kDefaultEmployersLiabilityPence);
@@ -127,6 +130,12 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create) {
   }
   if (c.bid_window_working_days() < 0 || c.bid_window_working_days() > 30) {
     v.Add("framework.call_off.bid_window_working_days", "must be from 1 to 30");
+  }
+  // 0 is unset (the default); under five minutes nobody could answer, over twelve hours
+  // an emergency would outlast its own notice.
+  const int emergency = c.emergency_offer_window_minutes();
+  if (emergency < 0 || (emergency > 0 && emergency < 5) || emergency > 720) {
+    v.Add("framework.call_off.emergency_offer_window_minutes", "must be from 5 to 720 minutes");
   }
   // Weights may be published on any framework (a round may be re-opened as a
   // mini-competition); on a mini-competition framework they must also sum to 100.

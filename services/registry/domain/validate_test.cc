@@ -36,6 +36,7 @@ TEST(ValidateFramework, GoodOneWithDefaults) {
   EXPECT_EQ(f.call_off().offer_window_working_hours(), 2);
   EXPECT_EQ(f.call_off().exclusive_rounds(), 2);
   EXPECT_EQ(f.call_off().friday_cutoff(), "12:00");
+  EXPECT_EQ(f.call_off().emergency_offer_window_minutes(), 60);
   EXPECT_EQ(f.office_hours(), "09:00-17:00,Mon-Fri");
   EXPECT_EQ(f.employers_liability_minimum().pence(), 500000000);
   EXPECT_EQ(f.public_liability_minimum().pence(), 1000000000);
@@ -64,6 +65,27 @@ TEST(ValidateFramework, ReportsEveryBadField) {
                   "framework.call_off.price_weight_percent", "framework.call_off.friday_cutoff",
                   "framework.office_hours", "framework.application_windows[0].close_date",
                   "framework.required_documents[1]", "framework.required_documents[2]"));
+}
+
+// An emergency's offer window is minutes of clock time: 5 to 720, unset for the default.
+TEST(ValidateFramework, EmergencyOfferWindowIsFiveMinutesToTwelveHours) {
+  for (int minutes : {-1, 1, 4, 721, 1440}) {
+    v1::Framework f = GoodFramework();
+    f.mutable_call_off()->set_emergency_offer_window_minutes(minutes);
+    auto st = ValidateFramework(f, true);
+    EXPECT_THAT(Fields(st),
+                ::testing::ElementsAre("framework.call_off.emergency_offer_window_minutes"))
+        << minutes;
+  }
+  for (int minutes : {5, 30, 60, 720}) {
+    v1::Framework f = GoodFramework();
+    f.mutable_call_off()->set_emergency_offer_window_minutes(minutes);
+    EXPECT_TRUE(ValidateFramework(f, true).ok()) << minutes;
+  }
+  v1::Framework f = GoodFramework();
+  f.mutable_call_off()->set_emergency_offer_window_minutes(0);
+  ApplyFrameworkDefaults(&f);
+  EXPECT_EQ(f.call_off().emergency_offer_window_minutes(), 60);
 }
 
 // A raw enum number the proto does not define is refused, not stored.

@@ -474,13 +474,16 @@ TEST_F(RegistryTest, BadInputIsRefusedWithFieldViolationsAndWritesNothing) {
   req.mutable_framework()->mutable_call_off()->set_method(
       v1::CallOffSettings::MINI_COMPETITION);
   req.mutable_framework()->mutable_call_off()->set_price_weight_percent(60);
+  req.mutable_framework()->mutable_call_off()->set_emergency_offer_window_minutes(2);
   v1::Framework out;
   auto st = Call(*server_, comm_a_, &Stub::CreateFramework, req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolationFields(st),
-              UnorderedElementsAre("framework.display_name", "framework.kind",
-                                   "framework.billing_period",
-                                   "framework.call_off.price_weight_percent"));
+  EXPECT_THAT(
+      ViolationFields(st),
+      UnorderedElementsAre("framework.display_name", "framework.kind", "framework.billing_period",
+                           "framework.call_off.price_weight_percent",
+                           "framework.call_off.emergency_offer_window_minutes"));
+  req.mutable_framework()->mutable_call_off()->clear_emergency_offer_window_minutes();
   EXPECT_EQ(server_->db().Query("SELECT count(*)::text AS v FROM registry.frameworks")[0], before);
 
   // The limits every request keeps: a NUL (PostgreSQL would refuse it, or once cut the
@@ -548,6 +551,38 @@ TEST_F(RegistryTest, BadInputIsRefusedWithFieldViolationsAndWritesNothing) {
 
 // A string field that is not UTF-8 never parses; gRPC's own answer would be INTERNAL with
 // no message ("our bug"). The caller is told it is their request, with a request id.
+TEST_F(RegistryTest, AnEmergencyOfferWindowDefaultsToAnHourOldFrameworksToo) {
+  auto read = [&](const std::string& id) {
+    v1::GetFrameworkRequest gf;
+    gf.set_id(id);
+    v1::Framework f;
+    EXPECT_TRUE(Call(*server_, comm_a_, &Stub::GetFramework, gf, &f).ok());
+    return f.call_off().emergency_offer_window_minutes();
+  };
+  // Created without one: the default, stored.
+  v1::Framework plain = world_->CreateFramework(comm_a_, partnership_a_, "Emergency default");
+  EXPECT_EQ(plain.call_off().emergency_offer_window_minutes(), 60);
+  EXPECT_EQ(read(plain.id()), 60);
+  // A framework's own window, kept.
+  v1::UpdateFrameworkRequest uf;
+  *uf.mutable_framework() = plain;
+  uf.mutable_framework()->mutable_call_off()->set_emergency_offer_window_minutes(30);
+  v1::Framework own;
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::UpdateFramework, uf, &own).ok());
+  EXPECT_EQ(own.call_off().emergency_offer_window_minutes(), 30);
+  // A framework written before the field (no key in call_off) reads 0 until migration
+  // 0007 gives it the default; the one with its own window keeps it.
+  v1::Framework old = world_->CreateFramework(comm_a_, partnership_a_, "Written before");
+  server_->db().Run(absl::StrCat(
+      "UPDATE registry.frameworks SET call_off = call_off - 'emergency_offer_window_minutes'"
+      " WHERE id = '",
+      old.id(), "'"));
+  EXPECT_EQ(read(old.id()), 0);
+  server_->db().RunMigration("registry", "0007_emergency_offer_window.sql");
+  EXPECT_EQ(read(old.id()), 60);
+  EXPECT_EQ(read(own.id()), 30);
+}
+
 TEST_F(RegistryTest, ARequestThatDoesNotParseIsInvalidArgumentNotInternal) {
   grpc::GenericStub generic(server_->channel());
   // GetLotRequest{id = 0xED 0xA0 0x80}: field 1, length-delimited, a lone surrogate.
