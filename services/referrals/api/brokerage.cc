@@ -61,6 +61,8 @@ domain::CallOff CallOffFor(const rv1::CallOffSettings& s, std::optional<domain::
   c.friday_afternoon_rule = !s.has_friday_afternoon_rule() || s.friday_afternoon_rule();
   c.friday_cutoff_minute = CutoffMinute(s.friday_cutoff().empty() ? "12:00" : s.friday_cutoff());
   c.bid_window_working_days = s.bid_window_working_days() > 0 ? s.bid_window_working_days() : 5;
+  c.emergency_offer_window_minutes =
+      s.emergency_offer_window_minutes() > 0 ? s.emergency_offer_window_minutes() : 60;
   // As published, never a default: a mini-competition refuses to start without them
   // (domain::CheckMiniCompetitionTerms).
   c.price_weight_percent = s.price_weight_percent();
@@ -74,6 +76,8 @@ std::string CallOffJson(const domain::CallOff& c) {
                         {"friday_afternoon_rule", c.friday_afternoon_rule},
                         {"friday_cutoff_minute", c.friday_cutoff_minute},
                         {"bid_window_working_days", c.bid_window_working_days},
+                        {"emergency", c.emergency},
+                        {"emergency_offer_window_minutes", c.emergency_offer_window_minutes},
                         {"price_weight_percent", c.price_weight_percent},
                         {"quality_weight_percent", c.quality_weight_percent}}
       .dump();
@@ -152,6 +156,10 @@ absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::str
   RoundInput in;
   in.verb = verb;
   in.call_off = CallOffFor(lot.framework.call_off(), chosen);
+  // Urgency is fixed once the referral leaves DRAFT; the round keeps it in its snapshot.
+  in.call_off.emergency = current.urgency() == v1::Referral::EMERGENCY;
+  RETURN_IF_ERROR(domain::CheckMethodForUrgency(in.call_off.emergency, in.call_off.method, id,
+                                                verb == domain::Verb::kReopen));
   in.call_off_json = CallOffJson(in.call_off);
   in.office_hours = lot.framework.office_hours();
   in.reason = reason;

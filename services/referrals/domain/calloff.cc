@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/dates.h"
+#include "common/status.h"
 
 namespace pdps::referrals::domain {
 namespace {
@@ -117,7 +118,7 @@ Plan StepRotational(const Round& r, const CallOff& c, const calendar::WorkingTim
     p.next_due = r.held_until;
     return p;
   }
-  absl::Time window_end = wt.AddWorkingHours(now, c.offer_window_working_hours);
+  absl::Time window_end = OfferWindowEnd(c, wt, now);
   if (exclusive_made < c.exclusive_rounds && !rest.empty()) {
     NewOffer o{rest.front()->provider_id, OfferKind::kExclusive, exclusive_made + 1, window_end};
     if (exclusive_made == 0 && FridayRuleApplies(c, now, wt.time_zone())) {
@@ -151,7 +152,7 @@ Plan StepBroadcast(const Round& r, const CallOff& c, const calendar::WorkingTime
       Close(&p, ReferralState::kUncovered, "no eligible provider to offer it to");
       return p;
     }
-    absl::Time end = wt.AddWorkingHours(now, c.offer_window_working_hours);
+    absl::Time end = OfferWindowEnd(c, wt, now);
     for (const Candidate* cand : rest) {
       p.make.push_back({cand->provider_id, OfferKind::kBroadcast, 0, end});
     }
@@ -184,7 +185,11 @@ Plan StepInvitations(const Round& r, const CallOff& c, const calendar::WorkingTi
       Close(&p, ReferralState::kUncovered, "no eligible provider to invite");
       return p;
     }
-    absl::Time end = wt.AddWorkingDays(now, c.bid_window_working_days);
+    // An emergency's proposals are awarded as they come (competitive offers need no
+    // deadline for that); the deadline only bounds the wait.
+    absl::Time end = c.emergency && kind == OfferKind::kProposal
+                         ? OfferWindowEnd(c, wt, now)
+                         : wt.AddWorkingDays(now, c.bid_window_working_days);
     for (const Candidate* cand : rest) p.make.push_back({cand->provider_id, kind, 0, end});
     p.stage_deadline = end;
     p.next_due = end;
@@ -230,10 +235,27 @@ bool ShowsStageDeadline(ReferralState s) {
 }
 
 bool FridayRuleApplies(const CallOff& c, absl::Time opened, const absl::TimeZone& tz) {
-  if (!c.friday_afternoon_rule) return false;
+  if (!c.friday_afternoon_rule || c.emergency) return false;
   absl::CivilSecond cs = absl::ToCivilSecond(opened, tz);
   if (absl::GetWeekday(absl::CivilDay(cs)) != absl::Weekday::friday) return false;
   return cs.hour() * 60 + cs.minute() >= c.friday_cutoff_minute;
+}
+
+absl::Time OfferWindowEnd(const CallOff& c, const calendar::WorkingTime& wt, absl::Time now) {
+  if (c.emergency) return now + absl::Minutes(c.emergency_offer_window_minutes);
+  return wt.AddWorkingHours(now, c.offer_window_working_hours);
+}
+
+absl::Status CheckMethodForUrgency(bool emergency, Method method, const std::string& referral_id,
+                                   bool reopening) {
+  if (!emergency || method != Method::kMiniCompetition) return absl::OkStatus();
+  std::string message = absl::StrCat(
+      "an EMERGENCY referral (under 24 hours' notice) cannot be offered by mini-competition: "
+      "sealed bids are opened and awarded only after their deadline and marking; award it "
+      "directly (AwardReferral with provider_id)",
+      reopening ? ", or re-open it with another method" : "");
+  return FailedPrecondition(
+      message, {{"EMERGENCY_REFERRAL", absl::StrCat("referral/", referral_id), message}});
 }
 
 Plan Step(const Round& round, const CallOff& c, const calendar::WorkingTime& wt, absl::Time now) {

@@ -47,6 +47,11 @@ struct CallOff {
   bool friday_afternoon_rule = true;
   int friday_cutoff_minute = 12 * 60;  // minutes after midnight, Europe/London
   int bid_window_working_days = 5;
+  // An EMERGENCY referral (under 24 hours' notice, seed 001 4.3; decision 58): offer
+  // windows, and competitive offers' proposal deadline, are this many minutes of clock
+  // time, not working time, and the Friday-afternoon rule does not hold it.
+  bool emergency = false;
+  int emergency_offer_window_minutes = 60;
   // Mini-competition: the framework's published weights (no default: a round does not
   // start without them, domain::CheckMiniCompetitionTerms).
   int price_weight_percent = 0;
@@ -103,10 +108,25 @@ struct Plan {
 bool ShowsStageDeadline(ReferralState s);
 
 // Whether the Friday-afternoon rule holds a round opened at `opened`: a Friday at or
-// after the cut-off, Europe/London (seed 002 para 45).
+// after the cut-off, Europe/London (seed 002 para 45). Never for an emergency: holding
+// care needed tonight until Monday would defeat it.
 bool FridayRuleApplies(const CallOff& c, absl::Time opened, const absl::TimeZone& tz);
 
+// When an exclusive or broadcast offer made at `now` closes: the framework's offer
+// window in working hours, or for an emergency its emergency window in clock minutes
+// (evenings, weekends and bank holidays included).
+absl::Time OfferWindowEnd(const CallOff& c, const calendar::WorkingTime& wt, absl::Time now);
+
+// Whether a round may start with `method` for a referral of this urgency:
+// FAILED_PRECONDITION with a PreconditionViolation (type "EMERGENCY_REFERRAL", subject
+// "referral/<id>") for an emergency by mini-competition, whose sealed bids can be
+// neither opened nor awarded before their deadline and marking. It says to award it
+// directly (AwardReferral with provider_id) or, on a re-opening, to pick another method.
+absl::Status CheckMethodForUrgency(bool emergency, Method method, const std::string& referral_id,
+                                   bool reopening);
+
 // The next step of an OPEN round at `now`.
+//   Windows: OfferWindowEnd (working hours; clock minutes for an emergency).
 //   Rotational: exclusive offers one at a time in rota order, up to exclusive_rounds,
 //   each open for the offer window (one withdrawn by a suspension or termination does
 //   not count: the next provider gets its place); then one broadcast to every remaining
@@ -117,7 +137,8 @@ bool FridayRuleApplies(const CallOff& c, absl::Time opened, const absl::TimeZone
 //   offer declined → UNCOVERED.
 //   Competitive offers / mini-competition: invitations to every candidate, open until
 //   the close of the bid_window_working_days-th working day after the day of opening
-//   (WorkingTime::AddWorkingDays: whole working days); at the deadline the round
+//   (WorkingTime::AddWorkingDays: whole working days), or for an emergency by
+//   competitive offers until the emergency window's end; at the deadline the round
 //   is EVALUATING if anything was submitted, else UNCOVERED (also early, once every
 //   invitation is declined with nothing submitted).
 // Removed candidates are never offered anything new.

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/status.h"
 
 namespace pdps::referrals::domain {
 namespace {
@@ -822,6 +823,108 @@ const InvitationMethod kInvitationMethods[] = {
     {Method::kCompetitive, OfferKind::kProposal, "proposal"},
     {Method::kMiniCompetition, OfferKind::kBid, "bid"},
 };
+
+// ------------------------------------------------------- emergencies ---
+
+// Openings an emergency referral must not wait out: after office hours on a weekday, a
+// Friday afternoon (the hold), a bank holiday, a Saturday night, and the night the
+// clocks go back (an hour of clock time is an hour, whatever the dial says).
+struct EmergencyOpening {
+  const char* what;
+  absl::Time opened;
+  absl::Time routine_first_deadline;  // the same opening when the referral is routine
+  bool routine_held;                  // ... and whether the Friday rule holds it
+};
+const EmergencyOpening kEmergencyOpenings[] = {
+    {"Wednesday 16:56", L(2026, 11, 25, 16, 56), L(2026, 11, 26, 10, 56), false},
+    {"Friday 15:00", L(2026, 11, 27, 15, 0), L(2026, 11, 30, 9, 0), true},
+    {"Christmas Day 10:00", L(2026, 12, 25, 10, 0), L(2026, 12, 29, 11, 0), false},
+    {"Saturday 22:00", L(2026, 11, 28, 22, 0), L(2026, 11, 30, 11, 0), false},
+    {"clocks go back, 01:30 BST", Utc(2026, 10, 25, 0, 30), L(2026, 10, 26, 11, 0), false},
+};
+
+TEST(Emergency, RotationalWindowsAreClockMinutesWithNoFridayHold) {
+  for (const auto& o : kEmergencyOpenings) {
+    for (bool emergency : {true, false}) {
+      std::string what = absl::StrCat(o.what, emergency ? ", emergency" : ", routine");
+      Sim sim(Method::kRotational, {"p1", "p2", "p3"});
+      sim.c.emergency = emergency;
+      sim.c.emergency_offer_window_minutes = 45;
+      Plan p = sim.Run(o.opened);
+      ASSERT_EQ(p.make.size(), 1u) << what;
+      EXPECT_EQ(p.make[0].kind, OfferKind::kExclusive) << what;
+      if (!emergency) {
+        // Routine referrals are unchanged: working hours, and the Friday hold.
+        EXPECT_EQ(p.make[0].deadline, o.routine_first_deadline)
+            << what << ": " << Show(p.make[0].deadline);
+        EXPECT_EQ(p.held_until != absl::InfinitePast(), o.routine_held) << what;
+        continue;
+      }
+      EXPECT_EQ(p.make[0].deadline, o.opened + absl::Minutes(45))
+          << what << ": " << Show(p.make[0].deadline);
+      EXPECT_EQ(p.stage_deadline, o.opened + absl::Minutes(45)) << what;
+      EXPECT_EQ(p.held_until, absl::InfinitePast()) << what;
+      EXPECT_EQ(p.next_due, o.opened + absl::Minutes(45)) << what;
+      // p1 declines ten minutes in: p2 is offered it at once (no hold), for 45 minutes.
+      sim.Answer("p1", OfferState::kDeclined);
+      p = sim.Run(o.opened + absl::Minutes(10));
+      ASSERT_THAT(Providers(p.make), ElementsAre("p2")) << what;
+      EXPECT_EQ(p.make[0].rota_position, 2) << what;
+      EXPECT_EQ(p.make[0].deadline, o.opened + absl::Minutes(55)) << what;
+      // p2 lets it lapse: the broadcast to p3, 45 minutes again.
+      p = sim.Run(o.opened + absl::Minutes(55));
+      EXPECT_EQ(p.time_out.size(), 1u) << what;
+      ASSERT_THAT(Providers(p.make), ElementsAre("p3")) << what;
+      EXPECT_EQ(p.make[0].kind, OfferKind::kBroadcast) << what;
+      EXPECT_EQ(p.make[0].deadline, o.opened + absl::Minutes(100)) << what;
+    }
+  }
+}
+
+TEST(Emergency, BroadcastAndProposalWindowsAreClockMinutes) {
+  for (const auto& o : kEmergencyOpenings) {
+    Sim broadcast(Method::kBroadcast, {"p1", "p2"});
+    broadcast.c.emergency = true;
+    Plan p = broadcast.Run(o.opened);
+    ASSERT_EQ(p.make.size(), 2u) << o.what;
+    for (const auto& n : p.make) EXPECT_EQ(n.deadline, o.opened + absl::Hours(1)) << o.what;
+
+    Sim competitive(Method::kCompetitive, {"p1", "p2"});
+    competitive.c.emergency = true;
+    competitive.c.emergency_offer_window_minutes = 90;
+    p = competitive.Run(o.opened);
+    ASSERT_EQ(p.make.size(), 2u) << o.what;
+    for (const auto& n : p.make) {
+      EXPECT_EQ(n.kind, OfferKind::kProposal) << o.what;
+      EXPECT_EQ(n.deadline, o.opened + absl::Minutes(90)) << o.what;
+    }
+    EXPECT_EQ(p.stage_deadline, o.opened + absl::Minutes(90)) << o.what;
+    // At its end with a proposal in: EVALUATING, as any competitive round.
+    competitive.Answer("p1", OfferState::kSubmitted);
+    p = competitive.Run(o.opened + absl::Minutes(90));
+    EXPECT_EQ(p.new_state, ReferralState::kEvaluating) << o.what;
+  }
+}
+
+TEST(Emergency, NoMiniCompetitionForAnEmergency) {
+  for (Method m :
+       {Method::kRotational, Method::kBroadcast, Method::kCompetitive, Method::kMiniCompetition}) {
+    EXPECT_TRUE(CheckMethodForUrgency(false, m, "r1", false).ok()) << MethodName(m);
+  }
+  for (Method m : {Method::kRotational, Method::kBroadcast, Method::kCompetitive}) {
+    EXPECT_TRUE(CheckMethodForUrgency(true, m, "r1", false).ok()) << MethodName(m);
+  }
+  absl::Status open = CheckMethodForUrgency(true, Method::kMiniCompetition, "r1", false);
+  EXPECT_EQ(open.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(open.message()), HasSubstr("award it directly"));
+  EXPECT_THAT(std::string(open.message()), Not(HasSubstr("another method")));
+  auto v = PreconditionViolationsOf(open);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].type, "EMERGENCY_REFERRAL");
+  EXPECT_EQ(v[0].subject, "referral/r1");
+  absl::Status reopen = CheckMethodForUrgency(true, Method::kMiniCompetition, "r1", true);
+  EXPECT_THAT(std::string(reopen.message()), HasSubstr("re-open it with another method"));
+}
 
 TEST(Invitations, DeadlineIsCloseOfNthWorkingDay) {
   struct Row {

@@ -77,6 +77,8 @@ domain::CallOff CallOffFromJson(const std::string& json, domain::Method method) 
   c.friday_afternoon_rule = j.value("friday_afternoon_rule", true);
   c.friday_cutoff_minute = j.value("friday_cutoff_minute", 12 * 60);
   c.bid_window_working_days = j.value("bid_window_working_days", 5);
+  c.emergency = j.value("emergency", false);
+  c.emergency_offer_window_minutes = j.value("emergency_offer_window_minutes", 60);
   c.price_weight_percent = j.value("price_weight_percent", 0);
   c.quality_weight_percent = j.value("quality_weight_percent", 0);
   return c;

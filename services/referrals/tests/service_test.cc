@@ -130,6 +130,19 @@ class ReferralsTest : public ::testing::Test {
     return out;
   }
 
+  // An EMERGENCY referral (under 24 hours' notice) on `lot`.
+  v1::Referral RaiseEmergency(const Lot& lot, ReferralsServer* on = nullptr) {
+    v1::CreateReferralRequest req;
+    *req.mutable_referral() = SampleReferral(lot.lot.id(), "Southwark", council_);
+    req.mutable_referral()->set_urgency(v1::Referral::EMERGENCY);
+    *req.mutable_person() = SamplePerson();
+    req.set_request_id(NewUuid());
+    v1::Referral out;
+    auto st = Call(on ? on->stub() : stub(), officer_, &Stub::CreateReferral, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
   v1::Referral Open(const v1::Referral& r) {
     v1::OpenReferralRequest req;
     req.set_id(r.id());
@@ -524,6 +537,169 @@ TEST_F(ReferralsTest, FridayAfternoonHoldsWithFirstRefusalUntilMonday) {
   auto first = Live(plain.id());
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(Ts(first[0].deadline()), London(2026, 11, 27, 14, 1));
+}
+
+TEST_F(ReferralsTest, AnEmergencyIsOfferedInClockMinutesWhateverTheHour) {
+  // Southwark-style rotation with a 30-minute emergency window, and one left at the
+  // default (an hour).
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 3,
+                    [](rv1::CallOffSettings* c) { c->set_emergency_offer_window_minutes(30); });
+  Lot plain = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2);
+  struct Opening {
+    const char* what;
+    absl::Time opened;
+    absl::Time routine_deadline;  // the same opening for a routine referral
+    bool routine_held;
+    int64_t lapsed_working_seconds;  // of the second window, 5 to 35 minutes in
+  };
+  const Opening openings[] = {
+      // The audit's case: the exclusive offer ran to Thursday 10:56.
+      {"Wednesday 16:56", London(2026, 11, 25, 16, 56), London(2026, 11, 26, 10, 56), false, 0},
+      {"Friday 15:00", London(2026, 11, 27, 15, 0), London(2026, 11, 30, 9, 0), true, 1800},
+  };
+  for (const Opening& o : openings) {
+    clock().Set(o.opened);
+    v1::Referral r = Open(RaiseEmergency(lot));
+    EXPECT_EQ(Ts(r.stage_deadline()), o.opened + absl::Minutes(30)) << o.what;
+    EXPECT_FALSE(r.has_held_until()) << o.what;
+    auto live = Live(r.id());
+    ASSERT_EQ(live.size(), 1u) << o.what;
+    EXPECT_EQ(Ts(live[0].deadline()), o.opened + absl::Minutes(30)) << o.what;
+    // Declined five minutes in: the second provider at once, for 30 minutes.
+    clock().Set(o.opened + absl::Minutes(5));
+    ASSERT_TRUE(
+        Decline(ProviderOf(lot, live[0].provider_id()).admin, live[0].id(), "No carer free tonight")
+            .ok());
+    live = Live(r.id());
+    ASSERT_EQ(live.size(), 1u) << o.what;
+    EXPECT_EQ(live[0].rota_position(), 2) << o.what;
+    EXPECT_EQ(Ts(live[0].deadline()), o.opened + absl::Minutes(35)) << o.what;
+    // Not answered: the broadcast to the third, 30 minutes more.
+    clock().Set(o.opened + absl::Minutes(35));
+    RunDue();
+    live = Live(r.id());
+    ASSERT_EQ(live.size(), 1u) << o.what;
+    EXPECT_EQ(live[0].kind(), v1::Offer::BROADCAST) << o.what;
+    EXPECT_EQ(Ts(live[0].deadline()), o.opened + absl::Minutes(65)) << o.what;
+    // The KPIs still count working time (none of it after 17:00) beside elapsed time.
+    v1::Offer lapsed;
+    for (const auto& x : Offers(r.id())) {
+      if (x.state() == v1::Offer::TIMED_OUT) lapsed = x;
+    }
+    EXPECT_EQ(lapsed.response_elapsed_seconds(), 30 * 60) << o.what;
+    EXPECT_EQ(lapsed.response_working_seconds(), o.lapsed_working_seconds) << o.what;
+
+    // The framework's default: an hour.
+    clock().Set(o.opened);
+    v1::Referral d = Open(RaiseEmergency(plain));
+    EXPECT_EQ(Ts(d.stage_deadline()), o.opened + absl::Hours(1)) << o.what;
+
+    // A routine referral opened then is unchanged: working hours, the Friday hold.
+    v1::Referral routine = Open(Raise(lot));
+    EXPECT_EQ(Ts(routine.stage_deadline()), o.routine_deadline) << o.what;
+    EXPECT_EQ(routine.has_held_until(), o.routine_held) << o.what;
+  }
+}
+
+TEST_F(ReferralsTest, AnEmergencyOnABankHolidayIsOfferedInClockMinutes) {
+  std::string path = ::testing::TempDir() + "/holidays-emergency.csv";
+  {
+    std::ofstream f(path);
+    f << "# test\n2026-11-26,add,Test bank holiday\n";
+  }
+  Options o = TestOptions(registry_->address(), workforce_->address());
+  o.holiday_changes_file = path;
+  ReferralsServer replica(registry_, o);
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
+  const absl::Time opened = London(2026, 11, 26, 10, 0);  // the holiday
+  clock().Set(opened);
+  auto open = [&](const v1::Referral& r) {
+    v1::OpenReferralRequest req;
+    req.set_id(r.id());
+    req.set_etag(r.etag());
+    v1::Referral out;
+    EXPECT_TRUE(Call(replica.stub(), officer_, &Stub::OpenReferral, req, &out).ok());
+    return out;
+  };
+  v1::Referral r = open(RaiseEmergency(lot, &replica));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  for (const auto& x : live) EXPECT_EQ(Ts(x.deadline()), opened + absl::Hours(1));
+  EXPECT_EQ(Ts(r.stage_deadline()), opened + absl::Hours(1));
+  // A routine one waits for Friday's office hours: two working hours to 11:00.
+  v1::CreateReferralRequest create;
+  *create.mutable_referral() = SampleReferral(lot.lot.id(), "SOUTHWARK", council_);
+  *create.mutable_person() = SamplePerson();
+  v1::Referral routine;
+  ASSERT_TRUE(Call(replica.stub(), officer_, &Stub::CreateReferral, create, &routine).ok());
+  routine = open(routine);
+  EXPECT_EQ(Ts(routine.stage_deadline()), London(2026, 11, 27, 11, 0));
+  std::remove(path.c_str());
+}
+
+TEST_F(ReferralsTest, AnEmergencyIsNotPutToAMiniCompetition) {
+  Lot mini = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 2);
+  v1::Referral r = RaiseEmergency(mini);
+  v1::OpenReferralRequest req;
+  req.set_id(r.id());
+  req.set_etag(r.etag());
+  v1::Referral out;
+  auto st = Call(stub(), officer_, &Stub::OpenReferral, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("award it directly"));
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre(absl::StrCat("EMERGENCY_REFERRAL referral/", r.id())));
+  v1::Referral still = Get(r.id(), officer_);
+  EXPECT_EQ(still.state(), v1::Referral::DRAFT);
+  EXPECT_EQ(still.etag(), r.etag());
+  EXPECT_TRUE(Offers(r.id()).empty());
+  // What the message says works: a direct award.
+  v1::AwardReferralRequest award;
+  award.set_id(r.id());
+  award.set_etag(r.etag());
+  award.set_provider_id(mini.providers[0].org);
+  award.set_rationale("Emergency: the provider with a carer free tonight");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &out).ok());
+  EXPECT_EQ(out.state(), v1::Referral::AWARDED);
+
+  // Routine referrals on the same framework still run the mini-competition.
+  EXPECT_EQ(Open(Raise(mini)).method(), v1::MINI_COMPETITION);
+
+  // Re-opened as a mini-competition after no provider took it: refused, another method
+  // is offered.
+  Lot one = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
+  v1::Referral e = Open(RaiseEmergency(one));
+  auto live = Live(e.id());
+  ASSERT_EQ(live.size(), 1u);
+  ASSERT_TRUE(Decline(one.providers[0].admin, live[0].id(), "No carer free tonight").ok());
+  e = Get(e.id(), officer_);
+  ASSERT_EQ(e.state(), v1::Referral::UNCOVERED);
+  v1::ReopenReferralRequest reopen;
+  reopen.set_id(e.id());
+  reopen.set_etag(e.etag());
+  reopen.set_method(v1::MINI_COMPETITION);
+  reopen.set_reason("Try bids");
+  st = Call(stub(), officer_, &Stub::ReopenReferral, reopen, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("re-open it with another method"));
+  EXPECT_EQ(Get(e.id(), officer_).state(), v1::Referral::UNCOVERED);
+}
+
+TEST_F(ReferralsTest, AnEmergencysProposalsAreInvitedForTheEmergencyWindow) {
+  Lot lot = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 2,
+                    [](rv1::CallOffSettings* c) { c->set_emergency_offer_window_minutes(90); });
+  const absl::Time opened = London(2026, 11, 25, 16, 56);
+  clock().Set(opened);
+  v1::Referral r = Open(RaiseEmergency(lot));
+  EXPECT_EQ(Ts(r.stage_deadline()), opened + absl::Minutes(90));
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  for (const auto& x : live) {
+    EXPECT_EQ(x.kind(), v1::Offer::PROPOSAL_INVITATION);
+    EXPECT_EQ(Ts(x.deadline()), opened + absl::Minutes(90));
+  }
+  // A routine one keeps its working days.
+  EXPECT_GT(Ts(Open(Raise(lot)).stage_deadline()), opened + absl::Hours(24));
 }
 
 TEST_F(ReferralsTest, FridayBeforeABankHolidayMondayWaitsForTuesday) {
