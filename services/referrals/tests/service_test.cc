@@ -119,38 +119,50 @@ class ReferralsTest : public ::testing::Test {
     return lot.providers.front();
   }
 
-  v1::Referral Raise(const Lot& lot, const Caller& who = {}) {
+  // A referral raised on `lot` (through replica `on`, else the suite's server).
+  v1::Referral Raise(const Lot& lot, const Caller& who = {},
+                     v1::Referral::Urgency urgency = v1::Referral::ROUTINE,
+                     ReferralsServer* on = nullptr) {
     v1::CreateReferralRequest req;
     *req.mutable_referral() = SampleReferral(lot.lot.id(), "Southwark", council_);
+    req.mutable_referral()->set_urgency(urgency);
     *req.mutable_person() = SamplePerson();
     req.set_request_id(NewUuid());
     v1::Referral out;
-    auto st = Call(stub(), who.token.empty() ? officer_ : who, &Stub::CreateReferral, req, &out);
+    auto st = Call(on ? on->stub() : stub(), who.token.empty() ? officer_ : who,
+                   &Stub::CreateReferral, req, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return out;
   }
 
   // An EMERGENCY referral (under 24 hours' notice) on `lot`.
   v1::Referral RaiseEmergency(const Lot& lot, ReferralsServer* on = nullptr) {
-    v1::CreateReferralRequest req;
-    *req.mutable_referral() = SampleReferral(lot.lot.id(), "Southwark", council_);
-    req.mutable_referral()->set_urgency(v1::Referral::EMERGENCY);
-    *req.mutable_person() = SamplePerson();
-    req.set_request_id(NewUuid());
-    v1::Referral out;
-    auto st = Call(on ? on->stub() : stub(), officer_, &Stub::CreateReferral, req, &out);
-    EXPECT_TRUE(st.ok()) << st.error_message();
-    return out;
+    return Raise(lot, {}, v1::Referral::EMERGENCY, on);
   }
 
-  v1::Referral Open(const v1::Referral& r) {
+  v1::Referral Open(const v1::Referral& r, ReferralsServer* on = nullptr) {
     v1::OpenReferralRequest req;
     req.set_id(r.id());
     req.set_etag(r.etag());
     v1::Referral out;
-    auto st = Call(stub(), officer_, &Stub::OpenReferral, req, &out);
+    auto st = Call(on ? on->stub() : stub(), officer_, &Stub::OpenReferral, req, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return out;
+  }
+
+  // A second replica whose operator's holiday changes file makes `day` ("2026-11-30") a
+  // bank holiday. The file is read when the replica starts.
+  std::unique_ptr<ReferralsServer> ReplicaWithBankHoliday(const std::string& day) {
+    std::string path = absl::StrCat(::testing::TempDir(), "/holidays-", day, ".csv");
+    {
+      std::ofstream f(path);
+      f << "# test\n" << day << ",add,Test bank holiday\n";
+    }
+    Options o = TestOptions(registry_->address(), workforce_->address());
+    o.holiday_changes_file = path;
+    auto replica = std::make_unique<ReferralsServer>(registry_, o);
+    std::remove(path.c_str());
+    return replica;
   }
 
   // One resource by id, read as `who` (GetReferral, GetOffer).
@@ -268,6 +280,41 @@ class ReferralsTest : public ::testing::Test {
     }
     v1::Offer o;
     return Call(stub(), p.admin, &Stub::SubmitBid, req, out ? out : &o);
+  }
+
+  // ReopenReferral of `r` (at the etag it was read with) with `method`.
+  grpc::Status Reopen(const v1::Referral& r, v1::CallOffMethod method, const std::string& reason,
+                      v1::Referral* out) {
+    v1::ReopenReferralRequest req;
+    req.set_id(r.id());
+    req.set_etag(r.etag());
+    req.set_method(method);
+    req.set_reason(reason);
+    return Call(stub(), officer_, &Stub::ReopenReferral, req, out);
+  }
+
+  // A direct award of `r` (at the etag it was read with) to `provider`.
+  grpc::Status AwardDirectly(const v1::Referral& r, const std::string& provider,
+                             const std::string& rationale, v1::Referral* out) {
+    v1::AwardReferralRequest req;
+    req.set_id(r.id());
+    req.set_etag(r.etag());
+    req.set_provider_id(provider);
+    req.set_rationale(rationale);
+    return Call(stub(), officer_, &Stub::AwardReferral, req, out);
+  }
+
+  // A proposal of a support worker holding `competency`, described by `summary`.
+  grpc::Status Propose(const Caller& provider, const std::string& offer,
+                       const std::string& competency, const std::string& summary,
+                       v1::Offer* out = nullptr) {
+    v1::SubmitProposalRequest req;
+    req.set_id(offer);
+    req.mutable_proposal()->add_matched_competencies(competency);
+    req.mutable_proposal()->mutable_worker_profile()->set_role("Support worker");
+    req.mutable_proposal()->mutable_worker_profile()->set_summary(summary);
+    v1::Offer o;
+    return Call(stub(), provider, &Stub::SubmitProposal, req, out ? out : &o);
   }
 
   grpc::Status Evaluate(const std::string& offer, const std::vector<int>& marks,
@@ -602,39 +649,18 @@ TEST_F(ReferralsTest, AnEmergencyIsOfferedInClockMinutesWhateverTheHour) {
 }
 
 TEST_F(ReferralsTest, AnEmergencyOnABankHolidayIsOfferedInClockMinutes) {
-  std::string path = ::testing::TempDir() + "/holidays-emergency.csv";
-  {
-    std::ofstream f(path);
-    f << "# test\n2026-11-26,add,Test bank holiday\n";
-  }
-  Options o = TestOptions(registry_->address(), workforce_->address());
-  o.holiday_changes_file = path;
-  ReferralsServer replica(registry_, o);
+  auto replica = ReplicaWithBankHoliday("2026-11-26");  // a Thursday
   Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
-  const absl::Time opened = London(2026, 11, 26, 10, 0);  // the holiday
+  const absl::Time opened = London(2026, 11, 26, 10, 0);
   clock().Set(opened);
-  auto open = [&](const v1::Referral& r) {
-    v1::OpenReferralRequest req;
-    req.set_id(r.id());
-    req.set_etag(r.etag());
-    v1::Referral out;
-    EXPECT_TRUE(Call(replica.stub(), officer_, &Stub::OpenReferral, req, &out).ok());
-    return out;
-  };
-  v1::Referral r = open(RaiseEmergency(lot, &replica));
+  v1::Referral r = Open(RaiseEmergency(lot, replica.get()), replica.get());
   auto live = Live(r.id());
   ASSERT_EQ(live.size(), 2u);
   for (const auto& x : live) EXPECT_EQ(Ts(x.deadline()), opened + absl::Hours(1));
   EXPECT_EQ(Ts(r.stage_deadline()), opened + absl::Hours(1));
   // A routine one waits for Friday's office hours: two working hours to 11:00.
-  v1::CreateReferralRequest create;
-  *create.mutable_referral() = SampleReferral(lot.lot.id(), "SOUTHWARK", council_);
-  *create.mutable_person() = SamplePerson();
-  v1::Referral routine;
-  ASSERT_TRUE(Call(replica.stub(), officer_, &Stub::CreateReferral, create, &routine).ok());
-  routine = open(routine);
+  v1::Referral routine = Open(Raise(lot, {}, v1::Referral::ROUTINE, replica.get()), replica.get());
   EXPECT_EQ(Ts(routine.stage_deadline()), London(2026, 11, 27, 11, 0));
-  std::remove(path.c_str());
 }
 
 TEST_F(ReferralsTest, AnEmergencyIsNotPutToAMiniCompetition) {
@@ -654,12 +680,9 @@ TEST_F(ReferralsTest, AnEmergencyIsNotPutToAMiniCompetition) {
   EXPECT_EQ(still.etag(), r.etag());
   EXPECT_TRUE(Offers(r.id()).empty());
   // What the message says works: a direct award.
-  v1::AwardReferralRequest award;
-  award.set_id(r.id());
-  award.set_etag(r.etag());
-  award.set_provider_id(mini.providers[0].org);
-  award.set_rationale("Emergency: the provider with a carer free tonight");
-  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &out).ok());
+  ASSERT_TRUE(AwardDirectly(r, mini.providers[0].org,
+                            "Emergency: the provider with a carer free tonight", &out)
+                  .ok());
   EXPECT_EQ(out.state(), v1::Referral::AWARDED);
 
   // Routine referrals on the same framework still run the mini-competition.
@@ -674,12 +697,7 @@ TEST_F(ReferralsTest, AnEmergencyIsNotPutToAMiniCompetition) {
   ASSERT_TRUE(Decline(one.providers[0].admin, live[0].id(), "No carer free tonight").ok());
   e = Get(e.id(), officer_);
   ASSERT_EQ(e.state(), v1::Referral::UNCOVERED);
-  v1::ReopenReferralRequest reopen;
-  reopen.set_id(e.id());
-  reopen.set_etag(e.etag());
-  reopen.set_method(v1::MINI_COMPETITION);
-  reopen.set_reason("Try bids");
-  st = Call(stub(), officer_, &Stub::ReopenReferral, reopen, &out);
+  st = Reopen(e, v1::MINI_COMPETITION, "Try bids", &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr("re-open it with another method"));
   EXPECT_EQ(Get(e.id(), officer_).state(), v1::Referral::UNCOVERED);
@@ -704,26 +722,12 @@ TEST_F(ReferralsTest, AnEmergencysProposalsAreInvitedForTheEmergencyWindow) {
 
 TEST_F(ReferralsTest, FridayBeforeABankHolidayMondayWaitsForTuesday) {
   // The operator's holiday changes file makes Monday 30 November a bank holiday.
-  std::string path = ::testing::TempDir() + "/holidays.csv";
-  {
-    std::ofstream f(path);
-    f << "# test\n2026-11-30,add,Test bank holiday\n";
-  }
-  Options o = TestOptions(registry_->address(), workforce_->address());
-  o.holiday_changes_file = path;
-  ReferralsServer replica(registry_, o);
+  auto holiday = ReplicaWithBankHoliday("2026-11-30");
+  ReferralsServer& replica = *holiday;
   Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2,
                     [](rv1::CallOffSettings* c) { c->set_friday_afternoon_rule(true); });
   clock().Set(London(2026, 11, 27, 14, 0));
-  v1::CreateReferralRequest create;
-  *create.mutable_referral() = SampleReferral(lot.lot.id(), "SOUTHWARK", council_);
-  *create.mutable_person() = SamplePerson();
-  v1::Referral r;
-  ASSERT_TRUE(Call(replica.stub(), officer_, &Stub::CreateReferral, create, &r).ok());
-  v1::OpenReferralRequest open;
-  open.set_id(r.id());
-  open.set_etag(r.etag());
-  ASSERT_TRUE(Call(replica.stub(), officer_, &Stub::OpenReferral, open, &r).ok());
+  v1::Referral r = Open(Raise(lot, {}, v1::Referral::ROUTINE, &replica), &replica);
   EXPECT_EQ(Ts(r.held_until()), London(2026, 12, 1, 9, 0));
   auto live = Live(r.id());
   ASSERT_EQ(live.size(), 1u);
@@ -762,7 +766,6 @@ TEST_F(ReferralsTest, FridayBeforeABankHolidayMondayWaitsForTuesday) {
   EXPECT_NE(live[0].provider_id(), declined.provider_id());
   EXPECT_EQ(Ts(live[0].offer_time()), London(2026, 12, 1, 9, 0));
   EXPECT_EQ(Ts(live[0].deadline()), London(2026, 12, 1, 11, 0));
-  std::remove(path.c_str());
 }
 
 TEST_F(ReferralsTest, RotationalWindowsCrossBothDaylightSavingChanges) {
@@ -908,13 +911,8 @@ TEST_F(ReferralsTest, AFinishedReferralShowsNoStageDeadlineOrHold) {
   const absl::Time closes = Ts(ev.stage_deadline());
   live = Live(ev.id());
   ASSERT_EQ(live.size(), 1u);
-  v1::SubmitProposalRequest prop;
-  prop.set_id(live[0].id());
-  prop.mutable_proposal()->add_matched_competencies("gastrostomy");
-  prop.mutable_proposal()->mutable_worker_profile()->set_role("Support worker");
-  prop.mutable_proposal()->mutable_worker_profile()->set_summary("PEG feeding at school");
-  v1::Offer o;
-  ASSERT_TRUE(Call(stub(), comp.providers[0].admin, &Stub::SubmitProposal, prop, &o).ok());
+  ASSERT_TRUE(
+      Propose(comp.providers[0].admin, live[0].id(), "gastrostomy", "PEG feeding at school").ok());
   clock().Set(closes);
   RunDue();
   ev = Get(ev.id(), officer_);
@@ -982,12 +980,7 @@ TEST_F(ReferralsTest, BroadcastFirstResponderAndUncoveredThenReopenAndDirectAwar
   EXPECT_TRUE(found);
 
   // Re-open with another method: a new round, new offers.
-  v1::ReopenReferralRequest reopen;
-  reopen.set_id(r.id());
-  reopen.set_etag(r.etag());
-  reopen.set_method(v1::ROTATIONAL_FIRST_REFUSAL);
-  reopen.set_reason("Hours reduced; try the rota");
-  ASSERT_TRUE(Call(stub(), officer_, &Stub::ReopenReferral, reopen, &r).ok());
+  ASSERT_TRUE(Reopen(r, v1::ROTATIONAL_FIRST_REFUSAL, "Hours reduced; try the rota", &r).ok());
   EXPECT_EQ(r.round(), 2);
   EXPECT_EQ(r.method(), v1::ROTATIONAL_FIRST_REFUSAL);
   ASSERT_EQ(Live(r.id()).size(), 1u);
@@ -1347,12 +1340,9 @@ TEST_F(ReferralsTest, AnEvaluationWithNothingToAwardIsReopenedWithAnotherMethod)
   RunDue();
   r = Get(r.id(), officer_);
   ASSERT_EQ(r.state(), v1::Referral::EVALUATING);
-  v1::ReopenReferralRequest reopen;
-  reopen.set_id(r.id());
-  reopen.set_etag(r.etag());
-  reopen.set_method(v1::BROADCAST_FIRST_RESPONDER);
-  reopen.set_reason("The only bid did not meet the quality threshold");
-  ASSERT_TRUE(Call(stub(), officer_, &Stub::ReopenReferral, reopen, &r).ok());
+  ASSERT_TRUE(Reopen(r, v1::BROADCAST_FIRST_RESPONDER,
+                     "The only bid did not meet the quality threshold", &r)
+                  .ok());
   EXPECT_EQ(r.state(), v1::Referral::OPEN);
   EXPECT_EQ(r.round(), 2);
   EXPECT_EQ(r.method(), v1::BROADCAST_FIRST_RESPONDER);
@@ -1377,13 +1367,8 @@ TEST_F(ReferralsTest, AMiniCompetitionStartsOnlyOnPublishedWeightsAndQuestions) 
   }
   r = Get(r.id(), officer_);
   ASSERT_EQ(r.state(), v1::Referral::UNCOVERED);
-  v1::ReopenReferralRequest reopen;
-  reopen.set_id(r.id());
-  reopen.set_etag(r.etag());
-  reopen.set_method(v1::MINI_COMPETITION);
-  reopen.set_reason("Try a mini-competition");
   v1::Referral out;
-  auto st = Call(stub(), officer_, &Stub::ReopenReferral, reopen, &out);
+  auto st = Reopen(r, v1::MINI_COMPETITION, "Try a mini-competition", &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr("price and quality weights"));
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr("quality question"));
@@ -1393,8 +1378,7 @@ TEST_F(ReferralsTest, AMiniCompetitionStartsOnlyOnPublishedWeightsAndQuestions) 
   EXPECT_EQ(after.etag(), r.etag());
   EXPECT_EQ(after.round(), 1);
   // Another method still re-opens it.
-  reopen.set_method(v1::BROADCAST_FIRST_RESPONDER);
-  ASSERT_TRUE(Call(stub(), officer_, &Stub::ReopenReferral, reopen, &out).ok());
+  ASSERT_TRUE(Reopen(r, v1::BROADCAST_FIRST_RESPONDER, "Try a mini-competition", &out).ok());
   EXPECT_EQ(out.round(), 2);
 
   // A mini-competition framework with weights but no quality questions: not opened.
@@ -1427,13 +1411,9 @@ TEST_F(ReferralsTest, AnEvaluationWhoseLastAnswerIsWithdrawnBySuspensionIsUncove
   v1::Referral proposals = Open(Raise(comp));
   auto invited = Live(proposals.id());
   ASSERT_EQ(invited.size(), 1u);
-  v1::SubmitProposalRequest prop;
-  prop.set_id(invited[0].id());
-  prop.mutable_proposal()->add_matched_competencies("safeguarding_l2");
-  prop.mutable_proposal()->mutable_worker_profile()->set_role("Support worker");
-  prop.mutable_proposal()->mutable_worker_profile()->set_summary("Five years at home care");
-  v1::Offer o;
-  ASSERT_TRUE(Call(stub(), comp.providers[0].admin, &Stub::SubmitProposal, prop, &o).ok());
+  ASSERT_TRUE(Propose(comp.providers[0].admin, invited[0].id(), "safeguarding_l2",
+                      "Five years at home care")
+                  .ok());
   clock().Set(London(2026, 11, 25, 17, 0));
   RunDue();
   ASSERT_EQ(Get(bids.id(), officer_).state(), v1::Referral::EVALUATING);
@@ -1609,13 +1589,8 @@ TEST_F(ReferralsTest, TheFamilysViewOfAProposalIsForOfficersOnly) {
   auto live = Live(r.id());
   ASSERT_EQ(live.size(), 2u);
   const auto& a = ProviderOf(lot, live[0].provider_id());
-  v1::SubmitProposalRequest prop;
-  prop.set_id(live[0].id());
-  prop.mutable_proposal()->add_matched_competencies("gastrostomy");
-  prop.mutable_proposal()->mutable_worker_profile()->set_role("Support worker");
-  prop.mutable_proposal()->mutable_worker_profile()->set_summary("PEG feeding at school");
   v1::Offer o;
-  ASSERT_TRUE(Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o).ok());
+  ASSERT_TRUE(Propose(a.admin, live[0].id(), "gastrostomy", "PEG feeding at school", &o).ok());
   const std::string words = "Mrs Okafor says Jayden took to Grace at once";
   v1::ReviewProposalRequest review;
   review.set_id(live[0].id());
@@ -2000,12 +1975,8 @@ TEST_F(ReferralsTest, DetailsCorrectedBeforeTheAwardPublishNothingAndADateOfBirt
 TEST_F(ReferralsTest, RefusedUpdatesOfThePersonsDetailsChangeNothing) {
   Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
   v1::Referral r = Raise(lot);
-  v1::AwardReferralRequest award;
-  award.set_id(r.id());
-  award.set_etag(r.etag());
-  award.set_provider_id(lot.providers[0].org);
-  award.set_rationale("Continuity with the sibling's carers");
-  ASSERT_TRUE(Call(stub(), officer_, &Stub::AwardReferral, award, &r).ok());
+  ASSERT_TRUE(
+      AwardDirectly(r, lot.providers[0].org, "Continuity with the sibling's carers", &r).ok());
   ASSERT_EQ(r.state(), v1::Referral::AWARDED);
   const std::string before = PersonRecord(r.id());
   ASSERT_THAT(before, ::testing::HasSubstr("KS-4321"));
