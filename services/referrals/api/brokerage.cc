@@ -240,7 +240,8 @@ absl::StatusOr<v1::Offer> Brokerage::SubmitProposal(const Call& c,
       std::vector<std::string> reasons;
       for (const auto& v : check->reasons) reasons.push_back(v.description);
       return FailedPrecondition(
-          absl::StrCat("the proposed worker is not eligible for this package on ",
+          absl::StrCat("the proposed worker is not eligible for this referral (its lot and extra "
+                       "competencies) on its start date, ",
                        r.start_date().value(), ": ", absl::StrJoin(reasons, ", ")),
           check->reasons);
     }
