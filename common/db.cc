@@ -761,18 +761,27 @@ bool LostConnection(const absl::Status& st) { return st.GetPayload(kLostPayload)
 
 absl::StatusOr<Result> Pool::Read(const Actor& actor, absl::Time until, std::string_view sql,
                                   const std::vector<Param>& params) {
+  ASSIGN_OR_RETURN(std::vector<Result> results, ReadAll(actor, until, {{sql, params}}));
+  return std::move(results.back());
+}
+
+absl::StatusOr<std::vector<Result>> Pool::ReadAll(const Actor& actor, absl::Time until,
+                                                  const std::vector<Statement>& statements) {
   ASSIGN_OR_RETURN(absl::Time deadline, Bound(until));
   for (bool fresh = false;; fresh = true) {
     ASSIGN_OR_RETURN(Statement settings, Settings(actor, deadline));
     auto leased = Acquire(deadline, fresh);
     if (!leased.ok()) return leased.status();
     std::unique_ptr<Connection> conn = std::move(leased).value();
-    auto results = conn->Pipeline({settings, {sql, params}});
+    std::vector<Statement> batch = {settings};
+    batch.insert(batch.end(), statements.begin(), statements.end());
+    auto results = conn->Pipeline(batch);
     Release(std::move(conn));
     // A read changes nothing: once more on a new connection if this one was lost.
     if (!results.ok() && LostConnection(results.status()) && !fresh) continue;
     if (!results.ok()) return results.status();
-    return std::move(results->back());
+    results->erase(results->begin());  // the settings'
+    return std::move(results).value();
   }
 }
 

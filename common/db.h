@@ -217,6 +217,11 @@ class Pool {
   // connection, if its connection is found broken.
   absl::StatusOr<Result> Read(const Actor& actor, absl::Time deadline, std::string_view sql,
                               const std::vector<Param>& params);
+  // Read-only statements that do not depend on each other's results, as `actor`, in one
+  // round trip and one implicit transaction (each statement sees what was committed when
+  // it started, as in any READ COMMITTED transaction); a result per statement, in order.
+  absl::StatusOr<std::vector<Result>> ReadAll(const Actor& actor, absl::Time deadline,
+                                              const std::vector<Statement>& statements);
 
   // Runs `fn` with a connection outside any transaction (migrations, advisory locks).
   absl::Status WithConnection(absl::Time deadline,

@@ -107,6 +107,30 @@ TEST_F(DbTest, SingleStatementReadCarriesTheActorAndLeavesNothingBehind) {
   EXPECT_TRUE(pool->Read({org, "u", false, ""}, Soon(), "SELECT 1 AS v", {}).ok());
 }
 
+// Several reads in one round trip: every statement runs as the actor, results in order,
+// and one failing fails the call without leaving anything on the connection.
+TEST_F(DbTest, ReadAllRunsEveryStatementAsTheActor) {
+  auto pool = db_->AppPool("registry", 1);
+  std::string org = NewUuid();
+  auto r = pool->ReadAll({org, "u1", false, ""}, Soon(),
+                         {{"SELECT current_setting('pdps.organisation_id') AS v", {}},
+                          {"SELECT registry.current_org()::text AS v, $1::text AS w", {P("x")}}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].String(0, "v"), org);
+  EXPECT_EQ((*r)[1].String(0, "v"), org);
+  EXPECT_EQ((*r)[1].String(0, "w"), "x");
+  EXPECT_EQ(
+      pool->ReadAll({org, "u", false, ""}, Soon(), {{"SELECT 1 AS v", {}}, {"SELECT 1/0", {}}})
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+  auto after = pool->Read({"", "", false, ""}, Soon(),
+                          "SELECT current_setting('pdps.organisation_id', true) AS v", {});
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->String(0, "v"), "");
+}
+
 TEST_F(DbTest, DeferredStatementsCommitWithTheTransactionOrNotAtAll) {
   auto pool = db_->AppPool("registry", 1);
   std::string org = NewUuid();

@@ -266,11 +266,18 @@ inline constexpr std::string_view kLiveOffersOfProvider =
 // after $6, the call's time: a lapsed offer is not live even before the scheduler closes
 // it), $2/$3 after (deadline, id), $4 limit, $5 the provider (the caller's organisation;
 // row-level security agrees).
-inline constexpr std::string_view kListInbox =
-    "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o WHERE o.provider_id = $5"
-    " AND (NOT $1 OR (o.state = 'OPEN' AND o.deadline > $6))"
-    " AND ($2::timestamptz IS NULL OR (o.deadline, o.id) > ($2::timestamptz, $3::uuid))"
-    " ORDER BY o.deadline, o.id LIMIT $4";
+#define PDPS_INBOX_PAGE                                                                \
+  " FROM referrals.offers o WHERE o.provider_id = $5"                                  \
+  " AND (NOT $1 OR (o.state = 'OPEN' AND o.deadline > $6))"                            \
+  " AND ($2::timestamptz IS NULL OR (o.deadline, o.id) > ($2::timestamptz, $3::uuid))" \
+  " ORDER BY o.deadline, o.id LIMIT $4"
+inline constexpr std::string_view kListInbox = "SELECT " PDPS_OFFER_COLUMNS PDPS_INBOX_PAGE;
+// The referrals of the inbox page above, with the same parameters, so that both are read
+// in one round trip.
+inline constexpr std::string_view kInboxReferrals =
+    "SELECT " PDPS_REFERRAL_COLUMNS
+    " FROM referrals.referrals WHERE id IN"
+    " (SELECT p.referral_id FROM (SELECT o.referral_id" PDPS_INBOX_PAGE ") p)";
 // A referral's offers for officers, by offer time. $1 referral, $2 live only (as in the
 // inbox, with $6 the call's time), $3/$4 after (offer_time, id), $5 limit.
 inline constexpr std::string_view kListReferralOffers =

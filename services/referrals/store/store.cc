@@ -969,22 +969,27 @@ absl::StatusOr<Listed<v1::PersonDetailsAccess>> Store::ListAccess(const Call& c,
 
 // ------------------------------------------------------------------- offers ---
 
-// Shapes offers for the caller: bids stay sealed from officers until the deadline and
-// are scored once every bid is evaluated; providers' inboxes carry the pen portrait.
-absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> offers,
-                                bool with_referral) {
-  std::map<std::string, v1::Referral> referrals;
-  std::set<std::string> ids;
-  for (auto* o : offers) ids.insert(o->referral_id());
-  if (!ids.empty()) {
-    // The page's referrals in one statement.
-    ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferralsByIds,
-                                         {P(absl::StrCat("{", absl::StrJoin(ids, ","), "}"))}));
-    for (int i = 0; i < res.rows(); ++i) {
-      v1::Referral r = ParseReferral(res, i).r;
-      referrals[r.id()] = std::move(r);
-    }
+namespace {
+
+// Reads the offers of a round (for scoring bids).
+using RoundReader = std::function<absl::StatusOr<std::vector<v1::Offer>>(
+    const std::string& referral_id, int round)>;
+
+std::map<std::string, v1::Referral> ReferralsById(const Result& res) {
+  std::map<std::string, v1::Referral> out;
+  for (int i = 0; i < res.rows(); ++i) {
+    v1::Referral r = ParseReferral(res, i).r;
+    out[r.id()] = std::move(r);
   }
+  return out;
+}
+
+// Shapes offers for the caller, given their referrals: bids stay sealed from officers
+// until the deadline and are scored once every bid is evaluated; providers' inboxes carry
+// the pen portrait.
+absl::Status ShapeWith(const server::Call& c, const std::vector<v1::Offer*>& offers,
+                       const std::map<std::string, v1::Referral>& referrals, bool with_referral,
+                       const RoundReader& round_offers) {
   std::map<std::pair<std::string, int>, std::vector<domain::BidScore>> scores;
   for (auto* o : offers) {
     auto it = referrals.find(o->referral_id());
@@ -1001,8 +1006,8 @@ absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> o
       } else {
         auto key = std::make_pair(r.id(), o->round());
         if (!scores.count(key)) {
-          ASSIGN_OR_RETURN(auto round_offers, RoundOffers(tx, r.id(), o->round()));
-          scores[key] = RankOffers(round_offers, r).value_or(std::vector<domain::BidScore>{});
+          ASSIGN_OR_RETURN(auto in_round, round_offers(r.id(), o->round()));
+          scores[key] = RankOffers(in_round, r).value_or(std::vector<domain::BidScore>{});
         }
         for (const auto& s : scores[key]) {
           if (s.offer_id != o->id()) continue;
@@ -1023,6 +1028,23 @@ absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> o
   return absl::OkStatus();
 }
 
+}  // namespace
+
+absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> offers,
+                                bool with_referral) {
+  std::map<std::string, v1::Referral> referrals;
+  std::set<std::string> ids;
+  for (auto* o : offers) ids.insert(o->referral_id());
+  if (!ids.empty()) {
+    // The page's referrals in one statement.
+    ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferralsByIds,
+                                         {P(absl::StrCat("{", absl::StrJoin(ids, ","), "}"))}));
+    referrals = ReferralsById(res);
+  }
+  return ShapeWith(c, offers, referrals, with_referral,
+                   [&](const std::string& id, int round) { return RoundOffers(tx, id, round); });
+}
+
 absl::StatusOr<v1::Offer> Store::GetOffer(const Call& c, const std::string& id) {
   v1::Offer out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
@@ -1039,14 +1061,49 @@ absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::st
   ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
   auto [after_time, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::Offer> out;
+  if (referral_id.empty()) {
+    // A provider's inbox: its own offers and their referrals in one round trip (the
+    // referrals by the same page condition), no transaction.
+    std::vector<db::Param> params = {
+        P(live_only), db::OrNull(after_time),         db::OrNull(after_id),
+        P(page.size), P(c.principal.organisation_id), P(c.now)};
+    ASSIGN_OR_RETURN(std::vector<Result> read,
+                     pool_->ReadAll(c.actor(), c.deadline,
+                                    {{sql::kListInbox, params}, {sql::kInboxReferrals, params}}));
+    const Result& r = read[0];
+    std::string last;
+    for (int i = 0; i < r.rows(); ++i) {
+      out.items.push_back(ToOffer(r, i));
+      last = protoutil::JoinKey(r.String(i, "deadline"), out.items.back().id());
+    }
+    std::vector<v1::Offer*> ptrs;
+    for (auto& o : out.items) ptrs.push_back(&o);
+    std::map<std::string, v1::Referral> referrals = ReferralsById(read[1]);
+    // The second statement saw the page a moment later: an offer that left it meanwhile
+    // (answered, lapsed) has its referral read now.
+    std::set<std::string> missing;
+    for (const auto& o : out.items) {
+      if (!referrals.count(o.referral_id())) missing.insert(o.referral_id());
+    }
+    if (!missing.empty()) {
+      ASSIGN_OR_RETURN(Result more,
+                       pool_->Read(c.actor(), c.deadline, sql::kSelectReferralsByIds,
+                                   {P(absl::StrCat("{", absl::StrJoin(missing, ","), "}"))}));
+      referrals.merge(ReferralsById(more));
+    }
+    // Every offer is the caller's own: nothing to unseal or score.
+    RETURN_IF_ERROR(
+        ShapeWith(c, ptrs, referrals, /*with_referral=*/true,
+                  [](const std::string&, int) -> absl::StatusOr<std::vector<v1::Offer>> {
+                    return absl::InternalError("an inbox holds only its own bids");
+                  }));
+    out.next_page_token = paging::Next(r.rows(), page, last, fp);
+    return out;
+  }
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     out = {};  // InTx may run the body again (db.h)
     Result r;
-    if (referral_id.empty()) {
-      ASSIGN_OR_RETURN(r, tx.Exec(sql::kListInbox, {P(live_only), db::OrNull(after_time),
-                                                    db::OrNull(after_id), P(page.size),
-                                                    P(c.principal.organisation_id), P(c.now)}));
-    } else {
+    {
       ASSIGN_OR_RETURN(Result seen, tx.Exec(sql::kSelectReferral, {P(referral_id)}));
       if (seen.rows() == 0) return NotFound("referral", referral_id);
       ASSIGN_OR_RETURN(r, tx.Exec(sql::kListReferralOffers,
@@ -1056,12 +1113,11 @@ absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::st
     std::string last;
     for (int i = 0; i < r.rows(); ++i) {
       out.items.push_back(ToOffer(r, i));
-      last = protoutil::JoinKey(r.String(i, referral_id.empty() ? "deadline" : "offer_time"),
-                                out.items.back().id());
+      last = protoutil::JoinKey(r.String(i, "offer_time"), out.items.back().id());
     }
     std::vector<v1::Offer*> ptrs;
     for (auto& o : out.items) ptrs.push_back(&o);
-    RETURN_IF_ERROR(ShapeOffers(tx, c, ptrs, referral_id.empty()));
+    RETURN_IF_ERROR(ShapeOffers(tx, c, ptrs, /*with_referral=*/false));
     out.next_page_token = paging::Next(r.rows(), page, last, fp);
     return absl::OkStatus();
   }));
