@@ -243,7 +243,7 @@ Workforce:
   pdpsctl expiries --within=30 --lot=<LOT_ID>            # DBS, training, supervision lapsing
   pdpsctl staff list
   pdpsctl eligibility --staff=<STAFF_ID> --lot=<LOT_ID>  # the gate, with every reason
-  pdpsctl complaints list --overdue                      # past the 15 working days
+  pdpsctl complaints list --overdue                      # past their answer deadline (15 working days by default)
   export PDPS_TOKEN=\$(pdpsctl token --org-name="Peterborough City Council" --roles=commissioner)
   pdpsctl compliance --provider=<PROVIDER_ID> --lot=<LOT_ID>   # counts only, no names
   pdpsctl visits list                                    # one rated INADEQUATE...
