@@ -252,6 +252,29 @@ absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>
   return v.ToStatus();
 }
 
+std::vector<std::string> RequiredCompetencies(const std::vector<std::string>& lot,
+                                              const std::vector<std::string>& extras) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto* list : {&lot, &extras}) {
+    for (const auto& code : *list) {
+      if (seen.insert(code).second) out.push_back(code);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> UnmatchedCompetencies(const std::vector<std::string>& required,
+                                               const v1::Proposal& p) {
+  const std::set<std::string> matched(p.matched_competencies().begin(),
+                                      p.matched_competencies().end());
+  std::vector<std::string> out;
+  for (const auto& code : required) {
+    if (matched.count(code) == 0) out.push_back(code);
+  }
+  return out;
+}
+
 absl::Status ValidateBid(const v1::Bid& b, int64_t maximum_rate_pence, int questions) {
   Violations v;
   int64_t rate = b.hourly_rate().pence();

@@ -53,6 +53,17 @@ absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& ration
 // base set and the package's extras), with a worker profile.
 absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>& required);
 
+// The competencies a referral asks for, in the order officers and providers read them:
+// the lot's base set, then the package's extras, each once.
+std::vector<std::string> RequiredCompetencies(const std::vector<std::string>& lot,
+                                              const std::vector<std::string>& extras);
+
+// Those of `required` (in its order) that `matched` does not name: the gap a proposal
+// leaves, shown rather than refused (seed 000 6.1: workers may be trained for a family's
+// needs; decision 64).
+std::vector<std::string> UnmatchedCompetencies(const std::vector<std::string>& required,
+                                               const v1::Proposal& p);
+
 // A bid at or under the maximum rate, answering every question once.
 absl::Status ValidateBid(const v1::Bid& b, int64_t maximum_rate_pence, int questions);
 

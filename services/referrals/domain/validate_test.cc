@@ -519,6 +519,25 @@ TEST(ValidateProposal, Table) {
   }
 }
 
+TEST(RequiredCompetencies, LotFirstThenExtrasEachOnce) {
+  EXPECT_THAT(RequiredCompetencies({"first_aid", "safeguarding"},
+                                   {"seizure_management", "first_aid", "makaton"}),
+              ElementsAre("first_aid", "safeguarding", "seizure_management", "makaton"));
+  EXPECT_THAT(RequiredCompetencies({}, {}), IsEmpty());
+}
+
+TEST(UnmatchedCompetencies, TheGapInTheReferralsOrder) {
+  const std::vector<std::string> required = {"first_aid", "safeguarding", "seizure_management",
+                                             "makaton"};
+  v1::Proposal p;
+  p.add_matched_competencies("makaton");
+  p.add_matched_competencies("first_aid");
+  EXPECT_THAT(UnmatchedCompetencies(required, p),
+              ElementsAre("safeguarding", "seizure_management"));
+  for (const auto& code : required) p.add_matched_competencies(code);
+  EXPECT_THAT(UnmatchedCompetencies(required, p), IsEmpty());
+}
+
 // ----------------------------------------------------------------- bid ---
 
 v1::Bid GoodBid() {

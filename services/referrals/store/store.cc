@@ -171,6 +171,7 @@ struct Store::Row {
   absl::Time stage_deadline = absl::InfinitePast();
   std::string create_org;
   std::set<std::string> competencies;  // lot base set and the package's extras
+  std::vector<std::string> required;   // the same, in order (domain::RequiredCompetencies)
 };
 
 namespace {
@@ -298,8 +299,9 @@ absl::StatusOr<Store::Row> Store::LockReferral(Tx& tx, const std::string& id) {
   row.held_until = p.held_until;
   row.stage_deadline = p.stage_deadline;
   row.create_org = p.create_org;
-  row.competencies.insert(p.lot_competencies.begin(), p.lot_competencies.end());
-  for (const auto& e : row.r.extra_competencies()) row.competencies.insert(e);
+  row.required =
+      domain::RequiredCompetencies(p.lot_competencies, Strings(row.r.extra_competencies()));
+  row.competencies.insert(row.required.begin(), row.required.end());
   return row;
 }
 
@@ -1204,6 +1206,10 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
         p.clear_reviewed_by_organisation();
         p.clear_reviewed_at();
         p.set_worker_checked(in.worker_checked);
+        p.clear_unmatched_competencies();
+        for (auto& code : domain::UnmatchedCompetencies(row.required, p)) {
+          p.add_unmatched_competencies(std::move(code));
+        }
         RETURN_IF_ERROR(tx.Exec(sql::kSubmitProposal, {P(offer_id), P(protoutil::ToJson(p)), P(c.now),
                                                        P(working), P(elapsed),
                                                        P(c.principal.user_id)})

@@ -1522,6 +1522,58 @@ TEST_F(ReferralsTest, CompetitiveOffersWithWorkerProfilesShortlistedAndAwarded) 
   }
 }
 
+TEST_F(ReferralsTest, AProposalShortOfTheReferralsCompetenciesIsTakenAndShowsTheGap) {
+  // Seed 000 6.1: workers may be trained for a family's needs, so a proposal that does not
+  // match every competency is accepted; the gap is shown to officers and the provider.
+  Lot lot = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 2);
+  v1::CreateReferralRequest raise;
+  *raise.mutable_referral() = SampleReferral(lot.lot.id(), "Southwark", council_);
+  raise.mutable_referral()->add_extra_competencies("seizure_management");
+  *raise.mutable_person() = SamplePerson();
+  raise.set_request_id(NewUuid());
+  v1::Referral r;
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::CreateReferral, raise, &r).ok());
+  r = Open(r);
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 2u);
+  const auto& a = ProviderOf(lot, live[0].provider_id());
+  const auto& b = ProviderOf(lot, live[1].provider_id());
+
+  v1::Offer o;
+  ASSERT_TRUE(Propose(a.admin, live[0].id(), "gastrostomy", "Will train in seizures", &o).ok());
+  EXPECT_EQ(o.state(), v1::Offer::SUBMITTED);
+  // The lot's base set first, then the package's extras, in the referral's order.
+  EXPECT_THAT(o.proposal().unmatched_competencies(),
+              ElementsAre("safeguarding_l2", "seizure_management"));
+  EXPECT_THAT(GetOffer(live[0].id(), officer_).proposal().unmatched_competencies(),
+              ElementsAre("safeguarding_l2", "seizure_management"));
+  EXPECT_THAT(GetOffer(live[0].id(), a.admin).proposal().unmatched_competencies(),
+              ElementsAre("safeguarding_l2", "seizure_management"));
+  bool in_inbox = false;
+  for (const auto& x : Inbox(a.admin, false)) {
+    if (x.id() != live[0].id()) continue;
+    in_inbox = true;
+    EXPECT_THAT(x.proposal().unmatched_competencies(),
+                ElementsAre("safeguarding_l2", "seizure_management"));
+  }
+  EXPECT_TRUE(in_inbox);
+
+  // A provider cannot write the gap itself: the service computes it.
+  v1::SubmitProposalRequest full;
+  full.set_id(live[1].id());
+  for (const char* code : {"seizure_management", "gastrostomy", "safeguarding_l2"}) {
+    full.mutable_proposal()->add_matched_competencies(code);
+  }
+  full.mutable_proposal()->add_unmatched_competencies("gastrostomy");
+  full.mutable_proposal()->mutable_worker_profile()->set_role("Nurse");
+  full.mutable_proposal()->mutable_worker_profile()->set_summary("Epilepsy nurse");
+  ASSERT_TRUE(Call(stub(), b.admin, &Stub::SubmitProposal, full, &o).ok());
+  EXPECT_THAT(o.proposal().unmatched_competencies(), ::testing::IsEmpty());
+  for (const auto& x : Offers(r.id())) {
+    EXPECT_EQ(x.proposal().unmatched_competencies_size(), x.provider_id() == a.org ? 2 : 0);
+  }
+}
+
 TEST_F(ReferralsTest, TheLatestReviewOfAProposalWinsStampedWithWhoAndWhen) {
   Lot lot = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 1);
   v1::Referral r = Open(Raise(lot));
