@@ -313,6 +313,10 @@ absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Tim
   return absl::OkStatus();
 }
 
+bool BelowPlannedHours(int declared_weekly_hours, double planned_weekly_hours) {
+  return declared_weekly_hours >= 0 && declared_weekly_hours < planned_weekly_hours;
+}
+
 bool AnythingToAward(const std::vector<OfferSnapshot>& offers) {
   return std::any_of(offers.begin(), offers.end(),
                      [](const OfferSnapshot& o) { return o.state == OfferState::kSubmitted; });

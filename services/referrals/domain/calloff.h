@@ -125,6 +125,11 @@ absl::Time OfferWindowEnd(const CallOff& c, const calendar::WorkingTime& wt, abs
 absl::Status CheckMethodForUrgency(bool emergency, Method method, const std::string& referral_id,
                                    bool reopening);
 
+// Whether a provider that declared `declared_weekly_hours` available (its capacity
+// return, per week) falls short of a referral's `planned_weekly_hours`. A negative
+// figure (no return known) is no shortfall: nothing was declared to compare.
+bool BelowPlannedHours(int declared_weekly_hours, double planned_weekly_hours);
+
 // The next step of an OPEN round at `now`.
 //   Windows: OfferWindowEnd (working hours; clock minutes for an emergency).
 //   Rotational: exclusive offers one at a time in rota order, up to exclusive_rounds,

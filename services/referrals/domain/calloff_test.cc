@@ -1246,5 +1246,15 @@ TEST(Names, RoundTrip) {
   EXPECT_EQ(ParseOfferState("CANCELLED"), std::nullopt);
 }
 
+// Any declared hours make a provider eligible (decision 6); the offer says when they are
+// fewer than the package's (decision 64).
+TEST(BelowPlannedHours, DeclaredHoursUnderThePackagesAreShort) {
+  EXPECT_TRUE(BelowPlannedHours(20, 32));
+  EXPECT_TRUE(BelowPlannedHours(31, 31.25));
+  EXPECT_FALSE(BelowPlannedHours(32, 32));
+  EXPECT_FALSE(BelowPlannedHours(40, 32));
+  EXPECT_FALSE(BelowPlannedHours(-1, 32));  // no return known: nothing to compare
+}
+
 }  // namespace
 }  // namespace pdps::referrals::domain

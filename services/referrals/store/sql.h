@@ -25,13 +25,15 @@ namespace pdps::referrals::sql {
   " COALESCE(award_user, '') AS award_user, state_reason, version, create_time, create_user," \
   " create_organisation, update_time, update_user"
 
-#define PDPS_OFFER_COLUMNS                                                                  \
+#define PDPS_OFFER_COLUMNS                                                                    \
   "o.id, o.referral_id, o.partnership_id, o.lot_id, o.provider_id, o.kind, o.state, o.round," \
-  " o.rota_position, o.offer_time, o.deadline, o.answer_time, o.response_working_seconds,"   \
-  " o.response_elapsed_seconds, o.decline_reason, o.decline_rationale, o.state_reason,"      \
-  " COALESCE(o.proposal::text, '') AS proposal, o.bid_rate_pence,"                           \
-  " COALESCE(o.bid_answers::text, '') AS bid_answers,"                                       \
-  " COALESCE(array_to_json(o.bid_marks)::text, '') AS bid_marks, o.version"
+  " o.rota_position, o.offer_time, o.deadline, o.answer_time, o.response_working_seconds,"    \
+  " o.response_elapsed_seconds, o.decline_reason, o.decline_rationale, o.state_reason,"       \
+  " COALESCE(o.proposal::text, '') AS proposal, o.bid_rate_pence,"                            \
+  " COALESCE(o.bid_answers::text, '') AS bid_answers,"                                        \
+  " COALESCE(array_to_json(o.bid_marks)::text, '') AS bid_marks, o.version,"                  \
+  " COALESCE(o.declared_weekly_hours_available, 0) AS declared_weekly_hours_available,"       \
+  " o.below_planned_hours"
 
 // ------------------------------------------------------------- partnerships ---
 
@@ -184,9 +186,10 @@ inline constexpr std::string_view kListAccess =
 
 inline constexpr std::string_view kInsertCandidate =
     "INSERT INTO referrals.candidates (referral_id, round, provider_id, admission_id, lot_id,"
-    " partnership_id, position) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    " partnership_id, position, weekly_hours_available) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 inline constexpr std::string_view kSelectCandidates =
-    "SELECT provider_id, position, removed_reason IS NOT NULL AS removed"
+    "SELECT provider_id, position, removed_reason IS NOT NULL AS removed,"
+    " COALESCE(weekly_hours_available, -1) AS weekly_hours_available"
     " FROM referrals.candidates WHERE referral_id = $1 AND round = $2 ORDER BY position";
 // A suspended or terminated admission, $1 provider and $2 lot. First the live referrals
 // it touches (a candidate of the current round, or a live offer), locked in id order
@@ -223,8 +226,8 @@ inline constexpr std::string_view kUpsertRota =
 
 inline constexpr std::string_view kInsertOffer =
     "INSERT INTO referrals.offers (id, referral_id, partnership_id, lot_id, provider_id, kind,"
-    " state, round, rota_position, offer_time, deadline)"
-    " VALUES ($1, $2, $3, $4, $5, $6, 'OPEN', $7, $8, $9, $10)";
+    " state, round, rota_position, offer_time, deadline, declared_weekly_hours_available,"
+    " below_planned_hours) VALUES ($1, $2, $3, $4, $5, $6, 'OPEN', $7, $8, $9, $10, $11, $12)";
 inline constexpr std::string_view kSelectOffer =
     "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o WHERE o.id = $1";
 inline constexpr std::string_view kSelectOfferForUpdate =

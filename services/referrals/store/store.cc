@@ -123,6 +123,9 @@ v1::Offer ToOffer(const Result& r, int i) {
     b->set_evaluated(marks.is_array() && !marks.empty());
   }
   o.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
+  o.set_declared_weekly_hours_available(
+      static_cast<int>(r.Int64(i, "declared_weekly_hours_available")));
+  o.set_below_planned_hours(r.Bool(i, "below_planned_hours"));
   return o;
 }
 
@@ -469,10 +472,13 @@ absl::Status Store::ApplyStep(Tx& tx, Row& row, absl::Time now) {
   round.held_until = row.held_until;
   round.stage_deadline = row.stage_deadline;
   ASSIGN_OR_RETURN(Result cands, tx.Exec(sql::kSelectCandidates, {P(row.r.id()), P(row.r.round())}));
+  std::map<std::string, int> declared;  // hours a week each candidate declared, -1 unknown
   for (int i = 0; i < cands.rows(); ++i) {
     round.candidates.push_back({cands.String(i, "provider_id"),
                                 static_cast<int>(cands.Int64(i, "position")),
                                 cands.Bool(i, "removed")});
+    declared[cands.String(i, "provider_id")] =
+        static_cast<int>(cands.Int64(i, "weekly_hours_available"));
   }
   ASSIGN_OR_RETURN(auto offers, RoundOffers(tx, row.r.id(), row.r.round()));
   std::map<std::string, v1::Offer> by_id;
@@ -510,11 +516,14 @@ absl::Status Store::ApplyStep(Tx& tx, Row& row, absl::Time now) {
     o.set_rota_position(n.rota_position);
     SetTimestamp(now, o.mutable_offer_time());
     SetTimestamp(n.deadline, o.mutable_deadline());
+    const int hours = declared.count(n.provider_id) ? declared[n.provider_id] : -1;
+    o.set_declared_weekly_hours_available(std::max(hours, 0));
+    o.set_below_planned_hours(domain::BelowPlannedHours(hours, row.r.planned_weekly_hours()));
     RETURN_IF_ERROR(tx.Exec(sql::kInsertOffer,
-                            {P(o.id()), P(row.r.id()), P(row.r.partnership_id()),
-                             P(row.r.lot_id()), P(n.provider_id),
-                             P(domain::OfferKindName(n.kind)), P(row.r.round()),
-                             P(n.rota_position), P(now), P(n.deadline)})
+                            {P(o.id()), P(row.r.id()), P(row.r.partnership_id()), P(row.r.lot_id()),
+                             P(n.provider_id), P(domain::OfferKindName(n.kind)), P(row.r.round()),
+                             P(n.rota_position), P(now), P(n.deadline),
+                             hours >= 0 ? P(hours) : db::Null(), P(o.below_planned_hours())})
                         .status());
     RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferMade", o, row.r));
   }
@@ -686,10 +695,10 @@ absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string&
     }
     // Candidates in rota order; the rota of the lot advances with each rotational round.
     std::vector<std::string> ids;
-    std::map<std::string, std::string> admission;
+    std::map<std::string, const EligibleProvider*> eligible;
     for (const auto& e : in.eligible) {
       ids.push_back(e.provider_id);
-      admission[e.provider_id] = e.admission_id;
+      eligible[e.provider_id] = &e;
     }
     std::vector<std::string> order;
     if (in.call_off.method == domain::Method::kRotational) {
@@ -717,11 +726,14 @@ absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string&
                               P(c.now)}));
     int round = static_cast<int>(started.Int64(0, "round"));
     for (size_t i = 0; i < order.size(); ++i) {
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertCandidate,
-                              {P(id), P(round), P(order[i]), P(admission[order[i]]),
-                               P(row.r.lot_id()), P(row.r.partnership_id()),
-                               P(static_cast<int>(i) + 1)})
-                          .status());
+      RETURN_IF_ERROR(
+          tx.Exec(sql::kInsertCandidate,
+                  {P(id), P(round), P(order[i]), P(eligible[order[i]]->admission_id),
+                   P(row.r.lot_id()), P(row.r.partnership_id()), P(static_cast<int>(i) + 1),
+                   eligible[order[i]]->weekly_hours_available >= 0
+                       ? P(eligible[order[i]]->weekly_hours_available)
+                       : db::Null()})
+              .status());
     }
     std::string why = in.verb == domain::Verb::kOpen
                           ? absl::StrCat("opened: ", domain::MethodName(in.call_off.method))

@@ -942,6 +942,48 @@ TEST_F(ReferralsTest, AFinishedReferralShowsNoStageDeadlineOrHold) {
   EXPECT_NE(open_times, "- -");
 }
 
+TEST_F(ReferralsTest, EachOfferShowsTheHoursItsProviderDeclaredAndWhetherTheyFallShort) {
+  // Any declared hours count as capacity (decision 6), so a 32-hour package is still
+  // offered to a provider that declared 20; the offer says so (decision 64).
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 0);
+  const std::map<int, int> hours_of = {{0, 20}, {1, 32}, {2, 40}};
+  for (const auto& [i, hours] : hours_of) {
+    lot.providers.push_back(world_->AdmittedProvider(absl::StrCat("Hours ", counter_, "-", i),
+                                                     commissioner_, lot.framework, lot.lot,
+                                                     {"SOUTHWARK"}, hours));
+  }
+  std::map<std::string, int> declared;
+  for (const auto& [i, hours] : hours_of) declared[lot.providers[i].org] = hours;
+
+  v1::CreateReferralRequest raise;
+  *raise.mutable_referral() = SampleReferral(lot.lot.id(), "Southwark", council_);
+  raise.mutable_referral()->set_planned_weekly_hours(32);
+  *raise.mutable_person() = SamplePerson();
+  raise.set_request_id(NewUuid());
+  v1::Referral r;
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::CreateReferral, raise, &r).ok());
+  r = Open(r);
+  auto offers = Offers(r.id());
+  ASSERT_EQ(offers.size(), 3u);
+  for (const auto& o : offers) {
+    const int hours = declared[o.provider_id()];
+    EXPECT_EQ(o.declared_weekly_hours_available(), hours) << o.provider_id();
+    EXPECT_EQ(o.below_planned_hours(), hours < 32) << o.provider_id();
+    // The provider sees the same on its own offer.
+    auto mine = Inbox(ProviderOf(lot, o.provider_id()).admin);
+    ASSERT_EQ(mine.size(), 1u);
+    EXPECT_EQ(mine[0].declared_weekly_hours_available(), hours);
+    EXPECT_EQ(mine[0].below_planned_hours(), hours < 32);
+  }
+  // The short provider may still take it: the shortfall is shown, not refused.
+  auto shorts = Inbox(lot.providers[0].admin);
+  ASSERT_EQ(shorts.size(), 1u);
+  v1::Offer won;
+  ASSERT_TRUE(Accept(lot.providers[0].admin, shorts[0].id(), &won).ok());
+  EXPECT_EQ(won.state(), v1::Offer::ACCEPTED);
+  EXPECT_TRUE(won.below_planned_hours());
+}
+
 TEST_F(ReferralsTest, FirstRefusalRotatesFairlyAcrossReferralsOnALot) {
   Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 3);
   std::vector<std::string> firsts;

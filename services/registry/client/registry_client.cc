@@ -75,7 +75,9 @@ absl::StatusOr<std::vector<EligibleProvider>> GrpcRegistryClient::ListEligible(
     grpc::ClientContext ctx;
     Prepare(&ctx);
     RETURN_IF_ERROR(FromRegistry(stub_->ListEligibleProviders(&ctx, req, &resp), "lot", lot_id));
-    for (const auto& p : resp.providers()) out.push_back({p.provider_id(), p.admission_id()});
+    for (const auto& p : resp.providers()) {
+      out.push_back({p.provider_id(), p.admission_id(), p.estimated_weekly_hours_available()});
+    }
     token = resp.next_page_token();
   } while (!token.empty());
   return out;

@@ -33,6 +33,8 @@ struct LotContext {
 struct EligibleProvider {
   std::string provider_id;
   std::string admission_id;
+  // Hours a week the provider's latest capacity return says it could take on (-1: none).
+  int weekly_hours_available = -1;
 };
 
 // An ACTIVE admission: a provider on a lot.
