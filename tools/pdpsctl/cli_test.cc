@@ -231,6 +231,21 @@ TEST(PrintTable, AColumnCanNameItsHeader) {
             "o   Nurse\n");
 }
 
+TEST(PrintTable, AnOfferShowsTheHoursDeclaredAndTheCompetenciesAProposalLeavesOut) {
+  referrals::v1::ListOffersResponse resp;
+  auto* offer = resp.add_offers();
+  offer->set_id("o");
+  offer->set_declared_weekly_hours_available(20);
+  offer->set_below_planned_hours(true);
+  offer->mutable_proposal()->add_unmatched_competencies("seizure_management");
+  offer->mutable_proposal()->add_unmatched_competencies("makaton");
+  EXPECT_EQ(TableOf(resp, {"id", "declared_weekly_hours_available=DECLARED_HOURS",
+                           "below_planned_hours=SHORT_OF_HOURS",
+                           "proposal.unmatched_competencies=UNMATCHED"}),
+            "ID  DECLARED_HOURS  SHORT_OF_HOURS  UNMATCHED\n"
+            "o   20              yes             seizure_management,makaton\n");
+}
+
 TEST(PrintTable, AMessageShowsItsItemsByIndexFromZero) {
   workforce::v1::ActionPlan plan;
   plan.set_title("After the visit");
