@@ -1,6 +1,9 @@
 // Seed 004 Appendix A's viability tests.
 #include "common/viability.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
 namespace pdps::viability {
 
 Assessment Assess(const Accounts& a) {
@@ -19,6 +22,26 @@ Assessment Assess(const Accounts& a) {
   if (a.net_assets <= 0) v.breaches.push_back(Breach::kNetAssets);
   return v;
 }
+
+namespace {
+
+std::string BesideThreshold(double value, double threshold, const char* name) {
+  constexpr int kFewest = 2, kMost = 10;
+  for (int decimals = kFewest; decimals <= kMost; ++decimals) {
+    std::string shown = absl::StrFormat("%.*f", decimals, value);
+    if (value == threshold || shown != absl::StrFormat("%.*f", decimals, threshold)) {
+      return shown;
+    }
+  }
+  return absl::StrCat(absl::StrFormat("%.*f", kFewest, threshold), " (just ",
+                      value > threshold ? "above " : "below ", name, ")");
+}
+
+}  // namespace
+
+std::string FormatLiquidity(double ratio) { return BesideThreshold(ratio, 1.0, "1"); }
+
+std::string FormatRocePercent(double percent) { return BesideThreshold(percent, 5.0, "5"); }
 
 const char* Describe(Breach b) {
   switch (b) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace pdps::viability {
@@ -33,5 +34,13 @@ Assessment Assess(const Accounts& a);
 
 // "liquidity ratio is not above 1", as shown to commissioners and providers.
 const char* Describe(Breach b);
+
+// A liquidity ratio, or a ROCE in percent, as shown beside its threshold (1; 5 %): two
+// decimals, or as many more (at most ten) as it takes for a value above or below the
+// threshold not to read as the threshold itself ("1.0000001", "4.999995"), so that a
+// commissioner can see why one provider breaches and the next does not (decision 65).
+// Closer still, the threshold and which side it is on: "1.00 (just above 1)".
+std::string FormatLiquidity(double ratio);
+std::string FormatRocePercent(double percent);
 
 }  // namespace pdps::viability

@@ -45,5 +45,24 @@ TEST(Viability, EachTestAtItsBoundary) {
   EXPECT_STREQ(Describe(Breach::kRoce), "return on capital employed is not above 5%");
 }
 
+// The audit's pair: one penny above each threshold must not print as the threshold.
+TEST(Viability, AValueBesideItsThresholdShowsWhichSide) {
+  const Accounts at{10000000, 10000000, 1000000, 20000000, 0};     // 1.00, 5.00 %
+  const Accounts above{10000001, 10000000, 1000001, 20000000, 1};  // a penny more
+  EXPECT_EQ(FormatLiquidity(Assess(at).liquidity), "1.00");
+  EXPECT_EQ(FormatRocePercent(Assess(at).roce_percent), "5.00");
+  EXPECT_EQ(FormatLiquidity(Assess(above).liquidity), "1.0000001");
+  EXPECT_EQ(FormatRocePercent(Assess(above).roce_percent), "5.000005");
+  EXPECT_THAT(Assess(above).breaches, IsEmpty());
+  EXPECT_EQ(FormatLiquidity(0.9999999), "0.9999999");
+  // Far from the threshold, two decimals as everywhere.
+  EXPECT_EQ(FormatLiquidity(1.2), "1.20");
+  EXPECT_EQ(FormatRocePercent(-3), "-3.00");
+  EXPECT_EQ(FormatLiquidity(0.996), "0.996");  // "1.00" would hide the breach
+  // Closer than ten decimals show: the threshold and the side.
+  EXPECT_EQ(FormatLiquidity(1 + 1e-12), "1.00 (just above 1)");
+  EXPECT_EQ(FormatRocePercent(5 - 1e-12), "5.00 (just below 5)");
+}
+
 }  // namespace
 }  // namespace pdps::viability

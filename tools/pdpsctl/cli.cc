@@ -23,6 +23,8 @@
 #include "absl/time/time.h"
 #include "common/dates.h"
 #include "common/ids.h"
+#include "common/money.h"
+#include "common/viability.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "nlohmann/json.hpp"
@@ -318,16 +320,6 @@ void PrintError(const std::string& text) {
   std::fflush(stderr);
 }
 
-std::string Pounds(int64_t pence) {
-  // Unsigned, so that the most negative amount has a magnitude too.
-  uint64_t magnitude = pence < 0 ? 0 - static_cast<uint64_t>(pence) : pence;
-  std::string whole = std::to_string(magnitude / 100);
-  for (size_t i = whole.size(); i > 3; i -= 3) whole.insert(i - 3, ",");
-  char fraction[4];
-  std::snprintf(fraction, sizeof(fraction), "%02u", static_cast<unsigned>(magnitude % 100));
-  return absl::StrCat(pence < 0 ? "-" : "", "£", whole, ".", fraction);
-}
-
 bool ParsePounds(const std::string& text, int64_t* pence, std::string* error) {
   absl::string_view t = text;
   bool negative = absl::ConsumePrefix(&t, "-");
@@ -354,13 +346,14 @@ bool ParsePounds(const std::string& text, int64_t* pence, std::string* error) {
   absl::SimpleAtoi(digits, &value);
   if (!pound_sign && dot == absl::string_view::npos) {
     // Both readings, so that whoever meant pence sees the pounds to write.
-    std::string as_pence = Pounds(negative ? -value : value);
+    std::string as_pence = money::FormatPounds(negative ? -value : value);
     std::string sign = negative ? "-" : "";
     *error = absl::StrCat(
         "is a whole number, which pdpsctl used to read as pence: amounts are "
         "in pounds, so write ",
         sign, as_pence.substr(sign.size() + 2), " for ", as_pence, ", or ", sign, digits,
-        ".00 (or ", sign, "£", digits, ") for ", Pounds((negative ? -value : value) * 100));
+        ".00 (or ", sign, "£", digits, ") for ",
+        money::FormatPounds((negative ? -value : value) * 100));
     return false;
   }
   int64_t cents = 0;
@@ -391,7 +384,7 @@ std::string PoundsInText(const std::string& text) {
         start == 0 || !absl::ascii_isalnum(static_cast<unsigned char>(text[start - 1]));
     if (start < at && word_starts && word_ends && at - start <= 15 &&
         absl::SimpleAtoi(text.substr(start, at - start), &pence)) {
-      absl::StrAppend(&out, text.substr(i, start - i), Pounds(pence));
+      absl::StrAppend(&out, text.substr(i, start - i), money::FormatPounds(pence));
     } else {
       absl::StrAppend(&out, text.substr(i, end - i));
     }
@@ -426,6 +419,10 @@ bool NoValue(const Message& m, const FieldDescriptor* f) {
   const std::string& type = m.GetDescriptor()->full_name();
   // 1 for the first-refusal provider, 2 for the second; 0 for broadcast and invitations.
   if (type == "pdps.referrals.v1.Offer" && f->name() == "rota_position") {
+    return r->GetInt32(m, f) == 0;
+  }
+  // Eligible providers declared more than 0; 0 is an offer made before it was recorded.
+  if (type == "pdps.referrals.v1.Offer" && f->name() == "declared_weekly_hours_available") {
     return r->GetInt32(m, f) == 0;
   }
   // 1 for the best, once every bid is evaluated.
@@ -560,6 +557,12 @@ std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = "
     case FieldDescriptor::CPPTYPE_BOOL:
       return r->GetBool(m, f) ? "yes" : "no";
     case FieldDescriptor::CPPTYPE_DOUBLE: {
+      // Beside seed 004's thresholds, as many decimals as tell a provider just above 1 or
+      // 5 % from one at it (decision 65).
+      if (f->name() == "liquidity_ratio") return viability::FormatLiquidity(r->GetDouble(m, f));
+      if (f->name() == "return_on_capital_employed_percent" || f->name() == "roce_percent") {
+        return absl::StrCat(viability::FormatRocePercent(r->GetDouble(m, f)), " %");
+      }
       char buf[32];
       std::snprintf(buf, sizeof(buf), "%.2f", r->GetDouble(m, f));
       return absl::StrCat(buf, percent ? " %" : "");
@@ -572,7 +575,7 @@ std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = "
       const Message& sub = r->GetMessage(m, f);
       const auto* d = sub.GetDescriptor();
       if (d->full_name() == "pdps.common.v1.Money") {
-        return Pounds(sub.GetReflection()->GetInt64(sub, d->field(0)));
+        return money::FormatPounds(sub.GetReflection()->GetInt64(sub, d->field(0)));
       }
       if (d->full_name() == "pdps.common.v1.Date") {
         return sub.GetReflection()->GetString(sub, d->field(0));

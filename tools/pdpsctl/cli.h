@@ -92,8 +92,7 @@ class OrgNames {
 void PrintTable(const google::protobuf::Message& m, const std::vector<std::string>& columns = {},
                 OrgNames* names = nullptr);
 
-// Amounts as pdpsctl prints and reads them: "£5,000,000.00", "-£21.50".
-std::string Pounds(int64_t pence);
+// Amounts are printed with money::FormatPounds (common/money.h), as the services word them.
 // An amount in pounds: "24.50", "£24.50", "£5,000,000", "-£1,200.00"; a bare whole
 // number ("2450") is refused, as it meant pence before pdpsctl read pounds (decision
 // 0054). False with `error` set (what is wrong, for "--rate=TEXT " + error).

@@ -246,6 +246,31 @@ TEST(PrintTable, AnOfferShowsTheHoursDeclaredAndTheCompetenciesAProposalLeavesOu
             "o   20              yes             seizure_management,makaton\n");
 }
 
+TEST(PrintTable, AnOfferMadeBeforeHoursWereRecordedShowsNone) {
+  referrals::v1::ListOffersResponse resp;
+  resp.add_offers()->set_id("o");
+  EXPECT_EQ(TableOf(resp, {"id", "declared_weekly_hours_available=DECLARED_HOURS"}),
+            "ID  DECLARED_HOURS\n"
+            "o\n");
+}
+
+TEST(PrintTable, RatiosJustAboveTheirThresholdsDoNotPrintAsTheThreshold) {
+  registry::v1::ListComplianceDocumentsResponse resp;
+  auto* at = resp.add_documents();
+  at->set_id("at");
+  at->mutable_accounts()->set_liquidity_ratio(1.0);
+  at->mutable_accounts()->set_return_on_capital_employed_percent(5.0);
+  auto* above = resp.add_documents();
+  above->set_id("above");
+  above->mutable_accounts()->set_liquidity_ratio(10000001.0 / 10000000.0);
+  above->mutable_accounts()->set_return_on_capital_employed_percent(100.0 * 1000001 / 20000000);
+  EXPECT_EQ(TableOf(resp, {"id", "accounts.liquidity_ratio=LIQUIDITY",
+                           "accounts.return_on_capital_employed_percent=ROCE"}),
+            "ID     LIQUIDITY  ROCE\n"
+            "at     1.00       5.00 %\n"
+            "above  1.0000001  5.000005 %\n");
+}
+
 TEST(PrintTable, AMessageShowsItsItemsByIndexFromZero) {
   workforce::v1::ActionPlan plan;
   plan.set_title("After the visit");
@@ -258,20 +283,6 @@ TEST(PrintTable, AMessageShowsItsItemsByIndexFromZero) {
 
 // Each amount, or share, and how it reads.
 using Readings = std::vector<std::pair<int64_t, std::string>>;
-
-TEST(Pounds, HasThousandsSeparatorsAndTwoDecimals) {
-  for (const auto& [pence, text] : Readings{{500000000, "£5,000,000.00"},
-                                            {1000000000, "£10,000,000.00"},
-                                            {48000000, "£480,000.00"},
-                                            {100000, "£1,000.00"},
-                                            {99999, "£999.99"},
-                                            {2150, "£21.50"},
-                                            {0, "£0.00"},
-                                            {-5, "-£0.05"},
-                                            {-12345678, "-£123,456.78"}}) {
-    EXPECT_EQ(Pounds(pence), text);
-  }
-}
 
 TEST(ParsePounds, ReadsPoundsWithOrWithoutTheSignAndSeparators) {
   struct Case {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "common/dates.h"
 #include "common/ids.h"
+#include "common/money.h"
 #include "common/status.h"
 
 namespace pdps::referrals::domain {
@@ -281,11 +282,10 @@ absl::Status ValidateBid(const v1::Bid& b, int64_t maximum_rate_pence, int quest
   if (!b.has_hourly_rate()) {
     v.Add("bid.hourly_rate", "is required: the hourly rate in pence, e.g. {\"pence\": \"2150\"}");
   } else if (rate <= 0) {
-    v.Add("bid.hourly_rate", "must be more than 0 pence");
+    v.Add("bid.hourly_rate", "must be more than £0.00");
   } else if (rate > maximum_rate_pence) {
-    v.Add("bid.hourly_rate",
-          absl::StrCat("is above the lot's maximum price of ", maximum_rate_pence,
-                       " pence an hour"));
+    v.Add("bid.hourly_rate", absl::StrCat("is above the lot's maximum price of ",
+                                          money::FormatPounds(maximum_rate_pence), " an hour"));
   }
   std::vector<bool> answered(questions > 0 ? questions : 0, false);
   for (int i = 0; i < b.answers_size(); ++i) {

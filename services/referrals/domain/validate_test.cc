@@ -613,7 +613,7 @@ TEST(ValidateBid, AboveMaximumSaysTheMaximum) {
   auto v = FieldViolationsOf(ValidateBid(b, 2500, 2));
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].field, "bid.hourly_rate");
-  EXPECT_THAT(v[0].description, HasSubstr("2500"));
+  EXPECT_EQ(v[0].description, "is above the lot's maximum price of £25.00 an hour");
 }
 
 TEST(ValidateMarks, Table) {

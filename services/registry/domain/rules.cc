@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/dates.h"
+#include "common/money.h"
 #include "common/status.h"
 
 namespace pdps::registry::domain {
@@ -135,15 +136,13 @@ DocumentStatus StatusOn(std::optional<absl::CivilDay> expiry, absl::CivilDay tod
   return DocumentStatus::kCurrent;
 }
 
-namespace {
-double Round2(double v) { return std::round(v * 100.0) / 100.0; }
-}  // namespace
-
 Viability AssessViability(const Accounts& a) {
   const viability::Assessment assessed = viability::Assess(a);
   Viability v;
-  v.liquidity_ratio = Round2(assessed.liquidity);
-  v.roce_percent = Round2(assessed.roce_percent);
+  // Not rounded: a value a penny above a threshold must not read as the threshold
+  // (decision 65); displays round with viability::FormatLiquidity / FormatRocePercent.
+  v.liquidity_ratio = assessed.liquidity;
+  v.roce_percent = assessed.roce_percent;
   for (viability::Breach b : assessed.breaches) v.breaches.push_back(viability::Describe(b));
   return v;
 }
@@ -153,21 +152,13 @@ bool MandatoryByDefault(absl::string_view kind) {
          kind == "EMPLOYERS_LIABILITY" || kind == "PUBLIC_LIABILITY";
 }
 
-namespace {
-// Whole pounds with thousands separators: 500000000 pence is "£5,000,000".
-std::string Pounds(int64_t pence) {
-  std::string digits = absl::StrCat(pence / 100);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  return absl::StrCat("£", digits);
-}
-}  // namespace
-
 std::vector<std::string> CoverShortfalls(const Cover& held, const Cover& required) {
   std::vector<std::string> out;
   auto check = [&](const char* what, int64_t have, int64_t need) {
     if (have >= need) return;
-    out.push_back(absl::StrCat(what, " cover in date is ", have == 0 ? "none" : Pounds(have),
-                               "; the framework requires at least ", Pounds(need)));
+    out.push_back(absl::StrCat(what, " cover in date is ",
+                               have == 0 ? "none" : money::FormatPounds(have),
+                               "; the framework requires at least ", money::FormatPounds(need)));
   };
   check("employer's liability", held.employers_pence, required.employers_pence);
   check("public liability", held.public_pence, required.public_pence);

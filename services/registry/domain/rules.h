@@ -79,8 +79,8 @@ DocumentStatus StatusOn(std::optional<absl::CivilDay> expiry, absl::CivilDay tod
 using Accounts = viability::Accounts;
 // As an ANNUAL_ACCOUNTS document shows it.
 struct Viability {
-  double liquidity_ratio = 0;           // 2 decimal places
-  double roce_percent = 0;              // 2 decimal places
+  double liquidity_ratio = 0;           // not rounded (decision 65)
+  double roce_percent = 0;              // not rounded (decision 65)
   std::vector<std::string> breaches;    // empty when viable
 };
 // Seed 004 Appendix A (common/viability.h), ratios rounded for display.

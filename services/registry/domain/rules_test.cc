@@ -186,10 +186,10 @@ TEST(Cover, EachKindShortOfTheFrameworksMinimumIsNamed) {
   EXPECT_THAT(CoverShortfalls({600000000, 1500000000}, seed_004), ::testing::IsEmpty());
   EXPECT_THAT(CoverShortfalls({100000000, 0}, seed_004),
               ::testing::ElementsAre(
-                  "employer's liability cover in date is £1,000,000; the framework requires "
-                  "at least £5,000,000",
+                  "employer's liability cover in date is £1,000,000.00; the framework "
+                  "requires at least £5,000,000.00",
                   "public liability cover in date is none; the framework requires at least "
-                  "£10,000,000"));
+                  "£10,000,000.00"));
   EXPECT_THAT(CoverShortfalls({0, 0}, {0, 0}), ::testing::IsEmpty());  // no minimum set
 }
 

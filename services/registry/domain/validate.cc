@@ -230,7 +230,7 @@ absl::Status ValidateLot(const v1::Lot& l, bool create) {
     if (p.kind() == v1::LotPrice::KIND_UNSPECIFIED || !v1::LotPrice::Kind_IsValid(p.kind())) {
       v.Add(f + ".kind", "is required: FRAMEWORK_PRICE or MAXIMUM_PRICE");
     }
-    if (p.hourly_rate().pence() <= 0) v.Add(f + ".hourly_rate", "must be more than 0 pence");
+    if (p.hourly_rate().pence() <= 0) v.Add(f + ".hourly_rate", "must be more than £0.00");
     if (v.Date(f + ".effective_from", p.effective_from().value()) &&
         !prices.insert({p.kind(), p.effective_from().value()}).second) {
       v.Add(f + ".effective_from", "another price of this kind starts the same day");

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "common/dates.h"
 #include "common/ids.h"
+#include "common/money.h"
 #include "common/proto_util.h"
 #include "common/status.h"
 #include "nlohmann/json.hpp"
@@ -1005,7 +1006,7 @@ absl::Status CheckCover(Tx& tx, const v1::ComplianceDocument& d, const std::stri
   int64_t minimum = r.Int64(0, employers ? "employers" : "public");
   if (d.cover().pence() < minimum) {
     return InvalidField("document.cover",
-                        absl::StrCat("is below the minimum of £", minimum / 100,
+                        absl::StrCat("is below the minimum of ", money::FormatPounds(minimum),
                                      " required by a framework you are admitted to"));
   }
   return absl::OkStatus();

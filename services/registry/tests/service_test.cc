@@ -100,7 +100,7 @@ TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
   EXPECT_EQ(uninsured.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(uninsured.error_message(),
               ::testing::HasSubstr("employer's liability cover in date is none; the framework "
-                                   "requires at least £5,000,000"));
+                                   "requires at least £5,000,000.00"));
   world_->FileInsurance(admin);
   ASSERT_TRUE(Call(*server_, admin, &Stub::ApplyForAdmission, apply, &applied).ok());
   ASSERT_EQ(applied.admissions_size(), 2);
@@ -526,8 +526,11 @@ TEST_F(RegistryTest, BadInputIsRefusedWithFieldViolationsAndWritesNothing) {
   d->mutable_expiry_date()->set_value("2026-12-31");
   d->mutable_cover()->set_pence(100000000);  // £1m < £10m
   v1::ComplianceDocument made;
-  EXPECT_THAT(ViolationFields(Call(*server_, p.admin, &Stub::CreateComplianceDocument, doc, &made)),
-              ElementsAre("document.cover"));
+  auto underinsured = Call(*server_, p.admin, &Stub::CreateComplianceDocument, doc, &made);
+  EXPECT_THAT(ViolationFields(underinsured), ElementsAre("document.cover"));
+  // Money in the one format of common/money.h, as everywhere else (decision 65).
+  EXPECT_THAT(underinsured.error_message(),
+              ::testing::HasSubstr("is below the minimum of £10,000,000.00 required"));
   // Duplicate capacity return for the month.
   v1::CreateCapacityReturnRequest cap;
   cap.mutable_capacity_return()->set_framework_id(framework_a_.id());
