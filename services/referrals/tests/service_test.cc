@@ -123,9 +123,16 @@ class ReferralsTest : public ::testing::Test {
   v1::Referral Raise(const Lot& lot, const Caller& who = {},
                      v1::Referral::Urgency urgency = v1::Referral::ROUTINE,
                      ReferralsServer* on = nullptr) {
+    return RaiseWith(
+        lot, [urgency](v1::Referral* r) { r->set_urgency(urgency); }, who, on);
+  }
+
+  // The same after `tune` changed the sample referral (hours, extra competencies).
+  v1::Referral RaiseWith(const Lot& lot, const std::function<void(v1::Referral*)>& tune,
+                         const Caller& who = {}, ReferralsServer* on = nullptr) {
     v1::CreateReferralRequest req;
     *req.mutable_referral() = SampleReferral(lot.lot.id(), "Southwark", council_);
-    req.mutable_referral()->set_urgency(urgency);
+    tune(req.mutable_referral());
     *req.mutable_person() = SamplePerson();
     req.set_request_id(NewUuid());
     v1::Referral out;
@@ -955,14 +962,7 @@ TEST_F(ReferralsTest, EachOfferShowsTheHoursItsProviderDeclaredAndWhetherTheyFal
   std::map<std::string, int> declared;
   for (const auto& [i, hours] : hours_of) declared[lot.providers[i].org] = hours;
 
-  v1::CreateReferralRequest raise;
-  *raise.mutable_referral() = SampleReferral(lot.lot.id(), "Southwark", council_);
-  raise.mutable_referral()->set_planned_weekly_hours(32);
-  *raise.mutable_person() = SamplePerson();
-  raise.set_request_id(NewUuid());
-  v1::Referral r;
-  ASSERT_TRUE(Call(stub(), officer_, &Stub::CreateReferral, raise, &r).ok());
-  r = Open(r);
+  v1::Referral r = Open(RaiseWith(lot, [](v1::Referral* x) { x->set_planned_weekly_hours(32); }));
   auto offers = Offers(r.id());
   ASSERT_EQ(offers.size(), 3u);
   for (const auto& o : offers) {
@@ -1568,14 +1568,8 @@ TEST_F(ReferralsTest, AProposalShortOfTheReferralsCompetenciesIsTakenAndShowsThe
   // Seed 000 6.1: workers may be trained for a family's needs, so a proposal that does not
   // match every competency is accepted; the gap is shown to officers and the provider.
   Lot lot = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 2);
-  v1::CreateReferralRequest raise;
-  *raise.mutable_referral() = SampleReferral(lot.lot.id(), "Southwark", council_);
-  raise.mutable_referral()->add_extra_competencies("seizure_management");
-  *raise.mutable_person() = SamplePerson();
-  raise.set_request_id(NewUuid());
-  v1::Referral r;
-  ASSERT_TRUE(Call(stub(), officer_, &Stub::CreateReferral, raise, &r).ok());
-  r = Open(r);
+  v1::Referral r = Open(
+      RaiseWith(lot, [](v1::Referral* x) { x->add_extra_competencies("seizure_management"); }));
   auto live = Live(r.id());
   ASSERT_EQ(live.size(), 2u);
   const auto& a = ProviderOf(lot, live[0].provider_id());
