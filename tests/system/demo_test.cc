@@ -149,6 +149,25 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
             1);
   EXPECT_THAT(denied, HasSubstr("NOT_FOUND"));
 
+  // Lewisham's open competitive round (seed 000 6.1): Ladywell's proposal names the
+  // package's extras but not the whole of Lot B's base set; the officer's offers list
+  // shows what it leaves out, and each offer the hours its provider declared
+  // (decision 64).
+  const auto proposals_open = db->Query(
+      "SELECT id::text AS v FROM referrals.referrals WHERE needs_summary LIKE"
+      " 'Boy with autism and anaphylaxis%'");
+  ASSERT_EQ(proposals_open.size(), 1u);
+  const std::string lewisham = as("London Borough of Lewisham", "brokerage_officer");
+  EXPECT_THAT(run(lewisham + "offers list --referral=" + proposals_open[0]),
+              ContainsRegex("DECLARED_HOURS +SHORT_OF_HOURS .*UNMATCHED"));
+  const auto proposal = db->Query(
+      "SELECT id::text AS v FROM referrals.offers WHERE proposal IS NOT NULL AND referral_id = '" +
+      proposals_open[0] + "'");
+  ASSERT_EQ(proposal.size(), 1u);
+  std::string shown = run(lewisham + "offers get " + proposal[0]);
+  EXPECT_THAT(shown, ContainsRegex("unmatched_competencies: +[a-z_]+"));
+  EXPECT_THAT(shown, Not(ContainsRegex("unmatched_competencies: .*makaton_asd_communication")));
+
   // Derby (seed 004 Appendix A): Allestree's accounts breach every viability test, so its
   // rule suspended both of Allestree's lots. Its teams, 9 of 10 trained, meet the 90 %
   // target however often the sweep measures them.
