@@ -240,7 +240,9 @@ Workforce: commissioners
       [--window-months=N] [--financial-breach[=false]] [--ineligible-worker[=false]]
       [--min-trained-percent=N] [--plan-days=N] [--answer-days=N] [--turnover-target=N]
       changes only the options given
-      (0 turns --upheld-safeguarding and --min-trained-percent off; --window-months=0
+      (0 turns --upheld-safeguarding and --min-trained-percent off; --upheld-safeguarding:
+      upheld safeguarding complaints received in the --window-months ending on the day of
+      the answer that trips it, a standing decision to suspend (seed 001 13.7); --window-months=0
       is 12; --plan-days: working days to agree a suspension's action plan, 0 is 10;
       --answer-days: working days to answer a complaint recorded from now on, 1..60,
       0 is 15; --turnover-target: the quarterly turnover % returns for the framework's

@@ -417,15 +417,30 @@ std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_d
                            " rated INADEQUATE"));
 }
 
-std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, int upheld_in_window) {
-  if (r.upheld_safeguarding_complaints <= 0 || upheld_in_window < r.upheld_safeguarding_complaints) {
+namespace {
+
+int WindowMonths(const SuspensionRules& r) {
+  return r.complaint_window_months > 0 ? r.complaint_window_months : kDefaultComplaintWindowMonths;
+}
+
+}  // namespace
+
+Period SafeguardingWindow(const SuspensionRules& r, Day answered_on) {
+  return Period{AddMonths(answered_on, -WindowMonths(r)) + 1, answered_on};
+}
+
+std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, Day answered_on,
+                                                  Day received_on, int upheld_in_window) {
+  const Period window = SafeguardingWindow(r, answered_on);
+  if (r.upheld_safeguarding_complaints <= 0 || received_on < window.first ||
+      received_on > window.last || upheld_in_window < r.upheld_safeguarding_complaints) {
     return std::nullopt;
   }
-  int window = r.complaint_window_months > 0 ? r.complaint_window_months
-                                             : kDefaultComplaintWindowMonths;
   return Tripped(r, Rule::kUpheldSafeguardingComplaints,
-              absl::StrCat(upheld_in_window, " upheld safeguarding complaints in ", window,
-                           " months (rule: ", r.upheld_safeguarding_complaints, ")"));
+                 absl::StrCat(upheld_in_window, " upheld safeguarding complaints received ",
+                              dates::FormatDay(window.first), " to ", dates::FormatDay(window.last),
+                              " (rule: ", r.upheld_safeguarding_complaints, " in ", WindowMonths(r),
+                              " months)"));
 }
 
 std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end) {

@@ -303,9 +303,21 @@ ActionItem FirstActionItem(const Trip& trip, Day tripped_on, const calendar::Wor
 enum class Rating { kOutstanding, kGood, kRequiresImprovement, kInadequate };
 
 std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_date);
-// `upheld_in_window`: upheld (wholly or partly) safeguarding complaints answered in the
-// window, the one just answered included. Trips when it reaches the threshold.
-std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, int upheld_in_window);
+// Repeated safeguarding concerns (seed 001 13.7) are counted by when each concern arose
+// (the complaint's received day), over the window of `r.complaint_window_months` months
+// that ends on the day the tripping answer is given, that day its last: 12 months on an
+// answer of 2 December 2026 are 3 December 2025 .. 2 December 2026 (the first day is the
+// answer's date a window earlier, plus one, as the gate's periods count their own first
+// day). When the answer was given does not move a concern into or out of the window.
+Period SafeguardingWindow(const SuspensionRules& r, Day answered_on);
+// A safeguarding complaint received on `received_on` has just been answered upheld
+// (wholly or partly) on `answered_on`. `upheld_in_window`: the provider's upheld
+// safeguarding complaints under the framework received in SafeguardingWindow, this one
+// included. Trips when it reaches the threshold; a concern that arose before the window
+// trips nothing (it is not a repeat within it, and what is in the window was weighed when
+// it was answered).
+std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, Day answered_on,
+                                                  Day received_on, int upheld_in_window);
 std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end);
 // Expired mandatory compliance: a named worker on a live package of the framework has
 // the gate's `reasons` on `day` (empty: eligible, nothing trips). NOT_IN_POST alone trips

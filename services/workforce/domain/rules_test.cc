@@ -731,7 +731,7 @@ TEST(ComplaintAnswerDue, AFrameworksOwnPeriodAcrossABankHolidayAndAWeekend) {
 TEST(SuspensionRules, EachRuleTripsOnlyWhenOnAndBreached) {
   SuspensionRules off;
   EXPECT_FALSE(OnVisit(off, Rating::kInadequate, D(2026, 11, 20)));
-  EXPECT_FALSE(OnUpheldSafeguardingComplaint(off, 10));
+  EXPECT_FALSE(OnUpheldSafeguardingComplaint(off, D(2026, 11, 24), D(2026, 11, 20), 10));
   EXPECT_FALSE(OnAccounts(off, AssessAccounts({1, 2, -1, 1, -1}), D(2026, 3, 31)));
 
   SuspensionRules on;
@@ -743,15 +743,40 @@ TEST(SuspensionRules, EachRuleTripsOnlyWhenOnAndBreached) {
   ASSERT_TRUE(visit);
   EXPECT_EQ(visit->rule, Rule::kInadequateVisit);
   EXPECT_EQ(visit->reason, "monitoring visit on 2026-11-20 rated INADEQUATE");
-  EXPECT_FALSE(OnUpheldSafeguardingComplaint(on, 2));
-  auto complaints = OnUpheldSafeguardingComplaint(on, 3);
+  EXPECT_FALSE(OnUpheldSafeguardingComplaint(on, D(2026, 11, 24), D(2026, 11, 20), 2));
+  auto complaints = OnUpheldSafeguardingComplaint(on, D(2026, 11, 24), D(2026, 11, 20), 3);
   ASSERT_TRUE(complaints);
-  EXPECT_EQ(complaints->reason, "3 upheld safeguarding complaints in 12 months (rule: 3)");
+  EXPECT_EQ(complaints->reason,
+            "3 upheld safeguarding complaints received 2025-11-25 to 2026-11-24 (rule: 3 in 12 "
+            "months)");
   EXPECT_FALSE(OnAccounts(on, AssessAccounts({120000, 100000, 6000, 100000, 1}), D(2026, 3, 31)));
   auto accounts = OnAccounts(on, AssessAccounts({90000, 100000, 6000, 100000, 1}), D(2026, 3, 31));
   ASSERT_TRUE(accounts);
   EXPECT_EQ(accounts->rule, Rule::kFinancialViability);
   EXPECT_EQ(accounts->reason, "accounts to 2026-03-31: liquidity 0.90 not above 1");
+}
+
+// Seed 001 13.7 ("repeated incidents or significant safeguarding concerns"): concerns
+// are counted by when they arose, in the window ending on the day of the answer.
+TEST(SuspensionRules, SafeguardingConcernsAreCountedByTheDayTheyArose) {
+  SuspensionRules on;
+  on.upheld_safeguarding_complaints = 2;
+  // 12 months ending on the answer's day, that day the last: the first is the day after
+  // the same date a year before.
+  Period w = SafeguardingWindow(on, D(2026, 12, 2));
+  EXPECT_EQ(w.first, D(2025, 12, 3));
+  EXPECT_EQ(w.last, D(2026, 12, 2));
+  // Month ends clamp as AddMonths does: 29 Feb 2028 a year back is 28 Feb 2027.
+  EXPECT_EQ(SafeguardingWindow(on, D(2028, 2, 29)).first, D(2027, 3, 1));
+  on.complaint_window_months = 6;
+  EXPECT_EQ(SafeguardingWindow(on, D(2026, 12, 2)).first, D(2026, 6, 3));
+  on.complaint_window_months = 12;
+  // The concern just answered arose on the window's first day: it counts, and trips.
+  EXPECT_TRUE(OnUpheldSafeguardingComplaint(on, D(2026, 12, 2), D(2025, 12, 3), 2));
+  // A day earlier it arose before the window: nothing trips, whatever the count.
+  EXPECT_FALSE(OnUpheldSafeguardingComplaint(on, D(2026, 12, 2), D(2025, 12, 2), 5));
+  // Answered on the day it arose (the window's last day).
+  EXPECT_TRUE(OnUpheldSafeguardingComplaint(on, D(2026, 12, 2), D(2026, 12, 2), 2));
 }
 
 TEST(SuspensionRules, TheActionPlanOpensWithAgreeingItInWorkingDays) {

@@ -164,11 +164,11 @@ inline constexpr std::string_view kSelectLotFramework =
     "SELECT framework_id::text AS framework_id FROM workforce.training_matrices"
     " WHERE lot_id = $1 LIMIT 1";
 // Upheld (wholly or partly) safeguarding complaints of a provider under a framework
-// answered since $3.
+// received in [$3, $4) (domain::SafeguardingWindow), whenever they were answered.
 inline constexpr std::string_view kCountUpheldSafeguarding =
     "SELECT count(*) AS n FROM workforce.complaints WHERE provider_id = $1"
     " AND framework_id = $2 AND safeguarding AND outcome IN ('UPHELD', 'PARTLY_UPHELD')"
-    " AND answered_time >= $3";
+    " AND received_time >= $3 AND received_time < $4";
 
 // ------------------------------------------------------- quality monitoring ---
 

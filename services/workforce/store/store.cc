@@ -1012,14 +1012,18 @@ absl::StatusOr<v1::Complaint> Store::AnswerComplaint(const Call& c, const std::s
     if (before.safeguarding() && upheld) {
       ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, before.framework_id()));
       if (rules.upheld_safeguarding_complaints > 0) {
-        Day since = domain::AddMonths(dates::TodayInLondon(c.now), -rules.complaint_window_months);
+        const Day today = dates::TodayInLondon(c.now);
+        const domain::Period window = domain::SafeguardingWindow(rules, today);
         ASSIGN_OR_RETURN(Result n, tx.Exec(sql::kCountUpheldSafeguarding,
                                            {P(before.provider_id()), P(before.framework_id()),
-                                            P(LondonMidnight(since))}));
-        RETURN_IF_ERROR(Trip(
-            tx, domain::OnUpheldSafeguardingComplaint(rules, static_cast<int>(n.Int64(0, "n"))),
-            dates::TodayInLondon(c.now), before.provider_id(), before.framework_id(),
-            before.lot_id(), id));
+                                            P(LondonMidnight(window.first)),
+                                            P(LondonMidnight(window.last + 1))}));
+        const Day received = dates::TodayInLondon(protoutil::FromTimestamp(before.received_time()));
+        RETURN_IF_ERROR(Trip(tx,
+                             domain::OnUpheldSafeguardingComplaint(
+                                 rules, today, received, static_cast<int>(n.Int64(0, "n"))),
+                             today, before.provider_id(), before.framework_id(), before.lot_id(),
+                             id));
       }
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectComplaint, {P(id)}));

@@ -1132,6 +1132,29 @@ TEST_F(WorkforceServiceTest, AnsweringAReceivedComplaintAcknowledgesItWithTheAns
 
 // --------------------------------------------------------- suspension rules ---
 
+// Seed 001 13.7's repeated concerns are counted by when each arose (received_time), over
+// the 12 months ending on the day of the answer (25 Nov 2025 .. 24 Nov 2026 here), not by
+// when the provider answered.
+TEST_F(WorkforceServiceTest, SafeguardingConcernsCountByWhenTheyAroseNotWhenAnswered) {
+  SetRules(/*upheld=*/2, /*visit=*/false, /*financial=*/false);
+  // Arose on 24 Nov 2025, the day before the window; answered (upheld) only now.
+  v1::Complaint old = CreateComplaint(London(2025, 11, 24, 16, 0), true);
+  v1::Complaint recent = CreateComplaint(DefaultNow() - absl::Hours(24), true);
+  Answer(old, v1::Complaint::UPHELD);
+  Answer(recent, v1::Complaint::UPHELD);
+  // Both answered today, but only one concern arose in the window.
+  EXPECT_THAT(Trips(provider_.org), IsEmpty());
+  // One that arose on the window's first day, answered today: two in the window.
+  v1::Complaint first_day = CreateComplaint(London(2025, 11, 25, 0, 0), true);
+  Answer(first_day, v1::Complaint::PARTLY_UPHELD);
+  auto trips = Trips(provider_.org);
+  ASSERT_EQ(trips.size(), 1u);
+  EXPECT_EQ(trips[0].source_id(), first_day.id());
+  EXPECT_EQ(trips[0].reason(),
+            "2 upheld safeguarding complaints received 2025-11-25 to 2026-11-24 (rule: 2 in 12 "
+            "months)");
+}
+
 TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
   SetRules(/*upheld=*/2, /*visit=*/true, /*financial=*/true);
   // Another commissioner may not change them.
@@ -1158,11 +1181,14 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
   EXPECT_EQ(trips[0].framework_id(), framework_);
   EXPECT_EQ(trips[0].lot_id(), lot_);
   EXPECT_EQ(trips[0].source_id(), second.id());
-  EXPECT_EQ(trips[0].reason(), "2 upheld safeguarding complaints in 12 months (rule: 2)");
+  EXPECT_EQ(
+      trips[0].reason(),
+      "2 upheld safeguarding complaints received 2025-11-25 to 2026-11-24 (rule: 2 in 12 months)");
   // The suspension's action plan opens with agreeing it: 10 working days from Tue 24 Nov.
   EXPECT_EQ(trips[0].action_plan_item(),
             "Agree an action plan with timescales with the contract manager and the brokerage "
-            "team (automatic suspension: 2 upheld safeguarding complaints in 12 months (rule: 2))");
+            "team (automatic suspension: 2 upheld safeguarding complaints received 2025-11-25 to "
+            "2026-11-24 (rule: 2 in 12 months))");
   EXPECT_EQ(trips[0].action_plan_due_date().value(), "2026-12-08");
 
   // A GOOD visit trips nothing; an INADEQUATE one trips once more.
