@@ -456,6 +456,7 @@ std::string Unset(const Message& m, const FieldDescriptor* f) {
       {"pdps.workforce.v1.SuspensionRules.action_plan_due_working_days", "10 (default)"},
       {"pdps.workforce.v1.SuspensionRules.complaint_answer_working_days", "15 (default)"},
       {"pdps.workforce.v1.SuspensionRules.turnover_target_percent", "5 (default)"},
+      {"pdps.workforce.v1.SuspensionRules.trained_staff_induction_weeks", "12 (default)"},
       {"pdps.workforce.v1.TrainingMatrix.dbs_renewal_months", "36 (default)"},
       {"pdps.workforce.v1.TrainingMatrix.supervision_interval_months", "3 (default)"},
       {"pdps.workforce.v1.TrainingMatrix.appraisal_interval_months", "12 (default)"},

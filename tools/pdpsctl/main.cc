@@ -238,7 +238,8 @@ Workforce: commissioners
   rules get --framework=ID              automatic suspension rules and quality targets
   rules set --framework=ID [--inadequate-visit[=false]] [--upheld-safeguarding=N]
       [--window-months=N] [--financial-breach[=false]] [--ineligible-worker[=false]]
-      [--min-trained-percent=N] [--plan-days=N] [--answer-days=N] [--turnover-target=N]
+      [--min-trained-percent=N] [--induction-weeks=N] [--plan-days=N] [--answer-days=N]
+      [--turnover-target=N]
       changes only the options given
       (0 turns --upheld-safeguarding and --min-trained-percent off; --upheld-safeguarding:
       upheld safeguarding complaints received in the --window-months ending on the day of
@@ -246,7 +247,8 @@ Workforce: commissioners
       is 12; --plan-days: working days to agree a suspension's action plan, 0 is 10;
       --answer-days: working days to answer a complaint recorded from now on, 1..60,
       0 is 15; --turnover-target: the quarterly turnover % returns for the framework's
-      lots must stay below, 1..100, 0 is 5)
+      lots must stay below, 1..100, 0 is 5; --induction-weeks: a new starter's first
+      weeks, left out of --min-trained-percent and the return's training %, 1..52, 0 is 12)
 
 Verbs that need an etag read the resource first; pass --etag to use your own.
 
@@ -1638,6 +1640,9 @@ void RulesFlags(const Args& a, wv1::SuspensionRules* r) {
   }
   if (a.Has("turnover-target")) {
     r->set_turnover_target_percent(a.Int("turnover-target", 0));
+  }
+  if (a.Has("induction-weeks")) {
+    r->set_trained_staff_induction_weeks(a.Int("induction-weeks", 0));
   }
   if (a.Has("etag")) r->set_etag(a.Get("etag"));
 }

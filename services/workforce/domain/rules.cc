@@ -182,13 +182,21 @@ bool WorksOnLot(const Worker& w, const std::string& lot) {
          std::find(w.lots.begin(), w.lots.end(), lot) != w.lots.end();
 }
 
+bool InInduction(const Worker& w, Day day, int weeks) {
+  return day >= w.start && day < w.start + 7 * (weeks > 0 ? weeks : kDefaultInductionWeeks);
+}
+
 TrainedShare TrainedStaff(const std::vector<Worker>& workers,
                           const std::vector<std::vector<Completion>>& done, const Matrix& m,
-                          Day day, const std::string& lot) {
+                          Day day, const std::string& lot, int induction_weeks) {
   static const std::vector<Completion> kNone;
   TrainedShare s;
   for (size_t i = 0; i < workers.size(); ++i) {
     if (!InPost(workers[i], day) || !WorksOnLot(workers[i], lot)) continue;
+    if (InInduction(workers[i], day, induction_weeks)) {
+      ++s.in_induction;
+      continue;
+    }
     ++s.in_post;
     if (BaseTrainingInDate(workers[i], m, i < done.size() ? done[i] : kNone, day)) ++s.trained;
   }
@@ -330,7 +338,7 @@ double Percent(int part, int whole) { return whole == 0 ? 0 : 100.0 * part / who
 
 Return ComputeReturn(const std::vector<Worker>& workers,
                      const std::vector<std::vector<Completion>>& done, const Matrix* m, Period p,
-                     const std::string& lot, int turnover_target_percent) {
+                     const std::string& lot, int turnover_target_percent, int induction_weeks) {
   Return r;
   const Day first = p.first, last = p.last;
   int dbs_ok = 0, supervised = 0, trained = 0, on_lot = 0;
@@ -352,7 +360,8 @@ Return ComputeReturn(const std::vector<Worker>& workers,
     if (SupervisionDue(w, m ? m->supervision_months : 0) >= last) {
       ++supervised;
     }
-    if (m != nullptr && WorksOnLot(w, lot)) {
+    // Measured as the trained staff rule measures: past induction on the last day.
+    if (m != nullptr && WorksOnLot(w, lot) && !InInduction(w, last, induction_weeks)) {
       static const std::vector<Completion> kNone;
       ++on_lot;
       if (BaseTrainingInDate(w, *m, i < done.size() ? done[i] : kNone, last)) ++trained;
@@ -505,15 +514,28 @@ std::vector<PreconditionViolation> ReasonViolations(const std::vector<Reason>& r
   return out;
 }
 
+namespace {
+
+// "; 1 new starter in the first 12 weeks not counted", or nothing.
+std::string InductionNote(const SuspensionRules& r, const TrainedShare& share) {
+  if (share.in_induction == 0) return "";
+  return absl::StrCat("; ", share.in_induction,
+                      share.in_induction == 1 ? " new starter" : " new starters", " in the first ",
+                      r.induction_weeks > 0 ? r.induction_weeks : kDefaultInductionWeeks,
+                      " weeks not counted");
+}
+
+}  // namespace
+
 std::optional<Trip> OnTrainedShare(const SuspensionRules& r, const TrainedShare& share, Day day) {
   if (r.min_trained_staff_percent <= 0 || share.in_post == 0) return std::nullopt;
   if (share.percent() >= r.min_trained_staff_percent) return std::nullopt;
   return Tripped(r, Rule::kTrainedStaffBelowTarget,
-              absl::StrCat(share.trained, " of ", share.in_post, " staff in post (",
-                           absl::StrFormat("%.1f", share.percent()),
-                           " %) have the lot's mandatory training in date on ",
-                           dates::FormatDay(day), " (rule: at least ", r.min_trained_staff_percent,
-                           " %)"));
+                 absl::StrCat(share.trained, " of ", share.in_post, " staff in post (",
+                              absl::StrFormat("%.1f", share.percent()),
+                              " %) have the lot's mandatory training in date on ",
+                              dates::FormatDay(day), " (rule: at least ",
+                              r.min_trained_staff_percent, " %", InductionNote(r, share), ")"));
 }
 
 std::optional<Trip> OnPackageWorkerCheck(const SuspensionRules& r, const std::string& package_id,

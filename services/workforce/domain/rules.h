@@ -35,6 +35,9 @@ inline constexpr int kDefaultTurnoverTargetPercent = 5;        // seed 002 KPI 4
 inline constexpr int kDefaultComplaintWindowMonths = 12;
 // Seed 001 13.6 asks for an action plan with timescales but gives no number (decision 47).
 inline constexpr int kDefaultActionPlanWorkingDays = 10;
+// How long a new starter is left out of the trained staff share (decision 62): the Care
+// Certificate's 12 weeks (Skills for Care; seed 002 para 65).
+inline constexpr int kDefaultInductionWeeks = 12;
 
 struct CompetencyRule {
   std::string code;
@@ -144,16 +147,26 @@ std::vector<Reason> CheckEligibility(const Worker& w, const Matrix& m,
 bool BaseTrainingInDate(const Worker& w, const Matrix& m, const std::vector<Completion>& done,
                         Day day);
 
-// In-post staff on `day` and how many of them have the base training of `m` in date.
+// Still in the induction of `weeks` weeks on `day`: the period starts on the start day,
+// its first (12 weeks from Monday 2 November 2026 end on Sunday 24 January 2027).
+bool InInduction(const Worker& w, Day day, int weeks);
+
+// In-post staff past their induction on `day` and how many of them have the base
+// training of `m` in date; those still in it are counted apart and measured by nothing.
 struct TrainedShare {
-  int in_post = 0;
+  int in_post = 0;  // in post and past induction: the staff measured
   int trained = 0;
+  int in_induction = 0;
   double percent() const { return in_post > 0 ? 100.0 * trained / in_post : 0; }
 };
-// Only workers on `lot` count (WorksOnLot).
+// Only workers on `lot` count (WorksOnLot). A new starter is left out for the first
+// `induction_weeks` weeks (InInduction): it is expected to be training then (seed 004
+// 3.16 d, "before working unsupervised"), and the gate still keeps it off packages it
+// lacks the training for.
 TrainedShare TrainedStaff(const std::vector<Worker>& workers,
                           const std::vector<std::vector<Completion>>& done, const Matrix& m,
-                          Day day, const std::string& lot);
+                          Day day, const std::string& lot,
+                          int induction_weeks = kDefaultInductionWeeks);
 
 // ------------------------------------------------------------- expiry watch ---
 
@@ -243,12 +256,14 @@ ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaint
 // The quarterly workforce return over `p` (ReturnPeriod: the quarter, or its days to
 // date). `m`: the matrix in force on p.last of `lot`, or nullptr (no training figure;
 // default periods). `done` is indexed like `workers`. The training figure is of the
-// workers on `lot` only; the others of all the provider's. Turnover is judged against
-// `turnover_target_percent` (the lot's framework's, or the default).
+// workers on `lot` only, past their `induction_weeks` on p.last (InInduction, as the
+// trained staff rule leaves them out); the others of all the provider's. Turnover is
+// judged against `turnover_target_percent` (the lot's framework's, or the default).
 Return ComputeReturn(const std::vector<Worker>& workers,
                      const std::vector<std::vector<Completion>>& done, const Matrix* m, Period p,
                      const std::string& lot = "",
-                     int turnover_target_percent = kDefaultTurnoverTargetPercent);
+                     int turnover_target_percent = kDefaultTurnoverTargetPercent,
+                     int induction_weeks = kDefaultInductionWeeks);
 
 // ------------------------------------------------------------- complaints ---
 
@@ -275,6 +290,7 @@ struct SuspensionRules {
   bool financial_breach = false;
   bool ineligible_package_worker = false;
   int min_trained_staff_percent = 0;  // 0: off
+  int induction_weeks = kDefaultInductionWeeks;  // new starters not yet measured by it
   int action_plan_working_days = kDefaultActionPlanWorkingDays;
   // Not rules that trip, but the framework's quality targets kept with them (decision
   // 60): how long a provider has to answer a complaint, and the quarterly turnover
@@ -326,7 +342,8 @@ std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day
 std::optional<Trip> OnPackageWorkerCheck(const SuspensionRules& r, const std::string& package_id,
                                          const std::vector<Reason>& reasons, Day day);
 // Mandatory training below target: `share` of the provider's in-post staff trained on
-// the lot (TrainedShare) against the framework's minimum; no staff in post: nothing.
+// the lot (TrainedShare) against the framework's minimum; no staff measured (none in
+// post, or all still in induction): nothing.
 std::optional<Trip> OnTrainedShare(const SuspensionRules& r, const TrainedShare& share, Day day);
 // The same facts give the same signature, whatever the day they are seen: a rule trips
 // once for them ("DBS_EXPIRED@2026-11-30,COMPETENCY_MISSING:first_aid").

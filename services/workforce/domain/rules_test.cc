@@ -467,8 +467,9 @@ Worker W(const char* id, Day start, std::optional<Day> leave = std::nullopt) {
   return w;
 }
 
-// Derby's 90 %: in-post staff only, a new starter in grace counts as trained, the
-// target itself is met (not "below").
+// Derby's 90 %: in-post staff only, a new starter in the matrix's grace counts as
+// trained, the target itself is met (not "below"). A two-week induction here, so c
+// (started 1 November) is measured.
 TEST(TrainedStaff, AgainstTheFrameworksTarget) {
   Matrix m = BaseMatrix();
   const Day day = D(2026, 11, 24);
@@ -479,14 +480,14 @@ TEST(TrainedStaff, AgainstTheFrameworksTarget) {
   gone.leave = D(2026, 10, 31);
   std::vector<Completion> b_done = {{"first_aid", D(2026, 1, 1)}};  // no safeguarding
   std::vector<Completion> c_done = {{"first_aid", D(2026, 11, 2)}, {"safeguarding", D(2026, 11, 2)}};
-  TrainedShare s = TrainedStaff({a, b, c, gone}, {all, b_done, c_done, {}}, m, day, "lot-c");
+  TrainedShare s = TrainedStaff({a, b, c, gone}, {all, b_done, c_done, {}}, m, day, "lot-c", 2);
   EXPECT_EQ(s.in_post, 3);
   EXPECT_EQ(s.trained, 2);
   // A provider on two lots: b works on Lot A only, so Lot C's figure leaves it out; a
   // names Lot C, and c names no lot (every lot).
   a.lots = {"lot-c"};
   b.lots = {"lot-a"};
-  TrainedShare on_c = TrainedStaff({a, b, c, gone}, {all, b_done, c_done, {}}, m, day, "lot-c");
+  TrainedShare on_c = TrainedStaff({a, b, c, gone}, {all, b_done, c_done, {}}, m, day, "lot-c", 2);
   EXPECT_EQ(on_c.in_post, 2);
   EXPECT_EQ(on_c.trained, 2);
   EXPECT_TRUE(WorksOnLot(b, ""));
@@ -505,6 +506,46 @@ TEST(TrainedStaff, AgainstTheFrameworksTarget) {
   r.min_trained_staff_percent = 66;
   EXPECT_EQ(OnTrainedShare(r, s, day), std::nullopt);
   EXPECT_EQ(OnTrainedShare(r, TrainedShare{}, day), std::nullopt);  // nobody in post
+}
+
+// Decision 62: a matrix with no grace (Derby's, seed 004 3.16) makes a new starter
+// untrained from its first day; the trained staff share leaves it out for its induction,
+// 12 weeks from the start day by default, so hiring does not suspend a provider.
+TEST(TrainedStaff, NewStartersInTheirInductionAreNotMeasured) {
+  Matrix m;
+  m.competencies = {{"care_certificate", "Care Certificate", 0, false, 0, 0}};
+  const Day day = D(2026, 12, 2);
+  SuspensionRules r;
+  r.min_trained_staff_percent = 90;
+  Worker today = W("T", day);
+  // Started today, nothing done: in induction, nobody measured, nothing trips.
+  EXPECT_TRUE(InInduction(today, day, 12));
+  TrainedShare first = TrainedStaff({today}, {{}}, m, day, "");
+  EXPECT_EQ(first.in_post, 0);
+  EXPECT_EQ(first.in_induction, 1);
+  EXPECT_EQ(OnTrainedShare(r, first, day), std::nullopt);
+  // The 12 weeks count the start day as their first: started 83 days ago, still in it;
+  // 84 days ago (12 weeks), measured.
+  EXPECT_TRUE(InInduction(W("A", day - 83), day, 12));
+  EXPECT_FALSE(InInduction(W("B", day - 84), day, 12));
+  EXPECT_FALSE(InInduction(W("F", day + 1), day, 12));  // not started
+  // Untrained and started 13 weeks ago: measured, and below the target.
+  Worker old = W("O", day - 91);
+  TrainedShare later = TrainedStaff({old, today}, {{}, {}}, m, day, "");
+  EXPECT_EQ(later.in_post, 1);
+  EXPECT_EQ(later.trained, 0);
+  auto trip = OnTrainedShare(r, later, day);
+  ASSERT_TRUE(trip.has_value());
+  EXPECT_EQ(trip->reason,
+            "0 of 1 staff in post (0.0 %) have the lot's mandatory training in date on "
+            "2026-12-02 (rule: at least 90 %; 1 new starter in the first 12 weeks not counted)");
+  // The framework's own induction: 14 weeks leaves the 13-week starter out too.
+  r.induction_weeks = 14;
+  EXPECT_EQ(TrainedStaff({old, today}, {{}, {}}, m, day, "", r.induction_weeks).in_post, 0);
+  // The return's training figure leaves the same staff out.
+  Return q = ComputeReturn({old, today}, {{}, {}}, &m, Period{D(2026, 10, 1), day});
+  EXPECT_DOUBLE_EQ(q.training_percent, 0.0);  // old, untrained, of old only
+  EXPECT_EQ(q.headcount_end, 2);
 }
 
 // Hand-computed complaint figures for 2026-Q3 [1 Jul, 1 Oct).
@@ -620,7 +661,9 @@ TEST(ComputeReturn, HandComputedQuarter) {
   EXPECT_DOUBLE_EQ(r.dbs_percent, 60.0);          // A C D of 5 (I lapsed, J no barred check)
   // A C D J: C started 10 July, first supervision due 10 October; I was due 29 Sep.
   EXPECT_DOUBLE_EQ(r.supervision_percent, 80.0);
-  EXPECT_DOUBLE_EQ(r.training_percent, 80.0);     // A C D J (I's safeguarding lapsed)
+  // A D J of A D I J (I's safeguarding lapsed); C, 82 days in on 30 Sep, is still in its
+  // 12-week induction and not measured (decision 62).
+  EXPECT_DOUBLE_EQ(r.training_percent, 75.0);
 
   // A provider on two lots: A and I name Lot C, C, D and J name Lot A. Lot C's training
   // figure counts A and I only, 1 of 2; the other figures stay the provider's.

@@ -256,6 +256,7 @@ absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& p) {
   Range(v, F(p, "upheld_safeguarding_complaints"), r.upheld_safeguarding_complaints(), 0, 100);
   Range(v, F(p, "complaint_window_months"), r.complaint_window_months(), 0, 60);
   Range(v, F(p, "min_trained_staff_percent"), r.min_trained_staff_percent(), 0, 100);
+  Range(v, F(p, "trained_staff_induction_weeks"), r.trained_staff_induction_weeks(), 0, 52);
   Range(v, F(p, "action_plan_due_working_days"), r.action_plan_due_working_days(), 0, 60);
   Range(v, F(p, "complaint_answer_working_days"), r.complaint_answer_working_days(), 0, 60);
   Range(v, F(p, "turnover_target_percent"), r.turnover_target_percent(), 0, 100);
@@ -273,6 +274,9 @@ v1::SuspensionRules WithDefaults(v1::SuspensionRules r) {
   }
   if (r.turnover_target_percent() == 0) {
     r.set_turnover_target_percent(kDefaultTurnoverTargetPercent);
+  }
+  if (r.trained_staff_induction_weeks() == 0) {
+    r.set_trained_staff_induction_weeks(kDefaultInductionWeeks);
   }
   return r;
 }
@@ -337,6 +341,9 @@ SuspensionRules RulesOf(const v1::SuspensionRules& r) {
   out.financial_breach = r.suspend_on_financial_breach();
   out.ineligible_package_worker = r.suspend_on_ineligible_package_worker();
   out.min_trained_staff_percent = r.min_trained_staff_percent();
+  if (r.trained_staff_induction_weeks() > 0) {
+    out.induction_weeks = r.trained_staff_induction_weeks();
+  }
   if (r.action_plan_due_working_days() > 0) {
     out.action_plan_working_days = r.action_plan_due_working_days();
   }

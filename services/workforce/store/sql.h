@@ -243,12 +243,13 @@ inline constexpr std::string_view kListAccounts =
 
 // --------------------------------------------------------- suspension rules ---
 
-#define PDPS_RULES_COLUMNS                                                                 \
-  "framework_id::text AS framework_id, owner_organisation::text AS owner_organisation,"    \
-  " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months," \
-  " suspend_on_financial_breach, suspend_on_ineligible_package_worker,"                    \
-  " min_trained_staff_percent, action_plan_due_working_days,"                              \
-  " complaint_answer_working_days, turnover_target_percent, version," PDPS_AUDIT_COLUMNS
+#define PDPS_RULES_COLUMNS                                                                  \
+  "framework_id::text AS framework_id, owner_organisation::text AS owner_organisation,"     \
+  " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months,"  \
+  " suspend_on_financial_breach, suspend_on_ineligible_package_worker,"                     \
+  " min_trained_staff_percent, action_plan_due_working_days,"                               \
+  " complaint_answer_working_days, turnover_target_percent, trained_staff_induction_weeks," \
+  " version," PDPS_AUDIT_COLUMNS
 
 inline constexpr std::string_view kSelectRules =
     "SELECT " PDPS_RULES_COLUMNS " FROM workforce.suspension_rules WHERE framework_id = $1";
@@ -258,22 +259,24 @@ inline constexpr std::string_view kSelectRulesForUpdate =
     " FOR UPDATE";
 // $1 framework, $2 owner, $3 visit, $4 complaints, $5 window, $6 financial, $7 time, $8 user,
 // $9 package worker, $10 trained staff percent, $11 action plan working days, $12 complaint
-// answer working days, $13 turnover target percent. A concurrent first set loses with
+// answer working days, $13 turnover target percent, $14 induction weeks. A concurrent
+// first set loses with
 // ALREADY_EXISTS.
 inline constexpr std::string_view kInsertRules =
     "INSERT INTO workforce.suspension_rules (framework_id, owner_organisation,"
     " suspend_on_inadequate_visit, upheld_safeguarding_complaints, complaint_window_months,"
     " suspend_on_financial_breach, suspend_on_ineligible_package_worker,"
     " min_trained_staff_percent, action_plan_due_working_days, complaint_answer_working_days,"
-    " turnover_target_percent, create_time, create_user, create_organisation, update_time,"
-    " update_user)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $9, $10, $11, $12, $13, $7, $8, $2, $7, $8)";
+    " turnover_target_percent, trained_staff_induction_weeks, create_time, create_user,"
+    " create_organisation, update_time, update_user)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $9, $10, $11, $12, $13, $14, $7, $8, $2, $7, $8)";
 inline constexpr std::string_view kUpdateRules =
     "UPDATE workforce.suspension_rules SET suspend_on_inadequate_visit = $3,"
     " upheld_safeguarding_complaints = $4, complaint_window_months = $5,"
     " suspend_on_financial_breach = $6, suspend_on_ineligible_package_worker = $9,"
     " min_trained_staff_percent = $10, action_plan_due_working_days = $11,"
     " complaint_answer_working_days = $12, turnover_target_percent = $13,"
+    " trained_staff_induction_weeks = $14,"
     " version = version + 1, update_time = $7,"
     " update_user = $8"
     " WHERE framework_id = $1 AND owner_organisation = $2";

@@ -213,6 +213,8 @@ v1::SuspensionRules RulesOf(const Result& r, int i) {
   s.set_complaint_answer_working_days(
       static_cast<int>(r.Int64(i, "complaint_answer_working_days")));
   s.set_turnover_target_percent(static_cast<int>(r.Int64(i, "turnover_target_percent")));
+  s.set_trained_staff_induction_weeks(
+      static_cast<int>(r.Int64(i, "trained_staff_induction_weeks")));
   s.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, s.mutable_audit());
   return s;
@@ -875,8 +877,9 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
           ASSIGN_OR_RETURN(targets, FrameworkRules(tx, *framework));
         }
         ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
-        domain::Return r = domain::ComputeReturn(w.workers, w.done, m, period, Lower(lot_id),
-                                                 targets.turnover_target_percent);
+        domain::Return r =
+            domain::ComputeReturn(w.workers, w.done, m, period, Lower(lot_id),
+                                  targets.turnover_target_percent, targets.induction_weeks);
         out.set_provider_id(provider_id);
         out.set_quarter(absl::StrCat(q.year, "-Q", q.q));
         out.mutable_period_start()->set_value(dates::FormatDay(period.first));
@@ -1217,7 +1220,8 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
                                      P(in.min_trained_staff_percent()),
                                      P(in.action_plan_due_working_days()),
                                      P(in.complaint_answer_working_days()),
-                                     P(in.turnover_target_percent())};
+                                     P(in.turnover_target_percent()),
+                                     P(in.trained_staff_induction_weeks())};
     if (cur.rows() == 0) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertRules, params).status());
     } else {
@@ -1487,9 +1491,11 @@ absl::StatusOr<int> Store::CheckTrainedStaff(absl::Time now, const std::string& 
             ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, a.provider_id));
             it = staff_of.emplace(a.provider_id, std::move(w)).first;
           }
-          auto trip = domain::OnTrainedShare(
-              rules, domain::TrainedStaff(it->second.workers, it->second.done, *m, today, a.lot_id),
-              today);
+          auto trip =
+              domain::OnTrainedShare(rules,
+                                     domain::TrainedStaff(it->second.workers, it->second.done, *m,
+                                                          today, a.lot_id, rules.induction_weeks),
+                                     today);
           if (!trip) continue;
           ASSIGN_OR_RETURN(
               Result first,

@@ -126,5 +126,14 @@ TEST_F(MigrationTest, Migration0011GivesEarlierRulesAndComplaintsTheOldTargets) 
                 absl::FromCivil(absl::CivilSecond(2026, 12, 18, 17, 0, 0), absl::UTCTimeZone())));
 }
 
+// Decision 0062: rules from before the induction setting read back the default, 12 weeks.
+TEST_F(MigrationTest, Migration0012GivesEarlierRulesTheDefaultInduction) {
+  MigrateTo(11);
+  const std::string framework = NewUuid();
+  InsertRules(framework, 7);
+  MigrateTo(0);
+  EXPECT_EQ(ReadRules(framework).trained_staff_induction_weeks(), 12);
+}
+
 }  // namespace
 }  // namespace pdps::workforce

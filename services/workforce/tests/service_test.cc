@@ -1471,6 +1471,50 @@ TEST_F(WorkforceServiceTest, TrainedStaffBelowTheFrameworksTargetTripsOncePerQua
   EXPECT_EQ(Trips(provider_.org).size(), 1u);
 }
 
+// Decision 62 (audit D2): a new starter untrained on its first day does not suspend its
+// provider; one still untrained 13 weeks on, past the 12-week induction, does.
+TEST_F(WorkforceServiceTest, ANewStarterInItsInductionDoesNotTripTheTrainedStaffRule) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  v1::SetSuspensionRulesRequest req;
+  req.mutable_rules()->set_framework_id(framework_);
+  req.mutable_rules()->set_min_trained_staff_percent(90);
+  req.mutable_rules()->set_trained_staff_induction_weeks(53);
+  v1::SuspensionRules rules;
+  auto st = Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &rules);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("rules.trained_staff_induction_weeks"));
+  req.mutable_rules()->set_trained_staff_induction_weeks(0);
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &rules).ok());
+  EXPECT_EQ(rules.trained_staff_induction_weeks(), 12);  // the default, read back
+
+  // The sweep measures every framework with the rule in the database, other tests'
+  // too, so what it returns is not counted here: the provider's trips are.
+  auto sweep = [&] {
+    auto n =
+        CheckTrainedStaff(server_->store(), server_->registry_client(), server_->clock().Now());
+    EXPECT_TRUE(n.ok()) << n.status();
+  };
+  // The provider's only worker started today (Tuesday 24 November) with no training.
+  v1::StaffMember starter = SampleStaff("Nia Newstart");
+  starter.mutable_start_date()->set_value("2026-11-24");
+  CreateStaff(provider_, starter);
+  sweep();
+  EXPECT_THAT(Trips(provider_.org), IsEmpty());
+  // Still untrained on its 84th day (Monday 15 February 2027), the last of its 12 weeks.
+  server_->clock().Set(London(2027, 2, 15, 10, 0));
+  sweep();
+  EXPECT_THAT(Trips(provider_.org), IsEmpty());
+  // Still untrained 13 weeks on (Tuesday 23 February): measured, and below the target.
+  server_->clock().Set(London(2027, 2, 23, 10, 0));
+  sweep();
+  auto trips = Trips(provider_.org);
+  ASSERT_EQ(trips.size(), 1u);
+  EXPECT_EQ(trips[0].rule(), v1::TRAINED_STAFF_BELOW_TARGET);
+  EXPECT_EQ(trips[0].reason(),
+            "0 of 1 staff in post (0.0 %) have the lot's mandatory training in date on "
+            "2027-02-23 (rule: at least 90 %)");
+}
+
 // ------------------------------------------------------------------ returns ---
 
 TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
@@ -1524,7 +1568,9 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   EXPECT_FALSE(r.turnover_within_target());
   EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 200.0 / 3.0);          // A D
   EXPECT_DOUBLE_EQ(r.supervision_compliance_percent(), 200.0 / 3.0);  // A D
-  EXPECT_DOUBLE_EQ(r.training_compliance_percent(), 200.0 / 3.0);     // A C (D untrained)
+  // A and C; D (started 3 August, untrained) is in its first 12 weeks on 30 September
+  // and not measured (decision 62).
+  EXPECT_DOUBLE_EQ(r.training_compliance_percent(), 100.0);
   EXPECT_EQ(r.complaints_received(), 3);
   EXPECT_EQ(r.complaints_answered(), 1);
   EXPECT_EQ(r.complaints_answered_in_time(), 1);
@@ -1578,7 +1624,7 @@ TEST_F(WorkforceServiceTest, QuarterlyReturnAgainstHandComputedFigures) {
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(theirs.provider_id(), provider_.org);
   EXPECT_EQ(theirs.headcount_end(), 3);
-  EXPECT_DOUBLE_EQ(theirs.training_compliance_percent(), 200.0 / 3.0);
+  EXPECT_DOUBLE_EQ(theirs.training_compliance_percent(), 100.0);
   EXPECT_EQ(theirs.complaints_received(), 3);  // all about this lot's framework
   EXPECT_EQ(theirs.complaints_overdue_at_end(), 1);
   EXPECT_EQ(Call(stub(), MakeCaller(NewUuid(), {Role::kCommissioner}), &Stub::GetWorkforceReturn,
