@@ -1232,6 +1232,7 @@ class WorkforcePlan {
       out->set_due_within_months(c.due_within_months);
     }
     m.set_dbs_renewal_months(seed.matrix.dbs_renewal_months);
+    m.set_dbs_check_months(seed.matrix.dbs_check_months);
     m.set_supervision_interval_months(seed.matrix.supervision_months);
     m.set_appraisal_interval_months(seed.matrix.appraisal_months);
     m.set_required_registration_body(seed.matrix.required_registration_body);

@@ -458,6 +458,7 @@ std::string Unset(const Message& m, const FieldDescriptor* f) {
       {"pdps.workforce.v1.SuspensionRules.turnover_target_percent", "5 (default)"},
       {"pdps.workforce.v1.SuspensionRules.trained_staff_induction_weeks", "12 (default)"},
       {"pdps.workforce.v1.TrainingMatrix.dbs_renewal_months", "36 (default)"},
+      {"pdps.workforce.v1.TrainingMatrix.dbs_check_months", "none"},
       {"pdps.workforce.v1.TrainingMatrix.supervision_interval_months", "3 (default)"},
       {"pdps.workforce.v1.TrainingMatrix.appraisal_interval_months", "12 (default)"},
       {"pdps.registry.v1.CallOffSettings.offer_window_working_hours", "2 (default)"},

@@ -172,6 +172,7 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
   staff create --name=NAME --role=ROLE --start=YYYY-MM-DD --contract=PERMANENT [--grade=G]
       [--leave=DATE] [--zero-hours-evidence=REF  (ZERO_HOURS: the worker's own request)]
       [--dbs-date=DATE --dbs-ref=REF --barred-check=DATE]
+      [--dbs-status-check=DATE  (latest Update Service check: Lewisham's 6-monthly)]
       [--rtw=UNLIMITED|TIME_LIMITED --rtw-checked=DATE --rtw-expiry=DATE --rtw-evidence=REF]
       [--references=N] [--reg-body=NMC --reg-number=PIN --reg-expiry=DATE]
       [--english=TEXT] [--languages=L,L] [--gender=TEXT]
@@ -1273,6 +1274,7 @@ std::string StaffFlags(const Args& a, wv1::StaffMember* s) {
   DateFlag(a, "dbs-date", s->mutable_dbs()->mutable_certificate_date());
   if (a.Has("dbs-ref")) s->mutable_dbs()->set_certificate_reference(a.Get("dbs-ref"));
   DateFlag(a, "barred-check", s->mutable_dbs()->mutable_barred_list_check_date());
+  DateFlag(a, "dbs-status-check", s->mutable_dbs()->mutable_status_check_date());
   if (a.Has("rtw")) {
     wv1::RightToWork::Kind k;
     if (!wv1::RightToWork::Kind_Parse(a.Get("rtw"), &k)) {

@@ -214,6 +214,8 @@ const char* ExpiryName(ExpiryKind kind) {
     case ExpiryKind::kSupervision: return "SUPERVISION";
     case ExpiryKind::kAppraisal: return "APPRAISAL";
     case ExpiryKind::kBusinessInsurance: return "BUSINESS_INSURANCE";
+    case ExpiryKind::kDbsCheck:
+      return "DBS_CHECK";
   }
   return "KIND_UNSPECIFIED";
 }
@@ -229,6 +231,12 @@ void SortExpiries(std::vector<Expiry>* out) {
 
 }  // namespace
 
+std::optional<Day> DbsCheckDue(const Worker& w, const Matrix& m) {
+  if (m.dbs_check_months <= 0 || !w.dbs_date) return std::nullopt;
+  const Day last = std::max(*w.dbs_date, w.dbs_status_checked.value_or(*w.dbs_date));
+  return AddMonths(last, m.dbs_check_months);
+}
+
 std::vector<Expiry> Expiries(const Worker& w, const Matrix* m, const std::vector<Completion>& done,
                              Day day, int within_days) {
   std::vector<Expiry> out;
@@ -238,6 +246,9 @@ std::vector<Expiry> Expiries(const Worker& w, const Matrix* m, const std::vector
     if (due <= horizon) out.push_back({w.id, kind, code, due, due < day, version});
   };
   if (w.dbs_date) add(ExpiryKind::kDbs, "", DbsValidUntil(w, m ? m->dbs_renewal_months : 0));
+  if (std::optional<Day> check = m ? DbsCheckDue(w, *m) : std::nullopt) {
+    add(ExpiryKind::kDbsCheck, "", *check);
+  }
   if (w.registration_expiry) add(ExpiryKind::kRegistration, "", *w.registration_expiry);
   if (w.right_to_work == RightToWork::kTimeLimited && w.right_to_work_expiry) {
     add(ExpiryKind::kRightToWork, "", *w.right_to_work_expiry);
@@ -353,7 +364,8 @@ Return ComputeReturn(const std::vector<Worker>& workers,
     ++r.headcount_end;
     if (w.dbs_date && w.barred_list_checked &&
         DbsValidUntil(w, m ? m->dbs_renewal_months : 0) >= last) {
-      ++dbs_ok;
+      const std::optional<Day> check = m ? DbsCheckDue(w, *m) : std::nullopt;
+      if (!check || *check >= last) ++dbs_ok;
     }
     // A new starter's first supervision falls due one period after the start date, as
     // in the expiry watch.

@@ -54,7 +54,8 @@ struct Matrix {
   int version = 0;
   Day effective_from;
   std::vector<CompetencyRule> competencies;
-  int dbs_renewal_months = kDefaultDbsRenewalMonths;
+  int dbs_renewal_months = kDefaultDbsRenewalMonths;  // the gate's
+  int dbs_check_months = 0;  // a status check the provider keeps up; 0: none asked
   int supervision_months = kDefaultSupervisionMonths;
   int appraisal_months = kDefaultAppraisalMonths;
   std::string required_registration_body;  // e.g. "NMC"; empty: none
@@ -73,6 +74,7 @@ struct Worker {
   std::optional<Day> leave;
   std::optional<Day> dbs_date;
   std::optional<Day> barred_list_checked;
+  std::optional<Day> dbs_status_checked;  // e.g. DBS Update Service; none: the certificate's
   RightToWork right_to_work = RightToWork::kNone;
   std::optional<Day> right_to_work_expiry;  // time-limited only
   std::string registration_body;
@@ -170,8 +172,16 @@ TrainedShare TrainedStaff(const std::vector<Worker>& workers,
 
 // ------------------------------------------------------------- expiry watch ---
 
-enum class ExpiryKind { kDbs, kRegistration, kRightToWork, kTraining, kSupervision, kAppraisal,
-                        kBusinessInsurance };
+enum class ExpiryKind {
+  kDbs,
+  kRegistration,
+  kRightToWork,
+  kTraining,
+  kSupervision,
+  kAppraisal,
+  kBusinessInsurance,
+  kDbsCheck
+};
 const char* ExpiryName(ExpiryKind kind);
 
 struct Expiry {
@@ -185,9 +195,14 @@ struct Expiry {
   int matrix_version = 0;
 };
 
+// The day a worker's next DBS status check is due under `m`: `m.dbs_check_months` after
+// the later of the certificate and the last status check (Lewisham's 6-monthly check);
+// std::nullopt when `m` asks for none or there is no certificate.
+std::optional<Day> DbsCheckDue(const Worker& w, const Matrix& m);
+
 // What of a worker in post lapses on or before `day + within_days` (already lapsed
-// included). Training only when `m` is given (its base set); periods from `m` or the
-// defaults. Sorted by due day, then kind, then code.
+// included). Training and the DBS status check only when `m` is given (its base set);
+// periods from `m` or the defaults. Sorted by due day, then kind, then code.
 std::vector<Expiry> Expiries(const Worker& w, const Matrix* m, const std::vector<Completion>& done,
                              Day day, int within_days);
 
@@ -236,6 +251,8 @@ struct Return {
   // 002 KPI 4.1): at the target is over it.
   int turnover_target_percent = kDefaultTurnoverTargetPercent;
   bool turnover_within_target = true;
+  // DBS: a certificate within the renewal period with a barred-list check and, where the
+  // matrix asks for one (dbs_check_months), the status check not overdue on the last day.
   double dbs_percent = 0, supervision_percent = 0, training_percent = 0;
 };
 

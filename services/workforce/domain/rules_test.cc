@@ -617,6 +617,49 @@ TEST(ComputeReturn, TheQuarterInProgressCountsItsDaysSoFar) {
 }
 
 // Hand-computed: 2026-Q3 is 1 July to 30 September.
+// Decision 0063: a matrix's DBS status check (Lewisham's 6-monthly, seed 000 Appendix 2)
+// is due that many months after the later of the certificate and the last check; it is
+// watched and measured, never a gate reason.
+TEST(DbsCheck, WatchedAndMeasuredNotGated) {
+  Matrix m = BaseMatrix();
+  Worker w = GoodWorker();
+  w.dbs_date = D(2026, 1, 31);
+  const Day day = D(2026, 11, 24);
+  EXPECT_EQ(DbsCheckDue(w, m), std::nullopt);  // the matrix asks for none
+  m.dbs_check_months = 6;
+  EXPECT_EQ(DbsCheckDue(w, m), D(2026, 7, 31));
+  w.dbs_status_checked = D(2026, 8, 31);
+  EXPECT_EQ(DbsCheckDue(w, m), D(2027, 2, 28));  // month end clamps
+  w.dbs_status_checked = D(2025, 12, 1);         // older than the certificate: the certificate
+  EXPECT_EQ(DbsCheckDue(w, m), D(2026, 7, 31));
+  Worker none = GoodWorker();
+  none.dbs_date.reset();
+  EXPECT_EQ(DbsCheckDue(none, m), std::nullopt);
+  // Overdue: listed (lapsed) by the expiry watch; the gate has nothing to say.
+  auto items = Expiries(w, &m, {}, day, 0);
+  EXPECT_TRUE(std::any_of(items.begin(), items.end(), [](const Expiry& e) {
+    return e.kind == ExpiryKind::kDbsCheck && e.due == D(2026, 7, 31) && e.lapsed;
+  }));
+  EXPECT_STREQ(ExpiryName(ExpiryKind::kDbsCheck), "DBS_CHECK");
+  for (const auto& r : CheckEligibility(w, m, {}, {}, day)) {
+    EXPECT_NE(r.kind, ReasonKind::kDbsExpired);
+    EXPECT_NE(r.kind, ReasonKind::kDbsMissing);
+  }
+  // No matrix: no check listed.
+  for (const auto& e : Expiries(w, nullptr, {}, day, 365)) EXPECT_NE(e.kind, ExpiryKind::kDbsCheck);
+  // The return: the check must be in date on the last day. Due on 31 December counts.
+  Worker ok = W("OK", D(2020, 1, 1));
+  ok.dbs_date = D(2025, 1, 1), ok.barred_list_checked = D(2025, 1, 1);
+  ok.dbs_status_checked = D(2026, 6, 30);  // due 30 Dec: overdue on 31 Dec
+  Worker late = ok;
+  late.id = "LATE";
+  late.dbs_status_checked = D(2026, 7, 1);  // due 1 Jan 2027
+  Quarter q{2026, 4};
+  EXPECT_DOUBLE_EQ(ComputeReturn({ok, late}, {}, &m, q.period()).dbs_percent, 50.0);
+  m.dbs_check_months = 0;
+  EXPECT_DOUBLE_EQ(ComputeReturn({ok, late}, {}, &m, q.period()).dbs_percent, 100.0);
+}
+
 TEST(ComputeReturn, HandComputedQuarter) {
   Quarter q{2026, 3};
   Worker a = W("A", D(2020, 1, 1));

@@ -36,8 +36,12 @@ SeedMatrix Lewisham(const char* lot, const char* title, std::vector<CompetencyRu
   s.framework = "lewisham";
   s.lot = lot;
   s.title = title;
-  s.source = "seed 000 section 6.7";
+  s.source = "seed 000 section 6.7, Appendix 2 (DBS)";
   s.matrix.effective_from = from;
+  // Appendix 2: "XX% of staff have a 6 monthly enhanced DBS check", a check the
+  // provider keeps up (the DBS Update Service), not a new certificate: the gate keeps
+  // the default 36-month renewal (decision 0063).
+  s.matrix.dbs_check_months = 6;
   s.matrix.competencies = LewishamCore();
   for (auto& c : extra) s.matrix.competencies.push_back(std::move(c));
   return s;

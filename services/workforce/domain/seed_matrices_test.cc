@@ -66,6 +66,11 @@ TEST(SeedMatrices, LewishamLotTables) {
   EXPECT_EQ(Find(all, "lewisham", "D").matrix.competencies.size(), 13u);
   const Matrix& a = Find(all, "lewisham", "A").matrix;
   EXPECT_EQ(a.required_registration_body, "NMC");
+  // Appendix 2's 6-monthly DBS check, on every lot; the gate's renewal stays 36 months.
+  for (const char* lot : {"A", "B", "C", "D"}) {
+    EXPECT_EQ(Find(all, "lewisham", lot).matrix.dbs_check_months, 6) << lot;
+    EXPECT_EQ(Find(all, "lewisham", lot).matrix.dbs_renewal_months, 36) << lot;
+  }
   EXPECT_EQ(Comp(a, "first_aid")->renewal_months, 36);
   EXPECT_EQ(Comp(a, "equality_diversity")->renewal_months, 36);
   EXPECT_EQ(Comp(a, "anaphylaxis")->renewal_months, 12);
@@ -103,6 +108,7 @@ TEST(SeedMatrices, OtherFrameworks) {
 
   const Matrix& sw = Find(all, "southwark", "*").matrix;
   EXPECT_EQ(sw.dbs_renewal_months, 36);
+  EXPECT_EQ(sw.dbs_check_months, 0);  // Southwark asks for no check between renewals
   EXPECT_EQ(Comp(sw, "care_certificate")->due_within_weeks, 12);
   EXPECT_EQ(Comp(sw, "care_certificate")->renewal_months, 0);
   EXPECT_EQ(Comp(sw, "safeguarding")->due_within_months, 3);

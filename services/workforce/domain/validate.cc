@@ -62,6 +62,8 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
   auto barred =
       DateField(v, F(p, "dbs.barred_list_check_date"), s.dbs().barred_list_check_date(), false);
   NotAfter(v, F(p, "dbs.barred_list_check_date"), barred, today);
+  auto status = DateField(v, F(p, "dbs.status_check_date"), s.dbs().status_check_date(), false);
+  NotAfter(v, F(p, "dbs.status_check_date"), status, today);
   v.Text(F(p, "dbs.certificate_reference"), s.dbs().certificate_reference(), 100, false);
   const auto& rtw = s.right_to_work();
   DateField(v, F(p, "right_to_work.checked_on"), rtw.checked_on(), false);
@@ -141,6 +143,7 @@ absl::Status ValidateMatrix(const v1::TrainingMatrix& m, const std::string& p) {
     }
   }
   Range(v, F(p, "dbs_renewal_months"), m.dbs_renewal_months(), 0, 120);
+  Range(v, F(p, "dbs_check_months"), m.dbs_check_months(), 0, 36);
   Range(v, F(p, "supervision_interval_months"), m.supervision_interval_months(), 0, 24);
   Range(v, F(p, "appraisal_interval_months"), m.appraisal_interval_months(), 0, 36);
   v.Text(F(p, "required_registration_body"), m.required_registration_body(), 20, false);
@@ -295,6 +298,7 @@ Worker WorkerOf(const v1::StaffMember& s) {
   w.leave = DayOf(s.leave_date());
   w.dbs_date = DayOf(s.dbs().certificate_date());
   w.barred_list_checked = DayOf(s.dbs().barred_list_check_date());
+  w.dbs_status_checked = DayOf(s.dbs().status_check_date());
   switch (s.right_to_work().kind()) {
     case v1::RightToWork::UNLIMITED: w.right_to_work = RightToWork::kUnlimited; break;
     case v1::RightToWork::TIME_LIMITED: w.right_to_work = RightToWork::kTimeLimited; break;
@@ -327,6 +331,7 @@ Matrix MatrixOf(const v1::TrainingMatrix& m) {
     out.competencies.push_back(std::move(r));
   }
   if (m.dbs_renewal_months() > 0) out.dbs_renewal_months = m.dbs_renewal_months();
+  out.dbs_check_months = m.dbs_check_months();
   if (m.supervision_interval_months() > 0) out.supervision_months = m.supervision_interval_months();
   if (m.appraisal_interval_months() > 0) out.appraisal_months = m.appraisal_interval_months();
   out.required_registration_body = m.required_registration_body();

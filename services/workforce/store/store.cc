@@ -558,6 +558,7 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
       body.set_title(m.title());
       *body.mutable_competencies() = m.competencies();
       body.set_dbs_renewal_months(m.dbs_renewal_months());
+      body.set_dbs_check_months(m.dbs_check_months());
       body.set_supervision_interval_months(m.supervision_interval_months());
       body.set_appraisal_interval_months(m.appraisal_interval_months());
       body.set_required_registration_body(m.required_registration_body());

@@ -59,9 +59,11 @@ class WorkforceServiceTest : public ::testing::Test {
   // `also`: more base competencies (yearly), as a later version adds.
   v1::TrainingMatrix CreateMatrix(const Caller& who, const std::string& effective,
                                   int safeguarding_months, grpc::Status* status = nullptr,
-                                  const std::vector<std::string>& also = {}) {
+                                  const std::vector<std::string>& also = {},
+                                  int dbs_check_months = 0) {
     v1::CreateTrainingMatrixRequest req;
     auto* m = req.mutable_training_matrix();
+    m->set_dbs_check_months(dbs_check_months);
     m->set_framework_id(framework_);
     m->set_lot_id(lot_);
     m->set_title("Lot C: support workers");
@@ -1513,6 +1515,65 @@ TEST_F(WorkforceServiceTest, ANewStarterInItsInductionDoesNotTripTheTrainedStaff
   EXPECT_EQ(trips[0].reason(),
             "0 of 1 staff in post (0.0 %) have the lot's mandatory training in date on "
             "2027-02-23 (rule: at least 90 %)");
+}
+
+// Decision 0063 (audit D1): a matrix's DBS status check (Lewisham's 6-monthly) is watched
+// and measured by the return, and the gate does not refuse on it.
+TEST_F(WorkforceServiceTest, ADbsStatusCheckIsWatchedAndMeasuredButDoesNotBar) {
+  grpc::Status refused;
+  CreateMatrix(commissioner_, "2026-01-01", 12, &refused, {}, 37);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(refused), ElementsAre("training_matrix.dbs_check_months"));
+  v1::TrainingMatrix m = CreateMatrix(commissioner_, "2026-01-01", 12, nullptr, {}, 6);
+  EXPECT_EQ(m.dbs_check_months(), 6);
+  EXPECT_EQ(m.dbs_renewal_months(), 0);  // the gate's 36 months (default)
+  // Certificate 1 December 2024, never checked since: the check fell due on 1 June 2025.
+  v1::StaffMember unchecked = CreateStaff(provider_, SampleStaff("Una Unchecked"));
+  v1::StaffMember s = SampleStaff("Cal Checked");
+  s.mutable_dbs()->mutable_status_check_date()->set_value("2026-10-01");  // due 2027-04-01
+  v1::StaffMember checked = CreateStaff(provider_, s);
+  for (const auto& w : {unchecked, checked}) {
+    Train(provider_, w.id(), "first_aid", "2026-01-10");
+    Train(provider_, w.id(), "safeguarding_level_2", "2026-01-10");
+    EXPECT_TRUE(Check(provider_, w.id(), "2026-11-24").eligible()) << w.display_name();
+  }
+  // A status check dated after today is refused.
+  v1::StaffMember future = SampleStaff("Fay Future");
+  future.mutable_dbs()->mutable_status_check_date()->set_value("2026-11-25");
+  v1::CreateStaffMemberRequest create;
+  *create.mutable_staff_member() = future;
+  v1::StaffMember out;
+  auto st = Call(stub(), provider_, &Stub::CreateStaffMember, create, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("staff_member.dbs.status_check_date"));
+
+  v1::ListExpiriesRequest req;
+  req.set_lot_id(lot_);
+  req.set_within_days(180);
+  v1::ListExpiriesResponse page;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListExpiries, req, &page).ok());
+  std::map<std::string, std::pair<std::string, bool>> due;
+  for (const auto& e : page.items()) {
+    if (e.kind() == v1::ExpiryItem::DBS_CHECK)
+      due[e.staff_id()] = {e.due_date().value(), e.lapsed()};
+  }
+  EXPECT_EQ(due[unchecked.id()], std::make_pair(std::string("2025-06-01"), true));
+  EXPECT_EQ(due[checked.id()], std::make_pair(std::string("2027-04-01"), false));
+  // Without a lot no matrix applies, and no check is asked for.
+  req.clear_lot_id();
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListExpiries, req, &page).ok());
+  for (const auto& e : page.items()) EXPECT_NE(e.kind(), v1::ExpiryItem::DBS_CHECK);
+
+  // The return for the lot counts the overdue check against DBS compliance: 1 of 2.
+  v1::GetWorkforceReturnRequest ret;
+  ret.set_quarter("2026-Q4");
+  ret.set_lot_id(lot_);
+  v1::WorkforceReturn r;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &r).ok());
+  EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 50.0);
+  ret.clear_lot_id();
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &r).ok());
+  EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 100.0);
 }
 
 // ------------------------------------------------------------------ returns ---
