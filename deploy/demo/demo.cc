@@ -1326,10 +1326,11 @@ class WorkforcePlan {
 
   // Southwark's quality targets (decision 60), kept with the rules although no rule is
   // on: complaints answered within 15 working days (seed 002 para 92) and "less than 5%
-  // turn over of staff employed over the quarter" (KPI 4.1). They are the defaults too,
-  // set here because the seed states them. Lewisham's (seed 000: "XX% of care worker
-  // turnover", "responded to within agreed timescales") are for its commissioners to
-  // agree, so the demo leaves them unset and the defaults apply.
+  // turn over of staff employed over the quarter" (KPI 4.1), set because the seed states
+  // them; 15 is also the default, but no framework has a turnover target unless it sets
+  // one (decision 63). Lewisham's (seed 000: "XX% of care worker turnover", "responded
+  // to within agreed timescales") are for its commissioners to agree, so the demo leaves
+  // them unset: 15 working days, and no turnover verdict on its returns.
   void SouthwarkTargets() {
     wv1::SuspensionRules r;
     r.set_complaint_answer_working_days(15);

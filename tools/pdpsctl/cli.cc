@@ -436,8 +436,14 @@ bool NoValue(const Message& m, const FieldDescriptor* f) {
 }
 
 // The text shown instead of a figure the service did not compute, as its proto says
-// (the return's training percentage without a lot); "" for a computed one.
+// (the return's training percentage without a lot, its turnover verdict with no target);
+// "" for a computed one.
 std::string NotComputed(const Message& m, const FieldDescriptor* f) {
+  if (f->full_name() == "pdps.workforce.v1.WorkforceReturn.turnover_within_target") {
+    const FieldDescriptor* target = m.GetDescriptor()->FindFieldByName("turnover_target_percent");
+    return target != nullptr && m.GetReflection()->GetInt32(m, target) == 0 ? "n/a (no target)"
+                                                                            : "";
+  }
   if (f->full_name() != "pdps.workforce.v1.WorkforceReturn.training_compliance_percent") {
     return "";
   }
@@ -455,7 +461,8 @@ std::string Unset(const Message& m, const FieldDescriptor* f) {
       {"pdps.workforce.v1.SuspensionRules.min_trained_staff_percent", "off"},
       {"pdps.workforce.v1.SuspensionRules.action_plan_due_working_days", "10 (default)"},
       {"pdps.workforce.v1.SuspensionRules.complaint_answer_working_days", "15 (default)"},
-      {"pdps.workforce.v1.SuspensionRules.turnover_target_percent", "5 (default)"},
+      {"pdps.workforce.v1.SuspensionRules.turnover_target_percent", "none"},
+      {"pdps.workforce.v1.WorkforceReturn.turnover_target_percent", "none"},
       {"pdps.workforce.v1.SuspensionRules.trained_staff_induction_weeks", "12 (default)"},
       {"pdps.workforce.v1.TrainingMatrix.dbs_renewal_months", "36 (default)"},
       {"pdps.workforce.v1.TrainingMatrix.dbs_check_months", "none"},

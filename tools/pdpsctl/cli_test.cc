@@ -539,6 +539,11 @@ TEST(PrintTable, AFigureNotComputedIsNotShownAsZero) {
   EXPECT_THAT(out, ContainsRegex("training_compliance_percent: +n/a \\(give --lot\\)\n"));
   r.set_training_computed(true);
   EXPECT_THAT(TableOf(r, {}), ContainsRegex("training_compliance_percent: +0.00 %\n"));
+  // No turnover target: no verdict, not "no" (decision 63).
+  EXPECT_THAT(out, ContainsRegex("turnover_target_percent: +none\n"));
+  EXPECT_THAT(out, ContainsRegex("turnover_within_target: +n/a \\(no target\\)\n"));
+  r.set_turnover_target_percent(5);
+  EXPECT_THAT(TableOf(r, {}), ContainsRegex("turnover_within_target: +no\n"));
 }
 
 }  // namespace

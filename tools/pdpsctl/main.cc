@@ -248,7 +248,7 @@ Workforce: commissioners
       is 12; --plan-days: working days to agree a suspension's action plan, 0 is 10;
       --answer-days: working days to answer a complaint recorded from now on, 1..60,
       0 is 15; --turnover-target: the quarterly turnover % returns for the framework's
-      lots must stay below, 1..100, 0 is 5; --induction-weeks: a new starter's first
+      lots must stay below, 1..100, 0 is none (no verdict); --induction-weeks: a new starter's first
       weeks, left out of --min-trained-percent and the return's training %, 1..52, 0 is 12)
 
 Verbs that need an etag read the resource first; pass --etag to use your own.

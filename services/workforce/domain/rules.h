@@ -28,10 +28,10 @@ Day AddMonths(Day day, int months);
 inline constexpr int kDefaultDbsRenewalMonths = 36;     // seed 002 para 58
 inline constexpr int kDefaultSupervisionMonths = 3;     // seed 001 9.5, 002 para 66
 inline constexpr int kDefaultAppraisalMonths = 12;      // seed 002 para 68
-// A framework's commissioners may set their own (SuspensionRules, decision 60); these
-// are the defaults when they have not.
+// A framework's commissioners may set their own (SuspensionRules, decision 60); this is
+// the default when they have not. A turnover target has none: only a framework that sets
+// one (Southwark's 5 %, seed 002 KPI 4.1) has one (decision 63).
 inline constexpr int kDefaultComplaintAnswerWorkingDays = 15;  // seed 002 para 92
-inline constexpr int kDefaultTurnoverTargetPercent = 5;        // seed 002 KPI 4.1
 inline constexpr int kDefaultComplaintWindowMonths = 12;
 // Seed 001 13.6 asks for an action plan with timescales but gives no number (decision 47).
 inline constexpr int kDefaultActionPlanWorkingDays = 10;
@@ -248,9 +248,9 @@ struct Return {
   int headcount_start = 0, headcount_end = 0, starters = 0, leavers = 0;
   double average_headcount = 0, turnover_percent = 0;
   // Turnover below the target, a percentage a quarter ("less than 5% turn over", seed
-  // 002 KPI 4.1): at the target is over it.
-  int turnover_target_percent = kDefaultTurnoverTargetPercent;
-  bool turnover_within_target = true;
+  // 002 KPI 4.1): at the target is over it. 0: no target applies, and no verdict (false).
+  int turnover_target_percent = 0;
+  bool turnover_within_target = false;
   // DBS: a certificate within the renewal period with a barred-list check and, where the
   // matrix asks for one (dbs_check_months), the status check not overdue on the last day.
   double dbs_percent = 0, supervision_percent = 0, training_percent = 0;
@@ -275,11 +275,10 @@ ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaint
 // default periods). `done` is indexed like `workers`. The training figure is of the
 // workers on `lot` only, past their `induction_weeks` on p.last (InInduction, as the
 // trained staff rule leaves them out); the others of all the provider's. Turnover is
-// judged against `turnover_target_percent` (the lot's framework's, or the default).
+// judged against `turnover_target_percent` (the lot's framework's; 0: none applies).
 Return ComputeReturn(const std::vector<Worker>& workers,
                      const std::vector<std::vector<Completion>>& done, const Matrix* m, Period p,
-                     const std::string& lot = "",
-                     int turnover_target_percent = kDefaultTurnoverTargetPercent,
+                     const std::string& lot = "", int turnover_target_percent = 0,
                      int induction_weeks = kDefaultInductionWeeks);
 
 // ------------------------------------------------------------- complaints ---
@@ -313,7 +312,7 @@ struct SuspensionRules {
   // 60): how long a provider has to answer a complaint, and the quarterly turnover
   // its workforce returns are judged against.
   int complaint_answer_working_days = kDefaultComplaintAnswerWorkingDays;
-  int turnover_target_percent = kDefaultTurnoverTargetPercent;
+  int turnover_target_percent = 0;  // 0: none
 };
 enum class Rule { kInadequateVisit, kUpheldSafeguardingComplaints, kFinancialViability,
                   kIneligiblePackageWorker, kTrainedStaffBelowTarget };

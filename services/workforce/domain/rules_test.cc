@@ -729,7 +729,7 @@ TEST(ComputeReturn, SouthwarkTurnoverTargetIsBelowFivePercent) {
     std::vector<Worker> ws;
     for (int k = 0; k < stayers; ++k) ws.push_back(W("s", D(2020, 1, 1)));
     for (int k = 0; k < leavers; ++k) ws.push_back(W("l", D(2020, 1, 1), D(2026, 5, 1)));
-    return ComputeReturn(ws, {}, nullptr, q.period());
+    return ComputeReturn(ws, {}, nullptr, q.period(), "", 5);
   };
   // 1 leaver of 25 → average 24.5 → 4.08 %.
   Return under = make(24, 1);
@@ -741,11 +741,24 @@ TEST(ComputeReturn, SouthwarkTurnoverTargetIsBelowFivePercent) {
   Return five = make(39, 2);
   EXPECT_DOUBLE_EQ(five.turnover_percent, 5.0);
   EXPECT_FALSE(five.turnover_within_target);
-  Return empty = ComputeReturn({}, {}, nullptr, q.period());
+  Return empty = ComputeReturn({}, {}, nullptr, q.period(), "", 5);
   EXPECT_EQ(empty.turnover_percent, 0.0);
   EXPECT_TRUE(empty.turnover_within_target);
   EXPECT_EQ(empty.dbs_percent, 0.0);
-  EXPECT_EQ(empty.turnover_target_percent, kDefaultTurnoverTargetPercent);
+  EXPECT_EQ(empty.turnover_target_percent, 5);
+}
+
+// Decision 63: a framework whose seed sets no turnover target (Derby, Cambridgeshire and
+// Peterborough, Dorset) gets no verdict, neither within nor over.
+TEST(ComputeReturn, NoTurnoverTargetGivesNoVerdict) {
+  Quarter q{2026, 2};
+  std::vector<Worker> ws;
+  for (int k = 0; k < 24; ++k) ws.push_back(W("s", D(2020, 1, 1)));
+  ws.push_back(W("l", D(2020, 1, 1), D(2026, 5, 1)));
+  Return none = ComputeReturn(ws, {}, nullptr, q.period());
+  EXPECT_NEAR(none.turnover_percent, 100.0 / 24.5, 1e-9);  // the figure is still given
+  EXPECT_EQ(none.turnover_target_percent, 0);
+  EXPECT_FALSE(none.turnover_within_target);
 }
 
 // Another framework's target (Lewisham's "XX% of care worker turnover", seed 000 KPI):

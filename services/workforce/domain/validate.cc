@@ -275,9 +275,6 @@ v1::SuspensionRules WithDefaults(v1::SuspensionRules r) {
   if (r.complaint_answer_working_days() == 0) {
     r.set_complaint_answer_working_days(kDefaultComplaintAnswerWorkingDays);
   }
-  if (r.turnover_target_percent() == 0) {
-    r.set_turnover_target_percent(kDefaultTurnoverTargetPercent);
-  }
   if (r.trained_staff_induction_weeks() == 0) {
     r.set_trained_staff_induction_weeks(kDefaultInductionWeeks);
   }
@@ -355,7 +352,7 @@ SuspensionRules RulesOf(const v1::SuspensionRules& r) {
   if (r.complaint_answer_working_days() > 0) {
     out.complaint_answer_working_days = r.complaint_answer_working_days();
   }
-  if (r.turnover_target_percent() > 0) out.turnover_target_percent = r.turnover_target_percent();
+  out.turnover_target_percent = r.turnover_target_percent();
   return out;
 }
 

@@ -268,7 +268,8 @@ TEST(ValidateRules, UnsetNumbersTakeTheirDefaultOrStayOff) {
   EXPECT_EQ(filled.upheld_safeguarding_complaints(), 0);
   EXPECT_EQ(filled.min_trained_staff_percent(), 0);
   EXPECT_EQ(filled.complaint_answer_working_days(), 15);
-  EXPECT_EQ(filled.turnover_target_percent(), 5);
+  EXPECT_EQ(filled.turnover_target_percent(), 0);  // none: only a target set is one
+  EXPECT_EQ(filled.trained_staff_induction_weeks(), 12);
   r.set_complaint_window_months(6);
   r.set_action_plan_due_working_days(3);
   r.set_complaint_answer_working_days(20);
@@ -282,7 +283,9 @@ TEST(ValidateRules, UnsetNumbersTakeTheirDefaultOrStayOff) {
             kDefaultActionPlanWorkingDays);
   EXPECT_EQ(RulesOf(v1::SuspensionRules()).complaint_answer_working_days,
             kDefaultComplaintAnswerWorkingDays);
-  EXPECT_EQ(RulesOf(v1::SuspensionRules()).turnover_target_percent, kDefaultTurnoverTargetPercent);
+  // No turnover target unless one is set (decision 63).
+  EXPECT_EQ(RulesOf(v1::SuspensionRules()).turnover_target_percent, 0);
+  EXPECT_EQ(WithDefaults(v1::SuspensionRules()).turnover_target_percent(), 0);
 }
 
 TEST(Readings, WorkerAndMatrix) {

@@ -867,7 +867,7 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
           if (m == nullptr) return NoMatrix(lot_id, period.last);
         }
         // The lot's framework: its complaints and its turnover target; without a lot, all
-        // the provider's complaints and the default target.
+        // the provider's complaints and no turnover target (decision 63).
         std::optional<std::string> framework;
         domain::SuspensionRules targets;
         if (!lot_id.empty()) {

@@ -1324,7 +1324,7 @@ TEST_F(WorkforceServiceTest, UnsetRuleNumbersReadBackAsTheValuesThatApply) {
   EXPECT_EQ(set.upheld_safeguarding_complaints(), 0);
   EXPECT_EQ(set.min_trained_staff_percent(), 0);
   EXPECT_EQ(set.complaint_answer_working_days(), 15);
-  EXPECT_EQ(set.turnover_target_percent(), 5);
+  EXPECT_EQ(set.turnover_target_percent(), 0);  // none (decision 63)
   v1::GetSuspensionRulesRequest get;
   get.set_framework_id(framework_);
   v1::SuspensionRules got;
@@ -1332,7 +1332,7 @@ TEST_F(WorkforceServiceTest, UnsetRuleNumbersReadBackAsTheValuesThatApply) {
   EXPECT_EQ(got.complaint_window_months(), 12);
   EXPECT_EQ(got.action_plan_due_working_days(), 10);
   EXPECT_EQ(got.complaint_answer_working_days(), 15);
-  EXPECT_EQ(got.turnover_target_percent(), 5);
+  EXPECT_EQ(got.turnover_target_percent(), 0);
   // Values given are kept as given.
   req.mutable_rules()->set_etag(set.etag());
   req.mutable_rules()->set_complaint_window_months(6);
@@ -1362,7 +1362,7 @@ TEST_F(WorkforceServiceTest, AFrameworksOwnComplaintPeriodIsFixedWhenTheComplain
 
   v1::SuspensionRules rules = SetTargets(10, 0);
   EXPECT_EQ(rules.complaint_answer_working_days(), 10);
-  EXPECT_EQ(rules.turnover_target_percent(), 5);  // not given: the default
+  EXPECT_EQ(rules.turnover_target_percent(), 0);  // not given: none
   // Ten working days from the same Friday: Monday 8 June (a second weekend between).
   v1::Complaint ten = CreateComplaint(London(2026, 5, 22, 10, 30), false);
   EXPECT_EQ(ten.answer_working_days(), 10);
@@ -1724,11 +1724,16 @@ TEST_F(WorkforceServiceTest, TurnoverAgainstTheLotsFrameworkTarget) {
     EXPECT_TRUE(st.ok()) << st.error_message();
     return out;
   };
-  // No rules yet: the default 5 %, and 8.70 % is over it.
+  // No rules yet: no target, and no verdict (decision 63).
   v1::WorkforceReturn r = read(commissioner_, req);
   EXPECT_EQ(r.headcount_start(), 12);
   EXPECT_EQ(r.headcount_end(), 11);
   EXPECT_DOUBLE_EQ(r.turnover_percent(), 100.0 / 11.5);
+  EXPECT_EQ(r.turnover_target_percent(), 0);
+  EXPECT_FALSE(r.turnover_within_target());
+  // Southwark's 5 %, set as its seed states it: 8.70 % is over it.
+  EXPECT_EQ(SetTargets(0, 5).turnover_target_percent(), 5);
+  r = read(commissioner_, req);
   EXPECT_EQ(r.turnover_target_percent(), 5);
   EXPECT_FALSE(r.turnover_within_target());
 
@@ -1748,13 +1753,13 @@ TEST_F(WorkforceServiceTest, TurnoverAgainstTheLotsFrameworkTarget) {
   EXPECT_EQ(r.turnover_target_percent(), 8);
   EXPECT_FALSE(r.turnover_within_target());
 
-  // Without a lot the return spans every framework: the default, 5 %, whatever this
-  // framework's.
+  // Without a lot the return spans every framework: no one commissioner's target, so
+  // none, whatever this framework's.
   own.clear_lot_id();
   SetTargets(0, 20);
   r = read(provider_, own);
   EXPECT_DOUBLE_EQ(r.turnover_percent(), 100.0 / 11.5);
-  EXPECT_EQ(r.turnover_target_percent(), 5);
+  EXPECT_EQ(r.turnover_target_percent(), 0);
   EXPECT_FALSE(r.turnover_within_target());
 }
 
