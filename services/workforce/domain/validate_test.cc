@@ -255,6 +255,10 @@ TEST(ValidateOthers, TrainingComplaintVisitPlanAccountsRules) {
   EXPECT_THAT(Fields(ValidateRules(r)), ElementsAre("rules.turnover_target_percent"));
   r.set_turnover_target_percent(100);
   EXPECT_TRUE(ValidateRules(r).ok());
+  r.set_trained_staff_induction_weeks(53);
+  EXPECT_THAT(Fields(ValidateRules(r)), ElementsAre("rules.trained_staff_induction_weeks"));
+  r.set_trained_staff_induction_weeks(52);
+  EXPECT_TRUE(ValidateRules(r).ok());
 }
 
 // One convention for 0 in the rules: a default is filled in (and so read back); an
