@@ -115,7 +115,7 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
   // lot, Southwark's 5 % (decision 63).
   std::string across = run(bermondsey + "returns --quarter=2026-Q3 --json");
   EXPECT_THAT(across, HasSubstr("headcount_end"));
-  EXPECT_THAT(across, Not(HasSubstr("turnover_target_percent")));
+  EXPECT_THAT(across, HasSubstr("\"turnover_target_percent\": 0"));
   EXPECT_THAT(run(bermondsey + "returns --quarter=2026-Q3 --json --lot=" +
                   db->Query("SELECT l.id::text AS v FROM registry.lots l JOIN "
                             "registry.frameworks f ON f.id = l.framework_id WHERE "
