@@ -472,10 +472,11 @@ std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day
     if (!what.empty()) what += ", ";
     switch (b) {
       case Breach::kLiquidity:
-        what += absl::StrFormat("liquidity %.2f not above 1", v.liquidity);
+        what += absl::StrCat("liquidity ", viability::FormatLiquidity(v.liquidity), " not above 1");
         break;
       case Breach::kRoce:
-        what += absl::StrFormat("ROCE %.1f%% not above 5%%", v.roce_percent);
+        what +=
+            absl::StrCat("ROCE ", viability::FormatRocePercent(v.roce_percent), " % not above 5 %");
         break;
       case Breach::kNetAssets:
         what += "net assets not positive";

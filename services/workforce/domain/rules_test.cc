@@ -853,6 +853,10 @@ TEST(SuspensionRules, EachRuleTripsOnlyWhenOnAndBreached) {
   ASSERT_TRUE(accounts);
   EXPECT_EQ(accounts->rule, Rule::kFinancialViability);
   EXPECT_EQ(accounts->reason, "accounts to 2026-03-31: liquidity 0.90 not above 1");
+  // The figures as pdpsctl shows them beside their thresholds (decision 65).
+  auto roce = OnAccounts(on, AssessAccounts({120000, 100000, 4000, 100000, 1}), D(2026, 3, 31));
+  ASSERT_TRUE(roce);
+  EXPECT_EQ(roce->reason, "accounts to 2026-03-31: ROCE 4.00 % not above 5 %");
 }
 
 // Seed 001 13.7 ("repeated incidents or significant safeguarding concerns"): concerns
