@@ -1042,6 +1042,19 @@ absl::Status ShapeWith(const server::Call& c, const std::vector<v1::Offer*>& off
   return absl::OkStatus();
 }
 
+// A page of offers into `items`; `last` is the page key of the last (by `key_column`,
+// then id) for the next page token. Returns the offers to shape.
+std::vector<v1::Offer*> TakeOffers(const Result& r, const char* key_column,
+                                   std::vector<v1::Offer>* items, std::string* last) {
+  for (int i = 0; i < r.rows(); ++i) {
+    items->push_back(ToOffer(r, i));
+    *last = protoutil::JoinKey(r.String(i, key_column), items->back().id());
+  }
+  std::vector<v1::Offer*> ptrs;
+  for (auto& o : *items) ptrs.push_back(&o);
+  return ptrs;
+}
+
 }  // namespace
 
 absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> offers,
@@ -1086,12 +1099,7 @@ absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::st
                                     {{sql::kListInbox, params}, {sql::kInboxReferrals, params}}));
     const Result& r = read[0];
     std::string last;
-    for (int i = 0; i < r.rows(); ++i) {
-      out.items.push_back(ToOffer(r, i));
-      last = protoutil::JoinKey(r.String(i, "deadline"), out.items.back().id());
-    }
-    std::vector<v1::Offer*> ptrs;
-    for (auto& o : out.items) ptrs.push_back(&o);
+    std::vector<v1::Offer*> ptrs = TakeOffers(r, "deadline", &out.items, &last);
     std::map<std::string, v1::Referral> referrals = ReferralsById(read[1]);
     // The second statement saw the page a moment later: an offer that left it meanwhile
     // (answered, lapsed) has its referral read now.
@@ -1125,12 +1133,7 @@ absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::st
                                    db::OrNull(after_id), P(page.size), P(c.now)}));
     }
     std::string last;
-    for (int i = 0; i < r.rows(); ++i) {
-      out.items.push_back(ToOffer(r, i));
-      last = protoutil::JoinKey(r.String(i, "offer_time"), out.items.back().id());
-    }
-    std::vector<v1::Offer*> ptrs;
-    for (auto& o : out.items) ptrs.push_back(&o);
+    std::vector<v1::Offer*> ptrs = TakeOffers(r, "offer_time", &out.items, &last);
     RETURN_IF_ERROR(ShapeOffers(tx, c, ptrs, /*with_referral=*/false));
     out.next_page_token = paging::Next(r.rows(), page, last, fp);
     return absl::OkStatus();
