@@ -39,6 +39,16 @@ Param P(absl::Time v);  // timestamptz, microsecond precision
 Param Null();
 // NULL when empty: for optional text such as filters.
 Param OrNull(absl::string_view v);
+// A uuid[] (or any array of unquoted words) from ids, for `= ANY($n::uuid[])`.
+template <typename Ids>
+Param IdArray(const Ids& ids) {
+  std::string out = "{";
+  for (const auto& id : ids) {
+    if (out.size() > 1) out += ',';
+    out += id;
+  }
+  return out + "}";
+}
 
 // The rows of one statement. Columns are addressed by name.
 class Result {

@@ -59,8 +59,12 @@ Outbox::Outbox(std::string schema, std::vector<std::string> event_types)
       " ORDER BY position LIMIT $2) e ON true ORDER BY e.position");
 }
 
+bool Outbox::Publishes(const std::string& event_type) const {
+  return std::find(event_types_.begin(), event_types_.end(), event_type) != event_types_.end();
+}
+
 absl::Status Outbox::Append(db::Tx& tx, const Draft& d) const {
-  if (std::find(event_types_.begin(), event_types_.end(), d.event_type) == event_types_.end()) {
+  if (!Publishes(d.event_type)) {
     return absl::InternalError(
         absl::StrCat("event type ", d.event_type, " is not among this feed's event types"));
   }
@@ -122,9 +126,8 @@ absl::StatusOr<Outbox::Page> Outbox::Read(db::Pool& pool, int64_t after, int lim
           "feed; read again from a position you have applied that is at most ",
           head, " (0 reads from the start)"));
     }
-    page.last_position = static_cast<int>(page.events.size()) == limit
-                             ? page.events.back().position()
-                             : std::max(after, head);
+    page.last_position =
+        static_cast<int>(page.events.size()) == limit ? page.events.back().position() : head;
     return absl::OkStatus();
   }));
   return page;
@@ -139,12 +142,11 @@ grpc::Status FeedService::ListEvents(grpc::ServerContext* ctx,
     if (req->page_size() < 0 || req->page_size() > 1000) {
       v.Add("page_size", "must be from 0 (default 100) to 1000");
     }
-    const auto& known = outbox_->event_types();
     for (int i = 0; i < req->event_types_size(); ++i) {
-      if (std::find(known.begin(), known.end(), req->event_types(i)) == known.end()) {
-        v.Add(
-            absl::StrCat("event_types[", i, "]"),
-            absl::StrCat("is not an event this feed publishes (", absl::StrJoin(known, ", "), ")"));
+      if (!outbox_->Publishes(req->event_types(i))) {
+        v.Add(absl::StrCat("event_types[", i, "]"),
+              absl::StrCat("is not an event this feed publishes (",
+                           absl::StrJoin(outbox_->event_types(), ", "), ")"));
       }
     }
     RETURN_IF_ERROR(v.ToStatus());

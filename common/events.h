@@ -42,6 +42,7 @@ class Outbox {
   Outbox(std::string schema, std::vector<std::string> event_types);
 
   const std::vector<std::string>& event_types() const { return event_types_; }
+  bool Publishes(const std::string& event_type) const;
 
   // Appends an event inside the caller's transaction (written with its COMMIT).
   absl::Status Append(db::Tx& tx, const Draft& draft) const;

@@ -7,7 +7,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -1064,8 +1063,7 @@ absl::Status Store::ShapeOffers(Tx& tx, const Call& c, std::vector<v1::Offer*> o
   for (auto* o : offers) ids.insert(o->referral_id());
   if (!ids.empty()) {
     // The page's referrals in one statement.
-    ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferralsByIds,
-                                         {P(absl::StrCat("{", absl::StrJoin(ids, ","), "}"))}));
+    ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferralsByIds, {db::IdArray(ids)}));
     referrals = ReferralsById(res);
   }
   return ShapeWith(c, offers, referrals, with_referral,
@@ -1108,9 +1106,8 @@ absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::st
       if (!referrals.count(o.referral_id())) missing.insert(o.referral_id());
     }
     if (!missing.empty()) {
-      ASSIGN_OR_RETURN(Result more,
-                       pool_->Read(c.actor(), c.deadline, sql::kSelectReferralsByIds,
-                                   {P(absl::StrCat("{", absl::StrJoin(missing, ","), "}"))}));
+      ASSIGN_OR_RETURN(Result more, pool_->Read(c.actor(), c.deadline, sql::kSelectReferralsByIds,
+                                                {db::IdArray(missing)}));
       referrals.merge(ReferralsById(more));
     }
     // Every offer is the caller's own: nothing to unseal or score.
@@ -1382,14 +1379,13 @@ absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e
   if (locked.rows() == 0) return absl::OkStatus();
   std::vector<std::string> locked_ids;
   for (int i = 0; i < locked.rows(); ++i) locked_ids.push_back(locked.String(i, "id"));
-  std::string ids = absl::StrCat("{", absl::StrJoin(locked_ids, ","), "}");
-  ASSIGN_OR_RETURN(Result removed, tx.Exec(sql::kRemoveCandidate, {P(a.provider_id()),
-                                                                   P(a.lot_id()), P(reason),
-                                                                   P(ids)}));
+  const db::Param ids = db::IdArray(locked_ids);
+  ASSIGN_OR_RETURN(Result removed, tx.Exec(sql::kRemoveCandidate,
+                                           {P(a.provider_id()), P(a.lot_id()), P(reason), ids}));
   std::set<std::string> affected;
   for (int i = 0; i < removed.rows(); ++i) affected.insert(removed.String(i, "referral_id"));
-  ASSIGN_OR_RETURN(Result live, tx.Exec(sql::kLiveOffersOfProvider,
-                                        {P(a.provider_id()), P(a.lot_id()), P(ids)}));
+  ASSIGN_OR_RETURN(Result live,
+                   tx.Exec(sql::kLiveOffersOfProvider, {P(a.provider_id()), P(a.lot_id()), ids}));
   for (int i = 0; i < live.rows(); ++i) {
     v1::Offer o = ToOffer(live, i);
     ASSIGN_OR_RETURN(Result rr, tx.Exec(sql::kSelectReferral, {P(o.referral_id())}));

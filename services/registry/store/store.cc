@@ -217,14 +217,14 @@ absl::Status Decorate(Tx& tx, std::vector<v1::Admission*> admissions) {
   if (admissions.empty()) return absl::OkStatus();
   std::vector<std::string> ids;
   for (auto* a : admissions) ids.push_back(a->id());
-  std::string arr = absl::StrCat("{", absl::StrJoin(ids, ","), "}");
+  const db::Param arr = db::IdArray(ids);
   auto find = [&](const std::string& id) -> v1::Admission* {
     for (auto* a : admissions) {
       if (a->id() == id) return a;
     }
     return nullptr;
   };
-  ASSIGN_OR_RETURN(Result t, tx.Exec(sql::kSelectTransitions, {P(arr)}));
+  ASSIGN_OR_RETURN(Result t, tx.Exec(sql::kSelectTransitions, {arr}));
   for (int i = 0; i < t.rows(); ++i) {
     v1::Admission* a = find(t.String(i, "admission_id"));
     if (a == nullptr) continue;
@@ -236,7 +236,7 @@ absl::Status Decorate(Tx& tx, std::vector<v1::Admission*> admissions) {
     h->set_actor_organisation(t.String(i, "actor_organisation"));
     protoutil::SetTimestamp(t.Time(i, "at"), h->mutable_time());
   }
-  ASSIGN_OR_RETURN(Result items, tx.Exec(sql::kSelectActionItems, {P(arr)}));
+  ASSIGN_OR_RETURN(Result items, tx.Exec(sql::kSelectActionItems, {arr}));
   for (int i = 0; i < items.rows(); ++i) {
     v1::Admission* a = find(items.String(i, "admission_id"));
     if (a == nullptr) continue;

@@ -51,6 +51,7 @@ struct CompetencyRule {
 // One version of a lot's training matrix.
 struct Matrix {
   std::string id;
+  std::string framework_id;  // the lot's framework
   int version = 0;
   Day effective_from;
   std::vector<CompetencyRule> competencies;

@@ -315,6 +315,7 @@ Worker WorkerOf(const v1::StaffMember& s) {
 Matrix MatrixOf(const v1::TrainingMatrix& m) {
   Matrix out;
   out.id = m.id();
+  out.framework_id = m.framework_id();
   out.version = m.version();
   out.effective_from = DayOf(m.effective_from()).value_or(Day::max());
   for (const auto& c : m.competencies()) {

@@ -159,10 +159,6 @@ inline constexpr std::string_view kSelectComplaintFacts =
     "SELECT received_time, answer_due_time, answered_time, outcome FROM workforce.complaints"
     " WHERE provider_id = $1 AND ($2::uuid IS NULL OR framework_id = $2::uuid)"
     " AND received_time < $3";
-// The framework a lot's matrices were published under.
-inline constexpr std::string_view kSelectLotFramework =
-    "SELECT framework_id::text AS framework_id FROM workforce.training_matrices"
-    " WHERE lot_id = $1 LIMIT 1";
 // Upheld (wholly or partly) safeguarding complaints of a provider under a framework
 // received in [$3, $4) (domain::SafeguardingWindow), whenever they were answered.
 inline constexpr std::string_view kCountUpheldSafeguarding =

@@ -866,15 +866,12 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
           m = domain::InForce(versions, period.last);
           if (m == nullptr) return NoMatrix(lot_id, period.last);
         }
-        // The lot's framework: its complaints and its turnover target; without a lot, all
-        // the provider's complaints and no turnover target (decision 63).
+        // The lot's framework (its matrix's): its complaints and its turnover target;
+        // without a lot, all the provider's complaints and no turnover target (decision 63).
         std::optional<std::string> framework;
         domain::SuspensionRules targets;
-        if (!lot_id.empty()) {
-          ASSIGN_OR_RETURN(Result f, tx.Exec(sql::kSelectLotFramework, {P(lot_id)}));
-          if (f.rows() > 0) framework = f.String(0, "framework_id");
-        }
-        if (framework) {
+        if (m != nullptr) {
+          framework = m->framework_id;
           ASSIGN_OR_RETURN(targets, FrameworkRules(tx, *framework));
         }
         ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
