@@ -349,7 +349,9 @@ double Percent(int part, int whole) { return whole == 0 ? 0 : 100.0 * part / who
 
 Return ComputeReturn(const std::vector<Worker>& workers,
                      const std::vector<std::vector<Completion>>& done, const Matrix* m, Period p,
-                     const std::string& lot, int turnover_target_percent, int induction_weeks) {
+                     const std::string& lot, int turnover_target_percent, int induction_weeks,
+                     const Matrix* periods) {
+  if (periods == nullptr) periods = m;
   Return r;
   const Day first = p.first, last = p.last;
   int dbs_ok = 0, supervised = 0, trained = 0, on_lot = 0;
@@ -363,13 +365,13 @@ Return ComputeReturn(const std::vector<Worker>& workers,
     if (w.start > last || (w.leave && *w.leave <= last)) continue;
     ++r.headcount_end;
     if (w.dbs_date && w.barred_list_checked &&
-        DbsValidUntil(w, m ? m->dbs_renewal_months : 0) >= last) {
-      const std::optional<Day> check = m ? DbsCheckDue(w, *m) : std::nullopt;
+        DbsValidUntil(w, periods ? periods->dbs_renewal_months : 0) >= last) {
+      const std::optional<Day> check = periods ? DbsCheckDue(w, *periods) : std::nullopt;
       if (!check || *check >= last) ++dbs_ok;
     }
     // A new starter's first supervision falls due one period after the start date, as
     // in the expiry watch.
-    if (SupervisionDue(w, m ? m->supervision_months : 0) >= last) {
+    if (SupervisionDue(w, periods ? periods->supervision_months : 0) >= last) {
       ++supervised;
     }
     // Measured as the trained staff rule measures: past induction on the last day.
@@ -388,6 +390,25 @@ Return ComputeReturn(const std::vector<Worker>& workers,
   r.supervision_percent = Percent(supervised, r.headcount_end);
   r.training_percent = Percent(trained, on_lot);
   return r;
+}
+
+Matrix StrictestPeriods(const std::vector<const Matrix*>& matrices) {
+  Matrix out;
+  out.dbs_check_months = 0;
+  auto shortest = [](int& held, int period, int fallback) {
+    held = std::min(held, period > 0 ? period : fallback);
+  };
+  for (const Matrix* m : matrices) {
+    if (m == nullptr) continue;
+    shortest(out.dbs_renewal_months, m->dbs_renewal_months, kDefaultDbsRenewalMonths);
+    shortest(out.supervision_months, m->supervision_months, kDefaultSupervisionMonths);
+    shortest(out.appraisal_months, m->appraisal_months, kDefaultAppraisalMonths);
+    if (m->dbs_check_months > 0 &&
+        (out.dbs_check_months == 0 || m->dbs_check_months < out.dbs_check_months)) {
+      out.dbs_check_months = m->dbs_check_months;
+    }
+  }
+  return out;
 }
 
 ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaints,

@@ -277,10 +277,18 @@ ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaint
 // workers on `lot` only, past their `induction_weeks` on p.last (InInduction, as the
 // trained staff rule leaves them out); the others of all the provider's. Turnover is
 // judged against `turnover_target_percent` (the lot's framework's; 0: none applies).
+// DBS (renewal and status check) and supervision are judged by the periods of
+// `periods`, or of `m` when it is nullptr (the defaults without either).
 Return ComputeReturn(const std::vector<Worker>& workers,
                      const std::vector<std::vector<Completion>>& done, const Matrix* m, Period p,
                      const std::string& lot = "", int turnover_target_percent = 0,
-                     int induction_weeks = kDefaultInductionWeeks);
+                     int induction_weeks = kDefaultInductionWeeks, const Matrix* periods = nullptr);
+
+// The strictest periods of `matrices` (nullptrs skipped), for a return over every lot a
+// provider works on: the shortest DBS renewal, DBS status check and supervision and
+// appraisal intervals, each matrix's unset (0) period read as its default; a status
+// check only if one of them asks for it. No competencies. The defaults when none.
+Matrix StrictestPeriods(const std::vector<const Matrix*>& matrices);
 
 // ------------------------------------------------------------- complaints ---
 

@@ -660,6 +660,56 @@ TEST(DbsCheck, WatchedAndMeasuredNotGated) {
   EXPECT_DOUBLE_EQ(ComputeReturn({ok, late}, {}, &m, q.period()).dbs_percent, 100.0);
 }
 
+// Audit D4: a provider-wide return judges DBS and supervision by the strictest periods
+// of the lots the provider works on, not by the defaults: Derby supervises monthly.
+TEST(StrictestPeriods, ShortestOfEachUnsetAsItsDefault) {
+  Matrix none = StrictestPeriods({});
+  EXPECT_EQ(none.dbs_renewal_months, kDefaultDbsRenewalMonths);
+  EXPECT_EQ(none.dbs_check_months, 0);
+  EXPECT_EQ(none.supervision_months, kDefaultSupervisionMonths);
+  EXPECT_EQ(none.appraisal_months, kDefaultAppraisalMonths);
+  EXPECT_TRUE(none.competencies.empty());
+  Matrix derby = BaseMatrix();
+  derby.supervision_months = 1;
+  Matrix lewisham = BaseMatrix();
+  lewisham.dbs_check_months = 6;
+  Matrix dorset = BaseMatrix();  // sets nothing: read as the defaults, not as 0 months
+  dorset.dbs_renewal_months = 0, dorset.supervision_months = 0, dorset.appraisal_months = 0;
+  Matrix strictest = StrictestPeriods({&dorset, nullptr, &derby, &lewisham});
+  EXPECT_EQ(strictest.dbs_renewal_months, kDefaultDbsRenewalMonths);
+  EXPECT_EQ(strictest.dbs_check_months, 6);
+  EXPECT_EQ(strictest.supervision_months, 1);
+  EXPECT_EQ(strictest.appraisal_months, kDefaultAppraisalMonths);
+  Matrix longer = BaseMatrix();
+  longer.dbs_check_months = 12;
+  EXPECT_EQ(StrictestPeriods({&longer, &lewisham}).dbs_check_months, 6);
+  EXPECT_EQ(StrictestPeriods({&dorset}).supervision_months, kDefaultSupervisionMonths);
+}
+
+TEST(ComputeReturn, PeriodsApartFromTheTrainingMatrix) {
+  Quarter q{2026, 4};
+  Worker monthly = W("M", D(2020, 1, 1));
+  monthly.dbs_date = D(2025, 1, 1), monthly.barred_list_checked = D(2025, 1, 1);
+  monthly.last_supervision = D(2026, 12, 1);  // due 1 Jan 2027 monthly: in date on 31 Dec
+  Worker late = monthly;
+  late.id = "L";
+  late.last_supervision = D(2026, 11, 15);  // monthly due 15 Dec: overdue; 3-monthly in date
+  Matrix derby = BaseMatrix();
+  derby.supervision_months = 1;
+  Matrix periods = StrictestPeriods({&derby});
+  Return r = ComputeReturn({monthly, late}, {}, nullptr, q.period(), "", 0, kDefaultInductionWeeks,
+                           &periods);
+  EXPECT_DOUBLE_EQ(r.supervision_percent, 50.0);
+  EXPECT_DOUBLE_EQ(ComputeReturn({monthly, late}, {}, nullptr, q.period()).supervision_percent,
+                   100.0);
+  // The periods given win over the training matrix's.
+  Matrix base = BaseMatrix();
+  EXPECT_DOUBLE_EQ(
+      ComputeReturn({monthly, late}, {}, &base, q.period(), "", 0, kDefaultInductionWeeks, &periods)
+          .supervision_percent,
+      50.0);
+}
+
 TEST(ComputeReturn, HandComputedQuarter) {
   Quarter q{2026, 3};
   Worker a = W("A", D(2020, 1, 1));

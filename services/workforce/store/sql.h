@@ -297,6 +297,12 @@ inline constexpr std::string_view kInsertPackage =
     " ON CONFLICT (id) DO NOTHING";
 inline constexpr std::string_view kSelectPackage =
     "SELECT " PDPS_PACKAGE_COLUMNS " FROM workforce.packages p WHERE p.id = $1";
+// The lots of a provider's packages running at some time in [$2, $3] (days): with its
+// staff's lots, those whose periods a provider-wide return applies.
+inline constexpr std::string_view kSelectProviderPackageLots =
+    "SELECT DISTINCT lot_id::text AS lot_id FROM workforce.packages"
+    " WHERE provider_id = $1 AND start_date <= $3::date"
+    " AND (end_date IS NULL OR end_date >= $2::date)";
 // Row-level security keeps a provider to its own. $1 provider (NULL = every visible),
 // $2/$3 after (start_date, id), $4 limit.
 inline constexpr std::string_view kListPackages =

@@ -875,9 +875,44 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
           ASSIGN_OR_RETURN(targets, FrameworkRules(tx, *framework));
         }
         ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
-        domain::Return r =
-            domain::ComputeReturn(w.workers, w.done, m, period, Lower(lot_id),
-                                  targets.turnover_target_percent, targets.induction_weeks);
+        // DBS and supervision by the lot's periods or, over every lot the provider works
+        // on (its staff's and its packages'), the strictest of them (Derby's monthly
+        // supervision is not measured by another framework's three months).
+        std::vector<const domain::Matrix*> period_matrices;
+        std::set<std::string> period_lots;
+        if (m != nullptr) {
+          period_matrices.push_back(m);
+          period_lots.insert(Lower(lot_id));
+        } else {
+          ASSIGN_OR_RETURN(Result packages,
+                           tx.Exec(sql::kSelectProviderPackageLots,
+                                   {P(provider_id), P(dates::FormatDay(period.first)),
+                                    P(dates::FormatDay(period.last))}));
+          for (int i = 0; i < packages.rows(); ++i)
+            period_lots.insert(packages.String(i, "lot_id"));
+          for (const domain::Worker& worker : w.workers) {
+            if (domain::InPost(worker, period.last))
+              period_lots.insert(worker.lots.begin(), worker.lots.end());
+          }
+          MatricesOnDay in_force(tx, period.last);
+          for (auto it = period_lots.begin(); it != period_lots.end();) {
+            ASSIGN_OR_RETURN(const domain::Matrix* lot_matrix, in_force.For(*it));
+            if (lot_matrix == nullptr) {
+              it = period_lots.erase(it);  // no matrix, no periods of its own
+              continue;
+            }
+            period_matrices.push_back(lot_matrix);
+            ++it;
+          }
+        }
+        const domain::Matrix periods = domain::StrictestPeriods(period_matrices);
+        domain::Return r = domain::ComputeReturn(w.workers, w.done, m, period, Lower(lot_id),
+                                                 targets.turnover_target_percent,
+                                                 targets.induction_weeks, &periods);
+        out.set_dbs_renewal_months(periods.dbs_renewal_months);
+        out.set_dbs_check_months(periods.dbs_check_months);
+        out.set_supervision_interval_months(periods.supervision_months);
+        for (const std::string& l : period_lots) out.add_period_lot_ids(l);
         out.set_provider_id(provider_id);
         out.set_quarter(absl::StrCat(q.year, "-Q", q.q));
         out.mutable_period_start()->set_value(dates::FormatDay(period.first));

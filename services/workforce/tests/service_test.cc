@@ -1566,9 +1566,26 @@ TEST_F(WorkforceServiceTest, ADbsStatusCheckIsWatchedAndMeasuredButDoesNotBar) {
   v1::WorkforceReturn r;
   ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &r).ok());
   EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 50.0);
+  EXPECT_EQ(r.dbs_check_months(), 6);
+  EXPECT_EQ(r.dbs_renewal_months(), 36);
+  EXPECT_THAT(r.period_lot_ids(), ElementsAre(lot_));
+  // Provider-wide, with no worker naming a lot and no package: the defaults, no check.
   ret.clear_lot_id();
   ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &r).ok());
   EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 100.0);
+  EXPECT_EQ(r.dbs_check_months(), 0);
+  EXPECT_EQ(r.supervision_interval_months(), 3);
+  EXPECT_THAT(r.period_lot_ids(), ElementsAre());
+  // Once a worker names the lot, the provider works on it and its check applies to the
+  // provider-wide figures too (audit D4): the strictest periods of its lots, named.
+  v1::StaffMember on_lot = SampleStaff("Lou Onlot");
+  on_lot.add_lot_ids(lot_);
+  on_lot.mutable_dbs()->mutable_status_check_date()->set_value("2026-10-01");
+  CreateStaff(provider_, on_lot);
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &r).ok());
+  EXPECT_EQ(r.dbs_check_months(), 6);
+  EXPECT_THAT(r.period_lot_ids(), ElementsAre(lot_));
+  EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 200.0 / 3.0);  // Una's check is overdue
 }
 
 // ------------------------------------------------------------------ returns ---
@@ -2139,6 +2156,14 @@ TEST_F(PackageTest, ANamedWorkersLapsesFollowThePeriodsOfThePackagesLot) {
                   " workforce.expiry_announcements WHERE kind = 'SUPERVISION' AND staff_id = '",
                   s.id(), "' ORDER BY due_date")),
               ElementsAre("2026-11-01/0", "2027-01-01/60"));
+  // The provider-wide return measures supervision by the package's lot's month too.
+  v1::GetWorkforceReturnRequest ret;
+  ret.set_quarter("2026-Q4");
+  v1::WorkforceReturn r;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &r).ok());
+  EXPECT_EQ(r.supervision_interval_months(), 1);
+  EXPECT_THAT(r.period_lot_ids(), ElementsAre(lot_));
+  EXPECT_DOUBLE_EQ(r.supervision_compliance_percent(), 0.0);
 }
 
 }  // namespace
