@@ -86,7 +86,8 @@ void Walk(const Message& m, const std::string& prefix, Violations& v) {
 absl::Status Check(const Message& request) {
   Violations v;
   Walk(request, "", v);
-  return v.ToStatus("the request breaks the limits every request must keep");
+  // The message names the first violation, as every INVALID_ARGUMENT does.
+  return v.ToStatus();
 }
 
 absl::Status CheckRequestId(const Message& request) {

@@ -31,6 +31,8 @@ TEST(RequestShape, ANulCharacterIsNamedByItsPath) {
   absl::Status st = Check(resp);
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldsOf(st), std::vector<std::string>{"events[1].organisation_id"});
+  // The message names it too, for a client that shows only the message.
+  EXPECT_EQ(st.message().substr(0, 25), "events[1].organisation_id");
 }
 
 TEST(RequestShape, TextUpToTheLimitPassesAndOneByteMoreDoesNot) {

@@ -495,6 +495,9 @@ TEST_F(RegistryTest, BadInputIsRefusedWithFieldViolationsAndWritesNothing) {
   EXPECT_THAT(
       ViolationFields(st),
       UnorderedElementsAre("framework.display_name", "framework.public_liability_minimum.pence"));
+  // The message names the first, as every INVALID_ARGUMENT (a client may log only that).
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("framework.display_name: "));
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("(and 1 more invalid field)"));
   v1::CreateOrganisationRequest org;
   org.mutable_organisation()->set_display_name(std::string("Nul\0Care", 8));
   org.mutable_organisation()->set_kind(v1::Organisation::PROVIDER);
