@@ -1298,11 +1298,11 @@ class WorkforcePlan {
     get.set_framework_id(f.id());
     wv1::SuspensionRules cur;
     auto st = L_.Call(token, &WStub::GetSuspensionRules, get, &cur);
-    if (st.ok()) {
+    if (st.ok() && !cur.etag().empty()) {
       std::printf("  suspension rules of %s: already set\n", f.display_name().c_str());
       return;
     }
-    if (st.error_code() != grpc::StatusCode::NOT_FOUND) {
+    if (!st.ok()) {
       L_.Die("get suspension rules: " + Describe(st));
     }
     wv1::SetSuspensionRulesRequest req;

@@ -1650,7 +1650,7 @@ void RulesFlags(const Args& a, wv1::SuspensionRules* r) {
 }
 
 // `rules get|set --framework=ID`: set changes only the options given, over the current
-// rules (or none), with their etag.
+// rules (the defaults when none were set), with their etag.
 int Rules(Env& env, const std::string& verb) {
   const Args& a = env.args;
   wv1::GetSuspensionRulesRequest get;
@@ -1662,7 +1662,7 @@ int Rules(Env& env, const std::string& verb) {
     RulesFlags(a, &unused);
     wv1::SetSuspensionRulesRequest req;
     grpc::Status st = Call(env, &WStub::GetSuspensionRules, get, req.mutable_rules());
-    if (!st.ok() && st.error_code() != grpc::StatusCode::NOT_FOUND) return Report(st);
+    if (!st.ok()) return Report(st);  // never set: the defaults, with no etag
     RulesFlags(a, req.mutable_rules());
     return Run(env, &WStub::SetSuspensionRules, req);
   }

@@ -44,6 +44,10 @@ absl::Status CommissioningCheck::Require(const server::Call& c, const std::strin
   return RequireLotOf(framework, lot, c);
 }
 
+absl::Status CommissioningCheck::RequireFramework(const std::string& framework_id) const {
+  return registry_.FrameworkMembers(absl::AsciiStrToLower(framework_id)).status();
+}
+
 absl::Status CommissioningCheck::RequireAdmittedProvider(const server::Call& c,
                                                          const std::string& framework_id,
                                                          const LotField& lot) const {

@@ -34,6 +34,10 @@ class CommissioningCheck {
                        const std::string& framework_id, const std::string& provider_id = "",
                        const LotField& lot = {}) const;
 
+  // NOT_FOUND if the registry knows no framework `framework_id`; UNAVAILABLE if it
+  // cannot answer. Anyone may ask: published frameworks are public.
+  absl::Status RequireFramework(const std::string& framework_id) const;
+
   // A provider writing about its own service on a framework (a complaint): FAILED_PRECONDITION
   // unless the caller's organisation holds an admission on `framework_id` (in any state),
   // NOT_FOUND for an unknown framework, INVALID_ARGUMENT if the lot is not the framework's.

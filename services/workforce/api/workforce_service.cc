@@ -469,7 +469,17 @@ grpc::Status WorkforceServiceImpl::GetSuspensionRules(grpc::ServerContext* ctx,
                                                       v1::SuspensionRules* resp) {
   return gate_->Run(ctx, "GetSuspensionRules", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("framework_id", req->framework_id()));
-    ASSIGN_OR_RETURN(*resp, store_->GetRules(c, req->framework_id()));
+    auto rules = store_->GetRules(c, req->framework_id());
+    if (!absl::IsNotFound(rules.status())) {
+      ASSIGN_OR_RETURN(*resp, std::move(rules));
+      return absl::OkStatus();
+    }
+    // None set: what applies is the defaults (nothing trips), read back as such once the
+    // registry says the framework exists; no etag and no owner until someone sets them.
+    RETURN_IF_ERROR(check_->RequireFramework(req->framework_id()));
+    v1::SuspensionRules defaults;
+    defaults.set_framework_id(absl::AsciiStrToLower(req->framework_id()));
+    *resp = domain::WithDefaults(std::move(defaults));
     return absl::OkStatus();
   });
 }

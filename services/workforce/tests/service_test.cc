@@ -1429,7 +1429,22 @@ TEST_F(WorkforceServiceTest, TargetsOutOfBoundsOrFromTheWrongCallerWriteNothing)
   EXPECT_EQ(Rows("suspension_rules"), stored);
   v1::GetSuspensionRulesRequest get;
   get.set_framework_id(framework_);
-  EXPECT_EQ(Call(stub(), commissioner_, &Stub::GetSuspensionRules, get, &out).error_code(),
+  // None set: they read back as the defaults that apply, with no etag and no owner.
+  auto read = Call(stub(), provider_, &Stub::GetSuspensionRules, get, &out);
+  ASSERT_TRUE(read.ok()) << read.error_message();
+  EXPECT_EQ(out.framework_id(), framework_);
+  EXPECT_TRUE(out.etag().empty());
+  EXPECT_TRUE(out.owner_organisation_id().empty());
+  EXPECT_EQ(out.complaint_answer_working_days(), 15);
+  EXPECT_EQ(out.complaint_window_months(), 12);
+  EXPECT_EQ(out.action_plan_due_working_days(), 10);
+  EXPECT_EQ(out.trained_staff_induction_weeks(), 12);
+  EXPECT_EQ(out.turnover_target_percent(), 0);
+  EXPECT_FALSE(out.suspend_on_inadequate_visit());
+  EXPECT_EQ(out.upheld_safeguarding_complaints(), 0);
+  // A framework the registry does not know is NOT_FOUND.
+  get.set_framework_id(NewUuid());
+  EXPECT_EQ(Call(stub(), provider_, &Stub::GetSuspensionRules, get, &out).error_code(),
             grpc::StatusCode::NOT_FOUND);
   // A complaint about the framework still gets the default.
   EXPECT_EQ(CreateComplaint(DefaultNow() - absl::Hours(1), false).answer_working_days(), 15);
