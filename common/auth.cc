@@ -193,6 +193,14 @@ std::optional<absl::Time> NumericDate(const nlohmann::json& claims, const char* 
 }
 }  // namespace
 
+std::optional<absl::Time> UnverifiedExpiry(absl::string_view token) {
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  if (parts.size() != 3) return std::nullopt;
+  auto claims = DecodeSegment(parts[1]);
+  if (!claims.ok()) return std::nullopt;
+  return NumericDate(*claims, "exp");
+}
+
 absl::StatusOr<Principal> Verifier::Verify(absl::string_view token, absl::Time now) const {
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -86,6 +87,11 @@ class Verifier {
 
 // Extracts the token from an "authorization" header value ("Bearer <token>").
 absl::StatusOr<std::string> BearerToken(absl::string_view header);
+
+// The `exp` of a token, read WITHOUT checking its signature or anything else: for a
+// service to watch when its own token lapses (the peer verifies it). std::nullopt when
+// the token is malformed or has no usable exp.
+std::optional<absl::Time> UnverifiedExpiry(absl::string_view token);
 
 struct MintOptions {
   std::string kid;

@@ -87,6 +87,23 @@ std::string ServiceTokenSource::Token() {
   return TokenFromKey();
 }
 
+std::optional<absl::Time> ServiceTokenSource::FileTokenExpiry() {
+  if (config_.token_file.empty()) return std::nullopt;
+  return UnverifiedExpiry(TokenFromFile());
+}
+
+void ExportTokenExpiry(metrics::Registry& metrics, const std::string& service,
+                       ServiceTokenSource* tokens) {
+  // A token minted locally renews itself: only one from a file can lapse.
+  if (tokens == nullptr || !tokens->FromFile()) return;
+  metrics.Gauge("pdps_service_token_expiry_timestamp_seconds",
+                "Unix time the service token from PDPS_SERVICE_TOKEN_FILE lapses (0: unreadable).",
+                {{"service", service}}, [tokens] {
+                  std::optional<absl::Time> exp = tokens->FileTokenExpiry();
+                  return exp ? static_cast<double>(absl::ToUnixSeconds(*exp)) : 0.0;
+                });
+}
+
 std::string ServiceTokenSource::TokenFromFile() {
   std::lock_guard<std::mutex> lock(mu_);
   struct stat st;

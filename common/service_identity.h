@@ -6,12 +6,14 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/config.h"
+#include "common/metrics.h"
 
 namespace pdps::auth {
 
@@ -41,6 +43,13 @@ class ServiceTokenSource {
   // and the error is logged once per change).
   std::string Token();
 
+  // When the token from the file lapses (its `exp`, read unverified), for the
+  // pdps_service_token_expiry_timestamp_seconds gauge; std::nullopt with no token file
+  // (a locally minted token renews itself), or no readable token or exp in it.
+  std::optional<absl::Time> FileTokenExpiry();
+  // Whether the token comes from PDPS_SERVICE_TOKEN_FILE.
+  bool FromFile() const { return !config_.token_file.empty(); }
+
  private:
   ServiceTokenSource() = default;
   std::string TokenFromFile();
@@ -55,5 +64,11 @@ class ServiceTokenSource {
   absl::Time refresh_at_ = absl::InfinitePast();
   int64_t file_mtime_ = -1;
 };
+
+// Exports pdps_service_token_expiry_timestamp_seconds{service} on `metrics`: the Unix
+// time the token in PDPS_SERVICE_TOKEN_FILE lapses, 0 when it cannot be read; nothing
+// for a locally minted token. Read at scrape time, so a renewed Secret shows at once.
+void ExportTokenExpiry(metrics::Registry& metrics, const std::string& service,
+                       ServiceTokenSource* tokens);
 
 }  // namespace pdps::auth

@@ -41,6 +41,7 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
                                  base.config.jwt_audience, base.clock));
   }
   r->tokens = std::move(tokens);
+  auth::ExportTokenExpiry(*base.metrics, "referrals", r->tokens.get());
   ASSIGN_OR_RETURN(calendar::HolidayCalendar holidays,
                    service::LoadHolidays(options.holiday_changes_file));
   r->registry_channel =

@@ -37,6 +37,7 @@ absl::StatusOr<std::unique_ptr<Registry>> Assemble(service::Base& base, const Op
     }
     r->tokens = std::move(tokens);
     auth::ServiceTokenSource* source = r->tokens.get();
+    auth::ExportTokenExpiry(*base.metrics, "registry", source);
     r->workforce_feed = std::make_unique<events::Consumer>(
         "registry<-workforce", "registry", base.pool.get(),
         grpc::CreateChannel(options.workforce_addr, grpc::InsecureChannelCredentials()),

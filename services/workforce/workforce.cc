@@ -55,6 +55,7 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
                                  base.config.jwt_audience, base.clock));
   }
   w->tokens = std::move(tokens);
+  auth::ExportTokenExpiry(*base.metrics, "workforce", w->tokens.get());
   w->registry = std::make_unique<registry::GrpcRegistryClient>(
       grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials()),
       w->tokens.get(), options.registry_timeout);

@@ -39,3 +39,4 @@ for target in base overlays/dev overlays/production; do
   renders+=("$name=$out/$name.yaml")
 done
 node "$here/validate.mjs" "${renders[@]}"
+node "$here/alerts.mjs" "$root"
