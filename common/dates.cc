@@ -1,9 +1,11 @@
 // Dates.
 #include "common/dates.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "common/calendar/calendar.h"
 
@@ -47,5 +49,28 @@ const absl::TimeZone& London() {
 absl::CivilDay TodayInLondon(absl::Time now) {
   return absl::ToCivilDay(now, London());
 }
+
+std::optional<Quarter> ParseQuarter(const std::string& text) {
+  int year = 0, q = 0;
+  if (text.size() != 7 || text[4] != '-' || text[5] != 'Q' ||
+      !absl::SimpleAtoi(text.substr(0, 4), &year) || !absl::SimpleAtoi(text.substr(6, 1), &q) ||
+      year < 1990 || year > 2100 || q < 1 || q > 4) {
+    return std::nullopt;
+  }
+  return Quarter{year, q};
+}
+
+std::string FormatQuarter(Quarter q) { return absl::StrFormat("%04d-Q%d", q.year, q.q); }
+
+Quarter QuarterOf(absl::CivilDay day) {
+  return Quarter{static_cast<int>(day.year()), (day.month() - 1) / 3 + 1};
+}
+
+std::optional<Period> ReturnPeriod(Quarter q, absl::CivilDay today) {
+  if (q.first() > today) return std::nullopt;
+  return Period{q.first(), std::min(q.last(), today)};
+}
+
+absl::Time StartOfDay(absl::CivilDay day) { return absl::FromCivil(day, London()); }
 
 }  // namespace pdps::dates

@@ -26,4 +26,31 @@ std::string FormatMonth(absl::CivilMonth month);
 const absl::TimeZone& London();
 absl::CivilDay TodayInLondon(absl::Time now);
 
+// ------------------------------------------------------- quarterly returns ---
+// Workforce's and referrals' quarterly returns (DOMAIN.md §7) share one quarter form.
+
+// The days a return covers, first and last inclusive.
+struct Period {
+  absl::CivilDay first, last;
+};
+struct Quarter {
+  int year = 0;
+  int q = 0;  // 1..4, Q1 = January-March
+  absl::CivilDay first() const { return absl::CivilDay(year, (q - 1) * 3 + 1, 1); }
+  absl::CivilDay last() const { return absl::CivilDay(absl::CivilMonth(year, q * 3 + 1, 1)) - 1; }
+  Period period() const { return {first(), last()}; }
+};
+// "2026-Q3"; std::nullopt if malformed.
+std::optional<Quarter> ParseQuarter(const std::string& text);
+std::string FormatQuarter(Quarter q);
+// The quarter `day` falls in.
+Quarter QuarterOf(absl::CivilDay day);
+// What a return for `q` covers on `today`: a quarter that has ended, all of it; the
+// quarter in progress, its days up to today (a return "to date"); std::nullopt for a
+// quarter that has not started (nothing has happened in it to count).
+std::optional<Period> ReturnPeriod(Quarter q, absl::CivilDay today);
+// Midnight opening `day` in Europe/London, BST or GMT as the clocks say: a return over a
+// Period counts what happened from StartOfDay(first) until StartOfDay(last + 1).
+absl::Time StartOfDay(absl::CivilDay day);
+
 }  // namespace pdps::dates

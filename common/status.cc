@@ -68,6 +68,20 @@ std::optional<absl::CivilMonth> Violations::Month(const std::string& field, absl
   return Parsed(dates::ParseMonth(text), field, "must be a month YYYY-MM");
 }
 
+std::optional<Violations::ReturnQuarter> Violations::Quarter(const std::string& field,
+                                                             const std::string& text,
+                                                             absl::CivilDay today) {
+  if (!Given(field, text, true)) return std::nullopt;
+  auto q = Parsed(dates::ParseQuarter(text), field, "must be YYYY-Qn, e.g. 2026-Q3");
+  if (!q) return std::nullopt;
+  auto period = dates::ReturnPeriod(*q, today);
+  if (!period) {
+    Add(field, "must not be in the future");
+    return std::nullopt;
+  }
+  return ReturnQuarter{*q, *period};
+}
+
 bool Violations::NotBeforeToday(const std::string& field, absl::CivilDay day,
                                 absl::CivilDay today) {
   if (day >= today) return true;

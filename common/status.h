@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/dates.h"
 #include "common/ids.h"
 
 #define PDPS_CONCAT_INNER(a, b) a##b
@@ -61,6 +62,16 @@ class Violations {
                                      bool required = true);
   std::optional<absl::CivilMonth> Month(const std::string& field, absl::string_view text,
                                         bool required = true);
+  // The quarter of a quarterly return, "YYYY-Qn" (2026-Q3), one that has started on
+  // `today` (Europe/London): "is required", "must be YYYY-Qn, e.g. 2026-Q3" or "must not
+  // be in the future". Returns the quarter and the days its return covers
+  // (dates::ReturnPeriod: the quarter in progress to date) when it is well formed.
+  struct ReturnQuarter {
+    dates::Quarter quarter;
+    dates::Period period;
+  };
+  std::optional<ReturnQuarter> Quarter(const std::string& field, const std::string& text,
+                                       absl::CivilDay today);
   // A due date (an action plan's items, in the registry and in workforce): not before
   // `today`, in Europe/London; a date already past is a typing mistake, not a timescale.
   // False, with a violation naming today, when it is.

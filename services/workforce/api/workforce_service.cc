@@ -262,16 +262,8 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
                                                       const v1::GetWorkforceReturnRequest* req,
                                                       v1::WorkforceReturn* resp) {
   return gate_->Run(ctx, "GetWorkforceReturn", *req, [&](const Call& c) -> absl::Status {
-    auto q = domain::ParseQuarter(req->quarter());
-    std::optional<domain::Period> period;
     Violations v;
-    if (req->quarter().empty()) {
-      v.Add("quarter", "is required");
-    } else if (!q) {
-      v.Add("quarter", "must be YYYY-Qn, e.g. 2026-Q3");
-    } else if (!(period = domain::ReturnPeriod(*q, Today(c)))) {
-      v.Add("quarter", "must not be in the future");
-    }
+    auto q = v.Quarter("quarter", req->quarter(), Today(c));
     v.Id("lot_id", req->lot_id(), false);
     v.Id("provider_id", req->provider_id(), false);
     const std::string own = absl::AsciiStrToLower(c.principal.organisation_id);
@@ -293,7 +285,7 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
     if (provider != own) {
       RETURN_IF_ERROR(check_->RequireWorkforceReader(c, "workforce returns", lot, provider));
     }
-    auto figures = store_->Return(c, provider, *q, *period, lot);
+    auto figures = store_->Return(c, provider, q->quarter, q->period, lot);
     if (!figures.ok()) return check_->NoMatrixOrUnknownLot(c, lot, figures.status());
     *resp = *std::move(figures);
     return absl::OkStatus();

@@ -322,25 +322,6 @@ std::vector<Expiry> LotExpiries(const Worker& w, const std::vector<Matrix>& vers
 
 // ------------------------------------------------------------------ returns ---
 
-std::optional<Quarter> ParseQuarter(const std::string& text) {
-  int year = 0, q = 0;
-  if (text.size() != 7 || text[4] != '-' || text[5] != 'Q' ||
-      !absl::SimpleAtoi(text.substr(0, 4), &year) || !absl::SimpleAtoi(text.substr(6, 1), &q) ||
-      year < 1990 || year > 2100 || q < 1 || q > 4) {
-    return std::nullopt;
-  }
-  return Quarter{year, q};
-}
-
-Quarter QuarterOf(Day day) {
-  return Quarter{static_cast<int>(day.year()), (day.month() - 1) / 3 + 1};
-}
-
-std::optional<Period> ReturnPeriod(Quarter q, Day today) {
-  if (q.first() > today) return std::nullopt;
-  return Period{q.first(), std::min(q.last(), today)};
-}
-
 namespace {
 
 double Percent(int part, int whole) { return whole == 0 ? 0 : 100.0 * part / whole; }

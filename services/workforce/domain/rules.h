@@ -14,6 +14,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/calendar/calendar.h"
+#include "common/dates.h"
 #include "common/status.h"
 #include "common/viability.h"
 
@@ -225,25 +226,12 @@ int AnnouncementStage(Day due, Day today);
 
 // ------------------------------------------------------------------ returns ---
 
-// The days a return covers, first and last inclusive.
-struct Period {
-  Day first, last;
-};
-struct Quarter {
-  int year = 0;
-  int q = 0;  // 1..4, Q1 = January-March
-  Day first() const { return Day(year, (q - 1) * 3 + 1, 1); }
-  Day last() const { return Day(absl::CivilMonth(year, q * 3 + 1, 1)) - 1; }
-  Period period() const { return {first(), last()}; }
-};
-// "2026-Q3"; std::nullopt if malformed.
-std::optional<Quarter> ParseQuarter(const std::string& text);
-// The quarter `day` falls in.
-Quarter QuarterOf(Day day);
-// What a return for `q` covers on `today`: a quarter that has ended, all of it; the
-// quarter in progress, its days up to today (a return "to date"); std::nullopt for a
-// quarter that has not started (nothing has happened in it to count).
-std::optional<Period> ReturnPeriod(Quarter q, Day today);
+// Quarters and the days a return covers are the platform's (common/dates.h).
+using Period = dates::Period;
+using Quarter = dates::Quarter;
+using dates::ParseQuarter;
+using dates::QuarterOf;
+using dates::ReturnPeriod;
 
 struct Return {
   int headcount_start = 0, headcount_end = 0, starters = 0, leavers = 0;

@@ -446,18 +446,6 @@ TEST(LotExpiries, ANewStarterInGraceWhenTheVersionTakesEffectIsDueAtTheEndOfIt) 
 
 // ------------------------------------------------------------------ returns ---
 
-TEST(ParseQuarter, Forms) {
-  auto q = ParseQuarter("2026-Q3");
-  ASSERT_TRUE(q);
-  EXPECT_EQ(q->first(), D(2026, 7, 1));
-  EXPECT_EQ(q->last(), D(2026, 9, 30));
-  EXPECT_EQ(ParseQuarter("2026-Q4")->last(), D(2026, 12, 31));
-  EXPECT_EQ(ParseQuarter("2026-Q1")->last(), D(2026, 3, 31));
-  for (const char* bad : {"2026-Q0", "2026-Q5", "2026Q3", "26-Q3", "2026-q3", "", "2026-Q3x"}) {
-    EXPECT_FALSE(ParseQuarter(bad)) << bad;
-  }
-}
-
 Worker W(const char* id, Day start, std::optional<Day> leave = std::nullopt) {
   Worker w;
   w.id = id;
@@ -577,28 +565,6 @@ TEST(CompletionExpires, FromTheMatrixRenewalPeriod) {
   EXPECT_EQ(CompletionExpires(m, "first_aid", D(2026, 1, 10)), D(2029, 1, 10));
   EXPECT_EQ(CompletionExpires(m, "care_certificate", D(2026, 1, 10)), std::nullopt);  // once
   EXPECT_EQ(CompletionExpires(m, "not_in_matrix", D(2026, 1, 10)), std::nullopt);
-}
-
-// A return covers a quarter that has ended, or the one in progress to date; a quarter
-// that has not started has nothing to count.
-TEST(ReturnPeriod, EndedInProgressAndNotStarted) {
-  const Quarter q3{2026, 3};
-  auto ended = ReturnPeriod(q3, D(2026, 11, 24));
-  ASSERT_TRUE(ended);
-  EXPECT_EQ(ended->first, D(2026, 7, 1));
-  EXPECT_EQ(ended->last, D(2026, 9, 30));
-  auto to_date = ReturnPeriod(Quarter{2026, 4}, D(2026, 11, 24));
-  ASSERT_TRUE(to_date);
-  EXPECT_EQ(to_date->first, D(2026, 10, 1));
-  EXPECT_EQ(to_date->last, D(2026, 11, 24));
-  auto first_day = ReturnPeriod(Quarter{2026, 4}, D(2026, 10, 1));
-  ASSERT_TRUE(first_day);
-  EXPECT_EQ(first_day->last, D(2026, 10, 1));
-  EXPECT_FALSE(ReturnPeriod(Quarter{2027, 1}, D(2026, 12, 31)));
-  EXPECT_FALSE(ReturnPeriod(Quarter{2030, 1}, D(2026, 11, 24)));
-  EXPECT_EQ(QuarterOf(D(2026, 11, 24)).q, 4);
-  EXPECT_EQ(QuarterOf(D(2026, 1, 1)).q, 1);
-  EXPECT_EQ(QuarterOf(D(2026, 3, 31)).q, 1);
 }
 
 // To date, a starter whose first day is still ahead is not yet a starter, and a leave
