@@ -1,6 +1,8 @@
 // Registry client.
 #include "services/registry/client/registry_client.h"
 
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
@@ -111,15 +113,23 @@ absl::StatusOr<std::set<std::string>> GrpcRegistryClient::PartnershipMembers(
   return out;
 }
 
-absl::StatusOr<std::set<std::string>> GrpcRegistryClient::FrameworkMembers(
+absl::StatusOr<FrameworkContext> GrpcRegistryClient::GetFrameworkContext(
     const std::string& framework_id) {
+  FrameworkContext out;
   rv1::GetFrameworkRequest req;
   req.set_id(framework_id);
-  rv1::Framework f;
   grpc::ClientContext ctx;
   Prepare(&ctx);
-  RETURN_IF_ERROR(FromRegistry(stub_->GetFramework(&ctx, req, &f), "framework", framework_id));
-  return PartnershipMembers(f.partnership_id());
+  RETURN_IF_ERROR(
+      FromRegistry(stub_->GetFramework(&ctx, req, &out.framework), "framework", framework_id));
+  ASSIGN_OR_RETURN(out.members, PartnershipMembers(out.framework.partnership_id()));
+  return out;
+}
+
+absl::StatusOr<std::set<std::string>> GrpcRegistryClient::FrameworkMembers(
+    const std::string& framework_id) {
+  ASSIGN_OR_RETURN(FrameworkContext f, GetFrameworkContext(framework_id));
+  return std::move(f.members);
 }
 
 absl::StatusOr<bool> GrpcRegistryClient::HasAdmission(const std::string& provider_id,

@@ -30,6 +30,12 @@ struct LotContext {
   int64_t maximum_hourly_rate_pence = 0;
 };
 
+// A framework (its settings as published) and its owning partnership's organisations.
+struct FrameworkContext {
+  pdps::registry::v1::Framework framework;
+  std::set<std::string> members;  // lower case
+};
+
 struct EligibleProvider {
   std::string provider_id;
   std::string admission_id;
@@ -59,6 +65,8 @@ class RegistryClient {
   // NOT_FOUND if the framework does not exist.
   virtual absl::StatusOr<std::set<std::string>> FrameworkMembers(
       const std::string& framework_id) = 0;
+  // The framework and those organisations. NOT_FOUND if the framework does not exist.
+  virtual absl::StatusOr<FrameworkContext> GetFrameworkContext(const std::string& framework_id) = 0;
   // Whether the provider holds an admission on the framework, in any state.
   virtual absl::StatusOr<bool> HasAdmission(const std::string& provider_id,
                                             const std::string& framework_id) = 0;
@@ -78,6 +86,7 @@ class GrpcRegistryClient final : public RegistryClient {
   absl::StatusOr<std::string> ActiveAdmission(const std::string& provider_id,
                                               const std::string& lot_id) override;
   absl::StatusOr<std::set<std::string>> FrameworkMembers(const std::string& framework_id) override;
+  absl::StatusOr<FrameworkContext> GetFrameworkContext(const std::string& framework_id) override;
   absl::StatusOr<bool> HasAdmission(const std::string& provider_id,
                                     const std::string& framework_id) override;
   absl::StatusOr<std::vector<ActiveOnLot>> ActiveAdmissions(

@@ -48,6 +48,21 @@ std::string KindName(v1::ComplianceDocument::Kind kind) {
                                                           : v1::ComplianceDocument::Kind_Name(kind);
 }
 
+// A KPI's targets (decision 66): each a percentage from its own day, no day twice.
+void ResponseTargets(Violations& v, const std::string& field,
+                     const google::protobuf::RepeatedPtrField<v1::ResponseTarget>& targets) {
+  if (!v.AtMost(field, targets.size(), 20)) return;
+  std::set<absl::CivilDay> days;
+  for (int i = 0; i < targets.size(); ++i) {
+    std::string p = absl::StrCat(field, "[", i, "]");
+    auto from = v.Date(p + ".effective_from", targets[i].effective_from().value());
+    if (from && !days.insert(*from).second) v.Add(p + ".effective_from", "is listed twice");
+    if (targets[i].percent() < 1 || targets[i].percent() > 100) {
+      v.Add(p + ".percent", "must be from 1 to 100");
+    }
+  }
+}
+
 }  // namespace
 
 void ApplyFrameworkDefaults(v1::Framework* f) {
@@ -137,6 +152,10 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create) {
   if (emergency < 0 || (emergency > 0 && emergency < 5) || emergency > 720) {
     v.Add("framework.call_off.emergency_offer_window_minutes", "must be from 5 to 720 minutes");
   }
+  ResponseTargets(v, "framework.call_off.answered_within_4_hours_targets",
+                  c.answered_within_4_hours_targets());
+  ResponseTargets(v, "framework.call_off.answered_within_24_hours_targets",
+                  c.answered_within_24_hours_targets());
   // Weights may be published on any framework (a round may be re-opened as a
   // mini-competition); on a mini-competition framework they must also sum to 100.
   const bool weights_in_range = c.price_weight_percent() >= 0 && c.price_weight_percent() <= 100 &&

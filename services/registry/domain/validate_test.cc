@@ -88,6 +88,30 @@ TEST(ValidateFramework, EmergencyOfferWindowIsFiveMinutesToTwelveHours) {
   EXPECT_EQ(f.call_off().emergency_offer_window_minutes(), 60);
 }
 
+// KPI targets (decision 66): a percentage 1..100 from a real day, each day once.
+TEST(ValidateFramework, ResponseTargetsArePercentagesFromTheirOwnDays) {
+  v1::Framework f = GoodFramework();
+  auto add = [&](const char* from, int percent) {
+    auto* t = f.mutable_call_off()->add_answered_within_4_hours_targets();
+    t->mutable_effective_from()->set_value(from);
+    t->set_percent(percent);
+  };
+  add("2026-04-01", 95);
+  add("2027-04-01", 96);
+  EXPECT_TRUE(ValidateFramework(f, true).ok());
+  add("2027-04-01", 97);
+  add("2028-02-30", 99);
+  add("2029-04-01", 0);
+  f.mutable_call_off()->add_answered_within_24_hours_targets()->set_percent(101);
+  EXPECT_THAT(Fields(ValidateFramework(f, true)),
+              ::testing::UnorderedElementsAre(
+                  "framework.call_off.answered_within_4_hours_targets[2].effective_from",
+                  "framework.call_off.answered_within_4_hours_targets[3].effective_from",
+                  "framework.call_off.answered_within_4_hours_targets[4].percent",
+                  "framework.call_off.answered_within_24_hours_targets[0].effective_from",
+                  "framework.call_off.answered_within_24_hours_targets[0].percent"));
+}
+
 // A raw enum number the proto does not define is refused, not stored.
 TEST(ValidateFramework, UndefinedEnumNumbersAreRefused) {
   v1::Framework f = GoodFramework();
