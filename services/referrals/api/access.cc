@@ -30,6 +30,7 @@ const auth::AccessPolicy& ReferralsAccessPolicy() {
         .Allow("SubmitBid", providers)
         .Allow("ReviewProposal", officers)
         .Allow("EvaluateBid", officers)
+        .Allow("GetBrokerageReturn", parties)
         .Allow("ListEvents", {R::kService});
     return p;
   }();

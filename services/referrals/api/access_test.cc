@@ -50,6 +50,7 @@ const Row kTable[] = {
     {"SubmitBid", {0, 0, 0, 0, 1, 1, 0}},
     {"ReviewProposal", {0, 1, 1, 0, 0, 0, 0}},
     {"EvaluateBid", {0, 1, 1, 0, 0, 0, 0}},
+    {"GetBrokerageReturn", {0, 1, 1, 0, 1, 1, 0}},  // a provider its own (brokerage_return.cc)
     {"ListEvents", {0, 0, 0, 0, 0, 0, 1}},
 };
 

@@ -44,6 +44,11 @@ class Brokerage {
                                                    const v1::UpdatePersonDetailsRequest& req);
   // A proposal, its named worker checked with workforce's compliance gate first.
   absl::StatusOr<v1::Offer> SubmitProposal(const Call& c, const v1::SubmitProposalRequest& req);
+  // The quarterly brokerage return (api/brokerage_return.cc): the request's shape, then
+  // who may see it and the framework's targets from the registry, then the offers read
+  // as the caller and counted by domain::ComputeBrokerageReturn.
+  absl::StatusOr<v1::BrokerageReturn> Return(const Call& c,
+                                             const v1::GetBrokerageReturnRequest& req);
 
  private:
   Store* store_;

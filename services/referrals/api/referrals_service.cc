@@ -280,4 +280,13 @@ grpc::Status ReferralsServiceImpl::EvaluateBid(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status ReferralsServiceImpl::GetBrokerageReturn(grpc::ServerContext* ctx,
+                                                      const v1::GetBrokerageReturnRequest* req,
+                                                      v1::BrokerageReturn* resp) {
+  return gate_->Run(ctx, "GetBrokerageReturn", *req, [&](const Call& c) -> absl::Status {
+    ASSIGN_OR_RETURN(*resp, brokerage_->Return(c, *req));
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace pdps::referrals

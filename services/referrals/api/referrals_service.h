@@ -37,6 +37,7 @@ class ReferralsServiceImpl final : public v1::ReferralsService::Service {
   PDPS_RPC(SubmitBid, SubmitBidRequest, Offer)
   PDPS_RPC(ReviewProposal, ReviewProposalRequest, Offer)
   PDPS_RPC(EvaluateBid, EvaluateBidRequest, Offer)
+  PDPS_RPC(GetBrokerageReturn, GetBrokerageReturnRequest, BrokerageReturn)
 #undef PDPS_RPC
 
  private:

@@ -289,4 +289,16 @@ inline constexpr std::string_view kListReferralOffers =
     " AND ($3::timestamptz IS NULL OR (o.offer_time, o.id) > ($3::timestamptz, $4::uuid))"
     " ORDER BY o.offer_time, o.id LIMIT $5";
 
+// The brokerage return: the facts of every offer made to provider $1 on framework $2
+// (lot $3, or every lot when NULL) from $4 until $5 (decision 66). Read as the caller, so
+// row-level security gives a provider only its own offers and officers only their
+// partnership's.
+inline constexpr std::string_view kBrokerageReturnOffers =
+    "SELECT o.state, r.urgency = 'EMERGENCY' AS emergency, o.response_working_seconds,"
+    " o.response_elapsed_seconds, o.decline_reason, o.state_reason"
+    " FROM referrals.offers o JOIN referrals.referrals r ON r.id = o.referral_id"
+    " WHERE o.provider_id = $1::uuid AND r.framework_id = $2::uuid"
+    " AND ($3::uuid IS NULL OR o.lot_id = $3::uuid) AND o.offer_time >= $4 AND o.offer_time < $5"
+    " ORDER BY o.offer_time, o.id";
+
 }  // namespace pdps::referrals::sql

@@ -690,7 +690,7 @@ absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string&
     // Re-opened after an evaluation that found nothing to award: its bids or proposals
     // are closed before the new round starts.
     if (row.state == ReferralState::kEvaluating) {
-      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, "", "the referral was re-opened"));
+      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, "", domain::kWithdrawnReopened));
     }
     // Candidates in rota order; the rota of the lot advances with each rotational round.
     std::vector<std::string> ids;
@@ -836,8 +836,8 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
     }
     if (row.state == ReferralState::kOpen || row.state == ReferralState::kEvaluating) {
       RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, offer_id,
-                                      "the referral was awarded to another provider", provider,
-                                      "the referral was awarded to this provider directly"));
+                                      domain::kWithdrawnAwardedToAnother, provider,
+                                      domain::kWithdrawnAwardedToThis));
     }
     RETURN_IF_ERROR(tx.Exec(sql::kSetAward, {P(id), P(provider), P(method), db::OrNull(offer_id),
                                              P(in.rationale), rate, P(c.now),
@@ -861,7 +861,7 @@ absl::StatusOr<v1::Referral> Store::Withdraw(const Call& c, const std::string& i
     if (row.r.etag() != etag) return StaleEtag("referral");
     RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kWithdraw));
     if (row.r.round() > 0) {
-      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, "", "the referral was withdrawn"));
+      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, "", domain::kWithdrawnReferralWithdrawn));
     }
     RETURN_IF_ERROR(
         tx.Exec(sql::kSetState, {P(id), P("WITHDRAWN"), P(reason), P(c.principal.user_id), P(c.now)})
@@ -1185,8 +1185,8 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
                             .status());
         ASSIGN_OR_RETURN(o, ReadOffer(tx, offer_id, false));
         RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
-        RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, offer_id,
-                                        "another provider accepted first"));
+        RETURN_IF_ERROR(
+            CloseLiveOffers(outbox_, tx, row.r, offer_id, domain::kWithdrawnAnotherAccepted));
         RETURN_IF_ERROR(tx.Exec(sql::kSetAward,
                                 {P(row.r.id()), P(o.provider_id()), P(domain::MethodName(row.method)),
                                  P(offer_id), P(""), db::Null(), P(c.now), P(c.principal.user_id)})
@@ -1368,10 +1368,8 @@ absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e
     return absl::OkStatus();
   }
   const auto& a = changed.admission();
-  std::string verb = e.event_type() == "pdps.registry.v1.AdmissionTerminated" ? "terminated"
-                                                                               : "suspended";
-  std::string reason = absl::StrCat("the provider's admission was ", verb, ": ",
-                                    changed.transition().reason());
+  std::string reason = domain::AdmissionWithdrawal(
+      e.event_type() == "pdps.registry.v1.AdmissionTerminated", changed.transition().reason());
   // Lock order everywhere: the referrals (here in id order), then their candidates and
   // offers.
   ASSIGN_OR_RETURN(Result locked, tx.Exec(sql::kLockReferralsOfProvider,
@@ -1423,6 +1421,28 @@ absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e
                {"referrals", static_cast<int>(affected.size())}});
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<domain::OfferFacts>> Store::BrokerageReturnOffers(
+    const Call& c, const std::string& provider_id, const std::string& framework_id,
+    const std::string& lot_id, absl::Time from, absl::Time to) {
+  ASSIGN_OR_RETURN(
+      Result r, pool_->Read(c.actor(), c.deadline, sql::kBrokerageReturnOffers,
+                            {P(provider_id), P(framework_id), db::OrNull(lot_id), P(from), P(to)}));
+  std::vector<domain::OfferFacts> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    domain::OfferFacts o;
+    auto state = domain::ParseOfferState(r.String(i, "state"));
+    if (!state) return absl::InternalError("an offer in a state the service does not know");
+    o.state = *state;
+    o.emergency = r.Bool(i, "emergency");
+    o.response_working_seconds = r.Int64(i, "response_working_seconds");
+    o.response_elapsed_seconds = r.Int64(i, "response_elapsed_seconds");
+    o.decline_reason = r.String(i, "decline_reason");
+    o.state_reason = r.String(i, "state_reason");
+    out.push_back(std::move(o));
+  }
+  return out;
 }
 
 }  // namespace pdps::referrals

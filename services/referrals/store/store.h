@@ -20,8 +20,9 @@
 #include "common/paging.h"
 #include "common/server.h"
 #include "pdps/referrals/v1/referrals.pb.h"
-#include "services/registry/client/registry_client.h"
+#include "services/referrals/domain/brokerage_return.h"
 #include "services/referrals/domain/calloff.h"
+#include "services/registry/client/registry_client.h"
 
 namespace pdps::referrals {
 
@@ -146,6 +147,12 @@ class Store {
                                            const std::string& family_view, bool met_worker);
   absl::StatusOr<v1::Offer> EvaluateBid(const Call& c, const std::string& offer_id,
                                         const std::string& etag, const std::vector<int>& marks);
+
+  // The facts of the offers made to `provider_id` on `framework_id` (and `lot_id`, if not
+  // empty) in [from, to), for the brokerage return; one statement as the caller.
+  absl::StatusOr<std::vector<domain::OfferFacts>> BrokerageReturnOffers(
+      const Call& c, const std::string& provider_id, const std::string& framework_id,
+      const std::string& lot_id, absl::Time from, absl::Time to);
 
   // The scheduler: advances every referral due at `now` (at most `limit` tries), one
   // transaction each, claimed with SKIP LOCKED so that replicas share the work and nothing

@@ -2791,5 +2791,168 @@ TEST_F(ReferralsTest, TwoReplicasFireEachDeadlineExactlyOnceAndACrashLosesNothin
   EXPECT_EQ(offers, static_cast<int>(2 * ids.size()));
 }
 
+// ------------------------------------------------------- brokerage return ---
+
+// The quarterly brokerage return (decision 66) counted from the offers over real gRPC
+// and PostgreSQL: the Q3/Q4 edge at London midnight in BST, an offer made in Q3 and
+// answered in Q4, emergencies on the clock, a withdrawn offer left out of the KPIs, the
+// framework's 4-hour target and none for 24 hours, and who may see whose.
+TEST_F(ReferralsTest, BrokerageReturnCountsTheQuartersOffersFromTheirFacts) {
+  Lot lot =
+      MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2, [](rv1::CallOffSettings* c) {
+        c->set_offer_window_working_hours(8);
+        auto* t = c->add_answered_within_4_hours_targets();
+        t->mutable_effective_from()->set_value("2026-04-01");
+        t->set_percent(95);
+      });
+  for (const auto& p : lot.providers) {
+    for (const char* month : {"2026-09", "2026-10"}) {
+      rv1::CreateCapacityReturnRequest cap;
+      auto* c = cap.mutable_capacity_return();
+      c->set_framework_id(lot.framework.id());
+      c->set_month(month);
+      c->set_care_workers_employed(10);
+      c->set_current_packages(5);
+      c->set_current_total_weekly_hours(200);
+      c->set_estimated_weekly_hours_available(30);
+      rv1::CapacityReturn made;
+      ASSERT_TRUE(RCall(*registry_, p.admin, &RStub::CreateCapacityReturn, cap, &made).ok());
+    }
+  }
+  const World::Provider& p0 = lot.providers[0];
+  const World::Provider& p1 = lot.providers[1];
+  auto offer_of = [&](const v1::Referral& r, const World::Provider& p) {
+    for (auto& o : Offers(r.id())) {
+      if (o.provider_id() == p.org) return o;
+    }
+    ADD_FAILURE() << "no offer for " << p.org;
+    return v1::Offer();
+  };
+
+  // Wednesday 30 September 15:00 (Q3): a routine referral, offered to both for 8 office
+  // hours. The first declines in half an hour.
+  clock().Set(London(2026, 9, 30, 15, 0));
+  v1::Referral routine = Open(Raise(lot));
+  clock().Set(London(2026, 9, 30, 15, 30));
+  ASSERT_TRUE(Decline(p0.admin, offer_of(routine, p0).id(), "no carers free").ok());
+  // 23:40 BST, still Q3: an emergency. The first declines after 10 minutes; the second
+  // lets its hour lapse, which ends in Q4.
+  clock().Set(London(2026, 9, 30, 23, 40));
+  v1::Referral late = Open(RaiseEmergency(lot));
+  clock().Set(London(2026, 9, 30, 23, 50));
+  ASSERT_TRUE(Decline(p0.admin, offer_of(late, p0).id(), "nobody tonight").ok());
+  // 00:30 BST on 1 October is Q4, though still 30 September in UTC: another emergency,
+  // which the first accepts after 30 minutes, withdrawing the second's offer.
+  clock().Set(London(2026, 10, 1, 0, 30));
+  v1::Referral early = Open(RaiseEmergency(lot));
+  clock().Set(London(2026, 10, 1, 0, 45));
+  RunDue();
+  EXPECT_EQ(GetOffer(offer_of(late, p1).id(), officer_).state(), v1::Offer::TIMED_OUT);
+  clock().Set(London(2026, 10, 1, 1, 0));
+  ASSERT_TRUE(Accept(p0.admin, offer_of(early, p0).id()).ok());
+  // Thursday 10:00 (Q4): the second accepts the Q3 routine offer after 3 office hours
+  // (15:00-17:00 and 09:00-10:00), 19 clock hours.
+  clock().Set(London(2026, 10, 1, 10, 0));
+  ASSERT_TRUE(Accept(p1.admin, offer_of(routine, p1).id()).ok());
+
+  auto get = [&](const Caller& who, const std::string& quarter, const std::string& provider,
+                 v1::BrokerageReturn* out, const std::string& lot_id = "") {
+    v1::GetBrokerageReturnRequest req;
+    req.set_quarter(quarter);
+    req.set_framework_id(lot.framework.id());
+    req.set_lot_id(lot_id);
+    req.set_provider_id(provider);
+    return Call(stub(), who, &Stub::GetBrokerageReturn, req, out);
+  };
+
+  // The first provider's Q3, as a commissioner of the framework sees it: two declines,
+  // both within 4 hours (30 office minutes; 10 clock minutes for the emergency).
+  v1::BrokerageReturn q3;
+  auto st = get(commissioner_, "2026-Q3", p0.org, &q3);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(q3.quarter(), "2026-Q3");
+  EXPECT_EQ(q3.period_start().value(), "2026-07-01");
+  EXPECT_EQ(q3.period_end().value(), "2026-09-30");
+  EXPECT_EQ(q3.provider_id(), p0.org);
+  EXPECT_EQ(q3.offers_made(), 2);
+  EXPECT_EQ(q3.emergency_offers(), 1);
+  EXPECT_EQ(q3.declined(), 2);
+  EXPECT_EQ(q3.accepted(), 0);
+  ASSERT_EQ(q3.declines_by_reason_size(), 1);
+  EXPECT_EQ(q3.declines_by_reason(0).reason(), v1::NO_CAPACITY);
+  EXPECT_EQ(q3.declines_by_reason(0).count(), 2);
+  EXPECT_EQ(q3.answered_within_4_hours().within(), 2);
+  EXPECT_EQ(q3.answered_within_4_hours().measured(), 2);
+  EXPECT_EQ(q3.answered_within_4_hours().target_percent(), 95);
+  EXPECT_EQ(q3.answered_within_4_hours().verdict(), v1::ResponseMeasure::MET);
+  EXPECT_EQ(q3.answered_within_24_hours().target_percent(), 0);
+  EXPECT_EQ(q3.answered_within_24_hours().verdict(), v1::ResponseMeasure::NO_TARGET);
+
+  // The second's Q3: the routine offer answered in Q4 counts here, where it was made,
+  // within 4 office hours; the lapsed emergency is a miss: 1 of 2, below 95 %.
+  st = get(nhs_officer_, "2026-Q3", p1.org, &q3);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(q3.offers_made(), 2);
+  EXPECT_EQ(q3.accepted(), 1);
+  EXPECT_EQ(q3.timed_out(), 1);
+  EXPECT_EQ(q3.answered_within_4_hours().within(), 1);
+  EXPECT_EQ(q3.answered_within_4_hours().measured(), 2);
+  EXPECT_DOUBLE_EQ(q3.answered_within_4_hours().percent(), 50);
+  EXPECT_EQ(q3.answered_within_4_hours().verdict(), v1::ResponseMeasure::NOT_MET);
+  EXPECT_EQ(q3.answered_within_24_hours().within(), 1);
+
+  // Q4 to date: the first accepted the 00:30 emergency; the second's offer of it was
+  // withdrawn before it answered, so there is nothing to judge it on.
+  v1::BrokerageReturn q4;
+  st = get(p0.admin, "2026-Q4", "", &q4);  // a provider's own, provider_id left empty
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(q4.period_end().value(), "2026-10-01");
+  EXPECT_EQ(q4.offers_made(), 1);
+  EXPECT_EQ(q4.accepted(), 1);
+  EXPECT_EQ(q4.emergency_offers(), 1);
+  EXPECT_EQ(q4.answered_within_4_hours().verdict(), v1::ResponseMeasure::MET);
+  st = get(p1.admin, "2026-Q4", p1.org, &q4, lot.lot.id());
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(q4.lot_id(), lot.lot.id());
+  EXPECT_EQ(q4.offers_made(), 1);
+  EXPECT_EQ(q4.withdrawn(), 1);
+  ASSERT_EQ(q4.withdrawals_size(), 1);
+  EXPECT_EQ(q4.withdrawals(0).cause(), v1::WithdrawalCount::ANOTHER_PROVIDER_ACCEPTED);
+  EXPECT_EQ(q4.answered_within_4_hours().measured(), 0);
+  EXPECT_EQ(q4.answered_within_4_hours().verdict(), v1::ResponseMeasure::NOTHING_TO_MEASURE);
+
+  // Who may see whose. Another provider's: PERMISSION_DENIED, as workforce's returns.
+  v1::BrokerageReturn none;
+  EXPECT_EQ(get(p0.admin, "2026-Q3", p1.org, &none).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Another partnership's officers, and an unknown framework: NOT_FOUND alike.
+  EXPECT_EQ(get(other_officer_, "2026-Q3", p0.org, &none).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetBrokerageReturnRequest unknown;
+  unknown.set_quarter("2026-Q3");
+  unknown.set_framework_id(NewUuid());
+  unknown.set_provider_id(p0.org);
+  EXPECT_EQ(Call(stub(), commissioner_, &Stub::GetBrokerageReturn, unknown, &none).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // A provider with no admission on the framework, asking for its own: NOT_FOUND.
+  clock().Set(London(2026, 11, 24, 10, 0));  // MakeLot's application window
+  Lot elsewhere = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
+  EXPECT_EQ(get(elsewhere.providers[0].admin, "2026-Q3", "", &none).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // Bad input: field violations, whoever asks.
+  v1::GetBrokerageReturnRequest bad;
+  bad.set_quarter("2026-Q5");
+  bad.set_framework_id("not-a-uuid");
+  st = Call(stub(), commissioner_, &Stub::GetBrokerageReturn, bad, &none);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st),
+              ::testing::UnorderedElementsAre("quarter", "framework_id", "provider_id"));
+  EXPECT_THAT(registry::testing::ViolationFields(get(commissioner_, "2027-Q1", p0.org, &none)),
+              ElementsAre("quarter"));
+  EXPECT_THAT(registry::testing::ViolationFields(
+                  get(commissioner_, "2026-Q3", p0.org, &none, elsewhere.lot.id())),
+              ElementsAre("lot_id"));
+}
+
 }  // namespace
 }  // namespace pdps::referrals::testing

@@ -1,0 +1,182 @@
+// The brokerage return's counting rules over hand-computed fixtures (decision 66): what
+// counts as an answer in time, the 4-hour boundary, working against clock hours, what is
+// left out of the denominator, and the framework's target in force.
+#include "services/referrals/domain/brokerage_return.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace pdps::referrals::domain {
+namespace {
+
+constexpr int64_t kHour = 3600;
+
+OfferFacts Routine(OfferState s, int64_t working, int64_t elapsed = -1,
+                   const char* decline_reason = "") {
+  OfferFacts o;
+  o.state = s;
+  o.response_working_seconds = working;
+  o.response_elapsed_seconds = elapsed < 0 ? working : elapsed;
+  o.decline_reason = decline_reason;
+  return o;
+}
+
+OfferFacts Emergency(OfferState s, int64_t working, int64_t elapsed,
+                     const char* decline_reason = "") {
+  OfferFacts o = Routine(s, working, elapsed, decline_reason);
+  o.emergency = true;
+  return o;
+}
+
+OfferFacts Withdrawn(const std::string& why) {
+  OfferFacts o;
+  o.state = OfferState::kWithdrawn;
+  o.state_reason = why;
+  return o;
+}
+
+// Thirteen offers, each figure worked out by hand in the comments.
+std::vector<OfferFacts> Quarter() {
+  return {
+      // 1. Accepted after an office hour: within 4 and 24.
+      Routine(OfferState::kAccepted, 1 * kHour),
+      // 2. Accepted at exactly 4h00m of office time, made on a Friday afternoon and
+      //    answered on Monday (66 clock hours): within 4 and 24, the clock of a routine
+      //    referral being its office hours.
+      Routine(OfferState::kAccepted, 4 * kHour, 66 * kHour),
+      // 3. Declined one second after 4h: within 24 only.
+      Routine(OfferState::kDeclined, 4 * kHour + 1, -1, "NO_CAPACITY"),
+      // 4. Declined in half an hour: within both (a decline is an answer).
+      Routine(OfferState::kDeclined, kHour / 2, -1, "NO_CAPACITY"),
+      // 5. Declined after 25 office hours: within neither.
+      Routine(OfferState::kDeclined, 25 * kHour, -1, "AREA_NOT_COVERED"),
+      // 6. Timed out after its 2-hour window: measured, within neither.
+      Routine(OfferState::kTimedOut, 2 * kHour),
+      // 7, 8. Withdrawn before an answer: left out of both KPIs.
+      Withdrawn(kWithdrawnAnotherAccepted),
+      Withdrawn(AdmissionWithdrawal(false, "action plan overdue")),
+      // 9. Still open: left out.
+      Routine(OfferState::kOpen, 0),
+      // 10. An emergency accepted at night: no office time passed, 30 clock minutes;
+      //     within both.
+      Emergency(OfferState::kAccepted, 0, kHour / 2),
+      // 11. An emergency declined after 5 clock hours (1 office hour): within 24 only,
+      //     its clock being elapsed time.
+      Emergency(OfferState::kDeclined, kHour, 5 * kHour, "CANNOT_MEET_NEEDS"),
+      // 12. A bid submitted after 20 office hours and selected: within 24 only.
+      Routine(OfferState::kSelected, 20 * kHour),
+      // 13. A bid submitted after 27h46m40s and not selected: within neither.
+      Routine(OfferState::kNotSelected, 100000),
+  };
+}
+
+TEST(ComputeBrokerageReturn, CountsEveryOfferOnceByWhatBecameOfIt) {
+  v1::BrokerageReturn r = ComputeBrokerageReturn(Quarter(), 0, 95);
+  EXPECT_EQ(r.offers_made(), 13);
+  EXPECT_EQ(r.emergency_offers(), 2);
+  EXPECT_EQ(r.accepted(), 3);   // 1, 2, 10
+  EXPECT_EQ(r.submitted(), 2);  // 12, 13
+  EXPECT_EQ(r.selected(), 1);   // 12
+  EXPECT_EQ(r.declined(), 4);   // 3, 4, 5, 11
+  EXPECT_EQ(r.timed_out(), 1);
+  EXPECT_EQ(r.withdrawn(), 2);
+  EXPECT_EQ(r.open(), 1);
+  EXPECT_EQ(r.answered(), 9);
+  EXPECT_EQ(r.accepted() + r.submitted() + r.declined() + r.timed_out() + r.withdrawn() + r.open(),
+            r.offers_made());
+
+  ASSERT_EQ(r.declines_by_reason_size(), 3);  // in the enum's order
+  EXPECT_EQ(r.declines_by_reason(0).reason(), v1::NO_CAPACITY);
+  EXPECT_EQ(r.declines_by_reason(0).count(), 2);
+  EXPECT_EQ(r.declines_by_reason(1).reason(), v1::AREA_NOT_COVERED);
+  EXPECT_EQ(r.declines_by_reason(1).count(), 1);
+  EXPECT_EQ(r.declines_by_reason(2).reason(), v1::CANNOT_MEET_NEEDS);
+  EXPECT_EQ(r.declines_by_reason(2).count(), 1);
+  ASSERT_EQ(r.withdrawals_size(), 2);
+  EXPECT_EQ(r.withdrawals(0).cause(), v1::WithdrawalCount::ANOTHER_PROVIDER_ACCEPTED);
+  EXPECT_EQ(r.withdrawals(1).cause(), v1::WithdrawalCount::ADMISSION_SUSPENDED);
+}
+
+TEST(ComputeBrokerageReturn, ResponseKpisOverDecidedOffersWithTheirNumbers) {
+  v1::BrokerageReturn r = ComputeBrokerageReturn(Quarter(), 0, 95);
+  // Measured: the 9 answers and the time-out; not the 2 withdrawn nor the open one.
+  const auto& four = r.answered_within_4_hours();
+  EXPECT_EQ(four.hours(), 4);
+  EXPECT_EQ(four.measured(), 10);
+  EXPECT_EQ(four.within(), 4);  // 1, 2, 4, 10
+  EXPECT_DOUBLE_EQ(four.percent(), 40);
+  EXPECT_EQ(four.target_percent(), 95);
+  EXPECT_EQ(four.verdict(), v1::ResponseMeasure::NOT_MET);
+  const auto& day = r.answered_within_24_hours();
+  EXPECT_EQ(day.hours(), 24);
+  EXPECT_EQ(day.measured(), 10);
+  EXPECT_EQ(day.within(), 7);  // 1, 2, 3, 4, 10, 11, 12
+  EXPECT_DOUBLE_EQ(day.percent(), 70);
+  EXPECT_EQ(day.target_percent(), 0);
+  EXPECT_EQ(day.verdict(), v1::ResponseMeasure::NO_TARGET);
+}
+
+TEST(AnsweredWithin, FourHoursExactlyIsWithinAndOnlyAnswersCount) {
+  EXPECT_TRUE(AnsweredWithin(Routine(OfferState::kAccepted, 4 * kHour), 4));
+  EXPECT_FALSE(AnsweredWithin(Routine(OfferState::kAccepted, 4 * kHour + 1), 4));
+  EXPECT_TRUE(AnsweredWithin(Routine(OfferState::kSubmitted, 24 * kHour), 24));
+  // A time-out is never an answer in time, however short its window.
+  EXPECT_FALSE(AnsweredWithin(Routine(OfferState::kTimedOut, kHour), 4));
+  EXPECT_FALSE(AnsweredWithin(Withdrawn(kWithdrawnReferralWithdrawn), 4));
+  // Emergencies on the clock: 3h59m of night with no office time is within, 4h01m not.
+  EXPECT_TRUE(AnsweredWithin(Emergency(OfferState::kAccepted, 0, 4 * kHour - 60), 4));
+  EXPECT_FALSE(AnsweredWithin(Emergency(OfferState::kAccepted, 0, 4 * kHour + 60), 4));
+}
+
+TEST(ComputeBrokerageReturn, TargetMetAtItNotBelowAndNoVerdictWithNothingMeasured) {
+  std::vector<OfferFacts> offers(19, Routine(OfferState::kAccepted, kHour));
+  offers.push_back(Routine(OfferState::kTimedOut, 2 * kHour));  // 19 of 20 = 95 %
+  auto met = ComputeBrokerageReturn(offers, 0, 95).answered_within_4_hours();
+  EXPECT_DOUBLE_EQ(met.percent(), 95);
+  EXPECT_EQ(met.verdict(), v1::ResponseMeasure::MET);
+  EXPECT_EQ(ComputeBrokerageReturn(offers, 0, 96).answered_within_4_hours().verdict(),
+            v1::ResponseMeasure::NOT_MET);
+  // Only withdrawn and open offers: nothing to judge the provider on.
+  auto none =
+      ComputeBrokerageReturn({Withdrawn(kWithdrawnReopened), Routine(OfferState::kOpen, 0)}, 0, 95)
+          .answered_within_4_hours();
+  EXPECT_EQ(none.measured(), 0);
+  EXPECT_EQ(none.percent(), 0);
+  EXPECT_EQ(none.verdict(), v1::ResponseMeasure::NOTHING_TO_MEASURE);
+  auto empty = ComputeBrokerageReturn({}, 0, 0);
+  EXPECT_EQ(empty.offers_made(), 0);
+  EXPECT_EQ(empty.answered_within_24_hours().verdict(), v1::ResponseMeasure::NO_TARGET);
+}
+
+// Southwark's KPI 2.1 schedule: 95 % in year 1, then 96, 97 and 99 %.
+TEST(TargetOn, TheLatestTargetFromADayNotAfterIt) {
+  const std::vector<DatedTarget> southwark = {{absl::CivilDay(2027, 4, 1), 96},
+                                              {absl::CivilDay(2026, 4, 1), 95},
+                                              {absl::CivilDay(2029, 4, 1), 99},
+                                              {absl::CivilDay(2028, 4, 1), 97}};
+  EXPECT_EQ(TargetOn(southwark, absl::CivilDay(2026, 3, 31)), 0);
+  EXPECT_EQ(TargetOn(southwark, absl::CivilDay(2026, 4, 1)), 95);
+  EXPECT_EQ(TargetOn(southwark, absl::CivilDay(2027, 3, 31)), 95);
+  EXPECT_EQ(TargetOn(southwark, absl::CivilDay(2027, 6, 30)), 96);
+  EXPECT_EQ(TargetOn(southwark, absl::CivilDay(2030, 12, 31)), 99);
+  EXPECT_EQ(TargetOn({}, absl::CivilDay(2026, 12, 31)), 0);
+}
+
+TEST(WithdrawalCause, EveryRecordedReasonHasItsCause) {
+  using W = v1::WithdrawalCount;
+  EXPECT_EQ(WithdrawalCause(kWithdrawnAnotherAccepted), W::ANOTHER_PROVIDER_ACCEPTED);
+  EXPECT_EQ(WithdrawalCause(kWithdrawnAwardedToAnother), W::AWARDED_TO_ANOTHER_PROVIDER);
+  EXPECT_EQ(WithdrawalCause(kWithdrawnAwardedToThis), W::AWARDED_TO_THIS_PROVIDER);
+  EXPECT_EQ(WithdrawalCause(kWithdrawnReferralWithdrawn), W::REFERRAL_WITHDRAWN);
+  EXPECT_EQ(WithdrawalCause(kWithdrawnReopened), W::REFERRAL_REOPENED);
+  EXPECT_EQ(WithdrawalCause(AdmissionWithdrawal(false, "x")), W::ADMISSION_SUSPENDED);
+  EXPECT_EQ(WithdrawalCause(AdmissionWithdrawal(true, "contract ended")), W::ADMISSION_TERMINATED);
+  EXPECT_EQ(AdmissionWithdrawal(true, "contract ended"),
+            "the provider's admission was terminated: contract ended");
+  EXPECT_EQ(WithdrawalCause("something else"), W::OTHER_CAUSE);
+}
+
+}  // namespace
+}  // namespace pdps::referrals::domain
