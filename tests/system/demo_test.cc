@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/dates.h"
 #include "common/testing/pg_harness.h"
 #include "tests/system/service_process.h"
 
@@ -128,6 +129,30 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
                             "= 'Care at home for children and young people'")[0]),
               AllOf(HasSubstr("\"complaint_answer_working_days\": 15"),
                     HasSubstr("\"turnover_target_percent\": 5")));
+
+  // The brokerage return of the quarter in progress on Southwark's framework: its 4-hour
+  // target (95 % from April 2026, then 96, 97, 99) and none for 24 hours (decision 66);
+  // another partnership's commissioner sees none of it.
+  const std::string southwark_framework = db->Query(
+      "SELECT id::text AS v FROM registry.frameworks WHERE display_name "
+      "= 'Care at home for children and young people'")[0];
+  const std::string quarter =
+      dates::FormatQuarter(dates::QuarterOf(dates::TodayInLondon(absl::Now())));
+  std::string brokerage = run(bermondsey + "brokerage-returns --json --quarter=" + quarter +
+                              " --framework=" + southwark_framework);
+  EXPECT_THAT(brokerage, AllOf(HasSubstr("\"offers_made\""), HasSubstr("\"hours\": 4"),
+                               HasSubstr("\"target_percent\": 9")));
+  std::string hidden;
+  EXPECT_EQ(systemtest::RunCommand(as("Derby City Council", "commissioner") +
+                                       "brokerage-returns --quarter=" + quarter +
+                                       " --framework=" + southwark_framework + " --provider=" +
+                                       db->Query("SELECT id::text AS v FROM "
+                                                 "registry.organisations WHERE display_name "
+                                                 "= 'Bermondsey Home Care'")[0] +
+                                       " 2>&1",
+                                   &hidden),
+            1);
+  EXPECT_THAT(hidden, HasSubstr("NOT_FOUND"));
 
   // Peterborough Complex Care: rated INADEQUATE, so suspended on its lot with the rule.
   const std::string pcc = db->Query(

@@ -464,6 +464,7 @@ std::string Unset(const Message& m, const FieldDescriptor* f) {
       {"pdps.workforce.v1.SuspensionRules.turnover_target_percent", "none"},
       {"pdps.workforce.v1.WorkforceReturn.turnover_target_percent", "none"},
       {"pdps.workforce.v1.WorkforceReturn.dbs_check_months", "none"},
+      {"pdps.referrals.v1.ResponseMeasure.target_percent", "none"},
       {"pdps.workforce.v1.SuspensionRules.trained_staff_induction_weeks", "12 (default)"},
       {"pdps.workforce.v1.TrainingMatrix.dbs_renewal_months", "36 (default)"},
       {"pdps.workforce.v1.TrainingMatrix.dbs_check_months", "none"},

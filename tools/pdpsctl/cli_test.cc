@@ -546,5 +546,31 @@ TEST(PrintTable, AFigureNotComputedIsNotShownAsZero) {
   EXPECT_THAT(TableOf(r, {}), ContainsRegex("turnover_within_target: +no\n"));
 }
 
+// A brokerage return's KPI with no target says none; numerator and denominator are shown
+// beside the percentage, so that it can be checked by hand (decision 66).
+TEST(PrintTable, ABrokerageKpiWithItsNumbersAndNoTargetAsNone) {
+  referrals::v1::BrokerageReturn r;
+  r.set_quarter("2026-Q4");
+  auto* four = r.mutable_answered_within_4_hours();
+  four->set_hours(4);
+  four->set_within(19);
+  four->set_measured(20);
+  four->set_percent(95);
+  four->set_target_percent(95);
+  four->set_verdict(referrals::v1::ResponseMeasure::MET);
+  r.mutable_answered_within_24_hours()->set_verdict(referrals::v1::ResponseMeasure::NO_TARGET);
+  auto* d = r.add_declines_by_reason();
+  d->set_reason(referrals::v1::NO_CAPACITY);
+  d->set_count(2);
+  std::string out = TableOf(r, {});
+  EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.within: +19\n"));
+  EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.measured: +20\n"));
+  EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.percent: +95.00 %\n"));
+  EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.target_percent: +95 %\n"));
+  EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.verdict: +MET\n"));
+  EXPECT_THAT(out, ContainsRegex("answered_within_24_hours.target_percent: +none\n"));
+  EXPECT_THAT(out, ContainsRegex("declines_by_reason\\[0\\].reason: +NO_CAPACITY\n"));
+}
+
 }  // namespace
 }  // namespace pdps::cli

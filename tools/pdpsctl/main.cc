@@ -148,6 +148,13 @@ Referrals (brokerage_officer or commissioner of the framework's partnership)
   offers get ID
   offers review OFFER_ID [--shortlisted] [--family-view=TEXT] [--met-worker]   (proposals)
   offers evaluate OFFER_ID --marks=4,3,5    (bids, after the bid deadline)
+  brokerage-returns --quarter=2026-Q4 --framework=ID [--lot=ID] [--provider=ID]
+                                 the quarterly brokerage return: offers made in the
+                                 quarter and what became of them, declines by reason,
+                                 answers within 24 and 4 hours (working hours; clock
+                                 hours for emergencies) as within/measured with the
+                                 framework's target (officers: --provider; providers:
+                                 their own)
 
 Answering offers (provider_admin or provider_coordinator)
   inbox [--live]                            your offers with their pen portraits (with
@@ -1470,6 +1477,16 @@ int Complaints(Env& env, const std::string& verb) {
   return Fail("complaints: list, get, create, acknowledge or answer");
 }
 
+// `brokerage-returns`: one provider's offers on a framework in a quarter (decision 66).
+int BrokerageReturns(Env& env, const std::string&) {
+  rv1::GetBrokerageReturnRequest req;
+  req.set_quarter(env.args.Get("quarter"));
+  req.set_framework_id(env.args.Get("framework"));
+  req.set_lot_id(env.args.Get("lot"));
+  req.set_provider_id(env.args.Get("provider"));  // officers
+  return Run(env, &RStub::GetBrokerageReturn, req);
+}
+
 int Returns(Env& env, const std::string&) {
   wv1::GetWorkforceReturnRequest req;
   req.set_quarter(env.args.Get("quarter"));
@@ -1777,7 +1794,8 @@ int Events(Env& env) {
 std::string CommandName(const Args& a) {
   static const std::set<std::string> kNoVerb = {
       "help",    "token", "health", "events",      "eligible", "inbox",   "accept",
-      "decline", "bid",   "offer",  "eligibility", "expiries", "returns", "compliance"};
+      "decline", "bid",   "offer",  "eligibility", "expiries", "returns", "compliance",
+      "brokerage-returns"};
   if (a.words.size() < 2 || kNoVerb.count(a.words[0]) > 0) return a.words[0];
   return a.words[0] + " " + a.words[1];
 }
@@ -1825,6 +1843,7 @@ int Dispatch(Env& env) {
       {"compliance", Compliance}, {"matrices", Matrices},     {"visits", Visits},
       {"action-plans", ActionPlans}, {"accounts", Accounts},  {"rules", Rules},
       {"packages", Packages},
+      {"brokerage-returns", BrokerageReturns},
   };
   auto it = commands.find(resource);
   if (it == commands.end()) return Fail("unknown command \"" + resource + "\"; try --help");
