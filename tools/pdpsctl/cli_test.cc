@@ -555,7 +555,7 @@ TEST(PrintTable, ABrokerageKpiWithItsNumbersAndNoTargetAsNone) {
   four->set_hours(4);
   four->set_within(19);
   four->set_measured(20);
-  four->set_percent(95);
+  four->set_within_percent(95);
   four->set_target_percent(95);
   four->set_verdict(referrals::v1::ResponseMeasure::MET);
   r.mutable_answered_within_24_hours()->set_verdict(referrals::v1::ResponseMeasure::NO_TARGET);
@@ -565,7 +565,7 @@ TEST(PrintTable, ABrokerageKpiWithItsNumbersAndNoTargetAsNone) {
   std::string out = TableOf(r, {});
   EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.within: +19\n"));
   EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.measured: +20\n"));
-  EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.percent: +95.00 %\n"));
+  EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.within_percent: +95.00 %\n"));
   EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.target_percent: +95 %\n"));
   EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.verdict: +MET\n"));
   EXPECT_THAT(out, ContainsRegex("answered_within_24_hours.target_percent: +none\n"));

@@ -36,7 +36,7 @@ v1::ResponseMeasure Measure(const std::vector<OfferFacts>& offers, int hours, in
   }
   m.set_within(within);
   m.set_measured(measured);
-  m.set_percent(measured == 0 ? 0 : 100.0 * within / measured);
+  m.set_within_percent(measured == 0 ? 0 : 100.0 * within / measured);
   m.set_target_percent(target);
   if (target == 0) {
     m.set_verdict(v1::ResponseMeasure::NO_TARGET);

@@ -106,14 +106,14 @@ TEST(ComputeBrokerageReturn, ResponseKpisOverDecidedOffersWithTheirNumbers) {
   EXPECT_EQ(four.hours(), 4);
   EXPECT_EQ(four.measured(), 10);
   EXPECT_EQ(four.within(), 4);  // 1, 2, 4, 10
-  EXPECT_DOUBLE_EQ(four.percent(), 40);
+  EXPECT_DOUBLE_EQ(four.within_percent(), 40);
   EXPECT_EQ(four.target_percent(), 95);
   EXPECT_EQ(four.verdict(), v1::ResponseMeasure::NOT_MET);
   const auto& day = r.answered_within_24_hours();
   EXPECT_EQ(day.hours(), 24);
   EXPECT_EQ(day.measured(), 10);
   EXPECT_EQ(day.within(), 7);  // 1, 2, 3, 4, 10, 11, 12
-  EXPECT_DOUBLE_EQ(day.percent(), 70);
+  EXPECT_DOUBLE_EQ(day.within_percent(), 70);
   EXPECT_EQ(day.target_percent(), 0);
   EXPECT_EQ(day.verdict(), v1::ResponseMeasure::NO_TARGET);
 }
@@ -134,7 +134,7 @@ TEST(ComputeBrokerageReturn, TargetMetAtItNotBelowAndNoVerdictWithNothingMeasure
   std::vector<OfferFacts> offers(19, Routine(OfferState::kAccepted, kHour));
   offers.push_back(Routine(OfferState::kTimedOut, 2 * kHour));  // 19 of 20 = 95 %
   auto met = ComputeBrokerageReturn(offers, 0, 95).answered_within_4_hours();
-  EXPECT_DOUBLE_EQ(met.percent(), 95);
+  EXPECT_DOUBLE_EQ(met.within_percent(), 95);
   EXPECT_EQ(met.verdict(), v1::ResponseMeasure::MET);
   EXPECT_EQ(ComputeBrokerageReturn(offers, 0, 96).answered_within_4_hours().verdict(),
             v1::ResponseMeasure::NOT_MET);
@@ -143,7 +143,7 @@ TEST(ComputeBrokerageReturn, TargetMetAtItNotBelowAndNoVerdictWithNothingMeasure
       ComputeBrokerageReturn({Withdrawn(kWithdrawnReopened), Routine(OfferState::kOpen, 0)}, 0, 95)
           .answered_within_4_hours();
   EXPECT_EQ(none.measured(), 0);
-  EXPECT_EQ(none.percent(), 0);
+  EXPECT_EQ(none.within_percent(), 0);
   EXPECT_EQ(none.verdict(), v1::ResponseMeasure::NOTHING_TO_MEASURE);
   auto empty = ComputeBrokerageReturn({}, 0, 0);
   EXPECT_EQ(empty.offers_made(), 0);

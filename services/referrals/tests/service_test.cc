@@ -2897,7 +2897,7 @@ TEST_F(ReferralsTest, BrokerageReturnCountsTheQuartersOffersFromTheirFacts) {
   EXPECT_EQ(q3.timed_out(), 1);
   EXPECT_EQ(q3.answered_within_4_hours().within(), 1);
   EXPECT_EQ(q3.answered_within_4_hours().measured(), 2);
-  EXPECT_DOUBLE_EQ(q3.answered_within_4_hours().percent(), 50);
+  EXPECT_DOUBLE_EQ(q3.answered_within_4_hours().within_percent(), 50);
   EXPECT_EQ(q3.answered_within_4_hours().verdict(), v1::ResponseMeasure::NOT_MET);
   EXPECT_EQ(q3.answered_within_24_hours().within(), 1);
 
