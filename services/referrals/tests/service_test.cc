@@ -111,6 +111,24 @@ class ReferralsTest : public ::testing::Test {
     return out;
   }
 
+  // Every provider of `lot` returns 30 hours a week available for `month` ("2026-10"),
+  // so that it is eligible for referrals opened in that month.
+  void CapacityReturns(const Lot& lot, const std::string& month) {
+    for (const auto& p : lot.providers) {
+      rv1::CreateCapacityReturnRequest cap;
+      auto* c = cap.mutable_capacity_return();
+      c->set_framework_id(lot.framework.id());
+      c->set_month(month);
+      c->set_care_workers_employed(10);
+      c->set_current_packages(5);
+      c->set_current_total_weekly_hours(200);
+      c->set_estimated_weekly_hours_available(30);
+      rv1::CapacityReturn made;
+      auto st = RCall(*registry_, p.admin, &RStub::CreateCapacityReturn, cap, &made);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+    }
+  }
+
   const World::Provider& ProviderOf(const Lot& lot, const std::string& org) {
     for (const auto& p : lot.providers) {
       if (p.org == org) return p;
@@ -806,18 +824,7 @@ TEST_F(ReferralsTest, RotationalWindowsCrossBothDaylightSavingChanges) {
       Lot lot =
           MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2,
                   [&](rv1::CallOffSettings* c) { c->set_friday_afternoon_rule(friday_rule); });
-      for (const auto& p : lot.providers) {
-        rv1::CreateCapacityReturnRequest cap;
-        auto* c = cap.mutable_capacity_return();
-        c->set_framework_id(lot.framework.id());
-        c->set_month(s.month);
-        c->set_care_workers_employed(10);
-        c->set_current_packages(5);
-        c->set_current_total_weekly_hours(200);
-        c->set_estimated_weekly_hours_available(30);
-        rv1::CapacityReturn made;
-        ASSERT_TRUE(RCall(*registry_, p.admin, &RStub::CreateCapacityReturn, cap, &made).ok());
-      }
+      CapacityReturns(lot, s.month);
       clock().Set(s.opened);
       v1::Referral r = Open(Raise(lot));
       auto live = Live(r.id());
@@ -2805,20 +2812,8 @@ TEST_F(ReferralsTest, BrokerageReturnCountsTheQuartersOffersFromTheirFacts) {
         t->mutable_effective_from()->set_value("2026-04-01");
         t->set_percent(95);
       });
-  for (const auto& p : lot.providers) {
-    for (const char* month : {"2026-09", "2026-10"}) {
-      rv1::CreateCapacityReturnRequest cap;
-      auto* c = cap.mutable_capacity_return();
-      c->set_framework_id(lot.framework.id());
-      c->set_month(month);
-      c->set_care_workers_employed(10);
-      c->set_current_packages(5);
-      c->set_current_total_weekly_hours(200);
-      c->set_estimated_weekly_hours_available(30);
-      rv1::CapacityReturn made;
-      ASSERT_TRUE(RCall(*registry_, p.admin, &RStub::CreateCapacityReturn, cap, &made).ok());
-    }
-  }
+  CapacityReturns(lot, "2026-09");
+  CapacityReturns(lot, "2026-10");
   const World::Provider& p0 = lot.providers[0];
   const World::Provider& p1 = lot.providers[1];
   auto offer_of = [&](const v1::Referral& r, const World::Provider& p) {
