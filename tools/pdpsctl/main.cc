@@ -212,7 +212,10 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
                                                     (commissioners: --provider and --lot;
                                                     training %: only with --lot; turnover
                                                     against TURNOVER_TARGET_PERCENT: the
-                                                    lot's framework's, 5 without --lot)
+                                                    lot's framework's, none without --lot;
+                                                    DBS and supervision without --lot by
+                                                    the strictest periods of the lots you
+                                                    are admitted to, PERIOD_LOT_IDS)
   compliance --provider=OWN_ID --lot=ID [--date=]     counts only
   packages list                  packages awarded to you (from referrals, within seconds)
   packages assign PACKAGE_ID --staff=ID [--from=YYYY-MM-DD]

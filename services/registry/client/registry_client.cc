@@ -146,24 +146,43 @@ absl::StatusOr<bool> GrpcRegistryClient::HasAdmission(const std::string& provide
   return !resp.admissions().empty();
 }
 
+absl::Status GrpcRegistryClient::EachAdmission(
+    rv1::ListAdmissionsRequest req, const char* what, const std::string& id,
+    const std::function<void(const rv1::Admission&)>& each) {
+  req.set_page_size(500);
+  do {
+    rv1::ListAdmissionsResponse resp;
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    RETURN_IF_ERROR(FromRegistry(stub_->ListAdmissions(&ctx, req, &resp), what, id));
+    for (const auto& a : resp.admissions()) each(a);
+    req.set_page_token(resp.next_page_token());
+  } while (!req.page_token().empty());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<ActiveOnLot>> GrpcRegistryClient::ActiveAdmissions(
     const std::string& framework_id) {
   std::vector<ActiveOnLot> out;
   rv1::ListAdmissionsRequest req;
   req.set_framework_id(framework_id);
   req.set_state(rv1::Admission::ACTIVE);
-  req.set_page_size(500);
-  do {
-    rv1::ListAdmissionsResponse resp;
-    grpc::ClientContext ctx;
-    Prepare(&ctx);
-    RETURN_IF_ERROR(
-        FromRegistry(stub_->ListAdmissions(&ctx, req, &resp), "framework", framework_id));
-    for (const auto& a : resp.admissions()) {
-      out.push_back({absl::AsciiStrToLower(a.provider_id()), absl::AsciiStrToLower(a.lot_id())});
+  RETURN_IF_ERROR(EachAdmission(req, "framework", framework_id, [&](const rv1::Admission& a) {
+    out.push_back({absl::AsciiStrToLower(a.provider_id()), absl::AsciiStrToLower(a.lot_id())});
+  }));
+  return out;
+}
+
+absl::StatusOr<std::set<std::string>> GrpcRegistryClient::WorkingLots(
+    const std::string& provider_id) {
+  std::set<std::string> out;
+  rv1::ListAdmissionsRequest req;
+  req.set_provider_id(provider_id);
+  RETURN_IF_ERROR(EachAdmission(req, "provider", provider_id, [&](const rv1::Admission& a) {
+    if (a.state() == rv1::Admission::ACTIVE || a.state() == rv1::Admission::SUSPENDED) {
+      out.insert(absl::AsciiStrToLower(a.lot_id()));
     }
-    req.set_page_token(resp.next_page_token());
-  } while (!req.page_token().empty());
+  }));
   return out;
 }
 

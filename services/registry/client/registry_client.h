@@ -6,12 +6,13 @@
 // transaction, so nothing is ever half-done.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -73,6 +74,9 @@ class RegistryClient {
   // The ACTIVE admissions on the framework (all pages).
   virtual absl::StatusOr<std::vector<ActiveOnLot>> ActiveAdmissions(
       const std::string& framework_id) = 0;
+  // The lots (lower case) the provider works on: its ACTIVE and SUSPENDED admissions (a
+  // suspension stops new referrals, not the packages it runs), every framework, all pages.
+  virtual absl::StatusOr<std::set<std::string>> WorkingLots(const std::string& provider_id) = 0;
 };
 
 class GrpcRegistryClient final : public RegistryClient {
@@ -91,10 +95,15 @@ class GrpcRegistryClient final : public RegistryClient {
                                     const std::string& framework_id) override;
   absl::StatusOr<std::vector<ActiveOnLot>> ActiveAdmissions(
       const std::string& framework_id) override;
+  absl::StatusOr<std::set<std::string>> WorkingLots(const std::string& provider_id) override;
 
  private:
   void Prepare(grpc::ClientContext* ctx) const;
   absl::StatusOr<std::set<std::string>> PartnershipMembers(const std::string& partnership_id);
+  // Every admission `req` lists, page by page, to `each`; errors name `what`/`id`.
+  absl::Status EachAdmission(pdps::registry::v1::ListAdmissionsRequest req, const char* what,
+                             const std::string& id,
+                             const std::function<void(const pdps::registry::v1::Admission&)>& each);
   std::unique_ptr<pdps::registry::v1::RegistryService::Stub> stub_;
   auth::ServiceTokenSource* tokens_;
   absl::Duration timeout_;

@@ -44,6 +44,11 @@ absl::Status CommissioningCheck::Require(const server::Call& c, const std::strin
   return RequireLotOf(framework, lot, c);
 }
 
+absl::StatusOr<std::set<std::string>> CommissioningCheck::WorkingLots(
+    const std::string& provider_id) const {
+  return registry_.WorkingLots(absl::AsciiStrToLower(provider_id));
+}
+
 absl::Status CommissioningCheck::RequireFramework(const std::string& framework_id) const {
   return registry_.FrameworkMembers(absl::AsciiStrToLower(framework_id)).status();
 }

@@ -5,6 +5,7 @@
 // (its workforce's compliance) and a package (its named workers) are scoped the same way.
 #pragma once
 
+#include <set>
 #include <string>
 
 #include "absl/status/status.h"
@@ -33,6 +34,10 @@ class CommissioningCheck {
   absl::Status Require(const server::Call& c, const std::string& action,
                        const std::string& framework_id, const std::string& provider_id = "",
                        const LotField& lot = {}) const;
+
+  // The lots the provider works on (RegistryClient::WorkingLots); UNAVAILABLE if the
+  // registry cannot answer.
+  absl::StatusOr<std::set<std::string>> WorkingLots(const std::string& provider_id) const;
 
   // NOT_FOUND if the registry knows no framework `framework_id`; UNAVAILABLE if it
   // cannot answer. Anyone may ask: published frameworks are public.

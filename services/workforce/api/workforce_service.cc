@@ -285,7 +285,13 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
     if (provider != own) {
       RETURN_IF_ERROR(check_->RequireWorkforceReader(c, "workforce returns", lot, provider));
     }
-    auto figures = store_->Return(c, provider, q->quarter, q->period, lot);
+    // Provider-wide, DBS and supervision follow the lots it works on, as the registry's
+    // admissions say (decision 0068).
+    std::set<std::string> working_lots;
+    if (lot.empty()) {
+      ASSIGN_OR_RETURN(working_lots, check_->WorkingLots(provider));
+    }
+    auto figures = store_->Return(c, provider, q->quarter, q->period, lot, working_lots);
     if (!figures.ok()) return check_->NoMatrixOrUnknownLot(c, lot, figures.status());
     *resp = *std::move(figures);
     return absl::OkStatus();

@@ -376,8 +376,12 @@ Return ComputeReturn(const std::vector<Worker>& workers,
 Matrix StrictestPeriods(const std::vector<const Matrix*>& matrices) {
   Matrix out;
   out.dbs_check_months = 0;
-  auto shortest = [](int& held, int period, int fallback) {
-    held = std::min(held, period > 0 ? period : fallback);
+  // Each period starts unset: the first matrix's (or its default) is taken as it is, a
+  // longer one included (a lot may renew DBS every 5 years), then only shorter ones.
+  bool any = false;
+  auto shortest = [&any](int& held, int period, int fallback) {
+    const int value = period > 0 ? period : fallback;
+    held = any ? std::min(held, value) : value;
   };
   for (const Matrix* m : matrices) {
     if (m == nullptr) continue;
@@ -388,6 +392,7 @@ Matrix StrictestPeriods(const std::vector<const Matrix*>& matrices) {
         (out.dbs_check_months == 0 || m->dbs_check_months < out.dbs_check_months)) {
       out.dbs_check_months = m->dbs_check_months;
     }
+    any = true;
   }
   return out;
 }

@@ -650,6 +650,15 @@ TEST(StrictestPeriods, ShortestOfEachUnsetAsItsDefault) {
   longer.dbs_check_months = 12;
   EXPECT_EQ(StrictestPeriods({&longer, &lewisham}).dbs_check_months, 6);
   EXPECT_EQ(StrictestPeriods({&dorset}).supervision_months, kDefaultSupervisionMonths);
+  // A period longer than the default is the lot's own, not capped by the default
+  // (audit int6 D1); beside a shorter one, the shorter wins.
+  Matrix relaxed = BaseMatrix();
+  relaxed.dbs_renewal_months = 60, relaxed.supervision_months = 6;
+  EXPECT_EQ(StrictestPeriods({&relaxed}).dbs_renewal_months, 60);
+  EXPECT_EQ(StrictestPeriods({&relaxed}).supervision_months, 6);
+  EXPECT_EQ(StrictestPeriods({nullptr, &relaxed}).supervision_months, 6);
+  EXPECT_EQ(StrictestPeriods({&relaxed, &derby}).supervision_months, 1);
+  EXPECT_EQ(StrictestPeriods({&relaxed, &dorset}).dbs_renewal_months, kDefaultDbsRenewalMonths);
 }
 
 TEST(ComputeReturn, PeriodsApartFromTheTrainingMatrix) {

@@ -852,7 +852,8 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
 
 absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::string& provider_id,
                                                   domain::Quarter q, domain::Period period,
-                                                  const std::string& lot_id) {
+                                                  const std::string& lot_id,
+                                                  const std::set<std::string>& working_lots) {
   v1::WorkforceReturn out;
   // Another organisation's return (a commissioner, checked by the caller): counts only
   // leave the transaction, so it reads the provider's rows as the service, as Compliance.
@@ -876,24 +877,23 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
         }
         ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
         // DBS and supervision by the lot's periods or, over every lot the provider works
-        // on (its staff's and its packages'), the strictest of them (Derby's monthly
-        // supervision is not measured by another framework's three months).
+        // on (its admissions' and its packages'), the strictest of them (Derby's monthly
+        // supervision is not measured by another framework's three months). Staff
+        // records' lot labels are the provider's own and checked against nothing: they
+        // do not tighten the figures.
         std::vector<const domain::Matrix*> period_matrices;
         std::set<std::string> period_lots;
         if (m != nullptr) {
           period_matrices.push_back(m);
           period_lots.insert(Lower(lot_id));
         } else {
+          period_lots = working_lots;
           ASSIGN_OR_RETURN(Result packages,
                            tx.Exec(sql::kSelectProviderPackageLots,
                                    {P(provider_id), P(dates::FormatDay(period.first)),
                                     P(dates::FormatDay(period.last))}));
           for (int i = 0; i < packages.rows(); ++i)
             period_lots.insert(packages.String(i, "lot_id"));
-          for (const domain::Worker& worker : w.workers) {
-            if (domain::InPost(worker, period.last))
-              period_lots.insert(worker.lots.begin(), worker.lots.end());
-          }
           MatricesOnDay in_force(tx, period.last);
           for (auto it = period_lots.begin(); it != period_lots.end();) {
             ASSIGN_OR_RETURN(const domain::Matrix* lot_matrix, in_force.For(*it));

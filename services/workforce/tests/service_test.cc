@@ -1584,23 +1584,25 @@ TEST_F(WorkforceServiceTest, ADbsStatusCheckIsWatchedAndMeasuredButDoesNotBar) {
   EXPECT_EQ(r.dbs_check_months(), 6);
   EXPECT_EQ(r.dbs_renewal_months(), 36);
   EXPECT_THAT(r.period_lot_ids(), ElementsAre(lot_));
-  // Provider-wide, with no worker naming a lot and no package: the defaults, no check.
+  // Provider-wide: the provider is admitted to the lot (the registry says so, though no
+  // staff record names it), so the lot's check applies to all its staff (decision 0068,
+  // audit D4): the strictest periods of its lots, named.
   ret.clear_lot_id();
   ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &r).ok());
-  EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 100.0);
+  EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 50.0);
+  EXPECT_EQ(r.dbs_check_months(), 6);
+  EXPECT_EQ(r.supervision_interval_months(), 3);
+  EXPECT_THAT(r.period_lot_ids(), ElementsAre(lot_));
+  // A provider admitted nowhere gets the defaults, whatever lots its staff records name:
+  // those labels are its own and tighten nothing.
+  v1::StaffMember labelled = SampleStaff("Lou Labelled");
+  labelled.add_lot_ids(lot_);
+  CreateStaff(other_provider_, labelled);
+  ASSERT_TRUE(Call(stub(), other_provider_, &Stub::GetWorkforceReturn, ret, &r).ok());
   EXPECT_EQ(r.dbs_check_months(), 0);
   EXPECT_EQ(r.supervision_interval_months(), 3);
   EXPECT_THAT(r.period_lot_ids(), ElementsAre());
-  // Once a worker names the lot, the provider works on it and its check applies to the
-  // provider-wide figures too (audit D4): the strictest periods of its lots, named.
-  v1::StaffMember on_lot = SampleStaff("Lou Onlot");
-  on_lot.add_lot_ids(lot_);
-  on_lot.mutable_dbs()->mutable_status_check_date()->set_value("2026-10-01");
-  CreateStaff(provider_, on_lot);
-  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &r).ok());
-  EXPECT_EQ(r.dbs_check_months(), 6);
-  EXPECT_THAT(r.period_lot_ids(), ElementsAre(lot_));
-  EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 200.0 / 3.0);  // Una's check is overdue
+  EXPECT_DOUBLE_EQ(r.dbs_compliance_percent(), 100.0);
 }
 
 // ------------------------------------------------------------------ returns ---
