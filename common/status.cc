@@ -100,6 +100,10 @@ void Violations::AddNotACompetencyCode(const std::string& field, int index) {
       "must be a competency code: lower_snake_case, at most 64 characters");
 }
 
+void Violations::AddRepeat(const std::string& field, int index, int first) {
+  Add(absl::StrCat(field, "[", index, "]"), absl::StrCat("repeats ", field, "[", first, "]"));
+}
+
 void Violations::Merge(const absl::Status& validated) {
   if (validated.ok()) return;
   std::vector<FieldViolation> found = FieldViolationsOf(validated);

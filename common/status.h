@@ -78,13 +78,36 @@ class Violations {
   bool NotBeforeToday(const std::string& field, absl::CivilDay day, absl::CivilDay today);
   // A list of at most `max` items: false, with a violation, when it has more.
   bool AtMost(const std::string& field, int size, int max);
-  // A list of at most `max` competency codes (IsCompetencyCode), each named when wrong.
+  // A list of at most `max` competency codes (IsCompetencyCode), each named when wrong
+  // or when it repeats an earlier one (NoRepeats).
   template <typename Codes>
   void CompetencyCodes(const std::string& field, const Codes& codes, int max) {
     if (!AtMost(field, static_cast<int>(codes.size()), max)) return;
+    bool well_formed = true;
     for (int i = 0; i < static_cast<int>(codes.size()); ++i) {
-      if (!IsCompetencyCode(codes[i])) AddNotACompetencyCode(field, i);
+      if (!IsCompetencyCode(codes[i])) {
+        AddNotACompetencyCode(field, i);
+        well_formed = false;
+      }
     }
+    if (well_formed) NoRepeats(field, codes);
+  }
+  // Each item of a list that equals an earlier one, on its own index and naming the
+  // first: "referral.extra_competencies[2]: repeats referral.extra_competencies[0]".
+  // False when there was one.
+  template <typename Items>
+  bool NoRepeats(const std::string& field, const Items& items) {
+    bool none = true;
+    for (int i = 1; i < static_cast<int>(items.size()); ++i) {
+      for (int j = 0; j < i; ++j) {
+        if (items[j] == items[i]) {
+          AddRepeat(field, i, j);
+          none = false;
+          break;
+        }
+      }
+    }
+    return none;
   }
   bool empty() const { return list_.empty(); }
   const std::vector<FieldViolation>& list() const { return list_; }
@@ -104,6 +127,7 @@ class Violations {
     return value;
   }
   void AddNotACompetencyCode(const std::string& field, int index);
+  void AddRepeat(const std::string& field, int index, int first);
   std::vector<FieldViolation> list_;
 };
 

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "common/server.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -172,6 +175,31 @@ TEST(Status, DueDatesAreNotBeforeToday) {
   ASSERT_EQ(v.list().size(), 1u);
   EXPECT_EQ(v.list()[0].field, "items[0].due_date");
   EXPECT_EQ(v.list()[0].description, "must not be before today (2026-12-02)");
+}
+
+TEST(Status, ARepeatedItemNamesTheFirstOfItsKind) {
+  Violations v;
+  std::vector<std::string> codes = {"first_aid", "gastrostomy", "first_aid", "first_aid"};
+  EXPECT_FALSE(v.NoRepeats("proposal.matched_competencies", codes));
+  ASSERT_EQ(v.list().size(), 2u);
+  EXPECT_EQ(v.list()[0].field, "proposal.matched_competencies[2]");
+  EXPECT_EQ(v.list()[0].description, "repeats proposal.matched_competencies[0]");
+  EXPECT_EQ(v.list()[1].field, "proposal.matched_competencies[3]");
+  EXPECT_EQ(v.list()[1].description, "repeats proposal.matched_competencies[0]");
+  Violations none;
+  EXPECT_TRUE(none.NoRepeats("x", std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(none.empty());
+
+  // Competency codes: repeats are refused once every code is well formed (a malformed
+  // one is what to fix first).
+  Violations codes_v;
+  codes_v.CompetencyCodes("extra_competencies", std::vector<std::string>{"a_b", "c", "a_b"}, 10);
+  ASSERT_EQ(codes_v.list().size(), 1u);
+  EXPECT_EQ(codes_v.ToStatus().message(), "extra_competencies[2]: repeats extra_competencies[0]");
+  Violations malformed;
+  malformed.CompetencyCodes("extra_competencies", std::vector<std::string>{"A", "a", "a"}, 10);
+  ASSERT_EQ(malformed.list().size(), 1u);
+  EXPECT_EQ(malformed.list()[0].field, "extra_competencies[0]");
 }
 
 TEST(Status, InternalErrorsLeakNothing) {
