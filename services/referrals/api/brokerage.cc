@@ -96,16 +96,20 @@ absl::StatusOr<v1::Referral> Brokerage::Raise(const Call& c, const v1::CreateRef
   if (lot.members.count(absl::AsciiStrToLower(c.principal.organisation_id)) == 0) {
     return ForeignPartnership();
   }
-  RETURN_IF_ERROR(domain::ValidateReferral(r, lot.members, today));
+  RaiseInput in;
+  in.lot_competencies = {lot.lot.competencies().begin(), lot.lot.competencies().end()};
+  Violations checked;
+  checked.Merge(domain::ValidateReferral(r, lot.members, today));
+  checked.Merge(domain::CheckExtrasBeyondLot(
+      {r.extra_competencies().begin(), r.extra_competencies().end()}, in.lot_competencies));
+  RETURN_IF_ERROR(checked.ToStatus());
   absl::CivilDay born = *dates::ParseDay(req.person().date_of_birth().value());
   RETURN_IF_ERROR(domain::CheckAgeForLot(born, *dates::ParseDay(r.start_date().value()),
                                          lot.lot.min_age(), lot.lot.max_age(),
                                          "person.date_of_birth"));
   RETURN_IF_ERROR(store_->SyncPartnership(lot.framework.partnership_id(), lot.members, c.deadline));
-  RaiseInput in;
   in.partnership_id = lot.framework.partnership_id();
   in.framework_id = lot.framework.id();
-  in.lot_competencies = {lot.lot.competencies().begin(), lot.lot.competencies().end()};
   in.age_years = domain::AgeOn(born, today);
   return store_->CreateReferral(c, r, req.person(), in, req.request_id());
 }
@@ -143,6 +147,12 @@ absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::str
                                                    v1::CallOffMethod method,
                                                    const std::string& reason) {
   ASSIGN_OR_RETURN(v1::Referral current, Checked(store_, c, id, etag, verb));
+  absl::CivilDay today = dates::TodayInLondon(c.now);
+  // Opening only: urgency and start date can change only in DRAFT, and a round re-opened
+  // later keeps the urgency it was opened with (decision 58).
+  if (verb == domain::Verb::kOpen) {
+    RETURN_IF_ERROR(domain::CheckEmergencyNoticeAtOpening(current, today));
+  }
   std::optional<domain::Method> chosen;
   if (method != v1::CALL_OFF_METHOD_UNSPECIFIED) {
     chosen = domain::ParseMethod(v1::CallOffMethod_Name(method));
@@ -151,7 +161,6 @@ absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::str
                           "must be a call-off method (use AwardReferral to award directly)");
     }
   }
-  absl::CivilDay today = dates::TodayInLondon(c.now);
   ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(current.lot_id(), today));
   RoundInput in;
   in.verb = verb;

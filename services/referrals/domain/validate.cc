@@ -90,6 +90,12 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
           absl::StrCat("must be today (", dates::FormatDay(today), ") or later"));
   }
   if (start && end && *end < *start) v.Add("referral.end_date", "must be on or after start_date");
+  // A start before today is start_date's own violation above.
+  if (start && *start >= today && r.urgency() == v1::Referral::EMERGENCY) {
+    if (std::string problem = EmergencyStartProblem(*start, today); !problem.empty()) {
+      v.Add("referral.urgency", problem);
+    }
+  }
   const auto& pref = r.preferences();
   if (!pref.worker_gender().empty() && pref.worker_gender() != "female" &&
       pref.worker_gender() != "male") {
@@ -234,13 +240,19 @@ absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>
                                kMaxLotCompetencies + kMaxExtraCompetencies)
                           ? p.matched_competencies_size()
                           : 0;
+  bool all_asked_for = true;
   for (int i = 0; i < matched; ++i) {
     if (required.count(p.matched_competencies(i)) == 0) {
       v.Add(absl::StrCat("proposal.matched_competencies[", i, "]"),
             absl::StrCat("is not a competency this referral asks for (the lot's and the "
                          "referral's extra ones: ",
                          absl::StrJoin(required, ", "), ")"));
+      all_asked_for = false;
     }
+  }
+  // Each code once: the officers and the family read the list as what the worker holds.
+  if (matched > 0 && all_asked_for) {
+    v.NoRepeats("proposal.matched_competencies", p.matched_competencies());
   }
   v.Text("proposal.worker_profile.role", p.worker_profile().role(), kShortText, true);
   v.Text("proposal.worker_profile.summary", p.worker_profile().summary(), kLongText, true);
@@ -251,6 +263,45 @@ absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>
   v.Id("proposal.worker_profile.staff_id", p.worker_profile().staff_id(), false);
   v.Text("proposal.notes", p.notes(), kLongText, false);
   return v.ToStatus();
+}
+
+absl::Status CheckExtrasBeyondLot(const std::vector<std::string>& extras,
+                                  const std::vector<std::string>& lot) {
+  const std::set<std::string> base(lot.begin(), lot.end());
+  Violations v;
+  for (size_t i = 0; i < extras.size(); ++i) {
+    if (base.count(extras[i]) > 0) {
+      v.Add(absl::StrCat("referral.extra_competencies[", i, "]"),
+            absl::StrCat("is already in the lot's base set (", absl::StrJoin(lot, ", "),
+                         "), which every referral on the lot asks for; leave it out"));
+    }
+  }
+  return v.ToStatus();
+}
+
+std::string EmergencyStartProblem(absl::CivilDay start, absl::CivilDay today) {
+  const absl::CivilDay latest = today + kEmergencyNoticeDays;
+  if (start >= today && start <= latest) return "";
+  const std::string when = start < today
+                               ? absl::StrCat("start_date ", dates::FormatDay(start), " has passed")
+                               : absl::StrCat("start_date ", dates::FormatDay(start), " is ",
+                                              start - today, " days away");
+  return absl::StrCat(
+      "EMERGENCY is for care needed at under 24 hours' notice (seed 001 4.3), "
+      "starting today (",
+      dates::FormatDay(today), ") or tomorrow (", dates::FormatDay(latest), "); ", when,
+      ": make it ROUTINE, or correct the start date");
+}
+
+absl::Status CheckEmergencyNoticeAtOpening(const v1::Referral& r, absl::CivilDay today) {
+  if (r.urgency() != v1::Referral::EMERGENCY) return absl::OkStatus();
+  auto start = dates::ParseDay(r.start_date().value());
+  if (!start) return absl::OkStatus();
+  const std::string problem = EmergencyStartProblem(*start, today);
+  if (problem.empty()) return absl::OkStatus();
+  return FailedPrecondition(absl::StrCat("the referral cannot be opened as an emergency: ", problem,
+                                         " (UpdateReferral while it is DRAFT), then open it"),
+                            {{"EMERGENCY_NOTICE", absl::StrCat("referral/", r.id()), problem}});
 }
 
 std::vector<std::string> RequiredCompetencies(const std::vector<std::string>& lot,

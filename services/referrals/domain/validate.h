@@ -19,7 +19,9 @@ namespace v1 = ::pdps::referrals::v1;
 
 // The input fields of a referral (output-only fields are ignored). `members` are the
 // organisations of the owning partnership: funders must be among them. `today` (London)
-// is the earliest start date: a referral is raised or changed for care still to come.
+// is the earliest start date: a referral is raised or changed for care still to come; an
+// EMERGENCY starts today or tomorrow (EmergencyStartProblem, on referral.urgency).
+// Extra competencies are each given once.
 absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>& members,
                               absl::CivilDay today);
 // The same rules but the funders' membership, which needs the registry: checked first,
@@ -52,6 +54,27 @@ absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& ration
 // A proposal's matched competencies must be among the referral's (`required`: the lot's
 // base set and the package's extras), with a worker profile.
 absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>& required);
+
+// The package's extras (`extras`, referral.extra_competencies) are what it needs beyond
+// the lot's base set (`lot`, registry Lot.competencies as the referral keeps them): one
+// already in the base set is INVALID_ARGUMENT on its index. Repeats among the extras are
+// refused with the referral's other fields (ValidateReferralShape).
+absl::Status CheckExtrasBeyondLot(const std::vector<std::string>& extras,
+                                  const std::vector<std::string>& lot);
+
+// An EMERGENCY is under 24 hours' notice (seed 001 4.3; decision 58): it starts today or
+// tomorrow in Europe/London. Start dates are days, so "under 24 hours" is read as "by the
+// end of tomorrow", the latest a start needed tonight or in the morning can be dated.
+inline constexpr int kEmergencyNoticeDays = 1;
+// "" when an emergency may start on `start`; else what is wrong and what to do, for
+// people ("start_date 2026-12-23 is 21 days away: make it ROUTINE, or correct ...").
+std::string EmergencyStartProblem(absl::CivilDay start, absl::CivilDay today);
+// Opening is when the urgency takes effect (clock-minute windows, decision 58), so the
+// rule holds then too: a DRAFT raised as an emergency and opened once its start date has
+// passed (or one raised before the rule with a later start) is FAILED_PRECONDITION with
+// a PreconditionViolation EMERGENCY_NOTICE referral/<id>, telling the officer to change
+// the urgency or the start date first (decision 69). OK for a ROUTINE referral.
+absl::Status CheckEmergencyNoticeAtOpening(const v1::Referral& r, absl::CivilDay today);
 
 // The competencies a referral asks for, in the order officers and providers read them:
 // the lot's base set, then the package's extras, each once.

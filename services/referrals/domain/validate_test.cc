@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/dates.h"
 #include "common/status.h"
 
 namespace pdps::referrals::domain {
@@ -493,6 +494,9 @@ TEST(ValidateProposal, Table) {
       {"competency not asked for",
        [](auto& p) { p.add_matched_competencies("driving"); },
        {"proposal.matched_competencies[2]"}},
+      {"a competency twice: the repeat, naming the first",
+       [](auto& p) { p.add_matched_competencies(p.matched_competencies(0)); },
+       {"proposal.matched_competencies[2]"}},
       {"no role",
        [](auto& p) { p.mutable_worker_profile()->clear_role(); },
        {"proposal.worker_profile.role"}},
@@ -517,6 +521,87 @@ TEST(ValidateProposal, Table) {
     EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << row.what;
     EXPECT_THAT(Fields(st), UnorderedElementsAreArray(row.fields)) << row.what;
   }
+}
+
+TEST(ValidateProposal, ARepeatSaysWhichItRepeats) {
+  const std::set<std::string> required = {"safeguarding_l2", "peg_feeding", "manual_handling"};
+  v1::Proposal p = GoodProposal();
+  p.add_matched_competencies(p.matched_competencies(1));
+  absl::Status st = ValidateProposal(p, required);
+  EXPECT_EQ(st.message(),
+            "proposal.matched_competencies[2]: repeats proposal.matched_competencies[1]");
+  // A code not asked for is what is wrong with it, not that it comes twice.
+  p.set_matched_competencies(2, "driving");
+  p.add_matched_competencies("driving");
+  EXPECT_THAT(Fields(ValidateProposal(p, required)),
+              ElementsAre("proposal.matched_competencies[2]", "proposal.matched_competencies[3]"));
+}
+
+TEST(ValidateReferral, ExtraCompetenciesAreEachGivenOnce) {
+  v1::Referral r = GoodReferral();
+  r.clear_extra_competencies();
+  for (const char* code : {"first_aid", "asd_challenging_behaviour", "asd_challenging_behaviour"}) {
+    r.add_extra_competencies(code);
+  }
+  absl::Status st = ValidateReferralShape(r, kToday);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.message(), "referral.extra_competencies[2]: repeats referral.extra_competencies[1]");
+}
+
+TEST(CheckExtrasBeyondLot, AnExtraAlreadyInTheBaseSetIsRefused) {
+  const std::vector<std::string> lot = {"first_aid", "safeguarding_l2"};
+  EXPECT_TRUE(CheckExtrasBeyondLot({"seizure_management"}, lot).ok());
+  EXPECT_TRUE(CheckExtrasBeyondLot({}, lot).ok());
+  EXPECT_TRUE(CheckExtrasBeyondLot({"first_aid"}, {}).ok());
+  absl::Status st = CheckExtrasBeyondLot({"asd_challenging_behaviour", "first_aid"}, lot);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(st), ElementsAre("referral.extra_competencies[1]"));
+  EXPECT_THAT(st.message(), HasSubstr("is already in the lot's base set (first_aid, "
+                                      "safeguarding_l2)"));
+}
+
+TEST(ValidateReferral, AnEmergencyStartsTodayOrTomorrow) {
+  for (int days : {0, 1}) {
+    v1::Referral r = GoodReferral();
+    r.set_urgency(v1::Referral::EMERGENCY);
+    r.mutable_start_date()->set_value(dates::FormatDay(kToday + days));
+    EXPECT_TRUE(ValidateReferral(r, Members(), kToday).ok()) << days;
+  }
+  v1::Referral r = GoodReferral();  // starts 2026-07-01, 15 days after kToday
+  r.set_urgency(v1::Referral::EMERGENCY);
+  absl::Status st = ValidateReferral(r, Members(), kToday);
+  EXPECT_THAT(Fields(st), ElementsAre("referral.urgency"));
+  EXPECT_THAT(st.message(), HasSubstr("starting today (2026-06-16) or tomorrow (2026-06-17)"));
+  EXPECT_THAT(st.message(), HasSubstr("start_date 2026-07-01 is 15 days away"));
+  EXPECT_THAT(st.message(), HasSubstr("make it ROUTINE, or correct the start date"));
+  // The same start as ROUTINE is a planned start.
+  r.set_urgency(v1::Referral::ROUTINE);
+  EXPECT_TRUE(ValidateReferral(r, Members(), kToday).ok());
+}
+
+TEST(CheckEmergencyNoticeAtOpening, ADraftOpenedTooLateIsNoEmergency) {
+  v1::Referral r = GoodReferral();
+  r.set_id("eeeeeeee-5555-4555-8555-555555555555");
+  r.set_urgency(v1::Referral::EMERGENCY);
+  r.mutable_start_date()->set_value(dates::FormatDay(kToday + 1));
+  EXPECT_TRUE(CheckEmergencyNoticeAtOpening(r, kToday).ok());
+  EXPECT_TRUE(CheckEmergencyNoticeAtOpening(r, kToday + 1).ok());
+  // Raised on 16 June to start the next day, opened on the 20th: no emergency any more.
+  absl::Status passed = CheckEmergencyNoticeAtOpening(r, kToday + 4);
+  EXPECT_EQ(passed.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(passed.message(), HasSubstr("start_date 2026-06-17 has passed"));
+  // Raised before the rule for the 19th, opened on the 16th.
+  r.mutable_start_date()->set_value(dates::FormatDay(kToday + 3));
+  absl::Status st = CheckEmergencyNoticeAtOpening(r, kToday);
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(st.message(), HasSubstr("cannot be opened as an emergency"));
+  EXPECT_THAT(st.message(), HasSubstr("UpdateReferral while it is DRAFT"));
+  auto v = PreconditionViolationsOf(st);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].type, "EMERGENCY_NOTICE");
+  EXPECT_EQ(v[0].subject, "referral/eeeeeeee-5555-4555-8555-555555555555");
+  r.set_urgency(v1::Referral::ROUTINE);
+  EXPECT_TRUE(CheckEmergencyNoticeAtOpening(r, kToday).ok());
 }
 
 TEST(RequiredCompetencies, LotFirstThenExtrasEachOnce) {

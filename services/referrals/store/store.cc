@@ -174,6 +174,7 @@ struct Store::Row {
   std::string create_org;
   std::set<std::string> competencies;  // lot base set and the package's extras
   std::vector<std::string> required;   // the same, in order (domain::RequiredCompetencies)
+  std::vector<std::string> lot_competencies;  // the lot's base set, as kept when raised
 };
 
 namespace {
@@ -301,6 +302,7 @@ absl::StatusOr<Store::Row> Store::LockReferral(Tx& tx, const std::string& id) {
   row.held_until = p.held_until;
   row.stage_deadline = p.stage_deadline;
   row.create_org = p.create_org;
+  row.lot_competencies = p.lot_competencies;
   row.required =
       domain::RequiredCompetencies(p.lot_competencies, Strings(row.r.extra_competencies()));
   row.competencies.insert(row.required.begin(), row.required.end());
@@ -644,6 +646,9 @@ absl::StatusOr<v1::Referral> Store::UpdateReferral(const Call& c, const v1::Refe
     if (row.r.etag() != r.etag()) return StaleEtag("referral");
     RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kUpdate));
     if (r.lot_id() != row.r.lot_id()) return InvalidField("referral.lot_id", "cannot change");
+    // Against the base set the referral was raised with, which is what it asks for.
+    RETURN_IF_ERROR(
+        domain::CheckExtrasBeyondLot(Strings(r.extra_competencies()), row.lot_competencies));
     // The age on the start date, from the new details or the stored ones. Read here to
     // compute an age, not released to the caller, so it is no access to log.
     std::string born = person != nullptr ? person->date_of_birth().value() : "";

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/dates.h"
 #include "common/ids.h"
 #include "common/proto_util.h"
 #include "common/testing/tokens.h"
@@ -112,9 +113,15 @@ class ReferralsTest : public ::testing::Test {
   }
 
   // Every provider of `lot` returns 30 hours a week available for `month` ("2026-10"),
-  // so that it is eligible for referrals opened in that month.
+  // so that it is eligible for referrals opened in that month. A return is made only for
+  // a month on the framework (decision 69): the providers' admissions are dated (as if)
+  // at the start of the year, before any month the tests go back to.
   void CapacityReturns(const Lot& lot, const std::string& month) {
     for (const auto& p : lot.providers) {
+      registry_->db().Run(absl::StrCat(
+          "UPDATE registry.admission_transitions SET at = '2026-01-05 10:00 Europe/London'"
+          " WHERE to_state = 'ACTIVE' AND admission_id = '",
+          p.admission_id, "'"));
       rv1::CreateCapacityReturnRequest cap;
       auto* c = cap.mutable_capacity_return();
       c->set_framework_id(lot.framework.id());
@@ -160,9 +167,22 @@ class ReferralsTest : public ::testing::Test {
     return out;
   }
 
-  // An EMERGENCY referral (under 24 hours' notice) on `lot`.
+  // An EMERGENCY referral (under 24 hours' notice: it starts tomorrow) on `lot`.
   v1::Referral RaiseEmergency(const Lot& lot, ReferralsServer* on = nullptr) {
-    return Raise(lot, {}, v1::Referral::EMERGENCY, on);
+    const std::string tomorrow = dates::FormatDay(dates::TodayInLondon(clock().Now()) + 1);
+    return RaiseWith(
+        lot,
+        [&](v1::Referral* r) {
+          r->set_urgency(v1::Referral::EMERGENCY);
+          r->mutable_start_date()->set_value(tomorrow);
+        },
+        {}, on);
+  }
+
+  // How many referrals are stored, whoever may see them: what a refusal must not change.
+  int StoredReferrals() {
+    return std::stoi(
+        registry_->db().Query("SELECT count(*)::text AS v FROM referrals.referrals")[0]);
   }
 
   v1::Referral Open(const v1::Referral& r, ReferralsServer* on = nullptr) {
@@ -726,6 +746,123 @@ TEST_F(ReferralsTest, AnEmergencyIsNotPutToAMiniCompetition) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr("re-open it with another method"));
   EXPECT_EQ(Get(e.id(), officer_).state(), v1::Referral::UNCOVERED);
+}
+
+// Seed 001 4.3: an emergency is under 24 hours' notice, so it starts today or tomorrow
+// in London, on create, on update and when it is opened (decision 69).
+TEST_F(ReferralsTest, AnEmergencyStartsTodayOrTomorrow) {
+  Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 2);
+  clock().Set(London(2026, 12, 2, 23, 8));  // the audit's Wednesday evening
+  const int before = StoredReferrals();
+  v1::CreateReferralRequest req;
+  *req.mutable_referral() = SampleReferral(lot.lot.id(), "Southwark", council_);
+  req.mutable_referral()->set_urgency(v1::Referral::EMERGENCY);
+  req.mutable_referral()->mutable_start_date()->set_value("2026-12-23");
+  *req.mutable_person() = SamplePerson();
+  req.set_request_id(NewUuid());
+  v1::Referral out;
+  auto st = Call(stub(), officer_, &Stub::CreateReferral, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.urgency"));
+  EXPECT_THAT(st.error_message(),
+              ::testing::HasSubstr("starting today (2026-12-02) or tomorrow (2026-12-03); "
+                                   "start_date 2026-12-23 is 21 days away: make it ROUTINE"));
+  EXPECT_EQ(StoredReferrals(), before);
+
+  // Tomorrow is an emergency; a draft can be changed to start later only as ROUTINE.
+  req.mutable_referral()->mutable_start_date()->set_value("2026-12-03");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::CreateReferral, req, &out).ok());
+  v1::UpdateReferralRequest upd;
+  *upd.mutable_referral() = out;
+  upd.mutable_referral()->mutable_start_date()->set_value("2026-12-07");
+  v1::Referral updated;
+  st = Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.urgency"));
+  EXPECT_EQ(Get(out.id(), officer_).etag(), out.etag());
+
+  // Left in DRAFT and opened on Friday, after its start date: refused, nothing changed.
+  clock().Set(London(2026, 12, 4, 10, 0));
+  v1::OpenReferralRequest open;
+  open.set_id(out.id());
+  open.set_etag(out.etag());
+  v1::Referral opened;
+  st = Call(stub(), officer_, &Stub::OpenReferral, open, &opened);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("start_date 2026-12-03 has passed"));
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre(absl::StrCat("EMERGENCY_NOTICE referral/", out.id())));
+  v1::Referral still = Get(out.id(), officer_);
+  EXPECT_EQ(still.state(), v1::Referral::DRAFT);
+  EXPECT_EQ(still.etag(), out.etag());
+  EXPECT_TRUE(Offers(out.id()).empty());
+  // What the message says works: a new start date (or ROUTINE), then open.
+  upd.mutable_referral()->mutable_start_date()->set_value("2026-12-05");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated).ok());
+  EXPECT_EQ(Open(updated).state(), v1::Referral::OPEN);
+}
+
+// The package's extras are what it needs beyond the lot's base set (safeguarding_l2 on
+// these lots), each once; a proposal names each code once (decision 69).
+TEST_F(ReferralsTest, CompetencyCodesAreEachGivenOnceAndExtrasAreBeyondTheLot) {
+  Lot lot = MakeLot(rv1::CallOffSettings::COMPETITIVE_OFFERS, 1);
+  const int before = StoredReferrals();
+  auto create = [&](std::vector<std::string> extras, v1::Referral* out) {
+    v1::CreateReferralRequest req;
+    *req.mutable_referral() = SampleReferral(lot.lot.id(), "Southwark", council_);
+    req.mutable_referral()->clear_extra_competencies();
+    for (const auto& e : extras) req.mutable_referral()->add_extra_competencies(e);
+    *req.mutable_person() = SamplePerson();
+    req.set_request_id(NewUuid());
+    return Call(stub(), officer_, &Stub::CreateReferral, req, out);
+  };
+  v1::Referral r;
+  auto st = create({"gastrostomy", "asd_challenging_behaviour", "gastrostomy"}, &r);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(),
+            "referral.extra_competencies[2]: repeats referral.extra_competencies[0]");
+  st = create({"safeguarding_l2", "gastrostomy"}, &r);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st),
+              ElementsAre("referral.extra_competencies[0]"));
+  EXPECT_THAT(st.error_message(),
+              ::testing::HasSubstr("is already in the lot's base set (safeguarding_l2)"));
+  EXPECT_EQ(StoredReferrals(), before);
+
+  // On update, against the base set the referral was raised with.
+  ASSERT_TRUE(create({"gastrostomy"}, &r).ok());
+  v1::UpdateReferralRequest upd;
+  *upd.mutable_referral() = r;
+  upd.mutable_referral()->add_extra_competencies("safeguarding_l2");
+  v1::Referral updated;
+  st = Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(registry::testing::ViolationFields(st),
+              ElementsAre("referral.extra_competencies[1]"));
+  EXPECT_EQ(Get(r.id(), officer_).etag(), r.etag());
+
+  // A proposal naming a code twice: refused on the repeat, the invitation still open.
+  r = Open(r);
+  auto live = Live(r.id());
+  ASSERT_EQ(live.size(), 1u);
+  v1::SubmitProposalRequest prop;
+  prop.set_id(live[0].id());
+  for (const char* code : {"safeguarding_l2", "safeguarding_l2", "gastrostomy"}) {
+    prop.mutable_proposal()->add_matched_competencies(code);
+  }
+  prop.mutable_proposal()->mutable_worker_profile()->set_role("Senior support worker");
+  prop.mutable_proposal()->mutable_worker_profile()->set_summary("Six years with ASD teenagers");
+  v1::Offer o;
+  st = Call(stub(), lot.providers[0].admin, &Stub::SubmitProposal, prop, &o);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(),
+            "proposal.matched_competencies[1]: repeats proposal.matched_competencies[0]");
+  v1::Offer unchanged = GetOffer(live[0].id(), officer_);
+  EXPECT_EQ(unchanged.state(), v1::Offer::OPEN);
+  EXPECT_EQ(unchanged.etag(), live[0].etag());
+  prop.mutable_proposal()->mutable_matched_competencies()->DeleteSubrange(1, 1);
+  ASSERT_TRUE(Call(stub(), lot.providers[0].admin, &Stub::SubmitProposal, prop, &o).ok());
+  EXPECT_THAT(o.proposal().matched_competencies(), ElementsAre("safeguarding_l2", "gastrostomy"));
 }
 
 TEST_F(ReferralsTest, AnEmergencysProposalsAreInvitedForTheEmergencyWindow) {
