@@ -719,6 +719,18 @@ void Tx::Defer(std::string_view sql, std::vector<Param> params) {
   deferred_.push_back({sql, std::move(params)});
 }
 
+absl::StatusOr<Result> InsertUnique(Tx& tx, const Statement& insert, const Statement& existing,
+                                    absl::string_view message, absl::string_view type) {
+  ASSIGN_OR_RETURN(Result inserted, tx.Exec(insert.sql, insert.params));
+  if (inserted.rows() > 0) return inserted;
+  // The conflicting row was committed before ON CONFLICT gave up, so this statement,
+  // with a snapshot of its own, sees it if the caller may.
+  ASSIGN_OR_RETURN(Result there, tx.Exec(existing.sql, existing.params));
+  if (there.rows() == 0) return absl::AlreadyExistsError(message);
+  const std::string id = there.String(0, "id");
+  return AlreadyExists(absl::StrCat(message, " (", id, ")"), type, id);
+}
+
 absl::Status Tx::Commit() {
   if (!begun_ && deferred_.empty()) return absl::OkStatus();  // nothing was done
   std::vector<Statement> batch;

@@ -188,6 +188,16 @@ class Tx {
   bool commit_sent_ = false;  // from here on the outcome may be unknown: never retried
 };
 
+// A row with a natural key (a unique index), inserted with `insert`, an
+// "INSERT ... ON CONFLICT DO NOTHING RETURNING ..." statement: its rows when inserted.
+// When the key is taken, ALREADY_EXISTS naming the row already there, so that a client
+// can read it without parsing the message: google.rpc.ResourceInfo with resource_type
+// `type` and resource_name its id, read with `existing` (a SELECT of an `id` column, as
+// the caller may see it), and the message "<message> (<id>)"; `message` alone, without
+// ResourceInfo, when the caller may not read that row.
+absl::StatusOr<Result> InsertUnique(Tx& tx, const Statement& insert, const Statement& existing,
+                                    absl::string_view message, absl::string_view type);
+
 struct PoolOptions {
   std::string conninfo;
   int size = 8;

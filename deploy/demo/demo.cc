@@ -342,25 +342,22 @@ class Loader {
   }
 
   void Capacity(const Provider& p, const std::string& admin, const v1::Framework& f, int n) {
-    absl::CivilMonth now(dates::TodayInLondon(absl::Now()));
-    for (absl::CivilMonth m : {now - 1, now}) {
-      // One provider in nine has not made last month's return. Admitted at load time, no
-      // provider owed it (decision 0055): none shows as late for it.
-      if (m == now - 1 && n % 9 == 4) continue;
-      v1::CreateCapacityReturnRequest req;
-      auto* r = req.mutable_capacity_return();
-      r->set_framework_id(f.id());
-      r->set_month(dates::FormatMonth(m));
-      r->set_care_workers_employed(8 + n % 30);
-      r->set_current_packages(5 + n % 20);
-      r->set_current_total_weekly_hours(150 + 17 * (n % 13));
-      r->set_estimated_weekly_hours_available(n % 8 == 6 ? 0 : 10 + 5 * (n % 6));
-      req.set_request_id(NameUuid(absl::StrCat("capacity:", p.name, ":", f.id(), ":",
-                                               dates::FormatMonth(m))));
-      v1::CapacityReturn out;
-      Must("capacity return for " + p.name, admin, &Stub::CreateCapacityReturn, req, &out);
-      ++count_["capacity returns"];
-    }
+    // This month's only: admitted at load time, no provider owed last month's (decision
+    // 0055), and a return for a month before the admission is refused (decision 0069).
+    const std::string month =
+        dates::FormatMonth(absl::CivilMonth(dates::TodayInLondon(absl::Now())));
+    v1::CreateCapacityReturnRequest req;
+    auto* r = req.mutable_capacity_return();
+    r->set_framework_id(f.id());
+    r->set_month(month);
+    r->set_care_workers_employed(8 + n % 30);
+    r->set_current_packages(5 + n % 20);
+    r->set_current_total_weekly_hours(150 + 17 * (n % 13));
+    r->set_estimated_weekly_hours_available(n % 8 == 6 ? 0 : 10 + 5 * (n % 6));
+    req.set_request_id(NameUuid(absl::StrCat("capacity:", p.name, ":", f.id(), ":", month)));
+    v1::CapacityReturn out;
+    Must("capacity return for " + p.name, admin, &Stub::CreateCapacityReturn, req, &out);
+    ++count_["capacity returns"];
   }
 
   void Suspend(const std::string& commissioner, const std::string& provider_org,

@@ -174,6 +174,20 @@ CapacityReturnOwed WhoOwesCapacityReturn(absl::CivilMonth month, int due_day) {
   return {absl::CivilDay(month + 1) - 1, CapacityReturnDueDate(month, due_day)};
 }
 
+absl::Status CheckReturnMonthAdmitted(absl::CivilMonth month, absl::CivilDay first_active,
+                                      const std::string& framework_id) {
+  const absl::CivilMonth first(first_active);
+  if (month >= first) return absl::OkStatus();
+  const std::string since =
+      absl::StrCat("first admitted to the framework on ", dates::FormatDay(first_active),
+                   ": returns are owed from ", dates::FormatMonth(first));
+  return FailedPrecondition(
+      absl::StrCat("no capacity return is owed for ", dates::FormatMonth(month),
+                   ", a month before you were on this framework (", since,
+                   "); make the return for ", dates::FormatMonth(first), " or later"),
+      {{"RETURN_BEFORE_ADMISSION", absl::StrCat("framework/", framework_id), since}});
+}
+
 bool IsLate(absl::CivilMonth month, int due_day, absl::CivilDay submitted_on) {
   return submitted_on > CapacityReturnDueDate(month, due_day);
 }

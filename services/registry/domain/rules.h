@@ -115,6 +115,14 @@ struct CapacityReturnOwed {
   absl::CivilDay due;
 };
 CapacityReturnOwed WhoOwesCapacityReturn(absl::CivilMonth month, int due_day);
+// A return is made for a month the provider was on the framework in: OK when `month`
+// ends on or after `first_active` (the London day its first admission on the framework
+// was made ACTIVE, whatever has happened since), as ListLateCapacityReturns counts who
+// owes it (decision 0055); else FAILED_PRECONDITION (PreconditionViolation
+// RETURN_BEFORE_ADMISSION framework/<id>) saying from which month returns are owed
+// (decision 69).
+absl::Status CheckReturnMonthAdmitted(absl::CivilMonth month, absl::CivilDay first_active,
+                                      const std::string& framework_id);
 // Submitted (London date) after the due date.
 bool IsLate(absl::CivilMonth month, int due_day, absl::CivilDay submitted_on);
 // Weekly hours per worker to one decimal place; 0 with no workers.

@@ -161,6 +161,24 @@ TEST(ActionPlan, CompletedOnceFromTheDayAddedUntilToday) {
   }
 }
 
+TEST(Capacity, AReturnIsForAMonthOnTheFramework) {
+  const absl::CivilDay admitted(2026, 12, 2);
+  EXPECT_TRUE(CheckReturnMonthAdmitted(absl::CivilMonth(2026, 12), admitted, "f").ok());
+  EXPECT_TRUE(CheckReturnMonthAdmitted(absl::CivilMonth(2027, 1), admitted, "f").ok());
+  // Admitted on the 31st: that month is owed in full (decision 0055).
+  EXPECT_TRUE(
+      CheckReturnMonthAdmitted(absl::CivilMonth(2026, 10), absl::CivilDay(2026, 10, 31), "f").ok());
+  absl::Status st = CheckReturnMonthAdmitted(absl::CivilMonth(2026, 11), admitted, "f");
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(st.message(),
+            "no capacity return is owed for 2026-11, a month before you were on this framework "
+            "(first admitted to the framework on 2026-12-02: returns are owed from 2026-12); "
+            "make the return for 2026-12 or later");
+  ASSERT_EQ(PreconditionViolationsOf(st).size(), 1u);
+  EXPECT_EQ(PreconditionViolationsOf(st)[0].type, "RETURN_BEFORE_ADMISSION");
+  EXPECT_EQ(PreconditionViolationsOf(st)[0].subject, "framework/f");
+}
+
 TEST(Capacity, DeclaredCapacityIsRecentAndPositive) {
   absl::CivilDay day(2026, 11, 24);
   EXPECT_TRUE(HasDeclaredCapacity(absl::CivilMonth(2026, 11), 10, day));

@@ -362,16 +362,31 @@ absl::Status ValidateCapacityReturn(const v1::CapacityReturn& r, absl::CivilDay 
   if (month && *month > absl::CivilMonth(today)) {
     v.Add("capacity_return.month", "must not be in the future");
   }
-  if (r.care_workers_employed() < 0) {
-    v.Add("capacity_return.care_workers_employed", "must not be negative");
-  }
-  if (r.current_packages() < 0) v.Add("capacity_return.current_packages", "must not be negative");
-  if (r.current_total_weekly_hours() < 0) {
-    v.Add("capacity_return.current_total_weekly_hours", "must not be negative");
-  }
-  if (r.estimated_weekly_hours_available() < 0) {
-    v.Add("capacity_return.estimated_weekly_hours_available", "must not be negative");
-  }
+  const int workers = r.care_workers_employed();
+  auto figure = [&](const char* field, int value) {
+    if (value < 0) {
+      v.Add(field, "must not be negative");
+    } else if (value > kMaxCapacityFigure) {
+      v.Add(field, absl::StrCat("must be at most ", kMaxCapacityFigure));
+    }
+  };
+  figure("capacity_return.care_workers_employed", workers);
+  figure("capacity_return.current_packages", r.current_packages());
+  // Hours a week: never more than the week's 168 for each worker employed (when workers
+  // are given: a provider still recruiting may declare hours with none yet), and never
+  // beyond the cap whatever the workforce, so that one mistyped figure cannot switch off
+  // ListEligibleProviders' hours or an offer's below_planned_hours (decision 69).
+  auto hours = [&](const char* field, int value) {
+    figure(field, value);
+    if (value >= 0 && value <= kMaxCapacityFigure && workers > 0 &&
+        value > kHoursInAWeek * workers) {
+      v.Add(field,
+            absl::StrCat("must be at most ", kHoursInAWeek * workers, " (", kHoursInAWeek,
+                         " hours a week for each of the ", workers, " care workers employed)"));
+    }
+  };
+  hours("capacity_return.current_total_weekly_hours", r.current_total_weekly_hours());
+  hours("capacity_return.estimated_weekly_hours_available", r.estimated_weekly_hours_available());
   return v.ToStatus();
 }
 

@@ -36,6 +36,11 @@ absl::Status ValidateLotChange(const v1::Lot& given, const v1::Lot& stored);
 absl::Status ValidateFrameworkChange(const v1::Framework& given, const v1::Framework& stored);
 absl::Status ValidateDocumentChange(const v1::ComplianceDocument& given,
                                     const v1::ComplianceDocument& stored);
+// A capacity return's figures: every count and weekly-hours figure from 0 to
+// kMaxCapacityFigure, and each weekly-hours figure at most kHoursInAWeek for each care
+// worker employed when any are (decision 69); the month not in the future.
+inline constexpr int kMaxCapacityFigure = 100'000;
+inline constexpr int kHoursInAWeek = 168;
 absl::Status ValidateCapacityReturn(const v1::CapacityReturn& r, absl::CivilDay today);
 
 }  // namespace pdps::registry::domain

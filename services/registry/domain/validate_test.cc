@@ -276,6 +276,32 @@ TEST(ValidateCapacityReturn, MonthAndCounts) {
                                               "capacity_return.current_packages"));
 }
 
+TEST(ValidateCapacityReturn, HoursAWeekWithinTheWeekAndTheCap) {
+  v1::CapacityReturn r;
+  r.set_framework_id("11111111-1111-4111-8111-111111111111");
+  r.set_month("2026-11");
+  const absl::CivilDay today(2026, 11, 24);
+  r.set_care_workers_employed(2);
+  r.set_current_total_weekly_hours(336);
+  r.set_estimated_weekly_hours_available(336);
+  EXPECT_TRUE(ValidateCapacityReturn(r, today).ok());
+  r.set_estimated_weekly_hours_available(337);
+  EXPECT_EQ(ValidateCapacityReturn(r, today).message(),
+            "capacity_return.estimated_weekly_hours_available: must be at most 336 (168 hours a "
+            "week for each of the 2 care workers employed)");
+  // No workers given: only the cap.
+  r.set_care_workers_employed(0);
+  r.set_estimated_weekly_hours_available(100000);
+  EXPECT_TRUE(ValidateCapacityReturn(r, today).ok());
+  r.set_estimated_weekly_hours_available(100001);
+  r.set_care_workers_employed(100001);
+  r.set_current_packages(100001);
+  EXPECT_THAT(Fields(ValidateCapacityReturn(r, today)),
+              ::testing::ElementsAre("capacity_return.care_workers_employed",
+                                     "capacity_return.current_packages",
+                                     "capacity_return.estimated_weekly_hours_available"));
+}
+
 TEST(ValidatePartnership, MembersRequiredAndUnique) {
   v1::Partnership p;
   p.set_display_name("Dorset Commissioning Partnership");

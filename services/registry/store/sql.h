@@ -279,14 +279,23 @@ inline constexpr std::string_view kInsertCapacityReturn =
     " care_workers_employed, current_packages, current_total_weekly_hours,"
     " estimated_weekly_hours_available, late, submit_time, create_user)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    " ON CONFLICT (provider_id, framework_id, month) DO NOTHING"
     " RETURNING " PDPS_CAPACITY_COLUMNS;
-// What a capacity return needs of its framework, and whether the provider ($2) holds an
-// ACTIVE or SUSPENDED admission on it.
+// The return holding a natural key: $1 provider, $2 framework, $3 month (its first day).
+inline constexpr std::string_view kSelectCapacityReturnByKey =
+    "SELECT id::text AS id FROM registry.capacity_returns"
+    " WHERE provider_id = $1 AND framework_id = $2 AND month = $3::date";
+// What a capacity return needs of its framework, whether the provider ($2) holds an
+// ACTIVE or SUSPENDED admission on it, and when any of its admissions there was first
+// made ACTIVE (NULL if never).
 inline constexpr std::string_view kCapacityReturnContext =
     "SELECT f.partnership_id, f.capacity_return_due_day, EXISTS (SELECT 1 FROM"
     " registry.admissions a WHERE a.provider_id = $2 AND a.framework_id = f.id"
-    " AND a.state IN ('ACTIVE', 'SUSPENDED')) AS admitted FROM registry.frameworks f"
-    " WHERE f.id = $1";
+    " AND a.state IN ('ACTIVE', 'SUSPENDED')) AS admitted,"
+    " (SELECT min(t.at) FROM registry.admission_transitions t JOIN registry.admissions a"
+    "   ON a.id = t.admission_id WHERE a.provider_id = $2 AND a.framework_id = f.id"
+    "   AND t.to_state = 'ACTIVE') AS first_active"
+    " FROM registry.frameworks f WHERE f.id = $1";
 inline constexpr std::string_view kSelectCapacityReturn =
     "SELECT " PDPS_CAPACITY_COLUMNS
     " FROM registry.capacity_returns WHERE id = $1";

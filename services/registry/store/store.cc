@@ -3,18 +3,19 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/dates.h"
 #include "common/ids.h"
+#include "common/log.h"
 #include "common/money.h"
 #include "common/proto_util.h"
 #include "common/status.h"
 #include "nlohmann/json.hpp"
 #include "pdps/registry/v1/registry_events.pb.h"
 #include "pdps/workforce/v1/workforce_events.pb.h"
-#include "common/log.h"
 #include "services/registry/domain/validate.h"
 #include "services/registry/store/sql.h"
 
@@ -1149,22 +1150,29 @@ absl::StatusOr<v1::CapacityReturn> Store::CreateCapacityReturn(const Call& c,
           "capacity returns are made for frameworks you are admitted to");
     }
     absl::CivilMonth month = *dates::ParseMonth(in.month());
+    if (!f.IsNull(0, "first_active")) {
+      RETURN_IF_ERROR(
+          domain::CheckReturnMonthAdmitted(month, dates::TodayInLondon(f.Time(0, "first_active")),
+                                           absl::AsciiStrToLower(in.framework_id())));
+    }
     int due_day = static_cast<int>(f.Int64(0, "capacity_return_due_day"));
     bool late = domain::IsLate(month, due_day, dates::TodayInLondon(c.now));
-    auto inserted = tx.Exec(sql::kInsertCapacityReturn,
-                            {P(id), P(c.principal.organisation_id), P(in.framework_id()),
-                             P(f.String(0, "partnership_id")),
-                             P(dates::FormatDay(absl::CivilDay(month))),
-                             P(in.care_workers_employed()), P(in.current_packages()),
-                             P(in.current_total_weekly_hours()),
-                             P(in.estimated_weekly_hours_available()), P(late), P(c.now),
-                             P(c.principal.user_id)});
-    if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "a capacity return for ", in.month(), " on this framework was already made"));
-    }
-    RETURN_IF_ERROR(inserted.status());
-    out = ToCapacityReturn(*inserted, 0);
+    const std::string first_day = dates::FormatDay(absl::CivilDay(month));
+    ASSIGN_OR_RETURN(
+        Result inserted,
+        db::InsertUnique(
+            tx,
+            {sql::kInsertCapacityReturn,
+             {P(id), P(c.principal.organisation_id), P(in.framework_id()),
+              P(f.String(0, "partnership_id")), P(first_day), P(in.care_workers_employed()),
+              P(in.current_packages()), P(in.current_total_weekly_hours()),
+              P(in.estimated_weekly_hours_available()), P(late), P(c.now), P(c.principal.user_id)}},
+            {sql::kSelectCapacityReturnByKey,
+             {P(c.principal.organisation_id), P(in.framework_id()), P(first_day)}},
+            absl::StrCat("a capacity return for ", in.month(),
+                         " on this framework was already made"),
+            v1::CapacityReturn::descriptor()->full_name()));
+    out = ToCapacityReturn(inserted, 0);
     v1::CapacityReturnSubmitted payload;
     *payload.mutable_capacity_return() = out;
     return outbox_.Append(tx, {"pdps.registry.v1.CapacityReturnSubmitted", "capacity_return",

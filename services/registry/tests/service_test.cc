@@ -539,8 +539,19 @@ TEST_F(RegistryTest, BadInputIsRefusedWithFieldViolationsAndWritesNothing) {
   cap.mutable_capacity_return()->set_framework_id(framework_a_.id());
   cap.mutable_capacity_return()->set_month("2026-11");
   v1::CapacityReturn r;
-  EXPECT_EQ(Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r).error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);
+  auto taken = Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r);
+  EXPECT_EQ(taken.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  // The one already made, for a program to read (google.rpc.ResourceInfo) and a person.
+  v1::ListCapacityReturnsRequest mine;
+  mine.set_month("2026-11");
+  v1::ListCapacityReturnsResponse made_returns;
+  ASSERT_TRUE(Call(*server_, p.admin, &Stub::ListCapacityReturns, mine, &made_returns).ok());
+  ASSERT_EQ(made_returns.capacity_returns_size(), 1);
+  const std::string first = made_returns.capacity_returns(0).id();
+  EXPECT_EQ(ResourceInfoOf(taken), "pdps.registry.v1.CapacityReturn " + first);
+  EXPECT_EQ(taken.error_message(), absl::StrCat("a capacity return for 2026-11 on this framework "
+                                                "was already made (",
+                                                first, ")"));
   // A malformed request_id is listed with the body's violations, in one answer.
   v1::CreateCapacityReturnRequest sloppy;
   sloppy.mutable_capacity_return()->set_framework_id("xx");
@@ -591,34 +602,46 @@ TEST_F(RegistryTest, AnEmergencyOfferWindowDefaultsToAnHourOldFrameworksToo) {
 
 TEST_F(RegistryTest, ARequestThatDoesNotParseIsInvalidArgumentNotInternal) {
   grpc::GenericStub generic(server_->channel());
-  // GetLotRequest{id = 0xED 0xA0 0x80}: field 1, length-delimited, a lone surrogate.
-  const std::string wire("\x0a\x03\xed\xa0\x80", 5);
-  grpc::Slice slice(wire);
-  grpc::ByteBuffer request(&slice, 1), response;
-  grpc::ClientContext ctx;
-  ctx.AddMetadata("authorization", "Bearer " + comm_a_.token);
-  ctx.AddMetadata("x-request-id", "req-not-utf8");
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  grpc::Status st;
-  generic.UnaryCall(&ctx, "/pdps.registry.v1.RegistryService/GetLot", grpc::StubOptions(), &request,
-                    &response, [&](grpc::Status s) {
-                      std::lock_guard<std::mutex> lock(mu);
-                      st = std::move(s);
-                      done = true;
-                      cv.notify_one();
-                    });
-  std::unique_lock<std::mutex> lock(mu);
-  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return done; }));
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(st.error_message().find("valid UTF-8"), std::string::npos) << st.error_message();
-  google::rpc::Status details;
-  ASSERT_TRUE(details.ParseFromString(st.error_details()));
-  google::rpc::RequestInfo info;
-  ASSERT_GT(details.details_size(), 0);
-  ASSERT_TRUE(details.details(details.details_size() - 1).UnpackTo(&info));
-  EXPECT_EQ(info.request_id(), "req-not-utf8");
+  // GetLotRequest{id = 0xED 0xA0 0x80}: field 1, length-delimited, a lone surrogate; and
+  // ff ff ff, no protobuf message at all (an unfinished tag). gRPC cannot tell them apart
+  // for us, so the message names both (decision 69).
+  const struct {
+    std::string wire;
+    const char* request_id;
+  } cases[] = {{std::string("\x0a\x03\xed\xa0\x80", 5), "req-not-utf8"},
+               {std::string("\xff\xff\xff", 3), "req-not-protobuf"}};
+  for (const auto& c : cases) {
+    grpc::Slice slice(c.wire);
+    grpc::ByteBuffer request(&slice, 1), response;
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + comm_a_.token);
+    ctx.AddMetadata("x-request-id", c.request_id);
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    grpc::Status st;
+    generic.UnaryCall(&ctx, "/pdps.registry.v1.RegistryService/GetLot", grpc::StubOptions(),
+                      &request, &response, [&](grpc::Status s) {
+                        std::lock_guard<std::mutex> lock(mu);
+                        st = std::move(s);
+                        done = true;
+                        cv.notify_one();
+                      });
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return done; }));
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.request_id;
+    EXPECT_EQ(st.error_message(),
+              "the request could not be parsed (malformed message or invalid UTF-8 in a string "
+              "field): send this method's request message, built with the protos of this "
+              "service")
+        << c.request_id;
+    google::rpc::Status details;
+    ASSERT_TRUE(details.ParseFromString(st.error_details()));
+    google::rpc::RequestInfo info;
+    ASSERT_GT(details.details_size(), 0);
+    ASSERT_TRUE(details.details(details.details_size() - 1).UnpackTo(&info));
+    EXPECT_EQ(info.request_id(), c.request_id);
+  }
 }
 
 // Applies an admission verb as `who` with the admission's current etag and `reason`;
@@ -662,6 +685,64 @@ std::set<std::string> LateProviders(RegistryServer& s, const Caller& who,
     EXPECT_EQ(l.month(), month);
   }
   return late;
+}
+
+// Weekly hours are bounded by the week and the workforce, and a return is made only for
+// a month the provider was on the framework in (decision 69). Nothing is stored when one
+// is refused.
+TEST_F(RegistryTest, CapacityReturnsHoldPossibleHoursForMonthsOnTheFramework) {
+  // A commissioner and framework of their own, which no other test lists: moving this
+  // admission must not make others' months late.
+  const std::string council = world_->CreateOrg("Hours Council", v1::Organisation::COUNCIL);
+  const Caller comm = MakeCaller(council, {Role::kCommissioner});
+  const v1::Framework framework =
+      world_->CreateFramework(comm, world_->CreatePartnership("Hours", {council}), "Hours");
+  const v1::Lot lot = world_->CreateLot(comm, framework.id(), "H");
+  auto p = world_->AdmittedProvider("Bermondsey Hours Care", comm, framework, lot,
+                                    {"Derby"});  // admitted today, 24 November 2026
+  auto count = [&] {
+    return server_->db().Query(absl::StrCat(
+        "SELECT count(*)::text AS v FROM registry.capacity_returns WHERE provider_id = '", p.org,
+        "'"))[0];
+  };
+  const std::string before = count();
+  v1::CreateCapacityReturnRequest cap;
+  auto* c = cap.mutable_capacity_return();
+  c->set_framework_id(framework.id());
+  v1::CapacityReturn r;
+  // The audit's figure: refused, naming the limit.
+  c->set_month("2026-11");
+  c->set_estimated_weekly_hours_available(2147483647);
+  auto st = Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(),
+            "capacity_return.estimated_weekly_hours_available: must be at most 100000");
+  // 10 workers can give at most 1680 hours a week, delivered or available.
+  c->set_care_workers_employed(10);
+  c->set_current_total_weekly_hours(1681);
+  c->set_estimated_weekly_hours_available(1700);
+  st = Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("capacity_return.current_total_weekly_hours",
+                                               "capacity_return.estimated_weekly_hours_available"));
+  EXPECT_THAT(st.error_message(),
+              ::testing::HasSubstr("must be at most 1680 (168 hours a week for each of the 10 "
+                                   "care workers employed)"));
+  // A month before the provider's admission is owed nothing and is refused.
+  c->set_current_total_weekly_hours(1680);
+  c->set_estimated_weekly_hours_available(40);
+  c->set_month("2026-08");
+  st = Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(st.error_message(),
+              ::testing::HasSubstr("first admitted to the framework on 2026-11-24: returns are "
+                                   "owed from 2026-11"));
+  EXPECT_THAT(PreconditionViolations(st),
+              ElementsAre("RETURN_BEFORE_ADMISSION framework/" + framework.id()));
+  EXPECT_EQ(count(), before);
+  // Admitted since August (as if), it is owed and accepted.
+  MoveTransition(*server_, p.admission_id, "ACTIVE", "2026-08-31 18:00");
+  ASSERT_TRUE(Call(*server_, p.admin, &Stub::CreateCapacityReturn, cap, &r).ok());
+  EXPECT_EQ(r.estimated_weekly_hours_available(), 40);
 }
 
 TEST_F(RegistryTest, LateCapacityReturnsAreOwedFromAdmissionUntilTermination) {
