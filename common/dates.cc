@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "common/calendar/calendar.h"
@@ -51,13 +52,14 @@ absl::CivilDay TodayInLondon(absl::Time now) {
 }
 
 std::optional<Quarter> ParseQuarter(const std::string& text) {
-  int year = 0, q = 0;
   if (text.size() != 7 || text[4] != '-' || text[5] != 'Q' ||
-      !absl::SimpleAtoi(text.substr(0, 4), &year) || !absl::SimpleAtoi(text.substr(6, 1), &q) ||
-      year < 1990 || year > 2100 || q < 1 || q > 4) {
+      !std::all_of(text.begin(), text.begin() + 4, absl::ascii_isdigit) || text[6] < '1' ||
+      text[6] > '4') {
     return std::nullopt;
   }
-  return Quarter{year, q};
+  int year = 0;
+  absl::SimpleAtoi(text.substr(0, 4), &year);
+  return Quarter{year, text[6] - '0'};
 }
 
 std::string FormatQuarter(Quarter q) { return absl::StrFormat("%04d-Q%d", q.year, q.q); }

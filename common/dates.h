@@ -40,8 +40,11 @@ struct Quarter {
   absl::CivilDay last() const { return absl::CivilDay(absl::CivilMonth(year, q * 3 + 1, 1)) - 1; }
   Period period() const { return {first(), last()}; }
 };
-// "2026-Q3"; std::nullopt if malformed.
+// "2026-Q3" (four digits, -Q, 1 to 4); std::nullopt if not of that form, whatever the
+// year: whether a return can be asked for it (from kFirstQuarterYear's Q1, not in the
+// future) is Violations::Quarter's to say, in its own words (decision 69).
 std::optional<Quarter> ParseQuarter(const std::string& text);
+inline constexpr int kFirstQuarterYear = 1990;
 std::string FormatQuarter(Quarter q);
 // The quarter `day` falls in.
 Quarter QuarterOf(absl::CivilDay day);

@@ -74,6 +74,11 @@ std::optional<Violations::ReturnQuarter> Violations::Quarter(const std::string& 
   if (!Given(field, text, true)) return std::nullopt;
   auto q = Parsed(dates::ParseQuarter(text), field, "must be YYYY-Qn, e.g. 2026-Q3");
   if (!q) return std::nullopt;
+  if (q->year < dates::kFirstQuarterYear) {
+    Add(field, absl::StrCat("must be a quarter from ", dates::kFirstQuarterYear, "-Q1 (", text,
+                            " is before it)"));
+    return std::nullopt;
+  }
   auto period = dates::ReturnPeriod(*q, today);
   if (!period) {
     Add(field, "must not be in the future");

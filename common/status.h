@@ -63,7 +63,8 @@ class Violations {
   std::optional<absl::CivilMonth> Month(const std::string& field, absl::string_view text,
                                         bool required = true);
   // The quarter of a quarterly return, "YYYY-Qn" (2026-Q3), one that has started on
-  // `today` (Europe/London): "is required", "must be YYYY-Qn, e.g. 2026-Q3" or "must not
+  // `today` (Europe/London): "is required", "must be YYYY-Qn, e.g. 2026-Q3", "must be a
+  // quarter from 1990-Q1 (1899-Q1 is before it)" (dates::kFirstQuarterYear) or "must not
   // be in the future". Returns the quarter and the days its return covers
   // (dates::ReturnPeriod: the quarter in progress to date) when it is well formed.
   struct ReturnQuarter {

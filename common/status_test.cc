@@ -202,6 +202,20 @@ TEST(Status, ARepeatedItemNamesTheFirstOfItsKind) {
   EXPECT_EQ(malformed.list()[0].field, "extra_competencies[0]");
 }
 
+TEST(Status, AQuarterOfTheRightFormOutOfRangeSaysSo) {
+  const absl::CivilDay today(2026, 11, 24);
+  Violations v;
+  EXPECT_TRUE(v.Quarter("quarter", "2026-Q4", today).has_value());
+  EXPECT_TRUE(v.Quarter("quarter", "1990-Q1", today).has_value());
+  EXPECT_FALSE(v.Quarter("quarter", "1899-Q1", today).has_value());
+  EXPECT_FALSE(v.Quarter("quarter", "2026Q3", today).has_value());
+  EXPECT_FALSE(v.Quarter("quarter", "2027-Q1", today).has_value());
+  ASSERT_EQ(v.list().size(), 3u);
+  EXPECT_EQ(v.list()[0].description, "must be a quarter from 1990-Q1 (1899-Q1 is before it)");
+  EXPECT_EQ(v.list()[1].description, "must be YYYY-Qn, e.g. 2026-Q3");
+  EXPECT_EQ(v.list()[2].description, "must not be in the future");
+}
+
 TEST(Status, InternalErrorsLeakNothing) {
   grpc::Status g = server::ToGrpc(absl::InternalError("relation registry.x does not exist"), "r9");
   EXPECT_EQ(g.error_code(), grpc::StatusCode::INTERNAL);

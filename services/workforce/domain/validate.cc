@@ -64,6 +64,11 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
   NotAfter(v, F(p, "dbs.barred_list_check_date"), barred, today);
   auto status = DateField(v, F(p, "dbs.status_check_date"), s.dbs().status_check_date(), false);
   NotAfter(v, F(p, "dbs.status_check_date"), status, today);
+  if (status && dbs && *status < *dbs) {
+    v.Add(F(p, "dbs.status_check_date"),
+          absl::StrCat("must not be before dbs.certificate_date (", dates::FormatDay(*dbs),
+                       "): a status check is of a certificate already issued"));
+  }
   v.Text(F(p, "dbs.certificate_reference"), s.dbs().certificate_reference(), 100, false);
   const auto& rtw = s.right_to_work();
   DateField(v, F(p, "right_to_work.checked_on"), rtw.checked_on(), false);
@@ -172,6 +177,15 @@ absl::Status ValidateComplaint(const v1::Complaint& c, absl::Time now, const std
     v.Add(F(p, "received_time"), "is required");
   } else if (protoutil::FromTimestamp(c.received_time()) > now) {
     v.Add(F(p, "received_time"), "must not be in the future");
+  } else {
+    const Day earliest = AddMonths(dates::TodayInLondon(now), -kMaxComplaintWindowMonths);
+    if (protoutil::FromTimestamp(c.received_time()) <
+        absl::FromCivil(absl::CivilSecond(earliest), dates::London())) {
+      v.Add(F(p, "received_time"),
+            absl::StrCat("must be within the last ", kMaxComplaintWindowMonths / 12,
+                         " years (on or after ", dates::FormatDay(earliest),
+                         "), the longest complaint window a framework may set"));
+    }
   }
   v.Text(F(p, "summary"), c.summary(), 4000, true);
   return v.ToStatus();
@@ -257,7 +271,8 @@ absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& p) {
   Violations v;
   v.Id(F(p, "framework_id"), r.framework_id(), true);
   Range(v, F(p, "upheld_safeguarding_complaints"), r.upheld_safeguarding_complaints(), 0, 100);
-  Range(v, F(p, "complaint_window_months"), r.complaint_window_months(), 0, 60);
+  Range(v, F(p, "complaint_window_months"), r.complaint_window_months(), 0,
+        kMaxComplaintWindowMonths);
   Range(v, F(p, "min_trained_staff_percent"), r.min_trained_staff_percent(), 0, 100);
   Range(v, F(p, "trained_staff_induction_weeks"), r.trained_staff_induction_weeks(), 0, 52);
   Range(v, F(p, "action_plan_due_working_days"), r.action_plan_due_working_days(), 0, 60);

@@ -17,13 +17,19 @@ namespace pdps::workforce::domain {
 namespace v1 = ::pdps::workforce::v1;
 
 // The input fields of a staff record (output-only fields are ignored). `today` bounds
-// supervision and appraisal dates. `prefix` names the request field, "staff_member".
+// supervision and appraisal dates; a DBS status check is of an issued certificate, so not
+// before dbs.certificate_date. `prefix` names the request field, "staff_member".
 absl::Status ValidateStaff(const v1::StaffMember& s, Day today,
                            const std::string& prefix = "staff_member");
 absl::Status ValidateMatrix(const v1::TrainingMatrix& m,
                             const std::string& prefix = "training_matrix");
 absl::Status ValidateTrainingRecord(const v1::TrainingRecord& r, Day today,
                                     const std::string& prefix = "training_record");
+// The longest complaint window a framework's rules may set (complaint_window_months).
+inline constexpr int kMaxComplaintWindowMonths = 60;
+// received_time: not in the future, and not more than kMaxComplaintWindowMonths before
+// today (from the start of that day, Europe/London): an older complaint counts towards no
+// rule, and a 1970 one would only sit overdue in every list (decision 69).
 absl::Status ValidateComplaint(const v1::Complaint& c, absl::Time now,
                                const std::string& prefix = "complaint");
 absl::Status ValidateAnswer(v1::Complaint::Outcome outcome, const std::string& learning);

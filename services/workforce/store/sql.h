@@ -226,7 +226,13 @@ inline constexpr std::string_view kInsertAccounts =
     " current_assets_pence, current_liabilities_pence, operating_profit_pence,"
     " capital_employed_pence, net_assets_pence, create_time, create_user, create_organisation,"
     " update_time, update_user)"
-    " VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12, $10, $11)";
+    " VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12, $10, $11)"
+    " ON CONFLICT (provider_id, framework_id, year_end) DO NOTHING RETURNING id::text AS id";
+// The accounts holding a natural key, as the caller may see them: $1 provider,
+// $2 framework, $3 year end.
+inline constexpr std::string_view kSelectAccountsByKey =
+    "SELECT id::text AS id FROM workforce.financial_accounts"
+    " WHERE provider_id = $1 AND framework_id = $2 AND year_end = $3::date";
 inline constexpr std::string_view kSelectAccounts =
     "SELECT " PDPS_ACCOUNTS_COLUMNS " FROM workforce.financial_accounts WHERE id = $1";
 // $1 provider (NULL = any visible), $2/$3 after (year_end, id), $4 limit.

@@ -1194,13 +1194,22 @@ absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
         ledger_.Claim(tx, c.principal.organisation_id, request_id, "RecordFinancialAccounts",
                       idempotency::Fingerprint(a), id));
     if (!prior) {
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertAccounts,
-                              {P(id), P(a.provider_id()), P(a.framework_id()),
-                               P(a.year_end().value()), P(a.current_assets().pence()),
-                               P(a.current_liabilities().pence()), P(a.operating_profit().pence()),
-                               P(a.capital_employed().pence()), P(a.net_assets().pence()), P(c.now),
-                               P(c.principal.user_id), P(c.principal.organisation_id)})
-                          .status());
+      RETURN_IF_ERROR(
+          db::InsertUnique(
+              tx,
+              {sql::kInsertAccounts,
+               {P(id), P(a.provider_id()), P(a.framework_id()), P(a.year_end().value()),
+                P(a.current_assets().pence()), P(a.current_liabilities().pence()),
+                P(a.operating_profit().pence()), P(a.capital_employed().pence()),
+                P(a.net_assets().pence()), P(c.now), P(c.principal.user_id),
+                P(c.principal.organisation_id)}},
+              {sql::kSelectAccountsByKey,
+               {P(a.provider_id()), P(a.framework_id()), P(a.year_end().value())}},
+              absl::StrCat("accounts of this provider for the year ending ", a.year_end().value(),
+                           " on this framework are already recorded; a framework keeps one set "
+                           "a year, which its rules read"),
+              v1::FinancialAccounts::descriptor()->full_name())
+              .status());
       ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, a.framework_id()));
       RETURN_IF_ERROR(Trip(tx,
                            domain::OnAccounts(rules, domain::AssessAccounts(domain::AccountsOf(a)),

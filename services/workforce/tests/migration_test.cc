@@ -135,5 +135,50 @@ TEST_F(MigrationTest, Migration0012GivesEarlierRulesTheDefaultInduction) {
   EXPECT_EQ(ReadRules(framework).trained_staff_induction_weeks(), 12);
 }
 
+// Decision 0070: the same year's accounts recorded twice before the natural key keep the
+// latest recorded set; the older one moves, unchanged, out of the table and every list.
+TEST_F(MigrationTest, Migration0014KeepsTheLatestAccountsOfAYearAndSetsAsideTheRest) {
+  MigrateTo(13);
+  const std::string provider = NewUuid(), framework = NewUuid();
+  const std::string older = NewUuid(), newer = NewUuid(), other_year = NewUuid();
+  auto insert = [&](const std::string& id, const char* year_end, const char* at, int64_t assets) {
+    db_->Run(absl::StrCat(
+        "INSERT INTO workforce.financial_accounts (id, provider_id, framework_id, year_end,"
+        " current_assets_pence, current_liabilities_pence, operating_profit_pence,"
+        " capital_employed_pence, net_assets_pence, create_time, create_user,"
+        " create_organisation, update_time, update_user) VALUES ('",
+        id, "', '", provider, "', '", framework, "', '", year_end, "', ", assets,
+        ", 100, 10, 100, 10, '", at, "', 'u', '", kOwner, "', '", at, "', 'u')"));
+  };
+  insert(older, "2026-03-31", "2026-11-01 10:00+00", 200);
+  insert(newer, "2026-03-31", "2026-11-02 10:00+00", 300);
+  insert(other_year, "2025-03-31", "2026-11-01 09:00+00", 400);
+  MigrateTo(0);
+  auto ids = [&](const char* table) {
+    auto rows =
+        db_->Query(absl::StrCat("SELECT string_agg(id::text || ':' || "
+                                "current_assets_pence::text, ',' ORDER BY year_end)"
+                                " AS v FROM workforce.",
+                                table));
+    return rows.empty() ? std::string() : rows[0];
+  };
+  EXPECT_EQ(ids("financial_accounts"), absl::StrCat(other_year, ":400,", newer, ":300"));
+  EXPECT_EQ(ids("financial_accounts_superseded"), absl::StrCat(older, ":200"));
+  EXPECT_EQ(db_->Query(absl::StrCat("SELECT superseded_by::text AS v FROM "
+                                    "workforce.financial_accounts_superseded"))[0],
+            newer);
+  // The key now holds.
+  EXPECT_EQ(db_->Query("SELECT count(*)::text AS v FROM pg_indexes"
+                       " WHERE indexname = 'financial_accounts_one_a_year'")[0],
+            "1");
+  // And the rows kept read back through the store as the provider's.
+  auto pool = db_->AppPool("workforce", 1);
+  Store store(pool.get(), calendar::HolidayCalendar::EnglandAndWales());
+  auto listed = store.ListAccounts(As(provider, auth::Role::kProviderAdmin), provider, 10, "");
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->items.size(), 2u);
+  EXPECT_EQ(listed->items[0].id(), newer);
+}
+
 }  // namespace
 }  // namespace pdps::workforce

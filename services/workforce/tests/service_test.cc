@@ -429,8 +429,14 @@ TEST_F(WorkforceServiceTest, BadInputGetsTheRightCodeAndWritesNothing) {
   v1::GetWorkforceReturnRequest ret;
   ret.set_quarter("2026-Q5");
   v1::WorkforceReturn wr;
-  EXPECT_EQ(Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &wr).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  st = Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &wr);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(), "quarter: must be YYYY-Qn, e.g. 2026-Q3");
+  // In the form but before any return: said so, not "must be YYYY-Qn".
+  ret.set_quarter("1899-Q1");
+  st = Call(stub(), provider_, &Stub::GetWorkforceReturn, ret, &wr);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(), "quarter: must be a quarter from 1990-Q1 (1899-Q1 is before it)");
   // No token at all.
   v1::ListStaffMembersResponse page;
   EXPECT_EQ(Call(stub(), Caller{}, &Stub::ListStaffMembers, v1::ListStaffMembersRequest(), &page)
@@ -464,6 +470,87 @@ TEST_F(WorkforceServiceTest, AccountsWithoutTheirAmountsListEveryViolationAndWri
   st = Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, req, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(out.net_assets().pence(), 0);
+  EXPECT_EQ(Rows("financial_accounts"), accounts + 1);
+}
+
+// Dates no record could hold, and a second set of accounts for a year, are refused with
+// nothing written (decisions 69 and 70).
+TEST_F(WorkforceServiceTest, ImplausibleDatesAndASecondSetOfAccountsAreRefused) {
+  // A complaint "received" in 1970, or before the longest complaint window (60 months).
+  const int complaints = Rows("complaints");
+  v1::CreateComplaintRequest old;
+  old.mutable_complaint()->set_framework_id(framework_);
+  old.mutable_complaint()->set_summary("Late visits");
+  old.mutable_complaint()->mutable_received_time()->set_seconds(0);
+  v1::Complaint c;
+  auto st = Call(stub(), provider_, &Stub::CreateComplaint, old, &c);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(),
+            "complaint.received_time: must be within the last 5 years (on or after 2021-11-24), "
+            "the longest complaint window a framework may set");
+  protoutil::SetTimestamp(London(2021, 11, 23, 23, 59),
+                          old.mutable_complaint()->mutable_received_time());
+  EXPECT_EQ(Call(stub(), provider_, &Stub::CreateComplaint, old, &c).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Rows("complaints"), complaints);
+  protoutil::SetTimestamp(London(2021, 11, 24, 0, 0),
+                          old.mutable_complaint()->mutable_received_time());
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::CreateComplaint, old, &c).ok());
+
+  // A DBS status check before the certificate it checks (the audit's 2001 against 2024).
+  v1::StaffMember w = CreateStaff(provider_, SampleStaff("Dee Dated"));
+  v1::UpdateStaffMemberRequest upd;
+  *upd.mutable_staff_member() = w;
+  upd.mutable_staff_member()->mutable_dbs()->mutable_status_check_date()->set_value("2001-01-01");
+  v1::StaffMember got;
+  st = Call(stub(), provider_, &Stub::UpdateStaffMember, upd, &got);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(),
+            "staff_member.dbs.status_check_date: must not be before dbs.certificate_date "
+            "(2024-12-01): a status check is of a certificate already issued");
+  v1::GetStaffMemberRequest get;
+  get.set_id(w.id());
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetStaffMember, get, &got).ok());
+  EXPECT_EQ(got.etag(), w.etag());
+  EXPECT_TRUE(got.dbs().status_check_date().value().empty());
+  upd.mutable_staff_member()->mutable_dbs()->mutable_status_check_date()->set_value("2024-12-01");
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::UpdateStaffMember, upd, &got).ok());
+
+  // The same provider, framework and year end twice: the second is ALREADY_EXISTS naming
+  // the first, whatever its request_id and figures.
+  v1::RecordFinancialAccountsRequest acc;
+  auto* a = acc.mutable_accounts();
+  a->set_provider_id(provider_.org);
+  a->set_framework_id(framework_);
+  a->mutable_year_end()->set_value("2026-03-31");
+  a->mutable_current_assets()->set_pence(100);
+  a->mutable_current_liabilities()->set_pence(0);
+  a->mutable_operating_profit()->set_pence(-5);
+  a->mutable_capital_employed()->set_pence(-100);
+  a->mutable_net_assets()->set_pence(100);
+  acc.set_request_id(NewUuid());
+  v1::FinancialAccounts first;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, acc, &first).ok());
+  // As the proto says: no liabilities, no ratio and no breach; capital employed not
+  // positive, ROCE 0 and a breach.
+  EXPECT_EQ(first.liquidity_ratio(), 0);
+  EXPECT_EQ(first.roce_percent(), 0);
+  EXPECT_THAT(first.breaches(), ElementsAre(v1::FinancialAccounts::ROCE));
+  const int accounts = Rows("financial_accounts");
+  acc.set_request_id(NewUuid());
+  a->mutable_current_assets()->set_pence(200);
+  v1::FinancialAccounts second;
+  st = Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, acc, &second);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::ALREADY_EXISTS) << st.error_message();
+  EXPECT_EQ(registry::testing::ResourceInfoOf(st),
+            "pdps.workforce.v1.FinancialAccounts " + first.id());
+  EXPECT_THAT(st.error_message(), HasSubstr("for the year ending 2026-03-31 on this framework "
+                                            "are already recorded"));
+  EXPECT_EQ(Rows("financial_accounts"), accounts);
+  // Another year end is other accounts.
+  a->mutable_year_end()->set_value("2025-03-31");
+  acc.set_request_id(NewUuid());
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, acc, &second).ok());
   EXPECT_EQ(Rows("financial_accounts"), accounts + 1);
 }
 
