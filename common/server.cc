@@ -67,6 +67,8 @@ std::string Shorten(const std::string& text, size_t max) {
 // message) never reaches the gate: gRPC answers INTERNAL with an empty message, which
 // says "our bug" to the caller. This interceptor, the only one, turns exactly that
 // answer into the INVALID_ARGUMENT it is. Every INTERNAL of ours carries a message.
+// Which of the two it was cannot be told: protobuf's parser answers only false, and gRPC
+// clears the bytes before any interceptor could look at them, so the message names both.
 class UnparsableRequest : public grpc::experimental::Interceptor {
  public:
   UnparsableRequest(grpc::experimental::ServerRpcInfo* info, metrics::Registry* metrics,
@@ -89,10 +91,7 @@ class UnparsableRequest : public grpc::experimental::Interceptor {
                              {"method", std::string(method)},
                              {"code", "INVALID_ARGUMENT"}});
         methods->ModifySendStatus(
-            ToGrpc(absl::InvalidArgumentError(
-                       "the request could not be parsed as this method's request message: every "
-                       "string field must be valid UTF-8 (use the protos of this service)"),
-                   request_id));
+            ToGrpc(absl::InvalidArgumentError(kUnparsableRequestMessage), request_id));
       }
     }
     methods->Proceed();

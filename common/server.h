@@ -49,6 +49,13 @@ struct Call {
 // The user id recorded for work the service does itself (schedulers, feed consumers).
 inline constexpr char kSystemUser[] = "system";
 
+// The INVALID_ARGUMENT message for a request that is not this method's request message
+// at all: bytes that are not a protobuf message, or a string field that is not UTF-8
+// (which of the two, gRPC does not let a server tell).
+inline constexpr char kUnparsableRequestMessage[] =
+    "the request could not be parsed (malformed message or invalid UTF-8 in a string field): "
+    "send this method's request message, built with the protos of this service";
+
 // A call made by the service itself at `now`: the service role, user "system", no
 // organisation. Its actor reads across tenants where a policy allows services.
 inline Call SystemCall(absl::Time now) {

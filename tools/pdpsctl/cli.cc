@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
@@ -320,7 +321,7 @@ void PrintError(const std::string& text) {
   std::fflush(stderr);
 }
 
-bool ParsePounds(const std::string& text, int64_t* pence, std::string* error) {
+bool ParsePounds(const std::string& text, int64_t* pence, std::string* error, bool above_zero) {
   absl::string_view t = text;
   bool negative = absl::ConsumePrefix(&t, "-");
   bool pound_sign = absl::ConsumePrefix(&t, "£");
@@ -344,6 +345,16 @@ bool ParsePounds(const std::string& text, int64_t* pence, std::string* error) {
   }
   int64_t value = 0;
   absl::SimpleAtoi(digits, &value);
+  int64_t cents = 0;
+  if (!fraction.empty()) {
+    absl::SimpleAtoi(fraction, &cents);
+    if (fraction.size() == 1) cents *= 10;
+  }
+  if (above_zero && (negative || value * 100 + cents == 0)) {
+    // Said before the pence hint, which would otherwise suggest a negative amount.
+    *error = "must be above zero: a rate in pounds, e.g. 21.50 or £21.50";
+    return false;
+  }
   if (!pound_sign && dot == absl::string_view::npos) {
     // Both readings, so that whoever meant pence sees the pounds to write.
     std::string as_pence = money::FormatPounds(negative ? -value : value);
@@ -355,11 +366,6 @@ bool ParsePounds(const std::string& text, int64_t* pence, std::string* error) {
         ".00 (or ", sign, "£", digits, ") for ",
         money::FormatPounds((negative ? -value : value) * 100));
     return false;
-  }
-  int64_t cents = 0;
-  if (!fraction.empty()) {
-    absl::SimpleAtoi(fraction, &cents);
-    if (fraction.size() == 1) cents *= 10;
   }
   *pence = (negative ? -1 : 1) * (value * 100 + cents);
   return true;
@@ -439,6 +445,22 @@ bool NoValue(const Message& m, const FieldDescriptor* f) {
 // (the return's training percentage without a lot, its turnover verdict with no target);
 // "" for a computed one.
 std::string NotComputed(const Message& m, const FieldDescriptor* f) {
+  // A ratio over nothing (FinancialAccounts): 0 is sent, which beside "≤ 1 is a breach"
+  // would read as one; no liabilities is no liquidity breach.
+  auto pence = [&](const char* name) -> std::optional<int64_t> {
+    const FieldDescriptor* money = m.GetDescriptor()->FindFieldByName(name);
+    if (money == nullptr || !m.GetReflection()->HasField(m, money)) return std::nullopt;
+    const Message& sub = m.GetReflection()->GetMessage(m, money);
+    return sub.GetReflection()->GetInt64(sub, sub.GetDescriptor()->field(0));
+  };
+  if (f->full_name() == "pdps.workforce.v1.FinancialAccounts.liquidity_ratio") {
+    auto liabilities = pence("current_liabilities");
+    return liabilities && *liabilities == 0 ? "n/a (no liabilities)" : "";
+  }
+  if (f->full_name() == "pdps.workforce.v1.FinancialAccounts.roce_percent") {
+    auto capital = pence("capital_employed");
+    return capital && *capital <= 0 ? "n/a (capital employed not positive: a breach)" : "";
+  }
   if (f->full_name() == "pdps.workforce.v1.WorkforceReturn.turnover_within_target") {
     const FieldDescriptor* target = m.GetDescriptor()->FindFieldByName("turnover_target_percent");
     return target != nullptr && m.GetReflection()->GetInt32(m, target) == 0 ? "n/a (no target)"

@@ -95,8 +95,11 @@ void PrintTable(const google::protobuf::Message& m, const std::vector<std::strin
 // Amounts are printed with money::FormatPounds (common/money.h), as the services word them.
 // An amount in pounds: "24.50", "£24.50", "£5,000,000", "-£1,200.00"; a bare whole
 // number ("2450") is refused, as it meant pence before pdpsctl read pounds (decision
-// 0054). False with `error` set (what is wrong, for "--rate=TEXT " + error).
-bool ParsePounds(const std::string& text, int64_t* pence, std::string* error);
+// 0054). With `above_zero` (a rate), a negative or zero amount is refused as such, before
+// the whole-number hint, which would suggest a negative amount to write. False with
+// `error` set (what is wrong, for "--rate=TEXT " + error).
+bool ParsePounds(const std::string& text, int64_t* pence, std::string* error,
+                 bool above_zero = false);
 // `text` (a service's message) with each "N pence" written as pounds: "a maximum price of
 // 2600 pence an hour" reads "a maximum price of £26.00 an hour".
 std::string PoundsInText(const std::string& text);

@@ -301,6 +301,26 @@ TEST(ParsePounds, RefusesAWholeNumberThatOnceMeantPence) {
   }
 }
 
+TEST(ParsePounds, ARateIsAboveZeroAndNoNegativeIsSuggested) {
+  int64_t pence = 7;
+  std::string error;
+  for (const char* bad : {"-5", "-5.00", "-£5", "£-5", "0", "0.00", "£0"}) {
+    EXPECT_FALSE(ParsePounds(bad, &pence, &error, /*above_zero=*/true)) << bad;
+    EXPECT_EQ(error, "must be above zero: a rate in pounds, e.g. 21.50 or £21.50") << bad;
+  }
+  EXPECT_EQ(pence, 7);
+  EXPECT_TRUE(ParsePounds("21.50", &pence, &error, true));
+  EXPECT_EQ(pence, 2150);
+  // A positive whole number still gets the pence hint, with nothing negative in it.
+  EXPECT_FALSE(ParsePounds("5", &pence, &error, true));
+  EXPECT_EQ(error,
+            "is a whole number, which pdpsctl used to read as pence: amounts are in pounds, so "
+            "write 0.05 for £0.05, or 5.00 (or £5) for £5.00");
+  // Other amounts may be negative (an operating loss).
+  EXPECT_TRUE(ParsePounds("-5.00", &pence, &error));
+  EXPECT_EQ(pence, -500);
+}
+
 TEST(PoundsInText, AServicesPenceReadAsPounds) {
   EXPECT_EQ(PoundsInText("is above the lot's maximum price of 2600 pence an hour"),
             "is above the lot's maximum price of £26.00 an hour");
@@ -570,6 +590,30 @@ TEST(PrintTable, ABrokerageKpiWithItsNumbersAndNoTargetAsNone) {
   EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.verdict: +MET\n"));
   EXPECT_THAT(out, ContainsRegex("answered_within_24_hours.target_percent: +none\n"));
   EXPECT_THAT(out, ContainsRegex("declines_by_reason\\[0\\].reason: +NO_CAPACITY\n"));
+}
+
+TEST(PrintTable, RatiosOverNothingAreNotShownAsBreaches) {
+  workforce::v1::FinancialAccounts a;
+  a.mutable_current_assets()->set_pence(100);
+  a.mutable_current_liabilities()->set_pence(0);
+  a.mutable_operating_profit()->set_pence(-5);
+  a.mutable_capital_employed()->set_pence(-100);
+  a.add_breaches(workforce::v1::FinancialAccounts::ROCE);
+  std::string out = TableOf(a, {});
+  EXPECT_THAT(out, ContainsRegex("liquidity_ratio: +n/a \\(no liabilities\\)\n"));
+  EXPECT_THAT(out,
+              ContainsRegex("roce_percent: +n/a \\(capital employed not positive: a breach\\)\n"));
+  a.mutable_current_liabilities()->set_pence(100);
+  a.set_liquidity_ratio(1);
+  a.mutable_capital_employed()->set_pence(100);
+  a.set_roce_percent(-5);
+  out = TableOf(a, {});
+  EXPECT_THAT(out, ContainsRegex("liquidity_ratio: +1.00\n"));
+  EXPECT_THAT(out, ContainsRegex("roce_percent: +-5.00 %\n"));
+  // A list's columns read the same.
+  workforce::v1::ListFinancialAccountsResponse list;
+  list.add_accounts()->mutable_current_liabilities()->set_pence(0);
+  EXPECT_THAT(TableOf(list, {"liquidity_ratio"}), HasSubstr("n/a (no liabilities)"));
 }
 
 }  // namespace

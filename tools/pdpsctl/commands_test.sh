@@ -57,6 +57,7 @@ expect 2 '--rate=2190 is a whole number, which pdpsctl used to read as pence' \
   bid O --rate=2190 --answers=a
 expect 2 'write 21.90 for £21.90' bid O --rate=2190 --answers=a
 expect 2 '--rate=21,90 is not an amount in pounds' bid O --rate=21,90 --answers=a
+expect 2 '--rate=-5 must be above zero: a rate in pounds' bid O --rate=-5 --answers=a
 expect 2 '--rate=POUNDS is required' bid O --answers=a
 expect 2 '--net-assets=5000 is a whole number' \
   accounts record --provider=P --framework=F --year-end=2026-03-31 --net-assets=5000

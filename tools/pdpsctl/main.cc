@@ -470,15 +470,16 @@ void Page(const Args& a, Req* req) {
 }
 
 // An amount given as --k=POUNDS (21.50, £21.50, £5,000,000) into a Money field; false
-// (and a message) if it is not one, a bare whole number included (decision 0054).
+// (and a message) if it is not one, a bare whole number included (decision 0054), or,
+// for a `rate`, if it is not above zero.
 // Absent, the amount stays unset (the service says whether it is required), never a
 // silent 0.
 bool PoundsFlag(const Args& a, const std::string& k,
-                const std::function<pdps::common::v1::Money*()>& money) {
+                const std::function<pdps::common::v1::Money*()>& money, bool rate = false) {
   if (!a.Has(k)) return true;
   int64_t pence = 0;
   std::string error;
-  if (!cli::ParsePounds(a.Get(k), &pence, &error)) {
+  if (!cli::ParsePounds(a.Get(k), &pence, &error, rate)) {
     Fail(absl::StrCat("--", k, "=", a.Get(k), " ", error));
     return false;
   }
@@ -1197,7 +1198,10 @@ int Answer(Env& env, const std::string& verb) {
     if (!a.Has("rate")) {
       return Fail("--rate=POUNDS is required: the hourly rate, e.g. --rate=21.50");
     }
-    if (!PoundsFlag(a, "rate", [&] { return req.mutable_bid()->mutable_hourly_rate(); })) return 2;
+    if (!PoundsFlag(
+            a, "rate", [&] { return req.mutable_bid()->mutable_hourly_rate(); }, /*rate=*/true)) {
+      return 2;
+    }
     int i = 0;
     for (absl::string_view text : absl::StrSplit(a.Get("answers"), '|', absl::SkipEmpty())) {
       auto* answer = req.mutable_bid()->add_answers();
