@@ -195,6 +195,32 @@ class ReferralsTest : public ::testing::Test {
     return out;
   }
 
+  // UpdateReferral of `r` as read, with `start` as its start date.
+  grpc::Status UpdateStart(const v1::Referral& r, const std::string& start, v1::Referral* out) {
+    v1::UpdateReferralRequest req;
+    *req.mutable_referral() = r;
+    req.mutable_referral()->mutable_start_date()->set_value(start);
+    return Call(stub(), officer_, &Stub::UpdateReferral, req, out);
+  }
+
+  // OpenReferral refused: FAILED_PRECONDITION with one PreconditionViolation `type`
+  // referral/<id>, and the referral as it was (DRAFT, same etag, no offers).
+  grpc::Status OpenRefused(const v1::Referral& r, const std::string& type) {
+    v1::OpenReferralRequest req;
+    req.set_id(r.id());
+    req.set_etag(r.etag());
+    v1::Referral out;
+    auto st = Call(stub(), officer_, &Stub::OpenReferral, req, &out);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+    EXPECT_THAT(registry::testing::PreconditionViolations(st),
+                ElementsAre(absl::StrCat(type, " referral/", r.id())));
+    v1::Referral still = Get(r.id(), officer_);
+    EXPECT_EQ(still.state(), v1::Referral::DRAFT);
+    EXPECT_EQ(still.etag(), r.etag());
+    EXPECT_TRUE(Offers(r.id()).empty());
+    return st;
+  }
+
   // A second replica whose operator's holiday changes file makes `day` ("2026-11-30") a
   // bank holiday. The file is read when the replica starts.
   std::unique_ptr<ReferralsServer> ReplicaWithBankHoliday(const std::string& day) {
@@ -711,19 +737,9 @@ TEST_F(ReferralsTest, AnEmergencyOnABankHolidayIsOfferedInClockMinutes) {
 TEST_F(ReferralsTest, AnEmergencyIsNotPutToAMiniCompetition) {
   Lot mini = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 2);
   v1::Referral r = RaiseEmergency(mini);
-  v1::OpenReferralRequest req;
-  req.set_id(r.id());
-  req.set_etag(r.etag());
-  v1::Referral out;
-  auto st = Call(stub(), officer_, &Stub::OpenReferral, req, &out);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  auto st = OpenRefused(r, "EMERGENCY_REFERRAL");
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr("award it directly"));
-  EXPECT_THAT(registry::testing::PreconditionViolations(st),
-              ElementsAre(absl::StrCat("EMERGENCY_REFERRAL referral/", r.id())));
-  v1::Referral still = Get(r.id(), officer_);
-  EXPECT_EQ(still.state(), v1::Referral::DRAFT);
-  EXPECT_EQ(still.etag(), r.etag());
-  EXPECT_TRUE(Offers(r.id()).empty());
+  v1::Referral out;
   // What the message says works: a direct award.
   ASSERT_TRUE(AwardDirectly(r, mini.providers[0].org,
                             "Emergency: the provider with a carer free tonight", &out)
@@ -772,33 +788,18 @@ TEST_F(ReferralsTest, AnEmergencyStartsTodayOrTomorrow) {
   // Tomorrow is an emergency; a draft can be changed to start later only as ROUTINE.
   req.mutable_referral()->mutable_start_date()->set_value("2026-12-03");
   ASSERT_TRUE(Call(stub(), officer_, &Stub::CreateReferral, req, &out).ok());
-  v1::UpdateReferralRequest upd;
-  *upd.mutable_referral() = out;
-  upd.mutable_referral()->mutable_start_date()->set_value("2026-12-07");
   v1::Referral updated;
-  st = Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated);
+  st = UpdateStart(out, "2026-12-07", &updated);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
   EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.urgency"));
   EXPECT_EQ(Get(out.id(), officer_).etag(), out.etag());
 
   // Left in DRAFT and opened on Friday, after its start date: refused, nothing changed.
   clock().Set(London(2026, 12, 4, 10, 0));
-  v1::OpenReferralRequest open;
-  open.set_id(out.id());
-  open.set_etag(out.etag());
-  v1::Referral opened;
-  st = Call(stub(), officer_, &Stub::OpenReferral, open, &opened);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  st = OpenRefused(out, "EMERGENCY_NOTICE");
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr("start_date 2026-12-03 has passed"));
-  EXPECT_THAT(registry::testing::PreconditionViolations(st),
-              ElementsAre(absl::StrCat("EMERGENCY_NOTICE referral/", out.id())));
-  v1::Referral still = Get(out.id(), officer_);
-  EXPECT_EQ(still.state(), v1::Referral::DRAFT);
-  EXPECT_EQ(still.etag(), out.etag());
-  EXPECT_TRUE(Offers(out.id()).empty());
   // What the message says works: a new start date (or ROUTINE), then open.
-  upd.mutable_referral()->mutable_start_date()->set_value("2026-12-05");
-  ASSERT_TRUE(Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated).ok());
+  ASSERT_TRUE(UpdateStart(out, "2026-12-05", &updated).ok());
   EXPECT_EQ(Open(updated).state(), v1::Referral::OPEN);
 }
 

@@ -3,8 +3,8 @@
 -- could be recorded twice, and which record the framework's rules had read was not said.
 -- Where that happened, the most recently recorded set (create_time, then id) stays; each
 -- older one moves, unchanged, to financial_accounts_superseded, kept for the operators
--- and out of every list (the service has no grant on it, and no policy lets anyone but
--- a superuser read it, as every table here keeps row-level security). Nothing is lost. Their
+-- and out of every list (the service has no grant on it, and its one policy admits no
+-- row: only a superuser reads it). Nothing is lost. Their
 -- suspension triggers, if any, were applied when each was recorded and stand.
 CREATE TABLE workforce.financial_accounts_superseded
   (LIKE workforce.financial_accounts INCLUDING ALL);
@@ -30,6 +30,9 @@ ALTER TABLE workforce.financial_accounts FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE workforce.financial_accounts_superseded ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workforce.financial_accounts_superseded FORCE ROW LEVEL SECURITY;
+-- Said, not left to the absence of a policy: no tenant, service or owner reads or writes
+-- the rows set aside; an operator reads them as the database superuser.
+CREATE POLICY nobody ON workforce.financial_accounts_superseded USING (false) WITH CHECK (false);
 
 CREATE UNIQUE INDEX financial_accounts_one_a_year
   ON workforce.financial_accounts (provider_id, framework_id, year_end);

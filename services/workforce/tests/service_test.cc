@@ -208,6 +208,23 @@ class WorkforceServiceTest : public ::testing::Test {
     return out;
   }
 
+  // The scene's provider's accounts on its framework for `year_end`, amounts in pence.
+  v1::RecordFinancialAccountsRequest Accounts(const std::string& year_end, int64_t assets,
+                                              int64_t liabilities, int64_t profit, int64_t capital,
+                                              int64_t net) {
+    v1::RecordFinancialAccountsRequest req;
+    auto* a = req.mutable_accounts();
+    a->set_provider_id(provider_.org);
+    a->set_framework_id(framework_);
+    a->mutable_year_end()->set_value(year_end);
+    a->mutable_current_assets()->set_pence(assets);
+    a->mutable_current_liabilities()->set_pence(liabilities);
+    a->mutable_operating_profit()->set_pence(profit);
+    a->mutable_capital_employed()->set_pence(capital);
+    a->mutable_net_assets()->set_pence(net);
+    return req;
+  }
+
   int Rows(const std::string& table) {
     return std::stoi(
         server_->db().Query(absl::StrCat("SELECT count(*)::text AS v FROM workforce.", table))[0]);
@@ -518,16 +535,8 @@ TEST_F(WorkforceServiceTest, ImplausibleDatesAndASecondSetOfAccountsAreRefused) 
 
   // The same provider, framework and year end twice: the second is ALREADY_EXISTS naming
   // the first, whatever its request_id and figures.
-  v1::RecordFinancialAccountsRequest acc;
+  v1::RecordFinancialAccountsRequest acc = Accounts("2026-03-31", 100, 0, -5, -100, 100);
   auto* a = acc.mutable_accounts();
-  a->set_provider_id(provider_.org);
-  a->set_framework_id(framework_);
-  a->mutable_year_end()->set_value("2026-03-31");
-  a->mutable_current_assets()->set_pence(100);
-  a->mutable_current_liabilities()->set_pence(0);
-  a->mutable_operating_profit()->set_pence(-5);
-  a->mutable_capital_employed()->set_pence(-100);
-  a->mutable_net_assets()->set_pence(100);
   acc.set_request_id(NewUuid());
   v1::FinancialAccounts first;
   ASSERT_TRUE(Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, acc, &first).ok());
@@ -1383,16 +1392,8 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
   server_->clock().Set(DefaultNow());
 
   // Accounts breaching liquidity trip the financial rule.
-  v1::RecordFinancialAccountsRequest acc;
-  auto* a = acc.mutable_accounts();
-  a->set_provider_id(provider_.org);
-  a->set_framework_id(framework_);
-  a->mutable_year_end()->set_value("2026-03-31");
-  a->mutable_current_assets()->set_pence(9000000);
-  a->mutable_current_liabilities()->set_pence(10000000);
-  a->mutable_operating_profit()->set_pence(700000);
-  a->mutable_capital_employed()->set_pence(10000000);
-  a->mutable_net_assets()->set_pence(2500000);
+  v1::RecordFinancialAccountsRequest acc =
+      Accounts("2026-03-31", 9000000, 10000000, 700000, 10000000, 2500000);
   v1::FinancialAccounts fa;
   ASSERT_TRUE(Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, acc, &fa).ok());
   EXPECT_DOUBLE_EQ(fa.liquidity_ratio(), 0.9);
