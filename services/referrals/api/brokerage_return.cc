@@ -82,9 +82,13 @@ absl::StatusOr<v1::BrokerageReturn> Brokerage::Return(const Call& c,
   ASSIGN_OR_RETURN(auto offers, store_->BrokerageReturnOffers(c, provider, framework_id, lot_id,
                                                               dates::StartOfDay(period.first),
                                                               dates::StartOfDay(period.last + 1)));
+  ASSIGN_OR_RETURN(auto awards, store_->BrokerageReturnAwards(c, provider, framework_id, lot_id,
+                                                              dates::StartOfDay(period.first),
+                                                              dates::StartOfDay(period.last + 1)));
   const auto& call_off = framework->framework.call_off();
   v1::BrokerageReturn out = domain::ComputeBrokerageReturn(
-      offers, domain::TargetOn(Targets(call_off.answered_within_24_hours_targets()), period.last),
+      offers, awards,
+      domain::TargetOn(Targets(call_off.answered_within_24_hours_targets()), period.last),
       domain::TargetOn(Targets(call_off.answered_within_4_hours_targets()), period.last));
   out.set_provider_id(provider);
   out.set_framework_id(framework_id);

@@ -11,7 +11,7 @@ namespace {
 
 using Cause = v1::WithdrawalCount::Cause;
 
-bool IsAnswer(OfferState s) {
+bool IsAnswerState(OfferState s) {
   switch (s) {
     case OfferState::kAccepted:
     case OfferState::kDeclined:
@@ -24,13 +24,15 @@ bool IsAnswer(OfferState s) {
   }
 }
 
+int64_t Threshold(int hours) { return int64_t{hours} * 3600; }
+
 v1::ResponseMeasure Measure(const std::vector<OfferFacts>& offers, int hours, int target) {
   v1::ResponseMeasure m;
   m.set_hours(hours);
+  m.set_clock(ClockOf(hours));
   int within = 0, measured = 0;
   for (const auto& o : offers) {
-    // Withdrawn before an answer, or still open: nothing the provider can be judged on.
-    if (!IsAnswer(o.state) && o.state != OfferState::kTimedOut) continue;
+    if (!Measured(o, hours)) continue;
     ++measured;
     if (AnsweredWithin(o, hours)) ++within;
   }
@@ -81,21 +83,46 @@ int TargetOn(const std::vector<DatedTarget>& targets, absl::CivilDay day) {
   return best == nullptr ? 0 : best->percent;
 }
 
+bool Answered(const OfferFacts& o) {
+  return IsAnswerState(o.state) || (o.state == OfferState::kWithdrawn && o.withdrawn_after_answer);
+}
+
+bool OnTheClock(const OfferFacts& o, int hours) { return hours >= 24 || o.emergency; }
+
+v1::ResponseMeasure::Clock ClockOf(int hours) {
+  return hours >= 24 ? v1::ResponseMeasure::CLOCK_HOURS : v1::ResponseMeasure::WORKING_HOURS;
+}
+
 bool AnsweredWithin(const OfferFacts& o, int hours) {
-  if (!IsAnswer(o.state)) return false;
-  const int64_t took = o.emergency ? o.response_elapsed_seconds : o.response_working_seconds;
-  return took <= int64_t{hours} * 3600;
+  if (!Answered(o)) return false;
+  const int64_t took =
+      OnTheClock(o, hours) ? o.response_elapsed_seconds : o.response_working_seconds;
+  return took <= Threshold(hours);
+}
+
+bool Measured(const OfferFacts& o, int hours) {
+  if (Answered(o) || o.state == OfferState::kTimedOut) return true;
+  if (o.state != OfferState::kOpen && o.state != OfferState::kWithdrawn) return false;
+  const int64_t waited =
+      OnTheClock(o, hours) ? o.unanswered_elapsed_seconds : o.unanswered_working_seconds;
+  // -1: withdrawn at a time not recorded; otherwise judged once the threshold has passed.
+  return waited > Threshold(hours);
 }
 
 v1::BrokerageReturn ComputeBrokerageReturn(const std::vector<OfferFacts>& offers,
+                                           const std::vector<AwardFacts>& awards,
                                            int target_24_percent, int target_4_percent) {
   v1::BrokerageReturn r;
+  for (const auto& a : awards) {
+    r.set_awarded(r.awarded() + 1);
+    if (a.method == "DIRECT_AWARD") r.set_awarded_directly(r.awarded_directly() + 1);
+  }
   std::map<v1::DeclineReason, int> declines;
   std::map<Cause, int> withdrawals;
   for (const auto& o : offers) {
     r.set_offers_made(r.offers_made() + 1);
     if (o.emergency) r.set_emergency_offers(r.emergency_offers() + 1);
-    if (IsAnswer(o.state)) r.set_answered(r.answered() + 1);
+    if (Answered(o)) r.set_answered(r.answered() + 1);
     switch (o.state) {
       case OfferState::kOpen:
         r.set_open(r.open() + 1);
@@ -123,6 +150,9 @@ v1::BrokerageReturn ComputeBrokerageReturn(const std::vector<OfferFacts>& offers
         break;
       case OfferState::kWithdrawn:
         r.set_withdrawn(r.withdrawn() + 1);
+        if (o.withdrawn_after_answer) {
+          r.set_withdrawn_after_answer(r.withdrawn_after_answer() + 1);
+        }
         ++withdrawals[WithdrawalCause(o.state_reason)];
         break;
     }

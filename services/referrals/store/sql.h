@@ -235,14 +235,16 @@ inline constexpr std::string_view kSelectOfferForUpdate =
 inline constexpr std::string_view kSelectRoundOffers =
     "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o"
     " WHERE o.referral_id = $1 AND o.round = $2 ORDER BY o.offer_time, o.id";
-// An answer or a closing: state, times, reason, decline fields.
+// An answer or a timing out: state, times, reason, decline fields.
 inline constexpr std::string_view kAnswerOffer =
     "UPDATE referrals.offers SET state = $2, answer_time = $3, response_working_seconds = $4,"
     " response_elapsed_seconds = $5, decline_reason = $6, decline_rationale = $7,"
     " answer_user = $8, version = version + 1 WHERE id = $1";
+// A closing (WITHDRAWN, NOT_SELECTED, SELECTED) at $4; any answer_time stays, so that an
+// answer given before a withdrawal is still an answer (decision 67).
 inline constexpr std::string_view kCloseOffer =
-    "UPDATE referrals.offers SET state = $2, state_reason = $3, version = version + 1"
-    " WHERE id = $1";
+    "UPDATE referrals.offers SET state = $2, state_reason = $3, close_time = $4,"
+    " version = version + 1 WHERE id = $1";
 inline constexpr std::string_view kSubmitProposal =
     "UPDATE referrals.offers SET state = 'SUBMITTED', proposal = $2::jsonb, answer_time = $3,"
     " response_working_seconds = $4, response_elapsed_seconds = $5, answer_user = $6,"
@@ -290,15 +292,27 @@ inline constexpr std::string_view kListReferralOffers =
     " ORDER BY o.offer_time, o.id LIMIT $5";
 
 // The brokerage return: the facts of every offer made to provider $1 on framework $2
-// (lot $3, or every lot when NULL) from $4 until $5 (decision 66). Read as the caller, so
-// row-level security gives a provider only its own offers and officers only their
-// partnership's.
+// (lot $3, or every lot when NULL) from $4 until $5 (decision 66), with the referral's
+// office hours and the offer's times so that the store can tell how long an unanswered
+// offer waited (decision 67). Read as the caller, so row-level security gives a provider
+// only its own offers and officers only their partnership's.
 inline constexpr std::string_view kBrokerageReturnOffers =
     "SELECT o.state, r.urgency = 'EMERGENCY' AS emergency, o.response_working_seconds,"
-    " o.response_elapsed_seconds, o.decline_reason, o.state_reason"
+    " o.response_elapsed_seconds, o.decline_reason, o.state_reason, r.office_hours,"
+    " o.offer_time, o.close_time,"
+    " (o.state = 'WITHDRAWN' AND o.answer_time IS NOT NULL) AS withdrawn_after_answer"
     " FROM referrals.offers o JOIN referrals.referrals r ON r.id = o.referral_id"
     " WHERE o.provider_id = $1::uuid AND r.framework_id = $2::uuid"
     " AND ($3::uuid IS NULL OR o.lot_id = $3::uuid) AND o.offer_time >= $4 AND o.offer_time < $5"
     " ORDER BY o.offer_time, o.id";
+// The brokerage return's awards: referrals of framework $2 (lot $3, or every lot when
+// NULL) awarded to provider $1 from $4 until $5 (award_time), by any method (decision
+// 67). Read as the caller (row-level security as above: a provider sees the referrals
+// awarded to it).
+inline constexpr std::string_view kBrokerageReturnAwards =
+    "SELECT award_method FROM referrals.referrals"
+    " WHERE award_provider_id = $1::uuid AND framework_id = $2::uuid"
+    " AND ($3::uuid IS NULL OR lot_id = $3::uuid) AND award_time >= $4 AND award_time < $5"
+    " ORDER BY award_time, id";
 
 }  // namespace pdps::referrals::sql

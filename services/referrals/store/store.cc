@@ -429,11 +429,13 @@ absl::StatusOr<std::string> StoredDateOfBirth(Tx& tx, const std::string& referra
       .value();
 }
 
-// Closes an offer that no longer needs an answer (WITHDRAWN, NOT_SELECTED, SELECTED).
+// Closes an offer that no longer needs an answer (WITHDRAWN, NOT_SELECTED, SELECTED) at
+// `now`, which the brokerage return reads to judge an offer left unanswered (decision 67).
 absl::Status CloseOffer(const events::Outbox& outbox, Tx& tx, v1::Offer o, v1::Offer::State to,
-                        const std::string& reason, const v1::Referral& r) {
+                        const std::string& reason, const v1::Referral& r, absl::Time now) {
   RETURN_IF_ERROR(
-      tx.Exec(sql::kCloseOffer, {P(o.id()), P(v1::Offer::State_Name(to)), P(reason)}).status());
+      tx.Exec(sql::kCloseOffer, {P(o.id()), P(v1::Offer::State_Name(to)), P(reason), P(now)})
+          .status());
   o.set_state(to);
   o.set_state_reason(reason);
   return EmitOffer(outbox, tx, "pdps.referrals.v1.OfferAnswered", o, r);
@@ -443,8 +445,8 @@ absl::Status CloseOffer(const events::Outbox& outbox, Tx& tx, v1::Offer o, v1::O
 // Closes the round's live offers but `except_id` with `reason`; an offer of
 // `own_provider` (given on an award) is told the referral went to it instead.
 absl::Status CloseLiveOffers(const events::Outbox& outbox, Tx& tx, const v1::Referral& r,
-                             const std::string& except_id, const std::string& others_reason,
-                             const std::string& own_provider = "",
+                             absl::Time now, const std::string& except_id,
+                             const std::string& others_reason, const std::string& own_provider = "",
                              const std::string& own_reason = "") {
   ASSIGN_OR_RETURN(auto offers, RoundOffers(tx, r.id(), r.round()));
   for (auto& o : offers) {
@@ -454,9 +456,9 @@ absl::Status CloseLiveOffers(const events::Outbox& outbox, Tx& tx, const v1::Ref
             ? own_reason
             : others_reason;
     if (o.state() == v1::Offer::OPEN) {
-      RETURN_IF_ERROR(CloseOffer(outbox, tx, o, v1::Offer::WITHDRAWN, reason, r));
+      RETURN_IF_ERROR(CloseOffer(outbox, tx, o, v1::Offer::WITHDRAWN, reason, r, now));
     } else if (o.state() == v1::Offer::SUBMITTED) {
-      RETURN_IF_ERROR(CloseOffer(outbox, tx, o, v1::Offer::NOT_SELECTED, reason, r));
+      RETURN_IF_ERROR(CloseOffer(outbox, tx, o, v1::Offer::NOT_SELECTED, reason, r, now));
     }
   }
   return absl::OkStatus();
@@ -695,7 +697,7 @@ absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string&
     // Re-opened after an evaluation that found nothing to award: its bids or proposals
     // are closed before the new round starts.
     if (row.state == ReferralState::kEvaluating) {
-      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, "", domain::kWithdrawnReopened));
+      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, c.now, "", domain::kWithdrawnReopened));
     }
     // Candidates in rota order; the rota of the lot advances with each rotational round.
     std::vector<std::string> ids;
@@ -831,7 +833,8 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
       provider = chosen.provider_id();
       offer_id = chosen.id();
       method = std::string(domain::MethodName(row.method));
-      RETURN_IF_ERROR(CloseOffer(outbox_, tx, chosen, v1::Offer::SELECTED, "awarded", row.r));
+      RETURN_IF_ERROR(
+          CloseOffer(outbox_, tx, chosen, v1::Offer::SELECTED, "awarded", row.r, c.now));
     } else {
       if (!in.provider_active) {
         return absl::FailedPreconditionError(
@@ -840,7 +843,7 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
       method = "DIRECT_AWARD";
     }
     if (row.state == ReferralState::kOpen || row.state == ReferralState::kEvaluating) {
-      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, offer_id,
+      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, c.now, offer_id,
                                       domain::kWithdrawnAwardedToAnother, provider,
                                       domain::kWithdrawnAwardedToThis));
     }
@@ -866,7 +869,8 @@ absl::StatusOr<v1::Referral> Store::Withdraw(const Call& c, const std::string& i
     if (row.r.etag() != etag) return StaleEtag("referral");
     RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kWithdraw));
     if (row.r.round() > 0) {
-      RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, "", domain::kWithdrawnReferralWithdrawn));
+      RETURN_IF_ERROR(
+          CloseLiveOffers(outbox_, tx, row.r, c.now, "", domain::kWithdrawnReferralWithdrawn));
     }
     RETURN_IF_ERROR(
         tx.Exec(sql::kSetState, {P(id), P("WITHDRAWN"), P(reason), P(c.principal.user_id), P(c.now)})
@@ -1190,8 +1194,8 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
                             .status());
         ASSIGN_OR_RETURN(o, ReadOffer(tx, offer_id, false));
         RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
-        RETURN_IF_ERROR(
-            CloseLiveOffers(outbox_, tx, row.r, offer_id, domain::kWithdrawnAnotherAccepted));
+        RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, c.now, offer_id,
+                                        domain::kWithdrawnAnotherAccepted));
         RETURN_IF_ERROR(tx.Exec(sql::kSetAward,
                                 {P(row.r.id()), P(o.provider_id()), P(domain::MethodName(row.method)),
                                  P(offer_id), P(""), db::Null(), P(c.now), P(c.principal.user_id)})
@@ -1394,7 +1398,7 @@ absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e
     ASSIGN_OR_RETURN(Result rr, tx.Exec(sql::kSelectReferral, {P(o.referral_id())}));
     if (rr.rows() == 0) continue;
     v1::Referral r = ParseReferral(rr, 0).r;
-    RETURN_IF_ERROR(CloseOffer(outbox_, tx, o, v1::Offer::WITHDRAWN, reason, r));
+    RETURN_IF_ERROR(CloseOffer(outbox_, tx, o, v1::Offer::WITHDRAWN, reason, r, now));
     affected.insert(o.referral_id());
   }
   for (const auto& id : affected) {
@@ -1443,10 +1447,35 @@ absl::StatusOr<std::vector<domain::OfferFacts>> Store::BrokerageReturnOffers(
     o.emergency = r.Bool(i, "emergency");
     o.response_working_seconds = r.Int64(i, "response_working_seconds");
     o.response_elapsed_seconds = r.Int64(i, "response_elapsed_seconds");
+    o.withdrawn_after_answer = r.Bool(i, "withdrawn_after_answer");
+    // How long an offer left unanswered waited, on both clocks, as an answer's response
+    // time is computed (RespondToOffer): to its withdrawal, or to now while open.
+    const bool open = o.state == domain::OfferState::kOpen;
+    const bool unanswered_withdrawal =
+        o.state == domain::OfferState::kWithdrawn && !o.withdrawn_after_answer;
+    if (open || (unanswered_withdrawal && !r.IsNull(i, "close_time"))) {
+      const absl::Time made = r.Time(i, "offer_time");
+      const absl::Time until = open ? c.now : r.Time(i, "close_time");
+      const calendar::WorkingTime wt = WorkingTimeFor(r.String(i, "office_hours"));
+      o.unanswered_working_seconds =
+          std::max<int64_t>(0, absl::ToInt64Seconds(wt.WorkingDurationBetween(made, until)));
+      o.unanswered_elapsed_seconds = std::max<int64_t>(0, absl::ToInt64Seconds(until - made));
+    }
     o.decline_reason = r.String(i, "decline_reason");
     o.state_reason = r.String(i, "state_reason");
     out.push_back(std::move(o));
   }
+  return out;
+}
+
+absl::StatusOr<std::vector<domain::AwardFacts>> Store::BrokerageReturnAwards(
+    const Call& c, const std::string& provider_id, const std::string& framework_id,
+    const std::string& lot_id, absl::Time from, absl::Time to) {
+  ASSIGN_OR_RETURN(
+      Result r, pool_->Read(c.actor(), c.deadline, sql::kBrokerageReturnAwards,
+                            {P(provider_id), P(framework_id), db::OrNull(lot_id), P(from), P(to)}));
+  std::vector<domain::AwardFacts> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.String(i, "award_method")});
   return out;
 }
 

@@ -153,6 +153,11 @@ class Store {
   absl::StatusOr<std::vector<domain::OfferFacts>> BrokerageReturnOffers(
       const Call& c, const std::string& provider_id, const std::string& framework_id,
       const std::string& lot_id, absl::Time from, absl::Time to);
+  // The referrals of framework `framework_id` (lot `lot_id`, every lot when empty)
+  // awarded to `provider_id` in [from, to), by any method, for the brokerage return.
+  absl::StatusOr<std::vector<domain::AwardFacts>> BrokerageReturnAwards(
+      const Call& c, const std::string& provider_id, const std::string& framework_id,
+      const std::string& lot_id, absl::Time from, absl::Time to);
 
   // The scheduler: advances every referral due at `now` (at most `limit` tries), one
   // transaction each, claimed with SKIP LOCKED so that replicas share the work and nothing

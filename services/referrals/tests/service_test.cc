@@ -3087,5 +3087,96 @@ TEST_F(ReferralsTest, BrokerageReturnCountsTheQuartersOffersFromTheirFacts) {
               ElementsAre("lot_id"));
 }
 
+// The return's denominator and awards (decision 67) over real gRPC and PostgreSQL, in
+// GMT office hours 09:00-17:00. Tuesday 24 November 10:00: a mini-competition invites
+// three providers for two working days. At 11:00 the first two bid (1 office hour, 1
+// clock hour); at 12:00 the first's admission is suspended, withdrawing its submitted bid.
+// Wednesday 11:00 (9 office hours, 25 clock hours on): the officer awards the referral
+// directly to the second, withdrawing the third's unanswered invitation; a second
+// mini-competition opens. The return is read Thursday 10:00, when that one's invitations
+// have been open 7 office hours (Wednesday 11-17, Thursday 9-10) and 23 clock hours.
+TEST_F(ReferralsTest, BrokerageReturnJudgesUnansweredOffersKeepsAnswersAndCountsAwards) {
+  Lot lot = MakeLot(rv1::CallOffSettings::MINI_COMPETITION, 3,
+                    [](rv1::CallOffSettings* c) { c->set_bid_window_working_days(2); });
+  ASSERT_TRUE(server_->referrals().registry_feed->PollOnce().ok());
+  const auto& p0 = lot.providers[0];
+  const auto& p1 = lot.providers[1];
+  const auto& p2 = lot.providers[2];
+  clock().Set(London(2026, 11, 24, 10, 0));
+  v1::Referral a = Open(Raise(lot));
+  std::map<std::string, std::string> invitation;
+  for (auto& o : Live(a.id())) invitation[o.provider_id()] = o.id();
+  ASSERT_EQ(invitation.size(), 3u);
+  clock().Set(London(2026, 11, 24, 11, 0));
+  ASSERT_TRUE(SubmitBid(p0, invitation[p0.org], 2000).ok());
+  ASSERT_TRUE(SubmitBid(p1, invitation[p1.org], 2100).ok());
+  clock().Set(London(2026, 11, 24, 12, 0));
+  Suspend(p0, "Action plan overdue");
+  ASSERT_TRUE(server_->referrals().registry_feed->PollOnce().ok());
+  ASSERT_EQ(GetOffer(invitation[p0.org], officer_).state(), v1::Offer::WITHDRAWN);
+  clock().Set(London(2026, 11, 25, 11, 0));
+  v1::Referral awarded;
+  auto st = AwardDirectly(Get(a.id(), officer_), p1.org, "the family chose them", &awarded);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(GetOffer(invitation[p2.org], officer_).state(), v1::Offer::WITHDRAWN);
+  v1::Referral b = Open(Raise(lot));
+  ASSERT_EQ(Live(b.id()).size(), 2u);  // the suspended provider is not invited
+  clock().Set(London(2026, 11, 26, 10, 0));
+
+  auto get = [&](const World::Provider& p) {
+    v1::GetBrokerageReturnRequest req;
+    req.set_quarter("2026-Q4");
+    req.set_framework_id(lot.framework.id());
+    req.set_provider_id(p.org);
+    v1::BrokerageReturn out;
+    auto s = Call(stub(), commissioner_, &Stub::GetBrokerageReturn, req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  };
+
+  // The suspended bidder answered in an hour: its withdrawn bid is still its answer.
+  v1::BrokerageReturn r0 = get(p0);
+  EXPECT_EQ(r0.offers_made(), 1);
+  EXPECT_EQ(r0.answered(), 1);
+  EXPECT_EQ(r0.withdrawn(), 1);
+  EXPECT_EQ(r0.withdrawn_after_answer(), 1);
+  ASSERT_EQ(r0.withdrawals_size(), 1);
+  EXPECT_EQ(r0.withdrawals(0).cause(), v1::WithdrawalCount::ADMISSION_SUSPENDED);
+  EXPECT_EQ(r0.answered_within_4_hours().within(), 1);
+  EXPECT_EQ(r0.answered_within_4_hours().measured(), 1);
+  EXPECT_EQ(r0.answered_within_24_hours().within(), 1);
+  EXPECT_EQ(r0.answered_within_24_hours().measured(), 1);
+  EXPECT_EQ(r0.awarded(), 0);
+
+  // The silent provider: its invitation withdrawn after 9 office hours and 25 clock hours
+  // is a miss on both KPIs; the one open for 7 office hours and 23 clock hours a miss on
+  // the 4-hour KPI only.
+  v1::BrokerageReturn r2 = get(p2);
+  EXPECT_EQ(r2.offers_made(), 2);
+  EXPECT_EQ(r2.answered(), 0);
+  EXPECT_EQ(r2.open(), 1);
+  EXPECT_EQ(r2.withdrawn(), 1);
+  ASSERT_EQ(r2.withdrawals_size(), 1);
+  EXPECT_EQ(r2.withdrawals(0).cause(), v1::WithdrawalCount::AWARDED_TO_ANOTHER_PROVIDER);
+  EXPECT_EQ(r2.answered_within_4_hours().clock(), v1::ResponseMeasure::WORKING_HOURS);
+  EXPECT_EQ(r2.answered_within_4_hours().within(), 0);
+  EXPECT_EQ(r2.answered_within_4_hours().measured(), 2);
+  EXPECT_EQ(r2.answered_within_24_hours().clock(), v1::ResponseMeasure::CLOCK_HOURS);
+  EXPECT_EQ(r2.answered_within_24_hours().within(), 0);
+  EXPECT_EQ(r2.answered_within_24_hours().measured(), 1);
+
+  // The provider awarded directly: seed 003 R1 counts it, though no offer was accepted.
+  v1::BrokerageReturn r1 = get(p1);
+  EXPECT_EQ(r1.awarded(), 1);
+  EXPECT_EQ(r1.awarded_directly(), 1);
+  EXPECT_EQ(r1.accepted(), 0);
+  EXPECT_EQ(r1.answered(), 1);
+  EXPECT_EQ(r1.open(), 1);
+  EXPECT_EQ(r1.answered_within_4_hours().within(), 1);
+  EXPECT_EQ(r1.answered_within_4_hours().measured(), 2);
+  EXPECT_EQ(r1.answered_within_24_hours().within(), 1);
+  EXPECT_EQ(r1.answered_within_24_hours().measured(), 1);
+}
+
 }  // namespace
 }  // namespace pdps::referrals::testing
