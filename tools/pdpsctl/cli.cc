@@ -442,9 +442,16 @@ bool NoValue(const Message& m, const FieldDescriptor* f) {
 }
 
 // The text shown instead of a figure the service did not compute, as its proto says
-// (the return's training percentage without a lot, its turnover verdict with no target);
-// "" for a computed one.
+// (the return's training percentage without a lot, its turnover verdict with no target,
+// a ratio over nothing, a response KPI's percentage with nothing measured); "" for a
+// computed one.
 std::string NotComputed(const Message& m, const FieldDescriptor* f) {
+  if (f->full_name() == "pdps.referrals.v1.ResponseMeasure.within_percent") {
+    const FieldDescriptor* measured = m.GetDescriptor()->FindFieldByName("measured");
+    return measured != nullptr && m.GetReflection()->GetInt32(m, measured) == 0
+               ? "n/a (nothing measured)"
+               : "";
+  }
   // A ratio over nothing (FinancialAccounts): 0 is sent, which beside "≤ 1 is a breach"
   // would read as one; no liabilities is no liquidity breach.
   auto pence = [&](const char* name) -> std::optional<int64_t> {

@@ -567,7 +567,8 @@ TEST(PrintTable, AFigureNotComputedIsNotShownAsZero) {
 }
 
 // A brokerage return's KPI with no target says none; numerator and denominator are shown
-// beside the percentage, so that it can be checked by hand (decision 66).
+// beside the percentage, so that it can be checked by hand (decision 66), with the clock
+// it counted on; a KPI with nothing measured has no percentage (decision 67).
 TEST(PrintTable, ABrokerageKpiWithItsNumbersAndNoTargetAsNone) {
   referrals::v1::BrokerageReturn r;
   r.set_quarter("2026-Q4");
@@ -578,7 +579,9 @@ TEST(PrintTable, ABrokerageKpiWithItsNumbersAndNoTargetAsNone) {
   four->set_within_percent(95);
   four->set_target_percent(95);
   four->set_verdict(referrals::v1::ResponseMeasure::MET);
+  four->set_clock(referrals::v1::ResponseMeasure::WORKING_HOURS);
   r.mutable_answered_within_24_hours()->set_verdict(referrals::v1::ResponseMeasure::NO_TARGET);
+  r.mutable_answered_within_24_hours()->set_clock(referrals::v1::ResponseMeasure::CLOCK_HOURS);
   auto* d = r.add_declines_by_reason();
   d->set_reason(referrals::v1::NO_CAPACITY);
   d->set_count(2);
@@ -589,6 +592,11 @@ TEST(PrintTable, ABrokerageKpiWithItsNumbersAndNoTargetAsNone) {
   EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.target_percent: +95 %\n"));
   EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.verdict: +MET\n"));
   EXPECT_THAT(out, ContainsRegex("answered_within_24_hours.target_percent: +none\n"));
+  EXPECT_THAT(out, ContainsRegex("answered_within_4_hours.clock: +WORKING_HOURS\n"));
+  EXPECT_THAT(out, ContainsRegex("answered_within_24_hours.clock: +CLOCK_HOURS\n"));
+  // Nothing measured: no percentage, not a 0.00 % that reads as every offer missed.
+  EXPECT_THAT(
+      out, ContainsRegex("answered_within_24_hours.within_percent: +n/a \\(nothing measured\\)\n"));
   EXPECT_THAT(out, ContainsRegex("declines_by_reason\\[0\\].reason: +NO_CAPACITY\n"));
 }
 
