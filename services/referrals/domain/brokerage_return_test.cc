@@ -42,9 +42,8 @@ OfferFacts Withdrawn(const std::string& why) {
 // Left unanswered (OPEN, or WITHDRAWN with `why`) for `working` seconds of office time and
 // `elapsed` of the clock, to its withdrawal or to now.
 OfferFacts Unanswered(OfferState s, int64_t working, int64_t elapsed, const std::string& why = "") {
-  OfferFacts o;
+  OfferFacts o = Withdrawn(why);
   o.state = s;
-  o.state_reason = why;
   o.unanswered_working_seconds = working;
   o.unanswered_elapsed_seconds = elapsed;
   return o;

@@ -1432,12 +1432,25 @@ absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e
   return absl::OkStatus();
 }
 
+namespace {
+
+// A brokerage return's facts ($1 provider, $2 framework, $3 lot or NULL, [$4, $5)), read as
+// the caller.
+absl::StatusOr<Result> ReadReturnFacts(db::Pool& pool, const server::Call& c,
+                                       std::string_view statement, const std::string& provider_id,
+                                       const std::string& framework_id, const std::string& lot_id,
+                                       absl::Time from, absl::Time to) {
+  return pool.Read(c.actor(), c.deadline, statement,
+                   {P(provider_id), P(framework_id), db::OrNull(lot_id), P(from), P(to)});
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<domain::OfferFacts>> Store::BrokerageReturnOffers(
     const Call& c, const std::string& provider_id, const std::string& framework_id,
     const std::string& lot_id, absl::Time from, absl::Time to) {
-  ASSIGN_OR_RETURN(
-      Result r, pool_->Read(c.actor(), c.deadline, sql::kBrokerageReturnOffers,
-                            {P(provider_id), P(framework_id), db::OrNull(lot_id), P(from), P(to)}));
+  ASSIGN_OR_RETURN(Result r, ReadReturnFacts(*pool_, c, sql::kBrokerageReturnOffers, provider_id,
+                                             framework_id, lot_id, from, to));
   std::vector<domain::OfferFacts> out;
   for (int i = 0; i < r.rows(); ++i) {
     domain::OfferFacts o;
@@ -1471,9 +1484,8 @@ absl::StatusOr<std::vector<domain::OfferFacts>> Store::BrokerageReturnOffers(
 absl::StatusOr<std::vector<domain::AwardFacts>> Store::BrokerageReturnAwards(
     const Call& c, const std::string& provider_id, const std::string& framework_id,
     const std::string& lot_id, absl::Time from, absl::Time to) {
-  ASSIGN_OR_RETURN(
-      Result r, pool_->Read(c.actor(), c.deadline, sql::kBrokerageReturnAwards,
-                            {P(provider_id), P(framework_id), db::OrNull(lot_id), P(from), P(to)}));
+  ASSIGN_OR_RETURN(Result r, ReadReturnFacts(*pool_, c, sql::kBrokerageReturnAwards, provider_id,
+                                             framework_id, lot_id, from, to));
   std::vector<domain::AwardFacts> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back({r.String(i, "award_method")});
   return out;
