@@ -79,15 +79,13 @@ absl::StatusOr<v1::BrokerageReturn> Brokerage::Return(const Call& c,
                                             framework->members, c.deadline));
   }
   const dates::Period period = quarter->period;
-  ASSIGN_OR_RETURN(auto offers, store_->BrokerageReturnOffers(c, provider, framework_id, lot_id,
-                                                              dates::StartOfDay(period.first),
-                                                              dates::StartOfDay(period.last + 1)));
-  ASSIGN_OR_RETURN(auto awards, store_->BrokerageReturnAwards(c, provider, framework_id, lot_id,
-                                                              dates::StartOfDay(period.first),
-                                                              dates::StartOfDay(period.last + 1)));
+  ASSIGN_OR_RETURN(Store::ReturnFacts facts,
+                   store_->BrokerageReturnFacts(c, provider, framework_id, lot_id,
+                                                dates::StartOfDay(period.first),
+                                                dates::StartOfDay(period.last + 1)));
   const auto& call_off = framework->framework.call_off();
   v1::BrokerageReturn out = domain::ComputeBrokerageReturn(
-      offers, awards,
+      facts.offers, facts.awards,
       domain::TargetOn(Targets(call_off.answered_within_24_hours_targets()), period.last),
       domain::TargetOn(Targets(call_off.answered_within_4_hours_targets()), period.last));
   out.set_provider_id(provider);

@@ -1432,26 +1432,22 @@ absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e
   return absl::OkStatus();
 }
 
-namespace {
-
-// A brokerage return's facts ($1 provider, $2 framework, $3 lot or NULL, [$4, $5)), read as
-// the caller.
-absl::StatusOr<Result> ReadReturnFacts(db::Pool& pool, const server::Call& c,
-                                       std::string_view statement, const std::string& provider_id,
-                                       const std::string& framework_id, const std::string& lot_id,
-                                       absl::Time from, absl::Time to) {
-  return pool.Read(c.actor(), c.deadline, statement,
-                   {P(provider_id), P(framework_id), db::OrNull(lot_id), P(from), P(to)});
-}
-
-}  // namespace
-
-absl::StatusOr<std::vector<domain::OfferFacts>> Store::BrokerageReturnOffers(
-    const Call& c, const std::string& provider_id, const std::string& framework_id,
-    const std::string& lot_id, absl::Time from, absl::Time to) {
-  ASSIGN_OR_RETURN(Result r, ReadReturnFacts(*pool_, c, sql::kBrokerageReturnOffers, provider_id,
-                                             framework_id, lot_id, from, to));
-  std::vector<domain::OfferFacts> out;
+absl::StatusOr<Store::ReturnFacts> Store::BrokerageReturnFacts(const Call& c,
+                                                               const std::string& provider_id,
+                                                               const std::string& framework_id,
+                                                               const std::string& lot_id,
+                                                               absl::Time from, absl::Time to) {
+  // $1 provider, $2 framework, $3 lot or NULL, [$4, $5), for both statements.
+  const std::vector<db::Param> params = {P(provider_id), P(framework_id), db::OrNull(lot_id),
+                                         P(from), P(to)};
+  ASSIGN_OR_RETURN(std::vector<Result> read,
+                   pool_->ReadAll(c.actor(), c.deadline,
+                                  {{sql::kBrokerageReturnOffers, params},
+                                   {sql::kBrokerageReturnAwards, params}}));
+  ReturnFacts out;
+  const Result& r = read[0];
+  // One calendar per office hours (every offer of a framework has the same).
+  std::map<std::string, calendar::WorkingTime> calendars;
   for (int i = 0; i < r.rows(); ++i) {
     domain::OfferFacts o;
     auto state = domain::ParseOfferState(r.String(i, "state"));
@@ -1469,25 +1465,19 @@ absl::StatusOr<std::vector<domain::OfferFacts>> Store::BrokerageReturnOffers(
     if (open || (unanswered_withdrawal && !r.IsNull(i, "close_time"))) {
       const absl::Time made = r.Time(i, "offer_time");
       const absl::Time until = open ? c.now : r.Time(i, "close_time");
-      const calendar::WorkingTime wt = WorkingTimeFor(r.String(i, "office_hours"));
-      o.unanswered_working_seconds =
-          std::max<int64_t>(0, absl::ToInt64Seconds(wt.WorkingDurationBetween(made, until)));
+      const std::string hours = r.String(i, "office_hours");
+      auto wt = calendars.find(hours);
+      if (wt == calendars.end()) wt = calendars.emplace(hours, WorkingTimeFor(hours)).first;
+      o.unanswered_working_seconds = std::max<int64_t>(
+          0, absl::ToInt64Seconds(wt->second.WorkingDurationBetween(made, until)));
       o.unanswered_elapsed_seconds = std::max<int64_t>(0, absl::ToInt64Seconds(until - made));
     }
     o.decline_reason = r.String(i, "decline_reason");
     o.state_reason = r.String(i, "state_reason");
-    out.push_back(std::move(o));
+    out.offers.push_back(std::move(o));
   }
-  return out;
-}
-
-absl::StatusOr<std::vector<domain::AwardFacts>> Store::BrokerageReturnAwards(
-    const Call& c, const std::string& provider_id, const std::string& framework_id,
-    const std::string& lot_id, absl::Time from, absl::Time to) {
-  ASSIGN_OR_RETURN(Result r, ReadReturnFacts(*pool_, c, sql::kBrokerageReturnAwards, provider_id,
-                                             framework_id, lot_id, from, to));
-  std::vector<domain::AwardFacts> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back({r.String(i, "award_method")});
+  for (int i = 0; i < read[1].rows(); ++i)
+    out.awards.push_back({read[1].String(i, "award_method")});
   return out;
 }
 

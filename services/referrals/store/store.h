@@ -148,16 +148,17 @@ class Store {
   absl::StatusOr<v1::Offer> EvaluateBid(const Call& c, const std::string& offer_id,
                                         const std::string& etag, const std::vector<int>& marks);
 
-  // The facts of the offers made to `provider_id` on `framework_id` (and `lot_id`, if not
-  // empty) in [from, to), for the brokerage return; one statement as the caller.
-  absl::StatusOr<std::vector<domain::OfferFacts>> BrokerageReturnOffers(
-      const Call& c, const std::string& provider_id, const std::string& framework_id,
-      const std::string& lot_id, absl::Time from, absl::Time to);
-  // The referrals of framework `framework_id` (lot `lot_id`, every lot when empty)
-  // awarded to `provider_id` in [from, to), by any method, for the brokerage return.
-  absl::StatusOr<std::vector<domain::AwardFacts>> BrokerageReturnAwards(
-      const Call& c, const std::string& provider_id, const std::string& framework_id,
-      const std::string& lot_id, absl::Time from, absl::Time to);
+  // The brokerage return's facts for `provider_id` on `framework_id` (and `lot_id`, if not
+  // empty) in [from, to), read as the caller in one round trip: the offers made to it,
+  // and the referrals awarded to it by any method.
+  struct ReturnFacts {
+    std::vector<domain::OfferFacts> offers;
+    std::vector<domain::AwardFacts> awards;
+  };
+  absl::StatusOr<ReturnFacts> BrokerageReturnFacts(const Call& c, const std::string& provider_id,
+                                                   const std::string& framework_id,
+                                                   const std::string& lot_id, absl::Time from,
+                                                   absl::Time to);
 
   // The scheduler: advances every referral due at `now` (at most `limit` tries), one
   // transaction each, claimed with SKIP LOCKED so that replicas share the work and nothing
