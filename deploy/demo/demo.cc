@@ -1797,10 +1797,23 @@ class WorkforcePlan {
               req, &out);
       L_.Count("annual accounts");
       if (out.breaches_size() > 0) L_.Count("accounts breaching");
+      return out;
     };
     // Derby's viability tests (seed 004 Appendix A), which its rules suspend on.
     record("Derwent Day Opportunities", 31000000, 12000000, 5200000, 48000000, 39000000);
-    record("Pride Park Enablement", 14500000, 9000000, 2100000, 30000000, 16000000);
+    // Draft accounts, then the audited ones (decision 71): the draft figures stay in the
+    // revisions. Loaded again, the revision finds its figures there and changes nothing.
+    wv1::ReviseFinancialAccountsRequest audited;
+    *audited.mutable_accounts() =
+        record("Pride Park Enablement", 14000000, 9000000, 1900000, 30000000, 15500000);
+    audited.mutable_accounts()->mutable_current_assets()->set_pence(14500000);
+    audited.mutable_accounts()->mutable_operating_profit()->set_pence(2100000);
+    audited.mutable_accounts()->mutable_net_assets()->set_pence(16000000);
+    audited.set_reason("audited accounts replace the draft");
+    wv1::FinancialAccounts revised;
+    L_.Must("revised accounts of Pride Park Enablement", Commissioner(s_.derby),
+            &WStub::ReviseFinancialAccounts, audited, &revised);
+    if (revised.revisions_size() > 0) L_.Count("accounts revised");
     // Liquidity 0.8, ROCE 1.5 %, net assets negative: every threshold breached, so the
     // registry suspends Allestree on both its lots (FINANCIAL_VIABILITY).
     record("Allestree Activity Centre", 7200000, 9000000, 300000, 20000000, -1500000);

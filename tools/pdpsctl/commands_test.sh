@@ -61,6 +61,8 @@ expect 2 '--rate=-5 must be above zero: a rate in pounds' bid O --rate=-5 --answ
 expect 2 '--rate=POUNDS is required' bid O --answers=a
 expect 2 '--net-assets=5000 is a whole number' \
   accounts record --provider=P --framework=F --year-end=2026-03-31 --net-assets=5000
+expect 2 '--net-assets=5000 is a whole number' accounts revise A --reason=audited --net-assets=5000
+expect 1 UNAVAILABLE accounts revise A --reason=audited --net-assets=-15000.00
 expect 1 UNAVAILABLE bid O --rate=21.90 --answers=a
 expect 1 UNAVAILABLE bid O --rate=£21.90 --answers=a
 expect 1 UNAVAILABLE accounts record --provider=P --framework=F --year-end=2026-03-31 \

@@ -246,6 +246,10 @@ Workforce: commissioners
   accounts record --provider=ID --framework=ID --year-end=YYYY-MM-DD --current-assets=POUNDS
       --current-liabilities=POUNDS --operating-profit=POUNDS --capital-employed=POUNDS
       --net-assets=POUNDS          e.g. £480,000.00; ratios and breaches are computed
+  accounts get ID                                    the figures, ratios and revisions
+  accounts revise ID --reason=TEXT [--current-assets=POUNDS] [--current-liabilities=POUNDS]
+      [--operating-profit=POUNDS] [--capital-employed=POUNDS] [--net-assets=POUNDS]
+                                   amounts not given stay as recorded (recorder only)
   rules get --framework=ID              automatic suspension rules and quality targets
   rules set --framework=ID [--inadequate-visit[=false]] [--upheld-safeguarding=N]
       [--window-months=N] [--financial-breach[=false]] [--ineligible-worker[=false]]
@@ -1639,7 +1643,34 @@ int Accounts(Env& env, const std::string& verb) {
     req.set_request_id(a.Get("request-id", NewUuid()));
     return Run(env, &WStub::RecordFinancialAccounts, req);
   }
-  return Fail("accounts: list or record");
+  if (verb == "get") {
+    wv1::GetFinancialAccountsRequest req;
+    req.set_id(Id(a));
+    return Run(env, &WStub::GetFinancialAccounts, req);
+  }
+  if (verb == "revise") {
+    // The recorded figures, with those given replacing theirs, and their etag (or --etag).
+    wv1::ReviseFinancialAccountsRequest req;
+    req.set_reason(a.Get("reason"));
+    wv1::GetFinancialAccountsRequest get;
+    get.set_id(Id(a));
+    auto* f = req.mutable_accounts();
+    std::string etag = a.Get("etag");
+    wv1::FinancialAccounts given;
+    if (!PoundsFlag(a, "current-assets", [&] { return given.mutable_current_assets(); }) ||
+        !PoundsFlag(a, "current-liabilities",
+                    [&] { return given.mutable_current_liabilities(); }) ||
+        !PoundsFlag(a, "operating-profit", [&] { return given.mutable_operating_profit(); }) ||
+        !PoundsFlag(a, "capital-employed", [&] { return given.mutable_capital_employed(); }) ||
+        !PoundsFlag(a, "net-assets", [&] { return given.mutable_net_assets(); })) {
+      return 2;
+    }
+    if (!Fetch(env, &WStub::GetFinancialAccounts, get, f)) return 1;
+    if (!etag.empty()) f->set_etag(etag);
+    f->MergeFrom(given);
+    return Run(env, &WStub::ReviseFinancialAccounts, req);
+  }
+  return Fail("accounts: list, get, record or revise");
 }
 
 // The rule options given, over `r` (the current rules, or none).

@@ -38,6 +38,8 @@ const auth::AccessPolicy& WorkforceAccessPolicy() {
         .Allow("ListActionPlans", parties)
         .Allow("CompleteActionItem", parties)
         .Allow("RecordFinancialAccounts", commissioners)
+        .Allow("ReviseFinancialAccounts", commissioners)
+        .Allow("GetFinancialAccounts", parties)
         .Allow("ListFinancialAccounts", parties)
         .Allow("SetSuspensionRules", commissioners)
         .Allow("GetSuspensionRules", readers)

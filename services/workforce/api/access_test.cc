@@ -50,6 +50,8 @@ const Row kTable[] = {
     {"ListActionPlans", {0, 1, 0, 0, 1, 1, 0}},
     {"CompleteActionItem", {0, 1, 0, 0, 1, 1, 0}},
     {"RecordFinancialAccounts", {0, 1, 0, 0, 0, 0, 0}},
+    {"ReviseFinancialAccounts", {0, 1, 0, 0, 0, 0, 0}},
+    {"GetFinancialAccounts", {0, 1, 0, 0, 1, 1, 0}},
     {"ListFinancialAccounts", {0, 1, 0, 0, 1, 1, 0}},
     {"SetSuspensionRules", {0, 1, 0, 0, 0, 0, 0}},
     {"GetSuspensionRules", {0, 1, 0, 0, 1, 1, 1}},

@@ -437,6 +437,32 @@ grpc::Status WorkforceServiceImpl::RecordFinancialAccounts(
   });
 }
 
+grpc::Status WorkforceServiceImpl::ReviseFinancialAccounts(
+    grpc::ServerContext* ctx, const v1::ReviseFinancialAccountsRequest* req,
+    v1::FinancialAccounts* resp) {
+  return gate_->Run(ctx, "ReviseFinancialAccounts", *req, [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(domain::ValidateAccountsRevision(req->accounts(), req->reason()));
+    // What names the accounts is checked against the record before the registry is asked
+    // whether the caller still commissions the framework.
+    ASSIGN_OR_RETURN(v1::FinancialAccounts recorded, store_->GetAccounts(c, req->accounts().id()));
+    RETURN_IF_ERROR(domain::ValidateSameAccounts(recorded, req->accounts()));
+    RETURN_IF_ERROR(check_->Require(c, "revise accounts on it", recorded.framework_id(),
+                                    recorded.provider_id()));
+    ASSIGN_OR_RETURN(*resp, store_->ReviseAccounts(c, req->accounts(), req->reason()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status WorkforceServiceImpl::GetFinancialAccounts(grpc::ServerContext* ctx,
+                                                        const v1::GetFinancialAccountsRequest* req,
+                                                        v1::FinancialAccounts* resp) {
+  return gate_->Run(ctx, "GetFinancialAccounts", *req, [&](const Call& c) -> absl::Status {
+    RETURN_IF_ERROR(RequireId("id", req->id()));
+    ASSIGN_OR_RETURN(*resp, store_->GetAccounts(c, req->id()));
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status WorkforceServiceImpl::ListFinancialAccounts(
     grpc::ServerContext* ctx, const v1::ListFinancialAccountsRequest* req,
     v1::ListFinancialAccountsResponse* resp) {

@@ -41,6 +41,8 @@ class WorkforceServiceImpl final : public v1::WorkforceService::Service {
   PDPS_RPC(ListActionPlans, ListActionPlansRequest, ListActionPlansResponse)
   PDPS_RPC(CompleteActionItem, CompleteActionItemRequest, ActionPlan)
   PDPS_RPC(RecordFinancialAccounts, RecordFinancialAccountsRequest, FinancialAccounts)
+  PDPS_RPC(ReviseFinancialAccounts, ReviseFinancialAccountsRequest, FinancialAccounts)
+  PDPS_RPC(GetFinancialAccounts, GetFinancialAccountsRequest, FinancialAccounts)
   PDPS_RPC(ListFinancialAccounts, ListFinancialAccountsRequest, ListFinancialAccountsResponse)
   PDPS_RPC(SetSuspensionRules, SetSuspensionRulesRequest, SuspensionRules)
   PDPS_RPC(GetSuspensionRules, GetSuspensionRulesRequest, SuspensionRules)

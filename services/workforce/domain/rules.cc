@@ -494,6 +494,12 @@ std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day
               absl::StrCat("accounts to ", dates::FormatDay(year_end), ": ", what));
 }
 
+std::optional<Trip> OnRevisedAccounts(const SuspensionRules& r, const Viability& before,
+                                      const Viability& after, Day year_end) {
+  if (!before.breaches.empty()) return std::nullopt;
+  return OnAccounts(r, after, year_end);
+}
+
 int AnnouncementStage(Day due, Day today) {
   if (due < today) return 0;
   if (due - today <= 30) return 30;

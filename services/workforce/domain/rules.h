@@ -348,6 +348,11 @@ Period SafeguardingWindow(const SuspensionRules& r, Day answered_on);
 std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, Day answered_on,
                                                   Day received_on, int upheld_in_window);
 std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end);
+// Revised accounts (decision 71) trip the rule only when the revision brings a breach
+// where the figures before it had none: a breach already found was acted on when it was
+// found (the suspension stands, or a commissioner reinstated the admission knowing it).
+std::optional<Trip> OnRevisedAccounts(const SuspensionRules& r, const Viability& before,
+                                      const Viability& after, Day year_end);
 // Expired mandatory compliance: a named worker on a live package of the framework has
 // the gate's `reasons` on `day` (empty: eligible, nothing trips). NOT_IN_POST alone trips
 // nothing: a leaver lapsed in nothing. The reason text names the package and the

@@ -884,6 +884,23 @@ TEST(SuspensionRules, EachRuleTripsOnlyWhenOnAndBreached) {
   EXPECT_EQ(roce->reason, "accounts to 2026-03-31: ROCE 4.00 % not above 5 %");
 }
 
+// Decision 71: a revision trips the viability rule only for a breach the figures before
+// it did not have.
+TEST(SuspensionRules, RevisedAccountsTripOnlyWhereThereWasNoBreach) {
+  SuspensionRules on;
+  on.financial_breach = true;
+  const Viability healthy = AssessAccounts({120000, 100000, 6000, 100000, 1});
+  const Viability liquidity = AssessAccounts({90000, 100000, 6000, 100000, 1});
+  const Viability both = AssessAccounts({90000, 100000, 1000, 100000, 1});
+  auto trip = OnRevisedAccounts(on, healthy, liquidity, D(2026, 3, 31));
+  ASSERT_TRUE(trip);
+  EXPECT_EQ(trip->reason, "accounts to 2026-03-31: liquidity 0.90 not above 1");
+  EXPECT_FALSE(OnRevisedAccounts(on, liquidity, both, D(2026, 3, 31)));
+  EXPECT_FALSE(OnRevisedAccounts(on, liquidity, healthy, D(2026, 3, 31)));
+  EXPECT_FALSE(OnRevisedAccounts(on, healthy, healthy, D(2026, 3, 31)));
+  EXPECT_FALSE(OnRevisedAccounts(SuspensionRules{}, healthy, liquidity, D(2026, 3, 31)));
+}
+
 // Seed 001 13.7 ("repeated incidents or significant safeguarding concerns"): concerns
 // are counted by when they arose, in the window ending on the day of the answer.
 TEST(SuspensionRules, SafeguardingConcernsAreCountedByTheDayTheyArose) {

@@ -236,12 +236,10 @@ absl::Status ValidateActionPlan(const v1::ActionPlan& a, Day today, const std::s
   return v.ToStatus();
 }
 
-absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today, const std::string& p) {
-  Violations v;
-  v.Id(F(p, "provider_id"), a.provider_id(), true);
-  v.Id(F(p, "framework_id"), a.framework_id(), true);
-  auto d = DateField(v, F(p, "year_end"), a.year_end(), true);
-  NotAfter(v, F(p, "year_end"), d, today);
+namespace {
+
+// The five amounts of accounts, recorded or revised.
+void AmountViolations(Violations& v, const v1::FinancialAccounts& a, const std::string& p) {
   // Every amount is required: an absent Money is a violation, not 0 (a 0 sent is an
   // amount). An absent one reads as 0 below, which breaks no other rule.
   for (auto [name, has] : {std::pair<const char*, bool>{"current_assets", a.has_current_assets()},
@@ -264,7 +262,55 @@ absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today, const s
                              {"net_assets", a.net_assets().pence()}}) {
     if (pence > kMax || pence < -kMax) v.Add(F(p, name), "is out of range");
   }
+}
+
+}  // namespace
+
+absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today, const std::string& p) {
+  Violations v;
+  v.Id(F(p, "provider_id"), a.provider_id(), true);
+  v.Id(F(p, "framework_id"), a.framework_id(), true);
+  auto d = DateField(v, F(p, "year_end"), a.year_end(), true);
+  NotAfter(v, F(p, "year_end"), d, today);
+  AmountViolations(v, a, p);
   return v.ToStatus();
+}
+
+absl::Status ValidateAccountsRevision(const v1::FinancialAccounts& a, const std::string& reason,
+                                      const std::string& p) {
+  Violations v;
+  v.Id(F(p, "id"), a.id(), true);
+  if (a.etag().empty()) v.Add(F(p, "etag"), "is required (read the accounts first)");
+  v.Id(F(p, "provider_id"), a.provider_id(), false);
+  v.Id(F(p, "framework_id"), a.framework_id(), false);
+  DateField(v, F(p, "year_end"), a.year_end(), false);
+  AmountViolations(v, a, p);
+  v.Text("reason", reason, 2000, true);
+  return v.ToStatus();
+}
+
+absl::Status ValidateSameAccounts(const v1::FinancialAccounts& recorded,
+                                  const v1::FinancialAccounts& revised, const std::string& p) {
+  Violations v;
+  auto same = [&](const char* field, const std::string& was, const std::string& sent) {
+    if (!sent.empty() && absl::AsciiStrToLower(sent) != was) {
+      v.Add(F(p, field), absl::StrCat("cannot change (recorded: ", was,
+                                      "); record accounts for another provider, framework "
+                                      "or year instead, or leave it unset"));
+    }
+  };
+  same("provider_id", recorded.provider_id(), revised.provider_id());
+  same("framework_id", recorded.framework_id(), revised.framework_id());
+  same("year_end", recorded.year_end().value(), revised.year_end().value());
+  return v.ToStatus();
+}
+
+bool SameFigures(const v1::FinancialAccounts& a, const v1::FinancialAccounts& b) {
+  return a.current_assets().pence() == b.current_assets().pence() &&
+         a.current_liabilities().pence() == b.current_liabilities().pence() &&
+         a.operating_profit().pence() == b.operating_profit().pence() &&
+         a.capital_employed().pence() == b.capital_employed().pence() &&
+         a.net_assets().pence() == b.net_assets().pence();
 }
 
 absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& p) {

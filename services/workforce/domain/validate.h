@@ -40,6 +40,17 @@ absl::Status ValidateActionPlan(const v1::ActionPlan& p, Day today,
                                 const std::string& prefix = "action_plan");
 absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today,
                               const std::string& prefix = "accounts");
+// A revision: id, etag, the five amounts as for recording, and a reason; provider_id,
+// framework_id and year_end optional (ValidateSameAccounts checks them).
+absl::Status ValidateAccountsRevision(const v1::FinancialAccounts& a, const std::string& reason,
+                                      const std::string& prefix = "accounts");
+// What names recorded accounts never changes: each of provider_id, framework_id and
+// year_end a revision sets must be the recorded one.
+absl::Status ValidateSameAccounts(const v1::FinancialAccounts& recorded,
+                                  const v1::FinancialAccounts& revised,
+                                  const std::string& prefix = "accounts");
+// The five amounts are equal.
+bool SameFigures(const v1::FinancialAccounts& a, const v1::FinancialAccounts& b);
 absl::Status ValidateRules(const v1::SuspensionRules& r, const std::string& prefix = "rules");
 // The rules as stored and read back: a field whose 0 (unset) means a default gets that
 // default (complaint_window_months 12, action_plan_due_working_days 10), so what a caller

@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "absl/strings/ascii.h"
 #include "common/status.h"
 
 namespace pdps::workforce::domain {
@@ -182,6 +183,38 @@ TEST(ValidateAccounts, EveryAbsentAmountIsRequiredBesideTheOtherViolations) {
   EXPECT_THAT(Fields(ValidateAccounts(some, kToday)),
               UnorderedElementsAre("accounts.net_assets", "accounts.current_liabilities",
                                    "accounts.year_end"));
+}
+
+// A revision (decision 71) names its accounts by id and etag, gives a reason, and may
+// leave what names them unset; when set, each must be the recorded one.
+TEST(ValidateAccounts, ARevisionNeedsIdEtagAmountsAndReasonAndChangesNoName) {
+  v1::FinancialAccounts r = ZeroAccounts();
+  r.set_id(kId);
+  r.set_etag("\"1\"");
+  EXPECT_TRUE(ValidateAccountsRevision(r, "audited accounts").ok());
+  r.clear_provider_id();
+  r.clear_framework_id();
+  r.clear_year_end();
+  EXPECT_TRUE(ValidateAccountsRevision(r, "audited accounts").ok());
+
+  v1::FinancialAccounts bare;
+  EXPECT_THAT(Fields(ValidateAccountsRevision(bare, "")),
+              UnorderedElementsAre("accounts.id", "accounts.etag", "accounts.current_assets",
+                                   "accounts.current_liabilities", "accounts.operating_profit",
+                                   "accounts.capital_employed", "accounts.net_assets", "reason"));
+
+  v1::FinancialAccounts recorded = ZeroAccounts();
+  EXPECT_TRUE(ValidateSameAccounts(recorded, r).ok());
+  r.set_provider_id(absl::AsciiStrToUpper(kId));  // ids compare without case
+  EXPECT_TRUE(ValidateSameAccounts(recorded, r).ok());
+  r.set_framework_id("00000000-0000-4000-8000-000000000009");
+  r.mutable_year_end()->set_value("2025-03-31");
+  EXPECT_THAT(Fields(ValidateSameAccounts(recorded, r)),
+              UnorderedElementsAre("accounts.framework_id", "accounts.year_end"));
+
+  EXPECT_TRUE(SameFigures(recorded, r));
+  r.mutable_net_assets()->set_pence(1);
+  EXPECT_FALSE(SameFigures(recorded, r));
 }
 
 TEST(ValidateOthers, TrainingComplaintVisitPlanAccountsRules) {

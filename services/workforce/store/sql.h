@@ -218,7 +218,8 @@ inline constexpr std::string_view kListPlans =
 #define PDPS_ACCOUNTS_COLUMNS                                                             \
   "id::text AS id, provider_id::text AS provider_id, framework_id::text AS framework_id," \
   " year_end::text AS year_end, current_assets_pence, current_liabilities_pence,"         \
-  " operating_profit_pence, capital_employed_pence, net_assets_pence," PDPS_AUDIT_COLUMNS
+  " operating_profit_pence, capital_employed_pence, net_assets_pence, version,"           \
+  " revisions::text AS revisions," PDPS_AUDIT_COLUMNS
 
 // $1 id, $2 provider, $3 framework, $4 year end, $5..$9 pence, $10 time, $11 user, $12 org.
 inline constexpr std::string_view kInsertAccounts =
@@ -235,6 +236,15 @@ inline constexpr std::string_view kSelectAccountsByKey =
     " WHERE provider_id = $1 AND framework_id = $2 AND year_end = $3::date";
 inline constexpr std::string_view kSelectAccounts =
     "SELECT " PDPS_ACCOUNTS_COLUMNS " FROM workforce.financial_accounts WHERE id = $1";
+// Locks accounts the caller recorded (row-level security: only the recorder may).
+inline constexpr std::string_view kSelectAccountsForUpdate =
+    "SELECT " PDPS_ACCOUNTS_COLUMNS " FROM workforce.financial_accounts WHERE id = $1 FOR UPDATE";
+// $1 id, $2..$6 pence, $7 revisions (JSON), $8 time, $9 user.
+inline constexpr std::string_view kReviseAccounts =
+    "UPDATE workforce.financial_accounts SET current_assets_pence = $2,"
+    " current_liabilities_pence = $3, operating_profit_pence = $4, capital_employed_pence = $5,"
+    " net_assets_pence = $6, revisions = $7::jsonb, version = version + 1, update_time = $8,"
+    " update_user = $9 WHERE id = $1";
 // $1 provider (NULL = any visible), $2/$3 after (year_end, id), $4 limit.
 inline constexpr std::string_view kListAccounts =
     "SELECT " PDPS_ACCOUNTS_COLUMNS

@@ -167,8 +167,9 @@ std::string ItemsJson(const v1::ActionPlan& p) {
   return protoutil::ToJson(items);
 }
 
+// Revisions are stored as a FinancialAccounts holding only its revisions.
 v1::FinancialAccounts AccountsOf(const Result& r, int i) {
-  v1::FinancialAccounts a;
+  v1::FinancialAccounts a = protoutil::FromJson<v1::FinancialAccounts>(r.String(i, "revisions"));
   a.set_id(r.String(i, "id"));
   a.set_provider_id(r.String(i, "provider_id"));
   a.set_framework_id(r.String(i, "framework_id"));
@@ -194,8 +195,26 @@ v1::FinancialAccounts AccountsOf(const Result& r, int i) {
         break;
     }
   }
+  a.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, a.mutable_audit());
   return a;
+}
+
+// The revisions of `before` with its figures added as the newest, replaced now.
+std::string RevisionsJson(const v1::FinancialAccounts& before, const std::string& reason,
+                          const server::Call& c) {
+  v1::FinancialAccounts held;
+  *held.mutable_revisions() = before.revisions();
+  v1::AccountsRevision* r = held.add_revisions();
+  *r->mutable_current_assets() = before.current_assets();
+  *r->mutable_current_liabilities() = before.current_liabilities();
+  *r->mutable_operating_profit() = before.operating_profit();
+  *r->mutable_capital_employed() = before.capital_employed();
+  *r->mutable_net_assets() = before.net_assets();
+  r->set_reason(reason);
+  protoutil::SetTimestamp(c.now, r->mutable_revise_time());
+  r->set_revise_user(c.principal.user_id);
+  return protoutil::ToJson(held);
 }
 
 v1::SuspensionRules RulesOf(const Result& r, int i) {
@@ -1219,6 +1238,47 @@ absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAccounts, {P(prior ? *prior : id)}));
     if (r.rows() == 0) return NotFound("financial accounts", prior ? *prior : id);
+    out = AccountsOf(r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::FinancialAccounts> Store::GetAccounts(const Call& c, const std::string& id) {
+  ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kSelectAccounts, {P(id)}));
+  if (r.rows() == 0) return NotFound("financial accounts", id);
+  return AccountsOf(r, 0);
+}
+
+absl::StatusOr<v1::FinancialAccounts> Store::ReviseAccounts(const Call& c,
+                                                            const v1::FinancialAccounts& a,
+                                                            const std::string& reason) {
+  v1::FinancialAccounts out;
+  RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
+    // Row-level security lets only the recorder lock (and so revise) the accounts.
+    ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectAccountsForUpdate, {P(a.id())}));
+    if (cur.rows() == 0) return NotFound("financial accounts", a.id());
+    const v1::FinancialAccounts before = AccountsOf(cur, 0);
+    if (before.etag() != a.etag()) return StaleEtag("financial accounts");
+    RETURN_IF_ERROR(domain::ValidateSameAccounts(before, a));
+    if (domain::SameFigures(before, a)) {
+      out = before;
+      return absl::OkStatus();
+    }
+    RETURN_IF_ERROR(tx.Exec(sql::kReviseAccounts,
+                            {P(before.id()), P(a.current_assets().pence()),
+                             P(a.current_liabilities().pence()), P(a.operating_profit().pence()),
+                             P(a.capital_employed().pence()), P(a.net_assets().pence()),
+                             P(RevisionsJson(before, reason, c)), P(c.now), P(c.principal.user_id)})
+                        .status());
+    ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, before.framework_id()));
+    RETURN_IF_ERROR(Trip(
+        tx,
+        domain::OnRevisedAccounts(rules, domain::AssessAccounts(domain::AccountsOf(before)),
+                                  domain::AssessAccounts(domain::AccountsOf(a)),
+                                  *domain::DayOf(before.year_end())),
+        dates::TodayInLondon(c.now), before.provider_id(), before.framework_id(), "", before.id()));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAccounts, {P(before.id())}));
     out = AccountsOf(r, 0);
     return absl::OkStatus();
   }));

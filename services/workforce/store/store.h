@@ -117,6 +117,13 @@ class Store {
   absl::StatusOr<v1::FinancialAccounts> RecordAccounts(const Call& c,
                                                        const v1::FinancialAccounts& a,
                                                        const std::string& request_id);
+  absl::StatusOr<v1::FinancialAccounts> GetAccounts(const Call& c, const std::string& id);
+  // Replaces the figures of accounts the caller recorded, keeping the ones replaced with
+  // `reason`; equal figures change nothing. May trip the viability rule
+  // (domain::OnRevisedAccounts).
+  absl::StatusOr<v1::FinancialAccounts> ReviseAccounts(const Call& c,
+                                                       const v1::FinancialAccounts& a,
+                                                       const std::string& reason);
   absl::StatusOr<Listed<v1::FinancialAccounts>> ListAccounts(const Call& c,
                                                              const std::string& provider_id,
                                                              int page_size,

@@ -490,6 +490,117 @@ TEST_F(WorkforceServiceTest, AccountsWithoutTheirAmountsListEveryViolationAndWri
   EXPECT_EQ(Rows("financial_accounts"), accounts + 1);
 }
 
+// Recorded accounts are revised by their recorder (decision 71): the figures replaced are
+// kept with the reason, the breaches computed again, and only a revision that brings a
+// breach where there was none trips the viability rule. Bad revisions change nothing.
+TEST_F(WorkforceServiceTest, RevisedAccountsKeepTheFiguresReplacedAndTripOnlyANewBreach) {
+  SetRules(0, false, true);
+  v1::RecordFinancialAccountsRequest rec =
+      Accounts("2026-03-31", 20000000, 10000000, 700000, 10000000, 2500000);
+  v1::FinancialAccounts draft;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, rec, &draft).ok());
+  EXPECT_TRUE(draft.breaches().empty());
+  EXPECT_FALSE(draft.etag().empty());
+  EXPECT_TRUE(draft.revisions().empty());
+  ASSERT_TRUE(Trips(provider_.org).empty());
+
+  auto revise = [&](const Caller& who, const v1::FinancialAccounts& base, int64_t assets,
+                    int64_t profit, const std::string& reason, v1::FinancialAccounts* out) {
+    v1::ReviseFinancialAccountsRequest req;
+    *req.mutable_accounts() = base;
+    req.mutable_accounts()->mutable_current_assets()->set_pence(assets);
+    req.mutable_accounts()->mutable_operating_profit()->set_pence(profit);
+    req.set_reason(reason);
+    return Call(stub(), who, &Stub::ReviseFinancialAccounts, req, out);
+  };
+  auto current = [&] {
+    v1::ListFinancialAccountsRequest req;
+    req.set_provider_id(provider_.org);
+    v1::ListFinancialAccountsResponse resp;
+    EXPECT_TRUE(Call(stub(), commissioner_, &Stub::ListFinancialAccounts, req, &resp).ok());
+    EXPECT_EQ(resp.accounts_size(), 1);
+    return resp.accounts_size() == 1 ? resp.accounts(0) : v1::FinancialAccounts();
+  };
+
+  // Refused, nothing changed: no reason and no etag; a year end that is not the recorded
+  // one; a stale etag; a provider; a commissioner of another partnership.
+  v1::FinancialAccounts out;
+  v1::FinancialAccounts bare = draft;
+  bare.clear_etag();
+  auto st = revise(commissioner_, bare, 9000000, 700000, " ", &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(ViolationFields(st), UnorderedElementsAre("accounts.etag", "reason"));
+  v1::FinancialAccounts moved = draft;
+  moved.mutable_year_end()->set_value("2025-03-31");
+  st = revise(commissioner_, moved, 9000000, 700000, "audited", &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_THAT(ViolationFields(st), ElementsAre("accounts.year_end"));
+  EXPECT_THAT(st.error_message(), HasSubstr("cannot change (recorded: 2026-03-31)"));
+  v1::FinancialAccounts stale = draft;
+  stale.set_etag("\"99\"");
+  st = revise(commissioner_, stale, 9000000, 700000, "audited", &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::ABORTED) << st.error_message();
+  st = revise(provider_, draft, 9000000, 700000, "audited", &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << st.error_message();
+  Commissioned elsewhere = Commission(*world_, "Care " + NewUuid().substr(0, 8));
+  st = revise(elsewhere.commissioner, draft, 9000000, 700000, "audited", &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  EXPECT_EQ(current().etag(), draft.etag());
+  EXPECT_TRUE(Trips(provider_.org).empty());
+
+  // The audited figures breach liquidity: the draft's are kept, and the rule trips once.
+  v1::FinancialAccounts audited;
+  ASSERT_TRUE(
+      revise(commissioner_, draft, 9000000, 700000, "audited accounts replace the draft", &audited)
+          .ok());
+  EXPECT_THAT(audited.breaches(), ElementsAre(v1::FinancialAccounts::LIQUIDITY));
+  EXPECT_DOUBLE_EQ(audited.liquidity_ratio(), 0.9);
+  EXPECT_NE(audited.etag(), draft.etag());
+  ASSERT_EQ(audited.revisions_size(), 1);
+  EXPECT_EQ(audited.revisions(0).current_assets().pence(), 20000000);
+  EXPECT_EQ(audited.revisions(0).operating_profit().pence(), 700000);
+  EXPECT_EQ(audited.revisions(0).reason(), "audited accounts replace the draft");
+  EXPECT_FALSE(audited.revisions(0).revise_user().empty());
+  EXPECT_EQ(audited.revisions(0).revise_user(), audited.audit().update_user());
+  EXPECT_EQ(audited.audit().create_time().seconds(), draft.audit().create_time().seconds());
+  auto trips = Trips(provider_.org);
+  ASSERT_EQ(trips.size(), 1u);
+  EXPECT_EQ(trips[0].rule(), v1::FINANCIAL_VIABILITY);
+  EXPECT_EQ(trips[0].source_id(), draft.id());
+  EXPECT_THAT(trips[0].reason(), HasSubstr("liquidity 0.90"));
+
+  // A further breach on accounts already breaching trips nothing more; the same figures
+  // again change nothing; clearing the breach lifts nothing.
+  v1::FinancialAccounts worse;
+  ASSERT_TRUE(revise(commissioner_, audited, 9000000, 100000, "restated", &worse).ok());
+  EXPECT_THAT(worse.breaches(),
+              ElementsAre(v1::FinancialAccounts::LIQUIDITY, v1::FinancialAccounts::ROCE));
+  EXPECT_EQ(worse.revisions_size(), 2);
+  v1::FinancialAccounts same;
+  ASSERT_TRUE(revise(commissioner_, worse, 9000000, 100000, "restated", &same).ok());
+  EXPECT_EQ(same.etag(), worse.etag());
+  EXPECT_EQ(same.revisions_size(), 2);
+  v1::FinancialAccounts cleared;
+  ASSERT_TRUE(revise(commissioner_, same, 20000000, 700000, "typing error", &cleared).ok());
+  EXPECT_TRUE(cleared.breaches().empty());
+  EXPECT_EQ(Trips(provider_.org).size(), 1u);
+  v1::FinancialAccounts listed = current();
+  EXPECT_EQ(listed.etag(), cleared.etag());
+  ASSERT_EQ(listed.revisions_size(), 3);
+  EXPECT_EQ(listed.revisions(2).current_assets().pence(), 9000000);
+  EXPECT_EQ(listed.revisions(2).reason(), "typing error");
+  // The provider reads them, revisions and all; another partnership does not.
+  v1::GetFinancialAccountsRequest get;
+  get.set_id(draft.id());
+  v1::FinancialAccounts got;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::GetFinancialAccounts, get, &got).ok());
+  EXPECT_EQ(got.etag(), cleared.etag());
+  EXPECT_EQ(got.revisions_size(), 3);
+  EXPECT_EQ(
+      Call(stub(), elsewhere.commissioner, &Stub::GetFinancialAccounts, get, &got).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+}
+
 // Dates no record could hold, and a second set of accounts for a year, are refused with
 // nothing written (decisions 69 and 70).
 TEST_F(WorkforceServiceTest, ImplausibleDatesAndASecondSetOfAccountsAreRefused) {
