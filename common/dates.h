@@ -16,6 +16,8 @@ namespace pdps::dates {
 inline constexpr int kFirstYear = 1900;
 inline constexpr int kLastYear = 2199;
 // "YYYY-MM-DD" within kFirstYear..kLastYear, or nothing.
+// The field violation for a text ParseDay refuses.
+inline constexpr char kNotADay[] = "must be a date YYYY-MM-DD from 1900-01-01 to 2199-12-31";
 std::optional<absl::CivilDay> ParseDay(absl::string_view text);
 std::optional<absl::CivilMonth> ParseMonth(absl::string_view text);
 std::string FormatDay(absl::CivilDay day);

@@ -59,7 +59,7 @@ void Violations::Id(const std::string& field, absl::string_view id, bool require
 std::optional<absl::CivilDay> Violations::Date(const std::string& field, absl::string_view text,
                                                bool required) {
   if (!Given(field, text, required)) return std::nullopt;
-  return Parsed(dates::ParseDay(text), field, "must be a date YYYY-MM-DD");
+  return Parsed(dates::ParseDay(text), field, dates::kNotADay);
 }
 
 std::optional<absl::CivilMonth> Violations::Month(const std::string& field, absl::string_view text,

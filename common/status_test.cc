@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/dates.h"
 #include "common/server.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -161,7 +162,7 @@ TEST(Status, MissingIsRequiredAndMalformedMustBe) {
   EXPECT_EQ(v.list()[2].field, "e");
   EXPECT_EQ(v.list()[2].description, "is required");
   EXPECT_EQ(v.list()[3].field, "f");
-  EXPECT_EQ(v.list()[3].description, "must be a date YYYY-MM-DD");
+  EXPECT_EQ(v.list()[3].description, dates::kNotADay);
   EXPECT_EQ(v.list()[4].description, "is required");
   EXPECT_EQ(v.list()[5].description, "must be a month YYYY-MM");
 }

@@ -31,7 +31,7 @@ std::optional<absl::CivilDay> Day(Violations& v, const std::string& field, const
     return std::nullopt;
   }
   auto d = dates::ParseDay(text);
-  if (!d) v.Add(field, "must be a date YYYY-MM-DD");
+  if (!d) v.Add(field, dates::kNotADay);
   return d;
 }
 
@@ -67,8 +67,8 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
           "provider offered the referral sees it");
   }
   double h = r.planned_weekly_hours();
-  if (!(h > 0) || h > 168) {
-    v.Add("referral.planned_weekly_hours", "must be more than 0 and at most 168");
+  if (!(h >= 0.25) || h > 168) {
+    v.Add("referral.planned_weekly_hours", "must be at least 0.25 and at most 168");
   } else if (std::fabs(h * 4 - std::round(h * 4)) > 1e-9) {
     v.Add("referral.planned_weekly_hours", "must be in steps of 0.25 hours");
   }
@@ -217,18 +217,17 @@ absl::Status CheckAgeForLot(absl::CivilDay born, absl::CivilDay start, int min_a
 }
 
 absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& rationale) {
+  // Every offer is answered (seed 001 4.13): a decline says why, by code and in words.
   Violations v;
   if (reason == v1::DECLINE_REASON_UNSPECIFIED) {
     v.Add("reason", "is required (e.g. NO_CAPACITY, NO_SUITABLE_WORKER, OTHER)");
   }
-  const bool missing = reason == v1::DECLINE_REASON_UNSPECIFIED || IsBlank(rationale);
-  v.Text("rationale", rationale, 2000, true);
-  // The summary names what is missing only when something is: a rationale that is merely
-  // too long gets the general message and its violation.
-  return missing ? v.ToStatus(
-                       "a decline needs a reason and a rationale (every referral must "
-                       "be answered)")
-                 : v.ToStatus();
+  if (IsBlank(rationale)) {
+    v.Add("rationale", "is required: say why, in words the brokerage team can act on");
+  } else {
+    v.Text("rationale", rationale, 2000, false);
+  }
+  return v.ToStatus();
 }
 
 absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>& required) {

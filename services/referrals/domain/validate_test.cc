@@ -127,6 +127,9 @@ TEST(ValidateReferral, NamesEachWrongField) {
       {"no hours",
        [](auto& r) { r.set_planned_weekly_hours(0); },
        {"referral.planned_weekly_hours"}},
+      {"hours that round to none",  // a step check alone would let the database refuse it
+       [](auto& r) { r.set_planned_weekly_hours(1e-10); },
+       {"referral.planned_weekly_hours"}},
       {"negative hours",
        [](auto& r) { r.set_planned_weekly_hours(-2); },
        {"referral.planned_weekly_hours"}},
@@ -458,13 +461,16 @@ TEST(ValidateDecline, NeedsReasonAndRationale) {
   EXPECT_THAT(Fields(ValidateDecline(v1::OTHER, " \t\n")), ElementsAre("rationale"));
   absl::Status too_long = ValidateDecline(v1::OTHER, std::string(2001, 'x'));
   EXPECT_THAT(Fields(too_long), ElementsAre("rationale"));
-  // Nothing is missing, so the summary does not say it is.
-  EXPECT_THAT(std::string(too_long.message()), Not(HasSubstr("needs a reason")));
+  EXPECT_THAT(std::string(too_long.message()),
+              HasSubstr("rationale: must be at most 2000 characters"));
   EXPECT_TRUE(ValidateDecline(v1::OTHER, std::string(2000, 'x')).ok());
   EXPECT_THAT(Fields(ValidateDecline(v1::DECLINE_REASON_UNSPECIFIED, "full")),
               ElementsAre("reason"));
   EXPECT_THAT(Fields(ValidateDecline(v1::DECLINE_REASON_UNSPECIFIED, "")),
               UnorderedElementsAreArray<std::string>({"reason", "rationale"}));
+  // The message names the first field, as every other INVALID_ARGUMENT does.
+  EXPECT_THAT(std::string(ValidateDecline(v1::DECLINE_REASON_UNSPECIFIED, "").message()),
+              HasSubstr("reason: is required (e.g. NO_CAPACITY"));
 }
 
 // ------------------------------------------------------------ proposal ---

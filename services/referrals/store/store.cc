@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -40,7 +41,8 @@ db::Param TimeOrNull(absl::Time t) {
 std::string FundingJson(const v1::Referral& r) {
   nlohmann::json a = nlohmann::json::array();
   for (const auto& f : r.funding()) {
-    a.push_back({{"organisation_id", f.organisation_id()},
+    // Lower case, as the uuid columns give every other id back.
+    a.push_back({{"organisation_id", absl::AsciiStrToLower(f.organisation_id())},
                  {"share_basis_points", f.share_basis_points()},
                  {"funding_stream", f.funding_stream()}});
   }

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/dates.h"
@@ -531,8 +532,13 @@ int ReferralsTest::counter_ = 0;
 
 TEST_F(ReferralsTest, RotationTwoRefusalsThenFirstResponderWins) {
   Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 4);
-  v1::Referral r = Raise(lot);
+  // The funder's id in upper case comes back, and goes out on the feed, in lower case.
+  v1::Referral r = RaiseWith(lot, [&](v1::Referral* in) {
+    in->mutable_funding(0)->set_organisation_id(absl::AsciiStrToUpper(council_));
+  });
   EXPECT_EQ(r.state(), v1::Referral::DRAFT);
+  ASSERT_EQ(r.funding_size(), 1);
+  EXPECT_EQ(r.funding(0).organisation_id(), council_);
   r = Open(r);
   ASSERT_EQ(r.state(), v1::Referral::OPEN);
   EXPECT_EQ(r.method(), v1::ROTATIONAL_FIRST_REFUSAL);
@@ -616,6 +622,7 @@ TEST_F(ReferralsTest, RotationTwoRefusalsThenFirstResponderWins) {
   EXPECT_EQ(awarded.start_date().value(), "2026-12-14");
   ASSERT_EQ(awarded.funding_size(), 1);
   EXPECT_EQ(awarded.funding(0).share_basis_points(), 10000);
+  EXPECT_EQ(awarded.funding(0).organisation_id(), council_);
 }
 
 TEST_F(ReferralsTest, FridayAfternoonHoldsWithFirstRefusalUntilMonday) {

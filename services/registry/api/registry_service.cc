@@ -154,7 +154,7 @@ grpc::Status RegistryServiceImpl::ListFrameworks(grpc::ServerContext* ctx,
     RETURN_IF_ERROR(OptionalId("partnership_id", req->partnership_id()));
     const std::string& open_on = req->open_for_applications_on().value();
     if (!open_on.empty() && !dates::ParseDay(open_on)) {
-      return InvalidField("open_for_applications_on", "must be a date YYYY-MM-DD");
+      return InvalidField("open_for_applications_on", dates::kNotADay);
     }
     ASSIGN_OR_RETURN(auto page, store_->ListFrameworks(c, req->partnership_id(), open_on,
                                                        req->page_size(), req->page_token()));
@@ -493,7 +493,7 @@ grpc::Status RegistryServiceImpl::ListEligibleProviders(grpc::ServerContext* ctx
     if (!req->date().value().empty()) {
       auto d = dates::ParseDay(req->date().value());
       if (!d) {
-        v.Add("date", "must be a date YYYY-MM-DD");
+        v.Add("date", dates::kNotADay);
       } else {
         day = *d;
       }

@@ -47,7 +47,7 @@ absl::Status ProviderFilter(const Call& c, const std::string& provider_id) {
 absl::StatusOr<Day> DayOrToday(const Call& c, const char* field, const pdps::common::v1::Date& d) {
   if (d.value().empty()) return Today(c);
   auto day = dates::ParseDay(d.value());
-  if (!day) return InvalidField(field, "must be a date YYYY-MM-DD");
+  if (!day) return InvalidField(field, dates::kNotADay);
   return *day;
 }
 
