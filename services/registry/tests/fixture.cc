@@ -172,6 +172,25 @@ void World::FileInsurance(const Caller& provider_admin) {
   }
 }
 
+std::string World::Admit(const Caller& provider_admin, const Caller& commissioner,
+                         const std::string& framework_id, const std::string& lot_id) {
+  using Stub = v1::RegistryService::Stub;
+  v1::ApplyForAdmissionRequest apply;
+  apply.set_framework_id(framework_id);
+  apply.add_lot_ids(lot_id);
+  v1::ApplyForAdmissionResponse applied;
+  auto st = Call(*server_, provider_admin, &Stub::ApplyForAdmission, apply, &applied);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  if (applied.admissions_size() != 1) return "";
+  v1::AdmitProviderRequest admit;
+  admit.set_id(applied.admissions(0).id());
+  admit.set_etag(applied.admissions(0).etag());
+  v1::Admission admitted;
+  st = Call(*server_, commissioner, &Stub::AdmitProvider, admit, &admitted);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  return admitted.id();
+}
+
 World::Provider World::AdmittedProvider(const std::string& name, const Caller& commissioner,
                                         const v1::Framework& framework, const v1::Lot& lot,
                                         std::vector<std::string> areas, int hours_available) {
@@ -180,25 +199,13 @@ World::Provider World::AdmittedProvider(const std::string& name, const Caller& c
   p.admin = MakeCaller(p.org, {Role::kProviderAdmin});
   FileInsurance(p.admin);
   using Stub = v1::RegistryService::Stub;
-  v1::ApplyForAdmissionRequest apply;
-  apply.set_framework_id(framework.id());
-  apply.add_lot_ids(lot.id());
-  v1::ApplyForAdmissionResponse applied;
-  auto st = Call(*server_, p.admin, &Stub::ApplyForAdmission, apply, &applied);
-  EXPECT_TRUE(st.ok()) << st.error_message();
-  if (applied.admissions_size() != 1) return p;
-  v1::AdmitProviderRequest admit;
-  admit.set_id(applied.admissions(0).id());
-  admit.set_etag(applied.admissions(0).etag());
-  v1::Admission admitted;
-  st = Call(*server_, commissioner, &Stub::AdmitProvider, admit, &admitted);
-  EXPECT_TRUE(st.ok()) << st.error_message();
-  p.admission_id = admitted.id();
+  p.admission_id = Admit(p.admin, commissioner, framework.id(), lot.id());
+  if (p.admission_id.empty()) return p;
 
   v1::GetProviderRequest get;
   get.set_id(p.org);
   v1::Provider profile;
-  st = Call(*server_, p.admin, &Stub::GetProvider, get, &profile);
+  auto st = Call(*server_, p.admin, &Stub::GetProvider, get, &profile);
   EXPECT_TRUE(st.ok()) << st.error_message();
   v1::UpdateProviderRequest upd;
   *upd.mutable_provider() = profile;

@@ -83,6 +83,10 @@ class World {
   Provider AdmittedProvider(const std::string& name, const Caller& commissioner,
                             const v1::Framework& framework, const v1::Lot& lot,
                             std::vector<std::string> areas, int hours_available = 20);
+  // The provider applies for `lot` and the commissioner admits it: the ACTIVE admission's
+  // id ("" on failure, which the test has already reported).
+  std::string Admit(const Caller& provider_admin, const Caller& commissioner,
+                    const std::string& framework_id, const std::string& lot_id);
 
   Caller platform;  // platform operator
 

@@ -55,6 +55,15 @@ absl::StatusOr<Day> DayOrToday(const Call& c, const char* field, const pdps::com
 
 // -------------------------------------------------------------------- staff ---
 
+absl::Status WorkforceServiceImpl::RequireWorkingLots(const Call& c, const v1::StaffMember& s,
+                                                      const std::set<std::string>& kept) const {
+  if (s.lot_ids().empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto working, check_->WorkingLots(c.principal.organisation_id));
+  std::set<std::string> kept_lower;
+  for (const auto& lot : kept) kept_lower.insert(absl::AsciiStrToLower(lot));
+  return domain::ValidateStaffLots(s, working, kept_lower);
+}
+
 grpc::Status WorkforceServiceImpl::CreateStaffMember(grpc::ServerContext* ctx,
                                                      const v1::CreateStaffMemberRequest* req,
                                                      v1::StaffMember* resp) {
@@ -63,6 +72,7 @@ grpc::Status WorkforceServiceImpl::CreateStaffMember(grpc::ServerContext* ctx,
                                            req->staff_member().provider_id(),
                                            "staff_member.provider_id"));
     RETURN_IF_ERROR(domain::ValidateStaff(req->staff_member(), Today(c)));
+    RETURN_IF_ERROR(RequireWorkingLots(c, req->staff_member(), {}));
     ASSIGN_OR_RETURN(*resp, store_->CreateStaff(c, req->staff_member(), req->request_id()));
     return absl::OkStatus();
   });
@@ -99,6 +109,11 @@ grpc::Status WorkforceServiceImpl::UpdateStaffMember(grpc::ServerContext* ctx,
     RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id, s.provider_id(),
                                            "staff_member.provider_id"));
     RETURN_IF_ERROR(domain::ValidateStaff(s, Today(c)));
+    if (s.lot_ids_size() > 0) {
+      ASSIGN_OR_RETURN(v1::StaffMember stored, store_->GetStaff(c, s.id()));
+      RETURN_IF_ERROR(RequireWorkingLots(
+          c, s, std::set<std::string>(stored.lot_ids().begin(), stored.lot_ids().end())));
+    }
     ASSIGN_OR_RETURN(*resp, store_->UpdateStaff(c, s));
     return absl::OkStatus();
   });

@@ -3,6 +3,9 @@
 // mapping happen in server::Gate.
 #pragma once
 
+#include <set>
+#include <string>
+
 #include "common/server.h"
 #include "pdps/workforce/v1/workforce_service.grpc.pb.h"
 #include "services/workforce/api/commissioning.h"
@@ -55,6 +58,11 @@ class WorkforceServiceImpl final : public v1::WorkforceService::Service {
 #undef PDPS_RPC
 
  private:
+  // A staff record's lot_ids against the lots its provider works on, as the registry
+  // says (domain::ValidateStaffLots); `kept`: the lots the stored record names.
+  absl::Status RequireWorkingLots(const server::Call& c, const v1::StaffMember& s,
+                                  const std::set<std::string>& kept) const;
+
   const server::Gate* gate_;
   Store* store_;
   const CommissioningCheck* check_;

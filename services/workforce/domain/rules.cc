@@ -439,8 +439,10 @@ ActionItem FirstActionItem(const Trip& trip, Day tripped_on, const calendar::Wor
                     wt.AddWorkingDaysToDay(tripped_on, days)};
 }
 
-std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_date) {
+std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_date,
+                            std::optional<Day> later) {
   if (!r.inadequate_visit || rating != Rating::kInadequate) return std::nullopt;
+  if (later && *later > visit_date) return std::nullopt;
   return Tripped(r, Rule::kInadequateVisit,
               absl::StrCat("monitoring visit on ", dates::FormatDay(visit_date),
                            " rated INADEQUATE"));
@@ -472,8 +474,10 @@ std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, Day 
                               " months)"));
 }
 
-std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end) {
+std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end,
+                               std::optional<Day> latest_other) {
   if (!r.financial_breach || v.breaches.empty()) return std::nullopt;
+  if (latest_other && *latest_other > year_end) return std::nullopt;
   std::string what;
   for (Breach b : v.breaches) {
     if (!what.empty()) what += ", ";
@@ -495,9 +499,10 @@ std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day
 }
 
 std::optional<Trip> OnRevisedAccounts(const SuspensionRules& r, const Viability& before,
-                                      const Viability& after, Day year_end) {
+                                      const Viability& after, Day year_end,
+                                      std::optional<Day> latest_other) {
   if (!before.breaches.empty()) return std::nullopt;
-  return OnAccounts(r, after, year_end);
+  return OnAccounts(r, after, year_end, latest_other);
 }
 
 int AnnouncementStage(Day due, Day today) {

@@ -331,7 +331,12 @@ ActionItem FirstActionItem(const Trip& trip, Day tripped_on, const calendar::Wor
 
 enum class Rating { kOutstanding, kGood, kRequiresImprovement, kInadequate };
 
-std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_date);
+// A visit rated INADEQUATE trips the rule when it is the provider's latest on the
+// framework (for its lot, or framework-wide): `later` is the latest date of another such
+// visit already recorded, if any. A visit dated before a later one is history, recorded
+// late; the later visit's rating is the one that stands, and it was weighed when recorded.
+std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_date,
+                            std::optional<Day> later = std::nullopt);
 // Repeated safeguarding concerns (seed 001 13.7) are counted by when each concern arose
 // (the complaint's received day), over the window of `r.complaint_window_months` months
 // that ends on the day the tripping answer is given, that day its last: 12 months on an
@@ -347,12 +352,19 @@ Period SafeguardingWindow(const SuspensionRules& r, Day answered_on);
 // it was answered).
 std::optional<Trip> OnUpheldSafeguardingComplaint(const SuspensionRules& r, Day answered_on,
                                                   Day received_on, int upheld_in_window);
-std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end);
+// Accounts trip the rule when they breach a test and are the provider's latest on the
+// framework: `latest_other` is the latest year end of its other accounts there, if any.
+// An earlier year's accounts, recorded late, are history: the viability in force is the
+// latest year's.
+std::optional<Trip> OnAccounts(const SuspensionRules& r, const Viability& v, Day year_end,
+                               std::optional<Day> latest_other = std::nullopt);
 // Revised accounts (decision 71) trip the rule only when the revision brings a breach
 // where the figures before it had none: a breach already found was acted on when it was
 // found (the suspension stands, or a commissioner reinstated the admission knowing it).
+// Only the latest year's, as OnAccounts.
 std::optional<Trip> OnRevisedAccounts(const SuspensionRules& r, const Viability& before,
-                                      const Viability& after, Day year_end);
+                                      const Viability& after, Day year_end,
+                                      std::optional<Day> latest_other = std::nullopt);
 // Expired mandatory compliance: a named worker on a live package of the framework has
 // the gate's `reasons` on `day` (empty: eligible, nothing trips). NOT_IN_POST alone trips
 // nothing: a leaver lapsed in nothing. The reason text names the package and the

@@ -899,6 +899,23 @@ TEST(SuspensionRules, RevisedAccountsTripOnlyWhereThereWasNoBreach) {
   EXPECT_FALSE(OnRevisedAccounts(on, liquidity, healthy, D(2026, 3, 31)));
   EXPECT_FALSE(OnRevisedAccounts(on, healthy, healthy, D(2026, 3, 31)));
   EXPECT_FALSE(OnRevisedAccounts(SuspensionRules{}, healthy, liquidity, D(2026, 3, 31)));
+  // An earlier year revised, once a later year's accounts are in, is history.
+  EXPECT_FALSE(OnRevisedAccounts(on, healthy, liquidity, D(2025, 3, 31), D(2026, 3, 31)));
+}
+
+// What is in force is the latest: an earlier visit or year's accounts recorded late trips
+// nothing; the latest, or one on the same day or year end as another, does.
+TEST(SuspensionRules, OnlyTheLatestVisitOrAccountsTrip) {
+  SuspensionRules on;
+  on.inadequate_visit = true;
+  on.financial_breach = true;
+  EXPECT_FALSE(OnVisit(on, Rating::kInadequate, D(2024, 1, 10), D(2026, 11, 20)));
+  EXPECT_TRUE(OnVisit(on, Rating::kInadequate, D(2026, 11, 20), D(2026, 11, 20)));
+  EXPECT_TRUE(OnVisit(on, Rating::kInadequate, D(2026, 11, 21), D(2026, 11, 20)));
+  const Viability breach = AssessAccounts({90000, 100000, 6000, 100000, -1});
+  EXPECT_FALSE(OnAccounts(on, breach, D(2023, 3, 31), D(2026, 3, 31)));
+  EXPECT_TRUE(OnAccounts(on, breach, D(2026, 3, 31), D(2025, 3, 31)));
+  EXPECT_TRUE(OnAccounts(on, breach, D(2026, 3, 31)));
 }
 
 // Seed 001 13.7 ("repeated incidents or significant safeguarding concerns"): concerns

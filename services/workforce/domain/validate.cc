@@ -27,6 +27,16 @@ void NotAfter(Violations& v, const std::string& field, const std::optional<Day>&
   if (d && *d > today) v.Add(field, "must not be in the future");
 }
 
+// Not in the future, and not more than kOldestRecordMonths before today.
+void Recent(Violations& v, const std::string& field, const std::optional<Day>& d, Day today) {
+  NotAfter(v, field, d, today);
+  const Day earliest = AddMonths(today, -kOldestRecordMonths);
+  if (d && *d < earliest) {
+    v.Add(field, absl::StrCat("must be within the last ", kOldestRecordMonths / 12,
+                              " years (on or after ", dates::FormatDay(earliest), ")"));
+  }
+}
+
 void Range(Violations& v, const std::string& field, int64_t value, int64_t lo, int64_t hi) {
   if (value < lo || value > hi) v.Add(field, absl::StrCat("must be from ", lo, " to ", hi));
 }
@@ -119,6 +129,20 @@ absl::Status ValidateStaff(const v1::StaffMember& s, Day today, const std::strin
   return v.ToStatus();
 }
 
+absl::Status ValidateStaffLots(const v1::StaffMember& s, const std::set<std::string>& working,
+                               const std::set<std::string>& kept, const std::string& p) {
+  Violations v;
+  for (int i = 0; i < s.lot_ids_size(); ++i) {
+    const std::string lot = absl::AsciiStrToLower(s.lot_ids(i));
+    if (working.count(lot) == 0 && kept.count(lot) == 0) {
+      v.Add(absl::StrCat(F(p, "lot_ids"), "[", i, "]"),
+            "is not a lot your organisation works on (an ACTIVE or SUSPENDED admission); leave "
+            "lot_ids empty for a worker on all your lots");
+    }
+  }
+  return v.ToStatus();
+}
+
 absl::Status ValidateMatrix(const v1::TrainingMatrix& m, const std::string& p) {
   Violations v;
   v.Id(F(p, "framework_id"), m.framework_id(), true);
@@ -207,8 +231,7 @@ absl::Status ValidateVisit(const v1::MonitoringVisit& m, Day today, const std::s
   v.Id(F(p, "provider_id"), m.provider_id(), true);
   v.Id(F(p, "framework_id"), m.framework_id(), true);
   v.Id(F(p, "lot_id"), m.lot_id(), false);
-  auto d = DateField(v, F(p, "visit_date"), m.visit_date(), true);
-  NotAfter(v, F(p, "visit_date"), d, today);
+  Recent(v, F(p, "visit_date"), DateField(v, F(p, "visit_date"), m.visit_date(), true), today);
   v.Text(F(p, "findings"), m.findings(), 8000, true);
   if (m.rating() == v1::RATING_UNSPECIFIED) {
     v.Add(F(p, "rating"), "is required");
@@ -270,8 +293,7 @@ absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today, const s
   Violations v;
   v.Id(F(p, "provider_id"), a.provider_id(), true);
   v.Id(F(p, "framework_id"), a.framework_id(), true);
-  auto d = DateField(v, F(p, "year_end"), a.year_end(), true);
-  NotAfter(v, F(p, "year_end"), d, today);
+  Recent(v, F(p, "year_end"), DateField(v, F(p, "year_end"), a.year_end(), true), today);
   AmountViolations(v, a, p);
   return v.ToStatus();
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 
 #include "absl/status/status.h"
@@ -21,6 +22,14 @@ namespace v1 = ::pdps::workforce::v1;
 // before dbs.certificate_date. `prefix` names the request field, "staff_member".
 absl::Status ValidateStaff(const v1::StaffMember& s, Day today,
                            const std::string& prefix = "staff_member");
+// Each of a staff record's lot_ids is a lot the provider works on (`working`, lower case:
+// its ACTIVE and SUSPENDED admissions), or one the record already names (`kept`: a lot
+// whose admission ended stays until the provider drops it). Otherwise INVALID_ARGUMENT on
+// its index: a lot the registry does not know, or one the provider does not work on,
+// would take the worker out of every figure for the provider's lots (decision 73).
+absl::Status ValidateStaffLots(const v1::StaffMember& s, const std::set<std::string>& working,
+                               const std::set<std::string>& kept,
+                               const std::string& prefix = "staff_member");
 absl::Status ValidateMatrix(const v1::TrainingMatrix& m,
                             const std::string& prefix = "training_matrix");
 absl::Status ValidateTrainingRecord(const v1::TrainingRecord& r, Day today,
@@ -33,11 +42,17 @@ inline constexpr int kMaxComplaintWindowMonths = 60;
 absl::Status ValidateComplaint(const v1::Complaint& c, absl::Time now,
                                const std::string& prefix = "complaint");
 absl::Status ValidateAnswer(v1::Complaint::Outcome outcome, const std::string& learning);
+// How far back a visit or a year's accounts may be dated: as far as complaints, the
+// longest a rule looks back. A 1901 visit or a "2016" typed for 2026 is refused rather
+// than stored where a rule would read it (decision 73).
+inline constexpr int kOldestRecordMonths = kMaxComplaintWindowMonths;
+// visit_date: not in the future, not more than kOldestRecordMonths before today.
 absl::Status ValidateVisit(const v1::MonitoringVisit& v, Day today,
                            const std::string& prefix = "visit");
 // Every item due today or later (Europe/London), as the registry's suspension plans.
 absl::Status ValidateActionPlan(const v1::ActionPlan& p, Day today,
                                 const std::string& prefix = "action_plan");
+// year_end: not in the future, not more than kOldestRecordMonths before today.
 absl::Status ValidateAccounts(const v1::FinancialAccounts& a, Day today,
                               const std::string& prefix = "accounts");
 // A revision: id, etag, the five amounts as for recording, and a reason; provider_id,

@@ -50,6 +50,22 @@ TEST(Validate, UnknownEnumValuesAreFieldViolations) {
               ElementsAre("outcome"));
 }
 
+TEST(ValidateStaffLots, OnlyLotsTheProviderWorksOnOrTheRecordAlreadyNames) {
+  const std::string a = "aaaaaaaa-1111-4111-8111-111111111111";
+  const std::string b = "bbbbbbbb-1111-4111-8111-111111111111";
+  const std::string c = "cccccccc-1111-4111-8111-111111111111";
+  v1::StaffMember s = GoodStaff();
+  EXPECT_TRUE(ValidateStaffLots(s, {}, {}).ok());  // every lot of the provider
+  s.add_lot_ids(absl::AsciiStrToUpper(a));
+  s.add_lot_ids(b);
+  s.add_lot_ids(c);
+  EXPECT_THAT(Fields(ValidateStaffLots(s, {a}, {})),
+              ElementsAre("staff_member.lot_ids[1]", "staff_member.lot_ids[2]"));
+  // A lot whose admission ended stays on the record until the provider drops it.
+  EXPECT_THAT(Fields(ValidateStaffLots(s, {a}, {c})), ElementsAre("staff_member.lot_ids[1]"));
+  EXPECT_TRUE(ValidateStaffLots(s, {a, b}, {c}).ok());
+}
+
 TEST(ValidateStaff, ZeroHoursOnlyAtTheWorkersDocumentedRequest) {
   v1::StaffMember s = GoodStaff();
   s.set_contract_type(v1::ZERO_HOURS);
@@ -250,6 +266,15 @@ TEST(ValidateOthers, TrainingComplaintVisitPlanAccountsRules) {
   EXPECT_TRUE(ValidateVisit(v, kToday).ok());
   v.set_rating(v1::RATING_UNSPECIFIED);
   EXPECT_THAT(Fields(ValidateVisit(v, kToday)), ElementsAre("visit.rating"));
+  // Five years back at most, that day included (decision 73).
+  v.set_rating(v1::INADEQUATE);
+  v.mutable_visit_date()->set_value("2021-11-24");
+  EXPECT_TRUE(ValidateVisit(v, kToday).ok());
+  v.mutable_visit_date()->set_value("2021-11-23");
+  auto old_visit = FieldViolationsOf(ValidateVisit(v, kToday));
+  ASSERT_EQ(old_visit.size(), 1u);
+  EXPECT_EQ(old_visit[0].field, "visit.visit_date");
+  EXPECT_EQ(old_visit[0].description, "must be within the last 5 years (on or after 2021-11-24)");
 
   v1::ActionPlan p;
   p.set_provider_id(kId);
@@ -273,6 +298,9 @@ TEST(ValidateOthers, TrainingComplaintVisitPlanAccountsRules) {
   EXPECT_TRUE(ValidateAccounts(a, kToday).ok());
   a.mutable_current_assets()->set_pence(-1);
   EXPECT_THAT(Fields(ValidateAccounts(a, kToday)), ElementsAre("accounts.current_assets"));
+  a.mutable_current_assets()->set_pence(0);
+  a.mutable_year_end()->set_value("1970-03-31");
+  EXPECT_THAT(Fields(ValidateAccounts(a, kToday)), ElementsAre("accounts.year_end"));
 
   v1::SuspensionRules r;
   r.set_framework_id(kId);

@@ -181,6 +181,13 @@ inline constexpr std::string_view kInsertVisit =
     " VALUES ($1, $2, $3, $4::uuid, $5::date, $6, $7, $8, $9, $10, $8, $9)";
 inline constexpr std::string_view kSelectVisit =
     "SELECT " PDPS_VISIT_COLUMNS " FROM workforce.monitoring_visits WHERE id = $1";
+// The latest date of the provider's other visits on the framework that speak for the
+// visit's lot (that lot's, or framework-wide ones): $1 provider, $2 framework, $3 lot
+// (NULL for a framework-wide visit), $4 the visit's own id. NULL when there is none.
+inline constexpr std::string_view kLatestOtherVisit =
+    "SELECT max(visit_date)::text AS day FROM workforce.monitoring_visits"
+    " WHERE provider_id = $1 AND framework_id = $2 AND id <> $4"
+    " AND (lot_id IS NULL OR lot_id = $3::uuid)";
 // $1 provider (NULL = any visible), $2/$3 after (visit_date, id), $4 limit.
 inline constexpr std::string_view kListVisits =
     "SELECT " PDPS_VISIT_COLUMNS
@@ -234,6 +241,11 @@ inline constexpr std::string_view kInsertAccounts =
 inline constexpr std::string_view kSelectAccountsByKey =
     "SELECT id::text AS id FROM workforce.financial_accounts"
     " WHERE provider_id = $1 AND framework_id = $2 AND year_end = $3::date";
+// The latest year end of the provider's other accounts on the framework: $1 provider,
+// $2 framework, $3 the accounts' own id. NULL when there are none.
+inline constexpr std::string_view kLatestOtherAccounts =
+    "SELECT max(year_end)::text AS day FROM workforce.financial_accounts"
+    " WHERE provider_id = $1 AND framework_id = $2 AND id <> $3";
 inline constexpr std::string_view kSelectAccounts =
     "SELECT " PDPS_ACCOUNTS_COLUMNS " FROM workforce.financial_accounts WHERE id = $1";
 // Locks accounts the caller recorded (row-level security: only the recorder may).

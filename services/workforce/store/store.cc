@@ -47,6 +47,7 @@ v1::StaffMember RecordOf(const v1::StaffMember& s) {
   r.clear_provider_id();
   r.clear_etag();
   r.clear_audit();
+  for (auto& lot : *r.mutable_lot_ids()) absl::AsciiStrToLower(&lot);
   return r;
 }
 
@@ -247,6 +248,14 @@ absl::StatusOr<domain::SuspensionRules> FrameworkRules(Tx& tx, const std::string
 }
 
 // ------------------------------------------------------------ rule inputs ---
+
+// The `day` of a one-row max() (sql::kLatestOther...): nothing when there is none.
+absl::StatusOr<std::optional<Day>> LatestDay(Tx& tx, std::string_view statement,
+                                             std::vector<db::Param> params) {
+  ASSIGN_OR_RETURN(Result r, tx.Exec(statement, std::move(params)));
+  if (r.rows() == 0 || r.IsNull(0, "day")) return std::optional<Day>();
+  return dates::ParseDay(r.String(0, "day"));
+}
 
 absl::StatusOr<std::vector<domain::Matrix>> LotMatrices(Tx& tx, const std::string& lot_id) {
   ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectLotMatrices, {P(lot_id)}));
@@ -1107,10 +1116,14 @@ absl::StatusOr<v1::MonitoringVisit> Store::CreateVisit(const Call& c, const v1::
                    P(c.now), P(c.principal.user_id), P(c.principal.organisation_id)})
               .status());
       ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, v.framework_id()));
-      RETURN_IF_ERROR(Trip(
-          tx, domain::OnVisit(rules, domain::RatingOf(v.rating()), *domain::DayOf(v.visit_date())),
-          dates::TodayInLondon(c.now), Lower(v.provider_id()), Lower(v.framework_id()),
-          Lower(v.lot_id()), id));
+      ASSIGN_OR_RETURN(std::optional<Day> later, LatestDay(tx, sql::kLatestOtherVisit,
+                                                           {P(v.provider_id()), P(v.framework_id()),
+                                                            db::OrNull(v.lot_id()), P(id)}));
+      RETURN_IF_ERROR(Trip(tx,
+                           domain::OnVisit(rules, domain::RatingOf(v.rating()),
+                                           *domain::DayOf(v.visit_date()), later),
+                           dates::TodayInLondon(c.now), Lower(v.provider_id()),
+                           Lower(v.framework_id()), Lower(v.lot_id()), id));
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectVisit, {P(prior ? *prior : id)}));
     if (r.rows() == 0) return NotFound("monitoring visit", prior ? *prior : id);
@@ -1230,9 +1243,12 @@ absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
               v1::FinancialAccounts::descriptor()->full_name())
               .status());
       ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, a.framework_id()));
+      ASSIGN_OR_RETURN(std::optional<Day> latest,
+                       LatestDay(tx, sql::kLatestOtherAccounts,
+                                 {P(a.provider_id()), P(a.framework_id()), P(id)}));
       RETURN_IF_ERROR(Trip(tx,
                            domain::OnAccounts(rules, domain::AssessAccounts(domain::AccountsOf(a)),
-                                              *domain::DayOf(a.year_end())),
+                                              *domain::DayOf(a.year_end()), latest),
                            dates::TodayInLondon(c.now), Lower(a.provider_id()),
                            Lower(a.framework_id()), "", id));
     }
@@ -1272,11 +1288,15 @@ absl::StatusOr<v1::FinancialAccounts> Store::ReviseAccounts(const Call& c,
                              P(RevisionsJson(before, reason, c)), P(c.now), P(c.principal.user_id)})
                         .status());
     ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, before.framework_id()));
+    ASSIGN_OR_RETURN(
+        std::optional<Day> latest,
+        LatestDay(tx, sql::kLatestOtherAccounts,
+                  {P(before.provider_id()), P(before.framework_id()), P(before.id())}));
     RETURN_IF_ERROR(Trip(
         tx,
         domain::OnRevisedAccounts(rules, domain::AssessAccounts(domain::AccountsOf(before)),
                                   domain::AssessAccounts(domain::AccountsOf(a)),
-                                  *domain::DayOf(before.year_end())),
+                                  *domain::DayOf(before.year_end()), latest),
         dates::TodayInLondon(c.now), before.provider_id(), before.framework_id(), "", before.id()));
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAccounts, {P(before.id())}));
     out = AccountsOf(r, 0);

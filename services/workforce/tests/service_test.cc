@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
 #include "common/proto_util.h"
@@ -674,6 +675,51 @@ TEST_F(WorkforceServiceTest, ImplausibleDatesAndASecondSetOfAccountsAreRefused) 
   EXPECT_EQ(Rows("financial_accounts"), accounts + 1);
 }
 
+// Decision 73: what is in force is the latest visit and the latest year's accounts. An
+// earlier one recorded late is kept but trips nothing; one older than five years, or a
+// 1901 typing error, is refused.
+TEST_F(WorkforceServiceTest, OnlyTheLatestVisitOrAccountsTripARule) {
+  SetRules(0, true, true);
+  auto visit = [&](const std::string& day, v1::Rating rating) {
+    v1::CreateMonitoringVisitRequest req;
+    req.mutable_visit()->set_provider_id(provider_.org);
+    req.mutable_visit()->set_framework_id(framework_);
+    req.mutable_visit()->mutable_visit_date()->set_value(day);
+    req.mutable_visit()->set_findings("Findings of the visit");
+    req.mutable_visit()->set_rating(rating);
+    req.set_request_id(NewUuid());
+    v1::MonitoringVisit out;
+    return Call(stub(), commissioner_, &Stub::CreateMonitoringVisit, req, &out);
+  };
+  const int visits = Rows("monitoring_visits");
+  auto st = visit("1901-01-01", v1::INADEQUATE);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(),
+            "visit.visit_date: must be within the last 5 years (on or after 2021-11-24)");
+  EXPECT_EQ(Rows("monitoring_visits"), visits);
+  ASSERT_TRUE(visit("2026-10-01", v1::GOOD).ok());
+  ASSERT_TRUE(visit("2025-06-01", v1::INADEQUATE).ok());  // history, recorded late
+  EXPECT_TRUE(Trips(provider_.org).empty());
+  ASSERT_TRUE(visit("2026-11-20", v1::INADEQUATE).ok());
+  ASSERT_EQ(Trips(provider_.org).size(), 1u);
+
+  v1::RecordFinancialAccountsRequest healthy =
+      Accounts("2026-03-31", 20000000, 10000000, 700000, 10000000, 2500000);
+  v1::FinancialAccounts out;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, healthy, &out).ok());
+  v1::RecordFinancialAccountsRequest breach =
+      Accounts("2023-03-31", 20000000, 10000000, 700000, 10000000, -100);
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, breach, &out).ok());
+  EXPECT_THAT(out.breaches(), ElementsAre(v1::FinancialAccounts::NET_ASSETS));
+  EXPECT_EQ(Trips(provider_.org).size(), 1u);  // the 2026 accounts are in force
+  v1::RecordFinancialAccountsRequest ancient = breach;
+  ancient.mutable_accounts()->mutable_year_end()->set_value("1970-03-31");
+  ancient.set_request_id(NewUuid());
+  st = Call(stub(), commissioner_, &Stub::RecordFinancialAccounts, ancient, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("accounts.year_end"));
+}
+
 // Lots and admissions are the registry's: a lot of another framework, or a complaint from
 // a provider the framework never admitted, is refused before anything is written.
 TEST_F(WorkforceServiceTest, FrameworkScopedCallsAreCheckedWithTheRegistry) {
@@ -996,10 +1042,13 @@ TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
   CreateStaff(provider_, left);
   CreateStaff(other_provider_, SampleStaff("Ivy Elsewhere"));
   // A worker on another of the provider's lots only: not in this lot's figures.
+  const std::string lot_d = world_->CreateLot(commissioner_, framework_, "D").id();
+  ASSERT_FALSE(world_->Admit(provider_, commissioner_, framework_, lot_d).empty());
   v1::StaffMember elsewhere = SampleStaff("Kit Other Lot");
-  elsewhere.add_lot_ids(NewUuid());
-  CreateStaff(provider_, elsewhere);
+  elsewhere.add_lot_ids(absl::AsciiStrToUpper(lot_d));  // kept in lower case
+  EXPECT_THAT(CreateStaff(provider_, elsewhere).lot_ids(), ElementsAre(lot_d));
   // Named lots must be lot ids, each once.
+  const int staff = Rows("staff");
   v1::CreateStaffMemberRequest bad_lots;
   *bad_lots.mutable_staff_member() = SampleStaff("Lee Bad Lots");
   bad_lots.mutable_staff_member()->add_lot_ids(lot_);
@@ -1009,6 +1058,19 @@ TEST_F(WorkforceServiceTest, CommissionersSeeCountsNeverPeople) {
   EXPECT_THAT(
       ViolationFields(Call(stub(), provider_, &Stub::CreateStaffMember, bad_lots, &not_made)),
       ElementsAre("staff_member.lot_ids[1]", "staff_member.lot_ids[2]"));
+  // ...and lots the provider works on: a lot the registry does not know, or one of a
+  // framework that never admitted it, would take the worker out of the lot's figures.
+  Commissioned elsewhere_framework = Commission(*world_, "Care " + NewUuid().substr(0, 8));
+  bad_lots.mutable_staff_member()->clear_lot_ids();
+  bad_lots.mutable_staff_member()->add_lot_ids(lot_);
+  bad_lots.mutable_staff_member()->add_lot_ids(NewUuid());
+  bad_lots.mutable_staff_member()->add_lot_ids(elsewhere_framework.lot.id());
+  auto refused = Call(stub(), provider_, &Stub::CreateStaffMember, bad_lots, &not_made);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(refused),
+              ElementsAre("staff_member.lot_ids[1]", "staff_member.lot_ids[2]"));
+  EXPECT_THAT(refused.error_message(), HasSubstr("is not a lot your organisation works on"));
+  EXPECT_EQ(Rows("staff"), staff);
 
   v1::GetWorkforceComplianceRequest req;
   req.set_provider_id(provider_.org);
@@ -1792,11 +1854,16 @@ TEST_F(WorkforceServiceTest, ADbsStatusCheckIsWatchedAndMeasuredButDoesNotBar) {
   EXPECT_EQ(r.dbs_check_months(), 6);
   EXPECT_EQ(r.supervision_interval_months(), 3);
   EXPECT_THAT(r.period_lot_ids(), ElementsAre(lot_));
-  // A provider admitted nowhere gets the defaults, whatever lots its staff records name:
-  // those labels are its own and tighten nothing.
-  v1::StaffMember labelled = SampleStaff("Lou Labelled");
-  labelled.add_lot_ids(lot_);
-  CreateStaff(other_provider_, labelled);
+  // A provider admitted nowhere gets the defaults. It cannot label its staff with a lot it
+  // does not work on (decision 73), and its labels would tighten nothing anyway.
+  v1::CreateStaffMemberRequest labelled;
+  *labelled.mutable_staff_member() = SampleStaff("Lou Labelled");
+  labelled.mutable_staff_member()->add_lot_ids(lot_);
+  v1::StaffMember not_labelled;
+  EXPECT_EQ(
+      Call(stub(), other_provider_, &Stub::CreateStaffMember, labelled, &not_labelled).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
+  CreateStaff(other_provider_, SampleStaff("Lou Labelled"));
   ASSERT_TRUE(Call(stub(), other_provider_, &Stub::GetWorkforceReturn, ret, &r).ok());
   EXPECT_EQ(r.dbs_check_months(), 0);
   EXPECT_EQ(r.supervision_interval_months(), 3);
