@@ -470,15 +470,21 @@ std::string NotComputed(const Message& m, const FieldDescriptor* f) {
   }
   if (f->full_name() == "pdps.workforce.v1.WorkforceReturn.turnover_within_target") {
     const FieldDescriptor* target = m.GetDescriptor()->FindFieldByName("turnover_target_percent");
-    return target != nullptr && m.GetReflection()->GetInt32(m, target) == 0 ? "n/a (no target)"
-                                                                            : "";
+    if (target != nullptr && m.GetReflection()->GetInt32(m, target) == 0) return "n/a (no target)";
+    const FieldDescriptor* average = m.GetDescriptor()->FindFieldByName("average_headcount");
+    return average != nullptr && m.GetReflection()->GetDouble(m, average) == 0
+               ? "n/a (nobody in post)"
+               : "";
   }
   if (f->full_name() != "pdps.workforce.v1.WorkforceReturn.training_compliance_percent") {
     return "";
   }
   const FieldDescriptor* computed = m.GetDescriptor()->FindFieldByName("training_computed");
-  return computed != nullptr && !m.GetReflection()->GetBool(m, computed) ? "n/a (give --lot)"
-                                                                         : "";
+  if (computed == nullptr || m.GetReflection()->GetBool(m, computed)) return "";
+  const FieldDescriptor* lot = m.GetDescriptor()->FindFieldByName("lot_id");
+  return lot != nullptr && !m.GetReflection()->GetString(m, lot).empty()
+             ? "n/a (nobody on the lot past induction)"
+             : "n/a (give --lot)";
 }
 
 // What an unset setting (0, "", no value) means, as its proto says: "10 (default)" for

@@ -563,7 +563,15 @@ TEST(PrintTable, AFigureNotComputedIsNotShownAsZero) {
   EXPECT_THAT(out, ContainsRegex("turnover_target_percent: +none\n"));
   EXPECT_THAT(out, ContainsRegex("turnover_within_target: +n/a \\(no target\\)\n"));
   r.set_turnover_target_percent(5);
+  EXPECT_THAT(TableOf(r, {}), ContainsRegex("turnover_within_target: +n/a \\(nobody in post\\)\n"));
+  r.set_average_headcount(10);
   EXPECT_THAT(TableOf(r, {}), ContainsRegex("turnover_within_target: +no\n"));
+  // A lot with nobody past induction on it: no figure either.
+  r.set_training_computed(false);
+  r.set_lot_id("aaaaaaaa-1111-4111-8111-111111111111");
+  EXPECT_THAT(
+      TableOf(r, {}),
+      ContainsRegex("training_compliance_percent: +n/a \\(nobody on the lot past induction\\)\n"));
 }
 
 // A brokerage return's KPI with no target says none; numerator and denominator are shown

@@ -1283,6 +1283,11 @@ std::string StaffFlags(const Args& a, wv1::StaffMember* s) {
       return "bad --contract: PERMANENT, FIXED_TERM, ZERO_HOURS or BANK";
     }
     s->set_contract_type(t);
+    if (t == wv1::ZERO_HOURS && !a.Has("zero-hours-evidence") &&
+        !s->zero_hours_requested_by_worker()) {
+      return "--contract=ZERO_HOURS needs --zero-hours-evidence=REF: the reference of the "
+             "worker's own documented request for a zero-hours contract";
+    }
   }
   if (a.Has("zero-hours-evidence")) {
     // The worker's documented request (seed 002 para 15).

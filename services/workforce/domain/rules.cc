@@ -365,11 +365,12 @@ Return ComputeReturn(const std::vector<Worker>& workers,
   r.average_headcount = (r.headcount_start + r.headcount_end) / 2.0;
   r.turnover_percent = r.average_headcount > 0 ? 100.0 * r.leavers / r.average_headcount : 0;
   r.turnover_target_percent = turnover_target_percent;
-  r.turnover_within_target =
-      turnover_target_percent > 0 && r.turnover_percent < turnover_target_percent;
+  r.turnover_within_target = turnover_target_percent > 0 && r.average_headcount > 0 &&
+                             r.turnover_percent < turnover_target_percent;
   r.dbs_percent = Percent(dbs_ok, r.headcount_end);
   r.supervision_percent = Percent(supervised, r.headcount_end);
   r.training_percent = Percent(trained, on_lot);
+  r.training_measured = on_lot;
   return r;
 }
 

@@ -237,12 +237,15 @@ struct Return {
   int headcount_start = 0, headcount_end = 0, starters = 0, leavers = 0;
   double average_headcount = 0, turnover_percent = 0;
   // Turnover below the target, a percentage a quarter ("less than 5% turn over", seed
-  // 002 KPI 4.1): at the target is over it. 0: no target applies, and no verdict (false).
+  // 002 KPI 4.1): at the target is over it. 0: no target applies, and no verdict (false);
+  // nor is there one when nobody was in post (average headcount 0).
   int turnover_target_percent = 0;
   bool turnover_within_target = false;
   // DBS: a certificate within the renewal period with a barred-list check and, where the
   // matrix asks for one (dbs_check_months), the status check not overdue on the last day.
   double dbs_percent = 0, supervision_percent = 0, training_percent = 0;
+  // Workers training_percent measured (in post on the lot, past induction): 0, no figure.
+  int training_measured = 0;
 };
 
 // A complaint as the quarterly figures see it.

@@ -768,7 +768,8 @@ TEST(ComputeReturn, SouthwarkTurnoverTargetIsBelowFivePercent) {
   EXPECT_FALSE(five.turnover_within_target);
   Return empty = ComputeReturn({}, {}, nullptr, q.period(), "", 5);
   EXPECT_EQ(empty.turnover_percent, 0.0);
-  EXPECT_TRUE(empty.turnover_within_target);
+  EXPECT_FALSE(empty.turnover_within_target);  // nobody in post: no verdict
+  EXPECT_EQ(empty.training_measured, 0);
   EXPECT_EQ(empty.dbs_percent, 0.0);
   EXPECT_EQ(empty.turnover_target_percent, 5);
 }

@@ -955,8 +955,9 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
         out.set_turnover_target_percent(r.turnover_target_percent);
         out.set_dbs_compliance_percent(r.dbs_percent);
         out.set_supervision_compliance_percent(r.supervision_percent);
-        if (m != nullptr) out.set_training_compliance_percent(r.training_percent);
-        out.set_training_computed(m != nullptr);
+        const bool trained_measured = m != nullptr && r.training_measured > 0;
+        if (trained_measured) out.set_training_compliance_percent(r.training_percent);
+        out.set_training_computed(trained_measured);
         out.set_lot_id(lot_id);
         const absl::Time from = absl::FromCivil(absl::CivilSecond(period.first), dates::London());
         // The quarter in progress is counted up to now: nothing is overdue before its time.
