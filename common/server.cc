@@ -92,6 +92,9 @@ class UnparsableRequest : public grpc::experimental::Interceptor {
                              {"code", "INVALID_ARGUMENT"}});
         methods->ModifySendStatus(
             ToGrpc(absl::InvalidArgumentError(kUnparsableRequestMessage), request_id));
+        // No handler ran to send the x-request-id header: the status is sent alone
+        // (trailers only), so it goes with the status.
+        methods->GetSendTrailingMetadata()->emplace("x-request-id", request_id);
       }
     }
     methods->Proceed();

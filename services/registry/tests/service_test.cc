@@ -641,6 +641,12 @@ TEST_F(RegistryTest, ARequestThatDoesNotParseIsInvalidArgumentNotInternal) {
     ASSERT_GT(details.details_size(), 0);
     ASSERT_TRUE(details.details(details.details_size() - 1).UnpackTo(&info));
     EXPECT_EQ(info.request_id(), c.request_id);
+    // And in the response's metadata, as every other answer: with the status (trailers
+    // only), since no handler ran to send headers.
+    const auto& trailers = ctx.GetServerTrailingMetadata();
+    auto it = trailers.find("x-request-id");
+    ASSERT_NE(it, trailers.end()) << c.request_id;
+    EXPECT_EQ(std::string(it->second.data(), it->second.size()), c.request_id);
   }
 }
 
