@@ -432,8 +432,8 @@ grpc::Status WorkforceServiceImpl::CompleteActionItem(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "CompleteActionItem", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "action plan"));
+    // From the day the plan was made to today (domain::CheckCompletionDay, in the store).
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "completed_on", req->completed_on()));
-    if (day > Today(c)) return InvalidField("completed_on", "must not be in the future");
     ASSIGN_OR_RETURN(*resp,
                      store_->CompleteItem(c, req->id(), req->etag(), req->item_index(), day));
     return absl::OkStatus();

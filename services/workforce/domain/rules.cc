@@ -440,6 +440,31 @@ ActionItem FirstActionItem(const Trip& trip, Day tripped_on, const calendar::Wor
                     wt.AddWorkingDaysToDay(tripped_on, days)};
 }
 
+absl::Status CheckCompletionDay(Day completed, Day made_on, Day today) {
+  if (completed < made_on || completed > today) {
+    return InvalidField("completed_on",
+                        absl::StrCat("must be from ", dates::FormatDay(made_on),
+                                     " (the day the action plan was made) to today (",
+                                     dates::FormatDay(today), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRulesEtag(const std::optional<std::string>& stored, const std::string& sent) {
+  if (!stored) {
+    if (sent.empty()) return absl::OkStatus();
+    return absl::AbortedError(
+        "the framework's suspension rules have never been set (the defaults apply, and "
+        "have no etag), so no version has that etag; read them again and send no etag to "
+        "set them");
+  }
+  if (sent.empty()) {
+    return InvalidField("rules.etag", "is required to change existing rules (read them first)");
+  }
+  if (sent != *stored) return StaleEtag("suspension rules");
+  return absl::OkStatus();
+}
+
 std::optional<Trip> OnVisit(const SuspensionRules& r, Rating rating, Day visit_date,
                             std::optional<Day> later) {
   if (!r.inadequate_visit || rating != Rating::kInadequate) return std::nullopt;
@@ -597,5 +622,14 @@ std::string PackageDatesProblem(Day start, std::optional<Day> end, Day from) {
 }
 
 Day AssignmentEnd(Day from, Day last_day) { return last_day < from ? from - 1 : last_day; }
+
+const EndedAssignment* OverlappedAssignment(const std::vector<EndedAssignment>& ended, Day from) {
+  const EndedAssignment* last = nullptr;
+  for (const auto& a : ended) {
+    if (a.to < a.from) continue;  // never ran
+    if (last == nullptr || a.to > last->to) last = &a;
+  }
+  return last != nullptr && last->to >= from ? last : nullptr;
+}
 
 }  // namespace pdps::workforce::domain

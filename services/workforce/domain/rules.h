@@ -314,6 +314,12 @@ struct SuspensionRules {
   int complaint_answer_working_days = kDefaultComplaintAnswerWorkingDays;
   int turnover_target_percent = 0;  // 0: none
 };
+// The etag a SetSuspensionRules must send against what is stored (`stored`: the stored
+// rules' etag; std::nullopt when none are, and the defaults, which have no etag, apply):
+// none while nothing is stored (another is ABORTED: it names a version that does not
+// exist, so the caller read something else; read again), the stored one once rules exist
+// (INVALID_ARGUMENT on rules.etag without it, ABORTED when stale).
+absl::Status CheckRulesEtag(const std::optional<std::string>& stored, const std::string& sent);
 enum class Rule { kInadequateVisit, kUpheldSafeguardingComplaints, kFinancialViability,
                   kIneligiblePackageWorker, kTrainedStaffBelowTarget };
 struct Trip {
@@ -331,6 +337,13 @@ struct ActionItem {
 // an action plan with timescales. The plan starts with that one item, naming the reason,
 // due `trip.action_plan_working_days` working days after `tripped_on`.
 ActionItem FirstActionItem(const Trip& trip, Day tripped_on, const calendar::WorkingTime& wt);
+
+// An item of a plan made on `made_on` (the London day of its create time: a plan's items
+// are all given when it is made) completed on `completed`, asked on `today`: the day must
+// be from the day the plan was made to today, as the registry's suspension plans count
+// from the day an item was added (decision 56); else INVALID_ARGUMENT on completed_on
+// naming both days.
+absl::Status CheckCompletionDay(Day completed, Day made_on, Day today);
 
 enum class Rating { kOutstanding, kGood, kRequiresImprovement, kInadequate };
 
@@ -397,5 +410,17 @@ std::string PackageDatesProblem(Day start, std::optional<Day> end, Day from);
 // The stored last day of an assignment from `from` ended on `last_day`: an assignment
 // ended before its first day never ran and ends the day before it began.
 Day AssignmentEnd(Day from, Day last_day);
+
+// An ended assignment of a worker on a package, as stored.
+struct EndedAssignment {
+  std::string id;
+  Day from, to;
+};
+// The ended assignment of the same worker on the same package whose days a new one from
+// `from` (running, so open-ended) would overlap: of those that ran (an assignment ended
+// before its first day holds no days), the one that ends last, if it ends on or after
+// `from`; nullptr when none does. The earliest day the worker may be named again is the
+// day after its `to`.
+const EndedAssignment* OverlappedAssignment(const std::vector<EndedAssignment>& ended, Day from);
 
 }  // namespace pdps::workforce::domain

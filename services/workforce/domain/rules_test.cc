@@ -962,6 +962,39 @@ TEST(SuspensionRules, TheActionPlanOpensWithAgreeingItInWorkingDays) {
   EXPECT_EQ(FirstActionItem(*by_default, D(2026, 11, 24), wt).due, D(2026, 12, 8));
 }
 
+TEST(ActionPlan, AnItemIsCompletedFromTheDayThePlanWasMadeToToday) {
+  const Day made(2026, 11, 24), today(2026, 12, 3);
+  EXPECT_TRUE(CheckCompletionDay(made, made, today).ok());
+  EXPECT_TRUE(CheckCompletionDay(today, made, today).ok());
+  EXPECT_TRUE(CheckCompletionDay(today, today, today).ok());
+  for (Day wrong : {made - 1, Day(2020, 1, 1), today + 1}) {
+    absl::Status st = CheckCompletionDay(wrong, made, today);
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << wrong;
+    auto v = FieldViolationsOf(st);
+    ASSERT_EQ(v.size(), 1u) << wrong;
+    EXPECT_EQ(v[0].field, "completed_on");
+    EXPECT_EQ(v[0].description,
+              "must be from 2026-11-24 (the day the action plan was made) to today (2026-12-03)");
+  }
+}
+
+TEST(SuspensionRules, TheEtagIsNoneUntilRulesAreStoredThenTheStoredOne) {
+  // Nothing stored: the defaults apply and have no etag; an etag names no version.
+  EXPECT_TRUE(CheckRulesEtag(std::nullopt, "").ok());
+  for (const char* sent : {"1", "5"}) {
+    absl::Status st = CheckRulesEtag(std::nullopt, sent);
+    EXPECT_EQ(st.code(), absl::StatusCode::kAborted) << sent;
+    EXPECT_THAT(std::string(st.message()), ::testing::HasSubstr("read them again"));
+  }
+  // Stored: their etag, required.
+  EXPECT_TRUE(CheckRulesEtag(std::string("2"), "2").ok());
+  EXPECT_EQ(CheckRulesEtag(std::string("2"), "1").code(), absl::StatusCode::kAborted);
+  absl::Status none = CheckRulesEtag(std::string("2"), "");
+  EXPECT_EQ(none.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(none).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(none)[0].field, "rules.etag");
+}
+
 TEST(AnnouncementStage, Boundaries) {
   const Day today = D(2026, 11, 24);
   EXPECT_EQ(AnnouncementStage(D(2026, 11, 23), today), 0);   // lapsed yesterday
@@ -1017,6 +1050,27 @@ TEST(PackageDates, AnAssignmentEndedBeforeItsFirstDayNeverRan) {
   EXPECT_EQ(AssignmentEnd(D(2026, 12, 10), D(2026, 12, 31)), D(2026, 12, 31));
   EXPECT_EQ(AssignmentEnd(D(2026, 12, 10), D(2026, 12, 10)), D(2026, 12, 10));
   EXPECT_EQ(AssignmentEnd(D(2026, 12, 10), D(2026, 11, 24)), D(2026, 12, 9));
+}
+
+TEST(PackageDates, AWorkerIsNamedAgainOnlyAfterTheLastDayOfAnEarlierAssignment) {
+  // Named from 28 December, ended on the 30th: from the 31st only.
+  std::vector<EndedAssignment> ended = {{"a", D(2026, 12, 28), D(2026, 12, 30)}};
+  for (Day from : {D(2026, 12, 29), D(2026, 12, 30), D(2026, 12, 1)}) {
+    const EndedAssignment* hit = OverlappedAssignment(ended, from);
+    ASSERT_NE(hit, nullptr) << from;
+    EXPECT_EQ(hit->id, "a");
+  }
+  EXPECT_EQ(OverlappedAssignment(ended, D(2026, 12, 31)), nullptr);
+  EXPECT_EQ(OverlappedAssignment({}, D(2026, 12, 29)), nullptr);
+  // Of several, the one ending last is named (the earliest day is after it), whatever the
+  // order; one stood down before its first day never ran and holds no days.
+  ended = {{"late", D(2027, 1, 10), D(2027, 1, 15)},
+           {"early", D(2026, 12, 1), D(2026, 12, 5)},
+           {"never", D(2027, 2, 1), D(2027, 1, 31)}};
+  EXPECT_EQ(OverlappedAssignment(ended, D(2026, 12, 7))->id, "late");
+  EXPECT_EQ(OverlappedAssignment(ended, D(2027, 1, 15))->id, "late");
+  EXPECT_EQ(OverlappedAssignment(ended, D(2027, 1, 16)), nullptr);
+  EXPECT_EQ(OverlappedAssignment(ended, D(2027, 1, 20)), nullptr);
 }
 
 }  // namespace

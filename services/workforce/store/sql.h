@@ -361,6 +361,12 @@ inline constexpr std::string_view kSelectAssignmentForUpdate =
 inline constexpr std::string_view kSelectRunningAssignment =
     "SELECT a.id::text AS id FROM workforce.package_assignments a"
     " WHERE a.package_id = $1 AND a.staff_id = $2 AND a.to_date IS NULL";
+// The ended assignments of a worker on a package, those that never ran among them:
+// $1 package, $2 staff.
+inline constexpr std::string_view kSelectEndedAssignments =
+    "SELECT a.id::text AS id, a.from_date::text AS from_date, a.to_date::text AS to_date"
+    " FROM workforce.package_assignments a"
+    " WHERE a.package_id = $1 AND a.staff_id = $2 AND a.to_date IS NOT NULL";
 // $1 id, $2 last day, $3 reason, $4 time, $5 user.
 inline constexpr std::string_view kEndAssignment =
     "UPDATE workforce.package_assignments SET to_date = $2::date, end_reason = $3,"

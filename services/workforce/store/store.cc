@@ -1205,6 +1205,9 @@ absl::StatusOr<v1::ActionPlan> Store::CompleteItem(const Call& c, const std::str
     if (!plan.items(index).completed_on().value().empty()) {
       return absl::FailedPreconditionError("the action item is already completed");
     }
+    // Its items were all given when the plan was made: none existed before that day.
+    RETURN_IF_ERROR(
+        domain::CheckCompletionDay(day, dates::TodayInLondon(cur.Time(0, "create_time")), today));
     plan.mutable_items(index)->mutable_completed_on()->set_value(dates::FormatDay(day));
     RETURN_IF_ERROR(tx.Exec(sql::kUpdatePlanItems,
                             {P(id), P(ItemsJson(plan)), P(c.now), P(c.principal.user_id)})
@@ -1345,16 +1348,10 @@ absl::StatusOr<v1::SuspensionRules> Store::SetRules(const Call& c, const v1::Sus
                                      P(in.complaint_answer_working_days()),
                                      P(in.turnover_target_percent()),
                                      P(in.trained_staff_induction_weeks())};
-    if (cur.rows() == 0) {
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertRules, params).status());
-    } else {
-      v1::SuspensionRules before = RulesOf(cur, 0);
-      if (in.etag().empty()) {
-        return InvalidField("rules.etag", "is required to change existing rules (read them first)");
-      }
-      if (before.etag() != in.etag()) return StaleEtag("suspension rules");
-      RETURN_IF_ERROR(tx.Exec(sql::kUpdateRules, params).status());
-    }
+    std::optional<std::string> stored;
+    if (cur.rows() > 0) stored = RulesOf(cur, 0).etag();
+    RETURN_IF_ERROR(domain::CheckRulesEtag(stored, in.etag()));
+    RETURN_IF_ERROR(tx.Exec(stored ? sql::kUpdateRules : sql::kInsertRules, params).status());
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectRules, {P(in.framework_id())}));
     out = RulesOf(r, 0);
     return absl::OkStatus();
@@ -1448,6 +1445,23 @@ absl::StatusOr<v1::PackageAssignment> Store::CreateAssignment(const Call& c,
             absl::StrCat("the worker is already named on this package (assignment ",
                          running.String(0, "id"), "); end it first to change its dates"),
             v1::PackageAssignment::descriptor()->full_name(), running.String(0, "id"));
+      }
+      // Nor twice for the same day: a new assignment starts after the last day of the
+      // worker's earlier ones on the package.
+      ASSIGN_OR_RETURN(Result ended,
+                       tx.Exec(sql::kSelectEndedAssignments, {P(pkg.id()), P(staff.id())}));
+      std::vector<domain::EndedAssignment> earlier;
+      for (int i = 0; i < ended.rows(); ++i) {
+        earlier.push_back({ended.String(i, "id"), *dates::ParseDay(ended.String(i, "from_date")),
+                           *dates::ParseDay(ended.String(i, "to_date"))});
+      }
+      if (const auto* overlap = domain::OverlappedAssignment(earlier, from)) {
+        return AlreadyExists(
+            absl::StrCat("from_date ", dates::FormatDay(from),
+                         ": the worker is named on this package until ",
+                         dates::FormatDay(overlap->to), "; the earliest from_date is ",
+                         dates::FormatDay(overlap->to + 1), " (assignment ", overlap->id, ")"),
+            v1::PackageAssignment::descriptor()->full_name(), overlap->id);
       }
       ASSIGN_OR_RETURN(domain::Matrix m, MatrixInForce(tx, pkg.lot_id(), from));
       ASSIGN_OR_RETURN(auto reasons, GateReasons(tx, staff, m, ExtrasOf(pkg), from));

@@ -1580,6 +1580,97 @@ TEST_F(WorkforceServiceTest, SuspensionRuleTrippingPublishesExactlyOneEvent) {
   for (const auto& t : trips) EXPECT_THAT(t.reason(), ::testing::Not(HasSubstr("Carer")));
 }
 
+// Decision 72: an item is completed on a day from the one its plan was made to today, as
+// the registry's suspension plans; any other is refused on completed_on, naming both days,
+// and nothing is written.
+TEST_F(WorkforceServiceTest, AnActionItemIsCompletedFromTheDayThePlanWasMadeToToday) {
+  v1::CreateActionPlanRequest plan;
+  plan.mutable_action_plan()->set_provider_id(provider_.org);
+  plan.mutable_action_plan()->set_framework_id(framework_);
+  plan.mutable_action_plan()->set_title("Recruitment checks");
+  for (const char* what : {"Renew the DBS checks", "Train the new starters"}) {
+    auto* item = plan.mutable_action_plan()->add_items();
+    item->set_description(what);
+    item->mutable_due_date()->set_value("2026-12-18");
+  }
+  v1::ActionPlan made;
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CreateActionPlan, plan, &made).ok());
+  // A week later, on Tuesday 1 December.
+  server_->clock().Set(DefaultNow() + absl::Hours(24 * 7));
+  v1::CompleteActionItemRequest done;
+  done.set_id(made.id());
+  done.set_etag(made.etag());
+  done.set_item_index(0);
+  v1::ActionPlan p;
+  for (const char* wrong : {"2020-01-01", "2026-11-23", "2026-12-02"}) {
+    done.mutable_completed_on()->set_value(wrong);
+    auto st = Call(stub(), provider_, &Stub::CompleteActionItem, done, &p);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << wrong;
+    EXPECT_THAT(ViolationTexts(st),
+                ElementsAre("completed_on: must be from 2026-11-24 (the day the action plan was "
+                            "made) to today (2026-12-01)"))
+        << wrong;
+  }
+  // Nothing written: the plan is as it was made.
+  v1::ListActionPlansResponse listed;
+  ASSERT_TRUE(
+      Call(stub(), provider_, &Stub::ListActionPlans, v1::ListActionPlansRequest(), &listed).ok());
+  ASSERT_EQ(listed.action_plans_size(), 1);
+  EXPECT_EQ(listed.action_plans(0).etag(), made.etag());
+  EXPECT_FALSE(listed.action_plans(0).items(0).has_completed_on());
+  // The day it was made and today are both in the range.
+  done.mutable_completed_on()->set_value("2026-11-24");
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::CompleteActionItem, done, &p).ok());
+  EXPECT_EQ(p.items(0).completed_on().value(), "2026-11-24");
+  done.set_etag(p.etag());
+  done.set_item_index(1);
+  done.mutable_completed_on()->set_value("2026-12-01");
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CompleteActionItem, done, &p).ok());
+  EXPECT_EQ(p.items(1).completed_on().value(), "2026-12-01");
+}
+
+// Decision 72: while a framework's rules were never set (the defaults apply, read back
+// with no etag) an etag names no version: ABORTED, nothing written; none sets them. Once
+// they exist, theirs is required.
+TEST_F(WorkforceServiceTest, TheFirstSetOfSuspensionRulesTakesNoEtag) {
+  const int stored = Rows("suspension_rules");
+  v1::SetSuspensionRulesRequest req;
+  req.mutable_rules()->set_framework_id(framework_);
+  req.mutable_rules()->set_suspend_on_inadequate_visit(true);
+  v1::SuspensionRules out;
+  for (const char* etag : {"5", "1"}) {
+    req.mutable_rules()->set_etag(etag);
+    auto st = Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &out);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::ABORTED) << etag;
+    EXPECT_THAT(st.error_message(), HasSubstr("read them again")) << etag;
+  }
+  EXPECT_EQ(Rows("suspension_rules"), stored);
+  v1::GetSuspensionRulesRequest get;
+  get.set_framework_id(framework_);
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::GetSuspensionRules, get, &out).ok());
+  EXPECT_TRUE(out.etag().empty());
+  EXPECT_FALSE(out.suspend_on_inadequate_visit());
+
+  // What was read (no etag) sets them.
+  req.mutable_rules()->clear_etag();
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &out).ok());
+  EXPECT_EQ(out.etag(), "1");
+  EXPECT_TRUE(out.suspend_on_inadequate_visit());
+  EXPECT_EQ(Rows("suspension_rules"), stored + 1);
+  // Then their etag: required, and current.
+  req.mutable_rules()->set_suspend_on_financial_breach(true);
+  auto st = Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ElementsAre("rules.etag"));
+  req.mutable_rules()->set_etag("5");
+  EXPECT_EQ(Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &out).error_code(),
+            grpc::StatusCode::ABORTED);
+  req.mutable_rules()->set_etag("1");
+  ASSERT_TRUE(Call(stub(), commissioner_, &Stub::SetSuspensionRules, req, &out).ok());
+  EXPECT_EQ(out.etag(), "2");
+  EXPECT_TRUE(out.suspend_on_financial_breach());
+}
+
 // A rule number left 0 reads back as what applies: the defaults filled in (window 12
 // months, the plan's first item 10 working days), an "off" as 0; Get agrees with Set.
 TEST_F(WorkforceServiceTest, UnsetRuleNumbersReadBackAsTheValuesThatApply) {
@@ -2311,8 +2402,70 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   ASSERT_TRUE(Workers(commissioner_, package, &seen, true, "2026-11-25").ok());
   ASSERT_EQ(seen.workers_size(), 1);
   EXPECT_EQ(seen.workers(0).to_date().value(), "2026-11-24");
-  // Once ended, the worker may be named again.
-  EXPECT_TRUE(Assign(provider_, package, ok.id(), &no).ok());
+  // Once ended, the worker may be named again, from the day after its last (decision 72).
+  EXPECT_EQ(Assign(provider_, package, ok.id(), &no).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_TRUE(Assign(provider_, package, ok.id(), &no, "2026-11-25").ok());
+}
+
+// Decision 72: a worker is never named twice on a package for the same day. Named from
+// 28 December and ended on the 30th, the worker is named again from the 31st, not the
+// 29th; the refusal names the earlier assignment and the earliest from_date, and writes
+// nothing.
+TEST_F(PackageTest, AWorkerIsNamedAgainOnlyAfterTheLastDayOfTheEarlierAssignment) {
+  CreateMatrix(commissioner_, "2026-01-01", 12);
+  const std::string package = AwardPackage();
+  v1::StaffMember s = CreateStaff(provider_, SampleStaff("Mo Twice"));
+  Train(provider_, s.id(), "first_aid", "2025-02-01");
+  Train(provider_, s.id(), "safeguarding_level_2", "2026-06-01");
+  Train(provider_, s.id(), "seizure_management", "2026-06-01");
+  v1::PackageAssignment first;
+  ASSERT_TRUE(Assign(provider_, package, s.id(), &first, "2026-12-28").ok());
+  v1::EndPackageAssignmentRequest end;
+  end.set_id(first.id());
+  end.set_etag(first.etag());
+  end.mutable_last_day()->set_value("2026-12-30");
+  end.set_reason("covering over the holidays only");
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::EndPackageAssignment, end, &first).ok());
+  ASSERT_EQ(first.to_date().value(), "2026-12-30");
+
+  const int before = Rows("package_assignments");
+  v1::PackageAssignment no;
+  for (const char* from : {"2026-12-29", "2026-12-30", "2026-12-01", ""}) {
+    auto st = Assign(provider_, package, s.id(), &no, from);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::ALREADY_EXISTS) << from;
+    EXPECT_THAT(st.error_message(), HasSubstr("the worker is named on this package until "
+                                              "2026-12-30; the earliest from_date is 2026-12-31"))
+        << from;
+    EXPECT_EQ(registry::testing::ResourceInfoOf(st),
+              "pdps.workforce.v1.PackageAssignment " + first.id())
+        << from;
+  }
+  EXPECT_EQ(Rows("package_assignments"), before);
+  v1::ListPackageWorkersResponse seen;
+  ASSERT_TRUE(Workers(provider_, package, &seen, true, "2026-12-29").ok());
+  ASSERT_EQ(seen.workers_size(), 1);
+
+  // From the 31st: listed twice over, once for each span of days.
+  v1::PackageAssignment again;
+  ASSERT_TRUE(Assign(provider_, package, s.id(), &again, "2026-12-31").ok());
+  ASSERT_TRUE(Workers(provider_, package, &seen, true, "2026-12-29").ok());
+  ASSERT_EQ(seen.workers_size(), 2);
+  EXPECT_EQ(seen.workers(0).to_date().value(), "2026-12-30");
+  EXPECT_EQ(seen.workers(1).from_date().value(), "2026-12-31");
+
+  // An assignment stood down before its first day never ran and holds no days.
+  v1::StaffMember t = CreateStaff(provider_, SampleStaff("Ned Never"));
+  Train(provider_, t.id(), "first_aid", "2025-02-01");
+  Train(provider_, t.id(), "safeguarding_level_2", "2026-06-01");
+  Train(provider_, t.id(), "seizure_management", "2026-06-01");
+  v1::PackageAssignment never;
+  ASSERT_TRUE(Assign(provider_, package, t.id(), &never, "2026-12-20").ok());
+  end.set_id(never.id());
+  end.set_etag(never.etag());
+  end.mutable_last_day()->set_value("2026-11-30");
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::EndPackageAssignment, end, &never).ok());
+  EXPECT_TRUE(Assign(provider_, package, t.id(), &no, "2026-12-10").ok());
 }
 
 TEST_F(PackageTest, AnIneligibleNamedWorkerTripsTheRuleOncePerSetOfReasons) {
