@@ -1,6 +1,7 @@
 // One page of a keyset-paged list in a single round trip (AIP-158 over paging.h): the
 // statement takes the list's filters, then the two sort columns of the last row already
-// returned (NULL for the first page) and the page size, in that order.
+// returned (NULL for the first page) and the row limit (page.limit(): one more than the
+// page, to know whether another page follows), in that order.
 #pragma once
 
 #include <string>
@@ -29,11 +30,11 @@ absl::StatusOr<paging::Listed<T>> ReadPage(db::Pool& pool, const server::Call& c
   auto [after_a, after_b] = protoutil::SplitKey(page.after);
   filters.push_back(db::OrNull(after_a));
   filters.push_back(db::OrNull(after_b));
-  filters.push_back(db::P(page.size));
+  filters.push_back(db::P(page.limit()));
   ASSIGN_OR_RETURN(db::Result r, pool.Read(c.actor(), c.deadline, sql, filters));
   paging::Listed<T> out;
   std::string last;
-  for (int i = 0; i < r.rows(); ++i) {
+  for (int i = 0; i < page.take(r.rows()); ++i) {
     out.items.push_back(to_item(r, i));
     last = key_of(r, i, out.items.back());
   }

@@ -27,9 +27,9 @@ absl::StatusOr<Page> Parse(int page_size, absl::string_view page_token, absl::st
   return page;
 }
 
-std::string Next(int rows_returned, const Page& page, absl::string_view last_key,
+std::string Next(int rows_fetched, const Page& page, absl::string_view last_key,
                  absl::string_view filter) {
-  if (rows_returned < page.size) return "";
+  if (rows_fetched <= page.size) return "";
   pdps::common::v1::PageToken token;
   token.set_after(std::string(last_key));
   token.set_filter(std::string(filter));

@@ -19,6 +19,12 @@ struct Listed {
 struct Page {
   int size = 50;      // rows to return
   std::string after;  // sort key to continue after; "" for the first page
+
+  // Rows to ask the database for: one more than the page holds, so that a page ending
+  // exactly at the end of the list is known to be the last (AIP-158: no token there).
+  int limit() const { return size + 1; }
+  // How many of `fetched` rows (read with limit()) belong on this page.
+  int take(int fetched) const { return fetched < size ? fetched : size; }
 };
 
 // Validates page_size (0 → default, > max → max, < 0 → INVALID_ARGUMENT) and decodes a
@@ -26,9 +32,18 @@ struct Page {
 absl::StatusOr<Page> Parse(int page_size, absl::string_view page_token, absl::string_view filter,
                            int default_size = 50, int max_size = 500);
 
-// The next_page_token after a page whose last row has sort key `last_key`; "" when the
-// page was not full (no more rows).
-std::string Next(int rows_returned, const Page& page, absl::string_view last_key,
+// The next_page_token after a page read with page.limit() whose last item (row
+// page.take(rows_fetched) - 1) has sort key `last_key`; "" when no row was left over.
+std::string Next(int rows_fetched, const Page& page, absl::string_view last_key,
                  absl::string_view filter);
+
+// For a list that made an item of every row it read with page.limit(): drops the item
+// read ahead, if any, and returns how many rows were read (for Next).
+template <typename T>
+int Trim(std::vector<T>& items, const Page& page) {
+  const int fetched = static_cast<int>(items.size());
+  if (fetched > page.size) items.erase(items.begin() + page.size, items.end());
+  return fetched;
+}
 
 }  // namespace pdps::paging

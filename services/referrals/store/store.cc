@@ -626,13 +626,14 @@ absl::StatusOr<Listed<v1::Referral>> Store::ListReferrals(const Call& c, const R
   ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
   auto [after_time, after_id] = protoutil::SplitKey(page.after);
   // One statement (Pool::Read): the page and, for officers, each referral's history.
-  ASSIGN_OR_RETURN(Result res, pool_->Read(c.actor(), c.deadline, sql::kListReferrals,
-                                           {db::OrNull(f.state), db::OrNull(f.lot_id),
-                                            db::OrNull(f.framework_id), db::OrNull(after_time),
-                                            db::OrNull(after_id), P(page.size), P(IsOfficer(c))}));
+  ASSIGN_OR_RETURN(Result res,
+                   pool_->Read(c.actor(), c.deadline, sql::kListReferrals,
+                               {db::OrNull(f.state), db::OrNull(f.lot_id),
+                                db::OrNull(f.framework_id), db::OrNull(after_time),
+                                db::OrNull(after_id), P(page.limit()), P(IsOfficer(c))}));
   Listed<v1::Referral> out;
   std::string last;
-  for (int i = 0; i < res.rows(); ++i) {
+  for (int i = 0; i < page.take(res.rows()); ++i) {
     out.items.push_back(ShownReferral(res, i, c));
     last = protoutil::JoinKey(res.String(i, "create_time"), out.items.back().id());
   }
@@ -971,10 +972,10 @@ absl::StatusOr<Listed<v1::PersonDetailsAccess>> Store::ListAccess(const Call& c,
     out = {};  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(Result seen, tx.Exec(sql::kSelectReferral, {P(referral_id)}));
     if (seen.rows() == 0) return NotFound("referral", referral_id);
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListAccess, {P(referral_id), db::OrNull(page.after),
-                                                          P(page.size)}));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListAccess,
+                                       {P(referral_id), db::OrNull(page.after), P(page.limit())}));
     std::string last;
-    for (int i = 0; i < r.rows(); ++i) {
+    for (int i = 0; i < page.take(r.rows()); ++i) {
       v1::PersonDetailsAccess a;
       a.set_referral_id(r.String(i, "referral_id"));
       a.set_user_id(r.String(i, "user_id"));
@@ -1052,11 +1053,13 @@ absl::Status ShapeWith(const server::Call& c, const std::vector<v1::Offer*>& off
   return absl::OkStatus();
 }
 
-// A page of offers into `items`; `last` is the page key of the last (by `key_column`,
-// then id) for the next page token. Returns the offers to shape.
-std::vector<v1::Offer*> TakeOffers(const Result& r, const char* key_column,
-                                   std::vector<v1::Offer>* items, std::string* last) {
-  for (int i = 0; i < r.rows(); ++i) {
+// A page of offers (the rows that belong on `page`) into `items`; `last` is the page key
+// of the last (by `key_column`, then id) for the next page token. Returns the offers to
+// shape.
+std::vector<v1::Offer*> TakeOffers(const Result& r, const paging::Page& page,
+                                   const char* key_column, std::vector<v1::Offer>* items,
+                                   std::string* last) {
+  for (int i = 0; i < page.take(r.rows()); ++i) {
     items->push_back(ToOffer(r, i));
     *last = protoutil::JoinKey(r.String(i, key_column), items->back().id());
   }
@@ -1101,14 +1104,14 @@ absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::st
     // A provider's inbox: its own offers and their referrals in one round trip (the
     // referrals by the same page condition), no transaction.
     std::vector<db::Param> params = {
-        P(live_only), db::OrNull(after_time),         db::OrNull(after_id),
-        P(page.size), P(c.principal.organisation_id), P(c.now)};
+        P(live_only),    db::OrNull(after_time),         db::OrNull(after_id),
+        P(page.limit()), P(c.principal.organisation_id), P(c.now)};
     ASSIGN_OR_RETURN(std::vector<Result> read,
                      pool_->ReadAll(c.actor(), c.deadline,
                                     {{sql::kListInbox, params}, {sql::kInboxReferrals, params}}));
     const Result& r = read[0];
     std::string last;
-    std::vector<v1::Offer*> ptrs = TakeOffers(r, "deadline", &out.items, &last);
+    std::vector<v1::Offer*> ptrs = TakeOffers(r, page, "deadline", &out.items, &last);
     std::map<std::string, v1::Referral> referrals = ReferralsById(read[1]);
     // The second statement saw the page a moment later: an offer that left it meanwhile
     // (answered, lapsed) has its referral read now.
@@ -1138,10 +1141,10 @@ absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::st
       if (seen.rows() == 0) return NotFound("referral", referral_id);
       ASSIGN_OR_RETURN(r, tx.Exec(sql::kListReferralOffers,
                                   {P(referral_id), P(live_only), db::OrNull(after_time),
-                                   db::OrNull(after_id), P(page.size), P(c.now)}));
+                                   db::OrNull(after_id), P(page.limit()), P(c.now)}));
     }
     std::string last;
-    std::vector<v1::Offer*> ptrs = TakeOffers(r, "offer_time", &out.items, &last);
+    std::vector<v1::Offer*> ptrs = TakeOffers(r, page, "offer_time", &out.items, &last);
     RETURN_IF_ERROR(ShapeOffers(tx, c, ptrs, /*with_referral=*/false));
     out.next_page_token = paging::Next(r.rows(), page, last, fp);
     return absl::OkStatus();

@@ -1845,7 +1845,9 @@ TEST_F(ReferralsTest, TheFamilysViewOfAProposalIsForOfficersOnly) {
   EXPECT_EQ(GetOffer(live[0].id(), officer_).proposal().family_view(), words);
   EXPECT_EQ(GetOffer(live[0].id(), nhs_officer_).proposal().family_view(), words);
   for (const auto& x : Offers(r.id())) {
-    if (x.id() == live[0].id()) EXPECT_EQ(x.proposal().family_view(), words);
+    if (x.id() == live[0].id()) {
+      EXPECT_EQ(x.proposal().family_view(), words);
+    }
   }
   // The provider sees where its proposal stands, not what the family said.
   auto provider_sees = [&](const v1::Offer& mine, const std::string& what) {
@@ -2460,6 +2462,8 @@ TEST_F(ReferralsTest, CreateValidatesIsIdempotentAndStaysInThePartnership) {
   ASSERT_TRUE(Call(stub(), officer_, &Stub::ListReferrals, list, &page).ok());
   ASSERT_EQ(page.referrals_size(), 1);
   EXPECT_NE(page.referrals(0).id(), first);
+  // The lot holds two: a full last page ends the list (AIP-158), no empty page after it.
+  EXPECT_TRUE(page.next_page_token().empty());
 }
 
 TEST_F(ReferralsTest, TheLimitsEveryRequestKeepsAreCheckedBeforeAnythingIsWritten) {

@@ -28,11 +28,7 @@ using db::Tx;
 using protoutil::FillAudit;
 using protoutil::JsonStringArray;
 
-// The list's page, decoded; a filter fingerprint ties a token to its filters.
-absl::StatusOr<paging::Page> PageFor(int size, const std::string& token, const std::string& fp) {
-  return paging::Parse(size, token, fp);
-}
-
+// A page's cursor as a statement parameter: NULL on the first page.
 db::Param After(const paging::Page& page) { return db::OrNull(page.after); }
 
 // --------------------------------------------------------------- readers ---
@@ -458,17 +454,19 @@ absl::StatusOr<Listed<v1::Organisation>> Store::ListOrganisations(const Call& c,
                                                                   int page_size,
                                                                   const std::string& token) {
   std::string fp = absl::StrCat("kind=", kind);
-  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   auto [after_name, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::Organisation> out;
-  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListOrganisations,
-                                   {db::OrNull(kind), page.after.empty() ? db::Null() : P(after_name),
-                                    P(after_id), P(page.size)}));
+  ASSIGN_OR_RETURN(Result r,
+                   Read(c, sql::kListOrganisations,
+                        {db::OrNull(kind), page.after.empty() ? db::Null() : P(after_name),
+                         P(after_id), P(page.limit())}));
   for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToOrganisation(r, i));
+  const int fetched = paging::Trim(out.items, page);
   if (!out.items.empty()) {
     const auto& last = out.items.back();
-    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
-                                       protoutil::JoinKey(last.display_name(), last.id()), fp);
+    out.next_page_token =
+        paging::Next(fetched, page, protoutil::JoinKey(last.display_name(), last.id()), fp);
   }
   return out;
 }
@@ -527,13 +525,14 @@ absl::StatusOr<Listed<v1::Partnership>> Store::ListPartnerships(const Call& c, b
                                                                 int page_size,
                                                                 const std::string& token) {
   std::string fp = absl::StrCat("mine=", mine);
-  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   Listed<v1::Partnership> out;
-  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListPartnerships, {P(mine), After(page), P(page.size)}));
+  ASSIGN_OR_RETURN(Result r,
+                   Read(c, sql::kListPartnerships, {P(mine), After(page), P(page.limit())}));
   for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToPartnership(r, i));
+  const int fetched = paging::Trim(out.items, page);
   if (!out.items.empty()) {
-    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
-                                       out.items.back().id(), fp);
+    out.next_page_token = paging::Next(fetched, page, out.items.back().id(), fp);
   }
   return out;
 }
@@ -581,18 +580,19 @@ absl::StatusOr<Listed<v1::Framework>> Store::ListFrameworks(const Call& c,
                                                             int page_size,
                                                             const std::string& token) {
   std::string fp = absl::StrCat("p=", partnership_id, ";open=", open_on);
-  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   auto [after_name, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::Framework> out;
   ASSIGN_OR_RETURN(Result r, Read(c, sql::kListFrameworks,
-                                   {db::OrNull(partnership_id), db::OrNull(open_on),
-                                    page.after.empty() ? db::Null() : P(after_name), P(after_id),
-                                    P(page.size)}));
+                                  {db::OrNull(partnership_id), db::OrNull(open_on),
+                                   page.after.empty() ? db::Null() : P(after_name), P(after_id),
+                                   P(page.limit())}));
   for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToFramework(r, i));
+  const int fetched = paging::Trim(out.items, page);
   if (!out.items.empty()) {
     const auto& last = out.items.back();
-    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
-                                       protoutil::JoinKey(last.display_name(), last.id()), fp);
+    out.next_page_token =
+        paging::Next(fetched, page, protoutil::JoinKey(last.display_name(), last.id()), fp);
   }
   return out;
 }
@@ -667,13 +667,14 @@ absl::StatusOr<v1::Lot> Store::GetLot(const Call& c, const std::string& id) {
 absl::StatusOr<Listed<v1::Lot>> Store::ListLots(const Call& c, const std::string& framework_id,
                                                 int page_size, const std::string& token) {
   std::string fp = absl::StrCat("f=", framework_id);
-  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   Listed<v1::Lot> out;
-  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListLots, {P(framework_id), After(page), P(page.size)}));
+  ASSIGN_OR_RETURN(Result r,
+                   Read(c, sql::kListLots, {P(framework_id), After(page), P(page.limit())}));
   for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToLot(r, i));
+  const int fetched = paging::Trim(out.items, page);
   if (!out.items.empty()) {
-    out.next_page_token =
-        paging::Next(static_cast<int>(out.items.size()), page, out.items.back().code(), fp);
+    out.next_page_token = paging::Next(fetched, page, out.items.back().code(), fp);
   }
   return out;
 }
@@ -800,23 +801,22 @@ absl::StatusOr<Listed<v1::Admission>> Store::ListAdmissions(const Call& c,
                                                             const std::string& token) {
   std::string fp =
       absl::StrCat(f.framework_id, "|", f.lot_id, "|", f.provider_id, "|", f.state);
-  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   Listed<v1::Admission> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     out = {};  // InTx may run the body again (db.h)
-    ASSIGN_OR_RETURN(Result r,
-                     tx.Exec(sql::kListAdmissions,
-                             {db::OrNull(f.framework_id), db::OrNull(f.lot_id),
-                              db::OrNull(f.provider_id), db::OrNull(f.state), After(page),
-                              P(page.size)}));
+    ASSIGN_OR_RETURN(
+        Result r, tx.Exec(sql::kListAdmissions, {db::OrNull(f.framework_id), db::OrNull(f.lot_id),
+                                                 db::OrNull(f.provider_id), db::OrNull(f.state),
+                                                 After(page), P(page.limit())}));
     for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToAdmission(r, i));
     std::vector<v1::Admission*> ptrs;
     for (auto& a : out.items) ptrs.push_back(&a);
     return Decorate(tx, ptrs);
   }));
+  const int fetched = paging::Trim(out.items, page);
   if (!out.items.empty()) {
-    out.next_page_token =
-        paging::Next(static_cast<int>(out.items.size()), page, out.items.back().id(), fp);
+    out.next_page_token = paging::Next(fetched, page, out.items.back().id(), fp);
   }
   return out;
 }
@@ -1056,20 +1056,20 @@ absl::StatusOr<Listed<v1::ComplianceDocument>> Store::ListDocuments(const Call& 
   std::string by;
   if (f.expiring_within_days > 0) by = dates::FormatDay(today + f.expiring_within_days);
   std::string fp = absl::StrCat(f.provider_id, "|", f.kind, "|", by, "|", f.mandatory_only);
-  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   auto [after_date, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::ComplianceDocument> out;
-  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListDocuments,
-                                   {db::OrNull(f.provider_id), db::OrNull(f.kind), db::OrNull(by),
-                                    P(f.mandatory_only),
-                                    page.after.empty() ? db::Null() : P(after_date), P(after_id),
-                                    P(page.size)}));
+  ASSIGN_OR_RETURN(
+      Result r,
+      Read(c, sql::kListDocuments,
+           {db::OrNull(f.provider_id), db::OrNull(f.kind), db::OrNull(by), P(f.mandatory_only),
+            page.after.empty() ? db::Null() : P(after_date), P(after_id), P(page.limit())}));
   for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToDocument(r, i, today));
+  const int fetched = paging::Trim(out.items, page);
   if (!out.items.empty()) {
     const auto& last = out.items.back();
     std::string sort_date = by.empty() ? "" : last.expiry_date().value();
-    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
-                                       protoutil::JoinKey(sort_date, last.id()), fp);
+    out.next_page_token = paging::Next(fetched, page, protoutil::JoinKey(sort_date, last.id()), fp);
   }
   return out;
 }
@@ -1186,17 +1186,17 @@ absl::StatusOr<Listed<v1::CapacityReturn>> Store::ListCapacityReturns(const Call
                                                                       int page_size,
                                                                       const std::string& token) {
   std::string fp = absl::StrCat(f.framework_id, "|", f.provider_id, "|", f.month);
-  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   db::Param month = db::Null();
   if (!f.month.empty()) month = f.month + "-01";
   Listed<v1::CapacityReturn> out;
   ASSIGN_OR_RETURN(Result r, Read(c, sql::kListCapacityReturns,
-                                   {db::OrNull(f.framework_id), db::OrNull(f.provider_id), month,
-                                    After(page), P(page.size)}));
+                                  {db::OrNull(f.framework_id), db::OrNull(f.provider_id), month,
+                                   After(page), P(page.limit())}));
   for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToCapacityReturn(r, i));
+  const int fetched = paging::Trim(out.items, page);
   if (!out.items.empty()) {
-    out.next_page_token =
-        paging::Next(static_cast<int>(out.items.size()), page, out.items.back().id(), fp);
+    out.next_page_token = paging::Next(fetched, page, out.items.back().id(), fp);
   }
   return out;
 }
@@ -1206,7 +1206,7 @@ absl::StatusOr<Listed<Store::Late>> Store::ListLateReturns(const Call& c,
                                                            absl::CivilMonth month, int page_size,
                                                            const std::string& token) {
   std::string fp = absl::StrCat(framework_id, "|", dates::FormatMonth(month));
-  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   Listed<Late> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     out = {};  // InTx may run the body again (db.h)
@@ -1227,18 +1227,18 @@ absl::StatusOr<Listed<Store::Late>> Store::ListLateReturns(const Call& c,
     // `admitted_by` began in London, not terminated before the due day began.
     auto london_midnight = [](absl::CivilDay d) { return absl::FromCivil(d, dates::London()); };
     ASSIGN_OR_RETURN(
-        Result r,
-        tx.Exec(sql::kListLateReturns,
-                {P(framework_id), P(dates::FormatDay(absl::CivilDay(month))), After(page),
-                 P(page.size), P(london_midnight(owed.admitted_by + 1)), P(london_midnight(due))}));
+        Result r, tx.Exec(sql::kListLateReturns,
+                          {P(framework_id), P(dates::FormatDay(absl::CivilDay(month))), After(page),
+                           P(page.limit()), P(london_midnight(owed.admitted_by + 1)),
+                           P(london_midnight(due))}));
     for (int i = 0; i < r.rows(); ++i) {
       out.items.push_back({r.String(i, "provider_id"), r.String(i, "display_name"), due});
     }
     return absl::OkStatus();
   }));
+  const int fetched = paging::Trim(out.items, page);
   if (!out.items.empty()) {
-    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
-                                       out.items.back().provider_id, fp);
+    out.next_page_token = paging::Next(fetched, page, out.items.back().provider_id, fp);
   }
   return out;
 }
@@ -1253,15 +1253,14 @@ absl::StatusOr<Listed<v1::EligibleProvider>> Store::ListEligible(const Call& c,
                                                                  const std::string& token) {
   std::string norm = domain::NormaliseArea(area);
   std::string fp = absl::StrCat(lot_id, "|", norm, "|", dates::FormatDay(date));
-  ASSIGN_OR_RETURN(paging::Page page, PageFor(page_size, token, fp));
+  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   Listed<v1::EligibleProvider> out;
   // Service identities see every lot; officers only their partnerships' (checked in SQL).
-  ASSIGN_OR_RETURN(
-      Result r,
-      Read(c, sql::kListEligible,
-           {P(lot_id), P(norm), P(dates::FormatDay(date)),
-            P(dates::FormatDay(absl::CivilDay(domain::EarliestCapacityMonth(date)))), After(page),
-            P(page.size), P(c.principal.IsService())}));
+  ASSIGN_OR_RETURN(Result r,
+                   Read(c, sql::kListEligible,
+                        {P(lot_id), P(norm), P(dates::FormatDay(date)),
+                         P(dates::FormatDay(absl::CivilDay(domain::EarliestCapacityMonth(date)))),
+                         After(page), P(page.limit()), P(c.principal.IsService())}));
   for (int i = 0; i < r.rows(); ++i) {
     v1::EligibleProvider e;
     e.set_provider_id(r.String(i, "provider_id"));
@@ -1283,9 +1282,9 @@ absl::StatusOr<Listed<v1::EligibleProvider>> Store::ListEligible(const Call& c,
           "'s framework may list its eligible providers"));
     }
   }
+  const int fetched = paging::Trim(out.items, page);
   if (!out.items.empty()) {
-    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page,
-                                       out.items.back().provider_id(), fp);
+    out.next_page_token = paging::Next(fetched, page, out.items.back().provider_id(), fp);
   }
   return out;
 }

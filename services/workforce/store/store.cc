@@ -621,10 +621,10 @@ absl::StatusOr<Listed<v1::TrainingMatrix>> Store::ListMatrices(const Call& c,
   ASSIGN_OR_RETURN(Result r,
                    pool_->Read(c.actor(), c.deadline, sql::kListMatrices,
                                {db::OrNull(lot_id), db::OrNull(framework_id), db::OrNull(after_lot),
-                                db::OrNull(after_version), P(page.size)}));
+                                db::OrNull(after_version), P(page.limit())}));
   Listed<v1::TrainingMatrix> out;
   std::string last;
-  for (int i = 0; i < r.rows(); ++i) {
+  for (int i = 0; i < page.take(r.rows()); ++i) {
     out.items.push_back(MatrixOf(r, i));
     last = protoutil::JoinKey(out.items.back().lot_id(), absl::StrCat(out.items.back().version()));
   }
@@ -697,10 +697,11 @@ absl::StatusOr<Listed<v1::TrainingRecord>> Store::ListTraining(const Call& c,
     if (!lot_id.empty()) {
       ASSIGN_OR_RETURN(matrix, MatrixInForce(tx, lot_id, day));
     }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListTraining, {P(staff_id), db::OrNull(after_day),
-                                                            db::OrNull(after_id), P(page.size)}));
+    ASSIGN_OR_RETURN(Result r,
+                     tx.Exec(sql::kListTraining, {P(staff_id), db::OrNull(after_day),
+                                                  db::OrNull(after_id), P(page.limit())}));
     std::string last;
-    for (int i = 0; i < r.rows(); ++i) {
+    for (int i = 0; i < page.take(r.rows()); ++i) {
       out.items.push_back(TrainingOf(r, i));
       if (matrix && !out.items.back().has_void_time()) {
         v1::TrainingRecord& t = out.items.back();
@@ -866,13 +867,14 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
     std::sort(all.begin(), all.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     std::string last;
+    int fetched = 0;  // items after the cursor, up to page.limit()
     for (auto& [key, item] : all) {
       if (!page.after.empty() && key <= page.after) continue;
-      if (static_cast<int>(out.items.size()) == page.size) break;
+      if (++fetched > page.size) break;
       last = key;
       out.items.push_back(std::move(item));
     }
-    out.next_page_token = paging::Next(static_cast<int>(out.items.size()), page, last, fp);
+    out.next_page_token = paging::Next(fetched, page, last, fp);
     return absl::OkStatus();
   }));
   return out;
@@ -1524,11 +1526,12 @@ absl::StatusOr<Listed<v1::NamedWorker>> Store::ListPackageWorkers(const Call& c,
   RETURN_IF_ERROR(pool_->InTx(ServiceActor(c), c.deadline, [&](Tx& tx) -> absl::Status {
     out = {};
     ASSIGN_OR_RETURN(auto versions, LotMatrices(tx, pkg.lot_id()));
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListPackageWorkers,
-                                       {P(pkg.id()), P(include_ended), P(dates::FormatDay(day)),
-                                        db::OrNull(after_a), db::OrNull(after_b), P(page.size)}));
+    ASSIGN_OR_RETURN(Result r,
+                     tx.Exec(sql::kListPackageWorkers,
+                             {P(pkg.id()), P(include_ended), P(dates::FormatDay(day)),
+                              db::OrNull(after_a), db::OrNull(after_b), P(page.limit())}));
     std::string last;
-    for (int i = 0; i < r.rows(); ++i) {
+    for (int i = 0; i < page.take(r.rows()); ++i) {
       v1::PackageAssignment a = AssignmentOf(r, i);
       v1::StaffMember staff = protoutil::FromJson<v1::StaffMember>(r.String(i, "record"));
       staff.set_id(r.String(i, "staff_key"));

@@ -378,14 +378,24 @@ TEST_F(WorkforceServiceTest, ListsPageAndExcludeLeaversUnlessAsked) {
   std::vector<std::string> names;
   v1::ListStaffMembersRequest req;
   req.set_page_size(2);
+  int pages = 0;
   for (;;) {
     v1::ListStaffMembersResponse page;
     ASSERT_TRUE(Call(stub(), provider_, &Stub::ListStaffMembers, req, &page).ok());
+    ++pages;
     for (const auto& s : page.staff_members()) names.push_back(s.display_name());
     if (page.next_page_token().empty()) break;
     req.set_page_token(page.next_page_token());
   }
   EXPECT_THAT(names, ElementsAre("Worker 0", "Worker 1", "Worker 2", "Worker 3", "Worker 4"));
+  EXPECT_EQ(pages, 3);
+  // Five on a page of five: one page, and it says it is the last.
+  v1::ListStaffMembersRequest five;
+  five.set_page_size(5);
+  v1::ListStaffMembersResponse whole;
+  ASSERT_TRUE(Call(stub(), provider_, &Stub::ListStaffMembers, five, &whole).ok());
+  EXPECT_EQ(whole.staff_members_size(), 5);
+  EXPECT_TRUE(whole.next_page_token().empty());
   v1::ListStaffMembersRequest all;
   all.set_include_leavers(true);
   v1::ListStaffMembersResponse page;
@@ -1226,14 +1236,16 @@ TEST_F(WorkforceServiceTest, ExpiryWatchListsWhatLapsesSoon) {
                                                "2026-12-20", false)));
   // Paging through one item at a time gives the same list.
   req.set_page_size(1);
-  int n = 0;
+  int n = 0, calls = 0;
   for (;;) {
     ASSERT_TRUE(Call(stub(), provider_, &Stub::ListExpiries, req, &page).ok());
+    ++calls;
     n += page.items_size();
     if (page.next_page_token().empty()) break;
     req.set_page_token(page.next_page_token());
   }
   EXPECT_EQ(n, 3);
+  EXPECT_EQ(calls, 3) << "the third page is the last and says so";
 }
 
 TEST_F(WorkforceServiceTest, ExpiryWatchListsWhatANewMatrixVersionWillRequire) {
