@@ -25,6 +25,22 @@ inline absl::Status OptionalId(const char* field, const std::string& id) {
   return id.empty() ? absl::OkStatus() : RequireId(field, id);
 }
 
+// A required etag (the wording of Violations::Etag): `what` names the resource to read.
+inline absl::Status RequireEtag(const char* field, const std::string& etag, const char* what) {
+  Violations v;
+  v.Etag(field, etag, what);
+  return v.ToStatus();
+}
+
+// An optional date (the wording of Violations::Date) that means `today` when not given.
+inline absl::StatusOr<absl::CivilDay> DayOrToday(const char* field, const std::string& text,
+                                                 absl::CivilDay today) {
+  Violations v;
+  auto day = v.Date(field, text, /*required=*/false);
+  RETURN_IF_ERROR(v.ToStatus());
+  return day ? *day : today;
+}
+
 // The organisation acted for comes from the token only: a request body naming another
 // (an id field such as provider.id) is PERMISSION_DENIED. Empty, or the caller's own in
 // any letter case, passes; what is not a UUID at all is INVALID_ARGUMENT.

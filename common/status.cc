@@ -56,6 +56,10 @@ void Violations::Id(const std::string& field, absl::string_view id, bool require
   if (Given(field, id, required) && !IsUuid(id)) Add(field, "must be a UUID");
 }
 
+void Violations::Etag(const std::string& field, absl::string_view etag, absl::string_view what) {
+  if (etag.empty()) Add(field, absl::StrCat("is required (read the ", what, " first)"));
+}
+
 std::optional<absl::CivilDay> Violations::Date(const std::string& field, absl::string_view text,
                                                bool required) {
   if (!Given(field, text, required)) return std::nullopt;

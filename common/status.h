@@ -58,6 +58,8 @@ class Violations {
   // date YYYY-MM-DD" or "must be a month YYYY-MM". Date and Month return the value when
   // it is set and well formed.
   void Id(const std::string& field, absl::string_view id, bool required = true);
+  // An update's etag (AIP-154), required: "is required (read the <what> first)".
+  void Etag(const std::string& field, absl::string_view etag, absl::string_view what);
   std::optional<absl::CivilDay> Date(const std::string& field, absl::string_view text,
                                      bool required = true);
   std::optional<absl::CivilMonth> Month(const std::string& field, absl::string_view text,

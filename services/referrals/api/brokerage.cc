@@ -119,8 +119,7 @@ absl::StatusOr<v1::Referral> Brokerage::Update(const Call& c,
   const v1::Referral& r = req.referral();
   absl::CivilDay today = dates::TodayInLondon(c.now);
   RETURN_IF_ERROR(api::RequireId("referral.id", r.id()));
-  if (r.etag().empty())
-    return InvalidField("referral.etag", "is required (read the referral first)");
+  RETURN_IF_ERROR(api::RequireEtag("referral.etag", r.etag(), "referral"));
   ASSIGN_OR_RETURN(v1::Referral current,
                    Checked(store_, c, r.id(), r.etag(), domain::Verb::kUpdate));
   v1::Referral merged = r;

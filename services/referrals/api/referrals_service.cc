@@ -16,12 +16,6 @@ using api::RequireId;
 using api::RequireReason;
 using server::Call;
 
-absl::Status RequireEtag(const std::string& etag, const char* what) {
-  if (etag.empty())
-    return InvalidField("etag", absl::StrCat("is required (read the ", what, " first)"));
-  return absl::OkStatus();
-}
-
 // Provider answers share their checks; the store decides whether the offer can still be
 // answered.
 absl::Status Answer(Store* store, const Call& c, const std::string& id, AnswerInput in,
@@ -84,7 +78,7 @@ grpc::Status ReferralsServiceImpl::OpenReferral(grpc::ServerContext* ctx,
                                                 v1::Referral* resp) {
   return gate_->Run(ctx, "OpenReferral", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
-    RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
+    RETURN_IF_ERROR(api::RequireEtag("etag", req->etag(), "referral"));
     ASSIGN_OR_RETURN(*resp, brokerage_->StartRound(c, req->id(), req->etag(), domain::Verb::kOpen,
                                                    v1::CALL_OFF_METHOD_UNSPECIFIED, ""));
     return absl::OkStatus();
@@ -96,7 +90,7 @@ grpc::Status ReferralsServiceImpl::ReopenReferral(grpc::ServerContext* ctx,
                                                   v1::Referral* resp) {
   return gate_->Run(ctx, "ReopenReferral", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
-    RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
+    RETURN_IF_ERROR(api::RequireEtag("etag", req->etag(), "referral"));
     RETURN_IF_ERROR(RequireReason(req->reason()));
     ASSIGN_OR_RETURN(*resp, brokerage_->StartRound(c, req->id(), req->etag(), domain::Verb::kReopen,
                                                    req->method(), req->reason()));
@@ -109,7 +103,7 @@ grpc::Status ReferralsServiceImpl::AwardReferral(grpc::ServerContext* ctx,
                                                  v1::Referral* resp) {
   return gate_->Run(ctx, "AwardReferral", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
-    RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
+    RETURN_IF_ERROR(api::RequireEtag("etag", req->etag(), "referral"));
     Violations v;
     if (req->offer_id().empty() == req->provider_id().empty()) {
       v.Add("offer_id", "give exactly one of offer_id (a proposal or bid) and provider_id");
@@ -132,7 +126,7 @@ grpc::Status ReferralsServiceImpl::WithdrawReferral(grpc::ServerContext* ctx,
                                                     v1::Referral* resp) {
   return gate_->Run(ctx, "WithdrawReferral", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
-    RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
+    RETURN_IF_ERROR(api::RequireEtag("etag", req->etag(), "referral"));
     RETURN_IF_ERROR(RequireReason(req->reason()));
     ASSIGN_OR_RETURN(*resp, store_->Withdraw(c, req->id(), req->etag(), req->reason()));
     return absl::OkStatus();
@@ -158,7 +152,7 @@ grpc::Status ReferralsServiceImpl::UpdatePersonDetails(grpc::ServerContext* ctx,
                                                        v1::Referral* resp) {
   return gate_->Run(ctx, "UpdatePersonDetails", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
-    RETURN_IF_ERROR(RequireEtag(req->etag(), "referral"));
+    RETURN_IF_ERROR(api::RequireEtag("etag", req->etag(), "referral"));
     // Every bad field at once: the details as on create, and the reason, which the
     // access log keeps as "update: <reason>" (at most 500 characters there).
     Violations v;

@@ -25,7 +25,7 @@ absl::Status Verb(Store* store, const Call& c, const std::string& id, const std:
                   domain::AdmissionVerb verb, const std::string& reason, bool reason_required,
                   v1::Admission* resp) {
   RETURN_IF_ERROR(RequireId("id", id));
-  if (etag.empty()) return InvalidField("etag", "is required (read the admission first)");
+  RETURN_IF_ERROR(api::RequireEtag("etag", etag, "admission"));
   if (reason_required) RETURN_IF_ERROR(RequireReason(reason));
   ASSIGN_OR_RETURN(*resp, store->TransitionAdmission(c, id, etag, verb, reason, {}));
   return absl::OkStatus();
@@ -153,9 +153,9 @@ grpc::Status RegistryServiceImpl::ListFrameworks(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "ListFrameworks", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(OptionalId("partnership_id", req->partnership_id()));
     const std::string& open_on = req->open_for_applications_on().value();
-    if (!open_on.empty() && !dates::ParseDay(open_on)) {
-      return InvalidField("open_for_applications_on", dates::kNotADay);
-    }
+    Violations v;
+    v.Date("open_for_applications_on", open_on, /*required=*/false);
+    RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(auto page, store_->ListFrameworks(c, req->partnership_id(), open_on,
                                                        req->page_size(), req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_frameworks(); });
@@ -288,9 +288,8 @@ grpc::Status RegistryServiceImpl::SuspendAdmission(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "SuspendAdmission", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     v.Id("id", req->id());
-    if (req->etag().empty() && !c.principal.IsService()) {
-      v.Add("etag", "is required (read the admission first)");
-    }
+    // A service identity applying a rule acts on the current state (no etag).
+    if (!c.principal.IsService()) v.Etag("etag", req->etag(), "admission");
     if (IsBlank(req->reason())) v.Add("reason", "is required");
     std::vector<ActionItemInput> plan =
         ReadActionPlan(req->action_plan(), dates::TodayInLondon(c.now), v);
@@ -326,7 +325,7 @@ grpc::Status RegistryServiceImpl::AddActionPlanItems(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "AddActionPlanItems", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     v.Id("id", req->id());
-    if (req->etag().empty()) v.Add("etag", "is required (read the admission first)");
+    v.Etag("etag", req->etag(), "admission");
     std::vector<ActionItemInput> plan =
         ReadActionPlan(req->action_plan(), dates::TodayInLondon(c.now), v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -340,7 +339,7 @@ grpc::Status RegistryServiceImpl::CompleteActionPlanItem(
   return gate_->Run(ctx, "CompleteActionPlanItem", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     v.Id("id", req->id());
-    if (req->etag().empty()) v.Add("etag", "is required (read the admission first)");
+    v.Etag("etag", req->etag(), "admission");
     v.Id("item_id", req->item_id());
     auto day = v.Date("completed_date", req->completed_date().value());
     RETURN_IF_ERROR(v.ToStatus());
@@ -489,16 +488,9 @@ grpc::Status RegistryServiceImpl::ListEligibleProviders(grpc::ServerContext* ctx
     Violations v;
     v.Id("lot_id", req->lot_id());
     if (domain::NormaliseArea(req->area()).empty()) v.Add("area", "is required");
-    absl::CivilDay day = dates::TodayInLondon(c.now);
-    if (!req->date().value().empty()) {
-      auto d = dates::ParseDay(req->date().value());
-      if (!d) {
-        v.Add("date", dates::kNotADay);
-      } else {
-        day = *d;
-      }
-    }
+    auto date = v.Date("date", req->date().value(), /*required=*/false);
     RETURN_IF_ERROR(v.ToStatus());
+    const absl::CivilDay day = date ? *date : dates::TodayInLondon(c.now);
     ASSIGN_OR_RETURN(auto page, store_->ListEligible(c, req->lot_id(), req->area(), day,
                                                      req->page_size(), req->page_token()));
     CopyPage(std::move(page), resp, [](auto* r) { return r->add_providers(); });

@@ -119,7 +119,7 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create) {
     v.Id("framework.partnership_id", f.partnership_id());
   } else {
     v.Id("framework.id", f.id());
-    if (f.etag().empty()) v.Add("framework.etag", "is required (read the framework first)");
+    v.Etag("framework.etag", f.etag(), "framework");
   }
   v.Text("framework.display_name", f.display_name(), 200);
   if (f.kind() == v1::Framework::KIND_UNSPECIFIED || !v1::Framework::Kind_IsValid(f.kind())) {
@@ -219,7 +219,7 @@ absl::Status ValidateLot(const v1::Lot& l, bool create) {
     }
   } else {
     v.Id("lot.id", l.id());
-    if (l.etag().empty()) v.Add("lot.etag", "is required (read the lot first)");
+    v.Etag("lot.etag", l.etag(), "lot");
   }
   v.Text("lot.display_name", l.display_name(), 200);
   v.Text("lot.service_type", l.service_type(), 100);
@@ -261,7 +261,7 @@ absl::Status ValidateLot(const v1::Lot& l, bool create) {
 absl::Status ValidateProvider(const v1::Provider& p) {
   Violations v;
   v.Id("provider.id", p.id());
-  if (p.etag().empty()) v.Add("provider.etag", "is required (read the provider first)");
+  v.Etag("provider.etag", p.etag(), "provider");
   if (p.office_postcode().size() > 10) v.Add("provider.office_postcode", "is not a postcode");
   if (Characters(p.office_district()) > 100) {
     v.Add("provider.office_district", "must be at most 100 characters");
@@ -287,7 +287,7 @@ absl::Status ValidateDocument(const v1::ComplianceDocument& d, bool create) {
     }
   } else {
     v.Id("document.id", d.id());
-    if (d.etag().empty()) v.Add("document.etag", "is required (read the document first)");
+    v.Etag("document.etag", d.etag(), "document");
   }
   v.Text("document.title", d.title(), 200);
   v.Text("document.evidence_reference", d.evidence_reference(), 200);

@@ -22,12 +22,6 @@ using api::RequireOwnOrganisation;
 using domain::Day;
 using server::Call;
 
-absl::Status RequireEtag(const std::string& etag, const char* field, const char* what) {
-  if (etag.empty())
-    return InvalidField(field, absl::StrCat("is required (read the ", what, " first)"));
-  return absl::OkStatus();
-}
-
 Day Today(const Call& c) { return dates::TodayInLondon(c.now); }
 
 bool IsProvider(const Call& c) {
@@ -45,10 +39,7 @@ absl::Status ProviderFilter(const Call& c, const std::string& provider_id) {
 
 // An optional date defaulting to today in London.
 absl::StatusOr<Day> DayOrToday(const Call& c, const char* field, const pdps::common::v1::Date& d) {
-  if (d.value().empty()) return Today(c);
-  auto day = dates::ParseDay(d.value());
-  if (!day) return InvalidField(field, dates::kNotADay);
-  return *day;
+  return api::DayOrToday(field, d.value(), Today(c));
 }
 
 }  // namespace
@@ -105,7 +96,7 @@ grpc::Status WorkforceServiceImpl::UpdateStaffMember(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "UpdateStaffMember", *req, [&](const Call& c) -> absl::Status {
     const auto& s = req->staff_member();
     RETURN_IF_ERROR(RequireId("staff_member.id", s.id()));
-    RETURN_IF_ERROR(RequireEtag(s.etag(), "staff_member.etag", "staff member"));
+    RETURN_IF_ERROR(api::RequireEtag("staff_member.etag", s.etag(), "staff member"));
     RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id, s.provider_id(),
                                            "staff_member.provider_id"));
     RETURN_IF_ERROR(domain::ValidateStaff(s, Today(c)));
@@ -355,7 +346,7 @@ grpc::Status WorkforceServiceImpl::AcknowledgeComplaint(grpc::ServerContext* ctx
                                                         v1::Complaint* resp) {
   return gate_->Run(ctx, "AcknowledgeComplaint", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
-    RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "complaint"));
+    RETURN_IF_ERROR(api::RequireEtag("etag", req->etag(), "complaint"));
     ASSIGN_OR_RETURN(*resp, store_->AcknowledgeComplaint(c, req->id(), req->etag()));
     return absl::OkStatus();
   });
@@ -366,7 +357,7 @@ grpc::Status WorkforceServiceImpl::AnswerComplaint(grpc::ServerContext* ctx,
                                                    v1::Complaint* resp) {
   return gate_->Run(ctx, "AnswerComplaint", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
-    RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "complaint"));
+    RETURN_IF_ERROR(api::RequireEtag("etag", req->etag(), "complaint"));
     RETURN_IF_ERROR(domain::ValidateAnswer(req->outcome(), req->learning()));
     ASSIGN_OR_RETURN(
         *resp, store_->AnswerComplaint(c, req->id(), req->etag(), req->outcome(), req->learning()));
@@ -431,7 +422,7 @@ grpc::Status WorkforceServiceImpl::CompleteActionItem(grpc::ServerContext* ctx,
                                                       v1::ActionPlan* resp) {
   return gate_->Run(ctx, "CompleteActionItem", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
-    RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "action plan"));
+    RETURN_IF_ERROR(api::RequireEtag("etag", req->etag(), "action plan"));
     // From the day the plan was made to today (domain::CheckCompletionDay, in the store).
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "completed_on", req->completed_on()));
     ASSIGN_OR_RETURN(*resp,
@@ -580,7 +571,7 @@ grpc::Status WorkforceServiceImpl::EndPackageAssignment(grpc::ServerContext* ctx
                                                         v1::PackageAssignment* resp) {
   return gate_->Run(ctx, "EndPackageAssignment", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
-    RETURN_IF_ERROR(RequireEtag(req->etag(), "etag", "assignment"));
+    RETURN_IF_ERROR(api::RequireEtag("etag", req->etag(), "assignment"));
     RETURN_IF_ERROR(api::RequireReason(req->reason()));
     ASSIGN_OR_RETURN(Day last, DayOrToday(c, "last_day", req->last_day()));
     ASSIGN_OR_RETURN(*resp, store_->EndAssignment(c, req->id(), req->etag(), last, req->reason()));

@@ -302,7 +302,7 @@ absl::Status ValidateAccountsRevision(const v1::FinancialAccounts& a, const std:
                                       const std::string& p) {
   Violations v;
   v.Id(F(p, "id"), a.id(), true);
-  if (a.etag().empty()) v.Add(F(p, "etag"), "is required (read the accounts first)");
+  v.Etag(F(p, "etag"), a.etag(), "accounts");
   v.Id(F(p, "provider_id"), a.provider_id(), false);
   v.Id(F(p, "framework_id"), a.framework_id(), false);
   DateField(v, F(p, "year_end"), a.year_end(), false);
