@@ -2,15 +2,14 @@
 #include "services/referrals/api/brokerage.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "common/api.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/status.h"
 #include "nlohmann/json.hpp"
+#include "services/referrals/domain/call_off_settings.h"
 #include "services/referrals/domain/scoring.h"
 #include "services/referrals/domain/validate.h"
 
@@ -18,16 +17,6 @@ namespace pdps::referrals {
 namespace {
 
 namespace rv1 = ::pdps::registry::v1;
-
-int CutoffMinute(const std::string& hhmm) {
-  std::vector<std::string> parts = absl::StrSplit(hhmm, ':');
-  int h = 0, m = 0;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &h) || !absl::SimpleAtoi(parts[1], &m) ||
-      h < 0 || h > 23 || m < 0 || m > 59) {
-    return 12 * 60;
-  }
-  return h * 60 + m;
-}
 
 // The referral as the caller reads it, checked against the etag it was read with and the
 // verb its state must allow. Called before the registry, so that a stale etag is ABORTED
@@ -38,7 +27,11 @@ absl::StatusOr<v1::Referral> Checked(Store* store, const server::Call& c, const 
   ASSIGN_OR_RETURN(v1::Referral current, store->GetReferral(c, id));
   if (current.etag() != etag) return StaleEtag("referral");
   auto state = domain::ParseState(v1::Referral::State_Name(current.state()));
-  RETURN_IF_ERROR(domain::CheckVerb(state.value_or(domain::ReferralState::kDraft), verb));
+  if (!state) {
+    return absl::InternalError(
+        absl::StrCat("referral ", id, " holds a state the service does not know"));
+  }
+  RETURN_IF_ERROR(domain::CheckVerb(*state, verb));
   return current;
 }
 
@@ -50,27 +43,7 @@ absl::Status ForeignPartnership() {
 
 }  // namespace
 
-domain::CallOff CallOffFor(const rv1::CallOffSettings& s, std::optional<domain::Method> method) {
-  domain::CallOff c;
-  c.method = method ? *method
-                    : domain::ParseMethod(rv1::CallOffSettings::Method_Name(s.method()))
-                          .value_or(domain::Method::kBroadcast);
-  c.offer_window_working_hours =
-      s.offer_window_working_hours() > 0 ? s.offer_window_working_hours() : 2;
-  c.exclusive_rounds = s.exclusive_rounds() > 0 ? s.exclusive_rounds() : 2;
-  c.friday_afternoon_rule = !s.has_friday_afternoon_rule() || s.friday_afternoon_rule();
-  c.friday_cutoff_minute = CutoffMinute(s.friday_cutoff().empty() ? "12:00" : s.friday_cutoff());
-  c.bid_window_working_days = s.bid_window_working_days() > 0 ? s.bid_window_working_days() : 5;
-  c.emergency_offer_window_minutes =
-      s.emergency_offer_window_minutes() > 0 ? s.emergency_offer_window_minutes() : 60;
-  // As published, never a default: a mini-competition refuses to start without them
-  // (domain::CheckMiniCompetitionTerms).
-  c.price_weight_percent = s.price_weight_percent();
-  c.quality_weight_percent = s.quality_weight_percent();
-  return c;
-}
-
-std::string CallOffJson(const domain::CallOff& c) {
+std::string RoundSnapshotJson(const domain::CallOff& c) {
   return nlohmann::json{{"offer_window_working_hours", c.offer_window_working_hours},
                         {"exclusive_rounds", c.exclusive_rounds},
                         {"friday_afternoon_rule", c.friday_afternoon_rule},
@@ -163,12 +136,12 @@ absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::str
   ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(current.lot_id(), today));
   RoundInput in;
   in.verb = verb;
-  in.call_off = CallOffFor(lot.framework.call_off(), chosen);
+  ASSIGN_OR_RETURN(in.call_off, domain::CallOffFor(lot.framework.call_off(), chosen));
   // Urgency is fixed once the referral leaves DRAFT; the round keeps it in its snapshot.
   in.call_off.emergency = current.urgency() == v1::Referral::EMERGENCY;
   RETURN_IF_ERROR(domain::CheckMethodForUrgency(in.call_off.emergency, in.call_off.method, id,
                                                 verb == domain::Verb::kReopen));
-  in.call_off_json = CallOffJson(in.call_off);
+  in.call_off_json = RoundSnapshotJson(in.call_off);
   in.office_hours = lot.framework.office_hours();
   in.reason = reason;
   if (in.call_off.method == domain::Method::kMiniCompetition) {

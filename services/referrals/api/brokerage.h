@@ -17,13 +17,9 @@ namespace pdps::referrals {
 using ::pdps::workforce::GrpcWorkforceClient;
 using ::pdps::workforce::WorkforceClient;
 
-// The framework's call-off settings as the engine reads them, with the registry's
-// defaults for windows and rounds left unset (never for the mini-competition weights,
-// taken as published), and `method` replacing the framework's when given.
-domain::CallOff CallOffFor(const pdps::registry::v1::CallOffSettings& s,
-                           std::optional<domain::Method> method);
-// The snapshot stored with a round (JSON of the fields CallOffFor reads).
-std::string CallOffJson(const domain::CallOff& c);
+// The snapshot of the engine's settings stored with a round (JSON of the fields
+// domain::CallOffFor reads).
+std::string RoundSnapshotJson(const domain::CallOff& c);
 
 class Brokerage {
  public:

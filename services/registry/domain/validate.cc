@@ -8,6 +8,7 @@
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/status.h"
+#include "services/registry/client/call_off_defaults.h"
 #include "services/registry/domain/rules.h"
 
 namespace pdps::registry::domain {
@@ -67,14 +68,18 @@ void ResponseTargets(Violations& v, const std::string& field,
 
 void ApplyFrameworkDefaults(v1::Framework* f) {
   auto* c = f->mutable_call_off();
-  if (c->offer_window_working_hours() == 0) c->set_offer_window_working_hours(2);
-  if (c->method() == v1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL && c->exclusive_rounds() == 0) {
-    c->set_exclusive_rounds(2);
+  if (c->offer_window_working_hours() == 0) {
+    c->set_offer_window_working_hours(defaults::kOfferWindowWorkingHours);
   }
-  if (c->friday_cutoff().empty()) c->set_friday_cutoff("12:00");
-  if (c->bid_window_working_days() == 0) c->set_bid_window_working_days(5);
+  if (c->method() == v1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL && c->exclusive_rounds() == 0) {
+    c->set_exclusive_rounds(defaults::kExclusiveRounds);
+  }
+  if (c->friday_cutoff().empty()) c->set_friday_cutoff(defaults::kFridayCutoff);
+  if (c->bid_window_working_days() == 0) {
+    c->set_bid_window_working_days(defaults::kBidWindowWorkingDays);
+  }
   if (c->emergency_offer_window_minutes() == 0) {
-    c->set_emergency_offer_window_minutes(kDefaultEmergencyOfferWindowMinutes);
+    c->set_emergency_offer_window_minutes(defaults::kEmergencyOfferWindowMinutes);
   }
   if (f->office_hours().empty()) f->set_office_hours(kDefaultOfficeHours);
   if (!f->has_employers_liability_minimum()) {

@@ -15,9 +15,8 @@ namespace v1 = ::pdps::registry::v1;
 inline constexpr int64_t kDefaultEmployersLiabilityPence = 5'000'000'00;   // £5m
 inline constexpr int64_t kDefaultPublicLiabilityPence = 10'000'000'00;     // £10m
 inline constexpr char kDefaultOfficeHours[] = "09:00-17:00,Mon-Fri";
-// An hour: two exclusive windows and the broadcast reach every provider within three
-// hours of an emergency referral opening, whatever the time of day (decision 58).
-inline constexpr int kDefaultEmergencyOfferWindowMinutes = 60;
+// The call-off settings' defaults are in services/registry/client/call_off_defaults.h,
+// which the referrals service reads too.
 
 void ApplyFrameworkDefaults(v1::Framework* f);
 
