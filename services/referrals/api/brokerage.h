@@ -1,8 +1,11 @@
-// The brokerage use cases that need the registry as well as the store: raising a
-// referral (lot, framework and partnership), opening a round (settings and eligible
-// providers) and direct award (is the provider active on the lot?). The request's shape
-// and the referral's state and etag are checked first, so those answers do not depend on
-// the registry; it is asked before any transaction starts, so an outage changes nothing.
+// The brokerage use cases that need a peer as well as the store: raising and updating a
+// referral, and correcting its person's details (lot, framework and partnership from the
+// registry), opening a round (settings and eligible providers), direct award (is the
+// provider active on the lot?), a competitive offer's proposal (the proposed worker,
+// through workforce's compliance gate) and the brokerage return (the framework's lots).
+// The request's shape and the referral's state and etag are checked first, so those
+// answers do not depend on the peer; it is asked before any transaction starts, so an
+// outage changes nothing.
 #pragma once
 
 #include "common/server.h"

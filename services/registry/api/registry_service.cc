@@ -1,5 +1,5 @@
-// Registry handlers. Each one: validate the request, call one store operation, copy the
-// result into the response. Authentication, authorisation, deadlines, logging, metrics
+// Registry handlers. Each one: validate the request, call the store, copy the result
+// into the response. Authentication, authorisation, deadlines, logging, metrics
 // and error mapping happen in server::Gate.
 #include "services/registry/api/registry_service.h"
 
@@ -31,8 +31,6 @@ absl::Status Verb(Store* store, const Call& c, const std::string& id, const std:
   return absl::OkStatus();
 }
 
-// The items of an action plan, each with a description and a due date; violations name
-// `action_plan[i]`.
 // A suspension's action plan: at least one item, each with a description and a due
 // date not before `today` (a date already past is a typing mistake, not a timescale).
 std::vector<ActionItemInput> ReadActionPlan(

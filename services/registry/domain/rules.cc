@@ -78,11 +78,6 @@ absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb ver
                                                     " an admission that is ", StateName(from)));
 }
 
-bool IsLive(AdmissionState s) {
-  return s == AdmissionState::kApplied || s == AdmissionState::kActive ||
-         s == AdmissionState::kSuspended;
-}
-
 absl::Status RequirePlanOpen(AdmissionState state, PlanChange change) {
   if (state == AdmissionState::kSuspended) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
@@ -195,13 +190,6 @@ bool IsLate(absl::CivilMonth month, int due_day, absl::CivilDay submitted_on) {
 double AverageWeeklyHours(int total_weekly_hours, int workers) {
   if (workers <= 0) return 0;
   return std::round(10.0 * total_weekly_hours / workers) / 10.0;
-}
-
-bool HasDeclaredCapacity(std::optional<absl::CivilMonth> latest_month, int hours_available,
-                         absl::CivilDay day) {
-  if (!latest_month.has_value() || hours_available <= 0) return false;
-  absl::CivilMonth now(day);
-  return *latest_month <= now && now - *latest_month <= kCapacityReturnMaxAgeMonths;
 }
 
 std::string NormaliseArea(absl::string_view area) {

@@ -28,10 +28,6 @@ absl::string_view VerbName(AdmissionVerb v);
 //   SUSPENDED → ACTIVE (reinstate) | TERMINATED (terminate)
 absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb verb);
 
-// Whether an admission in this state holds the provider's place on the lot (so a second
-// application to the same lot is refused).
-bool IsLive(AdmissionState s);
-
 // ----------------------------------------------------------- action plans ---
 
 // What may be done to a suspension's action plan.
@@ -83,10 +79,12 @@ struct Viability {
   double roce_percent = 0;              // not rounded (decision 65)
   std::vector<std::string> breaches;    // empty when viable
 };
-// Seed 004 Appendix A (common/viability.h), ratios rounded for display.
+// Seed 004 Appendix A (common/viability.h), each breach described for a person.
 Viability AssessViability(const Accounts& a);
 
-// Whether a document kind is mandatory unless the provider says otherwise.
+// Whether a document of this kind blocks the provider's compliance when it lapses:
+// registrations and insurance always do. A document of another kind blocks it only when
+// filed with mandatory set (ComplianceDocument.mandatory).
 bool MandatoryByDefault(absl::string_view kind);
 
 // Insurance a provider must hold to apply to a framework (seed 004 3.26: employer's
@@ -97,8 +95,8 @@ struct Cover {
   int64_t public_pence = 0;
 };
 // One sentence per kind of cover that falls short, e.g. "employer's liability cover in
-// date is £1,000,000; the framework requires at least £5,000,000"; empty when both meet
-// the minimums.
+// date is £1,000,000.00; the framework requires at least £5,000,000.00" ("is none" when
+// nothing in date is filed); empty when both meet the minimums.
 std::vector<std::string> CoverShortfalls(const Cover& held, const Cover& required);
 
 // ------------------------------------------------------------ capacity ---
@@ -128,21 +126,16 @@ bool IsLate(absl::CivilMonth month, int due_day, absl::CivilDay submitted_on);
 // Weekly hours per worker to one decimal place; 0 with no workers.
 double AverageWeeklyHours(int total_weekly_hours, int workers);
 // A provider has declared capacity on `day` when its latest return is for this month or
-// one of the two before it and offers some hours.
+// one of the two before it and offers some hours: the eligibility statement
+// (store/sql.h kListEligible) reads returns from EarliestCapacityMonth(day) on.
 inline constexpr int kCapacityReturnMaxAgeMonths = 2;
-bool HasDeclaredCapacity(std::optional<absl::CivilMonth> latest_month, int hours_available,
-                         absl::CivilDay day);
+inline absl::CivilMonth EarliestCapacityMonth(absl::CivilDay day) {
+  return absl::CivilMonth(day) - kCapacityReturnMaxAgeMonths;
+}
 
 // --------------------------------------------------------------- areas ---
 
 // Area codes are compared case-insensitively and stored upper-case with single spaces.
 std::string NormaliseArea(absl::string_view area);
 
-}  // namespace pdps::registry::domain
-
-namespace pdps::registry::domain {
-// The oldest capacity-return month that still counts as declared capacity on `day`.
-inline absl::CivilMonth EarliestCapacityMonth(absl::CivilDay day) {
-  return absl::CivilMonth(day) - kCapacityReturnMaxAgeMonths;
-}
 }  // namespace pdps::registry::domain

@@ -1,4 +1,5 @@
-// Commissioning checks.
+// Commissioning checks (commissioning.h): who commissions what, asked of the registry,
+// who may see a package, and the registry's answers translated for the caller.
 #include "services/workforce/api/commissioning.h"
 
 #include "absl/strings/ascii.h"

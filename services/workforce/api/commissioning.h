@@ -50,10 +50,10 @@ class CommissioningCheck {
                                        const LotField& lot = {}) const;
 
   // Who may read a provider's workforce counts on a lot: services; the provider itself
-  // (another provider naming it: PERMISSION_DENIED); a commissioner of the lot's framework when the
-  // provider holds an admission on it (PERMISSION_DENIED otherwise, NOT_FOUND for an
-  // unknown lot, UNAVAILABLE if the registry cannot answer). `what` names what is read in
-  // the message ("workforce compliance", "workforce returns").
+  // (another provider naming it: PERMISSION_DENIED); a commissioner of the lot's framework
+  // when the provider holds an admission on it (NOT_FOUND otherwise, as for an unknown
+  // lot, so that neither says more; UNAVAILABLE if the registry cannot answer). `what` names what
+  // is read in the message ("workforce compliance", "workforce returns").
   absl::Status RequireWorkforceReader(const server::Call& c, const std::string& what,
                                       const std::string& lot_id,
                                       const std::string& provider_id) const;

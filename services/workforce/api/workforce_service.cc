@@ -1,5 +1,7 @@
-// Workforce handlers. Each one: check the request's shape, call one store operation,
-// copy the result into the response.
+// Workforce handlers. Each one: check the request's shape, ask the registry what it must
+// (commissioning.h) and the store for the rest, copy the result into the response.
+// Authentication, authorisation, deadlines, logging, metrics and error mapping happen in
+// server::Gate.
 #include "services/workforce/api/workforce_service.h"
 
 #include <optional>
