@@ -2,6 +2,7 @@
 #include "services/referrals/referrals.h"
 
 #include "absl/time/clock.h"
+#include "common/event_types.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -75,8 +76,8 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
       [store, clock](db::Tx& tx, const pdps::common::v1::Event& e) {
         return store->ApplyAdmissionEvent(tx, e, clock->Now());
       },
-      std::vector<std::string>{"pdps.registry.v1.AdmissionSuspended",
-                               "pdps.registry.v1.AdmissionTerminated"});
+      std::vector<std::string>{event_types::registry::kAdmissionSuspended,
+                               event_types::registry::kAdmissionTerminated});
   if (!options.start_workers) return r;
 
   metrics::Registry* m = base.metrics.get();

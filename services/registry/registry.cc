@@ -2,6 +2,7 @@
 #include "services/registry/registry.h"
 
 #include "absl/time/clock.h"
+#include "common/event_types.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -45,7 +46,7 @@ absl::StatusOr<std::unique_ptr<Registry>> Assemble(service::Base& base, const Op
         [store, clock](db::Tx& tx, const pdps::common::v1::Event& e) {
           return store->ApplySuspensionRule(tx, e, clock->Now());
         },
-        std::vector<std::string>{"pdps.workforce.v1.SuspensionRuleTripped"});
+        std::vector<std::string>{event_types::workforce::kSuspensionRuleTripped});
   } else {
     log::Warning("PDPS_WORKFORCE_ADDR is not set: automatic suspension rules are not applied");
   }

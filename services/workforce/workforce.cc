@@ -2,6 +2,7 @@
 #include "services/workforce/workforce.h"
 
 #include "absl/time/clock.h"
+#include "common/event_types.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -78,7 +79,7 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
         [store](db::Tx& tx, const pdps::common::v1::Event& e) {
           return store->ApplyReferralAwarded(tx, e);
         },
-        std::vector<std::string>{"pdps.referrals.v1.ReferralAwarded"});
+        std::vector<std::string>{event_types::referrals::kReferralAwarded});
   } else {
     log::Warning("PDPS_REFERRALS_ADDR is empty: awarded packages are not followed");
   }

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
+#include "common/event_types.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/proto_util.h"
@@ -183,10 +184,10 @@ namespace {
 
 // Every event referrals publishes (protos/pdps/referrals/v1/referrals_events.proto).
 std::vector<std::string> PublishedEvents() {
-  return {"pdps.referrals.v1.ReferralOpened",      "pdps.referrals.v1.OfferMade",
-          "pdps.referrals.v1.OfferAnswered",       "pdps.referrals.v1.ReferralAwarded",
-          "pdps.referrals.v1.ReferralUncovered",   "pdps.referrals.v1.ReferralWithdrawn",
-          "pdps.referrals.v1.PersonDetailsChanged"};
+  return {event_types::referrals::kReferralOpened,      event_types::referrals::kOfferMade,
+          event_types::referrals::kOfferAnswered,       event_types::referrals::kReferralAwarded,
+          event_types::referrals::kReferralUncovered,   event_types::referrals::kReferralWithdrawn,
+          event_types::referrals::kPersonDetailsChanged};
 }
 
 }  // namespace
@@ -440,7 +441,7 @@ absl::Status CloseOffer(const events::Outbox& outbox, Tx& tx, v1::Offer o, v1::O
           .status());
   o.set_state(to);
   o.set_state_reason(reason);
-  return EmitOffer(outbox, tx, "pdps.referrals.v1.OfferAnswered", o, r);
+  return EmitOffer(outbox, tx, event_types::referrals::kOfferAnswered, o, r);
 }
 
 // Every offer of the round still awaiting something closes (award, withdrawal).
@@ -506,7 +507,7 @@ absl::Status Store::ApplyStep(Tx& tx, Row& row, absl::Time now) {
     SetTimestamp(deadline, o.mutable_answer_time());
     o.set_response_working_seconds(working);
     o.set_response_elapsed_seconds(elapsed);
-    RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
+    RETURN_IF_ERROR(EmitOffer(outbox_, tx, event_types::referrals::kOfferAnswered, o, row.r));
   }
   for (const auto& n : plan.make) {
     v1::Offer o;
@@ -530,7 +531,7 @@ absl::Status Store::ApplyStep(Tx& tx, Row& row, absl::Time now) {
                              P(n.rota_position), P(now), P(n.deadline),
                              hours >= 0 ? P(hours) : db::Null(), P(o.below_planned_hours())})
                         .status());
-    RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferMade", o, row.r));
+    RETURN_IF_ERROR(EmitOffer(outbox_, tx, event_types::referrals::kOfferMade, o, row.r));
   }
   db::Param new_state = db::Null(), reason = db::Null();
   if (plan.new_state) {
@@ -542,7 +543,7 @@ absl::Status Store::ApplyStep(Tx& tx, Row& row, absl::Time now) {
     v1::Referral::State_Parse(std::string(domain::StateName(row.state)), &ps);
     row.r.set_state(ps);
     if (row.state == ReferralState::kUncovered) {
-      RETURN_IF_ERROR(EmitClosed(outbox_, tx, "pdps.referrals.v1.ReferralUncovered", row.r,
+      RETURN_IF_ERROR(EmitClosed(outbox_, tx, event_types::referrals::kReferralUncovered, row.r,
                                  row.create_org, plan.reason));
     }
   }
@@ -757,8 +758,8 @@ absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string&
     e.set_method(MethodProto(in.call_off.method));
     e.set_round(round);
     e.set_eligible_providers(static_cast<int>(order.size()));
-    RETURN_IF_ERROR(outbox_.Append(tx, {"pdps.referrals.v1.ReferralOpened", "referral", id,
-                                        row.create_org, &e}));
+    RETURN_IF_ERROR(outbox_.Append(
+        tx, {event_types::referrals::kReferralOpened, "referral", id, row.create_org, &e}));
     RETURN_IF_ERROR(ApplyStep(tx, row, c.now));
     ASSIGN_OR_RETURN(out, ViewFor(tx, c, id));
     return absl::OkStatus();
@@ -788,7 +789,7 @@ absl::Status EmitAwarded(const events::Outbox& outbox, Tx& tx, const v1::Referra
   *e.mutable_extra_competencies() = r.extra_competencies();
   if (r.award().has_hourly_rate()) *e.mutable_hourly_rate() = r.award().hourly_rate();
   *e.mutable_award_time() = r.award().award_time();
-  return outbox.Append(tx, {"pdps.referrals.v1.ReferralAwarded", "referral", r.id(), org, &e});
+  return outbox.Append(tx, {event_types::referrals::kReferralAwarded, "referral", r.id(), org, &e});
 }
 
 }  // namespace
@@ -881,7 +882,7 @@ absl::StatusOr<v1::Referral> Store::Withdraw(const Call& c, const std::string& i
     RETURN_IF_ERROR(Transition(tx, row.r, row.state, ReferralState::kWithdrawn, reason, c, c.now));
     row.r.set_state(v1::Referral::WITHDRAWN);
     // The officer's words stay on the referral: they may describe the person.
-    RETURN_IF_ERROR(EmitClosed(outbox_, tx, "pdps.referrals.v1.ReferralWithdrawn", row.r,
+    RETURN_IF_ERROR(EmitClosed(outbox_, tx, event_types::referrals::kReferralWithdrawn, row.r,
                                row.create_org, "withdrawn by an officer"));
     ASSIGN_OR_RETURN(out, ViewFor(tx, c, id));
     return absl::OkStatus();
@@ -952,8 +953,8 @@ absl::StatusOr<v1::Referral> Store::UpdatePerson(const Call& c, const std::strin
       e.set_referral_id(referral_id);
       e.set_provider_id(row.r.award().provider_id());
       SetTimestamp(c.now, e.mutable_change_time());
-      RETURN_IF_ERROR(outbox_.Append(
-          tx, {"pdps.referrals.v1.PersonDetailsChanged", "referral", referral_id, row.create_org, &e}));
+      RETURN_IF_ERROR(outbox_.Append(tx, {event_types::referrals::kPersonDetailsChanged, "referral",
+                                          referral_id, row.create_org, &e}));
     }
     ASSIGN_OR_RETURN(out, ViewFor(tx, c, referral_id));
     return absl::OkStatus();
@@ -1198,7 +1199,7 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
                                                     P(c.principal.user_id)})
                             .status());
         ASSIGN_OR_RETURN(o, ReadOffer(tx, offer_id, false));
-        RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
+        RETURN_IF_ERROR(EmitOffer(outbox_, tx, event_types::referrals::kOfferAnswered, o, row.r));
         RETURN_IF_ERROR(CloseLiveOffers(outbox_, tx, row.r, c.now, offer_id,
                                         domain::kWithdrawnAnotherAccepted));
         RETURN_IF_ERROR(tx.Exec(sql::kSetAward,
@@ -1218,7 +1219,7 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
                                  P(c.principal.user_id)})
                             .status());
         ASSIGN_OR_RETURN(o, ReadOffer(tx, offer_id, false));
-        RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
+        RETURN_IF_ERROR(EmitOffer(outbox_, tx, event_types::referrals::kOfferAnswered, o, row.r));
         RETURN_IF_ERROR(ApplyStep(tx, row, c.now));
         break;
       }
@@ -1241,7 +1242,7 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
                                                        P(c.principal.user_id)})
                             .status());
         ASSIGN_OR_RETURN(o, ReadOffer(tx, offer_id, false));
-        RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
+        RETURN_IF_ERROR(EmitOffer(outbox_, tx, event_types::referrals::kOfferAnswered, o, row.r));
         break;
       }
       case AnswerKind::kBid: {
@@ -1255,7 +1256,7 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
                                  P(c.principal.user_id)})
                             .status());
         ASSIGN_OR_RETURN(o, ReadOffer(tx, offer_id, false));
-        RETURN_IF_ERROR(EmitOffer(outbox_, tx, "pdps.referrals.v1.OfferAnswered", o, row.r));
+        RETURN_IF_ERROR(EmitOffer(outbox_, tx, event_types::referrals::kOfferAnswered, o, row.r));
         break;
       }
     }
@@ -1383,7 +1384,7 @@ absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e
   }
   const auto& a = changed.admission();
   std::string reason = domain::AdmissionWithdrawal(
-      e.event_type() == "pdps.registry.v1.AdmissionTerminated", changed.transition().reason());
+      e.event_type() == event_types::registry::kAdmissionTerminated, changed.transition().reason());
   // Lock order everywhere: the referrals (here in id order), then their candidates and
   // offers.
   ASSIGN_OR_RETURN(Result locked, tx.Exec(sql::kLockReferralsOfProvider,
@@ -1426,7 +1427,7 @@ absl::Status Store::ApplyAdmissionEvent(Tx& tx, const pdps::common::v1::Event& e
     RETURN_IF_ERROR(Transition(tx, row.r, row.state, ReferralState::kUncovered, why,
                                server::SystemCall(now), now));
     row.r.set_state(v1::Referral::UNCOVERED);
-    RETURN_IF_ERROR(EmitClosed(outbox_, tx, "pdps.referrals.v1.ReferralUncovered", row.r,
+    RETURN_IF_ERROR(EmitClosed(outbox_, tx, event_types::referrals::kReferralUncovered, row.r,
                                row.create_org, why));
   }
   if (!affected.empty()) {

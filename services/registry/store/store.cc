@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/dates.h"
+#include "common/event_types.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/money.h"
@@ -325,15 +326,15 @@ std::vector<std::string> Competencies(const v1::Lot& l) {
 const char* EventFor(domain::AdmissionVerb v) {
   switch (v) {
     case domain::AdmissionVerb::kAdmit:
-      return "pdps.registry.v1.AdmissionActivated";
+      return event_types::registry::kAdmissionActivated;
     case domain::AdmissionVerb::kReject:
-      return "pdps.registry.v1.AdmissionRejected";
+      return event_types::registry::kAdmissionRejected;
     case domain::AdmissionVerb::kSuspend:
-      return "pdps.registry.v1.AdmissionSuspended";
+      return event_types::registry::kAdmissionSuspended;
     case domain::AdmissionVerb::kReinstate:
-      return "pdps.registry.v1.AdmissionReinstated";
+      return event_types::registry::kAdmissionReinstated;
     case domain::AdmissionVerb::kTerminate:
-      return "pdps.registry.v1.AdmissionTerminated";
+      return event_types::registry::kAdmissionTerminated;
   }
   return "";
 }
@@ -406,10 +407,14 @@ namespace {
 
 // Every event the registry publishes (protos/pdps/registry/v1/registry_events.proto).
 std::vector<std::string> PublishedEvents() {
-  return {"pdps.registry.v1.AdmissionApplied",          "pdps.registry.v1.AdmissionActivated",
-          "pdps.registry.v1.AdmissionRejected",         "pdps.registry.v1.AdmissionSuspended",
-          "pdps.registry.v1.AdmissionReinstated",       "pdps.registry.v1.AdmissionTerminated",
-          "pdps.registry.v1.ComplianceDocumentExpired", "pdps.registry.v1.CapacityReturnSubmitted"};
+  return {event_types::registry::kAdmissionApplied,
+          event_types::registry::kAdmissionActivated,
+          event_types::registry::kAdmissionRejected,
+          event_types::registry::kAdmissionSuspended,
+          event_types::registry::kAdmissionReinstated,
+          event_types::registry::kAdmissionTerminated,
+          event_types::registry::kComplianceDocumentExpired,
+          event_types::registry::kCapacityReturnSubmitted};
 }
 
 }  // namespace
@@ -778,7 +783,7 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
                           .status());
       ASSIGN_OR_RETURN(v1::Admission a, ReadAdmission(tx, ids[i], false));
       RETURN_IF_ERROR(
-          AppendAdmissionEvent(outbox_, tx, "pdps.registry.v1.AdmissionApplied", a, t));
+          AppendAdmissionEvent(outbox_, tx, event_types::registry::kAdmissionApplied, a, t));
       out.push_back(std::move(a));
     }
     return absl::OkStatus();
@@ -1113,9 +1118,9 @@ absl::StatusOr<int> Store::AnnounceExpiredDocuments(absl::Time now, absl::Time d
       v1::ComplianceDocumentExpired payload;
       *payload.mutable_document() = ToDocument(r, i, today);
       const auto& d = payload.document();
-      RETURN_IF_ERROR(outbox_.Append(tx, {"pdps.registry.v1.ComplianceDocumentExpired",
-                                          "compliance_document", d.id(), d.provider_id(),
-                                          &payload}));
+      RETURN_IF_ERROR(
+          outbox_.Append(tx, {event_types::registry::kComplianceDocumentExpired,
+                              "compliance_document", d.id(), d.provider_id(), &payload}));
       RETURN_IF_ERROR(tx.Exec(sql::kMarkExpiryNotified, {P(d.id())}).status());
       ++n;
     }
@@ -1175,7 +1180,7 @@ absl::StatusOr<v1::CapacityReturn> Store::CreateCapacityReturn(const Call& c,
     out = ToCapacityReturn(inserted, 0);
     v1::CapacityReturnSubmitted payload;
     *payload.mutable_capacity_return() = out;
-    return outbox_.Append(tx, {"pdps.registry.v1.CapacityReturnSubmitted", "capacity_return",
+    return outbox_.Append(tx, {event_types::registry::kCapacityReturnSubmitted, "capacity_return",
                                out.id(), out.provider_id(), &payload});
   }));
   return out;
@@ -1225,12 +1230,11 @@ absl::StatusOr<Listed<Store::Late>> Store::ListLateReturns(const Call& c,
     if (dates::TodayInLondon(c.now) <= due) return absl::OkStatus();
     // The owing admissions' history, as instants: made ACTIVE before the day after
     // `admitted_by` began in London, not terminated before the due day began.
-    auto london_midnight = [](absl::CivilDay d) { return absl::FromCivil(d, dates::London()); };
     ASSIGN_OR_RETURN(
         Result r, tx.Exec(sql::kListLateReturns,
                           {P(framework_id), P(dates::FormatDay(absl::CivilDay(month))), After(page),
-                           P(page.limit()), P(london_midnight(owed.admitted_by + 1)),
-                           P(london_midnight(due))}));
+                           P(page.limit()), P(dates::StartOfDay(owed.admitted_by + 1)),
+                           P(dates::StartOfDay(due))}));
     for (int i = 0; i < r.rows(); ++i) {
       out.items.push_back({r.String(i, "provider_id"), r.String(i, "display_name"), due});
     }

@@ -421,6 +421,28 @@ absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time receiv
   return wt.AddWorkingDays(received, working_days);
 }
 
+absl::Status CheckComplaintVerb(absl::string_view state, ComplaintVerb verb) {
+  switch (verb) {
+    case ComplaintVerb::kAcknowledge:
+      if (state == "RECEIVED") return absl::OkStatus();
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the complaint is ", state, "; only a RECEIVED complaint can be acknowledged"));
+    case ComplaintVerb::kAnswer:
+      if (state == "RECEIVED" || state == "ACKNOWLEDGED") return absl::OkStatus();
+      if (state == "ANSWERED") {
+        return absl::FailedPreconditionError("the complaint has already been answered");
+      }
+      return absl::FailedPreconditionError(
+          absl::StrCat("the complaint is ", state,
+                       "; only a RECEIVED or ACKNOWLEDGED complaint can be answered"));
+  }
+  return absl::InternalError("unknown complaint verb");
+}
+
+bool IsUpheld(absl::string_view outcome) {
+  return outcome == "UPHELD" || outcome == "PARTLY_UPHELD";
+}
+
 // ------------------------------------------------------- suspension rules ---
 
 namespace {

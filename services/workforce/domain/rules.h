@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/calendar/calendar.h"
@@ -288,6 +290,16 @@ Matrix StrictestPeriods(const std::vector<const Matrix*>& matrices);
 // received Friday at any hour or over the weekend, Monday is day 1).
 absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time received,
                               int working_days = kDefaultComplaintAnswerWorkingDays);
+
+// A complaint's states and the provider's verbs on it:
+//   RECEIVED → ACKNOWLEDGED (acknowledge) | ANSWERED (answer: acknowledged with it)
+//   ACKNOWLEDGED → ANSWERED (answer)
+// OK, or FAILED_PRECONDITION saying why not. `state` is the proto's name ("RECEIVED").
+enum class ComplaintVerb { kAcknowledge, kAnswer };
+absl::Status CheckComplaintVerb(absl::string_view state, ComplaintVerb verb);
+// An outcome that counts as upheld (in the return, and for the safeguarding rule):
+// UPHELD or PARTLY_UPHELD, by the proto's name.
+bool IsUpheld(absl::string_view outcome);
 
 // ---------------------------------------------------------------- finances ---
 

@@ -838,6 +838,37 @@ TEST(ComplaintAnswerDue, FifteenWorkingDaysAcrossChristmasAndWeekends) {
   EXPECT_EQ(ComplaintAnswerDue(plain, London(2026, 12, 17, 10, 0)), London(2027, 1, 7, 17, 0));
 }
 
+TEST(Complaint, AcknowledgedOnceAnsweredOnceAnsweringAcknowledges) {
+  using V = ComplaintVerb;
+  struct Row {
+    const char* state;
+    V verb;
+    bool ok;
+  };
+  for (const Row& r :
+       {Row{"RECEIVED", V::kAcknowledge, true}, Row{"ACKNOWLEDGED", V::kAcknowledge, false},
+        Row{"ANSWERED", V::kAcknowledge, false},
+        Row{"RECEIVED", V::kAnswer, true},  // acknowledged with the answer
+        Row{"ACKNOWLEDGED", V::kAnswer, true}, Row{"ANSWERED", V::kAnswer, false},
+        Row{"STATE_UNSPECIFIED", V::kAnswer, false}}) {
+    absl::Status st = CheckComplaintVerb(r.state, r.verb);
+    EXPECT_EQ(st.ok(), r.ok) << r.state << " " << static_cast<int>(r.verb);
+    if (!r.ok) EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << r.state;
+  }
+  EXPECT_EQ(CheckComplaintVerb("ACKNOWLEDGED", V::kAcknowledge).message(),
+            "the complaint is ACKNOWLEDGED; only a RECEIVED complaint can be acknowledged");
+  EXPECT_EQ(CheckComplaintVerb("ANSWERED", V::kAnswer).message(),
+            "the complaint has already been answered");
+}
+
+TEST(Complaint, UpheldWhollyOrPartly) {
+  EXPECT_TRUE(IsUpheld("UPHELD"));
+  EXPECT_TRUE(IsUpheld("PARTLY_UPHELD"));
+  EXPECT_FALSE(IsUpheld("NOT_UPHELD"));
+  EXPECT_FALSE(IsUpheld(""));  // not answered yet
+  EXPECT_FALSE(IsUpheld("OUTCOME_UNSPECIFIED"));
+}
+
 // A framework's own period (decision 60), counted the same way.
 TEST(ComplaintAnswerDue, AFrameworksOwnPeriodAcrossABankHolidayAndAWeekend) {
   calendar::WorkingTime wt(calendar::HolidayCalendar::EnglandAndWales());

@@ -203,8 +203,7 @@ absl::Status ValidateComplaint(const v1::Complaint& c, absl::Time now, const std
     v.Add(F(p, "received_time"), "must not be in the future");
   } else {
     const Day earliest = AddMonths(dates::TodayInLondon(now), -kMaxComplaintWindowMonths);
-    if (protoutil::FromTimestamp(c.received_time()) <
-        absl::FromCivil(absl::CivilSecond(earliest), dates::London())) {
+    if (protoutil::FromTimestamp(c.received_time()) < dates::StartOfDay(earliest)) {
       v.Add(F(p, "received_time"),
             absl::StrCat("must be within the last ", kMaxComplaintWindowMonths / 12,
                          " years (on or after ", dates::FormatDay(earliest),

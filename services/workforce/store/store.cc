@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/dates.h"
+#include "common/event_types.h"
 #include "common/ids.h"
 #include "common/listing.h"
 #include "common/proto_util.h"
@@ -32,8 +33,6 @@ using protoutil::SetTimestamp;
 std::string Lower(const std::string& id) { return absl::AsciiStrToLower(id); }
 
 db::Param DateOrNull(const pdps::common::v1::Date& d) { return db::OrNull(d.value()); }
-
-absl::Time LondonMidnight(Day d) { return absl::FromCivil(d, dates::London()); }
 
 // A service actor for reads across tenants that return no personal data.
 db::Actor ServiceActor(const server::Call& c) { return db::Actor::Internal(c.principal.user_id); }
@@ -445,7 +444,8 @@ namespace {
 
 // Every event workforce publishes (protos/pdps/workforce/v1/workforce_events.proto).
 std::vector<std::string> PublishedEvents() {
-  return {"pdps.workforce.v1.SuspensionRuleTripped", "pdps.workforce.v1.ComplianceLapsing"};
+  return {event_types::workforce::kSuspensionRuleTripped,
+          event_types::workforce::kComplianceLapsing};
 }
 
 }  // namespace
@@ -470,8 +470,8 @@ absl::Status Store::Trip(Tx& tx, const std::optional<domain::Trip>& trip, Day to
   e.set_source_id(source_id);
   e.set_action_plan_item(first.description);
   e.mutable_action_plan_due_date()->set_value(dates::FormatDay(first.due));
-  return outbox_.Append(
-      tx, {"pdps.workforce.v1.SuspensionRuleTripped", "provider", provider_id, provider_id, &e});
+  return outbox_.Append(tx, {event_types::workforce::kSuspensionRuleTripped, "provider",
+                             provider_id, provider_id, &e});
 }
 
 // -------------------------------------------------------------------- staff ---
@@ -825,7 +825,7 @@ absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline)
               event.set_provider_id(provider);
               event.set_within_days(stage);
               *event.mutable_item() = ExpiryProto(e);
-              RETURN_IF_ERROR(outbox_.Append(tx, {"pdps.workforce.v1.ComplianceLapsing",
+              RETURN_IF_ERROR(outbox_.Append(tx, {event_types::workforce::kComplianceLapsing,
                                                   "staff_member", e.staff_id, provider, &event}));
               ++announced;
             }
@@ -944,7 +944,7 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
         out.set_supervision_interval_months(periods.supervision_months);
         for (const std::string& l : period_lots) out.add_period_lot_ids(l);
         out.set_provider_id(provider_id);
-        out.set_quarter(absl::StrCat(q.year, "-Q", q.q));
+        out.set_quarter(dates::FormatQuarter(q));
         out.mutable_period_start()->set_value(dates::FormatDay(period.first));
         out.mutable_period_end()->set_value(dates::FormatDay(period.last));
         out.set_headcount_start(r.headcount_start);
@@ -961,10 +961,9 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
         if (trained_measured) out.set_training_compliance_percent(r.training_percent);
         out.set_training_computed(trained_measured);
         out.set_lot_id(lot_id);
-        const absl::Time from = absl::FromCivil(absl::CivilSecond(period.first), dates::London());
+        const absl::Time from = dates::StartOfDay(period.first);
         // The quarter in progress is counted up to now: nothing is overdue before its time.
-        const absl::Time to =
-            std::min(absl::FromCivil(absl::CivilSecond(period.last + 1), dates::London()), c.now);
+        const absl::Time to = std::min(dates::StartOfDay(period.last + 1), c.now);
         ASSIGN_OR_RETURN(Result cr,
                          tx.Exec(sql::kSelectComplaintFacts,
                                  {P(provider_id), db::OrNull(framework.value_or("")), P(to)}));
@@ -974,8 +973,7 @@ absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::stri
           f.received = cr.Time(i, "received_time");
           f.due = cr.Time(i, "answer_due_time");
           if (!cr.IsNull(i, "answered_time")) f.answered = cr.Time(i, "answered_time");
-          const std::string outcome = cr.String(i, "outcome");
-          f.upheld = outcome == "UPHELD" || outcome == "PARTLY_UPHELD";
+          f.upheld = domain::IsUpheld(cr.String(i, "outcome"));
           facts.push_back(f);
         }
         domain::ComplaintFigures cf = domain::ComplaintsInPeriod(facts, from, to);
@@ -1045,11 +1043,8 @@ absl::StatusOr<v1::Complaint> Store::AcknowledgeComplaint(const Call& c, const s
     if (cur.rows() == 0) return NotFound("complaint", id);
     v1::Complaint before = ComplaintOf(cur, 0, c.now);
     if (before.etag() != etag) return StaleEtag("complaint");
-    if (before.state() != v1::Complaint::RECEIVED) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the complaint is ", v1::Complaint::State_Name(before.state()),
-                       "; only a RECEIVED complaint can be acknowledged"));
-    }
+    RETURN_IF_ERROR(domain::CheckComplaintVerb(v1::Complaint::State_Name(before.state()),
+                                               domain::ComplaintVerb::kAcknowledge));
     RETURN_IF_ERROR(
         tx.Exec(sql::kAcknowledgeComplaint, {P(id), P(c.now), P(c.principal.user_id)}).status());
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectComplaint, {P(id)}));
@@ -1069,13 +1064,12 @@ absl::StatusOr<v1::Complaint> Store::AnswerComplaint(const Call& c, const std::s
     if (cur.rows() == 0) return NotFound("complaint", id);
     v1::Complaint before = ComplaintOf(cur, 0, c.now);
     if (before.etag() != etag) return StaleEtag("complaint");
-    if (before.state() == v1::Complaint::ANSWERED) {
-      return absl::FailedPreconditionError("the complaint has already been answered");
-    }
+    RETURN_IF_ERROR(domain::CheckComplaintVerb(v1::Complaint::State_Name(before.state()),
+                                               domain::ComplaintVerb::kAnswer));
     RETURN_IF_ERROR(tx.Exec(sql::kAnswerComplaint, {P(id), P(v1::Complaint::Outcome_Name(outcome)),
                                                     P(learning), P(c.now), P(c.principal.user_id)})
                         .status());
-    bool upheld = outcome == v1::Complaint::UPHELD || outcome == v1::Complaint::PARTLY_UPHELD;
+    const bool upheld = domain::IsUpheld(v1::Complaint::Outcome_Name(outcome));
     if (before.safeguarding() && upheld) {
       ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, before.framework_id()));
       if (rules.upheld_safeguarding_complaints > 0) {
@@ -1083,8 +1077,8 @@ absl::StatusOr<v1::Complaint> Store::AnswerComplaint(const Call& c, const std::s
         const domain::Period window = domain::SafeguardingWindow(rules, today);
         ASSIGN_OR_RETURN(Result n, tx.Exec(sql::kCountUpheldSafeguarding,
                                            {P(before.provider_id()), P(before.framework_id()),
-                                            P(LondonMidnight(window.first)),
-                                            P(LondonMidnight(window.last + 1))}));
+                                            P(dates::StartOfDay(window.first)),
+                                            P(dates::StartOfDay(window.last + 1))}));
         const Day received = dates::TodayInLondon(protoutil::FromTimestamp(before.received_time()));
         RETURN_IF_ERROR(Trip(tx,
                              domain::OnUpheldSafeguardingComplaint(
@@ -1641,7 +1635,7 @@ absl::StatusOr<int> Store::CheckTrainedStaff(absl::Time now, const std::string& 
               Result first,
               tx.Exec(sql::kInsertRuleTrip,
                       {P(framework), P("TRAINED_STAFF_BELOW_TARGET"), P(a.provider_id),
-                       P(absl::StrCat(a.lot_id, "@", quarter.year, "-Q", quarter.q))}));
+                       P(absl::StrCat(a.lot_id, "@", dates::FormatQuarter(quarter)))}));
           if (first.rows() == 0) continue;  // tripped already this quarter
           RETURN_IF_ERROR(Trip(tx, trip, today, a.provider_id, framework, a.lot_id, a.provider_id));
           ++tripped;
