@@ -54,7 +54,10 @@ Outbox::Outbox(std::string schema, std::vector<std::string> event_types)
       " COALESCE(e.organisation_id::text, '') AS organisation_id,"
       " encode(e.payload, 'base64') AS payload, e.occurred_at"
       " FROM (SELECT COALESCE(max(position), 0) AS head FROM ",
-      t, ") h LEFT JOIN LATERAL (SELECT * FROM ", t,
+      t,
+      ") h LEFT JOIN LATERAL (SELECT position, event_id, event_type, aggregate_type,"
+      " aggregate_id, organisation_id, payload, occurred_at FROM ",
+      t,
       " WHERE position > $1 AND ($3::text[] IS NULL OR event_type = ANY($3::text[]))"
       " ORDER BY position LIMIT $2) e ON true ORDER BY e.position");
 }

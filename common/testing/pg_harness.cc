@@ -89,9 +89,10 @@ std::unique_ptr<db::Pool> TestDatabase::AppPool(const std::string& service, int 
   return std::move(p).value();
 }
 
-std::vector<std::string> TestDatabase::Query(const std::string& sql) const {
+std::vector<std::string> TestDatabase::Query(const std::string& sql,
+                                             const std::vector<db::Param>& params) const {
   auto c = Connect(Conninfo("postgres"));
-  auto r = c->Exec(sql, {});
+  auto r = c->Exec(sql, params);
   if (!r.ok()) Die(absl::StrCat("query failed: ", sql, ": ", r.status().ToString()));
   std::vector<std::string> out;
   for (int i = 0; i < r->rows(); ++i) out.push_back(r->String(i, "v"));

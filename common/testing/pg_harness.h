@@ -24,9 +24,10 @@ class TestDatabase {
   std::string Conninfo(const std::string& role) const;
   // A pool for the service's runtime role.
   std::unique_ptr<db::Pool> AppPool(const std::string& service, int size = 4) const;
-  // Runs one statement as the superuser in this database (fixtures, inspection),
-  // returning the column named "v" of every row.
-  std::vector<std::string> Query(const std::string& sql) const;
+  // Runs one statement as the superuser in this database (fixtures, inspection), with
+  // `params` as $1, $2, ..., returning the column named "v" of every row.
+  std::vector<std::string> Query(const std::string& sql,
+                                 const std::vector<db::Param>& params = {}) const;
   // Runs a script of statements as the superuser in this database.
   void Run(const std::string& script) const;
   // The migrations directory of a service in the source tree.

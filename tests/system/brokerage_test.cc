@@ -100,7 +100,7 @@ TEST(Brokerage, DemoLoadsEveryStateAndTheFeedCarriesSuspensions) {
   for (size_t i = 1; i < live.size() && victim.empty(); ++i) {
     std::vector<std::string> f = absl::StrSplit(live[i], ' ');
     if (f[1] != first[1] &&
-        db->Query("SELECT state AS v FROM referrals.offers WHERE id = '" + f[0] + "'")[0] == "OPEN") {
+        db->Query("SELECT state AS v FROM referrals.offers WHERE id = $1", {f[0]})[0] == "OPEN") {
       victim = live[i];
     }
   }
@@ -108,11 +108,13 @@ TEST(Brokerage, DemoLoadsEveryStateAndTheFeedCarriesSuspensions) {
   std::vector<std::string> v = absl::StrSplit(victim, ' ');
   auto admission = db->Query(
       "SELECT a.id::text AS v FROM registry.admissions a JOIN referrals.offers o ON o.lot_id = "
-      "a.lot_id AND o.provider_id = a.provider_id WHERE o.id = '" + v[0] + "'");
+      "a.lot_id AND o.provider_id = a.provider_id WHERE o.id = $1",
+      {v[0]});
   ASSERT_EQ(admission.size(), 1u);
   auto org = db->Query(
       "SELECT r.create_organisation AS v FROM referrals.referrals r JOIN referrals.offers o ON "
-      "o.referral_id = r.id WHERE o.id = '" + v[0] + "'");
+      "o.referral_id = r.id WHERE o.id = $1",
+      {v[0]});
   std::string commissioner;
   ASSERT_EQ(systemtest::RunCommand(ctl + " token --org=" + org[0] + " --roles=commissioner",
                                    &commissioner),
@@ -127,10 +129,10 @@ TEST(Brokerage, DemoLoadsEveryStateAndTheFeedCarriesSuspensions) {
   std::string state;
   for (int i = 0; i < 100 && state != "WITHDRAWN"; ++i) {
     absl::SleepFor(absl::Milliseconds(100));
-    state = db->Query("SELECT state AS v FROM referrals.offers WHERE id = '" + v[0] + "'")[0];
+    state = db->Query("SELECT state AS v FROM referrals.offers WHERE id = $1", {v[0]})[0];
   }
   EXPECT_EQ(state, "WITHDRAWN");
-  EXPECT_THAT(db->Query("SELECT state_reason AS v FROM referrals.offers WHERE id = '" + v[0] + "'")[0],
+  EXPECT_THAT(db->Query("SELECT state_reason AS v FROM referrals.offers WHERE id = $1", {v[0]})[0],
               HasSubstr("Safeguarding concern"));
   EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM referrals.referrals")[0], total);
 }

@@ -37,6 +37,10 @@ namespace pdps::referrals::sql {
 
 // ------------------------------------------------------------- partnerships ---
 
+// For the rest of the transaction, act as the service under row-level security (a
+// provider's answer, once its own offer is read and checked as the provider).
+inline constexpr std::string_view kActAsService = "SELECT set_config('pdps.service', 'on', true)";
+
 // $1 partnership, $2 members as a JSON array: replaces the copy of the membership.
 inline constexpr std::string_view kDeleteStaleMembers =
     "DELETE FROM referrals.partnership_members WHERE partnership_id = $1"

@@ -59,9 +59,7 @@ bool IsOfficer(const server::Call& c) { return domain::IsOfficer(c.principal); }
 // A provider's answer changes rows it may not write itself (the referral, other
 // providers' offers): after its own offer has been read and checked under row-level
 // security as the provider, the rest of the transaction acts as the service.
-absl::Status Elevate(Tx& tx) {
-  return tx.Exec("SELECT set_config('pdps.service', 'on', true)").status();
-}
+absl::Status Elevate(Tx& tx) { return tx.Exec(sql::kActAsService).status(); }
 
 v1::CallOffMethod MethodProto(domain::Method m) {
   v1::CallOffMethod out = v1::CALL_OFF_METHOD_UNSPECIFIED;
