@@ -98,6 +98,18 @@ bool Violations::NotBeforeToday(const std::string& field, absl::CivilDay day,
   return false;
 }
 
+std::optional<absl::CivilDay> Violations::ActionItem(const std::string& field,
+                                                     const std::string& description,
+                                                     absl::string_view due_date,
+                                                     absl::CivilDay today) {
+  const size_t before = list_.size();
+  Text(field + ".description", description, 2000, true);
+  auto due = Date(field + ".due_date", due_date);
+  if (due && !NotBeforeToday(field + ".due_date", *due, today)) due.reset();
+  if (list_.size() != before) return std::nullopt;
+  return due;
+}
+
 bool Violations::AtMost(const std::string& field, int size, int max) {
   if (size <= max) return true;
   Add(field, absl::StrCat("must have at most ", max, " items (has ", size, ")"));

@@ -79,6 +79,13 @@ class Violations {
   // `today`, in Europe/London; a date already past is a typing mistake, not a timescale.
   // False, with a violation naming today, when it is.
   bool NotBeforeToday(const std::string& field, absl::CivilDay day, absl::CivilDay today);
+  // One item of an action plan (a registry suspension's, a workforce quality plan's),
+  // `field` its path ("action_plan[2]"): a description of at most 2000 characters and a
+  // due date not before `today`. Returns the due date when both are right. The plan
+  // itself holds 1 to kMaxActionPlanItems items, each caller's own field.
+  static constexpr int kMaxActionPlanItems = 100;
+  std::optional<absl::CivilDay> ActionItem(const std::string& field, const std::string& description,
+                                           absl::string_view due_date, absl::CivilDay today);
   // A list of at most `max` items: false, with a violation, when it has more.
   bool AtMost(const std::string& field, int size, int max);
   // A list of at most `max` competency codes (IsCompetencyCode), each named when wrong

@@ -1,6 +1,7 @@
 // Errors carry field violations to the client as google.rpc.BadRequest.
 #include "common/status.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -176,6 +177,23 @@ TEST(Status, DueDatesAreNotBeforeToday) {
   ASSERT_EQ(v.list().size(), 1u);
   EXPECT_EQ(v.list()[0].field, "items[0].due_date");
   EXPECT_EQ(v.list()[0].description, "must not be before today (2026-12-02)");
+}
+
+TEST(Status, AnActionItemHasADescriptionAndIsNotBornOverdue) {
+  const absl::CivilDay today(2026, 12, 3);
+  Violations ok;
+  EXPECT_EQ(ok.ActionItem("plan[0]", "Retrain staff", "2026-12-03", today), today);
+  EXPECT_TRUE(ok.empty());
+  Violations v;
+  EXPECT_EQ(v.ActionItem("plan[0]", " ", "2026-12-04", today), std::nullopt);
+  EXPECT_EQ(v.ActionItem("plan[1]", "Audit files", "2026-12-02", today), std::nullopt);
+  EXPECT_EQ(v.ActionItem("plan[2]", std::string(2001, 'x'), "", today), std::nullopt);
+  EXPECT_EQ(v.ActionItem("plan[3]", std::string(2000, 'x'), "03/12/2026", today), std::nullopt);
+  std::vector<std::string> fields;
+  for (const auto& f : v.list()) fields.push_back(f.field);
+  EXPECT_THAT(fields, ::testing::ElementsAre("plan[0].description", "plan[1].due_date",
+                                             "plan[2].description", "plan[2].due_date",
+                                             "plan[3].due_date"));
 }
 
 TEST(Status, ARepeatedItemNamesTheFirstOfItsKind) {

@@ -31,29 +31,6 @@ absl::Status Verb(Store* store, const Call& c, const std::string& id, const std:
   return absl::OkStatus();
 }
 
-// A suspension's action plan: at least one item, each with a description and a due
-// date not before `today` (a date already past is a typing mistake, not a timescale).
-std::vector<ActionItemInput> ReadActionPlan(
-    const google::protobuf::RepeatedPtrField<v1::ActionPlanItem>& items, absl::CivilDay today,
-    Violations& v) {
-  if (items.empty()) {
-    v.Add("action_plan",
-          "needs at least one item: a suspension carries an action plan with "
-          "due dates");
-  }
-  std::vector<ActionItemInput> plan;
-  for (int i = 0; i < items.size(); ++i) {
-    const auto& item = items.Get(i);
-    std::string f = absl::StrCat("action_plan[", i, "]");
-    if (IsBlank(item.description())) v.Add(f + ".description", "is required");
-    auto due = v.Date(f + ".due_date", item.due_date().value());
-    if (due && v.NotBeforeToday(f + ".due_date", *due, today)) {
-      plan.push_back({item.description(), *due});
-    }
-  }
-  return plan;
-}
-
 }  // namespace
 
 grpc::Status RegistryServiceImpl::CreateOrganisation(grpc::ServerContext* ctx,
@@ -290,7 +267,7 @@ grpc::Status RegistryServiceImpl::SuspendAdmission(grpc::ServerContext* ctx,
     if (!c.principal.IsService()) v.Etag("etag", req->etag(), "admission");
     if (IsBlank(req->reason())) v.Add("reason", "is required");
     std::vector<ActionItemInput> plan =
-        ReadActionPlan(req->action_plan(), dates::TodayInLondon(c.now), v);
+        domain::ValidateActionPlan(req->action_plan(), dates::TodayInLondon(c.now), v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(
         *resp, store_->TransitionAdmission(c, req->id(), req->etag(),
@@ -325,7 +302,7 @@ grpc::Status RegistryServiceImpl::AddActionPlanItems(grpc::ServerContext* ctx,
     v.Id("id", req->id());
     v.Etag("etag", req->etag(), "admission");
     std::vector<ActionItemInput> plan =
-        ReadActionPlan(req->action_plan(), dates::TodayInLondon(c.now), v);
+        domain::ValidateActionPlan(req->action_plan(), dates::TodayInLondon(c.now), v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(*resp, store_->AddActionItems(c, req->id(), req->etag(), plan));
     return absl::OkStatus();

@@ -395,4 +395,23 @@ absl::Status ValidateCapacityReturn(const v1::CapacityReturn& r, absl::CivilDay 
   return v.ToStatus();
 }
 
+std::vector<ActionItem> ValidateActionPlan(
+    const google::protobuf::RepeatedPtrField<v1::ActionPlanItem>& items, absl::CivilDay today,
+    Violations& v) {
+  if (items.empty()) {
+    v.Add("action_plan",
+          "needs at least one item: a suspension carries an action plan with "
+          "due dates");
+  }
+  std::vector<ActionItem> plan;
+  if (!v.AtMost("action_plan", items.size(), Violations::kMaxActionPlanItems)) return plan;
+  for (int i = 0; i < items.size(); ++i) {
+    const auto& item = items.Get(i);
+    auto due = v.ActionItem(absl::StrCat("action_plan[", i, "]"), item.description(),
+                            item.due_date().value(), today);
+    if (due) plan.push_back({item.description(), *due});
+  }
+  return plan;
+}
+
 }  // namespace pdps::registry::domain

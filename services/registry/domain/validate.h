@@ -3,8 +3,12 @@
 // Works on the API messages (plain data) and calls no service or database.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
+#include "common/status.h"
 #include "pdps/registry/v1/registry.pb.h"
 
 namespace pdps::registry::domain {
@@ -41,5 +45,17 @@ absl::Status ValidateDocumentChange(const v1::ComplianceDocument& given,
 inline constexpr int kMaxCapacityFigure = 100'000;
 inline constexpr int kHoursInAWeek = 168;
 absl::Status ValidateCapacityReturn(const v1::CapacityReturn& r, absl::CivilDay today);
+
+// A suspension's action plan (SuspendAdmission, AddActionPlanItems): 1 to
+// Violations::kMaxActionPlanItems items, each as Violations::ActionItem says (a
+// description, a due date not before `today`: a date already past is a typing mistake,
+// not a timescale). Violations, naming `action_plan[i]`, go to `v`; the items when none.
+struct ActionItem {
+  std::string description;
+  absl::CivilDay due;
+};
+std::vector<ActionItem> ValidateActionPlan(
+    const google::protobuf::RepeatedPtrField<v1::ActionPlanItem>& items, absl::CivilDay today,
+    Violations& v);
 
 }  // namespace pdps::registry::domain

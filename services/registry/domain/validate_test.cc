@@ -302,6 +302,40 @@ TEST(ValidateCapacityReturn, HoursAWeekWithinTheWeekAndTheCap) {
                                      "capacity_return.estimated_weekly_hours_available"));
 }
 
+TEST(ValidateActionPlan, ASuspensionCarriesOneToAHundredItemsDueFromToday) {
+  const absl::CivilDay today(2026, 12, 3);
+  google::protobuf::RepeatedPtrField<v1::ActionPlanItem> items;
+  Violations none;
+  EXPECT_TRUE(ValidateActionPlan(items, today, none).empty());
+  EXPECT_THAT(Fields(none.ToStatus()), ::testing::ElementsAre("action_plan"));
+
+  auto* first = items.Add();
+  first->set_description("Agree the plan with the contract manager");
+  first->mutable_due_date()->set_value("2026-12-03");
+  auto* second = items.Add();
+  second->set_description("Retrain every carer in safeguarding");
+  second->mutable_due_date()->set_value("2027-01-15");
+  Violations ok;
+  std::vector<ActionItem> plan = ValidateActionPlan(items, today, ok);
+  EXPECT_TRUE(ok.empty());
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_EQ(plan[1].description, "Retrain every carer in safeguarding");
+  EXPECT_EQ(plan[1].due, absl::CivilDay(2027, 1, 15));
+
+  second->mutable_due_date()->set_value("2026-12-02");
+  first->set_description("");
+  Violations bad;
+  EXPECT_TRUE(ValidateActionPlan(items, today, bad).empty());
+  EXPECT_THAT(Fields(bad.ToStatus()),
+              ::testing::ElementsAre("action_plan[0].description", "action_plan[1].due_date"));
+
+  google::protobuf::RepeatedPtrField<v1::ActionPlanItem> many;
+  for (int i = 0; i < 101; ++i) *many.Add() = items.Get(1);
+  Violations too_many;
+  EXPECT_TRUE(ValidateActionPlan(many, today, too_many).empty());
+  EXPECT_THAT(Fields(too_many.ToStatus()), ::testing::ElementsAre("action_plan"));
+}
+
 TEST(ValidatePartnership, MembersRequiredAndUnique) {
   v1::Partnership p;
   p.set_display_name("Dorset Commissioning Partnership");

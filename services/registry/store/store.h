@@ -14,6 +14,7 @@
 #include "common/server.h"
 #include "pdps/registry/v1/registry.pb.h"
 #include "services/registry/domain/rules.h"
+#include "services/registry/domain/validate.h"
 
 namespace pdps::registry {
 
@@ -33,10 +34,7 @@ struct DocumentFilter {
 struct CapacityFilter {
   std::string framework_id, provider_id, month;  // month "YYYY-MM"
 };
-struct ActionItemInput {
-  std::string description;
-  absl::CivilDay due;
-};
+using ActionItemInput = domain::ActionItem;
 
 class Store {
  public:

@@ -247,13 +247,12 @@ absl::Status ValidateActionPlan(const v1::ActionPlan& a, Day today, const std::s
   v.Id(F(p, "visit_id"), a.visit_id(), false);
   v.Text(F(p, "title"), a.title(), 100, true);
   if (a.items_size() == 0) v.Add(F(p, "items"), "must have at least one item");
-  const int items = v.AtMost(F(p, "items"), a.items_size(), 100) ? a.items_size() : 0;
+  const int items =
+      v.AtMost(F(p, "items"), a.items_size(), Violations::kMaxActionPlanItems) ? a.items_size() : 0;
   for (int i = 0; i < items; ++i) {
-    std::string f = absl::StrCat(F(p, "items"), "[", i, "]");
-    v.Text(f + ".description", a.items(i).description(), 2000, true);
     // As the registry's suspension plans: an item is never born overdue.
-    auto due = DateField(v, f + ".due_date", a.items(i).due_date(), true);
-    if (due) v.NotBeforeToday(f + ".due_date", *due, today);
+    v.ActionItem(absl::StrCat(F(p, "items"), "[", i, "]"), a.items(i).description(),
+                 a.items(i).due_date().value(), today);
   }
   return v.ToStatus();
 }
