@@ -5,6 +5,7 @@
 #include <openssl/sha.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace pdps {
 
@@ -23,7 +24,11 @@ std::string Format(unsigned char* b) {
 
 std::string NewUuid() {
   unsigned char b[16];
-  RAND_bytes(b, sizeof(b));
+  // Without the CSPRNG an id would be guessable (or all zeros): nothing can go on safely.
+  if (RAND_bytes(b, sizeof(b)) != 1) {
+    std::fputs("pdps: RAND_bytes failed; cannot make a random UUID\n", stderr);
+    std::abort();
+  }
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
   return Format(b);

@@ -1,7 +1,10 @@
-// Conversions between protos and the database's values.
+// SetTimestamp's microseconds, and JoinKey/SplitKey's keyset paging keys.
 #include "common/proto_util.h"
 
 #include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
 
 #include "absl/time/time.h"
 
@@ -20,6 +23,25 @@ TEST(SetTimestamp, KeepsTheDatabasesMicrosecondsSoEventsAndReadsAgree) {
   SetTimestamp(absl::FromUnixNanos(-1500), &ts);
   EXPECT_EQ(ts.seconds(), -1);
   EXPECT_EQ(ts.nanos(), 999998000);
+}
+
+TEST(JoinKey, SplitKeyGivesBackBothParts) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"2026-12-02", "123e4567-e89b-42d3-a456-426614174000"},
+      {"Smith", ""},
+      {"", "123e4567-e89b-42d3-a456-426614174000"},
+      {"", ""},
+      {"with spaces, and: punctuation", "é"},
+  };
+  for (const auto& [a, b] : cases) {
+    const std::string key = JoinKey(a, b);
+    EXPECT_EQ(SplitKey(key), std::make_pair(a, b)) << '"' << a << "\", \"" << b << '"';
+  }
+}
+
+TEST(JoinKey, PartsAreJoinedByTheUnitSeparator) {
+  EXPECT_EQ(JoinKey("a", "b"), std::string("a\x1f") + "b");
+  EXPECT_EQ(JoinKey("a", ""), "a\x1f");
 }
 
 }  // namespace

@@ -46,7 +46,7 @@
 #include "pdps/referrals/v1/referrals_service.grpc.pb.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
 #include "pdps/workforce/v1/workforce_service.grpc.pb.h"
-#include "services/workforce/domain/seed_matrices.h"
+#include "services/workforce/seed/seed_matrices.h"
 
 namespace pdps::demo {
 namespace {

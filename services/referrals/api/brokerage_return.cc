@@ -9,7 +9,7 @@
 #include "common/dates.h"
 #include "common/status.h"
 #include "services/referrals/api/brokerage.h"
-#include "services/referrals/domain/validate.h"
+#include "services/referrals/domain/visibility.h"
 
 namespace pdps::referrals {
 namespace {

@@ -6,6 +6,7 @@
 #include "common/dates.h"
 #include "common/status.h"
 #include "services/referrals/domain/validate.h"
+#include "services/referrals/domain/visibility.h"
 
 namespace pdps::referrals {
 namespace {

@@ -1,6 +1,6 @@
-// Input rules for referrals, person details, answers, proposals and bids, and the
-// provider's view of a referral (data minimisation, DOMAIN.md §3). Plain functions over
-// the API messages: no gRPC, no SQL.
+// Input rules for referrals, person details, answers, proposals and bids (what each
+// viewer sees of them is visibility.h). Plain functions over the API messages: no gRPC,
+// no SQL.
 #pragma once
 
 #include <optional>
@@ -10,7 +10,6 @@
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
-#include "common/auth.h"
 #include "pdps/referrals/v1/referrals.pb.h"
 
 namespace pdps::referrals::domain {
@@ -92,28 +91,5 @@ absl::Status ValidateBid(const v1::Bid& b, int64_t maximum_rate_pence, int quest
 
 // One mark 0..5 per question.
 absl::Status ValidateMarks(const std::vector<int>& marks, int questions);
-
-// Free text: required, at most `max` characters.
-absl::Status RequireText(const char* field, const std::string& text, size_t max = 2000);
-
-// What a provider sees of a referral: the pen portrait. The awarded provider also sees
-// the award and the care-plan extract.
-v1::Referral PenPortrait(const v1::Referral& full, bool awarded_to_viewer);
-
-// A proposal as its provider sees it, and as the feed carries it (under the provider's
-// organisation): without what of the officers' review is for officers only, the
-// family's view (it may carry the family's words and names) and which officer recorded
-// the review. shortlisted, family_met_worker and reviewed_at stay: they tell the
-// provider where its proposal stands and whether to keep the worker free, and say
-// nothing the family said.
-void HideOfficersReview(v1::Proposal* p);
-
-// Officers (brokerage officers, commissioners) and services see referrals in full;
-// everyone else who may see one at all is a provider.
-bool IsOfficer(const auth::Principal& p);
-
-// The referral as `viewer` may see it: in full for officers, else the pen portrait (with
-// the award when it went to the viewer's organisation).
-v1::Referral ViewFor(const v1::Referral& full, const auth::Principal& viewer);
 
 }  // namespace pdps::referrals::domain

@@ -19,6 +19,7 @@
 #include "pdps/registry/v1/registry_events.pb.h"
 #include "services/referrals/domain/scoring.h"
 #include "services/referrals/domain/validate.h"
+#include "services/referrals/domain/visibility.h"
 #include "services/referrals/store/sql.h"
 
 namespace pdps::referrals {

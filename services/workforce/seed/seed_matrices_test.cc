@@ -1,7 +1,7 @@
 // The seed matrices say what the specifications say: Lewisham's four lot tables with
 // their asterisked items conditional and NMC for Lot A, Cambridgeshire & Peterborough's
 // 9.4 list, Southwark's induction deadlines and Derby's periods.
-#include "services/workforce/domain/seed_matrices.h"
+#include "services/workforce/seed/seed_matrices.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

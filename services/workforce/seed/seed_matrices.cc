@@ -1,6 +1,6 @@
 // Seed training matrices (seeds 000 6.7 Lots A-D, 001 9.4-9.5, 002 paras 58 and 65-68,
 // 004 3.16).
-#include "services/workforce/domain/seed_matrices.h"
+#include "services/workforce/seed/seed_matrices.h"
 
 namespace pdps::workforce::domain {
 namespace {
