@@ -88,24 +88,6 @@ absl::Status RequirePlanOpen(AdmissionState state, PlanChange change) {
             "plan is the record the decision was made on)"));
 }
 
-absl::Status CheckCompletion(const ActionItemState& item, absl::CivilDay completed,
-                             absl::CivilDay today) {
-  if (item.completed_on) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the action plan item was already completed on ",
-                     dates::FormatDay(*item.completed_on), "; a completion is not changed"));
-  }
-  if (completed > today) {
-    return InvalidField("completed_date",
-                        absl::StrCat("must not be after today (", dates::FormatDay(today), ")"));
-  }
-  if (completed < item.added_on) {
-    return InvalidField("completed_date", absl::StrCat("must not be before the item was added (",
-                                                       dates::FormatDay(item.added_on), ")"));
-  }
-  return absl::OkStatus();
-}
-
 bool IsOpenOn(const std::vector<Window>& windows, absl::CivilDay day) {
   return std::any_of(windows.begin(), windows.end(),
                      [&](const Window& w) { return w.open <= day && day <= w.close; });

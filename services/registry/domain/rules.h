@@ -39,17 +39,8 @@ enum class PlanChange { kAddItems, kCompleteItem };
 // (SuspendAdmission sets the first)".
 absl::Status RequirePlanOpen(AdmissionState state, PlanChange change);
 
-// An item of the current suspension's plan as CompleteActionPlanItem finds it.
-struct ActionItemState {
-  absl::CivilDay added_on;                     // London day the item was added
-  std::optional<absl::CivilDay> completed_on;  // set once completed
-};
-// Whether the item may be marked done on `completed`, `today` being the London date of
-// the call: FAILED_PRECONDITION if it already was (a completion is never rewritten);
-// INVALID_ARGUMENT on completed_date if `completed` is after today or before the day the
-// item was added.
-absl::Status CheckCompletion(const ActionItemState& item, absl::CivilDay completed,
-                             absl::CivilDay today);
+// Completing an item of the current suspension's plan: action_plan::CheckCompletion
+// (common/action_plan.h), the rule workforce's quality plans keep too.
 
 // ------------------------------------------------------ application windows ---
 

@@ -134,28 +134,6 @@ TEST(ActionPlan, ChangesOnlyWhileSuspended) {
   }
 }
 
-TEST(ActionPlan, CompletedOnceFromTheDayAddedUntilToday) {
-  const absl::CivilDay added(2026, 11, 20), today(2026, 12, 2);
-  ActionItemState open{added, std::nullopt};
-  EXPECT_TRUE(CheckCompletion(open, added, today).ok());
-  EXPECT_TRUE(CheckCompletion(open, today, today).ok());
-  auto field = [](const absl::Status& st) {
-    auto v = FieldViolationsOf(st);
-    return v.size() == 1 ? v[0].field + ": " + v[0].description : std::string(st.message());
-  };
-  EXPECT_EQ(field(CheckCompletion(open, today + 1, today)),
-            "completed_date: must not be after today (2026-12-02)");
-  EXPECT_EQ(field(CheckCompletion(open, added - 1, today)),
-            "completed_date: must not be before the item was added (2026-11-20)");
-  // Done is done: neither another date nor the same one rewrites it.
-  ActionItemState done{added, absl::CivilDay(2026, 11, 30)};
-  for (absl::CivilDay d : {absl::CivilDay(2026, 11, 30), today, today + 5}) {
-    absl::Status st = CheckCompletion(done, d, today);
-    EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_THAT(std::string(st.message()), ::testing::HasSubstr("already completed on 2026-11-30"));
-  }
-}
-
 TEST(Capacity, AReturnIsForAMonthOnTheFramework) {
   const absl::CivilDay admitted(2026, 12, 2);
   EXPECT_TRUE(CheckReturnMonthAdmitted(absl::CivilMonth(2026, 12), admitted, "f").ok());

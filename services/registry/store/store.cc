@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/action_plan.h"
 #include "common/dates.h"
 #include "common/event_types.h"
 #include "common/ids.h"
@@ -940,9 +941,10 @@ absl::StatusOr<v1::Admission> Store::CompleteActionItem(const Call& c, const std
     ASSIGN_OR_RETURN(Result item, tx.Exec(sql::kSelectCurrentActionItem,
                                           {P(id), P(item_id), P(open.suspension_id)}));
     if (item.rows() == 0) return NotFound("action plan item", item_id);
-    domain::ActionItemState state{dates::TodayInLondon(item.Time(0, "add_time")),
-                                  dates::ParseDay(item.String(0, "completed_date"))};
-    RETURN_IF_ERROR(domain::CheckCompletion(state, completed, dates::TodayInLondon(c.now)));
+    action_plan::ItemState state{dates::TodayInLondon(item.Time(0, "add_time")),
+                                 dates::ParseDay(item.String(0, "completed_date"))};
+    RETURN_IF_ERROR(action_plan::CheckCompletion(state, completed, dates::TodayInLondon(c.now),
+                                                 "completed_date"));
     ASSIGN_OR_RETURN(Result u, tx.Exec(sql::kCompleteActionItem,
                                        {P(id), P(item_id), P(dates::FormatDay(completed))}));
     // The admission is locked, so nobody else can have completed the item meanwhile.

@@ -462,16 +462,6 @@ ActionItem FirstActionItem(const Trip& trip, Day tripped_on, const calendar::Wor
                     wt.AddWorkingDaysToDay(tripped_on, days)};
 }
 
-absl::Status CheckCompletionDay(Day completed, Day made_on, Day today) {
-  if (completed < made_on || completed > today) {
-    return InvalidField("completed_on",
-                        absl::StrCat("must be from ", dates::FormatDay(made_on),
-                                     " (the day the action plan was made) to today (",
-                                     dates::FormatDay(today), ")"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckRulesEtag(const std::optional<std::string>& stored, const std::string& sent) {
   if (!stored) {
     if (sent.empty()) return absl::OkStatus();

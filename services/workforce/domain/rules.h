@@ -349,13 +349,9 @@ struct ActionItem {
 // an action plan with timescales. The plan starts with that one item, naming the reason,
 // due `trip.action_plan_working_days` working days after `tripped_on`.
 ActionItem FirstActionItem(const Trip& trip, Day tripped_on, const calendar::WorkingTime& wt);
-
-// An item of a plan made on `made_on` (the London day of its create time: a plan's items
-// are all given when it is made) completed on `completed`, asked on `today`: the day must
-// be from the day the plan was made to today, as the registry's suspension plans count
-// from the day an item was added (decision 56); else INVALID_ARGUMENT on completed_on
-// naming both days.
-absl::Status CheckCompletionDay(Day completed, Day made_on, Day today);
+// Completing an item: action_plan::CheckCompletion (common/action_plan.h), the rule the
+// registry's suspension plans keep too, from the day the plan was made (its items are all
+// given then).
 
 enum class Rating { kOutstanding, kGood, kRequiresImprovement, kInadequate };
 

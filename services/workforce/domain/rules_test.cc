@@ -993,22 +993,6 @@ TEST(SuspensionRules, TheActionPlanOpensWithAgreeingItInWorkingDays) {
   EXPECT_EQ(FirstActionItem(*by_default, D(2026, 11, 24), wt).due, D(2026, 12, 8));
 }
 
-TEST(ActionPlan, AnItemIsCompletedFromTheDayThePlanWasMadeToToday) {
-  const Day made(2026, 11, 24), today(2026, 12, 3);
-  EXPECT_TRUE(CheckCompletionDay(made, made, today).ok());
-  EXPECT_TRUE(CheckCompletionDay(today, made, today).ok());
-  EXPECT_TRUE(CheckCompletionDay(today, today, today).ok());
-  for (Day wrong : {made - 1, Day(2020, 1, 1), today + 1}) {
-    absl::Status st = CheckCompletionDay(wrong, made, today);
-    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << wrong;
-    auto v = FieldViolationsOf(st);
-    ASSERT_EQ(v.size(), 1u) << wrong;
-    EXPECT_EQ(v[0].field, "completed_on");
-    EXPECT_EQ(v[0].description,
-              "must be from 2026-11-24 (the day the action plan was made) to today (2026-12-03)");
-  }
-}
-
 TEST(SuspensionRules, TheEtagIsNoneUntilRulesAreStoredThenTheStoredOne) {
   // Nothing stored: the defaults apply and have no etag; an etag names no version.
   EXPECT_TRUE(CheckRulesEtag(std::nullopt, "").ok());

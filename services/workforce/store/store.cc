@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/action_plan.h"
 #include "common/dates.h"
 #include "common/event_types.h"
 #include "common/ids.h"
@@ -1198,12 +1199,10 @@ absl::StatusOr<v1::ActionPlan> Store::CompleteItem(const Call& c, const std::str
     if (index < 0 || index >= plan.items_size()) {
       return InvalidField("item_index", absl::StrCat("must be from 0 to ", plan.items_size() - 1));
     }
-    if (!plan.items(index).completed_on().value().empty()) {
-      return absl::FailedPreconditionError("the action item is already completed");
-    }
     // Its items were all given when the plan was made: none existed before that day.
-    RETURN_IF_ERROR(
-        domain::CheckCompletionDay(day, dates::TodayInLondon(cur.Time(0, "create_time")), today));
+    const action_plan::ItemState item{dates::TodayInLondon(cur.Time(0, "create_time")),
+                                      dates::ParseDay(plan.items(index).completed_on().value())};
+    RETURN_IF_ERROR(action_plan::CheckCompletion(item, day, today, "completed_on"));
     plan.mutable_items(index)->mutable_completed_on()->set_value(dates::FormatDay(day));
     RETURN_IF_ERROR(tx.Exec(sql::kUpdatePlanItems,
                             {P(id), P(ItemsJson(plan)), P(c.now), P(c.principal.user_id)})

@@ -1619,8 +1619,8 @@ TEST_F(WorkforceServiceTest, AnActionItemIsCompletedFromTheDayThePlanWasMadeToTo
     auto st = Call(stub(), provider_, &Stub::CompleteActionItem, done, &p);
     EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << wrong;
     EXPECT_THAT(ViolationTexts(st),
-                ElementsAre("completed_on: must be from 2026-11-24 (the day the action plan was "
-                            "made) to today (2026-12-01)"))
+                ElementsAre("completed_on: must be from 2026-11-24 (the day the item was added) "
+                            "to today (2026-12-01)"))
         << wrong;
   }
   // Nothing written: the plan is as it was made.

@@ -1,0 +1,24 @@
+#include "common/action_plan.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "common/status.h"
+
+namespace pdps::action_plan {
+
+absl::Status CheckCompletion(const ItemState& item, absl::CivilDay completed, absl::CivilDay today,
+                             const char* field) {
+  if (item.completed_on) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the action plan item was already completed on ",
+                     dates::FormatDay(*item.completed_on), "; a completion is not changed"));
+  }
+  if (completed > today || completed < item.added_on) {
+    return InvalidField(field, absl::StrCat("must be from ", dates::FormatDay(item.added_on),
+                                            " (the day the item was added) to today (",
+                                            dates::FormatDay(today), ")"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace pdps::action_plan
