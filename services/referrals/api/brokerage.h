@@ -46,8 +46,8 @@ class Brokerage {
   // The quarterly brokerage return (api/brokerage_return.cc): the request's shape, then
   // who may see it and the framework's targets from the registry, then the offers read
   // as the caller and counted by domain::ComputeBrokerageReturn.
-  absl::StatusOr<v1::BrokerageReturn> Return(const Call& c,
-                                             const v1::GetBrokerageReturnRequest& req);
+  absl::StatusOr<v1::BrokerageReturn> BrokerageReturn(const Call& c,
+                                                      const v1::GetBrokerageReturnRequest& req);
 
  private:
   Store* store_;

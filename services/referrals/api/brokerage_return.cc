@@ -30,8 +30,8 @@ std::vector<domain::DatedTarget> Targets(
 
 }  // namespace
 
-absl::StatusOr<v1::BrokerageReturn> Brokerage::Return(const Call& c,
-                                                      const v1::GetBrokerageReturnRequest& req) {
+absl::StatusOr<v1::BrokerageReturn> Brokerage::BrokerageReturn(
+    const Call& c, const v1::GetBrokerageReturnRequest& req) {
   const bool officer = domain::IsOfficer(c.principal);
   Violations v;
   auto quarter = v.Quarter("quarter", req.quarter(), dates::TodayInLondon(c.now));

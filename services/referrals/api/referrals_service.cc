@@ -279,7 +279,7 @@ grpc::Status ReferralsServiceImpl::GetBrokerageReturn(grpc::ServerContext* ctx,
                                                       const v1::GetBrokerageReturnRequest* req,
                                                       v1::BrokerageReturn* resp) {
   return gate_->Run(ctx, "GetBrokerageReturn", *req, [&](const Call& c) -> absl::Status {
-    ASSIGN_OR_RETURN(*resp, brokerage_->Return(c, *req));
+    ASSIGN_OR_RETURN(*resp, brokerage_->BrokerageReturn(c, *req));
     return absl::OkStatus();
   });
 }

@@ -299,7 +299,7 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
     if (lot.empty()) {
       ASSIGN_OR_RETURN(working_lots, check_->WorkingLots(provider));
     }
-    auto figures = store_->Return(c, provider, q->quarter, q->period, lot, working_lots);
+    auto figures = store_->WorkforceReturn(c, provider, q->quarter, q->period, lot, working_lots);
     if (!figures.ok()) return check_->NoMatrixOrUnknownLot(c, lot, figures.status());
     *resp = *std::move(figures);
     return absl::OkStatus();

@@ -169,7 +169,7 @@ std::string ItemsJson(const v1::ActionPlan& p) {
 }
 
 // Revisions are stored as a FinancialAccounts holding only its revisions.
-v1::FinancialAccounts AccountsOf(const Result& r, int i) {
+v1::FinancialAccounts AccountsFromRow(const Result& r, int i) {
   v1::FinancialAccounts a = protoutil::FromJson<v1::FinancialAccounts>(r.String(i, "revisions"));
   a.set_id(r.String(i, "id"));
   a.set_provider_id(r.String(i, "provider_id"));
@@ -881,10 +881,9 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
   return out;
 }
 
-absl::StatusOr<v1::WorkforceReturn> Store::Return(const Call& c, const std::string& provider_id,
-                                                  domain::Quarter q, domain::Period period,
-                                                  const std::string& lot_id,
-                                                  const std::set<std::string>& working_lots) {
+absl::StatusOr<v1::WorkforceReturn> Store::WorkforceReturn(
+    const Call& c, const std::string& provider_id, domain::Quarter q, domain::Period period,
+    const std::string& lot_id, const std::set<std::string>& working_lots) {
   v1::WorkforceReturn out;
   // Another organisation's return (a commissioner, checked by the caller): counts only
   // leave the transaction, so it reads the provider's rows as the service, as Compliance.
@@ -1253,7 +1252,7 @@ absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAccounts, {P(prior ? *prior : id)}));
     if (r.rows() == 0) return NotFound("financial accounts", prior ? *prior : id);
-    out = AccountsOf(r, 0);
+    out = AccountsFromRow(r, 0);
     return absl::OkStatus();
   }));
   return out;
@@ -1262,7 +1261,7 @@ absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
 absl::StatusOr<v1::FinancialAccounts> Store::GetAccounts(const Call& c, const std::string& id) {
   ASSIGN_OR_RETURN(Result r, pool_->Read(c.actor(), c.deadline, sql::kSelectAccounts, {P(id)}));
   if (r.rows() == 0) return NotFound("financial accounts", id);
-  return AccountsOf(r, 0);
+  return AccountsFromRow(r, 0);
 }
 
 absl::StatusOr<v1::FinancialAccounts> Store::ReviseAccounts(const Call& c,
@@ -1273,7 +1272,7 @@ absl::StatusOr<v1::FinancialAccounts> Store::ReviseAccounts(const Call& c,
     // Row-level security lets only the recorder lock (and so revise) the accounts.
     ASSIGN_OR_RETURN(Result cur, tx.Exec(sql::kSelectAccountsForUpdate, {P(a.id())}));
     if (cur.rows() == 0) return NotFound("financial accounts", a.id());
-    const v1::FinancialAccounts before = AccountsOf(cur, 0);
+    const v1::FinancialAccounts before = AccountsFromRow(cur, 0);
     if (before.etag() != a.etag()) return StaleEtag("financial accounts");
     RETURN_IF_ERROR(domain::ValidateSameAccounts(before, a));
     if (domain::SameFigures(before, a)) {
@@ -1298,7 +1297,7 @@ absl::StatusOr<v1::FinancialAccounts> Store::ReviseAccounts(const Call& c,
                                   *domain::DayOf(before.year_end()), latest),
         dates::TodayInLondon(c.now), before.provider_id(), before.framework_id(), "", before.id()));
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAccounts, {P(before.id())}));
-    out = AccountsOf(r, 0);
+    out = AccountsFromRow(r, 0);
     return absl::OkStatus();
   }));
   return out;
@@ -1310,7 +1309,7 @@ absl::StatusOr<Listed<v1::FinancialAccounts>> Store::ListAccounts(const Call& c,
                                                                   const std::string& page_token) {
   return listing::ReadPage<v1::FinancialAccounts>(
       *pool_, c, sql::kListAccounts, absl::StrCat("accounts|", provider_id), page_size, page_token,
-      {db::OrNull(provider_id)}, [](const Result& r, int i) { return AccountsOf(r, i); },
+      {db::OrNull(provider_id)}, [](const Result& r, int i) { return AccountsFromRow(r, i); },
       [](const Result&, int, const v1::FinancialAccounts& m) {
         return protoutil::JoinKey(m.year_end().value(), m.id());
       });

@@ -82,10 +82,10 @@ class Store {
   // The return for quarter `q` over `period` (domain::ReturnPeriod).
   // `working_lots`: without `lot_id`, the lots the provider is admitted to (the registry's),
   // whose strictest periods judge DBS and supervision with its packages' lots.
-  absl::StatusOr<v1::WorkforceReturn> Return(const Call& c, const std::string& provider_id,
-                                             domain::Quarter q, domain::Period period,
-                                             const std::string& lot_id,
-                                             const std::set<std::string>& working_lots);
+  absl::StatusOr<v1::WorkforceReturn> WorkforceReturn(const Call& c, const std::string& provider_id,
+                                                      domain::Quarter q, domain::Period period,
+                                                      const std::string& lot_id,
+                                                      const std::set<std::string>& working_lots);
 
   // Complaints.
   absl::StatusOr<v1::Complaint> CreateComplaint(const Call& c, const v1::Complaint& in,
