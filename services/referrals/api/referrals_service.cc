@@ -105,18 +105,7 @@ grpc::Status ReferralsServiceImpl::AwardReferral(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "AwardReferral", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(api::RequireEtag("etag", req->etag(), "referral"));
-    Violations v;
-    if (req->offer_id().empty() == req->provider_id().empty()) {
-      v.Add("offer_id", "give exactly one of offer_id (a proposal or bid) and provider_id");
-    } else {
-      v.Id("offer_id", req->offer_id(), false);
-      v.Id("provider_id", req->provider_id(), false);
-    }
-    if (!req->provider_id().empty() && IsBlank(req->rationale())) {
-      v.Add("rationale", "is required for a direct award");
-    }
-    if (Characters(req->rationale()) > 2000) v.Add("rationale", "must be at most 2000 characters");
-    RETURN_IF_ERROR(v.ToStatus());
+    RETURN_IF_ERROR(domain::ValidateAward(req->offer_id(), req->provider_id(), req->rationale()));
     ASSIGN_OR_RETURN(*resp, brokerage_->Award(c, *req));
     return absl::OkStatus();
   });
@@ -139,10 +128,7 @@ grpc::Status ReferralsServiceImpl::GetPersonDetails(grpc::ServerContext* ctx,
                                                     v1::PersonDetails* resp) {
   return gate_->Run(ctx, "GetPersonDetails", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
-    Violations v;
-    if (IsBlank(req->purpose())) v.Add("purpose", "is required: say why you read the details");
-    if (Characters(req->purpose()) > 500) v.Add("purpose", "must be at most 500 characters");
-    RETURN_IF_ERROR(v.ToStatus());
+    RETURN_IF_ERROR(domain::ValidateAccessPurpose(req->purpose()));
     ASSIGN_OR_RETURN(*resp, store_->ReadPerson(c, req->referral_id(), req->purpose()));
     return absl::OkStatus();
   });
@@ -158,11 +144,7 @@ grpc::Status ReferralsServiceImpl::UpdatePersonDetails(grpc::ServerContext* ctx,
     // access log keeps as "update: <reason>" (at most 500 characters there).
     Violations v;
     v.Merge(domain::ValidatePerson(req->person(), dates::TodayInLondon(c.now)));
-    if (IsBlank(req->reason())) {
-      v.Add("reason", "is required: say why the details change (kept in the access log)");
-    } else if (Characters(req->reason()) > 490) {
-      v.Add("reason", "must be at most 490 characters");
-    }
+    v.Merge(domain::ValidateUpdateReason(req->reason()));
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(*resp, brokerage_->UpdatePersonDetails(c, *req));
     return absl::OkStatus();

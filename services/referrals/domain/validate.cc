@@ -224,6 +224,42 @@ absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& ration
   return v.ToStatus();
 }
 
+absl::Status ValidateAward(const std::string& offer_id, const std::string& provider_id,
+                           const std::string& rationale) {
+  Violations v;
+  if (offer_id.empty() == provider_id.empty()) {
+    v.Add("offer_id", "give exactly one of offer_id (a proposal or bid) and provider_id");
+  } else {
+    v.Id("offer_id", offer_id, false);
+    v.Id("provider_id", provider_id, false);
+  }
+  if (!provider_id.empty() && IsBlank(rationale)) {
+    v.Add("rationale", "is required for a direct award");
+  }
+  v.Text("rationale", rationale, 2000, false);
+  return v.ToStatus();
+}
+
+absl::Status ValidateAccessPurpose(const std::string& purpose) {
+  Violations v;
+  if (IsBlank(purpose)) {
+    v.Add("purpose", "is required: say why you read the details");
+  } else {
+    v.Text("purpose", purpose, kAccessPurposeMax, false);
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidateUpdateReason(const std::string& reason) {
+  Violations v;
+  if (IsBlank(reason)) {
+    v.Add("reason", "is required: say why the details change (kept in the access log)");
+  } else {
+    v.Text("reason", reason, kUpdateReasonMax, false);
+  }
+  return v.ToStatus();
+}
+
 absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>& required) {
   Violations v;
   if (p.matched_competencies().empty()) {

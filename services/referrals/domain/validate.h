@@ -50,6 +50,19 @@ absl::Status CheckAgeForLot(absl::CivilDay born, absl::CivilDay start, int min_a
 // A decline needs a reason code and a rationale (seed 001 4.13).
 absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& rationale);
 
+// An award names exactly one of an offer (a proposal or bid) and a provider (a direct
+// award, which needs a rationale); a rationale is at most 2000 characters either way.
+absl::Status ValidateAward(const std::string& offer_id, const std::string& provider_id,
+                           const std::string& rationale);
+
+// Every read or change of a person's details is logged with its purpose, at most
+// kAccessPurposeMax characters. A change is logged as "update: <reason>", so its reason
+// is at most kUpdateReasonMax (with room to spare).
+inline constexpr size_t kAccessPurposeMax = 500;
+inline constexpr size_t kUpdateReasonMax = 490;
+absl::Status ValidateAccessPurpose(const std::string& purpose);
+absl::Status ValidateUpdateReason(const std::string& reason);
+
 // A proposal's matched competencies must be among the referral's (`required`: the lot's
 // base set and the package's extras), with a worker profile.
 absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>& required);

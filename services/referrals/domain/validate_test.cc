@@ -429,6 +429,35 @@ TEST(CheckAgeForLot, AgeOnTheStartDateAgainstTheLotsInclusiveRange) {
 
 // ------------------------------------------------------------- decline ---
 
+TEST(ValidateAward, AnOfferOrAProviderWithARationale) {
+  const std::string offer = "6f1c2b1e-4a5d-4b8e-9c3f-2d7a8b9c0d1e";
+  const std::string provider = "0b9d5c4e-3f2a-4e1b-8d7c-6a5b4c3d2e1f";
+  EXPECT_TRUE(ValidateAward(offer, "", "").ok()) << "an offer's award needs no rationale";
+  EXPECT_TRUE(ValidateAward("", provider, "Only provider with a Makaton signer").ok());
+  EXPECT_THAT(Fields(ValidateAward("", "", "")), ElementsAre("offer_id"));
+  EXPECT_THAT(Fields(ValidateAward(offer, provider, "x")), ElementsAre("offer_id"));
+  EXPECT_THAT(Fields(ValidateAward("", provider, " ")), ElementsAre("rationale"));
+  EXPECT_THAT(Fields(ValidateAward("not-a-uuid", "", "")), ElementsAre("offer_id"));
+  EXPECT_THAT(Fields(ValidateAward("", "not-a-uuid", "why")), ElementsAre("provider_id"));
+  EXPECT_THAT(Fields(ValidateAward(offer, "", std::string(2001, 'x'))), ElementsAre("rationale"));
+  EXPECT_TRUE(ValidateAward("", provider, std::string(2000, 'x')).ok());
+}
+
+TEST(ValidatePersonAccess, APurposeAndAReasonThatFitTheAccessLog) {
+  EXPECT_TRUE(ValidateAccessPurpose("Arranging the first visit").ok());
+  EXPECT_THAT(Fields(ValidateAccessPurpose("  ")), ElementsAre("purpose"));
+  EXPECT_TRUE(ValidateAccessPurpose(std::string(kAccessPurposeMax, 'x')).ok());
+  EXPECT_THAT(Fields(ValidateAccessPurpose(std::string(kAccessPurposeMax + 1, 'x'))),
+              ElementsAre("purpose"));
+  EXPECT_TRUE(ValidateUpdateReason("Key safe code changed by the family").ok());
+  EXPECT_THAT(Fields(ValidateUpdateReason("")), ElementsAre("reason"));
+  EXPECT_TRUE(ValidateUpdateReason(std::string(kUpdateReasonMax, 'x')).ok());
+  EXPECT_EQ(ValidateUpdateReason(std::string(kUpdateReasonMax + 1, 'x')).message(),
+            "reason: must be at most 490 characters");
+  // Logged as "update: <reason>", the longest reason still fits the log's purpose.
+  static_assert(kUpdateReasonMax + sizeof("update: ") - 1 <= kAccessPurposeMax);
+}
+
 TEST(ValidateDecline, NeedsReasonAndRationale) {
   EXPECT_TRUE(ValidateDecline(v1::NO_CAPACITY, "No worker free before 08:00.").ok());
 
