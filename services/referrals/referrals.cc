@@ -1,6 +1,10 @@
 // Referrals assembly.
 #include "services/referrals/referrals.h"
 
+#include <algorithm>
+#include <atomic>
+#include <memory>
+
 #include "absl/time/clock.h"
 #include "common/event_types.h"
 #include "common/log.h"
@@ -93,15 +97,38 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
       "Deadline-scheduler steps that failed; each such referral is retried after a backoff "
       "while the others go on.",
       {});
-  base.runner->AddWorker("deadline-scheduler", [store, clock, m, interval, steps,
-                                                step_failures](server::Stopper& stop) {
+  metrics::Registry::Histogram* lag = m->HistogramCell(
+      "pdps_referrals_step_lag_seconds",
+      "How long after its deadline each scheduler step ran: up to PDPS_SCHEDULER_INTERVAL "
+      "normally; more when every replica was down or the scheduler could not run.",
+      {});
+  // Shared with the gauge, which the metrics registry may read after this worker is gone.
+  auto last_sweep = std::make_shared<std::atomic<double>>(0);
+  m->Gauge("pdps_referrals_scheduler_last_sweep_timestamp_seconds",
+           "Unix time this replica's deadline scheduler last finished a sweep (0: none yet).", {},
+           [last_sweep] { return last_sweep->load(); });
+  base.runner->AddWorker("deadline-scheduler", [store, clock, m, interval, steps, step_failures,
+                                                lag, last_sweep](server::Stopper& stop) {
     do {
       auto n = store->RunDue(clock->Now(), 100, absl::Now() + absl::Seconds(30));
       if (!n.ok()) {
         log::Warning("deadline scheduler failed", {{"error", std::string(n.status().message())}});
-      } else {
-        m->Add(steps, n->advanced);
-        m->Add(step_failures, n->failed);
+        continue;
+      }
+      last_sweep->store(absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()));
+      m->Add(steps, n->advanced);
+      m->Add(step_failures, n->failed);
+      absl::Duration latest;
+      for (absl::Duration d : n->lags) {
+        m->Observe(lag, absl::ToDoubleSeconds(d));
+        latest = std::max(latest, d);
+      }
+      // A deadline that fired well after its time (the scheduler was down or stuck): the
+      // on-call should know, whatever the metrics scrape shows.
+      if (latest > interval + absl::Minutes(1)) {
+        log::Warning("deadlines fired late: the scheduler was not running when they fell due",
+                     {{"steps", n->advanced},
+                      {"latest_lag_seconds", static_cast<int64_t>(absl::ToInt64Seconds(latest))}});
       }
     } while (stop.Sleep(interval));
   });

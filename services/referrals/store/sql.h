@@ -143,9 +143,11 @@ inline constexpr std::string_view kMarkDue =
     "UPDATE referrals.referrals SET next_due_at = LEAST(COALESCE(next_due_at, $2), $2)"
     " WHERE id = $1 AND state = 'OPEN'";
 
-// The scheduler's claim: one due referral, skipping those another replica holds.
+// The scheduler's claim: one due referral (and when it fell due), skipping those another
+// replica holds.
 inline constexpr std::string_view kClaimDue =
-    "SELECT id FROM referrals.referrals WHERE next_due_at IS NOT NULL AND next_due_at <= $1"
+    "SELECT id, next_due_at FROM referrals.referrals WHERE next_due_at IS NOT NULL AND next_due_at "
+    "<= $1"
     " AND state = 'OPEN' ORDER BY next_due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
 // A step that failed, in its own transaction: the referral if it is still due at $2 and
 // nobody else holds it, then its failure count, error and the time of the next try. The

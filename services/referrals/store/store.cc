@@ -1324,6 +1324,7 @@ absl::StatusOr<Store::Sweep> Store::RunDue(absl::Time now, int limit, absl::Time
   Sweep out;
   while (out.advanced + out.failed < limit) {
     std::string id;
+    absl::Duration lag;
     log::Context step;  // the referral, on every line this step writes (db errors)
     absl::Status st =
         pool_->InTx(db::Actor::Internal(kSystemUser), deadline, [&](Tx& tx) -> absl::Status {
@@ -1331,6 +1332,7 @@ absl::StatusOr<Store::Sweep> Store::RunDue(absl::Time now, int limit, absl::Time
           ASSIGN_OR_RETURN(Result due, tx.Exec(sql::kClaimDue, {P(now)}));
           if (due.rows() == 0) return absl::OkStatus();
           id = due.String(0, "id");
+          lag = now - due.Time(0, "next_due_at");
           step.Set("referral_id", id);
           ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
           RETURN_IF_ERROR(ApplyStep(tx, row, now));
@@ -1340,6 +1342,7 @@ absl::StatusOr<Store::Sweep> Store::RunDue(absl::Time now, int limit, absl::Time
     if (st.ok()) {
       if (id.empty()) break;  // nothing more is due
       ++out.advanced;
+      out.lags.push_back(lag);
       continue;
     }
     // Nothing claimed, the database gone (as in a crash) or the sweep out of time: not

@@ -169,6 +169,9 @@ class Store {
   struct Sweep {
     int advanced = 0;  // steps applied
     int failed = 0;    // referrals whose step failed and now wait
+    // For each step applied, how long after its deadline it ran (`now` − next_due_at):
+    // up to the scheduler's interval normally, more after an outage of every replica.
+    std::vector<absl::Duration> lags;
   };
   absl::StatusOr<Sweep> RunDue(absl::Time now, int limit, absl::Time deadline);
 

@@ -566,9 +566,12 @@ TEST_F(ReferralsTest, RotationTwoRefusalsThenFirstResponderWins) {
   EXPECT_EQ(second.rota_position(), 2);
   EXPECT_EQ(Ts(second.deadline()), London(2026, 11, 24, 12, 30));
 
-  // The second lets its window lapse: the rest are offered at once.
-  clock().Set(London(2026, 11, 24, 12, 30));
-  RunDue();
+  // The second lets its window lapse: the rest are offered at once. The scheduler runs 90
+  // seconds late, and says so (pdps_referrals_step_lag_seconds).
+  clock().Set(London(2026, 11, 24, 12, 30) + absl::Seconds(90));
+  Store::Sweep lapsed = Sweep();
+  EXPECT_EQ(lapsed.advanced, 1);
+  EXPECT_THAT(lapsed.lags, ElementsAre(absl::Seconds(90)));
   auto all = Offers(r.id());
   std::map<std::string, v1::Offer> by_provider;
   for (auto& o : all) by_provider[o.provider_id()] = o;
@@ -580,7 +583,8 @@ TEST_F(ReferralsTest, RotationTwoRefusalsThenFirstResponderWins) {
   ASSERT_EQ(live.size(), 2u);
   for (auto& o : live) {
     EXPECT_EQ(o.kind(), v1::Offer::BROADCAST);
-    EXPECT_EQ(Ts(o.deadline()), London(2026, 11, 24, 14, 30));
+    // Two working hours from when the broadcast was made.
+    EXPECT_EQ(Ts(o.deadline()), London(2026, 11, 24, 14, 30) + absl::Seconds(90));
   }
   // Nothing more is due until the broadcast window ends.
   RunDue();
