@@ -52,7 +52,8 @@ namespace pdps::registry::sql {
 
 inline constexpr std::string_view kInsertOrganisation =
     "INSERT INTO registry.organisations (id, display_name, kind, external_reference,"
-    " create_user, create_organisation, update_user) VALUES ($1, $2, $3, $4, $5, $6, $5)";
+    " create_user, create_organisation, update_user, create_time, update_time)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $7)";
 
 inline constexpr std::string_view kSelectOrganisation =
     "SELECT " PDPS_ORGANISATION_COLUMNS " FROM registry.organisations WHERE id = $1";
@@ -75,14 +76,14 @@ inline constexpr std::string_view kSelectProviderProfile =
 inline constexpr std::string_view kUpdateProviderProfile =
     "UPDATE registry.organisations SET office_postcode = $3, office_district = $4,"
     " coverage_areas = ARRAY(SELECT jsonb_array_elements_text($5::jsonb)),"
-    " version = version + 1, update_time = now(), update_user = $6"
+    " version = version + 1, update_time = $7, update_user = $6"
     " WHERE id = $1 AND version = $2";
 
 // ----------------------------------------------------------- partnerships ---
 
 inline constexpr std::string_view kInsertPartnership =
     "INSERT INTO registry.partnerships (id, display_name, create_user, create_organisation,"
-    " update_user) VALUES ($1, $2, $3, $4, $3)";
+    " update_user, create_time, update_time) VALUES ($1, $2, $3, $4, $3, $5, $5)";
 inline constexpr std::string_view kInsertPartnershipMember =
     "INSERT INTO registry.partnership_members (partnership_id, organisation_id) VALUES ($1, $2)";
 inline constexpr std::string_view kSelectOrganisationKinds =
@@ -104,14 +105,14 @@ inline constexpr std::string_view kInsertFramework =
     "INSERT INTO registry.frameworks (id, partnership_id, display_name, kind, call_off,"
     " office_hours, billing_period, employers_liability_minimum_pence,"
     " public_liability_minimum_pence, capacity_return_due_day, specification_reference,"
-    " create_user, create_organisation, update_user, required_documents)"
-    " VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $12,"
-    " ARRAY(SELECT jsonb_array_elements_text($14::jsonb)))";
+    " create_user, create_organisation, update_user, required_documents, create_time,"
+    " update_time) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $12,"
+    " ARRAY(SELECT jsonb_array_elements_text($14::jsonb)), $15, $15)";
 inline constexpr std::string_view kUpdateFramework =
     "UPDATE registry.frameworks SET display_name = $3, kind = $4, call_off = $5::jsonb,"
     " office_hours = $6, billing_period = $7, employers_liability_minimum_pence = $8,"
     " public_liability_minimum_pence = $9, capacity_return_due_day = $10,"
-    " specification_reference = $11, version = version + 1, update_time = now(),"
+    " specification_reference = $11, version = version + 1, update_time = $14,"
     " update_user = $12, required_documents = ARRAY(SELECT jsonb_array_elements_text($13::jsonb))"
     " WHERE id = $1 AND version = $2";
 inline constexpr std::string_view kSelectFramework =
@@ -135,12 +136,12 @@ inline constexpr std::string_view kInsertWindow =
 inline constexpr std::string_view kInsertLot =
     "INSERT INTO registry.lots (id, framework_id, partnership_id, code, display_name,"
     " service_type, min_age, max_age, competencies, create_user, create_organisation,"
-    " update_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-    " ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), $10, $11, $10)";
+    " update_user, create_time, update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+    " ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), $10, $11, $10, $12, $12)";
 inline constexpr std::string_view kUpdateLot =
     "UPDATE registry.lots SET display_name = $3, service_type = $4, min_age = $5, max_age = $6,"
     " competencies = ARRAY(SELECT jsonb_array_elements_text($7::jsonb)),"
-    " version = version + 1, update_time = now(), update_user = $8"
+    " version = version + 1, update_time = $9, update_user = $8"
     " WHERE id = $1 AND version = $2";
 inline constexpr std::string_view kSelectLot =
     "SELECT " PDPS_LOT_COLUMNS " FROM registry.lots l WHERE id = $1";
@@ -159,8 +160,8 @@ inline constexpr std::string_view kSelectLotsOfFramework =
 
 inline constexpr std::string_view kInsertAdmission =
     "INSERT INTO registry.admissions (id, provider_id, framework_id, lot_id, partnership_id,"
-    " state, create_user, create_organisation, update_user)"
-    " VALUES ($1, $2::text::uuid, $3, $4, $5, 'APPLIED', $6, $2::text, $6)";
+    " state, create_user, create_organisation, update_user, create_time, update_time)"
+    " VALUES ($1, $2::text::uuid, $3, $4, $5, 'APPLIED', $6, $2::text, $6, $7, $7)";
 inline constexpr std::string_view kSelectAdmission =
     "SELECT " PDPS_ADMISSION_COLUMNS
     " FROM registry.admissions WHERE id = $1";
@@ -180,7 +181,7 @@ inline constexpr std::string_view kListAdmissions =
     "   AND ($3::uuid IS NULL OR provider_id = $3) AND ($4::text IS NULL OR state = $4)"
     "   AND ($5::text IS NULL OR id::text > $5) ORDER BY id::text LIMIT $6";
 inline constexpr std::string_view kUpdateAdmissionState =
-    "UPDATE registry.admissions SET state = $2, version = version + 1, update_time = now(),"
+    "UPDATE registry.admissions SET state = $2, version = version + 1, update_time = $4,"
     " update_user = $3 WHERE id = $1";
 inline constexpr std::string_view kInsertTransition =
     "INSERT INTO registry.admission_transitions (admission_id, provider_id, partnership_id,"
@@ -220,7 +221,7 @@ inline constexpr std::string_view kCompleteActionItem =
     "UPDATE registry.action_plan_items SET completed_date = $3"
     " WHERE id = $2 AND admission_id = $1 AND completed_date IS NULL";
 inline constexpr std::string_view kTouchAdmission =
-    "UPDATE registry.admissions SET version = version + 1, update_time = now(), update_user = $2"
+    "UPDATE registry.admissions SET version = version + 1, update_time = $3, update_user = $2"
     " WHERE id = $1";
 
 // ------------------------------------------------------------- compliance ---
@@ -229,15 +230,15 @@ inline constexpr std::string_view kInsertDocument =
     "INSERT INTO registry.compliance_documents (id, provider_id, kind, title, evidence_reference,"
     " issue_date, expiry_date, mandatory, cqc_rating, cover_pence, current_assets_pence,"
     " current_liabilities_pence, net_assets_pence, operating_profit_pence, capital_employed_pence,"
-    " create_user, create_organisation, update_user)"
+    " create_user, create_organisation, update_user, create_time, update_time)"
     " VALUES ($1, $2::text::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-    " $2::text, $16)";
+    " $2::text, $16, $17, $17)";
 inline constexpr std::string_view kUpdateDocument =
     "UPDATE registry.compliance_documents SET title = $3, evidence_reference = $4,"
     " issue_date = $5, expiry_date = $6, mandatory = $7, cqc_rating = $8, cover_pence = $9,"
     " current_assets_pence = $10, current_liabilities_pence = $11, net_assets_pence = $12,"
     " operating_profit_pence = $13, capital_employed_pence = $14,"
-    " expiry_notified_for = NULL, version = version + 1, update_time = now(), update_user = $15"
+    " expiry_notified_for = NULL, version = version + 1, update_time = $16, update_user = $15"
     " WHERE id = $1 AND version = $2";
 inline constexpr std::string_view kSelectDocument =
     "SELECT " PDPS_DOCUMENT_COLUMNS " FROM registry.compliance_documents WHERE id = $1";

@@ -393,7 +393,7 @@ absl::StatusOr<OpenPlan> LockOpenPlan(Tx& tx, const std::string& id, const std::
 
 // The admission after a change to its plan: a new etag and audit stamp, read back.
 absl::StatusOr<v1::Admission> TouchAdmission(Tx& tx, const server::Call& c, const std::string& id) {
-  RETURN_IF_ERROR(tx.Exec(sql::kTouchAdmission, {P(id), P(c.principal.user_id)}).status());
+  RETURN_IF_ERROR(tx.Exec(sql::kTouchAdmission, {P(id), P(c.principal.user_id), P(c.now)}).status());
   return ReadAdmission(tx, id, false);
 }
 
@@ -438,7 +438,7 @@ absl::StatusOr<v1::Organisation> Store::CreateOrganisation(const Call& c, const 
                               {P(id), P(o.display_name()),
                                P(v1::Organisation::Kind_Name(o.kind())),
                                P(o.external_reference()), P(c.principal.user_id),
-                               P(c.principal.organisation_id)})
+                               P(c.principal.organisation_id), P(c.now)})
                           .status());
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectOrganisation, {P(prior ? *prior : id)}));
@@ -508,7 +508,7 @@ absl::StatusOr<v1::Partnership> Store::CreatePartnership(const Call& c, const v1
       RETURN_IF_ERROR(v.ToStatus());
       RETURN_IF_ERROR(tx.Exec(sql::kInsertPartnership,
                               {P(id), P(p.display_name()), P(c.principal.user_id),
-                               P(c.principal.organisation_id)})
+                               P(c.principal.organisation_id), P(c.now)})
                           .status());
       for (const auto& m : members) {
         RETURN_IF_ERROR(tx.Exec(sql::kInsertPartnershipMember, {P(id), P(m)}).status());
@@ -564,7 +564,7 @@ absl::StatusOr<v1::Framework> Store::CreateFramework(const Call& c, const v1::Fr
                    P(f.employers_liability_minimum().pence()),
                    P(f.public_liability_minimum().pence()), P(f.capacity_return_due_day()),
                    P(f.specification_reference()), P(c.principal.user_id),
-                   P(c.principal.organisation_id), P(RequiredDocumentsJson(f))})
+                   P(c.principal.organisation_id), P(RequiredDocumentsJson(f)), P(c.now)})
               .status());
       RETURN_IF_ERROR(WriteWindows(tx, f, id, f.partnership_id()));
     }
@@ -620,7 +620,7 @@ absl::StatusOr<v1::Framework> Store::UpdateFramework(const Call& c, const v1::Fr
              P(v1::Framework::BillingPeriod_Name(f.billing_period())),
              P(f.employers_liability_minimum().pence()), P(f.public_liability_minimum().pence()),
              P(f.capacity_return_due_day()), P(f.specification_reference()), P(c.principal.user_id),
-             P(RequiredDocumentsJson(f))}));
+             P(RequiredDocumentsJson(f)), P(c.now)}));
     if (r.affected() != 1) return StaleEtag("framework");
     RETURN_IF_ERROR(WriteWindows(tx, f, f.id(), current.partnership_id()));
     ASSIGN_OR_RETURN(out, ReadFramework(tx, f.id()));
@@ -649,7 +649,7 @@ absl::StatusOr<v1::Lot> Store::CreateLot(const Call& c, const v1::Lot& l,
                         {P(id), P(l.framework_id()), P(f.partnership_id()), P(l.code()),
                          P(l.display_name()), P(l.service_type()), P(l.min_age()),
                          P(l.max_age()), P(protoutil::ToJsonArray(Competencies(l))),
-                         P(c.principal.user_id), P(c.principal.organisation_id)})
+                         P(c.principal.user_id), P(c.principal.organisation_id), P(c.now)})
                     .status();
       if (st.code() == absl::StatusCode::kAlreadyExists) {
         return absl::AlreadyExistsError(
@@ -698,7 +698,7 @@ absl::StatusOr<v1::Lot> Store::UpdateLot(const Call& c, const v1::Lot& l) {
                                        {P(l.id()), P(l.etag()), P(l.display_name()),
                                         P(l.service_type()), P(l.min_age()), P(l.max_age()),
                                         P(protoutil::ToJsonArray(Competencies(l))),
-                                        P(c.principal.user_id)}));
+                                        P(c.principal.user_id), P(c.now)}));
     if (r.affected() != 1) return StaleEtag("lot");
     RETURN_IF_ERROR(WritePrices(tx, l, l.id(), f.partnership_id()));
     ASSIGN_OR_RETURN(out, ReadLot(tx, l.id()));
@@ -764,7 +764,8 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
     for (size_t i = 0; i < lot_ids.size(); ++i) {
       auto st = tx.Exec(sql::kInsertAdmission,
                         {P(ids[i]), P(c.principal.organisation_id), P(framework_id),
-                         P(lot_ids[i]), P(f.partnership_id()), P(c.principal.user_id)})
+                         P(lot_ids[i]), P(f.partnership_id()), P(c.principal.user_id),
+                         P(c.now)})
                     .status();
       if (st.code() == absl::StatusCode::kAlreadyExists) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -865,7 +866,7 @@ absl::StatusOr<v1::Admission> Store::ApplyTransition(Tx& tx, const Call& c, cons
     if (!from) return absl::InternalError("unknown admission state");
     ASSIGN_OR_RETURN(domain::AdmissionState to, domain::Transition(*from, verb));
     RETURN_IF_ERROR(tx.Exec(sql::kUpdateAdmissionState,
-                            {P(id), P(domain::StateName(to)), P(c.principal.user_id)})
+                            {P(id), P(domain::StateName(to)), P(c.principal.user_id), P(c.now)})
                         .status());
     ASSIGN_OR_RETURN(Result t, tx.Exec(sql::kInsertTransition,
                                        {P(id), P(current.provider_id()), P(partnership_id),
@@ -974,7 +975,7 @@ absl::StatusOr<v1::Provider> Store::UpdateProvider(const Call& c, const v1::Prov
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateProviderProfile,
                                        {P(p.id()), P(p.etag()), P(p.office_postcode()),
                                         P(p.office_district()), P(protoutil::ToJsonArray(areas)),
-                                        P(c.principal.user_id)}));
+                                        P(c.principal.user_id), P(c.now)}));
     if (r.affected() != 1) return StaleEtag("provider");
     ASSIGN_OR_RETURN(Result after, tx.Exec(sql::kSelectProviderProfile, {P(p.id())}));
     out = ToProvider(after, 0);
@@ -1039,6 +1040,7 @@ absl::StatusOr<v1::ComplianceDocument> Store::CreateDocument(const Call& c,
                                        P(v1::ComplianceDocument::Kind_Name(d.kind()))};
       for (auto& v : DocumentValues(d)) params.push_back(std::move(v));
       params.push_back(P(c.principal.user_id));
+      params.push_back(P(c.now));
       RETURN_IF_ERROR(tx.Exec(sql::kInsertDocument, params).status());
     }
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectDocument, {P(prior ? *prior : id)}));
@@ -1100,6 +1102,7 @@ absl::StatusOr<v1::ComplianceDocument> Store::UpdateDocument(const Call& c,
     std::vector<db::Param> params = {P(d.id()), P(d.etag())};
     for (auto& v : DocumentValues(next)) params.push_back(std::move(v));
     params.push_back(P(c.principal.user_id));
+    params.push_back(P(c.now));
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateDocument, params));
     if (r.affected() != 1) return StaleEtag("compliance document");
     ASSIGN_OR_RETURN(Result after, tx.Exec(sql::kSelectDocument, {P(d.id())}));
