@@ -115,6 +115,33 @@ std::vector<Role> AllRoles() {
           Role::kService};
 }
 
+const std::set<Role>& ProviderRoles() {
+  static const std::set<Role> roles = {Role::kProviderAdmin, Role::kProviderCoordinator};
+  return roles;
+}
+
+const std::set<Role>& OfficerRoles() {
+  static const std::set<Role> roles = {Role::kCommissioner, Role::kBrokerageOfficer};
+  return roles;
+}
+
+std::set<Role> RolesOf(std::initializer_list<std::set<Role>> groups) {
+  std::set<Role> out;
+  for (const auto& group : groups) out.insert(group.begin(), group.end());
+  return out;
+}
+
+bool Principal::HasAnyOf(const std::set<Role>& group) const {
+  for (Role r : roles) {
+    if (group.count(r) > 0) return true;
+  }
+  return false;
+}
+
+bool Principal::IsProvider() const { return HasAnyOf(ProviderRoles()); }
+
+bool Principal::IsOfficer() const { return HasAnyOf(OfficerRoles()) || IsService(); }
+
 bool ParseRole(absl::string_view name, Role* out) {
   for (Role r : AllRoles()) {
     if (RoleName(r) == name) {
@@ -379,13 +406,15 @@ bool AccessPolicy::Knows(absl::string_view method) const {
   return allowed_.find(method) != allowed_.end();
 }
 
+std::vector<std::string> AccessPolicy::Methods() const {
+  std::vector<std::string> out;
+  for (const auto& entry : allowed_) out.push_back(entry.first);
+  return out;
+}
+
 absl::Status AccessPolicy::Check(absl::string_view method, const Principal& p) const {
   auto it = allowed_.find(method);
-  if (it != allowed_.end()) {
-    for (Role r : p.roles) {
-      if (it->second.count(r) > 0) return absl::OkStatus();
-    }
-  }
+  if (it != allowed_.end() && p.HasAnyOf(it->second)) return absl::OkStatus();
   return absl::PermissionDeniedError(
       absl::StrCat("your role may not call ", method));
 }

@@ -7,6 +7,7 @@
 // pdps_roles (array of role names), iss, aud, exp, nbf.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,13 +38,28 @@ absl::string_view RoleName(Role role);
 bool ParseRole(absl::string_view name, Role* out);
 std::vector<Role> AllRoles();
 
+// Named groups of roles, for the access policies and the predicates below.
+// A provider organisation's staff: provider_admin, provider_coordinator.
+const std::set<Role>& ProviderRoles();
+// A partnership's officers who commission and place care: commissioner,
+// brokerage_officer (not finance officers).
+const std::set<Role>& OfficerRoles();
+// Every role of the groups given, e.g. RolesOf({ProviderRoles(), {Role::kService}}).
+std::set<Role> RolesOf(std::initializer_list<std::set<Role>> groups);
+
 // The authenticated caller.
 struct Principal {
   std::string user_id;
   std::string organisation_id;
   std::set<Role> roles;
   bool Has(Role r) const { return roles.count(r) > 0; }
+  bool HasAnyOf(const std::set<Role>& group) const;
   bool IsService() const { return Has(Role::kService); }
+  // Holds one of ProviderRoles().
+  bool IsProvider() const;
+  // Holds one of OfficerRoles(), or is a service: a caller that sees a partnership's
+  // records (a referral, a package) in full rather than as a provider sees them.
+  bool IsOfficer() const;
 };
 
 struct VerifierOptions {
@@ -119,6 +135,8 @@ class AccessPolicy {
   // PERMISSION_DENIED unless the principal holds one of the method's roles.
   absl::Status Check(absl::string_view method, const Principal& principal) const;
   bool Knows(absl::string_view method) const;
+  // Every method it lists, in name order: for the tests that hold it to its service.
+  std::vector<std::string> Methods() const;
 
  private:
   std::map<std::string, std::set<Role>, std::less<>> allowed_;

@@ -223,6 +223,47 @@ TEST(AccessPolicy, DeniesUnlessListed) {
   EXPECT_EQ(policy.Check("Unknown", commissioner).code(), absl::StatusCode::kPermissionDenied);
 }
 
+TEST(AccessPolicy, ListsItsMethods) {
+  AccessPolicy policy;
+  policy.Allow("List", {Role::kService}).Allow("Get", {Role::kCommissioner});
+  EXPECT_EQ(policy.Methods(), (std::vector<std::string>{"Get", "List"}));
+}
+
+TEST(Principal, IsProviderForProviderStaffOnly) {
+  for (Role r : AllRoles()) {
+    Principal p{"u", "o", {r}};
+    EXPECT_EQ(p.IsProvider(), r == Role::kProviderAdmin || r == Role::kProviderCoordinator)
+        << RoleName(r);
+  }
+  EXPECT_FALSE((Principal{"u", "o", {}}).IsProvider());
+  EXPECT_TRUE(
+      (Principal{"u", "o", {Role::kCommissioner, Role::kProviderCoordinator}}).IsProvider());
+}
+
+TEST(Principal, IsOfficerForCommissionersBrokerageOfficersAndServices) {
+  for (Role r : AllRoles()) {
+    Principal p{"u", "o", {r}};
+    EXPECT_EQ(p.IsOfficer(),
+              r == Role::kCommissioner || r == Role::kBrokerageOfficer || r == Role::kService)
+        << RoleName(r);
+  }
+  EXPECT_FALSE((Principal{"u", "o", {}}).IsOfficer());
+  EXPECT_FALSE((Principal{"u", "o", {Role::kFinanceOfficer, Role::kProviderAdmin}}).IsOfficer());
+  EXPECT_TRUE((Principal{"u", "o", {Role::kProviderAdmin, Role::kBrokerageOfficer}}).IsOfficer());
+}
+
+TEST(Roles, GroupsAndTheirUnion) {
+  EXPECT_EQ(ProviderRoles(), (std::set<Role>{Role::kProviderAdmin, Role::kProviderCoordinator}));
+  EXPECT_EQ(OfficerRoles(), (std::set<Role>{Role::kCommissioner, Role::kBrokerageOfficer}));
+  EXPECT_EQ(RolesOf({ProviderRoles(), {Role::kService}, {Role::kProviderAdmin}}),
+            (std::set<Role>{Role::kProviderAdmin, Role::kProviderCoordinator, Role::kService}));
+  EXPECT_TRUE(RolesOf({}).empty());
+  Principal p{"u", "o", {Role::kFinanceOfficer}};
+  EXPECT_TRUE(p.HasAnyOf({Role::kService, Role::kFinanceOfficer}));
+  EXPECT_FALSE(p.HasAnyOf(OfficerRoles()));
+  EXPECT_FALSE(p.HasAnyOf({}));
+}
+
 TEST(Roles, NamesRoundTrip) {
   for (Role r : AllRoles()) {
     Role back;

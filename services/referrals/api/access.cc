@@ -6,31 +6,30 @@ namespace pdps::referrals {
 const auth::AccessPolicy& ReferralsAccessPolicy() {
   using R = auth::Role;
   static const auth::AccessPolicy* policy = [] {
-    const std::set<R> officers = {R::kBrokerageOfficer, R::kCommissioner};
-    const std::set<R> providers = {R::kProviderAdmin, R::kProviderCoordinator};
-    const std::set<R> parties = {R::kBrokerageOfficer, R::kCommissioner, R::kProviderAdmin,
-                                 R::kProviderCoordinator};
+    const std::set<R>& kOfficers = auth::OfficerRoles();
+    const std::set<R>& kProviders = auth::ProviderRoles();
+    const std::set<R> kOfficersAndProviders = auth::RolesOf({kOfficers, kProviders});
     auto* p = new auth::AccessPolicy();
-    p->Allow("CreateReferral", officers)
-        .Allow("GetReferral", parties)
-        .Allow("ListReferrals", parties)
-        .Allow("UpdateReferral", officers)
-        .Allow("OpenReferral", officers)
-        .Allow("ReopenReferral", officers)
-        .Allow("AwardReferral", officers)
-        .Allow("WithdrawReferral", officers)
-        .Allow("GetPersonDetails", parties)
-        .Allow("UpdatePersonDetails", officers)
-        .Allow("ListPersonDetailsAccess", officers)
-        .Allow("GetOffer", parties)
-        .Allow("ListOffers", parties)
-        .Allow("AcceptOffer", providers)
-        .Allow("DeclineOffer", providers)
-        .Allow("SubmitProposal", providers)
-        .Allow("SubmitBid", providers)
-        .Allow("ReviewProposal", officers)
-        .Allow("EvaluateBid", officers)
-        .Allow("GetBrokerageReturn", parties)
+    p->Allow("CreateReferral", kOfficers)
+        .Allow("GetReferral", kOfficersAndProviders)
+        .Allow("ListReferrals", kOfficersAndProviders)
+        .Allow("UpdateReferral", kOfficers)
+        .Allow("OpenReferral", kOfficers)
+        .Allow("ReopenReferral", kOfficers)
+        .Allow("AwardReferral", kOfficers)
+        .Allow("WithdrawReferral", kOfficers)
+        .Allow("GetPersonDetails", kOfficersAndProviders)
+        .Allow("UpdatePersonDetails", kOfficers)
+        .Allow("ListPersonDetailsAccess", kOfficers)
+        .Allow("GetOffer", kOfficersAndProviders)
+        .Allow("ListOffers", kOfficersAndProviders)
+        .Allow("AcceptOffer", kProviders)
+        .Allow("DeclineOffer", kProviders)
+        .Allow("SubmitProposal", kProviders)
+        .Allow("SubmitBid", kProviders)
+        .Allow("ReviewProposal", kOfficers)
+        .Allow("EvaluateBid", kOfficers)
+        .Allow("GetBrokerageReturn", kOfficersAndProviders)
         .Allow("ListEvents", {R::kService});
     return p;
   }();

@@ -2,35 +2,23 @@
 // role gets exactly the answer below.
 #include "services/referrals/api/access.h"
 
-#include <gmock/gmock.h>
-#include <google/protobuf/descriptor.h>
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdlib>
-#include <fstream>
-#include <regex>
 #include <set>
-#include <sstream>
 #include <string>
+#include <vector>
 
+#include "common/testing/access_table.h"
 #include "pdps/referrals/v1/referrals_service.grpc.pb.h"
 
 namespace pdps::referrals {
 namespace {
 
 using R = auth::Role;
+using ::pdps::testing::AccessRow;
 
 // Columns: operator, commissioner, brokerage, finance, provider admin, coordinator, service.
-constexpr int kRoles = 7;
-const R kRoleColumns[kRoles] = {R::kPlatformOperator, R::kCommissioner,  R::kBrokerageOfficer,
-                                R::kFinanceOfficer,   R::kProviderAdmin, R::kProviderCoordinator,
-                                R::kService};
-struct Row {
-  const char* method;
-  std::array<bool, kRoles> allowed;
-};
-const Row kTable[] = {
+const std::vector<AccessRow> kTable = {
     {"CreateReferral", {0, 1, 1, 0, 0, 0, 0}},
     {"GetReferral", {0, 1, 1, 0, 1, 1, 0}},
     {"ListReferrals", {0, 1, 1, 0, 1, 1, 0}},
@@ -54,75 +42,10 @@ const Row kTable[] = {
     {"ListEvents", {0, 0, 0, 0, 0, 0, 1}},
 };
 
-const google::protobuf::ServiceDescriptor* Service() {
-  return v1::CreateReferralRequest::descriptor()->file()->FindServiceByName("ReferralsService");
-}
-
-std::set<std::string> TableMethods() {
-  std::set<std::string> out;
-  for (const Row& row : kTable) out.insert(row.method);
-  return out;
-}
-
-TEST(ReferralsAccess, EveryRpcHasAPolicyAndARow) {
-  const auto* svc = Service();
-  ASSERT_NE(svc, nullptr);
-  std::set<std::string> rpcs;
-  for (int i = 0; i < svc->method_count(); ++i) {
-    const std::string& name = svc->method(i)->name();
-    rpcs.insert(name);
-    EXPECT_TRUE(ReferralsAccessPolicy().Knows(name)) << name;
-  }
-  EXPECT_TRUE(ReferralsAccessPolicy().Knows("ListEvents"));
-  EXPECT_FALSE(ReferralsAccessPolicy().Knows("DeleteReferral"));
-  // The table below covers the service exactly (plus the outbox's ListEvents).
-  rpcs.insert("ListEvents");
-  EXPECT_EQ(TableMethods(), rpcs);
-}
-
-// The .proto source agrees: a guard against a stale generated descriptor.
-TEST(ReferralsAccess, ProtoFileRpcsAreKnown) {
-  std::string root;
-  if (const char* env = std::getenv("PDPS_SOURCE_DIR"); env != nullptr && *env != '\0') {
-    root = env;
-  } else {
-    std::string here = __FILE__;
-    const std::string suffix = "services/referrals/api/access_test.cc";
-    if (here.size() >= suffix.size() &&
-        here.compare(here.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      root = here.substr(0, here.size() - suffix.size());
-    }
-  }
-  if (root.empty()) GTEST_SKIP() << "PDPS_SOURCE_DIR is not set";
-  std::ifstream in(root + "/protos/pdps/referrals/v1/referrals_service.proto");
-  if (!in) GTEST_SKIP() << "no proto source under " << root;
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string body = text.str();
-  std::set<std::string> rpcs;
-  const std::regex rpc(R"(\brpc\s+([A-Za-z0-9_]+)\s*\()");
-  for (auto it = std::sregex_iterator(body.begin(), body.end(), rpc); it != std::sregex_iterator();
-       ++it) {
-    rpcs.insert((*it)[1].str());
-  }
-  EXPECT_EQ(rpcs.size(), static_cast<size_t>(Service()->method_count()));
-  for (const auto& name : rpcs) {
-    EXPECT_TRUE(ReferralsAccessPolicy().Knows(name)) << name;
-    EXPECT_EQ(TableMethods().count(name), 1u) << name;
-  }
-}
-
 TEST(ReferralsAccess, Table) {
-  for (const Row& row : kTable) {
-    for (int i = 0; i < kRoles; ++i) {
-      auth::Principal p{"u", "o", {kRoleColumns[i]}};
-      absl::Status st = ReferralsAccessPolicy().Check(row.method, p);
-      EXPECT_EQ(st.ok(), row.allowed[i]) << row.method << " as " << auth::RoleName(kRoleColumns[i]);
-      if (!st.ok()) {
-        EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied) << row.method;
-      }
-    }
-  }
+  const auto* file = v1::CreateReferralRequest::descriptor()->file();
+  pdps::testing::ExpectAccessTable(ReferralsAccessPolicy(),
+                                   file->FindServiceByName("ReferralsService"), kTable);
 }
 
 TEST(ReferralsAccess, ProvidersAndOfficersKeepToTheirOwnVerbs) {
@@ -165,20 +88,10 @@ TEST(ReferralsAccess, ListEventsIsForServicesOnly) {
   }
   // A service identity calls nothing else.
   auth::Principal svc{"registry", "", {R::kService}};
-  for (const Row& row : kTable) {
+  for (const AccessRow& row : kTable) {
     if (std::string(row.method) == "ListEvents") continue;
     EXPECT_FALSE(ReferralsAccessPolicy().Check(row.method, svc).ok()) << row.method;
   }
-}
-
-TEST(ReferralsAccess, NoRolesAndUnknownMethodsAreDenied) {
-  auth::Principal nobody{"u", "o", {}};
-  for (const Row& row : kTable) {
-    EXPECT_FALSE(ReferralsAccessPolicy().Check(row.method, nobody).ok()) << row.method;
-  }
-  auth::Principal everyone{"u", "o", {}};
-  for (R role : auth::AllRoles()) everyone.roles.insert(role);
-  EXPECT_FALSE(ReferralsAccessPolicy().Check("DeleteReferral", everyone).ok());
 }
 
 }  // namespace

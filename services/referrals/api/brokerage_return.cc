@@ -9,7 +9,6 @@
 #include "common/dates.h"
 #include "common/status.h"
 #include "services/referrals/api/brokerage.h"
-#include "services/referrals/domain/visibility.h"
 
 namespace pdps::referrals {
 namespace {
@@ -32,7 +31,7 @@ std::vector<domain::DatedTarget> Targets(
 
 absl::StatusOr<v1::BrokerageReturn> Brokerage::BrokerageReturn(
     const Call& c, const v1::GetBrokerageReturnRequest& req) {
-  const bool officer = domain::IsOfficer(c.principal);
+  const bool officer = c.principal.IsOfficer();
   Violations v;
   auto quarter = v.Quarter("quarter", req.quarter(), dates::TodayInLondon(c.now));
   v.Id("framework_id", req.framework_id());

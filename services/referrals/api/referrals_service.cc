@@ -6,7 +6,6 @@
 #include "common/dates.h"
 #include "common/status.h"
 #include "services/referrals/domain/validate.h"
-#include "services/referrals/domain/visibility.h"
 
 namespace pdps::referrals {
 namespace {
@@ -176,7 +175,7 @@ grpc::Status ReferralsServiceImpl::ListOffers(grpc::ServerContext* ctx,
                                               const v1::ListOffersRequest* req,
                                               v1::ListOffersResponse* resp) {
   return gate_->Run(ctx, "ListOffers", *req, [&](const Call& c) -> absl::Status {
-    if (domain::IsOfficer(c.principal)) {
+    if (c.principal.IsOfficer()) {
       RETURN_IF_ERROR(RequireId("referral_id", req->referral_id()));
     } else {
       RETURN_IF_ERROR(OptionalId("referral_id", req->referral_id()));

@@ -45,12 +45,8 @@ void HideOfficersReview(v1::Proposal* p) {
   p->clear_reviewed_by_organisation();
 }
 
-bool IsOfficer(const auth::Principal& p) {
-  return p.Has(auth::Role::kBrokerageOfficer) || p.Has(auth::Role::kCommissioner) || p.IsService();
-}
-
 v1::Referral ViewFor(const v1::Referral& full, const auth::Principal& viewer) {
-  if (IsOfficer(viewer)) return full;
+  if (viewer.IsOfficer()) return full;
   bool awarded =
       full.state() == v1::Referral::AWARDED && full.award().provider_id() == viewer.organisation_id;
   return PenPortrait(full, awarded);

@@ -1,6 +1,7 @@
 // Who sees what of a referral: the provider's view (the pen portrait; data
-// minimisation, DOMAIN.md §3), what of a proposal's review is for officers only, and who
-// counts as an officer. Plain functions over the API messages: no gRPC, no SQL.
+// minimisation, DOMAIN.md §3) and what of a proposal's review is for officers only (who
+// counts as an officer: auth::Principal::IsOfficer). Plain functions over the API
+// messages: no gRPC, no SQL.
 #pragma once
 
 #include "common/auth.h"
@@ -22,12 +23,9 @@ v1::Referral PenPortrait(const v1::Referral& full, bool awarded_to_viewer);
 // nothing the family said.
 void HideOfficersReview(v1::Proposal* p);
 
-// Officers (brokerage officers, commissioners) and services see referrals in full;
-// everyone else who may see one at all is a provider.
-bool IsOfficer(const auth::Principal& p);
-
-// The referral as `viewer` may see it: in full for officers, else the pen portrait (with
-// the award when it went to the viewer's organisation).
+// The referral as `viewer` may see it: in full for officers and services
+// (auth::Principal::IsOfficer), else the pen portrait (with the award when it went to the
+// viewer's organisation): everyone else who may see one at all is a provider.
 v1::Referral ViewFor(const v1::Referral& full, const auth::Principal& viewer);
 
 }  // namespace pdps::referrals::domain

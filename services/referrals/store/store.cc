@@ -55,8 +55,6 @@ std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::s
   return {f.begin(), f.end()};
 }
 
-bool IsOfficer(const server::Call& c) { return domain::IsOfficer(c.principal); }
-
 // A provider's answer changes rows it may not write itself (the referral, other
 // providers' offers): after its own offer has been read and checked under row-level
 // security as the provider, the rest of the transaction acts as the service.
@@ -319,7 +317,7 @@ namespace {
 // everyone else).
 v1::Referral ShownReferral(const Result& res, int i, const server::Call& c) {
   v1::Referral r = ParseReferral(res, i).r;
-  if (!IsOfficer(c)) return domain::ViewFor(r, c.principal);
+  if (!c.principal.IsOfficer()) return domain::ViewFor(r, c.principal);
   auto history = nlohmann::json::parse(res.String(i, "history_json"), nullptr, false);
   if (!history.is_array()) return r;
   for (const auto& t : history) {
@@ -337,7 +335,8 @@ v1::Referral ShownReferral(const Result& res, int i, const server::Call& c) {
 }  // namespace
 
 absl::StatusOr<v1::Referral> Store::ViewFor(Tx& tx, const Call& c, const std::string& id) {
-  ASSIGN_OR_RETURN(Result res, tx.Exec(sql::kSelectReferralView, {P(id), P(IsOfficer(c))}));
+  ASSIGN_OR_RETURN(Result res,
+                   tx.Exec(sql::kSelectReferralView, {P(id), P(c.principal.IsOfficer())}));
   if (res.rows() == 0) return NotFound("referral", id);
   return ShownReferral(res, 0, c);
 }
@@ -614,7 +613,7 @@ absl::StatusOr<v1::Referral> Store::CreateReferral(const Call& c, const v1::Refe
 // round trip. No identifying details are read, so there is no access to log.
 absl::StatusOr<v1::Referral> Store::GetReferral(const Call& c, const std::string& id) {
   ASSIGN_OR_RETURN(Result res, pool_->Read(c.actor(), c.deadline, sql::kSelectReferralView,
-                                           {P(id), P(IsOfficer(c))}));
+                                           {P(id), P(c.principal.IsOfficer())}));
   if (res.rows() == 0) return NotFound("referral", id);
   return ShownReferral(res, 0, c);
 }
@@ -626,11 +625,11 @@ absl::StatusOr<Listed<v1::Referral>> Store::ListReferrals(const Call& c, const R
   ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
   auto [after_time, after_id] = protoutil::SplitKey(page.after);
   // One statement (Pool::Read): the page and, for officers, each referral's history.
-  ASSIGN_OR_RETURN(Result res,
-                   pool_->Read(c.actor(), c.deadline, sql::kListReferrals,
-                               {db::OrNull(f.state), db::OrNull(f.lot_id),
-                                db::OrNull(f.framework_id), db::OrNull(after_time),
-                                db::OrNull(after_id), P(page.limit()), P(IsOfficer(c))}));
+  ASSIGN_OR_RETURN(
+      Result res, pool_->Read(c.actor(), c.deadline, sql::kListReferrals,
+                              {db::OrNull(f.state), db::OrNull(f.lot_id),
+                               db::OrNull(f.framework_id), db::OrNull(after_time),
+                               db::OrNull(after_id), P(page.limit()), P(c.principal.IsOfficer())}));
   Listed<v1::Referral> out;
   std::string last;
   for (int i = 0; i < page.take(res.rows()); ++i) {
@@ -1047,7 +1046,8 @@ absl::Status ShapeWith(const server::Call& c, const std::vector<v1::Offer*>& off
     }
     // The family's view and which officer reviewed a proposal stay with officers, as the
     // award's officer does.
-    if (!IsOfficer(c) && o->has_proposal()) domain::HideOfficersReview(o->mutable_proposal());
+    if (!c.principal.IsOfficer() && o->has_proposal())
+      domain::HideOfficersReview(o->mutable_proposal());
     if (with_referral) *o->mutable_referral() = domain::ViewFor(r, c.principal);
   }
   return absl::OkStatus();
@@ -1088,7 +1088,7 @@ absl::StatusOr<v1::Offer> Store::GetOffer(const Call& c, const std::string& id) 
   v1::Offer out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(out, ReadOffer(tx, id, false));
-    return ShapeOffers(tx, c, {&out}, !IsOfficer(c));
+    return ShapeOffers(tx, c, {&out}, !c.principal.IsOfficer());
   }));
   return out;
 }

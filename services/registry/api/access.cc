@@ -8,29 +8,29 @@ namespace pdps::registry {
 const auth::AccessPolicy& RegistryAccessPolicy() {
   using R = auth::Role;
   static const auth::AccessPolicy* policy = [] {
-    const std::set<R> everyone = {R::kPlatformOperator, R::kCommissioner,  R::kBrokerageOfficer,
-                                  R::kFinanceOfficer,   R::kProviderAdmin, R::kProviderCoordinator,
-                                  R::kService};
-    const std::set<R> parties = {R::kCommissioner,  R::kBrokerageOfficer,    R::kFinanceOfficer,
-                                 R::kProviderAdmin, R::kProviderCoordinator, R::kService};
+    const std::vector<R> all = auth::AllRoles();
+    const std::set<R> kEveryone(all.begin(), all.end());
+    const std::set<R> kAllButPlatformOperators = auth::RolesOf(
+        {auth::OfficerRoles(), {R::kFinanceOfficer}, auth::ProviderRoles(), {R::kService}});
+    const std::set<R> kOfficersAndServices = auth::RolesOf({auth::OfficerRoles(), {R::kService}});
     auto* p = new auth::AccessPolicy();
     p->Allow("CreateOrganisation", {R::kPlatformOperator})
-        .Allow("GetOrganisation", everyone)
-        .Allow("ListOrganisations", everyone)
+        .Allow("GetOrganisation", kEveryone)
+        .Allow("ListOrganisations", kEveryone)
         .Allow("CreatePartnership", {R::kPlatformOperator})
-        .Allow("GetPartnership", everyone)
-        .Allow("ListPartnerships", everyone)
+        .Allow("GetPartnership", kEveryone)
+        .Allow("ListPartnerships", kEveryone)
         .Allow("CreateFramework", {R::kCommissioner})
-        .Allow("GetFramework", everyone)
-        .Allow("ListFrameworks", everyone)
+        .Allow("GetFramework", kEveryone)
+        .Allow("ListFrameworks", kEveryone)
         .Allow("UpdateFramework", {R::kCommissioner})
         .Allow("CreateLot", {R::kCommissioner})
-        .Allow("GetLot", everyone)
-        .Allow("ListLots", everyone)
+        .Allow("GetLot", kEveryone)
+        .Allow("ListLots", kEveryone)
         .Allow("UpdateLot", {R::kCommissioner})
         .Allow("ApplyForAdmission", {R::kProviderAdmin})
-        .Allow("GetAdmission", parties)
-        .Allow("ListAdmissions", parties)
+        .Allow("GetAdmission", kAllButPlatformOperators)
+        .Allow("ListAdmissions", kAllButPlatformOperators)
         .Allow("AdmitProvider", {R::kCommissioner})
         .Allow("RejectApplication", {R::kCommissioner})
         .Allow("SuspendAdmission", {R::kCommissioner, R::kService})
@@ -38,16 +38,16 @@ const auth::AccessPolicy& RegistryAccessPolicy() {
         .Allow("TerminateAdmission", {R::kCommissioner})
         .Allow("AddActionPlanItems", {R::kCommissioner})
         .Allow("CompleteActionPlanItem", {R::kCommissioner})
-        .Allow("GetProvider", parties)
+        .Allow("GetProvider", kAllButPlatformOperators)
         .Allow("UpdateProvider", {R::kProviderAdmin})
         .Allow("CreateComplianceDocument", {R::kProviderAdmin})
-        .Allow("GetComplianceDocument", parties)
-        .Allow("ListComplianceDocuments", parties)
+        .Allow("GetComplianceDocument", kAllButPlatformOperators)
+        .Allow("ListComplianceDocuments", kAllButPlatformOperators)
         .Allow("UpdateComplianceDocument", {R::kProviderAdmin})
-        .Allow("CreateCapacityReturn", {R::kProviderAdmin, R::kProviderCoordinator})
-        .Allow("ListCapacityReturns", parties)
+        .Allow("CreateCapacityReturn", auth::ProviderRoles())
+        .Allow("ListCapacityReturns", kAllButPlatformOperators)
         .Allow("ListLateCapacityReturns", {R::kCommissioner})
-        .Allow("ListEligibleProviders", {R::kService, R::kCommissioner, R::kBrokerageOfficer})
+        .Allow("ListEligibleProviders", kOfficersAndServices)
         .Allow("ListEvents", {R::kService});
     return p;
   }();

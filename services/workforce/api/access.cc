@@ -6,49 +6,51 @@ namespace pdps::workforce {
 const auth::AccessPolicy& WorkforceAccessPolicy() {
   using R = auth::Role;
   static const auth::AccessPolicy* policy = [] {
-    const std::set<R> providers = {R::kProviderAdmin, R::kProviderCoordinator};
-    const std::set<R> commissioners = {R::kCommissioner};
-    const std::set<R> parties = {R::kCommissioner, R::kProviderAdmin, R::kProviderCoordinator};
-    const std::set<R> readers = {R::kCommissioner, R::kProviderAdmin, R::kProviderCoordinator,
-                                 R::kService};
-    const std::set<R> package_parties = {R::kCommissioner, R::kBrokerageOfficer,
-                                         R::kProviderAdmin, R::kProviderCoordinator, R::kService};
+    const std::set<R>& kProviders = auth::ProviderRoles();
+    const std::set<R> kCommissioners = {R::kCommissioner};
+    const std::set<R> kProvidersAndCommissioners = auth::RolesOf({kProviders, kCommissioners});
+    const std::set<R> kProvidersAndServices = auth::RolesOf({kProviders, {R::kService}});
+    const std::set<R> kProvidersCommissionersAndServices =
+        auth::RolesOf({kProviders, kCommissioners, {R::kService}});
+    // Officers: commissioners and brokerage officers.
+    const std::set<R> kProvidersOfficersAndServices =
+        auth::RolesOf({kProviders, auth::OfficerRoles(), {R::kService}});
     auto* p = new auth::AccessPolicy();
-    p->Allow("CreateStaffMember", providers)
-        .Allow("GetStaffMember", providers)
-        .Allow("ListStaffMembers", providers)
-        .Allow("UpdateStaffMember", providers)
-        .Allow("CreateTrainingMatrix", commissioners)
-        .Allow("GetTrainingMatrix", readers)
-        .Allow("ListTrainingMatrices", readers)
-        .Allow("CreateTrainingRecord", providers)
-        .Allow("ListTrainingRecords", providers)
-        .Allow("VoidTrainingRecord", providers)
-        .Allow("CheckWorkerEligibility", {R::kProviderAdmin, R::kProviderCoordinator, R::kService})
-        .Allow("GetWorkforceCompliance", readers)
-        .Allow("ListExpiries", providers)
-        .Allow("CreateComplaint", providers)
-        .Allow("GetComplaint", providers)
-        .Allow("ListComplaints", providers)
-        .Allow("AcknowledgeComplaint", providers)
-        .Allow("AnswerComplaint", providers)
-        .Allow("CreateMonitoringVisit", commissioners)
-        .Allow("ListMonitoringVisits", parties)
-        .Allow("CreateActionPlan", commissioners)
-        .Allow("ListActionPlans", parties)
-        .Allow("CompleteActionItem", parties)
-        .Allow("RecordFinancialAccounts", commissioners)
-        .Allow("ReviseFinancialAccounts", commissioners)
-        .Allow("GetFinancialAccounts", parties)
-        .Allow("ListFinancialAccounts", parties)
-        .Allow("SetSuspensionRules", commissioners)
-        .Allow("GetSuspensionRules", readers)
-        .Allow("GetWorkforceReturn", readers)
-        .Allow("GetPackage", package_parties)
-        .Allow("ListPackages", {R::kProviderAdmin, R::kProviderCoordinator, R::kService})
-        .Allow("CreatePackageAssignment", providers)
-        .Allow("EndPackageAssignment", providers)
-        .Allow("ListPackageWorkers", package_parties)
+    p->Allow("CreateStaffMember", kProviders)
+        .Allow("GetStaffMember", kProviders)
+        .Allow("ListStaffMembers", kProviders)
+        .Allow("UpdateStaffMember", kProviders)
+        .Allow("CreateTrainingMatrix", kCommissioners)
+        .Allow("GetTrainingMatrix", kProvidersCommissionersAndServices)
+        .Allow("ListTrainingMatrices", kProvidersCommissionersAndServices)
+        .Allow("CreateTrainingRecord", kProviders)
+        .Allow("ListTrainingRecords", kProviders)
+        .Allow("VoidTrainingRecord", kProviders)
+        .Allow("CheckWorkerEligibility", kProvidersAndServices)
+        .Allow("GetWorkforceCompliance", kProvidersCommissionersAndServices)
+        .Allow("ListExpiries", kProviders)
+        .Allow("CreateComplaint", kProviders)
+        .Allow("GetComplaint", kProviders)
+        .Allow("ListComplaints", kProviders)
+        .Allow("AcknowledgeComplaint", kProviders)
+        .Allow("AnswerComplaint", kProviders)
+        .Allow("CreateMonitoringVisit", kCommissioners)
+        .Allow("ListMonitoringVisits", kProvidersAndCommissioners)
+        .Allow("CreateActionPlan", kCommissioners)
+        .Allow("ListActionPlans", kProvidersAndCommissioners)
+        .Allow("CompleteActionItem", kProvidersAndCommissioners)
+        .Allow("RecordFinancialAccounts", kCommissioners)
+        .Allow("ReviseFinancialAccounts", kCommissioners)
+        .Allow("GetFinancialAccounts", kProvidersAndCommissioners)
+        .Allow("ListFinancialAccounts", kProvidersAndCommissioners)
+        .Allow("SetSuspensionRules", kCommissioners)
+        .Allow("GetSuspensionRules", kProvidersCommissionersAndServices)
+        .Allow("GetWorkforceReturn", kProvidersCommissionersAndServices)
+        .Allow("GetPackage", kProvidersOfficersAndServices)
+        .Allow("ListPackages", kProvidersAndServices)
+        .Allow("CreatePackageAssignment", kProviders)
+        .Allow("EndPackageAssignment", kProviders)
+        .Allow("ListPackageWorkers", kProvidersOfficersAndServices)
         .Allow("ListEvents", {R::kService});
     return p;
   }();

@@ -2,30 +2,20 @@
 // role gets exactly the answer below.
 #include "services/workforce/api/access.h"
 
-#include <google/protobuf/descriptor.h>
 #include <gtest/gtest.h>
 
-#include <array>
-#include <set>
-#include <string>
+#include <vector>
 
+#include "common/testing/access_table.h"
 #include "pdps/workforce/v1/workforce_service.grpc.pb.h"
 
 namespace pdps::workforce {
 namespace {
 
-using R = auth::Role;
+using ::pdps::testing::AccessRow;
 
 // Columns: operator, commissioner, brokerage, finance, provider admin, coordinator, service.
-constexpr int kRoles = 7;
-const R kRoleColumns[kRoles] = {R::kPlatformOperator, R::kCommissioner,  R::kBrokerageOfficer,
-                                R::kFinanceOfficer,   R::kProviderAdmin, R::kProviderCoordinator,
-                                R::kService};
-struct Row {
-  const char* method;
-  std::array<bool, kRoles> allowed;
-};
-const Row kTable[] = {
+const std::vector<AccessRow> kTable = {
     {"CreateStaffMember", {0, 0, 0, 0, 1, 1, 0}},
     {"GetStaffMember", {0, 0, 0, 0, 1, 1, 0}},
     {"ListStaffMembers", {0, 0, 0, 0, 1, 1, 0}},
@@ -64,36 +54,10 @@ const Row kTable[] = {
     {"ListEvents", {0, 0, 0, 0, 0, 0, 1}},
 };
 
-TEST(WorkforceAccess, EveryRpcHasAPolicyAndARow) {
-  const auto* svc =
-      v1::CreateStaffMemberRequest::descriptor()->file()->FindServiceByName("WorkforceService");
-  ASSERT_NE(svc, nullptr);
-  std::set<std::string> rpcs = {"ListEvents"}, table;
-  for (int i = 0; i < svc->method_count(); ++i) rpcs.insert(svc->method(i)->name());
-  for (const Row& row : kTable) table.insert(row.method);
-  EXPECT_EQ(table, rpcs);
-  for (const auto& m : rpcs) EXPECT_TRUE(WorkforceAccessPolicy().Knows(m)) << m;
-  EXPECT_FALSE(WorkforceAccessPolicy().Knows("DeleteStaffMember"));
-}
-
 TEST(WorkforceAccess, Table) {
-  for (const Row& row : kTable) {
-    for (int i = 0; i < kRoles; ++i) {
-      auth::Principal p{"u", "o", {kRoleColumns[i]}};
-      absl::Status st = WorkforceAccessPolicy().Check(row.method, p);
-      EXPECT_EQ(st.ok(), row.allowed[i]) << row.method << " as " << auth::RoleName(kRoleColumns[i]);
-      if (!st.ok()) {
-        EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied) << row.method;
-      }
-    }
-  }
-}
-
-TEST(WorkforceAccess, NoRolesAreDenied) {
-  auth::Principal nobody{"u", "o", {}};
-  for (const Row& row : kTable) {
-    EXPECT_FALSE(WorkforceAccessPolicy().Check(row.method, nobody).ok()) << row.method;
-  }
+  const auto* file = v1::CreateStaffMemberRequest::descriptor()->file();
+  pdps::testing::ExpectAccessTable(WorkforceAccessPolicy(),
+                                   file->FindServiceByName("WorkforceService"), kTable);
 }
 
 }  // namespace

@@ -113,9 +113,7 @@ absl::Status CommissioningCheck::RequirePackageParty(
   if (c.principal.IsService()) return absl::OkStatus();
   const std::string org = absl::AsciiStrToLower(c.principal.organisation_id);
   if (package.provider_id() == org) return absl::OkStatus();
-  bool officer =
-      c.principal.Has(auth::Role::kCommissioner) || c.principal.Has(auth::Role::kBrokerageOfficer);
-  if (!officer) return NotFound("package", package.id());
+  if (!c.principal.IsOfficer()) return NotFound("package", package.id());
   absl::Status s = Require(c, "see its packages", package.framework_id());
   if (absl::IsPermissionDenied(s)) return NotFound("package", package.id());
   RETURN_IF_ERROR(s);

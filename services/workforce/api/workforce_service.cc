@@ -26,16 +26,11 @@ using server::Call;
 
 Day Today(const Call& c) { return dates::TodayInLondon(c.now); }
 
-bool IsProvider(const Call& c) {
-  return c.principal.Has(auth::Role::kProviderAdmin) ||
-         c.principal.Has(auth::Role::kProviderCoordinator);
-}
-
 // A list's provider_id filter: a provider names only itself (another is
 // PERMISSION_DENIED, as everywhere a request names an organisation); others may name any.
 absl::Status ProviderFilter(const Call& c, const std::string& provider_id) {
   RETURN_IF_ERROR(OptionalId("provider_id", provider_id));
-  if (!IsProvider(c)) return absl::OkStatus();
+  if (!c.principal.IsProvider()) return absl::OkStatus();
   return RequireOwnOrganisation(c.principal.organisation_id, provider_id, "provider_id");
 }
 
@@ -277,7 +272,7 @@ grpc::Status WorkforceServiceImpl::GetWorkforceReturn(grpc::ServerContext* ctx,
     const std::string own = absl::AsciiStrToLower(c.principal.organisation_id);
     const std::string provider =
         req->provider_id().empty() ? own : absl::AsciiStrToLower(req->provider_id());
-    const bool is_provider = IsProvider(c);
+    const bool is_provider = c.principal.IsProvider();
     if (!is_provider && req->provider_id().empty()) {
       v.Add("provider_id", "is required unless you ask as a provider for your own return");
     }
