@@ -143,8 +143,8 @@ TEST_F(DbTest, DeferredStatementsCommitWithTheTransactionOrNotAtAll) {
                            return absl::OkStatus();
                          })
                   .ok());
-  EXPECT_EQ(db_->Query("SELECT count(*)::text AS v FROM registry.organisations WHERE id = '" +
-                       ok_id + "'")[0],
+  EXPECT_EQ(db_->Query("SELECT count(*)::text AS v FROM registry.organisations WHERE id = $1",
+                       {ok_id})[0],
             "1");
   // A failing deferred statement fails the commit: the earlier statement is undone too.
   std::string first = NewUuid();
@@ -154,8 +154,8 @@ TEST_F(DbTest, DeferredStatementsCommitWithTheTransactionOrNotAtAll) {
     return absl::OkStatus();
   });
   EXPECT_EQ(st.code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(db_->Query("SELECT count(*)::text AS v FROM registry.organisations WHERE id = '" +
-                       first + "'")[0],
+  EXPECT_EQ(db_->Query("SELECT count(*)::text AS v FROM registry.organisations WHERE id = $1",
+                       {first})[0],
             "0");
 }
 
@@ -168,8 +168,8 @@ TEST_F(DbTest, FailedTransactionWritesNothing) {
         return absl::InvalidArgumentError("changed my mind");
       });
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(db_->Query("SELECT id::text AS v FROM registry.organisations WHERE id = '" + org + "'")
-                  .empty());
+  EXPECT_TRUE(
+      db_->Query("SELECT id::text AS v FROM registry.organisations WHERE id = $1", {org}).empty());
 }
 
 // A handler that throws (a bug, or stored data it cannot read) gets INTERNAL; its writes
@@ -184,8 +184,8 @@ TEST_F(DbTest, AnExceptionInATransactionRollsBackAndFreesTheConnection) {
       });
   EXPECT_EQ(st.code(), absl::StatusCode::kInternal);
   EXPECT_THAT(std::string(st.message()), ::testing::HasSubstr("not a number"));
-  EXPECT_TRUE(db_->Query("SELECT id::text AS v FROM registry.organisations WHERE id = '" + org + "'")
-                  .empty());
+  EXPECT_TRUE(
+      db_->Query("SELECT id::text AS v FROM registry.organisations WHERE id = $1", {org}).empty());
   EXPECT_EQ(pool->stats().in_use, 0);
   EXPECT_TRUE(pool->InTx({org, "u1", false, "platform_operator"}, Soon(),
                          [](Tx& tx) { return tx.Exec("SELECT 1", {}).status(); })
@@ -552,8 +552,8 @@ TEST_F(DbTest, ARequestIdReplaysOnlyTheSameCreate) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(claim("CreateLot", same, "id-5").value_or("").value_or(""), "id-1");
   // A claim kept before fingerprints were (no fingerprint) replays whatever the body.
-  db_->Run("UPDATE registry.request_ids SET fingerprint = NULL WHERE request_id = '" +
-           request_id + "'");
+  db_->Query("UPDATE registry.request_ids SET fingerprint = NULL WHERE request_id = $1",
+             {request_id});
   EXPECT_EQ(claim("CreateLot", other, "id-6").value_or("").value_or(""), "id-1");
 }
 

@@ -45,8 +45,8 @@ TEST(Brokerage, DemoLoadsEveryStateAndTheFeedCarriesSuspensions) {
   ASSERT_EQ(systemtest::RunCommand(demo, &out), 0) << "second load: " << out;
   // Every state, and each framework with its own method.
   for (const char* state : {"DRAFT", "OPEN", "EVALUATING", "AWARDED", "UNCOVERED", "WITHDRAWN"}) {
-    EXPECT_NE(db->Query(absl::StrCat("SELECT count(*)::text AS v FROM referrals.referrals WHERE "
-                                     "state = '", state, "'"))[0],
+    EXPECT_NE(db->Query("SELECT count(*)::text AS v FROM referrals.referrals WHERE state = $1",
+                        {std::string(state)})[0],
               "0")
         << state;
   }

@@ -16,17 +16,20 @@ TEST(Catalog, EveryTableHasRowLevelSecurityEnabledAndForced) {
   for (const auto& svc : kServices) {
     auto tables = db->Query(
         "SELECT c.relname AS v FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = '" + svc + "' AND c.relkind IN ('r', 'p')");
+        "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')",
+        {svc});
     ASSERT_FALSE(tables.empty()) << svc;
     auto unprotected = db->Query(
         "SELECT c.relname AS v FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = '" + svc + "' AND c.relkind IN ('r', 'p') "
-        "AND NOT (c.relrowsecurity AND c.relforcerowsecurity)");
+        "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') "
+        "AND NOT (c.relrowsecurity AND c.relforcerowsecurity)",
+        {svc});
     EXPECT_TRUE(unprotected.empty()) << svc << ": " << (unprotected.empty() ? "" : unprotected[0]);
     auto no_policy = db->Query(
         "SELECT c.relname AS v FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = '" + svc + "' AND c.relkind IN ('r', 'p') AND NOT EXISTS "
-        "(SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)");
+        "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT EXISTS "
+        "(SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)",
+        {svc});
     EXPECT_TRUE(no_policy.empty()) << svc << " table without a policy: "
                                    << (no_policy.empty() ? "" : no_policy[0]);
   }
@@ -39,22 +42,25 @@ TEST(Catalog, RuntimeRolesOwnNothingAndReachOnlyTheirSchema) {
   for (const auto& svc : kServices) {
     const std::string app = svc + "_app";
     EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM pg_class c JOIN pg_roles r ON r.oid = "
-                        "c.relowner WHERE r.rolname = '" + app + "'")[0],
+                        "c.relowner WHERE r.rolname = $1",
+                        {app})[0],
               "0");
     EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM pg_namespace n JOIN pg_roles r ON r.oid = "
-                        "n.nspowner WHERE r.rolname = '" + app + "'")[0],
+                        "n.nspowner WHERE r.rolname = $1",
+                        {app})[0],
               "0");
     EXPECT_EQ(db->Query("SELECT (rolsuper OR rolbypassrls OR rolcreatedb OR rolcreaterole)::text "
-                        "AS v FROM pg_roles WHERE rolname = '" + app + "'")[0],
+                        "AS v FROM pg_roles WHERE rolname = $1",
+                        {app})[0],
               "false");
     auto reachable = db->Query(
         "SELECT nspname AS v FROM pg_namespace WHERE nspname NOT LIKE 'pg_%' AND nspname NOT IN "
-        "('information_schema', 'public', '" + svc + "') AND has_schema_privilege('" + app +
-        "', oid, 'USAGE')");
+        "('information_schema', 'public', $1) AND has_schema_privilege($2, oid, 'USAGE')",
+        {svc, app});
     EXPECT_TRUE(reachable.empty()) << app << " can use schema " << reachable[0];
-    EXPECT_EQ(db->Query("SELECT has_schema_privilege('" + app + "', 'public', 'CREATE')::text AS v")[0],
+    EXPECT_EQ(db->Query("SELECT has_schema_privilege($1, 'public', 'CREATE')::text AS v", {app})[0],
               "false");
-    EXPECT_EQ(db->Query("SELECT has_schema_privilege('" + app + "', '" + svc + "', 'CREATE')::text AS v")[0],
+    EXPECT_EQ(db->Query("SELECT has_schema_privilege($1, $2, 'CREATE')::text AS v", {app, svc})[0],
               "false");
   }
 }

@@ -160,7 +160,8 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
       "WHERE display_name = 'Peterborough Complex Care'")[0];
   const auto suspended = db->Query(
       "SELECT lot_id::text AS v FROM registry.admissions "
-      "WHERE provider_id = '" + pcc + "' AND state = 'SUSPENDED'");
+      "WHERE provider_id = $1 AND state = 'SUSPENDED'",
+      {pcc});
   ASSERT_EQ(suspended.size(), 1u);
   const std::string commissioner = as("Peterborough City Council", "commissioner");
   EXPECT_THAT(run(commissioner + "visits list"), HasSubstr("INADEQUATE"));
@@ -195,8 +196,8 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
   EXPECT_THAT(run(lewisham + "offers list --referral=" + proposals_open[0]),
               ContainsRegex("DECLARED_HOURS +SHORT_OF_HOURS .*UNMATCHED"));
   const auto proposal = db->Query(
-      "SELECT id::text AS v FROM referrals.offers WHERE proposal IS NOT NULL AND referral_id = '" +
-      proposals_open[0] + "'");
+      "SELECT id::text AS v FROM referrals.offers WHERE proposal IS NOT NULL AND referral_id = $1",
+      {proposals_open[0]});
   ASSERT_EQ(proposal.size(), 1u);
   std::string shown = run(lewisham + "offers get " + proposal[0]);
   EXPECT_THAT(shown, ContainsRegex("unmatched_competencies: +[a-z_]+"));
@@ -235,8 +236,8 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
     return db->Query(
         "SELECT o.display_name || ' ' || count(*)::text AS v FROM registry.admissions a "
         "JOIN registry.organisations o ON o.id = a.provider_id WHERE a.state = 'SUSPENDED' "
-        "AND o.display_name = '" +
-        provider + "' GROUP BY o.display_name");
+        "AND o.display_name = $1 GROUP BY o.display_name",
+        {provider});
   };
   EXPECT_EQ(suspended_in_derby("Allestree Activity Centre"),
             std::vector<std::string>{"Allestree Activity Centre 2"});
@@ -258,8 +259,8 @@ TEST(Demo, TheWorkforceTourOnTheWholePlatform) {
                   " --reason='moved to another package' --json"),
               HasSubstr("moved to another package"));
   EXPECT_EQ(db->Query("SELECT end_reason AS v FROM workforce.package_assignments "
-                      "WHERE id = '" +
-                      ids[1] + "'"),
+                      "WHERE id = $1",
+                      {ids[1]}),
             std::vector<std::string>{"moved to another package"});
   std::string again;
   EXPECT_EQ(systemtest::RunCommand(riverside + "packages unassign " + ids[0] +

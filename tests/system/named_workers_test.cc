@@ -117,8 +117,8 @@ TEST(NamedWorkers, ArriveFromReferralsAreSeenByTheirCommissionersAndLapsesSuspen
 
   // The demo's packages start in the coming weeks, and the binaries keep the wall clock:
   // let time pass for this one by starting it today.
-  db->Query("UPDATE workforce.packages SET start_date = '" + Day(absl::ZeroDuration()) +
-            "' WHERE id = '" + package + "' RETURNING id::text AS v");
+  db->Query("UPDATE workforce.packages SET start_date = $1 WHERE id = $2 RETURNING id::text AS v",
+            {Day(absl::ZeroDuration()), package});
 
   auto stub = wv1::WorkforceService::NewStub(workforce.channel());
   const std::string provider_token = keys.Mint(provider, auth::Role::kProviderAdmin);
@@ -227,9 +227,9 @@ TEST(NamedWorkers, ArriveFromReferralsAreSeenByTheirCommissionersAndLapsesSuspen
   ASSERT_TRUE(st.ok()) << st.error_message();
   // Nothing has lapsed: the sweep trips nothing.
   absl::SleepFor(absl::Milliseconds(1500));
-  const std::string admission_state = "SELECT state AS v FROM registry.admissions WHERE"
-                                      " provider_id = '" + provider + "' AND lot_id = '" + lot + "'";
-  EXPECT_EQ(db->Query(admission_state)[0], "ACTIVE");
+  const std::string admission_state =
+      "SELECT state AS v FROM registry.admissions WHERE provider_id = $1 AND lot_id = $2";
+  EXPECT_EQ(db->Query(admission_state, {provider, lot})[0], "ACTIVE");
 
   // The worker's DBS is found to be older than the framework allows.
   wv1::GetStaffMemberRequest gs;
@@ -241,11 +241,12 @@ TEST(NamedWorkers, ArriveFromReferralsAreSeenByTheirCommissionersAndLapsesSuspen
   ASSERT_TRUE(Call(*stub, provider_token, &WStub::UpdateStaffMember, us, &staff).ok());
 
   // workforce → registry: the provider is suspended on that lot, the rule as reason.
-  EXPECT_EQ(systemtest::WaitFor(*db, admission_state, "SUSPENDED"), "SUSPENDED");
+  EXPECT_EQ(systemtest::WaitFor(*db, admission_state, {provider, lot}, "SUSPENDED"), "SUSPENDED");
   auto why = db->Query(
       "SELECT t.reason AS v FROM registry.admission_transitions t JOIN registry.admissions a ON "
-      "a.id = t.admission_id WHERE a.provider_id = '" + provider + "' AND a.lot_id = '" + lot +
-      "' ORDER BY t.id DESC LIMIT 1");
+      "a.id = t.admission_id WHERE a.provider_id = $1 AND a.lot_id = $2"
+      " ORDER BY t.id DESC LIMIT 1",
+      {provider, lot});
   ASSERT_EQ(why.size(), 1u);
   EXPECT_THAT(why[0], HasSubstr("INELIGIBLE_PACKAGE_WORKER"));
   EXPECT_THAT(why[0], HasSubstr("DBS_EXPIRED"));
@@ -257,8 +258,8 @@ TEST(NamedWorkers, ArriveFromReferralsAreSeenByTheirCommissionersAndLapsesSuspen
   EXPECT_FALSE(mine()->eligible());
   // The same facts trip once, however many sweeps run.
   absl::SleepFor(absl::Milliseconds(2500));
-  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM workforce.rule_trips WHERE source_id = '" +
-                      assignment.id() + "'")[0],
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM workforce.rule_trips WHERE source_id = $1",
+                      {assignment.id()})[0],
             "1");
 }
 

@@ -150,7 +150,7 @@ TEST(Replicas, EachDeadlineFiresOnceAndAKilledReplicaLosesNothing) {
   // Replica A has stepped the first nine and holds the tenth, half done.
   ASSERT_EQ(WaitFor(*db, waiting, "1"), "1");
   EXPECT_EQ(db->Query(uncovered)[0], std::to_string(kGated));
-  EXPECT_EQ(db->Query("SELECT state AS v FROM referrals.referrals WHERE id = '" + gated + "'")[0],
+  EXPECT_EQ(db->Query("SELECT state AS v FROM referrals.referrals WHERE id = $1", {gated})[0],
             "OPEN");
 
   // Replica B joins and steps the rest, skipping the one A has locked.
@@ -169,9 +169,10 @@ TEST(Replicas, EachDeadlineFiresOnceAndAKilledReplicaLosesNothing) {
               absl::ToDoubleSeconds(absl::Now() - fired));
 
   // The tenth was stepped again after the kill, not by A's orphaned transaction.
-  EXPECT_EQ(db->Query(absl::StrCat("SELECT (at > '", killed, "')::text AS v FROM",
-                                   " referrals.referral_transitions WHERE to_state = 'UNCOVERED'",
-                                   " AND referral_id = '", gated, "'")),
+  EXPECT_EQ(db->Query("SELECT (at > $1::timestamptz)::text AS v FROM"
+                      " referrals.referral_transitions WHERE to_state = 'UNCOVERED'"
+                      " AND referral_id = $2",
+                      {killed, gated}),
             std::vector<std::string>{"true"});
 
   // Exactly once, in the data...

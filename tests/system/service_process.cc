@@ -181,10 +181,11 @@ std::string DemoCommand(const DevKeys& keys, const std::string& flags) {
 }
 
 std::string WaitFor(const testing::TestDatabase& db, const std::string& sql,
-                    const std::string& want, absl::Duration timeout) {
+                    const std::vector<::pdps::db::Param>& params, const std::string& want,
+                    absl::Duration timeout) {
   std::string got;
   for (absl::Time end = absl::Now() + timeout;;) {
-    auto rows = db.Query(sql);
+    auto rows = db.Query(sql, params);
     got = rows.empty() ? "" : rows[0];
     if (got == want || absl::Now() >= end) return got;
     absl::SleepFor(absl::Milliseconds(100));

@@ -2,17 +2,18 @@
 // development keys `make run` uses, and waits on what the database shows.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
 #include <sys/types.h>
 
 #include <chrono>
 #include <map>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/db.h"
 
 namespace pdps::testing {
 class TestDatabase;
@@ -106,9 +107,14 @@ struct Platform {
 // standard error folded into standard output.
 std::string DemoCommand(const DevKeys& keys, const std::string& flags);
 
-// Runs `sql` (its column "v", first row) every 100 ms until it gives `want` or
-// `timeout` has passed; returns what it gave last ("" for no row).
+// Runs `sql` with `params` (its column "v", first row) every 100 ms until it gives `want`
+// or `timeout` has passed; returns what it gave last ("" for no row).
 std::string WaitFor(const testing::TestDatabase& db, const std::string& sql,
-                    const std::string& want, absl::Duration timeout = absl::Seconds(15));
+                    const std::vector<::pdps::db::Param>& params, const std::string& want,
+                    absl::Duration timeout = absl::Seconds(15));
+inline std::string WaitFor(const testing::TestDatabase& db, const std::string& sql,
+                           const std::string& want, absl::Duration timeout = absl::Seconds(15)) {
+  return WaitFor(db, sql, {}, want, timeout);
+}
 
 }  // namespace pdps::systemtest

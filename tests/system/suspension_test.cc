@@ -71,8 +71,9 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
   std::vector<std::string> f = absl::StrSplit(live[0], ' ');
   const std::string offer = f[0], provider = f[1], lot = f[2], framework = f[3], council = f[4],
                     referral = f[5];
-  ASSERT_EQ(db->Query("SELECT state AS v FROM registry.admissions WHERE provider_id = '" +
-                      provider + "' AND lot_id = '" + lot + "'")[0],
+  ASSERT_EQ(db->Query("SELECT state AS v FROM registry.admissions WHERE provider_id = $1"
+                      " AND lot_id = $2",
+                      {provider, lot})[0],
             "ACTIVE");
 
   auto channel = grpc::CreateChannel(workforce.address(), grpc::InsecureChannelCredentials());
@@ -80,11 +81,13 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
   std::string token = keys.Mint(council, auth::Role::kCommissioner);
   // A commissioner of another partnership: the registry says it does not commission
   // this framework, so it can neither claim its rules nor record findings that trip them.
-  auto other = db->Query("SELECT o.id::text AS v FROM registry.organisations o WHERE o.kind = "
-                         "'COUNCIL' AND o.id <> '" + council + "' AND NOT EXISTS (SELECT 1 FROM "
-                         "registry.partnership_members m JOIN registry.frameworks f ON "
-                         "f.partnership_id = m.partnership_id WHERE f.id = '" + framework +
-                         "' AND m.organisation_id = o.id) LIMIT 1");
+  auto other = db->Query(
+      "SELECT o.id::text AS v FROM registry.organisations o WHERE o.kind = "
+      "'COUNCIL' AND o.id <> $1 AND NOT EXISTS (SELECT 1 FROM "
+      "registry.partnership_members m JOIN registry.frameworks f ON "
+      "f.partnership_id = m.partnership_id WHERE f.id = $2"
+      " AND m.organisation_id = o.id) LIMIT 1",
+      {council, framework});
   ASSERT_EQ(other.size(), 1u);
   const std::string outsider = keys.Mint(other[0], auth::Role::kCommissioner);
   {
@@ -147,7 +150,7 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
     EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   }
   const std::string area =
-      db->Query("SELECT area AS v FROM referrals.referrals WHERE id = '" + referral + "'")[0];
+      db->Query("SELECT area AS v FROM referrals.referrals WHERE id = $1", {referral})[0];
   EXPECT_THAT(eligible_on_lot(lot, area, token), ::testing::Contains(provider));
   {
     wv1::MonitoringVisit made;
@@ -156,14 +159,15 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
   }
   // workforce → registry: the admission is suspended with the rule as reason.
   EXPECT_EQ(WaitFor(*db,
-                    "SELECT state AS v FROM registry.admissions WHERE provider_id = '" + provider +
-                        "' AND lot_id = '" + lot + "'",
-                    "SUSPENDED"),
+                    "SELECT state AS v FROM registry.admissions WHERE provider_id = $1"
+                    " AND lot_id = $2",
+                    {provider, lot}, "SUSPENDED"),
             "SUSPENDED");
   auto why = db->Query(
       "SELECT t.reason AS v FROM registry.admission_transitions t JOIN registry.admissions a ON "
-      "a.id = t.admission_id WHERE a.provider_id = '" + provider + "' AND a.lot_id = '" + lot +
-      "' ORDER BY t.id DESC LIMIT 1");
+      "a.id = t.admission_id WHERE a.provider_id = $1 AND a.lot_id = $2"
+      " ORDER BY t.id DESC LIMIT 1",
+      {provider, lot});
   ASSERT_EQ(why.size(), 1u);
   EXPECT_THAT(why[0], HasSubstr("INADEQUATE_VISIT"));
   // The suspension opens its action plan (seed 001 13.6): agree it in 10 working days.
@@ -171,33 +175,34 @@ TEST(AutomaticSuspension, RuleTripsInWorkforceRegistrySuspendsReferralsStopsOffe
   const calendar::WorkingTime working_time(calendar::HolidayCalendar::EnglandAndWales());
   EXPECT_EQ(db->Query("SELECT i.due_date::text || ' ' || i.description AS v FROM "
                       "registry.action_plan_items i JOIN registry.admissions a ON a.id = "
-                      "i.admission_id WHERE a.provider_id = '" + provider + "' AND a.lot_id = '" +
-                      lot + "'"),
+                      "i.admission_id WHERE a.provider_id = $1 AND a.lot_id = $2",
+                      {provider, lot}),
             std::vector<std::string>{absl::StrCat(
                 dates::FormatDay(working_time.AddWorkingDaysToDay(today, 10)),
                 " Agree an action plan with timescales with the contract manager and the "
                 "brokerage team (automatic suspension: monitoring visit on ",
                 dates::FormatDay(today), " rated INADEQUATE)")});
   // registry → referrals: the live offer is withdrawn and the rota moves on.
-  EXPECT_EQ(WaitFor(*db, "SELECT state AS v FROM referrals.offers WHERE id = '" + offer + "'",
-                    "WITHDRAWN"),
-            "WITHDRAWN");
+  EXPECT_EQ(
+      WaitFor(*db, "SELECT state AS v FROM referrals.offers WHERE id = $1", {offer}, "WITHDRAWN"),
+      "WITHDRAWN");
   EXPECT_EQ(WaitFor(*db,
-                    "SELECT count(*)::text AS v FROM referrals.offers WHERE referral_id = '" +
-                        referral + "' AND state = 'OPEN'",
-                    "1"),
+                    "SELECT count(*)::text AS v FROM referrals.offers WHERE referral_id = $1"
+                    " AND state = 'OPEN'",
+                    {referral}, "1"),
             "1");
-  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM referrals.offers WHERE provider_id = '" +
-                      provider + "' AND lot_id = '" + lot + "' AND state = 'OPEN'")[0],
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM referrals.offers WHERE provider_id = $1"
+                      " AND lot_id = $2 AND state = 'OPEN'",
+                      {provider, lot})[0],
             "0");
   // And a new referral on the lot is offered to everyone eligible but that provider.
   EXPECT_THAT(eligible_on_lot(lot, area, token), Not(::testing::Contains(provider)));
   // The rule fired once: one suspension, however often the feeds are read.
   absl::SleepFor(absl::Milliseconds(500));
   EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM registry.admission_transitions t JOIN "
-                      "registry.admissions a ON a.id = t.admission_id WHERE a.provider_id = '" +
-                      provider + "' AND t.to_state = 'SUSPENDED' AND t.reason LIKE "
-                      "'automatic%'")[0],
+                      "registry.admissions a ON a.id = t.admission_id WHERE a.provider_id = $1"
+                      " AND t.to_state = 'SUSPENDED' AND t.reason LIKE 'automatic%'",
+                      {provider})[0],
             "1");
 }
 
