@@ -49,7 +49,6 @@ namespace pdps::registry::sql {
 
 // ---------------------------------------------------------- organisations ---
 
-
 inline constexpr std::string_view kInsertOrganisation =
     "INSERT INTO registry.organisations (id, display_name, kind, external_reference,"
     " create_user, create_organisation, update_user, create_time, update_time)"

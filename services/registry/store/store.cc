@@ -393,7 +393,8 @@ absl::StatusOr<OpenPlan> LockOpenPlan(Tx& tx, const std::string& id, const std::
 
 // The admission after a change to its plan: a new etag and audit stamp, read back.
 absl::StatusOr<v1::Admission> TouchAdmission(Tx& tx, const server::Call& c, const std::string& id) {
-  RETURN_IF_ERROR(tx.Exec(sql::kTouchAdmission, {P(id), P(c.principal.user_id), P(c.now)}).status());
+  RETURN_IF_ERROR(
+      tx.Exec(sql::kTouchAdmission, {P(id), P(c.principal.user_id), P(c.now)}).status());
   return ReadAdmission(tx, id, false);
 }
 
@@ -435,8 +436,7 @@ absl::StatusOr<v1::Organisation> Store::CreateOrganisation(const Call& c, const 
                                   idempotency::Fingerprint(o), id));
     if (!prior) {
       RETURN_IF_ERROR(tx.Exec(sql::kInsertOrganisation,
-                              {P(id), P(o.display_name()),
-                               P(v1::Organisation::Kind_Name(o.kind())),
+                              {P(id), P(o.display_name()), P(v1::Organisation::Kind_Name(o.kind())),
                                P(o.external_reference()), P(c.principal.user_id),
                                P(c.principal.organisation_id), P(c.now)})
                           .status());
@@ -506,10 +506,10 @@ absl::StatusOr<v1::Partnership> Store::CreatePartnership(const Call& c, const v1
         }
       }
       RETURN_IF_ERROR(v.ToStatus());
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertPartnership,
-                              {P(id), P(p.display_name()), P(c.principal.user_id),
-                               P(c.principal.organisation_id), P(c.now)})
-                          .status());
+      RETURN_IF_ERROR(
+          tx.Exec(sql::kInsertPartnership, {P(id), P(p.display_name()), P(c.principal.user_id),
+                                            P(c.principal.organisation_id), P(c.now)})
+              .status());
       for (const auto& m : members) {
         RETURN_IF_ERROR(tx.Exec(sql::kInsertPartnershipMember, {P(id), P(m)}).status());
       }
@@ -647,9 +647,9 @@ absl::StatusOr<v1::Lot> Store::CreateLot(const Call& c, const v1::Lot& l,
       }
       auto st = tx.Exec(sql::kInsertLot,
                         {P(id), P(l.framework_id()), P(f.partnership_id()), P(l.code()),
-                         P(l.display_name()), P(l.service_type()), P(l.min_age()),
-                         P(l.max_age()), P(protoutil::ToJsonArray(Competencies(l))),
-                         P(c.principal.user_id), P(c.principal.organisation_id), P(c.now)})
+                         P(l.display_name()), P(l.service_type()), P(l.min_age()), P(l.max_age()),
+                         P(protoutil::ToJsonArray(Competencies(l))), P(c.principal.user_id),
+                         P(c.principal.organisation_id), P(c.now)})
                     .status();
       if (st.code() == absl::StatusCode::kAlreadyExists) {
         return absl::AlreadyExistsError(
@@ -694,11 +694,11 @@ absl::StatusOr<v1::Lot> Store::UpdateLot(const Call& c, const v1::Lot& l) {
     if (!member) return absl::PermissionDeniedError("only the owning partnership may change it");
     RETURN_IF_ERROR(domain::ValidateLotChange(l, current));
     if (current.etag() != l.etag()) return StaleEtag("lot");
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateLot,
-                                       {P(l.id()), P(l.etag()), P(l.display_name()),
-                                        P(l.service_type()), P(l.min_age()), P(l.max_age()),
-                                        P(protoutil::ToJsonArray(Competencies(l))),
-                                        P(c.principal.user_id), P(c.now)}));
+    ASSIGN_OR_RETURN(Result r,
+                     tx.Exec(sql::kUpdateLot, {P(l.id()), P(l.etag()), P(l.display_name()),
+                                               P(l.service_type()), P(l.min_age()), P(l.max_age()),
+                                               P(protoutil::ToJsonArray(Competencies(l))),
+                                               P(c.principal.user_id), P(c.now)}));
     if (r.affected() != 1) return StaleEtag("lot");
     RETURN_IF_ERROR(WritePrices(tx, l, l.id(), f.partnership_id()));
     ASSIGN_OR_RETURN(out, ReadLot(tx, l.id()));
@@ -763,9 +763,8 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
     RETURN_IF_ERROR(v.ToStatus());
     for (size_t i = 0; i < lot_ids.size(); ++i) {
       auto st = tx.Exec(sql::kInsertAdmission,
-                        {P(ids[i]), P(c.principal.organisation_id), P(framework_id),
-                         P(lot_ids[i]), P(f.partnership_id()), P(c.principal.user_id),
-                         P(c.now)})
+                        {P(ids[i]), P(c.principal.organisation_id), P(framework_id), P(lot_ids[i]),
+                         P(f.partnership_id()), P(c.principal.user_id), P(c.now)})
                     .status();
       if (st.code() == absl::StatusCode::kAlreadyExists) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -972,10 +971,10 @@ absl::StatusOr<v1::Provider> Store::UpdateProvider(const Call& c, const v1::Prov
     if (ToProvider(cur, 0).etag() != p.etag()) return StaleEtag("provider");
     std::vector<std::string> areas;
     for (const auto& a : p.coverage_areas()) areas.push_back(domain::NormaliseArea(a));
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kUpdateProviderProfile,
-                                       {P(p.id()), P(p.etag()), P(p.office_postcode()),
-                                        P(p.office_district()), P(protoutil::ToJsonArray(areas)),
-                                        P(c.principal.user_id), P(c.now)}));
+    ASSIGN_OR_RETURN(
+        Result r, tx.Exec(sql::kUpdateProviderProfile,
+                          {P(p.id()), P(p.etag()), P(p.office_postcode()), P(p.office_district()),
+                           P(protoutil::ToJsonArray(areas)), P(c.principal.user_id), P(c.now)}));
     if (r.affected() != 1) return StaleEtag("provider");
     ASSIGN_OR_RETURN(Result after, tx.Exec(sql::kSelectProviderProfile, {P(p.id())}));
     out = ToProvider(after, 0);

@@ -52,49 +52,49 @@ SeedMatrix Lewisham(const char* lot, const char* title, std::vector<CompetencyRu
 std::vector<SeedMatrix> SeedMatrices(Day from) {
   std::vector<SeedMatrix> out;
 
-  SeedMatrix a = Lewisham(
-      "A", "Lot A: Personalised care and support delivered by children's nurses",
-      {C("medication_administration", "Administration of medications", kAnnual),
-       C("asd_challenging_behaviour", "ASD/ Challenging behaviour", kAnnual, true),
-       C("seizure_management", "Seizure management", kAnnual),
-       C("de_escalation", "De-escalation", kAnnual, true),
-       C("ventilation_bipap_cpap", "Ventilation / BiPAP / CPAP", kAnnual),
-       C("gastrostomy_ng_tubes", "Gastrostomy /NG tubes", kAnnual)},
-      from);
+  SeedMatrix a =
+      Lewisham("A", "Lot A: Personalised care and support delivered by children's nurses",
+               {C("medication_administration", "Administration of medications", kAnnual),
+                C("asd_challenging_behaviour", "ASD/ Challenging behaviour", kAnnual, true),
+                C("seizure_management", "Seizure management", kAnnual),
+                C("de_escalation", "De-escalation", kAnnual, true),
+                C("ventilation_bipap_cpap", "Ventilation / BiPAP / CPAP", kAnnual),
+                C("gastrostomy_ng_tubes", "Gastrostomy /NG tubes", kAnnual)},
+               from);
   // "Registration as a children's nurse ... must be checked with the NMC".
   a.matrix.required_registration_body = "NMC";
   out.push_back(std::move(a));
 
   // Lot B's table marks De-escalation with a stray opening quote where Lot A has an
   // asterisk; it is read as the asterisk (decision 0031).
-  out.push_back(Lewisham(
-      "B", "Lot B: Personalised care and support delivered by highly skilled carers",
-      {C("medication_administration", "Administration of medications", kAnnual),
-       C("asd_challenging_behaviour", "ASD/ Challenging behaviour", kAnnual, true),
-       C("seizure_management", "Seizure management", kAnnual, true),
-       C("de_escalation", "De-escalation", kAnnual, true),
-       C("ventilation_bipap_cpap", "Ventilation / BiPAP / CPAP", kAnnual, true),
-       C("gastrostomy_ng_tubes", "Gastrostomy/NG tubes", kAnnual, true)},
-      from));
+  out.push_back(
+      Lewisham("B", "Lot B: Personalised care and support delivered by highly skilled carers",
+               {C("medication_administration", "Administration of medications", kAnnual),
+                C("asd_challenging_behaviour", "ASD/ Challenging behaviour", kAnnual, true),
+                C("seizure_management", "Seizure management", kAnnual, true),
+                C("de_escalation", "De-escalation", kAnnual, true),
+                C("ventilation_bipap_cpap", "Ventilation / BiPAP / CPAP", kAnnual, true),
+                C("gastrostomy_ng_tubes", "Gastrostomy/NG tubes", kAnnual, true)},
+               from));
 
-  out.push_back(Lewisham(
-      "C", "Lot C: Personalised care and support delivered by support workers",
-      {C("medication_competent_parent",
-         "Administration of medications - level of competent parent", kAnnual),
-       C("asd_challenging_behaviour", "ASD/ Challenging behaviour", kAnnual, true),
-       C("seizure_management", "Seizure management", kAnnual, true)},
-      from));
+  out.push_back(
+      Lewisham("C", "Lot C: Personalised care and support delivered by support workers",
+               {C("medication_competent_parent",
+                  "Administration of medications - level of competent parent", kAnnual),
+                C("asd_challenging_behaviour", "ASD/ Challenging behaviour", kAnnual, true),
+                C("seizure_management", "Seizure management", kAnnual, true)},
+               from));
 
-  out.push_back(Lewisham(
-      "D", "Lot D: Mentoring, buddying and personalised care and support",
-      {C("asd_challenging_behaviour", "ASD/ Challenging behaviour", kAnnual, true),
-       C("medication_competent_parent",
-         "Administration of medications - level of competent parent", kAnnual),
-       C("mental_health", "Mental Health", kAnnual),
-       C("seizure_management", "Seizure management", kAnnual, true),
-       C("makaton_asd_communication",
-         "Communication for CYP with ASD i.e. training in Makaton", kAnnual, true)},
-      from));
+  out.push_back(
+      Lewisham("D", "Lot D: Mentoring, buddying and personalised care and support",
+               {C("asd_challenging_behaviour", "ASD/ Challenging behaviour", kAnnual, true),
+                C("medication_competent_parent",
+                  "Administration of medications - level of competent parent", kAnnual),
+                C("mental_health", "Mental Health", kAnnual),
+                C("seizure_management", "Seizure management", kAnnual, true),
+                C("makaton_asd_communication",
+                  "Communication for CYP with ASD i.e. training in Makaton", kAnnual, true)},
+               from));
 
   // Cambridgeshire & Peterborough: the 9.4 minimum list, no frequencies; supervision at
   // most 3 months apart (9.5). One matrix for every lot.
@@ -107,8 +107,8 @@ std::vector<SeedMatrix> SeedMatrices(Day from) {
     s.matrix.effective_from = from;
     s.matrix.supervision_months = 3;
     s.matrix.competencies = {
-        C("safeguarding",
-          "Safeguarding (Disabled Children, Child Protection, CSE, CCE and FGM)", 0),
+        C("safeguarding", "Safeguarding (Disabled Children, Child Protection, CSE, CCE and FGM)",
+          0),
         C("e_safety", "E-Safety Training", 0),
         C("mca_dols", "Mental Capacity Act and Deprivation of Liberty Safeguards", 0),
         C("autism_awareness", "Autism Awareness", 0),
@@ -152,12 +152,13 @@ std::vector<SeedMatrix> SeedMatrices(Day from) {
     care.due_within_weeks = 12;
     CompetencyRule abuse = C("safeguarding", "Prevention of abuse (safeguarding)", kAnnual);
     abuse.due_within_months = 3;
-    s.matrix.competencies = {
-        care, abuse,
-        C("challenging_behaviour_asd", "Managing challenging behaviour (learning disabilities, ASD)",
-          0),
-        C("autism_specialist", "Specialist autism training: communication, anxiety, sensory "
-          "needs, social interaction", 0)};
+    s.matrix.competencies = {care, abuse,
+                             C("challenging_behaviour_asd",
+                               "Managing challenging behaviour (learning disabilities, ASD)", 0),
+                             C("autism_specialist",
+                               "Specialist autism training: communication, anxiety, sensory "
+                               "needs, social interaction",
+                               0)};
     out.push_back(std::move(s));
   }
 

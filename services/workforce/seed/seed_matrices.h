@@ -18,8 +18,8 @@ struct SeedMatrix {
   std::string framework;  // "lewisham", "cambridgeshire_peterborough", "southwark", "derby"
   std::string lot;        // "A".."D" for Lewisham; "*" where one matrix serves every lot
   std::string title;
-  std::string source;     // the seed and section it comes from
-  Matrix matrix;          // id and version empty; effective_from as given
+  std::string source;  // the seed and section it comes from
+  Matrix matrix;       // id and version empty; effective_from as given
 };
 
 // Every seed matrix, effective from `effective_from`.

@@ -47,14 +47,14 @@ TEST(SeedMatrices, EveryFrameworkAndLot) {
       EXPECT_TRUE(codes.insert(c.code).second) << s.framework << s.lot << " repeats " << c.code;
     }
   }
-  EXPECT_EQ(keys, (std::set<std::pair<std::string, std::string>>{
-                      {"lewisham", "A"},
-                      {"lewisham", "B"},
-                      {"lewisham", "C"},
-                      {"lewisham", "D"},
-                      {"cambridgeshire_peterborough", "*"},
-                      {"southwark", "*"},
-                      {"derby", "*"}}));
+  EXPECT_EQ(keys,
+            (std::set<std::pair<std::string, std::string>>{{"lewisham", "A"},
+                                                           {"lewisham", "B"},
+                                                           {"lewisham", "C"},
+                                                           {"lewisham", "D"},
+                                                           {"cambridgeshire_peterborough", "*"},
+                                                           {"southwark", "*"},
+                                                           {"derby", "*"}}));
 }
 
 TEST(SeedMatrices, LewishamLotTables) {
