@@ -31,6 +31,12 @@ std::string FormatDay(absl::CivilDay d) {
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
+std::string FormatLondonTime(absl::Time t) {
+  const absl::CivilSecond local = absl::ToCivilSecond(t, London());
+  return absl::FormatTime(local.second() == 0 ? "%Y-%m-%d %H:%M %Z" : "%Y-%m-%d %H:%M:%S %Z", t,
+                          London());
+}
+
 std::string FormatMonth(absl::CivilMonth m) {
   return absl::StrFormat("%04d-%02d", m.year(), m.month());
 }

@@ -21,6 +21,10 @@ inline constexpr char kNotADay[] = "must be a date YYYY-MM-DD from 1900-01-01 to
 std::optional<absl::CivilDay> ParseDay(absl::string_view text);
 std::optional<absl::CivilMonth> ParseMonth(absl::string_view text);
 std::string FormatDay(absl::CivilDay day);
+// An instant as Europe/London reads it, to the minute when it falls on one ("2026-11-24
+// 12:00 GMT", an office-hours deadline) and to the second otherwise ("2026-12-03
+// 07:55:14 GMT", an emergency window's), so that no shown deadline hides seconds.
+std::string FormatLondonTime(absl::Time t);
 std::string FormatMonth(absl::CivilMonth month);
 
 // Europe/London (tzdata). Aborts at start-up if tzdata is missing, as nothing else

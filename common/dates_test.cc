@@ -18,6 +18,15 @@ TEST(Dates, OnlyRealDaysWithinTheYearsCareUses) {
 
 absl::CivilDay D(int y, int m, int d) { return absl::CivilDay(y, m, d); }
 
+TEST(Dates, LondonTimesShowSecondsOnlyWhenTheyHaveThem) {
+  const absl::Time noon = absl::FromCivil(absl::CivilSecond(2026, 11, 24, 12, 0, 0), London());
+  EXPECT_EQ(FormatLondonTime(noon), "2026-11-24 12:00 GMT");
+  EXPECT_EQ(FormatLondonTime(noon + absl::Seconds(14) + absl::Milliseconds(346)),
+            "2026-11-24 12:00:14 GMT");
+  const absl::Time summer = absl::FromCivil(absl::CivilSecond(2026, 6, 16, 9, 30, 5), London());
+  EXPECT_EQ(FormatLondonTime(summer), "2026-06-16 09:30:05 BST");
+}
+
 TEST(ParseQuarter, Forms) {
   auto q = ParseQuarter("2026-Q3");
   ASSERT_TRUE(q);

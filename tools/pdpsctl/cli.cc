@@ -629,7 +629,7 @@ std::string Cell(const Message& m, const FieldDescriptor* f, const char* sep = "
       if (d->full_name() == "google.protobuf.Timestamp") {
         // Local time, where every deadline of the platform is counted.
         absl::Time t = absl::FromUnixSeconds(sub.GetReflection()->GetInt64(sub, d->field(0)));
-        return absl::FormatTime("%Y-%m-%d %H:%M %Z", t, dates::London());
+        return dates::FormatLondonTime(t);
       }
       return "";
     }

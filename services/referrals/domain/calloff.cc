@@ -286,12 +286,12 @@ Plan Step(const Round& round, const CallOff& c, const calendar::WorkingTime& wt,
 
 absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Time deadline,
                              absl::Time now, absl::string_view withdrawn_because) {
-  // London time, as the provider's office reads it: "2026-11-24 12:00 GMT".
+  // London time, as the provider's office reads it: "2026-11-24 12:00 GMT" (seconds shown
+  // when the deadline has them).
   auto deadline_passed = [&] {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the offer's deadline passed at ",
-                     absl::FormatTime("%Y-%m-%d %H:%M %Z", deadline, dates::London()),
-                     "; it can no longer be answered"));
+    return absl::FailedPreconditionError(absl::StrCat("the offer's deadline passed at ",
+                                                      dates::FormatLondonTime(deadline),
+                                                      "; it can no longer be answered"));
   };
   if (offer == OfferState::kWithdrawn) {
     return absl::FailedPreconditionError(
