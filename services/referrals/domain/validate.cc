@@ -210,17 +210,28 @@ absl::Status CheckAgeForLot(absl::CivilDay born, absl::CivilDay start, int min_a
                                           min_age, " to ", max_age));
 }
 
+namespace {
+
+// A required free text that says why: blank is "is required: <why>", longer than `max`
+// characters "must be at most <max> characters".
+void RequiredWords(Violations& v, const std::string& field, const std::string& text, size_t max,
+                   const char* why) {
+  if (IsBlank(text)) {
+    v.Add(field, absl::StrCat("is required: ", why));
+  } else {
+    v.Text(field, text, max, false);
+  }
+}
+
+}  // namespace
+
 absl::Status ValidateDecline(v1::DeclineReason reason, const std::string& rationale) {
   // Every offer is answered (seed 001 4.13): a decline says why, by code and in words.
   Violations v;
   if (reason == v1::DECLINE_REASON_UNSPECIFIED) {
     v.Add("reason", "is required (e.g. NO_CAPACITY, NO_SUITABLE_WORKER, OTHER)");
   }
-  if (IsBlank(rationale)) {
-    v.Add("rationale", "is required: say why, in words the brokerage team can act on");
-  } else {
-    v.Text("rationale", rationale, 2000, false);
-  }
+  RequiredWords(v, "rationale", rationale, 2000, "say why, in words the brokerage team can act on");
   return v.ToStatus();
 }
 
@@ -242,21 +253,14 @@ absl::Status ValidateAward(const std::string& offer_id, const std::string& provi
 
 absl::Status ValidateAccessPurpose(const std::string& purpose) {
   Violations v;
-  if (IsBlank(purpose)) {
-    v.Add("purpose", "is required: say why you read the details");
-  } else {
-    v.Text("purpose", purpose, kAccessPurposeMax, false);
-  }
+  RequiredWords(v, "purpose", purpose, kAccessPurposeMax, "say why you read the details");
   return v.ToStatus();
 }
 
 absl::Status ValidateUpdateReason(const std::string& reason) {
   Violations v;
-  if (IsBlank(reason)) {
-    v.Add("reason", "is required: say why the details change (kept in the access log)");
-  } else {
-    v.Text("reason", reason, kUpdateReasonMax, false);
-  }
+  RequiredWords(v, "reason", reason, kUpdateReasonMax,
+                "say why the details change (kept in the access log)");
   return v.ToStatus();
 }
 
