@@ -421,6 +421,21 @@ TEST_F(RegistryTest, PagingVisitsEveryItemOnce) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// Audit stamps come from the call's clock, as in the other services (decision 75).
+TEST_F(RegistryTest, AuditTimesAreTheCallsClock) {
+  const absl::Time at = absl::FromUnixSeconds(1'700'000'000);  // 2023-11-14, not today
+  const absl::Time before = server_->clock().Now();
+  server_->clock().Set(at);
+  v1::CreateOrganisationRequest req;
+  req.mutable_organisation()->set_display_name("Stamped Care");
+  req.mutable_organisation()->set_kind(v1::Organisation::PROVIDER);
+  v1::Organisation made;
+  ASSERT_TRUE(Call(*server_, world_->platform, &Stub::CreateOrganisation, req, &made).ok());
+  EXPECT_EQ(made.audit().create_time().seconds(), 1'700'000'000);
+  EXPECT_EQ(made.audit().update_time().seconds(), 1'700'000'000);
+  server_->clock().Set(before);
+}
+
 TEST_F(RegistryTest, RetriedCreateWithSameRequestIdCreatesOnce) {
   v1::CreateOrganisationRequest req;
   req.mutable_organisation()->set_display_name("Retry Care");
