@@ -557,6 +557,56 @@ TEST_F(DbTest, ARequestIdReplaysOnlyTheSameCreate) {
   EXPECT_EQ(claim("CreateLot", other, "id-6").value_or("").value_or(""), "id-1");
 }
 
+// CreateOnce inserts on the first call only; a retry returns the first call's id without
+// inserting, and a failed insert rolls its claim back with it, so the retry creates.
+TEST_F(DbTest, CreateOnceInsertsOnTheFirstCallOnly) {
+  auto pool = db_->AppPool("registry", 1);
+  idempotency::Ledger ledger("registry");
+  const std::string org = NewUuid();
+  const std::string request_id = NewUuid();
+  const std::string fingerprint = idempotency::Fingerprint({"Lot A"});
+  std::vector<std::string> inserted;
+  auto create = [&](absl::Status insert_result) {
+    absl::StatusOr<std::string> out = absl::UnknownError("not run");
+    auto st =
+        pool->InTx({org, "u1", false, "platform_operator"}, Soon(), [&](Tx& tx) -> absl::Status {
+          out = ledger.CreateOnce(tx, org, request_id, "CreateLot", fingerprint,
+                                  [&](const std::string& id) {
+                                    inserted.push_back(id);
+                                    return insert_result;
+                                  });
+          return out.status();
+        });
+    return st.ok() ? out : absl::StatusOr<std::string>(st);
+  };
+  EXPECT_EQ(create(absl::FailedPreconditionError("the lot is closed")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_EQ(inserted.size(), 1u);
+  auto first = create(absl::OkStatus());
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(inserted.size(), 2u);
+  EXPECT_EQ(*first, inserted[1]);
+  EXPECT_NE(inserted[0], inserted[1]);
+  auto retry = create(absl::OkStatus());
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(*retry, *first);
+  EXPECT_EQ(inserted.size(), 2u);
+  // Without a request_id nothing is claimed: every call creates.
+  absl::StatusOr<std::string> unclaimed = absl::UnknownError("not run");
+  ASSERT_TRUE(pool->InTx({org, "u1", false, "platform_operator"}, Soon(),
+                         [&](Tx& tx) -> absl::Status {
+                           unclaimed = ledger.CreateOnce(tx, org, "", "CreateLot", fingerprint,
+                                                         [&](const std::string& id) {
+                                                           inserted.push_back(id);
+                                                           return absl::OkStatus();
+                                                         });
+                           return unclaimed.status();
+                         })
+                  .ok());
+  EXPECT_EQ(inserted.size(), 3u);
+  EXPECT_EQ(unclaimed.value_or(""), inserted[2]);
+}
+
 // Two transactions append events; the later-starting one commits first. The feed must
 // never show a position that lets a reader skip the other.
 TEST_F(DbTest, FeedNeverSkipsAnEventCommittedOutOfOrder) {

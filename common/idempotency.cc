@@ -67,4 +67,16 @@ absl::StatusOr<std::optional<std::string>> Ledger::Claim(
   return std::optional<std::string>(r.String(0, "resource_id"));
 }
 
+absl::StatusOr<std::string> Ledger::CreateOnce(
+    db::Tx& tx, const std::string& organisation_id, const std::string& request_id,
+    const std::string& method, const std::string& fingerprint,
+    const std::function<absl::Status(const std::string& id)>& insert) const {
+  std::string id = NewUuid();
+  ASSIGN_OR_RETURN(std::optional<std::string> prior,
+                   Claim(tx, organisation_id, request_id, method, fingerprint, id));
+  if (prior) return *prior;
+  RETURN_IF_ERROR(insert(id));
+  return id;
+}
+
 }  // namespace pdps::idempotency

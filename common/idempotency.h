@@ -6,6 +6,7 @@
 // Each service's first migration creates <schema>.request_ids.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -42,6 +43,15 @@ class Ledger {
                                                    const std::string& method,
                                                    const std::string& fingerprint,
                                                    const std::string& new_id) const;
+
+  // A create run at most once per request_id, in `tx`: claims `request_id` for a new id
+  // and, when the claim is new, calls insert(new id); a retry calls nothing. Returns the
+  // id of the resource this request created (now or by the earlier call) for the caller
+  // to read back. Errors as Claim's, or insert's.
+  absl::StatusOr<std::string> CreateOnce(
+      db::Tx& tx, const std::string& organisation_id, const std::string& request_id,
+      const std::string& method, const std::string& fingerprint,
+      const std::function<absl::Status(const std::string& id)>& insert) const;
 
  private:
   std::string insert_sql_;

@@ -572,13 +572,7 @@ absl::StatusOr<v1::Referral> Store::CreateReferral(const Call& c, const v1::Refe
                                                    const std::string& request_id) {
   v1::Referral out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior,
-                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateReferral",
-                                   idempotency::Fingerprint(
-                                       {idempotency::Canonical(r), idempotency::Canonical(person)}),
-                                   id));
-    if (!prior) {
+    auto insert = [&](const std::string& id) -> absl::Status {
       RETURN_IF_ERROR(
           tx.Exec(sql::kInsertReferral,
                   {P(id), P(in.partnership_id), P(in.framework_id), P(r.lot_id()),
@@ -602,8 +596,15 @@ absl::StatusOr<v1::Referral> Store::CreateReferral(const Call& c, const v1::Refe
       stub.set_partnership_id(in.partnership_id);
       RETURN_IF_ERROR(Transition(tx, stub, ReferralState::kDraft, ReferralState::kDraft,
                                  "referral raised", c, c.now));
-    }
-    ASSIGN_OR_RETURN(out, ViewFor(tx, c, prior ? *prior : id));
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(
+        std::string id,
+        ledger_.CreateOnce(
+            tx, c.principal.organisation_id, request_id, "CreateReferral",
+            idempotency::Fingerprint({idempotency::Canonical(r), idempotency::Canonical(person)}),
+            insert));
+    ASSIGN_OR_RETURN(out, ViewFor(tx, c, id));
     return absl::OkStatus();
   }));
   return out;

@@ -335,7 +335,7 @@ class ReferralsTest : public ::testing::Test {
   Store::Sweep Sweep() {
     auto n = server_->store().RunDue(clock().Now(), 1000, absl::Now() + absl::Seconds(30));
     EXPECT_TRUE(n.ok()) << n.status();
-    return n.ok() ? *n : Store::Sweep{-1, -1};
+    return n.ok() ? *n : Store::Sweep{-1, -1, {}};
   }
   int RunDue() { return Sweep().advanced; }
 

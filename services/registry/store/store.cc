@@ -430,19 +430,19 @@ absl::StatusOr<v1::Organisation> Store::CreateOrganisation(const Call& c, const 
                                                            const std::string& request_id) {
   v1::Organisation out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(
-        auto prior, ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateOrganisation",
-                                  idempotency::Fingerprint(o), id));
-    if (!prior) {
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertOrganisation,
-                              {P(id), P(o.display_name()), P(v1::Organisation::Kind_Name(o.kind())),
-                               P(o.external_reference()), P(c.principal.user_id),
-                               P(c.principal.organisation_id), P(c.now)})
-                          .status());
-    }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectOrganisation, {P(prior ? *prior : id)}));
-    if (r.rows() == 0) return NotFound("organisation", prior ? *prior : id);
+    auto insert = [&](const std::string& id) -> absl::Status {
+      return tx
+          .Exec(sql::kInsertOrganisation,
+                {P(id), P(o.display_name()), P(v1::Organisation::Kind_Name(o.kind())),
+                 P(o.external_reference()), P(c.principal.user_id), P(c.principal.organisation_id),
+                 P(c.now)})
+          .status();
+    };
+    ASSIGN_OR_RETURN(std::string id,
+                     ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                        "CreateOrganisation", idempotency::Fingerprint(o), insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectOrganisation, {P(id)}));
+    if (r.rows() == 0) return NotFound("organisation", id);
     out = ToOrganisation(r, 0);
     return absl::OkStatus();
   }));
@@ -483,11 +483,7 @@ absl::StatusOr<v1::Partnership> Store::CreatePartnership(const Call& c, const v1
                                                          const std::string& request_id) {
   v1::Partnership out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior,
-                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreatePartnership",
-                                   idempotency::Fingerprint(p), id));
-    if (!prior) {
+    auto insert = [&](const std::string& id) -> absl::Status {
       std::vector<std::string> members(p.member_organisation_ids().begin(),
                                        p.member_organisation_ids().end());
       ASSIGN_OR_RETURN(Result kinds, tx.Exec(sql::kSelectOrganisationKinds,
@@ -513,8 +509,12 @@ absl::StatusOr<v1::Partnership> Store::CreatePartnership(const Call& c, const v1
       for (const auto& m : members) {
         RETURN_IF_ERROR(tx.Exec(sql::kInsertPartnershipMember, {P(id), P(m)}).status());
       }
-    }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPartnership, {P(prior ? *prior : id)}));
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(std::string id,
+                     ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                        "CreatePartnership", idempotency::Fingerprint(p), insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPartnership, {P(id)}));
     out = ToPartnership(r, 0);
     return absl::OkStatus();
   }));
@@ -549,11 +549,7 @@ absl::StatusOr<v1::Framework> Store::CreateFramework(const Call& c, const v1::Fr
                                                      const std::string& request_id) {
   v1::Framework out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior,
-                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateFramework",
-                                   idempotency::Fingerprint(f), id));
-    if (!prior) {
+    auto insert = [&](const std::string& id) -> absl::Status {
       ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
       if (!member) return NotFound("partnership", f.partnership_id());
       RETURN_IF_ERROR(
@@ -567,8 +563,12 @@ absl::StatusOr<v1::Framework> Store::CreateFramework(const Call& c, const v1::Fr
                    P(c.principal.organisation_id), P(RequiredDocumentsJson(f)), P(c.now)})
               .status());
       RETURN_IF_ERROR(WriteWindows(tx, f, id, f.partnership_id()));
-    }
-    ASSIGN_OR_RETURN(out, ReadFramework(tx, prior ? *prior : id));
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(std::string id,
+                     ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                        "CreateFramework", idempotency::Fingerprint(f), insert));
+    ASSIGN_OR_RETURN(out, ReadFramework(tx, id));
     return absl::OkStatus();
   }));
   return out;
@@ -635,11 +635,7 @@ absl::StatusOr<v1::Lot> Store::CreateLot(const Call& c, const v1::Lot& l,
                                          const std::string& request_id) {
   v1::Lot out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior,
-                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateLot",
-                                   idempotency::Fingerprint(l), id));
-    if (!prior) {
+    auto insert = [&](const std::string& id) -> absl::Status {
       ASSIGN_OR_RETURN(v1::Framework f, ReadFramework(tx, l.framework_id()));
       ASSIGN_OR_RETURN(bool member, ActsFor(tx, f.partnership_id()));
       if (!member) {
@@ -657,8 +653,12 @@ absl::StatusOr<v1::Lot> Store::CreateLot(const Call& c, const v1::Lot& l,
       }
       RETURN_IF_ERROR(st);
       RETURN_IF_ERROR(WritePrices(tx, l, id, f.partnership_id()));
-    }
-    ASSIGN_OR_RETURN(out, ReadLot(tx, prior ? *prior : id));
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(std::string id,
+                     ledger_.CreateOnce(tx, c.principal.organisation_id, request_id, "CreateLot",
+                                        idempotency::Fingerprint(l), insert));
+    ASSIGN_OR_RETURN(out, ReadLot(tx, id));
     return absl::OkStatus();
   }));
   return out;
@@ -1028,12 +1028,7 @@ absl::StatusOr<v1::ComplianceDocument> Store::CreateDocument(const Call& c,
   v1::ComplianceDocument out;
   absl::CivilDay today = dates::TodayInLondon(c.now);
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(
-        auto prior,
-        ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateComplianceDocument",
-                      idempotency::Fingerprint(d), id));
-    if (!prior) {
+    auto insert = [&](const std::string& id) -> absl::Status {
       RETURN_IF_ERROR(CheckCover(tx, d, c.principal.organisation_id));
       std::vector<db::Param> params = {P(id), P(c.principal.organisation_id),
                                        P(v1::ComplianceDocument::Kind_Name(d.kind()))};
@@ -1041,9 +1036,13 @@ absl::StatusOr<v1::ComplianceDocument> Store::CreateDocument(const Call& c,
       params.push_back(P(c.principal.user_id));
       params.push_back(P(c.now));
       RETURN_IF_ERROR(tx.Exec(sql::kInsertDocument, params).status());
-    }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectDocument, {P(prior ? *prior : id)}));
-    if (r.rows() == 0) return NotFound("compliance document", prior ? *prior : id);
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(std::string id, ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                                        "CreateComplianceDocument",
+                                                        idempotency::Fingerprint(d), insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectDocument, {P(id)}));
+    if (r.rows() == 0) return NotFound("compliance document", id);
     out = ToDocument(r, 0, today);
     return absl::OkStatus();
   }));
@@ -1140,52 +1139,50 @@ absl::StatusOr<v1::CapacityReturn> Store::CreateCapacityReturn(const Call& c,
                                                                const std::string& request_id) {
   v1::CapacityReturn out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(
-        auto prior,
-        ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateCapacityReturn",
-                      idempotency::Fingerprint(in), id));
-    if (prior) {
-      ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectCapacityReturn, {P(*prior)}));
-      if (r.rows() == 0) return NotFound("capacity return", *prior);
-      out = ToCapacityReturn(r, 0);
-      return absl::OkStatus();
-    }
-    ASSIGN_OR_RETURN(Result f, tx.Exec(sql::kCapacityReturnContext,
-                                       {P(in.framework_id()), P(c.principal.organisation_id)}));
-    if (f.rows() == 0) return NotFound("framework", in.framework_id());
-    if (!f.Bool(0, "admitted")) {
-      return absl::FailedPreconditionError(
-          "capacity returns are made for frameworks you are admitted to");
-    }
-    absl::CivilMonth month = *dates::ParseMonth(in.month());
-    if (!f.IsNull(0, "first_active")) {
-      RETURN_IF_ERROR(
-          domain::CheckReturnMonthAdmitted(month, dates::TodayInLondon(f.Time(0, "first_active")),
-                                           absl::AsciiStrToLower(in.framework_id())));
-    }
-    int due_day = static_cast<int>(f.Int64(0, "capacity_return_due_day"));
-    bool late = domain::IsLate(month, due_day, dates::TodayInLondon(c.now));
-    const std::string first_day = dates::FormatDay(absl::CivilDay(month));
-    ASSIGN_OR_RETURN(
-        Result inserted,
-        db::InsertUnique(
-            tx,
-            {sql::kInsertCapacityReturn,
-             {P(id), P(c.principal.organisation_id), P(in.framework_id()),
-              P(f.String(0, "partnership_id")), P(first_day), P(in.care_workers_employed()),
-              P(in.current_packages()), P(in.current_total_weekly_hours()),
-              P(in.estimated_weekly_hours_available()), P(late), P(c.now), P(c.principal.user_id)}},
-            {sql::kSelectCapacityReturnByKey,
-             {P(c.principal.organisation_id), P(in.framework_id()), P(first_day)}},
-            absl::StrCat("a capacity return for ", in.month(),
-                         " on this framework was already made"),
-            v1::CapacityReturn::descriptor()->full_name()));
-    out = ToCapacityReturn(inserted, 0);
-    v1::CapacityReturnSubmitted payload;
-    *payload.mutable_capacity_return() = out;
-    return outbox_.Append(tx, {event_types::registry::kCapacityReturnSubmitted, "capacity_return",
-                               out.id(), out.provider_id(), &payload});
+    auto insert = [&](const std::string& id) -> absl::Status {
+      ASSIGN_OR_RETURN(Result f, tx.Exec(sql::kCapacityReturnContext,
+                                         {P(in.framework_id()), P(c.principal.organisation_id)}));
+      if (f.rows() == 0) return NotFound("framework", in.framework_id());
+      if (!f.Bool(0, "admitted")) {
+        return absl::FailedPreconditionError(
+            "capacity returns are made for frameworks you are admitted to");
+      }
+      absl::CivilMonth month = *dates::ParseMonth(in.month());
+      if (!f.IsNull(0, "first_active")) {
+        RETURN_IF_ERROR(
+            domain::CheckReturnMonthAdmitted(month, dates::TodayInLondon(f.Time(0, "first_active")),
+                                             absl::AsciiStrToLower(in.framework_id())));
+      }
+      int due_day = static_cast<int>(f.Int64(0, "capacity_return_due_day"));
+      bool late = domain::IsLate(month, due_day, dates::TodayInLondon(c.now));
+      const std::string first_day = dates::FormatDay(absl::CivilDay(month));
+      ASSIGN_OR_RETURN(
+          Result inserted,
+          db::InsertUnique(
+              tx,
+              {sql::kInsertCapacityReturn,
+               {P(id), P(c.principal.organisation_id), P(in.framework_id()),
+                P(f.String(0, "partnership_id")), P(first_day), P(in.care_workers_employed()),
+                P(in.current_packages()), P(in.current_total_weekly_hours()),
+                P(in.estimated_weekly_hours_available()), P(late), P(c.now),
+                P(c.principal.user_id)}},
+              {sql::kSelectCapacityReturnByKey,
+               {P(c.principal.organisation_id), P(in.framework_id()), P(first_day)}},
+              absl::StrCat("a capacity return for ", in.month(),
+                           " on this framework was already made"),
+              v1::CapacityReturn::descriptor()->full_name()));
+      v1::CapacityReturnSubmitted payload;
+      *payload.mutable_capacity_return() = ToCapacityReturn(inserted, 0);
+      return outbox_.Append(tx, {event_types::registry::kCapacityReturnSubmitted, "capacity_return",
+                                 id, payload.capacity_return().provider_id(), &payload});
+    };
+    ASSIGN_OR_RETURN(std::string id, ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                                        "CreateCapacityReturn",
+                                                        idempotency::Fingerprint(in), insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectCapacityReturn, {P(id)}));
+    if (r.rows() == 0) return NotFound("capacity return", id);
+    out = ToCapacityReturn(r, 0);
+    return absl::OkStatus();
   }));
   return out;
 }

@@ -481,20 +481,20 @@ absl::StatusOr<v1::StaffMember> Store::CreateStaff(const Call& c, const v1::Staf
                                                    const std::string& request_id) {
   v1::StaffMember out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior,
-                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateStaffMember",
-                                   idempotency::Fingerprint(s), id));
-    if (!prior) {
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertStaff,
-                              {P(id), P(c.principal.organisation_id), P(s.display_name()),
-                               P(s.start_date().value()), DateOrNull(s.leave_date()),
-                               P(v1::ContractType_Name(s.contract_type())),
-                               P(protoutil::ToJson(RecordOf(s))), P(c.now), P(c.principal.user_id)})
-                          .status());
-    }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectStaff, {P(prior ? *prior : id)}));
-    if (r.rows() == 0) return NotFound("staff member", prior ? *prior : id);
+    auto insert = [&](const std::string& id) -> absl::Status {
+      return tx
+          .Exec(sql::kInsertStaff,
+                {P(id), P(c.principal.organisation_id), P(s.display_name()),
+                 P(s.start_date().value()), DateOrNull(s.leave_date()),
+                 P(v1::ContractType_Name(s.contract_type())), P(protoutil::ToJson(RecordOf(s))),
+                 P(c.now), P(c.principal.user_id)})
+          .status();
+    };
+    ASSIGN_OR_RETURN(std::string id,
+                     ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                        "CreateStaffMember", idempotency::Fingerprint(s), insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectStaff, {P(id)}));
+    if (r.rows() == 0) return NotFound("staff member", id);
     out = StaffOf(r, 0);
     return absl::OkStatus();
   }));
@@ -554,12 +554,7 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
   v1::TrainingMatrix out;
   const std::string lot = Lower(m.lot_id());
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(
-        auto prior,
-        ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateTrainingMatrix",
-                      idempotency::Fingerprint(m), id));
-    if (!prior) {
+    auto insert = [&](const std::string& id) -> absl::Status {
       RETURN_IF_ERROR(tx.Exec(sql::kLockLot, {P(lot)}).status());
       ASSIGN_OR_RETURN(Result latest, tx.Exec(sql::kLatestMatrix, {P(lot)}));
       int version = 1;
@@ -596,9 +591,13 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
                                P(m.effective_from().value()), P(protoutil::ToJson(body)), P(c.now),
                                P(c.principal.user_id), P(c.principal.organisation_id)})
                           .status());
-    }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectMatrix, {P(prior ? *prior : id)}));
-    if (r.rows() == 0) return NotFound("training matrix", prior ? *prior : id);
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(std::string id, ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                                        "CreateTrainingMatrix",
+                                                        idempotency::Fingerprint(m), insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectMatrix, {P(id)}));
+    if (r.rows() == 0) return NotFound("training matrix", id);
     out = MatrixOf(r, 0);
     return absl::OkStatus();
   }));
@@ -639,12 +638,7 @@ absl::StatusOr<v1::TrainingRecord> Store::CreateTraining(const Call& c, const v1
                                                          const std::string& request_id) {
   v1::TrainingRecord out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(
-        auto prior,
-        ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateTrainingRecord",
-                      idempotency::Fingerprint(t), id));
-    if (!prior) {
+    auto insert = [&](const std::string& id) -> absl::Status {
       ASSIGN_OR_RETURN(Result staff, tx.Exec(sql::kSelectStaff, {P(t.staff_id())}));
       if (staff.rows() == 0) return NotFound("staff member", t.staff_id());
       RETURN_IF_ERROR(
@@ -653,9 +647,13 @@ absl::StatusOr<v1::TrainingRecord> Store::CreateTraining(const Call& c, const v1
                    P(t.completed_on().value()), P(t.training_provider()), P(t.evidence_reference()),
                    P(c.now), P(c.principal.user_id)})
               .status());
-    }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectTraining, {P(prior ? *prior : id)}));
-    if (r.rows() == 0) return NotFound("training record", prior ? *prior : id);
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(std::string id, ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                                        "CreateTrainingRecord",
+                                                        idempotency::Fingerprint(t), insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectTraining, {P(id)}));
+    if (r.rows() == 0) return NotFound("training record", id);
     out = TrainingOf(r, 0);
     return absl::OkStatus();
   }));
@@ -998,19 +996,19 @@ absl::StatusOr<v1::Complaint> Store::CreateComplaint(const Call& c, const v1::Co
     ASSIGN_OR_RETURN(domain::SuspensionRules rules, FrameworkRules(tx, in.framework_id()));
     const int days = rules.complaint_answer_working_days;
     absl::Time due = domain::ComplaintAnswerDue(working_time_, received, days);
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior,
-                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateComplaint",
-                                   idempotency::Fingerprint(in), id));
-    if (!prior) {
-      RETURN_IF_ERROR(tx.Exec(sql::kInsertComplaint,
-                              {P(id), P(c.principal.organisation_id), P(in.framework_id()),
-                               db::OrNull(in.lot_id()), P(received), P(due), P(in.safeguarding()),
-                               P(in.summary()), P(c.now), P(c.principal.user_id), P(days)})
-                          .status());
-    }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectComplaint, {P(prior ? *prior : id)}));
-    if (r.rows() == 0) return NotFound("complaint", prior ? *prior : id);
+    auto insert = [&](const std::string& id) -> absl::Status {
+      return tx
+          .Exec(sql::kInsertComplaint,
+                {P(id), P(c.principal.organisation_id), P(in.framework_id()),
+                 db::OrNull(in.lot_id()), P(received), P(due), P(in.safeguarding()),
+                 P(in.summary()), P(c.now), P(c.principal.user_id), P(days)})
+          .status();
+    };
+    ASSIGN_OR_RETURN(std::string id,
+                     ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                        "CreateComplaint", idempotency::Fingerprint(in), insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectComplaint, {P(id)}));
+    if (r.rows() == 0) return NotFound("complaint", id);
     out = ComplaintOf(r, 0, c.now);
     return absl::OkStatus();
   }));
@@ -1100,12 +1098,7 @@ absl::StatusOr<v1::MonitoringVisit> Store::CreateVisit(const Call& c, const v1::
                                                        const std::string& request_id) {
   v1::MonitoringVisit out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(
-        auto prior,
-        ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateMonitoringVisit",
-                      idempotency::Fingerprint(v), id));
-    if (!prior) {
+    auto insert = [&](const std::string& id) -> absl::Status {
       RETURN_IF_ERROR(
           tx.Exec(sql::kInsertVisit,
                   {P(id), P(v.provider_id()), P(v.framework_id()), db::OrNull(v.lot_id()),
@@ -1121,9 +1114,13 @@ absl::StatusOr<v1::MonitoringVisit> Store::CreateVisit(const Call& c, const v1::
                                            *domain::DayOf(v.visit_date()), later),
                            dates::TodayInLondon(c.now), Lower(v.provider_id()),
                            Lower(v.framework_id()), Lower(v.lot_id()), id));
-    }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectVisit, {P(prior ? *prior : id)}));
-    if (r.rows() == 0) return NotFound("monitoring visit", prior ? *prior : id);
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(std::string id, ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                                        "CreateMonitoringVisit",
+                                                        idempotency::Fingerprint(v), insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectVisit, {P(id)}));
+    if (r.rows() == 0) return NotFound("monitoring visit", id);
     out = VisitOf(r, 0);
     return absl::OkStatus();
   }));
@@ -1147,11 +1144,7 @@ absl::StatusOr<v1::ActionPlan> Store::CreatePlan(const Call& c, const v1::Action
   v1::ActionPlan out;
   Day today = dates::TodayInLondon(c.now);
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(auto prior,
-                     ledger_.Claim(tx, c.principal.organisation_id, request_id, "CreateActionPlan",
-                                   idempotency::Fingerprint(p), id));
-    if (!prior) {
+    auto insert = [&](const std::string& id) -> absl::Status {
       if (!p.visit_id().empty()) {
         ASSIGN_OR_RETURN(Result v, tx.Exec(sql::kSelectVisit, {P(p.visit_id())}));
         if (v.rows() == 0 || v.String(0, "provider_id") != Lower(p.provider_id()) ||
@@ -1164,9 +1157,13 @@ absl::StatusOr<v1::ActionPlan> Store::CreatePlan(const Call& c, const v1::Action
                                db::OrNull(p.visit_id()), P(p.title()), P(NewItemsJson(p)), P(c.now),
                                P(c.principal.user_id), P(c.principal.organisation_id)})
                           .status());
-    }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPlan, {P(prior ? *prior : id)}));
-    if (r.rows() == 0) return NotFound("action plan", prior ? *prior : id);
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(std::string id,
+                     ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                        "CreateActionPlan", idempotency::Fingerprint(p), insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectPlan, {P(id)}));
+    if (r.rows() == 0) return NotFound("action plan", id);
     out = PlanOf(r, 0, today);
     return absl::OkStatus();
   }));
@@ -1218,12 +1215,7 @@ absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
                                                             const std::string& request_id) {
   v1::FinancialAccounts out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(
-        auto prior,
-        ledger_.Claim(tx, c.principal.organisation_id, request_id, "RecordFinancialAccounts",
-                      idempotency::Fingerprint(a), id));
-    if (!prior) {
+    auto insert = [&](const std::string& id) -> absl::Status {
       RETURN_IF_ERROR(
           db::InsertUnique(
               tx,
@@ -1249,9 +1241,13 @@ absl::StatusOr<v1::FinancialAccounts> Store::RecordAccounts(const Call& c,
                                               *domain::DayOf(a.year_end()), latest),
                            dates::TodayInLondon(c.now), Lower(a.provider_id()),
                            Lower(a.framework_id()), "", id));
-    }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAccounts, {P(prior ? *prior : id)}));
-    if (r.rows() == 0) return NotFound("financial accounts", prior ? *prior : id);
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(std::string id, ledger_.CreateOnce(tx, c.principal.organisation_id, request_id,
+                                                        "RecordFinancialAccounts",
+                                                        idempotency::Fingerprint(a), insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAccounts, {P(id)}));
+    if (r.rows() == 0) return NotFound("financial accounts", id);
     out = AccountsFromRow(r, 0);
     return absl::OkStatus();
   }));
@@ -1409,14 +1405,7 @@ absl::StatusOr<v1::PackageAssignment> Store::CreateAssignment(const Call& c,
                                                               const std::string& request_id) {
   v1::PackageAssignment out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    std::string id = NewUuid();
-    ASSIGN_OR_RETURN(
-        auto prior,
-        ledger_.Claim(
-            tx, c.principal.organisation_id, request_id, "CreatePackageAssignment",
-            idempotency::Fingerprint({package_id, staff_id, given ? dates::FormatDay(*given) : ""}),
-            id));
-    if (!prior) {
+    auto insert = [&](const std::string& id) -> absl::Status {
       // Row-level security shows a provider only its own packages and workers.
       ASSIGN_OR_RETURN(Result pr, tx.Exec(sql::kSelectPackage, {P(Lower(package_id))}));
       if (pr.rows() == 0) return NotFound("package", package_id);
@@ -1471,9 +1460,16 @@ absl::StatusOr<v1::PackageAssignment> Store::CreateAssignment(const Call& c,
                               {P(id), P(pkg.id()), P(c.principal.organisation_id), P(staff.id()),
                                P(dates::FormatDay(from)), P(c.now), P(c.principal.user_id)})
                           .status());
-    }
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAssignment, {P(prior ? *prior : id)}));
-    if (r.rows() == 0) return NotFound("package assignment", prior ? *prior : id);
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(
+        std::string id,
+        ledger_.CreateOnce(
+            tx, c.principal.organisation_id, request_id, "CreatePackageAssignment",
+            idempotency::Fingerprint({package_id, staff_id, given ? dates::FormatDay(*given) : ""}),
+            insert));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectAssignment, {P(id)}));
+    if (r.rows() == 0) return NotFound("package assignment", id);
     out = AssignmentOf(r, 0);
     return absl::OkStatus();
   }));
