@@ -4,7 +4,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
-
+#include "common/log.h"
 #include "nlohmann/json.hpp"
 
 namespace pdps::protoutil {
@@ -66,6 +66,14 @@ bool ParseJson(const std::string& json, google::protobuf::Message* out) {
   google::protobuf::util::JsonParseOptions o;
   o.ignore_unknown_fields = true;
   return google::protobuf::util::JsonStringToMessage(json, out, o).ok();
+}
+
+int EnumNumber(const google::protobuf::EnumDescriptor& type, const std::string& name) {
+  if (name.empty()) return 0;
+  if (const auto* value = type.FindValueByName(name)) return value->number();
+  log::Error("a stored enum name is not one this version knows; read as unspecified",
+             {{"enum", type.full_name()}, {"name", name}});
+  return 0;
 }
 
 }  // namespace pdps::protoutil

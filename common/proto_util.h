@@ -2,11 +2,13 @@
 // service's store.
 #pragma once
 
-#include <string>
-#include <vector>
-
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/generated_enum_reflection.h>
 #include <google/protobuf/message.h>
 #include <google/protobuf/timestamp.pb.h>
+
+#include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "common/db.h"
@@ -39,6 +41,16 @@ void FillAudit(const db::Result& r, int row, pdps::common::v1::AuditStamp* out);
 std::vector<std::string> JsonStringArray(const std::string& json);
 // A list as a JSON array, for `ARRAY(SELECT jsonb_array_elements_text($n::jsonb))`.
 std::string ToJsonArray(const std::vector<std::string>& values);
+
+// An enum stored by name (text columns, and the domain's names of the same values): the
+// value called `name`, or the enum's zero value (…_UNSPECIFIED) when `name` is empty
+// (NULL). A name the enum does not have (a newer version's value, or a typo in a domain
+// name table) also reads as the zero value, and is logged as an error: never silent.
+int EnumNumber(const google::protobuf::EnumDescriptor& type, const std::string& name);
+template <typename E>
+E EnumFromName(const std::string& name) {
+  return static_cast<E>(EnumNumber(*google::protobuf::GetEnumDescriptor<E>(), name));
+}
 
 // Keyset paging over two sort columns: "a<US>b" and back.
 std::string JoinKey(const std::string& a, const std::string& b);

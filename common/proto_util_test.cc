@@ -1,4 +1,4 @@
-// SetTimestamp's microseconds, and JoinKey/SplitKey's keyset paging keys.
+// SetTimestamp's microseconds, JoinKey/SplitKey's keyset paging keys, and enums read by name.
 #include "common/proto_util.h"
 
 #include <gtest/gtest.h>
@@ -7,9 +7,21 @@
 #include <utility>
 
 #include "absl/time/time.h"
+#include "google/protobuf/type.pb.h"
 
 namespace pdps::protoutil {
 namespace {
+
+// An enum stored by name reads back as its value; an empty (NULL) column and a name the
+// enum does not have both read as the zero value.
+TEST(EnumFromName, ReadsKnownNamesAndTheZeroValueOtherwise) {
+  using Kind = google::protobuf::Field::Kind;
+  EXPECT_EQ(EnumFromName<Kind>("TYPE_STRING"), google::protobuf::Field::TYPE_STRING);
+  EXPECT_EQ(EnumFromName<Kind>("TYPE_DOUBLE"), google::protobuf::Field::TYPE_DOUBLE);
+  EXPECT_EQ(EnumFromName<Kind>(""), google::protobuf::Field::TYPE_UNKNOWN);
+  EXPECT_EQ(EnumFromName<Kind>("TYPE_STRINGS"), google::protobuf::Field::TYPE_UNKNOWN);
+  EXPECT_EQ(EnumFromName<Kind>("type_string"), google::protobuf::Field::TYPE_UNKNOWN);
+}
 
 TEST(SetTimestamp, KeepsTheDatabasesMicrosecondsSoEventsAndReadsAgree) {
   // 2026-12-02T16:51:16.119056908Z: PostgreSQL keeps .119056.

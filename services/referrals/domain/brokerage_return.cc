@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/proto_util.h"
 
 namespace pdps::referrals::domain {
 namespace {
@@ -133,9 +134,7 @@ v1::BrokerageReturn ComputeBrokerageReturn(const std::vector<OfferFacts>& offers
       case OfferState::kDeclined: {
         r.set_declined(r.declined() + 1);
         // Every decline carries a reason; one that could not be read stays unspecified.
-        v1::DeclineReason reason = v1::DECLINE_REASON_UNSPECIFIED;
-        (void)v1::DeclineReason_Parse(o.decline_reason, &reason);
-        ++declines[reason];
+        ++declines[protoutil::EnumFromName<v1::DeclineReason>(o.decline_reason)];
         break;
       }
       case OfferState::kTimedOut:

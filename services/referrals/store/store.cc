@@ -61,9 +61,7 @@ std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::s
 absl::Status Elevate(Tx& tx) { return tx.Exec(sql::kActAsService).status(); }
 
 v1::CallOffMethod MethodProto(domain::Method m) {
-  v1::CallOffMethod out = v1::CALL_OFF_METHOD_UNSPECIFIED;
-  v1::CallOffMethod_Parse(std::string(domain::MethodName(m)), &out);
-  return out;
+  return protoutil::EnumFromName<v1::CallOffMethod>(std::string(domain::MethodName(m)));
 }
 
 domain::CallOff CallOffFromJson(const std::string& json, domain::Method method) {
@@ -88,10 +86,8 @@ v1::Offer ToOffer(const Result& r, int i) {
   o.set_id(r.String(i, "id"));
   o.set_referral_id(r.String(i, "referral_id"));
   o.set_provider_id(r.String(i, "provider_id"));
-  v1::Offer::Kind kind;
-  if (v1::Offer::Kind_Parse(r.String(i, "kind"), &kind)) o.set_kind(kind);
-  v1::Offer::State state;
-  if (v1::Offer::State_Parse(r.String(i, "state"), &state)) o.set_state(state);
+  o.set_kind(protoutil::EnumFromName<v1::Offer::Kind>(r.String(i, "kind")));
+  o.set_state(protoutil::EnumFromName<v1::Offer::State>(r.String(i, "state")));
   o.set_round(static_cast<int>(r.Int64(i, "round")));
   o.set_rota_position(static_cast<int>(r.Int64(i, "rota_position")));
   SetTimestamp(r.Time(i, "offer_time"), o.mutable_offer_time());
@@ -99,8 +95,7 @@ v1::Offer ToOffer(const Result& r, int i) {
   if (!r.IsNull(i, "answer_time")) SetTimestamp(r.Time(i, "answer_time"), o.mutable_answer_time());
   o.set_response_working_seconds(r.Int64(i, "response_working_seconds"));
   o.set_response_elapsed_seconds(r.Int64(i, "response_elapsed_seconds"));
-  v1::DeclineReason reason;
-  if (v1::DeclineReason_Parse(r.String(i, "decline_reason"), &reason)) o.set_decline_reason(reason);
+  o.set_decline_reason(protoutil::EnumFromName<v1::DeclineReason>(r.String(i, "decline_reason")));
   o.set_decline_rationale(r.String(i, "decline_rationale"));
   o.set_state_reason(r.String(i, "state_reason"));
   if (!r.String(i, "proposal").empty()) {
@@ -219,10 +214,8 @@ Parsed ParseReferral(const Result& res, int i) {
   r.set_partnership_id(res.String(i, "partnership_id"));
   r.set_framework_id(res.String(i, "framework_id"));
   r.set_lot_id(res.String(i, "lot_id"));
-  v1::Referral::State st;
-  if (v1::Referral::State_Parse(res.String(i, "state"), &st)) r.set_state(st);
-  v1::Referral::Urgency u;
-  if (v1::Referral::Urgency_Parse(res.String(i, "urgency"), &u)) r.set_urgency(u);
+  r.set_state(protoutil::EnumFromName<v1::Referral::State>(res.String(i, "state")));
+  r.set_urgency(protoutil::EnumFromName<v1::Referral::Urgency>(res.String(i, "urgency")));
   r.set_area(res.String(i, "area"));
   r.set_planned_weekly_hours(res.Double(i, "planned_weekly_hours"));
   r.set_session_pattern(res.String(i, "session_pattern"));
@@ -248,8 +241,7 @@ Parsed ParseReferral(const Result& res, int i) {
   r.set_direct_payment(res.Bool(i, "direct_payment"));
   r.set_care_plan_extract(res.String(i, "care_plan_extract"));
   p.method = res.String(i, "method");
-  v1::CallOffMethod m;
-  if (!p.method.empty() && v1::CallOffMethod_Parse(p.method, &m)) r.set_method(m);
+  r.set_method(protoutil::EnumFromName<v1::CallOffMethod>(p.method));
   r.set_round(static_cast<int>(res.Int64(i, "round")));
   p.call_off_json = res.String(i, "call_off");
   p.office_hours = res.String(i, "office_hours");
@@ -270,8 +262,7 @@ Parsed ParseReferral(const Result& res, int i) {
   if (!res.String(i, "award_provider_id").empty()) {
     auto* a = r.mutable_award();
     a->set_provider_id(res.String(i, "award_provider_id"));
-    v1::CallOffMethod am;
-    if (v1::CallOffMethod_Parse(res.String(i, "award_method"), &am)) a->set_method(am);
+    a->set_method(protoutil::EnumFromName<v1::CallOffMethod>(res.String(i, "award_method")));
     a->set_offer_id(res.String(i, "award_offer_id"));
     a->set_rationale(res.String(i, "award_rationale"));
     if (!res.IsNull(i, "award_rate_pence")) {
@@ -512,9 +503,8 @@ absl::Status Store::ApplyStep(Tx& tx, Row& row, absl::Time now) {
     o.set_id(NewUuid());
     o.set_referral_id(row.r.id());
     o.set_provider_id(n.provider_id);
-    v1::Offer::Kind kind;
-    v1::Offer::Kind_Parse(std::string(domain::OfferKindName(n.kind)), &kind);
-    o.set_kind(kind);
+    o.set_kind(
+        protoutil::EnumFromName<v1::Offer::Kind>(std::string(domain::OfferKindName(n.kind))));
     o.set_state(v1::Offer::OPEN);
     o.set_round(row.r.round());
     o.set_rota_position(n.rota_position);
@@ -537,9 +527,8 @@ absl::Status Store::ApplyStep(Tx& tx, Row& row, absl::Time now) {
     reason = P(plan.reason);
     RETURN_IF_ERROR(Transition(tx, row.r, row.state, *plan.new_state, plan.reason, server::SystemCall(now), now));
     row.state = *plan.new_state;
-    v1::Referral::State ps;
-    v1::Referral::State_Parse(std::string(domain::StateName(row.state)), &ps);
-    row.r.set_state(ps);
+    row.r.set_state(
+        protoutil::EnumFromName<v1::Referral::State>(std::string(domain::StateName(row.state))));
     if (row.state == ReferralState::kUncovered) {
       RETURN_IF_ERROR(EmitClosed(outbox_, tx, event_types::referrals::kReferralUncovered, row.r,
                                  row.create_org, plan.reason));

@@ -39,8 +39,7 @@ v1::Organisation ToOrganisation(const Result& r, int i) {
   v1::Organisation o;
   o.set_id(r.String(i, "id"));
   o.set_display_name(r.String(i, "display_name"));
-  v1::Organisation::Kind kind;
-  if (v1::Organisation::Kind_Parse(r.String(i, "kind"), &kind)) o.set_kind(kind);
+  o.set_kind(protoutil::EnumFromName<v1::Organisation::Kind>(r.String(i, "kind")));
   o.set_external_reference(r.String(i, "external_reference"));
   o.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, o.mutable_audit());
@@ -74,14 +73,11 @@ v1::Framework ToFramework(const Result& r, int i) {
   f.set_id(r.String(i, "id"));
   f.set_partnership_id(r.String(i, "partnership_id"));
   f.set_display_name(r.String(i, "display_name"));
-  v1::Framework::Kind kind;
-  if (v1::Framework::Kind_Parse(r.String(i, "kind"), &kind)) f.set_kind(kind);
+  f.set_kind(protoutil::EnumFromName<v1::Framework::Kind>(r.String(i, "kind")));
   (void)google::protobuf::util::JsonStringToMessage(r.String(i, "call_off"), f.mutable_call_off());
   f.set_office_hours(r.String(i, "office_hours"));
-  v1::Framework::BillingPeriod bp;
-  if (v1::Framework::BillingPeriod_Parse(r.String(i, "billing_period"), &bp)) {
-    f.set_billing_period(bp);
-  }
+  f.set_billing_period(
+      protoutil::EnumFromName<v1::Framework::BillingPeriod>(r.String(i, "billing_period")));
   auto windows = nlohmann::json::parse(r.String(i, "windows_json"), nullptr, false);
   if (windows.is_array()) {
     for (const auto& w : windows) {
@@ -96,8 +92,7 @@ v1::Framework ToFramework(const Result& r, int i) {
   f.set_capacity_return_due_day(static_cast<int>(r.Int64(i, "capacity_return_due_day")));
   f.set_specification_reference(r.String(i, "specification_reference"));
   for (const auto& kind : JsonStringArray(r.String(i, "required_documents_json"))) {
-    v1::ComplianceDocument::Kind k;
-    if (v1::ComplianceDocument::Kind_Parse(kind, &k)) f.add_required_documents(k);
+    f.add_required_documents(protoutil::EnumFromName<v1::ComplianceDocument::Kind>(kind));
   }
   f.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, f.mutable_audit());
@@ -118,8 +113,7 @@ v1::Lot ToLot(const Result& r, int i) {
   if (prices.is_array()) {
     for (const auto& p : prices) {
       auto* out = l.add_prices();
-      v1::LotPrice::Kind kind;
-      if (v1::LotPrice::Kind_Parse(p[0].get<std::string>(), &kind)) out->set_kind(kind);
+      out->set_kind(protoutil::EnumFromName<v1::LotPrice::Kind>(p[0].get<std::string>()));
       out->mutable_hourly_rate()->set_pence(p[1].get<int64_t>());
       out->mutable_effective_from()->set_value(p[2].get<std::string>());
     }
@@ -135,8 +129,7 @@ v1::Admission ToAdmission(const Result& r, int i) {
   a.set_provider_id(r.String(i, "provider_id"));
   a.set_framework_id(r.String(i, "framework_id"));
   a.set_lot_id(r.String(i, "lot_id"));
-  v1::Admission::State s;
-  if (v1::Admission::State_Parse(r.String(i, "state"), &s)) a.set_state(s);
+  a.set_state(protoutil::EnumFromName<v1::Admission::State>(r.String(i, "state")));
   a.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, a.mutable_audit());
   return a;
@@ -146,18 +139,15 @@ v1::ComplianceDocument ToDocument(const Result& r, int i, absl::CivilDay today) 
   v1::ComplianceDocument d;
   d.set_id(r.String(i, "id"));
   d.set_provider_id(r.String(i, "provider_id"));
-  v1::ComplianceDocument::Kind kind;
-  if (v1::ComplianceDocument::Kind_Parse(r.String(i, "kind"), &kind)) d.set_kind(kind);
+  d.set_kind(protoutil::EnumFromName<v1::ComplianceDocument::Kind>(r.String(i, "kind")));
   d.set_title(r.String(i, "title"));
   d.set_evidence_reference(r.String(i, "evidence_reference"));
   d.mutable_issue_date()->set_value(r.String(i, "issue_date"));
   std::string expiry = r.String(i, "expiry_date");
   if (!expiry.empty()) d.mutable_expiry_date()->set_value(expiry);
   d.set_mandatory(r.Bool(i, "mandatory"));
-  v1::ComplianceDocument::CqcRating rating;
-  if (v1::ComplianceDocument::CqcRating_Parse(r.String(i, "cqc_rating"), &rating)) {
-    d.set_cqc_rating(rating);
-  }
+  d.set_cqc_rating(
+      protoutil::EnumFromName<v1::ComplianceDocument::CqcRating>(r.String(i, "cqc_rating")));
   if (r.Int64(i, "cover_pence") > 0) d.mutable_cover()->set_pence(r.Int64(i, "cover_pence"));
   if (!r.IsNull(i, "current_assets_pence")) {
     domain::Accounts a;

@@ -103,10 +103,8 @@ v1::Complaint ComplaintOf(const Result& r, int i, absl::Time now) {
   if (!r.IsNull(i, "answered_time")) {
     SetTimestamp(r.Time(i, "answered_time"), c.mutable_answered_time());
   }
-  v1::Complaint::State st;
-  if (v1::Complaint::State_Parse(r.String(i, "state"), &st)) c.set_state(st);
-  v1::Complaint::Outcome out;
-  if (v1::Complaint::Outcome_Parse(r.String(i, "outcome"), &out)) c.set_outcome(out);
+  c.set_state(protoutil::EnumFromName<v1::Complaint::State>(r.String(i, "state")));
+  c.set_outcome(protoutil::EnumFromName<v1::Complaint::Outcome>(r.String(i, "outcome")));
   c.set_learning(r.String(i, "learning"));
   c.set_safeguarding(r.Bool(i, "safeguarding"));
   c.set_summary(r.String(i, "summary"));
@@ -125,8 +123,7 @@ v1::MonitoringVisit VisitOf(const Result& r, int i) {
   v.set_lot_id(r.String(i, "lot_id"));
   v.mutable_visit_date()->set_value(r.String(i, "visit_date"));
   v.set_findings(r.String(i, "findings"));
-  v1::Rating rating;
-  if (v1::Rating_Parse(r.String(i, "rating"), &rating)) v.set_rating(rating);
+  v.set_rating(protoutil::EnumFromName<v1::Rating>(r.String(i, "rating")));
   protoutil::FillAudit(r, i, v.mutable_audit());
   return v;
 }
@@ -332,18 +329,14 @@ absl::StatusOr<std::vector<domain::Reason>> GateReasons(Tx& tx, const v1::StaffM
 }
 
 v1::IneligibilityReason::Kind ReasonProto(domain::ReasonKind k) {
-  v1::IneligibilityReason::Kind out = v1::IneligibilityReason::KIND_UNSPECIFIED;
-  v1::IneligibilityReason::Kind_Parse(domain::ReasonName(k), &out);
-  return out;
+  return protoutil::EnumFromName<v1::IneligibilityReason::Kind>(domain::ReasonName(k));
 }
 
 // Without the worker's name, which only ListExpiries adds.
 v1::ExpiryItem ExpiryProto(const domain::Expiry& e) {
   v1::ExpiryItem item;
   item.set_staff_id(e.staff_id);
-  v1::ExpiryItem::Kind kind = v1::ExpiryItem::KIND_UNSPECIFIED;
-  v1::ExpiryItem::Kind_Parse(domain::ExpiryName(e.kind), &kind);
-  item.set_kind(kind);
+  item.set_kind(protoutil::EnumFromName<v1::ExpiryItem::Kind>(domain::ExpiryName(e.kind)));
   item.set_competency_code(e.code);
   item.mutable_due_date()->set_value(dates::FormatDay(e.due));
   item.set_lapsed(e.lapsed);
