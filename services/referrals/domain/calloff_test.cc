@@ -14,7 +14,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/dates.h"
 #include "common/status.h"
+#include "common/testing/london.h"
 
 namespace pdps::referrals::domain {
 namespace {
@@ -25,30 +27,24 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-const absl::TimeZone& London() {
-  static const absl::TimeZone tz = [] {
-    auto z = calendar::WorkingTime::London();
-    return z.ok() ? *z : absl::UTCTimeZone();
-  }();
-  return tz;
-}
-
 const calendar::WorkingTime& Wt() {
   static const calendar::WorkingTime* wt = new calendar::WorkingTime(
-      calendar::HolidayCalendar::EnglandAndWales(), calendar::OfficeHours(), London());
+      calendar::HolidayCalendar::EnglandAndWales(), calendar::OfficeHours(), dates::London());
   return *wt;
 }
 
-// Civil time in London.
+// Civil time in London, short for the tables.
 absl::Time L(int y, int mo, int d, int h, int mi, int s = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s), London());
+  return pdps::testing::London(y, mo, d, h, mi, s);
 }
 // Civil time in UTC, for checking absolute instants.
 absl::Time Utc(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), absl::UTCTimeZone());
 }
 
-std::string Show(absl::Time t) { return absl::FormatTime("%a %Y-%m-%d %H:%M %Z", t, London()); }
+std::string Show(absl::Time t) {
+  return absl::FormatTime("%a %Y-%m-%d %H:%M %Z", t, dates::London());
+}
 
 std::vector<Candidate> Candidates(const std::vector<std::string>& ids) {
   std::vector<Candidate> out;
@@ -469,7 +465,7 @@ TEST(FridayRule, Applies) {
     CallOff c;
     c.friday_afternoon_rule = r.rule;
     c.friday_cutoff_minute = r.cutoff_minute;
-    EXPECT_EQ(FridayRuleApplies(c, r.opened, London()), r.applies) << r.what;
+    EXPECT_EQ(FridayRuleApplies(c, r.opened, dates::London()), r.applies) << r.what;
   }
 }
 
@@ -648,7 +644,7 @@ TEST(DaylightSaving, WindowsAcrossClockChanges) {
           << r.what << ": got " << Show(p.make[0].deadline);
       EXPECT_EQ(p.make[0].deadline, r.deadline_utc) << r.what;
       EXPECT_EQ(p.make[0].deadline - r.opened, r.elapsed) << r.what;
-      EXPECT_EQ(absl::FormatTime("%H:%M", p.make[0].deadline, London()), "10:00") << r.what;
+      EXPECT_EQ(absl::FormatTime("%H:%M", p.make[0].deadline, dates::London()), "10:00") << r.what;
     }
   }
   // The opening instants themselves: GMT before the spring change, BST before autumn's.

@@ -11,10 +11,12 @@
 #include <functional>
 
 #include "common/dates.h"
+#include "common/testing/london.h"
 
 namespace pdps::workforce::domain {
 namespace {
 
+using pdps::testing::London;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
@@ -812,10 +814,6 @@ TEST(ComputeReturn, TurnoverIsJudgedAgainstTheTargetGiven) {
 }
 
 // ------------------------------------------------------------- complaints ---
-
-absl::Time London(int y, int mo, int d, int h, int mi) {
-  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), dates::London());
-}
 
 TEST(ComplaintAnswerDue, FifteenWorkingDaysAcrossChristmasAndWeekends) {
   calendar::WorkingTime wt(calendar::HolidayCalendar::EnglandAndWales());
