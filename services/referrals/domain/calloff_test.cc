@@ -17,6 +17,7 @@
 #include "common/dates.h"
 #include "common/status.h"
 #include "common/testing/london.h"
+#include "pdps/referrals/v1/referrals.pb.h"
 
 namespace pdps::referrals::domain {
 namespace {
@@ -1240,6 +1241,38 @@ TEST(Names, RoundTrip) {
   EXPECT_EQ(ParseMethod("rotational"), std::nullopt);
   EXPECT_EQ(ParseState(""), std::nullopt);
   EXPECT_EQ(ParseOfferState("CANCELLED"), std::nullopt);
+}
+
+// The store keeps states as the API's names and reads them with State_Parse, and turns an
+// API state into the engine's with ParseState(State_Name(...)): every state of the API's
+// `Proto::State` is one of the engine's and back again. Returns how many there are.
+template <typename Proto, typename Engine>
+int ExpectEveryApiStateRoundTrips(std::optional<Engine> (*parse)(absl::string_view),
+                                  absl::string_view (*name)(Engine)) {
+  const auto* states = Proto::State_descriptor();
+  int known = 0;
+  for (int i = 0; i < states->value_count(); ++i) {
+    const auto s = static_cast<typename Proto::State>(states->value(i)->number());
+    if (s == Proto::STATE_UNSPECIFIED) continue;
+    const std::optional<Engine> engine = parse(Proto::State_Name(s));
+    if (!engine) {
+      ADD_FAILURE() << Proto::State_Name(s) << " is not an engine state";
+      continue;
+    }
+    typename Proto::State back = Proto::STATE_UNSPECIFIED;
+    EXPECT_TRUE(Proto::State_Parse(std::string(name(*engine)), &back)) << name(*engine);
+    EXPECT_EQ(back, s) << Proto::State_Name(s);
+    ++known;
+  }
+  return known;
+}
+
+TEST(Names, EveryApiStateIsAnEngineState) {
+  // As many as ReferralState and OfferState have: each of them is one of the API's.
+  EXPECT_EQ((ExpectEveryApiStateRoundTrips<v1::Referral, ReferralState>(&ParseState, &StateName)),
+            6);
+  EXPECT_EQ(
+      (ExpectEveryApiStateRoundTrips<v1::Offer, OfferState>(&ParseOfferState, &OfferStateName)), 8);
 }
 
 // Any declared hours make a provider eligible (decision 6); the offer says when they are
