@@ -14,7 +14,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/dates.h"
 #include "common/status.h"
+#include "common/testing/london.h"
+#include "pdps/referrals/v1/referrals.pb.h"
 
 namespace pdps::referrals::domain {
 namespace {
@@ -25,30 +28,24 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-const absl::TimeZone& London() {
-  static const absl::TimeZone tz = [] {
-    auto z = calendar::WorkingTime::London();
-    return z.ok() ? *z : absl::UTCTimeZone();
-  }();
-  return tz;
-}
-
 const calendar::WorkingTime& Wt() {
   static const calendar::WorkingTime* wt = new calendar::WorkingTime(
-      calendar::HolidayCalendar::EnglandAndWales(), calendar::OfficeHours(), London());
+      calendar::HolidayCalendar::EnglandAndWales(), calendar::OfficeHours(), dates::London());
   return *wt;
 }
 
-// Civil time in London.
+// Civil time in London, short for the tables.
 absl::Time L(int y, int mo, int d, int h, int mi, int s = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s), London());
+  return pdps::testing::London(y, mo, d, h, mi, s);
 }
 // Civil time in UTC, for checking absolute instants.
 absl::Time Utc(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), absl::UTCTimeZone());
 }
 
-std::string Show(absl::Time t) { return absl::FormatTime("%a %Y-%m-%d %H:%M %Z", t, London()); }
+std::string Show(absl::Time t) {
+  return absl::FormatTime("%a %Y-%m-%d %H:%M %Z", t, dates::London());
+}
 
 std::vector<Candidate> Candidates(const std::vector<std::string>& ids) {
   std::vector<Candidate> out;
@@ -469,7 +466,7 @@ TEST(FridayRule, Applies) {
     CallOff c;
     c.friday_afternoon_rule = r.rule;
     c.friday_cutoff_minute = r.cutoff_minute;
-    EXPECT_EQ(FridayRuleApplies(c, r.opened, London()), r.applies) << r.what;
+    EXPECT_EQ(FridayRuleApplies(c, r.opened, dates::London()), r.applies) << r.what;
   }
 }
 
@@ -648,7 +645,7 @@ TEST(DaylightSaving, WindowsAcrossClockChanges) {
           << r.what << ": got " << Show(p.make[0].deadline);
       EXPECT_EQ(p.make[0].deadline, r.deadline_utc) << r.what;
       EXPECT_EQ(p.make[0].deadline - r.opened, r.elapsed) << r.what;
-      EXPECT_EQ(absl::FormatTime("%H:%M", p.make[0].deadline, London()), "10:00") << r.what;
+      EXPECT_EQ(absl::FormatTime("%H:%M", p.make[0].deadline, dates::London()), "10:00") << r.what;
     }
   }
   // The opening instants themselves: GMT before the spring change, BST before autumn's.
@@ -1244,6 +1241,38 @@ TEST(Names, RoundTrip) {
   EXPECT_EQ(ParseMethod("rotational"), std::nullopt);
   EXPECT_EQ(ParseState(""), std::nullopt);
   EXPECT_EQ(ParseOfferState("CANCELLED"), std::nullopt);
+}
+
+// The store keeps states as the API's names and reads them with State_Parse, and turns an
+// API state into the engine's with ParseState(State_Name(...)): every state of the API's
+// `Proto::State` is one of the engine's and back again. Returns how many there are.
+template <typename Proto, typename Engine>
+int ExpectEveryApiStateRoundTrips(std::optional<Engine> (*parse)(absl::string_view),
+                                  absl::string_view (*name)(Engine)) {
+  const auto* states = Proto::State_descriptor();
+  int known = 0;
+  for (int i = 0; i < states->value_count(); ++i) {
+    const auto s = static_cast<typename Proto::State>(states->value(i)->number());
+    if (s == Proto::STATE_UNSPECIFIED) continue;
+    const std::optional<Engine> engine = parse(Proto::State_Name(s));
+    if (!engine) {
+      ADD_FAILURE() << Proto::State_Name(s) << " is not an engine state";
+      continue;
+    }
+    typename Proto::State back = Proto::STATE_UNSPECIFIED;
+    EXPECT_TRUE(Proto::State_Parse(std::string(name(*engine)), &back)) << name(*engine);
+    EXPECT_EQ(back, s) << Proto::State_Name(s);
+    ++known;
+  }
+  return known;
+}
+
+TEST(Names, EveryApiStateIsAnEngineState) {
+  // As many as ReferralState and OfferState have: each of them is one of the API's.
+  EXPECT_EQ((ExpectEveryApiStateRoundTrips<v1::Referral, ReferralState>(&ParseState, &StateName)),
+            6);
+  EXPECT_EQ(
+      (ExpectEveryApiStateRoundTrips<v1::Offer, OfferState>(&ParseOfferState, &OfferStateName)), 8);
 }
 
 // Any declared hours make a provider eligible (decision 6); the offer says when they are

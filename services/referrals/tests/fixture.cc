@@ -4,10 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
-#include "common/dates.h"
 #include "common/ids.h"
-#include "common/testing/tokens.h"
 #include "common/testing/service_harness.h"
+#include "common/testing/tokens.h"
 #include "services/referrals/api/access.h"
 
 namespace pdps::referrals::testing {
@@ -44,10 +43,6 @@ void ReferralsServer::Shutdown() {
 }
 
 ReferralsServer::~ReferralsServer() { Shutdown(); }
-
-absl::Time London(int y, int mo, int d, int h, int mi) {
-  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), dates::London());
-}
 
 v1::Referral SampleReferral(const std::string& lot, const std::string& area,
                             const std::string& funder) {

@@ -56,9 +56,6 @@ grpc::Status Call(Stub& stub, const Caller& who,
   return (stub.*method)(&ctx, req, resp);
 }
 
-// A London civil time as an instant.
-absl::Time London(int y, int mo, int d, int h, int mi);
-
 // A valid referral for `lot` in `area`, funded wholly by `funder`.
 v1::Referral SampleReferral(const std::string& lot, const std::string& area,
                             const std::string& funder);

@@ -17,6 +17,7 @@
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/proto_util.h"
+#include "common/testing/london.h"
 #include "common/testing/tokens.h"
 #include "pdps/referrals/v1/referrals_events.pb.h"
 #include "services/referrals/tests/fixture.h"
@@ -26,6 +27,7 @@ namespace pdps::referrals::testing {
 namespace {
 
 using auth::Role;
+using pdps::testing::London;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Not;

@@ -4,8 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "pdps/registry/v1/registry.pb.h"
 
 namespace pdps::registry::domain {
 namespace {
@@ -177,6 +181,26 @@ TEST(Cover, EachKindShortOfTheFrameworksMinimumIsNamed) {
                   "public liability cover in date is none; the framework requires at least "
                   "£10,000,000.00"));
   EXPECT_THAT(CoverShortfalls({0, 0}, {0, 0}), ::testing::IsEmpty());  // no minimum set
+}
+
+// Registrations and employer's and public liability block a provider when they lapse,
+// however filed (decision 0006); every other kind, OTHER_INSURANCE too, only when filed
+// as mandatory.
+TEST(Documents, MandatoryByDefaultForEveryKind) {
+  using K = v1::ComplianceDocument;
+  const std::set<std::string> mandatory = {"CQC_REGISTRATION", "OFSTED_REGISTRATION",
+                                           "EMPLOYERS_LIABILITY", "PUBLIC_LIABILITY"};
+  const auto* kinds = K::Kind_descriptor();
+  ASSERT_EQ(kinds->value_count(), 9);  // a new kind: say here whether it is mandatory
+  for (int i = 0; i < kinds->value_count(); ++i) {
+    const std::string& name = kinds->value(i)->name();
+    EXPECT_EQ(MandatoryByDefault(name), mandatory.count(name) > 0) << name;
+  }
+  EXPECT_TRUE(MandatoryByDefault(K::Kind_Name(K::OFSTED_REGISTRATION)));
+  EXPECT_FALSE(MandatoryByDefault(K::Kind_Name(K::OTHER_INSURANCE)));
+  // The store's names only: not a display name, not another case.
+  EXPECT_FALSE(MandatoryByDefault("cqc_registration"));
+  EXPECT_FALSE(MandatoryByDefault(""));
 }
 
 }  // namespace

@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <string>
+#include <vector>
+
 #include "common/status.h"
 #include "common/viability.h"
 
@@ -13,6 +17,20 @@ namespace {
 std::vector<std::string> Fields(const absl::Status& st) {
   std::vector<std::string> out;
   for (const auto& v : FieldViolationsOf(st)) out.push_back(v.field);
+  return out;
+}
+
+// Each violation as "field: description", in the order found.
+std::vector<std::string> Violated(const absl::Status& st) {
+  std::vector<std::string> out;
+  for (const auto& v : FieldViolationsOf(st)) out.push_back(v.field + ": " + v.description);
+  return out;
+}
+
+// A text of n copies of `unit` (a multi-byte one counts as one character).
+std::string Repeat(const std::string& unit, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += unit;
   return out;
 }
 
@@ -345,6 +363,135 @@ TEST(ValidatePartnership, MembersRequiredAndUnique) {
   p.add_member_organisation_ids("11111111-1111-4111-8111-111111111111");
   EXPECT_THAT(Fields(ValidatePartnership(p)),
               ::testing::ElementsAre("partnership.member_organisation_ids[1]"));
+}
+
+// One rule a row: the change to a good request and every violation it makes, exactly.
+template <typename Message>
+struct RuleCase {
+  const char* name;
+  std::function<void(Message&)> change;
+  std::vector<std::string> want;  // "field: description"; empty: valid
+};
+
+// Each case's change made to a copy of `good`, then validated.
+template <typename Message>
+void ExpectRules(const Message& good, absl::Status (*validate)(const Message&),
+                 const std::vector<RuleCase<Message>>& cases) {
+  for (const auto& c : cases) {
+    Message m = good;
+    if (c.change) c.change(m);
+    const absl::Status st = validate(m);
+    EXPECT_EQ(st.code(),
+              c.want.empty() ? absl::StatusCode::kOk : absl::StatusCode::kInvalidArgument)
+        << c.name;
+    EXPECT_EQ(Violated(st), c.want) << c.name;
+  }
+}
+
+TEST(ValidateOrganisation, EachRule) {
+  using O = v1::Organisation;
+  O good;
+  good.set_display_name("London Borough of Lewisham");
+  good.set_kind(O::COUNCIL);
+  good.set_external_reference("E09000023");
+  ExpectRules<O>(
+      good, &ValidateOrganisation,
+      {
+          {"good", nullptr, {}},
+          {"name missing",
+           [](O& o) { o.clear_display_name(); },
+           {"organisation.display_name: is required"}},
+          {"name only white space",
+           [](O& o) { o.set_display_name(" \t "); },
+           {"organisation.display_name: is required"}},
+          {"name of 200 characters, 400 bytes",
+           [](O& o) { o.set_display_name(Repeat("é", 200)); },
+           {}},
+          {"name of 201 characters",
+           [](O& o) { o.set_display_name(Repeat("a", 201)); },
+           {"organisation.display_name: must be at most 200 characters"}},
+          {"kind missing",
+           [](O& o) { o.set_kind(O::KIND_UNSPECIFIED); },
+           {"organisation.kind: is required: COUNCIL, NHS_COMMISSIONER, PROVIDER or PLATFORM"}},
+          {"kind not a value of the enum",
+           [](O& o) { o.set_kind(static_cast<O::Kind>(99)); },
+           {"organisation.kind: is required: COUNCIL, NHS_COMMISSIONER, PROVIDER or PLATFORM"}},
+          {"platform is a kind like any other", [](O& o) { o.set_kind(O::PLATFORM); }, {}},
+          {"reference of 100 characters",
+           [](O& o) { o.set_external_reference(Repeat("é", 100)); },
+           {}},
+          {"reference of 101 characters",
+           [](O& o) { o.set_external_reference(Repeat("1", 101)); },
+           {"organisation.external_reference: must be at most 100 characters"}},
+          {"every rule at once",
+           [](O& o) {
+             o.clear_display_name();
+             o.clear_kind();
+             o.set_external_reference(Repeat("1", 101));
+           },
+           {"organisation.display_name: is required",
+            "organisation.kind: is required: COUNCIL, NHS_COMMISSIONER, PROVIDER or PLATFORM",
+            "organisation.external_reference: must be at most 100 characters"}},
+      });
+  O bad;
+  EXPECT_EQ(ValidateOrganisation(bad).message(),
+            "organisation.display_name: is required (and 1 more invalid field)");
+}
+
+TEST(ValidateProvider, EachRule) {
+  using P = v1::Provider;
+  P good;
+  good.set_id("11111111-1111-4111-8111-111111111111");
+  good.set_etag("e1");
+  good.set_office_postcode("SE1 7EU");
+  good.set_office_district("Southwark");
+  good.add_coverage_areas("SOUTHWARK");
+  good.add_coverage_areas("lewisham");
+  ExpectRules<P>(
+      good, &ValidateProvider,
+      {
+          {"good", nullptr, {}},
+          {"no areas, no office: a profile may be empty",
+           [](P& p) {
+             p.clear_coverage_areas();
+             p.clear_office_postcode();
+             p.clear_office_district();
+           },
+           {}},
+          {"id missing", [](P& p) { p.clear_id(); }, {"provider.id: is required"}},
+          {"id not a UUID", [](P& p) { p.set_id("bermondsey"); }, {"provider.id: must be a UUID"}},
+          {"etag missing",
+           [](P& p) { p.clear_etag(); },
+           {"provider.etag: is required (read the provider first)"}},
+          {"postcode of 10 bytes", [](P& p) { p.set_office_postcode("SE1 7EU AB"); }, {}},
+          {"postcode of 11 bytes",
+           [](P& p) { p.set_office_postcode("SE1 7EU ABC"); },
+           {"provider.office_postcode: is not a postcode"}},
+          {"district of 100 characters", [](P& p) { p.set_office_district(Repeat("é", 100)); }, {}},
+          {"district of 101 characters",
+           [](P& p) { p.set_office_district(Repeat("a", 101)); },
+           {"provider.office_district: must be at most 100 characters"}},
+          {"an area of white space only",
+           [](P& p) { p.set_coverage_areas(1, "   "); },
+           {"provider.coverage_areas[1]: must be 1 to 60 characters"}},
+          {"an area of 60 characters once spaces are collapsed",
+           [](P& p) { p.set_coverage_areas(0, "  " + Repeat("a", 30) + "   " + Repeat("b", 29)); },
+           {}},
+          {"an area of 61 characters",
+           [](P& p) { p.set_coverage_areas(0, Repeat("a", 61)); },
+           {"provider.coverage_areas[0]: must be 1 to 60 characters"}},
+          {"200 areas",
+           [](P& p) {
+             while (p.coverage_areas_size() < 200) p.add_coverage_areas("LEWISHAM");
+           },
+           {}},
+          {"201 areas: counted, not each checked",
+           [](P& p) {
+             p.set_coverage_areas(0, "");
+             while (p.coverage_areas_size() < 201) p.add_coverage_areas("LEWISHAM");
+           },
+           {"provider.coverage_areas: must have at most 200 items (has 201)"}},
+      });
 }
 
 }  // namespace

@@ -9,12 +9,16 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <set>
 
 #include "common/dates.h"
+#include "common/testing/london.h"
+#include "pdps/workforce/v1/workforce.pb.h"
 
 namespace pdps::workforce::domain {
 namespace {
 
+using pdps::testing::London;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
@@ -813,10 +817,6 @@ TEST(ComputeReturn, TurnoverIsJudgedAgainstTheTargetGiven) {
 
 // ------------------------------------------------------------- complaints ---
 
-absl::Time London(int y, int mo, int d, int h, int mi) {
-  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), dates::London());
-}
-
 TEST(ComplaintAnswerDue, FifteenWorkingDaysAcrossChristmasAndWeekends) {
   calendar::WorkingTime wt(calendar::HolidayCalendar::EnglandAndWales());
   // Thursday 17 Dec 2026: Christmas Day is a Friday, Boxing Day a Saturday (substitute
@@ -1050,6 +1050,90 @@ TEST(PackageWorkerRule, TheSignatureIsTheFactsInAnyOrder) {
   EXPECT_EQ(ReasonsSignature({a, b}), "COMPETENCY_MISSING:first_aid,DBS_EXPIRED@2026-11-30");
   EXPECT_NE(ReasonsSignature({a}), ReasonsSignature({a, b}));
   EXPECT_EQ(ReasonsSignature({}), "");
+}
+
+// The client-visible refusal: the message lists the reasons in their order (the signature
+// sorts, this does not); each violation's subject is the competency, or the worker when
+// the reason is about the worker as a whole.
+struct DescribeCase {
+  const char* name;
+  std::vector<Reason> reasons;
+  std::string message;
+  std::vector<std::string> violations;  // "type | subject | description"
+};
+
+TEST(DescribeReasons, MessageAndPreconditionSubjects) {
+  const DescribeCase cases[] = {
+      {"none", {}, "", {}},
+      {"about the worker, no date",
+       {R(ReasonKind::kDbsMissing)},
+       "DBS_MISSING",
+       {"DBS_MISSING | staff_member/s1 | DBS_MISSING"}},
+      {"about the worker, lapsed on a day",
+       {R(ReasonKind::kRightToWorkLapsed, "", D(2026, 5, 31))},
+       "RIGHT_TO_WORK_LAPSED (2026-05-31)",
+       {"RIGHT_TO_WORK_LAPSED | staff_member/s1 | RIGHT_TO_WORK_LAPSED (2026-05-31)"}},
+      {"a competency never done",
+       {R(ReasonKind::kCompetencyMissing, "first_aid")},
+       "COMPETENCY_MISSING first_aid",
+       {"COMPETENCY_MISSING | first_aid | COMPETENCY_MISSING first_aid"}},
+      {"a competency overdue since a day",
+       {R(ReasonKind::kCompetencyOverdue, "care_certificate", D(2027, 1, 24))},
+       "COMPETENCY_OVERDUE care_certificate (2027-01-24)",
+       {"COMPETENCY_OVERDUE | care_certificate | COMPETENCY_OVERDUE care_certificate "
+        "(2027-01-24)"}},
+      {"several, in the order given",
+       {R(ReasonKind::kNotInPost), R(ReasonKind::kDbsExpired, "", D(2026, 11, 30)),
+        R(ReasonKind::kCompetencyExpired, "safeguarding", D(2026, 6, 30))},
+       "NOT_IN_POST, DBS_EXPIRED (2026-11-30), COMPETENCY_EXPIRED safeguarding (2026-06-30)",
+       {"NOT_IN_POST | staff_member/s1 | NOT_IN_POST",
+        "DBS_EXPIRED | staff_member/s1 | DBS_EXPIRED (2026-11-30)",
+        "COMPETENCY_EXPIRED | safeguarding | COMPETENCY_EXPIRED safeguarding (2026-06-30)"}},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(DescribeReasons(c.reasons), c.message) << c.name;
+    std::vector<std::string> got;
+    for (const auto& v : ReasonViolations(c.reasons, "s1")) {
+      got.push_back(v.type + " | " + v.subject + " | " + v.description);
+    }
+    EXPECT_EQ(got, c.violations) << c.name;
+  }
+}
+
+// Every kind ReasonName (or ExpiryName) names: walks the enum from its first value until
+// the name falls back to KIND_UNSPECIFIED, which the switch gives a value it lacks.
+template <typename Kind>
+std::vector<Kind> EveryKind(const char* (*name)(Kind)) {
+  std::vector<Kind> out;
+  for (int i = 0; i < 1000 && std::string(name(static_cast<Kind>(i))) != "KIND_UNSPECIFIED"; ++i) {
+    out.push_back(static_cast<Kind>(i));
+  }
+  return out;
+}
+
+// The store gives clients these kinds by name (Kind_Parse of ReasonName and ExpiryName):
+// a name the proto lacks would reach them as KIND_UNSPECIFIED. Each kind is one of the
+// API's `Proto::Kind`, no two the same, and every value of that enum is one of them.
+template <typename Proto, typename Kind>
+void ExpectEveryKindIsTheApis(const char* (*name)(Kind)) {
+  const std::vector<Kind> kinds = EveryKind(name);
+  EXPECT_EQ(static_cast<int>(kinds.size()), Proto::Kind_descriptor()->value_count() - 1);
+  std::set<typename Proto::Kind> seen;
+  for (Kind k : kinds) {
+    typename Proto::Kind parsed = Proto::KIND_UNSPECIFIED;
+    EXPECT_TRUE(Proto::Kind_Parse(name(k), &parsed)) << name(k);
+    EXPECT_NE(parsed, Proto::KIND_UNSPECIFIED) << name(k);
+    EXPECT_TRUE(seen.insert(parsed).second) << name(k) << " is named twice";
+  }
+}
+
+TEST(KindNames, EveryReasonKindIsAnIneligibilityReasonKind) {
+  ExpectEveryKindIsTheApis<v1::IneligibilityReason>(&ReasonName);
+  EXPECT_STREQ(ReasonName(ReasonKind::kBarredListMissing), "BARRED_LIST_CHECK_MISSING");
+}
+
+TEST(KindNames, EveryExpiryKindIsAnExpiryItemKind) {
+  ExpectEveryKindIsTheApis<v1::ExpiryItem>(&ExpiryName);
 }
 
 TEST(PackageDates, FromDateWithinThePackage) {

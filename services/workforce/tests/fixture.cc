@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
-#include "common/dates.h"
 #include "common/ids.h"
 #include "common/testing/service_harness.h"
 #include "common/testing/tokens.h"
@@ -14,10 +13,6 @@ namespace pdps::workforce::testing {
 namespace {
 constexpr char kServiceOrg[] = "00000000-0000-4000-8000-000000000001";
 }  // namespace
-
-absl::Time London(int y, int mo, int d, int h, int mi) {
-  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), dates::London());
-}
 
 WorkforceServer::WorkforceServer(const std::string& db_prefix)
     : own_registry_(std::make_unique<RegistryServer>(

@@ -32,9 +32,6 @@ using registry::testing::ViolationFields;
 using registry::testing::ViolationTexts;
 using registry::testing::World;
 namespace rv1 = ::pdps::registry::v1;
-// A London civil time as an instant.
-absl::Time London(int y, int mo, int d, int h, int mi);
-
 class WorkforceServer {
  public:
   // With its own registry on a fresh database.

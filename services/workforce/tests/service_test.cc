@@ -11,12 +11,14 @@
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
 #include "common/proto_util.h"
+#include "common/testing/london.h"
 #include "pdps/workforce/v1/workforce_events.pb.h"
 #include "services/workforce/tests/fixture.h"
 
 namespace pdps::workforce::testing {
 namespace {
 
+using pdps::testing::London;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
