@@ -14,7 +14,7 @@ enum class Level { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3 };
 
 // Sets the service name stamped on every line and the minimum level written.
 void Init(absl::string_view service, Level min_level);
-// Parses "debug", "info", "warning" or "error".
+// Parses "debug", "info", "warning" (or "warn") or "error".
 bool ParseLevel(absl::string_view text, Level* out);
 
 void Write(Level level, absl::string_view message, nlohmann::json fields = nlohmann::json::object());

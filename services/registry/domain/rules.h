@@ -74,8 +74,9 @@ struct Viability {
 Viability AssessViability(const Accounts& a);
 
 // Whether a document of this kind blocks the provider's compliance when it lapses:
-// registrations and insurance always do. A document of another kind blocks it only when
-// filed with mandatory set (ComplianceDocument.mandatory).
+// CQC and Ofsted registrations, employer's and public liability always do (decision 0006).
+// A document of another kind, OTHER_INSURANCE among them, blocks it only when filed with
+// mandatory set (ComplianceDocument.mandatory).
 bool MandatoryByDefault(absl::string_view kind);
 
 // Insurance a provider must hold to apply to a framework (seed 004 3.26: employer's
