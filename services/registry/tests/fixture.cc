@@ -23,7 +23,7 @@ RegistryServer::RegistryServer(const std::string& db_prefix,
   base_ = pdps::testing::TestBase("registry", db_->Conninfo("registry_app"),
                                   &RegistryAccessPolicy(), &clock_);
   Options options;
-  options.sweep_interval = absl::Hours(24);
+  options.expiry_sweep_interval = absl::Hours(24);
   registry_ = pdps::testing::OrDie(Assemble(*base_, options), "registry assembly");
   pdps::testing::StartOrDie(*base_);
   channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
