@@ -10,9 +10,11 @@ namespace pdps::registry {
 
 Options ReadOptions(Settings& s) {
   Options o;
-  o.workforce_addr = s.String("workforce_addr", "");
-  // The identity reads workforce's feed: needed only with an address to read it at.
-  o.identity = auth::ReadServiceIdentityConfig(s, /*required=*/!o.workforce_addr.empty());
+  o.workforce_addr = service::ReadRequiredPeer(
+      s, "workforce_addr", "",
+      "is required: the registry applies the automatic suspension rules that trip on "
+      "workforce's feed (decision 0076)");
+  o.identity = auth::ReadServiceIdentityConfig(s, /*required=*/true);
   o.feed_poll_interval = service::ReadFeedPollInterval(s);
   o.expiry_sweep_interval = service::ReadExpirySweepInterval(s, o.expiry_sweep_interval);
   return o;
@@ -27,21 +29,17 @@ absl::StatusOr<std::unique_ptr<Registry>> Assemble(service::Base& base, const Op
   Store* store = r->store.get();
   const Clock* clock = base.clock;
 
-  if (!options.workforce_addr.empty()) {
-    ASSIGN_OR_RETURN(r->tokens, service::ServiceTokens(base, options.identity, std::move(tokens)));
-    r->workforce_feed = service::AddFeedConsumer(
-        base, r->tokens.get(),
-        {"workforce",
-         grpc::CreateChannel(options.workforce_addr, grpc::InsecureChannelCredentials()),
-         {event_types::workforce::kSuspensionRuleTripped},
-         [store, clock](db::Tx& tx, const pdps::common::v1::Event& e) {
-           return store->ApplySuspensionRule(tx, e, clock->Now());
-         },
-         options.feed_poll_interval},
-        options.start_workers);
-  } else {
-    log::Warning("PDPS_WORKFORCE_ADDR is not set: automatic suspension rules are not applied");
-  }
+  ASSIGN_OR_RETURN(r->tokens, service::ServiceTokens(base, options.identity, std::move(tokens)));
+  r->workforce_feed = service::AddFeedConsumer(
+      base, r->tokens.get(),
+      {"workforce",
+       grpc::CreateChannel(options.workforce_addr, grpc::InsecureChannelCredentials()),
+       {event_types::workforce::kSuspensionRuleTripped},
+       [store, clock](db::Tx& tx, const pdps::common::v1::Event& e) {
+         return store->ApplySuspensionRule(tx, e, clock->Now());
+       },
+       options.feed_poll_interval},
+      options.start_workers);
   if (!options.start_workers) return r;
 
   // Announces lapsed mandatory documents (ComplianceDocumentExpired); every replica may

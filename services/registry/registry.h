@@ -21,8 +21,9 @@ inline constexpr int kMetricsPort = 9001;
 struct Options {
   // Announcing lapsed mandatory documents (PDPS_EXPIRY_SWEEP_INTERVAL).
   absl::Duration expiry_sweep_interval = absl::Minutes(5);
-  // The workforce service, whose feed carries automatic suspension rules that trip
-  // (PDPS_WORKFORCE_ADDR). Empty: no rule is applied automatically (logged at start).
+  // The workforce service, whose feed carries the automatic suspension rules that trip
+  // (PDPS_WORKFORCE_ADDR). Required, so that no registry runs without applying them
+  // (decision 0076).
   std::string workforce_addr;
   auth::ServiceIdentityConfig identity;  // to read the workforce feed
   absl::Duration feed_poll_interval = service::kFeedPollInterval;  // PDPS_FEED_POLL_INTERVAL
@@ -37,7 +38,7 @@ struct Registry {
   std::unique_ptr<RegistryServiceImpl> api;
   std::unique_ptr<events::FeedService> feed;
   std::unique_ptr<auth::ServiceTokenSource> tokens;
-  std::unique_ptr<events::Consumer> workforce_feed;  // null without workforce_addr
+  std::unique_ptr<events::Consumer> workforce_feed;
 };
 
 // Registers the registry's services and workers on `base` (not yet started). `tokens`
