@@ -98,7 +98,11 @@ start() {
   echo "$svc did not become healthy; see $SCRATCH/$svc.log" >&2
   exit 1
 }
-start registry
+# Each service calls its peers under a service identity it mints with the bench key.
+KEY=(PDPS_SERVICE_KEY_FILE="$SCRATCH/keys/bench-1.pem" PDPS_SERVICE_KEY_ID=bench-1)
+# The registry needs workforce's address (decision 0076). Workforce starts after the
+# registry's points, so until then the registry's polls of its feed fail, one a second.
+start registry "${KEY[@]}" PDPS_WORKFORCE_ADDR=127.0.0.1:${PORT[workforce]}
 
 BENCH="$BUILD/bench/pdps-bench"
 COMMON=(--target=$GRPC --key="$SCRATCH/keys/bench-1.pem" --state="$SCRATCH/state.txt")
@@ -130,10 +134,7 @@ echo "== registry"
 points registry get_provider eligible create
 
 echo "== workforce and referrals"
-# Wired as deploy/local/run.sh wires them (the registry is not told of workforce's feed,
-# so its figures above stay comparable with earlier runs).
-# Each calls its peers under a service identity it mints with the bench key.
-KEY=(PDPS_SERVICE_KEY_FILE="$SCRATCH/keys/bench-1.pem" PDPS_SERVICE_KEY_ID=bench-1)
+# Wired as deploy/local/run.sh wires them.
 start workforce "${KEY[@]}" PDPS_REGISTRY_ADDR=$GRPC PDPS_REFERRALS_ADDR=127.0.0.1:${PORT[referrals]}
 start referrals "${KEY[@]}" PDPS_REGISTRY_ADDR=$GRPC PDPS_WORKFORCE_ADDR=127.0.0.1:${PORT[workforce]}
 echo "== seeding $REFERRALS referrals, $STAFF_PROVIDERS × $STAFF_PER_PROVIDER staff with training"

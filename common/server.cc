@@ -296,6 +296,15 @@ void Runner::AddWorker(std::string name, std::function<void(Stopper&)> loop) {
   worker_loops_.emplace_back(std::move(name), std::move(loop));
 }
 
+void Runner::AddPeriodicWorker(std::string name, absl::Duration interval,
+                               std::function<void()> pass) {
+  AddWorker(std::move(name), [interval, pass = std::move(pass)](Stopper& stop) {
+    do {
+      pass();
+    } while (stop.Sleep(interval));
+  });
+}
+
 int Runner::metrics_port() const { return exporter_ ? exporter_->port() : 0; }
 
 absl::Status Runner::Start() {

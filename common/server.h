@@ -147,6 +147,9 @@ class Runner {
   void AddService(grpc::Service* service) { services_.push_back(service); }
   // A loop run on its own thread until shutdown.
   void AddWorker(std::string name, std::function<void(Stopper&)> loop);
+  // A worker that runs `pass` at start and then `interval` after each pass ends, until
+  // shutdown.
+  void AddPeriodicWorker(std::string name, absl::Duration interval, std::function<void()> pass);
   absl::Status Start();
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "common/ids.h"
 #include "common/testing/tokens.h"
 
 namespace pdps::testing {
@@ -27,6 +28,12 @@ std::unique_ptr<service::Base> TestBase(const std::string& service,
   config.shutdown_grace = absl::Seconds(2);
   config.shutdown_drain = absl::ZeroDuration();
   return OrDie(service::Build(config, policy, clock, Tokens::Get().Verifier()), "service start-up");
+}
+
+std::unique_ptr<auth::ServiceTokenSource> TestServiceTokens(const std::string& service) {
+  return auth::ServiceTokenSource::Fixed(Tokens::Get().For("00000000-0000-4000-8000-000000000001",
+                                                           {auth::Role::kService},
+                                                           NameUuid("pdps-service:" + service)));
 }
 
 void StartOrDie(service::Base& base) {

@@ -9,12 +9,17 @@
 #include "common/auth.h"
 #include "common/clock.h"
 #include "common/service.h"
+#include "common/service_identity.h"
 
 namespace pdps::testing {
 
 std::unique_ptr<service::Base> TestBase(const std::string& service,
                                         const std::string& database_url,
                                         const auth::AccessPolicy* policy, const Clock* clock);
+
+// The identity `service` calls its peers under in tests: a fixed token with the service
+// role, user "pdps-service:<service>", of the platform's organisation.
+std::unique_ptr<auth::ServiceTokenSource> TestServiceTokens(const std::string& service);
 
 // Starts the base's runner (gRPC, metrics, workers).
 void StartOrDie(service::Base& base);

@@ -14,50 +14,35 @@ namespace pdps::referrals {
 
 Options ReadOptions(Settings& s) {
   Options o;
-  o.registry_addr = s.String("registry_addr", o.registry_addr);
+  o.registry_addr =
+      service::ReadRequiredPeer(s, "registry_addr", o.registry_addr,
+                                "must not be empty: referrals asks the registry who is eligible");
   o.registry_timeout = s.Duration("registry_timeout", o.registry_timeout, absl::Milliseconds(100),
                                   absl::Minutes(1));
-  o.workforce_addr = s.String("workforce_addr", "");
-  if (s.Serving() && o.workforce_addr.empty()) {
-    s.Invalid("workforce_addr",
-              "is required: referrals checks every worker a provider names in a proposal with "
-              "workforce's compliance gate (decision 0043)");
-  }
-  if (s.Serving() && o.registry_addr.empty()) {
-    s.Invalid("registry_addr", "must not be empty: referrals asks the registry who is eligible");
-  }
+  o.workforce_addr = service::ReadRequiredPeer(
+      s, "workforce_addr", "",
+      "is required: referrals checks every worker a provider names in a proposal with "
+      "workforce's compliance gate (decision 0043)");
   o.workforce_timeout = s.Duration("workforce_timeout", o.workforce_timeout,
                                    absl::Milliseconds(100), absl::Minutes(1));
   o.identity = auth::ReadServiceIdentityConfig(s, /*required=*/true);
   o.holiday_changes_file = service::ReadHolidayChangesFile(s);
   o.scheduler_interval = s.Duration("scheduler_interval", o.scheduler_interval,
                                     absl::Milliseconds(50), absl::Minutes(10));
-  o.feed_poll_interval = s.Duration("feed_poll_interval", o.feed_poll_interval,
-                                    absl::Milliseconds(50), absl::Minutes(10));
+  o.feed_poll_interval = service::ReadFeedPollInterval(s);
   return o;
 }
 
 absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const Options& options,
                                                     std::unique_ptr<auth::ServiceTokenSource> tokens) {
   auto r = std::make_unique<Referrals>();
-  if (tokens == nullptr) {
-    ASSIGN_OR_RETURN(tokens, auth::ServiceTokenSource::Create(
-                                 options.identity, "referrals", base.config.jwt_issuer,
-                                 base.config.jwt_audience, base.clock));
-  }
-  r->tokens = std::move(tokens);
-  auth::ExportTokenExpiry(*base.metrics, "referrals", r->tokens.get());
+  ASSIGN_OR_RETURN(r->tokens, service::ServiceTokens(base, options.identity, std::move(tokens)));
   ASSIGN_OR_RETURN(calendar::HolidayCalendar holidays,
                    service::LoadHolidays(options.holiday_changes_file));
   r->registry_channel =
       grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials());
   r->registry = std::make_unique<GrpcRegistryClient>(r->registry_channel, r->tokens.get(),
                                                      options.registry_timeout);
-  if (options.workforce_addr.empty()) {
-    return absl::InvalidArgumentError(
-        "PDPS_WORKFORCE_ADDR is empty: referrals checks every worker a provider names in a "
-        "proposal with workforce's compliance gate, so it does not start without one");
-  }
   r->workforce = std::make_unique<GrpcWorkforceClient>(
       grpc::CreateChannel(options.workforce_addr, grpc::InsecureChannelCredentials()),
       r->tokens.get(), options.workforce_timeout);
@@ -66,22 +51,20 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
       std::make_unique<Brokerage>(r->store.get(), r->registry.get(), r->workforce.get());
   r->api = std::make_unique<ReferralsServiceImpl>(base.gate.get(), r->store.get(),
                                                   r->brokerage.get());
-  r->feed = std::make_unique<events::FeedService>(base.gate.get(), base.pool.get(),
-                                                  &r->store->outbox());
-  base.runner->AddService(r->api.get());
-  base.runner->AddService(r->feed.get());
+  r->feed = service::AddApiAndFeed(base, r->api.get(), &r->store->outbox());
 
   Store* store = r->store.get();
   const Clock* clock = base.clock;
-  auth::ServiceTokenSource* token_source = r->tokens.get();
-  r->registry_feed = std::make_unique<events::Consumer>(
-      "referrals<-registry", "referrals", base.pool.get(), r->registry_channel,
-      [token_source] { return token_source->Token(); },
-      [store, clock](db::Tx& tx, const pdps::common::v1::Event& e) {
-        return store->ApplyAdmissionEvent(tx, e, clock->Now());
-      },
-      std::vector<std::string>{event_types::registry::kAdmissionSuspended,
-                               event_types::registry::kAdmissionTerminated});
+  r->registry_feed = service::AddFeedConsumer(
+      base, r->tokens.get(),
+      {"registry",
+       r->registry_channel,
+       {event_types::registry::kAdmissionSuspended, event_types::registry::kAdmissionTerminated},
+       [store, clock](db::Tx& tx, const pdps::common::v1::Event& e) {
+         return store->ApplyAdmissionEvent(tx, e, clock->Now());
+       },
+       options.feed_poll_interval},
+      options.start_workers);
   if (!options.start_workers) return r;
 
   metrics::Registry* m = base.metrics.get();
@@ -107,37 +90,31 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
   m->Gauge("pdps_referrals_scheduler_last_sweep_timestamp_seconds",
            "Unix time this replica's deadline scheduler last finished a sweep (0: none yet).", {},
            [last_sweep] { return last_sweep->load(); });
-  base.runner->AddWorker("deadline-scheduler", [store, clock, m, interval, steps, step_failures,
-                                                lag, last_sweep](server::Stopper& stop) {
-    do {
-      auto n = store->RunDue(clock->Now(), 100, absl::Now() + absl::Seconds(30));
-      if (!n.ok()) {
-        log::Warning("deadline scheduler failed", {{"error", std::string(n.status().message())}});
-        continue;
-      }
-      last_sweep->store(absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()));
-      m->Add(steps, n->advanced);
-      m->Add(step_failures, n->failed);
-      absl::Duration latest;
-      for (absl::Duration d : n->lags) {
-        m->Observe(lag, absl::ToDoubleSeconds(d));
-        latest = std::max(latest, d);
-      }
-      // A deadline that fired well after its time (the scheduler was down or stuck): the
-      // on-call should know, whatever the metrics scrape shows.
-      if (latest > interval + absl::Minutes(1)) {
-        log::Warning("deadlines fired late: the scheduler was not running when they fell due",
-                     {{"steps", n->advanced},
-                      {"latest_lag_seconds", static_cast<int64_t>(absl::ToInt64Seconds(latest))}});
-      }
-    } while (stop.Sleep(interval));
-  });
-  events::Consumer* consumer = r->registry_feed.get();
-  absl::Duration poll = options.feed_poll_interval;
-  base.runner->AddWorker("registry-feed",
-                         [consumer, poll, m](server::Stopper& stop) {
-                           consumer->Run(stop, poll, m);
-                         });
+  base.runner->AddPeriodicWorker(
+      "deadline-scheduler", interval,
+      [store, clock, m, interval, steps, step_failures, lag, last_sweep] {
+        auto n = store->RunDue(clock->Now(), 100, absl::Now() + absl::Seconds(30));
+        if (!n.ok()) {
+          log::Warning("deadline scheduler failed", {{"error", std::string(n.status().message())}});
+          return;
+        }
+        last_sweep->store(absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()));
+        m->Add(steps, n->advanced);
+        m->Add(step_failures, n->failed);
+        absl::Duration latest;
+        for (absl::Duration d : n->lags) {
+          m->Observe(lag, absl::ToDoubleSeconds(d));
+          latest = std::max(latest, d);
+        }
+        // A deadline that fired well after its time (the scheduler was down or stuck): the
+        // on-call should know, whatever the metrics scrape shows.
+        if (latest > interval + absl::Minutes(1)) {
+          log::Warning(
+              "deadlines fired late: the scheduler was not running when they fell due",
+              {{"steps", n->advanced},
+               {"latest_lag_seconds", static_cast<int64_t>(absl::ToInt64Seconds(latest))}});
+        }
+      });
   return r;
 }
 

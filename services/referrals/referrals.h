@@ -6,14 +6,15 @@
 #include <memory>
 #include <string>
 
+#include "common/assembly.h"
 #include "common/config.h"
 #include "common/events.h"
 #include "common/service.h"
 #include "common/service_identity.h"
 #include "services/referrals/api/brokerage.h"
 #include "services/referrals/api/referrals_service.h"
-#include "services/registry/client/registry_client.h"
 #include "services/referrals/store/store.h"
+#include "services/registry/client/registry_client.h"
 
 namespace pdps::referrals {
 
@@ -24,13 +25,13 @@ struct Options {
   std::string registry_addr = "127.0.0.1:7001";     // PDPS_REGISTRY_ADDR
   absl::Duration registry_timeout = absl::Seconds(3);  // PDPS_REGISTRY_TIMEOUT
   // The workforce service, which checks the workers named in proposals
-  // (PDPS_WORKFORCE_ADDR). Required: Assemble fails without it (decision 0043).
+  // (PDPS_WORKFORCE_ADDR). Required: ReadOptions reports it missing (decision 0043).
   std::string workforce_addr;
   absl::Duration workforce_timeout = absl::Seconds(3);  // PDPS_WORKFORCE_TIMEOUT
   auth::ServiceIdentityConfig identity;              // PDPS_SERVICE_TOKEN_FILE / _KEY_FILE
   std::string holiday_changes_file;                  // PDPS_HOLIDAY_CHANGES_FILE (optional)
   absl::Duration scheduler_interval = absl::Seconds(5);  // PDPS_SCHEDULER_INTERVAL
-  absl::Duration feed_poll_interval = absl::Seconds(2);  // PDPS_FEED_POLL_INTERVAL
+  absl::Duration feed_poll_interval = service::kFeedPollInterval;  // PDPS_FEED_POLL_INTERVAL
   bool start_workers = true;  // tests may drive the workers by hand
 };
 

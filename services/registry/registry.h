@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "common/assembly.h"
 #include "common/config.h"
 #include "common/events.h"
 #include "common/service.h"
@@ -18,12 +19,14 @@ inline constexpr int kGrpcPort = 7001;
 inline constexpr int kMetricsPort = 9001;
 
 struct Options {
-  absl::Duration sweep_interval = absl::Minutes(5);  // expiry sweeper
-  // The workforce service, whose feed carries automatic suspension rules that trip
-  // (PDPS_WORKFORCE_ADDR). Empty: no rule is applied automatically (logged at start).
+  // Announcing lapsed mandatory documents (PDPS_EXPIRY_SWEEP_INTERVAL).
+  absl::Duration expiry_sweep_interval = absl::Minutes(5);
+  // The workforce service, whose feed carries the automatic suspension rules that trip
+  // (PDPS_WORKFORCE_ADDR). Required, so that no registry runs without applying them
+  // (decision 0076).
   std::string workforce_addr;
   auth::ServiceIdentityConfig identity;  // to read the workforce feed
-  absl::Duration feed_poll_interval = absl::Seconds(2);  // PDPS_FEED_POLL_INTERVAL
+  absl::Duration feed_poll_interval = service::kFeedPollInterval;  // PDPS_FEED_POLL_INTERVAL
   bool start_workers = true;  // tests may drive the workers by hand
 };
 
@@ -35,7 +38,7 @@ struct Registry {
   std::unique_ptr<RegistryServiceImpl> api;
   std::unique_ptr<events::FeedService> feed;
   std::unique_ptr<auth::ServiceTokenSource> tokens;
-  std::unique_ptr<events::Consumer> workforce_feed;  // null without workforce_addr
+  std::unique_ptr<events::Consumer> workforce_feed;
 };
 
 // Registers the registry's services and workers on `base` (not yet started). `tokens`

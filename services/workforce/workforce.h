@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "common/assembly.h"
 #include "common/config.h"
 #include "common/events.h"
 #include "common/service.h"
@@ -24,14 +25,15 @@ struct Options {
   std::string holiday_changes_file;  // PDPS_HOLIDAY_CHANGES_FILE (optional)
   // The registry, which says who commissions a framework and which lots are its
   // (PDPS_REGISTRY_ADDR, default 127.0.0.1:7001 in the binary). Required: every
-  // commissioner's call is checked with it, so there is no unchecked mode.
+  // commissioner's call is checked with it, so there is no unchecked mode; ReadOptions
+  // reports it missing (decision 0043).
   std::string registry_addr;
   absl::Duration registry_timeout = absl::Seconds(3);  // PDPS_REGISTRY_TIMEOUT
   // The referrals service, whose feed announces awarded packages (PDPS_REFERRALS_ADDR,
   // default 127.0.0.1:7002 in the binary). Empty: no packages are known, so no named
   // workers (a warning at start); only tests of this service alone do that.
   std::string referrals_addr;
-  absl::Duration feed_poll_interval = absl::Seconds(1);  // PDPS_FEED_POLL_INTERVAL
+  absl::Duration feed_poll_interval = service::kFeedPollInterval;  // PDPS_FEED_POLL_INTERVAL
   auth::ServiceIdentityConfig identity;                // to call the registry
   absl::Duration expiry_sweep_interval = absl::Hours(1);  // PDPS_EXPIRY_SWEEP_INTERVAL
   bool start_workers = true;  // tests may drive the sweep by hand

@@ -48,6 +48,18 @@ TEST(SettingsList, IsWhatEachServiceReads) {
   }
 }
 
+// Every service follows its peers' feeds at one default, and the registry's expiry sweep
+// is configured as workforce's is (decision 0076).
+TEST(SettingsList, WorkersAreConfiguredAlikeInEveryService) {
+  auto s = Settings::FromMap({});
+  EXPECT_EQ(registry::ReadOptions(s).feed_poll_interval, service::kFeedPollInterval);
+  EXPECT_EQ(referrals::ReadOptions(s).feed_poll_interval, service::kFeedPollInterval);
+  EXPECT_EQ(workforce::ReadOptions(s).feed_poll_interval, service::kFeedPollInterval);
+  auto sweep = Settings::FromMap({{"expiry_sweep_interval", "90s"}});
+  EXPECT_EQ(registry::ReadOptions(sweep).expiry_sweep_interval, absl::Seconds(90));
+  EXPECT_EQ(workforce::ReadOptions(sweep).expiry_sweep_interval, absl::Seconds(90));
+}
+
 // validate.mjs: terminationGracePeriodSeconds must exceed drain + grace.
 TEST(SettingsList, DefaultsAreTheCodes) {
   const char* src = std::getenv("PDPS_SOURCE_DIR");

@@ -26,11 +26,12 @@ std::string Trim(std::string s) {
 TEST(Brokerage, DemoLoadsEveryStateAndTheFeedCarriesSuspensions) {
   auto db = testing::TestDatabase::Create("brokerage", {"registry", "referrals"});
   systemtest::DevKeys keys("pdps-brokerage-keys");
-  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), keys.Env());
+  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"),
+                                      systemtest::RegistryAloneEnv(keys));
   auto env = keys.Env();
   env["PDPS_REGISTRY_ADDR"] = registry.address();
   // Nothing here names a worker in a proposal, so workforce is a port nobody answers on.
-  env["PDPS_WORKFORCE_ADDR"] = absl::StrCat("127.0.0.1:", systemtest::FreePort());
+  env["PDPS_WORKFORCE_ADDR"] = systemtest::UnansweredAddress();
   env["PDPS_FEED_POLL_INTERVAL"] = "100ms";
   env["PDPS_SCHEDULER_INTERVAL"] = "200ms";
   systemtest::ServiceProcess referrals("referrals", db->Conninfo("referrals_app"), env);

@@ -24,7 +24,8 @@ using ::testing::Not;
 TEST(Demo, LoadsTwiceAndTheWalkThroughWorks) {
   auto db = testing::TestDatabase::Create("demo", {"registry"});
   systemtest::DevKeys keys("pdps-demo-keys");
-  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), keys.Env());
+  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"),
+                                      systemtest::RegistryAloneEnv(keys));
   const std::string bin = systemtest::BinaryDir();
   const std::string demo = systemtest::DemoCommand(keys, "--registry=" + registry.address());
   std::string out;

@@ -79,7 +79,8 @@ std::string RaiseAndOpen(Stub& stub, const std::string& officer, const std::stri
 TEST(Replicas, EachDeadlineFiresOnceAndAKilledReplicaLosesNothing) {
   auto db = testing::TestDatabase::Create("replicas", {"registry", "referrals"});
   systemtest::DevKeys keys("pdps-replicas-keys");
-  ServiceProcess registry("registry", db->Conninfo("registry_app"), keys.Env());
+  ServiceProcess registry("registry", db->Conninfo("registry_app"),
+                          systemtest::RegistryAloneEnv(keys));
   std::string out;
   ASSERT_EQ(systemtest::RunCommand(
                 systemtest::DemoCommand(keys, "--registry=" + registry.address()), &out),
@@ -88,7 +89,7 @@ TEST(Replicas, EachDeadlineFiresOnceAndAKilledReplicaLosesNothing) {
   auto env = keys.Env();
   env["PDPS_REGISTRY_ADDR"] = registry.address();
   // Nothing here names a worker in a proposal, so workforce is a port nobody answers on.
-  env["PDPS_WORKFORCE_ADDR"] = absl::StrCat("127.0.0.1:", systemtest::FreePort());
+  env["PDPS_WORKFORCE_ADDR"] = systemtest::UnansweredAddress();
   env["PDPS_SCHEDULER_INTERVAL"] = "50ms";
   const std::string conninfo = db->Conninfo("referrals_app");
   auto a = std::make_unique<ServiceProcess>("referrals", conninfo, env);

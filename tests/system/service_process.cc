@@ -38,6 +38,8 @@ int FreePort() {
   return port;
 }
 
+std::string UnansweredAddress() { return absl::StrCat("127.0.0.1:", FreePort()); }
+
 std::string HttpGet(int port, const std::string& path) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return "";
@@ -158,6 +160,12 @@ std::map<std::string, std::string> DevKeys::Env() const {
           {"PDPS_JWT_KEYS_DIR", dir_ + "/public"},
           {"PDPS_SERVICE_KEY_FILE", private_key_file()},
           {"PDPS_SERVICE_KEY_ID", "dev-1"}};
+}
+
+std::map<std::string, std::string> RegistryAloneEnv(const DevKeys& keys) {
+  auto env = keys.Env();
+  env["PDPS_WORKFORCE_ADDR"] = UnansweredAddress();
+  return env;
 }
 
 std::string DevKeys::Mint(const std::string& org, auth::Role role) const {

@@ -23,6 +23,9 @@ namespace pdps::systemtest {
 
 // A free TCP port on 127.0.0.1.
 int FreePort();
+// An address nobody answers on, for a peer a test leaves out: calls to it fail
+// UNAVAILABLE, and polls of its feed fail and are retried.
+std::string UnansweredAddress();
 
 class ServiceProcess {
  public:
@@ -90,6 +93,11 @@ class DevKeys {
   std::string dir_;
   std::string private_pem_;
 };
+
+// The registry's settings when a test runs it without workforce: `keys`' and
+// workforce's feed at an address nobody answers on (the registry requires one, decision
+// 0076; nothing such a test does trips a suspension rule).
+std::map<std::string, std::string> RegistryAloneEnv(const DevKeys& keys);
 
 // The registry, workforce and referrals on one database, wired to each other as
 // `make run` wires them (each reading the feeds it follows, workforce and referrals at

@@ -1,7 +1,7 @@
 // The real registry binary shuts down gracefully: SIGTERM → health NOT_SERVING → the
 // in-flight call completes → exit status 0.
-#include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -18,7 +18,6 @@
 #include "common/health_client.h"
 #include "common/ids.h"
 #include "common/testing/pg_harness.h"
-#include "common/testing/tokens.h"
 #include "pdps/registry/v1/registry_service.grpc.pb.h"
 #include "tests/system/service_process.h"
 
@@ -27,14 +26,11 @@ namespace {
 
 TEST(Shutdown, SigtermDrainsInFlightCallsAndExitsZero) {
   auto db = testing::TestDatabase::Create("shutdown", {"registry"});
-  systemtest::ServiceProcess registry(
-      "registry",
-      db->Conninfo("registry_app"),
-      {{"PDPS_JWT_ISSUER", testing::kIssuer},
-       {"PDPS_JWT_AUDIENCE", testing::kAudience},
-       {"PDPS_JWT_KEYS_DIR", testing::Tokens::Get().WriteKeyDir()},
-       {"PDPS_SHUTDOWN_DRAIN", "1500ms"},
-       {"PDPS_SHUTDOWN_GRACE", "20s"}});
+  systemtest::DevKeys keys("pdps-shutdown-keys");
+  auto env = systemtest::RegistryAloneEnv(keys);
+  env["PDPS_SHUTDOWN_DRAIN"] = "1500ms";
+  env["PDPS_SHUTDOWN_GRACE"] = "20s";
+  systemtest::ServiceProcess registry("registry", db->Conninfo("registry_app"), env);
   auto channel = registry.channel();
 
   // Hold a lock so that a create blocks inside the server: an in-flight call.
@@ -49,7 +45,7 @@ TEST(Shutdown, SigtermDrainsInFlightCallsAndExitsZero) {
     req.mutable_organisation()->set_kind(pdps::registry::v1::Organisation::PROVIDER);
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization",
-                    "Bearer " + testing::Tokens::Get().For(NewUuid(), {auth::Role::kPlatformOperator}));
+                    "Bearer " + keys.Mint(NewUuid(), auth::Role::kPlatformOperator));
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(15));
     call_status = stub->CreateOrganisation(&ctx, req, &created);
   });
@@ -104,10 +100,15 @@ TEST(Startup, EachServicesOwnSettingsAreReportedWithTheRest) {
       absl::StrCat(::testing::TempDir(), "/bad-holidays-", getpid(), ".txt");
   std::ofstream(holidays) << "2027-13-45 add Not a day\n";
   const Case cases[] = {
-      {"referrals", "PDPS_LOG_LEVEL=loud",
+      {"registry",
+       "PDPS_WORKFORCE_ADDR=",
+       {"PDPS_WORKFORCE_ADDR: is required", "PDPS_SERVICE_TOKEN_FILE", "PDPS_JWT_ISSUER"}},
+      {"referrals",
+       "PDPS_LOG_LEVEL=loud",
        {"PDPS_WORKFORCE_ADDR", "PDPS_SERVICE_TOKEN_FILE", "PDPS_DATABASE_URL",
         "PDPS_LOG_LEVEL: must be debug, info, warning or error, got \"loud\""}},
-      {"workforce", "PDPS_REGISTRY_ADDR=",
+      {"workforce",
+       "PDPS_REGISTRY_ADDR=",
        {"PDPS_REGISTRY_ADDR", "PDPS_SERVICE_TOKEN_FILE", "PDPS_HOLIDAY_CHANGES_FILE"}},
   };
   for (const Case& c : cases) {

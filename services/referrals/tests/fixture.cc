@@ -25,11 +25,9 @@ Options TestOptions(const std::string& registry_addr, const std::string& workfor
 ReferralsServer::ReferralsServer(RegistryServer* registry, Options options) {
   base_ = pdps::testing::TestBase("referrals", registry->db().Conninfo("referrals_app"),
                                   &ReferralsAccessPolicy(), &registry->clock());
-  std::string service_org = "00000000-0000-4000-8000-000000000001";
-  auto tokens = auth::ServiceTokenSource::Fixed(pdps::testing::Tokens::Get().For(
-      service_org, {auth::Role::kService}, NameUuid("pdps-service:referrals")));
-  referrals_ = pdps::testing::OrDie(Assemble(*base_, options, std::move(tokens)),
-                                    "referrals assembly");
+  referrals_ =
+      pdps::testing::OrDie(Assemble(*base_, options, pdps::testing::TestServiceTokens("referrals")),
+                           "referrals assembly");
   pdps::testing::StartOrDie(*base_);
   channel_ = grpc::CreateChannel(pdps::testing::Address(*base_), grpc::InsecureChannelCredentials());
   stub_ = v1::ReferralsService::NewStub(channel_);

@@ -23,8 +23,12 @@ RegistryServer::RegistryServer(const std::string& db_prefix,
   base_ = pdps::testing::TestBase("registry", db_->Conninfo("registry_app"),
                                   &RegistryAccessPolicy(), &clock_);
   Options options;
-  options.sweep_interval = absl::Hours(24);
-  registry_ = pdps::testing::OrDie(Assemble(*base_, options), "registry assembly");
+  // Tests run the sweep through the store and none reads workforce's feed, so no worker
+  // runs and workforce's address is never dialled (nothing listens on port 1).
+  options.workforce_addr = "127.0.0.1:1";
+  options.start_workers = false;
+  registry_ = pdps::testing::OrDie(
+      Assemble(*base_, options, pdps::testing::TestServiceTokens("registry")), "registry assembly");
   pdps::testing::StartOrDie(*base_);
   channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
   stub_ = v1::RegistryService::NewStub(channel_);

@@ -29,10 +29,9 @@ void WorkforceServer::Start() {
   Options options;
   options.registry_addr = registry_->address();
   options.start_workers = false;  // tests drive the expiry watch
-  auto tokens = auth::ServiceTokenSource::Fixed(pdps::testing::Tokens::Get().For(
-      kServiceOrg, {Role::kService}, NameUuid("pdps-service:workforce")));
-  workforce_ = pdps::testing::OrDie(Assemble(*base_, options, std::move(tokens)),
-                                    "workforce assembly");
+  workforce_ =
+      pdps::testing::OrDie(Assemble(*base_, options, pdps::testing::TestServiceTokens("workforce")),
+                           "workforce assembly");
   pdps::testing::StartOrDie(*base_);
   channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
   stub_ = v1::WorkforceService::NewStub(channel_);
