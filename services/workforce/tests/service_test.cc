@@ -1653,6 +1653,12 @@ TEST_F(WorkforceServiceTest, AnActionItemIsCompletedFromTheDayThePlanWasMadeToTo
   done.mutable_completed_on()->set_value("2026-12-01");
   ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CompleteActionItem, done, &p).ok());
   EXPECT_EQ(p.items(1).completed_on().value(), "2026-12-01");
+  // Done once.
+  done.set_etag(p.etag());
+  auto twice = Call(stub(), provider_, &Stub::CompleteActionItem, done, &p);
+  EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(registry::testing::PreconditionViolations(twice),
+              ElementsAre("ACTION_ITEM_STATE action_plan/" + made.id() + "/items/1"));
 }
 
 // Decision 72: while a framework's rules were never set (the defaults apply, read back
