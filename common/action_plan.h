@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 
 namespace pdps::action_plan {
@@ -17,10 +18,10 @@ struct ItemState {
 };
 
 // Whether the item may be marked done on `completed`, `today` being the London date of
-// the call: FAILED_PRECONDITION if it already was (a completion is never rewritten);
-// INVALID_ARGUMENT on `field`, naming both days, if `completed` is after today or before
-// the day the item was added.
+// the call: FAILED_PRECONDITION (ACTION_ITEM_STATE, `subject` the item) if it already
+// was (a completion is never rewritten); INVALID_ARGUMENT on `field`, naming both days,
+// if `completed` is after today or before the day the item was added.
 absl::Status CheckCompletion(const ItemState& item, absl::CivilDay completed, absl::CivilDay today,
-                             const char* field);
+                             const char* field, absl::string_view subject);
 
 }  // namespace pdps::action_plan

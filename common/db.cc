@@ -486,7 +486,12 @@ absl::Status Connection::ErrorFrom(pg_result* res) {
   } else {
     log::Debug("db: statement failed", {{"sqlstate", sqlstate}, {"error", detail}});
   }
-  absl::Status st = WithReason(absl::Status(code, message), Trimmed(detail.c_str()));
+  // A foreign key names no resource a client knows (the schema is not the API): the
+  // violation has a type and no subject.
+  absl::Status st = WithReason(code == absl::StatusCode::kFailedPrecondition
+                                   ? FailedPrecondition(message, "REFERENCED_RECORD_MISSING", "")
+                                   : absl::Status(code, message),
+                               Trimmed(detail.c_str()));
   st.SetPayload("pdps.dev/sqlstate", absl::Cord(sqlstate));
   if (sqlstate == "40001" || sqlstate == "40P01") {
     st.SetPayload(kRetryablePayload, absl::Cord("1"));

@@ -6,8 +6,29 @@
 #include "common/log.h"
 #include "common/server.h"
 #include "common/status.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 
 namespace pdps::peer {
+
+namespace {
+
+// The google.rpc.PreconditionFailure violations of a peer's error details.
+std::vector<PreconditionViolation> PreconditionViolationsOfPeer(const grpc::Status& st) {
+  std::vector<PreconditionViolation> out;
+  google::rpc::Status details;
+  if (!details.ParseFromString(st.error_details())) return out;
+  for (const auto& any : details.details()) {
+    google::rpc::PreconditionFailure failure;
+    if (!any.UnpackTo(&failure)) continue;
+    for (const auto& v : failure.violations()) {
+      out.push_back({v.type(), v.subject(), v.description()});
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 void Prepare(grpc::ClientContext* ctx, auth::ServiceTokenSource* tokens, absl::Duration timeout) {
   ctx->AddMetadata("authorization", "Bearer " + tokens->Token());
@@ -22,7 +43,7 @@ absl::Status FromPeer(const grpc::Status& st, absl::string_view peer, absl::stri
     case grpc::StatusCode::NOT_FOUND:
       return NotFound(what, id);
     case grpc::StatusCode::FAILED_PRECONDITION:
-      return absl::FailedPreconditionError(st.error_message());
+      return FailedPrecondition(st.error_message(), PreconditionViolationsOfPeer(st));
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::OUT_OF_RANGE:
     case grpc::StatusCode::ALREADY_EXISTS:

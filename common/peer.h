@@ -20,9 +20,9 @@ void Prepare(grpc::ClientContext* ctx, auth::ServiceTokenSource* tokens, absl::D
 
 // The peer's status as ours: OK stays OK; NOT_FOUND becomes our NOT_FOUND for (`what`,
 // `id`); FAILED_PRECONDITION keeps the peer's message (our own services' messages are
-// written for users); INVALID_ARGUMENT, OUT_OF_RANGE and ALREADY_EXISTS, which no retry
-// cures, are our own bug: INTERNAL, logged with the peer's message; anything else is
-// logged and becomes UNAVAILABLE naming `peer`.
+// written for users) and its google.rpc.PreconditionFailure violations; INVALID_ARGUMENT,
+// OUT_OF_RANGE and ALREADY_EXISTS, which no retry cures, are our own bug: INTERNAL, logged with the
+// peer's message; anything else is logged and becomes UNAVAILABLE naming `peer`.
 absl::Status FromPeer(const grpc::Status& st, absl::string_view peer, absl::string_view what,
                       const std::string& id);
 

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/server.h"
+#include "common/status.h"
+
 namespace pdps::peer {
 namespace {
 
@@ -30,6 +33,14 @@ TEST(FromPeer, EachPeerAnswerBecomesTheRightOneOfOurs) {
                      "workforce service", "lot", "l-1")
                 .message(),
             "no matrix in force");
+}
+
+// A peer's refusal keeps its reason (decision 77): the caller switches on it as on ours.
+TEST(FromPeer, AFailedPreconditionKeepsThePeersViolations) {
+  const absl::Status refused = FailedPrecondition(
+      "lot l-1 has no training matrix in force on 2026-12-01", "TRAINING_MATRIX_MISSING", "lot/l-1");
+  // The same code, message and PreconditionFailure payload.
+  EXPECT_EQ(FromPeer(server::ToGrpc(refused, "req-1"), "workforce service", "lot", "l-1"), refused);
 }
 
 }  // namespace

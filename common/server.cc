@@ -247,6 +247,11 @@ grpc::Status Gate::Run(grpc::ServerContext* ctx, const char* method,
     }
   }();
 
+  if (LacksPreconditionReason(st)) {
+    log::Error("FAILED_PRECONDITION without a PreconditionFailure (decision 77)",
+               {{"method", method}, {"error", std::string(st.message())}});
+    if (reasonless_) reasonless_(method, st);
+  }
   grpc::Status out = ToGrpc(st, call.request_id);
   double seconds = absl::ToDoubleSeconds(absl::Now() - started);
   const char* code = CodeName(out.error_code());

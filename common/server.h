@@ -91,6 +91,13 @@ class Gate {
 
   const Clock* clock() const { return clock_; }
 
+  // Called with every FAILED_PRECONDITION a handler returns without a
+  // google.rpc.PreconditionFailure (LacksPreconditionReason, a bug: decision 77), after
+  // Run has logged it as an error. Set before serving; the service harness fails the
+  // test with it.
+  using ReasonlessRefusal = std::function<void(const char* method, const absl::Status&)>;
+  void OnReasonlessRefusal(ReasonlessRefusal f) { reasonless_ = std::move(f); }
+
  private:
   struct RpcCells {
     double* requests;
@@ -104,6 +111,7 @@ class Gate {
   const auth::AccessPolicy* policy_;
   metrics::Registry* metrics_;
   const Clock* clock_;
+  ReasonlessRefusal reasonless_;
   mutable std::mutex cells_mu_;
   mutable std::unordered_map<std::string, RpcCells> cells_;
 };

@@ -112,6 +112,31 @@ TEST_F(GateTest, ARequestBreakingTheCommonLimitsNeverReachesTheHandler) {
   EXPECT_EQ(bad.field_violations(0).field(), "event_types[1]");
 }
 
+// A refusal no client can switch on is a bug the gate reports (decision 77); one that
+// carries its reason is not.
+TEST_F(GateTest, AFailedPreconditionWithoutAReasonIsReported) {
+  std::vector<std::string> reported;
+  gate_.OnReasonlessRefusal([&](const char* method, const absl::Status& st) {
+    reported.push_back(absl::StrCat(method, ": ", st.message()));
+  });
+  grpc::ServerContext bare;
+  auto bare_spouse = Authenticate(bare, "req-fp-6");
+  ::testing::internal::CaptureStdout();
+  grpc::Status st = gate_.Run(&bare, "Throw", kRequest, [](const Call&) {
+    return absl::FailedPreconditionError("the lot is closed");
+  });
+  std::string log = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(log.find("without a PreconditionFailure"), std::string::npos) << log;
+  grpc::ServerContext reasoned;
+  auto reasoned_spouse = Authenticate(reasoned, "req-fp-7");
+  st = gate_.Run(&reasoned, "Throw", kRequest, [](const Call&) {
+    return FailedPrecondition("the lot is closed", "LOT_STATE", "lot/l1");
+  });
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(reported, std::vector<std::string>{"Throw: the lot is closed"});
+}
+
 // A database failure in a call: the log lines written on its way (here libpq's reason for
 // a bad conninfo) carry the call's request id; the client sees only the generic text,
 // never the reason the status carries for the log (db::ReasonOf).

@@ -182,6 +182,12 @@ absl::Status FailedPrecondition(absl::string_view message,
   return status;
 }
 
+absl::Status FailedPrecondition(absl::string_view message, absl::string_view type,
+                                absl::string_view subject) {
+  return FailedPrecondition(message,
+                            {{std::string(type), std::string(subject), std::string(message)}});
+}
+
 std::vector<PreconditionViolation> PreconditionViolationsOf(const absl::Status& status) {
   std::vector<PreconditionViolation> out;
   auto payload = status.GetPayload(kPreconditionFailureUrl);
@@ -191,6 +197,10 @@ std::vector<PreconditionViolation> PreconditionViolationsOf(const absl::Status& 
     out.push_back({v.type(), v.subject(), v.description()});
   }
   return out;
+}
+
+bool LacksPreconditionReason(const absl::Status& status) {
+  return absl::IsFailedPrecondition(status) && PreconditionViolationsOf(status).empty();
 }
 
 absl::Status AlreadyExists(absl::string_view message, absl::string_view type,

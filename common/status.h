@@ -170,8 +170,17 @@ struct PreconditionViolation {
 // FAILED_PRECONDITION whose payload carries google.rpc.PreconditionFailure violations.
 absl::Status FailedPrecondition(absl::string_view message,
                                 std::vector<PreconditionViolation> violations);
+// FAILED_PRECONDITION for one unmet rule: `type` the reason (docs/api.md, "Errors",
+// lists them: "ADMISSION_STATE", "OFFER_DEADLINE_PASSED"), `subject` what it is about
+// ("admission/<id>"); the violation's description is the message. Every
+// FAILED_PRECONDITION a service returns carries at least one violation (decision 77).
+absl::Status FailedPrecondition(absl::string_view message, absl::string_view type,
+                                absl::string_view subject);
 // The precondition violations carried by a status (empty if none).
 std::vector<PreconditionViolation> PreconditionViolationsOf(const absl::Status& status);
+// A FAILED_PRECONDITION without a violation, which no client can switch on: a bug
+// (decision 77). server::Gate logs it; the service harness fails the test.
+bool LacksPreconditionReason(const absl::Status& status);
 
 // ALREADY_EXISTS naming the resource that is already there (google.rpc.ResourceInfo:
 // resource_type `type`, e.g. "pdps.workforce.v1.PackageAssignment", resource_name its

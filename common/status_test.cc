@@ -51,6 +51,27 @@ TEST(Status, TheMessageNamesTheOnlyViolationOrTheFirstAndHowManyMore) {
             "a message of the caller's own");
 }
 
+TEST(Status, OneUnmetRuleIsOneViolationDescribedByTheMessage) {
+  absl::Status st = FailedPrecondition("cannot suspend an admission that is APPLIED",
+                                       "ADMISSION_STATE", "admission/a1");
+  EXPECT_TRUE(absl::IsFailedPrecondition(st));
+  EXPECT_EQ(st.message(), "cannot suspend an admission that is APPLIED");
+  std::vector<PreconditionViolation> got = PreconditionViolationsOf(st);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].type, "ADMISSION_STATE");
+  EXPECT_EQ(got[0].subject, "admission/a1");
+  EXPECT_EQ(got[0].description, "cannot suspend an admission that is APPLIED");
+  EXPECT_FALSE(LacksPreconditionReason(st));
+}
+
+TEST(Status, OnlyAFailedPreconditionWithoutAViolationLacksAReason) {
+  EXPECT_TRUE(LacksPreconditionReason(absl::FailedPreconditionError("the lot is closed")));
+  EXPECT_FALSE(LacksPreconditionReason(absl::OkStatus()));
+  EXPECT_FALSE(LacksPreconditionReason(absl::InvalidArgumentError("the lot is closed")));
+  EXPECT_FALSE(LacksPreconditionReason(
+      FailedPrecondition("not eligible", {{"DBS_EXPIRED", "staff_member/s1", "expired"}})));
+}
+
 TEST(Status, PreconditionsAndTheExistingResourceReachTheClient) {
   grpc::Status g = server::ToGrpc(
       FailedPrecondition("the worker is not eligible",

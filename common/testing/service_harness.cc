@@ -27,7 +27,16 @@ std::unique_ptr<service::Base> TestBase(const std::string& service,
   config.database_url = database_url;
   config.shutdown_grace = absl::Seconds(2);
   config.shutdown_drain = absl::ZeroDuration();
-  return OrDie(service::Build(config, policy, clock, Tokens::Get().Verifier()), "service start-up");
+  auto base =
+      OrDie(service::Build(config, policy, clock, Tokens::Get().Verifier()), "service start-up");
+  // Every FAILED_PRECONDITION carries a reason a client can switch on (decision 77): the
+  // service tests, which reach most refusals, keep it so.
+  base->gate->OnReasonlessRefusal([](const char* method, const absl::Status& status) {
+    ADD_FAILURE() << method << " returned FAILED_PRECONDITION without a "
+                  << "google.rpc.PreconditionFailure (FailedPrecondition in common/status.h): "
+                  << status;
+  });
+  return base;
 }
 
 std::unique_ptr<auth::ServiceTokenSource> TestServiceTokens(const std::string& service) {

@@ -1,6 +1,8 @@
 // Test support: a service's process wiring (service::Base) on a test database, served on
 // 127.0.0.1 port 0 with the test token verifier and an injected clock — the same Build
 // main() uses. Failures abort the test binary with the reason, as nothing can follow.
+// A FAILED_PRECONDITION a handler returns without a google.rpc.PreconditionFailure fails
+// the running test (decision 77).
 #pragma once
 
 #include <memory>

@@ -31,7 +31,7 @@ absl::StatusOr<v1::Referral> Checked(Store* store, const server::Call& c, const 
     return absl::InternalError(
         absl::StrCat("referral ", id, " holds a state the service does not know"));
   }
-  RETURN_IF_ERROR(domain::CheckVerb(*state, verb));
+  RETURN_IF_ERROR(domain::CheckVerb(*state, verb, current.id()));
   return current;
 }
 
@@ -146,13 +146,14 @@ absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::str
   in.reason = reason;
   if (in.call_off.method == domain::Method::kMiniCompetition) {
     const rv1::CallOffSettings& terms = lot.framework.call_off();
-    RETURN_IF_ERROR(domain::CheckMiniCompetitionTerms(terms.price_weight_percent(),
-                                                      terms.quality_weight_percent(),
-                                                      terms.quality_questions_size()));
+    RETURN_IF_ERROR(domain::CheckMiniCompetitionTerms(
+        terms.price_weight_percent(), terms.quality_weight_percent(),
+        terms.quality_questions_size(), lot.framework.id()));
     if (lot.maximum_hourly_rate_pence <= 0) {
-      return absl::FailedPreconditionError(
+      return FailedPrecondition(
           "the lot has no maximum price in force; a mini-competition needs one (registry "
-          "UpdateLot)");
+          "UpdateLot)",
+          "MINI_COMPETITION_TERMS_MISSING", absl::StrCat("lot/", current.lot_id()));
     }
     in.maximum_rate_pence = lot.maximum_hourly_rate_pence;
     in.questions = {terms.quality_questions().begin(), terms.quality_questions().end()};

@@ -285,29 +285,35 @@ Plan Step(const Round& round, const CallOff& c, const calendar::WorkingTime& wt,
 }
 
 absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Time deadline,
-                             absl::Time now, absl::string_view withdrawn_because) {
+                             absl::Time now, absl::string_view offer_id,
+                             absl::string_view referral_id, absl::string_view withdrawn_because) {
+  const std::string offer_subject = absl::StrCat("offer/", offer_id);
   // London time, as the provider's office reads it: "2026-11-24 12:00 GMT" (seconds shown
   // when the deadline has them).
   auto deadline_passed = [&] {
-    return absl::FailedPreconditionError(absl::StrCat("the offer's deadline passed at ",
-                                                      dates::FormatLondonTime(deadline),
-                                                      "; it can no longer be answered"));
+    return FailedPrecondition(
+        absl::StrCat("the offer's deadline passed at ", dates::FormatLondonTime(deadline),
+                     "; it can no longer be answered"),
+        "OFFER_DEADLINE_PASSED", offer_subject);
   };
   if (offer == OfferState::kWithdrawn) {
-    return absl::FailedPreconditionError(
+    return FailedPrecondition(
         absl::StrCat("the offer was withdrawn",
                      withdrawn_because.empty() ? "" : absl::StrCat(" (", withdrawn_because, ")"),
-                     "; it can no longer be answered"));
+                     "; it can no longer be answered"),
+        "OFFER_STATE", offer_subject);
   }
   // Timed out by the scheduler: nobody answered it, so say when the deadline was.
   if (offer == OfferState::kTimedOut) return deadline_passed();
   if (offer != OfferState::kOpen) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the offer was already answered (", OfferStateName(offer), ")"));
+    return FailedPrecondition(
+        absl::StrCat("the offer was already answered (", OfferStateName(offer), ")"), "OFFER_STATE",
+        offer_subject);
   }
   if (referral != ReferralState::kOpen) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the referral is no longer open (", StateName(referral), ")"));
+    return FailedPrecondition(
+        absl::StrCat("the referral is no longer open (", StateName(referral), ")"),
+        "REFERRAL_STATE", absl::StrCat("referral/", referral_id));
   }
   if (now >= deadline) return deadline_passed();
   return absl::OkStatus();
@@ -339,7 +345,7 @@ std::vector<std::string> RotaOrder(std::vector<std::string> eligible,
   return eligible;
 }
 
-absl::Status CheckVerb(ReferralState from, Verb verb) {
+absl::Status CheckVerb(ReferralState from, Verb verb, absl::string_view referral_id) {
   using S = ReferralState;
   std::vector<S> allowed;
   const char* name = "";
@@ -379,8 +385,9 @@ absl::Status CheckVerb(ReferralState from, Verb verb) {
     absl::StrAppend(&list, i == 0 ? "" : (i + 1 == allowed.size() ? " or " : ", "),
                     StateName(allowed[i]));
   }
-  return absl::FailedPreconditionError(absl::StrCat("the referral is ", StateName(from),
-                                                    "; it can be ", name, " only when ", list));
+  return FailedPrecondition(
+      absl::StrCat("the referral is ", StateName(from), "; it can be ", name, " only when ", list),
+      "REFERRAL_STATE", absl::StrCat("referral/", referral_id));
 }
 
 }  // namespace pdps::referrals::domain

@@ -160,13 +160,17 @@ bool AnythingToAward(const std::vector<OfferSnapshot>& offers);
 absl::Duration StepRetryDelay(int failures);
 
 // Whether a provider may still answer `offer` at `now` (referral must be OPEN):
-// FAILED_PRECONDITION with a message the provider can act on otherwise. An offer past
-// its deadline, or already TIMED_OUT by the scheduler, says when the deadline passed
-// (London time). The store runs this before it compares etags, so a provider sending
-// the etag it read is told why, not ABORTED. A WITHDRAWN offer's message carries
-// `withdrawn_because` (the offer's state_reason: "another provider accepted first").
+// FAILED_PRECONDITION with a message the provider can act on otherwise, its type
+// OFFER_DEADLINE_PASSED, OFFER_STATE (withdrawn or answered; subject "offer/<offer_id>")
+// or REFERRAL_STATE ("referral/<referral_id>"). An offer past its deadline, or already
+// TIMED_OUT by the scheduler, says when the deadline passed (London time). The store runs this
+// before it compares etags, so a provider sending the etag it read is told why, not ABORTED. A
+// WITHDRAWN offer's message carries `withdrawn_because` (the offer's state_reason: "another
+// provider accepted first").
 absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Time deadline,
-                             absl::Time now, absl::string_view withdrawn_because = "");
+                             absl::Time now, absl::string_view offer_id,
+                             absl::string_view referral_id,
+                             absl::string_view withdrawn_because = "");
 
 // The rota for a new round: eligible provider ids (any order) rotated so that the first
 // is the one after `last_first` in id order (wrapping), so first refusal passes to each
@@ -177,12 +181,13 @@ std::vector<std::string> RotaOrder(std::vector<std::string> eligible, const std:
 // ------------------------------------------------------------ verbs ---
 
 enum class Verb { kOpen, kReopen, kAward, kWithdraw, kUpdate, kUpdatePerson, kEvaluate };
-// FAILED_PRECONDITION naming the allowed states if `verb` is not allowed in `from`.
+// FAILED_PRECONDITION (REFERRAL_STATE, subject "referral/<referral_id>") naming the
+// allowed states if `verb` is not allowed in `from`.
 //   open: DRAFT; reopen: EVALUATING (nothing acceptable was submitted) or UNCOVERED;
 //   update: DRAFT;
 //   update the person's details: every state but WITHDRAWN (final; nobody uses them);
 //   award: DRAFT, OPEN, EVALUATING, UNCOVERED (what may be awarded is checked apart);
 //   withdraw: DRAFT, OPEN, EVALUATING, UNCOVERED.
-absl::Status CheckVerb(ReferralState from, Verb verb);
+absl::Status CheckVerb(ReferralState from, Verb verb, absl::string_view referral_id);
 
 }  // namespace pdps::referrals::domain

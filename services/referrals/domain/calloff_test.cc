@@ -10,8 +10,10 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/dates.h"
@@ -1150,18 +1152,31 @@ TEST(CheckAnswerable, Table) {
       {"referral draft", RS::kDraft, S::kOpen, L(2026, 6, 16, 10, 0), "no longer open (DRAFT)"},
   };
   // A withdrawn offer says why, when it was given a reason.
-  EXPECT_THAT(std::string(CheckAnswerable(RS::kOpen, S::kWithdrawn, deadline,
-                                          L(2026, 6, 16, 10, 0), "another provider accepted first")
+  EXPECT_THAT(std::string(CheckAnswerable(RS::kOpen, S::kWithdrawn, deadline, L(2026, 6, 16, 10, 0),
+                                          "o1", "r1", "another provider accepted first")
                               .message()),
               HasSubstr("withdrawn (another provider accepted first)"));
   for (const Row& r : rows) {
-    absl::Status st = CheckAnswerable(r.referral, r.offer, deadline, r.now);
+    absl::Status st = CheckAnswerable(r.referral, r.offer, deadline, r.now, "o1", "r1");
     if (r.error == nullptr) {
       EXPECT_TRUE(st.ok()) << r.what << ": " << st;
     } else {
       EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << r.what;
       EXPECT_THAT(std::string(st.message()), HasSubstr(r.error)) << r.what;
       EXPECT_THAT(std::string(st.message()), Not(HasSubstr("(TIMED_OUT)"))) << r.what;
+      // The reason a client switches on: the referral's state, the deadline, or else the
+      // offer's own state.
+      const std::string error(st.message());
+      const std::pair<std::string, std::string> want =
+          absl::StrContains(error, "no longer open") ? std::pair{"REFERRAL_STATE", "referral/r1"}
+          : absl::StrContains(error, "deadline passed")
+              ? std::pair{"OFFER_DEADLINE_PASSED", "offer/o1"}
+              : std::pair{"OFFER_STATE", "offer/o1"};
+      auto got = PreconditionViolationsOf(st);
+      ASSERT_EQ(got.size(), 1u) << r.what;
+      EXPECT_EQ(got[0].type, want.first) << r.what;
+      EXPECT_EQ(got[0].subject, want.second) << r.what;
+      EXPECT_EQ(got[0].description, st.message()) << r.what;
     }
   }
 }
@@ -1198,7 +1213,7 @@ TEST(CheckVerb, EveryVerbInEveryState) {
   };
   for (const Row& r : rows) {
     for (S s : states) {
-      absl::Status st = CheckVerb(s, r.verb);
+      absl::Status st = CheckVerb(s, r.verb, "r1");
       if (r.allowed.count(s)) {
         EXPECT_TRUE(st.ok()) << r.name << " from " << StateName(s) << ": " << st;
       } else {
@@ -1208,6 +1223,8 @@ TEST(CheckVerb, EveryVerbInEveryState) {
                     HasSubstr(absl::StrCat("the referral is ", StateName(s), "; it can be ", r.name,
                                            " ", r.listed)))
             << st;
+        EXPECT_EQ(PreconditionViolationsOf(st).at(0).type, "REFERRAL_STATE");
+        EXPECT_EQ(PreconditionViolationsOf(st).at(0).subject, "referral/r1");
       }
     }
   }

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status.h"
 
 namespace pdps::referrals::domain {
 namespace {
@@ -15,7 +16,8 @@ double Round2(double v) { return std::round(v * 100.0) / 100.0; }
 
 }  // namespace
 
-absl::Status CheckMiniCompetitionTerms(int price_weight, int quality_weight, int questions) {
+absl::Status CheckMiniCompetitionTerms(int price_weight, int quality_weight, int questions,
+                                       absl::string_view framework_id) {
   std::vector<std::string> missing;
   if (price_weight < 0 || quality_weight < 0 || price_weight + quality_weight != 100) {
     missing.push_back(absl::StrCat("price and quality weights summing to 100 (it publishes ",
@@ -23,11 +25,13 @@ absl::Status CheckMiniCompetitionTerms(int price_weight, int quality_weight, int
   }
   if (questions <= 0) missing.push_back("at least one quality question");
   if (missing.empty()) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "a mini-competition is scored on the framework's published terms, and this framework "
-      "lacks ", absl::StrJoin(missing, " and "),
-      ": publish them on the framework (registry UpdateFramework, call_off) or use another "
-      "call-off method"));
+  return FailedPrecondition(
+      absl::StrCat("a mini-competition is scored on the framework's published terms, and this "
+                   "framework lacks ",
+                   absl::StrJoin(missing, " and "),
+                   ": publish them on the framework (registry UpdateFramework, call_off) or use "
+                   "another call-off method"),
+      "MINI_COMPETITION_TERMS_MISSING", absl::StrCat("framework/", framework_id));
 }
 
 std::vector<BidScore> ScoreBids(const std::vector<BidInput>& bids, int price_weight,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "services/referrals/domain/calloff.h"
 
 namespace pdps::referrals::domain {
@@ -16,9 +17,11 @@ inline constexpr int kMaxMark = 5;
 
 // Whether a framework publishes what a mini-competition is scored on (decision 14): a
 // price and a quality weight, each 0..100 and summing to 100, and at least one quality
-// question. FAILED_PRECONDITION naming what is missing otherwise, so that no round is
-// ever scored on weights or questions nobody published. Checked wherever a round starts.
-absl::Status CheckMiniCompetitionTerms(int price_weight, int quality_weight, int questions);
+// question. FAILED_PRECONDITION (MINI_COMPETITION_TERMS_MISSING, subject
+// "framework/<framework_id>") naming what is missing otherwise, so that no round is ever
+// scored on weights or questions nobody published. Checked wherever a round starts.
+absl::Status CheckMiniCompetitionTerms(int price_weight, int quality_weight, int questions,
+                                       absl::string_view framework_id);
 
 struct BidInput {
   std::string offer_id;

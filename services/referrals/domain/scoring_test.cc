@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "common/status.h"
+
 namespace pdps::referrals::domain {
 namespace {
 
@@ -215,7 +217,7 @@ TEST(CheckMiniCompetitionTerms, WeightsSummingTo100AndAQuestion) {
       {120, -20, 1, {"weights summing to 100"}},
   };
   for (const Row& r : rows) {
-    absl::Status st = CheckMiniCompetitionTerms(r.price, r.quality, r.questions);
+    absl::Status st = CheckMiniCompetitionTerms(r.price, r.quality, r.questions, "f1");
     if (r.says.empty()) {
       EXPECT_TRUE(st.ok()) << r.price << "/" << r.quality << ": " << st;
       continue;
@@ -225,6 +227,10 @@ TEST(CheckMiniCompetitionTerms, WeightsSummingTo100AndAQuestion) {
     // The officer is told what to do about it.
     EXPECT_THAT(std::string(st.message()), HasSubstr("UpdateFramework"));
     EXPECT_THAT(std::string(st.message()), HasSubstr("another call-off method"));
+    auto reason = PreconditionViolationsOf(st);
+    ASSERT_EQ(reason.size(), 1u);
+    EXPECT_EQ(reason[0].type, "MINI_COMPETITION_TERMS_MISSING");
+    EXPECT_EQ(reason[0].subject, "framework/f1");
   }
 }
 

@@ -638,7 +638,7 @@ absl::StatusOr<v1::Referral> Store::UpdateReferral(const Call& c, const v1::Refe
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, r.id()));
     if (row.r.etag() != r.etag()) return StaleEtag("referral");
-    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kUpdate));
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kUpdate, row.r.id()));
     if (r.lot_id() != row.r.lot_id()) return InvalidField("referral.lot_id", "cannot change");
     // Against the base set the referral was raised with, which is what it asks for.
     RETURN_IF_ERROR(
@@ -685,7 +685,7 @@ absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string&
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
     if (row.r.etag() != etag) return StaleEtag("referral");
-    RETURN_IF_ERROR(domain::CheckVerb(row.state, in.verb));
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, in.verb, row.r.id()));
     // Re-opened after an evaluation that found nothing to award: its bids or proposals
     // are closed before the new round starts.
     if (row.state == ReferralState::kEvaluating) {
@@ -788,27 +788,30 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
     if (row.r.etag() != etag) return StaleEtag("referral");
-    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kAward));
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kAward, row.r.id()));
     std::string provider = in.provider_id, offer_id, method;
     db::Param rate = db::Null();
     if (!in.offer_id.empty()) {
       ASSIGN_OR_RETURN(v1::Offer chosen, ReadOffer(tx, in.offer_id, /*for_update=*/true));
       if (chosen.referral_id() != id) return NotFound("offer", in.offer_id);
       if (chosen.round() != row.r.round() || chosen.state() != v1::Offer::SUBMITTED) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "only a submitted proposal or bid of the current round can be awarded (the offer is ",
-            v1::Offer::State_Name(chosen.state()), ")"));
+        return FailedPrecondition(
+            absl::StrCat("only a submitted proposal or bid of the current round can be awarded "
+                         "(the offer is ",
+                         v1::Offer::State_Name(chosen.state()), ")"),
+            "OFFER_STATE", absl::StrCat("offer/", chosen.id()));
       }
       if (row.method == domain::Method::kMiniCompetition) {
         if (row.state != ReferralState::kEvaluating) {
-          return absl::FailedPreconditionError(
-              "bids are sealed until the deadline; award after it, once every bid is evaluated");
+          return FailedPrecondition(
+              "bids are sealed until the deadline; award after it, once every bid is evaluated",
+              "BIDS_SEALED", absl::StrCat("referral/", row.r.id()));
         }
         ASSIGN_OR_RETURN(auto offers, RoundOffers(tx, id, row.r.round()));
         auto ranking = RankOffers(offers, row.r);
         if (!ranking) {
-          return absl::FailedPreconditionError(
-              "every bid must be evaluated (EvaluateBid) before the award");
+          return FailedPrecondition("every bid must be evaluated (EvaluateBid) before the award",
+                                    "BIDS_NOT_EVALUATED", absl::StrCat("referral/", row.r.id()));
         }
         for (const auto& s : *ranking) {
           if (s.offer_id != chosen.id()) continue;
@@ -819,8 +822,9 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
         }
         rate = P(chosen.bid().hourly_rate().pence());
       } else if (row.method != domain::Method::kCompetitive) {
-        return absl::FailedPreconditionError(
-            "this call-off awards itself on acceptance; give provider_id for a direct award");
+        return FailedPrecondition(
+            "this call-off awards itself on acceptance; give provider_id for a direct award",
+            "CALL_OFF_METHOD", absl::StrCat("referral/", row.r.id()));
       }
       provider = chosen.provider_id();
       offer_id = chosen.id();
@@ -829,8 +833,9 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
           CloseOffer(outbox_, tx, chosen, v1::Offer::SELECTED, "awarded", row.r, c.now));
     } else {
       if (!in.provider_active) {
-        return absl::FailedPreconditionError(
-            "the provider is not active on this lot; a direct award needs an ACTIVE admission");
+        return FailedPrecondition(
+            "the provider is not active on this lot; a direct award needs an ACTIVE admission",
+            "NOT_ADMITTED", absl::StrCat("lot/", row.r.lot_id()));
       }
       method = "DIRECT_AWARD";
     }
@@ -859,7 +864,7 @@ absl::StatusOr<v1::Referral> Store::Withdraw(const Call& c, const std::string& i
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, id));
     if (row.r.etag() != etag) return StaleEtag("referral");
-    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kWithdraw));
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kWithdraw, row.r.id()));
     if (row.r.round() > 0) {
       RETURN_IF_ERROR(
           CloseLiveOffers(outbox_, tx, row.r, c.now, "", domain::kWithdrawnReferralWithdrawn));
@@ -912,7 +917,7 @@ absl::StatusOr<v1::Referral> Store::UpdatePerson(const Call& c, const std::strin
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, referral_id));
     if (row.r.etag() != etag) return StaleEtag("referral");
-    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kUpdatePerson));
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kUpdatePerson, row.r.id()));
     // Every write of the details moves the etag, so with the etag unchanged the stored
     // date of birth is the one the brokerage compared; a mismatch is a concurrent change.
     ASSIGN_OR_RETURN(std::string born, StoredDateOfBirth(tx, referral_id));
@@ -1157,25 +1162,30 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
     // (another provider won, the deadline passed, a withdrawal) changed its etag too, and
     // the provider must hear why rather than be told to read it again and retry.
     if (o.round() != row.r.round()) {
-      return absl::FailedPreconditionError("the offer belongs to an earlier round");
+      return FailedPrecondition("the offer belongs to an earlier round", "OFFER_STATE",
+                                absl::StrCat("offer/", o.id()));
     }
     OfferState ostate = StateOf(o);
     absl::Time deadline = protoutil::FromTimestamp(o.deadline());
-    RETURN_IF_ERROR(domain::CheckAnswerable(row.state, ostate, deadline, c.now, o.state_reason()));
+    RETURN_IF_ERROR(domain::CheckAnswerable(row.state, ostate, deadline, c.now, o.id(), row.r.id(),
+                                            o.state_reason()));
     if (!in.etag.empty() && in.etag != o.etag()) return StaleEtag("offer");
     bool invitation = o.kind() == v1::Offer::PROPOSAL_INVITATION ||
                       o.kind() == v1::Offer::BID_INVITATION;
     if (in.kind == AnswerKind::kAccept && invitation) {
-      return absl::FailedPreconditionError(
+      return FailedPrecondition(
           o.kind() == v1::Offer::BID_INVITATION
               ? "this offer invites a bid: use SubmitBid (or DeclineOffer)"
-              : "this offer invites a proposal: use SubmitProposal (or DeclineOffer)");
+              : "this offer invites a proposal: use SubmitProposal (or DeclineOffer)",
+          "OFFER_KIND", absl::StrCat("offer/", o.id()));
     }
     if (in.kind == AnswerKind::kProposal && o.kind() != v1::Offer::PROPOSAL_INVITATION) {
-      return absl::FailedPreconditionError("this offer does not invite a proposal");
+      return FailedPrecondition("this offer does not invite a proposal", "OFFER_KIND",
+                                absl::StrCat("offer/", o.id()));
     }
     if (in.kind == AnswerKind::kBid && o.kind() != v1::Offer::BID_INVITATION) {
-      return absl::FailedPreconditionError("this offer does not invite a bid");
+      return FailedPrecondition("this offer does not invite a bid", "OFFER_KIND",
+                                absl::StrCat("offer/", o.id()));
     }
     calendar::WorkingTime wt = WorkingTimeFor(row.office_hours);
     absl::Time made = protoutil::FromTimestamp(o.offer_time());
@@ -1265,11 +1275,12 @@ absl::StatusOr<v1::Offer> Store::ReviewProposal(const Call& c, const std::string
     ASSIGN_OR_RETURN(v1::Offer o, ReadOffer(tx, offer_id, true));
     if (!etag.empty() && etag != o.etag()) return StaleEtag("offer");
     if (o.kind() != v1::Offer::PROPOSAL_INVITATION || o.state() != v1::Offer::SUBMITTED) {
-      return absl::FailedPreconditionError("only a submitted proposal can be reviewed");
+      return FailedPrecondition("only a submitted proposal can be reviewed", "OFFER_STATE",
+                                absl::StrCat("offer/", o.id()));
     }
     if (row.state != ReferralState::kOpen && row.state != ReferralState::kEvaluating) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the referral is ", domain::StateName(row.state)));
+      return FailedPrecondition(absl::StrCat("the referral is ", domain::StateName(row.state)),
+                                "REFERRAL_STATE", absl::StrCat("referral/", row.r.id()));
     }
     // The latest review replaces the one before, stamped with who recorded it and when.
     nlohmann::json patch = {
@@ -1295,10 +1306,11 @@ absl::StatusOr<v1::Offer> Store::EvaluateBid(const Call& c, const std::string& o
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, seen.referral_id()));
     ASSIGN_OR_RETURN(v1::Offer o, ReadOffer(tx, offer_id, true));
     if (!etag.empty() && etag != o.etag()) return StaleEtag("offer");
-    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kEvaluate));
+    RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kEvaluate, row.r.id()));
     if (o.kind() != v1::Offer::BID_INVITATION || o.state() != v1::Offer::SUBMITTED ||
         o.round() != row.r.round()) {
-      return absl::FailedPreconditionError("only a submitted bid of the current round can be evaluated");
+      return FailedPrecondition("only a submitted bid of the current round can be evaluated",
+                                "OFFER_STATE", absl::StrCat("offer/", o.id()));
     }
     RETURN_IF_ERROR(domain::ValidateMarks(marks, row.r.quality_questions_size()));
     RETURN_IF_ERROR(tx.Exec(sql::kMarkBid, {P(offer_id), P(nlohmann::json(marks).dump())}).status());

@@ -1203,6 +1203,8 @@ TEST_F(ReferralsTest, BroadcastFirstResponderAndUncoveredThenReopenAndDirectAwar
   award.set_provider_id(NewUuid());
   st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("NOT_ADMITTED lot/" + r.lot_id()));
   // Awarded directly to the provider holding the first-refusal offer: its offer closes
   // saying so, not that another provider won.
   award.set_provider_id(first_refusal.provider_id());
@@ -1218,6 +1220,8 @@ TEST_F(ReferralsTest, BroadcastFirstResponderAndUncoveredThenReopenAndDirectAwar
   award.set_etag(out.etag());
   st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("REFERRAL_STATE referral/" + r.id()));
   EXPECT_EQ(Get(r.id(), officer_).award().provider_id(), first_refusal.provider_id());
 }
 
@@ -1297,6 +1301,8 @@ TEST_F(ReferralsTest, MiniCompetitionSealedBidsScoredAndAwarded) {
   v1::Referral out;
   st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("BIDS_SEALED referral/" + award.id()));
 
   // The deadline passes: EVALUATING; bids are opened to officers.
   clock().Set(London(2026, 11, 26, 17, 0));
@@ -1311,6 +1317,8 @@ TEST_F(ReferralsTest, MiniCompetitionSealedBidsScoredAndAwarded) {
   award.set_etag(r.etag());
   st = Call(stub(), officer_, &Stub::AwardReferral, award, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("BIDS_NOT_EVALUATED referral/" + award.id()));
   auto evaluate = [&](const World::Provider& p, std::vector<int> marks) {
     v1::EvaluateBidRequest req;
     req.set_id(invitation[p.org].id());
@@ -1570,6 +1578,8 @@ TEST_F(ReferralsTest, AMiniCompetitionStartsOnlyOnPublishedWeightsAndQuestions) 
   v1::Referral out;
   auto st = Reopen(r, v1::MINI_COMPETITION, "Try a mini-competition", &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("MINI_COMPETITION_TERMS_MISSING framework/" + lot.framework.id()));
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr("price and quality weights"));
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr("quality question"));
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr("UpdateFramework"));
@@ -1680,6 +1690,8 @@ TEST_F(ReferralsTest, CompetitiveOffersWithWorkerProfilesShortlistedAndAwarded) 
   // Accepting an invitation is not how it works: a proposal is.
   auto st = Accept(a.admin, live[0].id());
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("OFFER_KIND offer/" + live[0].id()));
   v1::SubmitProposalRequest prop;
   prop.set_id(live[0].id());
   prop.mutable_proposal()->add_matched_competencies("safeguarding_l2");
@@ -2319,6 +2331,8 @@ TEST_F(ReferralsTest, BadAnswersAndVerbsGetTheRightErrorAndChangeNothing) {
   clock().Set(Ts(live[0].deadline()));
   st = Accept(p.admin, live[0].id());
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("OFFER_DEADLINE_PASSED offer/" + live[0].id()));
   EXPECT_EQ(Live(r.id()).size(), 1u);
   EXPECT_EQ(Get(r.id(), officer_).state(), v1::Referral::OPEN);
   clock().Set(Ts(live[0].deadline()) - absl::Minutes(1));
@@ -2326,6 +2340,8 @@ TEST_F(ReferralsTest, BadAnswersAndVerbsGetTheRightErrorAndChangeNothing) {
   // Accept twice.
   st = Accept(p.admin, live[0].id());
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("OFFER_STATE offer/" + live[0].id()));
   // Withdraw an awarded referral.
   v1::Referral now = Get(r.id(), officer_);
   v1::WithdrawReferralRequest w;

@@ -54,7 +54,8 @@ absl::string_view VerbName(AdmissionVerb v) {
   return "";
 }
 
-absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb verb) {
+absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb verb,
+                                          absl::string_view admission_id) {
   using S = AdmissionState;
   using V = AdmissionVerb;
   switch (verb) {
@@ -74,18 +75,22 @@ absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb ver
       if (from == S::kActive || from == S::kSuspended) return S::kTerminated;
       break;
   }
-  return absl::FailedPreconditionError(absl::StrCat("cannot ", VerbName(verb),
-                                                    " an admission that is ", StateName(from)));
+  return FailedPrecondition(
+      absl::StrCat("cannot ", VerbName(verb), " an admission that is ", StateName(from)),
+      "ADMISSION_STATE", absl::StrCat("admission/", admission_id));
 }
 
-absl::Status RequirePlanOpen(AdmissionState state, PlanChange change) {
+absl::Status RequirePlanOpen(AdmissionState state, PlanChange change,
+                             absl::string_view admission_id) {
   if (state == AdmissionState::kSuspended) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "the admission is ", StateName(state), "; ",
-      change == PlanChange::kAddItems
-          ? "action plan items are added to a suspension (SuspendAdmission sets the first)"
-          : "action plan items are completed while the suspension lasts (once it ended, its "
-            "plan is the record the decision was made on)"));
+  return FailedPrecondition(
+      absl::StrCat("the admission is ", StateName(state), "; ",
+                   change == PlanChange::kAddItems
+                       ? "action plan items are added to a suspension (SuspendAdmission sets "
+                         "the first)"
+                       : "action plan items are completed while the suspension lasts (once it "
+                         "ended, its plan is the record the decision was made on)"),
+      "ADMISSION_STATE", absl::StrCat("admission/", admission_id));
 }
 
 bool IsOpenOn(const std::vector<Window>& windows, absl::CivilDay day) {

@@ -22,11 +22,13 @@ absl::string_view StateName(AdmissionState s);
 std::optional<AdmissionState> ParseState(absl::string_view name);
 absl::string_view VerbName(AdmissionVerb v);
 
-// The state after `verb`, or FAILED_PRECONDITION naming what is allowed from `from`.
+// The state after `verb`, or FAILED_PRECONDITION (ADMISSION_STATE, subject
+// "admission/<id>") naming what is allowed from `from`.
 //   APPLIED → ACTIVE (admit) | REJECTED (reject)
 //   ACTIVE → SUSPENDED (suspend) | TERMINATED (terminate)
 //   SUSPENDED → ACTIVE (reinstate) | TERMINATED (terminate)
-absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb verb);
+absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb verb,
+                                          absl::string_view admission_id);
 
 // ----------------------------------------------------------- action plans ---
 
@@ -34,10 +36,11 @@ absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb ver
 enum class PlanChange { kAddItems, kCompleteItem };
 // A suspension's action plan changes only while the admission is SUSPENDED: once it is
 // reinstated or terminated the plan is the closed record of that suspension, on which
-// the commissioner decided (decision 0056). FAILED_PRECONDITION naming the state
-// otherwise, e.g. "the admission is ACTIVE; action plan items are added to a suspension
-// (SuspendAdmission sets the first)".
-absl::Status RequirePlanOpen(AdmissionState state, PlanChange change);
+// the commissioner decided (decision 0056). FAILED_PRECONDITION (ADMISSION_STATE) naming
+// the state otherwise, e.g. "the admission is ACTIVE; action plan items are added to a
+// suspension (SuspendAdmission sets the first)".
+absl::Status RequirePlanOpen(AdmissionState state, PlanChange change,
+                             absl::string_view admission_id);
 
 // Completing an item of the current suspension's plan: action_plan::CheckCompletion
 // (common/action_plan.h), the rule workforce's quality plans keep too.

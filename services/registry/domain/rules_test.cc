@@ -36,13 +36,17 @@ TEST(Admission, TransitionTable) {
       {S::kTerminated, V::kTerminate, {}},
   };
   for (const auto& r : rows) {
-    auto got = Transition(r.from, r.verb);
+    auto got = Transition(r.from, r.verb, "a1");
     if (r.to) {
       ASSERT_TRUE(got.ok()) << StateName(r.from) << " " << VerbName(r.verb);
       EXPECT_EQ(*got, *r.to);
     } else {
       EXPECT_EQ(got.status().code(), absl::StatusCode::kFailedPrecondition)
           << StateName(r.from) << " " << VerbName(r.verb);
+      auto reason = PreconditionViolationsOf(got.status());
+      ASSERT_EQ(reason.size(), 1u);
+      EXPECT_EQ(reason[0].type, "ADMISSION_STATE");
+      EXPECT_EQ(reason[0].subject, "admission/a1");
     }
   }
 }
@@ -127,10 +131,11 @@ TEST(Capacity, OwedByAdmissionsMadeActiveInTheMonthAndNotTerminatedBeforeItWasDu
 
 TEST(ActionPlan, ChangesOnlyWhileSuspended) {
   for (auto change : {PlanChange::kAddItems, PlanChange::kCompleteItem}) {
-    EXPECT_TRUE(RequirePlanOpen(S::kSuspended, change).ok());
+    EXPECT_TRUE(RequirePlanOpen(S::kSuspended, change, "a1").ok());
     for (auto s : {S::kApplied, S::kActive, S::kRejected, S::kTerminated}) {
-      absl::Status st = RequirePlanOpen(s, change);
+      absl::Status st = RequirePlanOpen(s, change, "a1");
       EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_EQ(PreconditionViolationsOf(st).at(0).subject, "admission/a1");
       EXPECT_THAT(std::string(st.message()),
                   ::testing::StartsWith(
                       absl::StrCat("the admission is ", StateName(s), "; action plan items")));

@@ -375,7 +375,7 @@ absl::StatusOr<OpenPlan> LockOpenPlan(Tx& tx, const std::string& id, const std::
   if (etag != plan.admission.etag()) return StaleEtag("admission");
   auto state = domain::ParseState(r.String(0, "state"));
   if (!state) return absl::InternalError("unknown admission state");
-  RETURN_IF_ERROR(domain::RequirePlanOpen(*state, change));
+  RETURN_IF_ERROR(domain::RequirePlanOpen(*state, change, id));
   ASSIGN_OR_RETURN(Result s, tx.Exec(sql::kSelectCurrentSuspension, {P(id)}));
   plan.suspension_id = s.Int64(0, "id");
   return plan;
@@ -730,8 +730,9 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
     }
     const absl::CivilDay today = dates::TodayInLondon(c.now);
     if (!domain::IsOpenOn(windows, today)) {
-      return absl::FailedPreconditionError(
-          "the framework is not open for applications today; see its application windows");
+      return FailedPrecondition(
+          "the framework is not open for applications today; see its application windows",
+          "APPLICATION_WINDOW_CLOSED", absl::StrCat("framework/", framework_id));
     }
     ASSIGN_OR_RETURN(Result cover, tx.Exec(sql::kCoverHeld, {P(c.principal.organisation_id),
                                                              P(dates::FormatDay(today))}));
@@ -739,9 +740,10 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
         {cover.Int64(0, "employers"), cover.Int64(0, "public")},
         {f.employers_liability_minimum().pence(), f.public_liability_minimum().pence()});
     if (!short_of.empty()) {
-      return absl::FailedPreconditionError(
+      return FailedPrecondition(
           absl::StrCat(absl::StrJoin(short_of, "; and "),
-                       " (file the policy with CreateComplianceDocument, then apply)"));
+                       " (file the policy with CreateComplianceDocument, then apply)"),
+          "INSURANCE_COVER_SHORT", absl::StrCat("framework/", framework_id));
     }
     ASSIGN_OR_RETURN(Result lots, tx.Exec(sql::kSelectLotsOfFramework, {P(framework_id)}));
     Violations v;
@@ -757,8 +759,9 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
                          P(f.partnership_id()), P(c.principal.user_id), P(c.now)})
                     .status();
       if (st.code() == absl::StatusCode::kAlreadyExists) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "you already hold a live admission or application on lot ", lot_ids[i]));
+        return FailedPrecondition(
+            absl::StrCat("you already hold a live admission or application on lot ", lot_ids[i]),
+            "ADMISSION_HELD", absl::StrCat("lot/", lot_ids[i]));
       }
       RETURN_IF_ERROR(st);
       common::v1::Transition t;
@@ -853,7 +856,7 @@ absl::StatusOr<v1::Admission> Store::ApplyTransition(Tx& tx, const Call& c, cons
     }
     auto from = domain::ParseState(r.String(0, "state"));
     if (!from) return absl::InternalError("unknown admission state");
-    ASSIGN_OR_RETURN(domain::AdmissionState to, domain::Transition(*from, verb));
+    ASSIGN_OR_RETURN(domain::AdmissionState to, domain::Transition(*from, verb, id));
     RETURN_IF_ERROR(tx.Exec(sql::kUpdateAdmissionState,
                             {P(id), P(domain::StateName(to)), P(c.principal.user_id), P(c.now)})
                         .status());
@@ -934,7 +937,8 @@ absl::StatusOr<v1::Admission> Store::CompleteActionItem(const Call& c, const std
     action_plan::ItemState state{dates::TodayInLondon(item.Time(0, "add_time")),
                                  dates::ParseDay(item.String(0, "completed_date"))};
     RETURN_IF_ERROR(action_plan::CheckCompletion(state, completed, dates::TodayInLondon(c.now),
-                                                 "completed_date"));
+                                                 "completed_date",
+                                                 absl::StrCat("action_plan_item/", item_id)));
     ASSIGN_OR_RETURN(Result u, tx.Exec(sql::kCompleteActionItem,
                                        {P(id), P(item_id), P(dates::FormatDay(completed))}));
     // The admission is locked, so nobody else can have completed the item meanwhile.
@@ -1135,8 +1139,9 @@ absl::StatusOr<v1::CapacityReturn> Store::CreateCapacityReturn(const Call& c,
                                          {P(in.framework_id()), P(c.principal.organisation_id)}));
       if (f.rows() == 0) return NotFound("framework", in.framework_id());
       if (!f.Bool(0, "admitted")) {
-        return absl::FailedPreconditionError(
-            "capacity returns are made for frameworks you are admitted to");
+        return FailedPrecondition(
+            "capacity returns are made for frameworks you are admitted to", "NOT_ADMITTED",
+            absl::StrCat("framework/", absl::AsciiStrToLower(in.framework_id())));
       }
       absl::CivilMonth month = *dates::ParseMonth(in.month());
       if (!f.IsNull(0, "first_active")) {

@@ -98,6 +98,8 @@ TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
   // Uninsured, it may not apply (seed 004 3.26: £5m employer's, £10m public liability).
   auto uninsured = Call(*server_, admin, &Stub::ApplyForAdmission, apply, &applied);
   EXPECT_EQ(uninsured.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(PreconditionViolations(uninsured),
+              ElementsAre("INSURANCE_COVER_SHORT framework/" + framework_a_.id()));
   EXPECT_THAT(uninsured.error_message(),
               ::testing::HasSubstr("employer's liability cover in date is none; the framework "
                                    "requires at least £5,000,000.00"));
@@ -111,8 +113,9 @@ TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
   v1::ApplyForAdmissionResponse again;
   apply.clear_lot_ids();
   apply.add_lot_ids(lot_a_.id());
-  EXPECT_EQ(Call(*server_, admin, &Stub::ApplyForAdmission, apply, &again).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  auto held = Call(*server_, admin, &Stub::ApplyForAdmission, apply, &again);
+  EXPECT_EQ(held.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(PreconditionViolations(held), ElementsAre("ADMISSION_HELD lot/" + lot_a_.id()));
 
   // A provider cannot admit itself; the other partnership cannot either.
   v1::AdmitProviderRequest admit;
@@ -159,8 +162,9 @@ TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
   // Suspending twice is the wrong state.
   suspend.set_etag(out.etag());
   v1::Admission unchanged;
-  EXPECT_EQ(Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &unchanged).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  auto twice = Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &unchanged);
+  EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(PreconditionViolations(twice), ElementsAre("ADMISSION_STATE admission/" + out.id()));
 
   // The plan agreed later is added to the suspension: items need a description and a due
   // date, a provider cannot add them, and a stale etag is ABORTED, each changing nothing.
@@ -900,6 +904,8 @@ TEST_F(RegistryTest, ActionPlanItemsAreCompletedOnceWithinTheSuspension) {
   auto twice = refused(first_id, "2026-11-26");
   EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(twice.error_message(), ::testing::HasSubstr("already completed on 2026-11-24"));
+  EXPECT_THAT(PreconditionViolations(twice),
+              ElementsAre("ACTION_ITEM_STATE action_plan_item/" + first_id));
 
   // Once reinstated, the plan is the record the decision was made on.
   a = Decide(*server_, comm_a_, a.id(), &Stub::ReinstateAdmission, v1::ReinstateAdmissionRequest(),
@@ -1251,8 +1257,10 @@ TEST_F(RegistryTest, ApplicationWindowsPartnershipMembersRejectionAndRenewal) {
   apply.set_framework_id(closed.id());
   apply.add_lot_ids(lot.id());
   v1::ApplyForAdmissionResponse applied;
-  EXPECT_EQ(Call(*server_, admin, &Stub::ApplyForAdmission, apply, &applied).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  auto shut = Call(*server_, admin, &Stub::ApplyForAdmission, apply, &applied);
+  EXPECT_EQ(shut.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(PreconditionViolations(shut),
+              ElementsAre("APPLICATION_WINDOW_CLOSED framework/" + closed.id()));
   v1::ListFrameworksRequest open;
   open.mutable_open_for_applications_on()->set_value("2026-11-24");
   open.set_page_size(500);

@@ -39,7 +39,8 @@ absl::Status CommissioningCheck::Require(const server::Call& c, const std::strin
     ASSIGN_OR_RETURN(bool admitted,
                      registry_.HasAdmission(absl::AsciiStrToLower(provider_id), framework));
     if (!admitted) {
-      return absl::FailedPreconditionError("the provider holds no admission on this framework");
+      return FailedPrecondition("the provider holds no admission on this framework", "NOT_ADMITTED",
+                                absl::StrCat("framework/", framework));
     }
   }
   return RequireLotOf(framework, lot, c);
@@ -62,9 +63,10 @@ absl::Status CommissioningCheck::RequireAdmittedProvider(const server::Call& c,
       bool admitted,
       registry_.HasAdmission(absl::AsciiStrToLower(c.principal.organisation_id), framework));
   if (!admitted) {
-    return absl::FailedPreconditionError(
+    return FailedPrecondition(
         "your organisation holds no admission on this framework; complaints are recorded "
-        "against a framework you provide on");
+        "against a framework you provide on",
+        "NOT_ADMITTED", absl::StrCat("framework/", framework));
   }
   return RequireLotOf(framework, lot, c);
 }

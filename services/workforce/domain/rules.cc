@@ -421,20 +421,25 @@ absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time receiv
   return wt.AddWorkingDays(received, working_days);
 }
 
-absl::Status CheckComplaintVerb(absl::string_view state, ComplaintVerb verb) {
+absl::Status CheckComplaintVerb(absl::string_view state, ComplaintVerb verb,
+                                absl::string_view complaint_id) {
+  const std::string subject = absl::StrCat("complaint/", complaint_id);
   switch (verb) {
     case ComplaintVerb::kAcknowledge:
       if (state == "RECEIVED") return absl::OkStatus();
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the complaint is ", state, "; only a RECEIVED complaint can be acknowledged"));
+      return FailedPrecondition(absl::StrCat("the complaint is ", state,
+                                             "; only a RECEIVED complaint can be acknowledged"),
+                                "COMPLAINT_STATE", subject);
     case ComplaintVerb::kAnswer:
       if (state == "RECEIVED" || state == "ACKNOWLEDGED") return absl::OkStatus();
       if (state == "ANSWERED") {
-        return absl::FailedPreconditionError("the complaint has already been answered");
+        return FailedPrecondition("the complaint has already been answered", "COMPLAINT_STATE",
+                                  subject);
       }
-      return absl::FailedPreconditionError(
+      return FailedPrecondition(
           absl::StrCat("the complaint is ", state,
-                       "; only a RECEIVED or ACKNOWLEDGED complaint can be answered"));
+                       "; only a RECEIVED or ACKNOWLEDGED complaint can be answered"),
+          "COMPLAINT_STATE", subject);
   }
   return absl::InternalError("unknown complaint verb");
 }

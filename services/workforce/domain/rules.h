@@ -294,9 +294,11 @@ absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time receiv
 // A complaint's states and the provider's verbs on it:
 //   RECEIVED → ACKNOWLEDGED (acknowledge) | ANSWERED (answer: acknowledged with it)
 //   ACKNOWLEDGED → ANSWERED (answer)
-// OK, or FAILED_PRECONDITION saying why not. `state` is the proto's name ("RECEIVED").
+// OK, or FAILED_PRECONDITION (COMPLAINT_STATE, subject "complaint/<complaint_id>")
+// saying why not. `state` is the proto's name ("RECEIVED").
 enum class ComplaintVerb { kAcknowledge, kAnswer };
-absl::Status CheckComplaintVerb(absl::string_view state, ComplaintVerb verb);
+absl::Status CheckComplaintVerb(absl::string_view state, ComplaintVerb verb,
+                                absl::string_view complaint_id);
 // An outcome that counts as upheld (in the return, and for the safeguarding rule):
 // UPHELD or PARTLY_UPHELD, by the proto's name.
 bool IsUpheld(absl::string_view outcome);

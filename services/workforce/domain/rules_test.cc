@@ -851,13 +851,18 @@ TEST(Complaint, AcknowledgedOnceAnsweredOnceAnsweringAcknowledges) {
         Row{"RECEIVED", V::kAnswer, true},  // acknowledged with the answer
         Row{"ACKNOWLEDGED", V::kAnswer, true}, Row{"ANSWERED", V::kAnswer, false},
         Row{"STATE_UNSPECIFIED", V::kAnswer, false}}) {
-    absl::Status st = CheckComplaintVerb(r.state, r.verb);
+    absl::Status st = CheckComplaintVerb(r.state, r.verb, "c1");
     EXPECT_EQ(st.ok(), r.ok) << r.state << " " << static_cast<int>(r.verb);
-    if (!r.ok) EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << r.state;
+    if (r.ok) continue;
+    EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << r.state;
+    auto reason = PreconditionViolationsOf(st);
+    ASSERT_EQ(reason.size(), 1u) << r.state;
+    EXPECT_EQ(reason[0].type, "COMPLAINT_STATE");
+    EXPECT_EQ(reason[0].subject, "complaint/c1");
   }
-  EXPECT_EQ(CheckComplaintVerb("ACKNOWLEDGED", V::kAcknowledge).message(),
+  EXPECT_EQ(CheckComplaintVerb("ACKNOWLEDGED", V::kAcknowledge, "c1").message(),
             "the complaint is ACKNOWLEDGED; only a RECEIVED complaint can be acknowledged");
-  EXPECT_EQ(CheckComplaintVerb("ANSWERED", V::kAnswer).message(),
+  EXPECT_EQ(CheckComplaintVerb("ANSWERED", V::kAnswer, "c1").message(),
             "the complaint has already been answered");
 }
 

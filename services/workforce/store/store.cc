@@ -262,9 +262,10 @@ absl::StatusOr<std::vector<domain::Matrix>> LotMatrices(Tx& tx, const std::strin
 }
 
 absl::Status NoMatrix(const std::string& lot_id, Day day) {
-  return absl::FailedPreconditionError(
+  return FailedPrecondition(
       absl::StrCat("lot ", lot_id, " has no training matrix in force on ", dates::FormatDay(day),
-                   " (a commissioner creates one with CreateTrainingMatrix)"));
+                   " (a commissioner creates one with CreateTrainingMatrix)"),
+      "TRAINING_MATRIX_MISSING", absl::StrCat("lot/", lot_id));
 }
 
 std::vector<domain::Completion> CompletionsOf(const Result& r) {
@@ -557,17 +558,19 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
               "this lot's training matrix is kept by another organisation");
         }
         if (m.effective_from().value() <= latest.String(0, "effective_from")) {
-          return absl::FailedPreconditionError(
+          return FailedPrecondition(
               absl::StrCat("effective_from must be after the latest version's (",
-                           latest.String(0, "effective_from"), "); versions apply in order"));
+                           latest.String(0, "effective_from"), "); versions apply in order"),
+              "MATRIX_VERSION_ORDER", absl::StrCat("lot/", lot));
         }
         // A new version changes what is required from its date on, never what was: the
         // gate's past answers and the quarterly returns already made stay as they were.
         const std::string today = dates::FormatDay(dates::TodayInLondon(c.now));
         if (m.effective_from().value() < today) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "effective_from ", m.effective_from().value(), " is in the past (today is ", today,
-              "); a new version applies from today or later"));
+          return FailedPrecondition(absl::StrCat("effective_from ", m.effective_from().value(),
+                                                 " is in the past (today is ", today,
+                                                 "); a new version applies from today or later"),
+                                    "MATRIX_VERSION_ORDER", absl::StrCat("lot/", lot));
         }
         version = static_cast<int>(latest.Int64(0, "version")) + 1;
       }
@@ -663,8 +666,9 @@ absl::StatusOr<v1::TrainingRecord> Store::VoidTraining(const Call& c, const std:
     if (r.rows() == 0) return NotFound("training record", id);
     out = TrainingOf(r, 0);
     if (u.affected() == 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the training record was already voided: ", out.void_reason()));
+      return FailedPrecondition(
+          absl::StrCat("the training record was already voided: ", out.void_reason()),
+          "TRAINING_RECORD_STATE", absl::StrCat("training_record/", out.id()));
     }
     return absl::OkStatus();
   }));
@@ -1035,7 +1039,7 @@ absl::StatusOr<v1::Complaint> Store::AcknowledgeComplaint(const Call& c, const s
     v1::Complaint before = ComplaintOf(cur, 0, c.now);
     if (before.etag() != etag) return StaleEtag("complaint");
     RETURN_IF_ERROR(domain::CheckComplaintVerb(v1::Complaint::State_Name(before.state()),
-                                               domain::ComplaintVerb::kAcknowledge));
+                                               domain::ComplaintVerb::kAcknowledge, before.id()));
     RETURN_IF_ERROR(
         tx.Exec(sql::kAcknowledgeComplaint, {P(id), P(c.now), P(c.principal.user_id)}).status());
     ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectComplaint, {P(id)}));
@@ -1056,7 +1060,7 @@ absl::StatusOr<v1::Complaint> Store::AnswerComplaint(const Call& c, const std::s
     v1::Complaint before = ComplaintOf(cur, 0, c.now);
     if (before.etag() != etag) return StaleEtag("complaint");
     RETURN_IF_ERROR(domain::CheckComplaintVerb(v1::Complaint::State_Name(before.state()),
-                                               domain::ComplaintVerb::kAnswer));
+                                               domain::ComplaintVerb::kAnswer, before.id()));
     RETURN_IF_ERROR(tx.Exec(sql::kAnswerComplaint, {P(id), P(v1::Complaint::Outcome_Name(outcome)),
                                                     P(learning), P(c.now), P(c.principal.user_id)})
                         .status());
@@ -1191,7 +1195,9 @@ absl::StatusOr<v1::ActionPlan> Store::CompleteItem(const Call& c, const std::str
     // Its items were all given when the plan was made: none existed before that day.
     const action_plan::ItemState item{dates::TodayInLondon(cur.Time(0, "create_time")),
                                       dates::ParseDay(plan.items(index).completed_on().value())};
-    RETURN_IF_ERROR(action_plan::CheckCompletion(item, day, today, "completed_on"));
+    RETURN_IF_ERROR(
+        action_plan::CheckCompletion(item, day, today, "completed_on",
+                                     absl::StrCat("action_plan/", plan.id(), "/items/", index)));
     plan.mutable_items(index)->mutable_completed_on()->set_value(dates::FormatDay(day));
     RETURN_IF_ERROR(tx.Exec(sql::kUpdatePlanItems,
                             {P(id), P(ItemsJson(plan)), P(c.now), P(c.principal.user_id)})
@@ -1411,8 +1417,9 @@ absl::StatusOr<v1::PackageAssignment> Store::CreateAssignment(const Call& c,
       std::string dates_problem = domain::PackageDatesProblem(*domain::DayOf(pkg.start_date()),
                                                               domain::DayOf(pkg.end_date()), from);
       if (!dates_problem.empty()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("from_date ", dates::FormatDay(from), ": ", dates_problem));
+        return FailedPrecondition(
+            absl::StrCat("from_date ", dates::FormatDay(from), ": ", dates_problem),
+            "OUTSIDE_PACKAGE_DATES", absl::StrCat("package/", pkg.id()));
       }
       ASSIGN_OR_RETURN(Result running,
                        tx.Exec(sql::kSelectRunningAssignment, {P(pkg.id()), P(staff.id())}));
@@ -1479,8 +1486,9 @@ absl::StatusOr<v1::PackageAssignment> Store::EndAssignment(const Call& c, const 
     v1::PackageAssignment a = AssignmentOf(cur, 0);
     if (a.etag() != etag) return StaleEtag("package assignment");
     if (!a.to_date().value().empty()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the assignment already ended on ", a.to_date().value()));
+      return FailedPrecondition(
+          absl::StrCat("the assignment already ended on ", a.to_date().value()), "ASSIGNMENT_STATE",
+          absl::StrCat("package_assignment/", a.id()));
     }
     const Day to = domain::AssignmentEnd(*domain::DayOf(a.from_date()), last_day);
     RETURN_IF_ERROR(tx.Exec(sql::kEndAssignment, {P(a.id()), P(dates::FormatDay(to)), P(reason),

@@ -291,8 +291,10 @@ TEST_F(WorkforceServiceTest, ATrainingRecordEnteredInErrorIsVoidedNotCounted) {
     EXPECT_EQ(t.has_expires_on(), t.id() != wrong);
   }
   // Once only.
-  EXPECT_EQ(Call(stub(), provider_, &Stub::VoidTrainingRecord, v, &out).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  auto twice = Call(stub(), provider_, &Stub::VoidTrainingRecord, v, &out);
+  EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(registry::testing::PreconditionViolations(twice),
+              ElementsAre("TRAINING_RECORD_STATE training_record/" + wrong));
 }
 
 TEST_F(WorkforceServiceTest, AProviderCannotReadAnotherProvidersStaff) {
@@ -781,6 +783,8 @@ TEST_F(WorkforceServiceTest, FrameworkScopedCallsAreCheckedWithTheRegistry) {
   st = Call(stub(), elsewhere.provider.admin, &Stub::CreateComplaint, complaint, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(st.error_message(), HasSubstr("no admission"));
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("NOT_ADMITTED framework/" + scene_.framework.id()));
   complaint.mutable_complaint()->set_lot_id(elsewhere.lot.id());
   st = Call(stub(), provider_, &Stub::CreateComplaint, complaint, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -806,11 +810,15 @@ TEST_F(WorkforceServiceTest, EligibilityAcrossMatrixVersionsWithPackageExtras) {
   CreateMatrix(commissioner_, "2026-11-23", 24, &st);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(st.error_message(), HasSubstr("is in the past (today is 2026-11-24)"));
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("MATRIX_VERSION_ORDER lot/" + lot_));
   v1::TrainingMatrix v2m = CreateMatrix(commissioner_, "2027-01-01", 24);
   EXPECT_EQ(v2m.version(), 2);
   // Versions apply in order; only the keeper of the lot's matrix adds versions.
   CreateMatrix(commissioner_, "2026-06-01", 12, &st);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("MATRIX_VERSION_ORDER lot/" + lot_));
   CreateMatrix(MakeCaller(NewUuid(), {Role::kCommissioner}), "2027-06-01", 12, &st);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   CreateMatrix(provider_, "2027-06-01", 12, &st);
@@ -1167,6 +1175,8 @@ TEST_F(WorkforceServiceTest, AnUnknownLotIsNotFoundForEveryCaller) {
   auto no_matrix = Call(stub(), provider_, &Stub::CheckWorkerEligibility, gate, &answer);
   EXPECT_EQ(no_matrix.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(no_matrix.error_message(), HasSubstr("no training matrix in force"));
+  EXPECT_THAT(registry::testing::PreconditionViolations(no_matrix),
+              ElementsAre("TRAINING_MATRIX_MISSING lot/" + lot_));
 
   v1::GetWorkforceComplianceRequest unknown;
   unknown.set_provider_id(provider_.org);
@@ -1352,8 +1362,10 @@ TEST_F(WorkforceServiceTest, ComplaintDeadlineAcrossABankHolidayAndAWeekend) {
   EXPECT_EQ(Call(stub(), provider_, &Stub::AcknowledgeComplaint, ack, &acked).error_code(),
             grpc::StatusCode::ABORTED);
   ack.set_etag(acked.etag());
-  EXPECT_EQ(Call(stub(), provider_, &Stub::AcknowledgeComplaint, ack, &acked).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  auto again = Call(stub(), provider_, &Stub::AcknowledgeComplaint, ack, &acked);
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(registry::testing::PreconditionViolations(again),
+              ElementsAre("COMPLAINT_STATE complaint/" + c.id()));
 
   v1::ListComplaintsRequest overdue;
   overdue.set_overdue_only(true);
@@ -1641,6 +1653,12 @@ TEST_F(WorkforceServiceTest, AnActionItemIsCompletedFromTheDayThePlanWasMadeToTo
   done.mutable_completed_on()->set_value("2026-12-01");
   ASSERT_TRUE(Call(stub(), commissioner_, &Stub::CompleteActionItem, done, &p).ok());
   EXPECT_EQ(p.items(1).completed_on().value(), "2026-12-01");
+  // Done once.
+  done.set_etag(p.etag());
+  auto twice = Call(stub(), provider_, &Stub::CompleteActionItem, done, &p);
+  EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(registry::testing::PreconditionViolations(twice),
+              ElementsAre("ACTION_ITEM_STATE action_plan/" + made.id() + "/items/1"));
 }
 
 // Decision 72: while a framework's rules were never set (the defaults apply, read back
@@ -2264,6 +2282,8 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   st = Assign(provider_, package, Compliant("Ivy Early").id(), &no, "2026-10-01");
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(st.error_message(), HasSubstr("the package starts on 2026-11-02"));
+  EXPECT_THAT(registry::testing::PreconditionViolations(st),
+              ElementsAre("OUTSIDE_PACKAGE_DATES package/" + package));
   EXPECT_EQ(Assign(provider_, "not-a-uuid", "", &no).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Assign(commissioner_, package, ok.id(), &no).error_code(),
@@ -2394,8 +2414,10 @@ TEST_F(PackageTest, NamedWorkersPassTheGateAndOnlyThePackagesPartiesSeeThem) {
   EXPECT_EQ(Call(stub(), provider_, &Stub::EndPackageAssignment, end, &ended).error_code(),
             grpc::StatusCode::ABORTED);
   end.set_etag(ended.etag());
-  EXPECT_EQ(Call(stub(), provider_, &Stub::EndPackageAssignment, end, &ended).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  auto over = Call(stub(), provider_, &Stub::EndPackageAssignment, end, &ended);
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(registry::testing::PreconditionViolations(over),
+              ElementsAre("ASSIGNMENT_STATE package_assignment/" + a.id()));
   ASSERT_TRUE(Workers(commissioner_, package, &seen, false, "2026-11-25").ok());
   ASSERT_EQ(seen.workers_size(), 1);
   EXPECT_EQ(seen.workers(0).display_name(), "Lou Later");
