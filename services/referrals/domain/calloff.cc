@@ -319,6 +319,31 @@ absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Tim
   return absl::OkStatus();
 }
 
+absl::Status CheckAnswerKind(AnswerKind answer, OfferKind kind, absl::string_view offer_id) {
+  auto refused = [&](absl::string_view message) {
+    return FailedPrecondition(message, "OFFER_KIND", absl::StrCat("offer/", offer_id));
+  };
+  switch (answer) {
+    case AnswerKind::kAccept:
+      if (kind == OfferKind::kBid) {
+        return refused("this offer invites a bid: use SubmitBid (or DeclineOffer)");
+      }
+      if (kind == OfferKind::kProposal) {
+        return refused("this offer invites a proposal: use SubmitProposal (or DeclineOffer)");
+      }
+      return absl::OkStatus();
+    case AnswerKind::kProposal:
+      if (kind != OfferKind::kProposal) return refused("this offer does not invite a proposal");
+      return absl::OkStatus();
+    case AnswerKind::kBid:
+      if (kind != OfferKind::kBid) return refused("this offer does not invite a bid");
+      return absl::OkStatus();
+    case AnswerKind::kDecline:
+      return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
 bool BelowPlannedHours(int declared_weekly_hours, double planned_weekly_hours) {
   return declared_weekly_hours >= 0 && declared_weekly_hours < planned_weekly_hours;
 }

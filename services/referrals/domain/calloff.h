@@ -172,6 +172,14 @@ absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Tim
                              absl::string_view referral_id,
                              absl::string_view withdrawn_because = "");
 
+// How a provider answers an offer (AcceptOffer, DeclineOffer, SubmitProposal, SubmitBid).
+enum class AnswerKind { kAccept, kDecline, kProposal, kBid };
+// Whether `answer` fits an offer of `kind`: an invitation to propose or bid cannot be
+// accepted outright, a proposal answers only a proposal invitation and a bid only a bid
+// invitation; a decline fits every offer. FAILED_PRECONDITION OFFER_KIND
+// "offer/<offer_id>" otherwise, naming the verb to use.
+absl::Status CheckAnswerKind(AnswerKind answer, OfferKind kind, absl::string_view offer_id);
+
 // The rota for a new round: eligible provider ids (any order) rotated so that the first
 // is the one after `last_first` in id order (wrapping), so first refusal passes to each
 // provider on the lot in turn. An empty or unknown `last_first` starts from the lowest id

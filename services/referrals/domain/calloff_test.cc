@@ -1181,6 +1181,51 @@ TEST(CheckAnswerable, Table) {
   }
 }
 
+// Each answer against each kind of offer: a decline fits every offer, the rest only their
+// own, and a refusal names the verb to use.
+TEST(CheckAnswerKind, Table) {
+  using A = AnswerKind;
+  using K = OfferKind;
+  struct Row {
+    A answer;
+    K kind;
+    const char* error;  // nullptr: allowed
+  } rows[] = {
+      {A::kAccept, K::kExclusive, nullptr},
+      {A::kAccept, K::kBroadcast, nullptr},
+      {A::kAccept, K::kProposal,
+       "this offer invites a proposal: use SubmitProposal (or DeclineOffer)"},
+      {A::kAccept, K::kBid, "this offer invites a bid: use SubmitBid (or DeclineOffer)"},
+      {A::kDecline, K::kExclusive, nullptr},
+      {A::kDecline, K::kBroadcast, nullptr},
+      {A::kDecline, K::kProposal, nullptr},
+      {A::kDecline, K::kBid, nullptr},
+      {A::kProposal, K::kExclusive, "this offer does not invite a proposal"},
+      {A::kProposal, K::kBroadcast, "this offer does not invite a proposal"},
+      {A::kProposal, K::kProposal, nullptr},
+      {A::kProposal, K::kBid, "this offer does not invite a proposal"},
+      {A::kBid, K::kExclusive, "this offer does not invite a bid"},
+      {A::kBid, K::kBroadcast, "this offer does not invite a bid"},
+      {A::kBid, K::kProposal, "this offer does not invite a bid"},
+      {A::kBid, K::kBid, nullptr},
+  };
+  for (const auto& r : rows) {
+    const std::string what =
+        absl::StrCat("answer ", static_cast<int>(r.answer), " to a ", OfferKindName(r.kind));
+    absl::Status st = CheckAnswerKind(r.answer, r.kind, "o1");
+    if (r.error == nullptr) {
+      EXPECT_TRUE(st.ok()) << what << ": " << st;
+      continue;
+    }
+    EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << what;
+    EXPECT_EQ(st.message(), r.error) << what;
+    auto got = PreconditionViolationsOf(st);
+    ASSERT_EQ(got.size(), 1u) << what;
+    EXPECT_EQ(got[0].type, "OFFER_KIND") << what;
+    EXPECT_EQ(got[0].subject, "offer/o1") << what;
+  }
+}
+
 // ----------------------------------------------------------- verbs ---
 
 TEST(CheckVerb, EveryVerbInEveryState) {

@@ -360,6 +360,22 @@ std::vector<std::string> UnmatchedCompetencies(const std::vector<std::string>& r
   return out;
 }
 
+v1::Proposal ProposalAsSubmitted(const v1::Proposal& given, bool worker_checked,
+                                 const std::vector<std::string>& required) {
+  v1::Proposal p = given;
+  p.set_shortlisted(false);
+  p.clear_family_view();
+  p.set_family_met_worker(false);
+  p.clear_reviewed_by_user();
+  p.clear_reviewed_by_organisation();
+  p.clear_reviewed_at();
+  p.set_worker_checked(worker_checked);
+  p.clear_unmatched_competencies();
+  for (auto& code : UnmatchedCompetencies(required, p))
+    p.add_unmatched_competencies(std::move(code));
+  return p;
+}
+
 absl::Status ValidateBid(const v1::Bid& b, int64_t maximum_rate_pence, int questions) {
   Violations v;
   int64_t rate = b.hourly_rate().pence();

@@ -67,6 +67,13 @@ absl::Status ValidateUpdateReason(const std::string& reason);
 // base set and the package's extras), with a worker profile.
 absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>& required);
 
+// A proposal as the provider submits it: the fields only officers set (shortlist, the
+// family's view, the review's who and when) cleared, whether the workforce gate passed
+// its worker (`worker_checked`) and the competencies of `required` it leaves unmatched
+// (UnmatchedCompetencies) set by the service, whatever the request said of them.
+v1::Proposal ProposalAsSubmitted(const v1::Proposal& given, bool worker_checked,
+                                 const std::vector<std::string>& required);
+
 // The package's extras (`extras`, referral.extra_competencies) are what it needs beyond
 // the lot's base set (`lot`, registry Lot.competencies as the referral keeps them): one
 // already in the base set is INVALID_ARGUMENT on its index. Repeats among the extras are

@@ -637,6 +637,36 @@ TEST(UnmatchedCompetencies, TheGapInTheReferralsOrder) {
   EXPECT_THAT(UnmatchedCompetencies(required, p), IsEmpty());
 }
 
+// What a provider cannot set is cleared, what the service decides is set, the rest kept.
+TEST(ProposalAsSubmitted, OfficersFieldsClearedAndTheGapComputed) {
+  v1::Proposal given;
+  given.mutable_worker_profile()->set_role("senior support worker");
+  given.set_notes("Eight years with children who use Makaton");
+  given.add_matched_competencies("makaton");
+  given.set_shortlisted(true);
+  given.set_family_view("we liked her");
+  given.set_family_met_worker(true);
+  given.set_reviewed_by_user("officer-1");
+  given.set_reviewed_by_organisation("council-1");
+  given.mutable_reviewed_at()->set_seconds(1796230276);
+  given.set_worker_checked(true);
+  given.add_unmatched_competencies("nothing");
+  const v1::Proposal p = ProposalAsSubmitted(given, false, {"first_aid", "makaton"});
+  EXPECT_EQ(p.worker_profile().role(), "senior support worker");
+  EXPECT_EQ(p.notes(), given.notes());
+  EXPECT_THAT(p.matched_competencies(), ElementsAre("makaton"));
+  EXPECT_FALSE(p.shortlisted());
+  EXPECT_EQ(p.family_view(), "");
+  EXPECT_FALSE(p.family_met_worker());
+  EXPECT_EQ(p.reviewed_by_user(), "");
+  EXPECT_EQ(p.reviewed_by_organisation(), "");
+  EXPECT_FALSE(p.has_reviewed_at());
+  EXPECT_FALSE(p.worker_checked());
+  EXPECT_THAT(p.unmatched_competencies(), ElementsAre("first_aid"));
+  EXPECT_TRUE(ProposalAsSubmitted(given, true, {"makaton"}).worker_checked());
+  EXPECT_THAT(ProposalAsSubmitted(given, true, {"makaton"}).unmatched_competencies(), IsEmpty());
+}
+
 // ----------------------------------------------------------------- bid ---
 
 v1::Bid GoodBid() {

@@ -127,11 +127,16 @@ OfferState StateOf(const v1::Offer& o) {
   return domain::ParseOfferState(v1::Offer::State_Name(o.state())).value_or(OfferState::kOpen);
 }
 
+domain::OfferKind KindOf(const v1::Offer& o) {
+  return domain::ParseOfferKind(v1::Offer::Kind_Name(o.kind()))
+      .value_or(domain::OfferKind::kExclusive);
+}
+
 domain::OfferSnapshot Snapshot(const v1::Offer& o) {
   domain::OfferSnapshot s;
   s.id = o.id();
   s.provider_id = o.provider_id();
-  s.kind = domain::ParseOfferKind(v1::Offer::Kind_Name(o.kind())).value_or(domain::OfferKind::kExclusive);
+  s.kind = KindOf(o);
   s.state = StateOf(o);
   s.deadline = protoutil::FromTimestamp(o.deadline());
   return s;
@@ -1170,23 +1175,7 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
     RETURN_IF_ERROR(domain::CheckAnswerable(row.state, ostate, deadline, c.now, o.id(), row.r.id(),
                                             o.state_reason()));
     if (!in.etag.empty() && in.etag != o.etag()) return StaleEtag("offer");
-    bool invitation = o.kind() == v1::Offer::PROPOSAL_INVITATION ||
-                      o.kind() == v1::Offer::BID_INVITATION;
-    if (in.kind == AnswerKind::kAccept && invitation) {
-      return FailedPrecondition(
-          o.kind() == v1::Offer::BID_INVITATION
-              ? "this offer invites a bid: use SubmitBid (or DeclineOffer)"
-              : "this offer invites a proposal: use SubmitProposal (or DeclineOffer)",
-          "OFFER_KIND", absl::StrCat("offer/", o.id()));
-    }
-    if (in.kind == AnswerKind::kProposal && o.kind() != v1::Offer::PROPOSAL_INVITATION) {
-      return FailedPrecondition("this offer does not invite a proposal", "OFFER_KIND",
-                                absl::StrCat("offer/", o.id()));
-    }
-    if (in.kind == AnswerKind::kBid && o.kind() != v1::Offer::BID_INVITATION) {
-      return FailedPrecondition("this offer does not invite a bid", "OFFER_KIND",
-                                absl::StrCat("offer/", o.id()));
-    }
+    RETURN_IF_ERROR(domain::CheckAnswerKind(in.kind, KindOf(o), o.id()));
     calendar::WorkingTime wt = WorkingTimeFor(row.office_hours);
     absl::Time made = protoutil::FromTimestamp(o.offer_time());
     int64_t working = absl::ToInt64Seconds(wt.WorkingDurationBetween(made, c.now));
@@ -1224,18 +1213,8 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
       }
       case AnswerKind::kProposal: {
         RETURN_IF_ERROR(domain::ValidateProposal(in.proposal, row.competencies));
-        v1::Proposal p = in.proposal;
-        p.set_shortlisted(false);
-        p.clear_family_view();
-        p.set_family_met_worker(false);
-        p.clear_reviewed_by_user();
-        p.clear_reviewed_by_organisation();
-        p.clear_reviewed_at();
-        p.set_worker_checked(in.worker_checked);
-        p.clear_unmatched_competencies();
-        for (auto& code : domain::UnmatchedCompetencies(row.required, p)) {
-          p.add_unmatched_competencies(std::move(code));
-        }
+        const v1::Proposal p =
+            domain::ProposalAsSubmitted(in.proposal, in.worker_checked, row.required);
         RETURN_IF_ERROR(tx.Exec(sql::kSubmitProposal, {P(offer_id), P(protoutil::ToJson(p)), P(c.now),
                                                        P(working), P(elapsed),
                                                        P(c.principal.user_id)})

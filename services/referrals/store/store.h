@@ -67,7 +67,7 @@ struct AwardInput {
   std::string rationale;
 };
 
-enum class AnswerKind { kAccept, kDecline, kProposal, kBid };
+using domain::AnswerKind;
 struct AnswerInput {
   AnswerKind kind = AnswerKind::kAccept;
   std::string etag;  // optional
