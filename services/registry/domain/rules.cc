@@ -118,17 +118,6 @@ DocumentStatus StatusOn(std::optional<absl::CivilDay> expiry, absl::CivilDay tod
   return DocumentStatus::kCurrent;
 }
 
-Viability AssessViability(const Accounts& a) {
-  const viability::Assessment assessed = viability::Assess(a);
-  Viability v;
-  // Not rounded: a value a penny above a threshold must not read as the threshold
-  // (decision 65); displays round with viability::FormatLiquidity / FormatRocePercent.
-  v.liquidity_ratio = assessed.liquidity;
-  v.roce_percent = assessed.roce_percent;
-  for (viability::Breach b : assessed.breaches) v.breaches.push_back(viability::Describe(b));
-  return v;
-}
-
 bool MandatoryByDefault(absl::string_view kind) {
   return kind == "CQC_REGISTRATION" || kind == "OFSTED_REGISTRATION" ||
          kind == "EMPLOYERS_LIABILITY" || kind == "PUBLIC_LIABILITY";

@@ -66,15 +66,9 @@ inline constexpr int kExpiringSoonDays = 30;
 // after its expiry date (it is valid on the date itself).
 DocumentStatus StatusOn(std::optional<absl::CivilDay> expiry, absl::CivilDay today);
 
+// An ANNUAL_ACCOUNTS document's figures, assessed by seed 004 Appendix A's tests with
+// viability::Assess (common/viability.h), as workforce's accounts are.
 using Accounts = viability::Accounts;
-// As an ANNUAL_ACCOUNTS document shows it.
-struct Viability {
-  double liquidity_ratio = 0;           // not rounded (decision 65)
-  double roce_percent = 0;              // not rounded (decision 65)
-  std::vector<std::string> breaches;    // empty when viable
-};
-// Seed 004 Appendix A (common/viability.h), each breach described for a person.
-Viability AssessViability(const Accounts& a);
 
 // Whether a document of this kind blocks the provider's compliance when it lapses:
 // CQC and Ofsted registrations, employer's and public liability always do (decision 0006).

@@ -80,34 +80,6 @@ TEST(Documents, StatusByExpiryDate) {
   EXPECT_EQ(StatusOn(absl::CivilDay(2026, 12, 25), today), DocumentStatus::kCurrent);
 }
 
-TEST(Documents, ViabilityRatiosOfSeed004) {
-  struct Row {
-    Accounts a;
-    double liquidity, roce;
-    size_t breaches;
-  };
-  const Row rows[] = {
-      // Healthy: liquidity 2.0, ROCE 10 %, net assets positive.
-      {{200, 100, 10, 100, 50}, 2.0, 10.0, 0},
-      // Liquidity exactly 1 is not above 1.
-      {{100, 100, 10, 100, 50}, 1.0, 10.0, 1},
-      // ROCE exactly 5 % is not above 5 %.
-      {{200, 100, 5, 100, 50}, 2.0, 5.0, 1},
-      // Negative net assets.
-      {{200, 100, 10, 100, -1}, 2.0, 10.0, 1},
-      // Everything wrong.
-      {{50, 100, -3, 100, 0}, 0.5, -3.0, 3},
-      // No capital employed: ROCE cannot be shown above 5 %.
-      {{200, 100, 10, 0, 50}, 2.0, 0.0, 1},
-  };
-  for (const auto& r : rows) {
-    Viability v = AssessViability(r.a);
-    EXPECT_DOUBLE_EQ(v.liquidity_ratio, r.liquidity);
-    EXPECT_DOUBLE_EQ(v.roce_percent, r.roce);
-    EXPECT_EQ(v.breaches.size(), r.breaches);
-  }
-}
-
 TEST(Capacity, DueDateAndLateness) {
   absl::CivilMonth oct(2026, 10);
   EXPECT_EQ(CapacityReturnDueDate(oct, 10), absl::CivilDay(2026, 11, 10));

@@ -15,6 +15,7 @@
 #include "common/money.h"
 #include "common/proto_util.h"
 #include "common/status.h"
+#include "common/viability.h"
 #include "nlohmann/json.hpp"
 #include "pdps/registry/v1/registry_events.pb.h"
 #include "pdps/workforce/v1/workforce_events.pb.h"
@@ -162,10 +163,12 @@ v1::ComplianceDocument ToDocument(const Result& r, int i, absl::CivilDay today) 
     out->mutable_net_assets()->set_pence(a.net_assets);
     out->mutable_operating_profit()->set_pence(a.operating_profit);
     out->mutable_capital_employed()->set_pence(a.capital_employed);
-    domain::Viability v = domain::AssessViability(a);
-    out->set_liquidity_ratio(v.liquidity_ratio);
+    // Not rounded: a value a penny above a threshold must not read as the threshold
+    // (decision 65); displays round with viability::FormatLiquidity / FormatRocePercent.
+    const viability::Assessment v = viability::Assess(a);
+    out->set_liquidity_ratio(v.liquidity);
     out->set_return_on_capital_employed_percent(v.roce_percent);
-    for (auto& b : v.breaches) out->add_viability_breaches(b);
+    for (viability::Breach b : v.breaches) out->add_viability_breaches(viability::Describe(b));
   }
   switch (domain::StatusOn(dates::ParseDay(expiry), today)) {
     case domain::DocumentStatus::kCurrent:
