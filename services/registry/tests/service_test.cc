@@ -285,6 +285,39 @@ TEST_F(RegistryTest, ListEventsRefusesUnknownTypesAndACursorBeyondItsHead) {
   EXPECT_THAT(st.error_message(), ::testing::HasSubstr(absl::StrCat("last position ", last)));
 }
 
+// Annual accounts show seed 004 Appendix A's ratios, unrounded, and each breached test
+// in words, on the document as filed and as read back.
+TEST_F(RegistryTest, AnnualAccountsShowTheirRatiosAndBreaches) {
+  auto p = world_->AdmittedProvider("Thin Margins Ltd", comm_a_, framework_a_, lot_a_, {"X"});
+  v1::CreateComplianceDocumentRequest doc;
+  auto* d = doc.mutable_document();
+  d->set_kind(v1::ComplianceDocument::ANNUAL_ACCOUNTS);
+  d->set_title("Accounts to 31 March 2026");
+  d->set_evidence_reference("AA-2026");
+  d->mutable_issue_date()->set_value("2026-06-30");
+  d->mutable_expiry_date()->set_value("2027-06-30");
+  auto* a = d->mutable_accounts();
+  a->mutable_current_assets()->set_pence(10000001);  // liquidity a hair above 1
+  a->mutable_current_liabilities()->set_pence(10000000);
+  a->mutable_operating_profit()->set_pence(300000);  // ROCE 3 %
+  a->mutable_capital_employed()->set_pence(10000000);
+  a->mutable_net_assets()->set_pence(-100);
+  v1::ComplianceDocument made;
+  auto st = Call(*server_, p.admin, &Stub::CreateComplianceDocument, doc, &made);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  v1::GetComplianceDocumentRequest get;
+  get.set_id(made.id());
+  v1::ComplianceDocument read;
+  ASSERT_TRUE(Call(*server_, p.admin, &Stub::GetComplianceDocument, get, &read).ok());
+  for (const auto* shown : {&made, &read}) {
+    EXPECT_DOUBLE_EQ(shown->accounts().liquidity_ratio(), 1.0000001);
+    EXPECT_DOUBLE_EQ(shown->accounts().return_on_capital_employed_percent(), 3.0);
+    EXPECT_THAT(
+        shown->accounts().viability_breaches(),
+        ElementsAre("return on capital employed is not above 5%", "net assets are not positive"));
+  }
+}
+
 TEST_F(RegistryTest, EligibleProvidersAreActiveCoveringWithCapacityAndCompliant) {
   auto in = world_->AdmittedProvider("Eligible One", comm_a_, framework_a_, lot_a_,
                                      {"Lewisham", "Greenwich"});
