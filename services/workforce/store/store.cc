@@ -433,10 +433,6 @@ v1::SuspensionRule RuleProto(domain::Rule r) {
   return v1::SUSPENSION_RULE_UNSPECIFIED;
 }
 
-}  // namespace
-
-namespace {
-
 // Every event workforce publishes (protos/pdps/workforce/v1/workforce_events.proto).
 std::vector<std::string> PublishedEvents() {
   return {event_types::workforce::kSuspensionRuleTripped,
