@@ -160,10 +160,20 @@ std::string ErrorText(const std::string& code, const std::string& message,
   std::vector<std::string> request_ids;
   for (const auto& any : status.details()) {
     google::rpc::BadRequest bad;
+    google::rpc::PreconditionFailure unmet;
     google::rpc::RequestInfo info;
     if (any.UnpackTo(&bad)) {
       for (const auto& v : bad.field_violations()) {
         violations.push_back(absl::StrCat(v.field(), ": ", v.description()));
+      }
+    } else if (any.UnpackTo(&unmet)) {
+      // The reason a script would switch on, and what it is about; the description too
+      // when it says more than the message (one per reason of a gate refusal).
+      for (const auto& v : unmet.violations()) {
+        std::string line = absl::StrCat("reason: ", v.type());
+        if (!v.subject().empty()) absl::StrAppend(&line, " (", v.subject(), ")");
+        if (v.description() != message) absl::StrAppend(&line, ": ", v.description());
+        violations.push_back(line);
       }
     } else if (any.UnpackTo(&info)) {
       request_ids.push_back(info.request_id());

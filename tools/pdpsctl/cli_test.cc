@@ -156,6 +156,35 @@ TEST(ErrorText, ViolationsTheMessageDoesNotSayArePrinted) {
             "  lot_id: bad\n");
 }
 
+// A refusal's reasons are printed with what they are about; a description that is the
+// message is not repeated.
+TEST(ErrorText, PreconditionReasonsArePrintedWithTheirSubjects) {
+  google::rpc::Status status;
+  google::rpc::PreconditionFailure unmet;
+  auto* state = unmet.add_violations();
+  state->set_type("REFERRAL_STATE");
+  state->set_subject("referral/r1");
+  state->set_description("the referral is OPEN; it can be opened only when DRAFT");
+  status.add_details()->PackFrom(unmet);
+  EXPECT_EQ(
+      ErrorText("FAILED_PRECONDITION", "the referral is OPEN; it can be opened only when DRAFT",
+                status.SerializeAsString()),
+      "error: FAILED_PRECONDITION: the referral is OPEN; it can be opened only when DRAFT\n"
+      "  reason: REFERRAL_STATE (referral/r1)\n");
+  auto* dbs = unmet.add_violations();
+  dbs->set_type("DBS_EXPIRED");
+  dbs->set_subject("staff_member/s1");
+  dbs->set_description("DBS certificate is older than 36 months");
+  status.clear_details();
+  status.add_details()->PackFrom(unmet);
+  EXPECT_EQ(
+      ErrorText("FAILED_PRECONDITION", "the worker is not eligible", status.SerializeAsString()),
+      "error: FAILED_PRECONDITION: the worker is not eligible\n"
+      "  reason: REFERRAL_STATE (referral/r1): the referral is OPEN; it can be opened "
+      "only when DRAFT\n"
+      "  reason: DBS_EXPIRED (staff_member/s1): DBS certificate is older than 36 months\n");
+}
+
 TEST(ErrorText, NoDetailsIsTheMessageAlone) {
   EXPECT_EQ(ErrorText("NOT_FOUND", "offer X not found", ""),
             "error: NOT_FOUND: offer X not found\n");
