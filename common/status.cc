@@ -218,6 +218,10 @@ std::string ResourceInfoOf(const absl::Status& status) {
   return payload.has_value() ? std::string(*payload) : std::string();
 }
 
+std::string Subject(absl::string_view collection, absl::string_view id) {
+  return absl::StrCat(collection, "/", id);
+}
+
 absl::Status NotFound(absl::string_view kind, absl::string_view id) {
   return absl::NotFoundError(absl::StrCat(kind, " ", id, " not found"));
 }

@@ -178,6 +178,9 @@ absl::Status FailedPrecondition(absl::string_view message, absl::string_view typ
                                 absl::string_view subject);
 // The precondition violations carried by a status (empty if none).
 std::vector<PreconditionViolation> PreconditionViolationsOf(const absl::Status& status);
+// A violation's subject: "<collection>/<id>" ("admission/<id>", "lot/<id>"), the form
+// every service gives and docs/api.md lists.
+std::string Subject(absl::string_view collection, absl::string_view id);
 // A FAILED_PRECONDITION without a violation, which no client can switch on: a bug
 // (decision 77). server::Gate logs it; the service harness fails the test.
 bool LacksPreconditionReason(const absl::Status& status);

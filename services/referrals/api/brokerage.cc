@@ -153,7 +153,7 @@ absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::str
       return FailedPrecondition(
           "the lot has no maximum price in force; a mini-competition needs one (registry "
           "UpdateLot)",
-          "MINI_COMPETITION_TERMS_MISSING", absl::StrCat("lot/", current.lot_id()));
+          "MINI_COMPETITION_TERMS_MISSING", Subject("lot", current.lot_id()));
     }
     in.maximum_rate_pence = lot.maximum_hourly_rate_pence;
     in.questions = {terms.quality_questions().begin(), terms.quality_questions().end()};

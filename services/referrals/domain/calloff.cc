@@ -254,8 +254,8 @@ absl::Status CheckMethodForUrgency(bool emergency, Method method, const std::str
       "sealed bids are opened and awarded only after their deadline and marking; award it "
       "directly (AwardReferral with provider_id)",
       reopening ? ", or re-open it with another method" : "");
-  return FailedPrecondition(
-      message, {{"EMERGENCY_REFERRAL", absl::StrCat("referral/", referral_id), message}});
+  return FailedPrecondition(message,
+                            {{"EMERGENCY_REFERRAL", Subject("referral", referral_id), message}});
 }
 
 Plan Step(const Round& round, const CallOff& c, const calendar::WorkingTime& wt, absl::Time now) {
@@ -287,7 +287,7 @@ Plan Step(const Round& round, const CallOff& c, const calendar::WorkingTime& wt,
 absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Time deadline,
                              absl::Time now, absl::string_view offer_id,
                              absl::string_view referral_id, absl::string_view withdrawn_because) {
-  const std::string offer_subject = absl::StrCat("offer/", offer_id);
+  const std::string offer_subject = Subject("offer", offer_id);
   // London time, as the provider's office reads it: "2026-11-24 12:00 GMT" (seconds shown
   // when the deadline has them).
   auto deadline_passed = [&] {
@@ -313,7 +313,7 @@ absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Tim
   if (referral != ReferralState::kOpen) {
     return FailedPrecondition(
         absl::StrCat("the referral is no longer open (", StateName(referral), ")"),
-        "REFERRAL_STATE", absl::StrCat("referral/", referral_id));
+        "REFERRAL_STATE", Subject("referral", referral_id));
   }
   if (now >= deadline) return deadline_passed();
   return absl::OkStatus();
@@ -321,7 +321,7 @@ absl::Status CheckAnswerable(ReferralState referral, OfferState offer, absl::Tim
 
 absl::Status CheckAnswerKind(AnswerKind answer, OfferKind kind, absl::string_view offer_id) {
   auto refused = [&](absl::string_view message) {
-    return FailedPrecondition(message, "OFFER_KIND", absl::StrCat("offer/", offer_id));
+    return FailedPrecondition(message, "OFFER_KIND", Subject("offer", offer_id));
   };
   switch (answer) {
     case AnswerKind::kAccept:
@@ -412,7 +412,7 @@ absl::Status CheckVerb(ReferralState from, Verb verb, absl::string_view referral
   }
   return FailedPrecondition(
       absl::StrCat("the referral is ", StateName(from), "; it can be ", name, " only when ", list),
-      "REFERRAL_STATE", absl::StrCat("referral/", referral_id));
+      "REFERRAL_STATE", Subject("referral", referral_id));
 }
 
 }  // namespace pdps::referrals::domain

@@ -31,7 +31,7 @@ absl::Status CheckMiniCompetitionTerms(int price_weight, int quality_weight, int
                    absl::StrJoin(missing, " and "),
                    ": publish them on the framework (registry UpdateFramework, call_off) or use "
                    "another call-off method"),
-      "MINI_COMPETITION_TERMS_MISSING", absl::StrCat("framework/", framework_id));
+      "MINI_COMPETITION_TERMS_MISSING", Subject("framework", framework_id));
 }
 
 std::vector<BidScore> ScoreBids(const std::vector<BidInput>& bids, int price_weight,

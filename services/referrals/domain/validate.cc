@@ -334,7 +334,7 @@ absl::Status CheckEmergencyNoticeAtOpening(const v1::Referral& r, absl::CivilDay
   if (problem.empty()) return absl::OkStatus();
   return FailedPrecondition(absl::StrCat("the referral cannot be opened as an emergency: ", problem,
                                          " (UpdateReferral while it is DRAFT), then open it"),
-                            {{"EMERGENCY_NOTICE", absl::StrCat("referral/", r.id()), problem}});
+                            {{"EMERGENCY_NOTICE", Subject("referral", r.id()), problem}});
 }
 
 std::vector<std::string> RequiredCompetencies(const std::vector<std::string>& lot,

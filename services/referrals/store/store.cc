@@ -804,19 +804,19 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
             absl::StrCat("only a submitted proposal or bid of the current round can be awarded "
                          "(the offer is ",
                          v1::Offer::State_Name(chosen.state()), ")"),
-            "OFFER_STATE", absl::StrCat("offer/", chosen.id()));
+            "OFFER_STATE", Subject("offer", chosen.id()));
       }
       if (row.method == domain::Method::kMiniCompetition) {
         if (row.state != ReferralState::kEvaluating) {
           return FailedPrecondition(
               "bids are sealed until the deadline; award after it, once every bid is evaluated",
-              "BIDS_SEALED", absl::StrCat("referral/", row.r.id()));
+              "BIDS_SEALED", Subject("referral", row.r.id()));
         }
         ASSIGN_OR_RETURN(auto offers, RoundOffers(tx, id, row.r.round()));
         auto ranking = RankOffers(offers, row.r);
         if (!ranking) {
           return FailedPrecondition("every bid must be evaluated (EvaluateBid) before the award",
-                                    "BIDS_NOT_EVALUATED", absl::StrCat("referral/", row.r.id()));
+                                    "BIDS_NOT_EVALUATED", Subject("referral", row.r.id()));
         }
         for (const auto& s : *ranking) {
           if (s.offer_id != chosen.id()) continue;
@@ -829,7 +829,7 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
       } else if (row.method != domain::Method::kCompetitive) {
         return FailedPrecondition(
             "this call-off awards itself on acceptance; give provider_id for a direct award",
-            "CALL_OFF_METHOD", absl::StrCat("referral/", row.r.id()));
+            "CALL_OFF_METHOD", Subject("referral", row.r.id()));
       }
       provider = chosen.provider_id();
       offer_id = chosen.id();
@@ -840,7 +840,7 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
       if (!in.provider_active) {
         return FailedPrecondition(
             "the provider is not active on this lot; a direct award needs an ACTIVE admission",
-            "NOT_ADMITTED", absl::StrCat("lot/", row.r.lot_id()));
+            "NOT_ADMITTED", Subject("lot", row.r.lot_id()));
       }
       method = "DIRECT_AWARD";
     }
@@ -1168,7 +1168,7 @@ absl::StatusOr<v1::Offer> Store::Answer(const Call& c, const std::string& offer_
     // the provider must hear why rather than be told to read it again and retry.
     if (o.round() != row.r.round()) {
       return FailedPrecondition("the offer belongs to an earlier round", "OFFER_STATE",
-                                absl::StrCat("offer/", o.id()));
+                                Subject("offer", o.id()));
     }
     OfferState ostate = StateOf(o);
     absl::Time deadline = protoutil::FromTimestamp(o.deadline());
@@ -1255,11 +1255,11 @@ absl::StatusOr<v1::Offer> Store::ReviewProposal(const Call& c, const std::string
     if (!etag.empty() && etag != o.etag()) return StaleEtag("offer");
     if (o.kind() != v1::Offer::PROPOSAL_INVITATION || o.state() != v1::Offer::SUBMITTED) {
       return FailedPrecondition("only a submitted proposal can be reviewed", "OFFER_STATE",
-                                absl::StrCat("offer/", o.id()));
+                                Subject("offer", o.id()));
     }
     if (row.state != ReferralState::kOpen && row.state != ReferralState::kEvaluating) {
       return FailedPrecondition(absl::StrCat("the referral is ", domain::StateName(row.state)),
-                                "REFERRAL_STATE", absl::StrCat("referral/", row.r.id()));
+                                "REFERRAL_STATE", Subject("referral", row.r.id()));
     }
     // The latest review replaces the one before, stamped with who recorded it and when.
     nlohmann::json patch = {
@@ -1289,7 +1289,7 @@ absl::StatusOr<v1::Offer> Store::EvaluateBid(const Call& c, const std::string& o
     if (o.kind() != v1::Offer::BID_INVITATION || o.state() != v1::Offer::SUBMITTED ||
         o.round() != row.r.round()) {
       return FailedPrecondition("only a submitted bid of the current round can be evaluated",
-                                "OFFER_STATE", absl::StrCat("offer/", o.id()));
+                                "OFFER_STATE", Subject("offer", o.id()));
     }
     RETURN_IF_ERROR(domain::ValidateMarks(marks, row.r.quality_questions_size()));
     RETURN_IF_ERROR(tx.Exec(sql::kMarkBid, {P(offer_id), P(nlohmann::json(marks).dump())}).status());

@@ -77,7 +77,7 @@ absl::StatusOr<AdmissionState> Transition(AdmissionState from, AdmissionVerb ver
   }
   return FailedPrecondition(
       absl::StrCat("cannot ", VerbName(verb), " an admission that is ", StateName(from)),
-      "ADMISSION_STATE", absl::StrCat("admission/", admission_id));
+      "ADMISSION_STATE", Subject("admission", admission_id));
 }
 
 absl::Status RequirePlanOpen(AdmissionState state, PlanChange change,
@@ -90,7 +90,7 @@ absl::Status RequirePlanOpen(AdmissionState state, PlanChange change,
                          "the first)"
                        : "action plan items are completed while the suspension lasts (once it "
                          "ended, its plan is the record the decision was made on)"),
-      "ADMISSION_STATE", absl::StrCat("admission/", admission_id));
+      "ADMISSION_STATE", Subject("admission", admission_id));
 }
 
 bool IsOpenOn(const std::vector<Window>& windows, absl::CivilDay day) {
@@ -156,7 +156,7 @@ absl::Status CheckReturnMonthAdmitted(absl::CivilMonth month, absl::CivilDay fir
       absl::StrCat("no capacity return is owed for ", dates::FormatMonth(month),
                    ", a month before you were on this framework (", since,
                    "); make the return for ", dates::FormatMonth(first), " or later"),
-      {{"RETURN_BEFORE_ADMISSION", absl::StrCat("framework/", framework_id), since}});
+      {{"RETURN_BEFORE_ADMISSION", Subject("framework", framework_id), since}});
 }
 
 bool IsLate(absl::CivilMonth month, int due_day, absl::CivilDay submitted_on) {

@@ -735,7 +735,7 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
     if (!domain::IsOpenOn(windows, today)) {
       return FailedPrecondition(
           "the framework is not open for applications today; see its application windows",
-          "APPLICATION_WINDOW_CLOSED", absl::StrCat("framework/", framework_id));
+          "APPLICATION_WINDOW_CLOSED", Subject("framework", framework_id));
     }
     ASSIGN_OR_RETURN(Result cover, tx.Exec(sql::kCoverHeld, {P(c.principal.organisation_id),
                                                              P(dates::FormatDay(today))}));
@@ -746,7 +746,7 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
       return FailedPrecondition(
           absl::StrCat(absl::StrJoin(short_of, "; and "),
                        " (file the policy with CreateComplianceDocument, then apply)"),
-          "INSURANCE_COVER_SHORT", absl::StrCat("framework/", framework_id));
+          "INSURANCE_COVER_SHORT", Subject("framework", framework_id));
     }
     ASSIGN_OR_RETURN(Result lots, tx.Exec(sql::kSelectLotsOfFramework, {P(framework_id)}));
     Violations v;
@@ -764,7 +764,7 @@ absl::StatusOr<std::vector<v1::Admission>> Store::Apply(const Call& c,
       if (st.code() == absl::StatusCode::kAlreadyExists) {
         return FailedPrecondition(
             absl::StrCat("you already hold a live admission or application on lot ", lot_ids[i]),
-            "ADMISSION_HELD", absl::StrCat("lot/", lot_ids[i]));
+            "ADMISSION_HELD", Subject("lot", lot_ids[i]));
       }
       RETURN_IF_ERROR(st);
       common::v1::Transition t;
@@ -941,7 +941,7 @@ absl::StatusOr<v1::Admission> Store::CompleteActionItem(const Call& c, const std
                                  dates::ParseDay(item.String(0, "completed_date"))};
     RETURN_IF_ERROR(action_plan::CheckCompletion(state, completed, dates::TodayInLondon(c.now),
                                                  "completed_date",
-                                                 absl::StrCat("action_plan_item/", item_id)));
+                                                 Subject("action_plan_item", item_id)));
     ASSIGN_OR_RETURN(Result u, tx.Exec(sql::kCompleteActionItem,
                                        {P(id), P(item_id), P(dates::FormatDay(completed))}));
     // The admission is locked, so nobody else can have completed the item meanwhile.
@@ -1142,9 +1142,9 @@ absl::StatusOr<v1::CapacityReturn> Store::CreateCapacityReturn(const Call& c,
                                          {P(in.framework_id()), P(c.principal.organisation_id)}));
       if (f.rows() == 0) return NotFound("framework", in.framework_id());
       if (!f.Bool(0, "admitted")) {
-        return FailedPrecondition(
-            "capacity returns are made for frameworks you are admitted to", "NOT_ADMITTED",
-            absl::StrCat("framework/", absl::AsciiStrToLower(in.framework_id())));
+        return FailedPrecondition("capacity returns are made for frameworks you are admitted to",
+                                  "NOT_ADMITTED",
+                                  Subject("framework", absl::AsciiStrToLower(in.framework_id())));
       }
       absl::CivilMonth month = *dates::ParseMonth(in.month());
       if (!f.IsNull(0, "first_active")) {

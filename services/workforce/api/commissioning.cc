@@ -40,7 +40,7 @@ absl::Status CommissioningCheck::Require(const server::Call& c, const std::strin
                      registry_.HasAdmission(absl::AsciiStrToLower(provider_id), framework));
     if (!admitted) {
       return FailedPrecondition("the provider holds no admission on this framework", "NOT_ADMITTED",
-                                absl::StrCat("framework/", framework));
+                                Subject("framework", framework));
     }
   }
   return RequireLotOf(framework, lot, c);
@@ -66,7 +66,7 @@ absl::Status CommissioningCheck::RequireAdmittedProvider(const server::Call& c,
     return FailedPrecondition(
         "your organisation holds no admission on this framework; complaints are recorded "
         "against a framework you provide on",
-        "NOT_ADMITTED", absl::StrCat("framework/", framework));
+        "NOT_ADMITTED", Subject("framework", framework));
   }
   return RequireLotOf(framework, lot, c);
 }

@@ -36,10 +36,10 @@ absl::StatusOr<WorkerCheck> GrpcWorkforceClient::CheckWorker(const std::string& 
     std::string text = kind;
     if (!r.competency_code().empty()) absl::StrAppend(&text, " ", r.competency_code());
     if (!r.date().value().empty()) absl::StrAppend(&text, " (", r.date().value(), ")");
-    out.reasons.push_back({kind,
-                           r.competency_code().empty() ? absl::StrCat("staff_member/", staff_id)
-                                                       : r.competency_code(),
-                           text});
+    out.reasons.push_back(
+        {kind,
+         r.competency_code().empty() ? Subject("staff_member", staff_id) : r.competency_code(),
+         text});
   }
   return out;
 }

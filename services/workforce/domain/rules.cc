@@ -423,7 +423,7 @@ absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time receiv
 
 absl::Status CheckComplaintVerb(absl::string_view state, ComplaintVerb verb,
                                 absl::string_view complaint_id) {
-  const std::string subject = absl::StrCat("complaint/", complaint_id);
+  const std::string subject = Subject("complaint", complaint_id);
   switch (verb) {
     case ComplaintVerb::kAcknowledge:
       if (state == "RECEIVED") return absl::OkStatus();
@@ -582,8 +582,7 @@ std::vector<PreconditionViolation> ReasonViolations(const std::vector<Reason>& r
                                                     const std::string& staff_id) {
   std::vector<PreconditionViolation> out;
   for (const auto& r : reasons) {
-    out.push_back({ReasonName(r.kind),
-                   r.code.empty() ? absl::StrCat("staff_member/", staff_id) : r.code,
+    out.push_back({ReasonName(r.kind), r.code.empty() ? Subject("staff_member", staff_id) : r.code,
                    DescribeReasons({r})});
   }
   return out;

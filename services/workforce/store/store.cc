@@ -265,7 +265,7 @@ absl::Status NoMatrix(const std::string& lot_id, Day day) {
   return FailedPrecondition(
       absl::StrCat("lot ", lot_id, " has no training matrix in force on ", dates::FormatDay(day),
                    " (a commissioner creates one with CreateTrainingMatrix)"),
-      "TRAINING_MATRIX_MISSING", absl::StrCat("lot/", lot_id));
+      "TRAINING_MATRIX_MISSING", Subject("lot", lot_id));
 }
 
 std::vector<domain::Completion> CompletionsOf(const Result& r) {
@@ -557,7 +557,7 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
           return FailedPrecondition(
               absl::StrCat("effective_from must be after the latest version's (",
                            latest.String(0, "effective_from"), "); versions apply in order"),
-              "MATRIX_VERSION_ORDER", absl::StrCat("lot/", lot));
+              "MATRIX_VERSION_ORDER", Subject("lot", lot));
         }
         // A new version changes what is required from its date on, never what was: the
         // gate's past answers and the quarterly returns already made stay as they were.
@@ -566,7 +566,7 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
           return FailedPrecondition(absl::StrCat("effective_from ", m.effective_from().value(),
                                                  " is in the past (today is ", today,
                                                  "); a new version applies from today or later"),
-                                    "MATRIX_VERSION_ORDER", absl::StrCat("lot/", lot));
+                                    "MATRIX_VERSION_ORDER", Subject("lot", lot));
         }
         version = static_cast<int>(latest.Int64(0, "version")) + 1;
       }
@@ -664,7 +664,7 @@ absl::StatusOr<v1::TrainingRecord> Store::VoidTraining(const Call& c, const std:
     if (u.affected() == 0) {
       return FailedPrecondition(
           absl::StrCat("the training record was already voided: ", out.void_reason()),
-          "TRAINING_RECORD_STATE", absl::StrCat("training_record/", out.id()));
+          "TRAINING_RECORD_STATE", Subject("training_record", out.id()));
     }
     return absl::OkStatus();
   }));
@@ -1191,9 +1191,9 @@ absl::StatusOr<v1::ActionPlan> Store::CompleteItem(const Call& c, const std::str
     // Its items were all given when the plan was made: none existed before that day.
     const action_plan::ItemState item{dates::TodayInLondon(cur.Time(0, "create_time")),
                                       dates::ParseDay(plan.items(index).completed_on().value())};
-    RETURN_IF_ERROR(
-        action_plan::CheckCompletion(item, day, today, "completed_on",
-                                     absl::StrCat("action_plan/", plan.id(), "/items/", index)));
+    RETURN_IF_ERROR(action_plan::CheckCompletion(
+        item, day, today, "completed_on",
+        Subject("action_plan", absl::StrCat(plan.id(), "/items/", index))));
     plan.mutable_items(index)->mutable_completed_on()->set_value(dates::FormatDay(day));
     RETURN_IF_ERROR(tx.Exec(sql::kUpdatePlanItems,
                             {P(id), P(ItemsJson(plan)), P(c.now), P(c.principal.user_id)})
@@ -1415,7 +1415,7 @@ absl::StatusOr<v1::PackageAssignment> Store::CreateAssignment(const Call& c,
       if (!dates_problem.empty()) {
         return FailedPrecondition(
             absl::StrCat("from_date ", dates::FormatDay(from), ": ", dates_problem),
-            "OUTSIDE_PACKAGE_DATES", absl::StrCat("package/", pkg.id()));
+            "OUTSIDE_PACKAGE_DATES", Subject("package", pkg.id()));
       }
       ASSIGN_OR_RETURN(Result running,
                        tx.Exec(sql::kSelectRunningAssignment, {P(pkg.id()), P(staff.id())}));
@@ -1484,7 +1484,7 @@ absl::StatusOr<v1::PackageAssignment> Store::EndAssignment(const Call& c, const 
     if (!a.to_date().value().empty()) {
       return FailedPrecondition(
           absl::StrCat("the assignment already ended on ", a.to_date().value()), "ASSIGNMENT_STATE",
-          absl::StrCat("package_assignment/", a.id()));
+          Subject("package_assignment", a.id()));
     }
     const Day to = domain::AssignmentEnd(*domain::DayOf(a.from_date()), last_day);
     RETURN_IF_ERROR(tx.Exec(sql::kEndAssignment, {P(a.id()), P(dates::FormatDay(to)), P(reason),
