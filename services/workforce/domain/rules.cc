@@ -414,6 +414,27 @@ ComplaintFigures ComplaintsInPeriod(const std::vector<ComplaintFacts>& complaint
   return f;
 }
 
+absl::Time ReturnCountedUntil(Period p, absl::Time now) {
+  return std::min(dates::StartOfDay(p.last + 1), now);
+}
+
+QuarterlyReturn ComputeQuarterlyReturn(const ReturnFacts& f, Period p, absl::Time now) {
+  QuarterlyReturn out;
+  std::vector<const Matrix*> matrices;
+  for (const auto& [lot, m] : f.period_matrices) {
+    matrices.push_back(&m);
+    out.period_lots.push_back(lot);
+  }
+  out.periods = StrictestPeriods(matrices);
+  const Matrix* m = f.lot_matrix ? &*f.lot_matrix : nullptr;
+  out.figures = ComputeReturn(f.workers, f.done, m, p, f.lot, f.turnover_target_percent,
+                              f.induction_weeks, &out.periods);
+  out.training_computed = m != nullptr && out.figures.training_measured > 0;
+  out.complaints =
+      ComplaintsInPeriod(f.complaints, dates::StartOfDay(p.first), ReturnCountedUntil(p, now));
+  return out;
+}
+
 // ------------------------------------------------------------- complaints ---
 
 absl::Time ComplaintAnswerDue(const calendar::WorkingTime& wt, absl::Time received,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -282,6 +283,43 @@ Return ComputeReturn(const std::vector<Worker>& workers,
 // appraisal intervals, each matrix's unset (0) period read as its default; a status
 // check only if one of them asks for it. No competencies. The defaults when none.
 Matrix StrictestPeriods(const std::vector<const Matrix*>& matrices);
+
+// What a quarterly workforce return is figured from, as read from the records.
+struct ReturnFacts {
+  std::vector<Worker> workers;
+  std::vector<std::vector<Completion>> done;  // indexed like workers
+  // The lot asked for (lower case) and its matrix in force on the period's last day;
+  // empty and none for a provider-wide return.
+  std::string lot;
+  std::optional<Matrix> lot_matrix;
+  // Each lot whose DBS and supervision periods judge the return, with its matrix in force
+  // on the period's last day: the lot asked for or, provider-wide, every lot the provider
+  // works on (its admissions' and its packages') that has one (decision 68).
+  std::map<std::string, Matrix> period_matrices;
+  // The lot's framework's turnover target and induction; provider-wide, no target
+  // (decision 63).
+  int turnover_target_percent = 0;
+  int induction_weeks = kDefaultInductionWeeks;
+  // The lot's framework's complaints, or all the provider's, received before
+  // ReturnCountedUntil.
+  std::vector<ComplaintFacts> complaints;
+};
+
+// A quarterly workforce return: its figures and what they were judged by.
+struct QuarterlyReturn {
+  Return figures;
+  Matrix periods;                        // StrictestPeriods of the period matrices
+  std::vector<std::string> period_lots;  // their lots, in order
+  bool training_computed = false;        // a lot was asked for and somebody measured
+  ComplaintFigures complaints;
+};
+
+// Complaints count up to the end of `p` or, for the quarter in progress, up to `now`:
+// nothing is overdue before its time.
+absl::Time ReturnCountedUntil(Period p, absl::Time now);
+
+// The return over `p` (ReturnPeriod) from `f`, at `now`.
+QuarterlyReturn ComputeQuarterlyReturn(const ReturnFacts& f, Period p, absl::Time now);
 
 // ------------------------------------------------------------- complaints ---
 

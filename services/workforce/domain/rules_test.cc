@@ -689,6 +689,53 @@ TEST(ComputeReturn, PeriodsApartFromTheTrainingMatrix) {
       50.0);
 }
 
+// A provider-wide return is judged by the strictest periods of its lots and has no
+// training figure; a lot's return by its own matrix; complaints count up to now while
+// the quarter is in progress.
+TEST(ComputeQuarterlyReturn, PeriodsTrainingAndComplaintsAsOfNow) {
+  Worker w = W("A", D(2020, 1, 1));
+  w.dbs_date = D(2025, 1, 1), w.barred_list_checked = D(2025, 1, 1);
+  w.last_supervision = D(2026, 11, 15);  // monthly due 15 Dec; three-monthly in date
+  Matrix derby = BaseMatrix();
+  derby.supervision_months = 1;
+  Matrix lewisham = BaseMatrix();
+  lewisham.dbs_check_months = 6;
+  ReturnFacts f;
+  f.workers = {w};
+  f.done = {{}};
+  f.period_matrices = {{"lewisham-a", lewisham}, {"derby", derby}};
+  auto t = [](int m, int d) {
+    return absl::FromCivil(absl::CivilSecond(2026, m, d, 12, 0, 0), absl::UTCTimeZone());
+  };
+  f.complaints = {{t(11, 2), t(11, 23), std::nullopt, false},    // overdue by 1 December
+                  {t(11, 20), t(12, 11), std::nullopt, false}};  // not yet due then
+  const Quarter q{2026, 4};
+  const absl::Time now = t(12, 1);
+  QuarterlyReturn r = ComputeQuarterlyReturn(f, *ReturnPeriod(q, D(2026, 12, 1)), now);
+  EXPECT_EQ(r.period_lots, (std::vector<std::string>{"derby", "lewisham-a"}));
+  EXPECT_EQ(r.periods.supervision_months, 1);
+  EXPECT_EQ(r.periods.dbs_check_months, 6);
+  EXPECT_FALSE(r.training_computed);
+  EXPECT_EQ(r.complaints.received, 2);
+  EXPECT_EQ(r.complaints.overdue_at_end, 1);
+  EXPECT_EQ(ReturnCountedUntil(q.period(), now), now);
+  EXPECT_EQ(ReturnCountedUntil(Quarter{2026, 3}.period(), now), dates::StartOfDay(D(2026, 10, 1)));
+  // The whole quarter, later: both overdue; supervision monthly lapsed on 31 December.
+  QuarterlyReturn whole = ComputeQuarterlyReturn(f, q.period(), t(12, 31) + absl::Hours(24));
+  EXPECT_EQ(whole.complaints.overdue_at_end, 2);
+  EXPECT_DOUBLE_EQ(whole.figures.supervision_percent, 0.0);
+  // A lot's return: its matrix's periods alone, and the training figure measured.
+  ReturnFacts lot = f;
+  lot.lot = "lewisham-a";
+  lot.lot_matrix = lewisham;
+  lot.period_matrices = {{"lewisham-a", lewisham}};
+  lot.workers[0].lots = {"lewisham-a"};
+  QuarterlyReturn on_lot = ComputeQuarterlyReturn(lot, q.period(), now);
+  EXPECT_EQ(on_lot.periods.supervision_months, kDefaultSupervisionMonths);
+  EXPECT_TRUE(on_lot.training_computed);
+  EXPECT_DOUBLE_EQ(on_lot.figures.supervision_percent, 100.0);
+}
+
 TEST(ComputeReturn, HandComputedQuarter) {
   Quarter q{2026, 3};
   Worker a = W("A", D(2020, 1, 1));

@@ -439,6 +439,91 @@ std::vector<std::string> PublishedEvents() {
           event_types::workforce::kComplianceLapsing};
 }
 
+// What a provider's return is figured from (domain::ReturnFacts): the lot's matrix, or
+// the matrices of every lot it works on for the periods; its workforce; the lot's
+// framework's targets and complaints.
+absl::StatusOr<domain::ReturnFacts> ReadReturnFacts(Tx& tx, const std::string& provider_id,
+                                                    const std::string& lot_id,
+                                                    const std::set<std::string>& working_lots,
+                                                    domain::Period period, absl::Time now) {
+  domain::ReturnFacts f;
+  std::optional<std::string> framework;
+  if (!lot_id.empty()) {
+    ASSIGN_OR_RETURN(std::vector<domain::Matrix> versions, LotMatrices(tx, lot_id));
+    const domain::Matrix* m = domain::InForce(versions, period.last);
+    if (m == nullptr) return NoMatrix(lot_id, period.last);
+    f.lot = Lower(lot_id);
+    f.lot_matrix = *m;
+    f.period_matrices.emplace(f.lot, *m);
+    framework = m->framework_id;
+    ASSIGN_OR_RETURN(domain::SuspensionRules targets, FrameworkRules(tx, *framework));
+    f.turnover_target_percent = targets.turnover_target_percent;
+    f.induction_weeks = targets.induction_weeks;
+  } else {
+    // Staff records' lot labels are the provider's own and checked against nothing: they
+    // do not tighten the periods.
+    std::set<std::string> lots = working_lots;
+    ASSIGN_OR_RETURN(Result packages, tx.Exec(sql::kSelectProviderPackageLots,
+                                              {P(provider_id), P(dates::FormatDay(period.first)),
+                                               P(dates::FormatDay(period.last))}));
+    for (int i = 0; i < packages.rows(); ++i) lots.insert(packages.String(i, "lot_id"));
+    MatricesOnDay in_force(tx, period.last);
+    for (const std::string& lot : lots) {
+      ASSIGN_OR_RETURN(const domain::Matrix* m, in_force.For(lot));
+      if (m != nullptr) f.period_matrices.emplace(lot, *m);  // no matrix, no periods
+    }
+  }
+  ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
+  f.workers = std::move(w.workers);
+  f.done = std::move(w.done);
+  ASSIGN_OR_RETURN(Result cr, tx.Exec(sql::kSelectComplaintFacts,
+                                      {P(provider_id), db::OrNull(framework.value_or("")),
+                                       P(domain::ReturnCountedUntil(period, now))}));
+  for (int i = 0; i < cr.rows(); ++i) {
+    domain::ComplaintFacts c;
+    c.received = cr.Time(i, "received_time");
+    c.due = cr.Time(i, "answer_due_time");
+    if (!cr.IsNull(i, "answered_time")) c.answered = cr.Time(i, "answered_time");
+    c.upheld = domain::IsUpheld(cr.String(i, "outcome"));
+    f.complaints.push_back(c);
+  }
+  return f;
+}
+
+v1::WorkforceReturn ReturnOf(const domain::QuarterlyReturn& q, const std::string& provider_id,
+                             domain::Quarter quarter, domain::Period period,
+                             const std::string& lot_id) {
+  v1::WorkforceReturn out;
+  const domain::Return& r = q.figures;
+  out.set_provider_id(provider_id);
+  out.set_quarter(dates::FormatQuarter(quarter));
+  out.mutable_period_start()->set_value(dates::FormatDay(period.first));
+  out.mutable_period_end()->set_value(dates::FormatDay(period.last));
+  out.set_lot_id(lot_id);
+  out.set_headcount_start(r.headcount_start);
+  out.set_headcount_end(r.headcount_end);
+  out.set_starters(r.starters);
+  out.set_leavers(r.leavers);
+  out.set_average_headcount(r.average_headcount);
+  out.set_turnover_percent(r.turnover_percent);
+  out.set_turnover_within_target(r.turnover_within_target);
+  out.set_turnover_target_percent(r.turnover_target_percent);
+  out.set_dbs_compliance_percent(r.dbs_percent);
+  out.set_supervision_compliance_percent(r.supervision_percent);
+  if (q.training_computed) out.set_training_compliance_percent(r.training_percent);
+  out.set_training_computed(q.training_computed);
+  out.set_dbs_renewal_months(q.periods.dbs_renewal_months);
+  out.set_dbs_check_months(q.periods.dbs_check_months);
+  out.set_supervision_interval_months(q.periods.supervision_months);
+  for (const std::string& l : q.period_lots) out.add_period_lot_ids(l);
+  out.set_complaints_received(q.complaints.received);
+  out.set_complaints_answered(q.complaints.answered);
+  out.set_complaints_answered_in_time(q.complaints.answered_in_time);
+  out.set_complaints_upheld(q.complaints.upheld);
+  out.set_complaints_overdue_at_end(q.complaints.overdue_at_end);
+  return out;
+}
+
 }  // namespace
 
 Store::Store(db::Pool* pool, calendar::HolidayCalendar holidays)
@@ -875,107 +960,18 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
 absl::StatusOr<v1::WorkforceReturn> Store::WorkforceReturn(
     const Call& c, const std::string& provider_id, domain::Quarter q, domain::Period period,
     const std::string& lot_id, const std::set<std::string>& working_lots) {
-  v1::WorkforceReturn out;
   // Another organisation's return (a commissioner, checked by the caller): counts only
   // leave the transaction, so it reads the provider's rows as the service, as Compliance.
   const bool own = provider_id == Lower(c.principal.organisation_id);
+  domain::ReturnFacts facts;
   RETURN_IF_ERROR(
       pool_->InTx(own ? c.actor() : ServiceActor(c), c.deadline, [&](Tx& tx) -> absl::Status {
-        const domain::Matrix* m = nullptr;
-        std::vector<domain::Matrix> versions;
-        if (!lot_id.empty()) {
-          ASSIGN_OR_RETURN(versions, LotMatrices(tx, lot_id));
-          m = domain::InForce(versions, period.last);
-          if (m == nullptr) return NoMatrix(lot_id, period.last);
-        }
-        // The lot's framework (its matrix's): its complaints and its turnover target;
-        // without a lot, all the provider's complaints and no turnover target (decision 63).
-        std::optional<std::string> framework;
-        domain::SuspensionRules targets;
-        if (m != nullptr) {
-          framework = m->framework_id;
-          ASSIGN_OR_RETURN(targets, FrameworkRules(tx, *framework));
-        }
-        ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider_id));
-        // DBS and supervision by the lot's periods or, over every lot the provider works
-        // on (its admissions' and its packages'), the strictest of them (Derby's monthly
-        // supervision is not measured by another framework's three months). Staff
-        // records' lot labels are the provider's own and checked against nothing: they
-        // do not tighten the figures.
-        std::vector<const domain::Matrix*> period_matrices;
-        std::set<std::string> period_lots;
-        if (m != nullptr) {
-          period_matrices.push_back(m);
-          period_lots.insert(Lower(lot_id));
-        } else {
-          period_lots = working_lots;
-          ASSIGN_OR_RETURN(Result packages,
-                           tx.Exec(sql::kSelectProviderPackageLots,
-                                   {P(provider_id), P(dates::FormatDay(period.first)),
-                                    P(dates::FormatDay(period.last))}));
-          for (int i = 0; i < packages.rows(); ++i)
-            period_lots.insert(packages.String(i, "lot_id"));
-          MatricesOnDay in_force(tx, period.last);
-          for (auto it = period_lots.begin(); it != period_lots.end();) {
-            ASSIGN_OR_RETURN(const domain::Matrix* lot_matrix, in_force.For(*it));
-            if (lot_matrix == nullptr) {
-              it = period_lots.erase(it);  // no matrix, no periods of its own
-              continue;
-            }
-            period_matrices.push_back(lot_matrix);
-            ++it;
-          }
-        }
-        const domain::Matrix periods = domain::StrictestPeriods(period_matrices);
-        domain::Return r = domain::ComputeReturn(w.workers, w.done, m, period, Lower(lot_id),
-                                                 targets.turnover_target_percent,
-                                                 targets.induction_weeks, &periods);
-        out.set_dbs_renewal_months(periods.dbs_renewal_months);
-        out.set_dbs_check_months(periods.dbs_check_months);
-        out.set_supervision_interval_months(periods.supervision_months);
-        for (const std::string& l : period_lots) out.add_period_lot_ids(l);
-        out.set_provider_id(provider_id);
-        out.set_quarter(dates::FormatQuarter(q));
-        out.mutable_period_start()->set_value(dates::FormatDay(period.first));
-        out.mutable_period_end()->set_value(dates::FormatDay(period.last));
-        out.set_headcount_start(r.headcount_start);
-        out.set_headcount_end(r.headcount_end);
-        out.set_starters(r.starters);
-        out.set_leavers(r.leavers);
-        out.set_average_headcount(r.average_headcount);
-        out.set_turnover_percent(r.turnover_percent);
-        out.set_turnover_within_target(r.turnover_within_target);
-        out.set_turnover_target_percent(r.turnover_target_percent);
-        out.set_dbs_compliance_percent(r.dbs_percent);
-        out.set_supervision_compliance_percent(r.supervision_percent);
-        const bool trained_measured = m != nullptr && r.training_measured > 0;
-        if (trained_measured) out.set_training_compliance_percent(r.training_percent);
-        out.set_training_computed(trained_measured);
-        out.set_lot_id(lot_id);
-        const absl::Time from = dates::StartOfDay(period.first);
-        // The quarter in progress is counted up to now: nothing is overdue before its time.
-        const absl::Time to = std::min(dates::StartOfDay(period.last + 1), c.now);
-        ASSIGN_OR_RETURN(Result cr,
-                         tx.Exec(sql::kSelectComplaintFacts,
-                                 {P(provider_id), db::OrNull(framework.value_or("")), P(to)}));
-        std::vector<domain::ComplaintFacts> facts;
-        for (int i = 0; i < cr.rows(); ++i) {
-          domain::ComplaintFacts f;
-          f.received = cr.Time(i, "received_time");
-          f.due = cr.Time(i, "answer_due_time");
-          if (!cr.IsNull(i, "answered_time")) f.answered = cr.Time(i, "answered_time");
-          f.upheld = domain::IsUpheld(cr.String(i, "outcome"));
-          facts.push_back(f);
-        }
-        domain::ComplaintFigures cf = domain::ComplaintsInPeriod(facts, from, to);
-        out.set_complaints_received(cf.received);
-        out.set_complaints_answered(cf.answered);
-        out.set_complaints_answered_in_time(cf.answered_in_time);
-        out.set_complaints_upheld(cf.upheld);
-        out.set_complaints_overdue_at_end(cf.overdue_at_end);
+        ASSIGN_OR_RETURN(facts,
+                         ReadReturnFacts(tx, provider_id, lot_id, working_lots, period, c.now));
         return absl::OkStatus();
       }));
-  return out;
+  return ReturnOf(domain::ComputeQuarterlyReturn(facts, period, c.now), provider_id, q, period,
+                  lot_id);
 }
 
 // --------------------------------------------------------------- complaints ---
