@@ -661,8 +661,10 @@ class Loader {
 
 v1::Framework Shape(const std::string& partnership, const std::string& name,
                     v1::Framework::Kind kind, v1::CallOffSettings::Method method,
-                    v1::Framework::BillingPeriod billing, const std::string& seed) {
+                    v1::Framework::BillingPeriod billing, const std::string& seed,
+                    const std::vector<std::string>& service_areas) {
   v1::Framework f;
+  for (const auto& a : service_areas) f.add_service_areas(a);
   f.set_partnership_id(partnership);
   f.set_display_name(name);
   f.set_kind(kind);
@@ -1895,8 +1897,10 @@ int Main(int argc, char** argv) {
   std::string p_derby = L.Partnership("Derby Adult Social Care Commissioning", {derby});
 
   // Frameworks and lots (DOMAIN.md §2), each with its own seed's call-off method.
-  F fl = Shape(p_lewisham, "Personalised care and support for children with complex needs",
-               F::DPS, C::COMPETITIVE_OFFERS, F::FOUR_WEEKLY, "seed 000");
+  F fl = Shape(p_lewisham, "Personalised care and support for children with complex needs", F::DPS,
+               C::COMPETITIVE_OFFERS, F::FOUR_WEEKLY, "seed 000",
+               // The borough, and its neighbours where some of its children live.
+               {"Lewisham", "Greenwich", "Bromley"});
   fl.mutable_call_off()->set_bid_window_working_days(3);
   // "Providers must be registered with Care Quality Commission (CQC)" (seed 000 10.1).
   fl.add_required_documents(v1::ComplianceDocument::CQC_REGISTRATION);
@@ -1913,7 +1917,9 @@ int Main(int argc, char** argv) {
                   5, 17, MatrixBase("lewisham", "D"), 2050, false);
 
   F fc = Shape(p_cp, "Children and Young People's Home and Community Support PDPS", F::PDPS,
-               C::BROADCAST_FIRST_RESPONDER, F::FOUR_WEEKLY, "seed 001");
+               C::BROADCAST_FIRST_RESPONDER, F::FOUR_WEEKLY, "seed 001",
+               {"Cambridge", "East Cambridgeshire", "Fenland", "Huntingdonshire",
+                "South Cambridgeshire", "Peterborough"});
   fc = L.Framework(peterborough, fc);
   const std::vector<std::string> cp = MatrixBase("cambridgeshire_peterborough", "*");
   // The PDPS serves "children/young people ... aged 0-25" (seed 001 1.1), HLFS those
@@ -1929,7 +1935,7 @@ int Main(int argc, char** argv) {
                   cp, 2600, false);
 
   F fs = Shape(p_southwark, "Care at home for children and young people", F::PDPS,
-               C::ROTATIONAL_FIRST_REFUSAL, F::MONTHLY, "seed 002");
+               C::ROTATIONAL_FIRST_REFUSAL, F::MONTHLY, "seed 002", {"Southwark"});
   fs.mutable_call_off()->set_friday_afternoon_rule(true);
   // "A swift response in urgent cases", with an out-of-hours line for urgent referrals
   // (seed 002 para 42): an emergency's windows are 30 minutes of clock time (the default
@@ -1952,7 +1958,8 @@ int Main(int argc, char** argv) {
                   MatrixBase("southwark", "*"), 2210, false);
 
   F fd = Shape(p_dorset, "Children's care and support at home: Segment 1 Lot 9", F::PDPS,
-               C::MINI_COMPETITION, F::MONTHLY, "seed 003");
+               C::MINI_COMPETITION, F::MONTHLY, "seed 003",
+               {"Dorset", "Bournemouth", "Christchurch", "Poole", "Weymouth"});
   fd.mutable_call_off()->set_price_weight_percent(40);
   fd.mutable_call_off()->set_quality_weight_percent(60);
   fd.mutable_call_off()->add_quality_questions("How will you secure continuity of carers?");
@@ -1966,8 +1973,8 @@ int Main(int argc, char** argv) {
                     "complex health care", 0, 18,
                     DorsetBase("9-CHC"), 2950, true);
 
-  F fy = Shape(p_derby, "Day Opportunities Dynamic Purchasing System", F::DPS,
-               C::MINI_COMPETITION, F::MONTHLY, "seed 004");
+  F fy = Shape(p_derby, "Day Opportunities Dynamic Purchasing System", F::DPS, C::MINI_COMPETITION,
+               F::MONTHLY, "seed 004", {"Derby"});
   fy.mutable_call_off()->set_price_weight_percent(50);
   fy.mutable_call_off()->set_quality_weight_percent(50);
   fy.mutable_call_off()->add_quality_questions("Describe the activities offered each week.");

@@ -39,7 +39,8 @@ const std::vector<std::string> kFrameworkColumns = {"id",
                                                     "employers_liability_minimum",
                                                     "public_liability_minimum",
                                                     "capacity_return_due_day",
-                                                    "specification_reference"};
+                                                    "specification_reference",
+                                                    "service_areas"};
 
 // A decision on an admission: id, etag and --reason.
 template <typename Req, typename Resp>

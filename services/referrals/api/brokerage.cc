@@ -41,6 +41,10 @@ absl::Status ForeignPartnership() {
       "referrals only on your own partnership's frameworks");
 }
 
+std::vector<std::string> ServiceAreas(const rv1::Framework& f) {
+  return {f.service_areas().begin(), f.service_areas().end()};
+}
+
 }  // namespace
 
 std::string RoundSnapshotJson(const domain::CallOff& c) {
@@ -75,6 +79,7 @@ absl::StatusOr<v1::Referral> Brokerage::Raise(const Call& c, const v1::CreateRef
   checked.Merge(domain::ValidateReferral(r, lot.members, today));
   checked.Merge(domain::CheckExtrasBeyondLot(
       {r.extra_competencies().begin(), r.extra_competencies().end()}, in.lot_competencies));
+  checked.Merge(domain::CheckAreaServed(r.area(), ServiceAreas(lot.framework)));
   RETURN_IF_ERROR(checked.ToStatus());
   absl::CivilDay born = *dates::ParseDay(req.person().date_of_birth().value());
   RETURN_IF_ERROR(domain::CheckAgeForLot(born, *dates::ParseDay(r.start_date().value()),
@@ -107,7 +112,10 @@ absl::StatusOr<v1::Referral> Brokerage::Update(const Call& c,
     age = domain::AgeOn(*dates::ParseDay(req.person().date_of_birth().value()), today);
   }
   ASSIGN_OR_RETURN(LotContext lot, registry_->GetLotContext(current.lot_id(), today));
-  RETURN_IF_ERROR(domain::ValidateReferral(merged, lot.members, today));
+  Violations checked;
+  checked.Merge(domain::ValidateReferral(merged, lot.members, today));
+  checked.Merge(domain::CheckAreaServed(merged.area(), ServiceAreas(lot.framework)));
+  RETURN_IF_ERROR(checked.ToStatus());
   // The lot's ages are checked in the store, against the stored date of birth when no
   // new one is given.
   return store_->UpdateReferral(c, merged, req.has_person() ? &req.person() : nullptr, age,

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/areas.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/money.h"
@@ -35,17 +36,6 @@ std::optional<absl::CivilDay> Day(Violations& v, const std::string& field, const
   return d;
 }
 
-}  // namespace
-
-bool LooksLikeAnAddress(const std::string& area) {
-  for (char ch : area) {
-    if (absl::ascii_isdigit(static_cast<unsigned char>(ch))) return true;
-  }
-  return false;
-}
-
-namespace {
-
 // `members` null: the funders' organisations are checked for shape only.
 absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* members,
                            absl::CivilDay today) {
@@ -55,7 +45,7 @@ absl::Status CheckReferral(const v1::Referral& r, const std::set<std::string>* m
     v.Add("referral.urgency", "is required: ROUTINE or EMERGENCY");
   }
   v.Text("referral.area", r.area(), 100, true);
-  if (LooksLikeAnAddress(r.area())) {
+  if (areas::LooksLikeAnAddress(r.area())) {
     v.Add("referral.area",
           "must be a district or borough (e.g. SOUTHWARK), not a postcode or address: every "
           "provider offered the referral sees it");
@@ -310,6 +300,17 @@ absl::Status CheckExtrasBeyondLot(const std::vector<std::string>& extras,
     }
   }
   return v.ToStatus();
+}
+
+absl::Status CheckAreaServed(const std::string& area, const std::vector<std::string>& served) {
+  if (served.empty()) return absl::OkStatus();
+  const std::string a = areas::Normalise(area);
+  for (const auto& s : served) {
+    if (areas::Normalise(s) == a) return absl::OkStatus();
+  }
+  return InvalidField(
+      "referral.area",
+      absl::StrCat("must be one of the framework's service areas: ", absl::StrJoin(served, ", ")));
 }
 
 std::string EmergencyStartProblem(absl::CivilDay start, absl::CivilDay today) {

@@ -27,10 +27,6 @@ absl::Status ValidateReferral(const v1::Referral& r, const std::set<std::string>
 // so bad input is reported even while the registry is away.
 absl::Status ValidateReferralShape(const v1::Referral& r, absl::CivilDay today);
 
-// The area is shown to every provider offered the referral: a district or borough name
-// ("SOUTHWARK"), never a postcode or street address. Anything with a digit is refused.
-bool LooksLikeAnAddress(const std::string& area);
-
 // The person's details; `today` bounds the date of birth.
 absl::Status ValidatePerson(const v1::PersonDetails& p, absl::CivilDay today);
 
@@ -80,6 +76,12 @@ v1::Proposal ProposalAsSubmitted(const v1::Proposal& given, bool worker_checked,
 // refused with the referral's other fields (ValidateReferralShape).
 absl::Status CheckExtrasBeyondLot(const std::vector<std::string>& extras,
                                   const std::vector<std::string>& lot);
+
+// The referral's area (`area`, referral.area) must be one of the framework's districts
+// (`served`, registry Framework.service_areas, stored normalised) when it lists any,
+// compared as common/areas.h normalises them; otherwise INVALID_ARGUMENT on
+// referral.area naming them. An empty list accepts any district (decision 78).
+absl::Status CheckAreaServed(const std::string& area, const std::vector<std::string>& served);
 
 // An EMERGENCY is under 24 hours' notice (seed 001 4.3; decision 58): it starts today or
 // tomorrow in Europe/London. Start dates are days, so "under 24 hours" is read as "by the

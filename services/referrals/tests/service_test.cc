@@ -2488,6 +2488,51 @@ TEST_F(ReferralsTest, CreateValidatesIsIdempotentAndStaysInThePartnership) {
   EXPECT_TRUE(page.next_page_token().empty());
 }
 
+// A framework that lists its districts takes referrals for them only, however they are
+// written, when raised and when updated; one refused writes nothing (decision 78).
+TEST_F(ReferralsTest, AReferralMustNameOneOfTheFrameworksServiceAreas) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 1);
+  rv1::UpdateFrameworkRequest uf;
+  *uf.mutable_framework() = lot.framework;
+  uf.mutable_framework()->add_service_areas("Southwark");
+  uf.mutable_framework()->add_service_areas("Lambeth");
+  ASSERT_TRUE(RCall(*registry_, commissioner_, &RStub::UpdateFramework, uf, &lot.framework).ok());
+  auto on_lot = [&] {
+    v1::ListReferralsRequest list;
+    list.set_lot_id(lot.lot.id());
+    v1::ListReferralsResponse listed;
+    EXPECT_TRUE(Call(stub(), officer_, &Stub::ListReferrals, list, &listed).ok());
+    return listed.referrals_size();
+  };
+  v1::CreateReferralRequest req;
+  *req.mutable_referral() = SampleReferral(lot.lot.id(), "Lewisham", council_);
+  *req.mutable_person() = SamplePerson();
+  v1::Referral r;
+  auto st = Call(stub(), officer_, &Stub::CreateReferral, req, &r);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.area"));
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("SOUTHWARK, LAMBETH"));
+  EXPECT_EQ(on_lot(), 0);
+  req.mutable_referral()->set_area("  lambeth ");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::CreateReferral, req, &r).ok());
+  EXPECT_EQ(on_lot(), 1);
+  // Moved to a district the framework does not serve while in DRAFT: refused, unchanged.
+  v1::UpdateReferralRequest upd;
+  *upd.mutable_referral() = r;
+  upd.mutable_referral()->set_area("GREENWICH");
+  v1::Referral updated;
+  st = Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(registry::testing::ViolationFields(st), ElementsAre("referral.area"));
+  v1::GetReferralRequest get;
+  get.set_id(r.id());
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::GetReferral, get, &updated).ok());
+  EXPECT_EQ(updated.etag(), r.etag());
+  upd.mutable_referral()->set_area("SOUTHWARK");
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::UpdateReferral, upd, &updated).ok());
+  EXPECT_EQ(updated.area(), "SOUTHWARK");
+}
+
 TEST_F(ReferralsTest, TheLimitsEveryRequestKeepsAreCheckedBeforeAnythingIsWritten) {
   Lot lot = MakeLot(rv1::CallOffSettings::BROADCAST_FIRST_RESPONDER, 1);
   v1::CreateReferralRequest req;

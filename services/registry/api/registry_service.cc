@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/areas.h"
 #include "common/dates.h"
 #include "common/ids.h"
 #include "common/status.h"
@@ -462,7 +463,7 @@ grpc::Status RegistryServiceImpl::ListEligibleProviders(grpc::ServerContext* ctx
   return gate_->Run(ctx, "ListEligibleProviders", *req, [&](const Call& c) -> absl::Status {
     Violations v;
     v.Id("lot_id", req->lot_id());
-    if (domain::NormaliseArea(req->area()).empty()) v.Add("area", "is required");
+    if (areas::Normalise(req->area()).empty()) v.Add("area", "is required");
     auto date = v.Date("date", req->date().value(), /*required=*/false);
     RETURN_IF_ERROR(v.ToStatus());
     const absl::CivilDay day = date ? *date : dates::TodayInLondon(c.now);

@@ -168,10 +168,4 @@ double AverageWeeklyHours(int total_weekly_hours, int workers) {
   return std::round(10.0 * total_weekly_hours / workers) / 10.0;
 }
 
-std::string NormaliseArea(absl::string_view area) {
-  std::vector<absl::string_view> words =
-      absl::StrSplit(absl::StripAsciiWhitespace(area), ' ', absl::SkipEmpty());
-  return absl::AsciiStrToUpper(absl::StrJoin(words, " "));
-}
-
 }  // namespace pdps::registry::domain

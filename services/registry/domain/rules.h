@@ -122,9 +122,4 @@ inline absl::CivilMonth EarliestCapacityMonth(absl::CivilDay day) {
   return absl::CivilMonth(day) - kCapacityReturnMaxAgeMonths;
 }
 
-// --------------------------------------------------------------- areas ---
-
-// Area codes are compared case-insensitively and stored upper-case with single spaces.
-std::string NormaliseArea(absl::string_view area);
-
 }  // namespace pdps::registry::domain

@@ -141,12 +141,6 @@ TEST(Capacity, DeclaredCapacityIsThisMonthsOrOneOfTheTwoBefore) {
   EXPECT_DOUBLE_EQ(AverageWeeklyHours(100, 0), 0);
 }
 
-TEST(Areas, NormalisedForComparison) {
-  EXPECT_EQ(NormaliseArea("  south   east  london "), "SOUTH EAST LONDON");
-  EXPECT_EQ(NormaliseArea("Southwark"), "SOUTHWARK");
-  EXPECT_EQ(NormaliseArea("   "), "");
-}
-
 TEST(Cover, EachKindShortOfTheFrameworksMinimumIsNamed) {
   const Cover seed_004{500000000, 1000000000};  // £5m employer's, £10m public (3.26)
   EXPECT_THAT(CoverShortfalls({500000000, 1000000000}, seed_004), ::testing::IsEmpty());

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/areas.h"
 #include "common/calendar/calendar.h"
 #include "common/dates.h"
 #include "common/ids.h"
@@ -195,6 +196,20 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create) {
       v.Add(p, "is listed twice");
     }
   }
+  const int service_areas =
+      v.AtMost("framework.service_areas", f.service_areas_size(), 200) ? f.service_areas_size() : 0;
+  std::set<std::string> seen_areas;
+  for (int i = 0; i < service_areas; ++i) {
+    std::string p = absl::StrCat("framework.service_areas[", i, "]");
+    std::string a = areas::Normalise(f.service_areas(i));
+    if (a.empty() || Characters(a) > 60) {
+      v.Add(p, "must be 1 to 60 characters");
+    } else if (areas::LooksLikeAnAddress(a)) {
+      v.Add(p, "must be a district or borough (e.g. SOUTHWARK), not a postcode or address");
+    } else if (!seen_areas.insert(a).second) {
+      v.Add(p, "is listed twice (areas are compared case-insensitively)");
+    }
+  }
   std::vector<Window> windows;
   for (int i = 0; i < f.application_windows_size(); ++i) {
     std::string p = absl::StrCat("framework.application_windows[", i, "]");
@@ -275,7 +290,7 @@ absl::Status ValidateProvider(const v1::Provider& p) {
                         ? p.coverage_areas_size()
                         : 0;
   for (int i = 0; i < areas; ++i) {
-    std::string a = NormaliseArea(p.coverage_areas(i));
+    std::string a = areas::Normalise(p.coverage_areas(i));
     if (a.empty() || Characters(a) > 60) {
       v.Add(absl::StrCat("provider.coverage_areas[", i, "]"), "must be 1 to 60 characters");
     }

@@ -131,6 +131,31 @@ TEST(ValidateFramework, ResponseTargetsArePercentagesFromTheirOwnDays) {
 }
 
 // A raw enum number the proto does not define is refused, not stored.
+// Service areas are districts, each once however it is written; at most 200.
+TEST(ValidateFramework, ServiceAreasAreDistinctDistricts) {
+  v1::Framework f = GoodFramework();
+  for (const char* a : {"Southwark", "Lambeth", " SOUTHWARK ", "SE1 7EU", "   ",
+                        "a very long district name that goes on well past sixty characters"}) {
+    f.add_service_areas(a);
+  }
+  EXPECT_THAT(Fields(ValidateFramework(f, true)),
+              ::testing::ElementsAre("framework.service_areas[2]", "framework.service_areas[3]",
+                                     "framework.service_areas[4]", "framework.service_areas[5]"));
+  f.clear_service_areas();
+  f.add_service_areas("south   cambridgeshire");
+  EXPECT_TRUE(ValidateFramework(f, true).ok());
+  for (int i = 0; i < 201; ++i) {
+    std::string name = "district ";
+    for (int n = i;; n /= 26) {
+      name += static_cast<char>('a' + n % 26);
+      if (n < 26) break;
+    }
+    f.add_service_areas(name);
+  }
+  EXPECT_THAT(Fields(ValidateFramework(f, true)),
+              ::testing::ElementsAre("framework.service_areas"));
+}
+
 TEST(ValidateFramework, UndefinedEnumNumbersAreRefused) {
   v1::Framework f = GoodFramework();
   f.set_kind(static_cast<v1::Framework::Kind>(999));

@@ -23,6 +23,7 @@ namespace pdps::registry::sql {
   " capacity_return_due_day, specification_reference, version, create_time, create_user," \
   " create_organisation, update_time, update_user,"                                       \
   " array_to_json(required_documents)::text AS required_documents_json,"                  \
+  " array_to_json(service_areas)::text AS service_areas_json,"                            \
   " (SELECT json_agg(json_build_array(w.open_date::text, w.close_date::text)"             \
   "   ORDER BY w.open_date)::text FROM registry.application_windows w"                    \
   "   WHERE w.framework_id = f.id) AS windows_json"
@@ -105,14 +106,16 @@ inline constexpr std::string_view kInsertFramework =
     " office_hours, billing_period, employers_liability_minimum_pence,"
     " public_liability_minimum_pence, capacity_return_due_day, specification_reference,"
     " create_user, create_organisation, update_user, required_documents, create_time,"
-    " update_time) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $12,"
-    " ARRAY(SELECT jsonb_array_elements_text($14::jsonb)), $15, $15)";
+    " update_time, service_areas) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11,"
+    " $12, $13, $12, ARRAY(SELECT jsonb_array_elements_text($14::jsonb)), $15, $15,"
+    " ARRAY(SELECT jsonb_array_elements_text($16::jsonb)))";
 inline constexpr std::string_view kUpdateFramework =
     "UPDATE registry.frameworks SET display_name = $3, kind = $4, call_off = $5::jsonb,"
     " office_hours = $6, billing_period = $7, employers_liability_minimum_pence = $8,"
     " public_liability_minimum_pence = $9, capacity_return_due_day = $10,"
     " specification_reference = $11, version = version + 1, update_time = $14,"
-    " update_user = $12, required_documents = ARRAY(SELECT jsonb_array_elements_text($13::jsonb))"
+    " update_user = $12, required_documents = ARRAY(SELECT jsonb_array_elements_text($13::jsonb)),"
+    " service_areas = ARRAY(SELECT jsonb_array_elements_text($15::jsonb))"
     " WHERE id = $1 AND version = $2";
 inline constexpr std::string_view kSelectFramework =
     "SELECT " PDPS_FRAMEWORK_COLUMNS " FROM registry.frameworks f WHERE id = $1";

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/action_plan.h"
+#include "common/areas.h"
 #include "common/dates.h"
 #include "common/event_types.h"
 #include "common/ids.h"
@@ -94,6 +95,9 @@ v1::Framework ToFramework(const Result& r, int i) {
   f.set_specification_reference(r.String(i, "specification_reference"));
   for (const auto& kind : JsonStringArray(r.String(i, "required_documents_json"))) {
     f.add_required_documents(protoutil::EnumFromName<v1::ComplianceDocument::Kind>(kind));
+  }
+  for (auto& area : JsonStringArray(r.String(i, "service_areas_json"))) {
+    f.add_service_areas(std::move(area));
   }
   f.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   FillAudit(r, i, f.mutable_audit());
@@ -311,6 +315,13 @@ std::string RequiredDocumentsJson(const v1::Framework& f) {
         v1::ComplianceDocument::Kind_Name(static_cast<v1::ComplianceDocument::Kind>(k)));
   }
   return protoutil::ToJsonArray(kinds);
+}
+
+// The framework's service areas as stored: normalised (common/areas.h).
+std::string ServiceAreasJson(const v1::Framework& f) {
+  std::vector<std::string> out;
+  for (const auto& a : f.service_areas()) out.push_back(areas::Normalise(a));
+  return protoutil::ToJsonArray(out);
 }
 
 std::vector<std::string> Competencies(const v1::Lot& l) {
@@ -553,7 +564,8 @@ absl::StatusOr<v1::Framework> Store::CreateFramework(const Call& c, const v1::Fr
                    P(f.employers_liability_minimum().pence()),
                    P(f.public_liability_minimum().pence()), P(f.capacity_return_due_day()),
                    P(f.specification_reference()), P(c.principal.user_id),
-                   P(c.principal.organisation_id), P(RequiredDocumentsJson(f)), P(c.now)})
+                   P(c.principal.organisation_id), P(RequiredDocumentsJson(f)), P(c.now),
+                   P(ServiceAreasJson(f))})
               .status());
       RETURN_IF_ERROR(WriteWindows(tx, f, id, f.partnership_id()));
       return absl::OkStatus();
@@ -613,7 +625,7 @@ absl::StatusOr<v1::Framework> Store::UpdateFramework(const Call& c, const v1::Fr
              P(v1::Framework::BillingPeriod_Name(f.billing_period())),
              P(f.employers_liability_minimum().pence()), P(f.public_liability_minimum().pence()),
              P(f.capacity_return_due_day()), P(f.specification_reference()), P(c.principal.user_id),
-             P(RequiredDocumentsJson(f)), P(c.now)}));
+             P(RequiredDocumentsJson(f)), P(c.now), P(ServiceAreasJson(f))}));
     if (r.affected() != 1) return StaleEtag("framework");
     RETURN_IF_ERROR(WriteWindows(tx, f, f.id(), current.partnership_id()));
     ASSIGN_OR_RETURN(out, ReadFramework(tx, f.id()));
@@ -967,7 +979,7 @@ absl::StatusOr<v1::Provider> Store::UpdateProvider(const Call& c, const v1::Prov
     if (cur.rows() == 0) return NotFound("provider", p.id());
     if (ToProvider(cur, 0).etag() != p.etag()) return StaleEtag("provider");
     std::vector<std::string> areas;
-    for (const auto& a : p.coverage_areas()) areas.push_back(domain::NormaliseArea(a));
+    for (const auto& a : p.coverage_areas()) areas.push_back(areas::Normalise(a));
     ASSIGN_OR_RETURN(
         Result r, tx.Exec(sql::kUpdateProviderProfile,
                           {P(p.id()), P(p.etag()), P(p.office_postcode()), P(p.office_district()),
@@ -1258,7 +1270,7 @@ absl::StatusOr<Listed<v1::EligibleProvider>> Store::ListEligible(const Call& c,
                                                                  absl::CivilDay date,
                                                                  int page_size,
                                                                  const std::string& token) {
-  std::string norm = domain::NormaliseArea(area);
+  std::string norm = areas::Normalise(area);
   std::string fp = absl::StrCat(lot_id, "|", norm, "|", dates::FormatDay(date));
   ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   Listed<v1::EligibleProvider> out;

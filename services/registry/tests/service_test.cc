@@ -652,6 +652,38 @@ TEST_F(RegistryTest, AnEmergencyOfferWindowDefaultsToAnHourOldFrameworksToo) {
   EXPECT_EQ(read(own.id()), 30);
 }
 
+// A framework's service areas are stored as every service compares them (upper case,
+// single spaces), read back so, and replaced by an update; a bad one changes nothing.
+TEST_F(RegistryTest, AFrameworksServiceAreasAreStoredNormalisedAndReplacedByAnUpdate) {
+  v1::Framework plain = world_->CreateFramework(comm_a_, partnership_a_, "With areas");
+  EXPECT_EQ(plain.service_areas_size(), 0);
+  v1::UpdateFrameworkRequest uf;
+  *uf.mutable_framework() = plain;
+  uf.mutable_framework()->add_service_areas("south  cambridgeshire");
+  uf.mutable_framework()->add_service_areas("Peterborough");
+  v1::Framework with;
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::UpdateFramework, uf, &with).ok());
+  EXPECT_THAT(with.service_areas(), ::testing::ElementsAre("SOUTH CAMBRIDGESHIRE", "PETERBOROUGH"));
+  v1::GetFrameworkRequest gf;
+  gf.set_id(plain.id());
+  v1::Framework read;
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::GetFramework, gf, &read).ok());
+  EXPECT_THAT(read.service_areas(), ::testing::ElementsAre("SOUTH CAMBRIDGESHIRE", "PETERBOROUGH"));
+  // Twice, however written: refused on the repeat, nothing changed.
+  *uf.mutable_framework() = read;
+  uf.mutable_framework()->add_service_areas("peterborough");
+  auto st = Call(*server_, comm_a_, &Stub::UpdateFramework, uf, &with);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(st), ::testing::ElementsAre("framework.service_areas[2]"));
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::GetFramework, gf, &with).ok());
+  EXPECT_EQ(with.etag(), read.etag());
+  // Cleared: any district again.
+  *uf.mutable_framework() = read;
+  uf.mutable_framework()->clear_service_areas();
+  ASSERT_TRUE(Call(*server_, comm_a_, &Stub::UpdateFramework, uf, &with).ok());
+  EXPECT_EQ(with.service_areas_size(), 0);
+}
+
 TEST_F(RegistryTest, ARequestThatDoesNotParseIsInvalidArgumentNotInternal) {
   grpc::GenericStub generic(server_->channel());
   // GetLotRequest{id = 0xED 0xA0 0x80}: field 1, length-delimited, a lone surrogate; and
