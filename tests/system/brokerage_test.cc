@@ -136,6 +136,49 @@ TEST(Brokerage, DemoLoadsEveryStateAndTheFeedCarriesSuspensions) {
   EXPECT_THAT(db->Query("SELECT state_reason AS v FROM referrals.offers WHERE id = $1", {v[0]})[0],
               HasSubstr("Safeguarding concern"));
   EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM referrals.referrals")[0], total);
+
+  // Southwark's framework lists its district (decision 78): its commissioner adds one
+  // with pdpsctl, and an officer's referral for a district it does not serve is refused,
+  // naming them, with nothing written.
+  auto southwark = db->Query(
+      "SELECT f.id::text || ' ' || l.id::text || ' ' || f.partnership_id::text AS v"
+      " FROM registry.frameworks f JOIN registry.lots l ON l.framework_id = f.id"
+      " WHERE f.specification_reference = 'seed 002' ORDER BY l.code LIMIT 1");
+  ASSERT_EQ(southwark.size(), 1u);
+  std::vector<std::string> sw = absl::StrSplit(southwark[0], ' ');
+  EXPECT_EQ(db->Query("SELECT array_to_string(service_areas, ',') AS v FROM registry.frameworks"
+                      " WHERE id = $1",
+                      {sw[0]})[0],
+            "SOUTHWARK");
+  auto council = db->Query(
+      "SELECT o.id::text AS v FROM registry.organisations o JOIN registry.partnership_members m"
+      " ON m.organisation_id = o.id WHERE m.partnership_id = $1 AND o.kind = 'COUNCIL'",
+      {sw[2]});
+  ASSERT_EQ(council.size(), 1u);
+  ASSERT_EQ(systemtest::RunCommand(ctl + " token --org=" + council[0] + " --roles=commissioner",
+                                   &commissioner),
+            0);
+  commissioner = Trim(commissioner);
+  ASSERT_EQ(systemtest::RunCommand(ctl + " --token=" + commissioner + " frameworks areas " + sw[0] +
+                                       " --areas=Southwark,Lambeth 2>&1",
+                                   &out),
+            0)
+      << out;
+  EXPECT_THAT(out, HasSubstr("LAMBETH"));
+  std::string officer;
+  ASSERT_EQ(systemtest::RunCommand(
+                ctl + " token --org=" + council[0] + " --roles=brokerage_officer", &officer),
+            0);
+  officer = Trim(officer);
+  const std::string raise =
+      absl::StrCat(ctl, " --token=", officer, " referrals raise --lot=", sw[1],
+                   " --hours=6 --pattern='Sat 10:00-13:00' --outcomes=A --needs='Personal care'",
+                   " --start=2099-01-05 --direct-payment --name='Sam Test' --dob=2015-01-01",
+                   " --address='1 Test Road' --postcode='SE1 1AA'");
+  EXPECT_EQ(systemtest::RunCommand(raise + " --area=Croydon 2>&1", &out), 1);
+  EXPECT_THAT(out, HasSubstr("referral.area: must be one of the framework's service areas: "
+                             "SOUTHWARK, LAMBETH"));
+  EXPECT_EQ(db->Query("SELECT count(*)::text AS v FROM referrals.referrals")[0], total);
 }
 
 }  // namespace

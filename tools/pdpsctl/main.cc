@@ -77,6 +77,8 @@ Frameworks and lots
   frameworks get ID
   frameworks create --file=framework.json                          (commissioner)
   frameworks update --file=framework.json   (JSON of a Framework with id and etag)
+  frameworks areas ID --areas=AREA,AREA     the districts referrals may name; --areas=
+                                            clears them (any district)
   lots list --framework=ID
   lots get ID
   lots create --file=lot.json | lots update --file=lot.json

@@ -149,7 +149,19 @@ int Frameworks(Env& env, const std::string& verb) {
     return UpdateFromFile(env, &Stub::UpdateFramework,
                           &v1::UpdateFrameworkRequest::mutable_framework);
   }
-  return Fail("frameworks: list, get, create or update");
+  if (verb == "areas") {
+    // The districts referrals may name (decision 78), replaced as a whole; --areas= clears.
+    if (!a.Has("areas")) return Fail("frameworks areas ID --areas=AREA,AREA (--areas= clears)");
+    const std::vector<std::string> areas = a.List("areas");
+    v1::GetFrameworkRequest get;
+    get.set_id(Id(a));
+    v1::UpdateFrameworkRequest req;
+    if (!Fetch(env, &Stub::GetFramework, get, req.mutable_framework())) return 1;
+    req.mutable_framework()->clear_service_areas();
+    for (const auto& area : areas) req.mutable_framework()->add_service_areas(area);
+    return Run(env, &Stub::UpdateFramework, req);
+  }
+  return Fail("frameworks: list, get, create, update or areas");
 }
 
 int Lots(Env& env, const std::string& verb) {
