@@ -30,6 +30,15 @@ std::vector<PreconditionViolation> PreconditionViolationsOfPeer(const grpc::Stat
 
 }  // namespace
 
+std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 250);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
+              static_cast<int>(absl::ToInt64Milliseconds(kMaxReconnectBackoff)));
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+}
+
 void Prepare(grpc::ClientContext* ctx, auth::ServiceTokenSource* tokens, absl::Duration timeout) {
   ctx->AddMetadata("authorization", "Bearer " + tokens->Token());
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));

@@ -4,9 +4,10 @@
 // asked before any transaction starts, so nothing is ever half-done.
 #pragma once
 
-#include <string>
-
 #include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -14,6 +15,13 @@
 #include "common/service_identity.h"
 
 namespace pdps::peer {
+
+// The channel to a peer service at `address` (plaintext inside the cluster; NetworkPolicy
+// decides who may call whom). It retries a lost connection at most kMaxReconnectBackoff
+// apart, not gRPC's default two minutes, so that calls stop failing within seconds of the
+// peer coming back (operations.md, "A peer is down").
+inline constexpr absl::Duration kMaxReconnectBackoff = absl::Seconds(2);
+std::shared_ptr<grpc::Channel> Channel(const std::string& address);
 
 // Bearer token and deadline on a client context.
 void Prepare(grpc::ClientContext* ctx, auth::ServiceTokenSource* tokens, absl::Duration timeout);

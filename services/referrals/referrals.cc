@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "common/event_types.h"
 #include "common/log.h"
+#include "common/peer.h"
 #include "common/status.h"
 
 namespace pdps::referrals {
@@ -39,13 +40,11 @@ absl::StatusOr<std::unique_ptr<Referrals>> Assemble(service::Base& base, const O
   ASSIGN_OR_RETURN(r->tokens, service::ServiceTokens(base, options.identity, std::move(tokens)));
   ASSIGN_OR_RETURN(calendar::HolidayCalendar holidays,
                    service::LoadHolidays(options.holiday_changes_file));
-  r->registry_channel =
-      grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials());
+  r->registry_channel = peer::Channel(options.registry_addr);
   r->registry = std::make_unique<GrpcRegistryClient>(r->registry_channel, r->tokens.get(),
                                                      options.registry_timeout);
-  r->workforce = std::make_unique<GrpcWorkforceClient>(
-      grpc::CreateChannel(options.workforce_addr, grpc::InsecureChannelCredentials()),
-      r->tokens.get(), options.workforce_timeout);
+  r->workforce = std::make_unique<GrpcWorkforceClient>(peer::Channel(options.workforce_addr),
+                                                       r->tokens.get(), options.workforce_timeout);
   r->store = std::make_unique<Store>(base.pool.get(), std::move(holidays));
   r->brokerage =
       std::make_unique<Brokerage>(r->store.get(), r->registry.get(), r->workforce.get());

@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "common/event_types.h"
 #include "common/log.h"
+#include "common/peer.h"
 #include "common/status.h"
 
 namespace pdps::registry {
@@ -30,16 +31,16 @@ absl::StatusOr<std::unique_ptr<Registry>> Assemble(service::Base& base, const Op
   const Clock* clock = base.clock;
 
   ASSIGN_OR_RETURN(r->tokens, service::ServiceTokens(base, options.identity, std::move(tokens)));
-  r->workforce_feed = service::AddFeedConsumer(
-      base, r->tokens.get(),
-      {"workforce",
-       grpc::CreateChannel(options.workforce_addr, grpc::InsecureChannelCredentials()),
-       {event_types::workforce::kSuspensionRuleTripped},
-       [store, clock](db::Tx& tx, const pdps::common::v1::Event& e) {
-         return store->ApplySuspensionRule(tx, e, clock->Now());
-       },
-       options.feed_poll_interval},
-      options.start_workers);
+  r->workforce_feed =
+      service::AddFeedConsumer(base, r->tokens.get(),
+                               {"workforce",
+                                peer::Channel(options.workforce_addr),
+                                {event_types::workforce::kSuspensionRuleTripped},
+                                [store, clock](db::Tx& tx, const pdps::common::v1::Event& e) {
+                                  return store->ApplySuspensionRule(tx, e, clock->Now());
+                                },
+                                options.feed_poll_interval},
+                               options.start_workers);
   if (!options.start_workers) return r;
 
   // Announces lapsed mandatory documents (ComplianceDocumentExpired); every replica may

@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "common/event_types.h"
 #include "common/log.h"
+#include "common/peer.h"
 #include "common/status.h"
 
 namespace pdps::workforce {
@@ -43,8 +44,7 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
   auto w = std::make_unique<Workforce>();
   ASSIGN_OR_RETURN(w->tokens, service::ServiceTokens(base, options.identity, std::move(tokens)));
   w->registry = std::make_unique<registry::GrpcRegistryClient>(
-      grpc::CreateChannel(options.registry_addr, grpc::InsecureChannelCredentials()),
-      w->tokens.get(), options.registry_timeout);
+      peer::Channel(options.registry_addr), w->tokens.get(), options.registry_timeout);
   w->check = std::make_unique<CommissioningCheck>(*w->registry);
   ASSIGN_OR_RETURN(calendar::HolidayCalendar holidays,
                    service::LoadHolidays(options.holiday_changes_file));
@@ -53,16 +53,16 @@ absl::StatusOr<std::unique_ptr<Workforce>> Assemble(service::Base& base, const O
   w->feed = service::AddApiAndFeed(base, w->api.get(), &w->store->outbox());
   Store* store = w->store.get();
   if (!options.referrals_addr.empty()) {
-    w->referrals_feed = service::AddFeedConsumer(
-        base, w->tokens.get(),
-        {"referrals",
-         grpc::CreateChannel(options.referrals_addr, grpc::InsecureChannelCredentials()),
-         {event_types::referrals::kReferralAwarded},
-         [store](db::Tx& tx, const pdps::common::v1::Event& e) {
-           return store->ApplyReferralAwarded(tx, e);
-         },
-         options.feed_poll_interval},
-        options.start_workers);
+    w->referrals_feed =
+        service::AddFeedConsumer(base, w->tokens.get(),
+                                 {"referrals",
+                                  peer::Channel(options.referrals_addr),
+                                  {event_types::referrals::kReferralAwarded},
+                                  [store](db::Tx& tx, const pdps::common::v1::Event& e) {
+                                    return store->ApplyReferralAwarded(tx, e);
+                                  },
+                                  options.feed_poll_interval},
+                                 options.start_workers);
   } else {
     log::Warning("PDPS_REFERRALS_ADDR is empty: awarded packages are not followed");
   }
