@@ -110,6 +110,11 @@ void Rpc(const RpcRecord& r) {
   if (!r.organisation_id.empty()) {
     absl::StrAppend(&line, ",\"organisation_id\":\"", r.organisation_id, "\"");
   }
+  if (!r.reason.empty()) {
+    absl::StrAppend(&line, ",\"reason\":",
+                    nlohmann::json(std::string(r.reason))
+                        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
   if (!r.error.empty()) {
     absl::StrAppend(&line, ",\"error\":", nlohmann::json(std::string(r.error)).dump(
                                                -1, ' ', false, nlohmann::json::error_handler_t::replace));

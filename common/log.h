@@ -51,6 +51,9 @@ struct RpcRecord {
   // A successful feed poll: peers poll every few seconds, so these go at debug level
   // (the metrics still count them) and the info log keeps to what people did.
   bool poll = false;
+  // UNAUTHENTICATED: why the token was refused ("unknown key id", "signature does not verify"),
+  // never the token itself; what an SRE needs after a key rotation.
+  absl::string_view reason;
 };
 void Rpc(const RpcRecord& r);
 

@@ -257,7 +257,8 @@ grpc::Status Gate::Run(grpc::ServerContext* ctx, const char* method,
   const char* code = CodeName(out.error_code());
   log::Rpc({call.request_id, method, code, seconds * 1000.0, call.principal.organisation_id,
             out.error_code() == grpc::StatusCode::INTERNAL ? st.message() : "",
-            out.ok() && std::strcmp(method, "ListEvents") == 0});
+            out.ok() && std::strcmp(method, "ListEvents") == 0,
+            out.error_code() == grpc::StatusCode::UNAUTHENTICATED ? st.message() : ""});
   RpcCells cells = Cells(method, code);
   metrics_->Add(cells.requests, 1);
   metrics_->Observe(cells.duration, seconds);

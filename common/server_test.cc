@@ -86,12 +86,18 @@ TEST_F(GateTest, TheGateKeepsServingAfterAThrow) {
 TEST_F(GateTest, AnUnauthenticatedCallNeverReachesTheHandler) {
   grpc::ServerContext ctx;
   bool ran = false;
+  ::testing::internal::CaptureStdout();
   grpc::Status st = gate_.Run(&ctx, "Throw", kRequest, [&](const Call&) {
     ran = true;
     return absl::OkStatus();
   });
+  std::string log = ::testing::internal::GetCapturedStdout();
   EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_FALSE(ran);
+  // The rpc line says why, as the caller was told: what an SRE needs after a key rotation.
+  EXPECT_NE(log.find("\"code\":\"UNAUTHENTICATED\""), std::string::npos) << log;
+  EXPECT_EQ(st.error_message().rfind("missing authorization header", 0), 0u);
+  EXPECT_NE(log.find("\"reason\":\"missing authorization header"), std::string::npos) << log;
 }
 
 TEST_F(GateTest, ARequestBreakingTheCommonLimitsNeverReachesTheHandler) {
