@@ -206,6 +206,14 @@ function policyErrors(doc, render, configMaps) {
           errors.push(`pod: terminationGracePeriodSeconds (${period}) must exceed PDPS_SHUTDOWN_DRAIN + ` +
             `PDPS_SHUTDOWN_GRACE + 2 s (${drain}s + ${grace}s + 2s)`);
         }
+        // The drain must outlast the readiness probe's noticing NOT_SERVING, else calls
+        // are still routed to a listener that has closed.
+        const probe = c.readinessProbe ?? {};
+        const noticed = (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3);
+        if (c.readinessProbe?.grpc && !(drain >= noticed)) {
+          errors.push(`container ${c.name}: PDPS_SHUTDOWN_DRAIN (${drain}s) must be at least the ` +
+            `readinessProbe's periodSeconds × failureThreshold (${noticed}s)`);
+        }
       }
     }
   }
@@ -436,6 +444,9 @@ function selfCheck(v, renders) {
     ["Deployment", "termination grace shorter than drain + grace",
       (d) => { d.spec.template.spec.containers[0].env.push({ name: "PDPS_SHUTDOWN_DRAIN", value: "15s" }); },
       "must exceed PDPS_SHUTDOWN_DRAIN + PDPS_SHUTDOWN_GRACE + 2 s (15s + 20s + 2s)"],
+    ["Deployment", "a drain the readiness probe cannot notice",
+      (d) => { d.spec.template.spec.containers[0].env.push({ name: "PDPS_SHUTDOWN_DRAIN", value: "2s" }); },
+      "PDPS_SHUTDOWN_DRAIN (2s) must be at least the readinessProbe's periodSeconds × failureThreshold (10s)"],
     ["Job", "bootstrap connection without a certificate check",
       (d) => {
         const c = d.spec.template.spec.containers[0];
