@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "common/net.h"
 
 namespace pdps::metrics {
 namespace {
@@ -160,7 +161,9 @@ absl::Status HttpExporter::Start(const std::string& addr) {
     port_ = -1;
   }
   if (port_ <= 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen for metrics on ", addr));
+    const std::string why = net::BindProblem(addr);
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen for metrics on ", addr, why.empty() ? "" : ": ", why));
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   return absl::OkStatus();

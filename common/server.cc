@@ -1,18 +1,18 @@
 // Gate and Runner.
 #include "common/server.h"
 
-#include <signal.h>
-
-#include <cstring>
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/support/server_interceptor.h>
+#include <signal.h>
+
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/net.h"
 #include "common/request_shape.h"
 #include "common/status.h"
 #include "google/rpc/error_details.pb.h"
@@ -334,7 +334,9 @@ absl::Status Runner::Start() {
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 64);
   server_ = builder.BuildAndStart();
   if (!server_ || grpc_port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", options_.grpc_addr));
+    const std::string why = net::BindProblem(options_.grpc_addr);
+    return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", options_.grpc_addr,
+                                               why.empty() ? "" : ": ", why));
   }
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus(true);

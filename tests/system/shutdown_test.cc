@@ -128,6 +128,33 @@ TEST(Startup, EachServicesOwnSettingsAreReportedWithTheRest) {
   }
 }
 
+// A second replica started on a taken port says so in the system's words and exits 1,
+// rather than "cannot listen" alone (an SRE's 3 a.m. question is why).
+TEST(Startup, ATakenPortIsNamedWithTheSystemsReason) {
+  auto db = testing::TestDatabase::Create("takenport", {"registry"});
+  systemtest::DevKeys keys("pdps-takenport-keys");
+  auto env = systemtest::RegistryAloneEnv(keys);
+  systemtest::ServiceProcess first("registry", db->Conninfo("registry_app"), env);
+  env["PDPS_GRPC_ADDR"] = first.address();
+  env["PDPS_DATABASE_URL"] = db->Conninfo("registry_app");
+  env["PDPS_METRICS_ADDR"] = "127.0.0.1:0";
+  std::string cmd = "env -i";
+  for (const auto& [k, v] : env) absl::StrAppend(&cmd, " ", k, "='", v, "'");
+  const std::string out = absl::StrCat(::testing::TempDir(), "/taken-port-", getpid(), ".txt");
+  absl::StrAppend(&cmd, " ", systemtest::BinaryDir(), "/services/registry/registry serve > ", out,
+                  " 2>&1");
+  int rc = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(rc));
+  EXPECT_EQ(WEXITSTATUS(rc), 1);
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find(absl::StrCat("cannot listen for gRPC on ", first.address(),
+                                   ": Address already in use")),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("start-up failed"), std::string::npos) << text;
+}
+
 // An operator running `migrate` with a role that does not exist is told what to fix (the
 // server's own words), not the clients' "retry the call".
 TEST(Startup, AMigrateThatCannotUseTheDatabaseSaysWhy) {
