@@ -237,9 +237,9 @@ grpc::Status ReferralsServiceImpl::ReviewProposal(grpc::ServerContext* ctx,
                                                   v1::Offer* resp) {
   return gate_->Run(ctx, "ReviewProposal", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
-    if (Characters(req->family_view()) > 4000) {
-      return InvalidField("family_view", "must be at most 4000 characters");
-    }
+    Violations v;
+    v.Text("family_view", req->family_view(), 4000, /*required=*/false);
+    RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(*resp, store_->ReviewProposal(c, req->id(), req->etag(), req->shortlisted(),
                                                    req->family_view(), req->family_met_worker()));
     return absl::OkStatus();

@@ -266,7 +266,7 @@ grpc::Status RegistryServiceImpl::SuspendAdmission(grpc::ServerContext* ctx,
     v.Id("id", req->id());
     // A service identity applying a rule acts on the current state (no etag).
     if (!c.principal.IsService()) v.Etag("etag", req->etag(), "admission");
-    if (IsBlank(req->reason())) v.Add("reason", "is required");
+    v.Merge(RequireReason(req->reason()));
     std::vector<ActionItemInput> plan =
         domain::ValidateActionPlan(req->action_plan(), dates::TodayInLondon(c.now), v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -422,11 +422,11 @@ grpc::Status RegistryServiceImpl::ListCapacityReturns(grpc::ServerContext* ctx,
                                                       const v1::ListCapacityReturnsRequest* req,
                                                       v1::ListCapacityReturnsResponse* resp) {
   return gate_->Run(ctx, "ListCapacityReturns", *req, [&](const Call& c) -> absl::Status {
-    RETURN_IF_ERROR(OptionalId("framework_id", req->framework_id()));
-    RETURN_IF_ERROR(OptionalId("provider_id", req->provider_id()));
-    if (!req->month().empty() && !dates::ParseMonth(req->month())) {
-      return InvalidField("month", "must be a month YYYY-MM");
-    }
+    Violations v;
+    v.Id("framework_id", req->framework_id(), /*required=*/false);
+    v.Id("provider_id", req->provider_id(), /*required=*/false);
+    v.Month("month", req->month(), /*required=*/false);
+    RETURN_IF_ERROR(v.ToStatus());
     CapacityFilter f{req->framework_id(), req->provider_id(), req->month()};
     ASSIGN_OR_RETURN(auto page,
                      store_->ListCapacityReturns(c, f, req->page_size(), req->page_token()));

@@ -146,6 +146,12 @@ TEST_F(RegistryTest, AdmissionLifecycleEndToEnd) {
   auto late = Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &refused);
   EXPECT_EQ(late.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolationFields(late), ::testing::ElementsAre("action_plan[0].due_date"));
+  // A reason is held to the 2000 characters of every other verb's, with the plan's faults.
+  suspend.set_reason(std::string(2001, 'x'));
+  auto long_reason = Call(*server_, comm_a_, &Stub::SuspendAdmission, suspend, &refused);
+  EXPECT_THAT(ViolationFields(long_reason),
+              ::testing::ElementsAre("reason", "action_plan[0].due_date"));
+  suspend.set_reason("CQC rating Inadequate");
   suspend.clear_action_plan();
   suspend.set_etag(a.etag());  // stale
   auto* item = suspend.add_action_plan();

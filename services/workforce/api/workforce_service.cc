@@ -420,7 +420,8 @@ grpc::Status WorkforceServiceImpl::CompleteActionItem(grpc::ServerContext* ctx,
   return gate_->Run(ctx, "CompleteActionItem", *req, [&](const Call& c) -> absl::Status {
     RETURN_IF_ERROR(RequireId("id", req->id()));
     RETURN_IF_ERROR(api::RequireEtag("etag", req->etag(), "action plan"));
-    // From the day the plan was made to today (domain::CheckCompletionDay, in the store).
+    // From the London day the plan was made, when its items were given, to today: the
+    // store checks it with action_plan::CheckCompletion (decision 75).
     ASSIGN_OR_RETURN(Day day, DayOrToday(c, "completed_on", req->completed_on()));
     ASSIGN_OR_RETURN(*resp,
                      store_->CompleteItem(c, req->id(), req->etag(), req->item_index(), day));
