@@ -52,11 +52,13 @@ inline absl::Status RequireOwnOrganisation(const std::string& caller_org,
       absl::StrCat(field, " names another organisation; you may act only for your own"));
 }
 
-// A required free-text reason of a verb.
+// A verb's free-text reason (or rationale): at most kMaxReasonCharacters; RequireReason
+// for a required one.
+inline constexpr size_t kMaxReasonCharacters = 2000;
 inline absl::Status RequireReason(const std::string& reason, const char* field = "reason") {
-  if (IsBlank(reason)) return InvalidField(field, "is required");
-  if (Characters(reason) > 2000) return InvalidField(field, "must be at most 2000 characters");
-  return absl::OkStatus();
+  Violations v;
+  v.Text(field, reason, kMaxReasonCharacters);
+  return v.ToStatus();
 }
 
 // Copies a store page (paging::Listed) into a List response.

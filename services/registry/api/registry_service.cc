@@ -27,7 +27,9 @@ absl::Status Verb(Store* store, const Call& c, const std::string& id, const std:
                   v1::Admission* resp) {
   RETURN_IF_ERROR(RequireId("id", id));
   RETURN_IF_ERROR(api::RequireEtag("etag", etag, "admission"));
-  if (reason_required) RETURN_IF_ERROR(RequireReason(reason));
+  Violations v;
+  v.Text("reason", reason, api::kMaxReasonCharacters, reason_required);
+  RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(*resp, store->TransitionAdmission(c, id, etag, verb, reason, {}));
   return absl::OkStatus();
 }
