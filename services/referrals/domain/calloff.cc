@@ -344,6 +344,32 @@ absl::Status CheckAnswerKind(AnswerKind answer, OfferKind kind, absl::string_vie
   return absl::OkStatus();
 }
 
+absl::Status CheckOfferAward(ReferralState state, Method method, absl::string_view referral_id,
+                             int round, absl::string_view offer_id, int offer_round,
+                             OfferState offer) {
+  if (offer_round != round || offer != OfferState::kSubmitted) {
+    return FailedPrecondition(
+        absl::StrCat("only a submitted proposal or bid of the current round can be awarded "
+                     "(the offer is ",
+                     OfferStateName(offer), ")"),
+        "OFFER_STATE", Subject("offer", offer_id));
+  }
+  if (method == Method::kMiniCompetition) {
+    if (state != ReferralState::kEvaluating) {
+      return FailedPrecondition(
+          "bids are sealed until the deadline; award after it, once every bid is evaluated",
+          "BIDS_SEALED", Subject("referral", referral_id));
+    }
+    return absl::OkStatus();
+  }
+  if (method != Method::kCompetitive) {
+    return FailedPrecondition(
+        "this call-off awards itself on acceptance; give provider_id for a direct award",
+        "CALL_OFF_METHOD", Subject("referral", referral_id));
+  }
+  return absl::OkStatus();
+}
+
 bool BelowPlannedHours(int declared_weekly_hours, double planned_weekly_hours) {
   return declared_weekly_hours >= 0 && declared_weekly_hours < planned_weekly_hours;
 }

@@ -180,6 +180,18 @@ enum class AnswerKind { kAccept, kDecline, kProposal, kBid };
 // "offer/<offer_id>" otherwise, naming the verb to use.
 absl::Status CheckAnswerKind(AnswerKind answer, OfferKind kind, absl::string_view offer_id);
 
+// Whether an officer may award the referral (`state`, `method`, `referral_id`, its
+// current `round`) to the offer `offer_id` of `offer_round` in `offer`: only a submitted
+// proposal or bid of the current round (FAILED_PRECONDITION OFFER_STATE "offer/<id>"); a
+// mini-competition's only once its bid deadline has passed, in EVALUATING (BIDS_SEALED
+// "referral/<id>"); and only on a call-off an officer awards, competitive offers or a
+// mini-competition (CALL_OFF_METHOD: the others award themselves on acceptance; a direct
+// award names the provider instead). A mini-competition's bid must then also pass
+// CheckBidAward (scoring.h).
+absl::Status CheckOfferAward(ReferralState state, Method method, absl::string_view referral_id,
+                             int round, absl::string_view offer_id, int offer_round,
+                             OfferState offer);
+
 // The rota for a new round: eligible provider ids (any order) rotated so that the first
 // is the one after `last_first` in id order (wrapping), so first refusal passes to each
 // provider on the lot in turn. An empty or unknown `last_first` starts from the lowest id

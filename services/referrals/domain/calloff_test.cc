@@ -1181,6 +1181,51 @@ TEST(CheckAnswerable, Table) {
   }
 }
 
+// Which offers an officer may award, and why not: only a submitted proposal or bid of the
+// current round, a mini-competition's once unsealed, and never on a call-off that awards
+// itself on acceptance.
+TEST(CheckOfferAward, Table) {
+  using M = Method;
+  using R = ReferralState;
+  using O = OfferState;
+  struct Row {
+    R state;
+    M method;
+    int offer_round;
+    O offer;
+    const char* type;  // nullptr: allowed
+    const char* subject;
+  } rows[] = {
+      {R::kOpen, M::kCompetitive, 2, O::kSubmitted, nullptr, nullptr},
+      {R::kEvaluating, M::kCompetitive, 2, O::kSubmitted, nullptr, nullptr},
+      {R::kEvaluating, M::kMiniCompetition, 2, O::kSubmitted, nullptr, nullptr},
+      {R::kOpen, M::kMiniCompetition, 2, O::kSubmitted, "BIDS_SEALED", "referral/r1"},
+      {R::kOpen, M::kCompetitive, 1, O::kSubmitted, "OFFER_STATE", "offer/o1"},  // earlier round
+      {R::kOpen, M::kCompetitive, 2, O::kOpen, "OFFER_STATE", "offer/o1"},
+      {R::kOpen, M::kCompetitive, 2, O::kWithdrawn, "OFFER_STATE", "offer/o1"},
+      {R::kEvaluating, M::kMiniCompetition, 2, O::kDeclined, "OFFER_STATE", "offer/o1"},
+      {R::kOpen, M::kBroadcast, 2, O::kSubmitted, "CALL_OFF_METHOD", "referral/r1"},
+      {R::kOpen, M::kRotational, 2, O::kSubmitted, "CALL_OFF_METHOD", "referral/r1"},
+  };
+  for (const auto& r : rows) {
+    const std::string what = absl::StrCat(StateName(r.state), " ", MethodName(r.method), " round ",
+                                          r.offer_round, " ", OfferStateName(r.offer));
+    absl::Status st = CheckOfferAward(r.state, r.method, "r1", 2, "o1", r.offer_round, r.offer);
+    if (r.type == nullptr) {
+      EXPECT_TRUE(st.ok()) << what << ": " << st;
+      continue;
+    }
+    EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << what;
+    auto got = PreconditionViolationsOf(st);
+    ASSERT_EQ(got.size(), 1u) << what;
+    EXPECT_EQ(got[0].type, r.type) << what;
+    EXPECT_EQ(got[0].subject, r.subject) << what;
+  }
+  EXPECT_EQ(CheckOfferAward(R::kOpen, M::kCompetitive, "r1", 2, "o1", 2, O::kWithdrawn).message(),
+            "only a submitted proposal or bid of the current round can be awarded (the offer is "
+            "WITHDRAWN)");
+}
+
 // Each answer against each kind of offer: a decline fits every offer, the rest only their
 // own, and a refusal names the verb to use.
 TEST(CheckAnswerKind, Table) {

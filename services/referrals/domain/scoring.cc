@@ -99,4 +99,21 @@ std::optional<std::vector<BidScore>> RankRound(const std::vector<RoundBid>& bids
   return ScoreBids(competing, price_weight, quality_weight, questions);
 }
 
+absl::Status CheckBidAward(const std::optional<std::vector<BidScore>>& ranking,
+                           absl::string_view offer_id, const std::string& rationale,
+                           absl::string_view referral_id) {
+  if (!ranking) {
+    return FailedPrecondition("every bid must be evaluated (EvaluateBid) before the award",
+                              "BIDS_NOT_EVALUATED", Subject("referral", referral_id));
+  }
+  for (const auto& s : *ranking) {
+    if (s.offer_id != offer_id) continue;
+    if ((s.rank != 1 || s.tied) && IsBlank(rationale)) {
+      return InvalidField("rationale", s.tied ? "is required: the bid is tied with another"
+                                              : "is required: the bid is not ranked first");
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace pdps::referrals::domain

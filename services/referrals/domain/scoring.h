@@ -66,4 +66,12 @@ std::optional<std::vector<BidScore>> RankRound(const std::vector<RoundBid>& bids
                                                int price_weight, int quality_weight,
                                                int questions);
 
+// Whether the bid `offer_id` may be awarded on the round's `ranking` (RankRound): every
+// bid evaluated first (FAILED_PRECONDITION BIDS_NOT_EVALUATED "referral/<id>"), and a
+// `rationale` for a bid tied with another or not ranked first (INVALID_ARGUMENT on
+// rationale, saying which).
+absl::Status CheckBidAward(const std::optional<std::vector<BidScore>>& ranking,
+                           absl::string_view offer_id, const std::string& rationale,
+                           absl::string_view referral_id);
+
 }  // namespace pdps::referrals::domain

@@ -285,6 +285,34 @@ TEST(RankRound, TheRankingStaysTheSameOnceTheAwardDecidesTheRound) {
   }
 }
 
+// The award of a bid: nothing before every bid is evaluated; a rationale for any bid but
+// an untied first.
+TEST(CheckBidAward, EvaluatedFirstAndARationaleUnlessTheClearWinner) {
+  auto bid = [](const char* id, int rank, bool tied) {
+    BidScore b;
+    b.offer_id = id;
+    b.rank = rank;
+    b.tied = tied;
+    return b;
+  };
+  absl::Status unevaluated = CheckBidAward(std::nullopt, "a", "", "r1");
+  EXPECT_EQ(unevaluated.code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_EQ(PreconditionViolationsOf(unevaluated).size(), 1u);
+  EXPECT_EQ(PreconditionViolationsOf(unevaluated)[0].type, "BIDS_NOT_EVALUATED");
+  EXPECT_EQ(PreconditionViolationsOf(unevaluated)[0].subject, "referral/r1");
+  const std::vector<BidScore> clear = {bid("a", 1, false), bid("b", 2, false)};
+  EXPECT_TRUE(CheckBidAward(clear, "a", "", "r1").ok());
+  absl::Status second = CheckBidAward(clear, "b", "  ", "r1");
+  EXPECT_EQ(second.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(second).at(0).description,
+            "is required: the bid is not ranked first");
+  EXPECT_TRUE(CheckBidAward(clear, "b", "The family met the worker", "r1").ok());
+  const std::vector<BidScore> tie = {bid("a", 1, true), bid("b", 1, true)};
+  EXPECT_EQ(FieldViolationsOf(CheckBidAward(tie, "a", "", "r1")).at(0).description,
+            "is required: the bid is tied with another");
+  EXPECT_TRUE(CheckBidAward(tie, "a", "Closer to the family", "r1").ok());
+}
+
 TEST(RankRound, WhichStatesCompete) {
   EXPECT_TRUE(Competes(OfferState::kSubmitted));
   EXPECT_TRUE(Competes(OfferState::kSelected));

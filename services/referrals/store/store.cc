@@ -799,37 +799,13 @@ absl::StatusOr<v1::Referral> Store::Award(const Call& c, const std::string& id,
     if (!in.offer_id.empty()) {
       ASSIGN_OR_RETURN(v1::Offer chosen, ReadOffer(tx, in.offer_id, /*for_update=*/true));
       if (chosen.referral_id() != id) return NotFound("offer", in.offer_id);
-      if (chosen.round() != row.r.round() || chosen.state() != v1::Offer::SUBMITTED) {
-        return FailedPrecondition(
-            absl::StrCat("only a submitted proposal or bid of the current round can be awarded "
-                         "(the offer is ",
-                         v1::Offer::State_Name(chosen.state()), ")"),
-            "OFFER_STATE", Subject("offer", chosen.id()));
-      }
+      RETURN_IF_ERROR(domain::CheckOfferAward(row.state, row.method, row.r.id(), row.r.round(),
+                                              chosen.id(), chosen.round(), StateOf(chosen)));
       if (row.method == domain::Method::kMiniCompetition) {
-        if (row.state != ReferralState::kEvaluating) {
-          return FailedPrecondition(
-              "bids are sealed until the deadline; award after it, once every bid is evaluated",
-              "BIDS_SEALED", Subject("referral", row.r.id()));
-        }
         ASSIGN_OR_RETURN(auto offers, RoundOffers(tx, id, row.r.round()));
-        auto ranking = RankOffers(offers, row.r);
-        if (!ranking) {
-          return FailedPrecondition("every bid must be evaluated (EvaluateBid) before the award",
-                                    "BIDS_NOT_EVALUATED", Subject("referral", row.r.id()));
-        }
-        for (const auto& s : *ranking) {
-          if (s.offer_id != chosen.id()) continue;
-          if ((s.rank != 1 || s.tied) && IsBlank(in.rationale)) {
-            return InvalidField("rationale", s.tied ? "is required: the bid is tied with another"
-                                                    : "is required: the bid is not ranked first");
-          }
-        }
+        RETURN_IF_ERROR(domain::CheckBidAward(RankOffers(offers, row.r), chosen.id(), in.rationale,
+                                              row.r.id()));
         rate = P(chosen.bid().hourly_rate().pence());
-      } else if (row.method != domain::Method::kCompetitive) {
-        return FailedPrecondition(
-            "this call-off awards itself on acceptance; give provider_id for a direct award",
-            "CALL_OFF_METHOD", Subject("referral", row.r.id()));
       }
       provider = chosen.provider_id();
       offer_id = chosen.id();
