@@ -47,19 +47,6 @@ std::vector<std::string> ServiceAreas(const rv1::Framework& f) {
 
 }  // namespace
 
-std::string RoundSnapshotJson(const domain::CallOff& c) {
-  return nlohmann::json{{"offer_window_working_hours", c.offer_window_working_hours},
-                        {"exclusive_rounds", c.exclusive_rounds},
-                        {"friday_afternoon_rule", c.friday_afternoon_rule},
-                        {"friday_cutoff_minute", c.friday_cutoff_minute},
-                        {"bid_window_working_days", c.bid_window_working_days},
-                        {"emergency", c.emergency},
-                        {"emergency_offer_window_minutes", c.emergency_offer_window_minutes},
-                        {"price_weight_percent", c.price_weight_percent},
-                        {"quality_weight_percent", c.quality_weight_percent}}
-      .dump();
-}
-
 absl::StatusOr<v1::Referral> Brokerage::Raise(const Call& c, const v1::CreateReferralRequest& req) {
   const v1::Referral& r = req.referral();
   absl::CivilDay today = dates::TodayInLondon(c.now);
@@ -149,7 +136,6 @@ absl::StatusOr<v1::Referral> Brokerage::StartRound(const Call& c, const std::str
   in.call_off.emergency = current.urgency() == v1::Referral::EMERGENCY;
   RETURN_IF_ERROR(domain::CheckMethodForUrgency(in.call_off.emergency, in.call_off.method, id,
                                                 verb == domain::Verb::kReopen));
-  in.call_off_json = RoundSnapshotJson(in.call_off);
   in.office_hours = lot.framework.office_hours();
   in.reason = reason;
   if (in.call_off.method == domain::Method::kMiniCompetition) {

@@ -20,10 +20,6 @@ namespace pdps::referrals {
 using ::pdps::workforce::GrpcWorkforceClient;
 using ::pdps::workforce::WorkforceClient;
 
-// The snapshot of the engine's settings stored with a round (JSON of the fields
-// domain::CallOffFor reads).
-std::string RoundSnapshotJson(const domain::CallOff& c);
-
 class Brokerage {
  public:
   using Call = server::Call;

@@ -72,6 +72,14 @@ TEST(CallOffSettings, WhatTheEngineCannotReadIsInternalNotAGuess) {
   EXPECT_NE(cutoff.status().message().find("friday_cutoff"), absl::string_view::npos);
 }
 
+// The engine's own defaults (a round stored before a setting existed) are the registry's.
+TEST(CallOffSettings, TheEnginesDefaultsAreTheRegistrys) {
+  const CallOff c;
+  EXPECT_EQ(c.friday_cutoff_minute, *ParseCutoffMinute(registry::defaults::kFridayCutoff));
+  EXPECT_EQ(c.offer_window_working_hours, registry::defaults::kOfferWindowWorkingHours);
+  EXPECT_EQ(c.emergency_offer_window_minutes, registry::defaults::kEmergencyOfferWindowMinutes);
+}
+
 TEST(CallOffSettings, CutoffIsAClockTime) {
   EXPECT_EQ(ParseCutoffMinute("00:00"), 0);
   EXPECT_EQ(ParseCutoffMinute("12:00"), 720);

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/calendar/calendar.h"
+#include "services/registry/client/call_off_defaults.h"
 
 namespace pdps::referrals::domain {
 
@@ -40,18 +41,19 @@ absl::string_view OfferStateName(OfferState s);
 std::optional<OfferState> ParseOfferState(absl::string_view name);
 
 // The framework's call-off settings for one round (a snapshot taken when it opens).
+// Each setting defaults as the registry's do (call_off_defaults.h).
 struct CallOff {
   Method method = Method::kRotational;
-  int offer_window_working_hours = 2;
-  int exclusive_rounds = 2;
+  int offer_window_working_hours = registry::defaults::kOfferWindowWorkingHours;
+  int exclusive_rounds = registry::defaults::kExclusiveRounds;
   bool friday_afternoon_rule = true;
-  int friday_cutoff_minute = 12 * 60;  // minutes after midnight, Europe/London
-  int bid_window_working_days = 5;
+  int friday_cutoff_minute = 12 * 60;  // kFridayCutoff, minutes after midnight, Europe/London
+  int bid_window_working_days = registry::defaults::kBidWindowWorkingDays;
   // An EMERGENCY referral (under 24 hours' notice, seed 001 4.3; decision 58): offer
   // windows, and competitive offers' proposal deadline, are this many minutes of clock
   // time, not working time, and the Friday-afternoon rule does not hold it.
   bool emergency = false;
-  int emergency_offer_window_minutes = 60;
+  int emergency_offer_window_minutes = registry::defaults::kEmergencyOfferWindowMinutes;
   // Mini-competition: the framework's published weights (no default: a round does not
   // start without them, domain::CheckMiniCompetitionTerms).
   int price_weight_percent = 0;

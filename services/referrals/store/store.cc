@@ -64,20 +64,46 @@ v1::CallOffMethod MethodProto(domain::Method m) {
   return protoutil::EnumFromName<v1::CallOffMethod>(std::string(domain::MethodName(m)));
 }
 
-domain::CallOff CallOffFromJson(const std::string& json, domain::Method method) {
+// A round's settings as stored with it (referrals.call_off): written when the round
+// opens, read back by every step of it, so that a framework changed meanwhile does not
+// change a running round.
+std::string RoundSnapshotJson(const domain::CallOff& c) {
+  return nlohmann::json{{"offer_window_working_hours", c.offer_window_working_hours},
+                        {"exclusive_rounds", c.exclusive_rounds},
+                        {"friday_afternoon_rule", c.friday_afternoon_rule},
+                        {"friday_cutoff_minute", c.friday_cutoff_minute},
+                        {"bid_window_working_days", c.bid_window_working_days},
+                        {"emergency", c.emergency},
+                        {"emergency_offer_window_minutes", c.emergency_offer_window_minutes},
+                        {"price_weight_percent", c.price_weight_percent},
+                        {"quality_weight_percent", c.quality_weight_percent}}
+      .dump();
+}
+
+// RoundSnapshotJson read back; empty for a referral never opened. A key a round opened
+// before it existed lacks (emergency_offer_window_minutes, decision 58) reads as the
+// engine's default (domain::CallOff, the registry's defaults). A snapshot that is not a
+// JSON object is INTERNAL: a guess would run the round on other terms.
+absl::StatusOr<domain::CallOff> CallOffFromJson(const std::string& json, domain::Method method,
+                                                const std::string& referral_id) {
   domain::CallOff c;
   c.method = method;
   auto j = nlohmann::json::parse(json.empty() ? "{}" : json, nullptr, false);
-  if (!j.is_object()) return c;
-  c.offer_window_working_hours = j.value("offer_window_working_hours", 2);
-  c.exclusive_rounds = j.value("exclusive_rounds", 2);
-  c.friday_afternoon_rule = j.value("friday_afternoon_rule", true);
-  c.friday_cutoff_minute = j.value("friday_cutoff_minute", 12 * 60);
-  c.bid_window_working_days = j.value("bid_window_working_days", 5);
-  c.emergency = j.value("emergency", false);
-  c.emergency_offer_window_minutes = j.value("emergency_offer_window_minutes", 60);
-  c.price_weight_percent = j.value("price_weight_percent", 0);
-  c.quality_weight_percent = j.value("quality_weight_percent", 0);
+  if (!j.is_object()) {
+    return absl::InternalError(
+        absl::StrCat("referral ", referral_id, " holds call-off settings that cannot be read"));
+  }
+  c.offer_window_working_hours =
+      j.value("offer_window_working_hours", c.offer_window_working_hours);
+  c.exclusive_rounds = j.value("exclusive_rounds", c.exclusive_rounds);
+  c.friday_afternoon_rule = j.value("friday_afternoon_rule", c.friday_afternoon_rule);
+  c.friday_cutoff_minute = j.value("friday_cutoff_minute", c.friday_cutoff_minute);
+  c.bid_window_working_days = j.value("bid_window_working_days", c.bid_window_working_days);
+  c.emergency = j.value("emergency", c.emergency);
+  c.emergency_offer_window_minutes =
+      j.value("emergency_offer_window_minutes", c.emergency_offer_window_minutes);
+  c.price_weight_percent = j.value("price_weight_percent", c.price_weight_percent);
+  c.quality_weight_percent = j.value("quality_weight_percent", c.quality_weight_percent);
   return c;
 }
 
@@ -291,9 +317,22 @@ absl::StatusOr<Store::Row> Store::LockReferral(Tx& tx, const std::string& id) {
   Parsed p = ParseReferral(res, 0);
   Row row;
   row.r = std::move(p.r);
-  row.state = domain::ParseState(v1::Referral::State_Name(row.r.state())).value_or(ReferralState::kDraft);
-  row.method = domain::ParseMethod(p.method).value_or(domain::Method::kRotational);
-  row.call_off = CallOffFromJson(p.call_off_json, row.method);
+  auto state = domain::ParseState(v1::Referral::State_Name(row.r.state()));
+  if (!state) {
+    return absl::InternalError(
+        absl::StrCat("referral ", id, " holds a state the service does not know"));
+  }
+  row.state = *state;
+  // No method until the referral is first opened: the engine's default stands in.
+  if (!p.method.empty()) {
+    auto method = domain::ParseMethod(p.method);
+    if (!method) {
+      return absl::InternalError(
+          absl::StrCat("referral ", id, " holds a call-off method the service does not know"));
+    }
+    row.method = *method;
+  }
+  ASSIGN_OR_RETURN(row.call_off, CallOffFromJson(p.call_off_json, row.method, id));
   row.office_hours = p.office_hours;
   row.held_until = p.held_until;
   row.stage_deadline = p.stage_deadline;
@@ -719,14 +758,14 @@ absl::StatusOr<v1::Referral> Store::StartRound(const Call& c, const std::string&
       order = domain::RotaOrder(ids, "");
     }
     const bool mini = in.call_off.method == domain::Method::kMiniCompetition;
-    ASSIGN_OR_RETURN(Result started,
-                     tx.Exec(sql::kStartRound,
-                             {P(id), P(domain::MethodName(in.call_off.method)), P(in.call_off_json),
-                              P(in.office_hours),
-                              in.maximum_rate_pence > 0 ? P(in.maximum_rate_pence) : db::Null(),
-                              P(ToJsonArray(in.questions)), P(mini ? in.call_off.price_weight_percent : 0),
-                              P(mini ? in.call_off.quality_weight_percent : 0), P(c.principal.user_id),
-                              P(c.now)}));
+    ASSIGN_OR_RETURN(
+        Result started,
+        tx.Exec(
+            sql::kStartRound,
+            {P(id), P(domain::MethodName(in.call_off.method)), P(RoundSnapshotJson(in.call_off)),
+             P(in.office_hours), in.maximum_rate_pence > 0 ? P(in.maximum_rate_pence) : db::Null(),
+             P(ToJsonArray(in.questions)), P(mini ? in.call_off.price_weight_percent : 0),
+             P(mini ? in.call_off.quality_weight_percent : 0), P(c.principal.user_id), P(c.now)}));
     int round = static_cast<int>(started.Int64(0, "round"));
     for (size_t i = 0; i < order.size(); ++i) {
       RETURN_IF_ERROR(

@@ -51,8 +51,7 @@ struct RaiseInput {
 // A new call-off round, prepared from the registry before the transaction.
 struct RoundInput {
   domain::Verb verb = domain::Verb::kOpen;  // kOpen or kReopen
-  domain::CallOff call_off;
-  std::string call_off_json;  // the framework's settings as stored with the round
+  domain::CallOff call_off;  // stored with the round, so that a later change leaves it be
   std::string office_hours;
   std::vector<EligibleProvider> eligible;
   int64_t maximum_rate_pence = 0;

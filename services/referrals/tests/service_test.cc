@@ -1107,6 +1107,35 @@ TEST_F(ReferralsTest, AFinishedReferralShowsNoStageDeadlineOrHold) {
   EXPECT_NE(open_times, "- -");
 }
 
+// A round's stored settings that cannot be read stop its verbs with INTERNAL, and change
+// nothing: a guess would run the round on other terms. A round opened before a setting
+// existed reads it as the default.
+TEST_F(ReferralsTest, ARoundsStoredSettingsAreReadBackOrRefusedNeverGuessed) {
+  Lot lot = MakeLot(rv1::CallOffSettings::ROTATIONAL_FIRST_REFUSAL, 2);
+  v1::Referral r = Open(Raise(lot));
+  v1::WithdrawReferralRequest w;
+  w.set_id(r.id());
+  w.set_etag(r.etag());
+  w.set_reason("The family found a carer of their own");
+  v1::Referral out;
+  registry_->db().Run(
+      absl::StrCat("UPDATE referrals.referrals SET call_off = '[]' WHERE id = '", r.id(), "'"));
+  auto st = Call(stub(), officer_, &Stub::WithdrawReferral, w, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INTERNAL);
+  v1::GetReferralRequest get;
+  get.set_id(r.id());
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::GetReferral, get, &out).ok());
+  EXPECT_EQ(out.state(), v1::Referral::OPEN);
+  EXPECT_EQ(out.etag(), r.etag());
+  // A snapshot with one key only, as from a round opened before the others existed.
+  registry_->db().Run(
+      absl::StrCat("UPDATE referrals.referrals SET call_off = '{\"offer_window_working_hours\": 2}'"
+                   " WHERE id = '",
+                   r.id(), "'"));
+  ASSERT_TRUE(Call(stub(), officer_, &Stub::WithdrawReferral, w, &out).ok());
+  EXPECT_EQ(out.state(), v1::Referral::WITHDRAWN);
+}
+
 TEST_F(ReferralsTest, EachOfferShowsTheHoursItsProviderDeclaredAndWhetherTheyFallShort) {
   // Any declared hours count as capacity (decision 6), so a 32-hour package is still
   // offered to a provider that declared 20; the offer says so (decision 64).
