@@ -15,17 +15,6 @@ int OrDefault(int value, int fallback) { return value > 0 ? value : fallback; }
 
 }  // namespace
 
-std::optional<int> ParseCutoffMinute(absl::string_view hhmm) {
-  if (hhmm.size() != 5 || hhmm[2] != ':') return std::nullopt;
-  for (int i : {0, 1, 3, 4}) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(hhmm[i]))) return std::nullopt;
-  }
-  const int h = (hhmm[0] - '0') * 10 + (hhmm[1] - '0');
-  const int m = (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
-  if (h > 23 || m > 59) return std::nullopt;
-  return h * 60 + m;
-}
-
 absl::StatusOr<CallOff> CallOffFor(const rv1::CallOffSettings& s, std::optional<Method> method) {
   CallOff c;
   if (method) {

@@ -8,11 +8,12 @@
 #include "absl/strings/string_view.h"
 #include "pdps/registry/v1/registry.pb.h"
 #include "services/referrals/domain/calloff.h"
+#include "services/registry/client/call_off_defaults.h"
 
 namespace pdps::referrals::domain {
 
-// Minutes after midnight of an "HH:MM" clock time (00:00 to 23:59); nullopt otherwise.
-std::optional<int> ParseCutoffMinute(absl::string_view hhmm);
+// Minutes after midnight of a Friday cut-off "HH:MM", as the registry accepts it.
+using registry::defaults::ParseCutoffMinute;
 
 // The engine's settings for a round. `method` is the officer's choice when re-opening
 // with another method, else the framework's. The registry fills every default when a

@@ -15,14 +15,6 @@
 namespace pdps::registry::domain {
 namespace {
 
-bool ValidClock(const std::string& hhmm) {
-  if (hhmm.size() != 5 || hhmm[2] != ':') return false;
-  int h = (hhmm[0] - '0') * 10 + (hhmm[1] - '0');
-  int m = (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
-  return std::isdigit(hhmm[0]) && std::isdigit(hhmm[1]) && std::isdigit(hhmm[3]) &&
-         std::isdigit(hhmm[4]) && h < 24 && m < 60;
-}
-
 bool IsCode(const std::string& s, size_t max) {
   if (s.empty() || s.size() > max) return false;
   for (char c : s) {
@@ -146,7 +138,7 @@ absl::Status ValidateFramework(const v1::Framework& f, bool create) {
   if (c.exclusive_rounds() < 0 || c.exclusive_rounds() > 10) {
     v.Add("framework.call_off.exclusive_rounds", "must be from 0 to 10");
   }
-  if (!c.friday_cutoff().empty() && !ValidClock(c.friday_cutoff())) {
+  if (!c.friday_cutoff().empty() && !defaults::ParseCutoffMinute(c.friday_cutoff())) {
     v.Add("framework.call_off.friday_cutoff", "must be a time HH:MM");
   }
   if (c.bid_window_working_days() < 0 || c.bid_window_working_days() > 30) {
