@@ -13,7 +13,6 @@
 #include "common/event_types.h"
 #include "common/ids.h"
 #include "common/log.h"
-#include "common/money.h"
 #include "common/proto_util.h"
 #include "common/status.h"
 #include "common/viability.h"
@@ -1015,18 +1014,12 @@ std::vector<db::Param> DocumentValues(const v1::ComplianceDocument& d) {
           money(d.accounts().capital_employed())};
 }
 
+// The rule is domain::CheckDocumentCover's; the minimums are those of the frameworks the
+// provider is on now, read in the transaction that files the policy.
 absl::Status CheckCover(Tx& tx, const v1::ComplianceDocument& d, const std::string& provider) {
-  bool employers = d.kind() == v1::ComplianceDocument::EMPLOYERS_LIABILITY;
-  bool pub = d.kind() == v1::ComplianceDocument::PUBLIC_LIABILITY;
-  if (!employers && !pub) return absl::OkStatus();
   ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kInsuranceMinimums, {P(provider)}));
-  int64_t minimum = r.Int64(0, employers ? "employers" : "public");
-  if (d.cover().pence() < minimum) {
-    return InvalidField("document.cover",
-                        absl::StrCat("is below the minimum of ", money::FormatPounds(minimum),
-                                     " required by a framework you are admitted to"));
-  }
-  return absl::OkStatus();
+  return domain::CheckDocumentCover(v1::ComplianceDocument::Kind_Name(d.kind()), d.cover().pence(),
+                                    {r.Int64(0, "employers"), r.Int64(0, "public")});
 }
 
 }  // namespace
