@@ -645,17 +645,18 @@ absl::StatusOr<v1::Lot> Store::CreateLot(const Call& c, const v1::Lot& l,
       if (!member) {
         return absl::PermissionDeniedError("only the owning partnership may add lots");
       }
-      auto st = tx.Exec(sql::kInsertLot,
-                        {P(id), P(l.framework_id()), P(f.partnership_id()), P(l.code()),
-                         P(l.display_name()), P(l.service_type()), P(l.min_age()), P(l.max_age()),
-                         P(protoutil::ToJsonArray(Competencies(l))), P(c.principal.user_id),
-                         P(c.principal.organisation_id), P(c.now)})
-                    .status();
-      if (st.code() == absl::StatusCode::kAlreadyExists) {
-        return absl::AlreadyExistsError(
-            absl::StrCat("lot code \"", l.code(), "\" is already used on this framework"));
-      }
-      RETURN_IF_ERROR(st);
+      RETURN_IF_ERROR(
+          db::InsertUnique(
+              tx,
+              {sql::kInsertLot,
+               {P(id), P(l.framework_id()), P(f.partnership_id()), P(l.code()), P(l.display_name()),
+                P(l.service_type()), P(l.min_age()), P(l.max_age()),
+                P(protoutil::ToJsonArray(Competencies(l))), P(c.principal.user_id),
+                P(c.principal.organisation_id), P(c.now)}},
+              {sql::kSelectLotByCode, {P(l.framework_id()), P(l.code())}},
+              absl::StrCat("lot code \"", l.code(), "\" is already used on this framework"),
+              v1::Lot::descriptor()->full_name())
+              .status());
       RETURN_IF_ERROR(WritePrices(tx, l, id, f.partnership_id()));
       return absl::OkStatus();
     };
