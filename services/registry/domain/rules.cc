@@ -123,10 +123,20 @@ bool MandatoryByDefault(absl::string_view kind) {
          kind == "EMPLOYERS_LIABILITY" || kind == "PUBLIC_LIABILITY";
 }
 
+namespace {
+
+// Cover meets a minimum when it is at least that much: at application and when a policy
+// is filed alike.
+bool MeetsMinimum(int64_t cover_pence, int64_t minimum_pence) {
+  return cover_pence >= minimum_pence;
+}
+
+}  // namespace
+
 std::vector<std::string> CoverShortfalls(const Cover& held, const Cover& required) {
   std::vector<std::string> out;
   auto check = [&](const char* what, int64_t have, int64_t need) {
-    if (have >= need) return;
+    if (MeetsMinimum(have, need)) return;
     out.push_back(absl::StrCat(what, " cover in date is ",
                                have == 0 ? "none" : money::FormatPounds(have),
                                "; the framework requires at least ", money::FormatPounds(need)));
@@ -134,6 +144,22 @@ std::vector<std::string> CoverShortfalls(const Cover& held, const Cover& require
   check("employer's liability", held.employers_pence, required.employers_pence);
   check("public liability", held.public_pence, required.public_pence);
   return out;
+}
+
+absl::Status CheckDocumentCover(absl::string_view kind, int64_t cover_pence,
+                                const Cover& minimums) {
+  int64_t minimum;
+  if (kind == "EMPLOYERS_LIABILITY") {
+    minimum = minimums.employers_pence;
+  } else if (kind == "PUBLIC_LIABILITY") {
+    minimum = minimums.public_pence;
+  } else {
+    return absl::OkStatus();
+  }
+  if (MeetsMinimum(cover_pence, minimum)) return absl::OkStatus();
+  return InvalidField("document.cover",
+                      absl::StrCat("is below the minimum of ", money::FormatPounds(minimum),
+                                   " required by a framework you are admitted to"));
 }
 
 absl::CivilDay CapacityReturnDueDate(absl::CivilMonth month, int due_day) {

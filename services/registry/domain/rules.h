@@ -87,6 +87,14 @@ struct Cover {
 // date is £1,000,000.00; the framework requires at least £5,000,000.00" ("is none" when
 // nothing in date is filed); empty when both meet the minimums.
 std::vector<std::string> CoverShortfalls(const Cover& held, const Cover& required);
+// A liability policy filed as a document (`kind`, the proto's name: EMPLOYERS_LIABILITY
+// or PUBLIC_LIABILITY) must cover its kind's minimum in `minimums`, the greatest of the
+// frameworks the provider has applied to or is admitted to, by the comparison
+// CoverShortfalls makes at application, so that filing or changing a policy cannot leave
+// an admission short. INVALID_ARGUMENT on document.cover otherwise ("is below the minimum
+// of £10,000,000.00 required by a framework you are admitted to"). A document of any
+// other kind: OK, whatever cover it states.
+absl::Status CheckDocumentCover(absl::string_view kind, int64_t cover_pence, const Cover& minimums);
 
 // ------------------------------------------------------------ capacity ---
 

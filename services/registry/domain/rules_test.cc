@@ -154,6 +154,41 @@ TEST(Cover, EachKindShortOfTheFrameworksMinimumIsNamed) {
   EXPECT_THAT(CoverShortfalls({0, 0}, {0, 0}), ::testing::IsEmpty());  // no minimum set
 }
 
+// A policy filed is held to the minimum of its own kind, met exactly or more; any other
+// kind of document is not a policy whose cover counts.
+TEST(Cover, AFiledPolicyMeetsItsKindsMinimumAndOtherKindsAreNotChecked) {
+  const Cover seed_004{500000000, 1000000000};  // £5m employer's, £10m public (3.26)
+  struct Row {
+    const char* kind;
+    int64_t cover_pence;
+    bool ok;
+  };
+  const Row rows[] = {
+      {"EMPLOYERS_LIABILITY", 500000000, true},   // exactly the minimum
+      {"EMPLOYERS_LIABILITY", 499999999, false},  // a penny short
+      {"EMPLOYERS_LIABILITY", 600000000, true},   // the public minimum is not its own
+      {"PUBLIC_LIABILITY", 1000000000, true},
+      {"PUBLIC_LIABILITY", 500000000, false},  // enough for employer's, not for public
+      {"PUBLIC_LIABILITY", 0, false},
+      {"OTHER_INSURANCE", 0, true},
+      {"CQC_REGISTRATION", 0, true},
+      {"", 0, true},
+  };
+  for (const Row& r : rows) {
+    absl::Status st = CheckDocumentCover(r.kind, r.cover_pence, seed_004);
+    EXPECT_EQ(st.ok(), r.ok) << r.kind << " " << r.cover_pence;
+    if (r.ok) continue;
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << r.kind;
+    ASSERT_EQ(FieldViolationsOf(st).size(), 1u) << r.kind;
+    EXPECT_EQ(FieldViolationsOf(st)[0].field, "document.cover");
+  }
+  EXPECT_EQ(
+      FieldViolationsOf(CheckDocumentCover("PUBLIC_LIABILITY", 100000000, seed_004))[0].description,
+      "is below the minimum of £10,000,000.00 required by a framework you are admitted to");
+  // On no framework yet: no minimum, so no cover is too little.
+  EXPECT_TRUE(CheckDocumentCover("EMPLOYERS_LIABILITY", 0, {0, 0}).ok());
+}
+
 // Registrations and employer's and public liability block a provider when they lapse,
 // however filed (decision 0006); every other kind, OTHER_INSURANCE too, only when filed
 // as mandatory.

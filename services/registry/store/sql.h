@@ -139,7 +139,11 @@ inline constexpr std::string_view kInsertLot =
     "INSERT INTO registry.lots (id, framework_id, partnership_id, code, display_name,"
     " service_type, min_age, max_age, competencies, create_user, create_organisation,"
     " update_user, create_time, update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-    " ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), $10, $11, $10, $12, $12)";
+    " ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), $10, $11, $10, $12, $12)"
+    " ON CONFLICT (framework_id, code) DO NOTHING RETURNING id::text AS id";
+// The lot holding a natural key: $1 framework, $2 code.
+inline constexpr std::string_view kSelectLotByCode =
+    "SELECT id::text AS id FROM registry.lots WHERE framework_id = $1 AND code = $2";
 inline constexpr std::string_view kUpdateLot =
     "UPDATE registry.lots SET display_name = $3, service_type = $4, min_age = $5, max_age = $6,"
     " competencies = ARRAY(SELECT jsonb_array_elements_text($7::jsonb)),"

@@ -13,7 +13,6 @@
 #include "common/event_types.h"
 #include "common/ids.h"
 #include "common/log.h"
-#include "common/money.h"
 #include "common/proto_util.h"
 #include "common/status.h"
 #include "common/viability.h"
@@ -646,17 +645,18 @@ absl::StatusOr<v1::Lot> Store::CreateLot(const Call& c, const v1::Lot& l,
       if (!member) {
         return absl::PermissionDeniedError("only the owning partnership may add lots");
       }
-      auto st = tx.Exec(sql::kInsertLot,
-                        {P(id), P(l.framework_id()), P(f.partnership_id()), P(l.code()),
-                         P(l.display_name()), P(l.service_type()), P(l.min_age()), P(l.max_age()),
-                         P(protoutil::ToJsonArray(Competencies(l))), P(c.principal.user_id),
-                         P(c.principal.organisation_id), P(c.now)})
-                    .status();
-      if (st.code() == absl::StatusCode::kAlreadyExists) {
-        return absl::AlreadyExistsError(
-            absl::StrCat("lot code \"", l.code(), "\" is already used on this framework"));
-      }
-      RETURN_IF_ERROR(st);
+      RETURN_IF_ERROR(
+          db::InsertUnique(
+              tx,
+              {sql::kInsertLot,
+               {P(id), P(l.framework_id()), P(f.partnership_id()), P(l.code()), P(l.display_name()),
+                P(l.service_type()), P(l.min_age()), P(l.max_age()),
+                P(protoutil::ToJsonArray(Competencies(l))), P(c.principal.user_id),
+                P(c.principal.organisation_id), P(c.now)}},
+              {sql::kSelectLotByCode, {P(l.framework_id()), P(l.code())}},
+              absl::StrCat("lot code \"", l.code(), "\" is already used on this framework"),
+              v1::Lot::descriptor()->full_name())
+              .status());
       RETURN_IF_ERROR(WritePrices(tx, l, id, f.partnership_id()));
       return absl::OkStatus();
     };
@@ -1015,18 +1015,12 @@ std::vector<db::Param> DocumentValues(const v1::ComplianceDocument& d) {
           money(d.accounts().capital_employed())};
 }
 
+// The rule is domain::CheckDocumentCover's; the minimums are those of the frameworks the
+// provider is on now, read in the transaction that files the policy.
 absl::Status CheckCover(Tx& tx, const v1::ComplianceDocument& d, const std::string& provider) {
-  bool employers = d.kind() == v1::ComplianceDocument::EMPLOYERS_LIABILITY;
-  bool pub = d.kind() == v1::ComplianceDocument::PUBLIC_LIABILITY;
-  if (!employers && !pub) return absl::OkStatus();
   ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kInsuranceMinimums, {P(provider)}));
-  int64_t minimum = r.Int64(0, employers ? "employers" : "public");
-  if (d.cover().pence() < minimum) {
-    return InvalidField("document.cover",
-                        absl::StrCat("is below the minimum of ", money::FormatPounds(minimum),
-                                     " required by a framework you are admitted to"));
-  }
-  return absl::OkStatus();
+  return domain::CheckDocumentCover(v1::ComplianceDocument::Kind_Name(d.kind()), d.cover().pence(),
+                                    {r.Int64(0, "employers"), r.Int64(0, "public")});
 }
 
 }  // namespace

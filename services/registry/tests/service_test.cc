@@ -573,8 +573,13 @@ TEST_F(RegistryTest, BadInputIsRefusedWithFieldViolationsAndWritesNothing) {
   *dup.mutable_lot() = lot_a_;
   dup.mutable_lot()->clear_id();
   v1::Lot lot;
-  EXPECT_EQ(Call(*server_, comm_a_, &Stub::CreateLot, dup, &lot).error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);
+  auto code_taken = Call(*server_, comm_a_, &Stub::CreateLot, dup, &lot);
+  EXPECT_EQ(code_taken.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  // The lot holding the code, for a program to read (google.rpc.ResourceInfo) and a person.
+  EXPECT_EQ(ResourceInfoOf(code_taken), "pdps.registry.v1.Lot " + lot_a_.id());
+  EXPECT_EQ(code_taken.error_message(),
+            absl::StrCat("lot code \"", lot_a_.code(), "\" is already used on this framework (",
+                         lot_a_.id(), ")"));
 
   // Insurance below the framework minimum (admitted providers only).
   auto p = world_->AdmittedProvider("Underinsured Ltd", comm_a_, framework_a_, lot_a_, {"X"});

@@ -29,6 +29,23 @@ const Matrix* InForce(const std::vector<Matrix>& versions, Day day) {
   return best;
 }
 
+absl::Status CheckNewMatrixVersion(std::optional<Day> latest, Day from, Day today,
+                                   absl::string_view lot_id) {
+  if (!latest) return absl::OkStatus();
+  if (from <= *latest) {
+    return FailedPrecondition(absl::StrCat("effective_from must be after the latest version's (",
+                                           dates::FormatDay(*latest), "); versions apply in order"),
+                              "MATRIX_VERSION_ORDER", Subject("lot", lot_id));
+  }
+  if (from < today) {
+    return FailedPrecondition(
+        absl::StrCat("effective_from ", dates::FormatDay(from), " is in the past (today is ",
+                     dates::FormatDay(today), "); a new version applies from today or later"),
+        "MATRIX_VERSION_ORDER", Subject("lot", lot_id));
+  }
+  return absl::OkStatus();
+}
+
 const char* ReasonName(ReasonKind kind) {
   switch (kind) {
     case ReasonKind::kNotInPost: return "NOT_IN_POST";

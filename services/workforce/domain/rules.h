@@ -70,6 +70,16 @@ struct Matrix {
 // none. `versions` in any order.
 const Matrix* InForce(const std::vector<Matrix>& versions, Day day);
 
+// Whether a new version of a lot's matrix may apply from `from`, given the latest
+// version's effective_from (`latest`; std::nullopt when this is the first). The first
+// applies from any day: there was nothing required before it. A later one applies after
+// the latest, so that versions apply in order, and from `today` or later: a new version
+// changes what is required from its date on, never what was, so the gate's past answers
+// and the quarterly returns already made stay as they were. FAILED_PRECONDITION
+// (MATRIX_VERSION_ORDER, subject "lot/<lot_id>") saying which otherwise.
+absl::Status CheckNewMatrixVersion(std::optional<Day> latest, Day from, Day today,
+                                   absl::string_view lot_id);
+
 enum class RightToWork { kNone, kUnlimited, kTimeLimited };
 
 // The facts of a staff record the rules read.

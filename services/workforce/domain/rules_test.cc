@@ -284,6 +284,46 @@ TEST(CheckEligibility, MatrixVersionsApplyFromTheirEffectiveDate) {
               ElementsAre(R(ReasonKind::kCompetencyMissing, "mca")));
 }
 
+// A first version applies from any day; a later one after the latest and from today on,
+// so that past answers stand.
+TEST(MatrixVersions, ANewVersionFollowsTheLatestAndIsNotBackdated) {
+  const Day today = D(2026, 11, 24);
+  const Day latest = D(2026, 9, 1);
+  struct Row {
+    const char* name;
+    std::optional<Day> latest;
+    Day from;
+    const char* error;  // nullptr: allowed
+  };
+  const Row rows[] = {
+      {"the first version, even from a past day", std::nullopt, D(2025, 1, 1), nullptr},
+      {"after the latest, from today", latest, today, nullptr},
+      {"after the latest, from a later day", latest, D(2027, 1, 1), nullptr},
+      {"on the latest's day", latest, latest,
+       "effective_from must be after the latest version's (2026-09-01); versions apply in "
+       "order"},
+      {"before the latest", latest, D(2026, 6, 1),
+       "effective_from must be after the latest version's (2026-09-01); versions apply in "
+       "order"},
+      {"after the latest but in the past", latest, D(2026, 11, 23),
+       "effective_from 2026-11-23 is in the past (today is 2026-11-24); a new version applies "
+       "from today or later"},
+  };
+  for (const Row& r : rows) {
+    absl::Status st = CheckNewMatrixVersion(r.latest, r.from, today, "lot-1");
+    if (r.error == nullptr) {
+      EXPECT_TRUE(st.ok()) << r.name << ": " << st;
+      continue;
+    }
+    EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << r.name;
+    EXPECT_EQ(st.message(), r.error) << r.name;
+    auto reason = PreconditionViolationsOf(st);
+    ASSERT_EQ(reason.size(), 1u) << r.name;
+    EXPECT_EQ(reason[0].type, "MATRIX_VERSION_ORDER") << r.name;
+    EXPECT_EQ(reason[0].subject, "lot/lot-1") << r.name;
+  }
+}
+
 TEST(CheckEligibility, NoRenewalNeverExpires) {
   CompetencyRule once = Comp("care_certificate", 0);
   EXPECT_EQ(CompetencyValidUntil(once, {{"care_certificate", D(2001, 1, 1)}}, D(2026, 1, 1)),

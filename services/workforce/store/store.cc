@@ -632,29 +632,17 @@ absl::StatusOr<v1::TrainingMatrix> Store::CreateMatrix(const Call& c, const v1::
     auto insert = [&](const std::string& id) -> absl::Status {
       RETURN_IF_ERROR(tx.Exec(sql::kLockLot, {P(lot)}).status());
       ASSIGN_OR_RETURN(Result latest, tx.Exec(sql::kLatestMatrix, {P(lot)}));
-      int version = 1;
+      std::optional<Day> latest_from;
       if (latest.rows() > 0) {
         if (latest.String(0, "owner") != Lower(c.principal.organisation_id)) {
           return absl::PermissionDeniedError(
               "this lot's training matrix is kept by another organisation");
         }
-        if (m.effective_from().value() <= latest.String(0, "effective_from")) {
-          return FailedPrecondition(
-              absl::StrCat("effective_from must be after the latest version's (",
-                           latest.String(0, "effective_from"), "); versions apply in order"),
-              "MATRIX_VERSION_ORDER", Subject("lot", lot));
-        }
-        // A new version changes what is required from its date on, never what was: the
-        // gate's past answers and the quarterly returns already made stay as they were.
-        const std::string today = dates::FormatDay(dates::TodayInLondon(c.now));
-        if (m.effective_from().value() < today) {
-          return FailedPrecondition(absl::StrCat("effective_from ", m.effective_from().value(),
-                                                 " is in the past (today is ", today,
-                                                 "); a new version applies from today or later"),
-                                    "MATRIX_VERSION_ORDER", Subject("lot", lot));
-        }
-        version = static_cast<int>(latest.Int64(0, "version")) + 1;
+        latest_from = *dates::ParseDay(latest.String(0, "effective_from"));
       }
+      RETURN_IF_ERROR(domain::CheckNewMatrixVersion(latest_from, *domain::DayOf(m.effective_from()),
+                                                    dates::TodayInLondon(c.now), lot));
+      const int version = latest.rows() > 0 ? static_cast<int>(latest.Int64(0, "version")) + 1 : 1;
       v1::TrainingMatrix body;
       body.set_title(m.title());
       *body.mutable_competencies() = m.competencies();
