@@ -85,7 +85,7 @@ class UnparsableRequest : public grpc::experimental::Interceptor {
         // becomes "Method"), so that a client sending bad bytes shows in the same places.
         absl::string_view method = info_->method();
         method = method.substr(method.rfind('/') + 1);
-        log::Rpc({request_id, method, "INVALID_ARGUMENT", 0, "", ""});
+        log::Rpc({request_id, method, "INVALID_ARGUMENT", 0, "", "", false, ""});
         metrics_->Increment(kRequestsMetric, kRequestsHelp,
                             {{"service", *service_},
                              {"method", std::string(method)},
