@@ -370,6 +370,28 @@ absl::Status CheckOfferAward(ReferralState state, Method method, absl::string_vi
   return absl::OkStatus();
 }
 
+absl::Status CheckReviewable(OfferKind kind, OfferState state, absl::string_view offer_id,
+                             ReferralState referral, absl::string_view referral_id) {
+  if (kind != OfferKind::kProposal || state != OfferState::kSubmitted) {
+    return FailedPrecondition("only a submitted proposal can be reviewed", "OFFER_STATE",
+                              Subject("offer", offer_id));
+  }
+  if (referral != ReferralState::kOpen && referral != ReferralState::kEvaluating) {
+    return FailedPrecondition(absl::StrCat("the referral is ", StateName(referral)),
+                              "REFERRAL_STATE", Subject("referral", referral_id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckEvaluable(OfferKind kind, OfferState state, int offer_round, int round,
+                            absl::string_view offer_id) {
+  if (kind != OfferKind::kBid || state != OfferState::kSubmitted || offer_round != round) {
+    return FailedPrecondition("only a submitted bid of the current round can be evaluated",
+                              "OFFER_STATE", Subject("offer", offer_id));
+  }
+  return absl::OkStatus();
+}
+
 bool BelowPlannedHours(int declared_weekly_hours, double planned_weekly_hours) {
   return declared_weekly_hours >= 0 && declared_weekly_hours < planned_weekly_hours;
 }

@@ -194,6 +194,17 @@ absl::Status CheckOfferAward(ReferralState state, Method method, absl::string_vi
                              int round, absl::string_view offer_id, int offer_round,
                              OfferState offer);
 
+// Whether officers may review the offer `offer_id` (`kind`, `state`) on a referral in
+// `referral` state: a submitted proposal (OFFER_STATE "offer/<id>") while the referral
+// is OPEN or EVALUATING (REFERRAL_STATE "referral/<id>").
+absl::Status CheckReviewable(OfferKind kind, OfferState state, absl::string_view offer_id,
+                             ReferralState referral, absl::string_view referral_id);
+// Whether officers may mark the bid `offer_id` (`kind`, `state`, `offer_round`) of a
+// referral whose round is `round`: a submitted bid of the current round (OFFER_STATE);
+// the referral's own state is CheckVerb's (Verb::kEvaluate).
+absl::Status CheckEvaluable(OfferKind kind, OfferState state, int offer_round, int round,
+                            absl::string_view offer_id);
+
 // The rota for a new round: eligible provider ids (any order) rotated so that the first
 // is the one after `last_first` in id order (wrapping), so first refusal passes to each
 // provider on the lot in turn. An empty or unknown `last_first` starts from the lowest id

@@ -1226,6 +1226,32 @@ TEST(CheckOfferAward, Table) {
             "WITHDRAWN)");
 }
 
+// Officers review only submitted proposals of a live referral, and mark only submitted
+// bids of the current round.
+TEST(CheckReviewableAndEvaluable, OnlySubmittedProposalsAndBids) {
+  using K = OfferKind;
+  using O = OfferState;
+  using R = ReferralState;
+  auto type = [](const absl::Status& st) {
+    auto v = PreconditionViolationsOf(st);
+    return v.empty() ? std::string() : v[0].type + " " + v[0].subject;
+  };
+  EXPECT_TRUE(CheckReviewable(K::kProposal, O::kSubmitted, "o1", R::kOpen, "r1").ok());
+  EXPECT_TRUE(CheckReviewable(K::kProposal, O::kSubmitted, "o1", R::kEvaluating, "r1").ok());
+  EXPECT_EQ(type(CheckReviewable(K::kBid, O::kSubmitted, "o1", R::kOpen, "r1")),
+            "OFFER_STATE offer/o1");
+  EXPECT_EQ(type(CheckReviewable(K::kProposal, O::kOpen, "o1", R::kOpen, "r1")),
+            "OFFER_STATE offer/o1");
+  EXPECT_EQ(type(CheckReviewable(K::kProposal, O::kSubmitted, "o1", R::kAwarded, "r1")),
+            "REFERRAL_STATE referral/r1");
+  EXPECT_EQ(CheckReviewable(K::kProposal, O::kSubmitted, "o1", R::kWithdrawn, "r1").message(),
+            "the referral is WITHDRAWN");
+  EXPECT_TRUE(CheckEvaluable(K::kBid, O::kSubmitted, 2, 2, "o1").ok());
+  EXPECT_EQ(type(CheckEvaluable(K::kBid, O::kSubmitted, 1, 2, "o1")), "OFFER_STATE offer/o1");
+  EXPECT_EQ(type(CheckEvaluable(K::kProposal, O::kSubmitted, 2, 2, "o1")), "OFFER_STATE offer/o1");
+  EXPECT_EQ(type(CheckEvaluable(K::kBid, O::kDeclined, 2, 2, "o1")), "OFFER_STATE offer/o1");
+}
+
 // Each answer against each kind of offer: a decline fits every offer, the rest only their
 // own, and a refusal names the verb to use.
 TEST(CheckAnswerKind, Table) {

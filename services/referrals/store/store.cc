@@ -1268,14 +1268,7 @@ absl::StatusOr<v1::Offer> Store::ReviewProposal(const Call& c, const std::string
     ASSIGN_OR_RETURN(Row row, LockReferral(tx, seen.referral_id()));
     ASSIGN_OR_RETURN(v1::Offer o, ReadOffer(tx, offer_id, true));
     if (!etag.empty() && etag != o.etag()) return StaleEtag("offer");
-    if (o.kind() != v1::Offer::PROPOSAL_INVITATION || o.state() != v1::Offer::SUBMITTED) {
-      return FailedPrecondition("only a submitted proposal can be reviewed", "OFFER_STATE",
-                                Subject("offer", o.id()));
-    }
-    if (row.state != ReferralState::kOpen && row.state != ReferralState::kEvaluating) {
-      return FailedPrecondition(absl::StrCat("the referral is ", domain::StateName(row.state)),
-                                "REFERRAL_STATE", Subject("referral", row.r.id()));
-    }
+    RETURN_IF_ERROR(domain::CheckReviewable(KindOf(o), StateOf(o), o.id(), row.state, row.r.id()));
     // The latest review replaces the one before, stamped with who recorded it and when.
     nlohmann::json patch = {
         {"shortlisted", shortlisted},
@@ -1301,11 +1294,8 @@ absl::StatusOr<v1::Offer> Store::EvaluateBid(const Call& c, const std::string& o
     ASSIGN_OR_RETURN(v1::Offer o, ReadOffer(tx, offer_id, true));
     if (!etag.empty() && etag != o.etag()) return StaleEtag("offer");
     RETURN_IF_ERROR(domain::CheckVerb(row.state, domain::Verb::kEvaluate, row.r.id()));
-    if (o.kind() != v1::Offer::BID_INVITATION || o.state() != v1::Offer::SUBMITTED ||
-        o.round() != row.r.round()) {
-      return FailedPrecondition("only a submitted bid of the current round can be evaluated",
-                                "OFFER_STATE", Subject("offer", o.id()));
-    }
+    RETURN_IF_ERROR(
+        domain::CheckEvaluable(KindOf(o), StateOf(o), o.round(), row.r.round(), o.id()));
     RETURN_IF_ERROR(domain::ValidateMarks(marks, row.r.quality_questions_size()));
     RETURN_IF_ERROR(tx.Exec(sql::kMarkBid, {P(offer_id), P(nlohmann::json(marks).dump())}).status());
     ASSIGN_OR_RETURN(out, ReadOffer(tx, offer_id, false));
