@@ -146,16 +146,15 @@ std::vector<std::string> CoverShortfalls(const Cover& held, const Cover& require
   return out;
 }
 
+bool IsLiabilityPolicy(absl::string_view kind) {
+  return kind == "EMPLOYERS_LIABILITY" || kind == "PUBLIC_LIABILITY";
+}
+
 absl::Status CheckDocumentCover(absl::string_view kind, int64_t cover_pence,
                                 const Cover& minimums) {
-  int64_t minimum;
-  if (kind == "EMPLOYERS_LIABILITY") {
-    minimum = minimums.employers_pence;
-  } else if (kind == "PUBLIC_LIABILITY") {
-    minimum = minimums.public_pence;
-  } else {
-    return absl::OkStatus();
-  }
+  if (!IsLiabilityPolicy(kind)) return absl::OkStatus();
+  const int64_t minimum =
+      kind == "EMPLOYERS_LIABILITY" ? minimums.employers_pence : minimums.public_pence;
   if (MeetsMinimum(cover_pence, minimum)) return absl::OkStatus();
   return InvalidField("document.cover",
                       absl::StrCat("is below the minimum of ", money::FormatPounds(minimum),

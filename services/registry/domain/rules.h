@@ -95,6 +95,9 @@ std::vector<std::string> CoverShortfalls(const Cover& held, const Cover& require
 // of £10,000,000.00 required by a framework you are admitted to"). A document of any
 // other kind: OK, whatever cover it states.
 absl::Status CheckDocumentCover(absl::string_view kind, int64_t cover_pence, const Cover& minimums);
+// Whether a document of `kind` is a liability policy CheckDocumentCover holds to a
+// minimum (so that filing any other needs no minimums read).
+bool IsLiabilityPolicy(absl::string_view kind);
 
 // ------------------------------------------------------------ capacity ---
 

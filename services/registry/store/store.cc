@@ -1018,8 +1018,10 @@ std::vector<db::Param> DocumentValues(const v1::ComplianceDocument& d) {
 // The rule is domain::CheckDocumentCover's; the minimums are those of the frameworks the
 // provider is on now, read in the transaction that files the policy.
 absl::Status CheckCover(Tx& tx, const v1::ComplianceDocument& d, const std::string& provider) {
+  const std::string& kind = v1::ComplianceDocument::Kind_Name(d.kind());
+  if (!domain::IsLiabilityPolicy(kind)) return absl::OkStatus();  // no minimum to read
   ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kInsuranceMinimums, {P(provider)}));
-  return domain::CheckDocumentCover(v1::ComplianceDocument::Kind_Name(d.kind()), d.cover().pence(),
+  return domain::CheckDocumentCover(kind, d.cover().pence(),
                                     {r.Int64(0, "employers"), r.Int64(0, "public")});
 }
 
