@@ -356,10 +356,7 @@ grpc::Status RegistryServiceImpl::CreateComplianceDocument(
     RETURN_IF_ERROR(RequireOwnOrganisation(c.principal.organisation_id,
                                            req->document().provider_id(), "document.provider_id"));
     RETURN_IF_ERROR(domain::ValidateDocument(req->document(), /*create=*/true));
-    v1::ComplianceDocument d = req->document();
-    if (!d.mandatory())
-      d.set_mandatory(domain::MandatoryByDefault(v1::ComplianceDocument::Kind_Name(d.kind())));
-    ASSIGN_OR_RETURN(*resp, store_->CreateDocument(c, d, req->request_id()));
+    ASSIGN_OR_RETURN(*resp, store_->CreateDocument(c, req->document(), req->request_id()));
     return absl::OkStatus();
   });
 }

@@ -118,10 +118,12 @@ DocumentStatus StatusOn(std::optional<absl::CivilDay> expiry, absl::CivilDay tod
   return DocumentStatus::kCurrent;
 }
 
-bool MandatoryByDefault(absl::string_view kind) {
+bool AlwaysMandatory(absl::string_view kind) {
   return kind == "CQC_REGISTRATION" || kind == "OFSTED_REGISTRATION" ||
          kind == "EMPLOYERS_LIABILITY" || kind == "PUBLIC_LIABILITY";
 }
+
+bool Mandatory(absl::string_view kind, bool filed) { return filed || AlwaysMandatory(kind); }
 
 namespace {
 

@@ -70,11 +70,15 @@ DocumentStatus StatusOn(std::optional<absl::CivilDay> expiry, absl::CivilDay tod
 // viability::Assess (common/viability.h), as workforce's accounts are.
 using Accounts = viability::Accounts;
 
-// Whether a document of this kind blocks the provider's compliance when it lapses:
-// CQC and Ofsted registrations, employer's and public liability always do (decision 0006).
-// A document of another kind, OTHER_INSURANCE among them, blocks it only when filed with
-// mandatory set (ComplianceDocument.mandatory).
-bool MandatoryByDefault(absl::string_view kind);
+// Whether a document of this kind blocks the provider's compliance when it lapses, whatever
+// the provider files: CQC and Ofsted registrations, employer's and public liability
+// (decision 0006).
+bool AlwaysMandatory(absl::string_view kind);
+
+// What is stored as ComplianceDocument.mandatory, on create and on every update alike: a
+// kind that is always mandatory stays so, whatever the provider sends; any other kind,
+// OTHER_INSURANCE among them, blocks compliance only when filed with mandatory set.
+bool Mandatory(absl::string_view kind, bool filed);
 
 // Insurance a provider must hold to apply to a framework (seed 004 3.26: employer's
 // liability £5m, public liability £10m, or the framework's own minimums): the greatest

@@ -192,7 +192,7 @@ TEST(Cover, AFiledPolicyMeetsItsKindsMinimumAndOtherKindsAreNotChecked) {
 // Registrations and employer's and public liability block a provider when they lapse,
 // however filed (decision 0006); every other kind, OTHER_INSURANCE too, only when filed
 // as mandatory.
-TEST(Documents, MandatoryByDefaultForEveryKind) {
+TEST(Documents, AlwaysMandatoryForEveryKind) {
   using K = v1::ComplianceDocument;
   const std::set<std::string> mandatory = {"CQC_REGISTRATION", "OFSTED_REGISTRATION",
                                            "EMPLOYERS_LIABILITY", "PUBLIC_LIABILITY"};
@@ -200,13 +200,23 @@ TEST(Documents, MandatoryByDefaultForEveryKind) {
   ASSERT_EQ(kinds->value_count(), 9);  // a new kind: say here whether it is mandatory
   for (int i = 0; i < kinds->value_count(); ++i) {
     const std::string& name = kinds->value(i)->name();
-    EXPECT_EQ(MandatoryByDefault(name), mandatory.count(name) > 0) << name;
+    EXPECT_EQ(AlwaysMandatory(name), mandatory.count(name) > 0) << name;
   }
-  EXPECT_TRUE(MandatoryByDefault(K::Kind_Name(K::OFSTED_REGISTRATION)));
-  EXPECT_FALSE(MandatoryByDefault(K::Kind_Name(K::OTHER_INSURANCE)));
+  EXPECT_TRUE(AlwaysMandatory(K::Kind_Name(K::OFSTED_REGISTRATION)));
+  EXPECT_FALSE(AlwaysMandatory(K::Kind_Name(K::OTHER_INSURANCE)));
   // The store's names only: not a display name, not another case.
-  EXPECT_FALSE(MandatoryByDefault("cqc_registration"));
-  EXPECT_FALSE(MandatoryByDefault(""));
+  EXPECT_FALSE(AlwaysMandatory("cqc_registration"));
+  EXPECT_FALSE(AlwaysMandatory(""));
+}
+
+// What is stored: a provider cannot file (or later switch) a registration or a liability
+// policy as optional; other kinds keep what was filed.
+TEST(Documents, MandatoryAsStored) {
+  EXPECT_TRUE(Mandatory("PUBLIC_LIABILITY", false));
+  EXPECT_TRUE(Mandatory("CQC_REGISTRATION", false));
+  EXPECT_TRUE(Mandatory("OTHER_INSURANCE", true));
+  EXPECT_FALSE(Mandatory("OTHER_INSURANCE", false));
+  EXPECT_FALSE(Mandatory("POLICY", false));
 }
 
 }  // namespace

@@ -1,8 +1,6 @@
 // Registry store.
 #include "services/registry/store/store.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -75,7 +73,7 @@ v1::Framework ToFramework(const Result& r, int i) {
   f.set_partnership_id(r.String(i, "partnership_id"));
   f.set_display_name(r.String(i, "display_name"));
   f.set_kind(protoutil::EnumFromName<v1::Framework::Kind>(r.String(i, "kind")));
-  (void)google::protobuf::util::JsonStringToMessage(r.String(i, "call_off"), f.mutable_call_off());
+  (void)protoutil::ParseJson(r.String(i, "call_off"), f.mutable_call_off());
   f.set_office_hours(r.String(i, "office_hours"));
   f.set_billing_period(
       protoutil::EnumFromName<v1::Framework::BillingPeriod>(r.String(i, "billing_period")));
@@ -271,14 +269,6 @@ absl::StatusOr<v1::Lot> ReadLot(Tx& tx, const std::string& id) {
 absl::StatusOr<bool> ActsFor(Tx& tx, const std::string& partnership_id) {
   ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kActsForPartnership, {P(partnership_id)}));
   return r.Bool(0, "ok");
-}
-
-std::string CallOffJson(const v1::CallOffSettings& s) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions o;
-  o.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(s, &out, o);
-  return out;
 }
 
 absl::Status WriteWindows(Tx& tx, const v1::Framework& f, const std::string& id,
@@ -558,7 +548,7 @@ absl::StatusOr<v1::Framework> Store::CreateFramework(const Call& c, const v1::Fr
       RETURN_IF_ERROR(
           tx.Exec(sql::kInsertFramework,
                   {P(id), P(f.partnership_id()), P(f.display_name()),
-                   P(v1::Framework::Kind_Name(f.kind())), P(CallOffJson(f.call_off())),
+                   P(v1::Framework::Kind_Name(f.kind())), P(protoutil::ToJson(f.call_off())),
                    P(f.office_hours()), P(v1::Framework::BillingPeriod_Name(f.billing_period())),
                    P(f.employers_liability_minimum().pence()),
                    P(f.public_liability_minimum().pence()), P(f.capacity_return_due_day()),
@@ -620,7 +610,7 @@ absl::StatusOr<v1::Framework> Store::UpdateFramework(const Call& c, const v1::Fr
         tx.Exec(
             sql::kUpdateFramework,
             {P(f.id()), P(f.etag()), P(f.display_name()), P(v1::Framework::Kind_Name(f.kind())),
-             P(CallOffJson(f.call_off())), P(f.office_hours()),
+             P(protoutil::ToJson(f.call_off())), P(f.office_hours()),
              P(v1::Framework::BillingPeriod_Name(f.billing_period())),
              P(f.employers_liability_minimum().pence()), P(f.public_liability_minimum().pence()),
              P(f.capacity_return_due_day()), P(f.specification_reference()), P(c.principal.user_id),
@@ -1003,7 +993,7 @@ std::vector<db::Param> DocumentValues(const v1::ComplianceDocument& d) {
           P(d.evidence_reference()),
           P(d.issue_date().value()),
           db::OrNull(d.expiry_date().value()),
-          P(d.mandatory()),
+          P(domain::Mandatory(v1::ComplianceDocument::Kind_Name(d.kind()), d.mandatory())),
           P(d.cqc_rating() == v1::ComplianceDocument::CQC_RATING_UNSPECIFIED
                 ? std::string()
                 : v1::ComplianceDocument::CqcRating_Name(d.cqc_rating())),

@@ -1394,6 +1394,14 @@ TEST_F(RegistryTest, ApplicationWindowsPartnershipMembersRejectionAndRenewal) {
   EXPECT_EQ(renewed.status(), v1::ComplianceDocument::CURRENT);
   EXPECT_EQ(Call(*server_, admin, &Stub::UpdateComplianceDocument, renew, &renewed).error_code(),
             grpc::StatusCode::ABORTED);
+
+  // A registration stays mandatory however it is updated: sending false changes nothing.
+  v1::UpdateComplianceDocumentRequest optional;
+  *optional.mutable_document() = renewed;
+  optional.mutable_document()->set_mandatory(false);
+  v1::ComplianceDocument still;
+  ASSERT_TRUE(Call(*server_, admin, &Stub::UpdateComplianceDocument, optional, &still).ok());
+  EXPECT_TRUE(still.mandatory());
 }
 
 // A consumer that dies mid-batch resumes from its cursor: nothing lost, nothing applied
