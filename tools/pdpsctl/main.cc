@@ -160,7 +160,8 @@ Answering offers (provider_admin or provider_coordinator)
       one answer per quality question, in order: the first answers question 0
   offer OFFER_ID --competencies=C,C --role=TEXT --summary=TEXT [--years=N]
       [--languages=L,L] [--gender=TEXT] [--notes=TEXT]            (competitive offers)
-      [--staff=STAFF_ID]   name your worker: checked by the workforce gate first
+      [--staff=STAFF_ID]   name your worker: checked by the workforce gate first, which
+                           then proves the competencies (--competencies may be left out)
   referrals person ID --purpose=TEXT        once your organisation is awarded
 
 Workforce: a provider's own staff (provider_admin or provider_coordinator)

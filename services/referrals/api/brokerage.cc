@@ -218,7 +218,9 @@ absl::StatusOr<v1::Offer> Brokerage::SubmitProposal(const Call& c,
       return FailedPrecondition(
           absl::StrCat("the proposed worker is not eligible for this referral (its lot and extra "
                        "competencies) on its start date, ",
-                       r.start_date().value(), ": ", absl::StrJoin(reasons, ", ")),
+                       r.start_date().value(), ": ", absl::StrJoin(reasons, ", "),
+                       "; a worker still to be trained can be proposed without staff_id, and "
+                       "the competencies left out are shown as unmatched"),
           check->reasons);
     }
     in.worker_checked = true;

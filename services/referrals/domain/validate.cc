@@ -256,8 +256,12 @@ absl::Status ValidateUpdateReason(const std::string& reason) {
 
 absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>& required) {
   Violations v;
-  if (p.matched_competencies().empty()) {
-    v.Add("proposal.matched_competencies", "at least one competency is required");
+  // A named worker's competencies are proved by the workforce gate (ProposalAsSubmitted);
+  // without one, the provider declares them.
+  if (p.matched_competencies().empty() && p.worker_profile().staff_id().empty()) {
+    v.Add("proposal.matched_competencies",
+          "at least one competency is required, or name the worker "
+          "(proposal.worker_profile.staff_id) and the compliance gate proves them");
   }
   const int matched = v.AtMost("proposal.matched_competencies", p.matched_competencies_size(),
                                kMaxLotCompetencies + kMaxExtraCompetencies)
@@ -372,6 +376,13 @@ v1::Proposal ProposalAsSubmitted(const v1::Proposal& given, bool worker_checked,
   p.clear_reviewed_at();
   p.set_worker_checked(worker_checked);
   p.clear_unmatched_competencies();
+  if (worker_checked) {
+    // The gate passed the worker for the lot's base set and the package's extras on the
+    // start date: the worker holds every one, whatever the provider typed.
+    p.clear_matched_competencies();
+    for (const auto& code : required) p.add_matched_competencies(code);
+    return p;
+  }
   for (auto& code : UnmatchedCompetencies(required, p))
     p.add_unmatched_competencies(std::move(code));
   return p;

@@ -60,13 +60,15 @@ absl::Status ValidateAccessPurpose(const std::string& purpose);
 absl::Status ValidateUpdateReason(const std::string& reason);
 
 // A proposal's matched competencies must be among the referral's (`required`: the lot's
-// base set and the package's extras), with a worker profile.
+// base set and the package's extras), at least one unless the proposal names its worker
+// (worker_profile.staff_id), with a worker profile.
 absl::Status ValidateProposal(const v1::Proposal& p, const std::set<std::string>& required);
 
 // A proposal as the provider submits it: the fields only officers set (shortlist, the
 // family's view, the review's who and when) cleared, whether the workforce gate passed
 // its worker (`worker_checked`) and the competencies of `required` it leaves unmatched
-// (UnmatchedCompetencies) set by the service, whatever the request said of them.
+// (UnmatchedCompetencies) set by the service, whatever the request said of them. A checked
+// worker holds all of `required`: matched_competencies becomes `required`, none unmatched.
 v1::Proposal ProposalAsSubmitted(const v1::Proposal& given, bool worker_checked,
                                  const std::vector<std::string>& required);
 

@@ -502,8 +502,11 @@ TEST(ValidateProposal, Table) {
     std::vector<std::string> fields;
   };
   const Row rows[] = {
-      {"no competencies",
-       [](auto& p) { p.clear_matched_competencies(); },
+      {"no competencies and no named worker",
+       [](auto& p) {
+         p.clear_matched_competencies();
+         p.mutable_worker_profile()->clear_staff_id();
+       },
        {"proposal.matched_competencies"}},
       {"competency not asked for",
        [](auto& p) { p.add_matched_competencies("driving"); },
@@ -535,6 +538,14 @@ TEST(ValidateProposal, Table) {
     EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << row.what;
     EXPECT_THAT(Fields(st), UnorderedElementsAreArray(row.fields)) << row.what;
   }
+}
+
+// A named worker's competencies come from the compliance gate, so none need be typed.
+TEST(ValidateProposal, ANamedWorkerNeedsNoCompetenciesTyped) {
+  v1::Proposal p = GoodProposal();
+  p.clear_matched_competencies();
+  p.mutable_worker_profile()->set_staff_id("7f1c9a52-3a43-4c3e-9d0e-2f7b0e0c8a11");
+  EXPECT_TRUE(ValidateProposal(p, {"safeguarding_l2"}).ok());
 }
 
 TEST(ValidateProposal, ARepeatSaysWhichItRepeats) {
@@ -663,8 +674,11 @@ TEST(ProposalAsSubmitted, OfficersFieldsClearedAndTheGapComputed) {
   EXPECT_FALSE(p.has_reviewed_at());
   EXPECT_FALSE(p.worker_checked());
   EXPECT_THAT(p.unmatched_competencies(), ElementsAre("first_aid"));
-  EXPECT_TRUE(ProposalAsSubmitted(given, true, {"makaton"}).worker_checked());
-  EXPECT_THAT(ProposalAsSubmitted(given, true, {"makaton"}).unmatched_competencies(), IsEmpty());
+  // A worker the gate passed holds the referral's every competency, whatever was typed.
+  const v1::Proposal checked = ProposalAsSubmitted(given, true, {"first_aid", "makaton"});
+  EXPECT_TRUE(checked.worker_checked());
+  EXPECT_THAT(checked.matched_competencies(), ElementsAre("first_aid", "makaton"));
+  EXPECT_THAT(checked.unmatched_competencies(), IsEmpty());
 }
 
 // ----------------------------------------------------------------- bid ---

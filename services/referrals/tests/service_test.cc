@@ -1985,11 +1985,17 @@ TEST_F(ReferralsTest, ANamedWorkerMustPassTheWorkforceGateBeforeAProposalIsTaken
   st = Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
   EXPECT_THAT(registry::testing::ViolationFields(st), Contains("proposal.worker_profile.staff_id"));
-  // Compliant on the start date: taken, and marked as checked.
-  prop.mutable_proposal()->mutable_worker_profile()->set_staff_id(ready);
-  ASSERT_TRUE(Call(stub(), a.admin, &Stub::SubmitProposal, prop, &o).ok());
+  // Compliant on the start date: taken, and marked as checked. The gate proved the
+  // referral's every competency, so none need be typed and none is shown as a gap.
+  v1::SubmitProposalRequest named = prop;
+  named.mutable_proposal()->clear_matched_competencies();
+  named.mutable_proposal()->mutable_worker_profile()->set_staff_id(ready);
+  ASSERT_TRUE(Call(stub(), a.admin, &Stub::SubmitProposal, named, &o).ok());
   EXPECT_EQ(o.state(), v1::Offer::SUBMITTED);
   EXPECT_TRUE(o.proposal().worker_checked());
+  EXPECT_THAT(o.proposal().matched_competencies(), Contains("gastrostomy"));
+  EXPECT_THAT(o.proposal().matched_competencies(), Contains("safeguarding_l2"));
+  EXPECT_THAT(o.proposal().unmatched_competencies(), ::testing::IsEmpty());
   // Without a named worker nothing is checked.
   v1::SubmitProposalRequest plain = prop;
   plain.set_id(live[1].id());
