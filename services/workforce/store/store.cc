@@ -591,7 +591,7 @@ absl::StatusOr<Listed<v1::StaffMember>> Store::ListStaff(const Call& c, bool inc
        P(dates::FormatDay(dates::TodayInLondon(c.now)))},
       [](const Result& r, int i) { return StaffOf(r, i); },
       [](const Result&, int, const v1::StaffMember& m) {
-        return protoutil::JoinKey(m.display_name(), m.id());
+        return std::pair(m.display_name(), m.id());
       });
 }
 
@@ -1006,7 +1006,7 @@ absl::StatusOr<Listed<v1::Complaint>> Store::ListComplaints(const Call& c, bool 
       page_token, {P(c.principal.organisation_id), P(overdue_only), P(c.now)},
       [&c](const Result& r, int i) { return ComplaintOf(r, i, c.now); },
       [](const Result& r, int i, const v1::Complaint& m) {
-        return protoutil::JoinKey(r.String(i, "received_time"), m.id());
+        return std::pair(r.String(i, "received_time"), m.id());
       });
 }
 
@@ -1112,7 +1112,7 @@ absl::StatusOr<Listed<v1::MonitoringVisit>> Store::ListVisits(const Call& c,
       *pool_, c, sql::kListVisits, absl::StrCat("visits|", provider_id), page_size, page_token,
       {db::OrNull(provider_id)}, [](const Result& r, int i) { return VisitOf(r, i); },
       [](const Result&, int, const v1::MonitoringVisit& m) {
-        return protoutil::JoinKey(m.visit_date().value(), m.id());
+        return std::pair(m.visit_date().value(), m.id());
       });
 }
 
@@ -1156,7 +1156,7 @@ absl::StatusOr<Listed<v1::ActionPlan>> Store::ListPlans(const Call& c,
       *pool_, c, sql::kListPlans, absl::StrCat("plans|", provider_id), page_size, page_token,
       {db::OrNull(provider_id)}, [today](const Result& r, int i) { return PlanOf(r, i, today); },
       [](const Result& r, int i, const v1::ActionPlan& m) {
-        return protoutil::JoinKey(r.String(i, "create_time"), m.id());
+        return std::pair(r.String(i, "create_time"), m.id());
       });
 }
 
@@ -1286,7 +1286,7 @@ absl::StatusOr<Listed<v1::FinancialAccounts>> Store::ListAccounts(const Call& c,
       *pool_, c, sql::kListAccounts, absl::StrCat("accounts|", provider_id), page_size, page_token,
       {db::OrNull(provider_id)}, [](const Result& r, int i) { return AccountsFromRow(r, i); },
       [](const Result&, int, const v1::FinancialAccounts& m) {
-        return protoutil::JoinKey(m.year_end().value(), m.id());
+        return std::pair(m.year_end().value(), m.id());
       });
 }
 
@@ -1373,7 +1373,7 @@ absl::StatusOr<Listed<v1::Package>> Store::ListPackages(const Call& c,
       *pool_, c, sql::kListPackages, absl::StrCat("packages|", provider_id), page_size, page_token,
       {db::OrNull(provider_id)}, [](const Result& r, int i) { return PackageOf(r, i); },
       [](const Result&, int, const v1::Package& p) {
-        return protoutil::JoinKey(p.start_date().value(), p.id());
+        return std::pair(p.start_date().value(), p.id());
       });
 }
 
