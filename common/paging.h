@@ -37,13 +37,4 @@ absl::StatusOr<Page> Parse(int page_size, absl::string_view page_token, absl::st
 std::string Next(int rows_fetched, const Page& page, absl::string_view last_key,
                  absl::string_view filter);
 
-// For a list that made an item of every row it read with page.limit(): drops the item
-// read ahead, if any, and returns how many rows were read (for Next).
-template <typename T>
-int Trim(std::vector<T>& items, const Page& page) {
-  const int fetched = static_cast<int>(items.size());
-  if (fetched > page.size) items.erase(items.begin() + page.size, items.end());
-  return fetched;
-}
-
 }  // namespace pdps::paging

@@ -96,14 +96,14 @@ inline constexpr std::string_view kSelectReferralForUpdate =
     "SELECT " PDPS_REFERRAL_COLUMNS " FROM referrals.referrals WHERE id = $1 FOR UPDATE";
 
 // Officers see their partnerships' referrals; providers those offered or awarded to them
-// (row-level security). $1 state, $2 lot, $3 framework (NULL = any), $4/$5 after
-// (create_time, id), $6 limit, $7 with history (as kSelectReferralView). Newest first.
+// (row-level security). $1 state, $2 lot, $3 framework (NULL = any), $4 with history
+// (as kSelectReferralView), $5/$6 after (create_time, id), $7 limit. Newest first.
 inline constexpr std::string_view kListReferrals =
-    "SELECT " PDPS_REFERRAL_COLUMNS ", " PDPS_REFERRAL_HISTORY("$7") " FROM referrals.referrals"
+    "SELECT " PDPS_REFERRAL_COLUMNS ", " PDPS_REFERRAL_HISTORY("$4") " FROM referrals.referrals"
     " WHERE ($1::text IS NULL OR state = $1) AND ($2::uuid IS NULL OR lot_id = $2)"
     " AND ($3::uuid IS NULL OR framework_id = $3)"
-    " AND ($4::timestamptz IS NULL OR (create_time, id) < ($4::timestamptz, $5::uuid))"
-    " ORDER BY create_time DESC, id DESC LIMIT $6";
+    " AND ($5::timestamptz IS NULL OR (create_time, id) < ($5::timestamptz, $6::uuid))"
+    " ORDER BY create_time DESC, id DESC LIMIT $7";
 
 // A round starts: method, settings snapshot, round number.
 inline constexpr std::string_view kStartRound =
@@ -274,14 +274,14 @@ inline constexpr std::string_view kLiveOffersOfProvider =
     " AND r.id = ANY($3::uuid[]) ORDER BY o.id FOR UPDATE OF o";
 
 // A provider's inbox: its own offers by deadline. $1 live only (OPEN and its deadline
-// after $6, the call's time: a lapsed offer is not live even before the scheduler closes
-// it), $2/$3 after (deadline, id), $4 limit, $5 the provider (the caller's organisation;
-// row-level security agrees).
+// after $3, the call's time: a lapsed offer is not live even before the scheduler closes
+// it), $2 the provider (the caller's organisation; row-level security agrees), $4/$5
+// after (deadline, id), $6 limit.
 #define PDPS_INBOX_PAGE                                                                \
-  " FROM referrals.offers o WHERE o.provider_id = $5"                                  \
-  " AND (NOT $1 OR (o.state = 'OPEN' AND o.deadline > $6))"                            \
-  " AND ($2::timestamptz IS NULL OR (o.deadline, o.id) > ($2::timestamptz, $3::uuid))" \
-  " ORDER BY o.deadline, o.id LIMIT $4"
+  " FROM referrals.offers o WHERE o.provider_id = $2"                                  \
+  " AND (NOT $1 OR (o.state = 'OPEN' AND o.deadline > $3))"                            \
+  " AND ($4::timestamptz IS NULL OR (o.deadline, o.id) > ($4::timestamptz, $5::uuid))" \
+  " ORDER BY o.deadline, o.id LIMIT $6"
 inline constexpr std::string_view kListInbox = "SELECT " PDPS_OFFER_COLUMNS PDPS_INBOX_PAGE;
 // The referrals of the inbox page above, with the same parameters, so that both are read
 // in one round trip.
@@ -290,12 +290,13 @@ inline constexpr std::string_view kInboxReferrals =
     " FROM referrals.referrals WHERE id IN"
     " (SELECT p.referral_id FROM (SELECT o.referral_id" PDPS_INBOX_PAGE ") p)";
 // A referral's offers for officers, by offer time. $1 referral, $2 live only (as in the
-// inbox, with $6 the call's time), $3/$4 after (offer_time, id), $5 limit.
+// inbox, with $3 the call's time), $4/$5 after (offer_time, id), $6 limit.
 inline constexpr std::string_view kListReferralOffers =
-    "SELECT " PDPS_OFFER_COLUMNS " FROM referrals.offers o WHERE o.referral_id = $1"
-    " AND (NOT $2 OR (o.state = 'OPEN' AND o.deadline > $6))"
-    " AND ($3::timestamptz IS NULL OR (o.offer_time, o.id) > ($3::timestamptz, $4::uuid))"
-    " ORDER BY o.offer_time, o.id LIMIT $5";
+    "SELECT " PDPS_OFFER_COLUMNS
+    " FROM referrals.offers o WHERE o.referral_id = $1"
+    " AND (NOT $2 OR (o.state = 'OPEN' AND o.deadline > $3))"
+    " AND ($4::timestamptz IS NULL OR (o.offer_time, o.id) > ($4::timestamptz, $5::uuid))"
+    " ORDER BY o.offer_time, o.id LIMIT $6";
 
 // The brokerage return: the facts of every offer made to provider $1 on framework $2
 // (lot $3, or every lot when NULL) from $4 until $5 (decision 66), with the referral's

@@ -11,6 +11,7 @@
 #include "common/dates.h"
 #include "common/event_types.h"
 #include "common/ids.h"
+#include "common/listing.h"
 #include "common/log.h"
 #include "common/proto_util.h"
 #include "common/status.h"
@@ -655,23 +656,17 @@ absl::StatusOr<v1::Referral> Store::GetReferral(const Call& c, const std::string
 absl::StatusOr<Listed<v1::Referral>> Store::ListReferrals(const Call& c, const ReferralFilter& f,
                                                           int page_size,
                                                           const std::string& page_token) {
-  std::string fp = absl::StrCat("referrals|", f.state, "|", f.lot_id, "|", f.framework_id);
-  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
-  auto [after_time, after_id] = protoutil::SplitKey(page.after);
   // One statement (Pool::Read): the page and, for officers, each referral's history.
-  ASSIGN_OR_RETURN(
-      Result res, pool_->Read(c.actor(), c.deadline, sql::kListReferrals,
-                              {db::OrNull(f.state), db::OrNull(f.lot_id),
-                               db::OrNull(f.framework_id), db::OrNull(after_time),
-                               db::OrNull(after_id), P(page.limit()), P(c.principal.IsOfficer())}));
-  Listed<v1::Referral> out;
-  std::string last;
-  for (int i = 0; i < page.take(res.rows()); ++i) {
-    out.items.push_back(ShownReferral(res, i, c));
-    last = protoutil::JoinKey(res.String(i, "create_time"), out.items.back().id());
-  }
-  out.next_page_token = paging::Next(res.rows(), page, last, fp);
-  return out;
+  return listing::ReadPage<v1::Referral>(
+      *pool_, c, sql::kListReferrals,
+      absl::StrCat("referrals|", f.state, "|", f.lot_id, "|", f.framework_id), page_size,
+      page_token,
+      {db::OrNull(f.state), db::OrNull(f.lot_id), db::OrNull(f.framework_id),
+       P(c.principal.IsOfficer())},
+      [&c](const Result& r, int i) { return ShownReferral(r, i, c); },
+      [](const Result& r, int i, const v1::Referral& m) {
+        return std::pair(r.String(i, "create_time"), m.id());
+      });
 }
 
 absl::StatusOr<v1::Referral> Store::UpdateReferral(const Call& c, const v1::Referral& r,
@@ -976,20 +971,14 @@ absl::StatusOr<v1::Referral> Store::UpdatePerson(const Call& c, const std::strin
 }
 
 absl::StatusOr<Listed<v1::PersonDetailsAccess>> Store::ListAccess(const Call& c,
-                                                                 const std::string& referral_id,
-                                                                 int page_size,
-                                                                 const std::string& page_token) {
-  std::string fp = absl::StrCat("access|", referral_id);
-  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
+                                                                  const std::string& referral_id,
+                                                                  int page_size,
+                                                                  const std::string& page_token) {
   Listed<v1::PersonDetailsAccess> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    out = {};  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(Result seen, tx.Exec(sql::kSelectReferral, {P(referral_id)}));
     if (seen.rows() == 0) return NotFound("referral", referral_id);
-    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kListAccess,
-                                       {P(referral_id), db::OrNull(page.after), P(page.limit())}));
-    std::string last;
-    for (int i = 0; i < page.take(r.rows()); ++i) {
+    auto access = [](const Result& r, int i) {
       v1::PersonDetailsAccess a;
       a.set_referral_id(r.String(i, "referral_id"));
       a.set_user_id(r.String(i, "user_id"));
@@ -997,10 +986,14 @@ absl::StatusOr<Listed<v1::PersonDetailsAccess>> Store::ListAccess(const Call& c,
       a.set_action(r.String(i, "action"));
       a.set_purpose(r.String(i, "purpose"));
       SetTimestamp(r.Time(i, "at"), a.mutable_time());
-      last = r.String(i, "id");
-      out.items.push_back(std::move(a));
-    }
-    out.next_page_token = paging::Next(r.rows(), page, last, fp);
+      return a;
+    };
+    ASSIGN_OR_RETURN(out, listing::ReadPage<v1::PersonDetailsAccess>(
+                              tx, sql::kListAccess, absl::StrCat("access|", referral_id), page_size,
+                              page_token, {P(referral_id)}, access,
+                              [](const Result& r, int i, const v1::PersonDetailsAccess&) {
+                                return r.String(i, "id");
+                              }));
     return absl::OkStatus();
   }));
   return out;
@@ -1068,19 +1061,18 @@ absl::Status ShapeWith(const server::Call& c, const std::vector<v1::Offer*>& off
   return absl::OkStatus();
 }
 
-// A page of offers (the rows that belong on `page`) into `items`; `last` is the page key
-// of the last (by `key_column`, then id) for the next page token. Returns the offers to
-// shape.
-std::vector<v1::Offer*> TakeOffers(const Result& r, const paging::Page& page,
-                                   const char* key_column, std::vector<v1::Offer>* items,
-                                   std::string* last) {
-  for (int i = 0; i < page.take(r.rows()); ++i) {
-    items->push_back(ToOffer(r, i));
-    *last = protoutil::JoinKey(r.String(i, key_column), items->back().id());
-  }
+// The offers of a page, to shape.
+std::vector<v1::Offer*> Pointers(std::vector<v1::Offer>& items) {
   std::vector<v1::Offer*> ptrs;
-  for (auto& o : *items) ptrs.push_back(&o);
+  for (auto& o : items) ptrs.push_back(&o);
   return ptrs;
+}
+
+// An offer's page key: `key_column` (the list's order), then id.
+auto OfferKey(const char* key_column) {
+  return [key_column](const Result& r, int i, const v1::Offer& o) {
+    return std::pair(r.String(i, key_column), o.id());
+  };
 }
 
 }  // namespace
@@ -1112,22 +1104,25 @@ absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::st
                                                     bool live_only, int page_size,
                                                     const std::string& page_token) {
   std::string fp = absl::StrCat("offers|", referral_id, "|", live_only);
-  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
-  auto [after_time, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::Offer> out;
   if (referral_id.empty()) {
     // A provider's inbox: its own offers and their referrals in one round trip (the
-    // referrals by the same page condition), no transaction.
-    std::vector<db::Param> params = {
-        P(live_only),    db::OrNull(after_time),         db::OrNull(after_id),
-        P(page.limit()), P(c.principal.organisation_id), P(c.now)};
-    ASSIGN_OR_RETURN(std::vector<Result> read,
-                     pool_->ReadAll(c.actor(), c.deadline,
-                                    {{sql::kListInbox, params}, {sql::kInboxReferrals, params}}));
-    const Result& r = read[0];
-    std::string last;
-    std::vector<v1::Offer*> ptrs = TakeOffers(r, page, "deadline", &out.items, &last);
-    std::map<std::string, v1::Referral> referrals = ReferralsById(read[1]);
+    // referrals by the same page condition and parameters), no transaction.
+    Result page_referrals;
+    auto read = [&](std::string_view page_sql,
+                    const std::vector<db::Param>& params) -> absl::StatusOr<Result> {
+      ASSIGN_OR_RETURN(std::vector<Result> results,
+                       pool_->ReadAll(c.actor(), c.deadline,
+                                      {{page_sql, params}, {sql::kInboxReferrals, params}}));
+      page_referrals = std::move(results[1]);
+      return std::move(results[0]);
+    };
+    ASSIGN_OR_RETURN(
+        out, listing::ReadPage<v1::Offer>(read, sql::kListInbox, fp, page_size, page_token,
+                                          {P(live_only), P(c.principal.organisation_id), P(c.now)},
+                                          ToOffer, OfferKey("deadline")));
+    std::vector<v1::Offer*> ptrs = Pointers(out.items);
+    std::map<std::string, v1::Referral> referrals = ReferralsById(page_referrals);
     // The second statement saw the page a moment later: an offer that left it meanwhile
     // (answered, lapsed) has its referral read now.
     std::set<std::string> missing;
@@ -1145,24 +1140,16 @@ absl::StatusOr<Listed<v1::Offer>> Store::ListOffers(const Call& c, const std::st
                   [](const std::string&, int) -> absl::StatusOr<std::vector<v1::Offer>> {
                     return absl::InternalError("an inbox holds only its own bids");
                   }));
-    out.next_page_token = paging::Next(r.rows(), page, last, fp);
     return out;
   }
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    out = {};  // InTx may run the body again (db.h)
-    Result r;
-    {
-      ASSIGN_OR_RETURN(Result seen, tx.Exec(sql::kSelectReferral, {P(referral_id)}));
-      if (seen.rows() == 0) return NotFound("referral", referral_id);
-      ASSIGN_OR_RETURN(r, tx.Exec(sql::kListReferralOffers,
-                                  {P(referral_id), P(live_only), db::OrNull(after_time),
-                                   db::OrNull(after_id), P(page.limit()), P(c.now)}));
-    }
-    std::string last;
-    std::vector<v1::Offer*> ptrs = TakeOffers(r, page, "offer_time", &out.items, &last);
-    RETURN_IF_ERROR(ShapeOffers(tx, c, ptrs, /*with_referral=*/false));
-    out.next_page_token = paging::Next(r.rows(), page, last, fp);
-    return absl::OkStatus();
+    ASSIGN_OR_RETURN(Result seen, tx.Exec(sql::kSelectReferral, {P(referral_id)}));
+    if (seen.rows() == 0) return NotFound("referral", referral_id);
+    ASSIGN_OR_RETURN(
+        out, listing::ReadPage<v1::Offer>(tx, sql::kListReferralOffers, fp, page_size, page_token,
+                                          {P(referral_id), P(live_only), P(c.now)}, ToOffer,
+                                          OfferKey("offer_time")));
+    return ShapeOffers(tx, c, Pointers(out.items), /*with_referral=*/false);
   }));
   return out;
 }

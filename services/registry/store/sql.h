@@ -314,26 +314,26 @@ inline constexpr std::string_view kListCapacityReturns =
     " ORDER BY id::text LIMIT $5";
 // Providers that owe the month's return (domain::WhoOwesCapacityReturn) on any lot of
 // the framework and made none: an admission made ACTIVE (its first transition to ACTIVE,
-// AdmitProvider) before $5, and not terminated before $6, whatever its state now (a
-// suspended provider owes it too). $1 framework, $2 month, $3 after provider id,
-// $4 limit, $5 the instant the month ended, $6 the instant the due day began.
+// AdmitProvider) before $3, and not terminated before $4, whatever its state now (a
+// suspended provider owes it too). $1 framework, $2 month, $3 the instant the month
+// ended, $4 the instant the due day began, $5 after provider id, $6 limit.
 inline constexpr std::string_view kListLateReturns =
     "SELECT DISTINCT a.provider_id::text AS provider_id, o.display_name"
     " FROM registry.admissions a JOIN registry.organisations o ON o.id = a.provider_id"
     " WHERE a.framework_id = $1"
     "   AND EXISTS (SELECT 1 FROM registry.admission_transitions t WHERE t.admission_id = a.id"
-    "     AND t.to_state = 'ACTIVE' AND t.at < $5)"
+    "     AND t.to_state = 'ACTIVE' AND t.at < $3)"
     "   AND NOT EXISTS (SELECT 1 FROM registry.admission_transitions t"
-    "     WHERE t.admission_id = a.id AND t.to_state = 'TERMINATED' AND t.at < $6)"
+    "     WHERE t.admission_id = a.id AND t.to_state = 'TERMINATED' AND t.at < $4)"
     "   AND NOT EXISTS (SELECT 1 FROM registry.capacity_returns c WHERE c.provider_id ="
     "     a.provider_id AND c.framework_id = a.framework_id AND c.month = $2)"
-    "   AND ($3::text IS NULL OR a.provider_id::text > $3)"
-    " ORDER BY a.provider_id::text LIMIT $4";
+    "   AND ($5::text IS NULL OR a.provider_id::text > $5)"
+    " ORDER BY a.provider_id::text LIMIT $6";
 
 // ------------------------------------------------------------ eligibility ---
 
-// $1 lot, $2 area (normalised), $3 date, $4 earliest capacity month, $5 after provider id,
-// $6 limit, $7 caller is a service (else only the lot's partnership members see it).
+// $1 lot, $2 area (normalised), $3 date, $4 earliest capacity month, $5 caller is a
+// service (else only the lot's partnership members see it), $6 after provider id, $7 limit.
 inline constexpr std::string_view kListEligible =
     "SELECT a.id::text AS admission_id, a.provider_id::text AS provider_id, o.display_name,"
     " cr.estimated_weekly_hours_available AS hours, to_char(cr.month, 'YYYY-MM') AS month"
@@ -344,7 +344,7 @@ inline constexpr std::string_view kListEligible =
     "     AND c.framework_id = a.framework_id AND c.month <= date_trunc('month', $3::date)"
     "   ORDER BY c.month DESC LIMIT 1) cr ON true"
     " WHERE a.lot_id = $1 AND a.state = 'ACTIVE' AND o.coverage_areas @> ARRAY[$2::text]"
-    "   AND ($7::boolean OR registry.acts_for_partnership(a.partnership_id))"
+    "   AND ($5::boolean OR registry.acts_for_partnership(a.partnership_id))"
     "   AND cr.month >= $4 AND cr.estimated_weekly_hours_available > 0"
     "   AND NOT EXISTS (SELECT 1 FROM registry.compliance_documents d"
     "     WHERE d.provider_id = a.provider_id AND d.mandatory AND d.expiry_date < $3)"
@@ -354,8 +354,8 @@ inline constexpr std::string_view kListEligible =
     "     AND NOT EXISTS (SELECT 1 FROM registry.compliance_documents d"
     "       WHERE d.provider_id = a.provider_id AND d.kind = required.kind"
     "         AND d.issue_date <= $3 AND (d.expiry_date IS NULL OR d.expiry_date >= $3)))"
-    "   AND ($5::text IS NULL OR a.provider_id::text > $5)"
-    " ORDER BY a.provider_id::text LIMIT $6";
+    "   AND ($6::text IS NULL OR a.provider_id::text > $6)"
+    " ORDER BY a.provider_id::text LIMIT $7";
 // The lot exists and the caller may broker on it ($2: caller is a service).
 inline constexpr std::string_view kLotVisibleForBrokerage =
     "SELECT l.id FROM registry.lots l WHERE l.id = $1"

@@ -10,6 +10,7 @@
 #include "common/dates.h"
 #include "common/event_types.h"
 #include "common/ids.h"
+#include "common/listing.h"
 #include "common/log.h"
 #include "common/proto_util.h"
 #include "common/status.h"
@@ -28,9 +29,6 @@ using db::Result;
 using db::Tx;
 using protoutil::FillAudit;
 using protoutil::JsonStringArray;
-
-// A page's cursor as a statement parameter: NULL on the first page.
-db::Param After(const paging::Page& page) { return db::OrNull(page.after); }
 
 // --------------------------------------------------------------- readers ---
 
@@ -452,22 +450,11 @@ absl::StatusOr<Listed<v1::Organisation>> Store::ListOrganisations(const Call& c,
                                                                   const std::string& kind,
                                                                   int page_size,
                                                                   const std::string& token) {
-  std::string fp = absl::StrCat("kind=", kind);
-  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
-  auto [after_name, after_id] = protoutil::SplitKey(page.after);
-  Listed<v1::Organisation> out;
-  ASSIGN_OR_RETURN(Result r,
-                   Read(c, sql::kListOrganisations,
-                        {db::OrNull(kind), page.after.empty() ? db::Null() : P(after_name),
-                         P(after_id), P(page.limit())}));
-  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToOrganisation(r, i));
-  const int fetched = paging::Trim(out.items, page);
-  if (!out.items.empty()) {
-    const auto& last = out.items.back();
-    out.next_page_token =
-        paging::Next(fetched, page, protoutil::JoinKey(last.display_name(), last.id()), fp);
-  }
-  return out;
+  return listing::ReadPage<v1::Organisation>(
+      *pool_, c, sql::kListOrganisations, absl::StrCat("kind=", kind), page_size, token,
+      {db::OrNull(kind)}, ToOrganisation, [](const Result&, int, const v1::Organisation& o) {
+        return std::pair(o.display_name(), o.id());
+      });
 }
 
 // ------------------------------------------------------------- partnerships ---
@@ -523,17 +510,9 @@ absl::StatusOr<v1::Partnership> Store::GetPartnership(const Call& c, const std::
 absl::StatusOr<Listed<v1::Partnership>> Store::ListPartnerships(const Call& c, bool mine,
                                                                 int page_size,
                                                                 const std::string& token) {
-  std::string fp = absl::StrCat("mine=", mine);
-  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
-  Listed<v1::Partnership> out;
-  ASSIGN_OR_RETURN(Result r,
-                   Read(c, sql::kListPartnerships, {P(mine), After(page), P(page.limit())}));
-  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToPartnership(r, i));
-  const int fetched = paging::Trim(out.items, page);
-  if (!out.items.empty()) {
-    out.next_page_token = paging::Next(fetched, page, out.items.back().id(), fp);
-  }
-  return out;
+  return listing::ReadPage<v1::Partnership>(
+      *pool_, c, sql::kListPartnerships, absl::StrCat("mine=", mine), page_size, token, {P(mine)},
+      ToPartnership, [](const Result&, int, const v1::Partnership& p) { return p.id(); });
 }
 
 // --------------------------------------------------------------- frameworks ---
@@ -579,22 +558,12 @@ absl::StatusOr<Listed<v1::Framework>> Store::ListFrameworks(const Call& c,
                                                             const std::string& open_on,
                                                             int page_size,
                                                             const std::string& token) {
-  std::string fp = absl::StrCat("p=", partnership_id, ";open=", open_on);
-  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
-  auto [after_name, after_id] = protoutil::SplitKey(page.after);
-  Listed<v1::Framework> out;
-  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListFrameworks,
-                                  {db::OrNull(partnership_id), db::OrNull(open_on),
-                                   page.after.empty() ? db::Null() : P(after_name), P(after_id),
-                                   P(page.limit())}));
-  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToFramework(r, i));
-  const int fetched = paging::Trim(out.items, page);
-  if (!out.items.empty()) {
-    const auto& last = out.items.back();
-    out.next_page_token =
-        paging::Next(fetched, page, protoutil::JoinKey(last.display_name(), last.id()), fp);
-  }
-  return out;
+  return listing::ReadPage<v1::Framework>(
+      *pool_, c, sql::kListFrameworks, absl::StrCat("p=", partnership_id, ";open=", open_on),
+      page_size, token, {db::OrNull(partnership_id), db::OrNull(open_on)}, ToFramework,
+      [](const Result&, int, const v1::Framework& f) {
+        return std::pair(f.display_name(), f.id());
+      });
 }
 
 absl::StatusOr<v1::Framework> Store::UpdateFramework(const Call& c, const v1::Framework& f) {
@@ -667,17 +636,9 @@ absl::StatusOr<v1::Lot> Store::GetLot(const Call& c, const std::string& id) {
 
 absl::StatusOr<Listed<v1::Lot>> Store::ListLots(const Call& c, const std::string& framework_id,
                                                 int page_size, const std::string& token) {
-  std::string fp = absl::StrCat("f=", framework_id);
-  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
-  Listed<v1::Lot> out;
-  ASSIGN_OR_RETURN(Result r,
-                   Read(c, sql::kListLots, {P(framework_id), After(page), P(page.limit())}));
-  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToLot(r, i));
-  const int fetched = paging::Trim(out.items, page);
-  if (!out.items.empty()) {
-    out.next_page_token = paging::Next(fetched, page, out.items.back().code(), fp);
-  }
-  return out;
+  return listing::ReadPage<v1::Lot>(*pool_, c, sql::kListLots, absl::StrCat("f=", framework_id),
+                                    page_size, token, {P(framework_id)}, ToLot,
+                                    [](const Result&, int, const v1::Lot& l) { return l.code(); });
 }
 
 absl::StatusOr<v1::Lot> Store::UpdateLot(const Call& c, const v1::Lot& l) {
@@ -803,25 +764,19 @@ absl::StatusOr<Listed<v1::Admission>> Store::ListAdmissions(const Call& c,
                                                             const AdmissionFilter& f,
                                                             int page_size,
                                                             const std::string& token) {
-  std::string fp =
-      absl::StrCat(f.framework_id, "|", f.lot_id, "|", f.provider_id, "|", f.state);
-  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
+  std::string fp = absl::StrCat(f.framework_id, "|", f.lot_id, "|", f.provider_id, "|", f.state);
   Listed<v1::Admission> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    out = {};  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(
-        Result r, tx.Exec(sql::kListAdmissions, {db::OrNull(f.framework_id), db::OrNull(f.lot_id),
-                                                 db::OrNull(f.provider_id), db::OrNull(f.state),
-                                                 After(page), P(page.limit())}));
-    for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToAdmission(r, i));
+        out, listing::ReadPage<v1::Admission>(
+                 tx, sql::kListAdmissions, fp, page_size, token,
+                 {db::OrNull(f.framework_id), db::OrNull(f.lot_id), db::OrNull(f.provider_id),
+                  db::OrNull(f.state)},
+                 ToAdmission, [](const Result&, int, const v1::Admission& a) { return a.id(); }));
     std::vector<v1::Admission*> ptrs;
     for (auto& a : out.items) ptrs.push_back(&a);
     return Decorate(tx, ptrs);
   }));
-  const int fetched = paging::Trim(out.items, page);
-  if (!out.items.empty()) {
-    out.next_page_token = paging::Next(fetched, page, out.items.back().id(), fp);
-  }
   return out;
 }
 
@@ -1058,22 +1013,15 @@ absl::StatusOr<Listed<v1::ComplianceDocument>> Store::ListDocuments(const Call& 
   std::string by;
   if (f.expiring_within_days > 0) by = dates::FormatDay(today + f.expiring_within_days);
   std::string fp = absl::StrCat(f.provider_id, "|", f.kind, "|", by, "|", f.mandatory_only);
-  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
-  auto [after_date, after_id] = protoutil::SplitKey(page.after);
-  Listed<v1::ComplianceDocument> out;
-  ASSIGN_OR_RETURN(
-      Result r,
-      Read(c, sql::kListDocuments,
-           {db::OrNull(f.provider_id), db::OrNull(f.kind), db::OrNull(by), P(f.mandatory_only),
-            page.after.empty() ? db::Null() : P(after_date), P(after_id), P(page.limit())}));
-  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToDocument(r, i, today));
-  const int fetched = paging::Trim(out.items, page);
-  if (!out.items.empty()) {
-    const auto& last = out.items.back();
-    std::string sort_date = by.empty() ? "" : last.expiry_date().value();
-    out.next_page_token = paging::Next(fetched, page, protoutil::JoinKey(sort_date, last.id()), fp);
-  }
-  return out;
+  // Sorted by expiry only when expiring documents are asked for: else the key's first
+  // part is "" (kListDocuments).
+  return listing::ReadPage<v1::ComplianceDocument>(
+      *pool_, c, sql::kListDocuments, fp, page_size, token,
+      {db::OrNull(f.provider_id), db::OrNull(f.kind), db::OrNull(by), P(f.mandatory_only)},
+      [today](const Result& r, int i) { return ToDocument(r, i, today); },
+      [&by](const Result&, int, const v1::ComplianceDocument& d) {
+        return std::pair(by.empty() ? std::string() : d.expiry_date().value(), d.id());
+      });
 }
 
 absl::StatusOr<v1::ComplianceDocument> Store::UpdateDocument(const Call& c,
@@ -1192,19 +1140,12 @@ absl::StatusOr<Listed<v1::CapacityReturn>> Store::ListCapacityReturns(const Call
                                                                       int page_size,
                                                                       const std::string& token) {
   std::string fp = absl::StrCat(f.framework_id, "|", f.provider_id, "|", f.month);
-  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   db::Param month = db::Null();
   if (!f.month.empty()) month = f.month + "-01";
-  Listed<v1::CapacityReturn> out;
-  ASSIGN_OR_RETURN(Result r, Read(c, sql::kListCapacityReturns,
-                                  {db::OrNull(f.framework_id), db::OrNull(f.provider_id), month,
-                                   After(page), P(page.limit())}));
-  for (int i = 0; i < r.rows(); ++i) out.items.push_back(ToCapacityReturn(r, i));
-  const int fetched = paging::Trim(out.items, page);
-  if (!out.items.empty()) {
-    out.next_page_token = paging::Next(fetched, page, out.items.back().id(), fp);
-  }
-  return out;
+  return listing::ReadPage<v1::CapacityReturn>(
+      *pool_, c, sql::kListCapacityReturns, fp, page_size, token,
+      {db::OrNull(f.framework_id), db::OrNull(f.provider_id), month}, ToCapacityReturn,
+      [](const Result&, int, const v1::CapacityReturn& r) { return r.id(); });
 }
 
 absl::StatusOr<Listed<Store::Late>> Store::ListLateReturns(const Call& c,
@@ -1212,7 +1153,6 @@ absl::StatusOr<Listed<Store::Late>> Store::ListLateReturns(const Call& c,
                                                            absl::CivilMonth month, int page_size,
                                                            const std::string& token) {
   std::string fp = absl::StrCat(framework_id, "|", dates::FormatMonth(month));
-  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
   Listed<Late> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     out = {};  // InTx may run the body again (db.h)
@@ -1232,19 +1172,16 @@ absl::StatusOr<Listed<Store::Late>> Store::ListLateReturns(const Call& c,
     // The owing admissions' history, as instants: made ACTIVE before the day after
     // `admitted_by` began in London, not terminated before the due day began.
     ASSIGN_OR_RETURN(
-        Result r, tx.Exec(sql::kListLateReturns,
-                          {P(framework_id), P(dates::FormatDay(absl::CivilDay(month))), After(page),
-                           P(page.limit()), P(dates::StartOfDay(owed.admitted_by + 1)),
-                           P(dates::StartOfDay(due))}));
-    for (int i = 0; i < r.rows(); ++i) {
-      out.items.push_back({r.String(i, "provider_id"), r.String(i, "display_name"), due});
-    }
+        out, listing::ReadPage<Late>(
+                 tx, sql::kListLateReturns, fp, page_size, token,
+                 {P(framework_id), P(dates::FormatDay(absl::CivilDay(month))),
+                  P(dates::StartOfDay(owed.admitted_by + 1)), P(dates::StartOfDay(due))},
+                 [due](const Result& r, int i) {
+                   return Late{r.String(i, "provider_id"), r.String(i, "display_name"), due};
+                 },
+                 [](const Result&, int, const Late& l) { return l.provider_id; }));
     return absl::OkStatus();
   }));
-  const int fetched = paging::Trim(out.items, page);
-  if (!out.items.empty()) {
-    out.next_page_token = paging::Next(fetched, page, out.items.back().provider_id, fp);
-  }
   return out;
 }
 
@@ -1258,24 +1195,25 @@ absl::StatusOr<Listed<v1::EligibleProvider>> Store::ListEligible(const Call& c,
                                                                  const std::string& token) {
   std::string norm = areas::Normalise(area);
   std::string fp = absl::StrCat(lot_id, "|", norm, "|", dates::FormatDay(date));
-  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, token, fp));
-  Listed<v1::EligibleProvider> out;
   // Service identities see every lot; officers only their partnerships' (checked in SQL).
-  ASSIGN_OR_RETURN(Result r,
-                   Read(c, sql::kListEligible,
-                        {P(lot_id), P(norm), P(dates::FormatDay(date)),
-                         P(dates::FormatDay(absl::CivilDay(domain::EarliestCapacityMonth(date)))),
-                         After(page), P(page.limit()), P(c.principal.IsService())}));
-  for (int i = 0; i < r.rows(); ++i) {
-    v1::EligibleProvider e;
-    e.set_provider_id(r.String(i, "provider_id"));
-    e.set_display_name(r.String(i, "display_name"));
-    e.set_admission_id(r.String(i, "admission_id"));
-    e.set_estimated_weekly_hours_available(static_cast<int>(r.Int64(i, "hours")));
-    e.set_capacity_month(r.String(i, "month"));
-    out.items.push_back(std::move(e));
-  }
-  if (out.items.empty() && page.after.empty()) {
+  ASSIGN_OR_RETURN(
+      Listed<v1::EligibleProvider> out,
+      listing::ReadPage<v1::EligibleProvider>(
+          *pool_, c, sql::kListEligible, fp, page_size, token,
+          {P(lot_id), P(norm), P(dates::FormatDay(date)),
+           P(dates::FormatDay(absl::CivilDay(domain::EarliestCapacityMonth(date)))),
+           P(c.principal.IsService())},
+          [](const Result& r, int i) {
+            v1::EligibleProvider e;
+            e.set_provider_id(r.String(i, "provider_id"));
+            e.set_display_name(r.String(i, "display_name"));
+            e.set_admission_id(r.String(i, "admission_id"));
+            e.set_estimated_weekly_hours_available(static_cast<int>(r.Int64(i, "hours")));
+            e.set_capacity_month(r.String(i, "month"));
+            return e;
+          },
+          [](const Result&, int, const v1::EligibleProvider& e) { return e.provider_id(); }));
+  if (out.items.empty() && token.empty()) {
     // Nobody eligible, a lot of another partnership, or no such lot: tell them apart. A
     // published lot is readable by anyone, so refusing it reveals nothing.
     ASSIGN_OR_RETURN(Result lot, Read(c, sql::kLotVisibleForBrokerage,
@@ -1286,10 +1224,6 @@ absl::StatusOr<Listed<v1::EligibleProvider>> Store::ListEligible(const Call& c,
           "only officers of the partnership that owns lot ", readable.id(),
           "'s framework may list its eligible providers"));
     }
-  }
-  const int fetched = paging::Trim(out.items, page);
-  if (!out.items.empty()) {
-    out.next_page_token = paging::Next(fetched, page, out.items.back().provider_id(), fp);
   }
   return out;
 }

@@ -591,7 +591,7 @@ absl::StatusOr<Listed<v1::StaffMember>> Store::ListStaff(const Call& c, bool inc
        P(dates::FormatDay(dates::TodayInLondon(c.now)))},
       [](const Result& r, int i) { return StaffOf(r, i); },
       [](const Result&, int, const v1::StaffMember& m) {
-        return protoutil::JoinKey(m.display_name(), m.id());
+        return std::pair(m.display_name(), m.id());
       });
 }
 
@@ -680,21 +680,13 @@ absl::StatusOr<Listed<v1::TrainingMatrix>> Store::ListMatrices(const Call& c,
                                                                const std::string& framework_id,
                                                                int page_size,
                                                                const std::string& page_token) {
-  std::string fp = absl::StrCat("matrices|", lot_id, "|", framework_id);
-  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
-  auto [after_lot, after_version] = protoutil::SplitKey(page.after);
-  ASSIGN_OR_RETURN(Result r,
-                   pool_->Read(c.actor(), c.deadline, sql::kListMatrices,
-                               {db::OrNull(lot_id), db::OrNull(framework_id), db::OrNull(after_lot),
-                                db::OrNull(after_version), P(page.limit())}));
-  Listed<v1::TrainingMatrix> out;
-  std::string last;
-  for (int i = 0; i < page.take(r.rows()); ++i) {
-    out.items.push_back(MatrixOf(r, i));
-    last = protoutil::JoinKey(out.items.back().lot_id(), absl::StrCat(out.items.back().version()));
-  }
-  out.next_page_token = paging::Next(r.rows(), page, last, fp);
-  return out;
+  return listing::ReadPage<v1::TrainingMatrix>(
+      *pool_, c, sql::kListMatrices, absl::StrCat("matrices|", lot_id, "|", framework_id),
+      page_size, page_token, {db::OrNull(lot_id), db::OrNull(framework_id)},
+      [](const Result& r, int i) { return MatrixOf(r, i); },
+      [](const Result&, int, const v1::TrainingMatrix& m) {
+        return std::pair(m.lot_id(), absl::StrCat(m.version()));
+      });
 }
 
 // --------------------------------------------------------- training records ---
@@ -751,34 +743,31 @@ absl::StatusOr<Listed<v1::TrainingRecord>> Store::ListTraining(const Call& c,
                                                                const std::string& page_token) {
   std::string fp = absl::StrCat("training|", staff_id, "|", lot_id, "|",
                                 lot_id.empty() ? "" : dates::FormatDay(day));
-  ASSIGN_OR_RETURN(auto page, paging::Parse(page_size, page_token, fp));
-  auto [after_day, after_id] = protoutil::SplitKey(page.after);
   Listed<v1::TrainingRecord> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
-    out = {};  // InTx may run the body again (db.h)
     ASSIGN_OR_RETURN(Result staff, tx.Exec(sql::kSelectStaff, {P(staff_id)}));
     if (staff.rows() == 0) return NotFound("staff member", staff_id);
     std::optional<domain::Matrix> matrix;
     if (!lot_id.empty()) {
       ASSIGN_OR_RETURN(matrix, MatrixInForce(tx, lot_id, day));
     }
-    ASSIGN_OR_RETURN(Result r,
-                     tx.Exec(sql::kListTraining, {P(staff_id), db::OrNull(after_day),
-                                                  db::OrNull(after_id), P(page.limit())}));
-    std::string last;
-    for (int i = 0; i < page.take(r.rows()); ++i) {
-      out.items.push_back(TrainingOf(r, i));
-      if (matrix && !out.items.back().has_void_time()) {
-        v1::TrainingRecord& t = out.items.back();
+    // With a lot, each completion says when it expires under the matrix in force.
+    auto record = [&matrix](const Result& r, int i) {
+      v1::TrainingRecord t = TrainingOf(r, i);
+      if (matrix && !t.has_void_time()) {
         auto completed = dates::ParseDay(t.completed_on().value());
         auto expires = completed
                            ? domain::CompletionExpires(*matrix, t.competency_code(), *completed)
                            : std::nullopt;
         if (expires) t.mutable_expires_on()->set_value(dates::FormatDay(*expires));
       }
-      last = protoutil::JoinKey(out.items.back().completed_on().value(), out.items.back().id());
-    }
-    out.next_page_token = paging::Next(r.rows(), page, last, fp);
+      return t;
+    };
+    ASSIGN_OR_RETURN(out, listing::ReadPage<v1::TrainingRecord>(
+                              tx, sql::kListTraining, fp, page_size, page_token, {P(staff_id)},
+                              record, [](const Result&, int, const v1::TrainingRecord& t) {
+                                return std::pair(t.completed_on().value(), t.id());
+                              }));
     return absl::OkStatus();
   }));
   return out;
@@ -915,7 +904,10 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
       if (domain::InForce(versions, day) == nullptr) return NoMatrix(lot_id, day);
     }
     ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, c.principal.organisation_id));
-    // The whole list sorted by one key, so that pages continue after a key.
+    // Not a listing::ReadPage: what is due when comes from the matrices' rules in C++
+    // (domain::LotExpiries), not from a column SQL could order by. So the whole list is
+    // made, sorted by one key, and paged here with the same paging::Page and Next (and
+    // tokens) as every other list.
     std::vector<std::pair<std::string, v1::ExpiryItem>> all;
     for (size_t i = 0; i < w.workers.size(); ++i) {
       if (!domain::WorksOnLot(w.workers[i], Lower(lot_id))) continue;
@@ -1006,7 +998,7 @@ absl::StatusOr<Listed<v1::Complaint>> Store::ListComplaints(const Call& c, bool 
       page_token, {P(c.principal.organisation_id), P(overdue_only), P(c.now)},
       [&c](const Result& r, int i) { return ComplaintOf(r, i, c.now); },
       [](const Result& r, int i, const v1::Complaint& m) {
-        return protoutil::JoinKey(r.String(i, "received_time"), m.id());
+        return std::pair(r.String(i, "received_time"), m.id());
       });
 }
 
@@ -1112,7 +1104,7 @@ absl::StatusOr<Listed<v1::MonitoringVisit>> Store::ListVisits(const Call& c,
       *pool_, c, sql::kListVisits, absl::StrCat("visits|", provider_id), page_size, page_token,
       {db::OrNull(provider_id)}, [](const Result& r, int i) { return VisitOf(r, i); },
       [](const Result&, int, const v1::MonitoringVisit& m) {
-        return protoutil::JoinKey(m.visit_date().value(), m.id());
+        return std::pair(m.visit_date().value(), m.id());
       });
 }
 
@@ -1156,7 +1148,7 @@ absl::StatusOr<Listed<v1::ActionPlan>> Store::ListPlans(const Call& c,
       *pool_, c, sql::kListPlans, absl::StrCat("plans|", provider_id), page_size, page_token,
       {db::OrNull(provider_id)}, [today](const Result& r, int i) { return PlanOf(r, i, today); },
       [](const Result& r, int i, const v1::ActionPlan& m) {
-        return protoutil::JoinKey(r.String(i, "create_time"), m.id());
+        return std::pair(r.String(i, "create_time"), m.id());
       });
 }
 
@@ -1286,7 +1278,7 @@ absl::StatusOr<Listed<v1::FinancialAccounts>> Store::ListAccounts(const Call& c,
       *pool_, c, sql::kListAccounts, absl::StrCat("accounts|", provider_id), page_size, page_token,
       {db::OrNull(provider_id)}, [](const Result& r, int i) { return AccountsFromRow(r, i); },
       [](const Result&, int, const v1::FinancialAccounts& m) {
-        return protoutil::JoinKey(m.year_end().value(), m.id());
+        return std::pair(m.year_end().value(), m.id());
       });
 }
 
@@ -1373,7 +1365,7 @@ absl::StatusOr<Listed<v1::Package>> Store::ListPackages(const Call& c,
       *pool_, c, sql::kListPackages, absl::StrCat("packages|", provider_id), page_size, page_token,
       {db::OrNull(provider_id)}, [](const Result& r, int i) { return PackageOf(r, i); },
       [](const Result&, int, const v1::Package& p) {
-        return protoutil::JoinKey(p.start_date().value(), p.id());
+        return std::pair(p.start_date().value(), p.id());
       });
 }
 
@@ -1487,20 +1479,12 @@ absl::StatusOr<Listed<v1::NamedWorker>> Store::ListPackageWorkers(const Call& c,
                                                                   const std::string& page_token) {
   std::string fp =
       absl::StrCat("package-workers|", pkg.id(), "|", dates::FormatDay(day), "|", include_ended);
-  ASSIGN_OR_RETURN(paging::Page page, paging::Parse(page_size, page_token, fp));
-  auto [after_a, after_b] = protoutil::SplitKey(page.after);
   Listed<v1::NamedWorker> out;
   // Only names, roles and the gate's answer leave this transaction (the caller was
   // allowed by the handler), so it reads the provider's rows as the service.
   RETURN_IF_ERROR(pool_->InTx(ServiceActor(c), c.deadline, [&](Tx& tx) -> absl::Status {
-    out = {};
     ASSIGN_OR_RETURN(auto versions, LotMatrices(tx, pkg.lot_id()));
-    ASSIGN_OR_RETURN(Result r,
-                     tx.Exec(sql::kListPackageWorkers,
-                             {P(pkg.id()), P(include_ended), P(dates::FormatDay(day)),
-                              db::OrNull(after_a), db::OrNull(after_b), P(page.limit())}));
-    std::string last;
-    for (int i = 0; i < page.take(r.rows()); ++i) {
+    auto worker = [&](const Result& r, int i) -> absl::StatusOr<v1::NamedWorker> {
       v1::PackageAssignment a = AssignmentOf(r, i);
       v1::StaffMember staff = protoutil::FromJson<v1::StaffMember>(r.String(i, "record"));
       staff.set_id(r.String(i, "staff_key"));
@@ -1519,10 +1503,14 @@ absl::StatusOr<Listed<v1::NamedWorker>> Store::ListPackageWorkers(const Call& c,
       if (a.has_to_date()) *w.mutable_to_date() = a.to_date();
       w.set_eligible(reasons.empty());
       CopyReasons(reasons, w.mutable_reasons());
-      out.items.push_back(std::move(w));
-      last = protoutil::JoinKey(a.from_date().value(), a.id());
-    }
-    out.next_page_token = paging::Next(r.rows(), page, last, fp);
+      return w;
+    };
+    ASSIGN_OR_RETURN(out, listing::ReadPage<v1::NamedWorker>(
+                              tx, sql::kListPackageWorkers, fp, page_size, page_token,
+                              {P(pkg.id()), P(include_ended), P(dates::FormatDay(day))}, worker,
+                              [](const Result&, int, const v1::NamedWorker& w) {
+                                return std::pair(w.from_date().value(), w.assignment_id());
+                              }));
     return absl::OkStatus();
   }));
   return out;
