@@ -118,9 +118,15 @@ DocumentStatus StatusOn(std::optional<absl::CivilDay> expiry, absl::CivilDay tod
   return DocumentStatus::kCurrent;
 }
 
+const std::vector<std::string>& AlwaysMandatoryKinds() {
+  static const auto* kinds = new std::vector<std::string>{
+      "CQC_REGISTRATION", "OFSTED_REGISTRATION", "EMPLOYERS_LIABILITY", "PUBLIC_LIABILITY"};
+  return *kinds;
+}
+
 bool AlwaysMandatory(absl::string_view kind) {
-  return kind == "CQC_REGISTRATION" || kind == "OFSTED_REGISTRATION" ||
-         kind == "EMPLOYERS_LIABILITY" || kind == "PUBLIC_LIABILITY";
+  const auto& kinds = AlwaysMandatoryKinds();
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
 }
 
 bool Mandatory(absl::string_view kind, bool filed) { return filed || AlwaysMandatory(kind); }

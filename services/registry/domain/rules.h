@@ -70,9 +70,13 @@ DocumentStatus StatusOn(std::optional<absl::CivilDay> expiry, absl::CivilDay tod
 // viability::Assess (common/viability.h), as workforce's accounts are.
 using Accounts = viability::Accounts;
 
-// Whether a document of this kind blocks the provider's compliance when it lapses, whatever
-// the provider files: CQC and Ofsted registrations, employer's and public liability
-// (decision 0006).
+// The kinds that block the provider's compliance when they lapse, whatever the provider
+// files: CQC and Ofsted registrations, employer's and public liability (decision 0006).
+// A provider holds one of each at a time, so a later one renews an earlier one: an expired
+// registration or policy does not count against a provider holding another of its kind in
+// date (decision 0081), as a document of another kind, kept as one, is renewed by updating
+// it.
+const std::vector<std::string>& AlwaysMandatoryKinds();
 bool AlwaysMandatory(absl::string_view kind);
 
 // What is stored as ComplianceDocument.mandatory, on create and on every update alike: a

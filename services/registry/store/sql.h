@@ -270,10 +270,16 @@ inline constexpr std::string_view kCoverHeld =
     " COALESCE(max(cover_pence) FILTER (WHERE kind = 'PUBLIC_LIABILITY'), 0) AS public"
     " FROM registry.compliance_documents"
     " WHERE provider_id = $1 AND (expiry_date IS NULL OR expiry_date >= $2)";
-// Mandatory documents past expiry and not yet announced; one sweeper at a time per row.
+// Mandatory documents past expiry on $1 and not yet announced, but those of a kind held one
+// at a time ($2, as in kListEligible) already renewed by another in date; one sweeper at a
+// time per row.
 inline constexpr std::string_view kClaimExpiredDocuments =
-    "SELECT " PDPS_DOCUMENT_COLUMNS " FROM registry.compliance_documents"
+    "SELECT " PDPS_DOCUMENT_COLUMNS
+    " FROM registry.compliance_documents d"
     " WHERE mandatory AND expiry_date < $1"
+    "   AND NOT ($2::jsonb ? kind AND EXISTS (SELECT 1 FROM registry.compliance_documents n"
+    "     WHERE n.provider_id = d.provider_id AND n.kind = d.kind AND n.issue_date <= $1"
+    "       AND (n.expiry_date IS NULL OR n.expiry_date >= $1)))"
     "   AND (expiry_notified_for IS NULL OR expiry_notified_for <> expiry_date)"
     " ORDER BY expiry_date, id LIMIT 100 FOR UPDATE SKIP LOCKED";
 inline constexpr std::string_view kMarkExpiryNotified =
@@ -333,7 +339,8 @@ inline constexpr std::string_view kListLateReturns =
 // ------------------------------------------------------------ eligibility ---
 
 // $1 lot, $2 area (normalised), $3 date, $4 earliest capacity month, $5 caller is a
-// service (else only the lot's partnership members see it), $6 after provider id, $7 limit.
+// service (else only the lot's partnership members see it), $6 the kinds held one at a
+// time (domain::AlwaysMandatoryKinds, JSON), $7 after provider id, $8 limit.
 inline constexpr std::string_view kListEligible =
     "SELECT a.id::text AS admission_id, a.provider_id::text AS provider_id, o.display_name,"
     " cr.estimated_weekly_hours_available AS hours, to_char(cr.month, 'YYYY-MM') AS month"
@@ -346,16 +353,22 @@ inline constexpr std::string_view kListEligible =
     " WHERE a.lot_id = $1 AND a.state = 'ACTIVE' AND o.coverage_areas @> ARRAY[$2::text]"
     "   AND ($5::boolean OR registry.acts_for_partnership(a.partnership_id))"
     "   AND cr.month >= $4 AND cr.estimated_weekly_hours_available > 0"
+    // No mandatory document lapsed on $3, unless it is of a kind held one at a time ($6,
+    // a JSON array) and another of that kind is in date: the renewal supersedes it.
     "   AND NOT EXISTS (SELECT 1 FROM registry.compliance_documents d"
-    "     WHERE d.provider_id = a.provider_id AND d.mandatory AND d.expiry_date < $3)"
+    "     WHERE d.provider_id = a.provider_id AND d.mandatory AND d.expiry_date < $3"
+    "       AND NOT ($6::jsonb ? d.kind AND EXISTS ("
+    "         SELECT 1 FROM registry.compliance_documents n"
+    "         WHERE n.provider_id = d.provider_id AND n.kind = d.kind AND n.issue_date <= $3"
+    "           AND (n.expiry_date IS NULL OR n.expiry_date >= $3))))"
     // Every kind the framework requires, held in date on $3.
     "   AND NOT EXISTS (SELECT 1 FROM registry.frameworks f,"
     "     unnest(f.required_documents) AS required(kind) WHERE f.id = a.framework_id"
     "     AND NOT EXISTS (SELECT 1 FROM registry.compliance_documents d"
     "       WHERE d.provider_id = a.provider_id AND d.kind = required.kind"
     "         AND d.issue_date <= $3 AND (d.expiry_date IS NULL OR d.expiry_date >= $3)))"
-    "   AND ($6::text IS NULL OR a.provider_id::text > $6)"
-    " ORDER BY a.provider_id::text LIMIT $7";
+    "   AND ($7::text IS NULL OR a.provider_id::text > $7)"
+    " ORDER BY a.provider_id::text LIMIT $8";
 // The lot exists and the caller may broker on it ($2: caller is a service).
 inline constexpr std::string_view kLotVisibleForBrokerage =
     "SELECT l.id FROM registry.lots l WHERE l.id = $1"

@@ -1059,7 +1059,9 @@ absl::StatusOr<int> Store::AnnounceExpiredDocuments(absl::Time now, absl::Time d
   RETURN_IF_ERROR(pool_->InTx(db::Actor::Internal(""), deadline, [&](Tx& tx) -> absl::Status {
     n = 0;
     ASSIGN_OR_RETURN(Result r,
-                     tx.Exec(sql::kClaimExpiredDocuments, {P(dates::FormatDay(today))}));
+                     tx.Exec(sql::kClaimExpiredDocuments,
+                             {P(dates::FormatDay(today)),
+                              P(protoutil::ToJsonArray(domain::AlwaysMandatoryKinds()))}));
     for (int i = 0; i < r.rows(); ++i) {
       v1::ComplianceDocumentExpired payload;
       *payload.mutable_document() = ToDocument(r, i, today);
@@ -1202,7 +1204,7 @@ absl::StatusOr<Listed<v1::EligibleProvider>> Store::ListEligible(const Call& c,
           *pool_, c, sql::kListEligible, fp, page_size, token,
           {P(lot_id), P(norm), P(dates::FormatDay(date)),
            P(dates::FormatDay(absl::CivilDay(domain::EarliestCapacityMonth(date)))),
-           P(c.principal.IsService())},
+           P(c.principal.IsService()), P(protoutil::ToJsonArray(domain::AlwaysMandatoryKinds()))},
           [](const Result& r, int i) {
             v1::EligibleProvider e;
             e.set_provider_id(r.String(i, "provider_id"));

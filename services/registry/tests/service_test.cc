@@ -362,6 +362,31 @@ TEST_F(RegistryTest, EligibleProvidersAreActiveCoveringWithCapacityAndCompliant)
   ASSERT_TRUE(Call(*server_, expired.admin, &Stub::CreateComplianceDocument, doc, &made).ok());
   EXPECT_EQ(made.status(), v1::ComplianceDocument::EXPIRED);
   EXPECT_TRUE(made.mandatory());
+  // A lapsed registration kept as history beside its in-date renewal does not count
+  // against the provider: one is held at a time (decision 0081). A policy is not renewed
+  // by another policy (they are different policies): it is renewed by updating it.
+  auto renewed =
+      world_->AdmittedProvider("Renewed Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
+  auto other_policy =
+      world_->AdmittedProvider("Other Policy Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
+  auto file = [&](const Caller& who, v1::ComplianceDocument::Kind kind, const char* issued,
+                  const char* expires, bool mandatory) {
+    v1::CreateComplianceDocumentRequest req;
+    auto* d = req.mutable_document();
+    d->set_kind(kind);
+    d->set_title("Kept on file");
+    d->set_evidence_reference("DMS-1");
+    d->mutable_issue_date()->set_value(issued);
+    d->mutable_expiry_date()->set_value(expires);
+    d->set_mandatory(mandatory);
+    v1::ComplianceDocument out;
+    auto st = Call(*server_, who, &Stub::CreateComplianceDocument, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+  };
+  file(renewed.admin, v1::ComplianceDocument::CQC_REGISTRATION, "2025-01-01", "2026-11-23", false);
+  file(renewed.admin, v1::ComplianceDocument::CQC_REGISTRATION, "2026-11-20", "2027-11-20", false);
+  file(other_policy.admin, v1::ComplianceDocument::POLICY, "2025-01-01", "2026-11-23", true);
+  file(other_policy.admin, v1::ComplianceDocument::POLICY, "2026-11-20", "2027-11-20", true);
 
   v1::ListEligibleProvidersRequest req;
   req.set_lot_id(lot_a_.id());
@@ -376,6 +401,8 @@ TEST_F(RegistryTest, EligibleProvidersAreActiveCoveringWithCapacityAndCompliant)
   EXPECT_EQ(ids.count(suspended.org), 0u);
   EXPECT_EQ(ids.count(expired.org), 0u);
   EXPECT_EQ(ids.count(other_lot.org), 0u);
+  EXPECT_EQ(ids.count(renewed.org), 1u);
+  EXPECT_EQ(ids.count(other_policy.org), 0u);
   for (const auto& p : resp.providers()) {
     if (p.provider_id() == in.org) {
       EXPECT_EQ(p.estimated_weekly_hours_available(), 20);
@@ -1274,12 +1301,11 @@ TEST_F(RegistryTest, ExpiredMandatoryDocumentIsAnnouncedOnce) {
   auto p = world_->AdmittedProvider("Sweeper Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
   v1::CreateComplianceDocumentRequest doc;
   auto* d = doc.mutable_document();
-  d->set_kind(v1::ComplianceDocument::EMPLOYERS_LIABILITY);
-  d->set_title("Employer's liability");
-  d->set_evidence_reference("EL-9");
+  d->set_kind(v1::ComplianceDocument::OFSTED_REGISTRATION);
+  d->set_title("Ofsted registration");
+  d->set_evidence_reference("SC-9");
   d->mutable_issue_date()->set_value("2025-11-01");
   d->mutable_expiry_date()->set_value("2026-11-25");
-  d->mutable_cover()->set_pence(500000000);
   v1::ComplianceDocument made;
   ASSERT_TRUE(Call(*server_, p.admin, &Stub::CreateComplianceDocument, doc, &made).ok());
   EXPECT_EQ(made.status(), v1::ComplianceDocument::EXPIRING_SOON);
@@ -1308,6 +1334,29 @@ TEST_F(RegistryTest, ExpiredMandatoryDocumentIsAnnouncedOnce) {
   ASSERT_TRUE(store.AnnounceExpiredDocuments(later, absl::Now() + absl::Seconds(5)).ok());
   ASSERT_TRUE(store.AnnounceExpiredDocuments(later, absl::Now() + absl::Seconds(5)).ok());
   EXPECT_EQ(count_events(), 1);
+
+  // A policy already renewed by another of its kind in date is not announced as lapsed.
+  auto renewing =
+      world_->AdmittedProvider("Renewing Care", comm_a_, framework_a_, lot_a_, {"Lewisham"});
+  d->set_kind(v1::ComplianceDocument::EMPLOYERS_LIABILITY);
+  d->set_title("Employer's liability");
+  d->mutable_cover()->set_pence(500000000);
+  v1::ComplianceDocument old_policy;
+  ASSERT_TRUE(
+      Call(*server_, renewing.admin, &Stub::CreateComplianceDocument, doc, &old_policy).ok());
+  d->mutable_issue_date()->set_value("2026-11-20");
+  d->mutable_expiry_date()->set_value("2027-11-25");
+  d->set_evidence_reference("EL-10");
+  v1::ComplianceDocument new_policy;
+  ASSERT_TRUE(
+      Call(*server_, renewing.admin, &Stub::CreateComplianceDocument, doc, &new_policy).ok());
+  ASSERT_TRUE(store.AnnounceExpiredDocuments(later, absl::Now() + absl::Seconds(5)).ok());
+  int announced = 0;
+  for (const auto& e : ReadFeed(*server_, service_, 0)) {
+    announced += e.event_type() == "pdps.registry.v1.ComplianceDocumentExpired" &&
+                 (e.aggregate_id() == old_policy.id() || e.aggregate_id() == new_policy.id());
+  }
+  EXPECT_EQ(announced, 0);
 }
 
 TEST_F(RegistryTest, ApplicationWindowsPartnershipMembersRejectionAndRenewal) {
