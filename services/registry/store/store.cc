@@ -941,6 +941,12 @@ absl::StatusOr<v1::Provider> Store::UpdateProvider(const Call& c, const v1::Prov
 
 namespace {
 
+// The kinds a renewal supersedes (sql.h PDPS_DOCUMENT_RENEWED), as the statements take them.
+const std::string& RenewableKindsJson() {
+  static const auto* json = new std::string(protoutil::ToJsonArray(domain::AlwaysMandatoryKinds()));
+  return *json;
+}
+
 std::vector<db::Param> DocumentValues(const v1::ComplianceDocument& d) {
   bool accounts = d.kind() == v1::ComplianceDocument::ANNUAL_ACCOUNTS;
   auto money = [&](const common::v1::Money& m) { return accounts ? P(m.pence()) : db::Null(); };
@@ -1058,10 +1064,8 @@ absl::StatusOr<int> Store::AnnounceExpiredDocuments(absl::Time now, absl::Time d
   int n = 0;
   RETURN_IF_ERROR(pool_->InTx(db::Actor::Internal(""), deadline, [&](Tx& tx) -> absl::Status {
     n = 0;
-    ASSIGN_OR_RETURN(Result r,
-                     tx.Exec(sql::kClaimExpiredDocuments,
-                             {P(dates::FormatDay(today)),
-                              P(protoutil::ToJsonArray(domain::AlwaysMandatoryKinds()))}));
+    ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kClaimExpiredDocuments,
+                                       {P(dates::FormatDay(today)), P(RenewableKindsJson())}));
     for (int i = 0; i < r.rows(); ++i) {
       v1::ComplianceDocumentExpired payload;
       *payload.mutable_document() = ToDocument(r, i, today);
@@ -1204,7 +1208,7 @@ absl::StatusOr<Listed<v1::EligibleProvider>> Store::ListEligible(const Call& c,
           *pool_, c, sql::kListEligible, fp, page_size, token,
           {P(lot_id), P(norm), P(dates::FormatDay(date)),
            P(dates::FormatDay(absl::CivilDay(domain::EarliestCapacityMonth(date)))),
-           P(c.principal.IsService()), P(protoutil::ToJsonArray(domain::AlwaysMandatoryKinds()))},
+           P(c.principal.IsService()), P(RenewableKindsJson())},
           [](const Result& r, int i) {
             v1::EligibleProvider e;
             e.set_provider_id(r.String(i, "provider_id"));
