@@ -270,22 +270,14 @@ inline constexpr std::string_view kCoverHeld =
     " COALESCE(max(cover_pence) FILTER (WHERE kind = 'PUBLIC_LIABILITY'), 0) AS public"
     " FROM registry.compliance_documents"
     " WHERE provider_id = $1 AND (expiry_date IS NULL OR expiry_date >= $2)";
-// Whether compliance document `d` (a row alias) is renewed on date `on`: its kind is one
-// held at a time (`kinds`, a JSON array: domain::AlwaysMandatoryKinds) and another document
-// of its kind is in date then (decision 0081). Eligibility and the expiry sweep share it.
-#define PDPS_DOCUMENT_RENEWED(d, on, kinds)                                                  \
-  "(" kinds "::jsonb ? " d                                                                   \
-  ".kind AND EXISTS (SELECT 1 FROM registry.compliance_documents n"                          \
-  " WHERE n.provider_id = " d ".provider_id AND n.kind = " d ".kind AND n.issue_date <= " on \
-  " AND (n.expiry_date IS NULL OR n.expiry_date >= " on ")))"
-
 // Mandatory documents past expiry on $1 and not yet announced, but those already renewed
-// ($2: the kinds held one at a time); one sweeper at a time per row.
+// (registry.document_renewed, migration 0009; $2: the kinds held one at a time); one
+// sweeper at a time per row.
 inline constexpr std::string_view kClaimExpiredDocuments =
     "SELECT " PDPS_DOCUMENT_COLUMNS
-    " FROM registry.compliance_documents d"
+    " FROM registry.compliance_documents"
     " WHERE mandatory AND expiry_date < $1"
-    "   AND NOT " PDPS_DOCUMENT_RENEWED("d", "$1", "$2")
+    "   AND NOT registry.document_renewed(provider_id, kind, $1, $2)"
     "   AND (expiry_notified_for IS NULL OR expiry_notified_for <> expiry_date)"
     " ORDER BY expiry_date, id LIMIT 100 FOR UPDATE SKIP LOCKED";
 inline constexpr std::string_view kMarkExpiryNotified =
@@ -363,7 +355,7 @@ inline constexpr std::string_view kListEligible =
     // a JSON array) and another of that kind is in date: the renewal supersedes it.
     "   AND NOT EXISTS (SELECT 1 FROM registry.compliance_documents d"
     "     WHERE d.provider_id = a.provider_id AND d.mandatory AND d.expiry_date < $3"
-    "       AND NOT " PDPS_DOCUMENT_RENEWED("d", "$3", "$6") ")"
+    "       AND NOT registry.document_renewed(d.provider_id, d.kind, $3, $6))"
     // Every kind the framework requires, held in date on $3.
     "   AND NOT EXISTS (SELECT 1 FROM registry.frameworks f,"
     "     unnest(f.required_documents) AS required(kind) WHERE f.id = a.framework_id"

@@ -941,7 +941,7 @@ absl::StatusOr<v1::Provider> Store::UpdateProvider(const Call& c, const v1::Prov
 
 namespace {
 
-// The kinds a renewal supersedes (sql.h PDPS_DOCUMENT_RENEWED), as the statements take them.
+// The kinds a renewal supersedes (registry.document_renewed), as the statements take them.
 const std::string& RenewableKindsJson() {
   static const auto* json = new std::string(protoutil::ToJsonArray(domain::AlwaysMandatoryKinds()));
   return *json;
