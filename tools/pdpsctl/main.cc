@@ -185,8 +185,10 @@ Workforce: a provider's own staff (provider_admin or provider_coordinator)
   eligibility --staff=ID (--lot=ID [--extra=CODE,CODE] | --package=ID) [--date=YYYY-MM-DD]
                                  the compliance gate, with every reason (also services)
   expiries [--within=30] [--lot=ID] [--date=YYYY-MM-DD]   what lapses (and has lapsed)
-                                 with --lot, training too, also what a matrix version
-                                 taking effect in the window will require (MATRIX_VERSION)
+                                 with --lot, under that lot's matrix for all its workers;
+                                 without, training of the lots workers are named on (LOT_ID);
+                                 also what a matrix version taking effect in the window
+                                 will require (MATRIX_VERSION)
   complaints list [--overdue]
   complaints get ID
   complaints create --framework=ID [--lot=ID] --summary=TEXT [--safeguarding]

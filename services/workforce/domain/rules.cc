@@ -260,7 +260,7 @@ std::vector<Expiry> Expiries(const Worker& w, const Matrix* m, const std::vector
   if (!InPost(w, day)) return out;
   const Day horizon = day + within_days;
   auto add = [&](ExpiryKind kind, const std::string& code, Day due, int version = 0) {
-    if (due <= horizon) out.push_back({w.id, kind, code, due, due < day, version});
+    if (due <= horizon) out.push_back({w.id, kind, code, due, due < day, version, ""});
   };
   if (w.dbs_date) add(ExpiryKind::kDbs, "", DbsValidUntil(w, m ? m->dbs_renewal_months : 0));
   if (std::optional<Day> check = m ? DbsCheckDue(w, *m) : std::nullopt) {
@@ -322,7 +322,7 @@ std::vector<Expiry> LotExpiries(const Worker& w, const std::vector<Matrix>& vers
         }
       }
       if (due <= horizon) {
-        out.push_back({w.id, ExpiryKind::kTraining, c.code, due, false, v->version});
+        out.push_back({w.id, ExpiryKind::kTraining, c.code, due, false, v->version, ""});
       }
     }
   }
@@ -335,6 +335,26 @@ std::vector<Expiry> LotExpiries(const Worker& w, const std::vector<Matrix>& vers
     first.push_back(std::move(e));
   }
   return first;
+}
+
+std::vector<Expiry> WatchedExpiries(const Worker& w, const std::vector<WatchedLot>& lots,
+                                    const std::vector<Completion>& done, Day day, int within_days) {
+  std::vector<Expiry> out;
+  std::set<std::tuple<ExpiryKind, std::string, Day>> seen;
+  auto keep = [&](std::vector<Expiry> items, const std::string& lot_id) {
+    for (auto& e : items) {
+      if (!seen.insert({e.kind, e.code, e.due}).second) continue;
+      e.lot_id = lot_id;
+      out.push_back(std::move(e));
+    }
+  };
+  keep(Expiries(w, nullptr, done, day, within_days), "");
+  for (const WatchedLot& lot : lots) {
+    if (lot.versions == nullptr || lot.versions->empty()) continue;
+    keep(LotExpiries(w, *lot.versions, done, day, within_days), lot.lot_id);
+  }
+  SortExpiries(&out);
+  return out;
 }
 
 // ------------------------------------------------------------------ returns ---

@@ -208,6 +208,8 @@ struct Expiry {
   // Training only: the matrix version requiring it. A version not yet in force on the
   // day asked about means the worker will lack the competency when it takes effect.
   int matrix_version = 0;
+  // The lot whose matrix gives it (WatchedExpiries); empty under the default periods.
+  std::string lot_id;
 };
 
 // The day a worker's next DBS status check is due under `m`: `m.dbs_check_months` after
@@ -232,6 +234,21 @@ std::vector<Expiry> Expiries(const Worker& w, const Matrix* m, const std::vector
 // last day. Sorted as Expiries.
 std::vector<Expiry> LotExpiries(const Worker& w, const std::vector<Matrix>& versions,
                                 const std::vector<Completion>& done, Day day, int within_days);
+
+// A lot a worker is named on (a running package assignment) and its matrix's versions.
+struct WatchedLot {
+  std::string lot_id;
+  const std::vector<Matrix>* versions;
+};
+
+// What the expiry watch follows for one worker: the default periods (Expiries without a
+// matrix), and for each lot the worker is named on, that lot's training and periods
+// (LotExpiries over its versions; a lot without a matrix adds nothing), each item
+// tagged with its lot. An item the same in kind, competency and due day as one before it
+// is dropped, so a worker named on two lots with one rule hears of it once: the default
+// periods come first, then the lots in the order given. Sorted as Expiries.
+std::vector<Expiry> WatchedExpiries(const Worker& w, const std::vector<WatchedLot>& lots,
+                                    const std::vector<Completion>& done, Day day, int within_days);
 
 // The stage at which an item due on `due` is announced on `today`: 0 once lapsed (due
 // before today), 30 within 30 days, 60 within 60 days, -1 further off.

@@ -465,6 +465,35 @@ TEST(LotExpiries, AVersionTakingEffectInTheWindowListsWhatTheWorkerWillLack) {
                           T{"safeguarding", D(2026, 9, 1), false, 2}));
 }
 
+TEST(WatchedExpiries, TheDefaultPeriodsThenEachNamedLotOnceAnItem) {
+  Matrix lewisham = BaseMatrix();  // safeguarding yearly: lapsed since 2026-06-30
+  Matrix derby = BaseMatrix();
+  derby.id = "derby";
+  derby.supervision_months = 1;  // and the same safeguarding rule
+  const std::vector<Matrix> a = {lewisham}, b = {derby}, none;
+  Worker w = GoodWorker();
+  w.last_supervision = D(2026, 7, 20);  // default 3 months: 2026-10-20; Derby: 2026-08-20
+  w.last_appraisal = D(2026, 7, 20);
+  const Day day = D(2026, 8, 1);
+  auto flat = [](const std::vector<Expiry>& got) {
+    std::vector<std::tuple<ExpiryKind, std::string, Day, std::string>> out;
+    for (const auto& e : got) out.emplace_back(e.kind, e.code, e.due, e.lot_id);
+    return out;
+  };
+  using T = std::tuple<ExpiryKind, std::string, Day, std::string>;
+  // Named on no lot: the default periods only, and no training.
+  EXPECT_THAT(flat(WatchedExpiries(w, {}, GoodDone(), day, 90)),
+              ElementsAre(T{ExpiryKind::kSupervision, "", D(2026, 10, 20), ""}));
+  // Named on two lots: each lot's own supervision, safeguarding once (the first lot's),
+  // and the default supervision, which neither lot's replaces; a lot without a matrix
+  // adds nothing.
+  EXPECT_THAT(flat(WatchedExpiries(w, {{"lot-a", &a}, {"lot-b", &b}, {"lot-c", &none}}, GoodDone(),
+                                   day, 90)),
+              ElementsAre(T{ExpiryKind::kTraining, "safeguarding", D(2026, 6, 30), "lot-a"},
+                          T{ExpiryKind::kSupervision, "", D(2026, 8, 20), "lot-b"},
+                          T{ExpiryKind::kSupervision, "", D(2026, 10, 20), ""}));
+}
+
 TEST(LotExpiries, ANewStarterInGraceWhenTheVersionTakesEffectIsDueAtTheEndOfIt) {
   Matrix v1 = BaseMatrix();
   v1.competencies = {Comp("first_aid", 36)};

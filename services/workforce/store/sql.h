@@ -399,6 +399,14 @@ inline constexpr std::string_view kSelectRunningAssignments =
     " WHERE a.from_date <= $1::date AND (a.to_date IS NULL OR a.to_date >= $1::date)"
     " AND p.start_date <= $1::date AND (p.end_date IS NULL OR p.end_date >= $1::date)"
     " ORDER BY a.provider_id, a.id";
+// The lots one provider's workers are named on (running assignments) on $1.
+inline constexpr std::string_view kSelectProviderNamedLots =
+    "SELECT DISTINCT a.staff_id::text AS staff_id, p.lot_id::text AS lot_id"
+    " FROM workforce.package_assignments a JOIN workforce.packages p ON p.id = a.package_id"
+    " WHERE a.provider_id = $2::uuid"
+    " AND a.from_date <= $1::date AND (a.to_date IS NULL OR a.to_date >= $1::date)"
+    " AND p.start_date <= $1::date AND (p.end_date IS NULL OR p.end_date >= $1::date)"
+    " ORDER BY 1, 2";
 // Frameworks whose package-worker rule is on.
 inline constexpr std::string_view kSelectPackageWorkerRuleFrameworks =
     "SELECT framework_id::text AS framework_id FROM workforce.suspension_rules"

@@ -285,9 +285,8 @@ absl::StatusOr<domain::Matrix> MatrixInForce(Tx& tx, const std::string& lot_id, 
   return *m;
 }
 
-// The matrix in force on one day for each lot asked about, each lot read once (the
-// sweeps go through many workers on few lots).
-// Every version of each lot's matrix, read once per lot.
+// Every version of each lot's matrix, read once per lot (the sweeps go through many
+// workers on few lots).
 class LotVersions {
  public:
   explicit LotVersions(Tx& tx) : tx_(tx) {}
@@ -342,6 +341,7 @@ v1::ExpiryItem ExpiryProto(const domain::Expiry& e) {
   item.mutable_due_date()->set_value(dates::FormatDay(e.due));
   item.set_lapsed(e.lapsed);
   item.set_matrix_version(e.matrix_version);
+  item.set_lot_id(e.lot_id);
   return item;
 }
 
@@ -389,6 +389,30 @@ v1::PackageAssignment AssignmentOf(const Result& r, int i) {
   a.set_etag(protoutil::EtagOf(r.Int64(i, "version")));
   protoutil::FillAudit(r, i, a.mutable_audit());
   return a;
+}
+
+// staff id -> the lots the worker is named on (running package assignments).
+using NamedLots = std::map<std::string, std::set<std::string>>;
+
+NamedLots NamedLotsOf(const Result& r) {
+  NamedLots out;
+  for (int i = 0; i < r.rows(); ++i) out[r.String(i, "staff_id")].insert(r.String(i, "lot_id"));
+  return out;
+}
+
+// What the expiry watch follows for one worker (domain::WatchedExpiries) over the lots
+// it is named on: the same for the sweep and for ListExpiries without a lot.
+absl::StatusOr<std::vector<domain::Expiry>> WatchedExpiries(
+    LotVersions& matrices, const domain::Worker& w, const NamedLots& named,
+    const std::vector<domain::Completion>& done, Day day, int within_days) {
+  std::vector<domain::WatchedLot> lots;
+  if (auto it = named.find(w.id); it != named.end()) {
+    for (const std::string& lot : it->second) {
+      ASSIGN_OR_RETURN(const std::vector<domain::Matrix>* versions, matrices.For(lot));
+      lots.push_back({lot, versions});
+    }
+  }
+  return domain::WatchedExpiries(w, lots, done, day, within_days);
 }
 
 // A provider's workers with their completions, in one read each.
@@ -845,28 +869,17 @@ absl::StatusOr<int> Store::AnnounceExpiries(absl::Time now, absl::Time deadline)
         // Training and the lot's own periods are watched for the lots each worker is named on.
         ASSIGN_OR_RETURN(Result running,
                          tx.Exec(sql::kSelectRunningAssignments, {P(dates::FormatDay(today))}));
-        std::map<std::string, std::set<std::string>> lots_of;  // staff id -> lot ids
-        for (int i = 0; i < running.rows(); ++i) {
-          lots_of[running.String(i, "staff_id")].insert(running.String(i, "lot_id"));
-        }
+        const NamedLots named = NamedLotsOf(running);
         LotVersions matrices(tx);
         ASSIGN_OR_RETURN(Result providers, tx.Exec(sql::kSelectProvidersWithStaff));
         for (int p = 0; p < providers.rows(); ++p) {
           const std::string provider = providers.String(p, "provider_id");
           ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider));
           for (size_t i = 0; i < w.workers.size(); ++i) {
-            std::vector<domain::Expiry> items =
-                domain::Expiries(w.workers[i], nullptr, w.done[i], today, 60);
-            for (const std::string& lot : lots_of[w.workers[i].id]) {
-              ASSIGN_OR_RETURN(const std::vector<domain::Matrix>* versions, matrices.For(lot));
-              if (versions->empty()) continue;
-              // The lot's training, under the version in force and those taking effect
-              // within the 60 days, and its own periods (Derby supervises monthly); what is
-              // the same under every matrix is announced once (the announcement's key).
-              for (auto& e : domain::LotExpiries(w.workers[i], *versions, w.done[i], today, 60)) {
-                items.push_back(std::move(e));
-              }
-            }
+            // The lots' training, under the version in force and those taking effect
+            // within the 60 days, and their own periods (Derby supervises monthly).
+            ASSIGN_OR_RETURN(std::vector<domain::Expiry> items,
+                             WatchedExpiries(matrices, w.workers[i], named, w.done[i], today, 60));
             for (const auto& e : items) {
               int stage = domain::AnnouncementStage(e.due, today);
               if (stage < 0) continue;
@@ -898,12 +911,19 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
   Listed<v1::ExpiryItem> out;
   RETURN_IF_ERROR(pool_->InTx(c.actor(), c.deadline, [&](Tx& tx) -> absl::Status {
     out = {};  // InTx may run the body again (db.h)
+    const std::string& provider = c.principal.organisation_id;
     std::vector<domain::Matrix> versions;
+    NamedLots named;  // without a lot: the lots each worker is named on, as the sweep
     if (!lot_id.empty()) {
       ASSIGN_OR_RETURN(versions, LotMatrices(tx, lot_id));
       if (domain::InForce(versions, day) == nullptr) return NoMatrix(lot_id, day);
+    } else {
+      ASSIGN_OR_RETURN(Result r, tx.Exec(sql::kSelectProviderNamedLots,
+                                         {P(dates::FormatDay(day)), P(provider)}));
+      named = NamedLotsOf(r);
     }
-    ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, c.principal.organisation_id));
+    LotVersions matrices(tx);
+    ASSIGN_OR_RETURN(Workforce w, LoadWorkforce(tx, provider));
     // Not a listing::ReadPage: what is due when comes from the matrices' rules in C++
     // (domain::LotExpiries), not from a column SQL could order by. So the whole list is
     // made, sorted by one key, and paged here with the same paging::Page and Next (and
@@ -911,8 +931,15 @@ absl::StatusOr<Listed<v1::ExpiryItem>> Store::ListExpiries(const Call& c, const 
     std::vector<std::pair<std::string, v1::ExpiryItem>> all;
     for (size_t i = 0; i < w.workers.size(); ++i) {
       if (!domain::WorksOnLot(w.workers[i], Lower(lot_id))) continue;
-      for (const auto& e :
-           domain::LotExpiries(w.workers[i], versions, w.done[i], day, within_days)) {
+      std::vector<domain::Expiry> items;
+      if (lot_id.empty()) {
+        ASSIGN_OR_RETURN(
+            items, WatchedExpiries(matrices, w.workers[i], named, w.done[i], day, within_days));
+      } else {
+        items = domain::LotExpiries(w.workers[i], versions, w.done[i], day, within_days);
+        for (auto& e : items) e.lot_id = Lower(lot_id);
+      }
+      for (const auto& e : items) {
         v1::ExpiryItem item = ExpiryProto(e);
         item.set_display_name(w.staff[i].display_name());
         std::string key = absl::StrCat(dates::FormatDay(e.due), " ",

@@ -2566,6 +2566,24 @@ TEST_F(PackageTest, TheSweepAnnouncesWhatANewMatrixVersionWillRequireOfANamedWor
   sweep(DefaultNow());
   EXPECT_THAT(training(),
               ElementsAre("safeguarding_level_2@2026-12-01/30", "moving_handling@2027-01-01/60"));
+  // The provider's list without a lot says the same, naming the package's lot; a worker
+  // on no package has no training listed.
+  const std::string unnamed = Compliant("Bo Unnamed").id();
+  v1::ListExpiriesRequest req;
+  req.set_within_days(60);
+  v1::ListExpiriesResponse page;
+  auto rc = Call(stub(), provider_, &Stub::ListExpiries, req, &page);
+  ASSERT_TRUE(rc.ok()) << rc.error_message();
+  std::vector<std::string> listed;
+  for (const auto& e : page.items()) {
+    if (e.kind() != v1::ExpiryItem::TRAINING) continue;
+    EXPECT_EQ(e.staff_id(), a.staff_id()) << e.competency_code();
+    listed.push_back(
+        absl::StrCat(e.competency_code(), "@", e.due_date().value(), " ", e.lot_id() == lot_));
+  }
+  EXPECT_THAT(listed,
+              ElementsAre("safeguarding_level_2@2026-12-01 1", "moving_handling@2027-01-01 1"));
+  EXPECT_NE(unnamed, a.staff_id());
   // Within 30 days of it, then the day it takes effect: in force, lacking since the start.
   sweep(London(2026, 12, 2, 6, 0));
   sweep(London(2027, 1, 1, 6, 0));
